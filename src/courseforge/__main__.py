@@ -1,0 +1,3 @@
+from courseforge.cli import main
+
+main()

@@ -1,0 +1,42 @@
+"""The pipeline, read top to bottom: load → render → package → (validated) zips in out/.
+
+Nothing in `out` changes until every package is complete: zips are written to a temporary
+folder beside it and renamed into place, so a failed build leaves the last good one intact.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from courseforge.errors import ContentError
+from courseforge.exporters import EXPORTERS
+from courseforge.loader import load
+from courseforge.render import render, shared_files
+from courseforge.theme import Theme
+
+FORMATS = tuple(EXPORTERS)
+
+
+def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
+          on_warning: Callable[[ContentError], None] | None = None) -> list[Path]:
+    course = load(Path(source))
+    for warning in course.warnings:
+        if on_warning:
+            on_warning(warning)
+    theme = Theme.for_course(course)
+    shared = shared_files(course, theme)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".courseforge-", dir=out.parent))
+    try:
+        made = [EXPORTERS[name].export(course, render(course, theme, name, shared), staging)
+                for name in formats]
+        out.mkdir(exist_ok=True)
+        for path in made:
+            os.replace(path, out / path.name)
+        return [out / path.name for path in made]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,49 @@
+"""The command line: parse options, call one function, print the outcome."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from courseforge import __version__
+from courseforge.build import FORMATS, build as build_course
+from courseforge.validate import validate_zip
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="courseforge")
+def main() -> None:
+    """Turn a folder of plain text into eLearning packages every LMS can import."""
+
+
+@main.command()
+@click.argument("source", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: build/ in SOURCE).")
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice([*FORMATS, "all"]),
+              default=("all",), show_default=True, help="Package standard; repeat for several.")
+def build(source: Path, out: Path | None, formats: tuple[str, ...]) -> None:
+    """Build the course in SOURCE (a folder with course.yml or content/course.yml)."""
+    chosen = FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
+    started = time.perf_counter()
+    zips = build_course(source, out or source / "build", chosen,
+                        on_warning=lambda w: click.echo(f"warning: {w}", err=True))
+    for path in zips:
+        click.echo(f"{path}  {path.stat().st_size / 1_000_000:.2f} MB")
+    click.echo(f"built {len(zips)} package{'s' if len(zips) != 1 else ''} in {time.perf_counter() - started:.2f} s")
+
+
+@main.command()
+@click.argument("packages", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate(packages: tuple[Path, ...]) -> None:
+    """Check SCORM 1.2 zips against the official schemas and courseforge's own rules."""
+    failed = False
+    for package in packages:
+        problems = validate_zip(package)
+        for problem in problems:
+            click.echo(problem, err=True)
+        click.echo(f"{package}: {'INVALID' if problems else 'valid'}")
+        failed |= bool(problems)
+    sys.exit(1 if failed else 0)

@@ -1,0 +1,11 @@
+"""One module per standard, each with `export(course, site, out_dir) -> Path`.
+
+Adding a standard is a new module here, its runtime adapter in the theme, and one line below.
+"""
+from __future__ import annotations
+
+from courseforge.exporters import scorm12
+
+EXPORTERS = {
+    "scorm12": scorm12,
+}

@@ -1,0 +1,81 @@
+"""Checks shared by course.yml and lesson front matter: known keys, types, did-you-mean."""
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from courseforge.errors import Problems
+from courseforge.yamltext import Mapping
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def check_keys(mapping: Mapping, allowed: tuple[str, ...], path: Path, problems: Problems) -> None:
+    for key, line in mapping.duplicates:
+        problems.error(path, line, f'key "{key}" appears twice', "keep one of them")
+    for key in mapping.data:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f'did you mean "{close[0]}"?' if close else "remove it"
+        problems.error(path, mapping.line(key), f'unknown key "{key}"',
+                       f"{hint} (allowed: {', '.join(allowed)})")
+
+
+class FieldReader:
+    """Reads typed values out of a Mapping, recording a located error for each bad one."""
+
+    def __init__(self, mapping: Mapping, path: Path, problems: Problems):
+        self.mapping, self.path, self.problems = mapping, path, problems
+
+    def _bad(self, key: str, problem: str, hint: str, index: int | None = None) -> None:
+        self.problems.error(self.path, self.mapping.line(key, index), problem, hint)
+
+    def text(self, key: str, default: str | None = None, required: bool = False) -> str | None:
+        value = self.mapping.data.get(key)
+        if value is None:
+            if required:
+                self._bad(key, f'"{key}" is missing', f'add a line `{key}: ...`')
+            return default
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str) or not value.strip():
+            self._bad(key, f'"{key}" must be a non-empty text', f'write `{key}: some text`')
+            return default
+        return value.strip()
+
+    def slug(self, key: str, default: str | None = None, required: bool = False) -> str | None:
+        value = self.text(key, default, required)
+        if value is not None and not SLUG.match(value):
+            self._bad(key, f'"{key}" is "{value}", not a valid id',
+                      "use lowercase letters, digits and hyphens, starting with a letter or digit (e.g. why-empathy)")
+            return default
+        return value
+
+    def text_list(self, key: str, allow_single: bool = False) -> tuple[str, ...] | None:
+        value = self.mapping.data.get(key)
+        if value is None:
+            return None
+        if allow_single and isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self._bad(key, f'"{key}" must be a list', f"write one `- item` per line under `{key}:`")
+            return None
+        items = []
+        for index, item in enumerate(value):
+            if not isinstance(item, (str, int, float)) or isinstance(item, bool) or not str(item).strip():
+                self._bad(key, f'item {index + 1} of "{key}" is not a text', "write `- some text`", index)
+                continue
+            items.append(str(item).strip())
+        return tuple(items)
+
+    def integer(self, key: str, low: int, high: int) -> int | None:
+        value = self.mapping.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self._bad(key, f'"{key}" is {value!r}, not a whole number from {low} to {high}',
+                      f"write e.g. `{key}: {high if high <= 100 else low}`")
+            return None
+        return value

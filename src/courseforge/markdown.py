@@ -1,0 +1,138 @@
+"""One markdown-it setup for every lesson: CommonMark + tables, front matter, callouts.
+
+Raw HTML is off: lesson text is untrusted input, and markdown-it escapes it.
+Links and images go through a `resolve(url, line, is_image)` callback so the loader
+can check and collect assets without this module doing any I/O.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+CALLOUT_KINDS = {
+    "story": "Story",
+    "tip": "Tip",
+    "reflection": "Reflection",
+    "example": "Example",
+    "note": "Note",
+    "warning": "Warning",
+}
+
+# resolve(url, line, is_image) -> new url, or None to keep it as written
+Resolver = Callable[[str, int, bool], "str | None"]
+
+
+@dataclass
+class Parsed:
+    front_matter: str | None
+    front_matter_line: int  # 1-based line of the first YAML line
+    tokens: list[Token]
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, problem, hint)
+
+
+def _callout_parts(info: str) -> tuple[str, str]:
+    kind, _, title = info.strip().partition(" ")
+    return kind, title.strip()
+
+
+def _render_callout(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if token.nesting == -1:
+        return "</div>\n"
+    kind, title = _callout_parts(token.info)
+    label = CALLOUT_KINDS.get(kind, kind.capitalize())
+    heading = f"<strong>{escapeHtml(label)}</strong>"
+    if title:
+        heading += f": {escapeHtml(title)}"
+    return (f'<div class="callout callout-{escapeHtml(kind)}" role="note">'
+            f'<p class="callout-title">{heading}</p>\n')
+
+
+def _render_table_open(self, tokens, idx, options, env) -> str:
+    # A wide table scrolls inside a focusable region so keyboard users can scroll it too.
+    return ('<div class="table-scroll" tabindex="0" role="region" aria-label="Table">'
+            + self.renderToken(tokens, idx, options, env))
+
+
+def _render_table_close(self, tokens, idx, options, env) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def _render_heading_open(self, tokens, idx, options, env) -> str:
+    # The lesson title is the page's <h1>; a `#` in a lesson becomes an <h2>.
+    token = tokens[idx]
+    if token.tag == "h1":
+        token.tag = "h2"
+        tokens[idx + 2].tag = "h2"
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    tokens[idx].attrSet("loading", "lazy")
+    return self.image(tokens, idx, options, env)
+
+
+def create() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md.enable(["table", "replacements", "smartquotes"])
+    md.use(front_matter_plugin)
+    md.use(container_plugin, name="callout", validate=lambda params, markup: bool(params.strip()),
+           render=_render_callout)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
+    md.add_render_rule("heading_open", _render_heading_open)
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+class LessonMarkdown:
+    """Parses and renders lesson files; one instance serves a whole build."""
+
+    def __init__(self) -> None:
+        self.md = create()
+
+    def parse(self, text: str) -> Parsed:
+        tokens = self.md.parse(text)
+        front, line = None, 1
+        if tokens and tokens[0].type == "front_matter":
+            front, line = tokens[0].content, tokens[0].map[0] + 2
+            tokens = tokens[1:]
+        parsed = Parsed(front, line, tokens)
+        self._check(parsed)
+        return parsed
+
+    def _check(self, parsed: Parsed) -> None:
+        for token in parsed.tokens:
+            line = token.map[0] + 1 if token.map else 1
+            if token.type == "container_callout_open":
+                kind, _ = _callout_parts(token.info)
+                if kind not in CALLOUT_KINDS:
+                    parsed.problems.append((line, f'unknown callout "::: {kind}"',
+                                            f"use one of: {', '.join(CALLOUT_KINDS)}"))
+
+    def render(self, parsed: Parsed, resolve: Resolver) -> str:
+        for token in parsed.tokens:
+            if token.type == "inline" and token.children:
+                line = token.map[0] + 1 if token.map else 1
+                self._resolve_links(token.children, line, resolve)
+        return self.md.renderer.render(parsed.tokens, self.md.options, {})
+
+    @staticmethod
+    def _resolve_links(children: list[Token], line: int, resolve: Resolver) -> None:
+        for child in children:
+            if child.type == "image":
+                new = resolve(str(child.attrGet("src") or ""), line, True)
+                if new is not None:
+                    child.attrSet("src", new)
+            elif child.type == "link_open":
+                new = resolve(str(child.attrGet("href") or ""), line, False)
+                if new is not None:
+                    child.attrSet("href", new)
+            elif child.type == "softbreak":
+                line += 1

@@ -1,0 +1,100 @@
+"""Themes are folders searched in order, first match wins: the course's own, then the bundled ones.
+
+A course overrides the default theme file by file: drop `themes/default/templates/index.html`
+(or `css/courseforge.css`) into the project and only that file changes.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+
+from courseforge.errors import ContentError, ContentErrors, Location
+from courseforge.model import Course
+
+TEMPLATES = "templates"
+DEFAULT = "default"
+
+
+def bundled_dir() -> Path:
+    """The default themes: inside the wheel, or at the repository root in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "themes", here.parent.parent / "themes"):
+        if (candidate / DEFAULT / TEMPLATES).is_dir():
+            return candidate
+    raise RuntimeError("courseforge is installed without its default theme; reinstall the package")
+
+
+class Theme:
+    def __init__(self, dirs: list[Path]):
+        self.dirs = dirs
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d / TEMPLATES) for d in dirs if (d / TEMPLATES).is_dir()]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    @classmethod
+    def for_course(cls, course: Course) -> "Theme":
+        name = course.config.theme
+        bundled = bundled_dir()
+        candidates = [course.project / "themes" / name, bundled / name, bundled / DEFAULT]
+        if not any(d.is_dir() for d in candidates[:2]):
+            config = course.root / "course.yml"
+            raise ContentErrors([ContentError(
+                Location(config, _line_of(config, "theme")), f'theme "{name}" was not found',
+                f"create themes/{name}/ next to the content folder, or use `theme: default`")])
+        dirs: list[Path] = []
+        for d in candidates:
+            if d.is_dir() and d.resolve() not in [x.resolve() for x in dirs]:
+                dirs.append(d)
+        return cls(dirs)
+
+    def static_files(self) -> dict[str, bytes]:
+        """Every non-template file of the theme, the first folder's copy winning."""
+        files: dict[str, bytes] = {}
+        for folder in self.dirs:
+            for path in sorted(folder.rglob("*")):
+                relative = path.relative_to(folder)
+                if not path.is_file() or relative.parts[0] == TEMPLATES:
+                    continue
+                if any(part.startswith(".") for part in relative.parts):
+                    continue
+                files.setdefault(relative.as_posix(), path.read_bytes())
+        return files
+
+    def render(self, template: str, context: dict) -> str:
+        try:
+            return self.env.get_template(template).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise self._error(exc.filename, exc.lineno, exc.message or str(exc)) from None
+        except jinja2.TemplateError as exc:
+            filename, line = _template_frame(exc)
+            raise self._error(filename, line, str(exc)) from None
+
+    def _error(self, filename: str | None, line: int | None, message: str) -> ContentErrors:
+        path = Path(filename) if filename else self.dirs[0] / TEMPLATES
+        return ContentErrors([ContentError(Location(path, line), f"theme template error: {message}",
+                                           "fix the template; see the default theme for the variables it gets")])
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    # Jinja rewrites tracebacks so template frames carry the template's file name and line.
+    tb, found = exc.__traceback__, (None, None)
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".j2", ".jinja")):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _line_of(path: Path, key: str) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if re.match(rf"^{key}\s*:", line):
+            return number
+    return None

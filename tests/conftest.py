@@ -1,0 +1,58 @@
+"""Shared test helpers: tiny courses written into tmp_path."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+STANDARDS = REPO.parent / "shared" / "standards"
+
+COURSE_YML = """\
+title: Tiny course
+identifier: tiny-course
+version: "1.0.0"
+language: en
+description: A course made by a test.
+authors:
+  - Test Author
+mastery_score: 80
+"""
+
+
+def lesson(id: str, title: str, body: str = "Some text.", **extra) -> str:
+    lines = ["---", f"id: {id}", f"title: {title}", "objectives:", f"  - Learn about {title.lower()}",
+             "minutes: 5"]
+    lines += [f"{key}: {value}" for key, value in extra.items()]
+    return "\n".join(lines) + "\n---\n\n" + textwrap.dedent(body) + "\n"
+
+
+def write_course(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content) if name.endswith(".yml") else content, encoding="utf-8")
+    return root
+
+
+def default_files(lessons: int = 3) -> dict[str, str]:
+    files = {"course.yml": COURSE_YML}
+    for n in range(1, lessons + 1):
+        files[f"lessons/{n:02d}-part-{n}.md"] = lesson(
+            f"part-{n}", f"Part {n}",
+            f"## Section {n}\n\nParagraph for part {n}.\n\n::: story A story\nA short story.\n:::\n")
+    return files
+
+
+@pytest.fixture
+def make_course(tmp_path):
+    """make_course({"lessons/01-a.md": ...}) → course folder; course.yml and 3 lessons by default."""
+    def make(files: dict[str, str | bytes] | None = None, lessons: int = 3, root: Path | None = None) -> Path:
+        merged = default_files(lessons)
+        merged.update(files or {})
+        return write_course(root or tmp_path / "course", {k: v for k, v in merged.items() if v is not None})
+    return make

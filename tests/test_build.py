@@ -1,0 +1,80 @@
+import hashlib
+import socket
+import zipfile
+
+import pytest
+
+from conftest import REPO
+from courseforge.build import build
+from courseforge.errors import ContentErrors
+
+
+def sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_same_source_builds_byte_identical_zips(make_course, tmp_path):
+    folder = make_course()
+    [one] = build(folder, tmp_path / "a", ["scorm12"])
+    [two] = build(folder, tmp_path / "b", ["scorm12"])
+    assert sha(one) == sha(two)
+
+
+def test_shipped_course_builds_reproducibly(tmp_path):
+    [one] = build(REPO / "content", tmp_path / "a")
+    [two] = build(REPO, tmp_path / "b")
+    assert one.name == "empathy-in-service-scorm12.zip" and sha(one) == sha(two)
+
+
+def test_build_makes_no_network_request(make_course, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access during build: {args}")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert build(make_course(), tmp_path / "out", ["scorm12"])
+
+
+def test_failed_build_leaves_the_output_folder_untouched(make_course, tmp_path):
+    folder = make_course()
+    out = tmp_path / "out"
+    [good] = build(folder, out, ["scorm12"])
+    before = good.read_bytes()
+    (folder / "lessons" / "02-part-2.md").write_text("no front matter\n")
+    with pytest.raises(ContentErrors):
+        build(folder, out, ["scorm12"])
+    assert [p.name for p in out.iterdir()] == [good.name] and good.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".courseforge-")] == []
+
+
+def test_course_theme_overrides_the_default_file_by_file(make_course, tmp_path):
+    folder = make_course({
+        "themes/default/css/courseforge.css": "/* house style */\n",
+        "themes/default/templates/index.html": "<!doctype html><title>{{ course.title }}</title>"
+                                               "{% for l in lessons %}<h1>{{ l.title }}</h1>{{ l.html }}{% endfor %}",
+    })
+    [path] = build(folder, tmp_path / "out", ["scorm12"])
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read("css/courseforge.css") == b"/* house style */\n"
+        page = archive.read("index.html").decode()
+        assert page.startswith("<!doctype html><title>Tiny course</title><h1>Part 1</h1>")
+        assert "runtime/player.js" in archive.namelist()  # the rest still comes from the default theme
+
+
+def test_unknown_theme_is_a_content_error(make_course, tmp_path):
+    folder = make_course()
+    (folder / "course.yml").write_text((folder / "course.yml").read_text() + "theme: fancy\n")
+    with pytest.raises(ContentErrors) as caught:
+        build(folder, tmp_path / "out", ["scorm12"])
+    assert str(caught.value.errors[0]).endswith(
+        'course.yml:9: theme "fancy" was not found — create themes/fancy/ next to the content folder, '
+        "or use `theme: default`")
+
+
+def test_template_error_names_template_and_line(make_course, tmp_path):
+    folder = make_course({"themes/default/templates/index.html": "line one\n{{ course.nope }}\n"})
+    with pytest.raises(ContentErrors) as caught:
+        build(folder, tmp_path / "out", ["scorm12"])
+    message = str(caught.value.errors[0])
+    assert "templates/index.html:2: theme template error:" in message and "nope" in message

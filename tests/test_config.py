@@ -1,0 +1,63 @@
+from courseforge.config import load_config
+from courseforge.errors import Problems
+
+
+def load(tmp_path, text):
+    path = tmp_path / "course.yml"
+    path.write_text(text, encoding="utf-8")
+    problems = Problems()
+    loaded = load_config(path, problems)
+    return (loaded[0] if loaded else None), [str(e) for e in problems.errors]
+
+
+def test_full_config_is_read(tmp_path):
+    config, errors = load(tmp_path, "title: T\nidentifier: t-1\nversion: 2.1\nlanguage: en-GB\n"
+                                    "authors: Ann\nmastery_score: 75\nlessons:\n  - a.md\n")
+    assert errors == []
+    assert (config.title, config.identifier, config.version, config.language) == ("T", "t-1", "2.1", "en-GB")
+    assert config.authors == ("Ann",) and config.mastery_score == 75 and config.lessons == ("a.md",)
+    assert config.theme == "default"
+
+
+def test_defaults(tmp_path):
+    config, errors = load(tmp_path, "title: T\nidentifier: t\n")
+    assert errors == []
+    assert config.version == "1.0.0" and config.language == "en" and config.mastery_score is None
+    assert config.lessons is None
+
+
+def test_unknown_key_names_line_and_suggests(tmp_path):
+    _, errors = load(tmp_path, "title: T\nidentifier: t\nmastery_scor: 80\n")
+    assert len(errors) == 1
+    assert errors[0].endswith(':3: unknown key "mastery_scor" — did you mean "mastery_score"? '
+                              '(allowed: title, identifier, version, language, description, authors, '
+                              'mastery_score, theme, lessons)')
+
+
+def test_malformed_yaml_names_line(tmp_path):
+    _, errors = load(tmp_path, "title: T\nidentifier: [t\nversion: 1\n")
+    assert len(errors) == 1 and "course.yml:" in errors[0] and "YAML syntax error" in errors[0]
+    line = int(errors[0].split("course.yml:")[1].split(":")[0])
+    assert line in (2, 3, 4)
+
+
+def test_every_bad_value_is_reported_in_one_run(tmp_path):
+    _, errors = load(tmp_path, "title: ''\nidentifier: Bad Id\nlanguage: english!\n"
+                               "mastery_score: 150\nlessons: one.md\ntitle: again\n")
+    joined = "\n".join(errors)
+    assert ':6: key "title" appears twice' in joined
+    assert ':2: "identifier" is "Bad Id", not a valid id' in joined
+    assert ':3: language "english!" is not a language tag' in joined
+    assert ':4: "mastery_score" is 150, not a whole number from 0 to 100' in joined
+    assert ':5: "lessons" must be a list' in joined
+
+
+def test_missing_required_keys(tmp_path):
+    _, errors = load(tmp_path, "description: nothing else\n")
+    assert any('"title" is missing' in e for e in errors)
+    assert any('"identifier" is missing' in e for e in errors)
+
+
+def test_not_a_mapping(tmp_path):
+    _, errors = load(tmp_path, "- a\n- b\n")
+    assert len(errors) == 1 and "expected a mapping" in errors[0]

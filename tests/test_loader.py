@@ -1,0 +1,141 @@
+import pytest
+
+from conftest import COURSE_YML, lesson
+from courseforge.errors import ContentErrors
+from courseforge.loader import load
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+
+
+def errors_of(course_dir):
+    with pytest.raises(ContentErrors) as caught:
+        load(course_dir)
+    return [str(e) for e in caught.value.errors]
+
+
+def test_loads_lessons_in_file_name_order(make_course):
+    course = load(make_course())
+    assert [l.id for l in course.lessons] == ["part-1", "part-2", "part-3"]
+    assert [l.number for l in course.lessons] == [1, 2, 3]
+    first = course.lessons[0]
+    assert first.title == "Part 1" and first.objectives == ("Learn about part 1",) and first.minutes == 5
+    assert "<h2>Section 1</h2>" in first.html and "callout-story" in first.html
+
+
+def test_project_folder_with_content_subfolder(make_course, tmp_path):
+    project = tmp_path / "project"
+    make_course(root=project / "content")
+    course = load(project)
+    assert course.root == project / "content" and course.project == project
+
+
+def test_lesson_order_from_course_yml(make_course):
+    folder = make_course({"course.yml": COURSE_YML + "lessons:\n  - 03-part-3.md\n  - 01-part-1.md\n"})
+    course = load(folder)
+    assert [l.id for l in course.lessons] == ["part-3", "part-1"]
+    assert [str(w) for w in course.warnings] == [
+        f"{w.location}: this lesson is not listed in course.yml, so it is left out — "
+        "add it under `lessons:` or delete the file" for w in course.warnings]
+    assert len(course.warnings) == 1 and "02-part-2.md" in str(course.warnings[0])
+
+
+def test_missing_lesson_file(make_course):
+    folder = make_course({"course.yml": COURSE_YML + "lessons:\n  - 01-part-1.md\n  - 09-nope.md\n"})
+    [error] = errors_of(folder)
+    assert error.endswith('course.yml:11: lesson file "lessons/09-nope.md" does not exist — create it or fix '
+                          'the name (files there: 01-part-1.md, 02-part-2.md, 03-part-3.md)')
+
+
+def test_duplicate_lesson_id(make_course):
+    folder = make_course({"lessons/04-again.md": lesson("part-1", "Again")})
+    [error] = errors_of(folder)
+    assert error.endswith('04-again.md:2: lesson id "part-1" is already used by 01-part-1.md — '
+                          "give each lesson a unique `id:` in its front matter")
+
+
+def test_unknown_front_matter_key(make_course):
+    folder = make_course({"lessons/01-part-1.md": lesson("part-1", "P", objectivs="x")})
+    [error] = errors_of(folder)
+    assert '01-part-1.md:7: unknown key "objectivs" — did you mean "objectives"?' in error
+
+
+def test_malformed_front_matter(make_course):
+    folder = make_course({"lessons/01-part-1.md": "---\nid: a\ntitle: [oops\n---\nBody\n"})
+    [error] = errors_of(folder)
+    assert "01-part-1.md:" in error and "YAML syntax error in the front matter" in error
+
+
+def test_missing_front_matter(make_course):
+    folder = make_course({"lessons/01-part-1.md": "Just text\n"})
+    [error] = errors_of(folder)
+    assert error.endswith("01-part-1.md:1: the lesson has no front matter — start the file with `---`, "
+                          "a `title: ...` line and `---`")
+
+
+def test_image_is_copied_as_an_asset(make_course):
+    folder = make_course({"images/chart.png": PNG,
+                          "lessons/01-part-1.md": lesson("part-1", "P", "![A chart](../images/chart.png)\n")})
+    course = load(folder)
+    assert [a.target for a in course.assets] == ["assets/images/chart.png"]
+    assert '<img src="assets/images/chart.png" alt="A chart"' in course.lessons[0].html
+
+
+def test_broken_image_path(make_course):
+    folder = make_course({"lessons/01-part-1.md": lesson("part-1", "P", "Text\n\n![A chart](../images/nope.png)\n")})
+    [error] = errors_of(folder)
+    assert error.endswith("01-part-1.md:11: '../images/nope.png' does not exist — check the spelling and "
+                          "that the path is relative to this lesson file")
+
+
+def test_path_escaping_the_course(make_course, tmp_path):
+    (tmp_path / "secret.txt").write_text("secret")
+    folder = make_course({"lessons/01-part-1.md": lesson("part-1", "P", "[s](../../secret.txt)\n")})
+    [error] = errors_of(folder)
+    assert "01-part-1.md:9: '../../secret.txt' points outside the course folder" in error
+
+
+def test_absolute_path_and_symlink_escaping_the_course(make_course, tmp_path):
+    (tmp_path / "outside.png").write_bytes(PNG)
+    folder = make_course({"lessons/01-part-1.md": lesson("part-1", "P", "![x](/etc/hostname)\n\n![y](../link.png)\n")})
+    (folder / "link.png").symlink_to(tmp_path / "outside.png")
+    errors = errors_of(folder)
+    assert len(errors) == 2 and all("points outside the course folder" in e for e in errors)
+
+
+def test_external_image_is_an_error_but_external_link_is_fine(make_course):
+    folder = make_course({"lessons/01-part-1.md": lesson(
+        "part-1", "P", "[site](https://example.org)\n\n![x](https://example.org/x.png)\n")})
+    [error] = errors_of(folder)
+    assert "01-part-1.md:11: image 'https://example.org/x.png' is loaded from the internet" in error
+
+
+def test_every_problem_in_one_run(make_course):
+    folder = make_course({
+        "course.yml": COURSE_YML + "colour: red\n",
+        "lessons/01-part-1.md": lesson("part-1", "P", "::: stroy\nx\n:::\n"),
+        "lessons/02-part-2.md": lesson("part-1", "Q", "![x](nope.png)\n"),
+    })
+    errors = errors_of(folder)
+    assert len(errors) == 4
+    assert any('unknown key "colour"' in e for e in errors)
+    assert any('unknown callout "::: stroy"' in e for e in errors)
+    assert any("already used" in e for e in errors)
+    assert any("'nope.png' does not exist" in e for e in errors)
+
+
+def test_no_course_file(tmp_path):
+    [error] = errors_of(tmp_path)
+    assert "no course.yml here" in error
+
+
+def test_no_lessons(make_course):
+    folder = make_course(lessons=0)
+    [error] = errors_of(folder)
+    assert "course.yml: the course has no lessons in lessons/" in error
+
+
+def test_non_ascii_asset_name(make_course):
+    folder = make_course({"images/café chart.png": PNG,
+                          "lessons/01-part-1.md": lesson("part-1", "P", "![x](<../images/café chart.png>)\n")})
+    [error] = errors_of(folder)
+    assert "has spaces or non-ASCII characters — rename it" in error

@@ -1,0 +1,111 @@
+import io
+import zipfile
+
+import pytest
+from lxml import etree
+
+from conftest import COURSE_YML, STANDARDS
+from courseforge.build import build
+from courseforge.validate import NS12, manifest_problems, validate_zip
+
+
+@pytest.fixture
+def package(make_course, tmp_path):
+    [path] = build(make_course(), tmp_path / "out", ["scorm12"])
+    return path
+
+
+def manifest_of(path):
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("imsmanifest.xml"), set(archive.namelist())
+
+
+def test_package_validates_against_the_official_schemas(package):
+    assert validate_zip(package) == []
+
+
+def test_manifest_against_the_shared_standards_folder(package):
+    # Independent of our own copy: ADL's root schema from ../shared/standards, as SOURCES.md advises.
+    data, _ = manifest_of(package)
+    parser = etree.XMLParser(no_network=True)
+    schema = etree.XMLSchema(etree.parse(str(STANDARDS / "scorm12" / "adlcp_rootv1p2.xsd"), parser))
+    root = etree.fromstring(data)
+    # The 1.2 CP schema cannot load IMS MD unpatched; check the manifest without its LOM record here.
+    for lom in root.iterfind(".//imsmd:lom", NS12):
+        lom.getparent().remove(lom)
+    assert schema.validate(root), schema.error_log
+
+
+def test_every_zip_entry_is_listed_and_the_launch_file_is_the_player(package):
+    data, names = manifest_of(package)
+    root = etree.fromstring(data)
+    [resource] = root.iterfind("cp:resources/cp:resource", NS12)
+    assert resource.get("href") == "index.html"
+    assert resource.get(f"{{{NS12['adlcp']}}}scormtype") == "sco"
+    listed = {f.get("href") for f in resource.iterfind("cp:file", NS12)}
+    assert listed == names - {"imsmanifest.xml"}
+    for schema in ("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd"):
+        assert schema in names
+
+
+def test_manifest_carries_course_metadata_and_mastery_score(package):
+    root = etree.fromstring(manifest_of(package)[0])
+    assert root.get("identifier") == "MANIFEST-tiny-course" and root.get("version") == "1.0.0"
+    assert root.findtext("cp:metadata/cp:schemaversion", namespaces=NS12) == "1.2"
+    assert root.findtext(".//imsmd:general/imsmd:title/imsmd:langstring", namespaces=NS12) == "Tiny course"
+    assert root.findtext(".//imsmd:general/imsmd:description/imsmd:langstring",
+                         namespaces=NS12) == "A course made by a test."
+    assert "FN:Test Author" in root.findtext(".//imsmd:vcard", namespaces=NS12)
+    assert root.findtext(".//cp:organization/cp:title", namespaces=NS12) == "Tiny course"
+    assert root.findtext(".//cp:item/adlcp:masteryscore", namespaces=NS12) == "80"
+
+
+def test_no_mastery_score_without_one(make_course, tmp_path):
+    folder = make_course({"course.yml": COURSE_YML.replace("mastery_score: 80\n", "")})
+    [path] = build(folder, tmp_path / "out", ["scorm12"])
+    root = etree.fromstring(manifest_of(path)[0])
+    assert root.find(".//adlcp:masteryscore", NS12) is None
+    assert validate_zip(path) == []
+
+
+MUTATIONS = [
+    ('adlcp:scormtype="sco"', 'adlcp:scormtype="SCO"', "scormtype"),
+    ("<schemaversion>1.2</schemaversion>", "<schemaversion>1.3</schemaversion>", "schemaversion"),
+    ('default="ORG-tiny-course"', 'default="ORG-other"', "organizations/@default"),
+    ('<file href="index.html"/>', "", "index.html"),
+]
+
+
+@pytest.mark.parametrize("before,after,expected", MUTATIONS)
+def test_validator_catches_broken_manifests(package, before, after, expected):
+    data, names = manifest_of(package)
+    broken = data.decode().replace(before, after, 1).encode()
+    assert broken != data
+    problems = manifest_problems(broken, names)
+    assert problems and any(expected in p for p in problems), problems
+
+
+def zip_bytes(entries):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_foreign_zips_are_handled_as_hostile(tmp_path, package):
+    data, _ = manifest_of(package)
+    cases = {
+        "notzip.zip": b"this is not a zip",
+        "empty.zip": zip_bytes({"readme.txt": "hi"}),
+        "slip.zip": zip_bytes({"imsmanifest.xml": data, "../evil.sh": "rm -rf /"}),
+        "xxe.zip": zip_bytes({"imsmanifest.xml": '<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x SYSTEM '
+                              '"file:///etc/passwd">]><manifest>&x;</manifest>'}),
+    }
+    for name, content in cases.items():
+        (tmp_path / name).write_bytes(content)
+        problems = validate_zip(tmp_path / name)
+        assert problems, name
+        assert "root:" not in "\n".join(problems)  # nothing from /etc/passwd leaks into a report
+    assert any("unsafe entry name '../evil.sh'" in p for p in validate_zip(tmp_path / "slip.zip"))
+    assert not (tmp_path.parent / "evil.sh").exists()
