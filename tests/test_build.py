@@ -78,3 +78,15 @@ def test_template_error_names_template_and_line(make_course, tmp_path):
         build(folder, tmp_path / "out", ["scorm12"])
     message = str(caught.value.errors[0])
     assert "templates/index.html:2: theme template error:" in message and "nope" in message
+
+
+def test_shipped_package_loads_nothing_from_outside(tmp_path):
+    import re
+    [path] = build(REPO, tmp_path / "out")
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith((".html", ".js", ".css", ".svg")):
+                text = archive.read(name).decode("utf-8")
+                urls = set(re.findall(r"(?:https?:)?//[A-Za-z0-9.-]+\.[a-z]{2,}[^\s\"'<>)]*", text))
+                # The SVG namespace is an identifier, never fetched.
+                assert urls <= {"http://www.w3.org/2000/svg", "//www.w3.org/2000/svg"}, (name, urls)
