@@ -48,8 +48,8 @@ def test_content_errors_exit_1_with_every_problem_and_no_traceback(make_course, 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert lines[0] == ('lessons/02-part-2.md:2: lesson id "part-1" is already used by 01-part-1.md — '
-                        "give each lesson a unique `id:` in its front matter")
+    assert lines[0] == ('lessons/02-part-2.md:2: page id "part-1" is already used by 01-part-1.md — '
+                        "give each lesson and assessment a unique `id:` in its front matter")
     assert lines[1].startswith("lessons/03-part-3.md:9: 'gone.png' does not exist — ")
     assert lines[-1] == "2 problems found; nothing was written."
     assert [p.name for p in out.iterdir()] == ["old.zip"]

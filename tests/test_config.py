@@ -31,7 +31,7 @@ def test_unknown_key_names_line_and_suggests(tmp_path):
     assert len(errors) == 1
     assert errors[0].endswith(':3: unknown key "mastery_scor" — did you mean "mastery_score"? '
                               '(allowed: title, identifier, version, language, description, authors, '
-                              'mastery_score, theme, lessons)')
+                              'mastery_score, theme, lessons, assessments)')
 
 
 def test_malformed_yaml_names_line(tmp_path):

@@ -34,7 +34,7 @@ def test_lesson_order_from_course_yml(make_course):
     course = load(folder)
     assert [l.id for l in course.lessons] == ["part-3", "part-1"]
     assert [str(w) for w in course.warnings] == [
-        f"{w.location}: this lesson is not listed in course.yml, so it is left out — "
+        f"{w.location}: this page is not listed in course.yml, so it is left out — "
         "add it under `lessons:` or delete the file" for w in course.warnings]
     assert len(course.warnings) == 1 and "02-part-2.md" in str(course.warnings[0])
 
@@ -42,15 +42,15 @@ def test_lesson_order_from_course_yml(make_course):
 def test_missing_lesson_file(make_course):
     folder = make_course({"course.yml": COURSE_YML + "lessons:\n  - 01-part-1.md\n  - 09-nope.md\n"})
     [error] = errors_of(folder)
-    assert error.endswith('course.yml:11: lesson file "lessons/09-nope.md" does not exist — create it or fix '
+    assert error.endswith('course.yml:11: file "lessons/09-nope.md" does not exist — create it or fix '
                           'the name (files there: 01-part-1.md, 02-part-2.md, 03-part-3.md)')
 
 
 def test_duplicate_lesson_id(make_course):
     folder = make_course({"lessons/04-again.md": lesson("part-1", "Again")})
     [error] = errors_of(folder)
-    assert error.endswith('04-again.md:2: lesson id "part-1" is already used by 01-part-1.md — '
-                          "give each lesson a unique `id:` in its front matter")
+    assert error.endswith('04-again.md:2: page id "part-1" is already used by 01-part-1.md — '
+                          "give each lesson and assessment a unique `id:` in its front matter")
 
 
 def test_unknown_front_matter_key(make_course):
@@ -68,7 +68,7 @@ def test_malformed_front_matter(make_course):
 def test_missing_front_matter(make_course):
     folder = make_course({"lessons/01-part-1.md": "Just text\n"})
     [error] = errors_of(folder)
-    assert error.endswith("01-part-1.md:1: the lesson has no front matter — start the file with `---`, "
+    assert error.endswith("01-part-1.md:1: the page has no front matter — start the file with `---`, "
                           "a `title: ...` line and `---`")
 
 
@@ -139,3 +139,71 @@ def test_non_ascii_asset_name(make_course):
                           "lessons/01-part-1.md": lesson("part-1", "P", "![x](<../images/café chart.png>)\n")})
     [error] = errors_of(folder)
     assert "has spaces or non-ASCII characters — rename it" in error
+
+
+QUIZ = """---
+id: final
+title: Final assessment
+draw: 2
+attempts: 2
+shuffle: true
+---
+
+Answer every question.
+
+::: question q-one single
+Which?
+- [x] A
+- [ ] B
+:::
+
+::: question q-two true-false
+True?
+- [x] True
+- [ ] False
+:::
+
+::: question q-feel likert
+Useful?
+:::
+"""
+
+
+def test_assessment_pages_follow_lessons(make_course):
+    folder = make_course({"assessments/01-final.md": QUIZ,
+                          "lessons/01-part-1.md": lesson("part-1", "P", "::: question kc single\nQ?\n- [x] Y\n- [ ] N\n:::\n")})
+    course = load(folder)
+    [quiz] = course.quizzes
+    assert (quiz.id, quiz.number, quiz.draw, quiz.attempts, quiz.shuffle, quiz.show_answers) == ("final", 4, 2, 2, True, True)
+    assert quiz.passing_score == 80 and quiz.graded  # from the course's mastery score
+    assert [q.id for q in quiz.questions] == ["q-one", "q-two", "q-feel"]
+    assert [q.id for q in course.lessons[0].questions] == ["kc"]
+    assert '<div data-cf-question="kc"></div>' in course.lessons[0].html
+    assert [p.id for p in course.pages] == ["part-1", "part-2", "part-3", "final"]
+
+
+def test_pool_larger_than_its_questions(make_course):
+    folder = make_course({"assessments/01-final.md": QUIZ.replace("draw: 2", "draw: 3")})
+    [error] = errors_of(folder)
+    assert error.endswith("01-final.md:4: draw: 3 is more than the 2 graded questions on this page — "
+                          "lower `draw` or add questions")
+
+
+def test_duplicate_question_id_across_pages(make_course):
+    folder = make_course({"assessments/01-final.md": QUIZ,
+                          "lessons/02-part-2.md": lesson("part-2", "P", "::: question q-one single\nQ?\n- [x] Y\n- [ ] N\n:::\n")})
+    [error] = errors_of(folder)
+    assert '01-final.md:11: question id "q-one" is already used in 02-part-2.md:9' in error
+
+
+def test_question_errors_carry_the_page_path(make_course):
+    folder = make_course({"lessons/01-part-1.md": lesson("part-1", "P", "Intro\n\n::: question kc single\nQ?\n- [ ] Y\n- [ ] N\n:::\n")})
+    [error] = errors_of(folder)
+    assert error.endswith('01-part-1.md:11: question "kc" has no correct option — mark the right one(s) with `- [x]`')
+
+
+def test_graded_assessment_needs_a_passing_score(make_course):
+    folder = make_course({"course.yml": COURSE_YML.replace("mastery_score: 80\n", ""),
+                          "assessments/01-final.md": QUIZ})
+    [error] = errors_of(folder)
+    assert "a graded assessment needs a passing score" in error

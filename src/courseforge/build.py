@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from courseforge.answerkey import answer_key_markdown, answers_json
 from courseforge.errors import ContentError
 from courseforge.exporters import EXPORTERS
 from courseforge.loader import load
@@ -21,7 +22,8 @@ FORMATS = tuple(EXPORTERS)
 
 
 def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
-          on_warning: Callable[[ContentError], None] | None = None) -> list[Path]:
+          on_warning: Callable[[ContentError], None] | None = None, answer_key: bool = False) -> list[Path]:
+    """Build every package of `formats` into `out`; with `answer_key`, the reviewers' files too."""
     course = load(Path(source))
     for warning in course.warnings:
         if on_warning:
@@ -34,9 +36,18 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
     try:
         made = [EXPORTERS[name].export(course, render(course, theme, name, shared), staging)
                 for name in formats]
+        if answer_key:
+            made += _write_answer_key(course, staging)
         out.mkdir(exist_ok=True)
         for path in made:
             os.replace(path, out / path.name)
         return [out / path.name for path in made]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_answer_key(course, folder: Path) -> list[Path]:
+    key, answers = folder / "answer-key.md", folder / "answers.json"
+    key.write_bytes(answer_key_markdown(course))
+    answers.write_bytes(answers_json(course))
+    return [key, answers]

@@ -24,15 +24,18 @@ def main() -> None:
               help="Output folder (default: build/ in SOURCE).")
 @click.option("--format", "-f", "formats", multiple=True, type=click.Choice([*FORMATS, "all"]),
               default=("all",), show_default=True, help="Package standard; repeat for several.")
-def build(source: Path, out: Path | None, formats: tuple[str, ...]) -> None:
+@click.option("--answer-key", is_flag=True,
+              help="Also write answer-key.md (for reviewers) and answers.json (for QA tools) to the output folder.")
+def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: bool) -> None:
     """Build the course in SOURCE (a folder with course.yml or content/course.yml)."""
     chosen = FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
     started = time.perf_counter()
     zips = build_course(source, out or source / "build", chosen,
-                        on_warning=lambda w: click.echo(f"warning: {w}", err=True))
+                        on_warning=lambda w: click.echo(f"warning: {w}", err=True), answer_key=answer_key)
     for path in zips:
         click.echo(f"{path}  {path.stat().st_size / 1_000_000:.2f} MB")
-    click.echo(f"built {len(zips)} package{'s' if len(zips) != 1 else ''} in {time.perf_counter() - started:.2f} s")
+    packages = sum(1 for path in zips if path.suffix == ".zip")
+    click.echo(f"built {packages} package{'s' if packages != 1 else ''} in {time.perf_counter() - started:.2f} s")
 
 
 @main.command()

@@ -11,7 +11,7 @@ from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
 
 COURSE_FILE = "course.yml"
 KEYS = ("title", "identifier", "version", "language", "description", "authors",
-        "mastery_score", "theme", "lessons")
+        "mastery_score", "theme", "lessons", "assessments")
 # BCP 47 in the shape LMSs and <html lang> accept: en, en-GB, pt-BR, zh-Hant-TW.
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
@@ -49,5 +49,6 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] 
         mastery_score=read.integer("mastery_score", 0, 100),
         theme=read.slug("theme", "default") or "default",
         lessons=read.text_list("lessons"),
+        assessments=read.text_list("assessments"),
     )
     return config, mapping

@@ -15,12 +15,14 @@ def check_keys(mapping: Mapping, allowed: tuple[str, ...], path: Path, problems:
     for key, line in mapping.duplicates:
         problems.error(path, line, f'key "{key}" appears twice', "keep one of them")
     for key in mapping.data:
-        if key in allowed:
-            continue
-        close = difflib.get_close_matches(str(key), allowed, n=1)
-        hint = f'did you mean "{close[0]}"?' if close else "remove it"
-        problems.error(path, mapping.line(key), f'unknown key "{key}"',
-                       f"{hint} (allowed: {', '.join(allowed)})")
+        if key not in allowed:
+            problems.error(path, mapping.line(key), f'unknown key "{key}"', unknown_key_hint(key, allowed))
+
+
+def unknown_key_hint(key: object, allowed: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(str(key), allowed, n=1)
+    hint = f'did you mean "{close[0]}"?' if close else "remove it"
+    return f"{hint} (allowed: {', '.join(allowed)})"
 
 
 class FieldReader:
@@ -69,6 +71,15 @@ class FieldReader:
                 continue
             items.append(str(item).strip())
         return tuple(items)
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.mapping.data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self._bad(key, f'"{key}" is {value!r}, not true or false', f"write `{key}: true` or `{key}: false`")
+            return default
+        return value
 
     def integer(self, key: str, low: int, high: int) -> int | None:
         value = self.mapping.data.get(key)

@@ -1,20 +1,18 @@
 """Find and read every source of a course → Course. Collects all problems before failing."""
 from __future__ import annotations
 
-import re
-import zlib
 from pathlib import Path
 
 from courseforge.assets import AssetCollector
 from courseforge.config import COURSE_FILE, load_config
 from courseforge.errors import Problems
-from courseforge.fields import SLUG, FieldReader, check_keys
 from courseforge.markdown import LessonMarkdown
-from courseforge.model import Course, CourseConfig, Lesson
-from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
+from courseforge.model import Course
+from courseforge.pages import PageReader
+from courseforge.yamltext import Mapping
 
 LESSON_DIR = "lessons"
-LESSON_KEYS = ("id", "title", "objectives", "minutes")
+QUIZ_DIR = "assessments"
 
 
 def locate(source: Path) -> tuple[Path, Path] | None:
@@ -38,114 +36,73 @@ def load(source: Path) -> Course:
     if loaded is None:
         problems.raise_if_any()
     config, mapping = loaded
-    files = _lesson_files(course_dir, config, mapping, problems)
+    lessons = _page_files(course_dir, LESSON_DIR, config.lessons, mapping, problems, required=True)
+    quizzes = _page_files(course_dir, QUIZ_DIR, config.assessments, mapping, problems, required=False)
     course = Course(config, course_dir, project)
     collector = AssetCollector(course_dir, problems)
-    reader = LessonReader(LessonMarkdown(), collector, problems, frozenset(files))
-    seen: dict[str, Path] = {}
-    for number, path in enumerate(files, start=1):
-        lesson = reader.read(path, number)
-        if lesson is None:
+    reader = PageReader(LessonMarkdown(), collector, problems, frozenset(lessons + quizzes), config.mastery_score)
+    pages: dict[str, Path] = {}
+    for number, path in enumerate(lessons + quizzes, start=1):
+        page = reader.lesson(path, number) if number <= len(lessons) else reader.quiz(path, number)
+        if page is None:
             continue
-        if lesson.id in seen:
-            problems.error(path, reader.id_line, f'lesson id "{lesson.id}" is already used by {seen[lesson.id].name}',
-                           "give each lesson a unique `id:` in its front matter")
-        seen.setdefault(lesson.id, path)
-        course.lessons.append(lesson)
+        if page.id in pages:
+            problems.error(path, reader.id_line, f'page id "{page.id}" is already used by {pages[page.id].name}',
+                           "give each lesson and assessment a unique `id:` in its front matter")
+        pages.setdefault(page.id, path)
+        (course.lessons if number <= len(lessons) else course.quizzes).append(page)
+    _check_question_ids(course, problems)
     course.assets = collector.collected()
     problems.raise_if_any()
     course.warnings = problems.warnings
     return course
 
 
-def _lesson_files(course_dir: Path, config: CourseConfig, mapping: Mapping, problems: Problems) -> list[Path]:
-    folder = course_dir / LESSON_DIR
+def _check_question_ids(course: Course, problems: Problems) -> None:
+    # Interaction ids and answer keys are per course, so question ids must be too.
+    seen = {}
+    for page in [*course.lessons, *course.quizzes]:
+        for question in page.questions:
+            if question.id in seen:
+                first = seen[question.id]
+                problems.error(question.source, question.line, f'question id "{question.id}" is already used '
+                               f"in {first.source.name}:{first.line}", "give every question its own id")
+            seen.setdefault(question.id, question)
+
+
+def _page_files(course_dir: Path, folder_name: str, listed: tuple[str, ...] | None, mapping: Mapping,
+                problems: Problems, required: bool) -> list[Path]:
+    folder = course_dir / folder_name
+    config = course_dir / COURSE_FILE
     present = sorted(folder.glob("*.md")) if folder.is_dir() else []
-    if config.lessons is None:
-        if not present:
-            problems.error(course_dir / COURSE_FILE, None, f"the course has no lessons in {LESSON_DIR}/",
-                           f"add Markdown files such as {LESSON_DIR}/01-welcome.md")
+    if listed is None:
+        if required and not present:
+            problems.error(config, None, f"the course has no lessons in {folder_name}/",
+                           f"add Markdown files such as {folder_name}/01-welcome.md")
         return present
     files: list[Path] = []
-    for index, name in enumerate(config.lessons):
-        line = mapping.line("lessons", index)
+    for index, name in enumerate(listed):
+        line = mapping.line(folder_name, index)
         path = (folder / name).resolve()
         if not path.is_relative_to(folder.resolve()) or not name.endswith(".md"):
-            problems.error(course_dir / COURSE_FILE, line, f'lesson "{name}" is not a .md file in {LESSON_DIR}/',
-                           f"list file names inside {LESSON_DIR}/, e.g. 01-welcome.md")
+            problems.error(config, line, f'"{name}" is not a .md file in {folder_name}/',
+                           f"list file names inside {folder_name}/, e.g. 01-welcome.md")
         elif not path.is_file():
-            problems.error(course_dir / COURSE_FILE, line, f'lesson file "{LESSON_DIR}/{name}" does not exist',
+            problems.error(config, line, f'file "{folder_name}/{name}" does not exist',
                            f"create it or fix the name (files there: {_names(present)})")
         elif path in files:
-            problems.error(course_dir / COURSE_FILE, line, f'lesson "{name}" is listed twice',
-                           "remove the second entry")
+            problems.error(config, line, f'"{name}" is listed twice', "remove the second entry")
         else:
             files.append(path)
-    if not config.lessons:
-        problems.error(course_dir / COURSE_FILE, mapping.line("lessons"), "the lesson list is empty",
-                       "list lesson files under `lessons:` or remove the key to use every file in name order")
+    if required and not listed:
+        problems.error(config, mapping.line(folder_name), f"the `{folder_name}` list is empty",
+                       f"list files under `{folder_name}:` or remove the key to use every file in name order")
     for path in present:
         if path.resolve() not in files:
-            problems.warn(path, None, "this lesson is not listed in course.yml, so it is left out",
-                          "add it under `lessons:` or delete the file")
+            problems.warn(path, None, "this page is not listed in course.yml, so it is left out",
+                          f"add it under `{folder_name}:` or delete the file")
     return files
 
 
 def _names(paths: list[Path]) -> str:
     return ", ".join(p.name for p in paths[:8]) or "none"
-
-
-class LessonReader:
-    """Turns one lesson file into a Lesson, recording problems with their lines."""
-
-    def __init__(self, markdown: LessonMarkdown, assets: AssetCollector, problems: Problems,
-                 lesson_files: frozenset[Path]):
-        self.markdown, self.assets, self.problems = markdown, assets, problems
-        self.lesson_files = lesson_files
-        self.id_line: int | None = None
-
-    def read(self, path: Path, number: int) -> Lesson | None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            self.problems.error(path, None, "the file is not UTF-8 text", "save it as UTF-8")
-            return None
-        parsed = self.markdown.parse(text)
-        for line, problem, hint in parsed.problems:
-            self.problems.error(path, line, problem, hint)
-        front = self._front_matter(path, parsed.front_matter, parsed.front_matter_line)
-        if front is None:
-            return None
-        html = self.markdown.render(parsed, self.assets.resolver(path, self.lesson_files))
-        read = FieldReader(front, path, self.problems)
-        self.id_line = front.line("id")
-        return Lesson(
-            id=read.slug("id", _default_id(path)) or _default_id(path),
-            title=read.text("title", required=True) or path.stem,
-            number=number,
-            source=path,
-            html=html,
-            objectives=read.text_list("objectives") or (),
-            minutes=read.integer("minutes", 1, 600),
-        )
-
-    def _front_matter(self, path: Path, text: str | None, line: int) -> Mapping | None:
-        if text is None:
-            self.problems.error(path, 1, "the lesson has no front matter",
-                                "start the file with `---`, a `title: ...` line and `---`")
-            return None
-        try:
-            front = load_mapping(text, line_offset=line - 1)
-        except YamlSyntaxError as exc:
-            self.problems.error(path, exc.line, f"YAML syntax error in the front matter: {exc.problem}",
-                                "check indentation and quote values that contain `:` or `#`")
-            return None
-        check_keys(front, LESSON_KEYS, path, self.problems)
-        return front
-
-
-def _default_id(path: Path) -> str:
-    # "03-Detecting cues.md" → "detecting-cues": the number orders files, it is not part of the id.
-    stem = re.sub(r"^\d+[-_ ]*", "", path.stem).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
-    return slug if SLUG.match(slug) else f"lesson-{zlib.crc32(path.name.encode()):08x}"

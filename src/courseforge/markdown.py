@@ -29,11 +29,26 @@ Resolver = Callable[[str, int, bool], "str | None"]
 
 
 @dataclass
+class QuestionBlock:
+    """The raw lines of a `::: question` block; quiz.py turns them into a Question."""
+
+    info: str
+    lines: list[str]
+    line: int  # 1-based line of the `::: question` header
+
+
+@dataclass
 class Parsed:
     front_matter: str | None
     front_matter_line: int  # 1-based line of the first YAML line
     tokens: list[Token]
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, problem, hint)
+    questions: list[QuestionBlock] = field(default_factory=list)
+
+
+def question_marker(question_id: str) -> str:
+    """Where a question sits in a lesson's HTML; render.py swaps in the theme's question markup."""
+    return f'<div data-cf-question="{escapeHtml(question_id)}"></div>\n'
 
 
 def _callout_parts(info: str) -> tuple[str, str]:
@@ -103,16 +118,52 @@ class LessonMarkdown:
         if tokens and tokens[0].type == "front_matter":
             front, line = tokens[0].content, tokens[0].map[0] + 2
             tokens = tokens[1:]
-        parsed = Parsed(front, line, tokens)
+        parsed = Parsed(front, line, self._lift_questions(tokens, text.splitlines(), parsed_questions := []))
+        parsed.questions = parsed_questions
         self._check(parsed)
         return parsed
+
+    @staticmethod
+    def _lift_questions(tokens: list[Token], lines: list[str], found: list[QuestionBlock]) -> list[Token]:
+        """Replace each `::: question` container by a marker and keep its source lines for quiz.py."""
+        out: list[Token] = []
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if token.type == "container_callout_open" and _callout_parts(token.info)[0] == "question":
+                start, end = token.map
+                close = _closing(tokens, index)
+                body = [line for line in lines[start + 1:end] if line.strip() != ":::"]
+                found.append(QuestionBlock(token.info.strip(), body, start + 1))
+                marker = Token("html_block", "", 0, map=token.map, content=question_marker(_question_id(token.info)))
+                out.append(marker)
+                index = close + 1
+                continue
+            out.append(token)
+            index += 1
+        return out
+
+    def render_fragment(self, text: str, resolve: Resolver, line: int) -> str:
+        """Markdown inside a question (prompt, situation), with links checked like the lesson's."""
+        tokens = self.md.parse(text)
+        for token in tokens:
+            if token.type == "inline" and token.children:
+                self._resolve_links(token.children, line + (token.map[0] if token.map else 0), resolve)
+        return self.md.renderer.render(tokens, self.md.options, {})
+
+    def render_inline(self, text: str, resolve: Resolver, line: int) -> str:
+        tokens = self.md.parseInline(text)
+        for token in tokens:
+            if token.children:
+                self._resolve_links(token.children, line, resolve)
+        return self.md.renderer.render(tokens, self.md.options, {})
 
     def _check(self, parsed: Parsed) -> None:
         for token in parsed.tokens:
             line = token.map[0] + 1 if token.map else 1
             if token.type == "container_callout_open":
                 kind, _ = _callout_parts(token.info)
-                if kind not in CALLOUT_KINDS:
+                if kind not in CALLOUT_KINDS and kind != "question":
                     parsed.problems.append((line, f'unknown callout "::: {kind}"',
                                             f"use one of: {', '.join(CALLOUT_KINDS)}"))
 
@@ -136,3 +187,17 @@ class LessonMarkdown:
                     child.attrSet("href", new)
             elif child.type == "softbreak":
                 line += 1
+
+
+def _closing(tokens: list[Token], index: int) -> int:
+    depth = 0
+    for position in range(index, len(tokens)):
+        depth += tokens[position].nesting if tokens[position].type.startswith("container_") else 0
+        if depth == 0:
+            return position
+    return len(tokens) - 1
+
+
+def _question_id(info: str) -> str:
+    words = info.split()
+    return words[1] if len(words) > 1 else ""

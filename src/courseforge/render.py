@@ -1,16 +1,21 @@
 """Course + Theme → Site: the player's pages, its static files and the course's assets."""
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import replace
 
 from markupsafe import Markup
 
 from courseforge import __version__
-from courseforge.model import Course, Site
+from courseforge.model import Course, Lesson, Question, Quiz, Site
+from courseforge.quiz import SCORM_TYPES
 from courseforge.theme import Theme
 
 LAUNCH = "index.html"
+QUESTION_TEMPLATE = "question.html"
+MARKER = re.compile(r'<div data-cf-question="([^"]*)"></div>\n?')
 
 
 def course_data(course: Course, standard: str) -> dict:
@@ -21,8 +26,36 @@ def course_data(course: Course, standard: str) -> dict:
         "version": course.config.version,
         "standard": standard,
         "masteryScore": course.config.mastery_score,
-        "lessons": [{"id": lesson.id, "title": lesson.title} for lesson in course.lessons],
+        "lessons": [{"id": page.id, "title": page.title, "kind": _kind(page)} for page in course.pages],
+        "quizzes": {quiz.id: _quiz_data(quiz) for quiz in course.quizzes},
+        "questions": {q.id: _question_data(q, page.id) for page in course.pages for q in page.questions},
     }
+
+
+def _kind(page) -> str:
+    return "quiz" if isinstance(page, Quiz) else "lesson"
+
+
+def _quiz_data(quiz: Quiz) -> dict:
+    return {"graded": quiz.graded, "draw": quiz.draw, "attempts": quiz.attempts,
+            "passingScore": quiz.passing_score, "shuffle": quiz.shuffle, "showAnswers": quiz.show_answers,
+            "questions": [q.id for q in quiz.questions]}
+
+
+def _question_data(question: Question, page_id: str) -> dict:
+    data = {"type": question.type, "scormType": SCORM_TYPES[question.type], "page": page_id,
+            "graded": question.graded, "points": question.points,
+            "options": [o.key for o in question.options]}
+    if question.type in ("single", "multiple", "true-false"):
+        data["correct"] = [o.key for o in question.options if o.correct]
+    elif question.type == "ordering":
+        data["correct"] = [o.key for o in question.options]
+    elif question.type == "matching":
+        data["targets"] = [t.key for t in question.targets]
+        data["correct"] = [f"{a.key}.{b.key}" for a, b in zip(question.options, question.targets)]
+    elif question.type == "fill-in":
+        data["answers"], data["caseSensitive"] = list(question.answers), question.case_sensitive
+    return data
 
 
 def script_json(data: dict) -> Markup:
@@ -43,7 +76,8 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
     files = dict(shared if shared is not None else shared_files(course, theme))
     context = {
         "course": course.config,
-        "lessons": [replace(lesson, html=Markup(lesson.html)) for lesson in course.lessons],
+        "lessons": [_page_view(theme, lesson) for lesson in course.lessons],
+        "quizzes": [_page_view(theme, quiz) for quiz in course.quizzes],
         "standard": standard,
         "course_json": script_json(course_data(course, standard)),
         "generator": f"courseforge {__version__}",
@@ -51,3 +85,26 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
     files[LAUNCH] = theme.render(LAUNCH, context).encode("utf-8")
     return Site(files, LAUNCH)
 
+
+
+def _page_view(theme: Theme, page):
+    """The page with its question markers replaced by the theme's question markup."""
+    questions = {q.id: q for q in page.questions}
+    body = page.html if isinstance(page, Lesson) else page.intro_html
+
+    def question_html(match: re.Match) -> str:
+        question = questions[html.unescape(match.group(1))]
+        return theme.render(QUESTION_TEMPLATE, {"question": _question_view(question), "page": page,
+                                                "graded": isinstance(page, Quiz) and page.graded})
+
+    body = Markup(MARKER.sub(question_html, body)) if questions else Markup(body)
+    if isinstance(page, Lesson):
+        return replace(page, html=body)
+    return replace(page, intro_html=body)
+
+
+def _question_view(question: Question) -> Question:
+    safe = lambda o: replace(o, html=Markup(o.html), feedback_html=Markup(o.feedback_html))  # noqa: E731
+    return replace(question, prompt_html=Markup(question.prompt_html), scenario_html=Markup(question.scenario_html),
+                   explanation_html=Markup(question.explanation_html),
+                   options=tuple(safe(o) for o in question.options), targets=tuple(safe(o) for o in question.targets))

@@ -1,0 +1,116 @@
+"""One Markdown page (a lesson or an assessment) → Lesson or Quiz, problems recorded with lines."""
+from __future__ import annotations
+
+import re
+import zlib
+from pathlib import Path
+
+from courseforge.assets import AssetCollector
+from courseforge.errors import Problems
+from courseforge.fields import SLUG, FieldReader, check_keys
+from courseforge.markdown import LessonMarkdown, Parsed
+from courseforge.model import Lesson, Question, Quiz
+from courseforge.quiz import QuestionParser
+from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
+
+LESSON_KEYS = ("id", "title", "objectives", "minutes")
+QUIZ_KEYS = ("id", "title", "graded", "draw", "attempts", "passing_score", "shuffle", "show_answers")
+
+
+class PageReader:
+    def __init__(self, markdown: LessonMarkdown, assets: AssetCollector, problems: Problems,
+                 page_files: frozenset[Path], mastery_score: int | None):
+        self.markdown, self.assets, self.problems = markdown, assets, problems
+        self.page_files = page_files
+        self.mastery_score = mastery_score
+        self.id_line: int | None = None
+
+    def lesson(self, path: Path, number: int) -> Lesson | None:
+        page = self._page(path, LESSON_KEYS)
+        if page is None:
+            return None
+        parsed, front, read, html, questions = page
+        return Lesson(
+            id=self._id(read, path), title=read.text("title", required=True) or path.stem, number=number,
+            source=path, html=html, objectives=read.text_list("objectives") or (),
+            minutes=read.integer("minutes", 1, 600), questions=questions,
+        )
+
+    def quiz(self, path: Path, number: int) -> Quiz | None:
+        page = self._page(path, QUIZ_KEYS)
+        if page is None:
+            return None
+        parsed, front, read, html, questions = page
+        graded = read.boolean("graded", True)
+        scored = [q for q in questions if q.graded]
+        draw = read.integer("draw", 1, 1000)
+        if draw is not None and draw > len(scored):
+            self.problems.error(path, front.line("draw"), f"draw: {draw} is more than the {len(scored)} graded "
+                                f"questions on this page", f"lower `draw` or add questions")
+        passing = read.integer("passing_score", 0, 100)
+        if graded and passing is None and self.mastery_score is None:
+            self.problems.error(path, front.first_line, "a graded assessment needs a passing score",
+                                "add `passing_score: 80` here or `mastery_score: 80` to course.yml")
+        if graded and not scored:
+            self.problems.error(path, front.first_line, "a graded assessment has no graded question",
+                                "add questions, or set `graded: false` for a survey")
+        return Quiz(
+            id=self._id(read, path), title=read.text("title", required=True) or path.stem, number=number,
+            source=path, intro_html=html, questions=questions, graded=graded, draw=draw,
+            attempts=read.integer("attempts", 1, 100), passing_score=passing if passing is not None else self.mastery_score,
+            shuffle=read.boolean("shuffle", False), show_answers=read.boolean("show_answers", True),
+        )
+
+    def _page(self, path: Path, keys: tuple[str, ...]):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            self.problems.error(path, None, "the file is not UTF-8 text", "save it as UTF-8")
+            return None
+        parsed = self.markdown.parse(text)
+        for line, problem, hint in parsed.problems:
+            self.problems.error(path, line, problem, hint)
+        front = self._front_matter(path, parsed.front_matter, parsed.front_matter_line, keys)
+        if front is None:
+            return None
+        resolve = self.assets.resolver(path, self.page_files)
+        html = self.markdown.render(parsed, resolve)
+        questions = self._questions(path, parsed, resolve)
+        self.id_line = front.line("id")
+        return parsed, front, FieldReader(front, path, self.problems), html, questions
+
+    def _questions(self, path: Path, parsed: Parsed, resolve) -> list[Question]:
+        questions = []
+        for block in parsed.questions:
+            parser = QuestionParser(lambda text, at=block.line: self.markdown.render_fragment(text, resolve, at),
+                                    lambda text, at=block.line: self.markdown.render_inline(text, resolve, at))
+            report = lambda line, problem, hint: self.problems.error(path, line, problem, hint)  # noqa: E731
+            question = parser.parse(block.info, block.lines, block.line, path, report)
+            if question is not None:
+                questions.append(question)
+        return questions
+
+    def _front_matter(self, path: Path, text: str | None, line: int, keys: tuple[str, ...]) -> Mapping | None:
+        if text is None:
+            self.problems.error(path, 1, "the page has no front matter",
+                                "start the file with `---`, a `title: ...` line and `---`")
+            return None
+        try:
+            front = load_mapping(text, line_offset=line - 1)
+        except YamlSyntaxError as exc:
+            self.problems.error(path, exc.line, f"YAML syntax error in the front matter: {exc.problem}",
+                                "check indentation and quote values that contain `:` or `#`")
+            return None
+        check_keys(front, keys, path, self.problems)
+        return front
+
+    @staticmethod
+    def _id(read: FieldReader, path: Path) -> str:
+        return read.slug("id", default_id(path)) or default_id(path)
+
+
+def default_id(path: Path) -> str:
+    # "03-Detecting cues.md" → "detecting-cues": the number orders files, it is not part of the id.
+    stem = re.sub(r"^\d+[-_ ]*", "", path.stem).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
+    return slug if SLUG.match(slug) else f"page-{zlib.crc32(path.name.encode()):08x}"

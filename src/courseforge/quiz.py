@@ -1,0 +1,226 @@
+"""The question syntax: a `::: question ID TYPE` block in a lesson or an assessment page.
+
+    ::: question narrow-feet single
+    > A caller needs dressy shoes for a wedding; every pair so far went back.   (optional situation)
+    Which detail should the agent pick up first?                                (the prompt, Markdown)
+    - [ ] The colour of her outfit
+      feedback: Colour is a preference, not why the shoes failed.
+    - [x] Her narrow feet
+    explanation: The cue that matters explains the problem to the customer.
+    points: 2
+    :::
+
+Answer lines by type: `- [x]` / `- [ ]` (single, multiple, true-false: options True and False);
+`= text` accepted answers and `case: sensitive` (fill-in); `- left -> right` (matching);
+`1. item` in the right order (ordering); `scale: a | b | c` (likert, default five points);
+nothing (reflection). Parsing is line by line so every error can name its line.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from courseforge.fields import SLUG
+from courseforge.model import Option, Question
+
+TYPES = ("single", "multiple", "true-false", "fill-in", "matching", "ordering", "likert", "reflection")
+# SCORM 1.2 (S12-I3) codes each choice as one character: at most 36 options.
+KEYS = "0123456789abcdefghijklmnopqrstuvwxyz"
+LIKERT = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
+SCORM_TYPES = {"single": "choice", "multiple": "choice", "true-false": "true-false", "fill-in": "fill-in",
+               "matching": "matching", "ordering": "sequencing", "likert": "likert", "reflection": "fill-in"}
+
+CHOICE = re.compile(r"^[-*] \[( |x|X)\]\s*(.*)$")
+PAIR = re.compile(r"^[-*] (.*?)\s*->\s*(.*)$")
+ORDERED = re.compile(r"^\d+[.)] +(.*)$")
+SETTING = re.compile(r"^(explanation|points|case|scale|feedback):\s*(.*)$")
+
+# A problem is (line, what is wrong, how to fix it).
+Report = Callable[[int, str, str], None]
+
+
+@dataclass
+class _Draft:
+    scenario: list[str] = field(default_factory=list)
+    prompt: list[str] = field(default_factory=list)
+    choices: list[list] = field(default_factory=list)  # [correct, text, feedback, line]
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    ordered: list[str] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)
+    settings: dict[str, tuple[str, int]] = field(default_factory=dict)
+    first_answer_line: int | None = None
+
+
+class QuestionParser:
+    def __init__(self, render_block: Callable[[str], str], render_inline: Callable[[str], str]):
+        self.block, self.inline = render_block, render_inline
+
+    def parse(self, info: str, lines: list[str], line: int, source: Path, report: Report) -> Question | None:
+        words = info.split()
+        if len(words) != 3:
+            report(line, f"`::: {info.strip()}` needs a question id and a type",
+                   f"write `::: question some-id TYPE` with TYPE one of: {', '.join(TYPES)}")
+            return None
+        _, qid, qtype = words
+        ok = True
+        if not SLUG.match(qid):
+            report(line, f'question id "{qid}" is not a valid id', "use lowercase letters, digits and hyphens")
+            ok = False
+        if qtype not in TYPES:
+            report(line, f'unknown question type "{qtype}"', f"use one of: {', '.join(TYPES)}")
+            return None
+        draft = self._read(qtype, lines, line + 1, report)
+        question = self._build(qid, qtype, draft, line, source, report)
+        return question if ok else None
+
+    def _read(self, qtype: str, lines: list[str], first: int, report: Report) -> _Draft:
+        draft = _Draft()
+        for number, raw in enumerate(lines, start=first):
+            text = raw.strip()
+            if not text:
+                (draft.prompt if draft.first_answer_line is None else []).append("")
+                continue
+            if raw[:1].isspace() and text.startswith("feedback:") and draft.choices:
+                draft.choices[-1][2] = text[len("feedback:"):].strip()
+                continue
+            if self._answer_line(qtype, text, number, draft, report):
+                draft.first_answer_line = draft.first_answer_line or number
+                continue
+            setting = SETTING.match(text)
+            if setting and setting.group(1) != "feedback":
+                draft.settings[setting.group(1)] = (setting.group(2).strip(), number)
+            elif text.startswith(">") and not any(p.strip() for p in draft.prompt):
+                draft.scenario.append(text[1:].strip())
+            elif draft.first_answer_line is None:
+                draft.prompt.append(raw)
+            else:
+                report(number, "unexpected text after the answers",
+                       "put the question text before the answers, or start the line with `explanation:`")
+        return draft
+
+    @staticmethod
+    def _answer_line(qtype: str, text: str, number: int, draft: _Draft, report: Report) -> bool:
+        if qtype in ("single", "multiple", "true-false") and (m := CHOICE.match(text)):
+            draft.choices.append([m.group(1) != " ", m.group(2).strip(), "", number])
+        elif qtype == "matching" and text[:2] in ("- ", "* "):
+            pair = PAIR.match(text)
+            left, right = (pair.group(1).strip(), pair.group(2).strip()) if pair else (text[2:].strip(), "")
+            if not left or not right:
+                report(number, "a matching pair is missing a side",
+                       "write `- left side -> right side` with text on both sides of the arrow")
+            else:
+                draft.pairs.append((left, right))
+        elif qtype == "ordering" and (m := ORDERED.match(text)):
+            draft.ordered.append(m.group(1).strip())
+        elif qtype == "fill-in" and text.startswith("="):
+            draft.answers.append(" ".join(text[1:].split()))
+        else:
+            return False
+        return True
+
+    def _build(self, qid: str, qtype: str, draft: _Draft, line: int, source: Path, report: Report) -> Question | None:
+        prompt = "\n".join(draft.prompt).strip()
+        if not prompt:
+            report(line, f'question "{qid}" has no question text', "write the question on the lines after `::: question`")
+            return None
+        options, targets = self._answers(qid, qtype, draft, line, report)
+        if options is None:
+            return None
+        settings = draft.settings
+        return Question(
+            id=qid, type=qtype, prompt_html=self.block(prompt), source=source, line=line,
+            scenario_html=self.block("\n".join(draft.scenario)) if draft.scenario else "",
+            options=options, targets=targets, answers=tuple(draft.answers),
+            case_sensitive=self._case(settings, report),
+            explanation_html=self.inline(settings["explanation"][0]) if "explanation" in settings else "",
+            points=self._points(settings, report),
+        )
+
+    def _answers(self, qid: str, qtype: str, draft: _Draft, line: int, report: Report):
+        checks = {
+            "single": self._choices, "multiple": self._choices, "true-false": self._choices,
+            "matching": self._matching, "ordering": self._ordering, "fill-in": self._fill_in,
+            "likert": self._likert, "reflection": lambda *a: ((), ()),
+        }
+        return checks[qtype](qid, qtype, draft, line, report)
+
+    def _choices(self, qid, qtype, draft, line, report):
+        choices = draft.choices
+        correct = sum(1 for c in choices if c[0])
+        if qtype == "true-false" and sorted(c[1].lower() for c in choices) != ["false", "true"]:
+            report(line, f'true-false question "{qid}" needs exactly the options True and False',
+                   "write `- [x] True` and `- [ ] False` (mark the right one)")
+            return None, None
+        if len(choices) < 2:
+            report(line, f'question "{qid}" has {len(choices)} option(s)', "give at least two `- [ ] option` lines")
+            return None, None
+        if correct == 0:
+            report(line, f'question "{qid}" has no correct option', "mark the right one(s) with `- [x]`")
+            return None, None
+        if qtype != "multiple" and correct > 1:
+            report(line, f'question "{qid}" has {correct} correct options but is `{qtype}`',
+                   "mark only one with [x], or make it a `multiple` question")
+            return None, None
+        if not self._fits(qid, len(choices), line, report):
+            return None, None
+        return tuple(Option(KEYS[i], self.inline(text), text, is_right, self.inline(fb) if fb else "")
+                     for i, (is_right, text, fb, _) in enumerate(choices)), ()
+
+    def _matching(self, qid, qtype, draft, line, report):
+        if len(draft.pairs) < 2:
+            report(line, f'matching question "{qid}" needs at least two pairs', "write `- left -> right` lines")
+            return None, None
+        if not self._fits(qid, len(draft.pairs), line, report):
+            return None, None
+        lefts = tuple(Option(KEYS[i], self.inline(a), a) for i, (a, _) in enumerate(draft.pairs))
+        rights = tuple(Option(KEYS[i], self.inline(b), b) for i, (_, b) in enumerate(draft.pairs))
+        return lefts, rights
+
+    def _ordering(self, qid, qtype, draft, line, report):
+        if len(draft.ordered) < 2:
+            report(line, f'ordering question "{qid}" needs at least two items', "list them as `1. first`, `2. second`")
+            return None, None
+        if not self._fits(qid, len(draft.ordered), line, report):
+            return None, None
+        return tuple(Option(KEYS[i], self.inline(t), t, True) for i, t in enumerate(draft.ordered)), ()
+
+    def _fill_in(self, qid, qtype, draft, line, report):
+        if not draft.answers or not all(draft.answers):
+            report(line, f'fill-in question "{qid}" has no accepted answer', "add one `= answer` line per accepted text")
+            return None, None
+        if any(len(a) > 250 for a in draft.answers):
+            report(line, f'an accepted answer of "{qid}" is over 250 characters', "SCORM 1.2 stores at most 255")
+            return None, None
+        return (), ()
+
+    def _likert(self, qid, qtype, draft, line, report):
+        scale, at = draft.settings.get("scale", ("", line))
+        points = [p.strip() for p in scale.split("|")] if scale else list(LIKERT)
+        if len(points) < 2 or not all(points) or len(points) > 10:
+            report(at, f'the scale of "{qid}" needs 2 to 10 points', "write `scale: Disagree | Neutral | Agree`")
+            return None, None
+        return tuple(Option(KEYS[i], self.inline(p), p) for i, p in enumerate(points)), ()
+
+    @staticmethod
+    def _fits(qid: str, count: int, line: int, report: Report) -> bool:
+        if count > len(KEYS):
+            report(line, f'question "{qid}" has {count} options', f"use at most {len(KEYS)}")
+            return False
+        return True
+
+    @staticmethod
+    def _case(settings: dict, report: Report) -> bool:
+        value, at = settings.get("case", ("insensitive", 0))
+        if value not in ("sensitive", "insensitive"):
+            report(at, f'`case: {value}` is not understood', "write `case: sensitive` or `case: insensitive`")
+        return value == "sensitive"
+
+    @staticmethod
+    def _points(settings: dict, report: Report) -> int:
+        value, at = settings.get("points", ("1", 0))
+        if not value.isdigit() or not 1 <= int(value) <= 100:
+            report(at, f"`points: {value}` is not a whole number from 1 to 100", "write e.g. `points: 2`")
+            return 1
+        return int(value)
