@@ -52,7 +52,8 @@ def answer_key_markdown(course: Course) -> bytes:
 
 def _question_lines(question: Question) -> list[str]:
     where = f"{question.source.name}:{question.line}"
-    lines = [f"### `{question.id}` ({question.type}, {question.points} point{'s' * (question.points != 1)}, {where})", ""]
+    worth = f"{question.points} point{'s' * (question.points != 1)}" if question.graded else "not scored"
+    lines = [f"### `{question.id}` ({question.type}, {worth}, {where})", ""]
     if question.scenario_html:
         lines += [f"> {label(question.scenario_html)}", ""]
     lines += [label(question.prompt_html), ""]
@@ -68,8 +69,6 @@ def _question_lines(question: Question) -> list[str]:
     elif question.type == "fill-in":
         rule = "case-sensitive" if question.case_sensitive else "any case"
         lines += [f"Accepted ({rule}): " + ", ".join(f"“{a}”" for a in question.answers)]
-    elif answer is None:
-        lines += ["*(no right answer: not scored)*"]
     if question.explanation_html:
         lines += ["", f"**Why:** {label(question.explanation_html)}"]
     return lines + [""]
