@@ -1,0 +1,252 @@
+/*
+ * courseforge SCORM 1.2 adapter (classic script). The player talks to it through the adapter
+ * interface (init, loadState, saveState, progress, complete, terminate); it alone knows the LMS API.
+ * Checklist items: S12-A1..A5, S12-D1..D4, S12-R1, R2, R5, R6, Q1, Q2, Q5, Q8, Q10.
+ */
+(function (win) {
+  'use strict';
+
+  var CF = win.Courseforge = win.Courseforge || {};
+  var MAX_CLIMB = 500;
+  var MAX_LOCATION = 255;
+  var MAX_SUSPEND = 4096;
+
+  function warn(message) {
+    try { win.console.warn('[courseforge scorm12] ' + message); } catch (e) { /* no console */ }
+  }
+
+  // S12-A1: every property access may throw on a cross-origin window.
+  function apiOn(w) {
+    try {
+      var api = w.API;
+      if (api && typeof api.LMSInitialize === 'function') return api;
+    } catch (e) { /* cross-origin */ }
+    return null;
+  }
+
+  function parentOf(w) {
+    try {
+      var p = w.parent;
+      return p && p !== w ? p : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function climb(w) {
+    for (var i = 0; w && i <= MAX_CLIMB; i++) {
+      var api = apiOn(w);
+      if (api) return api;
+      w = parentOf(w);
+    }
+    return null;
+  }
+
+  function openerOf(w) {
+    try { return w && w.opener ? w.opener : null; } catch (e) { return null; }
+  }
+
+  function findAPI() {
+    var api = climb(win);
+    if (!api) api = climb(openerOf(win));
+    if (!api) {
+      var top = null;
+      try { top = win.top; } catch (e) { /* ignore */ }
+      api = climb(openerOf(top));
+    }
+    return api;
+  }
+
+  function pad(n, width) {
+    var s = String(n);
+    while (s.length < width) s = '0' + s;
+    return s;
+  }
+
+  // S12-D2: CMITimespan HHHH:MM:SS.SS for this session only; hours capped at 9999 (S12-D1).
+  function timespan(ms) {
+    var cs = Math.max(0, Math.round(ms / 10));
+    var cap = ((9999 * 60 + 59) * 60 + 59) * 100 + 99;
+    if (cs > cap) cs = cap;
+    return pad(Math.floor(cs / 360000), 4) + ':' + pad(Math.floor(cs / 6000) % 60, 2) + ':' +
+      pad(Math.floor(cs / 100) % 60, 2) + '.' + pad(cs % 100, 2);
+  }
+
+  function Scorm12Adapter(api) {
+    this.name = 'scorm12';
+    this.api = api;
+    this.maxDataLength = MAX_SUSPEND;
+    this.mode = 'normal';
+    this.initialStatus = '';
+    this.initialized = false;
+    this.terminated = false;
+    this.finished = false;
+    this.startedAt = 0;
+  }
+
+  var proto = Scorm12Adapter.prototype;
+
+  proto.lastError = function () {
+    try { return String(this.api.LMSGetLastError()); } catch (e) { return ''; }
+  };
+
+  // S12-A4: on failure read the error code, its string and the diagnostic; log and carry on.
+  proto.report = function (what, code) {
+    var api = this.api;
+    var text = '';
+    var diagnostic = '';
+    try { text = String(api.LMSGetErrorString(code)); } catch (e) { /* ignore */ }
+    try { diagnostic = String(api.LMSGetDiagnostic(code)); } catch (e) { /* ignore */ }
+    warn(what + ' failed: error ' + code + (text ? ' (' + text + ')' : '') +
+      (diagnostic && diagnostic !== text ? ': ' + diagnostic : ''));
+  };
+
+  // S12-A2: results are strings; only "true" is success.
+  proto.call = function (fn, arg) {
+    var result;
+    try {
+      result = this.api[fn](arg);
+    } catch (e) {
+      warn(fn + ' threw: ' + e);
+      return false;
+    }
+    if (String(result) === 'true') return true;
+    this.report(fn + '("' + arg + '")', this.lastError());
+    return false;
+  };
+
+  proto.get = function (element) {
+    var value;
+    try {
+      value = this.api.LMSGetValue(element);
+    } catch (e) {
+      warn('LMSGetValue("' + element + '") threw: ' + e);
+      return '';
+    }
+    var code = this.lastError();
+    if (code && code !== '0') this.report('LMSGetValue("' + element + '")', code);
+    return value === null || value === undefined ? '' : String(value);
+  };
+
+  proto.set = function (element, value) {
+    var result;
+    try {
+      result = this.api.LMSSetValue(element, value);
+    } catch (e) {
+      warn('LMSSetValue("' + element + '") threw: ' + e);
+      return false;
+    }
+    if (String(result) === 'true') return true;
+    this.report('LMSSetValue("' + element + '", "' + value + '")', this.lastError());
+    return false;
+  };
+
+  proto.active = function () {
+    return this.initialized && !this.terminated;
+  };
+
+  proto.init = function () {
+    if (!this.api) return { connected: false };
+    if (!this.call('LMSInitialize', '')) {
+      // S12-E1: discover again once (the LMS may have replaced its API object), then give up.
+      var again = findAPI();
+      if (!again || again === this.api) return { connected: false };
+      this.api = again;
+      if (!this.call('LMSInitialize', '')) return { connected: false };
+    }
+    this.initialized = true;
+    this.startedAt = Date.now();
+    this.mode = this.get('cmi.core.lesson_mode') || 'normal';
+    var status = this.get('cmi.core.lesson_status');
+    this.initialStatus = status;
+    if (this.mode !== 'review' && (status === 'not attempted' || status === '' || (status === 'browsed' && this.mode === 'normal'))) {
+      // S12-R1 / Q5 (and S12-R6 for browse mode): mark the attempt started and commit at once.
+      this.set('cmi.core.lesson_status', this.mode === 'browse' ? 'browsed' : 'incomplete');
+      this.call('LMSCommit', '');
+    }
+    return { connected: true };
+  };
+
+  proto.loadState = function () {
+    var empty = { location: null, data: null, resumed: false };
+    if (!this.active()) return empty;
+    var resumed = this.get('cmi.core.entry') === 'resume';
+    if (!resumed && this.mode !== 'review') return empty;
+    return {
+      location: this.get('cmi.core.lesson_location') || null,
+      data: this.get('cmi.suspend_data') || null,
+      resumed: resumed
+    };
+  };
+
+  proto.saveState = function (snapshot) {
+    if (!this.active()) return false;
+    var ok = true;
+    var location = snapshot && snapshot.location;
+    var data = snapshot && snapshot.data;
+    if (location !== null && location !== undefined) {
+      location = String(location);
+      if (location.length > MAX_LOCATION) {
+        warn('lesson_location of ' + location.length + ' characters refused (limit ' + MAX_LOCATION + ')');
+        ok = false;
+      } else {
+        ok = this.set('cmi.core.lesson_location', location) && ok;
+      }
+    }
+    if (this.mode !== 'review') {
+      if (data !== null && data !== undefined) {
+        data = String(data);
+        if (data.length > MAX_SUSPEND) {
+          // S12-D1/D3: never truncate; keep the previous value instead.
+          warn('suspend_data of ' + data.length + ' characters refused (limit ' + MAX_SUSPEND + ')');
+          ok = false;
+        } else {
+          ok = this.set('cmi.suspend_data', data) && ok;
+        }
+      }
+      ok = this.set('cmi.core.exit', this.finished ? '' : 'suspend') && ok;
+    }
+    return this.call('LMSCommit', '') && ok;
+  };
+
+  proto.progress = function () {
+    // SCORM 1.2 has no progress measure; status and suspend_data carry it.
+  };
+
+  proto.complete = function () {
+    if (!this.active() || this.finished) return;
+    this.finished = true;
+    if (this.mode === 'review') return;
+    // S12-R2: completed; never overwrite a passed/failed result from an earlier attempt (S12-R3).
+    if (this.mode === 'normal' && this.initialStatus !== 'passed' && this.initialStatus !== 'failed') {
+      this.set('cmi.core.lesson_status', 'completed');
+    }
+    this.set('cmi.core.exit', '');
+    this.call('LMSCommit', '');
+  };
+
+  proto.terminate = function (options) {
+    if (!this.initialized || this.terminated) return;
+    var finished = !!(options && options.finished) || this.finished;
+    this.set('cmi.core.session_time', timespan(Date.now() - this.startedAt));
+    if (this.mode !== 'review') this.set('cmi.core.exit', finished ? '' : 'suspend');
+    this.call('LMSCommit', '');   // Q1: commit right before finish
+    this.terminated = true;
+    this.call('LMSFinish', '');
+  };
+
+  var found = null;
+  CF.scorm12 = { findAPI: findAPI, timespan: timespan, Adapter: Scorm12Adapter };
+  var definition = {
+    name: 'scorm12',
+    detect: function () {
+      found = findAPI();
+      return !!found;
+    },
+    create: function () {
+      return new Scorm12Adapter(found || findAPI());
+    }
+  };
+  if (typeof CF.registerAdapter === 'function') CF.registerAdapter(definition);
+  else (CF.pendingAdapters = CF.pendingAdapters || []).push(definition);
+})(window);

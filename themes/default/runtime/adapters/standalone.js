@@ -1,0 +1,89 @@
+/*
+ * courseforge standalone adapter: no LMS. Progress lives in this browser's localStorage under a key
+ * made from the course id and version. Registered as the fallback, so it is used when no other
+ * adapter finds its LMS.
+ */
+(function (win) {
+  'use strict';
+
+  var CF = win.Courseforge = win.Courseforge || {};
+
+  function storage() {
+    try {
+      var s = win.localStorage;
+      var probe = 'courseforge:probe';
+      s.setItem(probe, '1');
+      s.removeItem(probe);
+      return s;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function StandaloneAdapter(course) {
+    this.name = 'standalone';
+    this.key = 'courseforge:' + (course && course.id) + '@' + (course && course.version);
+    this.maxDataLength = 65536;
+    this.store = null;
+    this.record = { location: null, data: null, completed: false };
+  }
+
+  var proto = StandaloneAdapter.prototype;
+
+  proto.init = function () {
+    this.store = storage();
+    return { connected: false, persistent: !!this.store };
+  };
+
+  proto.loadState = function () {
+    var saved = null;
+    try {
+      saved = this.store ? JSON.parse(this.store.getItem(this.key) || 'null') : null;
+    } catch (e) {
+      saved = null;
+    }
+    if (!saved || typeof saved !== 'object') return { location: null, data: null, resumed: false };
+    this.record.completed = !!saved.completed;
+    return {
+      location: typeof saved.location === 'string' ? saved.location : null,
+      data: typeof saved.data === 'string' ? saved.data : null,
+      resumed: true
+    };
+  };
+
+  proto.write = function () {
+    if (!this.store) return false;
+    try {
+      this.store.setItem(this.key, JSON.stringify(this.record));
+      return true;
+    } catch (e) {
+      return false;
+    }
+  };
+
+  proto.saveState = function (snapshot) {
+    this.record.location = snapshot && snapshot.location != null ? String(snapshot.location) : null;
+    this.record.data = snapshot && snapshot.data != null ? String(snapshot.data) : null;
+    return this.write();
+  };
+
+  proto.progress = function () {};
+
+  proto.complete = function () {
+    this.record.completed = true;
+    this.write();
+  };
+
+  proto.terminate = function () {
+    this.write();
+  };
+
+  var definition = {
+    name: 'standalone',
+    fallback: true,
+    detect: function () { return true; },
+    create: function (course) { return new StandaloneAdapter(course); }
+  };
+  if (typeof CF.registerAdapter === 'function') CF.registerAdapter(definition);
+  else (CF.pendingAdapters = CF.pendingAdapters || []).push(definition);
+})(window);

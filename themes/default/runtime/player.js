@@ -1,0 +1,296 @@
+/*
+ * courseforge player (classic script, no build step). Knows no e-learning standard: it shows one
+ * lesson at a time, tracks which lessons were viewed and talks to whichever adapter registered
+ * (runtime/adapters/*.js) through Courseforge.registerAdapter. Adapter methods may return values
+ * or Promises; the player awaits them one after the other.
+ */
+(function (win, doc) {
+  'use strict';
+
+  var CF = win.Courseforge = win.Courseforge || {};
+  var adapters = [];
+
+  CF.registerAdapter = function (definition) {
+    if (definition && definition.name && typeof definition.create === 'function') adapters.push(definition);
+  };
+  (CF.pendingAdapters || []).forEach(CF.registerAdapter);
+  CF.pendingAdapters = [];
+
+  function warn(message, error) {
+    try { win.console.warn('[courseforge] ' + message + (error ? ': ' + error : '')); } catch (e) { /* none */ }
+  }
+
+  function readJSON(id) {
+    var node = doc.getElementById(id);
+    if (!node) return null;
+    try { return JSON.parse(node.textContent); } catch (e) { warn('cannot read #' + id, e); return null; }
+  }
+
+  function format(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : all;
+    });
+  }
+
+  // Adapter choice: every adapter that detects its environment, standard ones before the fallback.
+  function connect(course) {
+    var ordered = adapters.filter(function (a) { return !a.fallback; })
+      .concat(adapters.filter(function (a) { return a.fallback; }));
+    var i = 0;
+    function next() {
+      if (i >= ordered.length) return Promise.resolve({ adapter: null, connected: false });
+      var definition = ordered[i++];
+      var detected = false;
+      try { detected = !!definition.detect(); } catch (e) { warn(definition.name + ' detect failed', e); }
+      if (!detected) return next();
+      var adapter;
+      return Promise.resolve()
+        .then(function () {
+          adapter = definition.create(course);
+          return adapter.init();
+        })
+        .then(function (result) {
+          if (result && result.connected) return { adapter: adapter, connected: true };
+          if (definition.fallback) return { adapter: adapter, connected: false, result: result || {} };
+          return next();
+        }, function (error) {
+          warn(definition.name + ' init failed', error);
+          return next();
+        });
+    }
+    return next();
+  }
+
+  function Player(course, strings) {
+    this.course = course;
+    this.strings = strings;
+    this.adapter = null;
+    this.connected = false;
+    this.queue = Promise.resolve();
+    this.current = -1;
+    this.viewed = {};
+    this.state = CF.state.fresh();
+    this.completeReported = false;
+    this.terminated = false;
+    this.ready = false;
+    this.lessons = [];
+    var self = this;
+    var links = {};
+    Array.prototype.forEach.call(doc.querySelectorAll('#cf-nav a[href^="#lesson-"]'), function (a) {
+      links[a.getAttribute('href').slice(8)] = a;
+    });
+    (course.lessons || []).forEach(function (lesson) {
+      var section = doc.getElementById('lesson-' + lesson.id);
+      if (!section) { warn('no section for lesson ' + lesson.id); return; }
+      var link = links[lesson.id] || null;
+      self.lessons.push({
+        id: lesson.id,
+        title: lesson.title,
+        section: section,
+        heading: section.querySelector('h1'),
+        link: link,
+        item: link ? link.closest('li') : null
+      });
+    });
+    this.ui = {
+      app: doc.getElementById('cf-app'),
+      prev: doc.getElementById('cf-prev'),
+      next: doc.getElementById('cf-next'),
+      toggle: doc.getElementById('cf-menu-toggle'),
+      nav: doc.getElementById('cf-nav'),
+      progressText: doc.getElementById('cf-progress-text'),
+      progressFill: doc.getElementById('cf-progress-fill'),
+      notice: doc.getElementById('cf-notice'),
+      complete: doc.getElementById('cf-complete')
+    };
+  }
+
+  var proto = Player.prototype;
+
+  // Adapter calls run one after another, in order, even when an adapter is asynchronous.
+  proto.enqueue = function (method, argument) {
+    var adapter = this.adapter;
+    if (!adapter || typeof adapter[method] !== 'function') return this.queue;
+    this.queue = this.queue.then(function () {
+      return adapter[method](argument);
+    }).catch(function (error) {
+      warn(adapter.name + '.' + method + ' failed', error);
+    });
+    return this.queue;
+  };
+
+  proto.start = function () {
+    var self = this;
+    this.bind();
+    return connect(this.course).then(function (link) {
+      self.adapter = link.adapter;
+      self.connected = link.connected;
+      if (!self.connected && self.ui.notice) {
+        if (link.result && link.result.persistent === false && self.strings.noticeNoStorage) {
+          self.ui.notice.textContent = self.strings.noticeNoStorage;
+        }
+        self.ui.notice.hidden = false;
+      }
+      return self.adapter ? self.adapter.loadState() : null;
+    }).catch(function (error) {
+      warn('cannot load saved progress', error);
+      return null;
+    }).then(function (saved) {
+      saved = saved || {};
+      var total = self.lessons.length;
+      self.state = CF.state.decode(saved.data, total);
+      self.state.viewed.forEach(function (i) { self.viewed[i] = true; });
+      var start = self.indexOf(saved.location);
+      if (start < 0) start = self.state.current;
+      self.show(start, true);
+      self.ready = true;
+    });
+  };
+
+  proto.indexOf = function (id) {
+    for (var i = 0; i < this.lessons.length; i++) if (this.lessons[i].id === id) return i;
+    return -1;
+  };
+
+  proto.viewedCount = function () {
+    var n = 0;
+    for (var i = 0; i < this.lessons.length; i++) if (this.viewed[i]) n++;
+    return n;
+  };
+
+  proto.show = function (index, initial) {
+    var total = this.lessons.length;
+    if (!total) return;
+    index = Math.max(0, Math.min(total - 1, index | 0));
+    var lesson = this.lessons[index];
+    this.current = index;
+    this.viewed[index] = true;
+    for (var i = 0; i < total; i++) {
+      var other = this.lessons[i];
+      other.section.hidden = i !== index;
+      if (other.link) {
+        if (i === index) other.link.setAttribute('aria-current', 'page');
+        else other.link.removeAttribute('aria-current');
+      }
+      if (other.item) other.item.classList.toggle('is-viewed', !!this.viewed[i]);
+    }
+    if (this.ui.prev) this.ui.prev.disabled = index === 0;
+    if (this.ui.next) this.ui.next.disabled = index === total - 1;
+    this.setMenu(false);
+    this.updateProgress();
+    if (!initial) {
+      if (lesson.heading) lesson.heading.focus({ preventScroll: true });
+      win.scrollTo(0, 0);
+    }
+    this.save();
+  };
+
+  proto.updateProgress = function () {
+    var total = this.lessons.length;
+    var viewed = this.viewedCount();
+    var done = viewed === total;
+    var text = format(this.strings.progress || '{viewed} of {total} lessons viewed', { viewed: viewed, total: total });
+    if (done && this.strings.progressDone) text += ' ' + this.strings.progressDone;
+    if (this.ui.progressText && this.ui.progressText.textContent !== text) this.ui.progressText.textContent = text;
+    if (this.ui.progressFill) this.ui.progressFill.style.width = (total ? Math.round(viewed * 100 / total) : 0) + '%';
+    if (this.ui.complete) this.ui.complete.hidden = !done;
+    if (this.ui.app) this.ui.app.classList.toggle('cf-is-complete', done);
+  };
+
+  proto.save = function () {
+    var indexes = [];
+    for (var i = 0; i < this.lessons.length; i++) if (this.viewed[i]) indexes.push(i);
+    this.state.current = this.current;
+    this.state.viewed = indexes;
+    var data = CF.state.encode(this.state);
+    var limit = this.adapter && this.adapter.maxDataLength;
+    if (limit && data.length > limit) {
+      warn('progress data of ' + data.length + ' characters exceeds the limit of ' + limit + '; not saved');
+      data = null;
+    }
+    this.enqueue('saveState', { location: this.lessons[this.current].id, data: data });
+    this.enqueue('progress', { viewed: indexes.length, total: this.lessons.length });
+    if (indexes.length === this.lessons.length && !this.completeReported) {
+      this.completeReported = true;
+      this.enqueue('complete');
+    }
+  };
+
+  proto.finish = function () {
+    if (this.terminated || !this.adapter) return;
+    this.terminated = true;
+    try {
+      var result = this.adapter.terminate({ finished: this.viewedCount() === this.lessons.length });
+      if (result && typeof result.catch === 'function') result.catch(function (e) { warn('terminate failed', e); });
+    } catch (e) {
+      warn('terminate failed', e);
+    }
+  };
+
+  proto.menuOpen = function () {
+    return !!(this.ui.app && this.ui.app.classList.contains('cf-menu-open'));
+  };
+
+  proto.setMenu = function (open) {
+    if (!this.ui.app || !this.ui.toggle) return;
+    this.ui.app.classList.toggle('cf-menu-open', open);
+    this.ui.toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+  };
+
+  proto.bind = function () {
+    var self = this;
+    var ui = this.ui;
+    if (ui.prev) ui.prev.addEventListener('click', function () { self.show(self.current - 1); });
+    if (ui.next) ui.next.addEventListener('click', function () { self.show(self.current + 1); });
+    this.lessons.forEach(function (lesson, index) {
+      if (!lesson.link) return;
+      lesson.link.addEventListener('click', function (event) {
+        event.preventDefault();
+        if (index === self.current) { self.setMenu(false); if (lesson.heading) lesson.heading.focus(); return; }
+        self.show(index);
+      });
+    });
+    if (ui.toggle) {
+      ui.toggle.addEventListener('click', function () {
+        var open = !self.menuOpen();
+        self.setMenu(open);
+        if (open) {
+          var current = self.lessons[self.current];
+          if (current && current.link) current.link.focus();
+        }
+      });
+    }
+    if (ui.nav) {
+      ui.nav.addEventListener('keydown', function (event) {
+        if ((event.key === 'Escape' || event.key === 'Esc') && self.menuOpen()) {
+          self.setMenu(false);
+          ui.toggle.focus();
+        }
+      });
+    }
+    win.addEventListener('pagehide', function () { self.finish(); });
+    // Back from the back/forward cache: an LMS session stays finished, local progress carries on.
+    win.addEventListener('pageshow', function (event) {
+      if (event.persisted && !self.connected) self.terminated = false;
+    });
+  };
+
+  CF.Player = Player;
+
+  function boot() {
+    if (CF.player || !CF.state) return;
+    var course = readJSON('cf-course');
+    if (!course || !course.lessons) return;
+    doc.documentElement.classList.add('cf-js');
+    CF.player = new Player(course, readJSON('cf-strings') || {});
+    CF.ready = CF.player.start().catch(function (error) { warn('player failed to start', error); });
+  }
+
+  // Deferred scripts run while readyState is "interactive"; DOMContentLoaded follows the last one,
+  // so every adapter has registered by then. "load" covers a player added after that event.
+  if (doc.readyState === 'complete') win.setTimeout(boot, 0);
+  else {
+    doc.addEventListener('DOMContentLoaded', boot);
+    win.addEventListener('load', boot);
+  }
+})(window, document);
