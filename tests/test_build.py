@@ -21,9 +21,10 @@ def test_same_source_builds_byte_identical_zips(make_course, tmp_path):
 
 
 def test_shipped_course_builds_reproducibly(tmp_path):
-    [one] = build(REPO / "content", tmp_path / "a")
-    [two] = build(REPO, tmp_path / "b")
-    assert one.name == "empathy-in-service-scorm12.zip" and sha(one) == sha(two)
+    first = build(REPO / "content", tmp_path / "a")
+    second = build(REPO, tmp_path / "b")
+    assert "empathy-in-service-scorm12.zip" in [p.name for p in first]
+    assert [sha(p) for p in first] == [sha(p) for p in second]
 
 
 def test_build_makes_no_network_request(make_course, tmp_path, monkeypatch):
@@ -81,8 +82,12 @@ def test_template_error_names_template_and_line(make_course, tmp_path):
 
 
 def test_shipped_package_loads_nothing_from_outside(tmp_path):
+    for path in build(REPO, tmp_path / "out"):
+        _assert_offline(path)
+
+
+def _assert_offline(path):
     import re
-    [path] = build(REPO, tmp_path / "out")
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             if name.endswith((".html", ".js", ".css", ".svg")):

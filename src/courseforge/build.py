@@ -19,6 +19,8 @@ from courseforge.render import render, shared_files
 from courseforge.theme import Theme
 
 FORMATS = tuple(EXPORTERS)
+# Every standard-specific runtime file; a package carries only its own standard's.
+ADAPTER_FILES = frozenset(path for exporter in EXPORTERS.values() for path in exporter.RUNTIME)
 
 
 def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
@@ -34,8 +36,7 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".courseforge-", dir=out.parent))
     try:
-        made = [EXPORTERS[name].export(course, render(course, theme, name, shared), staging)
-                for name in formats]
+        made = [_package(EXPORTERS[name], course, theme, shared, staging) for name in formats]
         if answer_key:
             made += _write_answer_key(course, staging)
         out.mkdir(exist_ok=True)
@@ -44,6 +45,11 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
         return [out / path.name for path in made]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _package(exporter, course, theme, shared: dict[str, bytes], folder: Path) -> Path:
+    files = {path: data for path, data in shared.items() if path not in ADAPTER_FILES or path in exporter.RUNTIME}
+    return exporter.export(course, render(course, theme, exporter.STANDARD, files, exporter.RUNTIME), folder)
 
 
 def _write_answer_key(course, folder: Path) -> list[Path]:

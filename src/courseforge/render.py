@@ -72,13 +72,15 @@ def shared_files(course: Course, theme: Theme) -> dict[str, bytes]:
     return files
 
 
-def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes] | None = None) -> Site:
+def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes] | None = None,
+           runtime: tuple[str, ...] = ()) -> Site:
     files = dict(shared if shared is not None else shared_files(course, theme))
     context = {
         "course": course.config,
         "lessons": [_page_view(theme, lesson) for lesson in course.lessons],
         "quizzes": [_page_view(theme, quiz) for quiz in course.quizzes],
         "standard": standard,
+        "runtime_scripts": runtime,
         "course_json": script_json(course_data(course, standard)),
         "generator": f"courseforge {__version__}",
     }
