@@ -4,6 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# `.invalid` can never be anyone's domain: a safe default until the author sets `iri` in course.yml.
+DEFAULT_IRI_BASE = "https://courseforge.invalid/courses/"
+
 
 @dataclass(frozen=True)
 class CourseConfig:
@@ -17,6 +20,8 @@ class CourseConfig:
     theme: str = "default"
     lessons: tuple[str, ...] | None = None
     assessments: tuple[str, ...] | None = None
+    iri: str | None = None  # the course's xAPI/cmi5 IRI; None: DEFAULT_IRI_BASE + identifier
+    cmi5_au_per_lesson: bool = False  # cmi5: one AU per lesson and assessment instead of one per course
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,11 @@ class Course:
     def title(self) -> str:
         return self.config.title
 
+    @property
+    def iri(self) -> str:
+        """The stable IRI xAPI packages use for the course; lessons and questions hang below it."""
+        return self.config.iri or DEFAULT_IRI_BASE + self.id
+
 
 @dataclass(frozen=True)
 class Site:
@@ -118,3 +128,118 @@ class Site:
 
     files: dict[str, bytes]
     launch: str = "index.html"
+
+
+# Scenarios
+
+NARRATOR = "narrator"  # the speaker of narration lines; a script may define it to change its voice
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a character's avatar is drawn. Colours are #rrggbb."""
+
+    shape: str = "round"  # head: round, oval, square
+    hairstyle: str = "short"  # short, long, bun, none
+    skin: str = "#c68e6a"
+    hair: str = "#3b2a20"
+    clothes: str = "#3c6e9f"
+    background: str = "#e6edf3"
+
+
+@dataclass(frozen=True)
+class Voice:
+    """An espeak-ng voice: `name` is what `espeak-ng -v` takes (en-us, en-gb+f3)."""
+
+    name: str = "en"
+    speed: int = 160  # words per minute
+    pitch: int = 50  # 0–99
+
+
+@dataclass(frozen=True)
+class Character:
+    key: str  # how the script's lines name the speaker
+    name: str
+    role: str = ""
+    look: Look = field(default_factory=Look)
+    voice: Voice = field(default_factory=Voice)
+    line: int | None = field(default=None, compare=False)  # where it is defined: voice errors show up at render time
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One line of a scene: a character speaking, or narration."""
+
+    speaker: str  # a Character key
+    text: str
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a decision point and what it leads to."""
+
+    id: str  # a, b, c … in script order: the SCORM interaction response
+    say: str
+    result: str  # correct, neutral or wrong
+    empathy: str  # which kind of empathy the choice showed
+    felt: str  # what the customer felt
+    feedback: str
+    next: str | None  # the consequence scene; None ends the scenario
+
+
+@dataclass(frozen=True)
+class Decision:
+    prompt: str
+    options: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One clip: its lines, then a decision, a next scene, or (neither) the end."""
+
+    id: str
+    title: str
+    turns: tuple[Turn, ...]
+    decision: Decision | None = None
+    next: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def is_ending(self) -> bool:
+        return self.decision is None and self.next is None
+
+
+@dataclass
+class Scenario:
+    id: str
+    title: str
+    source: Path
+    characters: dict[str, Character]  # by key, narrator included
+    scenes: dict[str, Scene]  # in script order
+    start: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A caption: when a line is heard in its clip, in seconds."""
+
+    start: float
+    end: float
+    speaker: str  # display name; "" for narration
+    text: str
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A rendered scene: package paths of its files and what a player page needs to show it."""
+
+    scenario: str
+    scene: str
+    video: str  # media/<scenario>/<scene>.mp4
+    captions: str  # … .vtt
+    poster: str  # … .png
+    duration: float
+    cues: tuple[Cue, ...]
+    transcript_html: str

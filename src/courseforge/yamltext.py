@@ -33,18 +33,34 @@ class Mapping:
         return self.key_lines.get(key, self.first_line)
 
 
+def _syntax_error(exc: yaml.YAMLError, line_offset: int) -> YamlSyntaxError:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        return YamlSyntaxError(line, exc.problem or str(exc))
+    return YamlSyntaxError(None, str(exc))
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of `text` (None when empty). Nested files read it instead of the loaded data:
+    every node keeps its line, and scalars stay as written (`No` is the word, not False)."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc, 0) from None
+    finally:
+        loader.dispose()
+
+
 def load_mapping(text: str, line_offset: int = 0) -> Mapping:
     """Parse `text` as a YAML mapping; `line_offset` shifts lines (front matter inside a file)."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else None
-        raise YamlSyntaxError(line, exc.problem or str(exc)) from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(None, str(exc)) from None
+        raise _syntax_error(exc, line_offset) from None
     finally:
         loader.dispose()
     if data is None:

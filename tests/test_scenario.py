@@ -1,0 +1,384 @@
+"""Scenario scripts: every feature of the format, and every mistake reported at its line."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from courseforge.errors import Problems
+from courseforge.model import NARRATOR, Look, Voice
+from courseforge.scenario import DEFAULT_PROMPT, load_scenarios
+
+REPO = Path(__file__).resolve().parent.parent
+
+FULL = """\
+id: at-the-counter
+title: At the counter
+description: >-
+  A short scene
+  for the tests.
+start: opening
+characters:
+  ana:
+    name: Ana
+    role: Customer
+    look: {shape: oval, hairstyle: long, skin: "#c8a", hair: auburn, clothes: "#112233", background: cream}
+    voice: {name: en-gb+f3, speed: 150, pitch: 70}
+  ben:
+    role: Agent
+    voice: en-us
+  narrator:
+    name: Storyteller
+    voice: en-gb
+scenes:
+  opening:
+    title: The question
+    lines:
+      - narrator: A quiet morning.
+      - ana: >-
+          Is this the
+          right counter?
+      - ben: No
+    decision:
+      options:
+        - say: "Yes: how can I help?"
+          result: correct
+          empathy: Affective
+          felt: Welcome
+          feedback: Good.
+          next: helped
+        - say: Next, please.
+          result: wrong
+          empathy: None
+          felt: Ignored
+          feedback: Look up.
+          next: end
+  helped:
+    lines:
+      - ana: Thank you.
+    next: goodbye
+  goodbye:
+    lines:
+      - ben: Goodbye.
+"""
+
+# A valid minimal script; tests change a line or two of it to make one mistake.
+BASE = """\
+title: Small
+characters:
+  ana: {name: Ana}
+  ben: {name: Ben}
+scenes:
+  first:
+    lines:
+      - ana: Hello.
+    decision:
+      options:
+        - say: Hi.
+          result: correct
+          empathy: Warm
+          felt: Seen
+          feedback: Good.
+          next: second
+        - say: What?
+          result: neutral
+          empathy: Flat
+          felt: Unsure
+          feedback: Meh.
+          next: second
+  second:
+    lines:
+      - ben: Bye.
+"""
+
+
+def load(tmp_path: Path, files: dict[str, str]):
+    folder = tmp_path / "scenarios"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    problems = Problems()
+    scenarios = load_scenarios(tmp_path, problems)
+    return scenarios, [str(e) for e in problems.errors], [str(w) for w in problems.warnings]
+
+
+def errors_of(tmp_path: Path, text: str, name: str = "s.yml") -> list[str]:
+    scenarios, errors, _ = load(tmp_path, {name: text})
+    assert scenarios == [] and errors
+    return errors
+
+
+def only_error(tmp_path: Path, text: str) -> str:
+    errors = errors_of(tmp_path, text)
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+# Valid scripts.
+
+def test_every_feature_of_a_full_script(tmp_path):
+    scenarios, errors, warnings = load(tmp_path, {"s.yml": FULL})
+    assert errors == [] and warnings == []
+    (scenario,) = scenarios
+    assert (scenario.id, scenario.title, scenario.description) == ("at-the-counter", "At the counter",
+                                                                   "A short scene for the tests.")
+    assert scenario.start == "opening" and list(scenario.scenes) == ["opening", "helped", "goodbye"]
+    assert scenario.source == tmp_path / "scenarios" / "s.yml"
+    ana, ben, narrator = (scenario.characters[k] for k in ("ana", "ben", NARRATOR))
+    assert (ana.name, ana.role, ana.line) == ("Ana", "Customer", 8)
+    assert ana.look == Look(shape="oval", hairstyle="long", skin="#cc88aa", hair="#8a3f22", clothes="#112233",
+                            background="#f6f0e1")
+    assert ana.voice == Voice("en-gb+f3", 150, 70)
+    assert (ben.name, ben.role, ben.voice) == ("Ben", "Agent", Voice("en-us", 160, 50))
+    assert (narrator.name, narrator.voice.name) == ("Storyteller", "en-gb")
+    opening = scenario.scenes["opening"]
+    assert opening.title == "The question" and opening.line == 20
+    assert [(t.speaker, t.text, t.line) for t in opening.turns] == [
+        (NARRATOR, "A quiet morning.", 23), ("ana", "Is this the right counter?", 24), ("ben", "No", 27)]
+    assert opening.decision.prompt == DEFAULT_PROMPT and not opening.is_ending
+    first, second = opening.decision.options
+    assert (first.id, first.say, first.result, first.empathy, first.felt, first.feedback, first.next) == (
+        "a", "Yes: how can I help?", "correct", "Affective", "Welcome", "Good.", "helped")
+    assert (second.id, second.result, second.next) == ("b", "wrong", None)  # next: end
+    assert scenario.scenes["helped"].next == "goodbye" and scenario.scenes["helped"].title == ""
+    assert scenario.scenes["goodbye"].is_ending
+
+
+def test_defaults_id_from_file_name_and_start_from_first_scene(tmp_path):
+    scenarios, errors, _ = load(tmp_path, {"02-Small Talk.yml": BASE})
+    assert errors == []
+    (scenario,) = scenarios
+    assert scenario.id == "small-talk" and scenario.start == "first" and scenario.description == ""
+    assert scenario.characters[NARRATOR].name == "Narrator"
+    assert scenario.characters["ana"].look != scenario.characters["ben"].look  # told apart without a look
+
+
+def test_scenarios_load_in_file_name_order_and_other_folders_are_ignored(tmp_path):
+    scenarios, errors, _ = load(tmp_path, {"b.yml": BASE, "a.yml": BASE.replace("Small", "Other")})
+    assert errors == [] and [s.id for s in scenarios] == ["a", "b"]
+    assert load_scenarios(tmp_path / "nowhere", Problems()) == []
+
+
+def test_a_yaml_extension_is_left_out_with_a_warning(tmp_path):
+    scenarios, errors, warnings = load(tmp_path, {"a.yaml": BASE})
+    assert scenarios == [] and errors == []
+    assert warnings[0].endswith("a.yaml: only .yml files are read as scenarios, so this one is left out"
+                                " — rename it to a.yml")
+
+
+def test_a_scene_nothing_leads_to_is_a_warning(tmp_path):
+    scenarios, errors, warnings = load(tmp_path, {"s.yml": BASE + "  spare:\n    lines:\n      - ana: Hm.\n"})
+    assert errors == [] and len(scenarios) == 1
+    assert warnings == [f"{tmp_path / 'scenarios' / 's.yml'}:26: scene \"spare\" is never reached — lead to it "
+                        "with `next:` or an option from another scene, or remove it"]
+
+
+def test_a_retry_loop_with_a_way_out_is_fine(tmp_path):
+    text = BASE.replace("          feedback: Meh.\n          next: second", "          feedback: Meh.\n          next: first")
+    scenarios, errors, _ = load(tmp_path, {"s.yml": text})
+    assert errors == [] and scenarios[0].scenes["first"].decision.options[1].next == "first"
+
+
+def test_the_shipped_scenarios_parse_cleanly():
+    problems = Problems()
+    scenarios = load_scenarios(REPO / "content", problems)
+    assert problems.errors == [] and problems.warnings == []
+    assert [s.id for s in scenarios] == ["wedding-shoes", "the-deductible", "the-birthday-cake", "the-twentieth-call"]
+    for scenario in scenarios:
+        assert 2 <= len(scenario.scenes) <= 3
+        decisions = [s.decision for s in scenario.scenes.values() if s.decision]
+        assert decisions and all(len(d.options) == 3 for d in decisions)
+        assert all(sorted(o.result for o in d.options) == ["correct", "neutral", "wrong"] for d in decisions)
+        assert all(len(turn.text.split()) <= 30 for scene in scenario.scenes.values() for turn in scene.turns)
+
+
+# Mistakes, each at its exact line.
+
+def test_bad_yaml_names_its_line(tmp_path):
+    error = only_error(tmp_path, BASE.replace("      - ana: Hello.", "      - ana: Hello: there."))
+    assert ":8: YAML syntax error: mapping values are not allowed" in error and "— check indentation" in error
+    assert 'e.g. - dana: "Honestly: no."' in error
+
+
+def test_empty_file_and_non_mapping(tmp_path):
+    assert only_error(tmp_path, "").endswith(":1: the scenario is empty — write its `title:`, `characters:` and `scenes:`")
+    error = only_error(tmp_path, "- a list\n")
+    assert error.endswith(":1: the scenario must be `key: value` lines — write indented lines such as `id: ...`")
+
+
+def test_not_utf8(tmp_path):
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "s.yml").write_bytes(b"title: caf\xe9\n")
+    problems = Problems()
+    assert load_scenarios(tmp_path, problems) == []
+    assert str(problems.errors[0]).endswith("s.yml:1: the file is not UTF-8 text — save it as UTF-8")
+
+
+def test_unknown_keys_at_every_level_with_did_you_mean(tmp_path):
+    text = (BASE.replace("title: Small", "title: Small\ndescripton: x")
+            .replace("  ana: {name: Ana}", "  ana: {name: Ana, roll: Customer}")
+            .replace("    lines:\n      - ana: Hello.", "    line:\n      - ana: Hello.\n    lines:\n      - ana: Hi.")
+            .replace("          empathy: Warm", "          empathy: Warm\n          feeling: Seen"))
+    errors = errors_of(tmp_path, text)
+    assert any(e.endswith(':2: unknown key "descripton" in the scenario — did you mean "description"? '
+                          "(allowed: id, title, description, characters, start, scenes)") for e in errors)
+    assert any(':4: unknown key "roll" in character "ana" — did you mean "role"?' in e for e in errors)
+    assert any(':8: unknown key "line" in scene "first" — did you mean "lines"?' in e for e in errors)
+    assert any(':17: unknown key "feeling" in option 1 of scene "first" — remove it (allowed: say, result, '
+               'empathy, felt, feedback, next)' in e for e in errors)
+    assert len(errors) == 4
+
+
+def test_duplicate_keys_and_names(tmp_path):
+    text = BASE.replace("title: Small", "title: Small\ntitle: Again").replace(
+        "  ben: {name: Ben}", "  ben: {name: Ben}\n  ana: {name: Anna}").replace(
+        "      - ben: Bye.", "      - ben: Bye.\n  second:\n    lines:\n      - ana: Again.")
+    errors = errors_of(tmp_path, text)
+    assert any(e.endswith(':2: key "title" appears twice in the scenario — keep one of them') for e in errors)
+    assert any(e.endswith(':6: "ana" appears twice in "characters" — give each one its own name') for e in errors)
+    assert any(e.endswith(':28: "second" appears twice in "scenes" — give each one its own name') for e in errors)
+
+
+def test_unknown_character_suggests_the_closest(tmp_path):
+    error = only_error(tmp_path, BASE.replace("      - ben: Bye.", "      - benn: Bye."))
+    assert error.endswith(':25: unknown character "benn" in scene "second" — did you mean "ben"? characters: '
+                          'ana, ben, and narrator; or add "benn" under `characters:`')
+
+
+def test_choice_leading_to_a_missing_scene(tmp_path):
+    error = only_error(tmp_path, BASE.replace("          next: second\n        - say: What?",
+                                              "          next: secnd\n        - say: What?"))
+    assert error.endswith(':16: option 1 of scene "first" leads to scene "secnd", which does not exist — '
+                          'did you mean "second"? scenes: first, second; or `end`')
+
+
+def test_next_and_start_leading_nowhere(tmp_path):
+    text = (BASE.replace("title: Small", "title: Small\nstart: begin")
+            + "  third:\n    lines:\n      - ana: Hm.\n    next: fourth\n")
+    errors = errors_of(tmp_path, text)
+    assert any(e.endswith(':2: start leads to scene "begin", which does not exist — scenes: first, second, '
+                          'third; or `end`') for e in errors)
+    assert any(':30: scene "third" leads to scene "fourth", which does not exist' in e for e in errors)
+
+
+def test_a_loop_with_no_exit(tmp_path):
+    text = BASE.replace("  second:\n    lines:\n      - ben: Bye.\n",
+                        "  second:\n    lines:\n      - ben: Bye.\n    next: third\n"
+                        "  third:\n    lines:\n      - ana: Again?\n    next: second\n")
+    error = only_error(tmp_path, text)
+    assert error.endswith(':6: no ending can be reached from scene "first": it only leads to "second", "third" — '
+                          "give one of these scenes an option or `next:` leading to an ending (a scene with no "
+                          "decision and no next) or to `end`")
+
+
+def test_a_scene_looping_on_itself(tmp_path):
+    error = only_error(tmp_path, BASE.replace("      - ben: Bye.\n", "      - ben: Bye.\n    next: second\n"))
+    assert ':6: no ending can be reached from scene "first": it only leads to "second"' in error
+
+
+def test_empty_scenes(tmp_path):
+    text = BASE + "  blank:\n  no-lines:\n    title: Nothing\n  empty-list:\n    lines: []\n"
+    errors = errors_of(tmp_path, text)
+    assert [e.split("s.yml")[1] for e in errors] == [
+        ':26: scene "blank" is empty: it has no lines — add `lines:` with one `- speaker: what they say` per line',
+        ':27: scene "no-lines" is empty: it has no lines — add `lines:` with one `- speaker: what they say` per line',
+        ':30: scene "empty-list" is empty: it has no lines — add `lines:` with one `- speaker: what they say` per line']
+
+
+def test_badly_written_lines(tmp_path):
+    text = BASE.replace("      - ana: Hello.\n",
+                        "      - ana: Hello.\n      - just words\n      - ana: Hi.\n        ben: Two speakers.\n"
+                        "      - ana:\n")
+    errors = [e.split("s.yml")[1] for e in errors_of(tmp_path, text)]
+    assert errors == [
+        ':9: a line of scene "first" is not `speaker: text` — write `- dana: what Dana says`, one speaker per `-` '
+        '(quote a line that contains `: `)',
+        ':10: a line of scene "first" is not `speaker: text` — write `- dana: what Dana says`, one speaker per `-` '
+        '(quote a line that contains `: `)',
+        ':12: what "ana" says in scene "first" must be a non-empty text — write `- ana: what they say`']
+
+
+def test_decision_problems(tmp_path):
+    text = BASE.replace("          result: neutral", "          result: best").replace(
+        "          result: correct", "          result: neutral").replace("          felt: Seen\n", "")
+    errors = [e.split("s.yml")[1] for e in errors_of(tmp_path, text)]
+    assert errors == [
+        ':11: option 1 of scene "first" has no "felt" — add a line `felt: ...`',
+        ':17: "result" of option 2 of scene "first" is "best" — use one of: correct, neutral, wrong']
+    error = only_error(tmp_path, BASE.replace("          result: correct", "          result: wrong"))
+    assert error.endswith(':9: no option of the decision of scene "first" is `result: correct` — mark the best '
+                          "response `result: correct` so the learner can be told what works")
+
+
+def test_a_decision_needs_two_options_and_each_a_next(tmp_path):
+    one = BASE.split("        - say: What?")[0]
+    error = only_error(tmp_path, one + "  second:\n    lines:\n      - ben: Bye.\n")
+    assert error.endswith(':11: the decision of scene "first" needs at least two options — list two to six '
+                          "options under `options:`, each starting with `- say: ...`")
+    error = only_error(tmp_path, BASE.replace("          feedback: Meh.\n          next: second\n", "          feedback: Meh.\n"))
+    assert error.endswith(':17: option 2 of scene "first" has no "next" — add `next:` with the scene it leads to, '
+                          "or `next: end`")
+
+
+def test_a_scene_cannot_have_both_a_decision_and_next(tmp_path):
+    error = only_error(tmp_path, BASE.replace("      - ana: Hello.\n", "      - ana: Hello.\n    next: second\n"))
+    assert error.endswith(':9: scene "first" has both a decision and "next" — a scene ends in a decision or goes '
+                          "on to one `next:` scene; remove one of them")
+
+
+def test_bad_values(tmp_path):
+    text = (BASE.replace("title: Small", "id: Not OK\ntitle: Small")
+            .replace("  ana: {name: Ana}", "  ana: {name: Ana, look: {shape: star, skin: \"#12\", hair: sky}, "
+                                           "voice: {name: en us, speed: 20, pitch: high}}")
+            .replace("  ben: {name: Ben}", "  ben: {name: Ben}\n  Mr Smith: {name: Smith}")
+            .replace("  second:", "  Second Scene:").replace("next: second", "next: Second Scene"))
+    errors = [e.split("s.yml")[1] for e in errors_of(tmp_path, text)]
+    expected = [
+        ':1: scenario id "Not OK" is not a valid id — use lowercase letters, digits and hyphens, '
+        'e.g. `id: wedding-shoes`',
+        ':4: "shape" of the look of character "ana" is "star" — did you mean "square"? use one of: round, oval, square',
+        ':4: "skin" of the look of character "ana" is "#12", not a colour — write a hex colour such as "#3c6e9f" '
+        '(quoted) or one of: black, white,',
+        ':4: "hair" of the look of character "ana" is "sky", not a colour',
+        ':4: the voice of character "ana" is "en us", not an espeak-ng voice name — use a name from '
+        '`espeak-ng --voices`',
+        ':4: "speed" of the voice of character "ana" is "20", not a whole number from 80 to 450 — write e.g. `speed: 160`',
+        ':4: "pitch" of the voice of character "ana" is "high", not a whole number from 0 to 99 — write e.g. `pitch: 50`',
+        ':6: character "Mr Smith" is not a usable name — use one word of letters, digits, - or _',
+        ':25: scene "Second Scene" is not a valid id — use lowercase letters, digits and hyphens, e.g. the-call']
+    # Options leading to the badly named scene are not reported a second time.
+    assert len(errors) == len(expected) and all(e.startswith(x) for e, x in zip(errors, expected)), errors
+
+
+def test_a_scene_called_end_and_missing_sections(tmp_path):
+    error = only_error(tmp_path, BASE.replace("  second:", "  end:").replace("next: second", "next: end"))
+    assert error.endswith(':23: a scene cannot be called "end" — `next: end` is how a scenario ends; '
+                          "give the scene another name")
+    errors = [e.split("s.yml")[1] for e in errors_of(tmp_path, "description: only this\n")]
+    assert errors == [':1: the scenario has no "title" — add a line `title: ...`',
+                      ':1: the scenario has no "characters" — list who speaks, e.g. `characters:` then '
+                      '`  dana: {name: Dana, role: Customer}`',
+                      ':1: the scenario has no "scenes" — add `scenes:` with at least one named scene holding `lines:`']
+
+
+def test_duplicate_scenario_ids_across_files(tmp_path):
+    scenarios, errors, _ = load(tmp_path, {"a.yml": BASE.replace("title: Small", "id: same\ntitle: Small"),
+                                           "b.yml": BASE.replace("title: Small", "title: Small\nid: same")})
+    assert [s.id for s in scenarios] == ["same"]
+    assert errors == [f"{tmp_path / 'scenarios' / 'b.yml'}:2: scenario id \"same\" is already used by a.yml — "
+                      "give each scenario a unique `id:`"]
+
+
+def test_every_problem_in_every_file_is_reported_in_one_run(tmp_path):
+    _, errors, _ = load(tmp_path, {"a.yml": BASE.replace("- ben: Bye.", "- zed: Bye."),
+                                   "b.yml": BASE.replace("result: correct", "result: right")})
+    assert len(errors) == 2 and "a.yml:25:" in errors[0] and "b.yml:12:" in errors[1]
+
+
+@pytest.mark.parametrize("text", ["- sam: No", "- sam: yes", "- sam: 12", "- sam: ~nope", "- sam: 'on'"])
+def test_texts_stay_as_typed(tmp_path, text):
+    script = BASE.replace("  ben: {name: Ben}", "  ben: {name: Ben}\n  sam: {name: Sam}").replace("- ben: Bye.", text)
+    scenarios, errors, _ = load(tmp_path, {"s.yml": script})
+    assert errors == []
+    assert scenarios[0].scenes["second"].turns[0].text == text.split(": ", 1)[1].strip("'")
