@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from conftest import REPO
+from conftest import COURSE_YML, REPO, lesson
 from courseforge.build import build
 from courseforge.errors import ContentErrors
 
@@ -95,3 +95,50 @@ def _assert_offline(path):
                 urls = set(re.findall(r"(?:https?:)?//[A-Za-z0-9.-]+\.[a-z]{2,}[^\s\"'<>)]*", text))
                 # The SVG namespace is an identifier, never fetched.
                 assert urls <= {"http://www.w3.org/2000/svg", "//www.w3.org/2000/svg"}, (name, urls)
+
+
+SCENARIO = """\
+title: A short call
+characters:
+  sam: {name: Sam, role: Customer}
+  ana: {name: Ana, role: Agent}
+scenes:
+  start:
+    lines:
+      - sam: My order is late again.
+    decision:
+      options:
+        - say: That is the second time. Let me fix it now.
+          result: correct
+          empathy: Cognitive empathy.
+          felt: Understood.
+          feedback: You named what mattered.
+          next: end
+        - say: Please hold.
+          result: wrong
+          empathy: None shown.
+          felt: Ignored.
+          feedback: The cue went unanswered.
+          next: end
+"""
+
+
+def test_scenarios_are_rendered_into_every_package(make_course, tmp_path):
+    folder = make_course({"scenarios/01-short-call.yml": SCENARIO,
+                          "course.yml": COURSE_YML + "video_size: 320x180\n"})
+    [package] = build(folder, tmp_path / "out", ["scorm12"])
+    names = set(zipfile.ZipFile(package).namelist())
+    assert {"media/short-call/start.mp4", "media/short-call/start.vtt", "media/short-call/start.png"} <= names
+    assert (folder / ".courseforge-cache" / "video").is_dir()
+
+
+def test_package_over_budget_warns(make_course, tmp_path):
+    import random
+    blob = random.Random(1).randbytes(1_200_000)
+    folder = make_course({"course.yml": COURSE_YML + "package_budget_mb: 1\n", "files/big.bin": blob,
+                          "lessons/01-part-1.md": lesson("part-1", "P", "[data](../files/big.bin)\n")})
+    warnings = []
+    build(folder, tmp_path / "out", ["scorm12"], on_warning=warnings.append)
+    assert [str(w).split("course.yml: ")[1] for w in warnings] == [
+        "tiny-course-scorm12.zip is 1.2 MB, over the 1 MB package budget — many LMSs refuse large uploads: "
+        "shorten or shrink the videos (video_size), or raise package_budget_mb if your LMS accepts it"]

@@ -29,9 +29,8 @@ def test_defaults(tmp_path):
 def test_unknown_key_names_line_and_suggests(tmp_path):
     _, errors = load(tmp_path, "title: T\nidentifier: t\nmastery_scor: 80\n")
     assert len(errors) == 1
-    assert errors[0].endswith(':3: unknown key "mastery_scor" — did you mean "mastery_score"? '
-                              '(allowed: title, identifier, version, language, description, authors, '
-                              'mastery_score, theme, lessons, assessments)')
+    assert ':3: unknown key "mastery_scor" — did you mean "mastery_score"? (allowed: title, identifier, ' in errors[0]
+    assert errors[0].endswith(")") and "package_budget_mb" in errors[0]
 
 
 def test_malformed_yaml_names_line(tmp_path):
@@ -61,3 +60,33 @@ def test_missing_required_keys(tmp_path):
 def test_not_a_mapping(tmp_path):
     _, errors = load(tmp_path, "- a\n- b\n")
     assert len(errors) == 1 and "expected a mapping" in errors[0]
+
+
+def test_xapi_keys_default_and_read(tmp_path):
+    config, errors = load(tmp_path, "title: T\nidentifier: t\n")
+    assert errors == [] and config.iri is None and config.cmi5_au_per_lesson is False
+    config, errors = load(tmp_path, "title: T\nidentifier: t\niri: https://learn.example.com/c/t/\n"
+                                    "cmi5_au_per_lesson: true\n")
+    assert errors == [] and config.iri == "https://learn.example.com/c/t" and config.cmi5_au_per_lesson is True
+
+
+def test_iri_must_be_absolute_http(tmp_path):
+    for bad in ("urn:courseforge:t", "courses/t", "https://example.com/t?x=1", "https://example.com/a b"):
+        _, errors = load(tmp_path, f"title: T\nidentifier: t\niri: {bad}\n")
+        assert len(errors) == 1 and ":3: iri " in errors[0] and "not an absolute http(s) IRI" in errors[0], bad
+    _, errors = load(tmp_path, "title: T\nidentifier: t\ncmi5_au_per_lesson: yes please\n")
+    assert len(errors) == 1 and ":3:" in errors[0] and "not true or false" in errors[0]
+
+
+def test_video_and_budget_keys(tmp_path):
+    config, errors = load(tmp_path, "title: T\nidentifier: t\n")
+    assert errors == [] and config.video_size == (1280, 720) and config.package_budget_mb == 250
+    assert config.require_scenarios is False
+    config, errors = load(tmp_path, "title: T\nidentifier: t\nvideo_size: 854x480\nrequire_scenarios: true\n"
+                                    "package_budget_mb: 50\n")
+    assert errors == [] and config.video_size == (854, 480) and config.require_scenarios
+    assert config.package_budget_mb == 50
+    _, errors = load(tmp_path, "title: T\nidentifier: t\nvideo_size: 853x480\n")
+    assert len(errors) == 1 and errors[0].endswith(
+        ':3: video_size "853x480" is not a usable frame size — write WIDTHxHEIGHT with even numbers of '
+        'at least 64, e.g. 1280x720 or 854x480')

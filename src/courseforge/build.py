@@ -12,31 +12,37 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from courseforge.answerkey import answer_key_markdown, answers_json
-from courseforge.errors import ContentError
+from courseforge.errors import ContentError, Location
 from courseforge.exporters import EXPORTERS
 from courseforge.loader import load
 from courseforge.render import render, shared_files
 from courseforge.theme import Theme
 
 FORMATS = tuple(EXPORTERS)
+CACHE_DIR = ".courseforge-cache"
 # Every standard-specific runtime file; a package carries only its own standard's.
 ADAPTER_FILES = frozenset(path for exporter in EXPORTERS.values() for path in exporter.RUNTIME)
 
 
 def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
-          on_warning: Callable[[ContentError], None] | None = None, answer_key: bool = False) -> list[Path]:
-    """Build every package of `formats` into `out`; with `answer_key`, the reviewers' files too."""
+          on_warning: Callable[[ContentError], None] | None = None, answer_key: bool = False,
+          progress=None) -> list[Path]:
+    """Build every package of `formats` into `out`; with `answer_key`, the reviewers' files too.
+    `progress` (see video.Progress) hears about scenario clips while they render."""
+    warn = on_warning or (lambda warning: None)
     course = load(Path(source))
     for warning in course.warnings:
-        if on_warning:
-            on_warning(warning)
+        warn(warning)
     theme = Theme.for_course(course)
     shared = shared_files(course, theme)
+    clips = _render_media(course, shared, warn, progress)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".courseforge-", dir=out.parent))
     try:
-        made = [_package(EXPORTERS[name], course, theme, shared, staging) for name in formats]
+        made = [_package(EXPORTERS[name], course, theme, shared, clips, staging) for name in formats]
+        for path in made:
+            _check_budget(course, path, warn)
         if answer_key:
             made += _write_answer_key(course, staging)
         out.mkdir(exist_ok=True)
@@ -47,9 +53,35 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _package(exporter, course, theme, shared: dict[str, bytes], folder: Path) -> Path:
+def _package(exporter, course, theme, shared: dict[str, bytes], clips: dict, folder: Path) -> Path:
     files = {path: data for path, data in shared.items() if path not in ADAPTER_FILES or path in exporter.RUNTIME}
-    return exporter.export(course, render(course, theme, exporter.STANDARD, files, exporter.RUNTIME), folder)
+    site = render(course, theme, exporter.STANDARD, files, exporter.RUNTIME, clips)
+    return exporter.export(course, site, folder)
+
+
+def _render_media(course, shared: dict[str, bytes], warn, progress) -> dict:
+    """Scenario clips, rendered (or taken from the cache) once for every package."""
+    if not course.scenarios:
+        return {}
+    from courseforge.video import VideoSettings, render_media  # moviepy is heavy: only when needed
+
+    width, height = course.config.video_size
+    media = render_media(course.scenarios, VideoSettings(width=width, height=height),
+                         course.project / CACHE_DIR, progress=progress)
+    for warning in media.warnings:
+        warn(warning)
+    shared.update(media)
+    return media.clips
+
+
+def _check_budget(course, package: Path, warn) -> None:
+    size_mb = package.stat().st_size / 1_000_000
+    budget = course.config.package_budget_mb
+    if size_mb > budget:
+        warn(ContentError(Location(course.root / "course.yml"),
+                          f"{package.name} is {size_mb:.1f} MB, over the {budget} MB package budget",
+                          "many LMSs refuse large uploads: shorten or shrink the videos (video_size), "
+                          "or raise package_budget_mb if your LMS accepts it"))
 
 
 def _write_answer_key(course, folder: Path) -> list[Path]:

@@ -10,6 +10,7 @@ import click
 from courseforge import __version__
 from courseforge.build import FORMATS, build as build_course
 from courseforge.validate import validate_zip
+from courseforge.video import ConsoleProgress
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,7 +32,8 @@ def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: 
     chosen = FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
     started = time.perf_counter()
     zips = build_course(source, out or source / "build", chosen,
-                        on_warning=lambda w: click.echo(f"warning: {w}", err=True), answer_key=answer_key)
+                        on_warning=lambda w: click.echo(f"warning: {w}", err=True), answer_key=answer_key,
+                        progress=ConsoleProgress())
     for path in zips:
         click.echo(f"{path}  {path.stat().st_size / 1_000_000:.2f} MB")
     packages = sum(1 for path in zips if path.suffix == ".zip")

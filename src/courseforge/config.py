@@ -11,10 +11,15 @@ from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
 
 COURSE_FILE = "course.yml"
 KEYS = ("title", "identifier", "version", "language", "description", "authors",
-        "mastery_score", "theme", "lessons", "assessments")
+        "mastery_score", "theme", "lessons", "assessments", "iri", "cmi5_au_per_lesson",
+        "require_scenarios", "video_size", "package_budget_mb")
 # BCP 47 in the shape LMSs and <html lang> accept: en, en-GB, pt-BR, zh-Hant-TW.
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+VIDEO_SIZE = re.compile(r"^(\d{2,4})x(\d{2,4})$")
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+# An absolute http(s) IRI with no query, fragment or trailing slash: ids of lessons and questions are
+# made by appending `/lesson/<id>` and the like, and LMSs key the course on it, so it must never move.
+IRI = re.compile(r"^https?://[^\s/?#<>\"{}|\\^`]+(/[^\s?#<>\"{}|\\^`]*)?$")
 
 
 def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] | None:
@@ -50,5 +55,34 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] 
         theme=read.slug("theme", "default") or "default",
         lessons=read.text_list("lessons"),
         assessments=read.text_list("assessments"),
+        iri=_iri(read, mapping, path, problems),
+        cmi5_au_per_lesson=read.boolean("cmi5_au_per_lesson", False),
+        require_scenarios=read.boolean("require_scenarios", False),
+        video_size=_video_size(read, mapping, path, problems),
+        package_budget_mb=read.integer("package_budget_mb", 1, 100_000) or 250,
     )
     return config, mapping
+
+
+def _iri(read: FieldReader, mapping: Mapping, path: Path, problems: Problems) -> str | None:
+    iri = read.text("iri")
+    if iri is None:
+        return None
+    iri = iri.rstrip("/")
+    if not IRI.match(iri):
+        problems.error(path, mapping.line("iri"), f'iri "{iri}" is not an absolute http(s) IRI',
+                       "use an address under a domain you control, e.g. https://learning.example.com/courses/empathy "
+                       "(no spaces, query or #fragment)")
+        return None
+    return iri
+
+
+def _video_size(read: FieldReader, mapping: Mapping, path: Path, problems: Problems) -> tuple[int, int]:
+    text = read.text("video_size", "1280x720") or "1280x720"
+    size = VIDEO_SIZE.match(text)
+    width, height = (int(size.group(1)), int(size.group(2))) if size else (0, 0)
+    if not size or width % 2 or height % 2 or min(width, height) < 64:
+        problems.error(path, mapping.line("video_size"), f'video_size "{text}" is not a usable frame size',
+                       "write WIDTHxHEIGHT with even numbers of at least 64, e.g. 1280x720 or 854x480")
+        return 1280, 720
+    return width, height

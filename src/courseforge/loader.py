@@ -9,6 +9,7 @@ from courseforge.errors import Problems
 from courseforge.markdown import LessonMarkdown
 from courseforge.model import Course
 from courseforge.pages import PageReader
+from courseforge.scenario import load_scenarios
 from courseforge.yamltext import Mapping
 
 LESSON_DIR = "lessons"
@@ -16,10 +17,13 @@ QUIZ_DIR = "assessments"
 
 
 def locate(source: Path) -> tuple[Path, Path] | None:
-    """(course folder, project folder): a folder with course.yml, or one with content/course.yml."""
-    for course_dir in (source, source / "content"):
-        if (course_dir / COURSE_FILE).is_file():
-            return course_dir, source
+    """(course folder, project folder): a folder with course.yml, or one with content/course.yml.
+
+    `build` and `build content` mean the same project, so they share its themes/ and cache."""
+    if (source / "content" / COURSE_FILE).is_file():
+        return source / "content", source
+    if (source / COURSE_FILE).is_file():
+        return source, source.parent if source.resolve().name == "content" else source
     return None
 
 
@@ -51,6 +55,11 @@ def load(source: Path) -> Course:
                            "give each lesson and assessment a unique `id:` in its front matter")
         pages.setdefault(page.id, path)
         (course.lessons if number <= len(lessons) else course.quizzes).append(page)
+    course.scenarios = load_scenarios(course_dir, problems)
+    for scenario in course.scenarios:
+        if scenario.id in pages:
+            problems.error(scenario.source, None, f'scenario id "{scenario.id}" is already used by {pages[scenario.id].name}',
+                           "scenarios are pages of the player too: give it another `id:`")
     _check_question_ids(course, problems)
     course.assets = collector.collected()
     problems.raise_if_any()

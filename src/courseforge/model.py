@@ -21,7 +21,10 @@ class CourseConfig:
     lessons: tuple[str, ...] | None = None
     assessments: tuple[str, ...] | None = None
     iri: str | None = None  # the course's xAPI/cmi5 IRI; None: DEFAULT_IRI_BASE + identifier
-    cmi5_au_per_lesson: bool = False  # cmi5: one AU per lesson and assessment instead of one per course
+    cmi5_au_per_lesson: bool = False
+    require_scenarios: bool = False  # completion also needs every scenario played to an ending
+    video_size: tuple[int, int] = (1280, 720)
+    package_budget_mb: int = 250  # warn when a package is larger: many LMSs cap uploads  # cmi5: one AU per lesson and assessment instead of one per course
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Course:
     lessons: list[Lesson] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
     quizzes: list[Quiz] = field(default_factory=list)
+    scenarios: list = field(default_factory=list)  # Scenario, defined below
     warnings: list = field(default_factory=list)
 
     @property

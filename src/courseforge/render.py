@@ -73,7 +73,7 @@ def shared_files(course: Course, theme: Theme) -> dict[str, bytes]:
 
 
 def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes] | None = None,
-           runtime: tuple[str, ...] = ()) -> Site:
+           runtime: tuple[str, ...] = (), clips: dict | None = None) -> Site:
     files = dict(shared if shared is not None else shared_files(course, theme))
     context = {
         "course": course.config,
