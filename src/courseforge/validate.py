@@ -1,4 +1,5 @@
-"""Package checks: the official XSDs plus the rules the XSDs cannot see (CHECKLIST V1–V4).
+"""Package checks: the official XSDs plus the rules the XSDs cannot see (CHECKLIST V1–V4, Z1–Z2,
+C5-M, T-M) for SCORM 1.2 manifests, cmi5 course structures and tincan.xml.
 
 Zips handed to `courseforge validate` may come from anywhere, so reading is defensive:
 no network, no entity expansion, bounded sizes, and entry names checked before use.
@@ -6,8 +7,10 @@ no network, no entity expansion, bounded sizes, and entry names checked before u
 from __future__ import annotations
 
 import functools
+import re
 import zipfile
 from pathlib import Path, PurePosixPath
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lxml import etree
 
@@ -18,6 +21,12 @@ NS12 = {
     "adlcp": "http://www.adlnet.org/xsd/adlcp_rootv1p2",
     "imsmd": "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1",
 }
+CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
+TINCAN_NS = "http://projecttincan.com/tincan.xsd"
+# Z1/Z2: the descriptor at the zip root names the standard; a zip holds exactly one of them.
+DESCRIPTORS = ("imsmanifest.xml", "cmi5.xml", "tincan.xml")
+# cmi5 §8.1: the LMS adds these to the AU's URL, so the AU's own query string must not use them.
+CMI5_LAUNCH_NAMES = {"endpoint", "fetch", "actor", "registration", "activityId"}
 MAX_MANIFEST = 8 * 1024 * 1024
 MAX_ENTRIES = 65_535
 SAFE_PARSER = dict(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
@@ -51,6 +60,20 @@ def scorm12_schema() -> etree.XMLSchema:
     parser = etree.XMLParser(no_network=True)
     parser.resolvers.add(_PatchedImsSchemas())
     return etree.XMLSchema(etree.fromstring(wrapper.encode(), parser, base_url=folder + "/wrapper.xsd"))
+
+
+@functools.cache
+def _plain_schema(standard: str, name: str) -> etree.XMLSchema:
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / standard / name), parser))
+
+
+def cmi5_schema() -> etree.XMLSchema:
+    return _plain_schema("cmi5", "CourseStructure.xsd")
+
+
+def tincan_schema() -> etree.XMLSchema:
+    return _plain_schema("tincan", "tincan.xsd")
 
 
 def parse_xml(data: bytes) -> etree._Element:
@@ -109,8 +132,129 @@ def _file_rules(resources, names: set[str]) -> list[str]:
     return out
 
 
+# xAPI packages: cmi5.xml (CHECKLIST §5.1) and tincan.xml (§4.1)
+
+def _xapi_problems(data: bytes, name: str, schema: etree.XMLSchema, rules) -> list[str]:
+    try:
+        root = parse_xml(data)
+    except etree.XMLSyntaxError as exc:
+        return [f"{name}:{exc.lineno}: not well-formed XML: {exc.msg}"]
+    if root.getroottree().docinfo.internalDTD is not None:
+        return [_DOCTYPE.format(name)]
+    problems = [f"{name}:{e.line}: {e.message}" for e in _schema_errors(schema, root)]
+    return problems + rules(root)
+
+
+def cmi5_problems(data: bytes, names: set[str] | None = None) -> list[str]:
+    """Everything wrong with a cmi5.xml course structure; `names` are the zip's entries, if known."""
+    return _xapi_problems(data, "cmi5.xml", cmi5_schema(), lambda root: _cmi5_rules(root, names))
+
+
+def tincan_problems(data: bytes, names: set[str] | None = None) -> list[str]:
+    """Everything wrong with a tincan.xml; `names` are the zip's entries, if known."""
+    return _xapi_problems(data, "tincan.xml", tincan_schema(), lambda root: _tincan_rules(root, names))
+
+
+def _absolute_iri(value: str | None) -> bool:
+    # cmi5 §3: IRIs "MUST be fully qualified"; xs:anyURI alone lets relative references and spaces through.
+    return bool(value) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", value) is not None
+
+
+def _cmi5_rules(root, names: set[str] | None) -> list[str]:
+    if root.tag != f"{{{CMI5_NS}}}courseStructure":
+        return []  # the schema has said what is wrong
+    ns, out, seen = {"c": CMI5_NS}, [], {}
+    for element in root.findall("c:course", ns) + root.findall(".//c:block", ns) + root.findall(".//c:au", ns):
+        ident, where = element.get("id"), f"cmi5.xml:{element.sourceline}"
+        kind = etree.QName(element).localname
+        if not _absolute_iri(ident):
+            out.append(f"{where}: {kind} id {ident!r} is not an absolute IRI (cmi5 §3, §13.1)")
+        elif ident in seen:
+            out.append(f"{where}: {kind} id {ident!r} is already used on line {seen[ident]} (cmi5 §13.1.4)")
+        seen.setdefault(ident, element.sourceline)
+    aus = root.findall(".//c:au", ns)
+    for au in aus:
+        out += _cmi5_au_rules(au, ns, names)
+    if aus and all(au.get("moveOn", "NotApplicable") == "NotApplicable" for au in aus):
+        out.append("cmi5.xml: every AU is moveOn NotApplicable, so the course is satisfied before any launch "
+                   "(CHECKLIST C5-M3)")
+    return out
+
+
+def _cmi5_au_rules(au, ns: dict, names: set[str] | None) -> list[str]:
+    out, where = [], f"cmi5.xml:{au.sourceline}"
+    if au.get("moveOn") is None:
+        out.append(f"{where}: AU without moveOn (the default NotApplicable needs no launch at all; C5-M3)")
+    mastery = au.get("masteryScore")
+    if mastery is not None and "." in mastery and len(mastery.split(".", 1)[1]) > 4:
+        out.append(f"{where}: masteryScore {mastery} has more than 4 decimals (cmi5 §13.1.4)")
+    url = au.findtext("c:url", None, ns)
+    if url is None:
+        return out
+    if url != url.strip():
+        out.append(f"{where}: AU url has surrounding whitespace (C5-M4)")
+    parts = urlsplit(url.strip())
+    reserved = sorted(CMI5_LAUNCH_NAMES & {k for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    if reserved:
+        out.append(f"{where}: AU url uses launch parameter names the LMS adds: {', '.join(reserved)} (cmi5 §8.1)")
+    if names is not None and not parts.scheme and not parts.netloc:
+        out += _launch_file_rule("cmi5.xml", au.sourceline, parts.path, names)
+    return out
+
+
+def _launch_file_rule(descriptor: str, line: int, path: str, names: set[str]) -> list[str]:
+    target = unquote(path)
+    if not target or target.startswith("/") or ".." in target.split("/"):
+        return [f"{descriptor}:{line}: launch path {path!r} must be relative to the package root"]
+    if target not in names:
+        return [f"{descriptor}:{line}: launch file {target} is not in the zip"]
+    return []
+
+
+def _tincan_rules(root, names: set[str] | None) -> list[str]:
+    if root.tag != f"{{{TINCAN_NS}}}tincan":
+        return []
+    ns, out, seen = {"t": TINCAN_NS}, [], {}
+    activities = root.findall("t:activities/t:activity", ns)
+    for activity in activities:
+        ident, where = activity.get("id"), f"tincan.xml:{activity.sourceline}"
+        if not _absolute_iri(ident):
+            out.append(f"{where}: activity id {ident!r} is not an absolute IRI (CHECKLIST T-M4)")
+        elif ident in seen:
+            out.append(f"{where}: activity id {ident!r} is already used on line {seen[ident]}")
+        seen.setdefault(ident, activity.sourceline)
+        if not activity.get("type"):
+            out.append(f"{where}: activity {ident!r} has no type")
+    launching = [a for a in activities if a.find("t:launch", ns) is not None or a.find("t:resource", ns) is not None]
+    if len(launching) != 1:
+        out.append(f"tincan.xml: {len(launching)} activities have a launch; exactly one (the root) must (T-M2)")
+    for activity in launching:
+        for launch in activity.iterfind("t:launch", ns):
+            href = (launch.text or "").strip()
+            parts = urlsplit(href)
+            if names is not None and not parts.scheme and not parts.netloc:
+                out += _launch_file_rule("tincan.xml", launch.sourceline, parts.path, names)
+    return out
+
+
+# Entities are never expanded (SAFE_PARSER), and libxml2's schema validator fails outright on a tree
+# that still holds entity references: refuse the DTD itself, no package descriptor needs one.
+_DOCTYPE = "{}: declares a DOCTYPE (entities or DTD); a package descriptor must not"
+
+
+def _declares_doctype(data: bytes) -> bool:
+    try:
+        return parse_xml(data).getroottree().docinfo.internalDTD is not None
+    except etree.XMLSyntaxError:
+        return False  # the descriptor's own check reports it
+
+
+DESCRIPTOR_CHECKS = {"imsmanifest.xml": manifest_problems, "cmi5.xml": cmi5_problems, "tincan.xml": tincan_problems}
+
+
 def validate_zip(path: Path) -> list[str]:
-    """Check a SCORM 1.2 zip, ours or anyone's, without trusting it."""
+    """Check a SCORM 1.2, cmi5 or TinCan zip, ours or anyone's, without trusting it.
+    The descriptor at the zip root says which standard the package claims."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -118,18 +262,26 @@ def validate_zip(path: Path) -> list[str]:
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:
-            return [f"{path}: {len(infos)} entries, more than a SCORM package may hold"]
+            return [f"{path}: {len(infos)} entries, more than a package may hold"]
         problems = [f"{path}: unsafe entry name {i.filename!r}" for i in infos if _unsafe(i.filename)]
         names = {i.filename for i in infos if not i.is_dir()}
-        if "imsmanifest.xml" not in names:
-            return problems + [f"{path}: no imsmanifest.xml at the zip root"]
-        info = archive.getinfo("imsmanifest.xml")
-        if info.file_size > MAX_MANIFEST:
-            return problems + [f"{path}: imsmanifest.xml is {info.file_size} bytes, suspiciously large"]
-        data = archive.read(info)
-        missing = [f"{path}: {n} (a schema the manifest names) is missing"
-                   for n in SCORM12_FILES if n not in names]
-        return problems + missing + manifest_problems(data, names)
+        found = [name for name in DESCRIPTORS if name in names]
+        if not found:
+            return problems + [f"{path}: no {', '.join(DESCRIPTORS)} at the zip root (Z1)"]
+        if len(found) > 1:
+            problems.append(f"{path}: {' and '.join(found)} in one zip; a package holds one standard "
+                            "(LMSs pick one and ignore the rest; Z2)")
+        for name in found:
+            info = archive.getinfo(name)
+            if info.file_size > MAX_MANIFEST:
+                problems.append(f"{path}: {name} is {info.file_size} bytes, suspiciously large")
+                continue
+            if name == "imsmanifest.xml":
+                problems += [f"{path}: {n} (a schema the manifest names) is missing"
+                             for n in SCORM12_FILES if n not in names]
+            data = archive.read(info)
+            problems += [_DOCTYPE.format(name)] if _declares_doctype(data) else DESCRIPTOR_CHECKS[name](data, names)
+        return problems
 
 
 def _unsafe(name: str) -> bool:

@@ -12,6 +12,7 @@ import pytest
 
 from .e2e_support import (AXE, CHROMIUM, CHROMIUM_ARGS, CONTENT, REPO, SCORM_AGAIN, Package, Server,
                          build_package, lesson_ids, require, unzip, watched_context)
+from .conftest_xapi import lms, ralph, xapi_packages, xapi_page  # noqa: F401 - cmi5/TinCan fixtures
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,10 @@ Adding a standard is a new module here, its runtime adapter in the theme, and on
 """
 from __future__ import annotations
 
-from courseforge.exporters import scorm12
+from courseforge.exporters import cmi5, scorm12, tincan
 
 EXPORTERS = {
     "scorm12": scorm12,
+    "cmi5": cmi5,
+    "tincan": tincan,
 }

@@ -1,0 +1,133 @@
+"""TinCan: the player as one launchable course activity described by tincan.xml (CHECKLIST §4.1).
+
+Activity ids, the same ones runtime/adapters/tincan.js sends statements about:
+  course          <iri>                                   type course, launch index.html (T-M2)
+  lesson          <iri>/lesson/<lesson id>                type lesson
+  assessment      <iri>/test/<assessment id>              type assessment
+  question        <page activity id>/question/<question id>   type cmi.interaction (X6)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from courseforge.model import Course, Question, Quiz, Site
+from courseforge.package import write_zip, xml_bytes
+from courseforge.validate import TINCAN_NS, tincan_problems
+
+STANDARD = "tincan"
+# The theme scripts this standard needs, in load order: the shared xAPI core, then the adapter.
+RUNTIME = ("runtime/xapi.js", "runtime/adapters/tincan.js")
+# The theme scripts this standard needs, in load order; other standards' adapters stay out of the zip.
+RUNTIME = ("runtime/xapi.js", "runtime/adapters/tincan.js")
+DESCRIPTOR = "tincan.xml"
+FOREIGN = ("imsmanifest.xml", "cmi5.xml")
+ADL = "http://adlnet.gov/expapi/activities/"
+COURSE, LESSON, ASSESSMENT, INTERACTION = (ADL + t for t in ("course", "lesson", "assessment", "cmi.interaction"))
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """An xAPI interaction definition (XAPI D§2.4.4.1): what runtime/xapi.js sends with `answered`."""
+
+    type: str
+    patterns: tuple[str, ...]  # correctResponsesPattern: alternatives, `[,]` and `[.]` inside
+    components: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # ("choices", ((key, text), ...)), ...
+
+
+def page_iri(course: Course, page) -> str:
+    return f"{course.iri}/{'test' if isinstance(page, Quiz) else 'lesson'}/{page.id}"
+
+
+def interaction(question: Question) -> Interaction:
+    options = tuple((o.key, o.text) for o in question.options)
+    kind = question.type
+    if kind == "true-false":
+        [right] = [o.text.lower() for o in question.options if o.correct]
+        return Interaction("true-false", (right,), ())
+    if kind in ("single", "multiple"):
+        return Interaction("choice", ("[,]".join(o.key for o in question.options if o.correct),),
+                           (("choices", options),))
+    if kind == "ordering":
+        return Interaction("sequencing", ("[,]".join(key for key, _ in options),), (("choices", options),))
+    if kind == "matching":
+        pairs = "[,]".join(f"{a.key}[.]{b.key}" for a, b in zip(question.options, question.targets))
+        targets = tuple((o.key, o.text) for o in question.targets)
+        return Interaction("matching", (pairs,), (("source", options), ("target", targets)))
+    if kind == "fill-in":
+        case = "{case_matters=true}" if question.case_sensitive else ""
+        return Interaction("fill-in", tuple(case + answer for answer in question.answers), ())
+    if kind == "likert":
+        return Interaction("likert", (), (("scale", options),))
+    return Interaction("long-fill-in", (), ())  # reflection: free text, nothing is right or wrong
+
+
+def plain(html: str) -> str:
+    if not html.strip():
+        return ""
+    text = lxml.html.fragment_fromstring(html, create_parent="div").text_content()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _e(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{TINCAN_NS}}}{tag}", attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _activity(parent, ident: str, kind: str, name: str, description: str, language: str) -> etree._Element:
+    activity = _e(parent, "activity", id=ident, type=kind)
+    _e(activity, "name", name, lang=language)
+    _e(activity, "description", description or name, lang=language)
+    return activity
+
+
+def _question(parent, course: Course, page, question: Question) -> None:
+    language = course.config.language
+    prompt = plain(question.prompt_html) or question.id
+    activity = _activity(parent, f"{page_iri(course, page)}/question/{question.id}", INTERACTION, prompt,
+                         plain(question.scenario_html) or prompt, language)
+    definition = interaction(question)
+    _e(activity, "interactionType", definition.type)
+    if definition.patterns:
+        patterns = _e(activity, "correctResponsePatterns")
+        for pattern in definition.patterns:
+            _e(patterns, "correctResponsePattern", pattern)
+    for kind, items in definition.components:
+        holder = _e(activity, kind)
+        for key, text in items:
+            component = _e(holder, "component")
+            _e(component, "id", key)
+            _e(component, "description", text or key, lang=language)
+
+
+def descriptor(course: Course, launch: str = "index.html") -> bytes:
+    language = course.config.language
+    root = etree.Element(f"{{{TINCAN_NS}}}tincan", nsmap={None: TINCAN_NS})
+    activities = _e(root, "activities")
+    top = _activity(activities, course.iri, COURSE, course.title, course.config.description, language)
+    _e(top, "launch", launch, lang=language)
+    for page in course.pages:
+        kind = ASSESSMENT if isinstance(page, Quiz) else LESSON
+        description = "; ".join(getattr(page, "objectives", ()))
+        _activity(activities, page_iri(course, page), kind, page.title, description, language)
+        for question in page.questions:
+            _question(activities, course, page, question)
+    return xml_bytes(root)
+
+
+def export(course: Course, site: Site, out_dir: Path) -> Path:
+    files = dict(site.files)
+    data = descriptor(course, site.launch)
+    problems = tincan_problems(data, set(files))
+    problems += [f"{name} must not ship beside {DESCRIPTOR} (Z2)" for name in FOREIGN if name in files]
+    if problems:
+        # V1: an invalid tincan.xml is a bug in courseforge or a theme, never something to ship.
+        raise RuntimeError(f"generated {DESCRIPTOR} is invalid:\n" + "\n".join(problems))
+    files[DESCRIPTOR] = data
+    return write_zip(files, out_dir / f"{course.id}-{STANDARD}.zip")
