@@ -109,3 +109,9 @@ def test_foreign_zips_are_handled_as_hostile(tmp_path, package):
         assert "root:" not in "\n".join(problems)  # nothing from /etc/passwd leaks into a report
     assert any("unsafe entry name '../evil.sh'" in p for p in validate_zip(tmp_path / "slip.zip"))
     assert not (tmp_path.parent / "evil.sh").exists()
+
+
+def test_manifest_with_entities_is_refused_not_expanded():
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+            b'<manifest xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2">&b;</manifest>')
+    assert manifest_problems(bomb) == ["imsmanifest.xml: declares a DOCTYPE (entities or DTD); a package descriptor must not"]

@@ -43,7 +43,7 @@ def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: 
 @main.command()
 @click.argument("packages", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def validate(packages: tuple[Path, ...]) -> None:
-    """Check SCORM 1.2 zips against the official schemas and courseforge's own rules."""
+    """Check SCORM 1.2, cmi5 or TinCan zips against the official schemas and courseforge's own rules."""
     failed = False
     for package in packages:
         problems = validate_zip(package)

@@ -82,14 +82,7 @@ def parse_xml(data: bytes) -> etree._Element:
 
 def manifest_problems(data: bytes, names: set[str] | None = None) -> list[str]:
     """Everything wrong with a SCORM 1.2 manifest; `names` are the zip's entries, if known."""
-    try:
-        root = parse_xml(data)
-    except etree.XMLSyntaxError as exc:
-        return [f"imsmanifest.xml:{exc.lineno}: not well-formed XML: {exc.msg}"]
-    schema = scorm12_schema()
-    problems = [f"imsmanifest.xml:{e.line}: {e.message}" for e in _schema_errors(schema, root)]
-    problems += _scorm12_rules(root, names)
-    return problems
+    return _descriptor_problems(data, "imsmanifest.xml", scorm12_schema(), lambda root: _scorm12_rules(root, names))
 
 
 def _schema_errors(schema: etree.XMLSchema, root) -> list:
@@ -134,7 +127,8 @@ def _file_rules(resources, names: set[str]) -> list[str]:
 
 # xAPI packages: cmi5.xml (CHECKLIST §5.1) and tincan.xml (§4.1)
 
-def _xapi_problems(data: bytes, name: str, schema: etree.XMLSchema, rules) -> list[str]:
+def _descriptor_problems(data: bytes, name: str, schema: etree.XMLSchema, rules) -> list[str]:
+    """Parse untrusted descriptor bytes, refuse DTDs (entities), then the schema and our rules."""
     try:
         root = parse_xml(data)
     except etree.XMLSyntaxError as exc:
@@ -147,12 +141,12 @@ def _xapi_problems(data: bytes, name: str, schema: etree.XMLSchema, rules) -> li
 
 def cmi5_problems(data: bytes, names: set[str] | None = None) -> list[str]:
     """Everything wrong with a cmi5.xml course structure; `names` are the zip's entries, if known."""
-    return _xapi_problems(data, "cmi5.xml", cmi5_schema(), lambda root: _cmi5_rules(root, names))
+    return _descriptor_problems(data, "cmi5.xml", cmi5_schema(), lambda root: _cmi5_rules(root, names))
 
 
 def tincan_problems(data: bytes, names: set[str] | None = None) -> list[str]:
     """Everything wrong with a tincan.xml; `names` are the zip's entries, if known."""
-    return _xapi_problems(data, "tincan.xml", tincan_schema(), lambda root: _tincan_rules(root, names))
+    return _descriptor_problems(data, "tincan.xml", tincan_schema(), lambda root: _tincan_rules(root, names))
 
 
 def _absolute_iri(value: str | None) -> bool:
