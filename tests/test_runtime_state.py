@@ -1,5 +1,7 @@
 """runtime/state.js under node: the suspend-data codec round-trips, stays far below SCORM 1.2's
-4096 characters for 500 lessons (S12-D3: checked on the final string) and never throws on garbage."""
+4096 characters for 500 lessons and for a course of 200 questions in mid-attempt (S12-D3: checked on
+the final string), degrades by its stated rule when free text would overflow, decodes version 1 and
+never throws on garbage. Then runtime/adapters/scorm12.js with a fake LMS API."""
 from __future__ import annotations
 
 import json
@@ -29,11 +31,14 @@ for (let n = 0; n < 70; n++) {
   const back = state.decode(state.encode({current: n, viewed}));
   if (back.current !== n || JSON.stringify(back.viewed) !== JSON.stringify(viewed)) out.roundTrips = false;
 }
-const garbage = [undefined, null, 42, {}, [], "", "garbage", "1", "1.", "2.c1.vAQ", "1.c!!", "1.cZZZZZ",
+const garbage = [undefined, null, 42, {}, [], "", "garbage", "1", "1.", "3.c1.vAQ", "1.c!!", "1.cZZZZZ",
   "1.vA", "1.v@@@@", "1.c1.v" + "_".repeat(70000), "1..", ".1.c1", "1.C1", "\u00e9\u00e8", "1.c1.v\u0000",
-  "1.c1\n.vAQ"];
+  "1.c1\n.vAQ", "2.a", "2.a1~2", "2.k*-z", "2.k*--1", "2.aX~1~1~~", "2.k!", "2.a1~1~1~~~a\u00e9",
+  "2.kab.k*a b", "1.c1.a1~1~1~~~ab~c!d"];
 out.garbage = garbage.map(g => { try { return state.decode(g, 8); } catch (e) { return "THREW " + e; } });
 out.fresh = state.fresh();
+out.v1 = state.decode("1.c3.vDw.qabc", 10);
+out.v1Again = state.encode(out.v1);
 console.log(JSON.stringify(out));
 """
 
@@ -55,7 +60,7 @@ def out() -> dict:
 
 def test_round_trip(out):
     back = out["sampleBack"]
-    assert out["sample"].startswith("1."), "the encoding is versioned"
+    assert out["sample"].startswith("2."), "the encoding is versioned"
     assert back["current"] == 3
     assert back["viewed"] == [0, 1, 2, 3, 9, 17]
     assert back["ext"] == {"q": "a1-b2_c3"}, "fields a version does not know survive a round trip"
@@ -76,14 +81,149 @@ def test_decode_clamps_to_course_size(out):
 
 def test_garbage_gives_fresh_state(out):
     fresh = out["fresh"]
-    assert fresh == {"version": 1, "current": 0, "viewed": [], "ext": {}}
+    assert fresh == {"version": 2, "current": 0, "viewed": [], "ext": {}, "quizzes": {}, "checks": []}
     for value in out["garbage"]:
         assert value == fresh, value
+
+
+def test_version_1_still_decodes(out):
+    assert out["v1"]["current"] == 3 and out["v1"]["viewed"] == [0, 1, 2, 3]
+    assert out["v1"]["ext"] == {"q": "abc"} and out["v1"]["quizzes"] == {} and out["v1"]["checks"] == []
+    assert out["v1Again"] == "2.c3.vDw.qabc", "a version-1 state is written back as version 2"
 
 
 def test_payload_is_safe_for_suspend_data(out):
     for text in (out["sample"], out["big"]):
         assert re.fullmatch(r"[A-Za-z0-9._-]+", text), text
+
+
+# ---------------------------------------------------------------------------------------------
+# Quiz answers in the state: 200 questions in mid-attempt under 4096, and the degradation rule.
+
+QUIZ_SCRIPT = r"""
+const state = require(process.argv[1]);
+const KEYS = '0123456789abcdefghijklmnopqrstuvwxyz';
+const TEXTS = ["Frame of reference, I'd say!", "the Explore stage (step three)", "Her narrow feet \u2013 not colour",
+  "Compassionate empathy: act now", "Prepare, then open the call..."];
+const GRADED = ['single', 'multiple', 'true-false', 'fill-in', 'matching', 'ordering'];
+function answer(type, n) {
+  switch (type) {
+    case 'single': return [KEYS[n % 5]];
+    case 'multiple': return ['0', '2', KEYS[3 + n % 3]];
+    case 'true-false': return [String(n % 2)];
+    case 'fill-in': return TEXTS[n % TEXTS.length];
+    case 'matching': return n % 4 ? ['2', '0', '1', '4', '3'] : ['2', '', '1', '', ''];
+    case 'ordering': return ['1', '0', '2', '3', '5', '4'];
+    case 'likert': return [String(n % 5)];
+    default: return ('In my first month a customer rang about a refund, three times. She needed me to say ' +
+      'that I understood, before anything else. ' + n).slice(0, 150);
+  }
+}
+// 8 lessons x 5 knowledge checks, a graded final of 150 questions (138 answered so far, the last
+// 12 open) and a survey of 10 (8 Likert items, 2 reflections of about 150 characters): 200.
+function course(options) {
+  options = options || {};
+  const s = state.fresh();
+  s.current = 8;
+  s.viewed = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  s.checks = Array.from({length: 40}, (_, n) => answer(GRADED[n % 6], n));
+  s.quizzes[8] = {attempt: 2, seed: 2147483000, submitted: false, score: 65, graded: true,
+    answers: Array.from({length: 150}, (_, n) => n >= 138 ? null :
+      options.longGraded && GRADED[n % 6] === 'fill-in' ? 'x'.repeat(240) + ', done!' : answer(GRADED[n % 6], n))};
+  s.quizzes[9] = {attempt: 1, seed: 77, submitted: false, score: null, graded: false,
+    answers: Array.from({length: 10}, (_, n) => n < 2 || options.longSurvey ?
+      (options.longSurvey ? ('What I learned: ' + n + ' ').repeat(20).slice(0, 250) : answer('reflection', n)) : answer('likert', n))};
+  return s;
+}
+const out = {};
+const mid = course();
+out.mid = state.encode(mid);
+out.midFit = state.fit(mid, 4096);
+out.midBack = state.decode(out.mid, 10);
+out.midAnswers = mid.quizzes[8].answers;
+out.midChecks = mid.checks;
+out.midSurvey = mid.quizzes[9].answers;
+const long = course({longSurvey: true});
+const before = JSON.stringify(long);
+out.longFull = state.encode(long).length;
+out.longFit = state.fit(long, 4096);
+out.longBack = state.decode(out.longFit.data, 10);
+out.untouched = JSON.stringify(long) === before;
+const graded = course({longGraded: true, longSurvey: true});
+out.gradedFull = state.encode(graded).length;
+out.gradedFit = state.fit(graded, 4096);
+out.gradedBack = state.decode(out.gradedFit.data, 10);
+out.gradedAnswers = graded.quizzes[8].answers;
+const huge = state.fresh();
+huge.quizzes[0] = {attempt: 1, seed: 1, submitted: false, score: null, graded: true,
+  answers: Array.from({length: 3000}, () => ['1'])};
+out.hugeFit = state.fit(huge, 4096);
+out.unlimited = state.fit(long, 0).data === state.encode(long);
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.fixture(scope="module")
+def quiz_state() -> dict:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)",
+                    pytrace=False)
+    result = subprocess.run([node, "-e", QUIZ_SCRIPT, str(STATE_JS)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_200_questions_mid_attempt_fit_scorm12(quiz_state):
+    data = quiz_state["mid"]
+    print(f"200 questions in mid-attempt: {len(data)} characters of suspend_data")
+    assert len(data) < 4096, len(data)
+    assert len(data) < 3000, f"room to spare for longer texts, got {len(data)}"
+    assert quiz_state["midFit"] == {"data": data, "dropped": [], "backup": {}}
+    assert re.fullmatch(r"[A-Za-z0-9._~!*-]+", data)
+
+
+def test_quiz_answers_round_trip(quiz_state):
+    back = quiz_state["midBack"]
+    assert back["current"] == 8 and back["viewed"] == list(range(9))
+    final = back["quizzes"]["8"]
+    assert (final["attempt"], final["seed"], final["submitted"], final["score"]) == (2, 2147483000, False, 65)
+    # Trailing open questions are left out of the string; everything else comes back as it was.
+    assert final["answers"] == quiz_state["midAnswers"][:138]
+    assert back["quizzes"]["9"]["answers"] == quiz_state["midSurvey"]
+    assert back["checks"] == quiz_state["midChecks"]
+
+
+def test_overflow_drops_ungraded_texts_first(quiz_state):
+    fitted = quiz_state["longFit"]
+    assert quiz_state["longFull"] > 4096, "the scenario must overflow to test anything"
+    assert fitted["data"] is not None and len(fitted["data"]) <= 4096
+    assert fitted["dropped"] == ["check texts", "survey texts"]
+    assert fitted["backup"] == {}
+    back = quiz_state["longBack"]
+    assert back["quizzes"]["8"]["answers"] == quiz_state["midAnswers"][:138], "graded answers untouched"
+    assert all(a is None for a in back["quizzes"]["9"]["answers"])
+    assert all(a is None or isinstance(a, list) for a in back["checks"]), "knowledge-check keys kept"
+    assert quiz_state["untouched"], "fit works on a copy"
+
+
+def test_overflow_never_cuts_a_graded_text_short(quiz_state):
+    fitted = quiz_state["gradedFit"]
+    assert quiz_state["gradedFull"] > 4096
+    assert fitted["data"] is not None and len(fitted["data"]) <= 4096
+    assert fitted["dropped"] == ["check texts", "survey texts", "knowledge checks", "survey answers",
+                                 "submitted answers", "graded texts"]
+    answers = quiz_state["gradedAnswers"]
+    texts = {str(n): a for n, a in enumerate(answers) if isinstance(a, str)}
+    assert fitted["backup"] == {"8": texts}, "every graded text comes back whole, for the player to keep"
+    kept = quiz_state["gradedBack"]["quizzes"]["8"]["answers"]
+    for n, a in enumerate(answers[:138]):
+        assert kept[n] == (None if isinstance(a, str) else a)
+
+
+def test_graded_keys_that_cannot_fit_are_not_saved(quiz_state):
+    assert quiz_state["hugeFit"]["data"] is None, "never a truncated or partial graded attempt"
+    assert quiz_state["unlimited"], "no limit, nothing dropped"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,3 +461,139 @@ def test_scorm12_modes(adapter):
 
 def test_scorm12_timespan(adapter):
     assert adapter["times"] == ["0000:00:00.00", "0000:00:01.23", "0001:02:03.45", "9999:59:59.99"]
+
+
+# ---------------------------------------------------------------------------------------------
+# runtime/adapters/scorm12.js: interactions and score (S12-I1..I4, S12-R3, S12-R4, Q3).
+
+INTERACTION_SCRIPT = r"""
+const vm = require('vm');
+const fs = require('fs');
+const code = fs.readFileSync(process.argv[1], 'utf8');
+function session(values) {
+  const api = { calls: [], values: Object.assign({ 'cmi.interactions._count': '0' }, values) };
+  api.LMSInitialize = () => (api.calls.push(['LMSInitialize']), 'true');
+  api.LMSFinish = () => (api.calls.push(['LMSFinish']), 'true');
+  api.LMSCommit = () => (api.calls.push(['LMSCommit']), 'true');
+  api.LMSGetValue = el => api.values[el] || '';
+  api.LMSSetValue = (el, v) => {
+    api.calls.push(['LMSSetValue', el, v]);
+    api.values[el] = v;
+    const m = /^cmi\.interactions\.(\d+)\.id$/.exec(el);
+    if (m) api.values['cmi.interactions._count'] = String(+m[1] + 1);
+    return 'true';
+  };
+  api.LMSGetLastError = () => '0';
+  api.LMSGetErrorString = () => '';
+  api.LMSGetDiagnostic = () => '';
+  const win = { API: api, Courseforge: {}, console: { warn() {} } };
+  win.parent = win;
+  vm.runInNewContext(code, { window: win, console: win.console, Date });
+  const course = { quizzes: { final: { graded: true }, survey: { graded: false } } };
+  return { api, adapter: new win.Courseforge.scorm12.Adapter(api, course) };
+}
+const at = new Date(2024, 0, 2, 9, 5, 7);
+const base = { latencyMs: 83450, timestamp: at, page: 'final', graded: true, weighting: 2 };
+const tf = [{ key: '0', text: 'True' }, { key: '1', text: 'False' }];
+const items = [
+  { id: 'q-single', type: 'choice', correct: ['2'], response: ['1'], result: 'wrong' },
+  { id: 'q-multiple', type: 'choice', correct: ['0', '2', '3'], response: ['0', '2', '3'], result: 'correct' },
+  { id: 'q-tf', type: 'true-false', options: tf, correct: ['1'], response: ['0'], result: 'wrong' },
+  { id: 'q-match', type: 'matching', correct: ['0.0', '1.1', '2.2'], response: ['0.0', '1.2', '2.1'], result: 'wrong' },
+  { id: 'q-order', type: 'sequencing', correct: ['0', '1', '2', '3'], response: ['0', '1', '2', '3'], result: 'correct' },
+  { id: 'q-fill', type: 'fill-in', correct: ['frame of reference', 'a frame of reference'], response: '  Frame of\nreference ', result: 'correct' },
+  { id: 'q-likert', type: 'likert', correct: [], response: ['3'], result: 'neutral', weighting: 0, graded: false },
+  { id: 'q-reflect', type: 'fill-in', correct: [], response: 'line one\nline two ' + 'x'.repeat(300), result: 'neutral', weighting: 0 }
+];
+const out = {};
+{
+  const { api, adapter } = session({ 'cmi.core.lesson_status': 'not attempted', 'cmi.student_data.mastery_score': '80' });
+  adapter.init();
+  api.calls.length = 0;
+  items.forEach(i => adapter.answer(Object.assign({}, base, i)));
+  out.interactions = api.calls.slice();
+  api.calls.length = 0;
+  adapter.complete();
+  out.complete = api.calls.slice();
+  adapter.score({ raw: 75, min: 0, max: 100, scaled: 0.75, passed: true });
+  out.scoreLow = api.calls.slice();
+  api.calls.length = 0;
+  adapter.score({ raw: 100, min: 0, max: 100, scaled: 1, passed: true });
+  out.scoreHigh = api.calls.slice();
+  out.finished = adapter.finished;
+}
+{
+  const { api, adapter } = session({ 'cmi.core.lesson_status': 'passed', 'cmi.core.entry': 'resume' });
+  adapter.init();
+  api.calls.length = 0;
+  adapter.score({ raw: 40, min: 0, max: 100, scaled: 0.4, passed: false });
+  out.keepPass = api.calls.slice();
+}
+{
+  const { api, adapter } = session({ 'cmi.core.lesson_status': 'completed', 'cmi.core.lesson_mode': 'review' });
+  adapter.init();
+  adapter.answer(Object.assign({}, base, items[0]));
+  adapter.score({ raw: 100, min: 0, max: 100, scaled: 1, passed: true });
+  out.review = api.calls.filter(c => c[0] === 'LMSSetValue');
+}
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.fixture(scope="module")
+def recorded() -> dict:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)",
+                    pytrace=False)
+    result = subprocess.run([node, "-e", INTERACTION_SCRIPT, str(SCORM12_JS)], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_interactions_in_scorm12_format(recorded):
+    records: dict[str, list] = {}
+    for fn, element, value in recorded["interactions"]:
+        assert fn == "LMSSetValue"
+        n, field = re.fullmatch(r"cmi\.interactions\.(\d+)\.(.+)", element).groups()
+        records.setdefault(n, []).append((field, value))
+    assert list(records) == [str(n) for n in range(8)], "n = _count, read before each record"
+    got = {dict(fields)["id"]: fields for fields in records.values()}
+    common = [("result", None), ("weighting", None), ("latency", "0000:01:23.45"), ("time", "09:05:07")]
+
+    def expect(qid, pattern, response, result, weighting="2"):
+        fields = [("id", qid), ("type", None)] + ([("correct_responses.0.pattern", pattern)] if pattern else [])
+        fields += [("student_response", response)] + common
+        actual = got[qid]
+        assert [f for f, _ in actual] == [f for f, _ in fields], actual
+        values = dict(actual)
+        assert values["result"] == result and values["weighting"] == weighting
+        for name, value in fields:
+            if value is not None:
+                assert values[name] == value, (qid, name, values[name])
+        return values
+
+    assert expect("q-single", "2", "1", "wrong")["type"] == "choice"
+    expect("q-multiple", "0,2,3", "0,2,3", "correct")
+    assert expect("q-tf", "f", "t", "wrong")["type"] == "true-false"
+    expect("q-match", "0.0,1.1,2.2", "0.0,1.2,2.1", "wrong")
+    assert expect("q-order", "0,1,2,3", "0,1,2,3", "correct")["type"] == "sequencing"
+    expect("q-fill", "frame of reference", "Frame of reference", "correct")
+    assert expect("q-likert", None, "3", "neutral", "0")["type"] == "likert"
+    reflection = expect("q-reflect", None, None, "neutral", "0")["student_response"]
+    assert len(reflection) == 255 and reflection.startswith("line one line two xxx"), "one line, never over 255"
+
+
+def test_scored_course_status_follows_the_mastery_score(recorded):
+    assert recorded["complete"] == [], "a course with a graded quiz never reports `completed`"
+    assert recorded["scoreLow"] == [["LMSSetValue", "cmi.core.score.raw", "75"],
+                                    ["LMSSetValue", "cmi.core.score.min", "0"],
+                                    ["LMSSetValue", "cmi.core.score.max", "100"],
+                                    ["LMSSetValue", "cmi.core.lesson_status", "failed"]], \
+        "the LMS's mastery score (80) decides, as the LMS itself would (S12-R4, Q3)"
+    assert recorded["scoreHigh"][0] == ["LMSSetValue", "cmi.core.score.raw", "100"]
+    assert recorded["scoreHigh"][-1] == ["LMSSetValue", "cmi.core.lesson_status", "passed"]
+    assert recorded["finished"] is True, "passed: exit '' from now on"
+    assert recorded["keepPass"] == [], "a pass from an earlier attempt is never turned into a fail"
+    assert recorded["review"] == [], "review mode records nothing"

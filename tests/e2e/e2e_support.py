@@ -161,12 +161,13 @@ def watched_context(browser, origin: str | None, **options):
     return context, watch
 
 
-def build_package(source: Path, out: Path) -> Path:
+def build_package(source: Path, out: Path, answer_key: bool = False) -> Path:
+    """The SCORM 1.2 zip; with `answer_key`, answers.json is written beside it (out/answers.json)."""
     try:
         from courseforge.build import build
     except ImportError as exc:  # pragma: no cover - environment problem
         pytest.fail(f"courseforge is not importable ({exc}): `pip install -e .[test]`", pytrace=False)
-    zips = build(source, out, formats=("scorm12",))
+    zips = [p for p in build(source, out, formats=("scorm12",), answer_key=answer_key) if p.suffix == ".zip"]
     assert len(zips) == 1 and zips[0].name.endswith("-scorm12.zip"), zips
     return zips[0]
 

@@ -140,6 +140,7 @@
       var total = self.lessons.length;
       self.state = CF.state.decode(saved.data, total);
       self.state.viewed.forEach(function (i) { self.viewed[i] = true; });
+      if (CF.Quizzes) self.quiz = new CF.Quizzes(self);
       var start = self.indexOf(saved.location);
       if (start < 0) start = self.state.current;
       self.show(start, true);
@@ -163,6 +164,7 @@
     if (!total) return;
     index = Math.max(0, Math.min(total - 1, index | 0));
     var lesson = this.lessons[index];
+    if (this.quiz) this.quiz.show(lesson.id);
     this.current = index;
     this.viewed[index] = true;
     for (var i = 0; i < total; i++) {
@@ -185,30 +187,54 @@
     this.save();
   };
 
+  // The course's graded result (quiz.js): null when it has no graded quiz, else {raw, passed, done}.
+  proto.outcome = function () {
+    return this.quiz ? this.quiz.outcome() : null;
+  };
+
+  // Finished: every page viewed; with a graded quiz, passed or out of attempts instead.
+  proto.finished = function () {
+    var outcome = this.outcome();
+    return outcome ? outcome.done : this.viewedCount() === this.lessons.length;
+  };
+
   proto.updateProgress = function () {
     var total = this.lessons.length;
     var viewed = this.viewedCount();
     var done = viewed === total;
-    var text = format(this.strings.progress || '{viewed} of {total} lessons viewed', { viewed: viewed, total: total });
-    if (done && this.strings.progressDone) text += ' ' + this.strings.progressDone;
+    var outcome = this.outcome();
+    var passed = outcome ? outcome.passed : done;
+    var strings = this.strings;
+    var text = format(strings.progress || '{viewed} of {total} lessons viewed', { viewed: viewed, total: total });
+    if (passed && strings.progressDone) text += ' ' + strings.progressDone;
     if (this.ui.progressText && this.ui.progressText.textContent !== text) this.ui.progressText.textContent = text;
     if (this.ui.progressFill) this.ui.progressFill.style.width = (total ? Math.round(viewed * 100 / total) : 0) + '%';
     if (this.ui.complete) this.ui.complete.hidden = !done;
-    if (this.ui.app) this.ui.app.classList.toggle('cf-is-complete', done);
+    var completeText = doc.getElementById('cf-complete-text');
+    if (completeText && outcome) {
+      completeText.textContent = outcome.passed ? strings.completeDone : outcome.done ? strings.completeFailed : strings.completePending;
+    }
+    if (this.ui.app) this.ui.app.classList.toggle('cf-is-complete', done && passed);
   };
 
-  proto.save = function () {
+  // The state as the adapter stores it, made to fit its limit (state.js `fit` says what goes first).
+  proto.snapshot = function () {
     var indexes = [];
     for (var i = 0; i < this.lessons.length; i++) if (this.viewed[i]) indexes.push(i);
     this.state.current = this.current;
     this.state.viewed = indexes;
-    var data = CF.state.encode(this.state);
     var limit = this.adapter && this.adapter.maxDataLength;
-    if (limit && data.length > limit) {
-      warn('progress data of ' + data.length + ' characters exceeds the limit of ' + limit + '; not saved');
-      data = null;
-    }
-    this.enqueue('saveState', { location: this.lessons[this.current].id, data: data });
+    var fitted = CF.state.fit(this.state, limit);
+    if (fitted.dropped.length) warn('progress data over ' + limit + ' characters: left out ' + fitted.dropped.join(', '));
+    if (this.quiz) this.quiz.backup(fitted.backup);
+    if (fitted.data === null) warn('progress data exceeds the limit of ' + limit + ' characters; not saved');
+    return { location: this.lessons[this.current].id, data: fitted.data };
+  };
+
+  proto.save = function () {
+    this.pending = false;
+    this.enqueue('saveState', this.snapshot());
+    var indexes = this.state.viewed;
     this.enqueue('progress', { viewed: indexes.length, total: this.lessons.length });
     if (indexes.length === this.lessons.length && !this.completeReported) {
       this.completeReported = true;
@@ -220,7 +246,9 @@
     if (this.terminated || !this.adapter) return;
     this.terminated = true;
     try {
-      var result = this.adapter.terminate({ finished: this.viewedCount() === this.lessons.length });
+      // Text typed a moment ago (saved after a pause) must not be lost to a closing window.
+      if (this.pending) this.adapter.saveState(this.snapshot());
+      var result = this.adapter.terminate({ finished: this.finished() });
       if (result && typeof result.catch === 'function') result.catch(function (e) { warn('terminate failed', e); });
     } catch (e) {
       warn('terminate failed', e);

@@ -1,28 +1,29 @@
 /*
  * courseforge player state codec (classic script; also loadable with node's require).
+ * encode(state) -> string; decode(string, total?) -> state (never throws: garbage gives fresh());
+ * fit(state, limit) -> {data, dropped, backup}: the encoding made to fit the adapter's limit.
  *
- * Courseforge.state.encode(state) -> string     Courseforge.state.decode(string, total?) -> state
- *
- * state = { version: 1, current: <lesson index>, viewed: [<lesson index>, ...], ext: { <letter>: <string> } }
- *
- * Wire format (version 1): fields joined by ".", the first one being the version:
- *   "1.c<current, base 36>.v<viewed lessons as a bitset, base64url, bit i = lesson i, LSB first>"
- * Later features (quiz answers...) add fields keyed by another lowercase letter; decode keeps
- * fields it does not know in state.ext so an older runtime never drops them. Field payloads use
- * only [A-Za-z0-9_-] so the string is safe in cmi.suspend_data and in a URL.
- * 500 lessons all viewed encode to under 100 characters (SCORM 1.2 allows 4096).
- * decode never throws: anything it cannot read gives a fresh state.
+ * state = {version: 2, current, viewed: [page index], ext: {letter: string}, checks: [answer],
+ *   quizzes: {page index: {attempt, seed, submitted, score, graded (not stored), answers: [answer]}}}
+ * An answer is null, a text, or one key per chosen option (sorted) / matched item (target key) /
+ * ordered item (position n as key n-1), '' where none. checks: lesson questions in page order;
+ * quiz answers: the page's question order.
+ * Wire: "2.c<current>.v<viewed bitset, base64url>.a<quizzes>.k<checks>", numbers base 36. Quizzes:
+ * "page~attempt~seed~s(ubmitted)~score~answer~…" joined by "!"; checks: answers joined by "~";
+ * trailing empty answers left out. Answer: keys ('_' for none), or "*" + text with [A-Za-z0-9] kept,
+ * space "_", other characters "-" + 2 or "--" + 4 base-36 digits. Unknown letters are kept in ext
+ * and written back; version 1 ("1.c….v…") still decodes. Only [A-Za-z0-9._~!*-] is written.
  */
 (function (root) {
   'use strict';
 
-  var VERSION = '1';
+  var VERSION = '2';
   var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  var PAYLOAD = /^[A-Za-z0-9_-]*$/;
-  var MAX_LESSONS = 100000;
+  var PAYLOAD = /^[A-Za-z0-9_~!*-]*$/;
+  var MAX_PAGES = 100000;
 
   function fresh() {
-    return { version: 1, current: 0, viewed: [], ext: {} };
+    return { version: 2, current: 0, viewed: [], ext: {}, quizzes: {}, checks: [] };
   }
 
   function bytesToBase64url(bytes) {
@@ -36,7 +37,7 @@
   }
 
   function base64urlToBytes(text) {
-    if (!PAYLOAD.test(text) || text.length % 4 === 1) throw new Error('bad base64url');
+    if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new Error('bad base64url');
     var bytes = [];
     for (var i = 0; i < text.length; i += 4) {
       var chunk = text.substr(i, 4);
@@ -50,7 +51,45 @@
   }
 
   function isIndex(n) {
-    return typeof n === 'number' && n >= 0 && n < MAX_LESSONS && Math.floor(n) === n;
+    return typeof n === 'number' && n >= 0 && n < MAX_PAGES && Math.floor(n) === n;
+  }
+
+  function number(n) {
+    return typeof n === 'number' && n >= 0 && n < 2147483648 && Math.floor(n) === n ? n.toString(36) : '';
+  }
+
+  function readNumber(text) {
+    if (!/^[0-9a-z]{0,7}$/.test(text)) throw new Error('bad number');
+    return text ? parseInt(text, 36) : null;
+  }
+
+  function encodeAnswer(a) {
+    if (typeof a === 'string') {
+      return a && '*' + a.replace(/[^A-Za-z0-9]/g, function (c) {
+        var n = c.charCodeAt(0);
+        return c === ' ' ? '_' : n < 1296 ? '-' + ('0' + n.toString(36)).slice(-2) : '--' + ('000' + n.toString(36)).slice(-4);
+      });
+    }
+    return (a || []).map(function (key) { return /^[0-9a-z]$/.test(key) ? key : '_'; }).join('');
+  }
+
+  function decodeAnswer(text) {
+    if (!text) return null;
+    if (text.charAt(0) !== '*') {
+      if (!/^[0-9a-z_]+$/.test(text)) throw new Error('bad answer');
+      return text.split('').map(function (c) { return c === '_' ? '' : c; });
+    }
+    text = text.slice(1);
+    if (!/^([A-Za-z0-9_]|-[0-9a-z]{2}|--[0-9a-z]{4})*$/.test(text)) throw new Error('bad text');
+    return text.replace(/_|--(....)|-(..)/g, function (all, long, short) {
+      return all === '_' ? ' ' : String.fromCharCode(parseInt(long || short, 36));
+    });
+  }
+
+  function answers(list) {
+    list = (list || []).map(encodeAnswer);
+    while (list.length && !list[list.length - 1]) list.pop();
+    return list;
   }
 
   function encode(state) {
@@ -65,10 +104,20 @@
       bytes[n >> 3] |= 1 << (n & 7);
     }
     var fields = [VERSION, 'c' + current.toString(36), 'v' + bytesToBase64url(bytes)];
+    var quizzes = state.quizzes || {};
+    var records = Object.keys(quizzes).filter(function (p) { return isIndex(+p); }).sort(function (a, b) { return a - b; })
+      .map(function (p) {
+        var q = quizzes[p];
+        return [number(+p), number(q.attempt), number(q.seed), q.submitted ? 's' : '', number(q.score)]
+          .concat(answers(q.answers)).join('~');
+      });
+    if (records.length) fields.push('a' + records.join('!'));
+    var checks = answers(state.checks);
+    if (checks.length) fields.push('k' + checks.join('~'));
     var ext = state.ext || {};
     Object.keys(ext).sort().forEach(function (key) {
       var value = String(ext[key]);
-      if (/^[a-z]$/.test(key) && key !== 'c' && key !== 'v' && PAYLOAD.test(value)) fields.push(key + value);
+      if (/^[bd-jl-uw-z]$/.test(key) && PAYLOAD.test(value)) fields.push(key + value);
     });
     return fields.join('.');
   }
@@ -77,12 +126,13 @@
     try {
       if (typeof text !== 'string' || text.length > 65536) return fresh();
       var fields = text.split('.');
-      if (fields[0] !== VERSION) return fresh();
+      var v2 = fields[0] === VERSION;
+      if (!v2 && fields[0] !== '1') return fresh();
       var state = fresh();
       for (var f = 1; f < fields.length; f++) {
         var key = fields[f].charAt(0);
         var value = fields[f].slice(1);
-        if (!/^[a-z]$/.test(key) || !PAYLOAD.test(value)) return fresh();
+        if (!/^[a-z]$/.test(key) || !(v2 ? PAYLOAD : /^[A-Za-z0-9_-]*$/).test(value)) return fresh();
         if (key === 'c') {
           if (!/^[0-9a-z]{1,4}$/.test(value)) return fresh();
           state.current = parseInt(value, 36);
@@ -91,6 +141,15 @@
           for (var b = 0; b < bytes.length; b++) {
             for (var bit = 0; bit < 8; bit++) if (bytes[b] & (1 << bit)) state.viewed.push(b * 8 + bit);
           }
+        } else if (v2 && key === 'a') {
+          value.split('!').forEach(function (record) {
+            var p = record.split('~');
+            if (p.length < 5 || !p[0]) throw new Error('bad quiz record');
+            state.quizzes[readNumber(p[0])] = { attempt: readNumber(p[1]) || 1, seed: readNumber(p[2]) || 0,
+              submitted: p[3] === 's', score: readNumber(p[4]), answers: p.slice(5).map(decodeAnswer) };
+          });
+        } else if (v2 && key === 'k') {
+          state.checks = value.split('~').map(decodeAnswer);
         } else {
           state.ext[key] = value;
         }
@@ -98,6 +157,7 @@
       if (typeof total === 'number' && total >= 0) {
         state.viewed = state.viewed.filter(function (n) { return n < total; });
         if (state.current >= total) state.current = 0;
+        for (var p in state.quizzes) if (+p >= total) delete state.quizzes[p];
       }
       return state;
     } catch (e) {
@@ -105,7 +165,46 @@
     }
   }
 
-  var api = { VERSION: VERSION, encode: encode, decode: decode, fresh: fresh };
+  // Over the limit, these go in turn until the encoding fits: knowledge-check texts, ungraded
+  // pages' (surveys') texts, all knowledge checks, all ungraded pages' answers, the answers of
+  // submitted graded attempts (their interactions and score are recorded), and last the texts of
+  // graded attempts in progress. Those are never cut short: `backup` ({page: {question: text}})
+  // hands them to the player to keep elsewhere. Keys of graded attempts in progress are never
+  // dropped: if they alone do not fit, data is null (nothing saved).
+  function fit(state, limit) {
+    var work = JSON.parse(JSON.stringify(state)), backup = {}, dropped = [];
+    var quizzes = work.quizzes || {}, data = encode(work);
+    var text = function (a) { return typeof a === 'string' ? null : a; };
+    var none = function () { return null; };
+    var each = function (which, change) {
+      Object.keys(quizzes).forEach(function (p) {
+        var q = quizzes[p];
+        if (which(q)) q.answers = (q.answers || []).map(function (a, i) { return change(a, i, p); });
+      });
+    };
+    var steps = {
+      'check texts': function () { work.checks = (work.checks || []).map(text); },
+      'survey texts': function () { each(function (q) { return !q.graded; }, text); },
+      'knowledge checks': function () { work.checks = []; },
+      'survey answers': function () { each(function (q) { return !q.graded; }, none); },
+      'submitted answers': function () { each(function (q) { return q.graded && q.submitted; }, none); },
+      'graded texts': function () {
+        each(function (q) { return q.graded && !q.submitted; }, function (a, i, p) {
+          if (typeof a === 'string' && a) (backup[p] = backup[p] || {})[i] = a;
+          return text(a);
+        });
+      }
+    };
+    for (var step in steps) {
+      if (!limit || data.length <= limit) break;
+      steps[step]();
+      dropped.push(step);
+      data = encode(work);
+    }
+    return { data: !limit || data.length <= limit ? data : null, dropped: dropped, backup: backup };
+  }
+
+  var api = { VERSION: VERSION, encode: encode, decode: decode, fresh: fresh, fit: fit };
   if (root) {
     root.Courseforge = root.Courseforge || {};
     root.Courseforge.state = api;

@@ -1,7 +1,7 @@
 /*
  * courseforge SCORM 1.2 adapter (classic script). The player talks to it through the adapter
- * interface (init, loadState, saveState, progress, complete, terminate); it alone knows the LMS API.
- * Checklist items: S12-A1..A5, S12-D1..D4, S12-R1, R2, R5, R6, Q1, Q2, Q5, Q8, Q10.
+ * interface (init, loadState, saveState, progress, complete, answer, score, terminate); it alone knows
+ * the LMS API. Checklist items: S12-A1..A5, S12-D1..D4, S12-I1..I4, S12-R1..R6, Q1..Q3, Q5, Q8, Q10.
  */
 (function (win) {
   'use strict';
@@ -72,9 +72,28 @@
       pad(Math.floor(cs / 100) % 60, 2) + '.' + pad(cs % 100, 2);
   }
 
-  function Scorm12Adapter(api) {
+  // S12-I2: CMITime, the time of day.
+  function clock(date) {
+    return pad(date.getHours(), 2) + ':' + pad(date.getMinutes(), 2) + ':' + pad(date.getSeconds(), 2);
+  }
+
+  // S12-I3: a response or pattern in the 1.2 format of its type; CMIString255 on one line.
+  function pattern(i, value) {
+    if (typeof value === 'string') return value.replace(/\s+/g, ' ').trim().slice(0, 255);
+    if (i.type === 'fill-in') return pattern(i, String(value[0] || ''));
+    return value.map(function (key) {
+      if (i.type !== 'true-false') return key;
+      var option = (i.options || []).filter(function (o) { return o.key === key; })[0];
+      return String(option ? option.text : key).toLowerCase() === 'true' ? 't' : 'f';
+    }).join(',').slice(0, 255);
+  }
+
+  function Scorm12Adapter(api, course) {
     this.name = 'scorm12';
     this.api = api;
+    // A course with a graded quiz reports passed/failed from its score, never `completed` (S12-R3).
+    this.scored = !!course && Object.keys(course.quizzes || {}).some(function (id) { return course.quizzes[id].graded; });
+    this.mastery = null;
     this.maxDataLength = MAX_SUSPEND;
     this.mode = 'normal';
     this.initialStatus = '';
@@ -159,6 +178,8 @@
     this.mode = this.get('cmi.core.lesson_mode') || 'normal';
     var status = this.get('cmi.core.lesson_status');
     this.initialStatus = status;
+    var mastery = this.scored ? this.get('cmi.student_data.mastery_score') : '';
+    if (mastery !== '' && !isNaN(+mastery)) this.mastery = +mastery;
     if (this.mode !== 'review' && (status === 'not attempted' || status === '' || (status === 'browsed' && this.mode === 'normal'))) {
       // S12-R1 / Q5 (and S12-R6 for browse mode): mark the attempt started and commit at once.
       this.set('cmi.core.lesson_status', this.mode === 'browse' ? 'browsed' : 'incomplete');
@@ -214,7 +235,7 @@
   };
 
   proto.complete = function () {
-    if (!this.active() || this.finished) return;
+    if (!this.active() || this.finished || this.scored) return;
     this.finished = true;
     if (this.mode === 'review') return;
     // S12-R2: completed; never overwrite a passed/failed result from an earlier attempt (S12-R3).
@@ -223,6 +244,36 @@
     }
     this.set('cmi.core.exit', '');
     this.call('LMSCommit', '');
+  };
+
+  // S12-I1..I4: one journal record per answer at n = _count; .id first, then .type; no commit here
+  // (the player saves, and so commits, right after).
+  proto.answer = function (i) {
+    if (!this.active() || this.mode === 'review' || !i || !i.id) return;
+    var n = parseInt(this.get('cmi.interactions._count'), 10) || 0;
+    var at = 'cmi.interactions.' + n + '.';
+    this.set(at + 'id', String(i.id).replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255));
+    this.set(at + 'type', i.type);
+    if (i.correct && i.correct.length) this.set(at + 'correct_responses.0.pattern', pattern(i, i.correct));
+    this.set(at + 'student_response', pattern(i, i.response || []));
+    this.set(at + 'result', i.result);
+    this.set(at + 'weighting', String(i.weighting || 0));
+    this.set(at + 'latency', timespan(i.latencyMs || 0));
+    this.set(at + 'time', clock(i.timestamp || new Date()));
+  };
+
+  // S12-R3/R4: raw 0-100 and passed/failed agreeing with the LMS's mastery score, which it would
+  // otherwise use to rewrite the status. A pass from an earlier attempt is never turned into a fail.
+  proto.score = function (r) {
+    if (!this.active() || this.mode === 'review' || !r) return;
+    var raw = Math.max(0, Math.min(100, Math.round(r.raw)));
+    var passed = this.mastery !== null ? raw >= this.mastery : !!r.passed;
+    if (this.initialStatus === 'passed' && !passed) return;
+    this.set('cmi.core.score.raw', String(raw));
+    this.set('cmi.core.score.min', '0');
+    this.set('cmi.core.score.max', '100');
+    if (this.mode === 'normal') this.set('cmi.core.lesson_status', passed ? 'passed' : 'failed');
+    this.finished = this.finished || passed;
   };
 
   proto.terminate = function (options) {
@@ -236,15 +287,15 @@
   };
 
   var found = null;
-  CF.scorm12 = { findAPI: findAPI, timespan: timespan, Adapter: Scorm12Adapter };
+  CF.scorm12 = { findAPI: findAPI, timespan: timespan, clock: clock, pattern: pattern, Adapter: Scorm12Adapter };
   var definition = {
     name: 'scorm12',
     detect: function () {
       found = findAPI();
       return !!found;
     },
-    create: function () {
-      return new Scorm12Adapter(found || findAPI());
+    create: function (course) {
+      return new Scorm12Adapter(found || findAPI(), course);
     }
   };
   if (typeof CF.registerAdapter === 'function') CF.registerAdapter(definition);

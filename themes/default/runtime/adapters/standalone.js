@@ -44,6 +44,7 @@
     }
     if (!saved || typeof saved !== 'object') return { location: null, data: null, resumed: false };
     this.record.completed = !!saved.completed;
+    this.record.score = saved.score || null;
     return {
       location: typeof saved.location === 'string' ? saved.location : null,
       data: typeof saved.data === 'string' ? saved.data : null,
@@ -71,6 +72,14 @@
 
   proto.complete = function () {
     this.record.completed = true;
+    this.write();
+  };
+
+  // Answers stay in the player's state; the last graded result is kept beside it.
+  proto.answer = function () {};
+
+  proto.score = function (result) {
+    this.record.score = result ? { raw: result.raw, passed: !!result.passed } : null;
     this.write();
   };
 

@@ -1,0 +1,408 @@
+/*
+ * courseforge quizzes (classic script): knowledge checks ("Check answer", ungraded), quiz pages
+ * ("Submit" as a whole, "Retry"), scoring, the seeded draw and shuffle, answers in player.state
+ * (format: state.js). Standard-agnostic: reports through the adapter queue, answer() and score().
+ */
+(function (win, doc) {
+  'use strict';
+
+  var CF = win.Courseforge = win.Courseforge || {};
+  var KEYS = '0123456789abcdefghijklmnopqrstuvwxyz';
+  var TEXT = { 'fill-in': 1, reflection: 1 };
+  var NEUTRAL = { likert: 1, reflection: 1 };
+
+  // mulberry32: an attempt's draw and order are rebuilt from its stored seed.
+  function random(seed) {
+    return function () {
+      seed = (seed + 0x6D2B79F5) | 0;
+      var t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function shuffle(list, rnd) {
+    for (var i = list.length - 1; i > 0; i--) {
+      var j = Math.floor(rnd() * (i + 1)), t = list[i];
+      list[i] = list[j];
+      list[j] = t;
+    }
+    return list;
+  }
+
+  function all(root, selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
+  function plain(node) { return node ? node.textContent.replace(/\s+/g, ' ').trim() : ''; }
+  function norm(s, keepCase) { s = String(s).replace(/\s+/g, ' ').trim(); return keepCase ? s : s.toLowerCase(); }
+  function format(text, values) {
+    return String(text || '').replace(/\{(\w+)\}/g, function (m, key) { return key in values ? values[key] : m; });
+  }
+
+  function newSeed() { return Math.floor(Math.random() * 2147483646) + 1; }
+
+  function answered(d, a) {
+    return TEXT[d.type] ? !!(a && a.trim()) : !!(a && a.some(Boolean));
+  }
+
+  // single/true-false exact, multiple all-or-nothing, matching every pair, ordering the exact order,
+  // fill-in any accepted text (spaces collapsed, case ignored unless caseSensitive).
+  function judge(d, a) {
+    if (NEUTRAL[d.type]) return 'neutral';
+    var cs = d.caseSensitive;
+    var ok = d.type === 'fill-in' ? d.answers.some(function (x) { return norm(x, cs) === norm(a, cs); })
+      : d.type === 'matching' ? d.correct.every(function (p) { return a[KEYS.indexOf(p[0])] === p[2]; })
+      : d.type === 'ordering' ? d.correct.every(function (k, n) { return a[KEYS.indexOf(k)] === KEYS[n]; })
+      : a.join() === d.correct.slice().sort().join();
+    return ok ? 'correct' : 'wrong';
+  }
+
+  // The answer in SCORM vocabulary: keys, "source.target" pairs, keys in the chosen order, or text.
+  function response(d, a) {
+    if (TEXT[d.type]) return a;
+    if (d.type === 'matching') return d.options.map(function (k, i) { return a[i] && k + '.' + a[i]; }).filter(Boolean);
+    if (d.type !== 'ordering') return a.slice();
+    var order = [];
+    KEYS.split('').forEach(function (n) { d.options.forEach(function (k, i) { if (a[i] === n) order.push(k); }); });
+    return order;
+  }
+
+  function Question(node, d, page) {
+    var self = this;
+    this.node = node;
+    this.id = node.getAttribute('data-question-id');
+    this.d = d;
+    this.page = page;
+    this.box = node.querySelector('.question-feedback');
+    this.field = node.querySelector('input[type=text], textarea');
+    this.selects = all(node, 'select');
+    this.labels = {};
+    this.targets = {};
+    d.options.forEach(function (k) { self.labels[k] = plain(self.label(k)); });
+    if (this.selects[0]) all(this.selects[0], 'option').forEach(function (o) { self.targets[o.value] = plain(o); });
+  }
+
+  var Q = Question.prototype;
+
+  Q.label = function (key) { return this.node.querySelector('label[for="' + this.node.id + '-' + key + '"]'); };
+
+  // As state.js keeps it: text, or one key per choice / matched item / ordered item; null if none.
+  Q.read = function () {
+    var d = this.d, a = this.field ? this.field.value : d.options.map(function () { return ''; });
+    if (!this.field && !this.selects.length) a = all(this.node, 'input:checked').map(function (i) { return i.value; }).sort();
+    this.selects.forEach(function (s) {
+      a[KEYS.indexOf(s.getAttribute('data-key'))] = d.type === 'ordering' ? KEYS.charAt(s.value - 1) : s.value;
+    });
+    return answered(d, a) ? a : null;
+  };
+
+  Q.write = function (a) {
+    var d = this.d;
+    if (this.field) this.field.value = typeof a === 'string' ? a : '';
+    all(this.node, 'input:not([type=text])').forEach(function (i) { i.checked = !!a && a.indexOf(i.value) >= 0; });
+    this.selects.forEach(function (s) {
+      var v = (a && a[KEYS.indexOf(s.getAttribute('data-key'))]) || '';
+      s.value = d.type === 'ordering' && v ? KEYS.indexOf(v) + 1 : v;
+    });
+  };
+
+  Q.clear = function () {
+    this.box.textContent = '';
+    this.node.classList.remove('is-correct', 'is-wrong', 'is-unanswered');
+    all(this.node, '.question-mark').forEach(function (m) { m.parentNode.removeChild(m); });
+  };
+
+  Q.add = function (where, text, className) {
+    var node = doc.createElement(where === this.box ? 'p' : 'span');
+    node.className = className;
+    node.textContent = text;
+    where.appendChild(node);
+  };
+
+  // Right or wrong; with `reveal` also the right answer, the chosen options' feedback, the explanation.
+  Q.show = function (a, reveal, S) {
+    var self = this, d = this.d, node = this.node, box = this.box;
+    var result = a ? judge(d, a) : 'unanswered';
+    var take = function (selector) {
+      var found = node.querySelector('.question-store ' + selector);
+      if (found) box.appendChild(found.cloneNode(true));
+    };
+    this.clear();
+    if (result === 'neutral') return;
+    node.classList.add('is-' + result);
+    this.add(box, S[result], 'question-result');
+    if (!reveal) return;
+    if (d.type === 'fill-in' && result !== 'correct') this.add(box, format(S.accepted, { answer: d.answers[0] }), '');
+    (d.correct || []).forEach(function (k, n) {
+      var pair = node.querySelector('.question-pair[data-key="' + k[0] + '"]'), mine = (a || [])[KEYS.indexOf(k[0])];
+      var mark = 'question-mark is-right';
+      if (d.type === 'matching' && mine !== k[2]) self.add(pair, format(S.rightMatch, { answer: self.targets[k[2]] }), mark);
+      if (d.type === 'ordering' && mine !== KEYS[n]) self.add(pair, format(S.rightPosition, { answer: n + 1 }), mark);
+      if (d.type !== 'matching' && d.type !== 'ordering') self.add(self.label(k), S.rightAnswer, mark);
+    });
+    if (a && !TEXT[d.type] && d.type !== 'matching' && d.type !== 'ordering') {
+      a.forEach(function (k) {
+        if (d.correct.indexOf(k) < 0) self.add(self.label(k), S.wrongChoice, 'question-mark is-wrong');
+        take('[data-for="' + k + '"]');
+      });
+    }
+    take('.question-explanation');
+  };
+
+  // The interaction the adapters record (runtime/xapi.js reads the same shape).
+  Q.interaction = function (a, graded, started) {
+    var d = this.d, self = this;
+    var list = function (keys, names) { return keys.map(function (k) { return { key: k, text: names[k] }; }); };
+    var i = {
+      id: this.id, type: d.scormType, prompt: plain(this.node.querySelector('.question-prompt')),
+      options: list(d.options, this.labels), correct: NEUTRAL[d.type] ? [] : (d.answers || d.correct).slice(),
+      response: response(d, a), result: judge(d, a), weighting: graded && d.graded ? d.points : 0,
+      latencyMs: Date.now() - (started || Date.now()), timestamp: new Date(), page: this.page, graded: graded && d.graded
+    };
+    if (d.type === 'matching') i.targets = list(d.targets, self.targets);
+    return i;
+  };
+
+  // Knowledge checks keep their last checked answer in state.checks (lesson questions in page
+  // order); a quiz page keeps state.quizzes[page index] = {attempt, seed, submitted, score, answers}.
+  function Quizzes(player) {
+    var self = this, course = player.course, questions = course.questions || {};
+    this.player = player;
+    this.S = player.strings;
+    this.course = course;
+    this.pages = {};
+    this.checks = [];
+    this.byId = {};
+    this.started = {};
+    player.lessons.forEach(function (lesson, index) {
+      var quiz = (course.quizzes || {})[lesson.id];
+      var nodes = all(lesson.section, 'fieldset.question').filter(function (n) {
+        return questions[n.getAttribute('data-question-id')];
+      });
+      var list = nodes.map(function (node) {
+        var q = new Question(node, questions[node.getAttribute('data-question-id')], lesson.id);
+        if (!quiz) q.check = self.checks.push(q) - 1;
+        return (self.byId[q.id] = q);
+      });
+      var bar = lesson.section.querySelector('.quiz-actions');
+      if (!quiz || !bar) return;
+      self.pages[lesson.id] = {
+        id: lesson.id, index: index, d: quiz, questions: list, order: [],
+        status: bar.querySelector('.quiz-status'), submit: bar.querySelector('.quiz-submit'),
+        retry: bar.querySelector('.quiz-retry'),
+        slots: nodes.map(function (node) { return node.parentNode.insertBefore(doc.createComment(''), node); })
+      };
+    });
+    this.restore();
+    var main = doc.getElementById('cf-main') || doc.body;
+    main.addEventListener('change', function (e) { self.changed(e, true); });
+    main.addEventListener('input', function (e) { self.changed(e, false); });
+    main.addEventListener('click', function (e) { self.clicked(e); });
+  }
+
+  var P = Quizzes.prototype;
+
+  P.record = function (page) {
+    var quizzes = this.player.state.quizzes, r = quizzes[page.index];
+    if (!r) r = quizzes[page.index] = { attempt: 1, seed: newSeed(), submitted: false, score: null, answers: [] };
+    r.graded = page.d.graded;
+    return r;
+  };
+
+  P.restore = function () {
+    var self = this, state = this.player.state, backup = this.readBackup();
+    this.checks.forEach(function (q, n) {
+      var a = state.checks[n];
+      if (a) { q.write(a); q.show(a, true, self.S); }
+    });
+    Object.keys(this.pages).forEach(function (id) {
+      var page = self.pages[id], r = state.quizzes[page.index], saved = backup[page.index];
+      if (!r) return;
+      if (saved && saved.a === r.attempt && saved.s === r.seed) {
+        Object.keys(saved.t).forEach(function (n) { r.answers[n] = r.answers[n] || saved.t[n]; });
+      }
+      self.arrange(page);
+      page.questions.forEach(function (q, n) { q.write(r.answers[n]); });
+      self.render(page);
+    });
+  };
+
+  // The seed draws `draw` of the graded questions (ungraded ones always stay) and, with `shuffle`,
+  // orders questions and choice options; the draw goes into the page's question slots.
+  P.arrange = function (page) {
+    var r = this.record(page), d = page.d, rnd = random(r.seed), S = this.S, questions = page.questions;
+    var graded = questions.filter(function (q) { return q.d.graded; });
+    var drawn = d.draw && d.draw < graded.length ? shuffle(graded.slice(), rnd).slice(0, d.draw) : graded;
+    var order = questions.filter(function (q) { return !q.d.graded || drawn.indexOf(q) >= 0; });
+    if (d.shuffle) {
+      shuffle(order, rnd);
+      questions.forEach(function (q) {
+        var box = /^(single|multiple)$/.test(q.d.type) && q.node.querySelector('.question-options');
+        if (!box) return;
+        shuffle(q.d.options.map(function (k) { return box.querySelector('[data-key="' + k + '"]'); }), rnd)
+          .forEach(function (o) { box.appendChild(o); });
+      });
+    }
+    order.concat(questions.filter(function (q) { return order.indexOf(q) < 0; })).forEach(function (q, n) {
+      var slot = page.slots[n], shown = n < order.length;
+      slot.parentNode.insertBefore(q.node, slot.nextSibling);
+      q.node.hidden = !shown;
+      q.node.querySelector('.question-number').textContent = shown ? format(S.question, { n: n + 1, total: order.length }) : '';
+    });
+    page.order = order;
+  };
+
+  // The player calls this before it shows a page.
+  P.show = function (id) {
+    var page = this.pages[id];
+    this.started[id] = this.started[id] || Date.now();
+    if (page && !this.player.state.quizzes[page.index]) {
+      this.arrange(page);
+      this.render(page);
+    }
+  };
+
+  P.changed = function (e, now) {
+    var node = e.target.closest && e.target.closest('fieldset.question');
+    var q = node && this.byId[node.getAttribute('data-question-id')], player = this.player;
+    if (!q) return;
+    var count = node.querySelector('.question-count');
+    if (count) count.textContent = format(this.S.count, { n: q.field.value.length, max: q.field.maxLength });
+    var page = this.pages[q.page];
+    if (!page) return q.clear();
+    var r = this.record(page);
+    if (r.submitted) return;
+    r.answers[page.questions.indexOf(q)] = q.read();
+    page.confirm = false;
+    // Typing saves after a pause (and on leaving the field); the player saves what is pending on exit.
+    win.clearTimeout(this.timer);
+    player.pending = !now;
+    if (now) player.save();
+    else this.timer = win.setTimeout(function () { if (player.pending) player.save(); }, 1000);
+  };
+
+  P.clicked = function (e) {
+    var button = e.target.closest && e.target.closest('button'), has = function (name) { return button.classList.contains(name); };
+    var page = button && button.closest('.quiz-actions') && this.pages[button.closest('section').getAttribute('data-lesson-id')];
+    if (button && has('question-check')) this.check(this.byId[button.closest('fieldset').getAttribute('data-question-id')]);
+    if (page && has('quiz-submit')) this.submit(page);
+    if (page && has('quiz-retry')) this.retry(page);
+  };
+
+  P.check = function (q) {
+    var a = q.read();
+    q.show(a, !!a, this.S);
+    if (!a) return;
+    if (NEUTRAL[q.d.type]) q.add(q.box, this.S.recorded, 'question-result');
+    this.player.state.checks[q.check] = a;
+    this.player.enqueue('answer', q.interaction(a, false, this.started[q.page]));
+    this.player.save();
+  };
+
+  P.submit = function (page) {
+    var r = this.record(page), self = this, player = this.player, graded = page.d.graded, earned = 0, possible = 0;
+    if (r.submitted) return;
+    var answers = page.questions.map(function (q) { return page.order.indexOf(q) < 0 ? null : q.read(); });
+    var missing = page.order.filter(function (q) { return !answers[page.questions.indexOf(q)]; }).length;
+    if (missing && !page.confirm) {
+      page.confirm = true;
+      page.status.textContent = format(this.S.confirm, { n: missing });
+      return;
+    }
+    page.order.forEach(function (q) {
+      var a = answers[page.questions.indexOf(q)];
+      if (graded && q.d.graded) {
+        possible += q.d.points;
+        if (a && judge(q.d, a) === 'correct') earned += q.d.points;
+      }
+      if (a) player.enqueue('answer', q.interaction(a, graded, self.started[page.id]));
+    });
+    r.answers = answers;
+    r.submitted = true;
+    if (graded) {
+      r.score = possible ? Math.round(earned * 100 / possible) : 0;
+      var result = this.outcome();
+      var raw = result.raw;
+      if (raw !== null) player.enqueue('score', { raw: raw, min: 0, max: 100, scaled: raw / 100, passed: result.passed });
+    }
+    player.save();
+    player.updateProgress();
+    this.render(page);
+    page.status.focus();
+  };
+
+  P.retry = function (page) {
+    var r = this.record(page);
+    if (!r.submitted || this.result(page).final) return;
+    r.attempt++;
+    r.seed = newSeed();
+    r.submitted = false;
+    r.answers = [];
+    page.questions.forEach(function (q) { q.write(null); q.clear(); });
+    this.started[page.id] = Date.now();
+    this.arrange(page);
+    this.render(page);
+    this.player.save();
+    page.order[0].node.querySelector('input, select, textarea').focus();
+  };
+
+  // Passed against the page's pass mark (else the course's mastery score); final once passed or out
+  // of attempts, and only then may the right answers be shown (showAnswers).
+  P.result = function (page) {
+    var r = this.record(page), d = page.d, mark = d.passingScore == null ? this.course.masteryScore || 0 : d.passingScore;
+    var left = d.attempts ? d.attempts - r.attempt + (r.submitted ? 0 : 1) : Infinity;
+    var passed = r.score !== null && r.score >= mark;
+    return { mark: mark, left: left, passed: passed, final: !d.graded || passed || left <= 0 };
+  };
+
+  P.render = function (page) {
+    var r = this.record(page), S = this.S, d = page.d, x = this.result(page), final = r.submitted && x.final;
+    var text = d.graded ? format(d.attempts ? S.attempt : S.attemptUnlimited, { n: r.attempt, total: d.attempts }) : '';
+    page.questions.forEach(function (q) { q.node.disabled = r.submitted; });
+    page.submit.hidden = r.submitted;
+    page.retry.hidden = !r.submitted || final;
+    if (r.submitted) {
+      page.order.forEach(function (q) { q.show(r.answers[page.questions.indexOf(q)], d.showAnswers && final, S); });
+      text = !d.graded ? S.surveyDone : format(x.passed ? S.passed : S.failed, { score: r.score, pass: x.mark });
+      if (!final) text += ' ' + (x.left === Infinity ? S.retryAny : format(S.retryLeft, { n: x.left }));
+      else if (d.graded && !x.passed) text += ' ' + S.noAttempts;
+    }
+    page.status.textContent = text;
+  };
+
+  // The course's result: null without a graded page; raw (the mean of their scores) null until each
+  // was submitted; done once each is final.
+  P.outcome = function () {
+    var self = this, total = 0, scored = true, passed = true, done = true, pages = 0;
+    Object.keys(this.pages).forEach(function (id) {
+      var page = self.pages[id], r = self.player.state.quizzes[page.index], x = r && self.result(page);
+      if (!page.d.graded) return;
+      pages++;
+      scored = scored && !!r && r.score !== null;
+      total += r && r.score || 0;
+      passed = passed && !!r && x.passed;
+      done = done && !!r && x.final;
+    });
+    return pages ? { raw: scored ? Math.round(total / pages) : null, passed: scored && passed, done: scored && done } : null;
+  };
+
+  // Graded texts in progress that do not fit the adapter's limit (state.fit) stay in this browser.
+  P.readBackup = function () {
+    try { return JSON.parse(win.localStorage.getItem(this.key()) || '{}') || {}; } catch (e) { return {}; }
+  };
+
+  P.key = function () { return 'courseforge-backup:' + this.course.id + '@' + this.course.version; };
+
+  P.backup = function (texts) {
+    var state = this.player.state.quizzes, kept = {}, pages = Object.keys(texts || {}), notice = doc.getElementById('cf-notice');
+    pages.forEach(function (p) { kept[p] = { a: state[p].attempt, s: state[p].seed, t: texts[p] }; });
+    try {
+      if (pages.length) win.localStorage.setItem(this.key(), JSON.stringify(kept));
+      else win.localStorage.removeItem(this.key());
+    } catch (e) { /* no storage: the notice below is all there is */ }
+    if (pages.length && notice) {
+      notice.textContent = this.S.overflow;
+      notice.hidden = false;
+    }
+  };
+
+  CF.Quizzes = Quizzes;
+})(window, document);
