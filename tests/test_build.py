@@ -51,13 +51,13 @@ def test_failed_build_leaves_the_output_folder_untouched(make_course, tmp_path):
 
 def test_course_theme_overrides_the_default_file_by_file(make_course, tmp_path):
     folder = make_course({
-        "themes/default/css/courseforge.css": "/* house style */\n",
+        "themes/default/css/courseforge.css": "body { color: #222; }\n",
         "themes/default/templates/index.html": "<!doctype html><title>{{ course.title }}</title>"
                                                "{% for l in lessons %}<h1>{{ l.title }}</h1>{{ l.html }}{% endfor %}",
     })
     [path] = build(folder, tmp_path / "out", ["scorm12"])
     with zipfile.ZipFile(path) as archive:
-        assert archive.read("css/courseforge.css") == b"/* house style */\n"
+        assert archive.read("css/courseforge.css") == b"body{color:#222}"
         page = archive.read("index.html").decode()
         assert page.startswith("<!doctype html><title>Tiny course</title><h1>Part 1</h1>")
         assert "runtime/player.js" in archive.namelist()  # the rest still comes from the default theme

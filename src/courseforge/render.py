@@ -9,6 +9,7 @@ from dataclasses import replace
 from markupsafe import Markup
 
 from courseforge import __version__
+from courseforge.minify import shrink
 from courseforge.model import Course, Lesson, Question, Quiz, Site
 from courseforge.quiz import SCORM_TYPES
 from courseforge.theme import Theme
@@ -66,7 +67,7 @@ def script_json(data: dict) -> Markup:
 
 def shared_files(course: Course, theme: Theme) -> dict[str, bytes]:
     """Files every package of the course carries unchanged: theme statics and course assets."""
-    files = theme.static_files()
+    files = {path: shrink(path, data) for path, data in theme.static_files().items()}
     for asset in course.assets:
         files[asset.target] = asset.source.read_bytes()
     return files
