@@ -56,6 +56,8 @@ def load(source: Path) -> Course:
         pages.setdefault(page.id, path)
         (course.lessons if number <= len(lessons) else course.quizzes).append(page)
     course.scenarios = load_scenarios(course_dir, problems)
+    for quiz in course.quizzes:
+        quiz.number += len(course.scenarios)  # the player shows scenarios between lessons and assessments
     for scenario in course.scenarios:
         if scenario.id in pages:
             problems.error(scenario.source, None, f'scenario id "{scenario.id}" is already used by {pages[scenario.id].name}',

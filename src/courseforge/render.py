@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from courseforge import __version__
 from courseforge.minify import shrink
-from courseforge.model import Course, Lesson, Question, Quiz, Site
+from courseforge.model import Clip, Course, Lesson, Question, Quiz, Scenario, Site
 from courseforge.quiz import SCORM_TYPES
 from courseforge.theme import Theme
 
@@ -19,7 +19,7 @@ QUESTION_TEMPLATE = "question.html"
 MARKER = re.compile(r'<div data-cf-question="([^"]*)"></div>\n?')
 
 
-def course_data(course: Course, standard: str) -> dict:
+def course_data(course: Course, standard: str, clips: dict | None = None) -> dict:
     """What the browser runtime needs to know about the course (embedded as JSON)."""
     return {
         "id": course.id,
@@ -27,14 +27,48 @@ def course_data(course: Course, standard: str) -> dict:
         "version": course.config.version,
         "standard": standard,
         "masteryScore": course.config.mastery_score,
-        "lessons": [{"id": page.id, "title": page.title, "kind": _kind(page)} for page in course.pages],
+        "lessons": [{"id": page.id, "title": page.title, "kind": _kind(page)} for page in _player_pages(course)],
         "quizzes": {quiz.id: _quiz_data(quiz) for quiz in course.quizzes},
+        "requireScenarios": course.config.require_scenarios,
+        "scenarios": {scenario.id: _scenario_data(scenario, clips or {}) for scenario in course.scenarios},
         "questions": {q.id: _question_data(q, page.id) for page in course.pages for q in page.questions},
     }
 
 
+def _player_pages(course: Course) -> list:
+    """The order a learner meets pages: lessons, scenarios (practice), then assessments."""
+    return [*course.lessons, *course.scenarios, *course.quizzes]
+
+
 def _kind(page) -> str:
-    return "quiz" if isinstance(page, Quiz) else "lesson"
+    return "quiz" if isinstance(page, Quiz) else "scenario" if isinstance(page, Scenario) else "lesson"
+
+
+def _scenario_data(scenario: Scenario, clips: dict) -> dict:
+    scenes = {}
+    for scene in scenario.scenes.values():
+        clip = clips.get((scenario.id, scene.id))
+        decision = scene.decision
+        scenes[scene.id] = {
+            "title": scene.title, "next": scene.next, "ending": scene.is_ending,
+            "video": clip.video if clip else None, "duration": clip.duration if clip else 0,
+            "decision": {"prompt": decision.prompt,
+                         "options": [{"id": c.id, "result": c.result, "next": c.next} for c in decision.options]}
+            if decision else None,
+        }
+    return {"title": scenario.title, "start": scenario.start, "scenes": scenes}
+
+
+def _scenario_view(scenario: Scenario, number: int, clips: dict) -> dict:
+    """What templates/scenario.html gets: the script plus each scene's rendered clip (or None)."""
+    scenes = [{"scene": scene, "clip": _clip_view(clips.get((scenario.id, scene.id)))}
+              for scene in scenario.scenes.values()]
+    return {"id": scenario.id, "title": scenario.title, "number": number, "description": scenario.description,
+            "start": scenario.start, "characters": scenario.characters, "scenes": scenes}
+
+
+def _clip_view(clip: Clip | None) -> Clip | None:
+    return replace(clip, transcript_html=Markup(clip.transcript_html)) if clip else None
 
 
 def _quiz_data(quiz: Quiz) -> dict:
@@ -80,9 +114,11 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
         "course": course.config,
         "lessons": [_page_view(theme, lesson) for lesson in course.lessons],
         "quizzes": [_page_view(theme, quiz) for quiz in course.quizzes],
+        "scenarios": [_scenario_view(scenario, len(course.lessons) + index, clips or {})
+                      for index, scenario in enumerate(course.scenarios, start=1)],
         "standard": standard,
         "runtime_scripts": runtime,
-        "course_json": script_json(course_data(course, standard)),
+        "course_json": script_json(course_data(course, standard, clips)),
         "generator": f"courseforge {__version__}",
     }
     files[LAUNCH] = theme.render(LAUNCH, context).encode("utf-8")
