@@ -33,5 +33,18 @@ def write_zip(files: dict[str, bytes], dest: Path) -> Path:
     return dest
 
 
+DESCRIPTORS = ("imsmanifest.xml", "cmi5.xml", "tincan.xml")
+
+
+def write_package(files: dict[str, bytes], descriptor: str, data: bytes, problems: list[str], dest: Path) -> Path:
+    """Add the package's descriptor and zip it. A descriptor that fails validation is a bug in
+    courseforge or a theme, never something to ship (CHECKLIST V1); so is a second descriptor (Z2)."""
+    problems = problems + [f"{name} must not ship beside {descriptor} (Z2)"
+                           for name in DESCRIPTORS if name != descriptor and name in files]
+    if problems:
+        raise RuntimeError(f"generated {descriptor} is invalid:\n" + "\n".join(problems))
+    return write_zip({**files, descriptor: data}, dest)
+
+
 def xml_bytes(root: etree._Element) -> bytes:
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")

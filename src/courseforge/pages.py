@@ -46,7 +46,7 @@ class PageReader:
         draw = read.integer("draw", 1, 1000)
         if draw is not None and draw > len(scored):
             self.problems.error(path, front.line("draw"), f"draw: {draw} is more than the {len(scored)} graded "
-                                f"questions on this page", f"lower `draw` or add questions")
+                                f"questions on this page", "lower `draw` or add questions")
         passing = read.integer("passing_score", 0, 100)
         if graded and passing is None and self.mastery_score is None:
             self.problems.error(path, front.first_line, "a graded assessment needs a passing score",

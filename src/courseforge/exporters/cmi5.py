@@ -15,7 +15,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from courseforge.model import Course, Quiz, Site
-from courseforge.package import write_zip, xml_bytes
+from courseforge.package import write_package, xml_bytes
 from courseforge.validate import CMI5_NS, cmi5_problems
 
 STANDARD = "cmi5"
@@ -24,7 +24,6 @@ RUNTIME = ("runtime/xapi.js", "runtime/adapters/cmi5.js")
 # The theme scripts this standard needs, in load order; other standards' adapters stay out of the zip.
 RUNTIME = ("runtime/xapi.js", "runtime/adapters/cmi5.js")
 DESCRIPTOR = "cmi5.xml"
-FOREIGN = ("imsmanifest.xml", "tincan.xml")
 PAGE_PARAMETER = "page"  # per-page AUs launch index.html?page=<id> (a name cmi5 §8.1 leaves to the AU)
 
 
@@ -89,12 +88,6 @@ def structure(course: Course, launch: str = "index.html") -> bytes:
 
 
 def export(course: Course, site: Site, out_dir: Path) -> Path:
-    files = dict(site.files)
     data = structure(course, site.launch)
-    problems = cmi5_problems(data, set(files))
-    problems += [f"{name} must not ship beside {DESCRIPTOR} (Z2)" for name in FOREIGN if name in files]
-    if problems:
-        # V1: an invalid course structure is a bug in courseforge or a theme, never something to ship.
-        raise RuntimeError(f"generated {DESCRIPTOR} is invalid:\n" + "\n".join(problems))
-    files[DESCRIPTOR] = data  # Z2: no imsmanifest.xml, no tincan.xml beside it
-    return write_zip(files, out_dir / f"{course.id}-{STANDARD}.zip")
+    problems = cmi5_problems(data, set(site.files))
+    return write_package(site.files, DESCRIPTOR, data, problems, out_dir / f"{course.id}-{STANDARD}.zip")

@@ -6,7 +6,7 @@ from pathlib import Path
 from lxml import etree
 
 from courseforge.model import Course, Site
-from courseforge.package import write_zip, xml_bytes
+from courseforge.package import write_package, xml_bytes
 from courseforge.validate import NS12, SCHEMAS, SCORM12_FILES, manifest_problems
 
 STANDARD = "scorm12"
@@ -89,8 +89,4 @@ def export(course: Course, site: Site, out_dir: Path) -> Path:
         files[name] = (SCHEMAS / "scorm12" / name).read_bytes()
     data = manifest(course, sorted(files), site.launch)
     problems = manifest_problems(data, set(files))
-    if problems:
-        # V1: an invalid manifest is a bug in courseforge or a theme, never something to ship.
-        raise RuntimeError("generated imsmanifest.xml is invalid:\n" + "\n".join(problems))
-    files["imsmanifest.xml"] = data
-    return write_zip(files, out_dir / f"{course.id}-{STANDARD}.zip")
+    return write_package(files, "imsmanifest.xml", data, problems, out_dir / f"{course.id}-{STANDARD}.zip")

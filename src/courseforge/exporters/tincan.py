@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from courseforge.model import Course, Question, Quiz, Site
-from courseforge.package import write_zip, xml_bytes
+from courseforge.package import write_package, xml_bytes
 from courseforge.validate import TINCAN_NS, tincan_problems
 
 STANDARD = "tincan"
@@ -25,7 +25,6 @@ RUNTIME = ("runtime/xapi.js", "runtime/adapters/tincan.js")
 # The theme scripts this standard needs, in load order; other standards' adapters stay out of the zip.
 RUNTIME = ("runtime/xapi.js", "runtime/adapters/tincan.js")
 DESCRIPTOR = "tincan.xml"
-FOREIGN = ("imsmanifest.xml", "cmi5.xml")
 ADL = "http://adlnet.gov/expapi/activities/"
 COURSE, LESSON, ASSESSMENT, INTERACTION = (ADL + t for t in ("course", "lesson", "assessment", "cmi.interaction"))
 
@@ -122,12 +121,6 @@ def descriptor(course: Course, launch: str = "index.html") -> bytes:
 
 
 def export(course: Course, site: Site, out_dir: Path) -> Path:
-    files = dict(site.files)
     data = descriptor(course, site.launch)
-    problems = tincan_problems(data, set(files))
-    problems += [f"{name} must not ship beside {DESCRIPTOR} (Z2)" for name in FOREIGN if name in files]
-    if problems:
-        # V1: an invalid tincan.xml is a bug in courseforge or a theme, never something to ship.
-        raise RuntimeError(f"generated {DESCRIPTOR} is invalid:\n" + "\n".join(problems))
-    files[DESCRIPTOR] = data
-    return write_zip(files, out_dir / f"{course.id}-{STANDARD}.zip")
+    problems = tincan_problems(data, set(site.files))
+    return write_package(site.files, DESCRIPTOR, data, problems, out_dir / f"{course.id}-{STANDARD}.zip")
