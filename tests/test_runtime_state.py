@@ -31,10 +31,11 @@ for (let n = 0; n < 70; n++) {
   const back = state.decode(state.encode({current: n, viewed}));
   if (back.current !== n || JSON.stringify(back.viewed) !== JSON.stringify(viewed)) out.roundTrips = false;
 }
-const garbage = [undefined, null, 42, {}, [], "", "garbage", "1", "1.", "3.c1.vAQ", "1.c!!", "1.cZZZZZ",
+const garbage = [undefined, null, 42, {}, [], "", "garbage", "1", "1.", "4.c1.vAQ", "1.c!!", "1.cZZZZZ",
   "1.vA", "1.v@@@@", "1.c1.v" + "_".repeat(70000), "1..", ".1.c1", "1.C1", "\u00e9\u00e8", "1.c1.v\u0000",
   "1.c1\n.vAQ", "2.a", "2.a1~2", "2.k*-z", "2.k*--1", "2.aX~1~1~~", "2.k!", "2.a1~1~1~~~a\u00e9",
-  "2.kab.k*a b", "1.c1.a1~1~1~~~ab~c!d"];
+  "2.kab.k*a b", "1.c1.a1~1~1~~~ab~c!d", "3.s1~d~start~0", "3.s~d~start~0~0", "3.s1~d~Start~0~0",
+  "3.s1~d~a.b~0~0", "3.s1~d~start~0~0~0", "3.s1~d~start~zzzzzzzz~0"];
 out.garbage = garbage.map(g => { try { return state.decode(g, 8); } catch (e) { return "THREW " + e; } });
 out.fresh = state.fresh();
 out.v1 = state.decode("1.c3.vDw.qabc", 10);
@@ -60,7 +61,7 @@ def out() -> dict:
 
 def test_round_trip(out):
     back = out["sampleBack"]
-    assert out["sample"].startswith("2."), "the encoding is versioned"
+    assert out["sample"].startswith("3."), "the encoding is versioned"
     assert back["current"] == 3
     assert back["viewed"] == [0, 1, 2, 3, 9, 17]
     assert back["ext"] == {"q": "a1-b2_c3"}, "fields a version does not know survive a round trip"
@@ -81,7 +82,8 @@ def test_decode_clamps_to_course_size(out):
 
 def test_garbage_gives_fresh_state(out):
     fresh = out["fresh"]
-    assert fresh == {"version": 2, "current": 0, "viewed": [], "ext": {}, "quizzes": {}, "checks": []}
+    assert fresh == {"version": 3, "current": 0, "viewed": [], "ext": {}, "quizzes": {}, "checks": [],
+                     "scenarios": {}}
     for value in out["garbage"]:
         assert value == fresh, value
 
@@ -89,7 +91,7 @@ def test_garbage_gives_fresh_state(out):
 def test_version_1_still_decodes(out):
     assert out["v1"]["current"] == 3 and out["v1"]["viewed"] == [0, 1, 2, 3]
     assert out["v1"]["ext"] == {"q": "abc"} and out["v1"]["quizzes"] == {} and out["v1"]["checks"] == []
-    assert out["v1Again"] == "2.c3.vDw.qabc", "a version-1 state is written back as version 2"
+    assert out["v1Again"] == "3.c3.vDw.qabc", "a version-1 state is written back as version 3"
 
 
 def test_payload_is_safe_for_suspend_data(out):
@@ -224,6 +226,86 @@ def test_overflow_never_cuts_a_graded_text_short(quiz_state):
 def test_graded_keys_that_cannot_fit_are_not_saved(quiz_state):
     assert quiz_state["hugeFit"]["data"] is None, "never a truncated or partial graded attempt"
     assert quiz_state["unlimited"], "no limit, nothing dropped"
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios in the state (version 3): experienced marks, the current scene, its clip's position and
+# progress (CHECKLIST V8); versions 1 and 2 still decode; the 200-question budget still holds.
+
+SCENARIO_SCRIPT = r"""
+const state = require(process.argv[1]);
+const out = {};
+const s = state.fresh();
+s.current = 9;
+s.viewed = [0, 8, 9, 10];
+s.scenarios = {8: {done: true, scene: 'side-by-side', time: 12.34, progress: 0.4567},
+  9: {done: false, scene: 'the-call', time: 0, progress: 0}, 10: {done: true, scene: '', time: 0, progress: 0},
+  11: {done: true, scene: 'Not.A~scene!', time: -3, progress: 7}};
+out.encoded = state.encode(s);
+out.back = state.decode(out.encoded, 11);
+out.again = state.encode(out.back);
+out.clamped = state.decode(out.encoded, 9).scenarios;
+out.v2 = state.decode('2.c1.vAw.a1~1~5~s~80~a.k0.sx', 4);
+out.v2Again = state.encode(out.v2);
+out.v1 = state.decode('1.c2.vBw', 4);
+// The 200-question course of QUIZ_SCRIPT's budget test, plus four scenarios part-way through.
+const KEYS = '0123456789abcdefghijklmnopqrstuvwxyz';
+const big = state.fresh();
+big.current = 12;
+big.viewed = Array.from({length: 13}, (_, i) => i);
+big.checks = Array.from({length: 40}, (_, n) => [KEYS[n % 5]]);
+big.quizzes[12] = {attempt: 2, seed: 2147483000, submitted: false, score: 65, graded: true,
+  answers: Array.from({length: 150}, (_, n) =>
+    n % 6 === 3 ? 'the Explore stage (step three)' : ['0', '2', KEYS[n % 5 + 3]])};
+big.quizzes[13] = {attempt: 1, seed: 77, submitted: false, score: null, graded: false,
+  answers: Array.from({length: 10}, (_, n) => n < 2 ? 'x'.repeat(150) : [String(n % 5)])};
+for (let i = 8; i < 12; i++) {
+  big.scenarios[i] = {done: i % 2 === 0, scene: 'consequence-scene-' + i, time: 95.25, progress: 0.8};
+}
+out.budget = state.fit(big, 4096);
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.fixture(scope="module")
+def scenario_state() -> dict:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)",
+                    pytrace=False)
+    result = subprocess.run([node, "-e", SCENARIO_SCRIPT, str(STATE_JS)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_scenarios_round_trip(scenario_state):
+    encoded = scenario_state["encoded"]
+    assert encoded == "3.c9.vAQc.s8~d~side-by-side~3f~1a!9~~the-call~0~0!a~d~~0~0!b~d~~~2s", encoded
+    assert re.fullmatch(r"[A-Za-z0-9._~!*-]+", encoded)
+    back = scenario_state["back"]["scenarios"]
+    assert back == {"8": {"done": True, "scene": "side-by-side", "time": 12.3, "progress": 0.46},
+                    "9": {"done": False, "scene": "the-call", "time": 0, "progress": 0},
+                    "10": {"done": True, "scene": "", "time": 0, "progress": 0}}, \
+        "pages past the course's end are dropped; a bad scene id or time is not written, progress is at most 1"
+    assert scenario_state["again"] == encoded.split("!b~")[0], "stable once decoded"
+    assert scenario_state["clamped"] == {"8": back["8"]}
+
+
+def test_versions_1_and_2_still_decode(scenario_state):
+    v2 = scenario_state["v2"]
+    assert v2["current"] == 1 and v2["viewed"] == [0, 1] and v2["scenarios"] == {}
+    assert v2["quizzes"]["1"]["score"] == 288 and v2["checks"] == [["0"]]
+    assert v2["ext"] == {"s": "x"}, "an `s` field of version 2 is not a scenario record"
+    assert scenario_state["v2Again"] == "3.c1.vAw.a1~1~5~s~80~a.k0", "written back as version 3"
+    assert scenario_state["v1"]["viewed"] == [0, 1, 2] and scenario_state["v1"]["scenarios"] == {}
+
+
+def test_scenarios_keep_the_200_question_budget(scenario_state):
+    fitted = scenario_state["budget"]
+    assert fitted["dropped"] == [] and fitted["backup"] == {}
+    print(f"200 questions and 4 scenarios in mid-attempt: {len(fitted['data'])} characters of suspend_data")
+    assert len(fitted["data"]) < 3000, len(fitted["data"])
+    assert fitted["data"].count("consequence-scene-") == 4
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import html
 import json
 import re
 from dataclasses import replace
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -61,10 +62,20 @@ def _scenario_data(scenario: Scenario, clips: dict) -> dict:
 
 def _scenario_view(scenario: Scenario, number: int, clips: dict) -> dict:
     """What templates/scenario.html gets: the script plus each scene's rendered clip (or None)."""
-    scenes = [{"scene": scene, "clip": _clip_view(clips.get((scenario.id, scene.id)))}
-              for scene in scenario.scenes.values()]
+    scenes = [{"scene": scene, "clip": _clip_view(clip), "captions_url": _captions_url(clip)}
+              for scene in scenario.scenes.values() for clip in [clips.get((scenario.id, scene.id))]]
     return {"id": scenario.id, "title": scenario.title, "number": number, "description": scenario.description,
             "start": scenario.start, "characters": scenario.characters, "scenes": scenes}
+
+
+def _captions_url(clip: Clip | None) -> str | None:
+    """The clip's WebVTT (the packaged .vtt) as a data: URL for <track>: Chromium refuses track files
+    to a page opened from file://, and a data: URL works wherever the package runs."""
+    if clip is None:
+        return None
+    from courseforge.video import webvtt
+
+    return "data:text/vtt;charset=utf-8," + quote(webvtt(clip.cues), safe=" ,:")
 
 
 def _clip_view(clip: Clip | None) -> Clip | None:

@@ -141,6 +141,7 @@
       self.state = CF.state.decode(saved.data, total);
       self.state.viewed.forEach(function (i) { self.viewed[i] = true; });
       if (CF.Quizzes) self.quiz = new CF.Quizzes(self);
+      if (CF.Scenarios) self.scenarios = new CF.Scenarios(self);
       var start = self.indexOf(saved.location);
       if (start < 0) start = self.state.current;
       self.show(start, true);
@@ -165,6 +166,7 @@
     index = Math.max(0, Math.min(total - 1, index | 0));
     var lesson = this.lessons[index];
     if (this.quiz) this.quiz.show(lesson.id);
+    if (this.scenarios) this.scenarios.show(lesson.id);
     this.current = index;
     this.viewed[index] = true;
     for (var i = 0; i < total; i++) {
@@ -192,10 +194,25 @@
     return this.quiz ? this.quiz.outcome() : null;
   };
 
-  // Finished: every page viewed; with a graded quiz, passed or out of attempts instead.
+  // Every scenario experienced, or the course does not require it (scenario.js).
+  proto.experienced = function () {
+    return !this.scenarios || this.scenarios.done();
+  };
+
+  // Finished: every page viewed; with a graded quiz, passed or out of attempts instead; and
+  // with requireScenarios, every scenario experienced.
   proto.finished = function () {
     var outcome = this.outcome();
-    return outcome ? outcome.done : this.viewedCount() === this.lessons.length;
+    return (outcome ? outcome.done : this.viewedCount() === this.lessons.length) && this.experienced();
+  };
+
+  // The graded result goes to the adapter only once every required scenario was experienced:
+  // SCORM 1.2 has one status, and a pass would complete the course.
+  proto.report = function () {
+    var o = this.outcome();
+    if (o && o.raw !== null && this.experienced()) {
+      this.enqueue('score', { raw: o.raw, min: 0, max: 100, scaled: o.raw / 100, passed: o.passed });
+    }
   };
 
   proto.updateProgress = function () {
@@ -203,7 +220,8 @@
     var viewed = this.viewedCount();
     var done = viewed === total;
     var outcome = this.outcome();
-    var passed = outcome ? outcome.passed : done;
+    var need = !this.experienced();
+    var passed = (outcome ? outcome.passed : done) && !need;
     var strings = this.strings;
     var text = format(strings.progress || '{viewed} of {total} lessons viewed', { viewed: viewed, total: total });
     if (passed && strings.progressDone) text += ' ' + strings.progressDone;
@@ -211,8 +229,9 @@
     if (this.ui.progressFill) this.ui.progressFill.style.width = (total ? Math.round(viewed * 100 / total) : 0) + '%';
     if (this.ui.complete) this.ui.complete.hidden = !done;
     var completeText = doc.getElementById('cf-complete-text');
-    if (completeText && outcome) {
-      completeText.textContent = outcome.passed ? strings.completeDone : outcome.done ? strings.completeFailed : strings.completePending;
+    if (completeText) {
+      completeText.textContent = need ? strings.completeScenarios : !outcome || outcome.passed ? strings.completeDone
+        : outcome.done ? strings.completeFailed : strings.completePending;
     }
     if (this.ui.app) this.ui.app.classList.toggle('cf-is-complete', done && passed);
   };
@@ -236,7 +255,7 @@
     this.enqueue('saveState', this.snapshot());
     var indexes = this.state.viewed;
     this.enqueue('progress', { viewed: indexes.length, total: this.lessons.length });
-    if (indexes.length === this.lessons.length && !this.completeReported) {
+    if (indexes.length === this.lessons.length && this.experienced() && !this.completeReported) {
       this.completeReported = true;
       this.enqueue('complete');
     }

@@ -319,9 +319,7 @@
     r.submitted = true;
     if (graded) {
       r.score = possible ? Math.round(earned * 100 / possible) : 0;
-      var result = this.outcome();
-      var raw = result.raw;
-      if (raw !== null) player.enqueue('score', { raw: raw, min: 0, max: 100, scaled: raw / 100, passed: result.passed });
+      player.report();
     }
     player.save();
     player.updateProgress();

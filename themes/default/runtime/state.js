@@ -3,27 +3,32 @@
  * encode(state) -> string; decode(string, total?) -> state (never throws: garbage gives fresh());
  * fit(state, limit) -> {data, dropped, backup}: the encoding made to fit the adapter's limit.
  *
- * state = {version: 2, current, viewed: [page index], ext: {letter: string}, checks: [answer],
- *   quizzes: {page index: {attempt, seed, submitted, score, graded (not stored), answers: [answer]}}}
+ * state = {version: 3, current, viewed: [page index], ext: {letter: string}, checks: [answer],
+ *   quizzes: {page index: {attempt, seed, submitted, score, graded (not stored), answers: [answer]}},
+ *   scenarios: {page index: {done (experienced), scene (current scene id, '' after an ending),
+ *   time (its video position, s), progress (0..1 of its video watched)}}}
  * An answer is null, a text, or one key per chosen option (sorted) / matched item (target key) /
  * ordered item (position n as key n-1), '' where none. checks: lesson questions in page order;
  * quiz answers: the page's question order.
- * Wire: "2.c<current>.v<viewed bitset, base64url>.a<quizzes>.k<checks>", numbers base 36. Quizzes:
+ * Wire: "3.c<current>.v<viewed bitset, base64url>.a<quizzes>.k<checks>.s<scenarios>", numbers base 36.
+ * Scenarios: "page~d(one)~scene~time in tenths of a second~progress in percent" joined by "!". Quizzes:
  * "page~attempt~seed~s(ubmitted)~score~answer~…" joined by "!"; checks: answers joined by "~";
  * trailing empty answers left out. Answer: keys ('_' for none), or "*" + text with [A-Za-z0-9] kept,
  * space "_", other characters "-" + 2 or "--" + 4 base-36 digits. Unknown letters are kept in ext
- * and written back; version 1 ("1.c….v…") still decodes. Only [A-Za-z0-9._~!*-] is written.
+ * and written back; versions 1 ("1.c….v…") and 2 (no scenarios) still decode. Only [A-Za-z0-9._~!*-]
+ * is written.
  */
 (function (root) {
   'use strict';
 
-  var VERSION = '2';
+  var VERSION = '3';
+  var SCENE = /^[a-z0-9-]{0,63}$/;
   var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   var PAYLOAD = /^[A-Za-z0-9_~!*-]*$/;
   var MAX_PAGES = 100000;
 
   function fresh() {
-    return { version: 2, current: 0, viewed: [], ext: {}, quizzes: {}, checks: [] };
+    return { version: 3, current: 0, viewed: [], ext: {}, quizzes: {}, checks: [], scenarios: {} };
   }
 
   function bytesToBase64url(bytes) {
@@ -104,20 +109,25 @@
       bytes[n >> 3] |= 1 << (n & 7);
     }
     var fields = [VERSION, 'c' + current.toString(36), 'v' + bytesToBase64url(bytes)];
-    var quizzes = state.quizzes || {};
-    var records = Object.keys(quizzes).filter(function (p) { return isIndex(+p); }).sort(function (a, b) { return a - b; })
-      .map(function (p) {
-        var q = quizzes[p];
-        return [number(+p), number(q.attempt), number(q.seed), q.submitted ? 's' : '', number(q.score)]
-          .concat(answers(q.answers)).join('~');
-      });
-    if (records.length) fields.push('a' + records.join('!'));
+    var records = function (key, map, write) {
+      map = map || {};
+      var list = Object.keys(map).filter(function (p) { return isIndex(+p); }).sort(function (a, b) { return a - b; })
+        .map(function (p) { return [number(+p)].concat(write(map[p])).join('~'); });
+      if (list.length) fields.push(key + list.join('!'));
+    };
+    records('a', state.quizzes, function (q) {
+      return [number(q.attempt), number(q.seed), q.submitted ? 's' : '', number(q.score)].concat(answers(q.answers));
+    });
     var checks = answers(state.checks);
     if (checks.length) fields.push('k' + checks.join('~'));
+    records('s', state.scenarios, function (s) {
+      return [s.done ? 'd' : '', SCENE.test(s.scene) ? s.scene : '', number(Math.round(s.time * 10)),
+        number(Math.round(Math.min(1, s.progress) * 100))];
+    });
     var ext = state.ext || {};
     Object.keys(ext).sort().forEach(function (key) {
       var value = String(ext[key]);
-      if (/^[bd-jl-uw-z]$/.test(key) && PAYLOAD.test(value)) fields.push(key + value);
+      if (/^[bd-jl-rtuw-z]$/.test(key) && PAYLOAD.test(value)) fields.push(key + value);
     });
     return fields.join('.');
   }
@@ -126,7 +136,7 @@
     try {
       if (typeof text !== 'string' || text.length > 65536) return fresh();
       var fields = text.split('.');
-      var v2 = fields[0] === VERSION;
+      var v2 = fields[0] === '2' || fields[0] === VERSION;
       if (!v2 && fields[0] !== '1') return fresh();
       var state = fresh();
       for (var f = 1; f < fields.length; f++) {
@@ -150,6 +160,13 @@
           });
         } else if (v2 && key === 'k') {
           state.checks = value.split('~').map(decodeAnswer);
+        } else if (fields[0] === VERSION && key === 's') {
+          value.split('!').forEach(function (record) {
+            var p = record.split('~');
+            if (p.length !== 5 || !p[0] || !SCENE.test(p[2])) throw new Error('bad scenario record');
+            state.scenarios[readNumber(p[0])] = { done: p[1] === 'd', scene: p[2], time: readNumber(p[3]) / 10,
+              progress: Math.min(1, readNumber(p[4]) / 100) };
+          });
         } else {
           state.ext[key] = value;
         }
@@ -158,6 +175,7 @@
         state.viewed = state.viewed.filter(function (n) { return n < total; });
         if (state.current >= total) state.current = 0;
         for (var p in state.quizzes) if (+p >= total) delete state.quizzes[p];
+        for (p in state.scenarios) if (+p >= total) delete state.scenarios[p];
       }
       return state;
     } catch (e) {

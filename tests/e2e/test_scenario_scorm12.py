@@ -1,0 +1,488 @@
+"""Video scenarios in a SCORM 1.2 package under scorm-again (issue 4, player side): a tiny course with
+one two-scene scenario rendered at 320x180 and `require_scenarios: true`, no quiz. The clip really
+plays in Debian's Chromium (H.264 through its ffmpeg), its captions track is on by default and its
+cues load, the transcript toggle works, decisions are made with the keyboard, their feedback is
+announced, each is a `choice` interaction with the option's result, the ending marks the scenario
+experienced (and only then is the course `completed`), and that mark and the clip position survive a
+relaunch (CHECKLIST V8: video progress in suspend_data). axe-core on the scenario page in its three
+states, a scene without a clip, and the shipped course's scenario pages. CHECKLIST S12-I1..I4, S12-R2."""
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+import pytest
+from conftest import COURSE_YML, default_files, write_course
+
+from .e2e_support import (CONTENT, READY, Package, axe_violations, calls, format_violations, launch, last_set,
+                          lesson_ids, open_lms, progress_text, unzip, visible_lesson)
+from .test_quiz_scorm12 import check_record, finish, interactions, tab_to
+
+SCENARIO = """\
+title: A short call
+description: Sam rings about an order that is late again.
+characters:
+  sam: {name: Sam, role: Customer}
+  ana: {name: Ana, role: Agent}
+scenes:
+  start:
+    title: The late order
+    lines:
+      - narrator: A help line, on a Monday.
+      - sam: My order is late again.
+    decision:
+      options:
+        - say: That is the second time. Let me fix it now.
+          result: correct
+          empathy: Cognitive empathy.
+          felt: Understood.
+          feedback: You named what mattered.
+          next: sorted
+        - say: Sorry about that. What is the order number?
+          result: neutral
+          empathy: Polite, but generic.
+          felt: Patient, still waiting.
+          feedback: Fine, but the repeat went unnoticed.
+          next: sorted
+        - say: Please hold.
+          result: wrong
+          empathy: None shown.
+          felt: Ignored.
+          feedback: The cue went unanswered.
+          next: end
+  sorted:
+    title: Sorted
+    lines:
+      - ana: Done. It arrives tomorrow, and the delivery is on us.
+"""
+ID = "short-call"
+PAGE = f"#lesson-{ID}"
+START, ENDING = f"{PAGE}-start", f"{PAGE}-sorted"
+# Choice id → (its text, its result): the SCORM interaction's student_response and result.
+CHOICES = {"a": ("That is the second time. Let me fix it now.", "correct"),
+           "b": ("Sorry about that. What is the order number?", "neutral"),
+           "c": ("Please hold.", "wrong")}
+# Every media event the player queues for the adapter, from the start (SCORM 1.2 has no `media`
+# method, so the adapter ignores them; the xAPI adapters turn them into video statements).
+SPY = """document.addEventListener('DOMContentLoaded', function () {
+  var CF = window.Courseforge;
+  if (!CF || !CF.Player) return;
+  var queue = CF.Player.prototype.enqueue;
+  window.cfMedia = [];
+  CF.Player.prototype.enqueue = function (method, argument) {
+    if (method === 'media') window.cfMedia.push(JSON.parse(JSON.stringify(argument)));
+    return queue.apply(this, arguments);
+  };
+});"""
+SEGMENTS = re.compile(r"^(\d+(\.\d{1,3})?\[\.\]\d+(\.\d{1,3})?(\[,\]|$))*$")
+
+
+def build_served(root, server, name: str, extra: dict) -> Package:
+    from courseforge.build import build
+
+    files = default_files(1)
+    files["course.yml"] = COURSE_YML + "video_size: 320x180\nrequire_scenarios: true\n"
+    files["scenarios/01-short-call.yml"] = SCENARIO
+    files.update(extra)
+    folder = write_course(root / "course", files)
+    [zip_path] = build(folder, root / "out", ["scorm12"])
+    unzipped = unzip(zip_path, root / "unzipped")
+    prefix = server.mount(name, unzipped)
+    return Package(zip_path, unzipped, prefix + "index.html", lesson_ids(unzipped))
+
+
+@pytest.fixture(scope="module")
+def scenario_package(tmp_path_factory, server) -> Package:
+    """One lesson and the scenario; no quiz."""
+    return build_served(tmp_path_factory.mktemp("scenario"), server, "scenario", {})
+
+
+@pytest.fixture(scope="module")
+def graded_package(tmp_path_factory, server) -> Package:
+    """The same with a graded assessment of one question."""
+    quiz = ("---\ntitle: Final check\n---\n\nOne question.\n\n::: question final-q single\nWhich detail matters most?\n"
+            "- [x] Her narrow feet\n- [ ] The colour of her outfit\n:::\n")
+    return build_served(tmp_path_factory.mktemp("graded"), server, "graded", {"assessments/01-final.md": quiz})
+
+
+def open_lms_spying(context, server):
+    context.add_init_script(SPY)
+    return open_lms(context, server)
+
+
+def open_scenario(sco) -> None:
+    sco.click(f'a[href="{PAGE}"]')
+    sco.wait_for_function("s => !document.querySelector(s).hidden", arg=PAGE)
+
+
+def focused(sco) -> str:
+    return sco.evaluate("""() => { const a = document.activeElement;
+      return (a.id ? '#' + a.id : '') + (a.dataset.choice ? '[' + a.dataset.choice + ']' : '') + '.' +
+        a.className; }""")
+
+
+def choose_by_keyboard(sco, keyboard, key: str) -> str:
+    """Skip to the decision with the keyboard, Tab to option `key`, press Enter; the feedback text."""
+    tab_to(sco, keyboard, f"{START} .scene-skip")
+    keyboard.press("Enter")
+    assert sco.is_visible(f"{START} .scene-decision")
+    assert not sco.is_visible(f"{START} .scene-skip")
+    assert sco.evaluate("document.activeElement.dataset.choice") == "a", "focus moves to the first option"
+    for _ in range("abc".index(key)):
+        keyboard.press("Tab")
+    assert sco.evaluate("document.activeElement.dataset.choice") == key, focused(sco)
+    keyboard.press("Enter")
+    feedback = f"{PAGE} .scenario-feedback"
+    sco.wait_for_function("s => document.activeElement === document.querySelector(s)", arg=feedback)
+    return sco.inner_text(feedback)
+
+
+def media_events(sco) -> list[dict]:
+    return sco.evaluate("cfMedia")
+
+
+def check_media(event: dict, kind: str, scene: str) -> None:
+    assert event["event"] == kind, event
+    assert (event["scenario"], event["scene"], event["video"], event["lang"]) == (
+        ID, scene, f"media/{ID}/{scene}.mp4", "en"), event
+    assert 0 <= event["progress"] <= 1 and event["length"] > 0 and 0 <= event["time"] <= event["length"], event
+    assert SEGMENTS.match(event["playedSegments"]), event
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def test_scenario_plays_with_captions_and_transcript(lms_context, server, scenario_package):
+    context, watch = lms_context
+    page = open_lms_spying(context, server)
+    sco = launch(page, scenario_package)
+    assert scenario_package.lesson_ids == ["part-1", ID]
+    open_scenario(sco)
+    assert sco.inner_text(f"{PAGE} .lesson-meta").startswith("Scenario 1 of 1")
+    assert sco.is_visible(START) and not sco.is_visible(ENDING)
+    video = f"{START} video"
+    attributes = sco.evaluate("""s => { const v = document.querySelector(s), t = v.querySelector('track');
+      return {controls: v.controls, preload: v.getAttribute('preload'), poster: v.getAttribute('poster'),
+              src: v.getAttribute('src'), kind: t.kind, srclang: t.srclang, label: t.label, def: t.default,
+              trackSrc: t.getAttribute('src')}; }""", video)
+    assert attributes == {"controls": True, "preload": "metadata", "poster": f"media/{ID}/start.png",
+                          "src": f"media/{ID}/start.mp4", "kind": "captions", "srclang": "en", "label": "English",
+                          "def": True, "trackSrc": attributes["trackSrc"]}
+    # The track carries the packaged WebVTT as a data: URL (Chromium refuses track files from file://).
+    vtt = (scenario_package.folder / "media" / ID / "start.vtt").read_text(encoding="utf-8")
+    assert attributes["trackSrc"].startswith("data:text/vtt;charset=utf-8,")
+    assert unquote(attributes["trackSrc"].split(",", 1)[1]) == vtt
+    for name in ("start.mp4", "start.vtt", "start.png", "sorted.mp4", "sorted.vtt", "sorted.png"):
+        assert (scenario_package.folder / "media" / ID / name).is_file(), name
+    # Captions are on by default, and their cues load.
+    sco.wait_for_function("s => { const t = document.querySelector(s).textTracks[0];"
+                          " return t.mode === 'showing' && t.cues && t.cues.length > 0; }", arg=video)
+    cues = sco.evaluate("s => [...document.querySelector(s).textTracks[0].cues].map(c => c.text)", video)
+    assert cues == ["<i>A help line, on a Monday.</i>", "<v Sam>My order is late again.</v>"]
+    # The clip plays (headless autoplay: muted, started by script).
+    playable = sco.evaluate(
+        "s => document.querySelector(s).canPlayType('video/mp4; codecs=\"avc1.42E01E, mp4a.40.2\"')", video)
+    assert playable in ("probably", "maybe"), \
+        f"this Chromium cannot play H.264 + AAC (canPlayType: {playable!r}): scenario clips would not play"
+    assert sco.evaluate("s => { const v = document.querySelector(s); v.muted = true;"
+                        " return v.play().then(() => true, e => String(e)); }", video) is True
+    sco.wait_for_function("s => document.querySelector(s).currentTime > 0.5", arg=video, timeout=15_000)
+    assert sco.evaluate("s => document.querySelector(s).videoWidth", video) == 320
+    sco.evaluate("s => document.querySelector(s).pause()", video)
+    # The decision waits for the end of the clip (or a skip); a seek near the end, then the end.
+    assert not sco.is_visible(f"{START} .scene-decision") and sco.is_visible(f"{START} .scene-skip")
+    sco.evaluate("s => { const v = document.querySelector(s); v.currentTime = v.duration - 0.5; }", video)
+    sco.wait_for_function("() => cfMedia.some(e => e.event === 'seeked')")
+    sco.evaluate("s => document.querySelector(s).play()", video)
+    sco.wait_for_function("s => document.querySelector(s).ended", arg=video, timeout=15_000)
+    sco.wait_for_selector(f"{START} .scene-decision", state="visible")
+    assert not sco.is_visible(f"{START} .scene-skip")
+    events = media_events(sco)
+    assert [e["event"] for e in events] == ["played", "paused", "seeked", "played", "completed"], events
+    for event in events:
+        check_media(event, event["event"], "start")
+    paused, seeked, completed = events[1], events[2], events[4]
+    assert paused["time"] > 0.5 and paused["playedSegments"].count("[.]") == 1
+    assert seeked["timeFrom"] == pytest.approx(paused["time"], abs=0.3)
+    assert seeked["timeTo"] == pytest.approx(seeked["length"] - 0.5, abs=0.05)
+    assert completed["time"] == completed["length"] and completed["playedSegments"].count("[.]") == 2
+    assert 0.1 < completed["progress"] < 0.9, "progress counts what was played, not where the clip ended"
+    # The transcript toggle: a real button with aria-expanded and aria-controls.
+    toggle = f"{START} .scene-toggle"
+    transcript = f"#{sco.get_attribute(toggle, 'aria-controls')}"
+    assert sco.get_attribute(toggle, "aria-expanded") == "false" and not sco.is_visible(transcript)
+    sco.focus(toggle)
+    page.keyboard.press("Enter")
+    assert sco.get_attribute(toggle, "aria-expanded") == "true" and sco.is_visible(transcript)
+    assert " ".join(sco.inner_text(transcript).split()) == "A help line, on a Monday. Sam: My order is late again."
+    page.keyboard.press("Space")
+    assert sco.get_attribute(toggle, "aria-expanded") == "false" and not sco.is_visible(transcript)
+    finish(page)
+    watch.assert_clean()
+
+
+def test_decisions_by_keyboard_are_recorded_and_complete_the_course(lms_context, server, scenario_package):
+    context, watch = lms_context
+    page = open_lms_spying(context, server)
+    sco = launch(page, scenario_package)
+    keyboard = page.keyboard
+    open_scenario(sco)
+    # Every page viewed, the scenario not yet played to an ending: not complete.
+    assert progress_text(sco).startswith("2 of 2 lessons viewed")
+    assert "Course complete" not in progress_text(sco)
+    assert sco.inner_text("#cf-complete-text") == "Play every scenario to an ending to complete the course."
+    assert sco.inner_text(f"{PAGE} .scenario-status") == ""
+    assert last_set(page, "cmi.core.lesson_status") == "incomplete"
+
+    # The wrong option ends the scenario at once ("next: end").
+    feedback = f"{PAGE} .scenario-feedback"
+    assert sco.get_attribute(feedback, "aria-live") == "polite"
+    text = choose_by_keyboard(sco, keyboard, "c")
+    assert text.split("\n")[0] == "This response missed the mark."
+    for part in ("You said: “Please hold.”", "Empathy: None shown.", "How the customer felt: Ignored.",
+                 "The cue went unanswered."):
+        assert part in text, text
+    assert not sco.is_visible(START) and not sco.is_visible(ENDING)
+    assert sco.inner_text(f"{PAGE} .scenario-status") == "Scenario complete."
+    assert sco.is_visible(f"{PAGE} .scenario-retry")
+    assert last_set(page, "cmi.core.lesson_status") == "completed"
+    assert "Course complete." in progress_text(sco)
+    assert sco.inner_text("#cf-complete-text") == "This course is complete."
+
+    # Try again (a button, by keyboard): back to the start, feedback cleared.
+    tab_to(sco, keyboard, f"{PAGE} .scenario-retry")
+    keyboard.press("Enter")
+    assert sco.is_visible(START) and not sco.is_visible(f"{PAGE} .scenario-retry")
+    assert sco.inner_text(feedback) == ""
+    assert sco.evaluate("document.activeElement.id") == f"{START[1:]}-title", "focus goes to the scene"
+    assert not sco.is_visible(f"{START} .scene-decision"), "the decision waits for the clip again"
+    text = choose_by_keyboard(sco, keyboard, "b")
+    assert text.startswith("Not wrong, but not the best response.") and "Patient, still waiting." in text
+    # The consequence scene is shown and starts playing (a click is a user gesture).
+    assert sco.is_visible(ENDING) and not sco.is_visible(START)
+    sco.wait_for_function("s => { const v = document.querySelector(s); return !v.paused || v.ended; }",
+                          arg=f"{ENDING} video")
+    sco.evaluate(f"document.querySelector('{ENDING} video').pause()")
+    tab_to(sco, keyboard, f"{PAGE} .scenario-retry")
+    keyboard.press("Enter")
+    assert choose_by_keyboard(sco, keyboard, "a").startswith("A strong response.")
+    assert sco.inner_text(f"{PAGE} .scenario-status") == "Scenario complete."
+
+    records = interactions(page)
+    assert [r["id"] for r in records] == ["short-call-start"] * 3
+    for record, key in zip(records, "cba"):
+        check_record(record)
+        assert record["type"] == "choice"
+        assert record["student_response"] == key
+        assert record["result"] == CHOICES[key][1]
+        assert record["correct_responses.0.pattern"] == "a"
+        assert record["weighting"] == "0", "scenario decisions are not scored"
+    log = finish(page)
+    statuses = [c["args"][1] for c in log if c["fn"] == "LMSSetValue" and c["args"][0] == "cmi.core.lesson_status"]
+    assert statuses == ["incomplete", "completed"]
+    assert not any(c["fn"] == "LMSSetValue" and c["args"][0].startswith("cmi.core.score") for c in log)
+    assert page.evaluate("cfLMS.cmi()")["core"]["lesson_status"] == "completed"
+    assert last_set(page, "cmi.core.exit") == ""
+    watch.assert_clean()
+
+
+def test_experienced_and_clip_position_survive_a_relaunch(lms_context, server, scenario_package):
+    context, watch = lms_context
+    page = open_lms_spying(context, server)
+    sco = launch(page, scenario_package)
+    open_scenario(sco)
+    video = f"{START} video"
+    # Part of the first clip watched, then a choice made and the ending reached: experienced.
+    sco.evaluate("s => { const v = document.querySelector(s); v.muted = true; return v.play(); }", video)
+    sco.wait_for_function("s => document.querySelector(s).currentTime > 1", arg=video, timeout=15_000)
+    sco.evaluate("s => document.querySelector(s).pause()", video)
+    sco.wait_for_function("() => cfMedia.some(e => e.event === 'paused')")
+    saved_at = media_events(sco)[-1]["time"]
+    state = sco.evaluate("Courseforge.player.state.scenarios[1]")
+    assert state["scene"] == "start" and state["time"] == pytest.approx(saved_at, abs=0.01)
+    assert 0 < state["progress"] < 1
+    suspend = last_set(page, "cmi.suspend_data")
+    assert re.search(r"\.s1~~start~[0-9a-z]+~[0-9a-z]+$", suspend), suspend
+    finish(page)
+    saved = page.evaluate("cfLMS.nextLaunch()")
+    assert saved["core"]["entry"] == "resume" and saved["core"]["lesson_status"] == "incomplete"
+
+    # Relaunch 1: back on the scenario page, the clip where it was paused.
+    page.close()
+    page = open_lms(context, server)
+    sco = launch(page, scenario_package, preload=saved)
+    assert visible_lesson(sco) == ID
+    sco.wait_for_function("([s, t]) => { const v = document.querySelector(s);"
+                          " return v.readyState > 0 && !v.seeking && Math.abs(v.currentTime - t) < 0.15; }",
+                          arg=[video, saved_at])
+    assert sco.inner_text(f"{PAGE} .scenario-status") == ""
+    assert media_events(sco) == [], "the restoring seek is not the learner's: no event"
+    sco.click(f"{START} .scene-skip")
+    sco.click(f'{START} .scene-option[data-choice="b"]')
+    assert sco.is_visible(ENDING)
+    assert sco.inner_text(f"{PAGE} .scenario-status") == "Scenario complete."
+    sco.wait_for_function("() => cfMedia.length > 0")
+    assert [(e["event"], e["scene"]) for e in media_events(sco)] == [("played", "sorted")], "the consequence plays"
+    sco.evaluate(f"document.querySelector('{ENDING} video').pause()")
+    assert sco.evaluate("Courseforge.player.state.scenarios[1]")["done"]
+    finish(page)
+    assert page.evaluate("cfLMS.cmi()")["core"]["lesson_status"] == "completed"
+    # A finished attempt: exit '' (S12-R5). An LMS that still hands back the data on the next launch
+    # (many keep suspend_data) gets the same experienced mark back.
+    saved = page.evaluate("cfLMS.nextLaunch()")
+    saved["core"]["entry"] = "resume"
+
+    page.close()
+    page = open_lms(context, server)
+    sco = launch(page, scenario_package, preload=saved)
+    assert visible_lesson(sco) == ID
+    assert sco.is_visible(ENDING) and not sco.is_visible(START)
+    assert sco.inner_text(f"{PAGE} .scenario-status") == "Scenario complete."
+    assert sco.is_visible(f"{PAGE} .scenario-retry")
+    assert "Course complete." in progress_text(sco)
+    finish(page)
+    watch.assert_clean()
+
+
+def test_no_wcag_violations_on_the_scenario_page(lms_context, server, scenario_package):
+    context, watch = lms_context
+    page = open_lms_spying(context, server)
+    sco = launch(page, scenario_package)
+    open_scenario(sco)
+    found = {"before playing": axe_violations(sco)}
+    sco.click(f"{START} .scene-skip")
+    found["decision shown"] = axe_violations(sco)
+    sco.click(f'{START} .scene-option[data-choice="b"]')
+    sco.evaluate(f"document.querySelector('{ENDING} video').pause()")
+    assert sco.inner_text(f"{PAGE} .scenario-feedback")
+    found["after a decision, feedback shown"] = axe_violations(sco)
+    sco.click(f"{ENDING} .scene-toggle")
+    assert sco.is_visible(f"{ENDING} .scene-transcript")
+    found["transcript open"] = axe_violations(sco)
+    page.set_viewport_size({"width": 375, "height": 740})
+    found["narrow layout"] = axe_violations(sco)
+    assert sco.evaluate(f"document.querySelector('{ENDING} video').getBoundingClientRect().width") <= 375
+    report = "\n\n".join(f"[{state}]\n{format_violations(v)}" for state, v in found.items() if v)
+    assert not report, "axe-core found WCAG violations:\n" + report
+    finish(page)
+    watch.assert_clean()
+
+
+def test_scene_without_a_clip_shows_transcript_and_decision(file_context, tmp_path):
+    """A course rendered without clips (render(..., clips=None)): no <video>, the transcript and the
+    decision are there at once; opened from file:// with no LMS."""
+    from courseforge.loader import load
+    from courseforge.render import render
+    from courseforge.theme import Theme
+
+    files = default_files(1)
+    # Option a now leads through a scene that goes on by itself (`next:`): a Continue button.
+    files["scenarios/01-short-call.yml"] = SCENARIO.replace("          next: sorted\n", "          next: on-it\n", 1) + (
+        "  on-it:\n    title: On it\n    lines:\n      - ana: Let me look that up.\n    next: sorted\n")
+    course = load(write_course(tmp_path / "course", files))
+    site = render(course, Theme.for_course(course), "scorm12")
+    out = tmp_path / "site"
+    for name, data in site.files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    context, watch = file_context
+    page = context.new_page()
+    page.goto((out / "index.html").as_uri())
+    page.wait_for_function(READY)
+    page.click(f'a[href="{PAGE}"]')
+    assert page.locator(f"{PAGE} video").count() == 0
+    assert page.is_visible(f"{START} .scene-transcript") and page.is_visible(f"{START} .scene-decision")
+    assert not page.is_visible(f"{START} .scene-skip")
+    assert "Sam: My order is late again." in page.inner_text(f"{START} .scene-transcript")
+    page.click(f'{START} .scene-option[data-choice="a"]')
+    assert page.inner_text(f"{PAGE} .scenario-feedback").startswith("A strong response.")
+    assert page.is_visible(f"{PAGE}-on-it .scene-transcript")
+    assert page.inner_text(f"{PAGE} .scenario-status") == "", "not an ending yet"
+    assert page.inner_text(f"{PAGE}-on-it .scene-skip") == "Continue"
+    page.focus(f"{PAGE}-on-it .scene-skip")
+    page.keyboard.press("Enter")
+    assert page.is_visible(f"{ENDING} .scene-transcript") and not page.is_visible(f"{PAGE}-on-it")
+    assert page.evaluate("document.activeElement.id") == f"{ENDING[1:]}-title"
+    assert page.inner_text(f"{PAGE} .scenario-status") == "Scenario complete."
+    watch.assert_clean()
+
+
+def test_shipped_course_has_its_scenario_pages(lms_context, server, shipped_package):
+    import yaml
+
+    scripts = sorted((CONTENT / "scenarios").glob("*.yml"))
+    assert len(scripts) >= 4
+    html = (shipped_package.folder / "index.html").read_text(encoding="utf-8")
+    pages = re.findall(r'<section class="lesson lesson-scenario" id="lesson-([^"]+)"', html)
+    assert len(pages) == len(scripts), pages
+    context, watch = lms_context
+    page = open_lms(context, server)
+    sco = launch(page, shipped_package)
+    ids = shipped_package.lesson_ids
+    assert ids.index(pages[0]) > 0 and ids.index(pages[-1]) < len(ids) - 1, "between lessons and assessments"
+    for number, scenario_id in enumerate(pages, start=1):
+        script = yaml.safe_load(next(p for p in scripts if p.stem.endswith(scenario_id)).read_text(encoding="utf-8"))
+        sco.click(f'a[href="#lesson-{scenario_id}"]')
+        sco.wait_for_function("id => !document.getElementById('lesson-' + id).hidden", arg=scenario_id)
+        assert sco.inner_text(f"#lesson-{scenario_id} h1") == script["title"]
+        assert sco.inner_text(f"#lesson-{scenario_id} .lesson-meta").startswith(f"Scenario {number} of {len(pages)}")
+        scenes = sco.evaluate("id => [...document.querySelectorAll(`#lesson-${id} .scene`)].map(s => s.dataset.scene)",
+                              scenario_id)
+        assert scenes == list(script["scenes"]), scenario_id
+        for scene in scenes:
+            base = shipped_package.folder / "media" / scenario_id / scene
+            assert all(base.with_suffix(s).is_file() for s in (".mp4", ".vtt", ".png")), base
+            assert sco.locator(f"#lesson-{scenario_id}-{scene} track[kind=captions][default]").count() == 1
+        start = f"#lesson-{scenario_id}-{scenes[0]}"
+        assert sco.is_visible(f"{start} video") and sco.is_visible(f"{start} .scene-skip")
+        options = sco.locator(f"{start} .scene-option")
+        assert options.count() == len(script["scenes"][scenes[0]]["decision"]["options"])
+    found = axe_violations(sco)
+    assert not found, format_violations(found)
+    finish(page)
+    watch.assert_clean()
+
+
+def test_captions_load_from_file(file_context, shipped_package):
+    """Opened from disk (file://), where Chromium refuses <track> files: the data: URL still loads."""
+    context, watch = file_context
+    page = context.new_page()
+    page.goto((shipped_package.folder / "index.html").as_uri())
+    page.wait_for_function(READY)
+    scenario_id = page.evaluate("document.querySelector('section.lesson-scenario').dataset.lessonId")
+    page.click(f'a[href="#lesson-{scenario_id}"]')
+    video = f"#lesson-{scenario_id} .scene:not([hidden]) video"
+    page.wait_for_function("s => { const t = document.querySelector(s).textTracks[0];"
+                           " return t.mode === 'showing' && t.cues && t.cues.length > 1; }", arg=video)
+    watch.assert_clean()
+
+
+def test_graded_result_waits_for_the_scenarios(lms_context, server, graded_package):
+    """SCORM 1.2 has one status: a pass reported before every scenario was experienced would
+    complete the course. The score goes to the LMS once they are (S12-R3, S12-R4)."""
+    context, watch = lms_context
+    page = open_lms(context, server)
+    preload = {"core": {"student_id": "learner-1", "student_name": "Learner, Test", "lesson_mode": "normal",
+                        "credit": "credit"}, "student_data": {"mastery_score": "80"}}
+    sco = launch(page, graded_package, preload=preload)
+    assert graded_package.lesson_ids == ["part-1", ID, "final"]
+    sco.click('a[href="#lesson-final"]')
+    sco.check("#q-final-q-0")
+    sco.click("#lesson-final .quiz-submit")
+    assert "you passed" in sco.inner_text("#lesson-final .quiz-status")
+    assert sco.inner_text("#cf-complete-text") == "Play every scenario to an ending to complete the course."
+    assert not any(c["fn"] == "LMSSetValue" and c["args"][0].startswith("cmi.core.score") for c in calls(page))
+    assert last_set(page, "cmi.core.lesson_status") == "incomplete"
+    open_scenario(sco)
+    sco.click(f"{START} .scene-skip")
+    sco.click(f'{START} .scene-option[data-choice="c"]')
+    assert sco.inner_text(f"{PAGE} .scenario-status") == "Scenario complete."
+    assert [c["args"] for c in calls(page) if c["fn"] == "LMSSetValue" and (
+        c["args"][0].startswith("cmi.core.score") or c["args"][0] == "cmi.core.lesson_status")][-4:] == [
+        ["cmi.core.score.raw", "100"], ["cmi.core.score.min", "0"], ["cmi.core.score.max", "100"],
+        ["cmi.core.lesson_status", "passed"]]
+    assert sco.inner_text("#cf-complete-text") == "This course is complete."
+    finish(page)
+    assert page.evaluate("cfLMS.cmi()")["core"]["lesson_status"] == "passed"
+    assert last_set(page, "cmi.core.exit") == ""
+    watch.assert_clean()

@@ -1,0 +1,171 @@
+/*
+ * courseforge scenarios (classic script; markup: templates/scenario.html). A scenario page shows one
+ * scene at a time; its decision appears once the clip ended, or at once on "Skip to the decision"
+ * (and for a scene without a clip). A choice is recorded as an ungraded `choice` interaction, shows
+ * its feedback (copied from the scene's hidden store into the live region) and plays its
+ * consequence scene. Clip events go to the adapter as `media` ({event: played|paused|seeked|
+ * completed, scenario, scene, video, time, timeFrom, timeTo, progress, playedSegments, length,
+ * lang}). player.state.scenarios[page index] = {done, scene, time, progress} (format: state.js): the
+ * current scene and its clip's position and progress, for resume (CHECKLIST V8).
+ * The minifier keeps names, so they are short: g page, s its state record, d its course JSON,
+ * v a video, c a scene id, n a scene element.
+ */
+(function (win, doc) {
+  'use strict';
+
+  var CF = win.Courseforge = win.Courseforge || {};
+
+  function all(n, k) { return [].slice.call(n.querySelectorAll(k)); }
+  function q(n, k) { return n && n.querySelector(k); }
+  function r(x) { return Math.round(x * 1e3) / 1e3; }
+  function play(v) { if (v) v.play().catch(function () { /* blocked: the learner presses play */ }); }
+
+  function Page(p, id, index, box) {
+    var g = this, d = p.course.scenarios[id], fb = q(box, '.scenario-feedback'), t0;
+    var s = g.s = p.state.scenarios[index] = p.state.scenarios[index] || { scene: d.start };
+
+    function node() { return q(box, '[data-scene="' + g.c + '"]'); }
+
+    // Shows scene c ('': a choice ended the scenario), its decision hidden while it has a clip to
+    // watch; focuses its heading and returns its video. quiet (start-up): nothing saved or focused.
+    function go(c, quiet) {
+      var was = p.experienced(), n, v, k;
+      g.c = c;
+      all(box, '.scene').forEach(function (x) {
+        if ((x.hidden = x.dataset.scene !== c) && (v = q(x, 'video'))) v.pause();
+      });
+      v = q(n = node(), 'video');
+      if ((k = q(n, '.scene-decision'))) k.hidden = !!v;
+      if (n && (n = q(n, '.scene-skip'))) n.hidden = !!k && !v;
+      t0 = Date.now();
+      if (!c || d.scenes[c].ending) s.done = true;
+      q(box, '.scenario-status').textContent = s.done ? p.strings.scenarioDone : '';
+      q(box, '.scenario-retry').hidden = c === d.start;
+      if (quiet) return;
+      s.scene = c || '';
+      s.time = s.progress = 0;
+      if (!was && p.experienced()) p.report();
+      p.save();
+      p.updateProgress();
+      if ((n = node())) q(n, 'h2').focus();
+      return v;
+    }
+
+    function reveal(f) {
+      var n = node(), k = q(n, '.scene-decision');
+      if (!k) return;
+      k.hidden = false;
+      q(n, '.scene-skip').hidden = true;
+      t0 = Date.now();
+      if (f) q(k, 'button').focus();
+    }
+
+    box.addEventListener('click', function (e) {
+      var b = e.target.closest('[data-do]'), a = b && b.dataset.do, c = d.scenes[g.c], o, right = [];
+      if (a === 'toggle') {
+        o = doc.getElementById(b.getAttribute('aria-controls'));
+        b.setAttribute('aria-expanded', o.hidden);
+        o.hidden = !o.hidden;
+      }
+      if (a === 'skip') c.decision ? reveal(1) : play(go(c.next));
+      if (a === 'retry') {
+        fb.textContent = '';
+        go(d.start);
+      }
+      if (a === 'choose') {
+        a = b.dataset;
+        p.enqueue('answer', { id: id + '-' + g.c, type: 'choice', prompt: c.decision.prompt,
+          options: all(b.parentNode, 'button').map(function (x) {
+            if (x.dataset.result === 'correct') right.push(x.dataset.choice);
+            return { key: x.dataset.choice, text: x.textContent.trim() };
+          }),
+          correct: right, response: [a.choice], result: a.result, weighting: 0, latencyMs: Date.now() - t0,
+          timestamp: new Date(), page: id, graded: false });
+        fb.textContent = '';
+        fb.appendChild(q(node(), '[data-for="' + a.choice + '"]').cloneNode(true));
+        play(go(a.next));
+        fb.focus();
+      }
+    });
+
+    // Per clip: m the played segments [from, to]; a where the one playing began; t the last
+    // position seen; base the progress saved before a reload; z a restoring seek, not the learner's.
+    all(box, 'video').forEach(function (v) {
+      var c = v.closest('.scene').dataset.scene, track = q(v, 'track'), m = [], a = null, t = 0, base = 0, z;
+      function close() {
+        if (a !== null && t > a) m.push([a, t]);
+        a = null;
+      }
+      function send(e, extra) {
+        var got = 0, end = 0, len = v.duration || 0;
+        m.slice().sort(function (x, y) { return x[0] - y[0]; }).forEach(function (x) {
+          got += Math.max(0, x[1] - Math.max(x[0], end));
+          end = Math.max(end, x[1]);
+        });
+        got = len && Math.min(1, r(Math.max(got / len, base)));
+        if (g.c === c) {
+          s.time = v.currentTime;
+          s.progress = got;
+          p.pending = true;  // the player saves it on exit at the latest
+        }
+        if (!e) return;
+        p.enqueue('media', Object.assign({ event: e, scenario: id, scene: c, video: v.getAttribute('src'),
+          time: r(v.currentTime), progress: got, length: r(len), lang: track.srclang,
+          playedSegments: m.map(function (x) { return r(x[0]) + '[.]' + r(x[1]); }).join('[,]') }, extra));
+        if (e !== 'played') p.save();
+      }
+      if (c === s.scene && s.time && s.time < d.scenes[c].duration - 1) {
+        base = s.progress;
+        v.currentTime = t = z = s.time;
+      }
+      track.track.mode = 'showing';
+      v.onplay = function () {
+        a = t = v.currentTime;
+        send('played');
+      };
+      v.ontimeupdate = function () {
+        if (!v.seeking && a !== null) {
+          t = v.currentTime;
+          send();
+        }
+      };
+      v.onpause = function () {
+        if (!v.seeking) t = v.currentTime;
+        close();
+        if (!v.ended) send('paused');
+      };
+      v.onseeking = close;
+      v.onseeked = function () {
+        if (!z) send('seeked', { timeFrom: r(t), timeTo: r(v.currentTime) });
+        t = v.currentTime;
+        if (!v.paused) a = t;
+        z = 0;
+      };
+      v.onended = function () {
+        send('completed');
+        if (g.c === c) reveal(v.parentNode.contains(doc.activeElement));
+      };
+    });
+
+    go(d.scenes[s.scene] ? s.scene : d.start, 1);
+  }
+
+  function Scenarios(p) {
+    var pages = [];
+    p.lessons.forEach(function (lesson, i) {
+      var box = q(lesson.section, '.scenario');
+      if (box && (p.course.scenarios || {})[lesson.id]) pages.push(new Page(p, lesson.id, i, box));
+    });
+    // Experienced: every scenario played to an ending, or the course does not ask for it.
+    this.done = function () {
+      return !p.course.requireScenarios || pages.every(function (g) { return g.s.done; });
+    };
+  }
+
+  // The player shows a page: a clip left playing stops.
+  Scenarios.prototype.show = function () {
+    all(doc, 'video').forEach(function (v) { v.pause(); });
+  };
+
+  CF.Scenarios = Scenarios;
+})(window, document);
