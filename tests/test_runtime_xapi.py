@@ -17,6 +17,11 @@ SCRIPT = r"""
 const nodeCrypto = require('crypto');
 const store = {}, timers = [], calls = [], warnings = [];
 let answers = [];
+const SID = 'https://w3id.org/xapi/cmi5/context/extensions/sessionid';
+const REG = '0f6e8b2a-4c1d-4e7a-8b3c-2d9e1f0a5b6c', PUB = 'https://lms.example.com/au/publisher';
+const COURSE = {title: 'The course', lessons: [{id: 'part-1', kind: 'lesson', title: 'Part 1'},
+  {id: 'final', kind: 'quiz', title: 'Final check'}], questions: {},
+  scenarios: {cake: {title: 'The birthday cake', scenes: {'no-cake': {title: 'The party is at four'}}}}};
 const window = {
   crypto: {randomUUID: () => nodeCrypto.randomUUID(), getRandomValues: a => nodeCrypto.getRandomValues(a)},
   localStorage: {getItem: k => (k in store ? store[k] : null), setItem: (k, v) => { store[k] = String(v); }},
@@ -89,6 +94,16 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
   closing.send(statement('i')); await tick(); await fire();
   out.afterClose = calls[calls.length - 1] === last;
 
+  // Batches past the keepalive budget go one after the other; after one fails, none (no overtaking).
+  store['courseforge:xapi:batches'] = JSON.stringify(['j', 'k', 'l'].map(n => ({s: Object.assign(statement(n),
+    {pad: 'x'.repeat(30000)}), n: 1})));
+  const batches = new X.Client('https://lrs.example.com/xAPI/', 'Basic x', 'batches');
+  const before = calls.length;
+  answers = [200, 'network', 200];
+  await batches.flush(); await tick(); await tick();
+  out.batches = {sent: calls.slice(before).map(c => c.body.map(s => s.n)), left: batches.queue.map(i => i.s.n),
+                 sizes: calls.slice(before).map(c => JSON.stringify(c.body).length)};
+
   const options = [{key: '0', text: 'True'}, {key: '1', text: 'False'}];
   out.interactions = [
     X.interaction({id: 'q', type: 'true-false', prompt: 'P', options, correct: ['0'], response: ['1']}, {}),
@@ -102,15 +117,76 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
                    correct: [], response: ['1']}, {}),
   ];
 
-  const tracker = new X.Tracker('cmi5', {title: 'T', lessons: []});
-  Object.assign(tracker, {profile: 'cmi5', registration: 'r-1', template: {
-    registration: 'r-template', contextActivities: {grouping: {id: 'pub'}, category: [{id: 'other'}]},
-    extensions: {sid: 'S', mine: 'template wins'}}});
-  out.contexts = {
-    defined: tracker.context('defined'),
-    moveon: tracker.context('moveon', {ext: {mine: 'ours', extra: 1}}),
-    allowed: tracker.context('allowed', {parent: 'page', grouping: 'au'}),
+  // Statements as a tracker builds them, caught before the queue.
+  const sent = [];
+  const tracker = (profile, extra) => Object.assign(new X.Tracker(profile, COURSE), {
+    profile, actor: {objectType: 'Agent', account: {homePage: 'https://lms.example.com', name: 'jo'}},
+    root: 'https://lms.example.com/act/1', base: 'https://lms.example.com/act/1', registration: REG, tracking: true,
+    mastery: null, session: {start: Date.now()}, client: {send: s => sent.push(s)}, started: Date.now(), before: 0,
+    doc: {}, persist() {}, sid: '7a1a4c3e-0d5e-4b7a-9a1e-3f1f5f7e1c2d'}, extra);
+  const take = () => sent.splice(0);
+  const cmi5 = tracker('cmi5', {template: {registration: 'r-template',
+    contextActivities: {grouping: {id: 'pub'}, category: [{id: 'other'}]}, extensions: {sid: 'S', mine: 'template wins'}}});
+  cmi5.emit('initialized');
+  cmi5.emit('passed', null, {success: true}, {ext: {mine: 'ours', extra: 1}});
+  cmi5.emit('answered', {objectType: 'Activity', id: 'q'}, {}, {parent: 'page', grouping: 'au'});
+  out.contexts = take().map(s => s.context);
+
+  // The statements of one session: cmi5-defined on the root, cmi5-allowed on pages and questions.
+  const run = t => {
+    t.location = 'part-1';
+    t.progress({viewed: 1, total: 3});
+    t.location = 'final';
+    t.progress({viewed: 3, total: 3});
+    t.answer({id: 'q-tf', type: 'true-false', prompt: 'P', page: 'final', options: [{key: '0', text: 'True'}, {key: '1', text: 'False'}],
+              correct: ['0'], response: ['1'], result: 'wrong', latencyMs: 4250, timestamp: new Date()});
+    t.answer({id: 'kc', type: 'choice', prompt: 'P', page: 'part-1', options: [{key: 'a', text: 'A'}], correct: ['a'],
+              response: ['a'], result: 'correct', latencyMs: 10});
+    t.answer({id: 'q-like', type: 'likert', prompt: 'P', page: 'final', options: [{key: '0', text: 'No'}], correct: [],
+              response: ['0'], result: 'neutral'});
+    t.complete();
+    t.score({raw: 50, min: 0, max: 100, scaled: 0.5, passed: false});
+    t.score({raw: 90, min: 0, max: 100, scaled: 0.9, passed: true});
+    t.score({raw: 100, min: 0, max: 100, scaled: 1, passed: true});
+    t.terminate();
+    return take();
   };
+  const noFlush = {flush: () => Promise.resolve()};
+  const c5 = tracker('cmi5', {mastery: 0.8, connected: true, template: {contextActivities: {grouping: [{id: PUB}]},
+    extensions: {[SID]: 'S'}}});
+  c5.client.flush = noFlush.flush;
+  out.cmi5 = run(c5);
+  const tc = tracker('tincan', {connected: true, rootType: 'https://adl/course', grouping: ['https://lms.example.com/prog']});
+  tc.client.flush = noFlush.flush;
+  out.tincan = run(tc);
+
+  // terminate(): failed and terminated leave together, in one batch, neither overtaking the other.
+  const ending = tracker('cmi5', {connected: true, mastery: 0.8,
+    client: new X.Client('https://lrs.example.com/xAPI', 'Basic x', 'ending')});
+  ending.score({raw: 1, min: 0, max: 10});
+  const sentBefore = calls.length;
+  answers = [200, 200];
+  ending.terminate(); await tick(); await tick();
+  out.ending = calls.slice(sentBefore).map(c => [].concat(c.body).map(s => s.verb.id.split('/').pop()));
+
+  // Video statements (V1-V7): in Browse mode too (tracking false), nothing once the session ended.
+  const video = tracker('cmi5', {tracking: false, template: {contextActivities: {grouping: [{id: PUB}]},
+    extensions: {[SID]: 'S'}}});
+  const clip = {scenario: 'cake', scene: 'no-cake', video: 'media/cake/no-cake.mp4', length: 29.7504, lang: 'en'};
+  [
+    {event: 'played', time: 0},
+    {event: 'paused', time: 12.51234, progress: 0.42049, playedSegments: '0[.]12.51234'},
+    {event: 'seeked', timeFrom: 12.5, timeTo: 14.0004, time: 14},
+    {event: 'played', time: 14},
+    {event: 'completed', time: 29.75, progress: 1.0000004, playedSegments: '0[.]12.5[,]14[.]29.75'},
+    {event: 'initialized', time: 0},
+    {event: 'terminated', time: 0},
+    {event: 'volumechange', time: 0},
+  ].forEach(e => video.media(Object.assign({}, clip, e)));
+  video.media(Object.assign({}, clip, {scenario: 'elsewhere', scene: 'x', event: 'played', time: 1}));
+  video.ended = true;
+  video.media(Object.assign({}, clip, {event: 'played', time: 3}));
+  out.video = take();
   console.log(JSON.stringify(out));
 })().catch(e => { console.error(e); process.exit(1); });
 """
@@ -169,6 +245,15 @@ def test_flush_sends_the_rest_in_one_batch_and_closes(out):
     assert out["afterClose"] is True
 
 
+def test_flush_batches_go_in_order_and_stop_at_a_failure(out):
+    assert out["batches"]["sent"] == [["j"], ["k"]] and out["batches"]["left"] == ["k", "l"]
+    assert all(size <= 50_100 for size in out["batches"]["sizes"])
+
+
+def test_terminate_sends_failed_and_terminated_together(out):
+    assert out["ending"] == [["failed", "terminated"]]
+
+
 def test_interactions(out):
     tf, choice, matching, fill, long_fill, likert = out["interactions"]
     assert tf["definition"]["interactionType"] == "true-false"
@@ -190,10 +275,21 @@ def test_interactions(out):
 
 CMI5_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
 MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon"
+ADL = "http://adlnet.gov/expapi/"
+VIDEO = "https://w3id.org/xapi/video"
+EXT = VIDEO + "/extensions/"
+ROOT = "https://lms.example.com/act/1"
+SID = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+REG = "0f6e8b2a-4c1d-4e7a-8b3c-2d9e1f0a5b6c"
+PUB = "https://lms.example.com/au/publisher"
+
+
+def categories(statement: dict) -> list[str]:
+    return [a["id"] for a in statement.get("context", {}).get("contextActivities", {}).get("category", [])]
 
 
 def test_context_starts_from_the_template_and_only_adds(out):
-    defined, moveon, allowed = (out["contexts"][k] for k in ("defined", "moveon", "allowed"))
+    defined, moveon, allowed = out["contexts"]
     for context in (defined, moveon, allowed):
         assert context["registration"] == "r-template"  # never overwritten
         assert context["extensions"]["sid"] == "S" and context["extensions"]["mine"] == "template wins"
@@ -204,3 +300,102 @@ def test_context_starts_from_the_template_and_only_adds(out):
     assert [a["id"] for a in allowed["contextActivities"]["category"]] == ["other"]
     assert [a["id"] for a in allowed["contextActivities"]["grouping"]] == ["pub", "au"]
     assert allowed["contextActivities"]["parent"] == [{"objectType": "Activity", "id": "page"}]
+
+
+def valid_xapi(statement: dict) -> None:
+    """Ralph's strict xAPI 1.0.3 model (IRIs, language maps, durations, interaction types, UUIDs)."""
+    from ralph.models.xapi.base.statements import BaseXapiStatement
+    BaseXapiStatement.model_validate(statement)
+
+
+def verb_names(statements: list[dict]) -> list[str]:
+    return [s["verb"]["id"].rsplit("/", 1)[1] for s in statements]
+
+
+def test_a_cmi5_session_defined_on_the_root_allowed_below_it(out):
+    found = out["cmi5"]
+    assert verb_names(found) == ["experienced", "progressed", "experienced", "answered", "answered", "answered",
+                                 "completed", "passed", "terminated"]
+    for statement in found:
+        valid_xapi(statement)
+        verb, cats = statement["verb"]["id"].rsplit("/", 1)[1], categories(statement)
+        assert statement["verb"] == {"id": ADL + "verbs/" + verb, "display": {"en-US": verb}}
+        assert statement["context"]["registration"] == REG
+        assert statement["context"]["extensions"][SID] == "S"
+        if verb in ("completed", "passed", "terminated"):
+            assert statement["object"]["id"] == ROOT
+            assert cats == [CMI5_CATEGORY] + ([MOVEON] if verb != "terminated" else [])  # C5-S2, C5-S7
+        else:
+            assert cats == [], f"{verb} is cmi5-allowed: no cmi5 category (C5-S11)"
+    progressed = found[1]
+    assert progressed["object"]["id"] == ROOT and progressed["result"]["extensions"] == {
+        "https://w3id.org/xapi/cmi5/result/extensions/progress": 33}
+    passed = found[7]
+    assert passed["result"]["score"] == {"scaled": 0.9, "raw": 90, "min": 0, "max": 100}  # judged by masteryScore
+    assert passed["context"]["extensions"]["https://w3id.org/xapi/cmi5/context/extensions/masteryscore"] == 0.8
+    assert "failed" not in verb_names(found), "a pass in the same session replaces the waiting fail"
+
+
+def test_answered_statements(out):
+    tf, kc, likert = (s for s in out["cmi5"] if s["verb"]["id"].endswith("/answered"))
+    assert tf["object"]["id"] == ROOT + "/test/final/question/q-tf"
+    assert tf["object"]["definition"]["interactionType"] == "true-false"
+    assert tf["object"]["definition"]["correctResponsesPattern"] == ["true"]
+    assert tf["result"] == {"response": "false", "success": False, "duration": "PT4.25S"}
+    assert tf["context"]["contextActivities"]["parent"] == [{"objectType": "Activity", "id": ROOT + "/test/final"}]
+    assert tf["context"]["contextActivities"]["grouping"][-1] == {"objectType": "Activity", "id": ROOT}
+    assert kc["object"]["id"] == ROOT + "/lesson/part-1/question/kc" and kc["result"]["success"] is True
+    assert "success" not in likert["result"] and likert["result"]["response"] == "0"  # neutral: nothing to judge
+    assert likert["object"]["definition"]["scale"] == [{"id": "0", "description": {"en-GB": "No"}}]
+
+
+def test_a_tincan_session_has_no_cmi5_categories(out):
+    found = out["tincan"]
+    assert verb_names(found) == verb_names(out["cmi5"])
+    for statement in found:
+        valid_xapi(statement)
+        assert categories(statement) == []
+        assert {"objectType": "Activity", "id": "https://lms.example.com/prog"} in \
+            statement["context"]["contextActivities"]["grouping"]  # T-L4
+    assert found[-1]["object"]["definition"]["type"] == "https://adl/course"
+    passed = found[7]
+    assert passed["result"]["success"] is True and "extensions" not in passed["context"]  # no masteryScore in TinCan
+
+
+def video_model(statement: dict):
+    """The Video Profile template a statement must match, as Ralph models it (RALPH video/statements.py)."""
+    from ralph.models.xapi.video import statements as video
+    verb = statement["verb"]["id"].rsplit("/", 1)[1]
+    return {"played": video.VideoPlayed, "paused": video.VideoPaused, "seeked": video.VideoSeeked,
+            "completed": video.VideoCompleted}[verb]
+
+
+def test_video_statements_follow_the_video_profile(out):
+    found = out["video"]
+    # Browse mode (tracking off) still sends them: cmi5-allowed (§10.2.2); initialized/terminated and
+    # unknown events are not sent (V7); nothing after the session ended.
+    assert verb_names(found) == ["played", "paused", "seeked", "played", "completed", "played"]
+    for statement in found:
+        valid_xapi(statement)
+        video_model(statement).model_validate(statement)
+        verb = verb_names([statement])[0]
+        assert statement["verb"]["id"] == (ADL + "verbs/completed" if verb == "completed" else VIDEO + "/verbs/" + verb)
+        assert statement["object"]["definition"]["type"] == VIDEO + "/activity-type/video"  # V1
+        context = statement["context"]
+        assert categories(statement) == [VIDEO], "the profile category, no cmi5 category (V2, V7)"
+        assert context["contextActivities"]["parent"] == [{"objectType": "Activity", "id": ROOT}]
+        assert context["contextActivities"]["grouping"] == [{"id": PUB}]  # the template stays
+        assert context["extensions"] == {SID: "S", EXT + "length": 29.75, EXT + "cc-subtitle-lang": "en",
+                                         EXT + "session-id": "7a1a4c3e-0d5e-4b7a-9a1e-3f1f5f7e1c2d"}
+    played, paused, seeked, _, completed, elsewhere = found
+    assert played["object"]["id"] == ROOT + "/video/cake/no-cake"
+    assert played["object"]["definition"]["name"] == {"en-GB": "The birthday cake: The party is at four"}
+    assert played["result"] == {"extensions": {EXT + "time": 0}}
+    assert paused["result"] == {"extensions": {EXT + "time": 12.512, EXT + "progress": 0.42,
+                                               EXT + "played-segments": "0[.]12.512"}}  # V6: 3 decimals
+    assert seeked["result"] == {"extensions": {EXT + "time-from": 12.5, EXT + "time-to": 14}}
+    assert completed["result"] == {"completion": True, "duration": "PT28.25S", "extensions": {
+        EXT + "time": 29.75, EXT + "progress": 1, EXT + "played-segments": "0[.]12.5[,]14[.]29.75"}}
+    # A clip the course does not know still gets an IRI and a name (its package path).
+    assert elsewhere["object"]["id"] == ROOT + "/video/elsewhere/x"
+    assert elsewhere["object"]["definition"]["name"] == {"en-GB": "media/cake/no-cake.mp4"}

@@ -219,10 +219,16 @@ def queued(page) -> int:
 
 
 def pages(folder: Path) -> list[tuple[str, str]]:
-    """(page id, "lesson" or "test") of every page the player shows, in order."""
+    """(page id, "lesson" or "test") of every page the player shows, in order: an assessment is a
+    test, any other page (lessons, scenarios) a lesson activity."""
     html = (folder / "index.html").read_text(encoding="utf-8")
-    found = re.findall(r'<section class="lesson( lesson-quiz)?" id="lesson-[^"]+" data-lesson-id="([^"]+)"', html)
-    return [(ident, "test" if quiz else "lesson") for quiz, ident in found]
+    found = re.findall(r'<section class="lesson([^"]*)" id="lesson-[^"]+" data-lesson-id="([^"]+)"', html)
+    return [(ident, "test" if "lesson-quiz" in classes.split() else "lesson") for classes, ident in found]
+
+
+def scenario_ids(folder: Path) -> set[str]:
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    return set(re.findall(r'<section class="lesson lesson-scenario" id="lesson-[^"]+" data-lesson-id="([^"]+)"', html))
 
 
 def lesson_ids(folder: Path) -> list[str]:
@@ -263,3 +269,18 @@ def strictly_valid(statement: dict) -> None:
     except ValidationError as error:
         raise AssertionError(f"statement {statement.get('id')} is not valid xAPI:\n{error}") from None
 
+
+VIDEO = "https://w3id.org/xapi/video"
+
+
+def video_valid(statement: dict) -> None:
+    """A Video Profile statement against the profile's template as Ralph models it (CHECKLIST V4;
+    RALPH models/xapi/video/statements.py): played, paused, seeked or completed."""
+    from pydantic import ValidationError
+    from ralph.models.xapi.video import statements as video
+    model = {VIDEO + "/verbs/played": video.VideoPlayed, VIDEO + "/verbs/paused": video.VideoPaused,
+             VIDEO + "/verbs/seeked": video.VideoSeeked, VERB + "completed": video.VideoCompleted}[statement["verb"]["id"]]
+    try:
+        model.model_validate(statement)
+    except ValidationError as error:
+        raise AssertionError(f"statement {statement.get('id')} is no valid {model.__name__}:\n{error}") from None

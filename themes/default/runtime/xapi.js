@@ -1,63 +1,46 @@
 /*
- * courseforge xAPI core for adapters/cmi5.js and tincan.js (CHECKLIST X1-X10, C5-S, T-S). Delivery:
- * ids made before the first send; one statement at a time, in order, keepalive; network/5xx retried
- * with backoff (at once on a new statement); 2xx, or 409 on a retry, delivered; other 4xx dropped
- * with a warning; terminate() posts the rest in keepalive batches; the undelivered wait in
- * localStorage for the next launch.
+ * courseforge xAPI core for adapters/cmi5.js and tincan.js (CHECKLIST X1-X10, C5-S, T-S, V1-V7).
+ * Delivery: ids made before the first send; one statement at a time, in order, keepalive;
+ * network/5xx retried with backoff (at once on a new statement); 2xx, or 409 on a retry, delivered;
+ * other 4xx dropped with a warning; terminate() posts the rest in keepalive batches; the undelivered
+ * wait in localStorage for the next launch.
+ *
+ * Written small on purpose: packages ship it minified but not renamed, and every byte counts against
+ * the theme's budget (tests/test_theme_size.py). Hence short local names (`t` is always `this`) and
+ * arrow callbacks: every browser with fetch keepalive, which this file needs anyway, has them.
  */
 (function (win, doc) {
   'use strict';
 
   var CF = win.Courseforge = win.Courseforge || {};
   // IRIs are identifiers, never fetched: written as scheme + rest.
-  var VERB = 'http:' + '/' + '/adlnet.gov/expapi/verbs/';
-  var TYPE = 'http:' + '/' + '/adlnet.gov/expapi/activities/';
-  var CMI5 = 'https:' + '/' + '/w3id.org/xapi/cmi5/';
-  var MAX_BATCH = 60000;  // keepalive bodies in flight share 64 KiB
-  var unloading = false;
-  var last = 0;
+  var ADL = 'http:' + '/' + '/adlnet.gov/expapi/', W3ID = 'https:' + '/' + '/w3id.org/xapi/';
+  var VERB = ADL + 'verbs/', TYPE = ADL + 'activities/', CMI5 = W3ID + 'cmi5/', VIDEO = W3ID + 'video';
+  var unloading, last = 0;
 
-  function warn(message) {
-    try { win.console.warn('[courseforge xapi] ' + message); } catch (e) { /* no console */ }
-  }
+  var warn = text => win.console.warn('[courseforge xapi] ' + text);
 
   // UUID v4; getRandomValues where randomUUID is missing (plain-http pages are no secure context).
   function uuid() {
-    var c = win.crypto, b, h = '';
-    if (typeof c.randomUUID === 'function') return c.randomUUID();
-    b = c.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64;
-    b[8] = (b[8] & 63) | 128;
-    for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1) + (i % 2 && i > 2 && i < 10 ? '-' : '');
-    return h;
+    var c = win.crypto;
+    return c.randomUUID ? c.randomUUID() : '10000000-1000-4000-8000-100000000000'.replace(/[018]/g,
+      x => (x ^ c.getRandomValues(new Uint8Array(1))[0] & 15 >> x / 4).toString(16));
   }
 
   // X4: ISO 8601 duration, 0.01 s precision: PT1H2M5.25S.
-  function duration(ms) {
-    var cs = Math.max(0, Math.round(ms / 10)), h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60;
-    var s = (cs % 6000) / 100;
+  function dur(ms) {
+    var cs = Math.max(0, Math.round(ms / 10)), h = Math.floor(cs / 36e4), m = Math.floor(cs / 6e3) % 60, s = cs % 6e3 / 100;
     return 'PT' + (h ? h + 'H' : '') + (m ? m + 'M' : '') + (s || !(h || m) ? s + 'S' : '');
   }
 
-  // X4: UTC with milliseconds, strictly increasing: timestamp order is the order of sending.
-  function stamp(when) {
-    last = Math.max(when ? +when : Date.now(), last + 1);
-    return new Date(last).toISOString();
+  // JSON in win.localStorage/sessionStorage: store(name, key) reads, store(name, key, value) writes.
+  // Storage may be missing or refuse (sandboxed frames, quota): then null, and memory only.
+  function store(name, key, value) {
+    try {
+      var s = win[name];
+      return value === undefined ? JSON.parse(s.getItem(key)) : s.setItem(key, JSON.stringify(value));
+    } catch (e) { return null; }
   }
-
-  function storage(name) {
-    try { var s = win[name]; s.getItem('x'); return s; } catch (e) { return null; }
-  }
-
-  function read(store, key) {
-    try { return JSON.parse(store.getItem(key)); } catch (e) { return null; }
-  }
-
-  function write(store, key, value) {
-    try { store.setItem(key, JSON.stringify(value)); } catch (e) { /* no storage: memory only */ }
-  }
-
-  function copy(value) { return JSON.parse(JSON.stringify(value)); }
 
   function lang(text) {
     var map = {};
@@ -65,48 +48,52 @@
     return map;
   }
 
+  // An activity; an undefined type is left out when the statement is serialised.
+  function act(id, name, type) {
+    return { objectType: 'Activity', id, definition: { name: lang(name), type } };
+  }
+
+  // V6: seconds and ratios with at most 3 decimals.
+  var round = n => Math.round(n * 1e3) / 1e3;
+
   function Client(endpoint, auth, key) {
-    this.base = String(endpoint).replace(/\/+$/, '') + '/';  // X2: exactly one "/" before the resource
-    this.auth = auth;
-    this.key = 'courseforge:xapi:' + key;
-    this.local = storage('localStorage');
-    this.queue = [].concat(read(this.local, this.key) || []);
-    this.delay = this.timer = 0;
+    var t = this;
+    t.base = endpoint.replace(/\/+$/, '') + '/';  // X2: exactly one "/" before the resource
+    t.auth = auth;
+    t.key = 'courseforge:xapi:' + key;
+    t.queue = [].concat(store('localStorage', t.key) || []);
   }
 
   var C = Client.prototype;
 
-  C.request = function (method, path, params, body, keepalive) {
-    var headers = { 'X-Experience-API-Version': '1.0.3', Authorization: this.auth };  // X1
-    var query = Object.keys(params || {}).filter(function (k) { return params[k] != null; }).map(function (k) {
-      var v = params[k];
-      return encodeURIComponent(k) + '=' + encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v));
-    }).join('&');
-    var init = { method: method, headers: headers, keepalive: !!keepalive, cache: 'no-store' };
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    return win.fetch(this.base + path + (query ? '?' + query : ''), init);
+  // Never rejects: no answer at all is status 0.
+  C.request = function (method, path, params, body, ka) {
+    var headers = { 'X-Experience-API-Version': '1.0.3', Authorization: this.auth, 'Content-Type': 'application/json' }, q = [], k, v;  // X1
+    for (k in params) if ((v = params[k]) != null) q.push(k + '=' + encodeURIComponent(typeof v == 'string' ? v : JSON.stringify(v)));
+    return win.fetch(this.base + path + (q[0] ? '?' : '') + q.join('&'), { method, headers, keepalive: !!ka,
+      cache: 'no-store', body: body && JSON.stringify(body) }).catch(() => ({ status: 0 }));
   };
 
-  C.getJSON = function (path, params) {
-    return this.request('GET', path, params).then(function (r) {
-      if (r.status === 404) return null;
-      if (!r.ok) throw new Error('GET ' + path + ': HTTP ' + r.status);
-      return r.text().then(function (text) { return text ? JSON.parse(text) : null; });
+  C.get = function (path, params) {
+    return this.request('GET', path, params).then(r => {
+      if (r.status == 404) return null;
+      if (!r.ok) throw Error('HTTP ' + r.status + ' ' + path);
+      return r.json().catch(() => null);  // an empty or broken document is no document
     });
   };
 
-  C.drop = function (item) {
-    var i = this.queue.indexOf(item);
-    if (i >= 0) this.queue.splice(i, 1);
-    write(this.local, this.key, this.queue);
+  C.post = function (body) { return this.request('POST', 'statements', 0, body, 1); };
+
+  C.save = function () { store('localStorage', this.key, this.queue); };
+
+  C.drop = function (it) {
+    this.queue = this.queue.filter(x => x != it);
+    this.save();
   };
 
   C.send = function (statement) {
     this.queue.push({ s: statement, n: 0 });
-    write(this.local, this.key, this.queue);
+    this.save();
     this.retry();
   };
 
@@ -116,90 +103,67 @@
     this.pump();
   };
 
-  function settled(item, status) {
-    if ((status >= 200 && status < 300) || (status === 409 && item.n > 1)) return true;  // 409: an earlier try got there
-    if (status < 400 || status >= 500 || status === 408 || status === 429) return false;
-    warn('the LRS refused statement ' + item.s.id + ' (' + item.s.verb.id + '): HTTP ' + status + '; dropped');
-    return true;
-  }
-
   C.pump = function () {
-    var self = this, item = this.queue[0];
-    if (this.closed || this.inflight || this.timer || !item) return;
-    this.inflight = item;
-    item.n++;
-    write(this.local, this.key, this.queue);
-    this.request('POST', 'statements', null, item.s, true)
-      .then(function (r) { return r.status; }, function () { return 0; })
-      .then(function (status) {
-        self.inflight = null;
-        if (settled(item, status)) {
-          self.delay = 0;
-          self.drop(item);
-          return self.pump();
-        }
-        self.delay = Math.min(60000, (self.delay || 500) * 2);
-        self.timer = win.setTimeout(function () { self.timer = 0; self.pump(); }, self.delay);
-      });
-  };
-
-  // The end of a session: all but the statement in flight, as keepalive batches (X9).
-  C.flush = function () {
-    var self = this, batches = [[]], size = 0;
-    this.closed = true;
-    win.clearTimeout(this.timer);
-    this.queue.forEach(function (item) {
-      var n = JSON.stringify(item.s).length;
-      if (item === self.inflight) return;
-      if (size + n > MAX_BATCH && size) batches.push([]), size = 0;
-      batches[batches.length - 1].push(item);
-      size += n;
-      item.n++;
+    var t = this, it = t.queue[0];
+    if (t.closed || t.inflight || t.timer || !it) return;
+    t.inflight = it;
+    it.n++;
+    t.save();
+    t.post(it.s).then(r => {
+      // 409 on a retry: an earlier try got there. 408, 429, 5xx and no answer: try again; other 4xx never.
+      var s = r.status, ok = s > 199 && s < 300 || s == 409 && it.n > 1, no = !ok && s > 399 && s < 500 && s != 408 && s != 429;
+      t.inflight = null;
+      if (no) warn('LRS refused ' + it.s.verb.id + ' ' + it.s.id + ': HTTP ' + s);
+      if (ok || no) {
+        t.delay = 0;
+        t.drop(it);
+        return t.pump();
+      }
+      t.delay = Math.min(6e4, (t.delay || 500) * 2);
+      t.timer = win.setTimeout(() => { t.timer = 0; t.pump(); }, t.delay);
     });
-    write(this.local, this.key, this.queue);
-    return Promise.all(batches.filter(function (b) { return b.length; }).map(function (items) {
-      var body = items.map(function (item) { return item.s; });
-      return self.request('POST', 'statements', null, body, true).then(function (r) {
-        if (r.ok) items.forEach(function (item) { self.drop(item); });
-        return r.ok;
-      }, function () { return false; });
-    }));
   };
 
-  function components(list) {
-    return (list || []).map(function (o) { return { id: String(o.key), description: lang(o.text || o.key) }; });
-  }
+  // The end of a session: all but the statement in flight, as keepalive (X9) batches of at most
+  // 50 000 characters, one after the other. Keepalive bodies in flight share 64 KiB with the statement
+  // in flight and the State document, so more at once would be refused, and a later batch must never
+  // overtake one that failed: what is not sent waits, in order, for the next launch.
+  C.flush = function () {
+    var t = this, all = [], batch, size = 0;
+    var next = i => all[i] && t.post(all[i].map(it => it.s)).then(r => r.ok && (all[i].forEach(t.drop, t), next(i + 1)));
+    t.closed = 1;
+    win.clearTimeout(t.timer);
+    t.queue.forEach(it => {
+      var n = JSON.stringify(it.s).length;
+      if (it == t.inflight) return;
+      if (!batch || size + n > 5e4) all.push(batch = []), size = 0;
+      batch.push(it);
+      size += n;
+      it.n++;
+    });
+    t.save();
+    return next(0);
+  };
 
-  function truth(i, key) {
-    var found = (i.options || []).filter(function (o) { return o.key === key; })[0];
-    return String(found ? found.text : key).toLowerCase() === 'true' ? 'true' : 'false';
-  }
-
-  // X6: the player's interaction (SCORM vocabulary) as an xAPI cmi.interaction definition + response.
-  function interaction(i, question) {
-    var type = question.type === 'reflection' ? 'long-fill-in' : i.type;
+  // X6: the player's interaction i (SCORM vocabulary) and its question q (course JSON) as an xAPI
+  // cmi.interaction definition + response. Keys never hold a ".", so one "[,]" join with "." → "[.]"
+  // serves choice, sequencing and matching.
+  function interaction(i, q) {
+    var type = q.type == 'reflection' ? 'long-fill-in' : i.type, o = i.options || [], c = i.correct || [], r = i.response;
     var d = { name: lang(i.prompt || i.id), type: TYPE + 'cmi.interaction', interactionType: type };
-    var correct = i.correct || [], pattern = null, response = i.response;
-    var pairs = function (list) { return list.map(function (p) { return String(p).replace('.', '[.]'); }).join('[,]'); };
-    if (type === 'true-false') {
-      if (correct.length) pattern = [truth(i, correct[0])];
-      response = Array.isArray(response) && response.length ? truth(i, response[0]) : response;
-    } else if (type === 'choice' || type === 'sequencing') {
-      d.choices = components(i.options);
-      if (correct.length) pattern = [correct.join('[,]')];
-    } else if (type === 'likert') {
-      d.scale = components(i.options);
-    } else if (type === 'matching') {
-      d.source = components(i.options);
-      d.target = components(i.targets);
-      if (correct.length) pattern = [pairs(correct)];
-      if (Array.isArray(response)) response = pairs(response);
-    } else if (type === 'fill-in') {
-      pattern = correct.map(function (text) { return (question.caseSensitive ? '{case_matters=true}' : '') + text; });
+    var kind = { choice: 'choices', sequencing: 'choices', likert: 'scale', matching: 'source' }[type];
+    var list = l => l.map(x => ({ id: String(x.key), description: lang(x.text || x.key) }));
+    var join = l => l.map(x => String(x).replace('.', '[.]')).join('[,]');
+    var truth = l => l.slice(0, 1).map(k => '' + /^true$/i.test((o.filter(x => x.key === k)[0] || {}).text));
+    if (type == 'true-false') {
+      c = truth(c);
+      if (r && r.map) r = truth(r);
     }
-    if (pattern && pattern.length) d.correctResponsesPattern = pattern;
-    if (Array.isArray(response)) response = response.join('[,]');
-    return { definition: d, response: response == null ? null : String(response) };
+    if (kind) d[kind] = list(o);
+    if (i.targets) d.target = list(i.targets);
+    c = type == 'fill-in' ? c.map(x => (q.caseSensitive ? '{case_matters=true}' : '') + x) : c[0] ? [join(c)] : [];
+    if (c[0]) d.correctResponsesPattern = c;
+    return { definition: d, response: r == null ? null : r.map ? join(r) : String(r) };
   }
 
   /*
@@ -209,193 +173,221 @@
    * (page id|null), session ({start, init, done}) and calls resume(saved document).
    */
   function Tracker(name, course) {
-    this.name = name;
-    this.course = course || {};
-    this.maxDataLength = 65536;
-    this.seen = {};
-    this.grouping = [];
-    this.keepSession = Object;
+    var t = this;
+    t.name = name;
+    t.course = course;
+    t.maxDataLength = 65536;
+    t.seen = {};
+    t.grouping = [];
+    t.keepSession = Object;
   }
 
   var T = Tracker.prototype;
 
   T.init = function () {
-    var self = this;
-    return this.connect().then(function () {
-      self.started = Date.now();
-      self.connected = true;
-      if (!self.session.init) {
-        self.session.init = true;
-        self.keepSession();
-        self.emit('initialized', null, null, 'defined');  // C5-S4: the first statement of the session
+    var t = this, retry = () => t.client.retry();
+    return t.connect().then(() => {
+      t.sid = uuid();  // V4: the video session-id, one per page session
+      t.started = Date.now();
+      t.connected = true;
+      if (!t.session.init) {
+        t.session.init = true;
+        t.keepSession();
+        t.emit('initialized');  // C5-S4: the first statement of the session
       }
-      win.addEventListener('online', function () { self.client.retry(); });
-      doc.addEventListener('visibilitychange', function () { if (doc.hidden) self.client.retry(); });
+      // Back online, or the page hidden (maybe for good) or shown again: waiting statements go now.
+      win.addEventListener('online', retry);
+      doc.addEventListener('visibilitychange', retry);
       return { connected: true };
     });
   };
 
   T.resume = function (saved) {
-    this.resumed = !!saved && typeof saved === 'object';
-    this.doc = this.resumed ? saved : {};
+    this.doc = saved instanceof Object ? saved : {};
     this.before = +this.doc.time || 0;
   };
 
-  T.page = function (id) {
-    return (this.course.lessons || []).filter(function (p) { return p.id === id; })[0];
-  };
+  T.page = function (id) { return (this.course.lessons || []).filter(p => p.id === id)[0]; };
 
   T.spent = function () { return this.before + Date.now() - this.started; };
 
   // Our State document (X10), written whole; after a failed write the next change writes again.
-  T.persist = function (keepalive) {
-    var self = this;
-    this.doc.time = this.spent();
-    if (this.writing && !keepalive) return (this.dirty = true);
-    this.dirty = false;
-    this.writing = !keepalive;
-    return this.client.request('PUT', 'activities/state', this.where, this.doc, keepalive)
-      .then(function (r) { return r.ok; }, function () { return false; })
-      .then(function (ok) {
-        if (!keepalive) self.writing = false;
-        if (ok && self.dirty) self.persist();
-        self.dirty = self.dirty || !ok;
-        return ok;
-      });
+  T.persist = function (ka) {
+    var t = this;
+    t.doc.time = t.spent();
+    if (t.writing && !ka) return (t.dirty = true);
+    t.dirty = false;
+    t.writing = !ka;
+    return t.client.request('PUT', 'activities/state', t.where, t.doc, ka).then(r => {
+      if (!ka) t.writing = false;
+      if (r.ok && t.dirty) t.persist();
+      t.dirty = t.dirty || !r.ok;
+    });
   };
 
-  T.rootObject = function () {
-    var definition = { name: lang(this.rootName || this.course.title || this.root) };
-    if (this.rootType) definition.type = this.rootType;
-    return { objectType: 'Activity', id: this.root, definition: definition };
+  // The activity of page `id` (a lesson, or an assessment: quiz pages), or without an id the root.
+  T.obj = function (id) {
+    var t = this, page = t.page(id) || { title: id }, quiz = page.kind == 'quiz';
+    return id ? act(t.base + (quiz ? '/test/' : '/lesson/') + id, page.title, TYPE + (quiz ? 'assessment' : 'lesson'))
+      : act(t.root, t.rootName || t.course.title, t.rootType);
   };
 
-  T.pageObject = function (id) {
-    var page = this.page(id) || { title: id }, quiz = page.kind === 'quiz';
-    return { objectType: 'Activity', id: this.base + (quiz ? '/test/' : '/lesson/') + id,
-      definition: { name: lang(page.title), type: TYPE + (quiz ? 'assessment' : 'lesson') } };
-  };
-
-  // C5-D2: the template first, ours added to it, never overwriting; categories per C5-S2/S7/S11.
-  T.context = function (kind, extra) {
-    var c = copy(this.template || {}), ca = c.contextActivities = c.contextActivities || {}, k;
-    var add = function (list, id) {
-      var items = ca[list] = ca[list] || [];
-      if (!items.some(function (a) { return a && a.id === id; })) items.push({ objectType: 'Activity', id: id });
+  // C5-D2: the context starts from the template; ours is added to it, never overwriting. Without an
+  // object the statement is about the root activity and cmi5-defined (the cmi5 category, C5-S2; with
+  // moveOn where the result has success or completion, C5-S7); with one it is cmi5-allowed (C5-S11).
+  // more: {parent, grouping, category: activity ids; ext: context extensions}.
+  T.emit = function (verb, obj, res, more = {}, when) {
+    var t = this, c = JSON.parse(JSON.stringify(t.template || {})), ca = c.contextActivities || {}, x = c.extensions || {};
+    var cat = t.profile == 'cmi5' && !obj && CMI5 + 'context/categories/', k, s = { id: uuid(), actor: t.actor,
+      verb: { id: (/:/.test(verb) ? '' : VERB) + verb, display: { 'en-US': verb.split('/').pop() } }, object: obj || t.obj() };
+    var add = (list, id) => {
+      var l = [].concat(ca[list] || []);  // X7: lists, even where the template has a single activity
+      if (id && !l.some(a => a && a.id === id)) l.push({ objectType: 'Activity', id });
+      if (l[0]) ca[list] = l;
     };
-    for (k in ca) ca[k] = [].concat(ca[k]);  // X7: lists, even where the template has a single activity
-    if (this.registration && !c.registration) c.registration = this.registration;
-    if (this.profile === 'cmi5' && kind !== 'allowed') add('category', CMI5 + 'context/categories/cmi5');
-    if (this.profile === 'cmi5' && kind === 'moveon') add('category', CMI5 + 'context/categories/moveon');
-    this.grouping.forEach(function (id) { add('grouping', id); });
-    extra = extra || {};
-    if (extra.parent) add('parent', extra.parent);
-    if (extra.grouping) add('grouping', extra.grouping);
-    for (k in extra.ext) {
-      c.extensions = c.extensions || {};
-      if (!(k in c.extensions)) c.extensions[k] = extra.ext[k];
-    }
-    if (!Object.keys(ca).length) delete c.contextActivities;
-    return c;
+    for (k in ca) add(k);
+    if (t.registration && !c.registration) c.registration = t.registration;
+    if (cat) add('category', cat + 'cmi5');
+    if (cat && res && ('success' in res || 'completion' in res)) add('category', cat + 'moveon');
+    t.grouping.concat(more.grouping).forEach(id => add('grouping', id));
+    add('parent', more.parent);
+    add('category', more.category);
+    for (k in more.ext) if (!(k in x)) x[k] = more.ext[k];
+    // xAPI: no empty objects.
+    if (Object.keys(ca)[0]) c.contextActivities = ca;
+    if (Object.keys(x)[0]) c.extensions = x;
+    if (Object.keys(c)[0]) s.context = c;
+    if (res && Object.keys(res)[0]) s.result = res;
+    // X4: UTC with milliseconds, strictly increasing, so that their order is the order of sending.
+    last = Math.max(when ? +when : Date.now(), last + 1);
+    s.timestamp = new Date(last).toISOString();
+    t.client.send(s);
   };
 
-  T.emit = function (verb, object, result, kind, extra, when) {
-    var statement = { id: uuid(), actor: this.actor, verb: { id: VERB + verb, display: { 'en-US': verb } },
-      object: object || this.rootObject(), context: this.context(kind, extra), timestamp: stamp(when) };
-    if (!Object.keys(statement.context).length) delete statement.context;  // xAPI: no empty objects
-    if (result) statement.result = result;
-    this.client.send(statement);
-  };
-
+  // Whatever the document holds: the player ignores an unknown page and state.js decodes garbage as fresh.
   T.loadState = function () {
     var d = this.doc;
-    return { location: this.scope || (typeof d.location === 'string' ? d.location : null),
-      data: typeof d.data === 'string' ? d.data : null, resumed: this.resumed };
+    return { location: this.scope || d.location, data: d.data, resumed: 'time' in d };
   };
 
-  T.saveState = function (snapshot) {
-    if (this.ended || !snapshot) return false;
-    if (snapshot.location != null) this.location = this.doc.location = String(snapshot.location);
-    if (snapshot.data != null) this.doc.data = String(snapshot.data);
-    this.persist();
-    return true;
+  T.saveState = function (snap) {
+    var t = this;
+    if (t.ended || !snap) return;
+    t.location = t.doc.location = snap.location;
+    if (snap.data != null) t.doc.data = snap.data;  // null: over the limit, the last that fitted stays
+    t.persist();
   };
 
+  // `tracking` is false in cmi5 Browse/Review and once the session has ended.
   T.progress = function (info) {
-    if (this.ended || !this.tracking || !info) return;
-    var id = info.lessonId || this.location, ext = {};
-    if (id && !this.seen[id]) {
-      this.seen[id] = true;
-      this.emit('experienced', this.pageObject(id), null, 'allowed', { parent: this.root });
+    var t = this, d = t.doc, id = t.location, ext = {}, n;
+    if (!t.tracking || !info) return;
+    if (id && !t.seen[id]) {
+      t.seen[id] = true;
+      t.emit('experienced', t.obj(id), null, { parent: t.root });
     }
-    if (this.scope) return id === this.scope && this.completed();  // one AU per page: shown = done
-    var percent = info.total > 0 ? Math.floor(100 * info.viewed / info.total) : 0;
+    if (t.scope) return id == t.scope && t.complete(1);  // one AU per page: shown = done
+    n = Math.floor(100 * info.viewed / info.total) || 0;
     // C5-S10: never 100 (completed says that) and nothing once completed.
-    if (this.doc.completed || percent >= 100 || percent <= (this.doc.progress || 0)) return;
-    this.doc.progress = ext[CMI5 + 'result/extensions/progress'] = percent;
-    this.persist();
-    this.emit('progressed', null, { extensions: ext }, 'allowed');
+    if (d.completed || n >= 100 || n <= (d.progress || 0)) return;
+    d.progress = ext[CMI5 + 'result/extensions/progress'] = n;
+    t.persist();
+    t.emit('progressed', t.obj(), { extensions: ext });
   };
 
-  T.complete = function () {
-    if (!this.scope) this.completed();
+  // C5-S5: once per registration, remembered in our State document. The player's complete() (every
+  // page viewed) does not count in a one-AU-per-page launch: there the page shown is the AU.
+  T.complete = function (page) {
+    var t = this;
+    if (!t.tracking || t.doc.completed || t.scope && !page) return;
+    t.doc.completed = true;
+    t.persist();
+    t.emit('completed', null, { completion: true, duration: dur(t.spent()) });
   };
 
-  // C5-S5: once per registration, remembered in our State document.
-  T.completed = function () {
-    if (this.ended || !this.tracking || this.doc.completed) return;
-    this.doc.completed = true;
-    this.persist();
-    this.emit('completed', null, { completion: true, duration: duration(this.spent()) }, 'moveon');
-  };
-
-  // C5-S4/S5/S8: passed once per registration, judged by the LMS's masteryScore when it sent one;
-  // failed waits for terminate so that a later pass in the same session can still be reported.
+  // C5-S4/S5/S8: passed once per registration, judged by the LMS's masteryScore when it sent one
+  // (TinCan has none: the assessment's own pass mark decides); failed waits for terminate so that
+  // a later pass in the same session can still be reported.
   T.score = function (r) {
-    if (this.ended || !this.tracking || !r || this.doc.passed) return;
-    var scaled = typeof r.scaled === 'number' ? r.scaled : (r.raw - r.min) / (r.max - r.min);
-    if (!(scaled >= 0 && scaled <= 1)) return warn('score ' + JSON.stringify(r) + ' not sent: scaled must be 0..1');
-    scaled = Math.round(scaled * 10000) / 10000;
-    var mastery = this.mastery, whole = function (n) { return typeof n === 'number' && Math.floor(n) === n; };
-    var passed = typeof mastery === 'number' ? scaled >= mastery : !!r.passed, extra = { ext: {} };
-    var score = whole(r.raw) && whole(r.min) && whole(r.max) && r.min <= r.raw && r.raw <= r.max && r.min < r.max ?
-      { scaled: scaled, raw: r.raw, min: r.min, max: r.max } : { scaled: scaled };  // C5-S9
-    var result = { score: score, success: passed, duration: duration(this.spent()) };
-    if (typeof mastery === 'number' && this.profile === 'cmi5') extra.ext[CMI5 + 'context/extensions/masteryscore'] = mastery;
-    if (!passed) return (this.failed = [result, extra]);
-    this.failed = null;
-    this.doc.passed = true;
-    this.persist();
-    this.emit('passed', null, result, 'moveon', extra);
+    var t = this, m = t.mastery, more = { ext: {} }, s, ok, res;
+    if (!t.tracking || !r || t.doc.passed) return;
+    s = typeof r.scaled == 'number' ? r.scaled : (r.raw - r.min) / (r.max - r.min);
+    if (!(s >= 0 && s <= 1)) return warn('score not 0..1: ' + JSON.stringify(r));
+    s = Math.round(s * 1e4) / 1e4;
+    ok = m != null ? s >= m : !!r.passed;
+    res = { score: [r.raw, r.min, r.max].every(Number.isInteger) && r.min <= r.raw && r.raw <= r.max && r.min < r.max ?
+      { scaled: s, raw: r.raw, min: r.min, max: r.max } : { scaled: s }, success: ok, duration: dur(t.spent()) };  // C5-S9
+    if (m != null) more.ext[CMI5 + 'context/extensions/masteryscore'] = m;
+    if (!ok) return (t.failed = [res, more]);
+    t.failed = null;
+    t.doc.passed = true;
+    t.persist();
+    t.emit('passed', null, res, more);
   };
 
   T.answer = function (i) {
-    if (this.ended || !this.tracking || !i || !i.id) return;
-    var page = this.pageObject(i.page || this.location);
-    var made = interaction(i, (this.course.questions || {})[i.id] || {}), result = {};
-    if (made.response !== null) result.response = made.response;
-    if (i.result === 'correct' || i.result === 'wrong') result.success = i.result === 'correct';
-    if (i.latencyMs >= 0) result.duration = duration(i.latencyMs);
-    this.emit('answered', { objectType: 'Activity', id: page.id + '/question/' + i.id, definition: made.definition },
-      Object.keys(result).length ? result : null, 'allowed', { parent: page.id, grouping: this.root }, i.timestamp);
+    var t = this, page, made, q, res = {};
+    if (!t.tracking || !i || !i.id) return;
+    page = t.obj(i.page || t.location).id;
+    made = interaction(i, (t.course.questions || {})[i.id] || {});
+    q = act(page + '/question/' + i.id);
+    q.definition = made.definition;
+    if (made.response != null) res.response = made.response;
+    if (/^[cwi]/.test(i.result)) res.success = i.result == 'correct';  // correct, wrong/incorrect; not neutral
+    if (i.latencyMs >= 0) res.duration = dur(i.latencyMs);
+    t.emit('answered', q, res, { parent: page, grouping: t.root }, i.timestamp);
+  };
+
+  // V1-V7: a scenario clip's played/paused/seeked/completed, cmi5-allowed (also in Browse/Review:
+  // §10.2.2 forbids only cmi5-defined statements there). Never the profile's initialized/terminated:
+  // inside an AU session those verbs belong to the AU (C5-S4).
+  T.media = function (m) {
+    var t = this, e = m && m.event, E = VIDEO + '/extensions/', r = {}, c = {}, sc, scene;
+    var seg = String(m && m.playedSegments || '').replace(/\d*\.\d+/g, round);
+    var put = (map, key, n) => { if (n >= 0) map[E + key] = round(n); };
+    if (t.ended || !/^(played|paused|seeked|completed)$/.test(e)) return;
+    sc = (t.course.scenarios || {})[m.scenario] || {};
+    scene = (sc.scenes || {})[m.scene] || {};
+    if (e == 'seeked') {
+      put(r, 'time-from', m.timeFrom);
+      put(r, 'time-to', m.timeTo);
+    } else put(r, 'time', m.time);
+    if (e == 'paused' || e == 'completed') {
+      put(r, 'progress', Math.min(1, m.progress));
+      r[E + 'played-segments'] = seg;
+    }
+    r = { extensions: r };
+    if (e == 'completed') {
+      r.completion = true;
+      // The time spent watching: the played segments.
+      r.duration = dur(1e3 * seg.split('[,]').reduce((sum, p) => (p = p.split('[.]'), sum + (p[1] - p[0] || 0)), 0));
+    }
+    put(c, 'length', m.length);
+    c[E + 'session-id'] = t.sid;
+    if (m.lang) c[E + 'cc-subtitle-lang'] = m.lang;
+    t.emit(e == 'completed' ? e : VIDEO + '/verbs/' + e, act(t.root + '/video/' + m.scenario + '/' + m.scene,
+      [sc.title, scene.title || m.video].filter(Boolean).join(': '), VIDEO + '/activity-type/video'), r,
+      { parent: t.root, category: VIDEO, ext: c });
   };
 
   // Exactly once and last (C5-S4); then cmi5's returnURL, unless the page is already going away.
   T.terminate = function () {
-    if (this.ended || !this.connected) return null;
-    if (this.failed && this.tracking) this.emit('failed', null, this.failed[0], 'moveon', this.failed[1]);
-    this.emit('terminated', null, { duration: duration(Date.now() - this.session.start) }, 'defined');
-    this.ended = this.session.done = true;
-    this.keepSession();
-    var sent = Promise.all([this.client.flush(), this.persist(true)]), url = this.returnURL;
-    var go = function () { win.location.assign(url); };
-    if (url && !unloading) Promise.race([sent, new Promise(function (done) { win.setTimeout(done, 2000); })]).then(go, go);
+    var t = this, sent, url = t.returnURL, go = () => win.location.assign(url);
+    if (t.ended || !t.connected) return;
+    t.client.closed = 1;  // failed and terminated wait for flush(), together: neither overtakes the other
+    if (t.failed) t.emit('failed', null, t.failed[0], t.failed[1]);
+    t.emit('terminated', null, { duration: dur(Date.now() - t.session.start) });
+    t.ended = t.session.done = true;
+    t.tracking = false;
+    t.keepSession();
+    sent = Promise.all([t.client.flush(), t.persist(1)]);
+    if (url && !unloading) Promise.race([sent, new Promise(done => win.setTimeout(done, 2e3))]).then(go, go);
     return sent;
   };
 
-  win.addEventListener('pagehide', function () { unloading = true; });
-  win.addEventListener('pageshow', function () { unloading = false; });
+  var unload = e => { unloading = e.type == 'pagehide'; };
+  win.addEventListener('pagehide', unload);
+  win.addEventListener('pageshow', unload);
 
-  CF.xapi = { Client: Client, Tracker: Tracker, uuid: uuid, duration: duration, interaction: interaction,
-    read: read, write: write, storage: storage };
+  CF.xapi = { Client, Tracker, uuid, duration: dur, interaction, store };
 })(window, document);

@@ -2,6 +2,7 @@
  * courseforge TinCan adapter (needs runtime/xapi.js, which holds the statement rules). Launch (T-L):
  * endpoint, auth (sent verbatim), actor (legacy arrays accepted), registration, activity_id (else
  * tincan.xml's id), grouping; without endpoint/auth/actor the standalone adapter runs instead.
+ * Small names and arrow callbacks: see xapi.js.
  */
 (function (win) {
   'use strict';
@@ -14,18 +15,16 @@
       activity: q.get('activity_id'), grouping: q.get('grouping') };
   }
 
-  // T-L3: {"name": ["Jo"], "mbox": ["mailto:jo@…"]} and the 0.95 account form become a 1.0 Agent.
+  // T-L3: {"name": ["Jo"], "mbox": ["jo@…"]} and the 0.95 account form become a 1.0 Agent.
   function agent(text) {
-    var given = JSON.parse(text), legacy = false, out = {};
-    Object.keys(given).forEach(function (k) {
+    var given = JSON.parse(text), legacy, out = {}, a;
+    Object.keys(given).forEach(k => {
       legacy = legacy || Array.isArray(given[k]);
-      out[k] = Array.isArray(given[k]) ? given[k][0] : given[k];
+      out[k] = [].concat(given[k])[0];
     });
     if (!legacy) return given;
-    var account = out.account;
-    if (account && (account.accountServiceHomePage || account.accountName)) {
-      out.account = { homePage: account.accountServiceHomePage, name: account.accountName };
-    }
+    a = out.account;
+    if (a && (a.accountServiceHomePage || a.accountName)) out.account = { homePage: a.accountServiceHomePage, name: a.accountName };
     if (out.mbox && !/^mailto:/.test(out.mbox)) out.mbox = 'mailto:' + out.mbox;
     out.objectType = out.objectType || 'Agent';
     return out;
@@ -33,16 +32,16 @@
 
   // The root activity when the LMS does not say: the one with a launch in our own tincan.xml (T-L4).
   function packageId() {
-    return win.fetch('tincan.xml', { cache: 'no-store' }).then(function (r) { return r.text(); }).then(function (text) {
+    return win.fetch('tincan.xml', { cache: 'no-store' }).then(r => r.text()).then(text => {
       var found = new DOMParser().parseFromString(text, 'application/xml').getElementsByTagName('launch')[0];
-      if (!found) throw new Error('tincan.xml names no launchable activity');
+      if (!found) throw Error('tincan.xml names no launchable activity');
       return found.parentNode.getAttribute('id');
     });
   }
 
   function connect() {
-    var t = this, X = CF.xapi, p = launch(), actor = agent(p.actor);
-    return (p.activity ? Promise.resolve(p.activity) : packageId()).then(function (root) {
+    var t = this, p = launch(), actor = agent(p.actor);
+    return (p.activity ? Promise.resolve(p.activity) : packageId()).then(root => {
       t.session = { start: Date.now() };
       t.profile = 'tincan';
       t.actor = actor;
@@ -52,24 +51,20 @@
       t.grouping = p.grouping ? [p.grouping] : [];
       t.tracking = true;
       t.mastery = null;  // the assessment's own pass mark decides
-      t.client = new X.Client(p.endpoint, p.auth, (p.registration || '') + ' ' + root);
+      t.client = new CF.xapi.Client(p.endpoint, p.auth, (p.registration || '') + ' ' + root);
       t.where = { stateId: 'courseforge.resume', activityId: root, agent: actor, registration: p.registration };
-      return t.client.getJSON('activities/state', t.where);
-    }).then(function (saved) { t.resume(saved); });
+      return t.client.get('activities/state', t.where);
+    }).then(saved => t.resume(saved));
   }
 
   var definition = {
     name: 'tincan',
-    detect: function () {
+    detect: () => {
       var p = launch();
       return !!(CF.xapi && p.endpoint && p.auth && p.actor);
     },
-    create: function (course) {
-      var adapter = new CF.xapi.Tracker('tincan', course);
-      adapter.connect = connect;
-      return adapter;
-    }
+    create: course => Object.assign(new CF.xapi.Tracker('tincan', course), { connect })
   };
-  if (typeof CF.registerAdapter === 'function') CF.registerAdapter(definition);
+  if (CF.registerAdapter) CF.registerAdapter(definition);
   else (CF.pendingAdapters = CF.pendingAdapters || []).push(definition);
 })(window);
