@@ -217,3 +217,22 @@ def test_validate_zip_refuses_an_imsmanifest_beside_tincan_xml(make_course, tmp_
         dst.writestr("imsmanifest.xml", b"<manifest/>")
     problems = validate_zip(mutated)
     assert any("imsmanifest.xml and tincan.xml in one zip" in p for p in problems), problems
+
+
+def test_scenarios_are_listed_with_their_decisions_and_videos(make_course, tmp_path):
+    from lxml import etree
+    from test_build import SCENARIO
+    from courseforge.build import build
+    folder = make_course({"scenarios/01-short-call.yml": SCENARIO,
+                          "course.yml": COURSE_YML + "video_size: 320x180\n"})
+    [package] = build(folder, tmp_path / "out", ["tincan"])
+    root = etree.fromstring(zipfile.ZipFile(package).read("tincan.xml"))
+    ns = {"t": "http://projecttincan.com/tincan.xsd"}
+    iri = "https://courseforge.invalid/courses/tiny-course"
+    ids = {a.get("id"): a for a in root.iterfind("t:activities/t:activity", ns)}
+    assert ids[f"{iri}/lesson/short-call"].get("type") == "http://adlnet.gov/expapi/activities/lesson"
+    assert ids[f"{iri}/video/short-call/start"].get("type") == "https://w3id.org/xapi/video/activity-type/video"
+    decision = ids[f"{iri}/lesson/short-call/question/short-call-start"]
+    assert decision.findtext("t:interactionType", namespaces=ns) == "choice"
+    assert [p.text for p in decision.iterfind("t:correctResponsePatterns/t:correctResponsePattern", ns)] == ["a"]
+    assert [c.findtext("t:id", namespaces=ns) for c in decision.iterfind("t:choices/t:component", ns)] == ["a", "b"]

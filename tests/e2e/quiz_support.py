@@ -35,7 +35,7 @@ RESPONSE = {
 
 def typography(text: str) -> str:
     """The runtime describes components with the page's labels, where Markdown's typographer made
-    quotes curly; tincan.xml (Option.text) keeps the source's straight ones. Same words either way."""
+    quotes curly; the model's Option.text keeps the source's straight ones. Same words either way."""
     return text.translate(str.maketrans("\u2018\u2019\u201c\u201d", "''\"\""))
 
 

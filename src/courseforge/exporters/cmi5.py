@@ -21,8 +21,6 @@ from courseforge.validate import CMI5_NS, cmi5_problems
 STANDARD = "cmi5"
 # The theme scripts this standard needs, in load order: the shared xAPI core, then the adapter.
 RUNTIME = ("runtime/xapi.js", "runtime/adapters/cmi5.js")
-# The theme scripts this standard needs, in load order; other standards' adapters stay out of the zip.
-RUNTIME = ("runtime/xapi.js", "runtime/adapters/cmi5.js")
 DESCRIPTOR = "cmi5.xml"
 PAGE_PARAMETER = "page"  # per-page AUs launch index.html?page=<id> (a name cmi5 §8.1 leaves to the AU)
 

@@ -5,6 +5,9 @@ Activity ids, the same ones runtime/adapters/tincan.js sends statements about:
   lesson          <iri>/lesson/<lesson id>                type lesson
   assessment      <iri>/test/<assessment id>              type assessment
   question        <page activity id>/question/<question id>   type cmi.interaction (X6)
+  scenario        <iri>/lesson/<scenario id>              type lesson; its decisions are questions
+                  <iri>/lesson/<scenario id>/question/<scenario id>-<scene id>   (choice)
+  video           <iri>/video/<scenario id>/<scene id>    type video (xAPI Video Profile)
 """
 from __future__ import annotations
 
@@ -15,18 +18,18 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from courseforge.model import Course, Question, Quiz, Site
+from courseforge.model import Course, Question, Quiz, Scenario, Site
 from courseforge.package import write_package, xml_bytes
 from courseforge.validate import TINCAN_NS, tincan_problems
 
 STANDARD = "tincan"
-# The theme scripts this standard needs, in load order: the shared xAPI core, then the adapter.
-RUNTIME = ("runtime/xapi.js", "runtime/adapters/tincan.js")
-# The theme scripts this standard needs, in load order; other standards' adapters stay out of the zip.
+# The theme scripts this standard needs, in load order: the shared xAPI core, then the adapter;
+# other standards' adapters stay out of the zip.
 RUNTIME = ("runtime/xapi.js", "runtime/adapters/tincan.js")
 DESCRIPTOR = "tincan.xml"
 ADL = "http://adlnet.gov/expapi/activities/"
 COURSE, LESSON, ASSESSMENT, INTERACTION = (ADL + t for t in ("course", "lesson", "assessment", "cmi.interaction"))
+VIDEO = "https://w3id.org/xapi/video/activity-type/video"
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,8 @@ def page_iri(course: Course, page) -> str:
 
 
 def interaction(question: Question) -> Interaction:
-    options = tuple((o.key, o.text) for o in question.options)
+    # Descriptions are what the learner sees (rendered: curly quotes, no Markdown marks), as the runtime sends.
+    options = tuple((o.key, plain(o.html)) for o in question.options)
     kind = question.type
     if kind == "true-false":
         [right] = [o.text.lower() for o in question.options if o.correct]
@@ -55,7 +59,7 @@ def interaction(question: Question) -> Interaction:
         return Interaction("sequencing", ("[,]".join(key for key, _ in options),), (("choices", options),))
     if kind == "matching":
         pairs = "[,]".join(f"{a.key}[.]{b.key}" for a, b in zip(question.options, question.targets))
-        targets = tuple((o.key, o.text) for o in question.targets)
+        targets = tuple((o.key, plain(o.html)) for o in question.targets)
         return Interaction("matching", (pairs,), (("source", options), ("target", targets)))
     if kind == "fill-in":
         case = "{case_matters=true}" if question.case_sensitive else ""
@@ -117,7 +121,31 @@ def descriptor(course: Course, launch: str = "index.html") -> bytes:
         _activity(activities, page_iri(course, page), kind, page.title, description, language)
         for question in page.questions:
             _question(activities, course, page, question)
+    for scenario in course.scenarios:
+        _scenario(activities, course, scenario)
     return xml_bytes(root)
+
+
+def _scenario(parent, course: Course, scenario: Scenario) -> None:
+    language, page = course.config.language, f"{course.iri}/lesson/{scenario.id}"
+    _activity(parent, page, LESSON, scenario.title, scenario.description, language)
+    for scene in scenario.scenes.values():
+        _activity(parent, f"{course.iri}/video/{scenario.id}/{scene.id}", VIDEO,
+                  f"{scenario.title}: {scene.title}", scene.title, language)
+        if scene.decision is None:
+            continue
+        activity = _activity(parent, f"{page}/question/{scenario.id}-{scene.id}", INTERACTION,
+                             scene.decision.prompt, scene.title, language)
+        _e(activity, "interactionType", "choice")
+        # Any one of the correct options is right: one pattern each, not "all of them".
+        patterns = _e(activity, "correctResponsePatterns")
+        for choice in (c for c in scene.decision.options if c.result == "correct"):
+            _e(patterns, "correctResponsePattern", choice.id)
+        choices = _e(activity, "choices")
+        for choice in scene.decision.options:
+            component = _e(choices, "component")
+            _e(component, "id", choice.id)
+            _e(component, "description", choice.say, lang=language)
 
 
 def export(course: Course, site: Site, out_dir: Path) -> Path:
