@@ -55,18 +55,8 @@ class _QuietServer(http.server.ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    mounts: dict[str, Path] = {}
-
-    def translate_path(self, path: str) -> str:
-        path = unquote(urlsplit(path).path)
-        for prefix in sorted(self.mounts, key=len, reverse=True):
-            if path.startswith(prefix):
-                base = self.mounts[prefix].resolve()
-                target = (base / path[len(prefix):]).resolve()
-                if target == base or base in target.parents:
-                    return str(target)
-        return str(Path(os.devnull) / "not-mounted")
+class StaticFiles(http.server.SimpleHTTPRequestHandler):
+    """Files as a real web server serves them: never cached, byte ranges, quiet. Subclasses map paths."""
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -91,7 +81,21 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(data[start:end + 1])
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet test output
-        pass
+        """Test output stays readable; failures show up in the tests' own checks."""
+
+
+class _Handler(StaticFiles):
+    mounts: dict[str, Path] = {}
+
+    def translate_path(self, path: str) -> str:
+        path = unquote(urlsplit(path).path)
+        for prefix in sorted(self.mounts, key=len, reverse=True):
+            if path.startswith(prefix):
+                base = self.mounts[prefix].resolve()
+                target = (base / path[len(prefix):]).resolve()
+                if target == base or base in target.parents:
+                    return str(target)
+        return str(Path(os.devnull) / "not-mounted")
 
 
 class Server:

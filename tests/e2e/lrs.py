@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import base64
 import http.server
-import io
 import json
 import os
-import re
 import secrets
 import socket
 import subprocess
@@ -34,6 +32,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from lxml import etree
+
+from .e2e_support import StaticFiles
 
 HOST = "127.0.0.1"
 CMI5 = "https://w3id.org/xapi/cmi5/"
@@ -60,7 +60,7 @@ def basic(user: str, password: str) -> str:
 
 
 class RalphError(RuntimeError):
-    pass
+    """Ralph did not start or answer as the tests need."""
 
 
 # `ralph runserver` minus its development reloader (and minus the `cli` extra, whose click pin would
@@ -200,7 +200,7 @@ class _Server(http.server.ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-class _ContentHandler(http.server.SimpleHTTPRequestHandler):
+class _ContentHandler(StaticFiles):
     """Static files of the unzipped packages, under /pkg/<name>/."""
 
     stand_in: StandIn
@@ -213,38 +213,13 @@ class _ContentHandler(http.server.SimpleHTTPRequestHandler):
         target = (folder / parts[3]).resolve()
         return str(target) if folder.resolve() in target.parents else str(Path(os.devnull) / "none")
 
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-    def send_head(self):
-        # Byte ranges, as every real web server answers them: Chromium seeks in a <video> only then.
-        wanted = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
-        path = Path(self.translate_path(self.path))
-        if not wanted or not path.is_file():
-            return super().send_head()
-        data = path.read_bytes()
-        start, end = int(wanted[1]), min(int(wanted[2] or len(data) - 1), len(data) - 1)
-        if start > end:
-            self.send_error(416)
-            return None
-        self.send_response(206)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
-        self.send_header("Content-Length", str(end - start + 1))
-        self.end_headers()
-        return io.BytesIO(data[start:end + 1])
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
-        pass
-
 
 class _LMSHandler(http.server.BaseHTTPRequestHandler):
     stand_in: StandIn
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002
-        pass
+        """Quiet: the stand-in records what the tests check in `violations`."""
 
     def _cors(self) -> None:
         self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin") or "*")
