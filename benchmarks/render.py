@@ -21,9 +21,9 @@ from pathlib import Path
 from courseforge.errors import Problems
 from courseforge.model import Scene
 from courseforge.scenario import load_scenarios
-from courseforge.video import (SAMPLE_RATE, X264_THREADS, VideoSettings, encode_moviepy, ffmpeg_output_options,
-                               plan_timeline, prepare_clip, read_speech, reading_seconds, render_media, speak,
-                               tts_engine)
+from courseforge.speech import SAMPLE_RATE, read_speech, reading_seconds, speak, tts_engine
+from courseforge.video import (X264_THREADS, VideoSettings, encode_moviepy, ffmpeg_output_options, plan_timeline,
+                               prepare_clip, render_media)
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 

@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 from imageio_ffmpeg import get_ffmpeg_exe
 
-from courseforge import video
+from courseforge import frames, speech, video
 from courseforge.errors import ContentErrors
 from courseforge.model import NARRATOR, Character, Look, Scenario, Scene, Turn, Voice
-from courseforge.video import (ConsoleProgress, VideoSettings, plan_timeline, prepare_clip, reading_seconds,
-                               render_media, transcript_html, webvtt)
+from courseforge.speech import reading_seconds
+from courseforge.video import (ConsoleProgress, VideoSettings, plan_timeline, prepare_clip, render_media,
+                               transcript_html, webvtt)
 
 FFPROBE = shutil.which("ffprobe")
 SMALL = VideoSettings(width=320, height=180, title_seconds=1.0, pause_seconds=0.75, tail_seconds=0.5)
@@ -57,13 +58,13 @@ def probe(path: Path) -> dict:
 
 def decoded_audio(path: Path) -> np.ndarray:
     out = subprocess.run([get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1",
-                          "-ar", str(video.SAMPLE_RATE), "-"], capture_output=True, check=True)
+                          "-ar", str(speech.SAMPLE_RATE), "-"], capture_output=True, check=True)
     return np.frombuffer(out.stdout, dtype=np.int16)
 
 
 def speech_spans(samples: np.ndarray, merge: float = 0.45) -> list[tuple[float, float]]:
     """(start, end) seconds of each stretch of sound, joining gaps shorter than `merge` (pauses inside a line)."""
-    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > 300) / video.SAMPLE_RATE
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > 300) / speech.SAMPLE_RATE
     spans: list[list[float]] = []
     for t in loud:
         if spans and t - spans[-1][1] < merge:
@@ -77,7 +78,7 @@ def speech_spans(samples: np.ndarray, merge: float = 0.45) -> list[tuple[float, 
 
 def test_reading_time_paces_silent_lines():
     assert reading_seconds(" ".join(["word"] * 16), 160) == pytest.approx(6.0)
-    assert reading_seconds("Yes.", 160) == video.MIN_LINE_SECONDS
+    assert reading_seconds("Yes.", 160) == speech.MIN_LINE_SECONDS
 
 
 def test_timeline_is_whole_frames_and_holds_each_line_for_its_speech_and_a_pause():
@@ -111,7 +112,7 @@ def test_cues_start_with_each_line_and_last_exactly_its_speech(tmp_path, monkeyp
             out.setnchannels(1), out.setsampwidth(2), out.setframerate(rate)
             out.writeframes(np.concatenate([quiet, tone, quiet]).tobytes())
 
-    monkeypatch.setattr(video, "speak", fake_speak)
+    monkeypatch.setattr(speech, "speak", fake_speak)
     scenario = make_scenario(tmp_path)
     clip = prepare_clip(scenario, scenario.scenes["only"], SMALL, "fake-engine", tmp_path)
     assert [(c.speaker, c.text) for c in clip.cues] == [("Ana", LINES[0][1]), ("Ben <Lead>", LINES[1][1])]
@@ -120,7 +121,7 @@ def test_cues_start_with_each_line_and_last_exactly_its_speech(tmp_path, monkeyp
         assert cue.end - cue.start == pytest.approx(tones[cue.text], abs=0.002)
     with wave.open(str(clip.wav)) as mixed:
         samples = np.frombuffer(mixed.readframes(mixed.getnframes()), dtype=np.int16)
-        assert mixed.getnframes() == round(clip.duration * video.SAMPLE_RATE)
+        assert mixed.getnframes() == round(clip.duration * speech.SAMPLE_RATE)
     for (start, end), cue in zip(speech_spans(samples), clip.cues, strict=True):
         assert abs(start - cue.start) < 0.01 and abs(end - cue.end) < 0.01
     assert clip.duration == clip.frames / SMALL.fps and len(clip.pictures) == 3
@@ -142,14 +143,14 @@ def test_transcript_is_escaped_html(tmp_path):
 
 
 def test_frames_fall_back_to_pillows_font_without_dejavu(tmp_path, monkeypatch):
-    monkeypatch.setattr(video, "FONT_DIR", tmp_path / "no-fonts")
-    video.font.cache_clear()
+    monkeypatch.setattr(frames, "FONT_DIR", tmp_path / "no-fonts")
+    frames.font.cache_clear()
     try:
         scenario = make_scenario(tmp_path, {"s": ((NARRATOR, "Morning."), ("ana", "A long line " * 30))})
-        frames = [video.draw_line(scenario, turn, SMALL) for turn in scenario.scenes["s"].turns]
-        assert [f.size for f in frames] == [(320, 180)] * 2 and frames[0].tobytes() != frames[1].tobytes()
+        pictures = [frames.draw_line(scenario, turn, SMALL) for turn in scenario.scenes["s"].turns]
+        assert [p.size for p in pictures] == [(320, 180)] * 2 and pictures[0].tobytes() != pictures[1].tobytes()
     finally:
-        video.font.cache_clear()
+        frames.font.cache_clear()
 
 
 # Real renders, small and short.
