@@ -200,31 +200,24 @@
     };
   };
 
+  // S12-D1/D3: a value over its limit is refused, never truncated; the LMS keeps the previous one.
+  proto.setWithin = function (element, value, limit) {
+    value = String(value);
+    if (value.length <= limit) return this.set(element, value);
+    warn(element + ' of ' + value.length + ' characters refused (limit ' + limit + ')');
+    return false;
+  };
+
   proto.saveState = function (snapshot) {
     if (!this.active()) return false;
     var ok = true;
     var location = snapshot && snapshot.location;
     var data = snapshot && snapshot.data;
     if (location !== null && location !== undefined) {
-      location = String(location);
-      if (location.length > MAX_LOCATION) {
-        warn('lesson_location of ' + location.length + ' characters refused (limit ' + MAX_LOCATION + ')');
-        ok = false;
-      } else {
-        ok = this.set('cmi.core.lesson_location', location) && ok;
-      }
+      ok = this.setWithin('cmi.core.lesson_location', location, MAX_LOCATION) && ok;
     }
     if (this.mode !== 'review') {
-      if (data !== null && data !== undefined) {
-        data = String(data);
-        if (data.length > MAX_SUSPEND) {
-          // S12-D1/D3: never truncate; keep the previous value instead.
-          warn('suspend_data of ' + data.length + ' characters refused (limit ' + MAX_SUSPEND + ')');
-          ok = false;
-        } else {
-          ok = this.set('cmi.suspend_data', data) && ok;
-        }
-      }
+      if (data !== null && data !== undefined) ok = this.setWithin('cmi.suspend_data', data, MAX_SUSPEND) && ok;
       ok = this.set('cmi.core.exit', this.finished ? '' : 'suspend') && ok;
     }
     return this.call('LMSCommit', '') && ok;
