@@ -63,7 +63,7 @@ def aus(data):
 
 
 def official_schema():
-    # Independent of our own copy: the schema from ../shared/standards (SOURCES.md).
+    # Independent of our own copy: the published schema, loaded with plain lxml.
     parser = etree.XMLParser(no_network=True)
     return etree.XMLSchema(etree.parse(str(STANDARDS / "cmi5" / "CourseStructure.xsd"), parser))
 

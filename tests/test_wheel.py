@@ -1,9 +1,13 @@
 """The pip-installed tool works outside this repository: the default theme ships in the wheel."""
 import os
+import site
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
+
+from pathlib import Path
 
 from conftest import REPO
 
@@ -17,10 +21,8 @@ def test_wheel_carries_the_theme_and_builds_a_course_anywhere(make_course, tmp_p
     for needed in ("courseforge/themes/default/templates/index.html", "courseforge/themes/default/runtime/player.js",
                    "courseforge/schemas/scorm12/adlcp_rootv1p2.xsd"):
         assert needed in names
-    # A venv that sees the already-installed dependencies but not this checkout.
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
-    python = env_dir / "bin" / "python"
+    python = _venv_seeing_our_dependencies(env_dir)
     subprocess.run([python, "-m", "pip", "install", "--no-deps", "-q", "--force-reinstall", str(wheel)],
                    check=True, capture_output=True)
     folder = make_course(root=tmp_path / "elsewhere")
@@ -32,3 +34,17 @@ def test_wheel_carries_the_theme_and_builds_a_course_anywhere(make_course, tmp_p
                            env=env, capture_output=True, text=True).stdout
     assert str(REPO) not in where
     assert zipfile.is_zipfile(folder / "build" / "tiny-course-scorm12.zip")
+
+
+def _venv_seeing_our_dependencies(env_dir) -> "os.PathLike":
+    """A venv with pip that sees the running interpreter's installed packages but not this checkout.
+    `system_site_packages` would not do: when the tests run in a venv, it exposes the base Python's
+    packages, not the venv's. A plain path line in a .pth file adds those folders without running
+    their own .pth files, so the editable install of this checkout stays out."""
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    inner = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           check=True, capture_output=True, text=True).stdout.strip()
+    outer = dict.fromkeys([*site.getsitepackages(), sysconfig.get_paths()["purelib"]])
+    (Path(inner) / "outer-packages.pth").write_text("\n".join(outer) + "\n", encoding="utf-8")
+    return python

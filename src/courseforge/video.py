@@ -175,8 +175,8 @@ def _require_video_extra() -> None:
         import moviepy  # noqa: F401
         import PIL  # noqa: F401
     except ImportError:
-        raise click.ClickException("rendering scenario clips needs moviepy and Pillow — "
-                                   "pip install 'courseforge[video]'") from None
+        raise click.ClickException("rendering scenario clips needs moviepy and Pillow, which courseforge "
+                                   "depends on — reinstall it: pip install --force-reinstall courseforge") from None
 
 
 def _cores() -> int:
