@@ -7,6 +7,7 @@ from pathlib import Path
 from courseforge.errors import Problems
 from courseforge.fields import FieldReader, check_keys
 from courseforge.model import CourseConfig
+from courseforge.sourcetext import SourceError, read_source
 from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
 
 COURSE_FILE = "course.yml"
@@ -24,9 +25,9 @@ IRI = re.compile(r"^https?://[^\s/?#<>\"{}|\\^`]+(/[^\s?#<>\"{}|\\^`]*)?$")
 
 def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] | None:
     try:
-        mapping = load_mapping(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        problems.error(path, None, "the file is not UTF-8 text", "save it as UTF-8")
+        mapping = load_mapping(read_source(path))
+    except SourceError as exc:
+        problems.error(path, None, exc.problem, exc.hint)
         return None
     except YamlSyntaxError as exc:
         problems.error(path, exc.line, f"YAML syntax error: {exc.problem}",

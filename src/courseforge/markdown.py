@@ -118,7 +118,7 @@ class LessonMarkdown:
         if tokens and tokens[0].type == "front_matter":
             front, line = tokens[0].content, tokens[0].map[0] + 2
             tokens = tokens[1:]
-        parsed = Parsed(front, line, self._lift_questions(tokens, text.splitlines(), parsed_questions := []))
+        parsed = Parsed(front, line, self._lift_questions(tokens, text.split("\n"), parsed_questions := []))
         parsed.questions = parsed_questions
         self._check(parsed)
         return parsed

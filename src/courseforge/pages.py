@@ -11,6 +11,7 @@ from courseforge.fields import SLUG, FieldReader, check_keys
 from courseforge.markdown import LessonMarkdown, Parsed
 from courseforge.model import Lesson, Question, Quiz
 from courseforge.quiz import QuestionParser
+from courseforge.sourcetext import SourceError, read_source
 from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
 
 LESSON_KEYS = ("id", "title", "objectives", "minutes")
@@ -63,9 +64,9 @@ class PageReader:
 
     def _page(self, path: Path, keys: tuple[str, ...]):
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            self.problems.error(path, None, "the file is not UTF-8 text", "save it as UTF-8")
+            text = read_source(path)
+        except SourceError as exc:
+            self.problems.error(path, None, exc.problem, exc.hint)
             return None
         parsed = self.markdown.parse(text)
         for line, problem, hint in parsed.problems:

@@ -43,6 +43,7 @@ from courseforge.errors import Problems
 from courseforge.fields import SLUG, unknown_key_hint
 from courseforge.model import (NARRATOR, Character, Choice, Decision, Look, Scenario, Scene, Turn,
                                Voice)
+from courseforge.sourcetext import SourceError, read_source
 from courseforge.yamltext import YamlSyntaxError, compose
 
 SCENARIO_DIR = "scenarios"
@@ -135,9 +136,9 @@ class ScriptReader:
 
     def read(self) -> Scenario | None:
         try:
-            root = compose(self.path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            self.error(1, "the file is not UTF-8 text", "save it as UTF-8")
+            root = compose(read_source(self.path))
+        except SourceError as exc:
+            self.error(1, exc.problem, exc.hint)
             return None
         except YamlSyntaxError as exc:
             self.problems.error(self.path, exc.line, f"YAML syntax error: {exc.problem}",

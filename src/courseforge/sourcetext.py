@@ -1,0 +1,42 @@
+"""Reading an author's text file the same way wherever it was written.
+
+Windows editors add a byte-order mark and CRLF line ends; old Macs end lines with CR alone. And a
+few characters count as line breaks for some readers but not others: Python's `str.splitlines` and
+YAML break at U+2028, U+2029 and NEL, markdown-it does not, so one of them in a page shifted the
+line numbers of everything after it. Every reader gets LF lines and nothing else that breaks one.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+# A page is prose, a course file a few keys: anything this large is a mistake, or an attack on memory.
+MAX_SOURCE_BYTES = 2_000_000
+
+# Line breaks to some readers only: kept as spaces so every reader agrees on the line numbers.
+_AMBIGUOUS_BREAKS = str.maketrans(dict.fromkeys("\u2028\u2029\x85\v\f\x1c\x1d\x1e", " "))
+
+
+class SourceError(Exception):
+    """A file that cannot be read as an author's text: `problem` and `hint` for a ContentError."""
+
+    def __init__(self, problem: str, hint: str):
+        super().__init__(problem)
+        self.problem, self.hint = problem, hint
+
+
+def read_source(path: Path, limit: int = MAX_SOURCE_BYTES) -> str:
+    """The text of `path` with LF line ends, no byte-order mark and no ambiguous line breaks."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise SourceError(f"the file is over the {limit // 1_000_000} MB limit for a course source",
+                          "split it into several files (one lesson or scenario each)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SourceError("the file is not UTF-8 text", "save it as UTF-8") from None
+    return normalise(text)
+
+
+def normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_AMBIGUOUS_BREAKS)
