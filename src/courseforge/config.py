@@ -31,7 +31,7 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] 
         return None
     except YamlSyntaxError as exc:
         problems.error(path, exc.line, f"YAML syntax error: {exc.problem}",
-                       "check indentation and quote values that contain `:` or `#`")
+                       exc.hint or "check indentation and quote values that contain `:` or `#`")
         return None
     check_keys(mapping, KEYS, path, problems)
     read = FieldReader(mapping, path, problems)

@@ -53,6 +53,14 @@ class ContentErrors(click.ClickException):
         click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
 
 
+# A message quotes what the author wrote; a hostile or runaway value must not become megabytes of text.
+MAX_PROBLEM = 300
+
+
+def cut(text: str, limit: int = MAX_PROBLEM) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 class Problems:
     """Collects content errors so one run reports all of them, not only the first."""
 
@@ -61,10 +69,10 @@ class Problems:
         self.warnings: list[ContentError] = []
 
     def error(self, path: Path, line: int | None, problem: str, hint: str) -> None:
-        self.errors.append(ContentError(Location(path, line), problem, hint))
+        self.errors.append(ContentError(Location(path, line), cut(problem), cut(hint)))
 
     def warn(self, path: Path, line: int | None, problem: str, hint: str) -> None:
-        self.warnings.append(ContentError(Location(path, line), problem, hint))
+        self.warnings.append(ContentError(Location(path, line), cut(problem), cut(hint)))
 
     def raise_if_any(self) -> None:
         if self.errors:

@@ -100,7 +100,7 @@ class PageReader:
             front = load_mapping(text, line_offset=line - 1)
         except YamlSyntaxError as exc:
             self.problems.error(path, exc.line, f"YAML syntax error in the front matter: {exc.problem}",
-                                "check indentation and quote values that contain `:` or `#`")
+                                exc.hint or "check indentation and quote values that contain `:` or `#`")
             return None
         check_keys(front, keys, path, self.problems)
         return front

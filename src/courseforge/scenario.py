@@ -142,7 +142,7 @@ class ScriptReader:
             return None
         except YamlSyntaxError as exc:
             self.problems.error(self.path, exc.line, f"YAML syntax error: {exc.problem}",
-                                "check indentation, and put a line in quotes when it contains `: ` "
+                                exc.hint or "check indentation, and put a line in quotes when it contains `: ` "
                                 "or starts with a quote, e.g. - dana: \"Honestly: no.\"")
             return None
         if root is None or _is_null(root):
