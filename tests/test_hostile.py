@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from conftest import COURSE_YML, default_files, lesson, write_course
+from conftest import COURSE_YML, REPO, default_files, lesson, write_course
 from courseforge.errors import ContentErrors
 from courseforge.loader import load
 
@@ -62,3 +62,107 @@ def test_a_number_of_thousands_of_digits_is_a_located_error(tmp_path):
     text = COURSE_YML.replace("mastery_score: 80", "mastery_score: " + "9" * 500_000)
     found = errors_of(write_course(tmp_path / "course", {**default_files(1), "course.yml": text}))
     assert any("course.yml:1: YAML syntax error: a number in it has thousands of digits" in e for e in found), found
+
+
+# Themes, links and special files --------------------------------------------------------------
+
+SECRET = "secret-of-this-machine-4417"
+
+
+def secret_file(tmp_path):
+    path = tmp_path / "outside" / "secret.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(SECRET, encoding="utf-8")
+    return path
+
+
+def project_with(tmp_path, extra: dict | None = None):
+    project = tmp_path / "project"
+    write_course(project / "content", {**default_files(1), **(extra or {})})
+    return project
+
+
+def package_texts(zip_path) -> str:
+    import zipfile
+    with zipfile.ZipFile(zip_path) as archive:
+        return "".join(archive.read(name).decode("latin-1") for name in archive.namelist())
+
+
+def test_theme_templates_run_sandboxed(tmp_path):
+    from courseforge.build import build
+    marker = tmp_path / "ran"
+    project = project_with(tmp_path)
+    template = project / "themes" / "default" / "templates" / "index.html"
+    template.parent.mkdir(parents=True)
+    template.write_text("{{ cycler.__init__.__globals__.os.popen('touch %s').read() }}" % marker, encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        build(project, project / "build", ["scorm12"])
+    assert not marker.exists()
+    [error] = caught.value.errors
+    assert "index.html:1: theme template error" in str(error) and "unsafe" in str(error).lower()
+
+
+def test_theme_files_linked_from_outside_are_refused(tmp_path):
+    from courseforge.build import build
+    project = project_with(tmp_path)
+    css = project / "themes" / "default" / "css"
+    css.mkdir(parents=True)
+    (css / "extra.css").symlink_to(secret_file(tmp_path))
+    with pytest.raises(ContentErrors) as caught:
+        build(project, project / "build", ["scorm12"])
+    assert "css/extra.css: this theme file is a link to a file outside the theme" in str(caught.value)
+    assert not (project / "build").exists()
+
+
+def test_theme_template_linked_from_outside_is_not_included(tmp_path):
+    from courseforge.build import build
+    project = project_with(tmp_path)
+    templates = project / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "leak.html").symlink_to(secret_file(tmp_path))
+    bundled = (REPO / "themes" / "default" / "templates" / "index.html").read_text(encoding="utf-8")
+    (templates / "index.html").write_text('{% include "leak.html" %}' + bundled, encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        build(project, project / "build", ["scorm12"])
+    assert "a link to a file outside the theme" in str(caught.value) and SECRET not in str(caught.value)
+
+
+@pytest.mark.parametrize("where", ["lessons-folder", "unlisted-lesson", "image"])
+def test_links_out_of_the_project_are_refused_before_reading(tmp_path, where):
+    project = project_with(tmp_path)
+    content, secret = project / "content", secret_file(tmp_path)
+    if where == "lessons-folder":
+        outside = tmp_path / "elsewhere"
+        write_course(outside, {"01-a.md": lesson("a", "A")})
+        (content / "lessons" / "01-part-1.md").unlink()
+        (content / "lessons").rmdir()
+        (content / "lessons").symlink_to(outside)
+    elif where == "unlisted-lesson":
+        (content / "lessons" / "02-leak.md").symlink_to(secret)
+    else:
+        (content / "images").mkdir()
+        (content / "images" / "a.png").symlink_to(secret)
+    found = errors_of(content)
+    assert found and all("points outside the project" in e for e in found), found
+    assert SECRET not in "".join(found)
+
+
+def test_a_named_pipe_in_the_course_is_an_error_not_a_hang(tmp_path):
+    import os
+    project = project_with(tmp_path)
+    os.mkfifo(project / "content" / "lessons" / "02-pipe.md")
+    found = errors_of(project)
+    assert any("02-pipe.md: this is not a regular file" in e for e in found), found
+
+
+def test_a_link_planted_in_the_clip_cache_is_never_packaged(tmp_path):
+    from courseforge.build import build
+    scenario = "title: T\ncharacters:\n  sam: {name: Sam}\nscenes:\n  a:\n    lines:\n      - sam: Hi.\n"
+    project = project_with(tmp_path, {"scenarios/01-s.yml": scenario})
+    build(project, project / "build", ["scorm12"])
+    [clip] = (project / ".courseforge-cache" / "video").glob("*/clip.mp4")
+    clip.unlink()
+    clip.symlink_to(secret_file(tmp_path))
+    [package] = build(project, project / "out", ["scorm12"])
+    assert SECRET not in package_texts(package)
+    assert not clip.is_symlink() and clip.stat().st_size > 1000  # rendered again

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from courseforge.assets import AssetCollector
 from courseforge.config import COURSE_FILE, load_config
+from courseforge.coursefolder import check_folder
 from courseforge.errors import Problems
 from courseforge.markdown import LessonMarkdown
 from courseforge.model import Course
@@ -36,6 +37,8 @@ def load(source: Path) -> Course:
                        "run `courseforge build` in a course project, or pass the course folder")
         problems.raise_if_any()
     course_dir, project = found
+    check_folder(course_dir, project, problems)
+    problems.raise_if_any()  # nothing is read from a folder with links out of it
     loaded = load_config(course_dir / COURSE_FILE, problems)
     if loaded is None:
         problems.raise_if_any()

@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from courseforge.errors import ContentError, ContentErrors, Location
+from courseforge.errors import ContentError, ContentErrors, Location, Problems
 from courseforge.model import Course
 
 TEMPLATES = "templates"
@@ -26,11 +27,24 @@ def bundled_dir() -> Path:
     raise RuntimeError("courseforge is installed without its default theme; reinstall the package")
 
 
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """Templates from the theme folders only: a template that is a link to a file elsewhere (say
+    /etc/passwd, pulled in by an `include`) is refused like a missing one."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not any(Path(filename).resolve().is_relative_to(Path(root).resolve()) for root in self.searchpath):
+            raise jinja2.TemplateNotFound(f"{template} (a link to a file outside the theme)")
+        return source, filename, uptodate
+
+
 class Theme:
     def __init__(self, dirs: list[Path]):
         self.dirs = dirs
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d / TEMPLATES) for d in dirs if (d / TEMPLATES).is_dir()]),
+        # Sandboxed: a theme from someone else's project must not run code at build time
+        # (`cycler.__init__.__globals__.os.popen(...)` did in a plain Environment).
+        self.env = ImmutableSandboxedEnvironment(
+            loader=_ContainedLoader([str(d / TEMPLATES) for d in dirs if (d / TEMPLATES).is_dir()]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -55,16 +69,22 @@ class Theme:
         return cls(dirs)
 
     def static_files(self) -> dict[str, bytes]:
-        """Every non-template file of the theme, the first folder's copy winning."""
+        """Every non-template file of the theme, the first folder's copy winning. A file or folder
+        linked from outside its theme is an error: it would ship a file of this machine."""
         files: dict[str, bytes] = {}
+        problems = Problems()
         for folder in self.dirs:
+            root = folder.resolve()
             for path in sorted(folder.rglob("*")):
                 relative = path.relative_to(folder)
-                if not path.is_file() or relative.parts[0] == TEMPLATES:
+                if relative.parts[0] == TEMPLATES or any(part.startswith(".") for part in relative.parts):
                     continue
-                if any(part.startswith(".") for part in relative.parts):
-                    continue
-                files.setdefault(relative.as_posix(), path.read_bytes())
+                if not path.resolve().is_relative_to(root):
+                    problems.error(path, None, "this theme file is a link to a file outside the theme",
+                                   "copy the file into the theme instead of linking to it")
+                elif path.is_file():
+                    files.setdefault(relative.as_posix(), path.read_bytes())
+        problems.raise_if_any()
         return files
 
     def render(self, template: str, context: dict) -> str:

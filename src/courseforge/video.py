@@ -47,7 +47,7 @@ from typing import Protocol
 import click
 
 from courseforge import __version__, frames, speech
-from courseforge.errors import ContentError, Location
+from courseforge.errors import ContentError, ContentErrors, Location
 from courseforge.model import NARRATOR, Clip, Cue, Scenario, Scene
 
 RENDERER = 1  # bump when drawing, timing or encoding changes: cached clips are then rebuilt
@@ -133,13 +133,13 @@ def render_media(scenarios: list[Scenario], out_settings: VideoSettings, cache_d
     if scenarios and engine is None:
         media.warnings.append(ContentError(Location(scenarios[0].source.parent), "espeak-ng was not found, "
                                            "so the scenario clips are silent, paced by reading time", speech.INSTALL_TTS))
-    store = Path(cache_dir) / "video"
+    store = _cache_store(Path(cache_dir))
     tools = tools_id(engine)
     jobs, done = {}, set()
     for scenario in scenarios:
         for scene in scenario.scenes.values():
             entry = store / clip_key(scenario, scene, settings, tools)
-            if (entry / "meta.json").is_file():
+            if _cached(entry):
                 done.add(entry)
             else:
                 jobs.setdefault(entry, (scenario, scene))  # two identical scenes render once
@@ -248,6 +248,33 @@ def transcript_html(scenario: Scenario, scene: Scene) -> str:
 
 # The cache.
 
+CACHE_FILES = ("meta.json", "clip.mp4", "poster.png")
+
+
+def _cache_store(cache_dir: Path) -> Path:
+    """The clip store, refused when a link could send our reads or writes outside the project (a
+    course folder from someone else may ship a prepared cache)."""
+    store = cache_dir / "video"
+    for path in (cache_dir, store):
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            raise ContentErrors([ContentError(Location(path), "the clip cache is a link or not a folder",
+                                              "delete it: courseforge makes a new one")])
+    return store
+
+
+def _cached(entry: Path) -> bool:
+    """A whole entry of regular files, none a link (which could make a package carry any file of
+    this machine) and a readable meta.json; anything else is rendered again."""
+    if entry.is_symlink() or not entry.is_dir():
+        return False
+    if any((entry / name).is_symlink() or not (entry / name).is_file() for name in CACHE_FILES):
+        return False
+    try:
+        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+        return isinstance(meta["duration"], (int, float)) and all(Cue(**cue) for cue in meta["cues"])
+    except (ValueError, KeyError, TypeError):
+        return False
+
 def clip_key(scenario: Scenario, scene: Scene, settings: VideoSettings, tools: dict) -> str:
     """Hash of everything that shows or sounds in the clip; line numbers and ids are left out."""
     speakers = sorted({turn.speaker for turn in scene.turns})
@@ -323,7 +350,9 @@ def render_clip(job: _Job) -> None:
         meta = {"duration": clip.duration, "cues": [asdict(cue) for cue in clip.cues]}
         (work / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
         clip.wav.unlink()
-        if job.entry.is_dir() and not (job.entry / "meta.json").is_file():
+        if job.entry.is_symlink():
+            job.entry.unlink()  # never follow a link planted in the cache
+        elif job.entry.is_dir() and not _cached(job.entry):
             shutil.rmtree(job.entry)  # left half-made by hand or by a disk that filled up
         try:
             os.replace(work, job.entry)  # atomic: a reader sees a whole entry or none
