@@ -166,3 +166,53 @@ def test_a_link_planted_in_the_clip_cache_is_never_packaged(tmp_path):
     [package] = build(project, project / "out", ["scorm12"])
     assert SECRET not in package_texts(package)
     assert not clip.is_symlink() and clip.stat().st_size > 1000  # rendered again
+
+
+# Content files that could run script -----------------------------------------------------------
+
+PLAIN_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>'
+SCRIPTED_SVGS = {
+    "script": '<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script></svg>',
+    "handler": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+    "external": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                '<image xlink:href="https://tracker.example/x.png"/></svg>',
+    "javascript-link": '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><text>x</text></a></svg>',
+    "foreign": '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>hi</p></foreignObject></svg>',
+    "style-import": '<svg xmlns="http://www.w3.org/2000/svg"><style>@import "https://x.example/a.css";</style></svg>',
+    "animate-href": '<svg xmlns="http://www.w3.org/2000/svg"><a><set attributeName="href" to="#x"/></a></svg>',
+    "entity": '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+              '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SCRIPTED_SVGS))
+def test_an_svg_that_could_run_script_is_a_located_error(tmp_path, kind):
+    page = lesson("part-1", "P", "Text.\n\n![A diagram](../images/d.svg)\n")
+    folder = write_course(tmp_path / "course", {**default_files(1), "lessons/01-part-1.md": page,
+                                                "images/d.svg": SCRIPTED_SVGS[kind]})
+    [error] = errors_of(folder)
+    assert "01-part-1.md:11: the SVG '../images/d.svg'" in error and "images must not run code" in error
+
+
+def test_a_plain_svg_ships(tmp_path):
+    page = lesson("part-1", "P", "Text.\n\n![A diagram](../images/d.svg)\n")
+    folder = write_course(tmp_path / "course", {**default_files(1), "lessons/01-part-1.md": page,
+                                                "images/d.svg": PLAIN_SVG})
+    assert [a.target for a in load(folder).assets] == ["assets/images/d.svg"]
+
+
+@pytest.mark.parametrize("name", ["handout.html", "page.htm", "tool.js", "feed.xml"])
+def test_a_linked_web_page_or_script_is_a_located_error(tmp_path, name):
+    page = lesson("part-1", "P", f"Get [the handout](../files/{name}).\n")
+    folder = write_course(tmp_path / "course", {**default_files(1), "lessons/01-part-1.md": page,
+                                                f"files/{name}": "<script>alert(1)</script>"})
+    [error] = errors_of(folder)
+    assert f"01-part-1.md:9: '../files/{name}' is a" in error and "runs as a page" in error
+
+
+def test_an_image_must_be_an_image_type(tmp_path):
+    page = lesson("part-1", "P", "![A page](../files/x.html)\n")
+    folder = write_course(tmp_path / "course", {**default_files(1), "lessons/01-part-1.md": page,
+                                                "files/x.html": "<p>hi</p>"})
+    [error] = errors_of(folder)
+    assert "'../files/x.html' is not an image type browsers show" in error

@@ -7,10 +7,16 @@ from urllib.parse import unquote, urlsplit
 
 from courseforge.errors import Problems
 from courseforge.model import Asset
+from courseforge.svg import svg_problem
 
 # Z3: LMS file systems are case-sensitive and some importers choke on anything but ASCII.
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._/-]+$")
 ASSET_DIR = "assets"
+IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"})
+# What a browser opens as a page that can run script; any other linked file is a download or media.
+ACTIVE_TYPES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".xml", ".xsl", ".xslt", ".js", ".mjs",
+                          ".svgz", ".swf", ".hta", ".php", ".mht", ".mhtml"})
+MAX_ASSET_BYTES = 250_000_000
 
 
 class AssetCollector:
@@ -36,9 +42,31 @@ class AssetCollector:
             return None
         if not parts.path:
             return None  # a fragment (#section) inside the page
-        return self._local(unquote(parts.path), source, line, lesson_files)
+        return self._local(unquote(parts.path), source, line, lesson_files, is_image)
 
-    def _local(self, path: str, source: Path, line: int, lesson_files: frozenset[Path]) -> str | None:
+    def _safe_content(self, target: Path, path: str, source: Path, line: int, is_image: bool) -> bool:
+        """No content file ships live script: images must be pictures, linked files documents."""
+        kind = target.suffix.lower()
+        if is_image and kind not in IMAGE_TYPES:
+            self.problems.error(source, line, f"{path!r} is not an image type browsers show",
+                                f"use one of {', '.join(sorted(IMAGE_TYPES))}")
+            return False
+        if kind in ACTIVE_TYPES:
+            self.problems.error(source, line, f"{path!r} is a {kind} file, which a browser runs as a page",
+                                "linked files may not run code in the player: put the text into a lesson, "
+                                "or export it as PDF")
+            return False
+        if target.stat().st_size > MAX_ASSET_BYTES:
+            self.problems.error(source, line, f"{path!r} is over {MAX_ASSET_BYTES // 1_000_000} MB",
+                                "shrink it: LMSs refuse large packages")
+            return False
+        problem = svg_problem(target) if kind == ".svg" else None
+        if problem:
+            self.problems.error(source, line, f"the SVG {path!r} {problem}",
+                                "export it again as a plain picture (or as PNG); images must not run code")
+        return problem is None
+
+    def _local(self, path: str, source: Path, line: int, lesson_files: frozenset[Path], is_image: bool) -> str | None:
         target = (source.parent / path).resolve()
         try:
             relative = target.relative_to(self.root).as_posix()
@@ -58,6 +86,8 @@ class AssetCollector:
         if not SAFE_NAME.match(relative):
             self.problems.error(source, line, f"file name {relative!r} has spaces or non-ASCII characters",
                                 "rename it using only letters, digits, '.', '-' and '_'")
+            return None
+        if not self._safe_content(target, path, source, line, is_image):
             return None
         href = f"{ASSET_DIR}/{relative}"
         self.assets.setdefault(href, Asset(target, href))
