@@ -216,3 +216,29 @@ def test_an_image_must_be_an_image_type(tmp_path):
                                                 "files/x.html": "<p>hi</p>"})
     [error] = errors_of(folder)
     assert "'../files/x.html' is not an image type browsers show" in error
+
+
+# Limits ------------------------------------------------------------------------------------------
+
+def scenario_script(scenes: int, lines: int = 1, words: int = 3) -> str:
+    text = " ".join(["word"] * words)
+    body = "".join(f"  s{n}:\n    lines:\n" + f"      - sam: {text}\n" * lines + (f"    next: s{n + 1}\n" if n + 1 < scenes else "")
+                   for n in range(scenes))
+    return "title: Long\ncharacters:\n  sam: {name: Sam}\nscenes:\n" + body
+
+
+def test_a_scenario_with_thousands_of_scenes_is_refused_at_once(tmp_path):
+    import time
+    folder = write_course(tmp_path / "course", {**default_files(1), "scenarios/01-long.yml": scenario_script(10_000)})
+    started = time.process_time()
+    found = errors_of(folder)
+    assert time.process_time() - started < 20  # a bound against the old 53 s check, not a speed target
+    assert any("01-long.yml:1: the scenario has more than 100 scenes — split it" in e for e in found), found
+
+
+def test_a_scenario_of_hours_of_video_is_refused(tmp_path):
+    folder = write_course(tmp_path / "course", {**default_files(1),
+                                                "scenarios/01-long.yml": scenario_script(20, lines=40, words=60)})
+    found = errors_of(folder)
+    assert any("01-long.yml: the scenario's clips would run about" in e and "over the 30 allowed" in e
+               for e in found), found

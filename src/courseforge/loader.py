@@ -11,10 +11,14 @@ from courseforge.markdown import LessonMarkdown
 from courseforge.model import Course
 from courseforge.pages import PageReader
 from courseforge.scenario import load_scenarios
+from courseforge.speech import reading_seconds
 from courseforge.yamltext import Mapping
 
 LESSON_DIR = "lessons"
 QUIZ_DIR = "assessments"
+# Clip length as narrated at an ordinary pace; a role-play of half an hour is already a long one.
+MAX_SCENARIO_MINUTES = 30
+READING_WPM, LINE_PAUSE = 160, 0.5
 
 
 def locate(source: Path) -> tuple[Path, Path] | None:
@@ -59,6 +63,7 @@ def load(source: Path) -> Course:
         pages.setdefault(page.id, path)
         (course.lessons if number <= len(lessons) else course.quizzes).append(page)
     course.scenarios = load_scenarios(course_dir, problems)
+    _check_video_length(course.scenarios, problems)
     for quiz in course.quizzes:
         quiz.number += len(course.scenarios)  # the player shows scenarios between lessons and assessments
     for scenario in course.scenarios:
@@ -70,6 +75,16 @@ def load(source: Path) -> Course:
     problems.raise_if_any()
     course.warnings = problems.warnings
     return course
+
+
+def _check_video_length(scenarios, problems: Problems) -> None:
+    """Refuse, before hours of rendering start, a scenario whose clips would run for too long."""
+    for scenario in scenarios:
+        minutes = sum(reading_seconds(turn.text, READING_WPM) + LINE_PAUSE
+                      for scene in scenario.scenes.values() for turn in scene.turns) / 60
+        if minutes > MAX_SCENARIO_MINUTES:
+            problems.error(scenario.source, None, f"the scenario's clips would run about {minutes:.0f} minutes, "
+                           f"over the {MAX_SCENARIO_MINUTES} allowed", "shorten its lines or split it into several scenarios")
 
 
 def _check_question_ids(course: Course, problems: Problems) -> None:

@@ -46,6 +46,9 @@ from courseforge.model import (NARRATOR, Character, Choice, Decision, Look, Scen
 from courseforge.sourcetext import SourceError, read_source
 from courseforge.yamltext import YamlSyntaxError, compose
 
+# A role-play of a few minutes has a handful of scenes; thousands would render for hours.
+MAX_SCENES = 100
+
 SCENARIO_DIR = "scenarios"
 END = "end"
 RESULTS = ("correct", "neutral", "wrong")
@@ -107,6 +110,16 @@ def _line(node: Node) -> int:
     return node.start_mark.line + 1
 
 
+def _scene_count(root: Node) -> int:
+    """Scenes in the script, counted before any is checked: a runaway script is refused at once."""
+    if not isinstance(root, yaml.MappingNode):
+        return 0
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "scenes" and isinstance(value, yaml.MappingNode):
+            return len(value.value)
+    return 0
+
+
 def _is_null(node: Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and (node.tag.endswith(":null") or not node.value.strip())
 
@@ -147,6 +160,10 @@ class ScriptReader:
             return None
         if root is None or _is_null(root):
             self.error(1, "the scenario is empty", "write its `title:`, `characters:` and `scenes:`")
+            return None
+        if _scene_count(root) > MAX_SCENES:
+            self.error(root, f"the scenario has more than {MAX_SCENES} scenes",
+                       "split it into several scenarios; each scene is a clip rendered at build time")
             return None
         errors_before = len(self.problems.errors)
         scenario = self._scenario(root)
