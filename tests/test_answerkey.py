@@ -85,7 +85,13 @@ def test_answer_key_and_answers_json_sit_beside_the_package(make_course, tmp_pat
 def test_answers_never_go_into_the_package(make_course, tmp_path):
     import zipfile
     folder = make_course({"assessments/01-final.md": QUIZ})
-    [package] = build(folder, tmp_path / "out", ["scorm12"])
-    names = zipfile.ZipFile(package).namelist()
-    assert "answers.json" not in names and "answer-key.md" not in names
-    assert not (tmp_path / "out" / "answers.json").exists()
+    made = build(folder, tmp_path / "out", ["scorm12", "cmi5", "tincan"], answer_key=True)
+    assert (tmp_path / "out" / "answers.json").is_file()  # written, beside the packages
+    for package in [p for p in made if p.suffix == ".zip"]:
+        with zipfile.ZipFile(package) as archive:
+            names = archive.namelist()
+            assert not any(n.endswith(("answers.json", "answer-key.md")) for n in names), names
+            # Nor the key's content: the right answer's text never appears apart from the question itself.
+            assert not any(b"Accepted (any case)" in archive.read(n) for n in names)
+    [plain] = build(folder, tmp_path / "plain", ["scorm12"])
+    assert [p.name for p in (tmp_path / "plain").iterdir()] == [plain.name]

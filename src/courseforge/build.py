@@ -1,13 +1,10 @@
 """The pipeline, read top to bottom: load → render → package → (validated) zips in out/.
 
-Nothing in `out` changes until every package is complete: zips are written to a temporary
-folder beside it and renamed into place, so a failed build leaves the last good one intact.
+Nothing in `out` changes until every package is complete: zips are written to a staging folder
+and renamed into place all together (output.py), so a failed build leaves the last good one intact.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -15,6 +12,7 @@ from courseforge.answerkey import answer_key_markdown, answers_json
 from courseforge.errors import ContentError, Location
 from courseforge.exporters import EXPORTERS
 from courseforge.loader import load
+from courseforge.output import Output
 from courseforge.render import render, shared_files
 from courseforge.theme import Theme
 
@@ -36,21 +34,13 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
     theme = Theme.for_course(course)
     shared = shared_files(course, theme)
     clips = _render_media(course, shared, warn, progress)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".courseforge-", dir=out.parent))
-    try:
-        made = [_package(EXPORTERS[name], course, theme, shared, clips, staging) for name in formats]
+    with Output(Path(out)) as output:
+        made = [_package(EXPORTERS[name], course, theme, shared, clips, output.staging) for name in formats]
         for path in made:
             _check_budget(course, path, warn)
         if answer_key:
-            made += _write_answer_key(course, staging)
-        out.mkdir(exist_ok=True)
-        for path in made:
-            os.replace(path, out / path.name)
-        return [out / path.name for path in made]
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            made += _write_answer_key(course, output.staging)
+        return output.publish(made)
 
 
 def _package(exporter, course, theme, shared: dict[str, bytes], clips: dict, folder: Path) -> Path:
