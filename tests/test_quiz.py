@@ -80,6 +80,20 @@ def test_likert_default_and_custom_scale():
     assert problems == [] and [o.text for o in q.options] == ["No", "Somewhat", "Yes"]
 
 
+def test_objective_lines_are_kept_raw_in_order_for_any_type():
+    q, problems = parse("::: question o single\nWhich?\nobjective: 2\n- [x] A\n- [ ] B\n"
+                        "objective:  why-empathy#3 \nobjective: Explain why scripted lines backfire\n")
+    assert problems == []
+    assert q.objectives == ("2", "why-empathy#3", "Explain why scripted lines backfire")
+    q, problems = parse("::: question r reflection\nRewrite the line.\nobjective: 3\n")
+    assert problems == [] and q.objectives == ("3",) and q.prompt_html == "<p>Rewrite the line.</p>"
+
+
+def test_a_question_without_objective_lines_has_none():
+    q, _ = parse("::: question f fill-in\nName it.\n= empathy\n")
+    assert q.objectives == ()
+
+
 def test_reflection():
     q, problems = parse("::: question r reflection\nRecall your most memorable client challenge.\n")
     assert problems == [] and q.type == "reflection" and not q.graded and q.options == ()

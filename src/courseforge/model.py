@@ -60,6 +60,8 @@ class Question:
     case_sensitive: bool = False
     explanation_html: str = ""
     points: int = 1
+    # As written: N (the Nth objective of the lesson holding it), `lesson-id#N`, or an objective's text.
+    objectives: tuple[str, ...] = ()
 
     @property
     def graded(self) -> bool:

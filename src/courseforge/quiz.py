@@ -13,7 +13,8 @@
 Answer lines by type: `- [x]` / `- [ ]` (single, multiple, true-false: options True and False);
 `= text` accepted answers and `case: sensitive` (fill-in); `- left -> right` (matching);
 `1. item` in the right order (ordering); `scale: a | b | c` (likert, default five points);
-nothing (reflection). Parsing is line by line so every error can name its line.
+nothing (reflection). Any type may carry `objective:` lines naming the objectives it assesses.
+Parsing is line by line so every error can name its line.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ SCORM_TYPES = {"single": "choice", "multiple": "choice", "true-false": "true-fal
 CHOICE = re.compile(r"^[-*] \[( |x|X)\]\s*(.*)$")
 PAIR = re.compile(r"^[-*] (.*?)\s*->\s*(.*)$")
 ORDERED = re.compile(r"^\d+[.)] +(.*)$")
-SETTING = re.compile(r"^(explanation|points|case|scale|feedback):\s*(.*)$")
+SETTING = re.compile(r"^(explanation|points|case|scale|feedback|objective):\s*(.*)$")
 
 # A problem is (line, what is wrong, how to fix it).
 Report = Callable[[int, str, str], None]
@@ -50,6 +51,7 @@ class _Draft:
     ordered: list[str] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)
     settings: dict[str, tuple[str, int]] = field(default_factory=dict)
+    objectives: list[str] = field(default_factory=list)
     first_answer_line: int | None = None
 
 
@@ -89,7 +91,10 @@ class QuestionParser:
                 draft.first_answer_line = draft.first_answer_line or number
                 continue
             setting = SETTING.match(text)
-            if setting and setting.group(1) != "feedback":
+            if setting and setting.group(1) == "objective":
+                # Kept raw: resolving a number, `lesson#N` or a text is the `check` command's job.
+                draft.objectives.append(setting.group(2).strip())
+            elif setting and setting.group(1) != "feedback":
                 draft.settings[setting.group(1)] = (setting.group(2).strip(), number)
             elif text.startswith(">") and not any(p.strip() for p in draft.prompt):
                 draft.scenario.append(text[1:].strip())
@@ -135,7 +140,7 @@ class QuestionParser:
             options=options, targets=targets, answers=tuple(draft.answers),
             case_sensitive=self._case(settings, report),
             explanation_html=self.inline(settings["explanation"][0]) if "explanation" in settings else "",
-            points=self._points(settings, report),
+            points=self._points(settings, report), objectives=tuple(draft.objectives),
         )
 
     def _answers(self, qid: str, qtype: str, draft: _Draft, line: int, report: Report):

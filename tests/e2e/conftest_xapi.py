@@ -231,6 +231,12 @@ def scenario_ids(folder: Path) -> set[str]:
     return set(re.findall(r'<section class="lesson lesson-scenario" id="lesson-[^"]+" data-lesson-id="([^"]+)"', html))
 
 
+def page_language(folder: Path) -> str:
+    """The package's `<html lang>`, the key of every xAPI language map the player sends."""
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    return re.search(r'<html[^>]* lang="([^"]+)"', html)[1]
+
+
 def lesson_ids(folder: Path) -> list[str]:
     return [ident for ident, _ in pages(folder)]
 

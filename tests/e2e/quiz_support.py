@@ -15,7 +15,7 @@ from courseforge.exporters.tincan import interaction
 from courseforge.loader import load
 from courseforge.model import Question
 
-from .conftest_xapi import ACTIVITY, VERB
+from .conftest_xapi import ACTIVITY, VERB, page_language
 from .e2e_support import CONTENT
 from .test_quiz_scorm12 import STRUCTURE, QuizPackage
 
@@ -105,6 +105,7 @@ def check_answered(statement: dict, xq: XapiQuiz, activity_id: str, qid: str, re
     question = xq.questions[qid]
     expected = interaction(question)
     definition = statement["object"]["definition"]
+    lang = page_language(xq.folders["cmi5"])  # the shipped course's `language`
     assert statement["object"]["id"] == question_iri(xq, activity_id, qid), where
     assert definition["type"] == ACTIVITY + "cmi.interaction", where
     assert definition["interactionType"] == expected.type, where
@@ -112,9 +113,9 @@ def check_answered(statement: dict, xq: XapiQuiz, activity_id: str, qid: str, re
     lists = {k for k in definition if k in ("choices", "scale", "source", "target", "steps")}
     assert lists == {kind for kind, _ in expected.components}, where
     for kind, items in expected.components:
-        got = [(c["id"], typography(c["description"]["en"])) for c in definition[kind]]
+        got = [(c["id"], typography(c["description"][lang])) for c in definition[kind]]
         assert got == [(key, typography(text)) for key, text in items], f"{where}: {kind} {got} != {list(items)}"
-    assert definition["name"]["en"], where
+    assert definition["name"][lang], where
     result = statement["result"]
     assert result["response"] == response, where
     assert re.fullmatch(RESPONSE[expected.type], result["response"]), where

@@ -13,10 +13,10 @@ from .conftest_xapi import (VERB, adapter_name, close_page, ends_with_terminated
 from .lrs import TINCAN_NS
 from .quiz_support import XapiQuiz, answered, build_quiz_packages, check_answered, labels, xapi_response
 from .test_cmi5_lrs import MASTERY, MOVEON, au_statements, categories, check_cmi5, expected_failures
-from .test_quiz_scorm12 import FINAL, answer_page, apply, go_to, plan, submit
+from .test_quiz_scorm12 import FINAL, FINAL_QUESTIONS, FIRST_CHECK_PAGE, answer_page, apply, go_to, plan, submit
 from .test_tincan_lrs import check_tincan, descriptor
 
-CHECK = "kc-why-second-agent"  # a knowledge check on the first page
+CHECK = "kc-why-second-agent"  # a knowledge check on FIRST_CHECK_PAGE
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,7 @@ def expect(page, xq: XapiQuiz, given: dict, right: bool) -> list[tuple[str, str,
 
 def check_knowledge(page, xq: XapiQuiz) -> list[tuple[str, str, bool]]:
     """"Check answer" on a knowledge check, wrong and then right: each check is an answer."""
+    go_to(page, FIRST_CHECK_PAGE)
     expected = []
     for right in (False, True):
         inputs = plan(page, CHECK, xq.quiz.answers[CHECK], right=right)
@@ -69,7 +70,7 @@ def test_cmi5_all_right_passes_with_a_full_score(lms, ralph, xq, xapi_page):
     walk_every_page(page, folder)
     go_to(page, FINAL)
     given = answer_page(page, xq.quiz, FINAL, right=True)
-    assert len(given) == 21
+    assert len(given) == FINAL_QUESTIONS
     assert "you passed" in submit(page, FINAL)
     expected = checks + expect(page, xq, given, True)
     settle(page)

@@ -14,8 +14,8 @@ import zipfile
 
 import pytest
 
-from .conftest_xapi import (VERB, VIDEO, adapter_name, close_page, ends_with_terminated, open_au, settle, stored,
-                            strictly_valid, verbs, video_valid)
+from .conftest_xapi import (VERB, VIDEO, adapter_name, close_page, ends_with_terminated, open_au, page_language, settle,
+                            stored, strictly_valid, verbs, video_valid)
 from .lrs import CMI5_CATEGORY, SESSION_ID
 from .test_cmi5_lrs import au_statements, categories, check_cmi5, expected_failures, is_video
 from .test_tincan_lrs import check_tincan
@@ -52,7 +52,8 @@ def first_clip(folder) -> tuple[str, str, dict]:
 
 def watch_clip(page, folder, events=EVENTS) -> tuple[str, str]:
     scenario, scene_id, scene = first_clip(folder)
-    clip = {"scenario": scenario, "scene": scene_id, "video": scene["video"], "length": scene["duration"], "lang": "en"}
+    clip = {"scenario": scenario, "scene": scene_id, "video": scene["video"], "length": scene["duration"],
+            "lang": page_language(folder)}  # runtime/scenario.js sends the caption track's srclang
     page.evaluate("events => Promise.all(events.map(e => Courseforge.player.enqueue('media', e)))",
                   [dict(clip, **event) for event in events])
     return scenario, scene_id
@@ -85,11 +86,11 @@ def check_video(found: list[dict], folder, root: str) -> list[dict]:
         obj, context = statement["object"], statement["context"]
         assert obj["id"] == f"{root}/video/{scenario}/{scene}"  # V1: a stable IRI below the course/AU
         assert obj["definition"]["type"] == VIDEO + "/activity-type/video"
-        assert obj["definition"]["name"] == {"en": name}
+        assert obj["definition"]["name"] == {page_language(folder): name}
         assert context["contextActivities"]["parent"] == [{"objectType": "Activity", "id": root}]
         assert VIDEO in categories(statement) and CMI5_CATEGORY not in categories(statement)  # V2, V7
         assert context["extensions"][EXT + "length"] == length
-        assert context["extensions"][EXT + "cc-subtitle-lang"] == "en"  # V5: the language, not the flag
+        assert context["extensions"][EXT + "cc-subtitle-lang"] == page_language(folder)  # V5: the language, not the flag
         assert EXT + "cc-enabled" not in context["extensions"]
         for key, value in statement["result"]["extensions"].items():
             if key != EXT + "played-segments":
