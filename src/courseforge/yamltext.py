@@ -44,44 +44,97 @@ def _syntax_error(exc: yaml.YAMLError, line_offset: int) -> YamlSyntaxError:
     return YamlSyntaxError(None, str(exc))
 
 
-def _refuse_aliases(text: str, line_offset: int) -> None:
-    """Course files never need anchors and aliases, and a few hundred bytes of nested aliases expand
-    to gigabytes (a "billion laughs"): refuse them before anything is built from the document."""
-    if "*" not in text:
+# Aliases let a script reuse a decision; nested ones also expand a few hundred bytes into gigabytes
+# (a "billion laughs"). A course file never needs more values than this, expanded.
+MAX_EXPANDED_VALUES = 20_000
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many values `node` stands for once every alias is written out (shared nodes counted each
+    time they are used), computed once per node so that the count itself stays cheap."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    memo[id(node)] = MAX_EXPANDED_VALUES + 1  # a cycle (a recursive alias) counts as too large
+    if isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(child, memo) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    else:
+        size = 1
+    memo[id(node)] = size = min(size, MAX_EXPANDED_VALUES + 1)
+    return size
+
+
+def _bound_aliases(node: yaml.Node | None, text: str, line_offset: int) -> None:
+    if node is None or "*" not in text or _expanded_size(node, {}) <= MAX_EXPANDED_VALUES:
         return
+    raise YamlSyntaxError(_first_alias_line(text, line_offset),
+                          f"its aliases (*name) expand to more than {MAX_EXPANDED_VALUES} values",
+                          "write the repeated values out, or reuse fewer and smaller blocks")
+
+
+# Course files nest a few levels; libyaml's composer recurses per level and crashes the interpreter
+# (a segmentation fault, not an exception) somewhere past 20 000, so depth is checked on the events first.
+MAX_DEPTH = 100
+
+
+def _check_depth(text: str, line_offset: int) -> None:
+    if len(text) < 2 * MAX_DEPTH:
+        return  # every level takes at least two characters
     loader = _Loader(text)
+    depth = 0
     try:
         while loader.check_event():
             event = loader.get_event()
-            if isinstance(event, yaml.AliasEvent):
-                raise YamlSyntaxError(event.start_mark.line + 1 + line_offset,
-                                      f"the alias *{event.anchor[:40]} repeats a value from elsewhere in the file",
-                                      "course files do not allow YAML anchors and aliases: write the value out in full")
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlSyntaxError(event.start_mark.line + 1 + line_offset,
+                                          f"values are nested more than {MAX_DEPTH} levels deep",
+                                          "a course file needs a few levels: check the brackets and indentation")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, line_offset) from None
     finally:
         loader.dispose()
 
 
+def _first_alias_line(text: str, line_offset: int) -> int | None:
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1 + line_offset
+    finally:
+        loader.dispose()
+    return None
+
+
 def compose(text: str) -> yaml.Node | None:
     """The node tree of `text` (None when empty). Nested files read it instead of the loaded data:
     every node keeps its line, and scalars stay as written (`No` is the word, not False)."""
-    _refuse_aliases(text, 0)
+    _check_depth(text, 0)
     loader = _Loader(text)
     try:
-        return loader.get_single_node()
+        node = loader.get_single_node()
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, 0) from None
     finally:
         loader.dispose()
+    _bound_aliases(node, text, 0)
+    return node
 
 
 def load_mapping(text: str, line_offset: int = 0) -> Mapping:
     """Parse `text` as a YAML mapping; `line_offset` shifts lines (front matter inside a file)."""
-    _refuse_aliases(text, line_offset)
+    _check_depth(text, line_offset)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        _bound_aliases(node, text, line_offset)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, line_offset) from None
