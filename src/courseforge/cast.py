@@ -16,6 +16,7 @@ CHARACTER_KEYS = ("name", "role", "look", "voice")
 LOOK_KEYS = ("shape", "hairstyle", "skin", "hair", "clothes", "background")
 VOICE_KEYS = ("name", "speed", "pitch")
 
+MOOD_KEY = "mood"  # beside the speaker in a line (`- dana: Hello.` then `  mood: happy`): no character's name
 SPEAKER = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 VOICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_+./-]{0,40}$")
 HEX_COLOUR = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -57,6 +58,10 @@ class CastReader(NodeReader):
                 if not SPEAKER.match(key):
                     self.error(key_node, f'character "{key}" is not a usable name',
                                "use one word of letters, digits, - or _ (e.g. dana): lines name speakers with it")
+                    continue
+                if key == MOOD_KEY:
+                    self.error(key_node, f'a character cannot be called "{key}"',
+                               f"`{key}:` under a line sets the speaker's expression; give the character another name")
                     continue
                 cast[key] = self._character(key, key_node, value_node)
         cast.setdefault(NARRATOR, Character(NARRATOR, "Narrator", look=Look(background="#26323f")))

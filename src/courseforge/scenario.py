@@ -14,18 +14,26 @@
         lines:
           - narrator: Thursday afternoon. The phone rings.
           - dana: I have narrow feet and a wedding in two weeks.
+            mood: worried                    # neutral (default), worried, upset, relieved, happy
         decision:
-          prompt: What do you say next?      # the default
+          prompt: What do you say next?      # the default ("What do you do next?" with a `do:` option)
           options:
             - say: Narrow feet are hard to fit. Let's find a pair you can dance in.
               result: correct                # correct, neutral or wrong
-              empathy: Affective — you heard what mattered and felt it with her.
+              empathy: Cognitive — you picked out the detail that mattered to her.
               felt: Understood, and hopeful again.
               feedback: You caught the cue that mattered most to her.
               next: found-them               # the consequence scene, or `end`
+            - do: Send her the size guide and end the call.   # an action instead of a line
+              result: wrong
+              empathy: None shown.
+              felt: Brushed off.
+              feedback: She has read it; the fit is the problem.
+              next: end
       found-them:                            # no decision and no `next`: an ending
         lines:
           - dana: These might actually work.
+            mood: relieved
 
 The script is read from the YAML node tree rather than the loaded data: every problem names its
 exact line, and every text stays as typed (`- sam: No` is the word "No", not False).
@@ -38,21 +46,23 @@ from pathlib import Path
 import yaml
 
 from courseforge.branching import END, check_links, check_paths
-from courseforge.cast import CastReader
+from courseforge.cast import MOOD_KEY, CastReader
 from courseforge.errors import Problems
 from courseforge.fields import SLUG
-from courseforge.model import NARRATOR, Character, Choice, Decision, Scenario, Scene, Turn
+from courseforge.model import MOODS, NARRATOR, Character, Choice, Decision, Scenario, Scene, Turn
 from courseforge.scriptnodes import Node, did_you_mean, is_null, line_of
 from courseforge.yamltext import YamlSyntaxError, compose
 
 SCENARIO_DIR = "scenarios"
 RESULTS = ("correct", "neutral", "wrong")
 DEFAULT_PROMPT = "What do you say next?"
+DEFAULT_ACTION_PROMPT = "What do you do next?"  # when an option is an action
+KINDS = ("say", "do")  # an option is a line or an action
 
 SCENARIO_KEYS = ("id", "title", "description", "characters", "start", "scenes")
 SCENE_KEYS = ("title", "lines", "decision", "next")
 DECISION_KEYS = ("prompt", "options")
-OPTION_KEYS = ("say", "result", "empathy", "felt", "feedback", "next")
+OPTION_KEYS = ("say", "do", "result", "empathy", "felt", "feedback", "next")
 
 
 def load_scenarios(course_dir: Path, problems: Problems) -> list[Scenario]:
@@ -191,32 +201,50 @@ class ScriptReader(CastReader):
         if not isinstance(entry[1], yaml.SequenceNode):
             self.error(entry[1], f'"lines" of {what} must be a list', hint)
             return ()
-        turns = []
-        for item in entry[1].value:
-            if not isinstance(item, yaml.MappingNode) or len(item.value) != 1:
-                self.error(item, f"a line of {what} is not `speaker: text`",
-                           "write `- dana: what Dana says`, one speaker per `-` (quote a line that contains `: `)")
-                continue
-            speaker_node, text_node = item.value[0]
-            speaker = speaker_node.value
-            if speaker not in cast:
-                known = [key for key in cast if key != NARRATOR]
-                self.error(speaker_node, f'unknown character "{speaker}" in {what}',
-                           f"{did_you_mean(speaker, [*known, NARRATOR])}characters: {', '.join(known) or 'none'}, "
-                           f"and {NARRATOR}; or add \"{speaker}\" under `characters:`")
-                continue
-            text = self.scalar(text_node, f'what "{speaker}" says in {what}', f"write `- {speaker}: what they say`")
-            if text is not None:
-                turns.append(Turn(speaker, text, line=line_of(speaker_node)))
-        return tuple(turns)
+        turns = (self._turn(item, what, cast) for item in entry[1].value)
+        return tuple(turn for turn in turns if turn is not None)
+
+    def _turn(self, item: Node, what: str, cast: dict[str, Character]) -> Turn | None:
+        """`- speaker: text`, optionally with `mood:` on the next line."""
+        pairs = item.value if isinstance(item, yaml.MappingNode) else []
+        said = [(key, value) for key, value in pairs if key.value != MOOD_KEY]
+        if len(said) != 1 or len(pairs) - len(said) > 1:
+            self.error(item, f"a line of {what} is not `speaker: text`",
+                       "write `- dana: what Dana says`, one speaker per `-` (quote a line that contains `: `)")
+            return None
+        speaker_node, text_node = said[0]
+        speaker = speaker_node.value
+        if speaker not in cast:
+            known = [key for key in cast if key != NARRATOR]
+            self.error(speaker_node, f'unknown character "{speaker}" in {what}',
+                       f"{did_you_mean(speaker, [*known, NARRATOR])}characters: {', '.join(known) or 'none'}, "
+                       f"and {NARRATOR}; or add \"{speaker}\" under `characters:`")
+            return None
+        text = self.scalar(text_node, f'what "{speaker}" says in {what}', f"write `- {speaker}: what they say`")
+        mood = self._mood(dict((k.value, (k, v)) for k, v in pairs), speaker, what)
+        return None if text is None or mood is None else Turn(speaker, text, mood, line=line_of(speaker_node))
+
+    def _mood(self, fields: dict, speaker: str, what: str) -> str | None:
+        if MOOD_KEY not in fields:
+            return MOODS[0]
+        where = f'the line of "{speaker}" in {what}'
+        if speaker == NARRATOR:
+            self.error(fields[MOOD_KEY][0], f"{where} has a mood, but narration has no face to show it",
+                       "remove `mood:` here, or give the line to a character")
+            return None
+        mood = self.text(fields, MOOD_KEY, where, 1)
+        if mood is not None and mood not in MOODS:
+            self.error(fields[MOOD_KEY][1], f'"mood" of {where} is "{mood}"',
+                       f"{did_you_mean(mood, list(MOODS))}use one of: {', '.join(MOODS)}")
+            return None
+        return mood
 
     def _decision(self, entry: tuple[Node, Node], what: str) -> Decision | None:
         where = f"the decision of {what}"
         fields = self.fields(entry[1], DECISION_KEYS, where)
         if fields is None:
             return None
-        prompt = self.text(fields, "prompt", where, entry[0], required=False) or DEFAULT_PROMPT
-        hint = "list two to six options under `options:`, each starting with `- say: ...`"
+        hint = "list two to six options under `options:`, each starting with `- say: ...` or `- do: ...`"
         node = fields.get("options", (None, None))[1]
         if node is None or not isinstance(node, yaml.SequenceNode) or len(node.value) < 2:
             self.error(entry[0] if node is None else node, f"{where} needs at least two options", hint)
@@ -232,14 +260,18 @@ class ScriptReader(CastReader):
         if not any(option.result == "correct" for option in options):
             self.error(entry[0], f"no option of {where} is `result: correct`",
                        "mark the best response `result: correct` so the learner can be told what works")
-        return Decision(prompt, tuple(options))
+        acts = any(option.kind == "do" for option in options)
+        prompt = self.text(fields, "prompt", where, entry[0], required=False)
+        return Decision(prompt or (DEFAULT_ACTION_PROMPT if acts else DEFAULT_PROMPT), tuple(options))
 
     def _option(self, node: Node, what: str, option_id: str) -> Choice | None:
         fields = self.fields(node, OPTION_KEYS, what)
         if fields is None:
             return None
         line = line_of(node)
-        values = {key: self.text(fields, key, what, line) for key in ("say", "empathy", "felt", "feedback")}
+        kind = self._kind(fields, what, line)
+        values = {key: self.text(fields, key, what, line) for key in ("empathy", "felt", "feedback")}
+        values["say"] = self.text(fields, kind, what, line) if kind else None
         result = self.text(fields, "result", what, line)
         if result is not None and result not in RESULTS:
             self.error(fields["result"][1], f'"result" of {what} is "{result}"',
@@ -250,4 +282,17 @@ class ScriptReader(CastReader):
         following = self._next(fields, what)
         if None in values.values() or result is None:
             return None
-        return Choice(option_id, result=result, next=following, **values)
+        return Choice(option_id, result=result, next=following, kind=kind, **values)
+
+    def _kind(self, fields: dict, what: str, line: int) -> str | None:
+        """"say" for a line, "do" for an action: an option is exactly one of them."""
+        kinds = [kind for kind in KINDS if kind in fields]
+        if len(kinds) == 1:
+            return kinds[0]
+        if kinds:
+            self.error(fields["do"][0], f'{what} has both "say" and "do"',
+                       "an option is a line (`say:`) or an action (`do:`); keep one of them")
+        else:
+            self.error(line, f'{what} has no "say" or "do"',
+                       "add `say: what the learner says` or `do: what the learner does`")
+        return None
