@@ -99,6 +99,12 @@ def test_settings_refuse_sizes_browsers_cannot_play():
         VideoSettings(fps=0)
 
 
+def test_amounts_of_money_are_spoken_as_amounts():
+    assert speech.spoken("Refund £38.50 today, then £240.") == "Refund 38 pounds 50 today, then 240 pounds."
+    assert speech.spoken("£1, £1.05, £1,250.00, €5 and $12.99") == "1 pound, 1 pound 5, 1,250 pounds, 5 euros and 12 dollars 99"
+    assert speech.spoken("£3.5 and 3.50 stay as written") == "£3.5 and 3.50 stay as written"
+
+
 def test_cues_start_with_each_line_and_last_exactly_its_speech(tmp_path, monkeypatch):
     # A stand-in engine writes a tone of a known length between stretches of silence; the cue must
     # cover the tone only, wherever it lands on the timeline.

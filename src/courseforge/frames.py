@@ -106,8 +106,7 @@ def avatar(look: Look, diameter: int, mood: str = "neutral"):
     if look.hairstyle != "none":
         height = head[3] - head[1]
         draw.chord(box(head[0] - 0.02, head[1] - 0.03, head[2] + 0.02, head[1] + height * 0.62), 180, 360, fill=hair)
-    # Brows from the hair and the mouth from the skin, so both stay visible on any skin tone.
-    colours = (_mix(look.hair, "#000000", 0.35), _mix(look.skin, "#3a0a0a", 0.8))
+    colours = (_brow_colour(look), _mix(look.skin, "#3a0a0a", 0.8))
     _face(draw, box, head[1] + (head[3] - head[1]) * 0.55, colours, mood, s)
     mask = Image.new("L", (s, s), 0)
     ImageDraw.Draw(mask).ellipse([0, 0, s - 1, s - 1], fill=255)
@@ -120,6 +119,16 @@ def avatar(look: Look, diameter: int, mood: str = "neutral"):
 BROWS = {"neutral": (0.0, 0.0), "worried": (-0.03, 0.012), "upset": (0.022, -0.02),
          "relieved": (-0.008, 0.01), "happy": (-0.016, -0.016)}
 INK_FACE = (43, 43, 43)
+
+
+def _brow_colour(look: Look) -> tuple[int, int, int]:
+    """A tone of the hair that stands out from the skin (grey brows on dark skin are lighter than it)."""
+    def luminance(rgb: tuple[int, int, int]) -> float:
+        return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+
+    skin = luminance(_rgb(look.skin))
+    tones = [_mix(look.hair, "#000000", 0.35), _mix(look.hair, "#ffffff", 0.3), _mix(look.skin, "#000000", 0.65)]
+    return max(tones, key=lambda tone: abs(luminance(tone) - skin))
 
 
 def _face(draw, box, eye_y: float, colours: tuple, mood: str, s: int) -> None:
