@@ -185,13 +185,23 @@ def test_the_shipped_scenarios_parse_cleanly():
     problems = Problems()
     scenarios = load_scenarios(REPO / "content", problems)
     assert problems.errors == [] and problems.warnings == []
-    assert [s.id for s in scenarios] == ["wedding-shoes", "the-deductible", "the-birthday-cake", "the-twentieth-call"]
+    assert [s.id for s in scenarios] == ["wedding-shoes", "the-excess", "the-birthday-cake", "the-twentieth-call",
+                                         "the-chat-refund", "the-billing-backoffice"]
+    positions = []
     for scenario in scenarios:
-        assert 2 <= len(scenario.scenes) <= 3
+        assert 4 <= len(scenario.scenes) <= 8
         decisions = [s.decision for s in scenario.scenes.values() if s.decision]
         assert decisions and all(len(d.options) == 3 for d in decisions)
         assert all(sorted(o.result for o in d.options) == ["correct", "neutral", "wrong"] for d in decisions)
+        # Each result plays its own consequence: no neutral choice answered by the wrong one's scene.
+        assert all(len({o.next for o in d.options}) == 3 and None not in {o.next for o in d.options} for d in decisions)
+        positions += [[o.result for o in d.options].index("correct") for d in decisions]
         assert all(len(turn.text.split()) <= 30 for scene in scenario.scenes.values() for turn in scene.turns)
+        assert {turn.mood for scene in scenario.scenes.values() for turn in scene.turns} > {"neutral"}
+    assert len(set(positions)) == 3, "the correct option is not always in the same place"
+    # A second decision point, after a consequence, in at least two scenarios.
+    assert sum(any(s.decision for sid, s in sc.scenes.items() if sid != sc.start) for sc in scenarios) >= 2
+    assert any(o.kind == "do" for sc in scenarios for s in sc.scenes.values() if s.decision for o in s.decision.options)
 
 
 # Mistakes, each at its exact line.
