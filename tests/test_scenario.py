@@ -204,6 +204,15 @@ def test_the_shipped_scenarios_parse_cleanly():
     assert any(o.kind == "do" for sc in scenarios for s in sc.scenes.values() if s.decision for o in s.decision.options)
 
 
+
+def test_scenes_can_share_a_decision_through_a_yaml_anchor(tmp_path):
+    text = BASE.replace("    decision:\n      options:", "    decision: &choose\n      options:").replace(
+        "next: second", "next: third", 1) + "  third:\n    lines:\n      - ben: Again.\n    decision: *choose\n"
+    scenarios, errors, warnings = load(tmp_path, {"s.yml": text})
+    assert errors == [] and warnings == []
+    first, third = scenarios[0].scenes["first"], scenarios[0].scenes["third"]
+    assert third.decision == first.decision and [o.next for o in third.decision.options] == ["third", "second"]
+
 # Mistakes, each at its exact line.
 
 def test_bad_yaml_names_its_line(tmp_path):
