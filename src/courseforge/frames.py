@@ -114,8 +114,9 @@ def avatar(look: Look, diameter: int, mood: str = "neutral"):
     return image.resize((diameter, diameter), Image.LANCZOS)
 
 
-# Per mood, in head units: eyebrow ends relative to their resting height (inner, outer; negative is up),
-# and the mouth. Brows carry most of an expression at this size, so each mood moves them differently.
+# Per mood, in head units: the eyebrows' inner and outer ends relative to their resting height (negative
+# is up). Brows carry most of an expression at avatar size, so each mood moves them differently; _face
+# and _mouth draw the eyes and mouth that go with them.
 BROWS = {"neutral": (0.0, 0.0), "worried": (-0.03, 0.012), "upset": (0.022, -0.02),
          "relieved": (-0.008, 0.01), "happy": (-0.016, -0.016)}
 INK_FACE = (43, 43, 43)
