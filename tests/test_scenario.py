@@ -1,14 +1,15 @@
 """Scenario scripts: every feature of the format, and every mistake reported at its line."""
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from courseforge.errors import Problems
-from courseforge.model import NARRATOR, Look, Voice
-from courseforge.scenario import DEFAULT_PROMPT, load_scenarios
+from courseforge.model import MOODS, NARRATOR, Look, Voice
+from courseforge.scenario import DEFAULT_ACTION_PROMPT, DEFAULT_PROMPT, load_scenarios
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -184,14 +185,33 @@ def test_the_shipped_scenarios_parse_cleanly():
     problems = Problems()
     scenarios = load_scenarios(REPO / "content", problems)
     assert problems.errors == [] and problems.warnings == []
-    assert [s.id for s in scenarios] == ["wedding-shoes", "the-deductible", "the-birthday-cake", "the-twentieth-call"]
+    assert [s.id for s in scenarios] == ["wedding-shoes", "the-excess", "the-birthday-cake", "the-twentieth-call",
+                                         "the-chat-refund", "the-billing-backoffice"]
+    positions = []
     for scenario in scenarios:
-        assert 2 <= len(scenario.scenes) <= 3
+        assert 4 <= len(scenario.scenes) <= 8
         decisions = [s.decision for s in scenario.scenes.values() if s.decision]
         assert decisions and all(len(d.options) == 3 for d in decisions)
         assert all(sorted(o.result for o in d.options) == ["correct", "neutral", "wrong"] for d in decisions)
+        # Each result plays its own consequence: no neutral choice answered by the wrong one's scene.
+        assert all(len({o.next for o in d.options}) == 3 and None not in {o.next for o in d.options} for d in decisions)
+        positions += [[o.result for o in d.options].index("correct") for d in decisions]
         assert all(len(turn.text.split()) <= 30 for scene in scenario.scenes.values() for turn in scene.turns)
+        assert {turn.mood for scene in scenario.scenes.values() for turn in scene.turns} > {"neutral"}
+    assert len(set(positions)) == 3, "the correct option is not always in the same place"
+    # A second decision point, after a consequence, in at least two scenarios.
+    assert sum(any(s.decision for sid, s in sc.scenes.items() if sid != sc.start) for sc in scenarios) >= 2
+    assert any(o.kind == "do" for sc in scenarios for s in sc.scenes.values() if s.decision for o in s.decision.options)
 
+
+
+def test_scenes_can_share_a_decision_through_a_yaml_anchor(tmp_path):
+    text = BASE.replace("    decision:\n      options:", "    decision: &choose\n      options:").replace(
+        "next: second", "next: third", 1) + "  third:\n    lines:\n      - ben: Again.\n    decision: *choose\n"
+    scenarios, errors, warnings = load(tmp_path, {"s.yml": text})
+    assert errors == [] and warnings == []
+    first, third = scenarios[0].scenes["first"], scenarios[0].scenes["third"]
+    assert third.decision == first.decision and [o.next for o in third.decision.options] == ["third", "second"]
 
 # Mistakes, each at its exact line.
 
@@ -225,7 +245,7 @@ def test_unknown_keys_at_every_level_with_did_you_mean(tmp_path):
                           "(allowed: id, title, description, characters, start, scenes)") for e in errors)
     assert any(':4: unknown key "roll" in character "ana" — did you mean "role"?' in e for e in errors)
     assert any(':8: unknown key "line" in scene "first" — did you mean "lines"?' in e for e in errors)
-    assert any(':17: unknown key "feeling" in option 1 of scene "first" — remove it (allowed: say, result, '
+    assert any(':17: unknown key "feeling" in option 1 of scene "first" — remove it (allowed: say, do, result, '
                'empathy, felt, feedback, next)' in e for e in errors)
     assert len(errors) == 4
 
@@ -315,7 +335,7 @@ def test_a_decision_needs_two_options_and_each_a_next(tmp_path):
     one = BASE.split("        - say: What?")[0]
     error = only_error(tmp_path, one + "  second:\n    lines:\n      - ben: Bye.\n")
     assert error.endswith(':11: the decision of scene "first" needs at least two options — list two to six '
-                          "options under `options:`, each starting with `- say: ...`")
+                          "options under `options:`, each starting with `- say: ...` or `- do: ...`")
     error = only_error(tmp_path, BASE.replace("          feedback: Meh.\n          next: second\n", "          feedback: Meh.\n"))
     assert error.endswith(':17: option 2 of scene "first" has no "next" — add `next:` with the scene it leads to, '
                           "or `next: end`")
@@ -382,3 +402,83 @@ def test_texts_stay_as_typed(tmp_path, text):
     scenarios, errors, _ = load(tmp_path, {"s.yml": script})
     assert errors == []
     assert scenarios[0].scenes["second"].turns[0].text == text.split(": ", 1)[1].strip("'")
+
+
+# Actions (`do:`) beside lines (`say:`), and moods on lines.
+
+def test_an_option_is_a_line_or_an_action(tmp_path):
+    scenarios, errors, _ = load(tmp_path, {"s.yml": BASE.replace("        - say: What?", "        - do: Walk away.")})
+    assert errors == []
+    said, done = scenarios[0].scenes["first"].decision.options
+    assert (said.kind, said.say, done.kind, done.say) == ("say", "Hi.", "do", "Walk away.")
+    assert scenarios[0].scenes["first"].decision.prompt == DEFAULT_ACTION_PROMPT == "What do you do next?"
+    scenarios, errors, _ = load(tmp_path, {"s.yml": BASE})
+    assert errors == [] and scenarios[0].scenes["first"].decision.prompt == DEFAULT_PROMPT
+    assert {option.kind for option in scenarios[0].scenes["first"].decision.options} == {"say"}
+
+
+def test_an_option_needs_exactly_one_of_say_and_do(tmp_path):
+    error = only_error(tmp_path, BASE.replace("        - say: What?", "        - say: What?\n          do: Shrug."))
+    assert error.endswith(':18: option 2 of scene "first" has both "say" and "do" — an option is a line '
+                          "(`say:`) or an action (`do:`); keep one of them")
+    error = only_error(tmp_path, BASE.replace("        - say: What?\n", "        - result: neutral\n").replace(
+        "          result: neutral\n          empathy: Flat", "          empathy: Flat"))
+    assert error.endswith(':17: option 2 of scene "first" has no "say" or "do" — add `say: what the learner '
+                          "says` or `do: what the learner does`")
+    error = only_error(tmp_path, BASE.replace("        - say: What?", "        - do:"))
+    assert error.endswith(':17: "do" of option 2 of scene "first" must be a non-empty text — write `do: some text`')
+
+
+def test_lines_carry_a_mood(tmp_path):
+    text = BASE.replace("      - ana: Hello.\n", "      - ana: Hello.\n        mood: worried\n      - ben: Oh.\n")
+    scenarios, errors, _ = load(tmp_path, {"s.yml": text})
+    assert errors == []
+    hello, oh = scenarios[0].scenes["first"].turns
+    assert (hello.text, hello.mood, hello.line, oh.mood) == ("Hello.", "worried", 8, "neutral")
+    for mood in MOODS:
+        scenarios, errors, _ = load(tmp_path, {"s.yml": text.replace("worried", mood)})
+        assert errors == [] and scenarios[0].scenes["first"].turns[0].mood == mood
+
+
+def test_mood_mistakes_are_located(tmp_path):
+    error = only_error(tmp_path, BASE.replace("      - ana: Hello.\n", "      - ana: Hello.\n        mood: worry\n"))
+    assert error.endswith(':9: "mood" of the line of "ana" in scene "first" is "worry" — did you mean "worried"? '
+                          "use one of: neutral, worried, upset, relieved, happy")
+    error = only_error(tmp_path, BASE.replace("      - ana: Hello.\n", "      - ana: Hello.\n        mood: furious\n"))
+    assert error.endswith(':9: "mood" of the line of "ana" in scene "first" is "furious" — use one of: neutral, '
+                          "worried, upset, relieved, happy")
+    error = only_error(tmp_path, BASE.replace("      - ana: Hello.\n", "      - narrator: Later.\n        mood: happy\n"))
+    assert error.endswith(':9: the line of "narrator" in scene "first" has a mood, but narration has no face to '
+                          "show it — remove `mood:` here, or give the line to a character")
+    error = only_error(tmp_path, BASE.replace("      - ana: Hello.\n", "      - ana: Hello.\n        mood: happy\n"
+                                              "        mood: upset\n"))
+    assert error.endswith(':8: a line of scene "first" is not `speaker: text` — write `- dana: what Dana says`, '
+                          "one speaker per `-` (quote a line that contains `: `)")
+    error = only_error(tmp_path, BASE.replace("      - ana: Hello.\n", "      - mood: happy\n"))
+    assert ':8: a line of scene "first" is not `speaker: text`' in error
+
+
+def test_mood_cannot_name_a_character(tmp_path):
+    error = only_error(tmp_path, BASE.replace("  ben: {name: Ben}", "  ben: {name: Ben}\n  mood: {name: Mood}"))
+    assert error.endswith(':5: a character cannot be called "mood" — `mood:` under a line sets the speaker\'s '
+                          "expression; give the character another name")
+
+
+def test_the_page_tells_a_line_from_an_action(make_course):
+    from courseforge.exporters.tincan import descriptor
+    from courseforge.loader import load
+    from courseforge.render import render
+    from courseforge.theme import Theme
+
+    script = BASE.replace("        - say: What?", "        - do: Walk away.").replace("      - ana: Hello.\n",
+                                                                                   "      - ana: Hello.\n        mood: upset\n")
+    course = load(make_course({"scenarios/01-small.yml": script}))
+    html = render(course, Theme.for_course(course), "scorm12").files["index.html"].decode("utf-8")
+    assert "<p>You said: “Hi.”</p>" in html and "<p>You chose to: Walk away.</p>" in html
+    assert "“Walk away.”" not in html and "You said: “Walk away" not in html
+    assert 'data-kind="say" data-next="second">Hi.</button>' in html
+    assert 'data-kind="do" data-next="second">Walk away.</button>' in html
+    assert '<h3 class="scene-prompt" id="lesson-small-first-prompt">What do you do next?</h3>' in html
+    # tincan.xml labels each choice with the words on its button, as the runtime reports them.
+    labels = [d.decode() for d in re.findall(rb"<description[^>]*>([^<]*)</description>", descriptor(course, "index.html"))]
+    assert "Hi." in labels and "Walk away." in labels

@@ -14,7 +14,7 @@ from imageio_ffmpeg import get_ffmpeg_exe
 
 from courseforge import frames, speech, video
 from courseforge.errors import ContentErrors
-from courseforge.model import NARRATOR, Character, Look, Scenario, Scene, Turn, Voice
+from courseforge.model import MOODS, NARRATOR, Character, Look, Scenario, Scene, Turn, Voice
 from courseforge.speech import reading_seconds
 from courseforge.video import (ConsoleProgress, VideoSettings, plan_timeline, prepare_clip, render_media,
                                transcript_html, webvtt)
@@ -99,6 +99,12 @@ def test_settings_refuse_sizes_browsers_cannot_play():
         VideoSettings(fps=0)
 
 
+def test_amounts_of_money_are_spoken_as_amounts():
+    assert speech.spoken("Refund £38.50 today, then £240.") == "Refund 38 pounds 50 today, then 240 pounds."
+    assert speech.spoken("£1, £1.05, £1,250.00, €5 and $12.99") == "1 pound, 1 pound 5, 1,250 pounds, 5 euros and 12 dollars 99"
+    assert speech.spoken("£3.5 and 3.50 stay as written") == "£3.5 and 3.50 stay as written"
+
+
 def test_cues_start_with_each_line_and_last_exactly_its_speech(tmp_path, monkeypatch):
     # A stand-in engine writes a tone of a known length between stretches of silence; the cue must
     # cover the tone only, wherever it lands on the timeline.
@@ -151,6 +157,40 @@ def test_frames_fall_back_to_pillows_font_without_dejavu(tmp_path, monkeypatch):
         assert [p.size for p in pictures] == [(320, 180)] * 2 and pictures[0].tobytes() != pictures[1].tobytes()
     finally:
         frames.font.cache_clear()
+
+
+def test_each_mood_draws_its_own_face(tmp_path):
+    """The same line in each mood: only the face changes, and each mood changes it differently."""
+    scenario = make_scenario(tmp_path)
+    pictures = {mood: np.asarray(frames.draw_line(scenario, Turn("ana", "Hello.", mood), SMALL)) for mood in MOODS}
+    neutral = pictures["neutral"]
+    face = np.zeros(neutral.shape[:2], dtype=bool)
+    for mood, picture in pictures.items():
+        changed = np.any(picture != neutral, axis=2)
+        face |= changed
+        assert mood == "neutral" or changed.sum() > 40, (mood, changed.sum())
+    rows, cols = np.nonzero(face)
+    # Every difference lies inside the portrait (left fifth of the frame, above the name), none in the text.
+    assert cols.max() < SMALL.width * 0.3 and rows.max() < SMALL.height * 0.62
+    assert len({picture.tobytes() for picture in pictures.values()}) == len(MOODS)
+    for mood in MOODS:  # and the same at title-card size, where faces are small
+        small = [np.asarray(frames.avatar(Look(), 130, m)) for m in (mood, "neutral")]
+        assert mood == "neutral" or np.any(small[0] != small[1]), mood
+
+
+def test_the_title_card_shows_each_speaker_as_they_first_appear(tmp_path):
+    calm = make_scenario(tmp_path, {"s": (("ana", "Hi."),)})
+    upset = make_scenario(tmp_path, {"s": (("ana", "Hi."),)})
+    upset.scenes["s"] = Scene("s", "Scene s", (Turn("ana", "Hi.", "upset"), Turn("ana", "Fine.", "happy")))
+    cards = [np.asarray(frames.draw_title(s, s.scenes["s"], SMALL)) for s in (calm, upset)]
+    assert np.any(cards[0] != cards[1])
+
+
+def test_a_mood_is_part_of_the_clip_cache_key(tmp_path):
+    scenario = make_scenario(tmp_path)
+    calm = video.clip_key(scenario, scenario.scenes["only"], SMALL, {})
+    scenario.scenes["only"] = Scene("only", "Scene only", (Turn("ana", LINES[0][1], "worried"), Turn(*LINES[1])))
+    assert video.clip_key(scenario, scenario.scenes["only"], SMALL, {}) != calm
 
 
 # Real renders, small and short.

@@ -79,7 +79,7 @@ def _draw_lines(draw, lines: list[str], face, line_height: int, centre_x: float 
             draw.text((centre_x, y), line, font=face, fill=fill, anchor="ma")
 
 
-def avatar(look: Look, diameter: int):
+def avatar(look: Look, diameter: int, mood: str = "neutral"):
     """A head-and-shoulders portrait in a circle, drawn at 3× and scaled down for smooth edges."""
     from PIL import Image, ImageDraw
 
@@ -106,14 +106,62 @@ def avatar(look: Look, diameter: int):
     if look.hairstyle != "none":
         height = head[3] - head[1]
         draw.chord(box(head[0] - 0.02, head[1] - 0.03, head[2] + 0.02, head[1] + height * 0.62), 180, 360, fill=hair)
-    eye_y = head[1] + (head[3] - head[1]) * 0.55
-    for eye_x in (0.42, 0.58):
-        draw.ellipse(box(eye_x - 0.02, eye_y - 0.02, eye_x + 0.02, eye_y + 0.02), fill=(43, 43, 43))
-    draw.arc(box(0.43, eye_y + 0.02, 0.57, eye_y + 0.12), 25, 155, fill=(122, 59, 46), width=max(1, round(0.012 * s)))
+    colours = (_brow_colour(look), _mix(look.skin, "#3a0a0a", 0.8))
+    _face(draw, box, head[1] + (head[3] - head[1]) * 0.55, colours, mood, s)
     mask = Image.new("L", (s, s), 0)
     ImageDraw.Draw(mask).ellipse([0, 0, s - 1, s - 1], fill=255)
     image.putalpha(mask)
     return image.resize((diameter, diameter), Image.LANCZOS)
+
+
+# Per mood, in head units: the eyebrows' inner and outer ends relative to their resting height (negative
+# is up). Brows carry most of an expression at avatar size, so each mood moves them differently; _face
+# and _mouth draw the eyes and mouth that go with them.
+BROWS = {"neutral": (0.0, 0.0), "worried": (-0.03, 0.012), "upset": (0.022, -0.02),
+         "relieved": (-0.008, 0.01), "happy": (-0.016, -0.016)}
+INK_FACE = (43, 43, 43)
+
+
+def _brow_colour(look: Look) -> tuple[int, int, int]:
+    """A tone of the hair that stands out from the skin (grey brows on dark skin are lighter than it)."""
+    def luminance(rgb: tuple[int, int, int]) -> float:
+        return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+
+    skin = luminance(_rgb(look.skin))
+    tones = [_mix(look.hair, "#000000", 0.35), _mix(look.hair, "#ffffff", 0.3), _mix(look.skin, "#000000", 0.65)]
+    return max(tones, key=lambda tone: abs(luminance(tone) - skin))
+
+
+def _face(draw, box, eye_y: float, colours: tuple, mood: str, s: int) -> None:
+    """Eyes, eyebrows and mouth showing `mood` (see BROWS); colours: (brows, mouth)."""
+    brow_colour, mouth = colours
+    thin, thick = max(1, round(0.012 * s)), max(1, round(0.016 * s))
+    inner, outer = BROWS[mood]
+    for eye_x, side in ((0.42, -1), (0.58, 1)):
+        if mood == "relieved":  # eyes closed in a soft curve: the strain has gone
+            draw.arc(box(eye_x - 0.028, eye_y - 0.03, eye_x + 0.028, eye_y + 0.015), 20, 160, fill=INK_FACE, width=thin)
+        else:
+            grow = 0.005 if mood == "worried" else 0.0
+            draw.ellipse(box(eye_x - 0.02 - grow, eye_y - 0.02 - grow, eye_x + 0.02 + grow, eye_y + 0.02 + grow),
+                         fill=INK_FACE)
+        rest = eye_y - 0.065
+        ends = [(eye_x - side * 0.012, rest + inner), (eye_x + side * 0.045, rest + outer)]
+        draw.line(box(ends[0][0], ends[0][1], ends[1][0], ends[1][1]), fill=brow_colour, width=thick)
+    _mouth(draw, box, eye_y, mood, mouth, (thin, thick))
+
+
+def _mouth(draw, box, eye_y: float, mood: str, colour, widths: tuple[int, int]) -> None:
+    thin, thick = widths
+    if mood == "happy":  # an open smile
+        draw.chord(box(0.42, eye_y + 0.02, 0.58, eye_y + 0.14), 0, 180, fill=colour)
+    elif mood == "relieved":
+        draw.arc(box(0.43, eye_y + 0.03, 0.57, eye_y + 0.11), 20, 160, fill=colour, width=thin)
+    elif mood == "upset":  # corners pulled down
+        draw.arc(box(0.43, eye_y + 0.09, 0.57, eye_y + 0.17), 200, 340, fill=colour, width=thick)
+    elif mood == "worried":  # small and tight, a little down at the corners
+        draw.arc(box(0.46, eye_y + 0.095, 0.54, eye_y + 0.135), 205, 335, fill=colour, width=thin)
+    else:
+        draw.line(box(0.45, eye_y + 0.09, 0.55, eye_y + 0.09), fill=colour, width=thin)
 
 
 def draw_title(scenario: Scenario, scene: Scene, settings: VideoSettings):
@@ -129,12 +177,14 @@ def draw_title(scenario: Scenario, scene: Scene, settings: VideoSettings):
     if scene.title:
         sub, sub_lines, sub_step = _fit(scene.title, "regular", w * 0.8, h * 0.12, round(36 * u), round(20 * u))
         _draw_lines(draw, sub_lines, sub, sub_step, w / 2, 0, top + len(lines) * step + 12 * u, "#d5dde5")
+    # Each character as they first appear in the scene: the poster shows how the scene begins.
+    first_mood = {turn.speaker: turn.mood for turn in reversed(scene.turns)}
     cast = [scenario.characters[key] for key in dict.fromkeys(t.speaker for t in scene.turns) if key != NARRATOR]
     size, gap = round(130 * u), round(60 * u)
     left = (w - len(cast) * size - (len(cast) - 1) * gap) / 2
     for number, character in enumerate(cast):
         x = round(left + number * (size + gap))
-        portrait = avatar(character.look, size)
+        portrait = avatar(character.look, size, first_mood[character.key])
         image.paste(portrait, (x, round(h * 0.56)), portrait)
         draw.text((x + size / 2, h * 0.56 + size + 14 * u), character.name, font=font("bold", round(26 * u)),
                   fill="#ffffff", anchor="ma")
@@ -160,7 +210,7 @@ def draw_line(scenario: Scenario, turn: Turn, settings: VideoSettings):
     # The bottom sixth stays plain: the player's captions appear there.
     diameter = round(min(h * 0.44, w * 0.27))
     cx, cy = w * 0.19, h * 0.40
-    portrait = avatar(character.look, diameter)
+    portrait = avatar(character.look, diameter, turn.mood)
     image.paste(portrait, (round(cx - diameter / 2), round(cy - diameter / 2)), portrait)
     draw.text((cx, cy + diameter / 2 + 16 * u), character.name, font=font("bold", round(34 * u)), fill=ink, anchor="ma")
     if character.role:

@@ -139,6 +139,7 @@ class Site:
 # Scenarios
 
 NARRATOR = "narrator"  # the speaker of narration lines; a script may define it to change its voice
+MOODS = ("neutral", "worried", "upset", "relieved", "happy")  # facial expressions a line can show
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ class Turn:
 
     speaker: str  # a Character key
     text: str
+    mood: str = "neutral"  # one of MOODS: the speaker's expression while the line is heard
     line: int | None = field(default=None, compare=False)
 
 
@@ -186,12 +188,13 @@ class Choice:
     """One option of a decision point and what it leads to."""
 
     id: str  # a, b, c … in script order: the SCORM interaction response
-    say: str
+    say: str  # the option's words: a line the learner says, or with kind "do" an action they take
     result: str  # correct, neutral or wrong
     empathy: str  # which kind of empathy the choice showed
     felt: str  # what the customer felt
     feedback: str
     next: str | None  # the consequence scene; None ends the scenario
+    kind: str = "say"  # "say": a line, shown as what the learner said; "do": an action they chose
 
 
 @dataclass(frozen=True)

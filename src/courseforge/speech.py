@@ -1,6 +1,7 @@
 """Narration: espeak-ng speaks each line to a wav; without it, lines are paced by reading time."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import wave
@@ -12,6 +13,9 @@ from courseforge.model import Character, Scenario, Scene
 SAMPLE_RATE = 22050  # espeak-ng's own rate: no resampling in the common case
 MIN_LINE_SECONDS = 1.5  # a silent line stays up long enough to read even when it is one word
 SILENCE = 200  # 16-bit sample level below which espeak-ng's leading and trailing audio is silence
+# espeak-ng reads "£38.50" as "pound thirty-eight point five zero": amounts are spoken as "38 pounds 50".
+CURRENCIES = {"£": ("pound", "pounds"), "€": ("euro", "euros"), "$": ("dollar", "dollars")}
+AMOUNT = re.compile(r"([£€$])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d\d))?(?!\.?\d)")
 INSTALL_TTS = "install espeak-ng for narrated clips (Debian/Ubuntu: sudo apt-get install espeak-ng)"
 
 
@@ -57,7 +61,17 @@ def speak(engine: str, text: str, character: Character, wav: Path) -> None:
     voice = character.voice
     # Text on stdin, not argv: a line may start with "-", and no shell ever sees it.
     subprocess.run([engine, "--stdin", "-v", voice.name, "-s", str(voice.speed), "-p", str(voice.pitch),
-                    "-w", str(wav)], input=text.encode("utf-8"), check=True, capture_output=True)
+                    "-w", str(wav)], input=spoken(text).encode("utf-8"), check=True, capture_output=True)
+
+
+def spoken(text: str) -> str:
+    """The line as espeak-ng should say it; captions keep the text as written."""
+    def amount(match: re.Match) -> str:
+        one, many = CURRENCIES[match[1]]
+        units = f"{match[2]} {one if match[2] == '1' else many}"
+        return f"{units} {int(match[3])}" if match[3] and match[3] != "00" else units
+
+    return AMOUNT.sub(amount, text)
 
 
 def read_speech(wav: Path):

@@ -50,7 +50,7 @@ from courseforge import __version__, frames, speech
 from courseforge.errors import ContentError, ContentErrors, Location
 from courseforge.model import NARRATOR, Clip, Cue, Scenario, Scene
 
-RENDERER = 1  # bump when drawing, timing or encoding changes: cached clips are then rebuilt
+RENDERER = 2  # bump when drawing, timing or encoding changes: cached clips are then rebuilt
 X264_THREADS = 2  # fixed, not per machine: x264's output depends on its thread count
 
 
@@ -283,7 +283,7 @@ def clip_key(scenario: Scenario, scene: Scene, settings: VideoSettings, tools: d
             for key in speakers}
     payload = {"courseforge": __version__, "renderer": RENDERER, "settings": asdict(settings), "tools": tools,
                "scenario": scenario.title, "title": scene.title,
-               "lines": [[turn.speaker, turn.text] for turn in scene.turns], "cast": cast}
+               "lines": [[turn.speaker, turn.text, turn.mood] for turn in scene.turns], "cast": cast}
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
