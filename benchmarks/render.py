@@ -22,8 +22,9 @@ from courseforge.errors import Problems
 from courseforge.model import Scene
 from courseforge.scenario import load_scenarios
 from courseforge.speech import SAMPLE_RATE, read_speech, reading_seconds, speak, tts_engine
-from courseforge.video import (X264_THREADS, VideoSettings, encode_moviepy, ffmpeg_output_options, plan_timeline,
-                               prepare_clip, render_media)
+from courseforge.clipencoding import X264_THREADS, encode_moviepy, ffmpeg_output_options, prepare_clip
+from courseforge.cliptiming import VideoSettings, plan_timeline
+from courseforge.video import render_media
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 

@@ -12,12 +12,14 @@ import numpy as np
 import pytest
 from imageio_ffmpeg import get_ffmpeg_exe
 
-from courseforge import frames, speech, video
+from courseforge import frames, speech
+from courseforge.clipcache import clip_key
+from courseforge.clipencoding import prepare_clip
+from courseforge.cliptiming import VideoSettings, plan_timeline, transcript_html, webvtt
 from courseforge.errors import ContentErrors
-from courseforge.model import MOODS, NARRATOR, Character, Look, Scenario, Scene, Turn, Voice
+from courseforge.model import MOODS, NARRATOR, Character, Cue, Look, Scenario, Scene, Turn, Voice
 from courseforge.speech import reading_seconds
-from courseforge.video import (ConsoleProgress, VideoSettings, plan_timeline, prepare_clip, render_media,
-                               transcript_html, webvtt)
+from courseforge.video import ConsoleProgress, render_media
 
 FFPROBE = shutil.which("ffprobe")
 SMALL = VideoSettings(width=320, height=180, title_seconds=1.0, pause_seconds=0.75, tail_seconds=0.5)
@@ -135,7 +137,7 @@ def test_cues_start_with_each_line_and_last_exactly_its_speech(tmp_path, monkeyp
 
 
 def test_webvtt_names_speakers_and_escapes():
-    cues = (video.Cue(1.0, 2.5, "Ben <Lead>", "A & B < C"), video.Cue(3661.25, 3662.0, "", "Later."))
+    cues = (Cue(1.0, 2.5, "Ben <Lead>", "A & B < C"), Cue(3661.25, 3662.0, "", "Later."))
     assert webvtt(cues) == ("WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n<v Ben &lt;Lead&gt;>A &amp; B &lt; C</v>\n\n"
                             "01:01:01.250 --> 01:01:02.000\n<i>Later.</i>\n")
 
@@ -188,9 +190,9 @@ def test_the_title_card_shows_each_speaker_as_they_first_appear(tmp_path):
 
 def test_a_mood_is_part_of_the_clip_cache_key(tmp_path):
     scenario = make_scenario(tmp_path)
-    calm = video.clip_key(scenario, scenario.scenes["only"], SMALL, {})
+    calm = clip_key(scenario, scenario.scenes["only"], SMALL, {})
     scenario.scenes["only"] = Scene("only", "Scene only", (Turn("ana", LINES[0][1], "worried"), Turn(*LINES[1])))
-    assert video.clip_key(scenario, scenario.scenes["only"], SMALL, {}) != calm
+    assert clip_key(scenario, scenario.scenes["only"], SMALL, {}) != calm
 
 
 # Real renders, small and short.

@@ -53,7 +53,8 @@ def _render_media(course, shared: dict[str, bytes], warn, progress) -> dict:
     """Scenario clips, rendered (or taken from the cache) once for every package."""
     if not course.scenarios:
         return {}
-    from courseforge.video import VideoSettings, render_media  # moviepy is heavy: only when needed
+    from courseforge.cliptiming import VideoSettings
+    from courseforge.video import render_media  # moviepy is heavy: only when needed
 
     width, height = course.config.video_size
     media = render_media(course.scenarios, VideoSettings(width=width, height=height),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from courseforge.model import NARRATOR, Look, Scenario, Scene, Turn
 
 if TYPE_CHECKING:
-    from courseforge.video import VideoSettings
+    from courseforge.cliptiming import VideoSettings
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian: fonts-dejavu-core
 FONTS = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "italic": "DejaVuSans-Oblique.ttf"}

@@ -73,7 +73,7 @@ def _captions_url(clip: Clip | None) -> str | None:
     to a page opened from file://, and a data: URL works wherever the package runs."""
     if clip is None:
         return None
-    from courseforge.video import webvtt
+    from courseforge.cliptiming import webvtt
 
     return "data:text/vtt;charset=utf-8," + quote(webvtt(clip.cues), safe=" ,:")
 
