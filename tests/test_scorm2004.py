@@ -56,7 +56,8 @@ def test_manifest_valid_against_the_schemas_shipped_in_the_zip(package, tmp_path
 
     class LocalXml(etree.Resolver):
         def resolve(self, url, public_id, context):
-            return self.resolve_filename(str(tmp_path / "pkg" / "xml.xsd"), context) if url.endswith("/xml.xsd") else None
+            local = tmp_path / "pkg" / "xml.xsd"
+            return self.resolve_filename(str(local), context) if url.endswith("/xml.xsd") else None
 
     parser = etree.XMLParser(no_network=True)
     parser.resolvers.add(LocalXml())

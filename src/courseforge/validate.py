@@ -332,23 +332,28 @@ def scorm2004_problems(data: bytes, names: set[str] | None = None) -> list[str]:
 
 def _scorm2004_rules(root, names: set[str] | None) -> list[str]:
     """What the XSDs let through (V4, S04-M3..M8, S04-M11)."""
-    ns, out, where = NS2004, [], "imsmanifest.xml"
-    found = (root.findtext("cp:metadata/cp:schema", namespaces=ns), root.findtext("cp:metadata/cp:schemaversion", namespaces=ns))
-    if found != ("ADL SCORM", "2004 4th Edition"):
-        out.append(f"{where}: schema/schemaversion are {found}, must be ('ADL SCORM', '2004 4th Edition') (S04-M3)")
-    default = root.find("cp:organizations", ns).get("default") if root.find("cp:organizations", ns) is not None else None
-    if not default or default not in {o.get("identifier") for o in root.iterfind("cp:organizations/cp:organization", ns)}:
-        out.append(f"{where}: organizations/@default does not name an organization (S04-M4)")
+    out = _header_rules(root)
     for element in root.iter(etree.Element):
-        out += [f"{where}:{element.sourceline}: {name} is SCORM 1.2, not 2004; LMSs ignore it (S04-M11)"
+        out += [f"imsmanifest.xml:{element.sourceline}: {name} is SCORM 1.2, not 2004; LMSs ignore it (S04-M11)"
                 for name in _scorm12_names(element)]
-    resources = {r.get("identifier"): r for r in root.iterfind("cp:resources/cp:resource", ns)}
-    for item in root.iterfind(".//cp:item", ns):
-        out += _item_rules(item, resources, ns)
-    for resource in resources.values():
-        if resource.get(f"{{{ns['adlcp']}}}scormType") is None:
-            out.append(f"{where}:{resource.sourceline}: resource {resource.get('identifier')} has no adlcp:scormType (S04-M7)")
+    resources = {r.get("identifier"): r for r in root.iterfind("cp:resources/cp:resource", NS2004)}
+    for item in root.iterfind(".//cp:item", NS2004):
+        out += _item_rules(item, resources, NS2004)
+    out += [f"imsmanifest.xml:{r.sourceline}: resource {r.get('identifier')} has no adlcp:scormType (S04-M7)"
+            for r in resources.values() if r.get(f"{{{NS2004['adlcp']}}}scormType") is None]
     return out + _location_rules(root, names) + (_files_2004(resources.values(), names) if names is not None else [])
+
+
+def _header_rules(root) -> list[str]:
+    out, ns = [], NS2004
+    found = tuple(root.findtext(f"cp:metadata/cp:{tag}", namespaces=ns) for tag in ("schema", "schemaversion"))
+    if found != ("ADL SCORM", "2004 4th Edition"):
+        out.append(f"imsmanifest.xml: schema/schemaversion are {found}, must be ('ADL SCORM', '2004 4th Edition') "
+                   "(S04-M3)")
+    default = root.xpath("string(cp:organizations/@default)", namespaces=ns)
+    if default not in {o.get("identifier") for o in root.iterfind("cp:organizations/cp:organization", ns)}:
+        out.append("imsmanifest.xml: organizations/@default does not name an organization (S04-M4)")
+    return out
 
 
 def _scorm12_names(element) -> list[str]:
@@ -391,9 +396,10 @@ def _files_2004(resources, names: set[str]) -> list[str]:
         listed |= files
         href = (resource.get("href") or "").split("?", 1)[0]
         if href and href not in files:
-            out.append(f"imsmanifest.xml:{resource.sourceline}: launch file {href} is not listed as a <file> (S04-M7)")
+            out.append(f"imsmanifest.xml:{resource.sourceline}: launch file {href} is not a <file> (S04-M7)")
     out += [f"imsmanifest.xml: <file href={href!r}> is not in the zip (S04-M8)" for href in sorted(listed - names)]
-    return out + [f"{name}: in the zip but not listed in the manifest" for name in sorted(names - listed - {"imsmanifest.xml"})]
+    unlisted = sorted(names - listed - {"imsmanifest.xml"})
+    return out + [f"{name}: in the zip but not listed in the manifest" for name in unlisted]
 
 
 def any_manifest_problems(data: bytes, names: set[str] | None = None) -> list[str]:

@@ -94,7 +94,8 @@ def last_set(page, element: str):
 
 
 def sets(page, prefix: str) -> list[tuple[str, str]]:
-    return [(c["args"][0], c["args"][1]) for c in calls(page) if c["fn"] == "SetValue" and c["args"][0].startswith(prefix)]
+    return [(c["args"][0], c["args"][1]) for c in calls(page)
+            if c["fn"] == "SetValue" and c["args"][0].startswith(prefix)]
 
 
 def finish(page) -> list[dict]:
