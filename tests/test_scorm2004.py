@@ -92,6 +92,15 @@ def test_manifest_content_and_element_order(package):
         "index.html", "sco", "webcontent")
 
 
+def test_inline_lom_metadata(package):
+    root = etree.fromstring(manifest_of(package)[0])
+    lom = root.find("cp:metadata/lom:lom", NS2004)
+    assert lom.findtext("lom:general/lom:title/lom:string", namespaces=NS2004) == "Tiny course"
+    assert lom.findtext("lom:general/lom:description/lom:string", namespaces=NS2004) == "A course made by a test."
+    assert lom.findtext("lom:lifeCycle/lom:version/lom:string", namespaces=NS2004) == "1.0.0"
+    assert "FN:Test Author" in lom.findtext("lom:lifeCycle/lom:contribute/lom:entity", namespaces=NS2004)
+
+
 def test_objectives_from_the_lessons_judged_by_the_mastery_score(package):
     objectives = etree.fromstring(manifest_of(package)[0]).find(".//imsss:objectives", NS2004)
     primary, *others = objectives
@@ -148,6 +157,7 @@ MUTATIONS = [
     ('adlcp:scormType="sco"', 'adlcp:scormType="SCO"', "scormType"),
     ("<imsss:minNormalizedMeasure>0.8<", "<imsss:minNormalizedMeasure>80<", "minNormalizedMeasure"),
     ("<adlnav:hideLMSUI>previous<", "<adlnav:hideLMSUI>back<", "hideLMSUI"),
+    ("<lom:value>author<", "<lom:value>writer<", "role"),
     ('<imsss:deliveryControls completionSetByContent="true"',
      '<imsss:deliveryControls completionSetByContent="yes"', "completionSetByContent"),
     # Caught by our own rules (V4).

@@ -292,15 +292,18 @@ NS2004 = {
     "adlseq": "http://www.adlnet.org/xsd/adlseq_v1p3",
     "adlnav": "http://www.adlnet.org/xsd/adlnav_v1p3",
     "imsss": "http://www.imsglobal.org/xsd/imsss",
+    "lom": "http://ltsc.ieee.org/xsd/LOM",
 }
-# The control documents a 2004 manifest names in xsi:schemaLocation, shipped at the zip root (S04-M2).
-SCORM2004_FILES = ("imscp_v1p1.xsd", "adlcp_v1p3.xsd", "adlseq_v1p3.xsd", "adlnav_v1p3.xsd", "imsss_v1p0.xsd",
-                   *(f"imsss_v1p0{part}.xsd" for part in
-                     ("auxresource", "control", "delivery", "limit", "objective", "random", "rollup", "seqrule",
-                      "util")),
-                   "xml.xsd", "XMLSchema.dtd", "datatypes.dtd")
+# namespace → its top schema, as named in xsi:schemaLocation.
 SCHEMA_FILES_2004 = dict(zip(NS2004.values(), ("imscp_v1p1.xsd", "adlcp_v1p3.xsd", "adlseq_v1p3.xsd",
-                                               "adlnav_v1p3.xsd", "imsss_v1p0.xsd")))
+                                               "adlnav_v1p3.xsd", "imsss_v1p0.xsd", "lom.xsd")))
+# Those and every file they include, shipped at the zip root in the same layout (S04-M2).
+SCORM2004_FILES = (*SCHEMA_FILES_2004.values(), "xml.xsd", "XMLSchema.dtd", "datatypes.dtd",
+                   *(f"imsss_v1p0{part}.xsd" for part in ("auxresource", "control", "delivery", "limit", "objective",
+                                                          "random", "rollup", "seqrule", "util")),
+                   *(f"common/{name}.xsd" for name in ("anyElement", "dataTypes", "elementNames", "elementTypes",
+                                                       "rootElement", "vocabTypes", "vocabValues")),
+                   "unique/strict.xsd", "vocab/strict.xsd", "extend/strict.xsd")
 XSI_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
 
 

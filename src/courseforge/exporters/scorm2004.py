@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from courseforge.exporters.scorm12 import _vcard  # one vCard escaping for both editions
 from courseforge.model import Course, Site
 from courseforge.package import write_package, xml_bytes
 from courseforge.validate import NS2004, SCHEMA_FILES_2004, SCHEMAS, SCORM2004_FILES, scorm2004_problems
@@ -19,7 +20,7 @@ STANDARD = "scorm2004"
 # The theme scripts this standard needs, in load order; other standards' adapters stay out of the zip.
 RUNTIME = ("runtime/adapters/scorm2004.js",)
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-CP, ADLCP, ADLSEQ, ADLNAV, IMSSS = (NS2004[k] for k in ("cp", "adlcp", "adlseq", "adlnav", "imsss"))
+CP, ADLCP, ADLSEQ, ADLNAV, IMSSS, LOM = (NS2004[k] for k in ("cp", "adlcp", "adlseq", "adlnav", "imsss", "lom"))
 # The player has its own Previous/Next; the LMS's would only leave the one SCO (S04-S6).
 HIDDEN_LMS_UI = ("previous", "continue")
 
@@ -29,6 +30,30 @@ def _e(parent, ns: str, tag: str, text: str | None = None, **attrs) -> etree._El
     if text is not None:
         element.text = text
     return element
+
+
+def _string(parent, tag: str, text: str, language: str) -> None:
+    _e(_e(parent, LOM, tag), LOM, "string", text, language=language)
+
+
+def _lom(parent, course: Course) -> None:
+    """Inline IEEE LOM: what importers show as the course's title, description, version and authors."""
+    config, lang = course.config, course.config.language
+    lom = _e(parent, LOM, "lom")
+    general = _e(lom, LOM, "general")
+    _string(general, "title", config.title, lang)
+    _e(general, LOM, "language", lang)
+    if config.description:
+        _string(general, "description", config.description, lang)
+    lifecycle = _e(lom, LOM, "lifeCycle")
+    _string(lifecycle, "version", config.version, lang)
+    for author in config.authors:
+        contribute = _e(lifecycle, LOM, "contribute")
+        role = _e(contribute, LOM, "role")
+        _e(role, LOM, "source", "LOMv1.0")
+        _e(role, LOM, "value", "author")
+        _e(contribute, LOM, "entity", f"BEGIN:VCARD\nVERSION:3.0\nFN:{_vcard(author)}\nEND:VCARD")
+    _e(_e(lom, LOM, "technical"), LOM, "format", "text/html")
 
 
 def objective_ids(course: Course) -> list[str]:
@@ -84,11 +109,12 @@ def manifest(course: Course, files: list[str], launch: str) -> bytes:
     ident = course.id
     root = etree.Element(f"{{{CP}}}manifest", identifier=f"MANIFEST-{ident}", version=course.config.version,
                          nsmap={None: CP, "adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS,
-                                "xsi": XSI})
+                                "lom": LOM, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", " ".join(f"{ns} {name}" for ns, name in SCHEMA_FILES_2004.items()))
     metadata = _e(root, CP, "metadata")
     _e(metadata, CP, "schema", "ADL SCORM")
     _e(metadata, CP, "schemaversion", "2004 4th Edition")
+    _lom(metadata, course)
     _organization(_e(root, CP, "organizations", default=f"ORG-{ident}"), course)
     resource = _e(_e(root, CP, "resources"), CP, "resource", identifier=f"RES-{ident}", type="webcontent",
                   href=launch)
