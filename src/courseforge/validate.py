@@ -270,10 +270,10 @@ def validate_zip(path: Path) -> list[str]:
             if info.file_size > MAX_MANIFEST:
                 problems.append(f"{path}: {name} is {info.file_size} bytes, suspiciously large")
                 continue
-            if name == "imsmanifest.xml":
+            data = archive.read(info)
+            if name == "imsmanifest.xml" and not _is_scorm2004(data):  # 2004: _location_rules
                 problems += [f"{path}: {n} (a schema the manifest names) is missing"
                              for n in SCORM12_FILES if n not in names]
-            data = archive.read(info)
             problems += [_DOCTYPE.format(name)] if _declares_doctype(data) else DESCRIPTOR_CHECKS[name](data, names)
         return problems
 
@@ -281,3 +281,140 @@ def validate_zip(path: Path) -> list[str]:
 def _unsafe(name: str) -> bool:
     parts = PurePosixPath(name).parts
     return name.startswith("/") or "\\" in name or ".." in parts or ":" in name
+
+
+# SCORM 2004 4th Edition (CHECKLIST §2.1, V3, V4). The schemas live in schemas/scorm2004, copied
+# unchanged from ADL; imscp_v1p1.xsd imports xml.xsd from w3.org, served here from the local copy.
+
+NS2004 = {
+    "cp": "http://www.imsglobal.org/xsd/imscp_v1p1",
+    "adlcp": "http://www.adlnet.org/xsd/adlcp_v1p3",
+    "adlseq": "http://www.adlnet.org/xsd/adlseq_v1p3",
+    "adlnav": "http://www.adlnet.org/xsd/adlnav_v1p3",
+    "imsss": "http://www.imsglobal.org/xsd/imsss",
+    "lom": "http://ltsc.ieee.org/xsd/LOM",
+}
+# namespace → its top schema, as named in xsi:schemaLocation.
+SCHEMA_FILES_2004 = dict(zip(NS2004.values(), ("imscp_v1p1.xsd", "adlcp_v1p3.xsd", "adlseq_v1p3.xsd",
+                                               "adlnav_v1p3.xsd", "imsss_v1p0.xsd", "lom.xsd")))
+# Those and every file they include, shipped at the zip root in the same layout (S04-M2).
+SCORM2004_FILES = (*SCHEMA_FILES_2004.values(), "xml.xsd", "XMLSchema.dtd", "datatypes.dtd",
+                   *(f"imsss_v1p0{part}.xsd" for part in ("auxresource", "control", "delivery", "limit", "objective",
+                                                          "random", "rollup", "seqrule", "util")),
+                   *(f"common/{name}.xsd" for name in ("anyElement", "dataTypes", "elementNames", "elementTypes",
+                                                       "rootElement", "vocabTypes", "vocabValues")),
+                   "unique/strict.xsd", "vocab/strict.xsd", "extend/strict.xsd")
+XSI_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
+
+
+class _LocalXmlXsd(etree.Resolver):
+    def resolve(self, url, public_id, context):
+        if url == "http://www.w3.org/2001/xml.xsd":
+            return self.resolve_filename(str(SCHEMAS / "scorm2004" / "xml.xsd"), context)
+        return None
+
+
+@functools.cache
+def scorm2004_schema() -> etree.XMLSchema:
+    """One wrapper importing every namespace a 2004 manifest uses: imscp_v1p1.xsd alone has lax
+    wildcards and would check nothing of ADL's or IMS SS's (V3)."""
+    folder = (SCHEMAS / "scorm2004").as_uri()
+    imports = "".join(f'<xs:import namespace="{ns}" schemaLocation="{folder}/{name}"/>'
+                      for ns, name in SCHEMA_FILES_2004.items())
+    wrapper = (f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:courseforge:wrapper">'
+               f'{imports}</xs:schema>')
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    parser.resolvers.add(_LocalXmlXsd())
+    return etree.XMLSchema(etree.fromstring(wrapper.encode(), parser, base_url=folder + "/wrapper.xsd"))
+
+
+def scorm2004_problems(data: bytes, names: set[str] | None = None) -> list[str]:
+    """Everything wrong with a SCORM 2004 4th Edition manifest; `names` are the zip's entries, if known."""
+    return _descriptor_problems(data, "imsmanifest.xml", scorm2004_schema(), lambda root: _scorm2004_rules(root, names))
+
+
+def _scorm2004_rules(root, names: set[str] | None) -> list[str]:
+    """What the XSDs let through (V4, S04-M3..M8, S04-M11)."""
+    out = _header_rules(root)
+    for element in root.iter(etree.Element):
+        out += [f"imsmanifest.xml:{element.sourceline}: {name} is SCORM 1.2, not 2004; LMSs ignore it (S04-M11)"
+                for name in _scorm12_names(element)]
+    resources = {r.get("identifier"): r for r in root.iterfind("cp:resources/cp:resource", NS2004)}
+    for item in root.iterfind(".//cp:item", NS2004):
+        out += _item_rules(item, resources, NS2004)
+    out += [f"imsmanifest.xml:{r.sourceline}: resource {r.get('identifier')} has no adlcp:scormType (S04-M7)"
+            for r in resources.values() if r.get(f"{{{NS2004['adlcp']}}}scormType") is None]
+    return out + _location_rules(root, names) + (_files_2004(resources.values(), names) if names is not None else [])
+
+
+def _header_rules(root) -> list[str]:
+    out, ns = [], NS2004
+    found = tuple(root.findtext(f"cp:metadata/cp:{tag}", namespaces=ns) for tag in ("schema", "schemaversion"))
+    if found != ("ADL SCORM", "2004 4th Edition"):
+        out.append(f"imsmanifest.xml: schema/schemaversion are {found}, must be ('ADL SCORM', '2004 4th Edition') "
+                   "(S04-M3)")
+    default = root.xpath("string(cp:organizations/@default)", namespaces=ns)
+    if default not in {o.get("identifier") for o in root.iterfind("cp:organizations/cp:organization", ns)}:
+        out.append("imsmanifest.xml: organizations/@default does not name an organization (S04-M4)")
+    return out
+
+
+def _scorm12_names(element) -> list[str]:
+    """1.2 names pass the 2004 XSDs through their lax wildcards, and LMSs then ignore them."""
+    names = [etree.QName(element)] + [etree.QName(a) for a in element.attrib]
+    return [f"{q.localname} ({q.namespace})" for q in names
+            if q.namespace in NS12.values() or q.localname in ("scormtype", "masteryscore")]
+
+
+def _item_rules(item, resources: dict, ns: dict) -> list[str]:
+    out, where = [], f"imsmanifest.xml:{item.sourceline}: item {item.get('identifier')}"
+    leaf, ref = item.find("cp:item", ns) is None, item.get("identifierref")
+    if len(item.findall("cp:title", ns)) != 1:
+        out.append(f"{where} must have exactly one title (S04-M5)")
+    if leaf and ref not in resources:
+        out.append(f"{where} has no resource (identifierref {ref!r}; S04-M6)")
+    if not leaf and ref is not None:
+        out.append(f"{where} has children and an identifierref; only leaf items launch (S04-M6)")
+    return out
+
+
+def _location_rules(root, names: set[str] | None) -> list[str]:
+    """S04-M1/M2: every namespace used is in xsi:schemaLocation, every document it names is in the zip."""
+    words = (root.get(XSI_LOCATION) or "").split()
+    located = dict(zip(words[::2], words[1::2]))
+    used = {etree.QName(e).namespace for e in root.iter(etree.Element)}
+    used |= {etree.QName(a).namespace for e in root.iter(etree.Element) for a in e.attrib}
+    out = [f"imsmanifest.xml: namespace {n} is used but not in xsi:schemaLocation (S04-M1)"
+           for n in sorted(used & set(NS2004.values()) - set(located))]
+    if names is not None:
+        out += [f"imsmanifest.xml: {href} (named in xsi:schemaLocation) is not in the zip (S04-M2)"
+                for href in sorted(set(located.values()) - names)]
+    return out
+
+
+def _files_2004(resources, names: set[str]) -> list[str]:
+    out, listed = [], set()
+    for resource in resources:
+        files = {f.get("href") for f in resource.iterfind("cp:file", NS2004)}
+        listed |= files
+        href = (resource.get("href") or "").split("?", 1)[0]
+        if href and href not in files:
+            out.append(f"imsmanifest.xml:{resource.sourceline}: launch file {href} is not a <file> (S04-M7)")
+    out += [f"imsmanifest.xml: <file href={href!r}> is not in the zip (S04-M8)" for href in sorted(listed - names)]
+    unlisted = sorted(names - listed - {"imsmanifest.xml"})
+    return out + [f"{name}: in the zip but not listed in the manifest" for name in unlisted]
+
+
+def any_manifest_problems(data: bytes, names: set[str] | None = None) -> list[str]:
+    """An imsmanifest.xml of either edition: the root's namespace says which rules apply."""
+    return (scorm2004_problems if _is_scorm2004(data) else manifest_problems)(data, names)
+
+
+def _is_scorm2004(data: bytes) -> bool:
+    try:
+        return etree.QName(parse_xml(data)).namespace == NS2004["cp"]
+    except etree.XMLSyntaxError:
+        return False
+
+
+DESCRIPTOR_CHECKS["imsmanifest.xml"] = any_manifest_problems

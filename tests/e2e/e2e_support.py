@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import io
+import json
 import os
 import re
 import shutil
@@ -97,8 +98,25 @@ class _Handler(StaticFiles):
                     return str(target)
         return str(Path(os.devnull) / "not-mounted")
 
+    def do_POST(self) -> None:
+        """The test LMS's commit endpoint: scorm-again posts the data model here (CHECKLIST Q2)."""
+        if urlsplit(self.path).path != "/lms/commit":
+            self.send_error(404)
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        Server.commits.append(json.loads(body))
+        answer = b'{"result": true, "errorCode": 0}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
 
 class Server:
+    # What scorm-again posted to /lms/commit (its lmsCommitUrl), in order, across every test.
+    commits: list[dict] = []
+
     def __init__(self) -> None:
         self.mounts: dict[str, Path] = {"/lms/": E2E, "/node_modules/": NODE_MODULES}
         handler = type("Handler", (_Handler,), {"mounts": self.mounts})

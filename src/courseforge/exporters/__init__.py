@@ -4,10 +4,11 @@ Adding a standard is a new module here, its runtime adapter in the theme, and on
 """
 from __future__ import annotations
 
-from courseforge.exporters import cmi5, scorm12, tincan
+from courseforge.exporters import cmi5, scorm12, scorm2004, tincan
 
 EXPORTERS = {
     "scorm12": scorm12,
+    "scorm2004": scorm2004,
     "cmi5": cmi5,
     "tincan": tincan,
 }
