@@ -1,0 +1,79 @@
+"""One zip, judged on its own: the archive, then the descriptor at its root names the standard."""
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from courseforge.validate.archive import Archive, Unreadable, integrity, load, open_regular
+from courseforge.validate.cmi5 import cmi5_findings
+from courseforge.validate.descriptor import MAX_DESCRIPTOR, parse
+from courseforge.validate.report import Finding, PackageReport, error, warning
+from courseforge.validate.scorm import manifest_findings
+from courseforge.validate.tincan import tincan_findings
+
+# Z1/Z2: the descriptor at the zip root names the standard; a zip holds exactly one of them.
+DESCRIPTORS = ("imsmanifest.xml", "cmi5.xml", "tincan.xml")
+XSI_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
+
+
+def validate_package(path: Path) -> PackageReport:
+    report = PackageReport(str(path))
+    opened = open_regular(path)
+    if isinstance(opened, Finding):
+        report.findings.append(opened)
+        return report
+    with opened:
+        archive = load(opened)
+        if isinstance(archive, Finding):
+            report.findings.append(archive)
+            return report
+        report.findings += archive.findings
+        _descriptors(archive, report)
+        report.findings += integrity(archive)
+    return report
+
+
+def _descriptors(archive: Archive, report: PackageReport) -> None:
+    names = archive.names
+    found = [name for name in DESCRIPTORS if name in names]
+    if not found:
+        report.findings.append(_no_descriptor(names))
+        return
+    if len(found) > 1:
+        report.findings.append(error("", f"{' and '.join(found)} in one zip; a package holds one standard "
+                                         "(LMSs pick one and ignore the rest; Z2)"))
+    standards = []
+    for name in found:
+        try:
+            data = archive.read(name, MAX_DESCRIPTOR)
+        except Unreadable as exc:
+            report.findings.append(exc.finding)
+            continue
+        standard, findings = _check(name, data, names)
+        standards.append(standard)
+        report.findings += findings
+    report.standard = " + ".join(standards) or "unknown"
+
+
+def _check(name: str, data: bytes, names: set[str]) -> tuple[str, list[Finding]]:
+    if name == "cmi5.xml":
+        return "cmi5", cmi5_findings(data, names)
+    if name == "tincan.xml":
+        return "TinCan", tincan_findings(data, names)
+    standard, findings = manifest_findings(data, names)
+    return standard, findings + _control_files(data, names)
+
+
+def _no_descriptor(names: set[str]) -> Finding:
+    nested = sorted(n for n in names if PurePosixPath(n).name.lower() in DESCRIPTORS)
+    hint = f"; found {nested[0]}: zip the folder's contents, not the folder" if nested else ""
+    return error("", f"no {', '.join(DESCRIPTORS)} at the zip root (Z1){hint}")
+
+
+def _control_files(data: bytes, names: set[str]) -> list[Finding]:
+    """S04-M2/S12-M2: schemas named in xsi:schemaLocation belong in the zip; LMSs do not need them."""
+    root, _ = parse(data, "imsmanifest.xml")
+    if root is None:
+        return []
+    locations = (root.get(XSI_LOCATION) or "").split()[1::2]
+    return [warning("imsmanifest.xml", f"xsi:schemaLocation names {location}, which is not in the zip")
+            for location in locations if ":" not in location and location not in names]
