@@ -38,6 +38,7 @@ class Archive:
     size: int
     entries: dict[str, Entry] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    unsafe: set[str] = field(default_factory=set)     # entries never decompressed
 
     @property
     def names(self) -> set[str]:
@@ -73,12 +74,17 @@ def load(f) -> Archive | Finding:
         return error("", f"not a usable zip: {exc}")
     archive = Archive(f, size)
     for entry in entries:
-        archive.findings += entry_findings(entry, size)
+        found = entry_findings(entry, size)
+        archive.findings += found
+        if found:
+            archive.unsafe.add(entry.name)
         if entry.name in archive.entries:
             archive.findings.append(error(entry.name, "appears twice in the zip; unzip tools disagree about which "
                                                        "copy wins, and the first may be the broken one"))
         archive.entries.setdefault(entry.name, entry)
-    archive.findings += _overlaps(entries) + _totals(entries)
+    overlaps, totals = _overlaps(entries), _totals(entries)
+    archive.findings += overlaps + totals
+    archive.unsafe |= {f.where for f in overlaps} | (set(archive.entries) if totals else set())
     return archive
 
 
@@ -114,7 +120,7 @@ def unsafe_name(name: str) -> bool:
 def _overlaps(entries: list[Entry]) -> list[Finding]:
     # Overlapping entries are how the small-input, huge-output zip bombs are built.
     ordered = sorted(entries, key=lambda e: e.offset)
-    return [error(b.name, f"shares its bytes with {a.name!r} (overlapping entries: a zip bomb construction)")
+    return [error(b.name, f"shares its bytes with {a.name!r} (overlapping entries: a zip bomb construction); not read")
             for a, b in zip(ordered, ordered[1:]) if b.offset < a.offset + LOCAL.size + a.packed]
 
 
@@ -127,7 +133,7 @@ def _totals(entries: list[Entry]) -> list[Finding]:
 
 def _stream(archive: Archive, entry: Entry):
     """Yields the entry's bytes in chunks; raises Unreadable on any lie or damage."""
-    if entry_findings(entry, archive.size):
+    if entry.name in archive.unsafe:
         raise Unreadable(error(entry.name, "cannot be read safely (see the findings about this entry)"))
     start = _data_start(archive, entry)
     chunks = _raw_chunks(archive.file, start, entry)
@@ -184,7 +190,7 @@ def integrity(archive: Archive) -> list[Finding]:
     """Streams every readable entry once: CRC, declared sizes, local headers."""
     out = []
     for entry in archive.entries.values():
-        if entry.is_dir or entry_findings(entry, archive.size):
+        if entry.is_dir or entry.name in archive.unsafe:
             continue
         try:
             for _ in _stream(archive, entry):

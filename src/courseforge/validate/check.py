@@ -6,13 +6,15 @@ from pathlib import Path, PurePosixPath
 from courseforge.validate.archive import Archive, Unreadable, integrity, load, open_regular
 from courseforge.validate.cmi5 import cmi5_findings
 from courseforge.validate.descriptor import MAX_DESCRIPTOR, parse
-from courseforge.validate.report import Finding, PackageReport, error, warning
+from courseforge.validate.report import ERROR, WARNING, Finding, PackageReport, error, warning
 from courseforge.validate.scorm import manifest_findings
 from courseforge.validate.tincan import tincan_findings
 
 # Z1/Z2: the descriptor at the zip root names the standard; a zip holds exactly one of them.
 DESCRIPTORS = ("imsmanifest.xml", "cmi5.xml", "tincan.xml")
+KINDS = {"imsmanifest.xml": "SCORM (unreadable manifest)", "cmi5.xml": "cmi5", "tincan.xml": "TinCan"}
 XSI_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
+MAX_FINDINGS = 200  # a hostile zip can earn one finding per entry; the report stays readable
 
 
 def validate_package(path: Path) -> PackageReport:
@@ -29,7 +31,17 @@ def validate_package(path: Path) -> PackageReport:
         report.findings += archive.findings
         _descriptors(archive, report)
         report.findings += integrity(archive)
+    report.findings = _bounded(report.findings)
     return report
+
+
+def _bounded(findings: list[Finding]) -> list[Finding]:
+    unique = list(dict.fromkeys(findings))  # a descriptor that failed to read fails integrity the same way
+    if len(unique) <= MAX_FINDINGS:
+        return unique
+    hidden = unique[MAX_FINDINGS:]
+    level = ERROR if any(f.level == ERROR for f in hidden) else WARNING
+    return unique[:MAX_FINDINGS] + [Finding("", f"{len(hidden)} more findings not shown", level)]
 
 
 def _descriptors(archive: Archive, report: PackageReport) -> None:
@@ -47,6 +59,7 @@ def _descriptors(archive: Archive, report: PackageReport) -> None:
             data = archive.read(name, MAX_DESCRIPTOR)
         except Unreadable as exc:
             report.findings.append(exc.finding)
+            standards.append(KINDS[name])
             continue
         standard, findings = _check(name, data, names)
         standards.append(standard)
@@ -56,9 +69,9 @@ def _descriptors(archive: Archive, report: PackageReport) -> None:
 
 def _check(name: str, data: bytes, names: set[str]) -> tuple[str, list[Finding]]:
     if name == "cmi5.xml":
-        return "cmi5", cmi5_findings(data, names)
+        return KINDS[name], cmi5_findings(data, names)
     if name == "tincan.xml":
-        return "TinCan", tincan_findings(data, names)
+        return KINDS[name], tincan_findings(data, names)
     standard, findings = manifest_findings(data, names)
     return standard, findings + _control_files(data, names)
 
