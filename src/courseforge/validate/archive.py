@@ -74,21 +74,29 @@ def load(f) -> Archive | Finding:
         return error("", f"not a usable zip: {exc}")
     archive = Archive(f, size)
     for entry in entries:
-        found = entry_findings(entry, size)
-        archive.findings += found
-        if found:
-            archive.unsafe.add(entry.name)
-        if entry.name in archive.entries:
-            archive.findings.append(error(entry.name, "appears twice in the zip; unzip tools disagree about which "
-                                                       "copy wins, and the first may be the broken one"))
-        archive.entries.setdefault(entry.name, entry)
+        _add(archive, entry)
     overlaps, totals = _overlaps(entries), _totals(entries)
     archive.findings += overlaps + totals
     archive.unsafe |= {f.where for f in overlaps} | (set(archive.entries) if totals else set())
     return archive
 
 
+def _add(archive: Archive, entry: Entry) -> None:
+    found = entry_findings(entry, archive.size)
+    archive.findings += found
+    if found:
+        archive.unsafe.add(entry.name)
+    if entry.name in archive.entries:
+        archive.findings.append(error(entry.name, "appears twice in the zip; unzip tools disagree about which "
+                                                   "copy wins, and the first may be the broken one"))
+    archive.entries.setdefault(entry.name, entry)
+
+
 def entry_findings(entry: Entry, file_size: int) -> list[Finding]:
+    return _name_findings(entry) + _content_findings(entry, file_size)
+
+
+def _name_findings(entry: Entry) -> list[Finding]:
     out, name = [], entry.name
     if entry.bad_utf8:
         out.append(error(name, "name is flagged UTF-8 but is not valid UTF-8"))
@@ -97,6 +105,11 @@ def entry_findings(entry: Entry, file_size: int) -> list[Finding]:
                                "outside the package folder"))
     if entry.system == 3 and stat.S_ISLNK(entry.external >> 16):
         out.append(error(name, "is a symbolic link; an LMS unzipping it may expose files outside the package"))
+    return out
+
+
+def _content_findings(entry: Entry, file_size: int) -> list[Finding]:
+    out, name = [], entry.name
     if entry.flags & 1:
         out.append(error(name, "is encrypted; an LMS cannot read it"))
     if entry.method not in (STORED, DEFLATED):

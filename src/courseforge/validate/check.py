@@ -53,18 +53,19 @@ def _descriptors(archive: Archive, report: PackageReport) -> None:
     if len(found) > 1:
         report.findings.append(error("", f"{' and '.join(found)} in one zip; a package holds one standard "
                                          "(LMSs pick one and ignore the rest; Z2)"))
-    standards = []
-    for name in found:
-        try:
-            data = archive.read(name, MAX_DESCRIPTOR)
-        except Unreadable as exc:
-            report.findings.append(exc.finding)
-            standards.append(KINDS[name])
-            continue
-        standard, findings = _check(name, data, names)
-        standards.append(standard)
-        report.findings += findings
-    report.standard = " + ".join(standards) or "unknown"
+    report.standard = " + ".join(_descriptor(archive, name, names, report) for name in found)
+
+
+def _descriptor(archive: Archive, name: str, names: set[str], report: PackageReport) -> str:
+    """Checks one descriptor into `report`; returns the standard it names."""
+    try:
+        data = archive.read(name, MAX_DESCRIPTOR)
+    except Unreadable as exc:
+        report.findings.append(exc.finding)
+        return KINDS[name]
+    standard, findings = _check(name, data, names)
+    report.findings += findings
+    return standard
 
 
 def _check(name: str, data: bytes, names: set[str]) -> tuple[str, list[Finding]]:

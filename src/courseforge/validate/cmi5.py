@@ -61,7 +61,11 @@ def _au(au, names: set[str] | None) -> list[Finding]:
     url_element = au.find("c:url", NS)
     if url_element is None or url_element.text is None:
         return out
-    url = url_element.text
+    return out + _url(url_element, names)
+
+
+def _url(url_element, names: set[str] | None) -> list[Finding]:
+    out, url, where = [], url_element.text, f"{NAME}:{url_element.sourceline}"
     if url != url.strip():
         out.append(warning(where, "AU url has surrounding whitespace (C5-M4)"))
     reserved = sorted(LAUNCH_NAMES & {k for k, _ in parse_qsl(urlsplit(url.strip()).query, keep_blank_values=True)})
@@ -70,4 +74,4 @@ def _au(au, names: set[str] | None) -> list[Finding]:
     target = resolve(url, xml_bases(url_element))
     if target.scheme in ("http", "https"):
         return out  # cmi5 §13.1.4: an AU may live on another server
-    return out + launch_findings(f"{NAME}:{url_element.sourceline}", "AU url", url.strip(), target, names)
+    return out + launch_findings(where, "AU url", url.strip(), target, names)

@@ -91,8 +91,8 @@ def _bases(root, resource) -> tuple[str | None, ...]:
     return root.get(XML_BASE), resource.getparent().get(XML_BASE), resource.get(XML_BASE)
 
 
-def _resource(root, resource, ns, names, folded, listed: set[str]) -> list[Finding]:
-    bases, out, files = _bases(root, resource), [], set()
+def _files(resource, ns, bases, names, folded, files: set) -> list[Finding]:
+    out = []
     for file in resource.iterfind("cp:file", ns):
         href = file.get("href")
         if href is None:
@@ -103,6 +103,12 @@ def _resource(root, resource, ns, names, folded, listed: set[str]) -> list[Findi
         elif target.path is None:
             out += launch_findings(at(file), "<file> href", href, target, names, folded)
         files.add(target.path)
+    return out
+
+
+def _resource(root, resource, ns, names, folded, listed: set[str]) -> list[Finding]:
+    bases, files = _bases(root, resource), set()
+    out = _files(resource, ns, bases, names, folded, files)
     listed |= files
     href = resource.get("href")
     if href is not None:

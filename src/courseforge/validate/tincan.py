@@ -25,10 +25,14 @@ def tincan_findings(data: bytes, names: set[str] | None = None) -> list[Finding]
         out.append(error(NAME, "no activity has a <launch>: an LMS has nothing to open; exactly one (the root) must (T-M2)"))
     elif len(launching) > 1:
         out.append(warning(NAME, f"{len(launching)} activities have a launch; exactly one (the root) should, LMSs open the first (T-M2)"))
+    return out + _launches(root, names)
+
+
+def _launches(root, names: set[str] | None) -> list[Finding]:
+    out = []
     for launch in root.iterfind("t:activities/t:activity/t:launch", NS):
         href = (launch.text or "").strip()
-        target = resolve(href, xml_bases(launch))
-        out += launch_findings(f"{NAME}:{launch.sourceline}", "launch", href, target, names)
+        out += launch_findings(f"{NAME}:{launch.sourceline}", "launch", href, resolve(href, xml_bases(launch)), names)
     return out
 
 
