@@ -61,6 +61,8 @@ CASES = {
                                    '<dependency identifierref="nope"/>'), "does not exist"),
     "href escapes the package": (edit(golf_scorm2004, M, 'href="Handicapping/Overview.html"',
                                       'href="../../etc/passwd"'), "relative to the package root"),
+    "malformed href": (edit(golf_scorm2004, M, 'href="Handicapping/Overview.html"', 'href="http://[::1/x.html"'),
+                       "is not a valid URL"),
     # SCORM 1.2
     "1.2 scormtype uppercase": (edit(golf_scorm12, M, 'scormtype="sco"', 'scormtype="SCO"'), "scormtype"),
     "1.2 wrong schemaversion": (edit(golf_scorm12, M, ">1.2</schemaversion>", ">1.3</schemaversion>"),
@@ -84,6 +86,8 @@ CASES = {
                                f'<au id="{AU1}"'), "already used"),
     "cmi5 launch parameter in url": (edit(catapult_cmi5, C, "<url>au002/index.html</url>",
                                           "<url>au002/index.html?fetch=x</url>"), "launch parameter names"),
+    "cmi5 malformed url": (edit(catapult_cmi5, C, "<url>au002/index.html</url>", "<url>https://[x/i.html?fetch=1</url>"),
+                           "is not a valid URL"),
     "cmi5 moveOn case": (edit(catapult_cmi5, C, 'moveOn="Completed"', 'moveOn="completed"'), "moveOn"),
     # TinCan
     "tincan javascript: launch": (edit(golf_tincan, T, ">index.html?lang=en<", ">javascript:void(0)<"),

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from fixtures.bounded import judge
+from fixtures.bounded import judge, run_validate
 from fixtures.packages import golf_scorm12
 from fixtures.rawzip import Raw, bomb_entry, many_entries_zip, overlapping_zip, raw_zip
 
@@ -89,6 +89,14 @@ def test_a_hostile_zip_does_not_stop_the_others(tmp_path):
     code, reports = judge(fifo, bomb, good)
     assert code == 1
     assert [reports[str(p)]["valid"] for p in (fifo, bomb, good)] == [False, False, True]
+
+
+def test_entry_names_cannot_drive_the_terminal(tmp_path):
+    path = tmp_path / "p.zip"
+    _with_manifest(Raw(b"\x1b[2J\x1b]0;pwned\x07\nfake: valid.html", b"x"))(path)
+    result = run_validate(path, options=())
+    assert result.returncode == 1 and "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\\x1b[2J" in result.stdout and "fake: valid.html" not in result.stdout.splitlines()[0]
 
 
 def test_entries_are_integrity_checked_even_when_the_manifest_is_fine(tmp_path):

@@ -64,14 +64,21 @@ def _au(au, names: set[str] | None) -> list[Finding]:
     return out + _url(url_element, names)
 
 
+def _reserved_parameters(url: str, where: str) -> list[Finding]:
+    names = {k for k, _ in parse_qsl(urlsplit(url.strip()).query, keep_blank_values=True)}
+    reserved = sorted(LAUNCH_NAMES & names)
+    if reserved:
+        return [error(where, f"AU url uses launch parameter names the LMS adds: {', '.join(reserved)} (cmi5 §8.1)")]
+    return []
+
+
 def _url(url_element, names: set[str] | None) -> list[Finding]:
     out, url, where = [], url_element.text, f"{NAME}:{url_element.sourceline}"
     if url != url.strip():
         out.append(warning(where, "AU url has surrounding whitespace (C5-M4)"))
-    reserved = sorted(LAUNCH_NAMES & {k for k, _ in parse_qsl(urlsplit(url.strip()).query, keep_blank_values=True)})
-    if reserved:
-        out.append(error(where, f"AU url uses launch parameter names the LMS adds: {', '.join(reserved)} (cmi5 §8.1)"))
     target = resolve(url, xml_bases(url_element))
+    if target.scheme != "malformed":
+        out += _reserved_parameters(url, where)
     if target.scheme in ("http", "https"):
         return out  # cmi5 §13.1.4: an AU may live on another server
     return out + launch_findings(where, "AU url", url.strip(), target, names)

@@ -20,7 +20,10 @@ class Target:
 
 def resolve(href: str, bases: tuple[str | None, ...] = ()) -> Target:
     value = "".join(_folder(b.strip()) for b in bases if b and b.strip()) + href.strip()
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[::1" and the like
+        return Target(scheme="malformed")
     if len(parts.scheme) > 1 or parts.netloc:
         return Target(scheme=parts.scheme.lower() or "//")
     if parts.scheme or value.startswith("/") or "\\" in value:  # "C:" drive letters parse as a scheme
@@ -41,6 +44,8 @@ def launch_findings(where: str, what: str, href: str | None, target: Target, nam
     """A URL the LMS opens: dangerous schemes, escapes, and (when the zip is known) the file itself."""
     if target.scheme in DANGEROUS:
         return [error(where, f"{what} {href!r} is a {target.scheme}: URL; an LMS would run it, not a course file")]
+    if target.scheme == "malformed":
+        return [error(where, f"{what} {href!r} is not a valid URL")]
     if target.scheme:
         return [warning(where, f"{what} {href!r} is outside the package; it only works while that site is up")]
     if target.escapes:

@@ -50,14 +50,19 @@ class PackageReport:
                 "errors": [str(f) for f in self.errors], "warnings": [str(f) for f in self.warnings]}
 
 
+def _printable(text: str) -> str:
+    # Entry names are someone else's bytes: no terminal escape sequence or line break gets through.
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def render_text(reports: list[PackageReport]) -> str:
     lines = []
     for report in reports:
         verdict = "valid" if report.valid else "INVALID"
         counts = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
         lines.append(f"{report.path}: {verdict} — {report.standard}, {counts}")
-        lines += [f"  error: {f}" for f in report.errors]
-        lines += [f"  warning: {f}" for f in report.warnings]
+        lines += [f"  error: {_printable(str(f))}" for f in report.errors]
+        lines += [f"  warning: {_printable(str(f))}" for f in report.warnings]
     return "\n".join(lines)
 
 
