@@ -127,6 +127,17 @@ def test_scorm2004_api_the_exporter_calls(tmp_path):
         etree.fromstring(golf_scorm12()["imsmanifest.xml"].encode()))
 
 
+def test_schema_locations_are_warnings_for_vendors(tmp_path):
+    files = golf_scorm2004()
+    files["imsmanifest.xml"] = files["imsmanifest.xml"].replace(
+        "http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd", "urn:example:other other.xsd")
+    report = validate_package(write_zip(tmp_path / "p.zip", files))
+    assert report.valid
+    assert sorted(str(w) for w in report.warnings) == [
+        "imsmanifest.xml: namespace http://www.imsglobal.org/xsd/imsss is used but not in xsi:schemaLocation (S04-M1)",
+        "imsmanifest.xml: other.xsd (named in xsi:schemaLocation) is not in the zip (S04-M2)"]
+
+
 def test_generators_view_counts_warnings(tmp_path):
     # The exporters ship nothing any finding speaks of: an unlisted file is a warning for a vendor's
     # zip, and a problem for ours.

@@ -42,6 +42,7 @@ CASES = {
                             "does not name an organization"),
     "leaf item without identifierref": (edit(golf_scorm2004, M, ' identifierref="handicap_resource"', ""),
                                         "has no identifierref"),
+    "item without title": (edit(golf_scorm2004, M, "<title>Handicapping</title>", ""), "exactly one title"),
     "mastery above 1": (edit(golf_scorm2004, M, ">0.8<", ">8<"), "maxInclusive"),
     "sequencing before title": (edit(golf_scorm2004, M, "<title>Handicapping</title>",
                                      "<imsss:sequencing/><title>Handicapping</title>"),

@@ -13,12 +13,14 @@ from courseforge.validate.check import DESCRIPTORS, validate_package
 from courseforge.validate.cmi5 import cmi5_findings
 from courseforge.validate.descriptor import parse_xml, problems
 from courseforge.validate.report import Finding, PackageReport, render_json, render_text
-from courseforge.validate.schemas import (CMI5_NS, NS12, NS2004, SCHEMAS, SCORM12_FILES, TINCAN_NS, cmi5_schema,
-                                          scorm12_schema, scorm2004_schema, tincan_schema)
+from courseforge.validate.schemas import (CMI5_NS, NS12, NS2004, SCHEMA_FILES_2004, SCHEMAS, SCORM12_FILES,
+                                          SCORM2004_FILES, TINCAN_NS, cmi5_schema, scorm12_schema, scorm2004_schema,
+                                          tincan_schema)
 from courseforge.validate.scorm import scorm12_findings, scorm2004_findings
 from courseforge.validate.tincan import tincan_findings
 
-__all__ = ["CMI5_NS", "DESCRIPTORS", "NS12", "NS2004", "SCHEMAS", "SCORM12_FILES", "TINCAN_NS", "Finding",
+__all__ = ["CMI5_NS", "DESCRIPTORS", "NS12", "NS2004", "SCHEMA_FILES_2004", "SCHEMAS", "SCORM12_FILES",
+           "SCORM2004_FILES", "TINCAN_NS", "Finding",
            "PackageReport", "cmi5_problems", "cmi5_schema", "manifest_problems", "parse_xml", "render_json",
            "render_text", "scorm12_schema", "scorm2004_problems", "scorm2004_schema", "tincan_problems",
            "tincan_schema", "validate_package", "validate_zip"]

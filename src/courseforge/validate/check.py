@@ -5,15 +5,14 @@ from pathlib import Path, PurePosixPath
 
 from courseforge.validate.archive import Archive, Unreadable, integrity, load, open_regular
 from courseforge.validate.cmi5 import cmi5_findings
-from courseforge.validate.descriptor import MAX_DESCRIPTOR, parse
-from courseforge.validate.report import ERROR, WARNING, Finding, PackageReport, error, warning
+from courseforge.validate.descriptor import MAX_DESCRIPTOR
+from courseforge.validate.report import ERROR, WARNING, Finding, PackageReport, error
 from courseforge.validate.scorm import manifest_findings
 from courseforge.validate.tincan import tincan_findings
 
 # Z1/Z2: the descriptor at the zip root names the standard; a zip holds exactly one of them.
 DESCRIPTORS = ("imsmanifest.xml", "cmi5.xml", "tincan.xml")
 KINDS = {"imsmanifest.xml": "SCORM (unreadable manifest)", "cmi5.xml": "cmi5", "tincan.xml": "TinCan"}
-XSI_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
 MAX_FINDINGS = 200  # a hostile zip can earn one finding per entry; the report stays readable
 
 
@@ -73,21 +72,10 @@ def _check(name: str, data: bytes, names: set[str]) -> tuple[str, list[Finding]]
         return KINDS[name], cmi5_findings(data, names)
     if name == "tincan.xml":
         return KINDS[name], tincan_findings(data, names)
-    standard, findings = manifest_findings(data, names)
-    return standard, findings + _control_files(data, names)
+    return manifest_findings(data, names)
 
 
 def _no_descriptor(names: set[str]) -> Finding:
     nested = sorted(n for n in names if PurePosixPath(n).name.lower() in DESCRIPTORS)
     hint = f"; found {nested[0]}: zip the folder's contents, not the folder" if nested else ""
     return error("", f"no {', '.join(DESCRIPTORS)} at the zip root (Z1){hint}")
-
-
-def _control_files(data: bytes, names: set[str]) -> list[Finding]:
-    """S04-M2/S12-M2: schemas named in xsi:schemaLocation belong in the zip; LMSs do not need them."""
-    root, _ = parse(data, "imsmanifest.xml")
-    if root is None:
-        return []
-    locations = (root.get(XSI_LOCATION) or "").split()[1::2]
-    return [warning("imsmanifest.xml", f"xsi:schemaLocation names {location}, which is not in the zip")
-            for location in locations if ":" not in location and location not in names]

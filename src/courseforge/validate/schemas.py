@@ -28,6 +28,15 @@ NS2004 = {
 # Top-level file per namespace of the 2004 wrapper; lom.xsd pulls in common/ extend/ unique/ vocab/.
 SCORM2004_ROOTS = {"cp": "imscp_v1p1.xsd", "adlcp": "adlcp_v1p3.xsd", "adlseq": "adlseq_v1p3.xsd",
                    "adlnav": "adlnav_v1p3.xsd", "imsss": "imsss_v1p0.xsd", "lom": "lom.xsd"}
+# namespace → its top schema, as named in xsi:schemaLocation.
+SCHEMA_FILES_2004 = {NS2004[key]: name for key, name in SCORM2004_ROOTS.items()}
+# Those and every file they include, shipped at a 2004 zip's root in the same layout (S04-M2).
+SCORM2004_FILES = (*SCHEMA_FILES_2004.values(), "xml.xsd", "XMLSchema.dtd", "datatypes.dtd",
+                   *(f"imsss_v1p0{part}.xsd" for part in ("auxresource", "control", "delivery", "limit", "objective",
+                                                          "random", "rollup", "seqrule", "util")),
+                   *(f"common/{name}.xsd" for name in ("anyElement", "dataTypes", "elementNames", "elementTypes",
+                                                       "rootElement", "vocabTypes", "vocabValues")),
+                   "unique/strict.xsd", "vocab/strict.xsd", "extend/strict.xsd")
 CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 TINCAN_NS = "http://projecttincan.com/tincan.xsd"
 XML_XSD_URL = "http://www.w3.org/2001/xml.xsd"
@@ -72,7 +81,7 @@ def scorm12_schema() -> etree.XMLSchema:
 
 @functools.cache
 def scorm2004_schema() -> etree.XMLSchema:
-    return _wrapper(SCHEMAS / "scorm2004", {NS2004[key]: name for key, name in SCORM2004_ROOTS.items()})
+    return _wrapper(SCHEMAS / "scorm2004", SCHEMA_FILES_2004)
 
 
 @functools.cache

@@ -6,8 +6,11 @@ the 4th's schemas only add to theirs, so they are validated against the 4th's (s
 """
 from __future__ import annotations
 
+from lxml import etree
+
 from courseforge.validate.contentpackage import MANIFEST, at, package_findings
 from courseforge.validate.descriptor import parse, schema_findings
+from courseforge.validate.locations import location_findings
 from courseforge.validate.report import Finding, error, warning
 from courseforge.validate.schemas import NS12, NS2004, scorm12_schema, scorm2004_schema
 
@@ -61,7 +64,7 @@ def _scorm12(root, names) -> list[Finding]:
     elif version != "1.2":
         out.append(error(MANIFEST, f"schemaversion is {version!r} in a SCORM 1.2 (IMS CP 1.1.2) manifest; "
                                    "must be '1.2'"))
-    return out + package_findings(root, NS12, names, strict=False)
+    return out + location_findings(root, set(NS12.values()), names) + package_findings(root, NS12, names, strict=False)
 
 
 def _scorm2004(root, names) -> list[Finding]:
@@ -73,9 +76,29 @@ def _scorm2004(root, names) -> list[Finding]:
         out.append(error(MANIFEST, f"schemaversion is {version!r}; a SCORM 2004 manifest says '2004 4th Edition' "
                                    "(or '2004 3rd Edition', 'CAM 1.3')"))
     elif edition != "4th":
-        out.append(warning(MANIFEST, f"SCORM 2004 {edition} Edition: no {edition} Edition schema is shipped, so it "
-                                     "was validated against the 4th Edition schemas (same namespaces)"))
-    return out + _no_12_names(root) + _scorm_types(root) + package_findings(root, NS2004, names, strict=True)
+        out.append(warning(MANIFEST, f"SCORM 2004 {edition} Edition (schemaversion {version!r}): no {edition} Edition "
+                                     "schema is shipped, so it was validated against the 4th Edition schemas "
+                                     "(same namespaces)"))
+    out += _header(root) + _titles(root) + _no_12_names(root) + _scorm_types(root)
+    return out + location_findings(root, set(NS2004.values()), names) + package_findings(root, NS2004, names, True)
+
+
+def _header(root) -> list[Finding]:
+    schema = root.findtext("cp:metadata/cp:schema", namespaces=NS2004)
+    if schema is not None and schema.strip() != "ADL SCORM":
+        return [warning(MANIFEST, f"metadata/schema is {schema!r}, ADL's test suite wants 'ADL SCORM' (S04-M3)")]
+    return []
+
+
+def _titles(root) -> list[Finding]:
+    # S04-M4/M5: the 2004 XSD lets an item have no title; ADL's test suite requires exactly one.
+    out = []
+    for organization in root.iterfind("cp:organizations/cp:organization", NS2004):
+        for element in (organization, *organization.iterfind(".//cp:item", NS2004)):
+            if len(element.findall("cp:title", NS2004)) != 1:
+                kind = etree.QName(element).localname
+                out.append(error(at(element), f"{kind} {element.get('identifier')} must have exactly one title (S04-M5)"))
+    return out
 
 
 def _no_12_names(root) -> list[Finding]:
@@ -87,10 +110,10 @@ def _no_12_names(root) -> list[Finding]:
         for attr in element.attrib:
             if attr in (f"{{{NS2004['adlcp']}}}scormtype", f"{old}scormtype"):
                 out.append(error(at(element), "adlcp:scormtype is the SCORM 1.2 spelling; 2004 reads "
-                                              "adlcp:scormType (capital T) and ignores this one"))
+                                              "adlcp:scormType (capital T) and ignores this one (S04-M11)"))
         if element.tag.endswith("}masteryscore"):
             out.append(error(at(element), "adlcp:masteryscore is SCORM 1.2 only; 2004 ignores it (use imsss "
-                                          "primaryObjective satisfiedByMeasure + minNormalizedMeasure)"))
+                                          "primaryObjective satisfiedByMeasure + minNormalizedMeasure; S04-M11)"))
     return out
 
 
