@@ -148,3 +148,15 @@ def test_generators_view_counts_warnings(tmp_path):
     with zipfile.ZipFile(write_zip(tmp_path / "p.zip", {**files, "stray.html": "x"})) as archive:
         assert archive.namelist()
     assert validate_package(tmp_path / "p.zip").valid
+
+
+def test_a_defect_of_ours_becomes_a_finding_not_a_traceback(tmp_path, monkeypatch):
+    import courseforge.validate.check as check
+
+    def broken(*args):
+        raise RecursionError("deep")
+    monkeypatch.setattr(check, "integrity", broken)
+    report = validate_package(write_zip(tmp_path / "p.zip", golf_scorm12()))
+    assert not report.valid
+    assert [str(e) for e in report.errors] == [
+        "courseforge could not finish checking this zip (RecursionError: deep); please report it"]

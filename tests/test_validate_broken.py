@@ -36,6 +36,8 @@ CASES = {
                                           "<title>Handicapping</title><adlcp:masteryscore>80</adlcp:masteryscore>"),
                                      "masteryscore is SCORM 1.2 only"),
     "2004 unknown schemaversion": (edit(golf_scorm2004, M, "2004 4th Edition", "2004 5th Edition"), "schemaversion is"),
+    "1.2 schemaversion in a 2004 namespace": (edit(golf_scorm2004, M, "2004 4th Edition", "1.2"),
+                                              "schemaversion '1.2' in the SCORM 2004 IMS CP namespace"),
     "2004 without a default organization": (edit(golf_scorm2004, M, ' default="golf_org"', ""),
                                             "no default attribute"),
     "default with quotes": (edit(golf_scorm2004, M, 'default="golf_org"', 'default="a\'b&quot;c]"'),

@@ -18,20 +18,28 @@ MAX_FINDINGS = 200  # a hostile zip can earn one finding per entry; the report s
 
 def validate_package(path: Path) -> PackageReport:
     report = PackageReport(str(path))
+    try:
+        _judge(path, report)
+    except Exception as exc:  # a defect of ours must not stop the other zips or print a traceback
+        report.findings.append(error("", f"courseforge could not finish checking this zip "
+                                         f"({type(exc).__name__}: {exc}); please report it"))
+    report.findings = _bounded(report.findings)
+    return report
+
+
+def _judge(path: Path, report: PackageReport) -> None:
     opened = open_regular(path)
     if isinstance(opened, Finding):
         report.findings.append(opened)
-        return report
+        return
     with opened:
         archive = load(opened)
         if isinstance(archive, Finding):
             report.findings.append(archive)
-            return report
+            return
         report.findings += archive.findings
         _descriptors(archive, report)
         report.findings += integrity(archive)
-    report.findings = _bounded(report.findings)
-    return report
 
 
 def _bounded(findings: list[Finding]) -> list[Finding]:

@@ -72,7 +72,10 @@ def _scorm2004(root, names) -> list[Finding]:
     edition = EDITIONS.get(version or "")
     note = "" if edition in (None, "4th") else f" (checked against the 4th Edition schema)"
     out = schema_findings(scorm2004_schema(), root, MANIFEST, note)
-    if edition is None:
+    if version == "1.2":
+        out.append(error(MANIFEST, f"schemaversion '1.2' in the SCORM 2004 IMS CP namespace {NS2004['cp']}; a SCORM "
+                                   f"1.2 manifest uses {NS12['cp']} (LMSs disagree about what this package is)"))
+    elif edition is None:
         out.append(error(MANIFEST, f"schemaversion is {version!r}; a SCORM 2004 manifest says '2004 4th Edition' "
                                    "(or '2004 3rd Edition', 'CAM 1.3')"))
     elif edition != "4th":
