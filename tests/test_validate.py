@@ -160,3 +160,44 @@ def test_a_defect_of_ours_becomes_a_finding_not_a_traceback(tmp_path, monkeypatc
     assert not report.valid
     assert [str(e) for e in report.errors] == [
         "courseforge could not finish checking this zip (RecursionError: deep); please report it"]
+
+
+def _zip64(path):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in golf_scorm12().items():
+            with archive.open(name, "w", force_zip64=True) as f:
+                f.write(data.encode() if isinstance(data, str) else data)
+
+
+def _prefixed(path):
+    # A self-extracting archive: a program in front, offsets counted from the zip's own start.
+    write_zip(path, golf_scorm12())
+    path.write_bytes(b"#!/bin/sh\nexit 0\n" * 64 + path.read_bytes())
+
+
+def _commented_with_folders(path):
+    files = golf_scorm12()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.comment = b"made by a tool " + b"PK\x05\x06" + b" that writes signatures into comments"
+        for folder in ("shared/", "Playing/", "Etiquette/", "Handicapping/"):
+            archive.writestr(zipfile.ZipInfo(folder), b"")
+        for name, data in files.items():
+            archive.writestr(name, data, compress_type=zipfile.ZIP_STORED if name.endswith(".jpg") else None)
+
+
+def _padded(path):
+    # Some download tools pad files; unzip still finds the end record.
+    write_zip(path, golf_scorm12())
+    path.write_bytes(path.read_bytes() + bytes(100))
+
+
+TRICKY_GOOD = {"zip64 records": _zip64, "self-extracting prefix": _prefixed,
+               "comment and folder entries": _commented_with_folders, "padded after the end record": _padded}
+
+
+@pytest.mark.parametrize("name", TRICKY_GOOD)
+def test_tricky_but_sound_zips_are_valid(tmp_path, name):
+    path = tmp_path / "p.zip"
+    TRICKY_GOOD[name](path)
+    code, reports = judge(path)
+    assert code == 0, reports[str(path)]["errors"]

@@ -5,6 +5,7 @@ and 20 s (fixtures/bounded.py): a bound, not a speed test."""
 from __future__ import annotations
 
 import os
+import struct
 
 import pytest
 
@@ -21,6 +22,21 @@ def _zip(*entries: Raw):
 
 def _with_manifest(*entries: Raw):
     return _zip(Raw(b"imsmanifest.xml", MANIFEST, method=8), *entries)
+
+
+def _patched(offset_from_end: int, fmt: str, value: int, *entries: Raw):
+    """A zip whose bytes at `offset_from_end` are overwritten: an end record or directory that lies."""
+    def make(path):
+        data = bytearray(raw_zip(list(entries) or [Raw(b"imsmanifest.xml", MANIFEST)]))
+        struct.pack_into(fmt, data, len(data) - offset_from_end, value)
+        path.write_bytes(bytes(data))
+    return make
+
+
+def _bad_zip64_locator(path):
+    data = raw_zip([Raw(b"imsmanifest.xml", MANIFEST)])
+    end = data.rindex(b"PK\x05\x06")
+    path.write_bytes(data[:end] + struct.pack("<4sIQI", b"PK\x06\x07", 0, 10, 1) + data[end:])
 
 
 def _truncated(path):
@@ -58,6 +74,19 @@ CASES = {
     "entry count lies low": (lambda path: many_entries_zip(path, 80_000, declared=10), "more than 65535 entries"),
     "directory too large": (lambda path: many_entries_zip(path, 400_000, declared=10), "central directory of"),
     "2 million entries": (lambda path: many_entries_zip(path, 2_000_000), "declares 2000000 entries"),
+    "directory offset past the end": (_patched(6, "<I", 10**9), "lies outside the file"),
+    "entry offset past the end": (_patched(22 + len(b"imsmanifest.xml") + 4, "<I", 10**8),
+                                  "runs past the end of the file"),
+    "Zip64 locator to garbage": (_bad_zip64_locator, "Zip64 end record"),
+    "corrupt deflate data": (_zip(Raw(b"imsmanifest.xml", method=8, packed=b"\xff" * 64, crc=0, size=50)),
+                             "not valid deflate data"),
+    "empty zip": (lambda path: path.write_bytes(struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, 0, 0, 0, 0, 0)),
+                  "no imsmanifest.xml, cmi5.xml, tincan.xml at the zip root"),
+    "external DTD in the descriptor": (_zip(Raw(b"imsmanifest.xml", b'<!DOCTYPE m SYSTEM "http://127.0.0.1:9/x.dtd">'
+                                                                    + MANIFEST.split(b"?>", 1)[1])),
+                                       "declares a DOCTYPE"),
+    "descriptor nested 5000 deep": (_zip(Raw(b"cmi5.xml", b"<a>" * 5000 + b"</a>" * 5000, method=8)),
+                                    "Excessive depth"),
     "named pipe": (lambda path: os.mkfifo(path), "not a regular file"),
     "folder": (lambda path: path.mkdir(), "not a regular file"),
 }

@@ -63,14 +63,27 @@ def _end_record(f, file_size: int) -> tuple[int, int, int, int]:
     tail_size = min(file_size, END.size + 0xFFFF)
     f.seek(file_size - tail_size)
     tail = f.read(tail_size)
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or at + END.size > len(tail):
-        raise ZipDirError("not a zip (no end of central directory record)")
+    at = _end_position(tail)
     _, _, _, _, count, dir_size, dir_offset, _ = END.unpack_from(tail, at)
     end_at = file_size - tail_size + at
     if at >= LOCATOR.size and tail[at - LOCATOR.size:at - LOCATOR.size + 4] == b"PK\x06\x07":
         return _zip64_end(f, end_at - LOCATOR.size)
     return end_at, count, dir_size, dir_offset
+
+
+def _end_position(tail: bytes) -> int:
+    """The last signature whose comment length reaches exactly the end of the file (a comment may
+    itself contain the signature bytes); failing that, as unzip does, the last one that fits."""
+    fitting, at = [], tail.rfind(b"PK\x05\x06")
+    while at >= 0:
+        if at + END.size <= len(tail):
+            if at + END.size + END.unpack_from(tail, at)[-1] == len(tail):
+                return at
+            fitting.append(at)
+        at = tail.rfind(b"PK\x05\x06", 0, at)
+    if not fitting:
+        raise ZipDirError("not a zip (no end of central directory record)")
+    return fitting[0]
 
 
 def _zip64_end(f, locator_at: int) -> tuple[int, int, int, int]:
