@@ -9,7 +9,7 @@ import click
 
 from courseforge import __version__
 from courseforge.build import FORMATS, build as build_course
-from courseforge.validate import validate_zip
+from courseforge.validate import render_json, render_text, validate_package
 from courseforge.video import ConsoleProgress
 
 
@@ -41,14 +41,10 @@ def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: 
 
 
 @main.command()
-@click.argument("packages", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def validate(packages: tuple[Path, ...]) -> None:
-    """Check SCORM 1.2, cmi5 or TinCan zips against the official schemas and courseforge's own rules."""
-    failed = False
-    for package in packages:
-        problems = validate_zip(package)
-        for problem in problems:
-            click.echo(problem, err=True)
-        click.echo(f"{package}: {'INVALID' if problems else 'valid'}")
-        failed |= bool(problems)
-    sys.exit(1 if failed else 0)
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def validate(packages: tuple[Path, ...], as_json: bool) -> None:
+    """Check SCORM 1.2/2004, cmi5 or TinCan zips, ours or anyone's; exit 1 if any is invalid."""
+    reports = [validate_package(package) for package in packages]
+    click.echo(render_json(reports) if as_json else render_text(reports))
+    sys.exit(0 if all(report.valid for report in reports) else 1)
