@@ -9,6 +9,19 @@ DEFAULT_IRI_BASE = "https://courseforge.invalid/courses/"
 
 
 @dataclass(frozen=True)
+class CheckSettings:
+    """`check:` in course.yml: rules switched off and the thresholds of `courseforge check`."""
+
+    ignore: tuple[str, ...] = ()  # rule ids or family names
+    reading_wpm: int = 200  # words a minute an adult reads course text at
+    question_seconds: int = 30  # answering one question, on top of reading it
+    time_tolerance: int = 30  # percent a lesson's `minutes` may differ from the estimate
+    max_grade: int = 10  # readability of a page as a US school grade (Coleman–Liau)
+    max_sentence_words: int = 30
+    max_passive_percent: int = 20  # share of a page's sentences in the passive voice
+
+
+@dataclass(frozen=True)
 class CourseConfig:
     title: str
     identifier: str
@@ -25,6 +38,7 @@ class CourseConfig:
     require_scenarios: bool = False  # completion also needs every scenario played to an ending
     video_size: tuple[int, int] = (1280, 720)
     package_budget_mb: int = 250  # warn when a package is larger: many LMSs cap uploads  # cmi5: one AU per lesson and assessment instead of one per course
+    check: CheckSettings = field(default_factory=CheckSettings)
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,7 @@ class Question:
     case_sensitive: bool = False
     explanation_html: str = ""
     points: int = 1
+    objectives: tuple[str, ...] = ()  # `objective:` lines as written: N, <lesson-id>#N or the text (check resolves)
 
     @property
     def graded(self) -> bool:

@@ -35,7 +35,7 @@ SCORM_TYPES = {"single": "choice", "multiple": "choice", "true-false": "true-fal
 CHOICE = re.compile(r"^[-*] \[( |x|X)\]\s*(.*)$")
 PAIR = re.compile(r"^[-*] (.*?)\s*->\s*(.*)$")
 ORDERED = re.compile(r"^\d+[.)] +(.*)$")
-SETTING = re.compile(r"^(explanation|points|case|scale|feedback):\s*(.*)$")
+SETTING = re.compile(r"^(explanation|points|case|scale|feedback|objective):\s*(.*)$")
 
 # A problem is (line, what is wrong, how to fix it).
 Report = Callable[[int, str, str], None]
@@ -50,6 +50,7 @@ class _Draft:
     ordered: list[str] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)
     settings: dict[str, tuple[str, int]] = field(default_factory=dict)
+    objectives: list[str] = field(default_factory=list)  # a question may check several
     first_answer_line: int | None = None
 
 
@@ -89,7 +90,9 @@ class QuestionParser:
                 draft.first_answer_line = draft.first_answer_line or number
                 continue
             setting = SETTING.match(text)
-            if setting and setting.group(1) != "feedback":
+            if setting and setting.group(1) == "objective":
+                self._objective(setting.group(2).strip(), number, draft, report)
+            elif setting and setting.group(1) != "feedback":
                 draft.settings[setting.group(1)] = (setting.group(2).strip(), number)
             elif text.startswith(">") and not any(p.strip() for p in draft.prompt):
                 draft.scenario.append(text[1:].strip())
@@ -99,6 +102,14 @@ class QuestionParser:
                 report(number, "unexpected text after the answers",
                        "put the question text before the answers, or start the line with `explanation:`")
         return draft
+
+    @staticmethod
+    def _objective(value: str, number: int, draft: _Draft, report: Report) -> None:
+        if value:
+            draft.objectives.append(value)
+        else:
+            report(number, "`objective:` names no objective",
+                   "write the objective's number in this lesson, `lesson-id#2`, or its text")
 
     @staticmethod
     def _answer_line(qtype: str, text: str, number: int, draft: _Draft, report: Report) -> bool:
@@ -135,7 +146,7 @@ class QuestionParser:
             options=options, targets=targets, answers=tuple(draft.answers),
             case_sensitive=self._case(settings, report),
             explanation_html=self.inline(settings["explanation"][0]) if "explanation" in settings else "",
-            points=self._points(settings, report),
+            points=self._points(settings, report), objectives=tuple(draft.objectives),
         )
 
     def _answers(self, qid: str, qtype: str, draft: _Draft, line: int, report: Report):

@@ -1,0 +1,70 @@
+"""Originality (`check --sources DIR`): every run of 8 or more words a course shares with a source.
+
+Each source's words are hashed in overlapping runs of eight (shingles) into one table; each course
+text is then looked up run by run, and overlapping hits merge into one finding naming both places.
+Linear in the words on both sides.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from courseforge.check.findings import Finding, finding
+from courseforge.check.review import Review
+from courseforge.errors import Location
+
+RUN = 8
+TEXT_FILES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".rst", ".text"})
+MAX_SOURCE_BYTES = 20_000_000  # an article is far smaller; a huge file is a mistake, not a source
+WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+TAG = re.compile(r"<[^>]+>")
+
+
+def _source_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.suffix.lower() in TEXT_FILES and path.is_file()
+                  and not path.is_symlink() and path.stat().st_size <= MAX_SOURCE_BYTES)
+
+
+def shingle_table(folder: Path) -> dict[int, tuple[Path, int]]:
+    """hash of eight words → (source file, line of the first word); the first place wins."""
+    table: dict[int, tuple[Path, int]] = {}
+    for path in _source_files(folder):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix.lower() in (".html", ".htm"):
+            text = html.unescape(TAG.sub(" ", text))
+        words, lines = [], []
+        for number, line in enumerate(text.splitlines(), start=1):
+            found = WORD.findall(line.lower())
+            words += found
+            lines += [number] * len(found)
+        for i in range(len(words) - RUN + 1):
+            table.setdefault(hash(tuple(words[i:i + RUN])), (path, lines[i]))
+    return table
+
+
+def shared_text(review: Review) -> list[Finding]:
+    if review.sources is None:
+        return []
+    table = shingle_table(review.sources)
+    found = []
+    for path, block in review.texts():
+        words = WORD.findall(block.text.lower())
+        i = 0
+        while i <= len(words) - RUN:
+            hit = table.get(hash(tuple(words[i:i + RUN])))
+            if hit is None:
+                i += 1
+                continue
+            end = i + 1
+            while end <= len(words) - RUN and hash(tuple(words[end:end + RUN])) in table:
+                end += 1
+            count = end - i + RUN - 1
+            found.append(finding("shared-text", path, block.line,
+                                 f'{count} words shared with {Location(*hit)}: "{" ".join(words[i:i + 8])} …"',
+                                 "say it in your own words, or quote it and name the source"))
+            i = end + RUN - 1
+    return found
+
+
+RULES = {"shared-text": shared_text}

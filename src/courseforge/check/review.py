@@ -1,0 +1,62 @@
+"""What every rule reads: the loaded Course, its check settings, and its text parsed once."""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from courseforge.check.document import Block, PageText, read_page
+from courseforge.markdown import LessonMarkdown
+from courseforge.model import Course
+
+IGNORE_COMMENT = re.compile(r"check:\s*ignore\s+([A-Za-z0-9_, -]+)")
+
+
+class Review:
+    def __init__(self, course: Course, sources: Path | None = None):
+        self.course, self.settings, self.sources = course, course.config.check, sources
+        self.facts: dict = {}  # figures the report states: reading speed, estimated minutes
+        self.resolved: list = []  # (question, objectives it names), see objectives.resolve
+        self._markdown = LessonMarkdown()
+
+    @functools.cached_property
+    def pages(self) -> dict[Path, PageText]:
+        """Every lesson and assessment page by its source file."""
+        return {page.source: read_page(self._markdown, page.source) for page in self.course.pages}
+
+    def page(self, page) -> PageText:
+        return self.pages[page.source]
+
+    def texts(self) -> Iterator[tuple[Path, Block]]:
+        """Every text a learner reads, with its file: page prose, questions, scenario lines and options."""
+        for path, page in self.pages.items():
+            for block in (*page.blocks, *page.questions):
+                yield path, block
+        for scenario in self.course.scenarios:
+            for scene in scenario.scenes.values():
+                for turn in scene.turns:
+                    yield scenario.source, Block(turn.line or scene.line or 1, turn.text, "scenario")
+                if scene.decision is not None:
+                    for choice in scene.decision.options:
+                        for text in (choice.say, choice.feedback, choice.felt):
+                            yield scenario.source, Block(scene.line or 1, text, "scenario")
+
+    @functools.lru_cache(maxsize=None)
+    def ignored_at(self, path: Path, line: int | None) -> frozenset[str]:
+        """Rules a `check: ignore` comment on this line or the line before switches off."""
+        if line is None:
+            return frozenset()
+        lines = self._lines(path)
+        found: set[str] = set()
+        for text in lines[max(0, line - 2):line]:
+            for match in IGNORE_COMMENT.finditer(text):
+                found |= set(re.split(r"[\s,]+", match.group(1).strip()))
+        return frozenset(found)
+
+    @functools.lru_cache(maxsize=None)
+    def _lines(self, path: Path) -> list[str]:
+        try:
+            return path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return []
