@@ -81,6 +81,29 @@ class Question:
         return self.type not in ("likert", "reflection")
 
 
+@dataclass(frozen=True)
+class Block:
+    """A run of text a learner reads, as plain words (Markdown markup gone), from its source line on."""
+
+    line: int
+    text: str  # softbreaks kept as "\n", so an offset gives a line
+    kind: str  # heading, paragraph, cell, question, scenario
+
+
+@dataclass
+class PageText:
+    """The words of a page and what `courseforge check` looks at, each with its source line."""
+
+    front: object = None  # yamltext.Mapping of the front matter: the lines of `minutes`, `objectives`
+    blocks: list[Block] = field(default_factory=list)  # prose; questions are separate
+    questions: list[Block] = field(default_factory=list)  # the words of its question blocks
+    headings: list[tuple[int, int, str]] = field(default_factory=list)  # line, level as rendered, text
+    images: list[tuple[int, str, str]] = field(default_factory=list)  # line, alt, src as written
+    links: list[tuple[int, str, str]] = field(default_factory=list)  # line, text, href as written
+    tables: list[tuple[int, list[str]]] = field(default_factory=list)  # line, header cells
+    callouts: list[tuple[int, str, bool]] = field(default_factory=list)  # line, kind, empty
+
+
 @dataclass
 class Quiz:
     """A page of questions: a graded assessment submitted as a whole, or an ungraded survey."""
@@ -97,6 +120,7 @@ class Quiz:
     passing_score: int | None = None
     shuffle: bool = False
     show_answers: bool = True
+    page_text: PageText = field(default_factory=PageText, repr=False, compare=False)
 
 
 @dataclass
@@ -109,6 +133,7 @@ class Lesson:
     objectives: tuple[str, ...] = ()
     minutes: int | None = None
     questions: list[Question] = field(default_factory=list)  # ungraded knowledge checks
+    page_text: PageText = field(default_factory=PageText, repr=False, compare=False)
 
 
 @dataclass

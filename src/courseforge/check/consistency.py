@@ -27,6 +27,7 @@ US_TERMS = {"deductible": "excess", "zip code": "postcode", "cell phone": "mobil
             "gasoline": "petrol", "parking lot": "car park", "checking account": "current account"}
 CURRENCY = re.compile(r"[$£€¥₹]|\b(?:USD|GBP|EUR|JPY|INR)\b")
 CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹"}
+CURRENCY_MARKS = (*CODES, *CODES.values())
 GLOSSARY_BOLD = re.compile(r"^\s*(?:[-*+]\s+)?\*\*([^*]{2,60}?)\*\*")
 GLOSSARY_ID = "glossary"
 
@@ -48,7 +49,10 @@ def spelling_variant(review: Review) -> list[Finding]:
     from breame.spelling import AMERICAN_ENGLISH_SPELLINGS as US, BRITISH_ENGLISH_SPELLINGS as GB
 
     hits, counts = [], Counter()
+    listed = US.keys() | GB.keys()
     for path, block in review.texts():
+        if listed.isdisjoint(WORD.findall(block.text.lower())):
+            continue  # the common case, settled at C speed
         for offset, match in ((m.start(), m.group(0)) for m in WORD.finditer(block.text)):
             word = match.lower()
             if word in BOTH or ARCHAIC.search(US.get(word, "")):
@@ -76,9 +80,13 @@ def _us_terms(review: Review) -> list[Finding]:
             for path, block in review.texts() for m in pattern.finditer(block.text)]
 
 
+def _has_currency(text: str) -> bool:
+    return any(mark in text for mark in CURRENCY_MARKS)
+
+
 def currency_mixed(review: Review) -> list[Finding]:
     hits = [(path, block.line + block.text.count("\n", 0, m.start()), CODES.get(m.group(0), m.group(0)))
-            for path, block in review.texts() for m in CURRENCY.finditer(block.text)]
+            for path, block in review.texts() if _has_currency(block.text) for m in CURRENCY.finditer(block.text)]
     counts = Counter(symbol for _, _, symbol in hits)
     if len(counts) < 2:
         return []

@@ -103,11 +103,11 @@ def unassessed_objectives(review: Review) -> list[Finding]:
 
 
 def unassessed_lessons(review: Review) -> list[Finding]:
+    covers = {id(question): covered for question, covered in review.resolved}
     found = []
     for lesson in review.course.lessons:
         checks = [q for q in lesson.questions if q.graded]
-        ids = {id(q) for q in checks}
-        own = {target for question, covered in review.resolved if id(question) in ids for target in covered}
+        own = set().union(*[covers[id(q)] for q in checks])
         if checks and lesson.objectives and not any(target[0] == lesson.id for target in own):
             found.append(finding("lesson-unassessed", lesson.source, checks[0].line,
                                  f'the questions of "{lesson.id}" check none of its {len(lesson.objectives)} objectives',

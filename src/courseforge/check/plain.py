@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from courseforge.check.document import Block, words
+from courseforge.model import Block
+from courseforge.pagetext import sentences, words
 from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
 
@@ -36,6 +37,17 @@ def _prose(review: Review, page) -> list[Block]:
     return [block for block in review.page(page).blocks if block.kind == "paragraph"]
 
 
+def _sentences(review: Review, page) -> list[tuple[int, str, bool]]:
+    """(line, sentence, whether its block has a passive at all) for the page's prose; two rules use it."""
+    key = ("sentences", page.source)
+    if key not in review.memo:
+        found = review.memo[key] = []
+        for block in _prose(review, page):
+            maybe = PASSIVE.search(block.text) is not None
+            found += [(line, sentence, maybe) for line, sentence in sentences(block)]
+    return review.memo[key]
+
+
 def readability(review: Review) -> list[Finding]:
     import textstat  # heavy: only when the rule runs
 
@@ -58,27 +70,26 @@ def long_sentences(review: Review) -> list[Finding]:
     limit = review.settings.max_sentence_words
     found = []
     for page in review.course.pages:
-        for block in _prose(review, page):
-            for line, sentence in block.sentences():
-                count = len(words(sentence))
-                if count > limit:
-                    found.append(finding("long-sentence", page.source, line,
-                                         f"a sentence of {count} words: \"{' '.join(sentence.split()[:8])} …\"",
-                                         f"split it: aim for at most {limit} words"))
+        for line, sentence, _ in _sentences(review, page):
+            count = len(words(sentence))
+            if count > limit:
+                found.append(finding("long-sentence", page.source, line,
+                                     f"a sentence of {count} words: \"{' '.join(sentence.split()[:8])} …\"",
+                                     f"split it: aim for at most {limit} words"))
     return found
 
 
 def passive_voice(review: Review) -> list[Finding]:
     found = []
     for page in review.course.pages:
-        sentences = [(line, s) for block in _prose(review, page) for line, s in block.sentences()]
-        passive = [(line, s) for line, s in sentences if is_passive(s)]
-        if len(sentences) < MIN_SENTENCES or 100 * len(passive) <= review.settings.max_passive_percent * len(sentences):
+        prose = _sentences(review, page)
+        passive = [(line, s) for line, s, maybe in prose if maybe and is_passive(s)]
+        if len(prose) < MIN_SENTENCES or 100 * len(passive) <= review.settings.max_passive_percent * len(prose):
             continue
         line, example = passive[0]
         found.append(finding("passive-voice", page.source, line,
-                             f'{len(passive)} of {len(sentences)} sentences of "{page.id}" are passive '
-                             f'({100 * len(passive) // len(sentences)}%), e.g. "{example[:80]}"',
+                             f'{len(passive)} of {len(prose)} sentences of "{page.id}" are passive '
+                             f'({100 * len(passive) // len(prose)}%), e.g. "{example[:80]}"',
                              f"say who does what (at most {review.settings.max_passive_percent}% passive)"))
     return found
 

@@ -6,9 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from courseforge.check.document import Block, PageText, read_page
-from courseforge.markdown import LessonMarkdown
-from courseforge.model import Course
+from courseforge.model import Block, Course, PageText
 
 IGNORE_COMMENT = re.compile(r"check:\s*ignore\s+([A-Za-z0-9_, -]+)")
 
@@ -18,12 +16,9 @@ class Review:
         self.course, self.settings, self.sources = course, course.config.check, sources
         self.facts: dict = {}  # figures the report states: reading speed, estimated minutes
         self.resolved: list = []  # (question, objectives it names), see objectives.resolve
-        self._markdown = LessonMarkdown()
-
-    @functools.cached_property
-    def pages(self) -> dict[Path, PageText]:
-        """Every lesson and assessment page by its source file."""
-        return {page.source: read_page(self._markdown, page.source) for page in self.course.pages}
+        self.memo: dict = {}  # what more than one rule computes from the same text
+        # Every lesson and assessment page by its source file.
+        self.pages: dict[Path, PageText] = {page.source: page.page_text for page in course.pages}
 
     def page(self, page) -> PageText:
         return self.pages[page.source]

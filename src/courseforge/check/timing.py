@@ -7,7 +7,7 @@ never rendered.
 """
 from __future__ import annotations
 
-from courseforge.check.document import words
+from courseforge.pagetext import words
 from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
 from courseforge.model import Scenario

@@ -1,60 +1,43 @@
-"""The text of a course as `check` reads it: each page parsed once more with the loader's own
-Markdown parser, so every block, heading, image, link, table and callout keeps its source line."""
+"""The words of a parsed page with their source lines: what `courseforge check` reads.
+
+Taken from the loader's own token stream before rendering, so the review costs no second parse and
+every block, heading, image, link, table and callout keeps the line the author wrote it on.
+"""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from courseforge.markdown import LessonMarkdown, QuestionBlock
-from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
+from courseforge.markdown import Parsed, QuestionBlock
+from courseforge.model import Block, PageText
 
 # Question lines: the markers around the words a learner reads.
 QUESTION_MARKUP = re.compile(r"^(?:[-*] \[[ xX]\]\s*|[-*] |\d+[.)] +|> ?|= ?|(?:feedback|explanation):\s*)")
 QUESTION_SETTING = re.compile(r"^(points|case|scale|objective):")
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
-
-
-@dataclass(frozen=True)
-class Block:
-    line: int
-    text: str
-    kind: str  # heading, paragraph, cell, question, scenario
-
-    def sentences(self) -> Iterator[tuple[int, str]]:
-        """(line, sentence) pairs; a sentence's line is where it starts."""
-        start = 0
-        for match in [*SENTENCE_END.finditer(self.text), None]:
-            end = match.start() if match else len(self.text)
-            sentence = self.text[start:end].strip()
-            if sentence:
-                yield self.line + self.text.count("\n", 0, start), " ".join(sentence.split())
-            if match:
-                start = match.end()
-
-
-@dataclass
-class PageText:
-    source: Path
-    front: Mapping | None
-    blocks: list[Block] = field(default_factory=list)  # prose of the page, questions excluded
-    questions: list[Block] = field(default_factory=list)  # the words of its question blocks
-    headings: list[tuple[int, int, str]] = field(default_factory=list)  # line, level (as rendered), text
-    images: list[tuple[int, str, str]] = field(default_factory=list)  # line, alt, src
-    links: list[tuple[int, str, str]] = field(default_factory=list)  # line, text, href
-    tables: list[tuple[int, list[str]]] = field(default_factory=list)  # line, header cells
-    callouts: list[tuple[int, str, bool]] = field(default_factory=list)  # line, kind, empty
+OPENERS = {"heading_open": "heading", "th_open": "cell", "td_open": "cell"}
 
 
 def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
-def read_page(markdown: LessonMarkdown, path: Path) -> PageText:
-    parsed = markdown.parse(path.read_text(encoding="utf-8"))
-    page = PageText(path, _front(parsed.front_matter, parsed.front_matter_line))
+def sentences(block: Block) -> Iterator[tuple[int, str]]:
+    """(line, sentence) pairs; a sentence's line is where it starts."""
+    start, text = 0, block.text
+    for match in [*SENTENCE_END.finditer(text), None]:
+        end = match.start() if match else len(text)
+        sentence = text[start:end].strip()
+        if sentence:
+            yield block.line + text.count("\n", 0, start), " ".join(sentence.split())
+        if match:
+            start = match.end()
+
+
+def page_text(parsed: Parsed, front) -> PageText:
+    """Call before rendering: rendering rewrites image and link addresses."""
+    page = PageText(front)
     tokens = parsed.tokens
     for index, token in enumerate(tokens):
         line = token.map[0] + 1 if token.map else 1
@@ -70,16 +53,8 @@ def read_page(markdown: LessonMarkdown, path: Path) -> PageText:
     return page
 
 
-def _front(text: str | None, line: int) -> Mapping | None:
-    try:
-        return load_mapping(text, line_offset=line - 1) if text is not None else None
-    except YamlSyntaxError:
-        return None  # the loader has reported it already
-
-
 def _inline(page: PageText, token, opener, line: int) -> None:
-    text, link = [], None
-    at = line
+    text, link, at = [], None, line
     for child in token.children or ():
         if child.type in ("text", "code_inline"):
             text.append(child.content)
@@ -95,13 +70,14 @@ def _inline(page: PageText, token, opener, line: int) -> None:
         elif child.type == "link_close" and link is not None:
             page.links.append((link[0], "".join(link[1]).strip(), link[2]))
             link = None
-    kind = {"heading_open": "heading", "th_open": "cell", "td_open": "cell"}.get(opener.type if opener else "", "paragraph")
+    joined = "".join(text)
+    kind = OPENERS.get(opener.type if opener else "", "paragraph")
     if kind == "heading":
         markup = opener.markup
         level = len(markup) if markup.startswith("#") else (1 if markup.startswith("=") else 2)
-        page.headings.append((line, max(level, 2), "".join(text)))  # a `#` renders as <h2>: the title is <h1>
-    if "".join(text).strip():
-        page.blocks.append(Block(line, "".join(text), kind))
+        page.headings.append((line, max(level, 2), joined))  # a `#` renders as <h2>: the title is <h1>
+    if joined.strip():
+        page.blocks.append(Block(line, joined, kind))
 
 
 def _header_cells(tokens: list, index: int) -> list[str]:
@@ -120,8 +96,7 @@ def _question_blocks(block: QuestionBlock) -> list[Block]:
         text = raw.strip()
         if not text or QUESTION_SETTING.match(text):
             continue
-        text = QUESTION_MARKUP.sub("", text)
-        for part in text.split("->"):  # matching pairs: two answers on one line
+        for part in QUESTION_MARKUP.sub("", text).split("->"):  # matching pairs: two answers on one line
             if part.strip():
                 found.append(Block(number, part.strip(), "question"))
     return found
