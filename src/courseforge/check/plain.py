@@ -57,7 +57,7 @@ def readability(review: Review) -> list[Finding]:
         text = "\n".join(b.text if b.text.rstrip()[-1:] in ".!?…:" else b.text + "." for b in blocks)
         if len(words(text)) < MIN_WORDS:
             continue
-        grade = textstat.coleman_liau_index(text)
+        grade = round(textstat.coleman_liau_index(text), 1)  # as shown: 10.04 is not "above 10"
         if grade > review.settings.max_grade:
             found.append(finding("readability", page.source, blocks[0].line,
                                  f'"{page.id}" reads at grade {grade:.1f} (Coleman–Liau), above the '
