@@ -213,9 +213,9 @@ def test_images_without_real_alt_text(tmp_path, image, problem):
 
 
 def test_a_heading_that_skips_a_level(tmp_path):
-    text = lesson_text().replace("## What comes first", "#### What comes first")
+    text = lesson_text().replace("## What comes first", "### What comes first")
     [found] = findings(course(tmp_path, {"lessons/01-part-1.md": text}), "heading-skip")
-    assert found.problem == 'heading "What comes first" is level 4 right after level 1'
+    assert found.problem == 'heading "What comes first" is level 3 right after level 1'
     assert findings(course(tmp_path, {"lessons/01-part-1.md": lesson_text().replace("##", "#")}, "b"), "heading-skip") == []
 
 
@@ -250,6 +250,18 @@ def test_runs_of_eight_words_shared_with_a_source(tmp_path):
     assert found.problem.startswith("11 words shared with ") and "article.txt:2" in found.problem
     assert where([found]) == ["01-part-1.md:11"]
     assert findings(folder, "shared-text") == []
+
+
+def test_sources_never_reach_outside_their_folder_through_symlinks(tmp_path):
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("customers feel heard they stop restating their case and start working\n")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "link.txt").symlink_to(outside / "secret.txt")
+    (sources / "folder").symlink_to(outside, target_is_directory=True)
+    text = lesson_text(body="Remember: customers feel heard they stop restating their case and start working.")
+    assert findings(course(tmp_path, {"lessons/01-part-1.md": text}), "shared-text", sources=sources) == []
 
 
 # Housekeeping

@@ -13,7 +13,9 @@
 Answer lines by type: `- [x]` / `- [ ]` (single, multiple, true-false: options True and False);
 `= text` accepted answers and `case: sensitive` (fill-in); `- left -> right` (matching);
 `1. item` in the right order (ordering); `scale: a | b | c` (likert, default five points);
-nothing (reflection). Parsing is line by line so every error can name its line.
+nothing (reflection). `objective: 2` (repeatable) names what the question assesses: a number, `lesson-id#N`
+or an objective's text, kept as written (`courseforge check` resolves it). Parsing is line by line so
+every error can name its line.
 """
 from __future__ import annotations
 

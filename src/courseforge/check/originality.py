@@ -7,6 +7,7 @@ Linear in the words on both sides.
 from __future__ import annotations
 
 import html
+import os
 import re
 from pathlib import Path
 
@@ -22,8 +23,12 @@ TAG = re.compile(r"<[^>]+>")
 
 
 def _source_files(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.rglob("*") if path.suffix.lower() in TEXT_FILES and path.is_file()
-                  and not path.is_symlink() and path.stat().st_size <= MAX_SOURCE_BYTES)
+    found = []
+    for parent, dirs, files in os.walk(folder):  # symlinks are not followed: nothing outside DIR is read
+        dirs.sort()
+        paths = (Path(parent) / name for name in sorted(files) if Path(name).suffix.lower() in TEXT_FILES)
+        found += [path for path in paths if not path.is_symlink() and path.stat().st_size <= MAX_SOURCE_BYTES]
+    return found
 
 
 def shingle_table(folder: Path) -> dict[int, tuple[Path, int]]:
