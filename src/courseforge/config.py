@@ -106,6 +106,11 @@ def _check_settings(mapping: Mapping, path: Path, problems: Problems) -> CheckSe
     for key in value:
         if key not in CHECK_KEYS:
             problems.error(path, line, f'unknown key "{key}" under "check"', unknown_key_hint(key, CHECK_KEYS))
+    numbers = _check_numbers(value, line, path, problems)
+    return CheckSettings(ignore=_ignored_rules(value.get("ignore"), line, path, problems), **numbers)
+
+
+def _check_numbers(value: dict, line: int, path: Path, problems: Problems) -> dict[str, int]:
     numbers = {}
     for key, (low, high) in CHECK_LIMITS.items():
         number = value.get(key)
@@ -116,7 +121,7 @@ def _check_settings(mapping: Mapping, path: Path, problems: Problems) -> CheckSe
                            f"write e.g. `{key}: {getattr(CheckSettings, key)}`")
         else:
             numbers[key] = number
-    return CheckSettings(ignore=_ignored_rules(value.get("ignore"), line, path, problems), **numbers)
+    return numbers
 
 
 def _ignored_rules(value: object, line: int, path: Path, problems: Problems) -> tuple[str, ...]:

@@ -73,11 +73,14 @@ def _inline(page: PageText, token, opener, line: int) -> None:
     joined = "".join(text)
     kind = OPENERS.get(opener.type if opener else "", "paragraph")
     if kind == "heading":
-        markup = opener.markup
-        level = len(markup) if markup.startswith("#") else (1 if markup.startswith("=") else 2)
-        page.headings.append((line, max(level, 2), joined))  # a `#` renders as <h2>: the title is <h1>
+        page.headings.append((line, _level(opener.markup), joined))
     if joined.strip():
         page.blocks.append(Block(line, joined, kind))
+
+
+def _level(markup: str) -> int:
+    level = len(markup) if markup.startswith("#") else (1 if markup.startswith("=") else 2)  # setext: === or ---
+    return max(level, 2)  # a `#` renders as <h2>: the page title is the <h1>
 
 
 def _header_cells(tokens: list, index: int) -> list[str]:

@@ -48,21 +48,8 @@ def _variant(review: Review, counts: Counter) -> str | None:
 def spelling_variant(review: Review) -> list[Finding]:
     from breame.spelling import AMERICAN_ENGLISH_SPELLINGS as US, BRITISH_ENGLISH_SPELLINGS as GB
 
-    hits, counts = [], Counter()
-    listed = US.keys() | GB.keys()
-    for path, block in review.texts():
-        if listed.isdisjoint(WORD.findall(block.text.lower())):
-            continue  # the common case, settled at C speed
-        for offset, match in ((m.start(), m.group(0)) for m in WORD.finditer(block.text)):
-            word = match.lower()
-            if word in BOTH or ARCHAIC.search(US.get(word, "")):
-                continue
-            kind = "us" if word in US else "gb" if word in GB else None
-            if kind:
-                counts[kind] += 1
-                hits.append((path, block.line + block.text.count("\n", 0, offset), kind, match,
-                             US.get(word) or GB.get(word)))
-    variant = _variant(review, counts)
+    hits = _variant_words(review, US, GB)
+    variant = _variant(review, Counter(kind for _, _, kind, _, _ in hits))
     if variant is None:
         return []
     name = {"gb": "British", "us": "American"}
@@ -70,6 +57,21 @@ def spelling_variant(review: Review) -> list[Finding]:
                      f'write "{other}" (or set `language:` in course.yml to the variant you mean)')
              for path, line, kind, word, other in hits if kind != variant]
     return found + (_us_terms(review) if variant == "gb" else [])
+
+
+def _variant_words(review: Review, us: dict, gb: dict) -> list[tuple]:
+    """(path, line, "us" or "gb", word as written, the other variant) for every listed word."""
+    hits, listed = [], us.keys() | gb.keys()
+    for path, block in review.texts():
+        if listed.isdisjoint(WORD.findall(block.text.lower())):
+            continue  # the common case, settled at C speed
+        for match in WORD.finditer(block.text):
+            word = match.group(0).lower()
+            kind = "us" if word in us else "gb" if word in gb else None
+            if kind and word not in BOTH and not ARCHAIC.search(us.get(word, "")):
+                hits.append((path, block.line + block.text.count("\n", 0, match.start()), kind, match.group(0),
+                             us.get(word) or gb.get(word)))
+    return hits
 
 
 def _us_terms(review: Review) -> list[Finding]:

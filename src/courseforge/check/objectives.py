@@ -32,11 +32,8 @@ def resolve(review: Review) -> list[tuple[Question, set[Objective]]]:
             for raw in question.objectives:
                 target, problem = _target(raw, home, lessons, by_text)
                 if target is None:
-                    errors.append(ContentError(Location(question.source, _line_of(review, question, raw)),
-                                               f'`objective: {raw}` of question "{question.id}" {problem}',
-                                               _hint(raw, by_text, review)))
-                else:
-                    covered.add(target)
+                    errors.append(_error(review, question, raw, problem, by_text))
+                covered |= {target} - {None}
             resolved.append((question, covered))
     if errors:
         raise ContentErrors(errors)
@@ -56,6 +53,11 @@ def _target(raw: str, home: Lesson | None, lessons: dict, by_text: dict) -> tupl
     if not 1 <= number <= len(lesson.objectives):
         return None, f'asks for objective {number}, but lesson "{lesson.id}" has {len(lesson.objectives)}'
     return (lesson.id, number - 1), ""
+
+
+def _error(review: Review, question: Question, raw: str, problem: str, by_text: dict) -> ContentError:
+    return ContentError(Location(question.source, _line_of(review, question, raw)),
+                        f'`objective: {raw}` of question "{question.id}" {problem}', _hint(raw, by_text, review))
 
 
 def _hint(raw: str, by_text: dict, review: Review) -> str:

@@ -55,21 +55,26 @@ def shared_text(review: Review) -> list[Finding]:
     found = []
     for path, block in review.texts():
         words = WORD.findall(block.text.lower())
-        i = 0
-        while i <= len(words) - RUN:
-            hit = table.get(hash(tuple(words[i:i + RUN])))
-            if hit is None:
-                i += 1
-                continue
-            end = i + 1
-            while end <= len(words) - RUN and hash(tuple(words[end:end + RUN])) in table:
-                end += 1
-            count = end - i + RUN - 1
+        for start, count, hit in _shared_runs(words, table):
             found.append(finding("shared-text", path, block.line,
-                                 f'{count} words shared with {Location(*hit)}: "{" ".join(words[i:i + 8])} …"',
+                                 f'{count} words shared with {Location(*hit)}: "{" ".join(words[start:start + RUN])} …"',
                                  "say it in your own words, or quote it and name the source"))
-            i = end + RUN - 1
     return found
+
+
+def _shared_runs(words: list[str], table: dict):
+    """(first word, number of words, where the source has the first eight) per shared run."""
+    i = 0
+    while i <= len(words) - RUN:
+        hit = table.get(hash(tuple(words[i:i + RUN])))
+        if hit is None:
+            i += 1
+            continue
+        end = i + 1
+        while end <= len(words) - RUN and hash(tuple(words[end:end + RUN])) in table:
+            end += 1
+        yield i, end - i + RUN - 1, hit
+        i = end + RUN - 1
 
 
 RULES = {"shared-text": shared_text}
