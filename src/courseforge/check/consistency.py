@@ -1,8 +1,9 @@
 """Consistency: one spelling variant (en-GB or en-US, breame's word lists), one currency, and each
 glossary term written one way.
 
-The variant is the course's `language` (en-GB, en-AU … write British spelling; en-US American);
-a plain `en` course is held to the variant most of its words already use. A glossary is a page
+The variant is the course's `language` (en-GB, en-AU, en-NZ, en-IE, en-ZA, en-IN write British
+spelling; en-US American); any other English tag (`en`, en-CA) is held to the variant most of its
+words already use. A glossary is a page
 whose id is `glossary`; its terms are the `**Term**` that starts a line or list item, or a line
 followed by a `: definition` line (definition-list style).
 """
@@ -30,16 +31,16 @@ CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹"}
 CURRENCY_MARKS = (*CODES, *CODES.values())
 GLOSSARY_BOLD = re.compile(r"^\s*(?:[-*+]\s+)?\*\*([^*]{2,60}?)\*\*")
 GLOSSARY_ID = "glossary"
+# Other English tags (en, en-CA: British and American spelling side by side) follow the majority.
+VARIANTS = {"en-us": "us", **{tag: "gb" for tag in ("en-gb", "en-au", "en-nz", "en-ie", "en-za", "en-in")}}
 
 
 def _variant(review: Review, counts: Counter) -> str | None:
     language = review.course.config.language.lower()
-    if not language.startswith("en"):
+    if language.split("-")[0] != "en":
         return None
-    if language == "en-us":
-        return "us"
-    if language != "en":
-        return "gb"
+    if language in VARIANTS:
+        return VARIANTS[language]
     if counts["gb"] == counts["us"]:
         return None
     return "gb" if counts["gb"] > counts["us"] else "us"
@@ -113,7 +114,7 @@ def glossary_variant(review: Review) -> list[Finding]:
     glossary = next((page for page in review.course.pages if page.id == GLOSSARY_ID), None)
     if glossary is None:
         return []
-    terms = {_key(term): term for term in glossary_terms(review._lines(glossary.source))}
+    terms = {_key(term): term for term in glossary_terms(review.lines(glossary.source))}
     longest = max((len(WORD.findall(term)) for term in terms.values()), default=0) + 1
     found = []
     for path, block in review.texts():

@@ -70,7 +70,7 @@ def _hint(raw: str, by_text: dict, review: Review) -> str:
 
 
 def _line_of(review: Review, question: Question, raw: str) -> int:
-    lines = review._lines(question.source)
+    lines = review.lines(question.source)
     for number in range(question.line, len(lines) + 1):
         text = lines[number - 1].strip()
         if text.startswith("objective:") and text[len("objective:"):].strip() == raw:

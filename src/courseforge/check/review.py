@@ -1,7 +1,6 @@
 """What every rule reads: the loaded Course, its check settings, and its text parsed once."""
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,8 @@ class Review:
         self.facts: dict = {}  # figures the report states: reading speed, estimated minutes
         self.resolved: list = []  # (question, objectives it names), see objectives.resolve
         self.memo: dict = {}  # what more than one rule computes from the same text
+        self._ignored: dict[tuple[Path, int], frozenset[str]] = {}
+        self._files: dict[Path, list[str]] = {}
         # Every lesson and assessment page by its source file.
         self.pages: dict[Path, PageText] = {page.source: page.page_text for page in course.pages}
 
@@ -37,21 +38,23 @@ class Review:
                         for text in (choice.say, choice.feedback, choice.felt):
                             yield scenario.source, Block(scene.line or 1, text, "scenario")
 
-    @functools.lru_cache(maxsize=None)
     def ignored_at(self, path: Path, line: int | None) -> frozenset[str]:
         """Rules a `check: ignore` comment on this line or the line before switches off."""
         if line is None:
             return frozenset()
-        lines = self._lines(path)
-        found: set[str] = set()
-        for text in lines[max(0, line - 2):line]:
-            for match in IGNORE_COMMENT.finditer(text):
-                found |= set(re.split(r"[\s,]+", match.group(1).strip()))
-        return frozenset(found)
+        if (path, line) not in self._ignored:
+            found: set[str] = set()
+            for text in self.lines(path)[max(0, line - 2):line]:
+                for match in IGNORE_COMMENT.finditer(text):
+                    found |= set(re.split(r"[\s,]+", match.group(1).strip()))
+            self._ignored[(path, line)] = frozenset(found)
+        return self._ignored[(path, line)]
 
-    @functools.lru_cache(maxsize=None)
-    def _lines(self, path: Path) -> list[str]:
-        try:
-            return path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            return []
+    def lines(self, path: Path) -> list[str]:
+        """The source file's lines, read once."""
+        if path not in self._files:
+            try:
+                self._files[path] = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._files[path] = []
+        return self._files[path]
