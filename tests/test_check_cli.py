@@ -38,7 +38,8 @@ def test_findings_are_grouped_by_rule_with_a_summary_and_exit_1(tmp_path):
         "link-text (accessibility):",
         '  lessons/01-part-1.md:11: link text "click here" says nothing about where it leads — name the '
         'destination, e.g. "the returns policy (PDF)"',
-        "2 findings: image-alt 1, link-text 1 (reading wpm: 200; estimated minutes: 1; claimed lesson minutes: 1)",
+        "2 findings: image-alt 1, link-text 1 (reading wpm: 200; estimated minutes: 1; "
+        "estimated lesson minutes: 1; claimed lesson minutes: 1)",
     ]
 
 

@@ -55,6 +55,7 @@ def course_facts(review: Review) -> None:
     quizzes = sum(page_minutes(review, quiz) for quiz in course.quizzes)
     clips = sum(clip_seconds(scenario) for scenario in course.scenarios) / 60
     review.facts["estimated_minutes"] = round(lessons + quizzes + clips)
+    review.facts["estimated_lesson_minutes"] = round(lessons)
     review.facts["claimed_lesson_minutes"] = sum(lesson.minutes or 0 for lesson in course.lessons)
 
 
