@@ -17,6 +17,8 @@ from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
 
 WORD = re.compile(r"[A-Za-z]+")
+# Everything but letters becomes a space, so str.split() finds the words WORD would (faster).
+NOT_LETTERS = {code: " " for code in range(0x2100) if not chr(code).isalpha() or not chr(code).isascii()}
 # Words both variants use in some sense: a computer program, to license, a tyre pressure meter.
 BOTH = frozenset("program programs practice practices license licensed licenses licensing meter meters tire tires "
                  "tired draft drafts drafting disk disks install installs installing installed ax story stories "
@@ -64,7 +66,7 @@ def _variant_words(review: Review, us: dict, gb: dict) -> list[tuple]:
     """(path, line, "us" or "gb", word as written, the other variant) for every listed word."""
     hits, listed = [], us.keys() | gb.keys()
     for path, block in review.texts():
-        if listed.isdisjoint(WORD.findall(block.text.lower())):
+        if listed.isdisjoint(block.text.lower().translate(NOT_LETTERS).split()):
             continue  # the common case, settled at C speed
         for match in WORD.finditer(block.text):
             word = match.group(0).lower()

@@ -48,6 +48,14 @@ def _sentences(review: Review, page) -> list[tuple[int, str, bool]]:
     return review.memo[key]
 
 
+def _may_have_long_sentences(review: Review, page, limit: int) -> bool:
+    return any(len(words(block.text)) > limit for block in _prose(review, page))
+
+
+def _may_be_passive(review: Review, page) -> bool:
+    return any(PASSIVE.search(block.text) for block in _prose(review, page))
+
+
 def readability(review: Review) -> list[Finding]:
     import textstat  # heavy: only when the rule runs
 
@@ -69,7 +77,7 @@ def readability(review: Review) -> list[Finding]:
 def long_sentences(review: Review) -> list[Finding]:
     limit = review.settings.max_sentence_words
     found = []
-    for page in review.course.pages:
+    for page in (page for page in review.course.pages if _may_have_long_sentences(review, page, limit)):
         for line, sentence, _ in _sentences(review, page):
             count = len(words(sentence))
             if count > limit:
@@ -81,7 +89,7 @@ def long_sentences(review: Review) -> list[Finding]:
 
 def passive_voice(review: Review) -> list[Finding]:
     found = []
-    for page in review.course.pages:
+    for page in (page for page in review.course.pages if _may_be_passive(review, page)):
         prose = _sentences(review, page)
         passive = [(line, s) for line, s, maybe in prose if maybe and is_passive(s)]
         if len(prose) < MIN_SENTENCES or 100 * len(passive) <= review.settings.max_passive_percent * len(prose):
