@@ -102,6 +102,12 @@ def test_a_line_comment_switches_a_rule_off_on_its_line_or_the_next(tmp_path):
     assert "click here" in page and "check: ignore" not in page  # the comment never reaches learners
 
 
+def test_only_closed_check_comments_are_taken_out_of_the_text():
+    from courseforge.markdown import strip_check_comments
+    assert strip_check_comments("a <!-- check: ignore x --> b <!--check:y--> c <!-- note --> d <!-- check: open") \
+        == "a  b  c <!-- note --> d <!-- check: open"
+
+
 def test_a_yaml_comment_switches_a_rule_off(tmp_path):
     from check_support import SCENARIO
     shared = SCENARIO.replace("{second_result}", "neutral").replace("{second_next}", "fixed")

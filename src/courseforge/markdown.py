@@ -26,7 +26,7 @@ CALLOUT_KINDS = {
 }
 
 # `<!-- check: ignore rule-id -->` speaks to `courseforge check` only: learners never see it.
-CHECK_COMMENT = re.compile(r"<!--\s*check:.*?-->")
+CHECK_COMMENT = re.compile(r"<!--\s*check:")
 
 # resolve(url, line, is_image) -> new url, or None to keep it as written
 Resolver = Callable[[str, int, bool], "str | None"]
@@ -97,12 +97,24 @@ def _render_image(self, tokens, idx, options, env) -> str:
     return self.image(tokens, idx, options, env)
 
 
+def strip_check_comments(text: str) -> str:
+    """Text without its `<!-- check: … -->` comments; linear, whatever the input (no regex backtracking)."""
+    kept, at = [], 0
+    while (found := CHECK_COMMENT.search(text, at)) is not None:
+        end = text.find("-->", found.end())
+        if end < 0:
+            break
+        kept.append(text[at:found.start()])
+        at = end + 3
+    return "".join(kept) + text[at:]
+
+
 def _drop_check_comments(state) -> None:
     # Raw HTML is off, so without this the comment would show as text; a paragraph of nothing else goes.
     tokens, kept = state.tokens, []
     for index, token in enumerate(tokens):
         if token.type == "inline" and "<!--" in token.content:
-            token.content = CHECK_COMMENT.sub("", token.content).strip()
+            token.content = strip_check_comments(token.content).strip()
         kept.append(token)
         if token.type == "paragraph_close" and index >= 2 and tokens[index - 1].content == "" \
                 and tokens[index - 2].type == "paragraph_open":
