@@ -42,6 +42,14 @@ def test_an_assessment_question_can_name_an_objective_by_lesson_and_number_or_te
     assert findings(folder, "objective-unassessed") == []
 
 
+def test_an_objective_text_two_lessons_share_means_the_questions_own_lesson(tmp_path):
+    second = lesson_text("part-2", 2).replace("objective: 1", "objective: Name the first step of a call")
+    folder = course(tmp_path, {"lessons/01-part-1.md": lesson_text().replace("objective: 1\n", ""),
+                               "lessons/02-part-2.md": second})
+    [found] = findings(folder, "objective-unassessed")
+    assert found.location.path.name == "01-part-1.md"
+
+
 def test_a_survey_question_assesses_nothing(tmp_path):
     text = lesson_text().replace("objective: 1\n", "")
     survey = quiz(single("q1", "Listen", ["Type"]).replace(":::\n\n", "objective: part-1#1\n:::\n\n"), "graded: false\n")

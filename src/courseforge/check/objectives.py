@@ -43,7 +43,8 @@ def resolve(review: Review) -> list[tuple[Question, set[Objective]]]:
 def _target(raw: str, home: Lesson | None, lessons: dict, by_text: dict) -> tuple[Objective | None, str]:
     reference = REFERENCE.match(raw)
     if reference is None:
-        found = by_text.get(_normal(raw))
+        own = [i for i, text in enumerate(home.objectives) if _normal(text) == _normal(raw)] if home else []
+        found = (home.id, own[0]) if own else by_text.get(_normal(raw))  # two lessons may share a text
         return found, "matches no lesson objective"
     lesson_id, number = reference.group(1), int(reference.group(2))
     lesson = lessons.get(lesson_id) if lesson_id else home
