@@ -48,10 +48,6 @@ def _sentences(review: Review, page) -> list[tuple[int, str, bool]]:
     return review.memo[key]
 
 
-def _may_have_long_sentences(review: Review, page, limit: int) -> bool:
-    return any(len(words(block.text)) > limit for block in _prose(review, page))
-
-
 def _may_be_passive(review: Review, page) -> bool:
     return any(PASSIVE.search(block.text) for block in _prose(review, page))
 
@@ -77,8 +73,9 @@ def readability(review: Review) -> list[Finding]:
 def long_sentences(review: Review) -> list[Finding]:
     limit = review.settings.max_sentence_words
     found = []
-    for page in (page for page in review.course.pages if _may_have_long_sentences(review, page, limit)):
-        for line, sentence, _ in _sentences(review, page):
+    for page in review.course.pages:
+        long_blocks = (block for block in _prose(review, page) if len(words(block.text)) > limit)
+        for line, sentence in (pair for block in long_blocks for pair in sentences(block)):
             count = len(words(sentence))
             if count > limit:
                 found.append(finding("long-sentence", page.source, line,
