@@ -55,6 +55,18 @@ def test_json_output(tmp_path):
     assert report["facts"]["reading_wpm"] == 200
 
 
+def test_sources_name_both_places(tmp_path):
+    sources = tmp_path / "articles"
+    sources.mkdir()
+    (sources / "a.md").write_text("# Notes\n\nStart every call by listening then act on what you heard.\n")
+    result = run("check", "--sources", str(sources), cwd=course(tmp_path))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:2] == [
+        "shared-text (originality):",
+        f'  lessons/01-part-1.md:11: 11 words shared with {sources / "a.md"}:3: "start every call by listening then act on …" '
+        "— say it in your own words, or quote it and name the source"]
+
+
 def test_usage_errors_exit_2(tmp_path):
     assert run("check", str(tmp_path / "missing"), cwd=tmp_path).returncode == 2
     assert run("check", "--sources", str(tmp_path / "missing"), cwd=tmp_path).returncode == 2
