@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from courseforge.answerkey import answer_key_markdown, answers_json
-from courseforge.errors import ContentError, Location
+from courseforge.check import check_course
+from courseforge.errors import ContentError, ContentErrors, Location
 from courseforge.exporters import EXPORTERS
 from courseforge.loader import load
 from courseforge.output import Output
@@ -24,13 +25,19 @@ ADAPTER_FILES = frozenset(path for exporter in EXPORTERS.values() for path in ex
 
 def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
           on_warning: Callable[[ContentError], None] | None = None, answer_key: bool = False,
-          progress=None) -> list[Path]:
+          progress=None, strict: bool = False) -> list[Path]:
     """Build every package of `formats` into `out`; with `answer_key`, the reviewers' files too.
-    `progress` (see video.Progress) hears about scenario clips while they render."""
+    `progress` (see video.Progress) hears about scenario clips while they render. The findings of
+    `courseforge check` are warnings; with `strict`, errors, and nothing is written."""
     warn = on_warning or (lambda warning: None)
     course = load(Path(source))
     for warning in course.warnings:
         warn(warning)
+    findings = check_course(course).findings
+    if strict and findings:
+        raise ContentErrors([found.as_error() for found in findings])
+    for found in findings:
+        warn(found)
     theme = Theme.for_course(course)
     shared = shared_files(course, theme)
     clips = _render_media(course, shared, warn, progress)

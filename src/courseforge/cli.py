@@ -9,6 +9,8 @@ import click
 
 from courseforge import __version__
 from courseforge.build import FORMATS, build as build_course
+from courseforge.check import check_course
+from courseforge.loader import load
 from courseforge.validate import render_json, render_text, validate_package
 from courseforge.video import ConsoleProgress
 
@@ -27,17 +29,31 @@ def main() -> None:
               default=("all",), show_default=True, help="Package standard; repeat for several.")
 @click.option("--answer-key", is_flag=True,
               help="Also write answer-key.md (for reviewers) and answers.json (for QA tools) to the output folder.")
-def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: bool) -> None:
+@click.option("--strict", is_flag=True, help="Fail (exit 1, nothing written) when `courseforge check` finds anything.")
+def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: bool, strict: bool) -> None:
     """Build the course in SOURCE (a folder with course.yml or content/course.yml)."""
     chosen = FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
     started = time.perf_counter()
     zips = build_course(source, out or source / "build", chosen,
                         on_warning=lambda w: click.echo(f"warning: {w}", err=True), answer_key=answer_key,
-                        progress=ConsoleProgress())
+                        progress=ConsoleProgress(), strict=strict)
     for path in zips:
         click.echo(f"{path}  {path.stat().st_size / 1_000_000:.2f} MB")
     packages = sum(1 for path in zips if path.suffix == ".zip")
     click.echo(f"built {packages} package{'s' if packages != 1 else ''} in {time.perf_counter() - started:.2f} s")
+
+
+@main.command()
+@click.argument("source", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--sources", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of the articles the course was written from: report every 8+ words it shares with them.")
+def check(source: Path, as_json: bool, sources: Path | None) -> None:
+    """Review the course in SOURCE: objectives, answer cues, time, plain language, consistency,
+    accessibility, originality, housekeeping. Exit 0 when clean, 1 with findings."""
+    report = check_course(load(source), sources)
+    click.echo(report.json() if as_json else report.text())
+    sys.exit(1 if report.findings else 0)
 
 
 @main.command()

@@ -4,16 +4,21 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from courseforge.check.catalogue import IGNORABLE
 from courseforge.errors import Problems
-from courseforge.fields import FieldReader, check_keys
-from courseforge.model import CourseConfig
+from courseforge.fields import FieldReader, check_keys, unknown_key_hint
+from courseforge.model import CheckSettings, CourseConfig
 from courseforge.sourcetext import SourceError, read_source
 from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
 
 COURSE_FILE = "course.yml"
 KEYS = ("title", "identifier", "version", "language", "description", "authors",
         "mastery_score", "theme", "lessons", "assessments", "iri", "cmi5_au_per_lesson",
-        "require_scenarios", "video_size", "package_budget_mb")
+        "require_scenarios", "video_size", "package_budget_mb", "check")
+# `check:` thresholds: (lowest, highest) accepted; defaults live in model.CheckSettings.
+CHECK_LIMITS = {"reading_wpm": (80, 600), "question_seconds": (0, 600), "time_tolerance": (0, 1000),
+                "max_grade": (1, 30), "max_sentence_words": (5, 200), "max_passive_percent": (0, 100)}
+CHECK_KEYS = ("ignore", *CHECK_LIMITS)
 # BCP 47 in the shape LMSs and <html lang> accept: en, en-GB, pt-BR, zh-Hant-TW.
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 VIDEO_SIZE = re.compile(r"^(\d{2,4})x(\d{2,4})$")
@@ -61,6 +66,7 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] 
         require_scenarios=read.boolean("require_scenarios", False),
         video_size=_video_size(read, mapping, path, problems),
         package_budget_mb=read.integer("package_budget_mb", 1, 100_000) or 250,
+        check=_check_settings(mapping, path, problems),
     )
     return config, mapping
 
@@ -87,3 +93,47 @@ def _video_size(read: FieldReader, mapping: Mapping, path: Path, problems: Probl
                        "write WIDTHxHEIGHT with even numbers of at least 64, e.g. 1280x720 or 854x480")
         return 1280, 720
     return width, height
+
+
+def _check_settings(mapping: Mapping, path: Path, problems: Problems) -> CheckSettings:
+    value = mapping.data.get("check")
+    line = mapping.line("check")
+    if value is None:
+        return CheckSettings()
+    if not isinstance(value, dict):
+        problems.error(path, line, '"check" must be `key: value` lines',
+                       "write e.g. `check: {ignore: [colour-only], max_grade: 9}`")
+        return CheckSettings()
+    for key in value:
+        if key not in CHECK_KEYS:
+            problems.error(path, line, f'unknown key "{key}" under "check"', unknown_key_hint(key, CHECK_KEYS))
+    numbers = _check_numbers(value, line, path, problems)
+    return CheckSettings(ignore=_ignored_rules(value.get("ignore"), line, path, problems), **numbers)
+
+
+def _check_numbers(value: dict, line: int, path: Path, problems: Problems) -> dict[str, int]:
+    numbers = {}
+    for key, (low, high) in CHECK_LIMITS.items():
+        number = value.get(key)
+        if number is None:
+            continue
+        if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
+            problems.error(path, line, f'"check: {key}" is {number!r}, not a whole number from {low} to {high}',
+                           f"write e.g. `{key}: {getattr(CheckSettings, key)}`")
+        else:
+            numbers[key] = number
+    return numbers
+
+
+def _ignored_rules(value: object, line: int, path: Path, problems: Problems) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    rules = []
+    for item in items:
+        if str(item) in IGNORABLE:
+            rules.append(str(item))
+        else:
+            problems.error(path, line, f'"check: ignore" names an unknown rule "{item}"',
+                           unknown_key_hint(item, IGNORABLE).replace("allowed:", "rules and families:"))
+    return tuple(rules)

@@ -6,6 +6,7 @@ can check and collect assets without this module doing any I/O.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,6 +24,9 @@ CALLOUT_KINDS = {
     "note": "Note",
     "warning": "Warning",
 }
+
+# `<!-- check: ignore rule-id -->` speaks to `courseforge check` only: learners never see it.
+CHECK_COMMENT = re.compile(r"<!--\s*check:")
 
 # resolve(url, line, is_image) -> new url, or None to keep it as written
 Resolver = Callable[[str, int, bool], "str | None"]
@@ -93,10 +97,36 @@ def _render_image(self, tokens, idx, options, env) -> str:
     return self.image(tokens, idx, options, env)
 
 
+def strip_check_comments(text: str) -> str:
+    """Text without its `<!-- check: … -->` comments; linear, whatever the input (no regex backtracking)."""
+    kept, at = [], 0
+    while (found := CHECK_COMMENT.search(text, at)) is not None:
+        end = text.find("-->", found.end())
+        if end < 0:
+            break
+        kept.append(text[at:found.start()])
+        at = end + 3
+    return "".join(kept) + text[at:]
+
+
+def _drop_check_comments(state) -> None:
+    # Raw HTML is off, so without this the comment would show as text; a paragraph of nothing else goes.
+    tokens, kept = state.tokens, []
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and "<!--" in token.content:
+            token.content = strip_check_comments(token.content).strip()
+        kept.append(token)
+        if token.type == "paragraph_close" and index >= 2 and tokens[index - 1].content == "" \
+                and tokens[index - 2].type == "paragraph_open":
+            del kept[-3:]
+    state.tokens[:] = kept
+
+
 def create() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "replacements", "smartquotes"])
     md.use(front_matter_plugin)
+    md.core.ruler.before("inline", "check_comments", _drop_check_comments)
     md.use(container_plugin, name="callout", validate=lambda params, markup: bool(params.strip()),
            render=_render_callout)
     md.add_render_rule("table_open", _render_table_open)

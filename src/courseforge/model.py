@@ -9,6 +9,19 @@ DEFAULT_IRI_BASE = "https://courseforge.invalid/courses/"
 
 
 @dataclass(frozen=True)
+class CheckSettings:
+    """`check:` in course.yml: rules switched off and the thresholds of `courseforge check`."""
+
+    ignore: tuple[str, ...] = ()  # rule ids or family names
+    reading_wpm: int = 200  # words a minute an adult reads course text at
+    question_seconds: int = 30  # answering one question, on top of reading it
+    time_tolerance: int = 30  # percent a lesson's `minutes` may differ from the estimate
+    max_grade: int = 10  # readability of a page as a US school grade (Coleman–Liau)
+    max_sentence_words: int = 30
+    max_passive_percent: int = 20  # share of a page's sentences in the passive voice
+
+
+@dataclass(frozen=True)
 class CourseConfig:
     title: str
     identifier: str
@@ -25,6 +38,7 @@ class CourseConfig:
     require_scenarios: bool = False  # completion also needs every scenario played to an ending
     video_size: tuple[int, int] = (1280, 720)
     package_budget_mb: int = 250  # warn when a package is larger: many LMSs cap uploads  # cmi5: one AU per lesson and assessment instead of one per course
+    check: CheckSettings = field(default_factory=CheckSettings)
 
 
 @dataclass(frozen=True)
@@ -60,12 +74,34 @@ class Question:
     case_sensitive: bool = False
     explanation_html: str = ""
     points: int = 1
-    # As written: N (the Nth objective of the lesson holding it), `lesson-id#N`, or an objective's text.
-    objectives: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()  # `objective:` lines as written: N, <lesson-id>#N or the text (check resolves)
 
     @property
     def graded(self) -> bool:
         return self.type not in ("likert", "reflection")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of text a learner reads, as plain words (Markdown markup gone), from its source line on."""
+
+    line: int
+    text: str  # softbreaks kept as "\n", so an offset gives a line
+    kind: str  # heading, paragraph, cell, question, scenario
+
+
+@dataclass
+class PageText:
+    """The words of a page and what `courseforge check` looks at, each with its source line."""
+
+    front: object = None  # yamltext.Mapping of the front matter: the lines of `minutes`, `objectives`
+    blocks: list[Block] = field(default_factory=list)  # prose; questions are separate
+    questions: list[Block] = field(default_factory=list)  # the words of its question blocks
+    headings: list[tuple[int, int, str]] = field(default_factory=list)  # line, level as rendered, text
+    images: list[tuple[int, str, str]] = field(default_factory=list)  # line, alt, src as written
+    links: list[tuple[int, str, str]] = field(default_factory=list)  # line, text, href as written
+    tables: list[tuple[int, list[str]]] = field(default_factory=list)  # line, header cells
+    callouts: list[tuple[int, str, bool]] = field(default_factory=list)  # line, kind, empty
 
 
 @dataclass
@@ -84,6 +120,7 @@ class Quiz:
     passing_score: int | None = None
     shuffle: bool = False
     show_answers: bool = True
+    page_text: PageText = field(default_factory=PageText, repr=False, compare=False)
 
 
 @dataclass
@@ -96,6 +133,7 @@ class Lesson:
     objectives: tuple[str, ...] = ()
     minutes: int | None = None
     questions: list[Question] = field(default_factory=list)  # ungraded knowledge checks
+    page_text: PageText = field(default_factory=PageText, repr=False, compare=False)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from courseforge.errors import Problems
 from courseforge.fields import SLUG, FieldReader, check_keys
 from courseforge.markdown import LessonMarkdown, Parsed
 from courseforge.model import Lesson, Question, Quiz
+from courseforge.pagetext import page_text
 from courseforge.quiz import QuestionParser
 from courseforge.sourcetext import SourceError, read_source
 from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
@@ -30,18 +31,18 @@ class PageReader:
         page = self._page(path, LESSON_KEYS)
         if page is None:
             return None
-        parsed, front, read, html, questions = page
+        text, front, read, html, questions = page
         return Lesson(
             id=self._id(read, path), title=read.text("title", required=True) or path.stem, number=number,
             source=path, html=html, objectives=read.text_list("objectives") or (),
-            minutes=read.integer("minutes", 1, 600), questions=questions,
+            minutes=read.integer("minutes", 1, 600), questions=questions, page_text=text,
         )
 
     def quiz(self, path: Path, number: int) -> Quiz | None:
         page = self._page(path, QUIZ_KEYS)
         if page is None:
             return None
-        parsed, front, read, html, questions = page
+        text, front, read, html, questions = page
         graded = read.boolean("graded", True)
         scored = [q for q in questions if q.graded]
         draw = read.integer("draw", 1, 1000)
@@ -60,6 +61,7 @@ class PageReader:
             source=path, intro_html=html, questions=questions, graded=graded, draw=draw,
             attempts=read.integer("attempts", 1, 100), passing_score=passing if passing is not None else self.mastery_score,
             shuffle=read.boolean("shuffle", False), show_answers=read.boolean("show_answers", True),
+            page_text=text,
         )
 
     def _page(self, path: Path, keys: tuple[str, ...]):
@@ -74,11 +76,12 @@ class PageReader:
         front = self._front_matter(path, parsed.front_matter, parsed.front_matter_line, keys)
         if front is None:
             return None
+        text = page_text(parsed, front)  # before rendering rewrites link addresses
         resolve = self.assets.resolver(path, self.page_files)
         html = self.markdown.render(parsed, resolve)
         questions = self._questions(path, parsed, resolve)
         self.id_line = front.line("id")
-        return parsed, front, FieldReader(front, path, self.problems), html, questions
+        return text, front, FieldReader(front, path, self.problems), html, questions
 
     def _questions(self, path: Path, parsed: Parsed, resolve) -> list[Question]:
         questions = []

@@ -13,8 +13,9 @@
 Answer lines by type: `- [x]` / `- [ ]` (single, multiple, true-false: options True and False);
 `= text` accepted answers and `case: sensitive` (fill-in); `- left -> right` (matching);
 `1. item` in the right order (ordering); `scale: a | b | c` (likert, default five points);
-nothing (reflection). Any type may carry `objective:` lines naming the objectives it assesses.
-Parsing is line by line so every error can name its line.
+nothing (reflection). `objective: 2` (repeatable) names what the question assesses: a number, `lesson-id#N`
+or an objective's text, kept as written (`courseforge check` resolves it). Parsing is line by line so
+every error can name its line.
 """
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ class _Draft:
     ordered: list[str] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)
     settings: dict[str, tuple[str, int]] = field(default_factory=dict)
-    objectives: list[str] = field(default_factory=list)
+    objectives: list[str] = field(default_factory=list)  # a question may check several
     first_answer_line: int | None = None
 
 
@@ -92,8 +93,7 @@ class QuestionParser:
                 continue
             setting = SETTING.match(text)
             if setting and setting.group(1) == "objective":
-                # Kept raw: resolving a number, `lesson#N` or a text is the `check` command's job.
-                draft.objectives.append(setting.group(2).strip())
+                self._objective(setting.group(2).strip(), number, draft, report)
             elif setting and setting.group(1) != "feedback":
                 draft.settings[setting.group(1)] = (setting.group(2).strip(), number)
             elif text.startswith(">") and not any(p.strip() for p in draft.prompt):
@@ -104,6 +104,14 @@ class QuestionParser:
                 report(number, "unexpected text after the answers",
                        "put the question text before the answers, or start the line with `explanation:`")
         return draft
+
+    @staticmethod
+    def _objective(value: str, number: int, draft: _Draft, report: Report) -> None:
+        if value:
+            draft.objectives.append(value)
+        else:
+            report(number, "`objective:` names no objective",
+                   "write the objective's number in this lesson, `lesson-id#2`, or its text")
 
     @staticmethod
     def _answer_line(qtype: str, text: str, number: int, draft: _Draft, report: Report) -> bool:

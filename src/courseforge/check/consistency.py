@@ -1,0 +1,148 @@
+"""Consistency: one spelling variant (en-GB or en-US, breame's word lists), one currency, and each
+glossary term written one way.
+
+The variant is the course's `language` (en-GB, en-AU, en-NZ, en-IE, en-ZA, en-IN write British
+spelling; en-US American); any other English tag (`en`, en-CA) is held to the variant most of its
+words already use. A glossary is a page
+whose id is `glossary`; its terms are the `**Term**` that starts a line or list item, or a line
+followed by a `: definition` line (definition-list style).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from courseforge.check.findings import Finding, finding
+from courseforge.check.review import Review
+
+WORD = re.compile(r"[A-Za-z]+")
+# Everything but letters becomes a space, so str.split() finds the words WORD would (faster).
+NOT_LETTERS = {code: " " for code in range(0x2100) if not chr(code).isalpha() or not chr(code).isascii()}
+# Words both variants use in some sense: a computer program, to license, a tyre pressure meter.
+BOTH = frozenset("program programs practice practices license licensed licenses licensing meter meters tire tires "
+                 "tired draft drafts drafting disk disks install installs installing installed ax story stories "
+                 "check checks inquiry inquiries enroll curb curbs judgment judgments".split())
+# breame also lists spellings British English has dropped ("connexion"): never suggest those.
+ARCHAIC = re.compile(r"xions?$")
+# British terms for American ones, flagged only in British-spelling courses.
+US_TERMS = {"deductible": "excess", "zip code": "postcode", "cell phone": "mobile phone", "sidewalk": "pavement",
+            "gasoline": "petrol", "parking lot": "car park", "checking account": "current account"}
+CURRENCY = re.compile(r"[$£€¥₹]|\b(?:USD|GBP|EUR|JPY|INR)\b")
+CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹"}
+CURRENCY_MARKS = (*CODES, *CODES.values())
+GLOSSARY_BOLD = re.compile(r"^\s*(?:[-*+]\s+)?\*\*([^*]{2,60}?)\*\*")
+GLOSSARY_ID = "glossary"
+# Other English tags (en, en-CA: British and American spelling side by side) follow the majority.
+VARIANTS = {"en-us": "us", **{tag: "gb" for tag in ("en-gb", "en-au", "en-nz", "en-ie", "en-za", "en-in")}}
+
+
+def _variant(review: Review, counts: Counter) -> str | None:
+    language = review.course.config.language.lower()
+    if language.split("-")[0] != "en":
+        return None
+    if language in VARIANTS:
+        return VARIANTS[language]
+    if counts["gb"] == counts["us"]:
+        return None
+    return "gb" if counts["gb"] > counts["us"] else "us"
+
+
+def spelling_variant(review: Review) -> list[Finding]:
+    from breame.spelling import AMERICAN_ENGLISH_SPELLINGS as US, BRITISH_ENGLISH_SPELLINGS as GB
+
+    hits = _variant_words(review, US, GB)
+    variant = _variant(review, Counter(kind for _, _, kind, _, _ in hits))
+    if variant is None:
+        return []
+    name = {"gb": "British", "us": "American"}
+    found = [finding("spelling-variant", path, line, f'"{word}" is {name[kind]} spelling; the course writes {name[variant]}',
+                     f'write "{other}" (or set `language:` in course.yml to the variant you mean)')
+             for path, line, kind, word, other in hits if kind != variant]
+    return found + (_us_terms(review) if variant == "gb" else [])
+
+
+def _variant_words(review: Review, us: dict, gb: dict) -> list[tuple]:
+    """(path, line, "us" or "gb", word as written, the other variant) for every listed word."""
+    hits, listed = [], us.keys() | gb.keys()
+    for path, block in review.texts():
+        if listed.isdisjoint(block.text.lower().translate(NOT_LETTERS).split()):
+            continue  # the common case, settled at C speed
+        for match in WORD.finditer(block.text):
+            word = match.group(0).lower()
+            kind = "us" if word in us else "gb" if word in gb else None
+            if kind and word not in BOTH and not ARCHAIC.search(us.get(word, "")):
+                hits.append((path, block.line + block.text.count("\n", 0, match.start()), kind, match.group(0),
+                             us.get(word) or gb.get(word)))
+    return hits
+
+
+def _us_terms(review: Review) -> list[Finding]:
+    pattern = re.compile(r"\b(" + "|".join(US_TERMS) + r")\b", re.IGNORECASE)
+    return [finding("spelling-variant", path, block.line + block.text.count("\n", 0, m.start()),
+                    f'"{m.group(0)}" is the American term; the course writes British',
+                    f'write "{US_TERMS[m.group(0).lower()]}"')
+            for path, block in review.texts() for m in pattern.finditer(block.text)]
+
+
+def _has_currency(text: str) -> bool:
+    return any(mark in text for mark in CURRENCY_MARKS)
+
+
+def currency_mixed(review: Review) -> list[Finding]:
+    hits = [(path, block.line + block.text.count("\n", 0, m.start()), CODES.get(m.group(0), m.group(0)))
+            for path, block in review.texts() if _has_currency(block.text) for m in CURRENCY.finditer(block.text)]
+    counts = Counter(symbol for _, _, symbol in hits)
+    if len(counts) < 2:
+        return []
+    main = counts.most_common(1)[0][0]
+    return [finding("currency-mixed", path, line, f"{symbol} amid a course that mostly uses {main}",
+                    f"use {main} throughout, unless the story really crosses a border")
+            for path, line, symbol in hits if symbol != main]
+
+
+def glossary_terms(lines: list[str]) -> list[str]:
+    terms = []
+    for index, line in enumerate(lines):
+        bold = GLOSSARY_BOLD.match(line)
+        if bold:
+            terms.append(bold.group(1).strip().rstrip(":"))
+        elif line.strip() and index + 1 < len(lines) and lines[index + 1].startswith(": "):
+            terms.append(line.strip())
+    return terms
+
+
+def glossary_variant(review: Review) -> list[Finding]:
+    glossary = next((page for page in review.course.pages if page.id == GLOSSARY_ID), None)
+    if glossary is None:
+        return []
+    terms = {_key(term): term for term in glossary_terms(review.lines(glossary.source))}
+    longest = max((len(WORD.findall(term)) for term in terms.values()), default=0) + 1
+    found = []
+    for path, block in review.texts():
+        if path != glossary.source:
+            found += _variants_in(path, block, terms, longest)
+    return found
+
+
+def _variants_in(path: Path, block, terms: dict[str, str], longest: int) -> list[Finding]:
+    tokens = list(WORD.finditer(block.text))
+    found = []
+    for i in range(len(tokens)):
+        for n in range(1, longest + 1):
+            span = block.text[tokens[i].start():tokens[min(i + n, len(tokens)) - 1].end()]
+            if i + n > len(tokens) or not re.fullmatch(r"[A-Za-z]+(?:[ -][A-Za-z]+)*", span):
+                break
+            term = terms.get(_key(span))
+            if term and span.lower() != term.lower():
+                line = block.line + block.text.count("\n", 0, tokens[i].start())
+                found.append(finding("glossary-variant", path, line, f'"{span}" is written "{term}" in the glossary',
+                                     f'write "{term}" everywhere, or change the glossary'))
+    return found
+
+
+def _key(text: str) -> str:
+    return "".join(WORD.findall(text)).lower()
+
+
+RULES = {"spelling-variant": spelling_variant, "currency-mixed": currency_mixed, "glossary-variant": glossary_variant}

@@ -1,0 +1,84 @@
+"""Housekeeping: files nothing uses, questions asked twice, empty callouts, and scenario options of
+different results that play the same consequence."""
+from __future__ import annotations
+
+import html
+import os
+import re
+from pathlib import Path
+
+from courseforge.check.findings import Finding, finding
+from courseforge.check.review import Review
+
+# Files a lesson would link to; course sources (.md, .yml) and build output (.zip) are not among them.
+ASSET_TYPES = frozenset(".png .jpg .jpeg .gif .svg .webp .avif .mp3 .mp4 .webm .ogg .wav .vtt .pdf .docx .xlsx "
+                        ".pptx .odt .csv .txt".split())
+NOT_COURSE = frozenset({"build", "themes", "node_modules", "dist"})
+TAG = re.compile(r"<[^>]+>")
+
+
+def unused_files(review: Review) -> list[Finding]:
+    root = review.course.root
+    used = {asset.source.resolve() for asset in review.course.assets}
+    found = []
+    for path in _files(root):
+        if path.suffix.lower() in ASSET_TYPES and path.resolve() not in used:
+            found.append(finding("unused-file", path, None, "no page links to this file, so no package carries it",
+                                 "link it from a lesson, or delete it"))
+    return found
+
+
+def _files(root: Path) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in NOT_COURSE)  # caches, output
+        found += [Path(folder) / name for name in sorted(files) if not name.startswith(".")]
+    return found
+
+
+def _stem(question) -> str:
+    text = question.scenario_html + " " + question.prompt_html  # one stem after two situations asks two things
+    return " ".join(html.unescape(TAG.sub(" ", text)).lower().split())
+
+
+def duplicate_stems(review: Review) -> list[Finding]:
+    seen, found = {}, []
+    for page in review.course.pages:
+        for question in page.questions:
+            stem = _stem(question)
+            first = seen.setdefault(stem, question)
+            if first is not question:
+                found.append(finding("duplicate-stem", question.source, question.line,
+                                     f'"{question.id}" asks the same question as "{first.id}" '
+                                     f"({first.source.name}:{first.line})",
+                                     "remove one, or make them ask different things"))
+    return found
+
+
+def empty_callouts(review: Review) -> list[Finding]:
+    return [finding("empty-callout", path, line, f"the ::: {kind} callout is empty",
+                    "write its text between the `::: " + kind + "` line and `:::`, or remove it")
+            for path, page in review.pages.items() for line, kind, empty in page.callouts if empty]
+
+
+def shared_consequences(review: Review) -> list[Finding]:
+    found = []
+    for scenario in review.course.scenarios:
+        leads: dict[str, list] = {}
+        for scene in scenario.scenes.values():
+            for choice in scene.decision.options if scene.decision else ():
+                if choice.next is not None:
+                    leads.setdefault(choice.next, []).append((scene, choice))
+        for target, options in leads.items():
+            if len({choice.result for _, choice in options}) > 1:
+                scene = options[0][0]
+                listed = ", ".join(f'{s.id} option {c.id} ({c.result})' for s, c in options)
+                found.append(finding("shared-consequence", scenario.source, scene.line,
+                                     f'options of different results lead to the same scene "{target}": {listed}',
+                                     "give each result its own consequence scene, so a neutral choice "
+                                     "never plays a wrong choice's outcome"))
+    return found
+
+
+RULES = {"unused-file": unused_files, "duplicate-stem": duplicate_stems, "empty-callout": empty_callouts,
+         "shared-consequence": shared_consequences}

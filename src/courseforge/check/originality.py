@@ -1,0 +1,80 @@
+"""Originality (`check --sources DIR`): every run of 8 or more words a course shares with a source.
+
+Each source's words are hashed in overlapping runs of eight (shingles) into one table; each course
+text is then looked up run by run, and overlapping hits merge into one finding naming both places.
+Linear in the words on both sides.
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+from pathlib import Path
+
+from courseforge.check.findings import Finding, finding
+from courseforge.check.review import Review
+from courseforge.errors import Location
+
+RUN = 8
+TEXT_FILES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".rst", ".text"})
+MAX_SOURCE_BYTES = 20_000_000  # an article is far smaller; a huge file is a mistake, not a source
+WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+TAG = re.compile(r"<[^>]+>")
+
+
+def _source_files(folder: Path) -> list[Path]:
+    found = []
+    for parent, dirs, files in os.walk(folder):  # symlinks are not followed: nothing outside DIR is read
+        dirs.sort()
+        paths = (Path(parent) / name for name in sorted(files) if Path(name).suffix.lower() in TEXT_FILES)
+        found += [path for path in paths if not path.is_symlink() and path.stat().st_size <= MAX_SOURCE_BYTES]
+    return found
+
+
+def shingle_table(folder: Path) -> dict[int, tuple[Path, int]]:
+    """hash of eight words → (source file, line of the first word); the first place wins."""
+    table: dict[int, tuple[Path, int]] = {}
+    for path in _source_files(folder):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix.lower() in (".html", ".htm"):
+            text = html.unescape(TAG.sub(" ", text))
+        words, lines = [], []
+        for number, line in enumerate(text.splitlines(), start=1):
+            found = WORD.findall(line.lower())
+            words += found
+            lines += [number] * len(found)
+        for i in range(len(words) - RUN + 1):
+            table.setdefault(hash(tuple(words[i:i + RUN])), (path, lines[i]))
+    return table
+
+
+def shared_text(review: Review) -> list[Finding]:
+    if review.sources is None:
+        return []
+    table = shingle_table(review.sources)
+    found = []
+    for path, block in review.texts():
+        words = WORD.findall(block.text.lower())
+        for start, count, hit in _shared_runs(words, table):
+            found.append(finding("shared-text", path, block.line,
+                                 f'{count} words shared with {Location(*hit)}: "{" ".join(words[start:start + RUN])} …"',
+                                 "say it in your own words, or quote it and name the source"))
+    return found
+
+
+def _shared_runs(words: list[str], table: dict):
+    """(first word, number of words, where the source has the first eight) per shared run."""
+    i = 0
+    while i <= len(words) - RUN:
+        hit = table.get(hash(tuple(words[i:i + RUN])))
+        if hit is None:
+            i += 1
+            continue
+        end = i + 1
+        while end <= len(words) - RUN and hash(tuple(words[end:end + RUN])) in table:
+            end += 1
+        yield i, end - i + RUN - 1, hit
+        i = end + RUN - 1
+
+
+RULES = {"shared-text": shared_text}

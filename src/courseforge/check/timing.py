@@ -1,0 +1,62 @@
+"""Time: a lesson's `minutes` against an estimate from its words, its questions and its clips.
+
+Words are read at `check: reading_wpm` (default 200 words a minute), each question adds
+`question_seconds` (default 30) for answering, and scenario clips last what the video code's own
+timeline gives them (each line at its voice's speed, plus the title card and pauses) — computed,
+never rendered.
+"""
+from __future__ import annotations
+
+from courseforge.pagetext import words
+from courseforge.check.findings import Finding, finding
+from courseforge.check.review import Review
+from courseforge.model import Scenario
+from courseforge.speech import reading_seconds
+from courseforge.video import VideoSettings, plan_timeline
+
+
+def page_minutes(review: Review, page) -> float:
+    text = review.page(page)
+    count = sum(len(words(block.text)) for block in (*text.blocks, *text.questions))
+    return count / review.settings.reading_wpm + len(page.questions) * review.settings.question_seconds / 60
+
+
+def clip_seconds(scenario: Scenario) -> float:
+    """Every scene of the scenario, as long as its rendered clip will be."""
+    settings = VideoSettings()
+    total = 0.0
+    for scene in scenario.scenes.values():
+        speeds = [scenario.characters[turn.speaker].voice.speed for turn in scene.turns]
+        segments = plan_timeline([reading_seconds(t.text, wpm) for t, wpm in zip(scene.turns, speeds)], settings)
+        total += (segments[-1].first + segments[-1].frames) / settings.fps
+    return total
+
+
+def time_claim(review: Review) -> list[Finding]:
+    tolerance = review.settings.time_tolerance / 100
+    found = []
+    for lesson in review.course.lessons:
+        estimate = page_minutes(review, lesson)
+        claimed = lesson.minutes
+        if claimed is None or abs(claimed - estimate) < 1 or abs(claimed - estimate) <= tolerance * estimate:
+            continue
+        front = review.page(lesson).front
+        found.append(finding("time-claim", lesson.source, front.line("minutes") if front else None,
+                             f'"{lesson.id}" claims {claimed} minutes; its {len(lesson.questions)} questions and '
+                             f"words read at {review.settings.reading_wpm} words a minute take about {estimate:.0f}",
+                             f"set `minutes: {max(1, round(estimate))}`, or add the activity the extra time is for"))
+    return found
+
+
+def course_facts(review: Review) -> None:
+    """The course's estimated learning time, lessons, assessments and every scenario clip."""
+    course = review.course
+    lessons = sum(page_minutes(review, lesson) for lesson in course.lessons)
+    quizzes = sum(page_minutes(review, quiz) for quiz in course.quizzes)
+    clips = sum(clip_seconds(scenario) for scenario in course.scenarios) / 60
+    review.facts["estimated_minutes"] = round(lessons + quizzes + clips)
+    review.facts["estimated_lesson_minutes"] = round(lessons)
+    review.facts["claimed_lesson_minutes"] = sum(lesson.minutes or 0 for lesson in course.lessons)
+
+
+RULES = {"time-claim": time_claim}

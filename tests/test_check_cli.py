@@ -1,0 +1,141 @@
+"""`courseforge check` and `build --strict` from the command line: exit codes, output, ignores."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from check_support import course, findings, lesson_text
+from conftest import COURSE_YML
+from courseforge.errors import ContentErrors
+from courseforge.loader import load
+
+FLAWED = lesson_text(body="For the policy [click here](../files/p.pdf).\n\n![](../files/a.png)")
+FLAWS = {"files/p.pdf": b"%PDF", "files/a.png": b"png", "lessons/01-part-1.md": FLAWED}
+
+
+def run(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "courseforge", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_a_clean_course_exits_0(tmp_path):
+    result = run("check", str(course(tmp_path)), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("no findings (reading wpm: 200;")
+
+
+def test_findings_are_grouped_by_rule_with_a_summary_and_exit_1(tmp_path):
+    folder = course(tmp_path, FLAWS)
+    result = run("check", cwd=folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout.splitlines() == [
+        "image-alt (accessibility):",
+        "  lessons/01-part-1.md:13: image ../files/a.png has no alt text — write what the image shows or means "
+        "in ![…](…); a decorative image belongs in the theme, not the lesson",
+        "link-text (accessibility):",
+        '  lessons/01-part-1.md:11: link text "click here" says nothing about where it leads — name the '
+        'destination, e.g. "the returns policy (PDF)"',
+        "2 findings: image-alt 1, link-text 1 (reading wpm: 200; estimated minutes: 1; "
+        "estimated lesson minutes: 1; claimed lesson minutes: 1)",
+    ]
+
+
+def test_json_output(tmp_path):
+    folder = course(tmp_path, FLAWS)
+    result = run("check", ".", "--json", cwd=folder)
+    report = json.loads(result.stdout)
+    assert result.returncode == 1 and report["counts"] == {"image-alt": 1, "link-text": 1}
+    assert report["findings"][1] == {
+        "rule": "link-text", "family": "accessibility", "path": "lessons/01-part-1.md", "line": 11,
+        "problem": 'link text "click here" says nothing about where it leads',
+        "hint": 'name the destination, e.g. "the returns policy (PDF)"'}
+    assert report["facts"]["reading_wpm"] == 200
+
+
+def test_sources_name_both_places(tmp_path):
+    sources = tmp_path / "articles"
+    sources.mkdir()
+    (sources / "a.md").write_text("# Notes\n\nStart every call by listening then act on what you heard.\n")
+    result = run("check", "--sources", str(sources), cwd=course(tmp_path))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:2] == [
+        "shared-text (originality):",
+        f'  lessons/01-part-1.md:11: 11 words shared with {sources / "a.md"}:3: "start every call by listening then act on …" '
+        "— say it in your own words, or quote it and name the source"]
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("check", str(tmp_path / "missing"), cwd=tmp_path).returncode == 2
+    assert run("check", "--sources", str(tmp_path / "missing"), cwd=tmp_path).returncode == 2
+    assert run("check", "--pdf", cwd=tmp_path).returncode == 2
+
+
+def test_a_bad_objective_reference_exits_1_with_its_line(tmp_path):
+    folder = course(tmp_path, {"lessons/01-part-1.md": lesson_text().replace("objective: 1", "objective: 3")})
+    for command in (["check"], ["build", "--out", str(tmp_path / "out")]):
+        result = run(*command, cwd=folder)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.startswith("lessons/01-part-1.md:17: `objective: 3` of question \"kc-part-1\" asks for "
+                                        'objective 3, but lesson "part-1" has 1 — ')
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_warns_and_build_strict_fails_writing_nothing(tmp_path):
+    folder = course(tmp_path, FLAWS)
+    out = tmp_path / "out"
+    result = run("build", "--out", str(out), "--format", "scorm12", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert "warning: lessons/01-part-1.md:11: link text \"click here\" says nothing" in result.stderr
+    strict_out = tmp_path / "strict"
+    result = run("build", "--strict", "--out", str(strict_out), "--format", "scorm12", cwd=folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == "2 problems found; nothing was written."
+    assert "[link-text]" in result.stderr and not strict_out.exists()
+    assert run("build", "--strict", "--out", str(strict_out), cwd=course(tmp_path, name="clean")).returncode == 0
+
+
+@pytest.mark.parametrize("ignore", ["link-text", "accessibility", "[link-text, image-alt]"])
+def test_rules_switched_off_in_course_yml(tmp_path, ignore):
+    folder = course(tmp_path, {**FLAWS, "course.yml": COURSE_YML + f"check:\n  ignore: {ignore}\n"})
+    assert [f.rule for f in findings(folder)] == ([] if ignore != "link-text" else ["image-alt"])
+
+
+def test_a_line_comment_switches_a_rule_off_on_its_line_or_the_next(tmp_path):
+    text = lesson_text(body="For the policy [click here](../files/p.pdf). <!-- check: ignore link-text -->\n\n"
+                            "<!-- check: ignore image-alt, colour-only -->\n![](../files/a.png)")
+    folder = course(tmp_path, {**FLAWS, "lessons/01-part-1.md": text})
+    assert findings(folder) == []
+    out = tmp_path / "out"
+    assert run("build", "--strict", "--out", str(out), "--format", "scorm12", cwd=folder).returncode == 0
+    page = zipfile.ZipFile(out / "tiny-course-scorm12.zip").read("index.html").decode()
+    assert "click here" in page and "check: ignore" not in page  # the comment never reaches learners
+
+
+def test_only_closed_check_comments_are_taken_out_of_the_text():
+    from courseforge.markdown import strip_check_comments
+    assert strip_check_comments("a <!-- check: ignore x --> b <!--check:y--> c <!-- note --> d <!-- check: open") \
+        == "a  b  c <!-- note --> d <!-- check: open"
+
+
+def test_a_yaml_comment_switches_a_rule_off(tmp_path):
+    from check_support import SCENARIO
+    shared = SCENARIO.replace("{second_result}", "neutral").replace("{second_next}", "fixed")
+    assert len(findings(course(tmp_path, {"scenarios/01-call.yml": shared}), "shared-consequence")) == 1
+    quiet = shared.replace("  start:\n", "  # check: ignore shared-consequence\n  start:\n")
+    assert findings(course(tmp_path, {"scenarios/01-call.yml": quiet}, "b"), "shared-consequence") == []
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("check: {ignore: [link-txt]}", 'course.yml:9: "check: ignore" names an unknown rule "link-txt" — did you mean "link-text"?'),
+    ("check: {max_grades: 9}", 'course.yml:9: unknown key "max_grades" under "check" — did you mean "max_grade"?'),
+    ("check: {reading_wpm: 5}", 'course.yml:9: "check: reading_wpm" is 5, not a whole number from 80 to 600'),
+    ("check: strict", 'course.yml:9: "check" must be `key: value` lines'),
+])
+def test_check_settings_are_validated_like_other_keys(tmp_path, setting, message):
+    folder = course(tmp_path, {"course.yml": COURSE_YML + setting + "\n"})
+    with pytest.raises(ContentErrors) as caught:
+        load(folder)
+    assert str(caught.value.errors[0]).replace(str(folder) + "/", "").startswith(message)

@@ -1,0 +1,301 @@
+"""Each rule of `courseforge check` on a tiny course: one flaw gives one finding at its line."""
+from __future__ import annotations
+
+import pytest
+
+from check_support import SCENARIO, course, findings, lesson_text, single
+from conftest import COURSE_YML
+from courseforge.check.timing import clip_seconds
+from courseforge.errors import ContentErrors
+from courseforge.loader import load
+
+QUIZ = "---\nid: final\ntitle: Final\n{extra}---\n\nAnswer these.\n\n{questions}"
+
+
+def quiz(questions: str, extra: str = "") -> str:
+    return QUIZ.format(extra=extra, questions=questions)
+
+
+def where(found) -> list[str]:
+    return [f"{f.location.path.name}:{f.location.line}" for f in found]
+
+
+def test_the_clean_course_has_no_findings(tmp_path):
+    assert findings(course(tmp_path)) == []
+
+
+# Objectives
+
+def test_an_objective_no_question_names_is_reported_at_its_line(tmp_path):
+    folder = course(tmp_path, {"lessons/01-part-1.md": lesson_text().replace("objective: 1\n", "")})
+    [found] = findings(folder, "objective-unassessed")
+    assert where([found]) == ["01-part-1.md:5"] and "Name the first step of a call" in found.problem
+    assert where(findings(folder, "lesson-unassessed")) == ["01-part-1.md:13"]
+
+
+@pytest.mark.parametrize("reference", ["part-1#1", "Name the first step of a call", "name the first step of a call."])
+def test_an_assessment_question_can_name_an_objective_by_lesson_and_number_or_text(tmp_path, reference):
+    text = lesson_text().replace("objective: 1\n", "")
+    folder = course(tmp_path, {"lessons/01-part-1.md": text,
+                               "assessments/01-final.md": quiz(single("q1", "Listen", ["Type"]).replace(
+                                   ":::\n\n", f"objective: {reference}\n:::\n\n"))})
+    assert findings(folder, "objective-unassessed") == []
+
+
+def test_an_objective_text_two_lessons_share_means_the_questions_own_lesson(tmp_path):
+    second = lesson_text("part-2", 2).replace("objective: 1", "objective: Name the first step of a call")
+    folder = course(tmp_path, {"lessons/01-part-1.md": lesson_text().replace("objective: 1\n", ""),
+                               "lessons/02-part-2.md": second})
+    [found] = findings(folder, "objective-unassessed")
+    assert found.location.path.name == "01-part-1.md"
+
+
+def test_a_survey_question_assesses_nothing(tmp_path):
+    text = lesson_text().replace("objective: 1\n", "")
+    survey = quiz(single("q1", "Listen", ["Type"]).replace(":::\n\n", "objective: part-1#1\n:::\n\n"), "graded: false\n")
+    folder = course(tmp_path, {"lessons/01-part-1.md": text, "assessments/01-final.md": survey})
+    assert len(findings(folder, "objective-unassessed")) == 1
+
+
+@pytest.mark.parametrize("reference, problem", [
+    ("2", 'asks for objective 2, but lesson "part-1" has 1'),
+    ("part-9#1", 'names lesson "part-9", which does not exist'),
+    ("Name the first step of a cal", "matches no lesson objective"),
+])
+def test_a_reference_that_misses_is_an_error_at_its_line(tmp_path, reference, problem):
+    folder = course(tmp_path, {"lessons/01-part-1.md": lesson_text().replace("objective: 1", f"objective: {reference}")})
+    with pytest.raises(ContentErrors) as caught:
+        findings(folder)
+    [error] = caught.value.errors
+    assert error.location.line == 17 and problem in error.problem
+    if reference.startswith("Name"):
+        assert "did you mean part-1#1?" in error.hint
+
+
+def test_a_number_on_an_assessment_page_is_an_error(tmp_path):
+    folder = course(tmp_path, {"assessments/01-final.md": quiz(single("q1", "Listen", ["Type"]).replace(
+        ":::\n\n", "objective: 1\n:::\n\n"))})
+    with pytest.raises(ContentErrors, match="is a number, but the question is not in a lesson"):
+        findings(folder)
+
+
+def test_objective_lines_are_kept_as_written_and_an_empty_one_is_an_error(tmp_path):
+    text = lesson_text().replace("objective: 1\n", "objective: 1\nobjective:  part-1#1 \n")
+    [question] = load(course(tmp_path, {"lessons/01-part-1.md": text})).lessons[0].questions
+    assert question.objectives == ("1", "part-1#1")
+    with pytest.raises(ContentErrors, match=r"01-part-1.md:17: `objective:` names no objective"):
+        load(course(tmp_path, {"lessons/01-part-1.md": lesson_text().replace("objective: 1", "objective:")}, "b"))
+
+
+# Answer cues
+
+def _questions(make, count: int = 4) -> str:
+    return "".join(make(n) for n in range(count))
+
+
+def test_keys_that_are_mostly_the_longest_option(tmp_path):
+    longest = _questions(lambda n: single(f"q{n}", f"The long right answer {n}", [f"Short {n}", f"Brief {n}"], key_at=n % 3))
+    folder = course(tmp_path, {"assessments/01-final.md": quiz(longest, "shuffle: true\n")})
+    [found] = findings(folder, "key-longest")
+    assert "in 5 of 5 single-answer questions (kc-part-1, q0" in found.problem
+    assert where([found]) == ["01-part-1.md:13"]  # the first of them
+    even = _questions(lambda n: single(f"q{n}", f"Answer {n}", [f"Other answer {n}", f"Third {n}"], key_at=n % 3))
+    assert findings(course(tmp_path, {"assessments/01-final.md": quiz(even, "shuffle: true\n")}, "b"), "key-longest") == []
+
+
+def test_keys_that_mostly_sit_in_one_position_unless_shuffled(tmp_path):
+    first = _questions(lambda n: single(f"q{n}", f"Right {n}", [f"Wrong {n}", f"False {n}"]))
+    [found] = findings(course(tmp_path, {"assessments/01-final.md": quiz(first)}), "key-position")
+    assert "option 1 in 5 of 5" in found.problem
+    assert findings(course(tmp_path, {"assessments/01-final.md": quiz(first, "shuffle: true\n")}, "b"), "key-position") == []
+
+
+def test_a_key_far_longer_than_the_median_option(tmp_path):
+    long_key = single("q1", "Listen to the whole story before you act", ["Type", "Wait"], stem="What first?")
+    [found] = findings(course(tmp_path, {"assessments/01-final.md": quiz(long_key)}), "key-length")
+    assert '"q1" is 10.0×' in found.problem and where([found]) == ["01-final.md:8"]
+
+
+def test_all_of_the_above(tmp_path):
+    question = single("q1", "All of the above", ["Listen", "Ask"], key_at=2)
+    [found] = findings(course(tmp_path, {"assessments/01-final.md": quiz(question)}), "all-none-of-the-above")
+    assert '"All of the above"' in found.problem
+
+
+def test_stem_words_only_the_key_repeats(tmp_path):
+    question = single("q1", "Ask about the parcel", ["Say sorry", "Hang up"], stem="A parcel is late. What now?")
+    [found] = findings(course(tmp_path, {"assessments/01-final.md": quiz(question)}), "stem-echo")
+    assert found.problem.endswith("repeats words of the question: parcel")
+    fair = single("q1", "Ask about the parcel", ["Refund the parcel", "Hang up"], stem="A parcel is late. What now?")
+    assert findings(course(tmp_path, {"assessments/01-final.md": quiz(fair)}, "b"), "stem-echo") == []
+
+
+# Time
+
+def test_a_lesson_claiming_far_more_minutes_than_its_words_take(tmp_path):
+    folder = course(tmp_path, {"lessons/01-part-1.md": lesson_text().replace("minutes: 1", "minutes: 12")})
+    [found] = findings(folder, "time-claim")
+    assert where([found]) == ["01-part-1.md:6"] and "claims 12 minutes" in found.problem
+    assert "200 words a minute" in found.problem and "minutes: 1`" in found.hint
+
+
+def test_clip_lengths_follow_the_video_timeline_without_rendering(tmp_path):
+    # Title card 2 s; "Thank you." at 160 words a minute is below the 1.5 s floor, then a 1 s tail.
+    folder = course(tmp_path, {"scenarios/01-call.yml": SCENARIO.replace("{second_result}", "wrong").replace(
+        "{second_next}", "end")})
+    [scenario] = load(folder).scenarios
+    start = 2 + max(1.5, 5 * 60 / 160) + 1  # "My order is late again."
+    assert clip_seconds(scenario) == pytest.approx(start + 2 + 1.5 + 1, abs=0.25)
+    assert not (folder / ".courseforge-cache").exists()
+
+
+# Plain language
+
+def test_a_page_above_the_readability_grade(tmp_path):
+    hard = ("Organisational considerations notwithstanding, comprehensive interdepartmental communication "
+            "necessitates systematic documentation of accountability. ") * 12
+    [found] = findings(course(tmp_path, {"lessons/01-part-1.md": lesson_text(body=hard)}), "readability")
+    assert "Coleman–Liau" in found.problem and where([found]) == ["01-part-1.md:11"]
+    easy = "We start each call by listening to what the customer says. " * 12
+    assert findings(course(tmp_path, {"lessons/01-part-1.md": lesson_text(body=easy)}, "b"), "readability") == []
+
+
+def test_a_long_sentence_at_its_own_line_and_the_threshold_from_course_yml(tmp_path):
+    long = "Short one.\nThen " + "one more word " * 11 + "ends here."
+    [found] = findings(course(tmp_path, {"lessons/01-part-1.md": lesson_text(body=long)}), "long-sentence")
+    assert where([found]) == ["01-part-1.md:12"] and "a sentence of 36 words" in found.problem
+    relaxed = {"course.yml": COURSE_YML + "check: {max_sentence_words: 40}\n", "lessons/01-part-1.md": lesson_text(body=long)}
+    assert findings(course(tmp_path, relaxed, "b"), "long-sentence") == []
+
+
+def test_a_page_written_mostly_in_the_passive_voice(tmp_path):
+    passive = " ".join(["The call was answered by the agent."] * 6 + ["The customer was worried."] * 2
+                       + ["We listen first."] * 4)
+    [found] = findings(course(tmp_path, {"lessons/01-part-1.md": lesson_text(body=passive)}), "passive-voice")
+    assert "6 of 12 sentences" in found.problem  # "was worried" is a feeling, not a passive
+
+
+# Consistency
+
+def test_spelling_of_the_other_variant(tmp_path):
+    gb = {"course.yml": COURSE_YML.replace("language: en", "language: en-GB"),
+          "lessons/01-part-1.md": lesson_text(body="Pick the color that suits the deductible.")}
+    found = findings(course(tmp_path, gb), "spelling-variant")
+    assert [f.problem for f in found] == ['"color" is American spelling; the course writes British',
+                                          '"deductible" is the American term; the course writes British']
+    us = {"course.yml": COURSE_YML.replace("language: en", "language: en-US"),
+          "lessons/01-part-1.md": lesson_text(body="Pick the colour. Organise it.")}
+    assert len(findings(course(tmp_path, us, "b"), "spelling-variant")) == 2
+
+
+def test_plain_en_is_held_to_the_variant_most_words_use(tmp_path):
+    mixed = lesson_text(body="Organise the colour of the centre. Pick a color.")
+    [found] = findings(course(tmp_path, {"lessons/01-part-1.md": mixed}), "spelling-variant")
+    assert '"color"' in found.problem and 'write "colour"' in found.hint
+
+
+def test_mixed_currencies(tmp_path):
+    text = lesson_text(body="The refund is £20.\nThe fee is £5 and the voucher $10.")
+    [found] = findings(course(tmp_path, {"lessons/01-part-1.md": text}), "currency-mixed")
+    assert where([found]) == ["01-part-1.md:12"] and found.problem.startswith("$ amid a course that mostly uses £")
+
+
+def test_a_glossary_term_spelled_another_way(tmp_path):
+    glossary = ("---\nid: glossary\ntitle: Glossary\n---\n\n**E-mail**: a message.\n\n"
+                "Call back\n: A promised return call.\n")
+    text = lesson_text(body="Send an email.\nOffer a callback. Send one e-mail.")
+    found = findings(course(tmp_path, {"lessons/02-glossary.md": glossary, "lessons/01-part-1.md": text}),
+                     "glossary-variant")
+    assert [(f.location.line, f.problem) for f in found] == [
+        (11, '"email" is written "E-mail" in the glossary'), (12, '"callback" is written "Call back" in the glossary')]
+
+
+# Accessibility
+
+@pytest.mark.parametrize("image, problem", [("![](../images/a.png)", "has no alt text"),
+                                            ("![Image of a phone](../images/a.png)", 'starts "Image of a phone"')])
+def test_images_without_real_alt_text(tmp_path, image, problem):
+    folder = course(tmp_path, {"images/a.png": b"png", "lessons/01-part-1.md": lesson_text(body=image)})
+    [found] = findings(folder, "image-alt")
+    assert problem in found.problem and where([found]) == ["01-part-1.md:11"]
+
+
+def test_a_heading_that_skips_a_level(tmp_path):
+    text = lesson_text().replace("## What comes first", "### What comes first")
+    [found] = findings(course(tmp_path, {"lessons/01-part-1.md": text}), "heading-skip")
+    assert found.problem == 'heading "What comes first" is level 3 right after level 1'
+    assert findings(course(tmp_path, {"lessons/01-part-1.md": lesson_text().replace("##", "#")}, "b"), "heading-skip") == []
+
+
+def test_a_table_with_an_empty_header_row(tmp_path):
+    table = "|  |  |\n|---|---|\n| cue | meaning |\n"
+    [found] = findings(course(tmp_path, {"lessons/01-part-1.md": lesson_text(body=table)}), "table-header")
+    assert where([found]) == ["01-part-1.md:11"]
+
+
+def test_link_text_that_says_nothing(tmp_path):
+    text = lesson_text(body="For the policy [click here](../files/p.pdf).")
+    [found] = findings(course(tmp_path, {"files/p.pdf": b"%PDF", "lessons/01-part-1.md": text}), "link-text")
+    assert found.problem == 'link text "click here" says nothing about where it leads'
+
+
+def test_colour_as_the_only_cue(tmp_path):
+    text = lesson_text(body="Press the green button. Her red shoes fit.")
+    [found] = findings(course(tmp_path, {"lessons/01-part-1.md": text}), "colour-only")
+    assert found.problem == '"the green button" points by colour alone'
+
+
+# Originality
+
+def test_runs_of_eight_words_shared_with_a_source(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "article.txt").write_text("Intro line.\nWhen customers feel heard they stop restating their case "
+                                         "and start working with you.\n")
+    text = lesson_text(body="Remember: customers feel heard they stop restating their case and start working.")
+    folder = course(tmp_path, {"lessons/01-part-1.md": text})
+    [found] = findings(folder, "shared-text", sources=sources)
+    assert found.problem.startswith("11 words shared with ") and "article.txt:2" in found.problem
+    assert where([found]) == ["01-part-1.md:11"]
+    assert findings(folder, "shared-text") == []
+
+
+def test_sources_never_reach_outside_their_folder_through_symlinks(tmp_path):
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("customers feel heard they stop restating their case and start working\n")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "link.txt").symlink_to(outside / "secret.txt")
+    (sources / "folder").symlink_to(outside, target_is_directory=True)
+    text = lesson_text(body="Remember: customers feel heard they stop restating their case and start working.")
+    assert findings(course(tmp_path, {"lessons/01-part-1.md": text}), "shared-text", sources=sources) == []
+
+
+# Housekeeping
+
+def test_a_file_no_page_links_to(tmp_path):
+    folder = course(tmp_path, {"images/used.png": b"png", "images/unused.png": b"png",
+                               "lessons/01-part-1.md": lesson_text(body="![A phone](../images/used.png)")})
+    [found] = findings(folder, "unused-file")
+    assert found.location.path.name == "unused.png"
+
+
+def test_the_same_question_asked_twice(tmp_path):
+    twice = single("q1", "Listen", ["Type"], stem="Which step of a call comes first?")
+    [found] = findings(course(tmp_path, {"assessments/01-final.md": quiz(twice)}), "duplicate-stem")
+    assert found.problem.startswith('"q1" asks the same question as "kc-part-1" (01-part-1.md:13)')
+
+
+def test_an_empty_callout(tmp_path):
+    [found] = findings(course(tmp_path, {"lessons/01-part-1.md": lesson_text(body="::: tip\n:::")}), "empty-callout")
+    assert where([found]) == ["01-part-1.md:11"]
+
+
+def test_options_of_different_results_sharing_a_consequence(tmp_path):
+    shared = SCENARIO.replace("{second_result}", "neutral").replace("{second_next}", "fixed")
+    [found] = findings(course(tmp_path, {"scenarios/01-call.yml": shared}), "shared-consequence")
+    assert where([found]) == ["01-call.yml:5"] and 'the same scene "fixed"' in found.problem
+    apart = SCENARIO.replace("{second_result}", "wrong").replace("{second_next}", "end")
+    assert findings(course(tmp_path, {"scenarios/01-call.yml": apart}, "b"), "shared-consequence") == []
+
