@@ -12,7 +12,7 @@ from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
 from courseforge.model import Scenario
 from courseforge.speech import reading_seconds
-from courseforge.video import VideoSettings, plan_timeline
+from courseforge.cliptiming import VideoSettings, plan_timeline
 
 
 def page_minutes(review: Review, page) -> float:
