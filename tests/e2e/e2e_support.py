@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import io
+import json
 import os
 import re
 import shutil
@@ -86,6 +87,20 @@ class StaticFiles(http.server.SimpleHTTPRequestHandler):
 
 class _Handler(StaticFiles):
     mounts: dict[str, Path] = {}
+    commits: list[dict] = []  # the same list as Server.commits
+
+    def do_POST(self) -> None:  # noqa: N802 - scorm-again's lmsCommitUrl (lms.html)
+        if urlsplit(self.path).path != "/lms/commit":
+            self.send_error(404)
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.commits.append(json.loads(body))
+        answer = json.dumps({"result": True, "errorCode": 0}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
 
     def translate_path(self, path: str) -> str:
         path = unquote(urlsplit(path).path)
@@ -99,9 +114,12 @@ class _Handler(StaticFiles):
 
 
 class Server:
+    # Every body scorm-again POSTed to /lms/commit (LMSCommit, and LMSFinish's beacon), in arrival order.
+    commits: list[dict] = []
+
     def __init__(self) -> None:
         self.mounts: dict[str, Path] = {"/lms/": E2E, "/node_modules/": NODE_MODULES}
-        handler = type("Handler", (_Handler,), {"mounts": self.mounts})
+        handler = type("Handler", (_Handler,), {"mounts": self.mounts, "commits": Server.commits})
         self.httpd = _QuietServer((HOST, 0), handler)
         self.port = self.httpd.server_address[1]
         self.origin = f"http://{HOST}:{self.port}"
