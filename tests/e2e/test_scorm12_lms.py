@@ -1,15 +1,16 @@
 """The shipped course as a SCORM 1.2 package, launched by a test LMS (scorm-again) in an iframe and
 in a popup: every lesson walked, status/time/exit checked, every API call checked, then a
-suspend-and-resume round trip. CHECKLIST S12-A1..A5, S12-D1..D2, S12-R1, R2, R5, Q1, Q2, Q8."""
+suspend-and-resume round trip ("Exit course": test_exit.py). CHECKLIST S12-A1..A5, S12-D1..D2, S12-R1, R2, R5,
+Q1, Q2, Q8."""
 from __future__ import annotations
 
 import time
+
 import pytest
 
 from courseforge.validate import validate_zip
 
-from .e2e_support import (SESSION_TIME, TRACKED, Server, calls, last_set, launch, open_lms,
-                          progress_text, viewed_ids, visible_lesson, wait_for_call)
+from .e2e_support import (SESSION_TIME, TRACKED, Server, calls, last_set, launch, open_lms, progress_text, viewed_ids, visible_lesson, wait_for_call)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,3 +266,4 @@ def test_single_lesson_course(lms_context, server, make_course, package_factory)
     assert page.evaluate("cfLMS.cmi()")["core"]["lesson_status"] == "completed"
     assert last_set(page, "cmi.core.exit") == ""
     watch.assert_clean()
+
