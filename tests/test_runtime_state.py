@@ -424,6 +424,17 @@ function session(values, failures) {
   out.terminateCalls = api.calls.slice();
   out.warnings = warnings;
 }
+// "Exit course" (the page stays): a commit before LMSFinish; a final save (pagehide) commits nothing.
+{
+  const { api, adapter } = session({ 'cmi.core.lesson_status': 'incomplete', 'cmi.core.lesson_mode': 'normal' });
+  adapter.init();
+  api.calls.length = 0;
+  adapter.saveState({ location: 'two', data: '1.c1.vAw' }, true);
+  out.finalSaveCalls = api.calls.slice();
+  api.calls.length = 0;
+  adapter.terminate({ finished: false, exit: true });
+  out.exitCalls = api.calls.slice();
+}
 // A failing SetValue is logged with code, string and diagnostic; the session goes on.
 {
   const { api, adapter, warnings } = session({ 'cmi.core.lesson_status': 'incomplete', 'cmi.core.entry': 'resume',
@@ -517,7 +528,9 @@ def test_scorm12_completion_and_finish(adapter):
     assert ["LMSSetValue", "cmi.core.exit", ""] in adapter["completeCalls"]
     calls = adapter["terminateCalls"]
     assert [c[0] for c in calls].count("LMSFinish") == 1, "LMSFinish exactly once"
-    assert calls[-1] == ["LMSFinish", ""] and calls[-2] == ["LMSCommit", ""]
+    # Contract 2 (pagehide): session_time and exit, then LMSFinish; no commit, a synchronous request.
+    assert calls[-1] == ["LMSFinish", ""] and "LMSCommit" not in [c[0] for c in calls]
+    assert ["LMSSetValue", "cmi.core.exit", ""] in calls
     assert adapter["saveAfter"] is False, "no API call after LMSFinish (S12-A3)"
     session_time = [c[2] for c in calls if c[0] == "LMSSetValue" and c[1] == "cmi.core.session_time"]
     assert len(session_time) == 1 and SESSION_TIME.match(session_time[0])
@@ -530,8 +543,17 @@ def test_scorm12_errors_are_logged_not_fatal(adapter):
     text = "\n".join(adapter["failedWarnings"])
     assert "405" in text and "Error 405" in text and "Diagnostic 405" in text
     names = [c[0] for c in adapter["failedCalls"]]
-    assert names[-2:] == ["LMSCommit", "LMSFinish"], "the session still finishes properly"
+    assert names[-1] == "LMSFinish", "the session still finishes properly"
     assert ["LMSSetValue", "cmi.core.exit", "suspend"] in adapter["failedCalls"]
+
+
+def test_scorm12_exit_commits_first_and_a_final_save_never(adapter):
+    saved = adapter["finalSaveCalls"]
+    assert ["LMSSetValue", "cmi.core.lesson_location", "two"] in saved and ["LMSSetValue", "cmi.suspend_data", "1.c1.vAw"] in saved
+    assert "LMSCommit" not in [c[0] for c in saved]
+    names = [c[0] for c in adapter["exitCalls"]]
+    assert names[-2:] == ["LMSCommit", "LMSFinish"], names  # Q1 where the page stays
+    assert ["LMSSetValue", "cmi.core.exit", "suspend"] in adapter["exitCalls"]
 
 
 def test_scorm12_modes(adapter):

@@ -42,7 +42,8 @@ def browser():
 
 @pytest.fixture
 def lms_context(browser, server):
-    """A fresh browser context on the test server, with its Watch."""
+    """A fresh browser context on the test server, with its Watch; Server.commits starts empty."""
+    server.commits.clear()
     context, watch = watched_context(browser, server.origin)
     context.set_default_timeout(10_000)
     yield context, watch

@@ -87,6 +87,20 @@ class StaticFiles(http.server.SimpleHTTPRequestHandler):
 
 class _Handler(StaticFiles):
     mounts: dict[str, Path] = {}
+    commits: list[dict] = []  # the same list as Server.commits
+
+    def do_POST(self) -> None:  # noqa: N802 - scorm-again's lmsCommitUrl (lms.html)
+        if urlsplit(self.path).path != "/lms/commit":
+            self.send_error(404)
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.commits.append(json.loads(body))
+        answer = json.dumps({"result": True, "errorCode": 0}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
 
     def translate_path(self, path: str) -> str:
         path = unquote(urlsplit(path).path)
@@ -98,28 +112,14 @@ class _Handler(StaticFiles):
                     return str(target)
         return str(Path(os.devnull) / "not-mounted")
 
-    def do_POST(self) -> None:
-        """The test LMS's commit endpoint: scorm-again posts the data model here (CHECKLIST Q2)."""
-        if urlsplit(self.path).path != "/lms/commit":
-            self.send_error(404)
-            return
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        Server.commits.append(json.loads(body))
-        answer = b'{"result": true, "errorCode": 0}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
 
 class Server:
-    # What scorm-again posted to /lms/commit (its lmsCommitUrl), in order, across every test.
+    # Every body scorm-again POSTed to /lms/commit (LMSCommit, and LMSFinish's beacon), in arrival order.
     commits: list[dict] = []
 
     def __init__(self) -> None:
         self.mounts: dict[str, Path] = {"/lms/": E2E, "/node_modules/": NODE_MODULES}
-        handler = type("Handler", (_Handler,), {"mounts": self.mounts})
+        handler = type("Handler", (_Handler,), {"mounts": self.mounts, "commits": Server.commits})
         self.httpd = _QuietServer((HOST, 0), handler)
         self.port = self.httpd.server_address[1]
         self.origin = f"http://{HOST}:{self.port}"

@@ -189,6 +189,8 @@ class Session:
     fetch_url: str | None = None
     fetches: list[str] = field(default_factory=list)  # methods used on the fetch URL
     launched_id: str | None = None
+    terminating: bool = False  # a `terminated` was sent: a State write now may arrive after it
+    terminated: bool = False  # its `terminated` is stored: every later request is refused
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -224,6 +226,9 @@ class _LMSHandler(http.server.BaseHTTPRequestHandler):
     def _cors(self) -> None:
         self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin") or "*")
         self.send_header("Vary", "Origin")
+        # As LRSs and the LMS proxies in front of them answer: Chromium then counts an unread keepalive
+        # response against its 64 KiB keepalive budget until the page reads or cancels its body.
+        self.send_header("Cache-Control", "no-store")
 
     def reply(self, status: int, body: bytes | dict | None = None, content_type: str = "application/json") -> None:
         data = json.dumps(body).encode() if isinstance(body, (dict, list)) else (body or b"")
@@ -416,6 +421,12 @@ class StandIn:
         if session is None:
             return None
         resource = path[len("/xAPI/"):]
+        if session.terminated:
+            # cmi5 §9.3.8 / ADL's CATAPULT player: nothing after `terminated` (it answers 403
+            # "8.1.2.0-2 (Session terminated)"); the same for a TinCan launch's credentials.
+            self.violation(f"{method} {resource} after the session's terminated statement")
+            handler.body()
+            return handler.reply(403, {"error": "session terminated"})
         query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         if resource == "statements":
             return self._statements(handler, method, session, parts.query)
@@ -470,6 +481,8 @@ class StandIn:
             with self.lock:
                 document = self.states.get(key)
             return handler.reply(200, document) if document is not None else handler.reply(404, {"error": "none"})
+        if session.terminating:
+            self.violation(f"{method} state {query['stateId']} while or after terminated was sent")
         if query["stateId"] == "LMS.LaunchData":
             self.violation(f"the AU tried to {method} LMS.LaunchData (C5-D1)")
             return handler.reply(403, {"error": "read only"})
@@ -483,13 +496,17 @@ class StandIn:
 
     def _statements(self, handler: _LMSHandler, method: str, session: Session, query: str) -> None:
         body = handler.body() if method in ("POST", "PUT") else None
-        ids = []
+        ids, verbs = [], []
         if body:
             try:
                 sent = json.loads(body)
-                ids = [s.get("id") for s in (sent if isinstance(sent, list) else [sent])]
+                sent = sent if isinstance(sent, list) else [sent]
+                ids = [s.get("id") for s in sent]
+                verbs = [s.get("verb", {}).get("id") for s in sent]
             except (ValueError, AttributeError):
                 self.violation("statements body is not JSON")
+        if method in ("POST", "PUT") and VERBS + "terminated" in verbs:
+            session.terminating = True
         try:
             status, answer = self.ralph.request(method, "/xAPI/statements" + ("?" + query if query else ""), body,
                                                 {"Content-Type": "application/json"} if body else None)
@@ -498,6 +515,8 @@ class StandIn:
         with self.lock:
             if method == "POST":
                 self.posted.append((ids, status))
+            if method in ("POST", "PUT") and 200 <= status < 300 and VERBS + "terminated" in verbs:
+                session.terminated = True
         if 400 <= status < 500 and status != 409:
             self.violation(f"{method} statements {ids}: the LRS answered {status} {answer[:300]!r} (C5-S12)")
         return handler.reply(status, answer)

@@ -3,7 +3,8 @@ first lesson, a middle lesson, the lesson richest in tables and callouts, the na
 the lesson menu open, and the completed course."""
 from __future__ import annotations
 
-from .e2e_support import axe_violations, format_violations, launch, open_lms, visible_lesson
+from .e2e_support import axe_violations, format_violations, launch, open_lms, visible_lesson, wait_for_call
+from .test_scorm12_lms import assert_api_clean
 
 RICHEST_LESSON = """() => {
   const score = s => (s.querySelector('table') ? 10 : 0) +
@@ -62,4 +63,7 @@ def test_no_wcag_violations(lms_context, server, shipped_package):
 
     report = "\n\n".join(f"[{state}]\n{format_violations(v)}" for state, v in found.items() if v)
     assert not report, "axe-core found WCAG violations:\n" + report
+    page.evaluate("cfLMS.unload()")
+    wait_for_call(page, "LMSFinish")
+    assert_api_clean(page)  # zero API errors to the end, dismissal included
     watch.assert_clean()

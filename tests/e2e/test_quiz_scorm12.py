@@ -506,6 +506,7 @@ def test_nothing_gives_the_answer_away_before_answering(lms_context, server, qui
             assert listed != [norm(t) for t in right.values()], f"{qid}: targets listed in answer order"
         if info["type"] == "ordering":
             assert [p["label"] for p in info["pairs"]] != [norm(t) for t in right], f"{qid}: items in answer order"
+    finish(page)  # zero API errors to the end, dismissal included
     watch.assert_clean()
 
 
@@ -573,6 +574,7 @@ def test_keyboard_only_answering(lms_context, server, quiz):
     assert all(r["result"] == "correct" for r in records)
     for record in records:
         check_record(record)
+    finish(page)  # zero API errors to the end, dismissal included
     watch.assert_clean()
 
 
@@ -605,4 +607,5 @@ def test_no_wcag_violations_on_questions(lms_context, server, quiz):
     found["assessment passed, answers shown"] = axe_violations(sco)
     report = "\n\n".join(f"[{state}]\n{format_violations(v)}" for state, v in found.items() if v)
     assert not report, "axe-core found WCAG violations:\n" + report
+    finish(page)  # zero API errors to the end, dismissal included
     watch.assert_clean()

@@ -454,6 +454,10 @@ def test_captions_load_from_file(file_context, shipped_package):
     video = f"#lesson-{scenario_id} .scene:not([hidden]) video"
     page.wait_for_function("s => { const t = document.querySelector(s).textTracks[0];"
                            " return t.mode === 'showing' && t.cues && t.cues.length > 1; }", arg=video)
+    cues = page.evaluate("s => [...document.querySelector(s).textTracks[0].cues].map(c => c.text)", video)
+    scene = page.evaluate("s => document.querySelector(s).closest('.scene').dataset.scene", video)
+    vtt = (shipped_package.folder / "media" / scenario_id / f"{scene}.vtt").read_text(encoding="utf-8")
+    assert cues and all(cue in vtt for cue in cues), cues
     watch.assert_clean()
 
 

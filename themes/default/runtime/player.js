@@ -101,7 +101,9 @@
       progressText: doc.getElementById('cf-progress-text'),
       progressFill: doc.getElementById('cf-progress-fill'),
       notice: doc.getElementById('cf-notice'),
-      complete: doc.getElementById('cf-complete')
+      complete: doc.getElementById('cf-complete'),
+      end: doc.getElementById('cf-end'),
+      exits: ['cf-exit', 'cf-exit-end'].map(function (id) { return doc.getElementById(id); }).filter(Boolean)
     };
   }
 
@@ -180,6 +182,7 @@
     }
     if (this.ui.prev) this.ui.prev.disabled = index === 0;
     if (this.ui.next) this.ui.next.disabled = index === total - 1;
+    if (this.ui.end) this.ui.end.hidden = index !== total - 1;
     this.setMenu(false);
     this.updateProgress();
     if (!initial) {
@@ -261,17 +264,39 @@
     }
   };
 
-  proto.finish = function () {
+  // The session's end, once: on pagehide, or from "Exit course" (`exit`). A pending save is final:
+  // the adapter must not need a synchronous request for it (the page may be going away).
+  proto.finish = function (exit) {
     if (this.terminated || !this.adapter) return;
     this.terminated = true;
     try {
       // Text typed a moment ago (saved after a pause) must not be lost to a closing window.
-      if (this.pending) this.adapter.saveState(this.snapshot());
-      var result = this.adapter.terminate({ finished: this.finished() });
+      if (this.pending) this.adapter.saveState(this.snapshot(), true);
+      var result = this.adapter.terminate({ finished: this.finished(), exit: !!exit });
       if (result && typeof result.catch === 'function') result.catch(function (e) { warn('terminate failed', e); });
+      return result;
     } catch (e) {
       warn('terminate failed', e);
     }
+  };
+
+  // "Exit course": after the adapter's calls in hand, end the session; then, unless the adapter
+  // sends the window elsewhere (cmi5's returnURL), the closed screen, and a popup closes itself.
+  proto.exit = function () {
+    var self = this;
+    if (!this.exiting) {
+      this.ui.exits.forEach(function (b) { b.disabled = true; });
+      this.exiting = this.queue.then(function () { return self.finish(true); }).catch(function (e) {
+        warn('exit failed', e);
+      }).then(function (result) {
+        if (result && result.navigating) return;
+        var screen = doc.getElementById('cf-closed');
+        Array.prototype.forEach.call(doc.body.children, function (node) { node.hidden = node !== screen; });
+        if (screen) screen.querySelector('h1').focus();
+        if (win.opener) win.close();
+      });
+    }
+    return this.exiting;
   };
 
   proto.menuOpen = function () {
@@ -297,6 +322,7 @@
         self.show(index);
       });
     });
+    ui.exits.forEach(function (button) { button.addEventListener('click', function () { self.exit(); }); });
     if (ui.toggle) {
       ui.toggle.addEventListener('click', function () {
         var open = !self.menuOpen();

@@ -1,9 +1,10 @@
 /*
  * courseforge xAPI core for adapters/cmi5.js and tincan.js (CHECKLIST X1-X10, C5-S, T-S, V1-V7).
- * Delivery: ids made before the first send; one statement at a time, in order, keepalive;
- * network/5xx retried with backoff (at once on a new statement); 2xx, or 409 on a retry, delivered;
- * other 4xx dropped with a warning; terminate() posts the rest in keepalive batches; the undelivered
- * wait in localStorage for the next launch.
+ * Delivery: ids made before the first send; one statement at a time, in order; network/5xx retried
+ * with backoff (at once on a new statement); 2xx, or 409 on a retry, delivered; other 4xx dropped
+ * with a warning; the undelivered wait in localStorage for the next launch. Every answer's body is
+ * read: Chromium counts an unread keepalive answer marked no-store against its 64 KiB keepalive
+ * budget for as long as the page lives. Only what is sent while the page goes away is keepalive.
  *
  * Written small on purpose: packages ship it minified but not renamed, and every byte counts against
  * the theme's budget (tests/test_theme_size.py). Hence short local names (`t` is always `this`) and
@@ -16,7 +17,7 @@
   // IRIs are identifiers, never fetched: written as scheme + rest.
   var ADL = 'http:' + '/' + '/adlnet.gov/expapi/', W3ID = 'https:' + '/' + '/w3id.org/xapi/';
   var VERB = ADL + 'verbs/', TYPE = ADL + 'activities/', CMI5 = W3ID + 'cmi5/', VIDEO = W3ID + 'video';
-  var unloading, last = 0;
+  var unloading, live, last = 0;
 
   var warn = text => win.console.warn('[courseforge xapi] ' + text);
 
@@ -66,23 +67,24 @@
 
   var C = Client.prototype;
 
-  // Never rejects: no answer at all is status 0.
+  // Never rejects: {status, ok, text}, the body read whole; no answer at all is status 0.
   C.request = function (method, path, params, body, ka) {
     var headers = { 'X-Experience-API-Version': '1.0.3', Authorization: this.auth, 'Content-Type': 'application/json' }, q = [], k, v;  // X1
     for (k in params) if ((v = params[k]) != null) q.push(k + '=' + encodeURIComponent(typeof v == 'string' ? v : JSON.stringify(v)));
     return win.fetch(this.base + path + (q[0] ? '?' : '') + q.join('&'), { method, headers, keepalive: !!ka,
-      cache: 'no-store', body: body && JSON.stringify(body) }).catch(() => ({ status: 0 }));
+      cache: 'no-store', body: body && JSON.stringify(body) })
+      .then(r => r.text().then(text => ({ status: r.status, ok: r.ok, text }))).catch(() => ({ status: 0 }));
   };
 
   C.get = function (path, params) {
     return this.request('GET', path, params).then(r => {
       if (r.status == 404) return null;
       if (!r.ok) throw Error('HTTP ' + r.status + ' ' + path);
-      return r.json().catch(() => null);  // an empty or broken document is no document
+      try { return JSON.parse(r.text); } catch (e) { return null; }  // an empty or broken document is no document
     });
   };
 
-  C.post = function (body) { return this.request('POST', 'statements', 0, body, 1); };
+  C.post = function (body, ka) { return this.request('POST', 'statements', 0, body, ka); };
 
   C.save = function () { store('localStorage', this.key, this.queue); };
 
@@ -109,7 +111,7 @@
     t.inflight = it;
     it.n++;
     t.save();
-    t.post(it.s).then(r => {
+    t.busy = t.post(it.s).then(r => {
       // 409 on a retry: an earlier try got there. 408, 429, 5xx and no answer: try again; other 4xx never.
       var s = r.status, ok = s > 199 && s < 300 || s == 409 && it.n > 1, no = !ok && s > 399 && s < 500 && s != 408 && s != 429;
       t.inflight = null;
@@ -124,25 +126,25 @@
     });
   };
 
-  // The end of a session: all but the statement in flight, as keepalive (X9) batches of at most
-  // 50 000 characters, one after the other. Keepalive bodies in flight share 64 KiB with the statement
-  // in flight and the State document, so more at once would be refused, and a later batch must never
-  // overtake one that failed: what is not sent waits, in order, for the next launch.
-  C.flush = function () {
-    var t = this, all = [], batch, size = 0;
-    var next = i => all[i] && t.post(all[i].map(it => it.s)).then(r => r.ok && (all[i].forEach(t.drop, t), next(i + 1)));
+  // The end of a session, terminated last. With the page alive: batch after batch, each once the one
+  // before was stored. On pagehide (`ka`) no answer can be waited for, and parallel requests may
+  // overtake each other: one keepalive batch (the statement in flight too: an LRS keeps one copy of
+  // a statement sent twice), within Chromium's 64 KiB keepalive budget, given up once sent (sent
+  // again at the next launch it would come after terminated); what does not fit waits, in order.
+  C.flush = function (ka) {
+    var t = this, batch = [], size = 0;
     t.closed = 1;
     win.clearTimeout(t.timer);
-    t.queue.forEach(it => {
-      var n = JSON.stringify(it.s).length;
-      if (it == t.inflight) return;
-      if (!batch || size + n > 5e4) all.push(batch = []), size = 0;
+    t.queue.some(it => {
+      var n = new Blob([JSON.stringify(it.s)]).size;
+      if (batch[0] && size + n > 6e4) return 1;
       batch.push(it);
       size += n;
-      it.n++;
     });
-    t.save();
-    return next(0);
+    if (!batch[0]) return Promise.resolve();
+    batch.forEach(it => it.n++);
+    ka ? batch.forEach(t.drop, t) : t.save();
+    return t.post(batch.map(it => it.s), ka).then(r => r.ok && (batch.forEach(t.drop, t), !ka && t.flush()));
   };
 
   // X6: the player's interaction i (SCORM vocabulary) and its question q (course JSON) as an xAPI
@@ -202,25 +204,32 @@
     });
   };
 
+  // The State document as the LRS has it, or this browser's copy when that is newer (`n` counts the
+  // writes): the copy holds what could not be sent before the page went away (see terminate).
   T.resume = function (saved) {
-    this.doc = saved instanceof Object ? saved : {};
-    this.before = +this.doc.time || 0;
+    var t = this, mine = store('localStorage', t.client.key + ':state');
+    saved = saved instanceof Object ? saved : {};
+    t.doc = mine instanceof Object && mine.n > (saved.n || 0) ? mine : saved;
+    t.before = +t.doc.time || 0;
   };
 
   T.page = function (id) { return (this.course.lessons || []).filter(p => p.id === id)[0]; };
 
   T.spent = function () { return this.before + Date.now() - this.started; };
 
-  // Our State document (X10), written whole; after a failed write the next change writes again.
-  T.persist = function (ka) {
-    var t = this;
-    t.doc.time = t.spent();
-    if (t.writing && !ka) return (t.dirty = true);
+  // Our State document (X10), written whole, one write at a time, and copied to localStorage; after
+  // a failed write the next change writes again. `mine`: the copy only.
+  T.persist = function (mine) {
+    var t = this, d = t.doc;
+    d.time = t.spent();
+    d.n = (d.n || 0) + 1;
+    store('localStorage', t.client.key + ':state', d);
+    if (mine) return;
+    if (t.writing) return (t.dirty = true);
     t.dirty = false;
-    t.writing = !ka;
-    return t.client.request('PUT', 'activities/state', t.where, t.doc, ka).then(r => {
-      if (!ka) t.writing = false;
-      if (r.ok && t.dirty) t.persist();
+    return t.writing = t.client.request('PUT', 'activities/state', t.where, d).then(r => {
+      t.writing = 0;
+      if (r.ok && t.dirty) return t.persist();
       t.dirty = t.dirty || !r.ok;
     });
   };
@@ -270,12 +279,13 @@
     return { location: this.scope || d.location, data: d.data, resumed: 'time' in d };
   };
 
-  T.saveState = function (snap) {
+  // `final`: terminate() follows at once and writes it (or, on pagehide, keeps the copy).
+  T.saveState = function (snap, final) {
     var t = this;
     if (t.ended || !snap) return;
     t.location = t.doc.location = snap.location;
     if (snap.data != null) t.doc.data = snap.data;  // null: over the limit, the last that fitted stays
-    t.persist();
+    t.persist(final);
   };
 
   // `tracking` is false in cmi5 Browse/Review and once the session has ended.
@@ -370,22 +380,35 @@
       { parent: t.root, category: VIDEO, ext: c });
   };
 
-  // Exactly once and last (C5-S4); then cmi5's returnURL, unless the page is already going away.
+  // Exactly once and last (C5-S4), and nothing after it (cmi5 §9.3.8). From "Exit course" the page
+  // waits for the statement and the State write in flight, writes the State document, sends the
+  // statements, terminated last, then goes to cmi5's returnURL. On pagehide nothing can wait, and a
+  // State write sent now could reach the LRS after terminated: the State document stays in this
+  // browser (resume() takes it back) and the statements go as one keepalive batch.
   T.terminate = function () {
-    var t = this, sent, url = t.returnURL, go = () => win.location.assign(url);
+    var t = this, c = t.client, url = t.returnURL, write = () => t.writing ? t.writing.then(write) : t.persist();
     if (t.ended || !t.connected) return;
-    t.client.closed = 1;  // failed and terminated wait for flush(), together: neither overtakes the other
+    c.closed = 1;  // failed and terminated wait for flush(), together: neither overtakes the other
+    t.persist(1);
     if (t.failed) t.emit('failed', null, t.failed[0], t.failed[1]);
     t.emit('terminated', null, { duration: dur(Date.now() - t.session.start) });
     t.ended = t.session.done = true;
     t.tracking = false;
     t.keepSession();
-    sent = Promise.all([t.client.flush(), t.persist(1)]);
-    if (url && !unloading) Promise.race([sent, new Promise(done => win.setTimeout(done, 2e3))]).then(go, go);
-    return sent;
+    if (unloading) return c.flush(1);
+    live = t;
+    return Promise.resolve(c.busy).then(write).then(() => c.flush()).then(() => {
+      live = 0;
+      if (url) win.location.assign(url);
+      return url && { navigating: true };
+    });
   };
 
-  var unload = e => { unloading = e.type == 'pagehide'; };
+  // Pagehide during an exit: what is left goes at once.
+  var unload = e => {
+    unloading = e.type == 'pagehide';
+    if (unloading && live) live.client.flush(1);
+  };
   win.addEventListener('pagehide', unload);
   win.addEventListener('pageshow', unload);
 

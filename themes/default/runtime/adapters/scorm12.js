@@ -208,7 +208,17 @@
     return false;
   };
 
-  proto.saveState = function (snapshot) {
+  // S12-D2, S12-R5: session_time and exit always say what LMSFinish would, so that a commit is
+  // never missing them should the last call of the session be lost.
+  proto.stamp = function (finished) {
+    var ok = this.set('cmi.core.session_time', timespan(Date.now() - this.startedAt));
+    if (this.mode !== 'review') ok = this.set('cmi.core.exit', finished ? '' : 'suspend') && ok;
+    return ok;
+  };
+
+  // `final`: the session ends right after (terminate's LMSFinish persists): no commit, which would be
+  // a synchronous request while the page may be going away.
+  proto.saveState = function (snapshot, final) {
     if (!this.active()) return false;
     var ok = true;
     var location = snapshot && snapshot.location;
@@ -216,11 +226,11 @@
     if (location !== null && location !== undefined) {
       ok = this.setWithin('cmi.core.lesson_location', location, MAX_LOCATION) && ok;
     }
-    if (this.mode !== 'review') {
-      if (data !== null && data !== undefined) ok = this.setWithin('cmi.suspend_data', data, MAX_SUSPEND) && ok;
-      ok = this.set('cmi.core.exit', this.finished ? '' : 'suspend') && ok;
+    if (this.mode !== 'review' && data !== null && data !== undefined) {
+      ok = this.setWithin('cmi.suspend_data', data, MAX_SUSPEND) && ok;
     }
-    return this.call('LMSCommit', '') && ok;
+    ok = this.stamp(this.finished) && ok;
+    return (final || this.call('LMSCommit', '')) && ok;
   };
 
   proto.progress = function () {
@@ -235,7 +245,7 @@
     if (this.mode === 'normal' && this.initialStatus !== 'passed' && this.initialStatus !== 'failed') {
       this.set('cmi.core.lesson_status', 'completed');
     }
-    this.set('cmi.core.exit', '');
+    this.stamp(true);
     this.call('LMSCommit', '');
   };
 
@@ -269,12 +279,14 @@
     this.finished = this.finished || passed;
   };
 
+  // Q2: on pagehide nothing may need a synchronous request (Chromium refuses synchronous XHR during
+  // page dismissal): session_time and exit, then LMSFinish, which persists (scorm-again posts it as a
+  // beacon); every commit before carried the same values. From the Exit control the page stays, so
+  // a commit comes first for LMSs that persist only on commit (Q1).
   proto.terminate = function (options) {
     if (!this.initialized || this.terminated) return;
-    var finished = !!(options && options.finished) || this.finished;
-    this.set('cmi.core.session_time', timespan(Date.now() - this.startedAt));
-    if (this.mode !== 'review') this.set('cmi.core.exit', finished ? '' : 'suspend');
-    this.call('LMSCommit', '');   // Q1: commit right before finish
+    this.stamp(!!(options && options.finished) || this.finished);
+    if (options && options.exit) this.call('LMSCommit', '');
     this.terminated = true;
     this.call('LMSFinish', '');
   };

@@ -253,8 +253,8 @@
   };
 
   // Every page change commits the state with session_time and exit already current, so the
-  // dismissal path needs no request of its own (Q2).
-  proto.saveState = function (snapshot) {
+  // dismissal path needs no request of its own (Q2). `final`: Terminate follows at once and persists.
+  proto.saveState = function (snapshot, final) {
     if (!this.active()) return false;
     var ok = true;
     var location = snapshot && snapshot.location;
@@ -265,7 +265,7 @@
       ok = this.set('cmi.exit', this.exitValue(this.finished)) && ok;
     }
     this.set('cmi.session_time', duration(Date.now() - this.startedAt));
-    return dismissed ? ok : this.call('Commit') && ok;  // on dismissal, Terminate persists it
+    return dismissed || final ? ok : this.call('Commit') && ok;  // on dismissal, Terminate persists it
   };
 
   proto.progress = function (p) {

@@ -1,0 +1,105 @@
+"""The "Exit course" control (`#cf-exit` in the header, `#cf-exit-end` on the last page) under SCORM 1.2
+(scorm-again committing over HTTP, tests/e2e/lms.html) and with no LMS at all (file://): the session
+ends as the standard wants, then the "You can close this window" screen, or a popup closes itself.
+cmi5 and TinCan: test_xapi_session_end.py."""
+from __future__ import annotations
+
+import pytest
+
+from .e2e_support import (READY, axe_violations, calls, format_violations, last_set, launch, open_lms,
+                          visible_lesson, wait_for_call)
+from .test_scorm12_lms import assert_api_clean
+
+
+def tab_to(sco, keyboard, selector: str) -> None:
+    """Press Tab from the top of the page until `selector` has the focus, as a keyboard user would."""
+    sco.evaluate("document.activeElement && document.activeElement.blur()")
+    for _ in range(50):
+        keyboard.press("Tab")
+        if sco.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    pytest.fail(f"Tab never reached {selector}")
+
+
+def test_exit_course_finishes_suspended_and_says_so(lms_context, server, shipped_package):
+    """"Exit course" mid-course: LMSFinish with exit `suspend`, a commit right before it (the page
+    stays, Q1), then the closed screen, reached and read by keyboard, axe-clean, also at 320 px."""
+    context, watch = lms_context
+    ids = shipped_package.lesson_ids
+    page = open_lms(context, server)
+    sco = launch(page, shipped_package)
+    sco.click("#cf-next")
+    tab_to(sco, page.keyboard, "#cf-exit")
+    page.keyboard.press("Enter")
+    sco.wait_for_selector("#cf-closed", state="visible")
+    wait_for_call(page, "LMSFinish")
+    names = [c["fn"] for c in assert_api_clean(page)]
+    assert names[-2:] == ["LMSCommit", "LMSFinish"], names[-6:]
+    assert last_set(page, "cmi.core.exit") == "suspend"
+    assert page.evaluate("cfLMS.cmi()")["core"]["lesson_location"] == ids[1]
+    assert not sco.is_visible("#cf-app") and not sco.is_visible("#cf-exit")
+    assert sco.evaluate("document.activeElement.textContent") == "You can close this window"
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert sco.evaluate("document.documentElement.scrollWidth") <= 320
+    violations = axe_violations(sco)
+    assert not violations, format_violations(violations)
+    page.evaluate("cfLMS.unload()")  # leaving the closed screen ends nothing twice
+    page.wait_for_timeout(300)
+    assert [c["fn"] for c in calls(page)].count("LMSFinish") == 1
+    watch.assert_clean()
+
+
+def test_exit_course_from_a_completed_popup_closes_it(lms_context, server, make_course, package_factory):
+    """On the last page of a completed course: exit '' (S12-R5), and the popup closes itself."""
+    context, watch = lms_context
+    package = package_factory(make_course(lessons=1))
+    page = open_lms(context, server)
+    sco = launch(page, package, mode="popup")
+    assert sco.is_visible("#cf-exit-end") and sco.is_visible("#cf-exit")
+    with sco.expect_event("close"):
+        sco.click("#cf-exit-end")
+    wait_for_call(page, "LMSFinish")
+    assert_api_clean(page)
+    assert page.evaluate("cfLMS.cmi()")["core"]["lesson_status"] == "completed"
+    assert last_set(page, "cmi.core.exit") == ""
+    watch.assert_clean()
+
+
+def test_exit_course_is_on_the_last_page_only(lms_context, server, shipped_package):
+    context, watch = lms_context
+    ids = shipped_package.lesson_ids
+    page = open_lms(context, server)
+    sco = launch(page, shipped_package)
+    assert sco.is_visible("#cf-exit") and not sco.is_visible("#cf-exit-end")
+    sco.click(f'a[href="#lesson-{ids[-1]}"]')
+    assert sco.is_visible("#cf-exit-end")
+    # At 320 px nothing scrolls sideways, and both controls are tap targets of at least 44 x 44 px.
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert sco.evaluate("document.documentElement.scrollWidth") <= 320
+    for selector in ("#cf-exit", "#cf-exit-end"):
+        box = sco.locator(selector).bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (selector, box)
+    sco.click("#cf-prev")
+    assert not sco.is_visible("#cf-exit-end")
+    page.evaluate("cfLMS.unload()")
+    wait_for_call(page, "LMSFinish")
+    assert_api_clean(page)
+    watch.assert_clean()
+
+
+def test_exit_course_without_an_lms_keeps_progress(file_context, shipped_package):
+    """Opened from disk: the closed screen, and the next visit resumes where the learner left."""
+    context, watch = file_context
+    ids = shipped_package.lesson_ids
+    page = context.new_page()
+    page.goto((shipped_package.folder / "index.html").as_uri())
+    page.wait_for_function(READY)
+    page.click("#cf-next")
+    page.click("#cf-exit")
+    page.wait_for_selector("#cf-closed", state="visible")
+    assert not page.is_visible("#cf-app")
+    assert page.evaluate("document.activeElement.textContent") == "You can close this window"
+    page.reload()
+    page.wait_for_function(READY)
+    assert visible_lesson(page) == ids[1]
+    watch.assert_clean()
