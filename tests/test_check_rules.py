@@ -210,6 +210,15 @@ def test_a_glossary_term_spelled_another_way(tmp_path):
         (11, '"email" is written "E-mail" in the glossary'), (12, '"callback" is written "Call back" in the glossary')]
 
 
+def test_accepted_fill_in_answers_are_no_glossary_variants(tmp_path):
+    glossary = "---\nid: glossary\ntitle: Glossary\n---\n\n**Frame of reference**: how someone sees it.\n"
+    text = lesson_text(body="::: question word fill-in\nThe lens is your ____.\n= frame of reference\n"
+                            "= frame-of-reference\n:::\n")
+    found = findings(course(tmp_path, {"lessons/02-glossary.md": glossary, "lessons/01-part-1.md": text}),
+                     "glossary-variant")
+    assert found == []
+
+
 # Accessibility
 
 @pytest.mark.parametrize("image, problem", [("![](../images/a.png)", "has no alt text"),

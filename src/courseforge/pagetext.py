@@ -97,7 +97,9 @@ def _question_blocks(block: QuestionBlock) -> list[Block]:
     found = []
     for number, raw in enumerate(block.lines, start=block.line + 1):
         text = raw.strip()
-        if not text or QUESTION_SETTING.match(text):
+        # `= answer` lines are the accepted variants of a fill-in, deliberately spelled many ways;
+        # learners never read them.
+        if not text or text.startswith("=") or QUESTION_SETTING.match(text):
             continue
         for part in QUESTION_MARKUP.sub("", text).split("->"):  # matching pairs: two answers on one line
             if part.strip():
