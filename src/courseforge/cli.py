@@ -52,3 +52,16 @@ def validate(packages: tuple[Path, ...]) -> None:
         click.echo(f"{package}: {'INVALID' if problems else 'valid'}")
         failed |= bool(problems)
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--example", type=click.Choice(["empathy"]),
+              help="Copy a complete shipped course instead of the short starter.")
+def new(folder: Path, example: str | None) -> None:
+    """Start a course project in FOLDER (new or empty) that builds as it is."""
+    from courseforge.scaffold import create
+
+    files = create(folder, example)
+    click.echo(f"created {len(files)} files in {folder}")
+    click.echo(f"next: cd {folder} && courseforge preview   (AUTHORING.md shows how to write lessons)")
