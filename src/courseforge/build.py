@@ -14,23 +14,23 @@ from pathlib import Path
 from courseforge.answerkey import answer_key_markdown, answers_json
 from courseforge.errors import ContentError, Location
 from courseforge.exporters import EXPORTERS
-from courseforge.loader import load
+from courseforge.loader import CACHE_DIR, load
 from courseforge.render import render, shared_files
 from courseforge.theme import Theme
 
 FORMATS = tuple(EXPORTERS)
-CACHE_DIR = ".courseforge-cache"
 # Every standard-specific runtime file; a package carries only its own standard's.
 ADAPTER_FILES = frozenset(path for exporter in EXPORTERS.values() for path in exporter.RUNTIME)
 
 
 def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
           on_warning: Callable[[ContentError], None] | None = None, answer_key: bool = False,
-          progress=None) -> list[Path]:
+          progress=None, processes: int | None = None) -> list[Path]:
     """Build every package of `formats` into `out`; with `answer_key`, the reviewers' files too.
-    `progress` (see video.Progress) hears about scenario clips while they render."""
+    `progress` (see video.Progress) hears about scenario clips while they render; `processes` read
+    the pages (default: every core for a large course; unchanged pages come from the page cache)."""
     warn = on_warning or (lambda warning: None)
-    course = load(Path(source))
+    course = load(Path(source), processes=processes)
     for warning in course.warnings:
         warn(warning)
     theme = Theme.for_course(course)

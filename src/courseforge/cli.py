@@ -8,9 +8,26 @@ from pathlib import Path
 import click
 
 from courseforge import __version__
-from courseforge.build import FORMATS, build as build_course
-from courseforge.validate import validate_zip
-from courseforge.video import ConsoleProgress
+
+# Commands import what they need when they run: `courseforge --version` stays instant.
+
+
+class FormatChoice(click.Choice):
+    """The standards of the exporter registry, looked up only when an option is checked or shown."""
+
+    def __init__(self, extra: tuple[str, ...] = ()):
+        super().__init__([], case_sensitive=True)
+        self.extra = extra
+
+    @property
+    def choices(self):
+        from courseforge.exporters import EXPORTERS
+
+        return [*EXPORTERS, *self.extra]
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,12 +40,15 @@ def main() -> None:
 @click.argument("source", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: build/ in SOURCE).")
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice([*FORMATS, "all"]),
+@click.option("--format", "-f", "formats", multiple=True, type=FormatChoice(("all",)),
               default=("all",), show_default=True, help="Package standard; repeat for several.")
 @click.option("--answer-key", is_flag=True,
               help="Also write answer-key.md (for reviewers) and answers.json (for QA tools) to the output folder.")
 def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: bool) -> None:
     """Build the course in SOURCE (a folder with course.yml or content/course.yml)."""
+    from courseforge.build import FORMATS, build as build_course
+    from courseforge.video import ConsoleProgress
+
     chosen = FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
     started = time.perf_counter()
     zips = build_course(source, out or source / "build", chosen,
@@ -44,6 +64,8 @@ def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: 
 @click.argument("packages", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def validate(packages: tuple[Path, ...]) -> None:
     """Check SCORM 1.2, cmi5 or TinCan zips against the official schemas and courseforge's own rules."""
+    from courseforge.validate import validate_zip
+
     failed = False
     for package in packages:
         problems = validate_zip(package)

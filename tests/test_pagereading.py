@@ -1,0 +1,105 @@
+"""Pages read from the cache or by several processes give the same course and the same zips."""
+import json
+
+import pytest
+
+from conftest import lesson
+from courseforge import pagereading
+from courseforge.build import build
+from courseforge.errors import ContentErrors
+from courseforge.loader import CACHE_DIR, load
+
+QUESTION = """
+::: question {id} single
+Pick *one*.
+- [x] Right
+  feedback: Yes.
+- [ ] Wrong
+explanation: Because.
+:::
+"""
+QUIZ = "---\ntitle: Final\n---\n\nIntro.\n" + QUESTION.format(id="final-1")
+
+
+def course_files(count: int = 12) -> dict:
+    files = {"images/pic.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>", "assessments/01-final.md": QUIZ}
+    for n in range(1, count + 1):
+        body = f"Text {n} with ![a picture](../images/pic.svg).\n" + QUESTION.format(id=f"q-{n}")
+        files[f"lessons/{n:02d}-part-{n}.md"] = lesson(f"part-{n}", f"Part {n}", body)
+    return files
+
+
+def zips(folder, out, **options) -> dict:
+    return {path.name: path.read_bytes() for path in build(folder, out, **options)}
+
+
+def refuse_reading(monkeypatch):
+    """Fail if any page is read from its source: everything must come from the cache."""
+    real = pagereading.read_chunk
+    monkeypatch.setattr(pagereading, "read_chunk",
+                        lambda setting, jobs: real(setting, jobs) if not jobs else pytest.fail(f"read {jobs}"))
+
+
+def test_cache_and_processes_leave_every_zip_byte_identical(make_course, tmp_path, monkeypatch):
+    folder = make_course(course_files(), lessons=0)
+    serial = zips(folder, tmp_path / "serial", processes=1)
+    (folder / CACHE_DIR).rename(tmp_path / "first-cache")
+    parallel = zips(folder, tmp_path / "parallel", processes=2)
+    assert len(list((folder / CACHE_DIR / "pages").glob("*.json"))) == 13
+    refuse_reading(monkeypatch)
+    warm = zips(folder, tmp_path / "warm")
+    assert serial == parallel == warm and len(serial) == 3
+
+
+def test_an_edited_page_is_read_again_and_only_it(make_course, tmp_path, monkeypatch):
+    folder = make_course(course_files(), lessons=0)
+    zips(folder, tmp_path / "cold")
+    edited = folder / "lessons" / "05-part-5.md"
+    edited.write_text(edited.read_text().replace("Text 5", "Edited text 5"))
+    read = []
+    real = pagereading.read_chunk
+    monkeypatch.setattr(pagereading, "read_chunk", lambda setting, jobs: read.extend(jobs) or real(setting, jobs))
+    warm = zips(folder, tmp_path / "warm")
+    assert [job.path for job in read] == [edited]
+    monkeypatch.undo()
+    assert warm == zips(folder, tmp_path / "fresh", processes=2) == zips_without_cache(folder, tmp_path)
+    assert "Edited text 5" in load(folder).lessons[4].html
+
+
+def zips_without_cache(folder, tmp_path) -> dict:
+    import shutil
+
+    shutil.rmtree(folder / CACHE_DIR)
+    return zips(folder, tmp_path / "uncached")
+
+
+def test_a_cached_page_whose_image_went_missing_reports_it(make_course):
+    folder = make_course(course_files(2), lessons=0)
+    load(folder)
+    (folder / "images" / "pic.svg").unlink()
+    with pytest.raises(ContentErrors) as caught:
+        load(folder)
+    assert sum("pic.svg' does not exist" in str(error) for error in caught.value.errors) == 2
+
+
+def test_a_hostile_or_broken_cache_entry_is_only_a_miss(make_course, tmp_path):
+    folder = make_course(course_files(2), lessons=0)
+    clean = zips(folder, tmp_path / "clean")
+    entries = sorted((folder / CACHE_DIR / "pages").glob("*.json"))
+    entries[0].write_text(json.dumps({"page": {"$t": "Popen", "args": ["touch", str(tmp_path / "pwned")]},
+                                      "id_line": 1, "links": []}))
+    entries[1].write_bytes(b"\x00not json")
+    assert zips(folder, tmp_path / "again") == clean
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_pages_with_problems_are_not_cached_and_stale_entries_are_pruned(make_course):
+    folder = make_course(course_files(2) | {"lessons/03-bad.md": lesson("bad", "Bad", "::: nonsense\nx\n:::\n")}, lessons=0)
+    with pytest.raises(ContentErrors):
+        load(folder)
+    pages = folder / CACHE_DIR / "pages"
+    assert len(list(pages.glob("*.json"))) == 3  # two lessons and the assessment, not the broken lesson
+    (folder / "lessons" / "03-bad.md").unlink()
+    (folder / "lessons" / "02-part-2.md").unlink()
+    load(folder)
+    assert len(list(pages.glob("*.json"))) == 2
