@@ -1,4 +1,4 @@
-"""The pipeline, read top to bottom: load → render → package → (validated) zips in out/.
+"""The pipeline, read top to bottom: load → media → render → package → (validated) zips in out/.
 
 Nothing in `out` changes until every package is complete: zips are written to a temporary
 folder beside it and renamed into place, so a failed build leaves the last good one intact.
@@ -9,18 +9,30 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from courseforge.answerkey import answer_key_markdown, answers_json
 from courseforge.errors import ContentError, Location
 from courseforge.exporters import EXPORTERS
 from courseforge.loader import CACHE_DIR, load
+from courseforge.model import Course, Site
 from courseforge.render import render, shared_files
 from courseforge.theme import Theme
 
 FORMATS = tuple(EXPORTERS)
 # Every standard-specific runtime file; a package carries only its own standard's.
 ADAPTER_FILES = frozenset(path for exporter in EXPORTERS.values() for path in exporter.RUNTIME)
+
+
+@dataclass
+class Prepared:
+    """What every package of one build shares: the course, its theme, the files and clips."""
+
+    course: Course
+    theme: Theme
+    shared: dict[str, bytes]
+    clips: dict
 
 
 def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
@@ -30,17 +42,13 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
     `progress` (see video.Progress) hears about scenario clips while they render; `processes` read
     the pages (default: every core for a large course; unchanged pages come from the page cache)."""
     warn = on_warning or (lambda warning: None)
-    course = load(Path(source), processes=processes)
-    for warning in course.warnings:
-        warn(warning)
-    theme = Theme.for_course(course)
-    shared = shared_files(course, theme)
-    clips = _render_media(course, shared, warn, progress)
+    prepared = prepare(source, warn, progress, processes)
+    course = prepared.course
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".courseforge-", dir=out.parent))
     try:
-        made = [_package(EXPORTERS[name], course, theme, shared, clips, staging) for name in formats]
+        made = [EXPORTERS[name].export(course, site(prepared, name), staging) for name in formats]
         for path in made:
             _check_budget(course, path, warn)
         if answer_key:
@@ -53,10 +61,23 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _package(exporter, course, theme, shared: dict[str, bytes], clips: dict, folder: Path) -> Path:
-    files = {path: data for path, data in shared.items() if path not in ADAPTER_FILES or path in exporter.RUNTIME}
-    site = render(course, theme, exporter.STANDARD, files, exporter.RUNTIME, clips)
-    return exporter.export(course, site, folder)
+def prepare(source: Path, warn: Callable[[ContentError], None], progress=None,
+            processes: int | None = None) -> Prepared:
+    """Load the course (ContentErrors if the author must fix something), its theme and its media."""
+    course = load(Path(source), processes=processes)
+    for warning in course.warnings:
+        warn(warning)
+    theme = Theme.for_course(course)
+    shared = shared_files(course, theme)
+    clips = _render_media(course, shared, warn, progress)
+    return Prepared(course, theme, shared, clips)
+
+
+def site(prepared: Prepared, standard: str) -> Site:
+    """The player's files for one standard (what `preview` serves and an exporter zips)."""
+    runtime = EXPORTERS[standard].RUNTIME
+    files = {path: data for path, data in prepared.shared.items() if path not in ADAPTER_FILES or path in runtime}
+    return render(prepared.course, prepared.theme, standard, files, runtime, prepared.clips)
 
 
 def _render_media(course, shared: dict[str, bytes], warn, progress) -> dict:
