@@ -16,6 +16,7 @@ def test_wheel_carries_the_theme_and_builds_a_course_anywhere(make_course, tmp_p
     names = zipfile.ZipFile(wheel).namelist()
     for needed in ("courseforge/themes/default/templates/index.html", "courseforge/themes/default/runtime/player.js",
                    "courseforge/schemas/scorm12/adlcp_rootv1p2.xsd", "courseforge/scaffold/course/AUTHORING.md",
+                   "courseforge/preview/standin/index.html", "courseforge/preview/standin/lms.js",
                    "courseforge/scaffold/course/content/course.yml", "courseforge/scaffold/course/gitignore",
                    "courseforge/examples/empathy/course.yml", "courseforge/examples/empathy/images/checklist.svg"):
         assert needed in names

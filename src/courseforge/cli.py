@@ -77,6 +77,31 @@ def validate(packages: tuple[Path, ...]) -> None:
 
 
 @main.command()
+@click.argument("source", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; anything but 127.0.0.1 lets other machines see the course.")
+@click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port (default: a free one).")
+@click.option("--open/--no-open", "open_browser", default=True, help="Open the preview in a browser.")
+def preview(source: Path, host: str, port: int, open_browser: bool) -> None:
+    """Serve the course in SOURCE in a stand-in LMS page; rebuild and reload on every save."""
+    import webbrowser
+
+    from courseforge.preview import Preview
+
+    server = Preview(source, host, port, lambda text, is_error: click.echo(text, err=is_error)).start()
+    click.echo(f"preview: {server.url}  (Ctrl+C to stop)")
+    if open_browser:
+        webbrowser.open(server.url)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("preview stopped")
+    finally:
+        server.close()
+
+
+@main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--example", type=click.Choice(["empathy"]),
               help="Copy a complete shipped course instead of the short starter.")
