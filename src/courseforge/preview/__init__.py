@@ -58,7 +58,7 @@ class Preview:
         names = ", ".join(sorted(_shown(path, self.project) for path in paths))
         self.report(f"changed: {names}", False)
         if self.session.rebuild():
-            self.broker.publish("reload", {"build": self.session.number, "seconds": time.perf_counter() - started})
+            self.broker.publish("reload", {**self.session.state(), "seconds": time.perf_counter() - started})
         else:
             self.broker.publish("problems", self.session.state())
 

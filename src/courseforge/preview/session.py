@@ -44,8 +44,10 @@ class Session:
         except Exception as exc:  # a bug, not the author's mistake: say so, keep serving
             self.report(traceback.format_exc(), True)
             return self._failed([f"courseforge failed: {exc!r} — please report it; the last good build is shown"])
+        # The standards in use are rendered now, not on the page's first request after the reload.
+        sites = {name: site(prepared, name) for name in self.sites}
         with self.lock:
-            self.prepared, self.sites, self.errors, self.warnings = prepared, {}, [], warnings
+            self.prepared, self.sites, self.errors, self.warnings = prepared, sites, [], warnings
             self.number += 1
         for warning in warnings:
             self.report(f"warning: {warning}", True)

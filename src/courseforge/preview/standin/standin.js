@@ -126,21 +126,22 @@
   }
 
   function refresh() {
-    return request('/preview/state').then(function (got) {
-      state = got;
-      byId('pv-course').textContent = got.course ? '— ' + got.course.title : '';
-      showErrors(got.errors);
-    });
+    return request('/preview/state').then(update);
+  }
+
+  function update(got) {
+    state = got;
+    byId('pv-course').textContent = got.course ? '— ' + got.course.title : '';
+    showErrors(got.errors);
   }
 
   function listen() {
     var events = new win.EventSource('/preview/events');
     events.addEventListener('reload', function (event) {
       var built = JSON.parse(event.data);
-      refresh().then(function () {
-        say('Build ' + built.build + ' ready in ' + built.seconds.toFixed(2) + ' s');
-        return launch(false);
-      });
+      update(built);
+      say('Build ' + built.build + ' ready in ' + built.seconds.toFixed(2) + ' s');
+      launch(false);
     });
     events.addEventListener('problems', function (event) {
       var got = JSON.parse(event.data);
