@@ -19,6 +19,7 @@ from courseforge.loader import CACHE_DIR, load
 from courseforge.model import Course, Site
 from courseforge.render import render, shared_files
 from courseforge.theme import Theme
+from courseforge.zipwriter import deflate_cache
 
 FORMATS = tuple(EXPORTERS)
 # Every standard-specific runtime file; a package carries only its own standard's.
@@ -48,7 +49,8 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".courseforge-", dir=out.parent))
     try:
-        made = [EXPORTERS[name].export(course, site(prepared, name), staging) for name in formats]
+        with deflate_cache(course.project / CACHE_DIR):  # a rebuild deflates only what changed
+            made = [EXPORTERS[name].export(course, site(prepared, name), staging) for name in formats]
         for path in made:
             _check_budget(course, path, warn)
         if answer_key:
