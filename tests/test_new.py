@@ -53,3 +53,25 @@ def test_new_makes_missing_parent_folders_and_accepts_an_empty_one(tmp_path):
     for folder in (tmp_path / "empty", tmp_path / "a" / "b"):
         assert CliRunner().invoke(main, ["new", str(folder)]).exit_code == 0
         assert (folder / "content" / "course.yml").is_file()
+
+
+def test_every_example_in_authoring_md_builds(tmp_path):
+    """AUTHORING.md teaches by example: each of its examples must be accepted as written."""
+    import re
+
+    from courseforge.scaffold import STARTER
+
+    blocks = re.findall(r"```(\w+)\n(.*?)```", (STARTER / "AUTHORING.md").read_text(), re.S)
+    examples = [text for kind, text in blocks if kind in ("markdown", "yaml")]
+    course_yml, lesson_md, question_md, assessment_md, scenario_yml = examples
+    project = tmp_path / "project"
+    CliRunner().invoke(main, ["new", str(project)])
+    content = project / "content"
+    (content / "course.yml").write_text(course_yml)
+    (content / "lessons" / "02-listening.md").write_text(lesson_md + "\n" + question_md)
+    (content / "assessments" / "01-check.md").write_text(assessment_md)
+    (content / "scenarios" / "01-first-call.yml").write_text(scenario_yml)
+    course = load(project)
+    assert [q.id for q in course.lessons[1].questions] == ["late-parcel-cue"]
+    assert [q.id for q in course.quizzes[0].questions] == ["check-listening"]
+    assert list(course.scenarios[0].scenes) == ["the-call", "sorted"]
