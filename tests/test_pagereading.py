@@ -29,6 +29,11 @@ def course_files(count: int = 12) -> dict:
     return files
 
 
+def cached_entries(folder) -> list[str]:
+    """The lines of every shard of the page cache: one a page."""
+    return [line for shard in sorted((folder / CACHE_DIR / "pages").glob("??")) for line in shard.read_text().splitlines()]
+
+
 def zips(folder, out, **options) -> dict:
     return {path.name: path.read_bytes() for path in build(folder, out, **options)}
 
@@ -45,7 +50,7 @@ def test_cache_and_processes_leave_every_zip_byte_identical(make_course, tmp_pat
     serial = zips(folder, tmp_path / "serial", processes=1)
     (folder / CACHE_DIR).rename(tmp_path / "first-cache")
     parallel = zips(folder, tmp_path / "parallel", processes=2)
-    assert len(list((folder / CACHE_DIR / "pages").glob("*.json"))) == 13
+    assert len(cached_entries(folder)) == 13
     refuse_reading(monkeypatch)
     warm = zips(folder, tmp_path / "warm")
     assert serial == parallel == warm and len(serial) == 3
@@ -85,10 +90,11 @@ def test_a_cached_page_whose_image_went_missing_reports_it(make_course):
 def test_a_hostile_or_broken_cache_entry_is_only_a_miss(make_course, tmp_path):
     folder = make_course(course_files(2), lessons=0)
     clean = zips(folder, tmp_path / "clean")
-    entries = sorted((folder / CACHE_DIR / "pages").glob("*.json"))
-    entries[0].write_text(json.dumps({"page": {"$t": "Popen", "args": ["touch", str(tmp_path / "pwned")]},
-                                      "id_line": 1, "links": []}))
-    entries[1].write_bytes(b"\x00not json")
+    shards = sorted((folder / CACHE_DIR / "pages").glob("??"))
+    key = shards[0].read_text().split(" ", 1)[0]
+    shards[0].write_text(key + " " + json.dumps({"page": {"$t": "Popen", "args": ["touch", str(tmp_path / "pwned")]},
+                                                 "id_line": 1, "links": []}) + "\n")
+    shards[1].write_bytes(b"\x00not json\xff")
     assert zips(folder, tmp_path / "again") == clean
     assert not (tmp_path / "pwned").exists()
 
@@ -97,9 +103,8 @@ def test_pages_with_problems_are_not_cached_and_stale_entries_are_pruned(make_co
     folder = make_course(course_files(2) | {"lessons/03-bad.md": lesson("bad", "Bad", "::: nonsense\nx\n:::\n")}, lessons=0)
     with pytest.raises(ContentErrors):
         load(folder)
-    pages = folder / CACHE_DIR / "pages"
-    assert len(list(pages.glob("*.json"))) == 3  # two lessons and the assessment, not the broken lesson
+    assert len(cached_entries(folder)) == 3  # two lessons and the assessment, not the broken lesson
     (folder / "lessons" / "03-bad.md").unlink()
     (folder / "lessons" / "02-part-2.md").unlink()
     load(folder)
-    assert len(list(pages.glob("*.json"))) == 2
+    assert len(cached_entries(folder)) == 2

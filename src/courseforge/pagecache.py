@@ -1,4 +1,4 @@
-"""Rendered pages kept between builds, beside the clip cache: .courseforge-cache/pages/<key>.json.
+"""Rendered pages kept between builds, beside the clip cache, in .courseforge-cache/pages/.
 
 A page is served from here only when its source text, its path, the course's mastery score and the
 code that reads pages are all unchanged (they make the key), and only pages read without a single
@@ -39,38 +39,74 @@ def page_key(fingerprint: str, kind: str, path: Path, text: bytes, mastery_score
 
 
 class PageCache:
+    """Entries live in 256 shard files (by the key's first two hex digits), one entry a line:
+    `<key> <JSON>`. Few files keep a cold build from spending its time creating them; a rebuild
+    rewrites only the shards whose entries changed."""
+
     def __init__(self, folder: Path | None):
         self.folder = folder / FOLDER if folder is not None else None
+        self.shards: dict[str, dict[str, str]] = {}  # as read from disk
+        self.new: dict[str, str] = {}
         self.used: set[str] = set()
 
     def get(self, key: str):
         """(page, id_line, links) or None; `links` are the (url, line, is_image, href) it resolved."""
         self.used.add(key)
-        if self.folder is None:
+        line = self._shard(key[:2]).get(key)
+        if line is None:
             return None
         try:
-            entry = json.loads((self.folder / f"{key}.json").read_bytes(), object_hook=_decode)
+            entry = json.loads(line, object_hook=_decode)
             return entry["page"], entry["id_line"], [tuple(link) for link in entry["links"]]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return None
 
-    def put(self, key: str, page, id_line: int | None, links: list[tuple]) -> None:
+    def add(self, key: str, line: str) -> None:
+        """Store an entry made by encode() (in whichever process read the page)."""
+        self.new[key] = line
+
+    def save(self) -> None:
+        """Write the shards whose entries changed; keep only what this build used."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = json.dumps({"page": _plain(page), "id_line": id_line, "links": links},
-                          ensure_ascii=False, separators=(",", ":"))
-        temporary = self.folder / f".{key}.{os.getpid()}"
-        temporary.write_text(data, encoding="utf-8")
-        os.replace(temporary, self.folder / f"{key}.json")  # readers never see half an entry
+        used: dict[str, list[str]] = {}
+        for key in sorted(self.used):
+            used.setdefault(key[:2], []).append(key)
+        names = {path.name for path in self.folder.iterdir() if len(path.name) == 2}
+        for name in sorted(names | used.keys()):
+            old = self._shard(name)
+            keep = {key: self.new.get(key) or old[key] for key in used.get(name, ()) if key in self.new or key in old}
+            if keep.keys() != old.keys():
+                self._write(name, keep)
 
-    def prune(self) -> None:
-        """Keep only what this build used: the cache mirrors the last build, it never grows without bound."""
-        if self.folder is None or not self.folder.is_dir():
+    def _shard(self, name: str) -> dict[str, str]:
+        if name not in self.shards:
+            self.shards[name] = {}
+            if self.folder is not None:
+                try:
+                    text = (self.folder / name).read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    text = ""
+                for line in text.splitlines():
+                    key, _, entry = line.partition(" ")
+                    self.shards[name][key] = entry
+        return self.shards[name]
+
+    def _write(self, name: str, entries: dict[str, str]) -> None:
+        target = self.folder / name
+        if not entries:
+            target.unlink(missing_ok=True)
             return
-        for entry in os.scandir(self.folder):
-            if entry.name.endswith(".json") and entry.name[:-5] not in self.used:
-                os.unlink(entry.path)
+        temporary = self.folder / f".{name}.{os.getpid()}"
+        temporary.write_text("".join(f"{key} {line}\n" for key, line in entries.items()), encoding="utf-8")
+        os.replace(temporary, target)  # readers never see half a shard
+
+
+def encode(page, id_line: int | None, links: list[tuple]) -> str:
+    """One cache entry as a line of JSON."""
+    return json.dumps({"page": _plain(page), "id_line": id_line, "links": links},
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 def _plain(value):

@@ -12,7 +12,7 @@ from pathlib import Path
 from courseforge.assets import AssetCollector
 from courseforge.errors import ContentError, Problems
 from courseforge.markdown import LessonMarkdown
-from courseforge.pagecache import PageCache, code_fingerprint, page_key
+from courseforge.pagecache import PageCache, code_fingerprint, encode, page_key
 from courseforge.pages import PageReader
 
 PARALLEL_FROM = 300  # pages to read before worker processes pay for their start-up
@@ -34,6 +34,7 @@ class Read:
     links: list[tuple]  # (url, line, is_image, href): replayed to collect the page's assets
     errors: list[ContentError]
     warnings: list[ContentError]
+    entry: str | None = None  # for the page cache: a page read without any problem
 
     def report(self, problems: Problems) -> None:
         problems.errors += self.errors
@@ -67,7 +68,10 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
     reads = [read or next(fresh) for read in reads]
     for read in reads:
         links.collect(read)
-    cache.prune()
+    for job in todo:
+        if reads[job.number - 1].entry is not None:
+            cache.add(job.key, reads[job.number - 1].entry)
+    cache.save()
     return reads
 
 
@@ -119,18 +123,17 @@ def _read_all(setting: Setting, jobs: list[Job], processes: int | None) -> list[
 
 
 def read_chunk(setting: Setting, jobs: list[Job]) -> list[Read]:
-    """Read `jobs` with one markdown-it; each clean page goes into the cache as it is read."""
-    markdown, cache = LessonMarkdown(), PageCache(setting.cache_dir)
+    """Read `jobs` with one markdown-it; each clean page comes back with its cache entry."""
+    markdown, collector = LessonMarkdown(), AssetCollector(setting.course_dir, Problems())
     reads = []
     for job in jobs:
-        problems = Problems()
+        problems = collector.problems = Problems()  # each page keeps its own problems
         links: list[tuple] = []
-        reader = PageReader(markdown, _Recorder(AssetCollector(setting.course_dir, problems), links), problems,
-                            setting.page_files, setting.mastery_score)
+        reader = PageReader(markdown, _Recorder(collector, links), problems, setting.page_files, setting.mastery_score)
         page = reader.lesson(job.path, job.number) if job.kind == "lesson" else reader.quiz(job.path, job.number)
-        if page is not None and not problems.errors and not problems.warnings:
-            cache.put(job.key, page, reader.id_line, links)
-        reads.append(Read(page, reader.id_line, links, problems.errors, problems.warnings))
+        clean = page is not None and not problems.errors and not problems.warnings
+        entry = encode(page, reader.id_line, links) if clean and setting.cache_dir else None
+        reads.append(Read(page, reader.id_line, links, problems.errors, problems.warnings, entry))
     return reads
 
 
