@@ -108,3 +108,18 @@ def test_pages_with_problems_are_not_cached_and_stale_entries_are_pruned(make_co
     (folder / "lessons" / "02-part-2.md").unlink()
     load(folder)
     assert len(cached_entries(folder)) == 2
+
+
+def test_workers_start_afresh_in_a_threaded_process(make_course, tmp_path):
+    """The preview serves in threads: forking it could copy a held lock, so workers are spawned."""
+    import threading
+
+    folder = make_course(course_files(4), lessons=0)
+    results = {}
+    worker = threading.Thread(target=lambda: results.update(
+        method=pagereading._start_method(), course=load(folder, cache=False, processes=2)))
+    worker.start()
+    worker.join()
+    assert results["method"] == "spawn"
+    assert [lesson.html for lesson in results["course"].lessons] == [
+        lesson.html for lesson in load(folder, cache=False, processes=1).lessons]

@@ -4,6 +4,7 @@ problem for problem, whichever way a page was read (tests/test_pagereading.py ch
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from multiprocessing import get_context
@@ -117,7 +118,7 @@ def _read_all(setting: Setting, jobs: list[Job], processes: int | None) -> list[
         return read_chunk(setting, jobs)
     size = max(1, -(-len(jobs) // (processes * CHUNKS_PER_PROCESS)))
     chunks = [jobs[start:start + size] for start in range(0, len(jobs), size)]
-    context = get_context("fork") if "fork" in _start_methods() else None
+    context = get_context(_start_method())
     with ProcessPoolExecutor(processes, mp_context=context) as pool:
         return [read for reads in pool.map(read_chunk, [setting] * len(chunks), chunks) for read in reads]
 
@@ -155,7 +156,11 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _start_methods() -> list[str]:
+def _start_method() -> str:
+    """fork is the fast start, but only safe while this process has a single thread (the preview
+    serves and watches in threads: there, workers start afresh)."""
     from multiprocessing import get_all_start_methods
 
-    return get_all_start_methods()
+    if "fork" in get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
