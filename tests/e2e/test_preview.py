@@ -9,6 +9,8 @@ import pytest
 from courseforge.preview import Preview
 from courseforge.scaffold import create
 
+from .e2e_support import axe_violations, format_violations
+
 LESSON = "content/lessons/02-listening.md"
 
 
@@ -64,6 +66,8 @@ def test_an_error_shows_in_the_page_and_the_last_good_build_stays(preview, page)
     assert "02-listening.md:11: unknown callout \"::: storry\" — use one of: story" in alert.inner_text()
     assert "A customer rarely starts" in served(running, "course/scorm12/index.html")
     assert course.get_by_role("heading", name="Welcome", level=1).is_visible()
+    violations = axe_violations(page.main_frame)
+    assert not violations, "axe-core found WCAG violations in the stand-in page:\n" + format_violations(violations)
 
     source.write_text(good.replace("A customer rarely starts", "Fixed: a customer rarely starts"))
     alert.wait_for(state="hidden")

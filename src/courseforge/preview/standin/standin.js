@@ -104,7 +104,10 @@
       if (fresh && lms) lms.forget();
       if (fresh || !lms || lms.key !== key) {
         if (lms) lms.detached = true;
-        lms = new PreviewLMS(kind(), key, state.course, onCall);
+        var made = new PreviewLMS(kind(), key, state.course, function (name, element, value, data) {
+          if (made === lms) onCall(name, element, value, data);  // not the ending session of a replaced learner
+        });
+        lms = made;
         clearPanel();
         showModel(lms.data, '');
       }
