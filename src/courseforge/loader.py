@@ -93,7 +93,8 @@ def _page_files(course_dir: Path, folder_name: str, listed: tuple[str, ...] | No
                 problems: Problems, required: bool) -> list[Path]:
     folder = course_dir / folder_name
     config = course_dir / COURSE_FILE
-    present = sorted(folder.glob("*.md"), key=lambda path: path.name) if folder.is_dir() else []  # names, not Paths: 10x faster
+    # Sorting names, not Path objects: ten times faster with thousands of lessons.
+    present = sorted(folder.glob("*.md"), key=lambda path: path.name) if folder.is_dir() else []
     if listed is None:
         if required and not present:
             problems.error(config, None, f"the course has no lessons in {folder_name}/",
