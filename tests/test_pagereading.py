@@ -123,3 +123,9 @@ def test_workers_start_afresh_in_a_threaded_process(make_course, tmp_path):
     assert results["method"] == "spawn"
     assert [lesson.html for lesson in results["course"].lessons] == [
         lesson.html for lesson in load(folder, cache=False, processes=1).lessons]
+
+
+def test_a_project_whose_cache_cannot_be_written_still_builds(make_course, tmp_path):
+    folder = make_course(course_files(2), lessons=0)
+    (folder / CACHE_DIR).write_text("a file where the cache folder would go")
+    assert zips(folder, tmp_path / "out") == zips(folder, tmp_path / "again")

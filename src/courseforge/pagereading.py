@@ -3,6 +3,7 @@ processes once there are enough of them to pay for it. The result is the same, p
 problem for problem, whichever way a page was read (tests/test_pagereading.py checks it)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -72,7 +73,8 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
     for job in todo:
         if reads[job.number - 1].entry is not None:
             cache.add(job.key, reads[job.number - 1].entry)
-    cache.save()
+    with contextlib.suppress(OSError):  # a read-only project still builds, without a cache
+        cache.save()
     return reads
 
 

@@ -134,6 +134,7 @@ def deflate_cache(folder: Path | None):
     try:
         yield
         if cache.used:
-            cache.save()
+            with contextlib.suppress(OSError):  # a read-only project still builds, without a cache
+                cache.save()
     finally:
         _cache.reset(token)
