@@ -31,7 +31,8 @@ def course_files(count: int = 12) -> dict:
 
 def cached_entries(folder) -> list[str]:
     """The lines of every shard of the page cache: one a page."""
-    return [line for shard in sorted((folder / CACHE_DIR / "pages").glob("??")) for line in shard.read_text().splitlines()]
+    shards = sorted((folder / CACHE_DIR / "pages").glob("??"))
+    return [line for shard in shards for line in shard.read_text().splitlines()]
 
 
 def zips(folder, out, **options) -> dict:
@@ -100,7 +101,8 @@ def test_a_hostile_or_broken_cache_entry_is_only_a_miss(make_course, tmp_path):
 
 
 def test_pages_with_problems_are_not_cached_and_stale_entries_are_pruned(make_course):
-    folder = make_course(course_files(2) | {"lessons/03-bad.md": lesson("bad", "Bad", "::: nonsense\nx\n:::\n")}, lessons=0)
+    broken = {"lessons/03-bad.md": lesson("bad", "Bad", "::: nonsense\nx\n:::\n")}
+    folder = make_course(course_files(2) | broken, lessons=0)
     with pytest.raises(ContentErrors):
         load(folder)
     assert len(cached_entries(folder)) == 3  # two lessons and the assessment, not the broken lesson

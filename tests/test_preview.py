@@ -40,11 +40,13 @@ def test_the_memory_lrs_launches_cmi5_and_stores_each_statement_once():
     course = {"iri": "https://example.invalid/c", "masteryScore": 80}
     params = lrs.launch("cmi5", course, "http://127.0.0.1:1", fresh=False)
     assert lrs.handle("POST", params["fetch"].split("/lrs/")[1], "", b"")[0] == 200
-    query = "&".join(f"{k}={v}" for k, v in {"activityId": params["activityId"], "agent": params["actor"],
-                                             "registration": params["registration"], "stateId": "LMS.LaunchData"}.items())
+    where = {"activityId": params["activityId"], "agent": params["actor"], "registration": params["registration"],
+             "stateId": "LMS.LaunchData"}
+    query = "&".join(f"{key}={value}" for key, value in where.items())
     status, document = lrs.handle("GET", "xapi/activities/state", query, b"")
     assert status == 200 and json.loads(document)["masteryScore"] == 0.8
-    statement = {"id": "9d8e1c1e-0000-4000-8000-000000000001", "verb": {"id": "http://adlnet.gov/expapi/verbs/initialized"}}
+    statement = {"id": "9d8e1c1e-0000-4000-8000-000000000001",
+                 "verb": {"id": "http://adlnet.gov/expapi/verbs/initialized"}}
     for _ in range(2):
         assert lrs.handle("POST", "xapi/statements", "", json.dumps(statement).encode())[0] == 200
     assert len(lrs.statements) == 1 and len(heard) == 1
