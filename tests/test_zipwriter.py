@@ -49,7 +49,7 @@ def test_an_edit_deflates_only_its_piece_again(tmp_path, monkeypatch):
     edited = big_page(edit=1500)
     with zipwriter.deflate_cache(tmp_path / "cache"):
         again = written(tmp_path, "again.zip", edited)
-    assert len(deflated) == 1 and b"EDITED" in deflated[0]
+    assert len(deflated) == 1 and b"EDITED" in bytes(deflated[0])
     monkeypatch.undo()
     assert again == written(tmp_path, "uncached.zip", edited)
 

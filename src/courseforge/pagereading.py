@@ -71,8 +71,10 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
     for read in reads:
         links.collect(read)
     for job in todo:
-        if reads[job.number - 1].entry is not None:
-            cache.add(job.key, reads[job.number - 1].entry)
+        read = reads[job.number - 1]
+        if read.entry is not None:
+            cache.add(job.key, read.entry)
+            read.entry = None  # the cache holds it now: one copy of each page's text is enough
     with contextlib.suppress(OSError):  # a read-only project still builds, without a cache
         cache.save()
     return reads

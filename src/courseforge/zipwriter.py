@@ -71,12 +71,12 @@ def _deflate(data: bytes) -> bytes:
     return b"".join(known.get(key) or made[key] for key in keys) + FINAL_BLOCK
 
 
-def _deflate_piece(piece: bytes) -> bytes:
+def _deflate_piece(piece: memoryview) -> bytes:
     packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
     return packer.compress(piece) + packer.flush(zlib.Z_FULL_FLUSH)
 
 
-def _pieces(data: bytes) -> list[bytes]:
+def _pieces(data: bytes) -> list[memoryview]:
     cuts = [match.start() for match in CUT.finditer(data)
             if zlib.crc32(data[match.start():match.start() + 160]) % CUT_ONE_IN == 0]
     bounds = [0]
@@ -85,7 +85,8 @@ def _pieces(data: bytes) -> list[bytes]:
             bounds.append(bounds[-1] + MAX_PIECE)
         if cut > bounds[-1]:
             bounds.append(cut)
-    return [data[start:end] for start, end in zip(bounds, bounds[1:])]
+    view = memoryview(data)  # pieces without copies of a page that may weigh tens of megabytes
+    return [view[start:end] for start, end in zip(bounds, bounds[1:])]
 
 
 def _cores() -> int:
