@@ -6,16 +6,15 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from multiprocessing import get_context
 from pathlib import Path
 
 from courseforge.assets import AssetCollector
 from courseforge.errors import ContentError, Problems
-from courseforge.markdown import LessonMarkdown
 from courseforge.pagecache import PageCache, code_fingerprint, encode, page_key
-from courseforge.pages import PageReader
+
+# markdown-it, the page reader and the process pool are imported only when a page must be read:
+# a rebuild that finds every page in the cache never needs them.
 
 PARALLEL_FROM = 300  # pages to read before worker processes pay for their start-up
 CHUNKS_PER_PROCESS = 4  # small enough chunks that both cores stay busy to the end
@@ -122,6 +121,9 @@ def _read_all(setting: Setting, jobs: list[Job], processes: int | None) -> list[
         return read_chunk(setting, jobs)
     size = max(1, -(-len(jobs) // (processes * CHUNKS_PER_PROCESS)))
     chunks = [jobs[start:start + size] for start in range(0, len(jobs), size)]
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     context = get_context(_start_method())
     with ProcessPoolExecutor(processes, mp_context=context) as pool:
         return [read for reads in pool.map(read_chunk, [setting] * len(chunks), chunks) for read in reads]
@@ -129,6 +131,9 @@ def _read_all(setting: Setting, jobs: list[Job], processes: int | None) -> list[
 
 def read_chunk(setting: Setting, jobs: list[Job]) -> list[Read]:
     """Read `jobs` with one markdown-it; each clean page comes back with its cache entry."""
+    from courseforge.markdown import LessonMarkdown
+    from courseforge.pages import PageReader
+
     markdown, collector = LessonMarkdown(), AssetCollector(setting.course_dir, Problems())
     reads = []
     for job in jobs:

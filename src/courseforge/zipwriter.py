@@ -16,7 +16,6 @@ import os
 import re
 import struct
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 LEVEL = 6
@@ -59,6 +58,8 @@ def _deflate(data: bytes) -> bytes:
     if len(data) < PIECES_FROM:
         packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
         return packer.compress(data) + packer.flush()
+    from concurrent.futures import ThreadPoolExecutor
+
     pieces = _pieces(data)
     cache = _cache.get()
     keys = [hashlib.sha1(piece).digest() for piece in pieces]
