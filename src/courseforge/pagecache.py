@@ -49,14 +49,16 @@ class PageCache:
         self.new: dict[str, str] = {}
         self.used: set[str] = set()
 
-    def get(self, key: str):
-        """(page, id_line, links) or None; `links` are the (url, line, is_image, href) it resolved."""
+    def get(self, key: str, source: Path):
+        """(page, id_line, links) or None; `links` are the (url, line, is_image, href) it resolved.
+        `source` (part of the key) stands for every path in the entry that names it."""
         self.used.add(key)
         line = self._shard(key[:2]).get(key)
         if line is None:
             return None
         try:
-            entry = json.loads(line, object_hook=_decode)
+            named = str(source)
+            entry = json.loads(line, object_hook=lambda data: source if data.get("$p") == named else _decode(data))
             return entry["page"], entry["id_line"], [tuple(link) for link in entry["links"]]
         except (ValueError, KeyError, TypeError):
             return None

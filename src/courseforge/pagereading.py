@@ -62,7 +62,7 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
     todo: list[Job] = []
     for number, (path, kind) in enumerate(pages, start=1):
         job = Job(path, kind, number, page_key(fingerprint, kind, path, _bytes(path), setting.mastery_score))
-        reads.append(links.cached(cache.get(job.key), job))
+        reads.append(links.cached(cache.get(job.key, path), job))
         if reads[-1] is None:
             todo.append(job)
     fresh = iter(_read_all(setting, todo, processes))
