@@ -35,16 +35,10 @@ class MemoryLRS:
             return {"endpoint": endpoint, "auth": f"Basic {TOKEN}", "actor": actor, "registration": registration,
                     "activity_id": course["iri"]}
         activity = course["iri"] + "/au"
-        template = {"contextActivities": {"grouping": [{"id": course["iri"]}]},
-                    "extensions": {SESSION_ID: str(uuid.uuid4())}}
-        data = {"contextTemplate": template, "launchMode": "Normal",
-                "moveOn": "CompletedAndPassed" if course.get("masteryScore") is not None else "Completed"}
-        if course.get("masteryScore") is not None:
-            data["masteryScore"] = course["masteryScore"] / 100
         key = _document_key({"activityId": activity, "agent": actor, "registration": registration,
                              "stateId": "LMS.LaunchData"})
         with self.lock:
-            self.documents[key] = json.dumps(data).encode()
+            self.documents[key] = json.dumps(_launch_data(course)).encode()
         return {"endpoint": endpoint, "fetch": f"{origin}/lrs/fetch/{number}", "actor": actor,
                 "registration": registration, "activityId": activity}
 
@@ -90,6 +84,17 @@ class MemoryLRS:
             elif method == "DELETE":
                 self.documents.pop(key, None)
         return 204, b""
+
+
+def _launch_data(course: dict) -> dict:
+    """The LMS.LaunchData document a cmi5 LMS writes before each launch (a new session id each time)."""
+    data = {"contextTemplate": {"contextActivities": {"grouping": [{"id": course["iri"]}]},
+                                "extensions": {SESSION_ID: str(uuid.uuid4())}},
+            "launchMode": "Normal",
+            "moveOn": "CompletedAndPassed" if course.get("masteryScore") is not None else "Completed"}
+    if course.get("masteryScore") is not None:
+        data["masteryScore"] = course["masteryScore"] / 100
+    return data
 
 
 def _document_key(params: dict) -> tuple:
