@@ -65,3 +65,30 @@ def test_preview_binds_the_loopback_address_unless_told(make_course):
 def test_preview_of_a_folder_without_a_course_exits_1(tmp_path):
     result = CliRunner().invoke(main, ["preview", str(tmp_path), "--no-open"])
     assert result.exit_code == 1 and "no course.yml" in result.output and "Traceback" not in result.output
+
+
+def test_course_files_revalidate_so_a_relaunch_fetches_only_what_changed(make_course):
+    import urllib.error
+    import urllib.request
+
+    folder = make_course()
+    running = Preview(folder).start()
+    try:
+        url = running.url + "course/scorm12/runtime/player.js"
+        with urllib.request.urlopen(url) as first:
+            tag = first.headers["ETag"]
+            assert first.headers["Cache-Control"] == "no-cache" and tag
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, headers={"If-None-Match": tag}))
+            raise AssertionError("an unchanged file was sent again")
+        except urllib.error.HTTPError as answer:
+            assert answer.code == 304
+        index = running.url + "course/scorm12/index.html"
+        with urllib.request.urlopen(index) as page:
+            old = page.headers["ETag"]
+        (folder / "lessons" / "01-part-1.md").write_text(lesson("part-1", "Changed"))
+        assert running.session.rebuild()
+        with urllib.request.urlopen(urllib.request.Request(index, headers={"If-None-Match": old})) as page:
+            assert page.status == 200 and b"Changed" in page.read()
+    finally:
+        running.close()
