@@ -68,3 +68,8 @@ def test_validate_command(make_course, tmp_path):
     (tmp_path / "bad.zip").write_bytes(b"nope")
     bad = run("validate", str(tmp_path / "bad.zip"))
     assert bad.returncode == 1 and "INVALID" in bad.stdout and "Traceback" not in bad.stderr
+
+
+def test_the_version_fast_path_says_what_click_says():
+    fast = run("--version")
+    assert fast.returncode == 0 and fast.stdout == CliRunner().invoke(main, ["--version"]).output

@@ -6,7 +6,6 @@ import sys
 import sysconfig
 import venv
 import zipfile
-
 from pathlib import Path
 
 from conftest import REPO
@@ -19,7 +18,10 @@ def test_wheel_carries_the_theme_and_builds_a_course_anywhere(make_course, tmp_p
     [wheel] = wheels.glob("courseforge-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for needed in ("courseforge/themes/default/templates/index.html", "courseforge/themes/default/runtime/player.js",
-                   "courseforge/schemas/scorm12/adlcp_rootv1p2.xsd"):
+                   "courseforge/schemas/scorm12/adlcp_rootv1p2.xsd", "courseforge/scaffold/course/AUTHORING.md",
+                   "courseforge/preview/standin/index.html", "courseforge/preview/standin/lms.js",
+                   "courseforge/scaffold/course/content/course.yml", "courseforge/scaffold/course/gitignore",
+                   "courseforge/examples/empathy/course.yml", "courseforge/examples/empathy/images/checklist.svg"):
         assert needed in names
     env_dir = tmp_path / "venv"
     python = _venv_seeing_our_dependencies(env_dir)
@@ -34,6 +36,12 @@ def test_wheel_carries_the_theme_and_builds_a_course_anywhere(make_course, tmp_p
                            env=env, capture_output=True, text=True).stdout
     assert str(REPO) not in where
     assert zipfile.is_zipfile(folder / "build" / "tiny-course-scorm12.zip")
+    for args in (["new", "starter"], ["new", "copy", "--example", "empathy"]):
+        made = subprocess.run([env_dir / "bin" / "courseforge", *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True)
+        assert made.returncode == 0, made.stderr
+    assert (tmp_path / "starter" / "content" / "lessons" / "02-listening.md").is_file()
+    assert (tmp_path / "copy" / "content" / "course.yml").read_bytes() == (REPO / "content" / "course.yml").read_bytes()
 
 
 def _venv_seeing_our_dependencies(env_dir) -> "os.PathLike":

@@ -1,4 +1,4 @@
-"""The pipeline, read top to bottom: load → render → package → (validated) zips in out/.
+"""The pipeline, read top to bottom: load → review → media → render → package → (validated) zips in out/.
 
 Nothing in `out` changes until every package is complete: zips are written to a staging folder
 and renamed into place all together (output.py), so a failed build leaves the last good one intact.
@@ -6,31 +6,59 @@ and renamed into place all together (output.py), so a failed build leaves the la
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from courseforge.answerkey import answer_key_markdown, answers_json
 from courseforge.check import check_course
 from courseforge.errors import ContentError, ContentErrors, Location
 from courseforge.exporters import EXPORTERS
-from courseforge.loader import load
+from courseforge.loader import CACHE_DIR, load
+from courseforge.model import Course, Site
 from courseforge.output import Output
 from courseforge.render import render, shared_files
 from courseforge.theme import Theme
+from courseforge.zipwriter import deflate_cache
 
 FORMATS = tuple(EXPORTERS)
-CACHE_DIR = ".courseforge-cache"
 # Every standard-specific runtime file; a package carries only its own standard's.
 ADAPTER_FILES = frozenset(path for exporter in EXPORTERS.values() for path in exporter.RUNTIME)
 
 
+@dataclass
+class Prepared:
+    """What every package of one build shares: the course, its theme, the files and clips."""
+
+    course: Course
+    theme: Theme
+    shared: dict[str, bytes]
+    clips: dict
+
+
 def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
           on_warning: Callable[[ContentError], None] | None = None, answer_key: bool = False,
-          progress=None, strict: bool = False) -> list[Path]:
+          progress=None, strict: bool = False, processes: int | None = None) -> list[Path]:
     """Build every package of `formats` into `out`; with `answer_key`, the reviewers' files too.
-    `progress` (see video.Progress) hears about scenario clips while they render. The findings of
-    `courseforge check` are warnings; with `strict`, errors, and nothing is written."""
+    `progress` (see video.Progress) hears about scenario clips while they render; `processes` read
+    the pages (default: every core for a large course; unchanged pages come from the page cache).
+    The findings of `courseforge check` are warnings; with `strict`, errors, and nothing is written."""
     warn = on_warning or (lambda warning: None)
-    course = load(Path(source))
+    prepared = prepare(source, warn, progress, processes, strict)
+    course = prepared.course
+    with Output(Path(out)) as output:
+        with deflate_cache(course.project / CACHE_DIR):  # a rebuild deflates only what changed
+            made = [EXPORTERS[name].export(course, site(prepared, name), output.staging) for name in formats]
+        for path in made:
+            _check_budget(course, path, warn)
+        if answer_key:
+            made += _write_answer_key(course, output.staging)
+        return output.publish(made)
+
+
+def prepare(source: Path, warn: Callable[[ContentError], None], progress=None,
+            processes: int | None = None, strict: bool = False) -> Prepared:
+    """Load and review the course (ContentErrors if the author must fix something), its theme and media."""
+    course = load(Path(source), processes=processes)
     for warning in course.warnings:
         warn(warning)
     findings = check_course(course).findings
@@ -41,19 +69,14 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
     theme = Theme.for_course(course)
     shared = shared_files(course, theme)
     clips = _render_media(course, shared, warn, progress)
-    with Output(Path(out)) as output:
-        made = [_package(EXPORTERS[name], course, theme, shared, clips, output.staging) for name in formats]
-        for path in made:
-            _check_budget(course, path, warn)
-        if answer_key:
-            made += _write_answer_key(course, output.staging)
-        return output.publish(made)
+    return Prepared(course, theme, shared, clips)
 
 
-def _package(exporter, course, theme, shared: dict[str, bytes], clips: dict, folder: Path) -> Path:
-    files = {path: data for path, data in shared.items() if path not in ADAPTER_FILES or path in exporter.RUNTIME}
-    site = render(course, theme, exporter.STANDARD, files, exporter.RUNTIME, clips)
-    return exporter.export(course, site, folder)
+def site(prepared: Prepared, standard: str) -> Site:
+    """The player's files for one standard (what `preview` serves and an exporter zips)."""
+    runtime = EXPORTERS[standard].RUNTIME
+    files = {path: data for path, data in prepared.shared.items() if path not in ADAPTER_FILES or path in runtime}
+    return render(prepared.course, prepared.theme, standard, files, runtime, prepared.clips)
 
 
 def _render_media(course, shared: dict[str, bytes], warn, progress) -> dict:

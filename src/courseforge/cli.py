@@ -8,11 +8,26 @@ from pathlib import Path
 import click
 
 from courseforge import __version__
-from courseforge.build import FORMATS, build as build_course
-from courseforge.check import check_course
-from courseforge.loader import load
-from courseforge.validate import render_json, render_text, validate_package
-from courseforge.video import ConsoleProgress
+
+# Commands import what they need when they run: `courseforge --version` stays instant.
+
+
+class FormatChoice(click.Choice):
+    """The standards of the exporter registry, looked up only when an option is checked or shown."""
+
+    def __init__(self, extra: tuple[str, ...] = ()):
+        super().__init__([], case_sensitive=True)
+        self.extra = extra
+
+    @property
+    def choices(self):
+        from courseforge.exporters import EXPORTERS
+
+        return [*EXPORTERS, *self.extra]
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,13 +40,16 @@ def main() -> None:
 @click.argument("source", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: build/ in SOURCE).")
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice([*FORMATS, "all"]),
+@click.option("--format", "-f", "formats", multiple=True, type=FormatChoice(("all",)),
               default=("all",), show_default=True, help="Package standard; repeat for several.")
 @click.option("--answer-key", is_flag=True,
               help="Also write answer-key.md (for reviewers) and answers.json (for QA tools) to the output folder.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1, nothing written) when `courseforge check` finds anything.")
 def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: bool, strict: bool) -> None:
     """Build the course in SOURCE (a folder with course.yml or content/course.yml)."""
+    from courseforge.build import FORMATS, build as build_course
+    from courseforge.video import ConsoleProgress
+
     chosen = FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
     started = time.perf_counter()
     zips = build_course(source, out or source / "build", chosen,
@@ -51,6 +69,9 @@ def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: 
 def check(source: Path, as_json: bool, sources: Path | None) -> None:
     """Review the course in SOURCE: objectives, answer cues, time, plain language, consistency,
     accessibility, originality, housekeeping. Exit 0 when clean, 1 with findings."""
+    from courseforge.check import check_course
+    from courseforge.loader import load
+
     report = check_course(load(source), sources)
     click.echo(report.json() if as_json else report.text())
     sys.exit(1 if report.findings else 0)
@@ -61,6 +82,46 @@ def check(source: Path, as_json: bool, sources: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def validate(packages: tuple[Path, ...], as_json: bool) -> None:
     """Check SCORM 1.2/2004, cmi5 or TinCan zips, ours or anyone's; exit 1 if any is invalid."""
+    from courseforge.validate import render_json, render_text, validate_package
+
     reports = [validate_package(package) for package in packages]
     click.echo(render_json(reports) if as_json else render_text(reports))
     sys.exit(0 if all(report.valid for report in reports) else 1)
+
+
+@main.command()
+@click.argument("source", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; anything but 127.0.0.1 lets other machines see the course.")
+@click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port (default: a free one).")
+@click.option("--open/--no-open", "open_browser", default=True, help="Open the preview in a browser.")
+def preview(source: Path, host: str, port: int, open_browser: bool) -> None:
+    """Serve the course in SOURCE in a stand-in LMS page; rebuild and reload on every save."""
+    import webbrowser
+
+    from courseforge.preview import Preview
+
+    server = Preview(source, host, port, lambda text, is_error: click.echo(text, err=is_error)).start()
+    click.echo(f"preview: {server.url}  (Ctrl+C to stop)")
+    if open_browser:
+        webbrowser.open(server.url)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("preview stopped")
+    finally:
+        server.close()
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--example", type=click.Choice(["empathy"]),
+              help="Copy a complete shipped course instead of the short starter.")
+def new(folder: Path, example: str | None) -> None:
+    """Start a course project in FOLDER (new or empty) that builds as it is."""
+    from courseforge.scaffold import create
+
+    files = create(folder, example)
+    click.echo(f"created {len(files)} files in {folder}")
+    click.echo(f"next: cd {folder} && courseforge preview   (AUTHORING.md shows how to write lessons)")

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from lxml import etree
 
-# Z4: 1980-01-01 is the earliest time a zip can hold and every unzip accepts it.
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+from courseforge import zipwriter
+
 SAFE_ENTRY = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 # Already-compressed media gains nothing from deflate; storing it is much faster.
 STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp4", ".m4a", ".mp3", ".woff2", ".zip")
@@ -20,17 +19,12 @@ def check_entry(name: str) -> None:
 
 
 def write_zip(files: dict[str, bytes], dest: Path) -> Path:
-    """Write `files` to `dest` so that the same input always gives the same bytes."""
-    with zipfile.ZipFile(dest, "w", allowZip64=False) as archive:
-        for name in sorted(files):
-            check_entry(name)
-            info = zipfile.ZipInfo(name, FIXED_TIME)
-            info.create_system = 3  # Unix, so the permission bits below mean the same everywhere
-            info.external_attr = 0o100644 << 16
-            stored = name.lower().endswith(STORED_SUFFIXES)
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            archive.writestr(info, files[name], compresslevel=None if stored else 6)
-    return dest
+    """Write `files` to `dest` so that the same input always gives the same bytes (sorted entries,
+    fixed time and permissions; zipwriter.py deflates large entries in pieces, on every core)."""
+    for name in files:
+        check_entry(name)
+    entries = [(name, files[name], not name.lower().endswith(STORED_SUFFIXES)) for name in sorted(files)]
+    return zipwriter.write(entries, dest)
 
 
 DESCRIPTORS = ("imsmanifest.xml", "cmi5.xml", "tincan.xml")

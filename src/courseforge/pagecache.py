@@ -1,0 +1,138 @@
+"""Rendered pages kept between builds, beside the clip cache, in .courseforge-cache/pages/.
+
+A page is served from here only when its source text, its path, the course's mastery score and the
+code that reads pages are all unchanged (they make the key), and only pages read without a single
+problem are stored. Entries are JSON decoded into a closed set of model classes: a cache folder that
+came with someone else's project can at worst fail to decode, never run code.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import fields, is_dataclass
+from importlib import metadata
+from pathlib import Path
+
+from courseforge import __version__
+from courseforge.model import Block, Lesson, Option, PageText, Question, Quiz
+from courseforge.yamltext import Mapping
+
+FOLDER = "pages"
+TYPES = {cls.__name__: cls for cls in (Lesson, Quiz, Question, Option, PageText, Block, Mapping)}
+# The modules whose code decides what a page becomes: editing one invalidates every entry.
+READERS = ("pages.py", "markdown.py", "quiz.py", "fields.py", "yamltext.py", "assets.py", "model.py", "pagecache.py",
+           "pagetext.py", "sourcetext.py", "svg.py")
+
+
+def code_fingerprint() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for name in READERS:
+        digest.update((here / name).read_bytes())
+    for package in ("markdown-it-py", "mdit-py-plugins", "PyYAML"):
+        digest.update(metadata.version(package).encode())
+    return digest.hexdigest()
+
+
+def page_key(fingerprint: str, kind: str, path: Path, text: bytes, mastery_score: int | None) -> str:
+    head = f"{fingerprint}\0{kind}\0{path}\0{mastery_score}\0".encode()
+    return hashlib.sha256(head + text).hexdigest()
+
+
+class PageCache:
+    """Entries live in 256 shard files (by the key's first two hex digits), one entry a line:
+    `<key> <JSON>`. Few files keep a cold build from spending its time creating them; a rebuild
+    rewrites only the shards whose entries changed."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder / FOLDER if folder is not None else None
+        self.shards: dict[str, dict[str, str]] = {}  # as read from disk
+        self.new: dict[str, str] = {}
+        self.used: set[str] = set()
+
+    def get(self, key: str, source: Path):
+        """(page, id_line, links) or None; `links` are the (url, line, is_image, href) it resolved.
+        `source` (part of the key) stands for every path in the entry that names it."""
+        self.used.add(key)
+        line = self._shard(key[:2]).get(key)
+        if line is None:
+            return None
+        try:
+            named = str(source)
+            entry = json.loads(line, object_hook=lambda data: source if data.get("$p") == named else _decode(data))
+            return entry["page"], entry["id_line"], [tuple(link) for link in entry["links"]]
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def add(self, key: str, line: str) -> None:
+        """Store an entry made by encode() (in whichever process read the page)."""
+        self.new[key] = line
+
+    def save(self) -> None:
+        """Write the shards whose entries changed; keep only what this build used."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        used: dict[str, list[str]] = {}
+        for key in sorted(self.used):
+            used.setdefault(key[:2], []).append(key)
+        names = {path.name for path in self.folder.iterdir() if len(path.name) == 2}
+        for name in sorted(names | used.keys()):
+            old = self._shard(name)
+            keep = {key: self.new.get(key) or old[key] for key in used.get(name, ()) if key in self.new or key in old}
+            if keep.keys() != old.keys():
+                self._write(name, keep)
+
+    def _shard(self, name: str) -> dict[str, str]:
+        if name not in self.shards:
+            self.shards[name] = {}
+            if self.folder is not None:
+                try:
+                    text = (self.folder / name).read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    text = ""
+                for line in text.splitlines():
+                    key, _, entry = line.partition(" ")
+                    self.shards[name][key] = entry
+        return self.shards[name]
+
+    def _write(self, name: str, entries: dict[str, str]) -> None:
+        target = self.folder / name
+        if not entries:
+            target.unlink(missing_ok=True)
+            return
+        temporary = self.folder / f".{name}.{os.getpid()}"
+        temporary.write_text("".join(f"{key} {line}\n" for key, line in entries.items()), encoding="utf-8")
+        os.replace(temporary, target)  # readers never see half a shard
+
+
+def encode(page, id_line: int | None, links: list[tuple]) -> str:
+    """One cache entry as a line of JSON."""
+    return json.dumps({"page": _plain(page), "id_line": id_line, "links": links},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain(value):
+    """JSON-ready data that _decode turns back into equal objects (tuples stay tuples)."""
+    if is_dataclass(value):
+        assert type(value).__name__ in TYPES, type(value)
+        return {"$t": type(value).__name__, **{f.name: _plain(getattr(value, f.name)) for f in fields(value)}}
+    if isinstance(value, Path):
+        return {"$p": str(value)}
+    if isinstance(value, tuple):
+        return {"$tuple": [_plain(item) for item in value]}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _decode(data: dict):
+    if "$p" in data:
+        return Path(data["$p"])
+    if "$tuple" in data:
+        return tuple(data["$tuple"])
+    if "$t" in data:
+        cls = TYPES[data.pop("$t")]  # KeyError for anything else: a miss
+        return cls(**data)
+    return data

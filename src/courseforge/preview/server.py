@@ -1,0 +1,138 @@
+"""The preview's web server (127.0.0.1 unless told otherwise): the stand-in page, the course for each
+standard as the last good build has it, live events, and the in-memory LRS for xAPI launches.
+
+    /                          the stand-in LMS page (standin/index.html)
+    /preview/<file>            its script and style; /preview/state, /preview/events, /preview/launch
+    /course/<standard>/<path>  the player's files for that standard
+    /lrs/...                   cmi5 fetch URL and xAPI resources (lrs.py)
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import re
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+STANDIN = Path(__file__).resolve().parent / "standin"
+TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".vtt": "text/vtt",
+         ".mp4": "video/mp4", ".svg": "image/svg+xml", ".json": "application/json", ".xml": "application/xml"}
+RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, session, broker, lrs):
+        super().__init__(address, Handler)
+        self.session, self.broker, self.lrs = session, broker, lrs
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a page closed mid-download is normal
+            super().handle_error(request, client_address)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the terminal shows builds, not hits
+        pass
+
+    def do_GET(self) -> None:
+        self._route("GET")
+
+    def do_POST(self) -> None:
+        self._route("POST")
+
+    def do_PUT(self) -> None:
+        self._route("PUT")
+
+    def do_DELETE(self) -> None:
+        self._route("DELETE")
+
+    def _route(self, method: str) -> None:
+        url = urlsplit(self.path)
+        path = unquote(url.path)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if path.startswith("/lrs/"):
+            status, data = self.server.lrs.handle(method, path[len("/lrs/"):], url.query, body)
+            return self._send(status, data, "application/json", {"X-Experience-API-Version": "1.0.3"})
+        if path == "/preview/events" and method == "GET":
+            return self._events()
+        if path == "/preview/state":
+            return self._send(200, json.dumps(self.server.session.state()).encode(), "application/json")
+        if path == "/preview/launch" and method == "POST":
+            return self._launch(json.loads(body or b"{}"))
+        if path.startswith("/course/") and method == "GET":
+            return self._course(path[len("/course/"):])
+        if method == "GET":
+            return self._standin("index.html" if path == "/" else path[len("/preview/"):]
+                                 if path.startswith("/preview/") else "")
+        self._send(405, b"", "text/plain")
+
+    def _launch(self, asked: dict) -> None:
+        standard, state = asked.get("standard"), self.server.session.state()
+        if state["course"] is None or standard not in [s["name"] for s in state["standards"]]:
+            return self._send(409, b'{"error": "no build to launch"}', "application/json")
+        params = {}
+        if standard in ("cmi5", "tincan"):
+            origin = f"http://{self.headers.get('Host')}"
+            params = self.server.lrs.launch(standard, state["course"], origin, bool(asked.get("fresh")))
+        self._send(200, json.dumps({"params": params}).encode(), "application/json")
+
+    def _course(self, rest: str) -> None:
+        standard, _, name = rest.partition("/")
+        site = self.server.session.site(standard)
+        data = site.files.get(name or site.launch) if site else None
+        if data is None:
+            return self._send(404, b"not in this build", "text/plain")
+        self._send_file(data, TYPES.get(Path(name).suffix, mimetypes.guess_type(name)[0] or "application/octet-stream"))
+
+    def _standin(self, name: str) -> None:
+        target = (STANDIN / name).resolve()
+        if not name or target.parent != STANDIN or not target.is_file():
+            return self._send(404, b"", "text/plain")
+        self._send(200, target.read_bytes(), TYPES.get(target.suffix, "application/octet-stream"))
+
+    def _events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+
+        def write(chunk: bytes) -> None:
+            self.wfile.write(chunk)
+            self.wfile.flush()
+        self.close_connection = True
+        self.server.broker.stream(write)
+
+    def _send_file(self, data: bytes, kind: str) -> None:
+        """With validators, so a relaunch refetches only what a rebuild changed (and the browser keeps
+        its compiled scripts), and with byte ranges: Chromium seeks in a <video> only then."""
+        tag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+        cached = {"ETag": tag, "Cache-Control": "no-cache"}
+        if self.headers.get("If-None-Match") == tag:
+            return self._send(304, b"", kind, cached)
+        wanted = RANGE.fullmatch(self.headers.get("Range", ""))
+        if not wanted:
+            return self._send(200, data, kind, {"Accept-Ranges": "bytes", **cached})
+        start, end = int(wanted[1]), min(int(wanted[2] or len(data) - 1), len(data) - 1)
+        if start > end:
+            return self._send(416, b"", kind, {"Content-Range": f"bytes */{len(data)}"})
+        self._send(206, data[start:end + 1], kind, {"Content-Range": f"bytes {start}-{end}/{len(data)}"})
+
+    def _send(self, status: int, data: bytes, kind: str, headers: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        headers = {"Cache-Control": "no-store", **(headers or {})}
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)

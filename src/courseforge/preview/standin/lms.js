@@ -1,0 +1,122 @@
+/*
+ * The preview's stand-in SCORM LMS: the API object (SCORM 1.2 `API`, SCORM 2004 `API_1484_11`) over a
+ * flat data model kept in localStorage, so the learner survives relaunches and page reloads. It is a
+ * preview, not a conformance test (that is scorm-again's job in the end-to-end tests): it accepts what
+ * it is given and reports every call to `onCall(name, element, value, data)`.
+ */
+(function (win) {
+  'use strict';
+
+  var MODELS = {
+    scorm12: {
+      global: 'API', prefix: 'LMS', finish: 'Finish', entry: 'cmi.core.entry', exit: 'cmi.core.exit',
+      notOpen: '301', errors: { 0: 'No error', 101: 'General exception', 301: 'Not initialized' },
+      defaults: function (course) {
+        return { 'cmi.core.student_id': 'preview', 'cmi.core.student_name': 'Learner, Preview',
+          'cmi.core.lesson_location': '', 'cmi.core.credit': 'credit', 'cmi.core.lesson_status': 'not attempted',
+          'cmi.core.entry': 'ab-initio', 'cmi.core.score.raw': '', 'cmi.core.total_time': '0000:00:00.00',
+          'cmi.core.lesson_mode': 'normal', 'cmi.suspend_data': '', 'cmi.launch_data': '',
+          'cmi.student_data.mastery_score': course.masteryScore == null ? '' : String(course.masteryScore),
+          'cmi.interactions._count': '0', 'cmi.objectives._count': '0' };
+      }
+    },
+    scorm2004: {
+      global: 'API_1484_11', prefix: '', finish: 'Terminate', entry: 'cmi.entry', exit: 'cmi.exit',
+      notOpen: '122', errors: { 0: 'No error', 101: 'General exception', 122: 'Not initialized' },
+      defaults: function (course) {
+        return { 'cmi.learner_id': 'preview', 'cmi.learner_name': 'Learner, Preview', 'cmi.location': '',
+          'cmi.credit': 'credit', 'cmi.completion_status': 'unknown', 'cmi.success_status': 'unknown',
+          'cmi.entry': 'ab-initio', 'cmi.mode': 'normal', 'cmi.suspend_data': '', 'cmi.launch_data': '',
+          'cmi.total_time': 'PT0S', 'cmi.interactions._count': '0', 'cmi.objectives._count': '0',
+          'cmi.scaled_passing_score': course.masteryScore == null ? '' : String(course.masteryScore / 100) };
+      }
+    }
+  };
+  var COUNTED = /^(cmi\.(?:interactions|objectives))\.(\d+)\./;
+
+  function PreviewLMS(kind, key, course, onCall) {
+    var saved = null;
+    this.model = MODELS[kind];
+    this.key = key;
+    this.onCall = onCall;
+    try { saved = JSON.parse(win.localStorage.getItem(key)); } catch (e) { /* private mode: start over */ }
+    this.data = saved || this.model.defaults(course);
+    this.error = '0';
+    this.open = false;
+    this.detached = false;  // a reset learner's old session must not write itself back
+  }
+
+  var P = PreviewLMS.prototype;
+
+  P.install = function () {
+    var t = this, m = t.model, api = {};
+    api[m.prefix + 'Initialize'] = function () { return t.initialize(); };
+    api[m.prefix + m.finish] = function () { return t.finish(); };
+    api[m.prefix + 'GetValue'] = function (element) { return t.get(String(element)); };
+    api[m.prefix + 'SetValue'] = function (element, value) { return t.set(String(element), String(value)); };
+    api[m.prefix + 'Commit'] = function () { return t.commit('Commit'); };
+    api[m.prefix + 'GetLastError'] = function () { return t.error; };
+    api[m.prefix + 'GetErrorString'] = function (code) { return m.errors[code] || ''; };
+    api[m.prefix + 'GetDiagnostic'] = function (code) { return m.errors[code] || ''; };
+    win.API = win.API_1484_11 = undefined;
+    win[m.global] = api;
+  };
+
+  P.initialize = function () {
+    this.open = true;
+    this.error = '0';
+    this.data[this.model.entry] = this.data[this.model.exit] === 'suspend' ? 'resume' : this.started ? '' : 'ab-initio';
+    this.started = true;
+    this.onCall('Initialize', '', '', this.data);
+    return 'true';
+  };
+
+  P.get = function (element) {
+    if (!this.open) return this.fail(this.model.notOpen, '');
+    this.error = '0';
+    return Object.prototype.hasOwnProperty.call(this.data, element) ? this.data[element] : '';
+  };
+
+  P.set = function (element, value) {
+    if (!this.open) return this.fail(this.model.notOpen, 'false');
+    var counted = COUNTED.exec(element);
+    if (counted && Number(counted[2]) >= Number(this.data[counted[1] + '._count'] || 0)) {
+      this.data[counted[1] + '._count'] = String(Number(counted[2]) + 1);
+    }
+    this.data[element] = value;
+    this.error = '0';
+    this.onCall('SetValue', element, value, this.data);
+    return 'true';
+  };
+
+  P.commit = function (name) {
+    if (!this.open) return this.fail(this.model.notOpen, 'false');
+    this.save();
+    this.onCall(name, '', '', this.data);
+    return 'true';
+  };
+
+  P.finish = function () {
+    var done = this.commit(this.model.finish);
+    this.open = false;
+    return done;
+  };
+
+  P.fail = function (code, result) {
+    this.error = code;
+    return result;
+  };
+
+  P.save = function () {
+    if (this.detached) return;
+    try { win.localStorage.setItem(this.key, JSON.stringify(this.data)); } catch (e) { /* kept in memory */ }
+  };
+
+  P.forget = function () {
+    this.detached = true;
+    try { win.localStorage.removeItem(this.key); } catch (e) { /* nothing kept */ }
+  };
+
+  win.PreviewLMS = PreviewLMS;
+  win.PreviewLMS.kinds = Object.keys(MODELS);
+})(window);

@@ -1,0 +1,167 @@
+/*
+ * The stand-in LMS page: launches the course in a frame under the chosen standard, relaunches it
+ * when the preview server says a new build is ready (the learner's place is kept by the LMS data, as
+ * in a real LMS), shows content errors, and lists what the LMS receives: the SCORM data model and
+ * calls (lms.js) or the xAPI statements the in-memory LRS stores.
+ */
+(function (win, doc) {
+  'use strict';
+
+  var frame = byId('pv-frame'), picker = byId('pv-standard'), log = byId('pv-log'), model = byId('pv-model');
+  var state = null, lms = null, registration = null, launches = 0, MAX_LOG = 200;
+  var STORE = 'courseforge:preview:';
+
+  function byId(id) { return doc.getElementById(id); }
+
+  function request(url, body) {
+    var options = body === undefined ? { cache: 'no-store' }
+      : { method: 'POST', cache: 'no-store', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+    return win.fetch(url, options).then(function (r) { return r.json(); });
+  }
+
+  function standard() { return picker.value; }
+
+  function kind() {
+    var found = state.standards.filter(function (s) { return s.name === standard(); })[0];
+    return found ? found.kind : '';
+  }
+
+  function say(text) { byId('pv-status').textContent = text; }
+
+  function showErrors(errors) {
+    var list = byId('pv-error-list');
+    list.textContent = '';
+    errors.forEach(function (text) {
+      var item = doc.createElement('li');
+      item.textContent = text;
+      list.appendChild(item);
+    });
+    byId('pv-error').hidden = !errors.length;
+  }
+
+  function fillStandards() {
+    var chosen = win.localStorage.getItem(STORE + 'standard');
+    picker.textContent = '';
+    state.standards.forEach(function (s) {
+      var option = doc.createElement('option');
+      option.value = option.textContent = s.name;
+      picker.appendChild(option);
+    });
+    if (state.standards.some(function (s) { return s.name === chosen; })) picker.value = chosen;
+  }
+
+  function addLog(text, detail) {
+    var item = doc.createElement('li');
+    item.textContent = text;
+    if (detail) {
+      var more = doc.createElement('details'), summary = doc.createElement('summary'), pre = doc.createElement('pre');
+      summary.textContent = 'statement';
+      pre.textContent = JSON.stringify(detail, null, 1);
+      more.appendChild(summary);
+      more.appendChild(pre);
+      item.appendChild(more);
+    }
+    log.insertBefore(item, log.firstChild);
+    while (log.children.length > MAX_LOG) log.removeChild(log.lastChild);
+  }
+
+  function showModel(data, changed) {
+    var body = model.tBodies[0];
+    body.textContent = '';
+    Object.keys(data).sort().forEach(function (key) {
+      var row = body.insertRow(), value = String(data[key]);
+      row.insertCell().textContent = key;
+      row.insertCell().textContent = value.length > 300 ? value.slice(0, 300) + '… (' + value.length + ' characters)' : value;
+      if (key === changed) row.className = 'pv-changed';
+    });
+  }
+
+  function onCall(name, element, value, data) {
+    addLog(name + (element ? ' ' + element + ' = ' + value : ''));
+    showModel(data, element);
+  }
+
+  function onStatement(statement) {
+    if (!registration || !statement.context || statement.context.registration !== registration) return;
+    var verb = statement.verb || {}, display = verb.display || {}, object = statement.object || {};
+    var name = object.definition && object.definition.name, shown = name && (name['en-US'] || name[Object.keys(name)[0]]);
+    addLog((display['en-US'] || display[Object.keys(display)[0]] || verb.id) + ' ' + (shown || object.id || ''), statement);
+  }
+
+  function clearPanel() {
+    log.textContent = '';
+    model.tBodies[0].textContent = '';
+  }
+
+  // A relaunch is what a learner gets when they open the course again: the old page ends (its
+  // pagehide terminates the session), the new one resumes from what the LMS kept.
+  function launch(fresh) {
+    var name = standard(), key = STORE + state.course.id + ':' + name, base = '/course/' + name + '/index.html';
+    win.localStorage.setItem(STORE + 'standard', name);
+    byId('pv-kind').textContent = '(' + name + ')';
+    launches += 1;
+    if (PreviewLMS.kinds.indexOf(kind()) >= 0) {
+      if (fresh && lms) lms.forget();
+      if (fresh || !lms || lms.key !== key) {
+        if (lms) lms.detached = true;
+        var made = new PreviewLMS(kind(), key, state.course, function (name, element, value, data) {
+          if (made === lms) onCall(name, element, value, data);  // not the ending session of a replaced learner
+        });
+        lms = made;
+        clearPanel();
+        showModel(lms.data, '');
+      }
+      lms.install();
+      model.hidden = false;
+      registration = null;
+      frame.src = base + '?launch=' + launches;
+      return Promise.resolve();
+    }
+    model.hidden = true;
+    if (lms) lms.detached = true;
+    lms = null;
+    win.API = win.API_1484_11 = undefined;
+    return request('/preview/launch', { standard: name, fresh: !!fresh }).then(function (answer) {
+      if (answer.params.registration !== registration) clearPanel();
+      registration = answer.params.registration;
+      frame.src = base + '?' + new URLSearchParams(answer.params).toString();
+    });
+  }
+
+  function refresh() {
+    return request('/preview/state').then(update);
+  }
+
+  function update(got) {
+    state = got;
+    byId('pv-course').textContent = got.course ? '— ' + got.course.title : '';
+    showErrors(got.errors);
+  }
+
+  function listen() {
+    var events = new win.EventSource('/preview/events');
+    events.addEventListener('reload', function (event) {
+      var built = JSON.parse(event.data);
+      update(built);
+      say('Build ' + built.build + ' ready in ' + built.seconds.toFixed(2) + ' s');
+      launch(false);
+    });
+    events.addEventListener('problems', function (event) {
+      var got = JSON.parse(event.data);
+      showErrors(got.errors);
+      say(got.errors.length + ' problem' + (got.errors.length === 1 ? '' : 's') + ' in the last save');
+    });
+    events.addEventListener('statement', function (event) { onStatement(JSON.parse(event.data)); });
+  }
+
+  byId('pv-relaunch').addEventListener('click', function () { launch(false); });
+  byId('pv-reset').addEventListener('click', function () { launch(true); say('New learner'); });
+  picker.addEventListener('change', function () { launch(false); });
+
+  refresh().then(function () {
+    fillStandards();
+    listen();
+    if (state.course) launch(false);
+    else say('No build yet: fix the problems above and save.');
+  });
+})(window, document);

@@ -1,0 +1,93 @@
+"""`courseforge preview` in Chromium: a save reloads the course at the same place, a content error
+shows in the page while the last good build stays served, and the side panel shows what the LMS gets."""
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+
+from courseforge.preview import Preview
+from courseforge.scaffold import create
+
+from .e2e_support import axe_violations, format_violations
+
+LESSON = "content/lessons/02-listening.md"
+
+
+@pytest.fixture
+def preview(tmp_path):
+    project = tmp_path / "project"
+    create(project)
+    running = Preview(project).start()
+    yield running, project
+    running.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
+
+
+def served(preview, path: str) -> str:
+    with urllib.request.urlopen(preview.url + path) as answer:
+        return answer.read().decode()
+
+
+def test_a_save_reloads_the_course_at_the_same_place(preview, page):
+    running, project = preview
+    page.goto(running.url)
+    course = page.frame_locator("#pv-frame")
+    course.get_by_role("heading", name="Welcome", level=1).wait_for()
+    course.locator("#cf-next").click()
+    course.get_by_role("heading", name="Listening first", level=1).wait_for()
+    location = page.locator("#pv-model tr", has_text="cmi.core.lesson_location")
+    assert location.locator("td").nth(1).inner_text() == "listening"
+
+    source = project / LESSON
+    source.write_text(source.read_text().replace("A customer rarely starts", "Edited: a customer rarely starts"))
+    course.get_by_text("Edited: a customer rarely starts").wait_for()
+    assert course.get_by_role("heading", name="Listening first", level=1).is_visible()
+    assert "Build 2 ready" in page.locator("#pv-status").inner_text()
+
+
+def test_an_error_shows_in_the_page_and_the_last_good_build_stays(preview, page):
+    running, project = preview
+    page.goto(running.url)
+    course = page.frame_locator("#pv-frame")
+    course.get_by_role("heading", name="Welcome", level=1).wait_for()
+    source = project / LESSON
+    good = source.read_text()
+    source.write_text(good.replace("::: story The late parcel", "::: storry The late parcel"))
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "02-listening.md:11: unknown callout \"::: storry\" — use one of: story" in alert.inner_text()
+    assert "A customer rarely starts" in served(running, "course/scorm12/index.html")
+    assert course.get_by_role("heading", name="Welcome", level=1).is_visible()
+    violations = axe_violations(page.main_frame)
+    assert not violations, "axe-core found WCAG violations in the stand-in page:\n" + format_violations(violations)
+
+    source.write_text(good.replace("A customer rarely starts", "Fixed: a customer rarely starts"))
+    alert.wait_for(state="hidden")
+    assert "Fixed: a customer rarely starts" in served(running, "course/scorm12/index.html")
+
+
+def test_the_panel_follows_the_standard_and_the_learner_can_be_reset(preview, page):
+    running, _ = preview
+    page.goto(running.url)
+    course = page.frame_locator("#pv-frame")
+    course.get_by_role("heading", name="Welcome", level=1).wait_for()
+    course.locator("#cf-next").click()
+    course.get_by_role("heading", name="Listening first", level=1).wait_for()
+    page.get_by_role("button", name="Relaunch").click()
+    course.get_by_role("heading", name="Listening first", level=1).wait_for()  # resumed where the learner was
+    page.get_by_role("button", name="Reset learner").click()
+    course.get_by_role("heading", name="Welcome", level=1).wait_for()
+
+    page.get_by_label("Standard").select_option("cmi5")
+    course.get_by_role("heading", name="Welcome", level=1).wait_for()
+    page.locator("#pv-log li", has_text="initialized").first.wait_for()
+    assert page.locator("#pv-model").is_hidden()
+    assert any(s["verb"]["id"].endswith("/initialized") for s in running.lrs.statements)

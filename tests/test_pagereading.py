@@ -1,0 +1,133 @@
+"""Pages read from the cache or by several processes give the same course and the same zips."""
+import json
+
+import pytest
+
+from conftest import lesson
+from courseforge import pagereading
+from courseforge.build import FORMATS, build
+from courseforge.errors import ContentErrors
+from courseforge.loader import CACHE_DIR, load
+
+QUESTION = """
+::: question {id} single
+Pick *one*.
+- [x] Right
+  feedback: Yes.
+- [ ] Wrong
+explanation: Because.
+:::
+"""
+QUIZ = "---\ntitle: Final\n---\n\nIntro.\n" + QUESTION.format(id="final-1")
+
+
+def course_files(count: int = 12) -> dict:
+    files = {"images/pic.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>", "assessments/01-final.md": QUIZ}
+    for n in range(1, count + 1):
+        body = f"Text {n} with ![a picture](../images/pic.svg).\n" + QUESTION.format(id=f"q-{n}")
+        files[f"lessons/{n:02d}-part-{n}.md"] = lesson(f"part-{n}", f"Part {n}", body)
+    return files
+
+
+def cached_entries(folder) -> list[str]:
+    """The lines of every shard of the page cache: one a page."""
+    shards = sorted((folder / CACHE_DIR / "pages").glob("??"))
+    return [line for shard in shards for line in shard.read_text().splitlines()]
+
+
+def zips(folder, out, **options) -> dict:
+    return {path.name: path.read_bytes() for path in build(folder, out, **options)}
+
+
+def refuse_reading(monkeypatch):
+    """Fail if any page is read from its source: everything must come from the cache."""
+    real = pagereading.read_chunk
+    monkeypatch.setattr(pagereading, "read_chunk",
+                        lambda setting, jobs: real(setting, jobs) if not jobs else pytest.fail(f"read {jobs}"))
+
+
+def test_cache_and_processes_leave_every_zip_byte_identical(make_course, tmp_path, monkeypatch):
+    folder = make_course(course_files(), lessons=0)
+    serial = zips(folder, tmp_path / "serial", processes=1)
+    (folder / CACHE_DIR).rename(tmp_path / "first-cache")
+    parallel = zips(folder, tmp_path / "parallel", processes=2)
+    assert len(cached_entries(folder)) == 13
+    refuse_reading(monkeypatch)
+    warm = zips(folder, tmp_path / "warm")
+    assert serial == parallel == warm and len(serial) == len(FORMATS) == 4
+
+
+def test_an_edited_page_is_read_again_and_only_it(make_course, tmp_path, monkeypatch):
+    folder = make_course(course_files(), lessons=0)
+    zips(folder, tmp_path / "cold")
+    edited = folder / "lessons" / "05-part-5.md"
+    edited.write_text(edited.read_text().replace("Text 5", "Edited text 5"))
+    read = []
+    real = pagereading.read_chunk
+    monkeypatch.setattr(pagereading, "read_chunk", lambda setting, jobs: read.extend(jobs) or real(setting, jobs))
+    warm = zips(folder, tmp_path / "warm")
+    assert [job.path for job in read] == [edited]
+    monkeypatch.undo()
+    assert warm == zips(folder, tmp_path / "fresh", processes=2) == zips_without_cache(folder, tmp_path)
+    assert "Edited text 5" in load(folder).lessons[4].html
+
+
+def zips_without_cache(folder, tmp_path) -> dict:
+    import shutil
+
+    shutil.rmtree(folder / CACHE_DIR)
+    return zips(folder, tmp_path / "uncached")
+
+
+def test_a_cached_page_whose_image_went_missing_reports_it(make_course):
+    folder = make_course(course_files(2), lessons=0)
+    load(folder)
+    (folder / "images" / "pic.svg").unlink()
+    with pytest.raises(ContentErrors) as caught:
+        load(folder)
+    assert sum("pic.svg' does not exist" in str(error) for error in caught.value.errors) == 2
+
+
+def test_a_hostile_or_broken_cache_entry_is_only_a_miss(make_course, tmp_path):
+    folder = make_course(course_files(2), lessons=0)
+    clean = zips(folder, tmp_path / "clean")
+    shards = sorted((folder / CACHE_DIR / "pages").glob("??"))
+    key = shards[0].read_text().split(" ", 1)[0]
+    shards[0].write_text(key + " " + json.dumps({"page": {"$t": "Popen", "args": ["touch", str(tmp_path / "pwned")]},
+                                                 "id_line": 1, "links": []}) + "\n")
+    shards[1].write_bytes(b"\x00not json\xff")
+    assert zips(folder, tmp_path / "again") == clean
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_pages_with_problems_are_not_cached_and_stale_entries_are_pruned(make_course):
+    broken = {"lessons/03-bad.md": lesson("bad", "Bad", "::: nonsense\nx\n:::\n")}
+    folder = make_course(course_files(2) | broken, lessons=0)
+    with pytest.raises(ContentErrors):
+        load(folder)
+    assert len(cached_entries(folder)) == 3  # two lessons and the assessment, not the broken lesson
+    (folder / "lessons" / "03-bad.md").unlink()
+    (folder / "lessons" / "02-part-2.md").unlink()
+    load(folder)
+    assert len(cached_entries(folder)) == 2
+
+
+def test_workers_start_afresh_in_a_threaded_process(make_course, tmp_path):
+    """The preview serves in threads: forking it could copy a held lock, so workers are spawned."""
+    import threading
+
+    folder = make_course(course_files(4), lessons=0)
+    results = {}
+    worker = threading.Thread(target=lambda: results.update(
+        method=pagereading._start_method(), course=load(folder, cache=False, processes=2)))
+    worker.start()
+    worker.join()
+    assert results["method"] == "spawn"
+    assert [lesson.html for lesson in results["course"].lessons] == [
+        lesson.html for lesson in load(folder, cache=False, processes=1).lessons]
+
+
+def test_a_project_whose_cache_cannot_be_written_still_builds(make_course, tmp_path):
+    folder = make_course(course_files(2), lessons=0)
+    (folder / CACHE_DIR).write_text("a file where the cache folder would go")
+    assert zips(folder, tmp_path / "out") == zips(folder, tmp_path / "again")

@@ -1,0 +1,94 @@
+"""The preview's parts without a browser: rebuilds that keep the last good build, the standards it
+offers, the in-memory LRS and the command line. tests/e2e/test_preview.py drives it in Chromium."""
+import json
+
+from click.testing import CliRunner
+
+from conftest import lesson
+from courseforge.cli import main
+from courseforge.exporters import EXPORTERS
+from courseforge.preview import Preview
+from courseforge.preview.lrs import MemoryLRS
+from courseforge.preview.session import Session, standards
+
+
+def test_a_failed_rebuild_keeps_the_last_good_site_and_says_where(make_course):
+    folder = make_course()
+    session = Session(folder, report=lambda text, is_error: None)
+    assert session.rebuild() and session.number == 1
+    assert b"Paragraph for part 2" in session.site("scorm12").files["index.html"]
+    (folder / "lessons" / "02-part-2.md").write_text(lesson("part-2", "Two", "::: tipp\nx\n:::\n"))
+    assert not session.rebuild()
+    [error] = session.state()["errors"]
+    assert "02-part-2.md:9: unknown callout" in error and "use one of" in error
+    assert session.number == 1 and b"Paragraph for part 2" in session.site("scorm12").files["index.html"]
+    (folder / "lessons" / "02-part-2.md").write_text(lesson("part-2", "Two", "New words.\n"))
+    assert session.rebuild() and session.state()["errors"] == []
+    assert b"New words." in session.site("cmi5").files["index.html"]
+
+
+def test_the_standards_on_offer_follow_the_exporter_registry(monkeypatch):
+    assert standards() == [name for name in EXPORTERS]
+    monkeypatch.setitem(EXPORTERS, "scorm2004", object())
+    monkeypatch.setitem(EXPORTERS, "pdf", object())
+    assert "scorm2004" in standards() and "pdf" not in standards()
+
+
+def test_the_memory_lrs_launches_cmi5_and_stores_each_statement_once():
+    heard = []
+    lrs = MemoryLRS(heard.append)
+    course = {"iri": "https://example.invalid/c", "masteryScore": 80}
+    params = lrs.launch("cmi5", course, "http://127.0.0.1:1", fresh=False)
+    assert lrs.handle("POST", params["fetch"].split("/lrs/")[1], "", b"")[0] == 200
+    where = {"activityId": params["activityId"], "agent": params["actor"], "registration": params["registration"],
+             "stateId": "LMS.LaunchData"}
+    query = "&".join(f"{key}={value}" for key, value in where.items())
+    status, document = lrs.handle("GET", "xapi/activities/state", query, b"")
+    assert status == 200 and json.loads(document)["masteryScore"] == 0.8
+    statement = {"id": "9d8e1c1e-0000-4000-8000-000000000001",
+                 "verb": {"id": "http://adlnet.gov/expapi/verbs/initialized"}}
+    for _ in range(2):
+        assert lrs.handle("POST", "xapi/statements", "", json.dumps(statement).encode())[0] == 200
+    assert len(lrs.statements) == 1 and len(heard) == 1
+    assert lrs.launch("cmi5", course, "x", fresh=False)["registration"] == params["registration"]
+    assert lrs.launch("cmi5", course, "x", fresh=True)["registration"] != params["registration"]
+
+
+def test_preview_binds_the_loopback_address_unless_told(make_course):
+    running = Preview(make_course())
+    try:
+        assert running.server.server_address[0] == "127.0.0.1" and running.url.startswith("http://127.0.0.1:")
+    finally:
+        running.server.server_close()
+
+
+def test_preview_of_a_folder_without_a_course_exits_1(tmp_path):
+    result = CliRunner().invoke(main, ["preview", str(tmp_path), "--no-open"])
+    assert result.exit_code == 1 and "no course.yml" in result.output and "Traceback" not in result.output
+
+
+def test_course_files_revalidate_so_a_relaunch_fetches_only_what_changed(make_course):
+    import urllib.error
+    import urllib.request
+
+    folder = make_course()
+    running = Preview(folder).start()
+    try:
+        url = running.url + "course/scorm12/runtime/player.js"
+        with urllib.request.urlopen(url) as first:
+            tag = first.headers["ETag"]
+            assert first.headers["Cache-Control"] == "no-cache" and tag
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, headers={"If-None-Match": tag}))
+            raise AssertionError("an unchanged file was sent again")
+        except urllib.error.HTTPError as answer:
+            assert answer.code == 304
+        index = running.url + "course/scorm12/index.html"
+        with urllib.request.urlopen(index) as page:
+            old = page.headers["ETag"]
+        (folder / "lessons" / "01-part-1.md").write_text(lesson("part-1", "Changed"))
+        assert running.session.rebuild()
+        with urllib.request.urlopen(urllib.request.Request(index, headers={"If-None-Match": old})) as page:
+            assert page.status == 200 and b"Changed" in page.read()
+    finally:
+        running.close()

@@ -1,0 +1,62 @@
+"""Large entries deflated in pieces: valid zips, the same bytes cached or not, on one core or more."""
+import random
+import zipfile
+
+from courseforge import zipwriter
+from courseforge.package import write_zip
+
+
+def big_page(edit: int | None = None) -> bytes:
+    rng = random.Random(7)
+    words = "customer agent empathy listen notice cue frame call feel understand".split()
+    sections = []
+    for n in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(60)) + (" EDITED" if n == edit else "")
+        sections.append(f'    <section class="lesson" id="lesson-{n}">\n<p>{text}</p>\n    </section>\n')
+    return ("<html><body>\n" + "".join(sections) + "</body></html>\n").encode()
+
+
+def written(tmp_path, name: str, page: bytes) -> bytes:
+    path = write_zip({"index.html": page, "runtime/player.js": b"var x = 1;\n", "media/a.mp4": b"\0" * 100},
+                     tmp_path / name)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        assert archive.read("index.html") == page
+        assert [i.compress_type for i in archive.infolist()] == [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED,
+                                                                 zipfile.ZIP_DEFLATED]
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    return path.read_bytes()
+
+
+def test_pieces_make_one_valid_entry_whatever_the_cores_and_the_cache(tmp_path, monkeypatch):
+    page = big_page()
+    assert len(page) > zipwriter.PIECES_FROM and len(zipwriter._pieces(page)) > 20
+    plain = written(tmp_path, "plain.zip", page)
+    with zipwriter.deflate_cache(tmp_path / "cache"):
+        cold = written(tmp_path, "cold.zip", page)
+    monkeypatch.setattr(zipwriter, "_cores", lambda: 1)
+    with zipwriter.deflate_cache(tmp_path / "cache"):
+        warm = written(tmp_path, "warm.zip", page)
+    assert plain == cold == warm
+
+
+def test_an_edit_deflates_only_its_piece_again(tmp_path, monkeypatch):
+    with zipwriter.deflate_cache(tmp_path / "cache"):
+        written(tmp_path, "first.zip", big_page())
+    deflated = []
+    real = zipwriter._deflate_piece
+    monkeypatch.setattr(zipwriter, "_deflate_piece", lambda piece: deflated.append(piece) or real(piece))
+    edited = big_page(edit=1500)
+    with zipwriter.deflate_cache(tmp_path / "cache"):
+        again = written(tmp_path, "again.zip", edited)
+    assert len(deflated) == 1 and b"EDITED" in bytes(deflated[0])
+    monkeypatch.undo()
+    assert again == written(tmp_path, "uncached.zip", edited)
+
+
+def test_a_broken_cache_file_is_ignored(tmp_path):
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "deflate.bin").write_bytes(b"\xff" * 30)
+    page = big_page()
+    with zipwriter.deflate_cache(tmp_path / "cache"):
+        assert written(tmp_path, "a.zip", page) == written(tmp_path, "b.zip", page)
