@@ -102,7 +102,7 @@ def committed_state(body: dict) -> dict:
 def final_commit(page) -> dict:
     """The body of LMSFinish's own commit (lms.html marks it `finish`; scorm-again sends it as a
     beacon, so it may arrive a moment later) holding the final state."""
-    want, deadline, found = final_state(page), time.monotonic() + 5, []
+    want, deadline, found = final_state(page), time.monotonic() + 15, []
     while time.monotonic() < deadline:
         found = [body for body in Server.commits if body.get("finish")]
         if found and committed_state(found[-1]) == want:
