@@ -130,6 +130,13 @@ def test_stem_words_only_the_key_repeats(tmp_path):
     assert findings(course(tmp_path, {"assessments/01-final.md": quiz(fair)}, "b"), "stem-echo") == []
 
 
+def test_stem_echo_names_words_as_written_and_splits_hyphens(tmp_path):
+    question = single("q1", "Offer the boxes and check the hour", ["Say sorry", "Hang up"],
+                      stem="Two boxes came after a twelve-hour wait. What now?")
+    [found] = findings(course(tmp_path, {"assessments/01-final.md": quiz(question)}), "stem-echo")
+    assert found.problem.endswith("repeats words of the question: boxes, hour")
+
+
 # Time
 
 def test_a_lesson_claiming_far_more_minutes_than_its_words_take(tmp_path):

@@ -95,8 +95,15 @@ def all_none_of_the_above(review: Review) -> list[Finding]:
     return found
 
 
-def _content_words(text: str) -> set[str]:
-    return {word.rstrip("s") for word in re.findall(r"[a-z][a-z'-]{3,}", text.lower()) if word not in STOPWORDS}
+def _content_words(text: str) -> dict[str, str]:
+    """Content words by a crude singular (parcels → parcel, never process → proces), each with the
+    form first written; hyphenated words count as their parts (a twelve-hour shift echoes "hour")."""
+    words = {}
+    for word in re.findall(r"[a-z][a-z']{3,}", text.lower()):
+        if word not in STOPWORDS:
+            plain = word[:-1] if word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
+            words.setdefault(plain, word)
+    return words
 
 
 def stem_echo(review: Review) -> list[Finding]:
@@ -104,8 +111,8 @@ def stem_echo(review: Review) -> list[Finding]:
     for question in _singles(review):
         stem = _content_words(html.unescape(TAG.sub(" ", question.prompt_html + question.scenario_html)))
         others = set().union(*[_content_words(o.text) for o in question.options if not o.correct])
-        key = next(o for o in question.options if o.correct)
-        echoed = sorted((_content_words(key.text) & stem) - others)
+        key = _content_words(next(o for o in question.options if o.correct).text)
+        echoed = sorted(key[word] for word in (key.keys() & stem.keys()) - others)
         if echoed:
             found.append(finding("stem-echo", question.source, question.line,
                                  f'only the key of "{question.id}" repeats words of the question: {", ".join(echoed)}',
