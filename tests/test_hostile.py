@@ -59,7 +59,8 @@ def test_deeply_nested_yaml_is_an_error_not_a_crash(tmp_path):
     # Past about 20 000 levels libyaml's composer crashed the interpreter with a segmentation fault.
     text = COURSE_YML + "description: " + "[" * 50_000 + "]" * 50_000 + "\n"
     found = errors_of(write_course(tmp_path / "course", {**default_files(1), "course.yml": text}))
-    assert any("course.yml:9: YAML syntax error: values are nested more than 100 levels deep" in e for e in found), found
+    # Our own depth check, or (with a libyaml that has one) the parser's: a located error either way.
+    assert any("course.yml:9: YAML syntax error:" in e and "nest" in e for e in found), found
 
 
 def test_a_huge_value_is_cut_in_the_message(tmp_path):
