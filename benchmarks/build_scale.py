@@ -55,8 +55,14 @@ CHILD = textwrap.dedent("""
 
 
 def paragraph(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(words))
-    return text[0].upper() + text[1:] + "."
+    """Prose of `words` words in sentences of 8 to 20, as a lesson has (and as the review reads it)."""
+    sentences = []
+    while words > 0:
+        length = min(words, rng.randint(8, 20))
+        text = " ".join(rng.choice(WORDS) for _ in range(length))
+        sentences.append(text[0].upper() + text[1:] + ".")
+        words -= length
+    return " ".join(sentences)
 
 
 def make_course(root: Path, lessons: int) -> Path:

@@ -90,6 +90,26 @@ class Block:
     kind: str  # heading, paragraph, cell, question, scenario
 
 
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a page's prose, as the review needs it (prosestats.py)."""
+
+    line: int
+    words: int
+    passive: bool
+    opening: str  # its first words, to name it in a message
+
+
+@dataclass(frozen=True)
+class PageStats:
+    """Measures of a page's prose, taken when it is read and kept with it in the page cache."""
+
+    reading_words: int = 0  # prose and questions: what reading time is estimated from
+    grade: float | None = None  # Coleman–Liau grade of the prose; None under 100 words
+    first_line: int | None = None  # of the prose
+    sentences: tuple[Sentence, ...] = ()
+
+
 @dataclass
 class PageText:
     """The words of a page and what `courseforge check` looks at, each with its source line."""
@@ -102,6 +122,7 @@ class PageText:
     links: list[tuple[int, str, str]] = field(default_factory=list)  # line, text, href as written
     tables: list[tuple[int, list[str]]] = field(default_factory=list)  # line, header cells
     callouts: list[tuple[int, str, bool]] = field(default_factory=list)  # line, kind, empty
+    stats: PageStats = field(default_factory=PageStats)
 
 
 @dataclass

@@ -15,14 +15,14 @@ from importlib import metadata
 from pathlib import Path
 
 from courseforge import __version__
-from courseforge.model import Block, Lesson, Option, PageText, Question, Quiz
+from courseforge.model import Block, Lesson, Option, PageStats, PageText, Question, Quiz, Sentence
 from courseforge.yamltext import Mapping
 
 FOLDER = "pages"
-TYPES = {cls.__name__: cls for cls in (Lesson, Quiz, Question, Option, PageText, Block, Mapping)}
+TYPES = {cls.__name__: cls for cls in (Lesson, Quiz, Question, Option, PageText, Block, Mapping, PageStats, Sentence)}
 # The modules whose code decides what a page becomes: editing one invalidates every entry.
 READERS = ("pages.py", "markdown.py", "quiz.py", "fields.py", "yamltext.py", "assets.py", "model.py", "pagecache.py",
-           "pagetext.py", "sourcetext.py", "svg.py")
+           "pagetext.py", "prosestats.py", "sourcetext.py", "svg.py")
 
 
 def code_fingerprint() -> str:

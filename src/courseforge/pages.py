@@ -11,6 +11,7 @@ from courseforge.fields import SLUG, FieldReader, check_keys
 from courseforge.markdown import LessonMarkdown, Parsed
 from courseforge.model import Lesson, Question, Quiz
 from courseforge.pagetext import page_text
+from courseforge.prosestats import measure
 from courseforge.quiz import QuestionParser
 from courseforge.sourcetext import SourceError, read_source
 from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
@@ -77,6 +78,7 @@ class PageReader:
         if front is None:
             return None
         text = page_text(parsed, front)  # before rendering rewrites link addresses
+        text.stats = measure(text)  # here, so it runs in the reading workers and is cached with the page
         resolve = self.assets.resolver(path, self.page_files)
         html = self.markdown.render(parsed, resolve)
         questions = self._questions(path, parsed, resolve)

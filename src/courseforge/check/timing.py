@@ -7,7 +7,6 @@ never rendered.
 """
 from __future__ import annotations
 
-from courseforge.pagetext import words
 from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
 from courseforge.model import Scenario
@@ -16,8 +15,7 @@ from courseforge.cliptiming import VideoSettings, plan_timeline
 
 
 def page_minutes(review: Review, page) -> float:
-    text = review.page(page)
-    count = sum(len(words(block.text)) for block in (*text.blocks, *text.questions))
+    count = review.page(page).stats.reading_words
     return count / review.settings.reading_wpm + len(page.questions) * review.settings.question_seconds / 60
 
 

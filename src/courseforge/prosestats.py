@@ -1,0 +1,57 @@
+"""Measures of a page's prose, taken once when the page is read: its words, its readability grade
+(textstat's Coleman–Liau index: letters per word and words per sentence, no syllable dictionary to
+load), and each sentence with its length and whether it is in the passive voice.
+
+They depend on the text alone, so they are computed in the page reader (in worker processes for a
+large course) and kept in the page cache: reviewing an unchanged page costs nothing. The review
+(check/plain.py, check/timing.py) compares them with the course's thresholds.
+
+Passive voice is spotted the way style checkers do: a form of "be" or "get", an optional -ly word,
+then a past participle (a regular -ed word or a common irregular one); -ed words that mostly work as
+adjectives of feeling ("worried", "tired") are not counted.
+"""
+from __future__ import annotations
+
+import re
+
+from courseforge.model import PageStats, PageText, Sentence
+from courseforge.pagetext import sentences, words
+
+MIN_WORDS = 100  # a grade of a shorter page says little
+OPENING_WORDS = 8  # of a sentence, to name it in a message
+IRREGULAR = ("known shown given taken made done seen written told found kept left sent paid held brought bought "
+             "thought caught taught built heard meant put set said won lost hurt cut chosen spoken broken driven "
+             "forgotten forgiven hidden stolen thrown worn begun drawn grown understood led met sold run read "
+             "felt spent lent struck dealt")
+FEELINGS = frozenset("""tired worried excited interested bored frustrated annoyed pleased surprised confused
+concerned disappointed embarrassed relieved satisfied scared stressed used supposed based related involved
+married qualified experienced skilled detailed limited advanced exhausted overwhelmed upset delighted
+determined prepared committed engaged focused motivated""".split())
+PASSIVE = re.compile(r"\b(?:am|is|are|was|were|be|been|being|get|gets|got|gotten|getting)\s+(?:\w+ly\s+)?"
+                     rf"(\w+ed|{'|'.join(IRREGULAR.split())})\b", re.IGNORECASE)
+
+
+def is_passive(sentence: str) -> bool:
+    return any(match.group(1).lower() not in FEELINGS for match in PASSIVE.finditer(sentence))
+
+
+def measure(text: PageText) -> PageStats:
+    prose = [block for block in text.blocks if block.kind == "paragraph"]
+    found = []
+    for block in prose:
+        maybe = PASSIVE.search(block.text) is not None  # most paragraphs have none: skip the sentences' test
+        for line, sentence in sentences(block):
+            said = sentence.split()
+            found.append(Sentence(line, len(words(sentence)), maybe and is_passive(sentence),
+                                  " ".join(said[:OPENING_WORDS]) + (" …" if len(said) > OPENING_WORDS else "")))
+    reading = sum(len(words(block.text)) for block in (*text.blocks, *text.questions))
+    return PageStats(reading, _grade(prose), prose[0].line if prose else None, tuple(found))
+
+
+def _grade(prose) -> float | None:
+    joined = "\n".join(b.text if b.text.rstrip()[-1:] in ".!?…:" else b.text + "." for b in prose)
+    if len(words(joined)) < MIN_WORDS:
+        return None
+    import textstat  # only for pages long enough to grade
+
+    return round(textstat.coleman_liau_index(joined), 1)  # as shown: 10.04 is not "above 10"
