@@ -173,6 +173,11 @@ def test_a_long_sentence_at_its_own_line_and_the_threshold_from_course_yml(tmp_p
     assert where([found]) == ["01-part-1.md:12"] and "a sentence of 36 words" in found.problem
     relaxed = {"course.yml": COURSE_YML + "check: {max_sentence_words: 40}\n", "lessons/01-part-1.md": lesson_text(body=long)}
     assert findings(course(tmp_path, relaxed, "b"), "long-sentence") == []
+    # Below the length the page measures keep (20 words), the rule reads the sentences again.
+    strict = {"course.yml": COURSE_YML + "check: {max_sentence_words: 8}\n",
+              "lessons/01-part-1.md": lesson_text(body="A sentence of exactly eleven words sits here to be found. Short.")}
+    [found] = findings(course(tmp_path, strict, "c"), "long-sentence")
+    assert where([found]) == ["01-part-1.md:11"] and "a sentence of 11 words" in found.problem
 
 
 def test_a_page_written_mostly_in_the_passive_voice(tmp_path):

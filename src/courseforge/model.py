@@ -107,7 +107,9 @@ class PageStats:
     reading_words: int = 0  # prose and questions: what reading time is estimated from
     grade: float | None = None  # Coleman–Liau grade of the prose; None under 100 words
     first_line: int | None = None  # of the prose
-    sentences: tuple[Sentence, ...] = ()
+    sentence_count: int = 0
+    passive: tuple[Sentence, ...] = ()  # the sentences in the passive voice
+    long: tuple[Sentence, ...] = ()  # the sentences of prosestats.LONG_FROM words or more
 
 
 @dataclass

@@ -19,6 +19,9 @@ from courseforge.pagetext import sentences, words
 
 MIN_WORDS = 100  # a grade of a shorter page says little
 OPENING_WORDS = 8  # of a sentence, to name it in a message
+# Sentences this long are kept with the measures: the long-sentence rule's limit is rarely lower
+# (30 by default), and keeping every sentence would cost a large course its memory.
+LONG_FROM = 20
 IRREGULAR = ("known shown given taken made done seen written told found kept left sent paid held brought bought "
              "thought caught taught built heard meant put set said won lost hurt cut chosen spoken broken driven "
              "forgotten forgiven hidden stolen thrown worn begun drawn grown understood led met sold run read "
@@ -37,15 +40,32 @@ def is_passive(sentence: str) -> bool:
 
 def measure(text: PageText) -> PageStats:
     prose = [block for block in text.blocks if block.kind == "paragraph"]
-    found = []
+    counted, passive, long = 0, [], []
+    for line, sentence, is_long, maybe in _sentences(prose):
+        counted += 1
+        if is_long or (maybe and is_passive(sentence)):
+            said = sentence.split()
+            found = Sentence(line, len(words(sentence)), maybe and is_passive(sentence),
+                             " ".join(said[:OPENING_WORDS]) + (" …" if len(said) > OPENING_WORDS else ""))
+            (long if is_long else passive).append(found)
+            if is_long and found.passive:
+                passive.append(found)
+    reading = sum(len(words(block.text)) for block in (*text.blocks, *text.questions))
+    return PageStats(reading, _grade(prose), prose[0].line if prose else None, counted, tuple(passive), tuple(long))
+
+
+def long_sentences(prose, limit: int) -> list[Sentence]:
+    """Sentences over `limit` words, for a course whose limit is below LONG_FROM (not kept in the stats)."""
+    return [Sentence(line, len(words(s)), False, " ".join(s.split()[:OPENING_WORDS]) + " …")
+            for line, s, _, _ in _sentences(prose) if len(words(s)) > limit]
+
+
+def _sentences(prose):
+    """(line, sentence, has LONG_FROM words or more, its paragraph holds a passive at all)."""
     for block in prose:
         maybe = PASSIVE.search(block.text) is not None  # most paragraphs have none: skip the sentences' test
         for line, sentence in sentences(block):
-            said = sentence.split()
-            found.append(Sentence(line, len(words(sentence)), maybe and is_passive(sentence),
-                                  " ".join(said[:OPENING_WORDS]) + (" …" if len(said) > OPENING_WORDS else "")))
-    reading = sum(len(words(block.text)) for block in (*text.blocks, *text.questions))
-    return PageStats(reading, _grade(prose), prose[0].line if prose else None, tuple(found))
+            yield line, sentence, sentence.count(" ") + 1 >= LONG_FROM and len(words(sentence)) >= LONG_FROM, maybe
 
 
 def _grade(prose) -> float | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
+from courseforge.prosestats import LONG_FROM
+from courseforge.prosestats import long_sentences as long_sentences_in
 
 MIN_SENTENCES = 10
 
@@ -26,19 +28,25 @@ def long_sentences(review: Review) -> list[Finding]:
     limit = review.settings.max_sentence_words
     return [finding("long-sentence", page.source, s.line, f'a sentence of {s.words} words: "{s.opening}"',
                     f"split it: aim for at most {limit} words")
-            for page in review.course.pages for s in review.page(page).stats.sentences if s.words > limit]
+            for page in review.course.pages for s in _long(review.page(page), limit)]
+
+
+def _long(text, limit: int):
+    if limit + 1 >= LONG_FROM:
+        return [s for s in text.stats.long if s.words > limit]
+    return long_sentences_in([block for block in text.blocks if block.kind == "paragraph"], limit)
 
 
 def passive_voice(review: Review) -> list[Finding]:
     found = []
     for page in review.course.pages:
-        prose = review.page(page).stats.sentences
-        passive = [s for s in prose if s.passive]
-        if len(prose) < MIN_SENTENCES or 100 * len(passive) <= review.settings.max_passive_percent * len(prose):
+        stats = review.page(page).stats
+        passive, total = sorted(stats.passive, key=lambda s: s.line), stats.sentence_count
+        if total < MIN_SENTENCES or 100 * len(passive) <= review.settings.max_passive_percent * total:
             continue
         found.append(finding("passive-voice", page.source, passive[0].line,
-                             f'{len(passive)} of {len(prose)} sentences of "{page.id}" are passive '
-                             f'({100 * len(passive) // len(prose)}%), e.g. "{passive[0].opening}"',
+                             f'{len(passive)} of {total} sentences of "{page.id}" are passive '
+                             f'({100 * len(passive) // total}%), e.g. "{passive[0].opening}"',
                              f"say who does what (at most {review.settings.max_passive_percent}% passive)"))
     return found
 
