@@ -13,6 +13,7 @@ from courseforge import __version__
 from courseforge.minify import shrink
 from courseforge.model import Clip, Course, Lesson, Question, Quiz, Scenario, Site
 from courseforge.quiz import SCORM_TYPES
+from courseforge.strings import strings_for
 from courseforge.theme import Theme
 
 LAUNCH = "index.html"
@@ -121,15 +122,18 @@ def shared_files(course: Course, theme: Theme) -> dict[str, bytes]:
 def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes] | None = None,
            runtime: tuple[str, ...] = (), clips: dict | None = None) -> Site:
     files = dict(shared if shared is not None else shared_files(course, theme))
+    strings = strings_for(course.config.language)
     context = {
         "course": course.config,
-        "lessons": [_page_view(theme, lesson) for lesson in course.lessons],
-        "quizzes": [_page_view(theme, quiz) for quiz in course.quizzes],
+        "lessons": [_page_view(theme, lesson, strings) for lesson in course.lessons],
+        "quizzes": [_page_view(theme, quiz, strings) for quiz in course.quizzes],
         "scenarios": [_scenario_view(scenario, len(course.lessons) + index, clips or {})
                       for index, scenario in enumerate(course.scenarios, start=1)],
         "standard": standard,
         "runtime_scripts": runtime,
         "course_json": script_json(course_data(course, standard, clips)),
+        "strings": strings,
+        "strings_json": script_json(strings),
         "generator": f"courseforge {__version__}",
     }
     files[LAUNCH] = theme.render(LAUNCH, context).encode("utf-8")
@@ -137,14 +141,14 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
 
 
 
-def _page_view(theme: Theme, page):
+def _page_view(theme: Theme, page, strings: dict):
     """The page with its question markers replaced by the theme's question markup."""
     questions = {q.id: q for q in page.questions}
     body = page.html if isinstance(page, Lesson) else page.intro_html
 
     def question_html(match: re.Match) -> str:
         question = questions[html.unescape(match.group(1))]
-        return theme.render(QUESTION_TEMPLATE, {"question": _question_view(question), "page": page,
+        return theme.render(QUESTION_TEMPLATE, {"question": _question_view(question), "page": page, "t": strings,
                                                 "graded": isinstance(page, Quiz) and page.graded})
 
     body = Markup(MARKER.sub(question_html, body)) if questions else Markup(body)

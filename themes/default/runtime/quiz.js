@@ -344,8 +344,12 @@
 
   // Passed against the page's pass mark (else the course's mastery score); final once passed or out
   // of attempts, and only then may the right answers be shown (showAnswers).
+  P.mark = function (page) {
+    return page.d.passingScore == null ? this.course.masteryScore || 0 : page.d.passingScore;
+  };
+
   P.result = function (page) {
-    var r = this.record(page), d = page.d, mark = d.passingScore == null ? this.course.masteryScore || 0 : d.passingScore;
+    var r = this.record(page), d = page.d, mark = this.mark(page);
     var left = d.attempts ? d.attempts - r.attempt + (r.submitted ? 0 : 1) : Infinity;
     var passed = r.score !== null && r.score >= mark;
     return { mark: mark, left: left, passed: passed, final: !d.graded || passed || left <= 0 };
@@ -366,20 +370,30 @@
     page.status.textContent = text;
   };
 
+  // A quiz page's state for the menu and progress (screens.js): null before it is submitted.
+  P.status = function (id) {
+    var page = this.pages[id], r = page && this.player.state.quizzes[page.index];
+    if (!r || r.score == null && !r.submitted) return null;
+    if (!page.d.graded) return { state: 'done', done: true };
+    var x = this.result(page);
+    return { state: x.passed ? 'passed' : 'failed', done: x.final };
+  };
+
   // The course's result: null without a graded page; raw (the mean of their scores) null until each
   // was submitted; done once each is final.
   P.outcome = function () {
-    var self = this, total = 0, scored = true, passed = true, done = true, pages = 0;
+    var self = this, total = 0, scored = true, passed = true, done = true, pages = 0, mark = 0;
     Object.keys(this.pages).forEach(function (id) {
       var page = self.pages[id], r = self.player.state.quizzes[page.index], x = r && self.result(page);
       if (!page.d.graded) return;
       pages++;
+      mark = Math.max(mark, self.mark(page));
       scored = scored && !!r && r.score !== null;
       total += r && r.score || 0;
       passed = passed && !!r && x.passed;
       done = done && !!r && x.final;
     });
-    return pages ? { raw: scored ? Math.round(total / pages) : null, passed: scored && passed, done: scored && done } : null;
+    return pages ? { raw: scored ? Math.round(total / pages) : null, passed: scored && passed, done: scored && done, mark: mark } : null;
   };
 
   // Graded texts in progress that do not fit the adapter's limit (state.fit) stay in this browser.

@@ -22,6 +22,7 @@
 
   function Page(p, id, index, box) {
     var g = this, d = p.course.scenarios[id], fb = q(box, '.scenario-feedback'), t0;
+    g.id = id;
     var s = g.s = p.state.scenarios[index] = p.state.scenarios[index] || { scene: d.start };
 
     function node() { return q(box, '[data-scene="' + g.c + '"]'); }
@@ -159,6 +160,10 @@
     // Experienced: every scenario played to an ending, or the course does not ask for it.
     this.done = function () {
       return !p.course.requireScenarios || pages.every(function (g) { return g.s.done; });
+    };
+    // This scenario played to an ending (the menu and progress, screens.js).
+    this.status = function (id) {
+      return pages.some(function (g) { return g.id === id && g.s.done; });
     };
   }
 
