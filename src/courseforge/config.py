@@ -12,7 +12,7 @@ from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
 COURSE_FILE = "course.yml"
 KEYS = ("title", "identifier", "version", "language", "description", "authors",
         "mastery_score", "theme", "lessons", "assessments", "iri", "cmi5_au_per_lesson",
-        "require_scenarios", "video_size", "package_budget_mb")
+        "require_scenarios", "video_size", "package_budget_mb", "one_question_per_screen")
 # BCP 47 in the shape LMSs and <html lang> accept: en, en-GB, pt-BR, zh-Hant-TW.
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 VIDEO_SIZE = re.compile(r"^(\d{2,4})x(\d{2,4})$")
@@ -60,6 +60,7 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] 
         require_scenarios=read.boolean("require_scenarios", False),
         video_size=_video_size(read, mapping, path, problems),
         package_budget_mb=read.integer("package_budget_mb", 1, 100_000) or 250,
+        one_question_per_screen=read.boolean("one_question_per_screen", False),
     )
     return config, mapping
 

@@ -25,6 +25,7 @@ class CourseConfig:
     require_scenarios: bool = False  # completion also needs every scenario played to an ending
     video_size: tuple[int, int] = (1280, 720)
     package_budget_mb: int = 250  # warn when a package is larger: many LMSs cap uploads  # cmi5: one AU per lesson and assessment instead of one per course
+    one_question_per_screen: bool = False  # assessments show one question at a time
 
 
 @dataclass(frozen=True)

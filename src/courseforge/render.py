@@ -33,7 +33,8 @@ def course_data(course: Course, standard: str, clips: dict | None = None) -> dic
         "quizzes": {quiz.id: _quiz_data(quiz) for quiz in course.quizzes},
         "requireScenarios": course.config.require_scenarios,
         "scenarios": {scenario.id: _scenario_data(scenario, clips or {}) for scenario in course.scenarios},
-        "questions": {q.id: _question_data(q, page.id) for page in course.pages for q in page.questions},
+        "questions": {q.id: _question_data(q, page.id, course.lessons) for page in course.pages for q in page.questions},
+        "oneQuestionPerScreen": course.config.one_question_per_screen,
     }
 
 
@@ -89,10 +90,13 @@ def _quiz_data(quiz: Quiz) -> dict:
             "questions": [q.id for q in quiz.questions]}
 
 
-def _question_data(question: Question, page_id: str) -> dict:
+def _question_data(question: Question, page_id: str, lessons: list[Lesson]) -> dict:
     data = {"type": question.type, "scormType": SCORM_TYPES[question.type], "page": page_id,
             "graded": question.graded, "points": question.points,
             "options": [o.key for o in question.options]}
+    lesson = teaching_lesson(question, lessons)
+    if lesson:
+        data["lesson"] = lesson
     if question.type in ("single", "multiple", "true-false"):
         data["correct"] = [o.key for o in question.options if o.correct]
     elif question.type == "ordering":
@@ -103,6 +107,24 @@ def _question_data(question: Question, page_id: str) -> dict:
     elif question.type == "fill-in":
         data["answers"], data["caseSensitive"] = list(question.answers), question.case_sensitive
     return data
+
+
+def teaching_lesson(question: Question, lessons: list[Lesson]) -> str | None:
+    """The id of the lesson that teaches what `question` asks, from its `objective:` lines (shared
+    contract 4: `<lesson-id>#N` or an objective's text; a bare N names the holding page's own
+    objective, which an assessment page has none of), so a learner who misses it can go back there."""
+    for value in getattr(question, "objectives", ()):
+        lesson_id, mark, number = value.strip().rpartition("#")
+        for lesson in lessons:
+            if mark and number.isdigit() and lesson.id == lesson_id and 0 < int(number) <= len(lesson.objectives):
+                return lesson.id
+            if any(_same_words(value, objective) for objective in lesson.objectives):
+                return lesson.id
+    return None
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()).rstrip(".") == " ".join(b.casefold().split()).rstrip(".")
 
 
 def script_json(data: dict) -> Markup:

@@ -150,7 +150,8 @@ def answer_page(sco, quiz: QuizPackage, page_id: str, right: bool = True, limit:
 def submit(sco, page_id: str) -> str:
     sco.click(f"#lesson-{page_id} .quiz-submit")
     status = f"#lesson-{page_id} .quiz-status"
-    sco.wait_for_function("s => document.activeElement === document.querySelector(s)", arg=status)
+    # Focus goes to the result card at the top of the page.
+    sco.wait_for_function("s => document.activeElement === document.querySelector(s)", arg=f"#lesson-{page_id} .quiz-result")
     return sco.inner_text(status)
 
 

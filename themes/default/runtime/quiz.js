@@ -185,7 +185,7 @@
       var bar = lesson.section.querySelector('.quiz-actions');
       if (!quiz || !bar) return;
       self.pages[lesson.id] = {
-        id: lesson.id, index: index, d: quiz, questions: list, order: [],
+        id: lesson.id, index: index, d: quiz, questions: list, order: [], section: lesson.section,
         status: bar.querySelector('.quiz-status'), submit: bar.querySelector('.quiz-submit'),
         retry: bar.querySelector('.quiz-retry'),
         slots: nodes.map(function (node) { return node.parentNode.insertBefore(doc.createComment(''), node); })
@@ -281,7 +281,12 @@
 
   P.clicked = function (e) {
     var button = e.target.closest && e.target.closest('button'), has = function (name) { return button.classList.contains(name); };
-    var page = button && button.closest('.quiz-actions') && this.pages[button.closest('section').getAttribute('data-lesson-id')];
+    var page = button && button.closest('.quiz-actions, .quiz-result') && this.pages[button.closest('section').getAttribute('data-lesson-id')];
+    var link = e.target.closest && e.target.closest('a.quiz-result-lesson');
+    if (link) {
+      e.preventDefault();
+      this.player.show(this.player.indexOf(link.getAttribute('href').slice(8)));
+    }
     if (button && has('question-check')) this.check(this.byId[button.closest('fieldset').getAttribute('data-question-id')]);
     if (page && has('quiz-submit')) this.submit(page);
     if (page && has('quiz-retry')) this.retry(page);
@@ -323,8 +328,12 @@
     }
     player.save();
     player.updateProgress();
+    page.step = 0;
     this.render(page);
-    page.status.focus();
+    // The result card at the top: focus and the view go there.
+    var card = page.section.querySelector('.quiz-result');
+    card.focus({ preventScroll: true });
+    card.scrollIntoView({ block: 'start' });
   };
 
   P.retry = function (page) {
@@ -337,6 +346,7 @@
     page.questions.forEach(function (q) { q.write(null); q.clear(); });
     this.started[page.id] = Date.now();
     this.arrange(page);
+    page.step = 0;
     this.render(page);
     this.player.save();
     page.order[0].node.querySelector('input, select, textarea').focus();
@@ -361,6 +371,8 @@
     page.questions.forEach(function (q) { q.node.disabled = r.submitted; });
     page.submit.hidden = r.submitted;
     page.retry.hidden = !r.submitted || final;
+    CF.assessment.card(this, page, r, x, function (q, a) { return a ? judge(q.d, a) : 'unanswered'; });
+    CF.assessment.steps(this, page, r);
     if (r.submitted) {
       page.order.forEach(function (q) { q.show(r.answers[page.questions.indexOf(q)], d.showAnswers && final, S); });
       text = !d.graded ? S.surveyDone : format(x.passed ? S.passed : S.failed, { score: r.score, pass: x.mark });
