@@ -314,4 +314,6 @@
   };
 
   CF.Quizzes = Quizzes;
+  // The seeded shuffle, for scenario options too (scenario.js).
+  CF.shuffle = function (list, seed) { return shuffle(list, random(seed)); };
 })(window, document);
