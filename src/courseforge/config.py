@@ -4,15 +4,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from courseforge.branding import read_branding
 from courseforge.errors import Problems
 from courseforge.fields import FieldReader, check_keys
 from courseforge.model import CourseConfig
+from courseforge.strings import read_overrides
 from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
 
 COURSE_FILE = "course.yml"
 KEYS = ("title", "identifier", "version", "language", "description", "authors",
         "mastery_score", "theme", "lessons", "assessments", "iri", "cmi5_au_per_lesson",
-        "require_scenarios", "video_size", "package_budget_mb", "one_question_per_screen")
+        "require_scenarios", "video_size", "package_budget_mb", "one_question_per_screen",
+        "branding", "strings")
 # BCP 47 in the shape LMSs and <html lang> accept: en, en-GB, pt-BR, zh-Hant-TW.
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 VIDEO_SIZE = re.compile(r"^(\d{2,4})x(\d{2,4})$")
@@ -61,6 +64,9 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] 
         video_size=_video_size(read, mapping, path, problems),
         package_budget_mb=read.integer("package_budget_mb", 1, 100_000) or 250,
         one_question_per_screen=read.boolean("one_question_per_screen", False),
+        branding=read_branding(mapping.data.get("branding"), path, mapping.line("branding"), problems),
+        strings=read_overrides(mapping.data.get("strings"), language or "en", path,
+                               mapping.line("strings" if "strings" in mapping.data else "language"), problems),
     )
     return config, mapping
 

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from courseforge import __version__
+from courseforge.branding import brand_css
 from courseforge.minify import shrink
 from courseforge.model import Clip, Course, Lesson, Question, Quiz, Scenario, Site
 from courseforge.quiz import SCORM_TYPES
@@ -144,7 +145,7 @@ def shared_files(course: Course, theme: Theme) -> dict[str, bytes]:
 def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes] | None = None,
            runtime: tuple[str, ...] = (), clips: dict | None = None) -> Site:
     files = dict(shared if shared is not None else shared_files(course, theme))
-    strings = strings_for(course.config.language)
+    strings = strings_for(course.config.language, course.config.strings)
     context = {
         "course": course.config,
         "lessons": [_page_view(theme, lesson, strings) for lesson in course.lessons],
@@ -155,6 +156,8 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
         "runtime_scripts": runtime,
         "course_json": script_json(course_data(course, standard, clips)),
         "strings": strings,
+        "brand_css": Markup(brand_css(course.config.branding)),
+        "logo": course.logo,
         "strings_json": script_json(strings),
         "generator": f"courseforge {__version__}",
     }

@@ -115,3 +115,48 @@ def test_new_screens_pass_axe(lms_context, server, shipped_package, dark):
     report = "\n\n".join(f"[{screen}]\n{format_violations(v)}" for screen, v in found.items() if v)
     assert not report, "axe-core found WCAG violations:\n" + report
     watch.assert_clean()
+
+
+BRAND = """branding:
+  primary: "#e4a11b"
+  logo: images/checklist.svg
+  font: Georgia, serif
+strings:
+  start: Let's begin
+"""
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_branded_course(lms_context, server, tmp_path, dark):
+    """A light brand colour (amber): filled buttons get dark text, links a darkened amber; the logo
+    shows in the header; a course's own wording replaces an interface string; axe-core stays clean."""
+    import shutil
+
+    from courseforge.loader import load
+    from courseforge.render import render
+    from courseforge.theme import Theme
+
+    from .e2e_support import CONTENT
+
+    source = tmp_path / "course"
+    shutil.copytree(CONTENT, source)
+    (source / "course.yml").write_text((CONTENT / "course.yml").read_text(encoding="utf-8") + BRAND, encoding="utf-8")
+    course = load(source)
+    site = tmp_path / "site"
+    for path, data in render(course, Theme.for_course(course), "scorm12").files.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(data)
+    context, watch = lms_context
+    page = open_course(context, server.origin + server.mount(f"brand-{dark}", site) + "index.html", 390, 844, dark)
+    assert page.inner_text("#cf-start") == "Let's begin"
+    assert page.evaluate("document.querySelector('.cf-logo').naturalWidth") > 0
+    colours = page.evaluate("""() => { const b = getComputedStyle(document.getElementById('cf-start'));
+        return [b.backgroundColor, b.color, getComputedStyle(document.body).fontFamily]; }""")
+    assert colours[0] == ("rgb(228, 161, 27)" if not dark else colours[0]) and colours[1] == "rgb(28, 36, 48)"
+    assert colours[2].startswith("Georgia")
+    found = {"cover": axe_violations(page)}
+    begin(page)
+    found["lesson"] = axe_violations(page)
+    report = "\n\n".join(f"[{screen}]\n{format_violations(v)}" for screen, v in found.items() if v)
+    assert not report, "axe-core found WCAG violations:\n" + report
+    watch.assert_clean()
