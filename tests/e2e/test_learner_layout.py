@@ -126,10 +126,8 @@ strings:
 """
 
 
-@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
-def test_branded_course(lms_context, server, tmp_path, dark):
-    """A light brand colour (amber): filled buttons get dark text, links a darkened amber; the logo
-    shows in the header; a course's own wording replaces an interface string; axe-core stays clean."""
+def render_variant(tmp_path, server, name: str, yml) -> str:
+    """The shipped course with course.yml changed by `yml`, rendered (no clips) and served: its URL."""
     import shutil
 
     from courseforge.loader import load
@@ -140,14 +138,22 @@ def test_branded_course(lms_context, server, tmp_path, dark):
 
     source = tmp_path / "course"
     shutil.copytree(CONTENT, source)
-    (source / "course.yml").write_text((CONTENT / "course.yml").read_text(encoding="utf-8") + BRAND, encoding="utf-8")
+    (source / "course.yml").write_text(yml((CONTENT / "course.yml").read_text(encoding="utf-8")), encoding="utf-8")
     course = load(source)
     site = tmp_path / "site"
     for path, data in render(course, Theme.for_course(course), "scorm12").files.items():
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_bytes(data)
+    return server.origin + server.mount(name, site) + "index.html"
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_branded_course(lms_context, server, tmp_path, dark):
+    """A light brand colour (amber): filled buttons get dark text, links a darkened amber; the logo
+    shows in the header; a course's own wording replaces an interface string; axe-core stays clean."""
+    url = render_variant(tmp_path, server, f"brand-{dark}", lambda yml: yml + BRAND)
     context, watch = lms_context
-    page = open_course(context, server.origin + server.mount(f"brand-{dark}", site) + "index.html", 390, 844, dark)
+    page = open_course(context, url, 390, 844, dark)
     assert page.inner_text("#cf-start") == "Let's begin"
     assert page.evaluate("document.querySelector('.cf-logo').naturalWidth") > 0
     colours = page.evaluate("""() => { const b = getComputedStyle(document.getElementById('cf-start'));
@@ -159,4 +165,22 @@ def test_branded_course(lms_context, server, tmp_path, dark):
     found["lesson"] = axe_violations(page)
     report = "\n\n".join(f"[{screen}]\n{format_violations(v)}" for screen, v in found.items() if v)
     assert not report, "axe-core found WCAG violations:\n" + report
+    watch.assert_clean()
+
+
+def test_interface_in_the_course_language(lms_context, server, tmp_path):
+    """language: de picks the German table, in the page and in what the runtime writes."""
+    url = render_variant(tmp_path, server, "german", lambda yml: yml.replace("language: en", "language: de"))
+    context, watch = lms_context
+    page = open_course(context, url, 1366, 768)
+    ids = page.evaluate("Courseforge.player.lessons.map(l => l.id)")
+    assert page.evaluate("document.documentElement.lang") == "de"
+    assert page.inner_text("#cf-start") == "Los geht’s"
+    assert page.inner_text("#cf-progress-text") == f"0 von {len(ids)} Seiten erledigt · 0 %"
+    begin(page)
+    assert page.inner_text(f"#lesson-{ids[0]} .lesson-meta").startswith("Lektion 1 von 8")
+    assert page.inner_text("#cf-next").split()[0] == "Weiter"
+    assert page.inner_text(f"#lesson-{ids[0]} .question-check") == "Antwort prüfen"
+    assert page.get_by_role("navigation", name="Kursmenü").is_visible()
+    assert page.inner_text("#cf-progress-text") == f"1 von {len(ids)} Seiten erledigt · {round(100 / len(ids))} %"
     watch.assert_clean()
