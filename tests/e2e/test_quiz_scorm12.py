@@ -679,3 +679,27 @@ def test_fill_in_normaliser(file_context, shipped_package):
     assert [case for case in NORMALISED if not page.evaluate(same, list(case))] == []
     assert [case for case in DIFFERENT if page.evaluate(same, list(case))] == []
     watch.assert_clean()
+
+
+def test_ordering_by_drag(lms_context, server, quiz):
+    """The pointer way: an item dragged onto another's lower half lands after it, announced."""
+    context, watch = lms_context
+    page = open_lms(context, server)
+    sco = launch(page, quiz.package, preload=PRELOAD)
+    go_to(sco, "trait-and-situational")
+    qid = "kc-trait-habit-path"
+    order = plan(sco, qid, quiz.answers[qid])["order"]
+    for position, key in enumerate(order):
+        now = item_order(sco, qid)
+        if now.index(key) == position:
+            continue
+        target = sco.locator(f'#q-{qid} .question-item[data-key="{now[position]}"]')
+        box = target.bounding_box()
+        sco.locator(f'#q-{qid} .question-item[data-key="{key}"] .question-item-text').drag_to(
+            target, target_position={"x": box["width"] / 2, "y": 4})
+        assert item_order(sco, qid).index(key) == position, (key, position, item_order(sco, qid))
+        assert sco.inner_text(f"#q-{qid} .question-live").endswith(f"position {position + 1} of {len(order)}.")
+    sco.click(f"#q-{qid} .question-check")
+    assert sco.inner_text(f"#q-{qid} .question-result") == "Correct."
+    finish(page)
+    watch.assert_clean()
