@@ -15,7 +15,7 @@ from courseforge.render import render
 from courseforge.theme import Theme
 
 from .e2e_support import CONTENT, READY, axe_violations, begin, build_package, format_violations
-from .test_quiz_scorm12 import FINAL, QuizPackage, answer_page, apply, go_to, plan, shown_questions
+from .test_quiz_scorm12 import FINAL, SURVEY, QuizPackage, answer_page, apply, go_to, plan, shown_questions
 
 
 def serve_rendered(tmp_path_factory, server, name: str, one_per_screen: bool):
@@ -99,6 +99,24 @@ def test_result_card_after_a_fail_and_a_pass(lms_context, server, tmp_path_facto
     assert found["facts"] == ["Pass mark 80%", f"{len(shown)} of {len(shown)} correct"]
     assert found["missed"] == []
     assert page.evaluate("() => document.querySelector('.cf-state-passed a').getAttribute('href')") == f"#lesson-{FINAL}"
+
+    # Complete for the LMS (every page viewed, passed), the survey still open: the header does not
+    # say "Course complete" above it, and the summary points to it.
+    ids = page.evaluate("Courseforge.player.lessons.map(l => l.id)")
+    for page_id in ids:
+        go_to(page, page_id)
+    assert ids[-1] == SURVEY and page.is_visible(f"#lesson-{SURVEY} .quiz-submit")
+    assert "Course complete" not in page.inner_text("#cf-progress-text")
+    assert "This course is complete" not in page.inner_text("#cf-main")
+    page.click("#cf-next")
+    survey = page.inner_text(f"#lesson-{SURVEY}-title")
+    assert page.inner_text("#cf-complete-text") == \
+        f"This course is complete. Your feedback is still welcome: “{survey}” is open."
+    page.click("#cf-prev")
+    page.click(f"#lesson-{SURVEY} .quiz-submit")
+    page.click(f"#lesson-{SURVEY} .quiz-submit")  # nothing answered: submitted on the second press
+    assert page.inner_text(f"#lesson-{SURVEY} .quiz-result-verdict") == "Thank you: your answers have been recorded."
+    assert page.inner_text("#cf-progress-text").endswith("Course complete.")
     watch.assert_clean()
 
 

@@ -101,7 +101,8 @@
       if (s.done) done++;
       self.mark(lesson, s.state);
     });
-    var percent = total ? Math.round(done * 100 / total) : 0, complete = p.complete();
+    // "Course complete" waits for an open survey too, though the LMS may hear it sooner.
+    var percent = total ? Math.round(done * 100 / total) : 0, complete = p.complete() && !this.openSurveys(states).length;
     var text = CF.format(this.S.progress, { done: done, total: total }) + ' · ' +
       CF.format(this.S.progressPercent, { percent: percent }) + (complete ? ' ' + this.S.progressDone : '');
     var node = $('cf-progress-text');
@@ -120,8 +121,16 @@
   };
 
   // The summary's status: what the course still needs, or that it is complete.
-  S.status = function () {
-    var p = this.p, S = this.S, outcome = p.outcome();
+  S.openSurveys = function (states) {
+    var p = this.p;
+    return p.lessons.filter(function (lesson, i) {
+      return lesson.kind === 'quiz' && !p.course.quizzes[lesson.id].graded && !states[i].done;
+    });
+  };
+
+  S.status = function (states) {
+    var p = this.p, S = this.S, outcome = p.outcome(), open = this.openSurveys(states);
+    if (p.complete() && open.length) return S.completeDone + ' ' + CF.format(S.surveyOpen, { page: open[0].title });
     if (!p.experienced()) return S.completeScenarios;
     if (outcome) return outcome.passed ? S.completeDone : outcome.done ? S.completeFailed : S.completePending;
     return p.viewedCount() === p.lessons.length ? S.completeDone : S.completeOpen;
@@ -129,7 +138,7 @@
 
   S.fillSummary = function (states, done) {
     var p = this.p, S = this.S, outcome = p.outcome(), score = $('cf-complete-score'), list = $('cf-complete-list');
-    $('cf-complete-text').textContent = this.status();
+    $('cf-complete-text').textContent = this.status(states);
     score.hidden = !outcome || outcome.raw === null;
     if (!score.hidden) score.textContent = CF.format(S.summaryScore, { score: outcome.raw, pass: outcome.mark });
     $('cf-complete-done').textContent = CF.format(S.summaryDone, { done: done, total: p.lessons.length });
