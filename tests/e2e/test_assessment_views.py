@@ -20,9 +20,10 @@ from .test_quiz_scorm12 import FINAL, SURVEY, QuizPackage, answer_page, apply, g
 
 def serve_rendered(tmp_path_factory, server, name: str, one_per_screen: bool):
     """The shipped course rendered with its final assessment's questions mapped to lessons: the
-    first by an objective's text, the others by `<lesson-id>#N`, round the lessons."""
+    first by an objective's text, the others by `<lesson-id>#N`, round the lessons that state objectives
+    (the welcome, summary and reference pages state none)."""
     course = load(CONTENT)
-    lessons = course.lessons
+    lessons = [lesson for lesson in course.lessons if lesson.objectives]
     final = next(q for q in course.quizzes if q.id == FINAL)
     for n, question in enumerate(final.questions):
         lesson = lessons[n % len(lessons)]

@@ -5,9 +5,12 @@ revealed, the open menu, the course summary). Nothing scrolls sideways, no visib
 clean on the new screens in the light and the dark scheme."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .e2e_support import READY, axe_violations, begin, format_violations
+from .test_quiz_scorm12 import FIRST_CHECK_PAGE
 
 SIZES = [(320, 640), (390, 844), (1366, 768)]
 
@@ -170,17 +173,22 @@ def test_branded_course(lms_context, server, tmp_path, dark):
 
 def test_interface_in_the_course_language(lms_context, server, tmp_path):
     """language: de picks the German table, in the page and in what the runtime writes."""
-    url = render_variant(tmp_path, server, "german", lambda yml: yml.replace("language: en", "language: de"))
+    url = render_variant(tmp_path, server, "german",
+                         lambda yml: re.sub(r"(?m)^language: .*$", "language: de", yml))
     context, watch = lms_context
     page = open_course(context, url, 1366, 768)
     ids = page.evaluate("Courseforge.player.lessons.map(l => l.id)")
+    lessons = page.evaluate("Courseforge.player.lessons.filter(l => l.kind === 'lesson').length")
     assert page.evaluate("document.documentElement.lang") == "de"
     assert page.inner_text("#cf-start") == "Los geht’s"
     assert page.inner_text("#cf-progress-text") == f"0 von {len(ids)} Seiten erledigt · 0 %"
     begin(page)
-    assert page.inner_text(f"#lesson-{ids[0]} .lesson-meta").startswith("Lektion 1 von 8")
+    assert page.inner_text(f"#lesson-{ids[0]} .lesson-meta").startswith(f"Lektion 1 von {lessons}")
     assert page.inner_text("#cf-next").split()[0] == "Weiter"
-    assert page.inner_text(f"#lesson-{ids[0]} .question-check") == "Antwort prüfen"
     assert page.get_by_role("navigation", name="Kursmenü").is_visible()
     assert page.inner_text("#cf-progress-text") == f"1 von {len(ids)} Seiten erledigt · {round(100 / len(ids))} %"
+    page.click("#cf-next")  # the first page with a knowledge check
+    assert ids[1] == FIRST_CHECK_PAGE
+    assert page.inner_text(f"#lesson-{ids[1]} .lesson-meta").startswith(f"Lektion 2 von {lessons}")
+    assert page.inner_text(f"#lesson-{ids[1]} .question-check >> nth=0") == "Antwort prüfen"
     watch.assert_clean()
