@@ -22,6 +22,7 @@ from courseforge.preview import Preview
 
 REPO = Path(__file__).resolve().parent.parent
 LESSON = "content/lessons/01-why-empathy.md"
+PAGE = "why-empathy"  # its id: the page the learner reads while the lesson is edited
 TARGET = 0.5
 
 
@@ -69,6 +70,9 @@ def main() -> None:
         course = page.frame_locator("#pv-frame")
         heading = course.get_by_role("heading", level=1).first
         heading.wait_for()
+        course.locator("#cf-start").click()  # past the cover; relaunches then keep the page
+        course.locator(f'.cf-menu-link[href="#lesson-{PAGE}"]').dispatch_event("click")
+        course.locator(f"#lesson-{PAGE}").wait_for()
         source = project / LESSON
         original = source.read_text()
         saves, relaunches, rebuilds, events = [], [], [], []

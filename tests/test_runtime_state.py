@@ -35,7 +35,7 @@ const garbage = [undefined, null, 42, {}, [], "", "garbage", "1", "1.", "4.c1.vA
   "1.vA", "1.v@@@@", "1.c1.v" + "_".repeat(70000), "1..", ".1.c1", "1.C1", "\u00e9\u00e8", "1.c1.v\u0000",
   "1.c1\n.vAQ", "2.a", "2.a1~2", "2.k*-z", "2.k*--1", "2.aX~1~1~~", "2.k!", "2.a1~1~1~~~a\u00e9",
   "2.kab.k*a b", "1.c1.a1~1~1~~~ab~c!d", "3.s1~d~start~0", "3.s~d~start~0~0", "3.s1~d~Start~0~0",
-  "3.s1~d~a.b~0~0", "3.s1~d~start~0~0~0", "3.s1~d~start~zzzzzzzz~0"];
+  "3.s1~d~a.b~0~0", "3.s1~d~start~0~0~0~0", "3.s1~d~start~0~0~A", "3.s1~d~start~zzzzzzzz~0"];
 out.garbage = garbage.map(g => { try { return state.decode(g, 8); } catch (e) { return "THREW " + e; } });
 out.fresh = state.fresh();
 out.v1 = state.decode("1.c3.vDw.qabc", 10);

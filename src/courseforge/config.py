@@ -4,17 +4,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from courseforge.branding import read_branding
 from courseforge.check.catalogue import IGNORABLE
 from courseforge.errors import Problems
 from courseforge.fields import FieldReader, check_keys, unknown_key_hint
 from courseforge.model import CheckSettings, CourseConfig
 from courseforge.sourcetext import SourceError, read_source
+from courseforge.strings import read_overrides
 from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
 
 COURSE_FILE = "course.yml"
 KEYS = ("title", "identifier", "version", "language", "description", "authors",
         "mastery_score", "theme", "lessons", "assessments", "iri", "cmi5_au_per_lesson",
-        "require_scenarios", "video_size", "package_budget_mb", "check")
+        "require_scenarios", "video_size", "package_budget_mb", "check",
+        "one_question_per_screen", "branding", "strings")
 # `check:` thresholds: (lowest, highest) accepted; defaults live in model.CheckSettings.
 CHECK_LIMITS = {"reading_wpm": (80, 600), "question_seconds": (0, 600), "time_tolerance": (0, 1000),
                 "max_grade": (1, 30), "max_sentence_words": (5, 200), "max_passive_percent": (0, 100)}
@@ -67,6 +70,10 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] 
         video_size=_video_size(read, mapping, path, problems),
         package_budget_mb=read.integer("package_budget_mb", 1, 100_000) or 250,
         check=_check_settings(mapping, path, problems),
+        one_question_per_screen=read.boolean("one_question_per_screen", False),
+        branding=read_branding(mapping.data.get("branding"), path, mapping.line("branding"), problems),
+        strings=read_overrides(mapping.data.get("strings"), language or "en", path,
+                               mapping.line("strings" if "strings" in mapping.data else "language"), problems),
     )
     return config, mapping
 

@@ -79,6 +79,8 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
             problems.error(scenario.source, None, f'scenario id "{scenario.id}" is already used by {pages[scenario.id].name}',
                            "scenarios are pages of the player too: give it another `id:`")
     _check_question_ids(course, problems)
+    if config.branding and config.branding.logo:
+        course.logo = collector.resolve(config.branding.logo, course_dir / COURSE_FILE, mapping.line("branding"), True)
     course.assets = collector.collected()
     problems.raise_if_any()
     course.warnings = problems.warnings

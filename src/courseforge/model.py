@@ -22,6 +22,15 @@ class CheckSettings:
 
 
 @dataclass(frozen=True)
+class Branding:
+    """course.yml `branding:`: the primary colour (#rrggbb), a logo (a path in the course), a font stack."""
+
+    primary: str | None = None
+    logo: str | None = None
+    font: str | None = None
+
+
+@dataclass(frozen=True)
 class CourseConfig:
     title: str
     identifier: str
@@ -39,6 +48,9 @@ class CourseConfig:
     video_size: tuple[int, int] = (1280, 720)
     package_budget_mb: int = 250  # warn when a package is larger: many LMSs cap uploads  # cmi5: one AU per lesson and assessment instead of one per course
     check: CheckSettings = field(default_factory=CheckSettings)
+    one_question_per_screen: bool = False  # assessments show one question at a time
+    branding: Branding | None = None
+    strings: tuple[tuple[str, str], ...] = ()  # interface string overrides (strings.py)
 
 
 @dataclass(frozen=True)
@@ -169,6 +181,7 @@ class Course:
     quizzes: list[Quiz] = field(default_factory=list)
     scenarios: list = field(default_factory=list)  # Scenario, defined below
     warnings: list = field(default_factory=list)
+    logo: str | None = None  # the branding logo as a package path (assets/…)
 
     @property
     def id(self) -> str:

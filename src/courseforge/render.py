@@ -10,9 +10,11 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from courseforge import __version__
+from courseforge.branding import brand_css
 from courseforge.minify import shrink
 from courseforge.model import Clip, Course, Lesson, Question, Quiz, Scenario, Site
 from courseforge.quiz import SCORM_TYPES
+from courseforge.strings import strings_for
 from courseforge.theme import Theme
 
 LAUNCH = "index.html"
@@ -32,7 +34,8 @@ def course_data(course: Course, standard: str, clips: dict | None = None) -> dic
         "quizzes": {quiz.id: _quiz_data(quiz) for quiz in course.quizzes},
         "requireScenarios": course.config.require_scenarios,
         "scenarios": {scenario.id: _scenario_data(scenario, clips or {}) for scenario in course.scenarios},
-        "questions": {q.id: _question_data(q, page.id) for page in course.pages for q in page.questions},
+        "questions": {q.id: _question_data(q, page.id, course.lessons) for page in course.pages for q in page.questions},
+        "oneQuestionPerScreen": course.config.one_question_per_screen,
     }
 
 
@@ -88,10 +91,13 @@ def _quiz_data(quiz: Quiz) -> dict:
             "questions": [q.id for q in quiz.questions]}
 
 
-def _question_data(question: Question, page_id: str) -> dict:
+def _question_data(question: Question, page_id: str, lessons: list[Lesson]) -> dict:
     data = {"type": question.type, "scormType": SCORM_TYPES[question.type], "page": page_id,
             "graded": question.graded, "points": question.points,
             "options": [o.key for o in question.options]}
+    lesson = teaching_lesson(question, lessons)
+    if lesson:
+        data["lesson"] = lesson
     if question.type in ("single", "multiple", "true-false"):
         data["correct"] = [o.key for o in question.options if o.correct]
     elif question.type == "ordering":
@@ -102,6 +108,24 @@ def _question_data(question: Question, page_id: str) -> dict:
     elif question.type == "fill-in":
         data["answers"], data["caseSensitive"] = list(question.answers), question.case_sensitive
     return data
+
+
+def teaching_lesson(question: Question, lessons: list[Lesson]) -> str | None:
+    """The id of the lesson that teaches what `question` asks, from its `objective:` lines (shared
+    contract 4: `<lesson-id>#N` or an objective's text; a bare N names the holding page's own
+    objective, which an assessment page has none of), so a learner who misses it can go back there."""
+    for value in getattr(question, "objectives", ()):
+        lesson_id, mark, number = value.strip().rpartition("#")
+        for lesson in lessons:
+            if mark and number.isdigit() and lesson.id == lesson_id and 0 < int(number) <= len(lesson.objectives):
+                return lesson.id
+            if any(_same_words(value, objective) for objective in lesson.objectives):
+                return lesson.id
+    return None
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()).rstrip(".") == " ".join(b.casefold().split()).rstrip(".")
 
 
 def script_json(data: dict) -> Markup:
@@ -121,15 +145,20 @@ def shared_files(course: Course, theme: Theme) -> dict[str, bytes]:
 def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes] | None = None,
            runtime: tuple[str, ...] = (), clips: dict | None = None) -> Site:
     files = dict(shared if shared is not None else shared_files(course, theme))
+    strings = strings_for(course.config.language, course.config.strings)
     context = {
         "course": course.config,
-        "lessons": [_page_view(theme, lesson) for lesson in course.lessons],
-        "quizzes": [_page_view(theme, quiz) for quiz in course.quizzes],
+        "lessons": [_page_view(theme, lesson, strings) for lesson in course.lessons],
+        "quizzes": [_page_view(theme, quiz, strings) for quiz in course.quizzes],
         "scenarios": [_scenario_view(scenario, len(course.lessons) + index, clips or {})
                       for index, scenario in enumerate(course.scenarios, start=1)],
         "standard": standard,
         "runtime_scripts": runtime,
         "course_json": script_json(course_data(course, standard, clips)),
+        "strings": strings,
+        "brand_css": Markup(brand_css(course.config.branding)),
+        "logo": course.logo,
+        "strings_json": script_json(strings),
         "generator": f"courseforge {__version__}",
     }
     files[LAUNCH] = theme.render(LAUNCH, context).encode("utf-8")
@@ -137,14 +166,14 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
 
 
 
-def _page_view(theme: Theme, page):
+def _page_view(theme: Theme, page, strings: dict):
     """The page with its question markers replaced by the theme's question markup."""
     questions = {q.id: q for q in page.questions}
     body = page.html if isinstance(page, Lesson) else page.intro_html
 
     def question_html(match: re.Match) -> str:
         question = questions[html.unescape(match.group(1))]
-        return theme.render(QUESTION_TEMPLATE, {"question": _question_view(question), "page": page,
+        return theme.render(QUESTION_TEMPLATE, {"question": _question_view(question), "page": page, "t": strings,
                                                 "graded": isinstance(page, Quiz) and page.graded})
 
     body = Markup(MARKER.sub(question_html, body)) if questions else Markup(body)

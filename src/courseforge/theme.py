@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
 
 from courseforge.errors import ContentError, ContentErrors, Location, Problems
 from courseforge.model import Course
@@ -56,6 +57,7 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        self.env.filters["fmt"] = fill
 
     @classmethod
     def for_course(cls, course: Course) -> "Theme":
@@ -123,3 +125,10 @@ def _line_of(path: Path, key: str) -> int | None:
         if re.match(rf"^{key}\s*:", line):
             return number
     return None
+
+
+def fill(template: str, **values) -> Markup:
+    """`{name}` placeholders of an interface string (locales/*.json), as the runtime's format():
+    the string and each value escaped once (a value rendered by the template already is Markup)."""
+    return Markup(re.sub(r"\{(\w+)\}", lambda m: escape(values[m.group(1)]) if m.group(1) in values else m.group(0),
+                         escape(template)))

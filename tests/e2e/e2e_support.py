@@ -269,8 +269,15 @@ def open_lms(context, server):
     return page
 
 
-def launch(page, package: Package, mode: str = "iframe", preload: dict | None = None):
-    """Start the SCO from the LMS page; returns the Frame (iframe) or Page (popup) it runs in."""
+def begin(sco) -> None:
+    """Past the cover, as a learner: its main button (Start, or Continue at the saved page)."""
+    sco.click("#cf-start")
+    sco.wait_for_function("() => document.getElementById('cf-cover').hidden")
+
+
+def launch(page, package: Package, mode: str = "iframe", preload: dict | None = None, cover: bool = False):
+    """Start the SCO from the LMS page; returns the Frame (iframe) or Page (popup) it runs in, past
+    the cover unless `cover`."""
     options = {"sco": package.url, "mode": mode, "preload": preload}
     if mode == "popup":
         with page.expect_popup() as popup_info:
@@ -280,6 +287,8 @@ def launch(page, package: Package, mode: str = "iframe", preload: dict | None = 
         page.evaluate("options => cfLMS.launch(options)", options)
         sco = page.wait_for_selector("#sco").content_frame()
     sco.wait_for_function(READY)
+    if not cover:
+        begin(sco)
     return sco
 
 

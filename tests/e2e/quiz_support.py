@@ -85,7 +85,7 @@ def xapi_response(xq: XapiQuiz, qid: str, inputs: dict, names: dict[str, str]) -
     if kind == "matching":
         return "[,]".join(f"{k}[.]{v}" for k, v in sorted(inputs["select"].items()))
     if kind == "ordering":
-        return "[,]".join(sorted(inputs["select"], key=lambda k: int(inputs["select"][k])))
+        return "[,]".join(inputs["order"])
     return inputs["fill"]
 
 

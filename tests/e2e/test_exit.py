@@ -1,4 +1,4 @@
-"""The "Exit course" control (`#cf-exit` in the header, `#cf-exit-end` on the last page) under SCORM 1.2
+"""The "Exit course" control (`#cf-exit` in the header, `#cf-exit-end` on the course summary after the last page) under SCORM 1.2
 (scorm-again committing over HTTP, tests/e2e/lms.html) and with no LMS at all (file://): the session
 ends as the standard wants, then the "You can close this window" screen, or a popup closes itself.
 cmi5 and TinCan: test_xapi_session_end.py."""
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .e2e_support import (READY, axe_violations, calls, format_violations, last_set, launch, open_lms,
+from .e2e_support import (READY, axe_violations, begin, calls, format_violations, last_set, launch, open_lms,
                           visible_lesson, wait_for_call)
 from .test_scorm12_lms import assert_api_clean
 
@@ -50,11 +50,13 @@ def test_exit_course_finishes_suspended_and_says_so(lms_context, server, shipped
 
 
 def test_exit_course_from_a_completed_popup_closes_it(lms_context, server, make_course, package_factory):
-    """On the last page of a completed course: exit '' (S12-R5), and the popup closes itself."""
+    """On the summary of a completed course: exit '' (S12-R5), and the popup closes itself."""
     context, watch = lms_context
     package = package_factory(make_course(lessons=1))
     page = open_lms(context, server)
     sco = launch(page, package, mode="popup")
+    assert sco.is_visible("#cf-exit") and not sco.is_visible("#cf-exit-end")
+    sco.click("#cf-next")  # "Next: Course summary"
     assert sco.is_visible("#cf-exit-end") and sco.is_visible("#cf-exit")
     with sco.expect_event("close"):
         sco.click("#cf-exit-end")
@@ -65,13 +67,15 @@ def test_exit_course_from_a_completed_popup_closes_it(lms_context, server, make_
     watch.assert_clean()
 
 
-def test_exit_course_is_on_the_last_page_only(lms_context, server, shipped_package):
+def test_exit_course_ends_the_course_summary(lms_context, server, shipped_package):
     context, watch = lms_context
     ids = shipped_package.lesson_ids
     page = open_lms(context, server)
     sco = launch(page, shipped_package)
     assert sco.is_visible("#cf-exit") and not sco.is_visible("#cf-exit-end")
-    sco.click(f'a[href="#lesson-{ids[-1]}"]')
+    sco.evaluate("id => document.querySelector(`a[href='#lesson-${id}']`).click()", ids[-1])
+    assert not sco.is_visible("#cf-exit-end")
+    sco.click("#cf-next")  # the last page's Next leads to the course summary
     assert sco.is_visible("#cf-exit-end")
     # At 320 px nothing scrolls sideways, and both controls are tap targets of at least 44 x 44 px.
     page.set_viewport_size({"width": 320, "height": 640})
@@ -94,6 +98,7 @@ def test_exit_course_without_an_lms_keeps_progress(file_context, shipped_package
     page = context.new_page()
     page.goto((shipped_package.folder / "index.html").as_uri())
     page.wait_for_function(READY)
+    begin(page)
     page.click("#cf-next")
     page.click("#cf-exit")
     page.wait_for_selector("#cf-closed", state="visible")
@@ -101,5 +106,7 @@ def test_exit_course_without_an_lms_keeps_progress(file_context, shipped_package
     assert page.evaluate("document.activeElement.textContent") == "You can close this window"
     page.reload()
     page.wait_for_function(READY)
+    assert page.inner_text("#cf-start") == "Continue"  # the cover offers the saved page
+    begin(page)
     assert visible_lesson(page) == ids[1]
     watch.assert_clean()

@@ -30,14 +30,14 @@ def expect(page, xq: XapiQuiz, given: dict, right: bool) -> list[tuple[str, str,
 
 
 def check_knowledge(page, xq: XapiQuiz) -> list[tuple[str, str, bool]]:
-    """"Check answer" on a knowledge check, wrong and then right: each check is an answer."""
+    """"Check answer" on a knowledge check, wrong (try again), wrong and then right: each check is an answer."""
     go_to(page, FIRST_CHECK_PAGE)
     expected = []
-    for right in (False, True):
+    for right, said in ((False, "Not quite — try again."), (False, "Incorrect."), (True, "Correct.")):
         inputs = plan(page, CHECK, xq.quiz.answers[CHECK], right=right)
         apply(page, CHECK, inputs)
         page.click(f"#q-{CHECK} .question-check")
-        assert page.inner_text(f"#q-{CHECK} .question-result") == ("Correct." if right else "Incorrect.")
+        assert page.inner_text(f"#q-{CHECK} .question-result") == said
         expected += expect(page, xq, {CHECK: inputs}, right)
     return expected
 

@@ -74,6 +74,7 @@ SPY = """document.addEventListener('DOMContentLoaded', function () {
     return queue.apply(this, arguments);
   };
 });"""
+ANSWER_SPY = SPY.replace("cfMedia", "cfAnswers").replace("'media'", "'answer'")
 SEGMENTS = re.compile(r"^(\d+(\.\d{1,3})?\[\.\]\d+(\.\d{1,3})?(\[,\]|$))*$")
 
 
@@ -127,14 +128,20 @@ def choose_by_keyboard(sco, keyboard, key: str) -> str:
     keyboard.press("Enter")
     assert sco.is_visible(f"{START} .scene-decision")
     assert not sco.is_visible(f"{START} .scene-skip")
-    assert sco.evaluate("document.activeElement.dataset.choice") == "a", "focus moves to the first option"
-    for _ in range("abc".index(key)):
+    shown = option_order(sco)
+    assert sorted(shown) == ["a", "b", "c"]
+    assert sco.evaluate("document.activeElement.dataset.choice") == shown[0], "focus moves to the first option"
+    for _ in range(shown.index(key)):
         keyboard.press("Tab")
     assert sco.evaluate("document.activeElement.dataset.choice") == key, focused(sco)
     keyboard.press("Enter")
     feedback = f"{PAGE} .scenario-feedback"
     sco.wait_for_function("s => document.activeElement === document.querySelector(s)", arg=feedback)
     return sco.inner_text(feedback)
+
+
+def option_order(sco) -> list[str]:
+    return sco.evaluate("s => [...document.querySelectorAll(s + ' .scene-option')].map(b => b.dataset.choice)", START)
 
 
 def media_events(sco) -> list[dict]:
@@ -164,19 +171,20 @@ def test_scenario_plays_with_captions_and_transcript(lms_context, server, scenar
     attributes = sco.evaluate("""s => { const v = document.querySelector(s), t = v.querySelector('track');
       return {controls: v.controls, preload: v.getAttribute('preload'), poster: v.getAttribute('poster'),
               src: v.getAttribute('src'), kind: t.kind, srclang: t.srclang, label: t.label, def: t.default,
-              trackSrc: t.getAttribute('src')}; }""", video)
+              trackSrc: t.getAttribute('src'), inline: v.playsInline}; }""", video)
+    # playsinline: phones keep the clip in the page, beside its choices.
     assert attributes == {"controls": True, "preload": "metadata", "poster": f"media/{ID}/start.png",
                           "src": f"media/{ID}/start.mp4", "kind": "captions", "srclang": "en", "label": "English",
-                          "def": True, "trackSrc": attributes["trackSrc"]}
+                          "def": False, "trackSrc": attributes["trackSrc"], "inline": True}
     # The track carries the packaged WebVTT as a data: URL (Chromium refuses track files from file://).
     vtt = (scenario_package.folder / "media" / ID / "start.vtt").read_text(encoding="utf-8")
     assert attributes["trackSrc"].startswith("data:text/vtt;charset=utf-8,")
     assert unquote(attributes["trackSrc"].split(",", 1)[1]) == vtt
     for name in ("start.mp4", "start.vtt", "start.png", "sorted.mp4", "sorted.vtt", "sorted.png"):
         assert (scenario_package.folder / "media" / ID / name).is_file(), name
-    # Captions are on by default, and their cues load.
+    # The frame draws each line: the captions track is there to turn on (cues loaded), not shown twice.
     sco.wait_for_function("s => { const t = document.querySelector(s).textTracks[0];"
-                          " return t.mode === 'showing' && t.cues && t.cues.length > 0; }", arg=video)
+                          " return t.mode === 'hidden' && t.cues && t.cues.length > 0; }", arg=video)
     cues = sco.evaluate("s => [...document.querySelector(s).textTracks[0].cues].map(c => c.text)", video)
     assert cues == ["<i>A help line, on a Monday.</i>", "<v Sam>My order is late again.</v>"]
     # The clip plays (headless autoplay: muted, started by script).
@@ -198,6 +206,12 @@ def test_scenario_plays_with_captions_and_transcript(lms_context, server, scenar
     sco.wait_for_selector(f"{START} .scene-decision", state="visible")
     assert not sco.is_visible(f"{START} .scene-skip")
     events = media_events(sco)
+    # Replay scene: from the start again, the decision waits for the clip once more.
+    sco.click(f"{START} .scene-replay")
+    assert not sco.is_visible(f"{START} .scene-decision")
+    sco.wait_for_function("s => { const v = document.querySelector(s); return !v.paused && v.currentTime < 1.5; }",
+                          arg=video)
+    sco.evaluate("s => document.querySelector(s).pause()", video)
     assert [e["event"] for e in events] == ["played", "paused", "seeked", "played", "completed"], events
     for event in events:
         check_media(event, event["event"], "start")
@@ -228,7 +242,7 @@ def test_decisions_by_keyboard_are_recorded_and_complete_the_course(lms_context,
     keyboard = page.keyboard
     open_scenario(sco)
     # Every page viewed, the scenario not yet played to an ending: not complete.
-    assert progress_text(sco).startswith("2 of 2 lessons viewed")
+    assert progress_text(sco).startswith("1 of 2 pages done · 50%")
     assert "Course complete" not in progress_text(sco)
     assert sco.inner_text("#cf-complete-text") == "Play every scenario to an ending to complete the course."
     assert sco.inner_text(f"{PAGE} .scenario-status") == ""
@@ -302,7 +316,7 @@ def test_experienced_and_clip_position_survive_a_relaunch(lms_context, server, s
     assert state["scene"] == "start" and state["time"] == pytest.approx(saved_at, abs=0.01)
     assert 0 < state["progress"] < 1
     suspend = last_set(page, "cmi.suspend_data")
-    assert re.search(r"\.s1~~start~[0-9a-z]+~[0-9a-z]+$", suspend), suspend
+    assert re.search(r"\.s1~~start~[0-9a-z]+~[0-9a-z]+~[0-9a-z]+$", suspend), suspend
     finish(page)
     saved = page.evaluate("cfLMS.nextLaunch()")
     assert saved["core"]["entry"] == "resume" and saved["core"]["lesson_status"] == "incomplete"
@@ -320,10 +334,16 @@ def test_experienced_and_clip_position_survive_a_relaunch(lms_context, server, s
     sco.click(f"{START} .scene-skip")
     sco.click(f'{START} .scene-option[data-choice="b"]')
     assert sco.is_visible(ENDING)
-    assert sco.inner_text(f"{PAGE} .scenario-status") == "Scenario complete."
     sco.wait_for_function("() => cfMedia.length > 0")
     assert [(e["event"], e["scene"]) for e in media_events(sco)] == [("played", "sorted")], "the consequence plays"
-    sco.evaluate(f"document.querySelector('{ENDING} video').pause()")
+    # Not complete before the ending clip: it ends, or the learner skips to the end.
+    assert sco.inner_text(f"{PAGE} .scenario-status") == ""
+    assert not sco.evaluate("Courseforge.player.state.scenarios[1]")["done"]
+    assert sco.inner_text(f"{PAGE} .scenario-path li").split() == ["The", "late", "order:",
+                                                                    *CHOICES['b'][0].split()]
+    sco.click(f"{ENDING} .scene-end")
+    assert sco.evaluate(f"document.querySelector('{ENDING} video').paused")
+    assert sco.inner_text(f"{PAGE} .scenario-status") == "Scenario complete."
     assert sco.evaluate("Courseforge.player.state.scenarios[1]")["done"]
     finish(page)
     assert page.evaluate("cfLMS.cmi()")["core"]["lesson_status"] == "completed"
@@ -432,7 +452,7 @@ def test_shipped_course_has_its_scenario_pages(lms_context, server, shipped_pack
         for scene in scenes:
             base = shipped_package.folder / "media" / scenario_id / scene
             assert all(base.with_suffix(s).is_file() for s in (".mp4", ".vtt", ".png")), base
-            assert sco.locator(f"#lesson-{scenario_id}-{scene} track[kind=captions][default]").count() == 1
+            assert sco.locator(f"#lesson-{scenario_id}-{scene} track[kind=captions]:not([default])").count() == 1
         start = f"#lesson-{scenario_id}-{scenes[0]}"
         assert sco.is_visible(f"{start} video") and sco.is_visible(f"{start} .scene-skip")
         options = sco.locator(f"{start} .scene-option")
@@ -453,7 +473,7 @@ def test_captions_load_from_file(file_context, shipped_package):
     page.click(f'a[href="#lesson-{scenario_id}"]')
     video = f"#lesson-{scenario_id} .scene:not([hidden]) video"
     page.wait_for_function("s => { const t = document.querySelector(s).textTracks[0];"
-                           " return t.mode === 'showing' && t.cues && t.cues.length > 1; }", arg=video)
+                           " return t.mode === 'hidden' && t.cues && t.cues.length > 1; }", arg=video)
     cues = page.evaluate("s => [...document.querySelector(s).textTracks[0].cues].map(c => c.text)", video)
     scene = page.evaluate("s => document.querySelector(s).closest('.scene').dataset.scene", video)
     vtt = (shipped_package.folder / "media" / scenario_id / f"{scene}.vtt").read_text(encoding="utf-8")
@@ -489,4 +509,38 @@ def test_graded_result_waits_for_the_scenarios(lms_context, server, graded_packa
     finish(page)
     assert page.evaluate("cfLMS.cmi()")["core"]["lesson_status"] == "passed"
     assert last_set(page, "cmi.core.exit") == ""
+    watch.assert_clean()
+
+
+def test_shuffled_options_survive_a_reload(lms_context, server, scenario_package):
+    """Options are shuffled per attempt (seeded): the same order after a relaunch, recorded in the
+    interaction; a new attempt gets a new seed. Over many attempts the right option is not always first."""
+    context, watch = lms_context
+    context.add_init_script(ANSWER_SPY)
+    page = open_lms(context, server)
+    sco = launch(page, scenario_package)
+    open_scenario(sco)
+    first = option_order(sco)
+    seed = sco.evaluate("Courseforge.player.state.scenarios[1].seed")
+    assert seed > 0
+    finish(page)
+    saved = page.evaluate("cfLMS.nextLaunch()")
+    page.close()
+    page = open_lms(context, server)
+    sco = launch(page, scenario_package, preload=saved)
+    assert visible_lesson(sco) == ID and option_order(sco) == first
+    sco.click(f"{START} .scene-skip")
+    sco.click(f'{START} .scene-option[data-choice="c"]')
+    [record] = interactions(page)
+    assert record["student_response"] == "c"
+    # The interaction lists the options in the order shown (xAPI's choices; SCORM 1.2 has no field).
+    assert sco.evaluate("cfAnswers[0].options.map(o => o.key)") == first
+    firsts = set()
+    for _ in range(12):
+        sco.click(f"{PAGE} .scenario-retry")
+        firsts.add(option_order(sco)[0])
+        sco.click(f"{START} .scene-skip")
+        sco.click(f'{START} .scene-option[data-choice="c"]')
+    assert len(firsts) > 1, "a new seed per attempt"
+    finish(page)
     watch.assert_clean()

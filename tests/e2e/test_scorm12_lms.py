@@ -10,7 +10,8 @@ import pytest
 
 from courseforge.validate import validate_zip
 
-from .e2e_support import (SESSION_TIME, TRACKED, Server, calls, last_set, launch, open_lms, progress_text, viewed_ids, visible_lesson, wait_for_call)
+from .e2e_support import (SESSION_TIME, TRACKED, Server, begin, calls, last_set, launch, open_lms, progress_text,
+                          viewed_ids, visible_lesson, wait_for_call)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -22,9 +23,10 @@ def walk(sco, page, ids: list[str]) -> None:
     assert visible_lesson(sco) == ids[0]
     assert sco.is_disabled("#cf-prev") and not sco.is_disabled("#cf-next")
     assert sco.inner_text("#cf-prev").strip() == "Previous"
-    assert sco.inner_text("#cf-next").strip() == "Next"
     keyboard = sco.keyboard if hasattr(sco, "keyboard") else page.keyboard  # popup Page or iframe Frame
     for index in range(1, len(ids)):
+        # Next names the page it leads to.
+        assert sco.inner_text("#cf-next").split() == ["Next", *sco.inner_text(f"#lesson-{ids[index]}-title").split()]
         if index in (1, 2):
             sco.focus("#cf-next")
             keyboard.press("Enter" if index == 1 else "Space")
@@ -35,9 +37,12 @@ def walk(sco, page, ids: list[str]) -> None:
         # Focus moves to the new lesson's heading (tabindex=-1) for keyboard and screen-reader users.
         assert sco.evaluate("document.activeElement.id") == f"lesson-{ids[index]}-title"
         assert sco.get_attribute(f'a[href="#lesson-{ids[index]}"]', "aria-current") == "page"
-        assert progress_text(sco).startswith(f"{index + 1} of {len(ids)} lessons viewed")
-    assert sco.is_disabled("#cf-next") and not sco.is_disabled("#cf-prev")
-    assert sco.is_visible("#cf-complete")
+        done = sco.evaluate("n => Courseforge.player.lessons.slice(0, n).filter(l => l.kind === 'lesson').length",
+                            index + 1)
+        assert progress_text(sco).startswith(f"{done} of {len(ids)} pages done · {round(done * 100 / len(ids))}%")
+    assert not sco.is_disabled("#cf-prev") and not sco.is_visible("#cf-complete")
+    sco.click("#cf-next")
+    assert sco.is_visible("#cf-complete") and not sco.is_visible("#cf-next")
 
 
 # What the SCO may write between its last LMSCommit and LMSFinish: a closing page allows no
@@ -198,10 +203,14 @@ def test_suspend_and_resume(lms_context, server, shipped_package):
     # Relaunch: a new LMS page (fresh API) preloaded with what the LMS stored.
     page.close()
     page = open_lms(context, server)
-    sco = launch(page, shipped_package, preload=saved)
-    assert visible_lesson(sco) == ids[2]
+    sco = launch(page, shipped_package, preload=saved, cover=True)
+    # The cover offers to continue where the learner left off; nothing moves until they choose.
+    title = sco.inner_text(f"#lesson-{ids[2]}-title")
+    assert sco.inner_text("#cf-resume") == f"Welcome back — continue at “{title}”."
     assert viewed_ids(sco) == ids[:3]
-    assert progress_text(sco).startswith(f"3 of {len(ids)} lessons viewed")
+    begin(sco)
+    assert visible_lesson(sco) == ids[2]
+    assert progress_text(sco).startswith(f"3 of {len(ids)} pages done")
     gets = {c["args"][0]: c["result"] for c in calls(page) if c["fn"] == "LMSGetValue"}
     assert gets.get("cmi.core.entry") == "resume"
     # A resumed attempt is not a first launch: the status is left as it was.
@@ -258,8 +267,10 @@ def test_single_lesson_course(lms_context, server, make_course, package_factory)
     assert len(package.lesson_ids) == 1
     page = open_lms(context, server)
     sco = launch(page, package)
-    assert sco.is_disabled("#cf-prev") and sco.is_disabled("#cf-next")
-    assert sco.is_visible("#cf-complete")
+    assert sco.is_disabled("#cf-prev") and sco.inner_text("#cf-next").split() == ["Next", "Course", "summary"]
+    assert "Course complete." in progress_text(sco)
+    sco.click("#cf-next")
+    assert sco.is_visible("#cf-complete") and sco.inner_text("#cf-complete-text") == "This course is complete."
     page.evaluate("cfLMS.unload()")
     wait_for_call(page, "LMSFinish")
     assert_api_clean(page)

@@ -218,13 +218,16 @@ def play_scenario(page) -> dict:
     page.wait_for_function("s => document.querySelector(s).ended", arg=video, timeout=15_000)
     page.wait_for_selector(f"{START} .scene-decision", state="visible")
     length = page.evaluate("s => document.querySelector(s).duration", video)
+    order = page.evaluate("s => [...document.querySelectorAll(s + ' .scene-option')].map(b => b.dataset.choice)", START)
     page.click(f'{START} .scene-option[data-choice="a"]')
+    assert page.inner_text(f"{PAGE} .scenario-status") == "", "complete once the ending clip is over"
+    page.wait_for_function("s => !document.querySelector(s).paused", arg=f"{ENDING} video")
+    page.click(f"{ENDING} .scene-end")  # "Skip to the end": pauses the ending clip
     assert page.inner_text(f"{PAGE} .scenario-status") == "Scenario complete."
-    page.evaluate(f"document.querySelector('{ENDING} video').pause()")
-    return {"length": length}
+    return {"length": length, "order": order}
 
 
-def check_real_clip(found: list[dict], root: str, length: float) -> None:
+def check_real_clip(found: list[dict], root: str, length: float, order: list[str]) -> None:
     from .test_scenario_scorm12 import CHOICES, ID
     clips = [s for s in found if is_video(s)]
     start = [s for s in clips if s["object"]["id"] == f"{root}/video/{ID}/start"]
@@ -249,8 +252,10 @@ def check_real_clip(found: list[dict], root: str, length: float) -> None:
     assert decision["object"]["id"] == f"{root}/lesson/{ID}/question/{ID}-start"
     definition = decision["object"]["definition"]
     assert definition["interactionType"] == "choice" and definition["correctResponsesPattern"] == ["a"]
+    # The choices in the order the learner saw them (shuffled per attempt).
+    assert sorted(order) == sorted(CHOICES)
     assert [(c["id"], c["description"]["en"]) for c in definition["choices"]] == [
-        (key, text) for key, (text, _) in CHOICES.items()]
+        (key, CHOICES[key][0]) for key in order]
     assert decision["result"]["response"] == "a" and decision["result"]["success"] is True
 
 
@@ -264,7 +269,7 @@ def test_cmi5_real_scenario_page(lms, ralph, scenario_packages, xapi_page):
     close_page(page)
     found = stored(ralph, ends_with_terminated, registration=session.registration)
     check_cmi5(found, [session])
-    check_real_clip(found, session.activity_id, clip["length"])
+    check_real_clip(found, session.activity_id, clip["length"], clip["order"])
     names = verbs([s for s in au_statements(found) if not is_video(s)])
     # require_scenarios: completed once the scenario reached its ending, after the decision.
     assert names.count("completed") == 1 and names.index("completed") > names.index("answered"), names
@@ -282,6 +287,6 @@ def test_tincan_real_scenario_page(lms, ralph, scenario_packages, xapi_page):
     close_page(page)
     found = stored(ralph, ends_with_terminated, registration=session.registration)
     check_tincan(found, session, session.actor)
-    check_real_clip(found, session.activity_id, clip["length"])
+    check_real_clip(found, session.activity_id, clip["length"], clip["order"])
     assert lms.violations == [], lms.violations
     assert watch.unexpected(expected_failures) == []

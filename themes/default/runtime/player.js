@@ -2,7 +2,8 @@
  * courseforge player (classic script, no build step). Knows no e-learning standard: it shows one
  * lesson at a time, tracks which lessons were viewed and talks to whichever adapter registered
  * (runtime/adapters/*.js) through Courseforge.registerAdapter. Adapter methods may return values
- * or Promises; the player awaits them one after the other.
+ * or Promises; the player awaits them one after the other. What surrounds the pages (cover, menu
+ * states, progress, course summary) is runtime/screens.js.
  */
 (function (win, doc) {
   'use strict';
@@ -31,6 +32,7 @@
       return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : all;
     });
   }
+  CF.format = format;
 
   // Adapter choice: every adapter that detects its environment, standard ones before the fallback.
   function connect(course) {
@@ -86,6 +88,7 @@
       self.lessons.push({
         id: lesson.id,
         title: lesson.title,
+        kind: lesson.kind,
         section: section,
         heading: section.querySelector('h1'),
         link: link,
@@ -98,11 +101,7 @@
       next: doc.getElementById('cf-next'),
       toggle: doc.getElementById('cf-menu-toggle'),
       nav: doc.getElementById('cf-nav'),
-      progressText: doc.getElementById('cf-progress-text'),
-      progressFill: doc.getElementById('cf-progress-fill'),
       notice: doc.getElementById('cf-notice'),
-      complete: doc.getElementById('cf-complete'),
-      end: doc.getElementById('cf-end'),
       exits: ['cf-exit', 'cf-exit-end'].map(function (id) { return doc.getElementById(id); }).filter(Boolean)
     };
   }
@@ -146,7 +145,8 @@
       if (CF.Scenarios) self.scenarios = new CF.Scenarios(self);
       var start = self.indexOf(saved.location);
       if (start < 0) start = self.state.current;
-      self.show(start, true);
+      self.screens = new CF.Screens(self);
+      self.screens.cover(start, saved.location != null || self.state.viewed.length > 0);
       self.ready = true;
     });
   };
@@ -162,7 +162,7 @@
     return n;
   };
 
-  proto.show = function (index, initial) {
+  proto.show = function (index) {
     var total = this.lessons.length;
     if (!total) return;
     index = Math.max(0, Math.min(total - 1, index | 0));
@@ -171,6 +171,7 @@
     if (this.scenarios) this.scenarios.show(lesson.id);
     this.current = index;
     this.viewed[index] = true;
+    this.screens.leave();
     for (var i = 0; i < total; i++) {
       var other = this.lessons[i];
       other.section.hidden = i !== index;
@@ -178,17 +179,12 @@
         if (i === index) other.link.setAttribute('aria-current', 'page');
         else other.link.removeAttribute('aria-current');
       }
-      if (other.item) other.item.classList.toggle('is-viewed', !!this.viewed[i]);
     }
-    if (this.ui.prev) this.ui.prev.disabled = index === 0;
-    if (this.ui.next) this.ui.next.disabled = index === total - 1;
-    if (this.ui.end) this.ui.end.hidden = index !== total - 1;
+    this.screens.pager(index);
     this.setMenu(false);
     this.updateProgress();
-    if (!initial) {
-      if (lesson.heading) lesson.heading.focus({ preventScroll: true });
-      win.scrollTo(0, 0);
-    }
+    if (lesson.heading) lesson.heading.focus({ preventScroll: true });
+    win.scrollTo(0, 0);
     this.save();
   };
 
@@ -218,25 +214,15 @@
     }
   };
 
+  // Course complete as the LMS hears it: every page viewed, and passed when there is a graded
+  // assessment, and every required scenario experienced.
+  proto.complete = function () {
+    var outcome = this.outcome(), all = this.viewedCount() === this.lessons.length;
+    return all && (outcome ? outcome.passed : true) && this.experienced();
+  };
+
   proto.updateProgress = function () {
-    var total = this.lessons.length;
-    var viewed = this.viewedCount();
-    var done = viewed === total;
-    var outcome = this.outcome();
-    var need = !this.experienced();
-    var passed = (outcome ? outcome.passed : done) && !need;
-    var strings = this.strings;
-    var text = format(strings.progress || '{viewed} of {total} lessons viewed', { viewed: viewed, total: total });
-    if (passed && strings.progressDone) text += ' ' + strings.progressDone;
-    if (this.ui.progressText && this.ui.progressText.textContent !== text) this.ui.progressText.textContent = text;
-    if (this.ui.progressFill) this.ui.progressFill.style.width = (total ? Math.round(viewed * 100 / total) : 0) + '%';
-    if (this.ui.complete) this.ui.complete.hidden = !done;
-    var completeText = doc.getElementById('cf-complete-text');
-    if (completeText) {
-      completeText.textContent = need ? strings.completeScenarios : !outcome || outcome.passed ? strings.completeDone
-        : outcome.done ? strings.completeFailed : strings.completePending;
-    }
-    if (this.ui.app) this.ui.app.classList.toggle('cf-is-complete', done && passed);
+    if (this.screens) this.screens.update();
   };
 
   // The state as the adapter stores it, made to fit its limit (state.js `fit` says what goes first).
@@ -312,13 +298,18 @@
   proto.bind = function () {
     var self = this;
     var ui = this.ui;
-    if (ui.prev) ui.prev.addEventListener('click', function () { self.show(self.current - 1); });
-    if (ui.next) ui.next.addEventListener('click', function () { self.show(self.current + 1); });
+    if (ui.prev) ui.prev.addEventListener('click', function () { self.show(self.current - (self.screens.atEnd ? 0 : 1)); });
+    if (ui.next) {
+      ui.next.addEventListener('click', function () {
+        if (self.current < self.lessons.length - 1) self.show(self.current + 1);
+        else self.screens.summary();
+      });
+    }
     this.lessons.forEach(function (lesson, index) {
       if (!lesson.link) return;
       lesson.link.addEventListener('click', function (event) {
         event.preventDefault();
-        if (index === self.current) { self.setMenu(false); if (lesson.heading) lesson.heading.focus(); return; }
+        if (index === self.current && self.screens.onPage()) { self.setMenu(false); if (lesson.heading) lesson.heading.focus(); return; }
         self.show(index);
       });
     });

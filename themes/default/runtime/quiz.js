@@ -2,14 +2,12 @@
  * courseforge quizzes (classic script): knowledge checks ("Check answer", ungraded), quiz pages
  * ("Submit" as a whole, "Retry"), scoring, the seeded draw and shuffle, answers in player.state
  * (format: state.js). Standard-agnostic: reports through the adapter queue, answer() and score().
+ * One question's inputs, judging and feedback are runtime/question.js.
  */
 (function (win, doc) {
   'use strict';
 
   var CF = win.Courseforge = win.Courseforge || {};
-  var KEYS = '0123456789abcdefghijklmnopqrstuvwxyz';
-  var TEXT = { 'fill-in': 1, reflection: 1 };
-  var NEUTRAL = { likert: 1, reflection: 1 };
 
   // mulberry32: an attempt's draw and order are rebuilt from its stored seed.
   function random(seed) {
@@ -30,136 +28,14 @@
     return list;
   }
 
+  var Question = CF.Question, judge = CF.judge, TEXT = Question.TEXT, NEUTRAL = Question.NEUTRAL;
+
   function all(root, selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
-  function plain(node) { return node ? node.textContent.replace(/\s+/g, ' ').trim() : ''; }
-  function norm(s, keepCase) { s = String(s).replace(/\s+/g, ' ').trim(); return keepCase ? s : s.toLowerCase(); }
   function format(text, values) {
     return String(text || '').replace(/\{(\w+)\}/g, function (m, key) { return key in values ? values[key] : m; });
   }
 
   function newSeed() { return Math.floor(Math.random() * 2147483646) + 1; }
-
-  function answered(d, a) {
-    return TEXT[d.type] ? !!(a && a.trim()) : !!(a && a.some(Boolean));
-  }
-
-  // single/true-false exact, multiple all-or-nothing, matching every pair, ordering the exact order,
-  // fill-in any accepted text (spaces collapsed, case ignored unless caseSensitive).
-  function judge(d, a) {
-    if (NEUTRAL[d.type]) return 'neutral';
-    var cs = d.caseSensitive;
-    var ok = d.type === 'fill-in' ? d.answers.some(function (x) { return norm(x, cs) === norm(a, cs); })
-      : d.type === 'matching' ? d.correct.every(function (p) { return a[KEYS.indexOf(p[0])] === p[2]; })
-      : d.type === 'ordering' ? d.correct.every(function (k, n) { return a[KEYS.indexOf(k)] === KEYS[n]; })
-      : a.join() === d.correct.slice().sort().join();
-    return ok ? 'correct' : 'wrong';
-  }
-
-  // The answer in SCORM vocabulary: keys, "source.target" pairs, keys in the chosen order, or text.
-  function response(d, a) {
-    if (TEXT[d.type]) return a;
-    if (d.type === 'matching') return d.options.map(function (k, i) { return a[i] && k + '.' + a[i]; }).filter(Boolean);
-    if (d.type !== 'ordering') return a.slice();
-    var order = [];
-    KEYS.split('').forEach(function (n) { d.options.forEach(function (k, i) { if (a[i] === n) order.push(k); }); });
-    return order;
-  }
-
-  function Question(node, d, page) {
-    var self = this;
-    this.node = node;
-    this.id = node.getAttribute('data-question-id');
-    this.d = d;
-    this.page = page;
-    this.box = node.querySelector('.question-feedback');
-    this.field = node.querySelector('input[type=text], textarea');
-    this.selects = all(node, 'select');
-    this.labels = {};
-    this.targets = {};
-    d.options.forEach(function (k) { self.labels[k] = plain(self.label(k)); });
-    if (this.selects[0]) all(this.selects[0], 'option').forEach(function (o) { self.targets[o.value] = plain(o); });
-  }
-
-  var Q = Question.prototype;
-
-  Q.label = function (key) { return this.node.querySelector('label[for="' + this.node.id + '-' + key + '"]'); };
-
-  // As state.js keeps it: text, or one key per choice / matched item / ordered item; null if none.
-  Q.read = function () {
-    var d = this.d, a = this.field ? this.field.value : d.options.map(function () { return ''; });
-    if (!this.field && !this.selects.length) a = all(this.node, 'input:checked').map(function (i) { return i.value; }).sort();
-    this.selects.forEach(function (s) {
-      a[KEYS.indexOf(s.getAttribute('data-key'))] = d.type === 'ordering' ? KEYS.charAt(s.value - 1) : s.value;
-    });
-    return answered(d, a) ? a : null;
-  };
-
-  Q.write = function (a) {
-    var d = this.d;
-    if (this.field) this.field.value = typeof a === 'string' ? a : '';
-    all(this.node, 'input:not([type=text])').forEach(function (i) { i.checked = !!a && a.indexOf(i.value) >= 0; });
-    this.selects.forEach(function (s) {
-      var v = (a && a[KEYS.indexOf(s.getAttribute('data-key'))]) || '';
-      s.value = d.type === 'ordering' && v ? KEYS.indexOf(v) + 1 : v;
-    });
-  };
-
-  Q.clear = function () {
-    this.box.textContent = '';
-    this.node.classList.remove('is-correct', 'is-wrong', 'is-unanswered');
-    all(this.node, '.question-mark').forEach(function (m) { m.parentNode.removeChild(m); });
-  };
-
-  Q.add = function (where, text, className) {
-    var node = doc.createElement(where === this.box ? 'p' : 'span');
-    node.className = className;
-    node.textContent = text;
-    where.appendChild(node);
-  };
-
-  // Right or wrong; with `reveal` also the right answer, the chosen options' feedback, the explanation.
-  Q.show = function (a, reveal, S) {
-    var self = this, d = this.d, node = this.node, box = this.box;
-    var result = a ? judge(d, a) : 'unanswered';
-    var take = function (selector) {
-      var found = node.querySelector('.question-store ' + selector);
-      if (found) box.appendChild(found.cloneNode(true));
-    };
-    this.clear();
-    if (result === 'neutral') return;
-    node.classList.add('is-' + result);
-    this.add(box, S[result], 'question-result');
-    if (!reveal) return;
-    if (d.type === 'fill-in' && result !== 'correct') this.add(box, format(S.accepted, { answer: d.answers[0] }), '');
-    (d.correct || []).forEach(function (k, n) {
-      var pair = node.querySelector('.question-pair[data-key="' + k[0] + '"]'), mine = (a || [])[KEYS.indexOf(k[0])];
-      var mark = 'question-mark is-right';
-      if (d.type === 'matching' && mine !== k[2]) self.add(pair, format(S.rightMatch, { answer: self.targets[k[2]] }), mark);
-      if (d.type === 'ordering' && mine !== KEYS[n]) self.add(pair, format(S.rightPosition, { answer: n + 1 }), mark);
-      if (d.type !== 'matching' && d.type !== 'ordering') self.add(self.label(k), S.rightAnswer, mark);
-    });
-    if (a && !TEXT[d.type] && d.type !== 'matching' && d.type !== 'ordering') {
-      a.forEach(function (k) {
-        if (d.correct.indexOf(k) < 0) self.add(self.label(k), S.wrongChoice, 'question-mark is-wrong');
-        take('[data-for="' + k + '"]');
-      });
-    }
-    take('.question-explanation');
-  };
-
-  // The interaction the adapters record (runtime/xapi.js reads the same shape).
-  Q.interaction = function (a, graded, started) {
-    var d = this.d, self = this;
-    var list = function (keys, names) { return keys.map(function (k) { return { key: k, text: names[k] }; }); };
-    var i = {
-      id: this.id, type: d.scormType, prompt: plain(this.node.querySelector('.question-prompt')),
-      options: list(d.options, this.labels), correct: NEUTRAL[d.type] ? [] : (d.answers || d.correct).slice(),
-      response: response(d, a), result: judge(d, a), weighting: graded && d.graded ? d.points : 0,
-      latencyMs: Date.now() - (started || Date.now()), timestamp: new Date(), page: this.page, graded: graded && d.graded
-    };
-    if (d.type === 'matching') i.targets = list(d.targets, self.targets);
-    return i;
-  };
 
   // Knowledge checks keep their last checked answer in state.checks (lesson questions in page
   // order); a quiz page keeps state.quizzes[page index] = {attempt, seed, submitted, score, answers}.
@@ -185,7 +61,7 @@
       var bar = lesson.section.querySelector('.quiz-actions');
       if (!quiz || !bar) return;
       self.pages[lesson.id] = {
-        id: lesson.id, index: index, d: quiz, questions: list, order: [],
+        id: lesson.id, index: index, d: quiz, questions: list, order: [], section: lesson.section,
         status: bar.querySelector('.quiz-status'), submit: bar.querySelector('.quiz-submit'),
         retry: bar.querySelector('.quiz-retry'),
         slots: nodes.map(function (node) { return node.parentNode.insertBefore(doc.createComment(''), node); })
@@ -196,6 +72,8 @@
     main.addEventListener('change', function (e) { self.changed(e, true); });
     main.addEventListener('input', function (e) { self.changed(e, false); });
     main.addEventListener('click', function (e) { self.clicked(e); });
+    CF.ordering.bind(main);
+    this.checks.forEach(function (q) { q.button.disabled = !q.read(); });
   }
 
   var P = Quizzes.prototype;
@@ -267,7 +145,10 @@
     var count = node.querySelector('.question-count');
     if (count) count.textContent = format(this.S.count, { n: q.field.value.length, max: q.field.maxLength });
     var page = this.pages[q.page];
-    if (!page) return q.clear();
+    if (!page) {
+      q.button.disabled = !q.read();
+      return q.clear();
+    }
     var r = this.record(page);
     if (r.submitted) return;
     r.answers[page.questions.indexOf(q)] = q.read();
@@ -281,16 +162,25 @@
 
   P.clicked = function (e) {
     var button = e.target.closest && e.target.closest('button'), has = function (name) { return button.classList.contains(name); };
-    var page = button && button.closest('.quiz-actions') && this.pages[button.closest('section').getAttribute('data-lesson-id')];
+    var page = button && button.closest('.quiz-actions, .quiz-result') && this.pages[button.closest('section').getAttribute('data-lesson-id')];
+    var link = e.target.closest && e.target.closest('a.quiz-result-lesson');
+    if (link) {
+      e.preventDefault();
+      this.player.show(this.player.indexOf(link.getAttribute('href').slice(8)));
+    }
     if (button && has('question-check')) this.check(this.byId[button.closest('fieldset').getAttribute('data-question-id')]);
     if (page && has('quiz-submit')) this.submit(page);
     if (page && has('quiz-retry')) this.retry(page);
   };
 
+  // A first wrong answer gets "try again" and, for choices, the chosen options' feedback as a hint;
+  // the right answer shows only after a second wrong one.
   P.check = function (q) {
-    var a = q.read();
-    q.show(a, !!a, this.S);
+    var a = q.read(), again = a && !q.tried && judge(q.d, a) === 'wrong';
     if (!a) return;
+    if (again) q.hint(a, this.S);
+    else q.show(a, true, this.S);
+    q.tried = q.tried || again;
     if (NEUTRAL[q.d.type]) q.add(q.box, this.S.recorded, 'question-result');
     this.player.state.checks[q.check] = a;
     this.player.enqueue('answer', q.interaction(a, false, this.started[q.page]));
@@ -323,8 +213,12 @@
     }
     player.save();
     player.updateProgress();
+    page.step = 0;
     this.render(page);
-    page.status.focus();
+    // The result card at the top: focus and the view go there.
+    var card = page.section.querySelector('.quiz-result');
+    card.focus({ preventScroll: true });
+    card.scrollIntoView({ block: 'start' });
   };
 
   P.retry = function (page) {
@@ -337,15 +231,20 @@
     page.questions.forEach(function (q) { q.write(null); q.clear(); });
     this.started[page.id] = Date.now();
     this.arrange(page);
+    page.step = 0;
     this.render(page);
     this.player.save();
-    page.order[0].node.querySelector('input, select, textarea').focus();
+    page.order[0].node.querySelector('input, select, textarea, button').focus();
   };
 
   // Passed against the page's pass mark (else the course's mastery score); final once passed or out
   // of attempts, and only then may the right answers be shown (showAnswers).
+  P.mark = function (page) {
+    return page.d.passingScore == null ? this.course.masteryScore || 0 : page.d.passingScore;
+  };
+
   P.result = function (page) {
-    var r = this.record(page), d = page.d, mark = d.passingScore == null ? this.course.masteryScore || 0 : d.passingScore;
+    var r = this.record(page), d = page.d, mark = this.mark(page);
     var left = d.attempts ? d.attempts - r.attempt + (r.submitted ? 0 : 1) : Infinity;
     var passed = r.score !== null && r.score >= mark;
     return { mark: mark, left: left, passed: passed, final: !d.graded || passed || left <= 0 };
@@ -357,6 +256,8 @@
     page.questions.forEach(function (q) { q.node.disabled = r.submitted; });
     page.submit.hidden = r.submitted;
     page.retry.hidden = !r.submitted || final;
+    CF.assessment.card(this, page, r, x, function (q, a) { return a ? judge(q.d, a) : 'unanswered'; });
+    CF.assessment.steps(this, page, r);
     if (r.submitted) {
       page.order.forEach(function (q) { q.show(r.answers[page.questions.indexOf(q)], d.showAnswers && final, S); });
       text = !d.graded ? S.surveyDone : format(x.passed ? S.passed : S.failed, { score: r.score, pass: x.mark });
@@ -366,20 +267,30 @@
     page.status.textContent = text;
   };
 
+  // A quiz page's state for the menu and progress (screens.js): null before it is submitted.
+  P.status = function (id) {
+    var page = this.pages[id], r = page && this.player.state.quizzes[page.index];
+    if (!r || r.score == null && !r.submitted) return null;
+    if (!page.d.graded) return { state: 'done', done: true };
+    var x = this.result(page);
+    return { state: x.passed ? 'passed' : 'failed', done: x.final };
+  };
+
   // The course's result: null without a graded page; raw (the mean of their scores) null until each
   // was submitted; done once each is final.
   P.outcome = function () {
-    var self = this, total = 0, scored = true, passed = true, done = true, pages = 0;
+    var self = this, total = 0, scored = true, passed = true, done = true, pages = 0, mark = 0;
     Object.keys(this.pages).forEach(function (id) {
       var page = self.pages[id], r = self.player.state.quizzes[page.index], x = r && self.result(page);
       if (!page.d.graded) return;
       pages++;
+      mark = Math.max(mark, self.mark(page));
       scored = scored && !!r && r.score !== null;
       total += r && r.score || 0;
       passed = passed && !!r && x.passed;
       done = done && !!r && x.final;
     });
-    return pages ? { raw: scored ? Math.round(total / pages) : null, passed: scored && passed, done: scored && done } : null;
+    return pages ? { raw: scored ? Math.round(total / pages) : null, passed: scored && passed, done: scored && done, mark: mark } : null;
   };
 
   // Graded texts in progress that do not fit the adapter's limit (state.fit) stay in this browser.
@@ -403,4 +314,6 @@
   };
 
   CF.Quizzes = Quizzes;
+  // The seeded shuffle, for scenario options too (scenario.js).
+  CF.shuffle = function (list, seed) { return shuffle(list, random(seed)); };
 })(window, document);

@@ -5,8 +5,11 @@
  * its feedback (copied from the scene's hidden store into the live region) and plays its
  * consequence scene. Clip events go to the adapter as `media` ({event: played|paused|seeked|
  * completed, scenario, scene, video, time, timeFrom, timeTo, progress, playedSegments, length,
- * lang}). player.state.scenarios[page index] = {done, scene, time, progress} (format: state.js): the
- * current scene and its clip's position and progress, for resume (CHECKLIST V8).
+ * lang}). player.state.scenarios[page index] = {done, scene, time, progress, seed} (format: state.js):
+ * the current scene and its clip's position and progress, for resume (CHECKLIST V8), and the seed
+ * that orders every decision's options for this attempt (a new one on "Try again"). An ending scene
+ * with a clip completes the scenario once its clip has ended (or on "Skip to the end"). The path so
+ * far (each decision and the choice made) stays listed above the scene.
  * The minifier keeps names, so they are short: g page, s its state record, d its course JSON,
  * v a video, c a scene id, n a scene element.
  */
@@ -19,12 +22,41 @@
   function q(n, k) { return n && n.querySelector(k); }
   function r(x) { return Math.round(x * 1e3) / 1e3; }
   function play(v) { if (v) v.play().catch(function () { /* blocked: the learner presses play */ }); }
+  function seed() { return Math.floor(Math.random() * 2147483646) + 1; }
 
   function Page(p, id, index, box) {
     var g = this, d = p.course.scenarios[id], fb = q(box, '.scenario-feedback'), t0;
+    g.id = id;
     var s = g.s = p.state.scenarios[index] = p.state.scenarios[index] || { scene: d.start };
+    var path = q(box, '.scenario-path'), steps = q(path, 'ol');
 
     function node() { return q(box, '[data-scene="' + g.c + '"]'); }
+
+    // This attempt's order of every decision's options, from its seed.
+    function arrange() {
+      if (!s.seed) s.seed = seed();
+      all(box, '.scene-options').forEach(function (k, n) {
+        CF.shuffle(all(k, 'button'), s.seed + n).forEach(function (b) { k.appendChild(b); });
+      });
+    }
+
+    function finished() {
+      var was = p.experienced();
+      s.done = true;
+      q(box, '.scenario-status').textContent = p.strings.scenarioDone;
+      if (!was && p.experienced()) p.report();
+      p.save();
+      p.updateProgress();
+    }
+
+    function step(b, c) {
+      var li = doc.createElement('li');
+      li.className = 'is-' + b.dataset.result;
+      li.appendChild(doc.createElement('span')).textContent = d.scenes[c].title + ': ';
+      li.appendChild(doc.createElement('q')).textContent = b.textContent.trim();
+      steps.appendChild(li);
+      path.hidden = false;
+    }
 
     // Shows scene c ('': a choice ended the scenario), its decision hidden while it has a clip to
     // watch; focuses its heading and returns its video. quiet (start-up): nothing saved or focused.
@@ -38,7 +70,8 @@
       if ((k = q(n, '.scene-decision'))) k.hidden = !!v;
       if (n && (n = q(n, '.scene-skip'))) n.hidden = !!k && !v;
       t0 = Date.now();
-      if (!c || d.scenes[c].ending) s.done = true;
+      if (!c || d.scenes[c].ending && !v) s.done = true;
+      if ((k = q(node(), '.scene-end'))) k.hidden = !!s.done;
       q(box, '.scenario-status').textContent = s.done ? p.strings.scenarioDone : '';
       q(box, '.scenario-retry').hidden = c === d.start;
       if (quiet) return;
@@ -68,8 +101,23 @@
         o.hidden = !o.hidden;
       }
       if (a === 'skip') c.decision ? reveal(1) : play(go(c.next));
+      if (a === 'end') {
+        q(node(), 'video').pause();
+        b.hidden = true;
+        finished();
+      }
+      if (a === 'replay') {
+        o = q(node(), 'video');
+        o.currentTime = 0;
+        if (c.decision) q(node(), '.scene-decision').hidden = true;
+        play(o);
+      }
       if (a === 'retry') {
         fb.textContent = '';
+        steps.textContent = '';
+        path.hidden = true;
+        s.seed = seed();
+        arrange();
         go(d.start);
       }
       if (a === 'choose') {
@@ -83,6 +131,7 @@
           timestamp: new Date(), page: id, graded: false });
         fb.textContent = '';
         fb.appendChild(q(node(), '[data-for="' + a.choice + '"]').cloneNode(true));
+        step(b, g.c);
         play(go(a.next));
         fb.focus();
       }
@@ -118,7 +167,8 @@
         base = s.progress;
         v.currentTime = t = z = s.time;
       }
-      track.track.mode = 'showing';
+      // The frame draws each line: captions stay a track to turn on, not a second copy under it.
+      track.track.mode = 'hidden';
       v.onplay = function () {
         a = t = v.currentTime;
         send('played');
@@ -143,10 +193,13 @@
       };
       v.onended = function () {
         send('completed');
-        if (g.c === c) reveal(v.parentNode.contains(doc.activeElement));
+        if (g.c !== c) return;
+        if (d.scenes[c].ending && !s.done) finished();
+        else reveal(v.parentNode.contains(doc.activeElement));
       };
     });
 
+    arrange();
     go(d.scenes[s.scene] ? s.scene : d.start, 1);
   }
 
@@ -159,6 +212,10 @@
     // Experienced: every scenario played to an ending, or the course does not ask for it.
     this.done = function () {
       return !p.course.requireScenarios || pages.every(function (g) { return g.s.done; });
+    };
+    // This scenario played to an ending (the menu and progress, screens.js).
+    this.status = function (id) {
+      return pages.some(function (g) { return g.id === id && g.s.done; });
     };
   }
 

@@ -6,12 +6,13 @@
  * state = {version: 3, current, viewed: [page index], ext: {letter: string}, checks: [answer],
  *   quizzes: {page index: {attempt, seed, submitted, score, graded (not stored), answers: [answer]}},
  *   scenarios: {page index: {done (experienced), scene (current scene id, '' after an ending),
- *   time (its video position, s), progress (0..1 of its video watched)}}}
+ *   time (its video position, s), progress (0..1 of its video watched), seed (its options' order)}}}
  * An answer is null, a text, or one key per chosen option (sorted) / matched item (target key) /
  * ordered item (position n as key n-1), '' where none. checks: lesson questions in page order;
  * quiz answers: the page's question order.
  * Wire: "3.c<current>.v<viewed bitset, base64url>.a<quizzes>.k<checks>.s<scenarios>", numbers base 36.
- * Scenarios: "page~d(one)~scene~time in tenths of a second~progress in percent" joined by "!". Quizzes:
+ * Scenarios: "page~d(one)~scene~time in tenths of a second~progress in percent~seed" joined by "!"
+ * (records without the seed, as earlier players wrote them, still decode). Quizzes:
  * "page~attempt~seed~s(ubmitted)~score~answer~…" joined by "!"; checks: answers joined by "~";
  * trailing empty answers left out. Answer: keys ('_' for none), or "*" + text with [A-Za-z0-9] kept,
  * space "_", other characters "-" + 2 or "--" + 4 base-36 digits. Unknown letters are kept in ext
@@ -122,7 +123,7 @@
     if (checks.length) fields.push('k' + checks.join('~'));
     records('s', state.scenarios, function (s) {
       return [s.done ? 'd' : '', SCENE.test(s.scene) ? s.scene : '', number(Math.round(s.time * 10)),
-        number(Math.round(Math.min(1, s.progress) * 100))];
+        number(Math.round(Math.min(1, s.progress) * 100))].concat(s.seed ? [number(s.seed)] : []);
     });
     var ext = state.ext || {};
     Object.keys(ext).sort().forEach(function (key) {
@@ -163,9 +164,10 @@
         } else if (fields[0] === VERSION && key === 's') {
           value.split('!').forEach(function (record) {
             var p = record.split('~');
-            if (p.length !== 5 || !p[0] || !SCENE.test(p[2])) throw new Error('bad scenario record');
+            if (p.length < 5 || p.length > 6 || !p[0] || !SCENE.test(p[2])) throw new Error('bad scenario record');
             state.scenarios[readNumber(p[0])] = { done: p[1] === 'd', scene: p[2], time: readNumber(p[3]) / 10,
               progress: Math.min(1, readNumber(p[4]) / 100) };
+            if (p[5]) state.scenarios[readNumber(p[0])].seed = readNumber(p[5]);
           });
         } else {
           state.ext[key] = value;

@@ -93,10 +93,36 @@
     model.tBodies[0].textContent = '';
   }
 
+  // Whether the course in the frame shows a page (or its summary) rather than its cover.
+  function pastCover() {
+    try {
+      var cover = frame.contentDocument && frame.contentDocument.getElementById('cf-cover');
+      return !!cover && cover.hidden;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  // An author who was reading a page when saving wants that page back, not the cover: once the
+  // relaunched course is ready, its cover's Start ("Continue at <page>") is pressed for them.
+  function continueOnLoad(id) {
+    frame.addEventListener('load', function loaded() {
+      frame.removeEventListener('load', loaded);
+      var course = id === launches && frame.contentWindow.Courseforge;
+      if (!course || !course.ready) return;
+      course.ready.then(function () {
+        var cover = frame.contentDocument.getElementById('cf-cover');
+        if (id === launches && cover && !cover.hidden) frame.contentDocument.getElementById('cf-start').click();
+      });
+    });
+  }
+
   // A relaunch is what a learner gets when they open the course again: the old page ends (its
-  // pagehide terminates the session), the new one resumes from what the LMS kept.
+  // pagehide terminates the session), the new one resumes from what the LMS kept, past the cover
+  // when the author was past it (a new learner starts on the cover).
   function launch(fresh) {
     var name = standard(), key = STORE + state.course.id + ':' + name, base = '/course/' + name + '/index.html';
+    if (!fresh && pastCover()) continueOnLoad(launches + 1);
     win.localStorage.setItem(STORE + 'standard', name);
     byId('pv-kind').textContent = '(' + name + ')';
     launches += 1;

@@ -1,0 +1,108 @@
+/*
+ * courseforge assessment views (classic script), around a quiz page's questions (quiz.js): the
+ * result card at the top once a page is submitted (score, pass mark, correct count, attempts left,
+ * Retry first after a fail, the missed questions each linked to the lesson that teaches it), and,
+ * with the course option oneQuestionPerScreen, one question at a time with a progress indicator.
+ */
+(function (win, doc) {
+  'use strict';
+
+  var CF = win.Courseforge = win.Courseforge || {};
+
+  function el(tag, className, text) {
+    var node = doc.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function plain(node) { return node ? node.textContent.replace(/\s+/g, ' ').trim() : ''; }
+
+  // The card, from scratch each time: it only ever shows the last submitted attempt.
+  function card(quizzes, page, r, x, judge) {
+    var S = quizzes.S, box = page.section.querySelector('.quiz-result'), retry = page.retry, facts, missed;
+    box.textContent = '';
+    box.hidden = !r.submitted;
+    box.className = 'quiz-result' + (page.d.graded ? x.passed ? ' is-passed' : ' is-failed' : ' is-done');
+    if (!r.submitted) return;
+    if (!page.d.graded) {
+      box.appendChild(el('p', 'quiz-result-verdict', S.surveyDone));
+      return;
+    }
+    var graded = page.order.filter(function (q) { return q.d.graded; });
+    missed = graded.filter(function (q) { return judge(q, r.answers[page.questions.indexOf(q)]) !== 'correct'; });
+    box.appendChild(el('p', 'quiz-result-verdict', x.passed ? S.resultPassed : S.resultFailed));
+    box.appendChild(el('p', 'quiz-result-score', CF.format(S.resultScore, { score: r.score })));
+    facts = el('ul', 'quiz-result-facts');
+    [CF.format(S.resultMark, { pass: x.mark }),
+      CF.format(S.resultCount, { correct: graded.length - missed.length, total: graded.length }),
+      !x.passed && x.left !== Infinity ? CF.format(S.resultLeft, { n: Math.max(0, x.left) }) : null
+    ].forEach(function (text) { if (text) facts.appendChild(el('li', '', text)); });
+    box.appendChild(facts);
+    box.appendChild(retry);
+    if (missed.length) box.appendChild(review(quizzes, missed));
+  }
+
+  // The missed questions, each with a link to the lesson that teaches it (when the course says).
+  function review(quizzes, missed) {
+    var S = quizzes.S, wrap = el('div', 'quiz-result-missed'), list = el('ul');
+    var title = el('h2', 'quiz-result-title', S.resultMissed);
+    wrap.appendChild(title);
+    missed.forEach(function (q) {
+      var item = el('li'), lesson = q.d.lesson, index = quizzes.player.indexOf(lesson), link;
+      item.appendChild(el('span', 'quiz-result-prompt', plain(q.node.querySelector('.question-prompt'))));
+      if (index >= 0) {
+        link = el('a', 'quiz-result-lesson', CF.format(S.resultLesson, { lesson: quizzes.player.lessons[index].title }));
+        link.href = '#lesson-' + lesson;
+        item.appendChild(link);
+      }
+      list.appendChild(item);
+    });
+    wrap.appendChild(list);
+    return wrap;
+  }
+
+  // One question per screen while an attempt is open: page.step is the one shown.
+  function steps(quizzes, page, r) {
+    var S = quizzes.S, bar = page.steps, on = quizzes.course.oneQuestionPerScreen && !r.submitted && page.order.length > 1;
+    if (!bar && on) bar = page.steps = stepper(quizzes, page);
+    if (!bar) return;
+    bar.hidden = !on;
+    page.step = Math.max(0, Math.min(page.order.length - 1, page.step || 0));
+    page.order.forEach(function (q, n) { q.node.classList.toggle('is-off-step', on && n !== page.step); });
+    page.submit.hidden = r.submitted || (on && page.step < page.order.length - 1);
+    if (!on) return;
+    bar.querySelector('.quiz-steps-text').textContent = CF.format(S.question, { n: page.step + 1, total: page.order.length });
+    bar.querySelector('.quiz-steps-fill').style.width = Math.round((page.step + 1) * 100 / page.order.length) + '%';
+    bar.querySelector('[data-step="-1"]').disabled = page.step === 0;
+    bar.querySelector('[data-step="1"]').hidden = page.step === page.order.length - 1;
+  }
+
+  function stepper(quizzes, page) {
+    var S = quizzes.S, bar = el('div', 'quiz-steps'), buttons = el('div', 'quiz-steps-buttons');
+    var text = el('p', 'quiz-steps-text');
+    text.setAttribute('aria-live', 'polite');
+    bar.appendChild(text);
+    bar.appendChild(el('div', 'cf-progress-bar')).appendChild(el('div', 'cf-progress-fill quiz-steps-fill'));
+    bar.lastChild.setAttribute('aria-hidden', 'true');
+    [[-1, S.previousQuestion], [1, S.nextQuestion]].forEach(function (b) {
+      var button = el('button', 'cf-button' + (b[0] > 0 ? ' cf-button-primary' : ''), b[1]);
+      button.type = 'button';
+      button.setAttribute('data-step', b[0]);
+      button.addEventListener('click', function () {
+        page.step += b[0];
+        quizzes.render(page);
+        var shown = page.order[page.step].node;
+        shown.querySelector('input, select, textarea, button').focus({ preventScroll: true });
+        shown.scrollIntoView({ block: 'start' });
+      });
+      buttons.appendChild(button);
+    });
+    bar.appendChild(buttons);
+    var actions = page.section.querySelector('.quiz-actions');
+    actions.parentNode.insertBefore(bar, actions);
+    return bar;
+  }
+
+  CF.assessment = { card: card, steps: steps };
+})(window, document);

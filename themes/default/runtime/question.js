@@ -1,0 +1,169 @@
+/*
+ * courseforge question (classic script): one question's inputs (read and write an answer in the
+ * form state.js keeps), judging, feedback ("try again" with a hint, or the right answer) and the
+ * interaction the adapters record. quiz.js runs pages of them.
+ */
+(function (win, doc) {
+  'use strict';
+
+  var CF = win.Courseforge = win.Courseforge || {};
+  var KEYS = '0123456789abcdefghijklmnopqrstuvwxyz';
+  var TEXT = { 'fill-in': 1, reflection: 1 };
+  var NEUTRAL = { likert: 1, reflection: 1 };
+
+  function all(root, selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
+  function plain(node) { return node ? node.textContent.replace(/\s+/g, ' ').trim() : ''; }
+  // A fill-in answer as it is compared: hyphens and dashes as spaces, spaces collapsed, punctuation
+  // around it and a leading "the", "a" or "an" dropped, case ignored unless keepCase. Every standard
+  // records the result computed here.
+  function norm(s, keepCase) {
+    var edge = /^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu;
+    s = String(s).normalize('NFKC').replace(/[\u2010-\u2015\u2212-]+/g, ' ').replace(edge, '');
+    s = s.replace(/^(the|an|a)\s+/i, '').replace(edge, '').replace(/\s+/g, ' ');
+    return keepCase ? s : s.toLowerCase();
+  }
+  CF.normalizeAnswer = norm;
+  function format(text, values) {
+    return String(text || '').replace(/\{(\w+)\}/g, function (m, key) { return key in values ? values[key] : m; });
+  }
+
+  function answered(d, a) {
+    return TEXT[d.type] ? !!(a && a.trim()) : !!(a && a.some(Boolean));
+  }
+
+  // single/true-false exact, multiple all-or-nothing, matching every pair, ordering the exact order,
+  // fill-in any accepted text (as norm() reads it).
+  function judge(d, a) {
+    if (NEUTRAL[d.type]) return 'neutral';
+    var cs = d.caseSensitive;
+    var ok = d.type === 'fill-in' ? d.answers.some(function (x) { return norm(x, cs) === norm(a, cs); })
+      : d.type === 'matching' ? d.correct.every(function (p) { return a[KEYS.indexOf(p[0])] === p[2]; })
+      : d.type === 'ordering' ? d.correct.every(function (k, n) { return a[KEYS.indexOf(k)] === KEYS[n]; })
+      : a.join() === d.correct.slice().sort().join();
+    return ok ? 'correct' : 'wrong';
+  }
+
+  // The answer in SCORM vocabulary: keys, "source.target" pairs, keys in the chosen order, or text.
+  function response(d, a) {
+    if (TEXT[d.type]) return a;
+    if (d.type === 'matching') return d.options.map(function (k, i) { return a[i] && k + '.' + a[i]; }).filter(Boolean);
+    if (d.type !== 'ordering') return a.slice();
+    var order = [];
+    KEYS.split('').forEach(function (n) { d.options.forEach(function (k, i) { if (a[i] === n) order.push(k); }); });
+    return order;
+  }
+
+  function Question(node, d, page) {
+    var self = this;
+    this.node = node;
+    this.id = node.getAttribute('data-question-id');
+    this.d = d;
+    this.page = page;
+    this.box = node.querySelector('.question-feedback');
+    this.field = node.querySelector('input[type=text], textarea');
+    this.selects = all(node, 'select');
+    this.list = node.querySelector('.question-order');
+    this.button = node.querySelector('.question-check');
+    this.labels = {};
+    this.targets = {};
+    d.options.forEach(function (k) { self.labels[k] = plain(self.label(k)); });
+    if (this.selects[0]) all(this.selects[0], 'option').forEach(function (o) { self.targets[o.value] = plain(o); });
+  }
+
+  var Q = Question.prototype;
+
+  Q.label = function (key) {
+    return this.node.querySelector('label[for="' + this.node.id + '-' + key + '"]') || doc.getElementById(this.node.id + '-' + key);
+  };
+
+  // As state.js keeps it: text, or one key per choice / matched item / ordered item; null if none.
+  Q.read = function () {
+    var d = this.d, a = this.field ? this.field.value : d.options.map(function () { return ''; });
+    if (!this.field && !this.selects.length) a = all(this.node, 'input:checked').map(function (i) { return i.value; }).sort();
+    if (this.list) a = CF.ordering.read(this.list, d.options);
+    this.selects.forEach(function (s) { a[KEYS.indexOf(s.getAttribute('data-key'))] = s.value; });
+    return answered(d, a) ? a : null;
+  };
+
+  Q.write = function (a) {
+    var d = this.d;
+    if (this.field) this.field.value = typeof a === 'string' ? a : '';
+    all(this.node, 'input:not([type=text])').forEach(function (i) { i.checked = !!a && a.indexOf(i.value) >= 0; });
+    this.selects.forEach(function (s) { s.value = (a && a[KEYS.indexOf(s.getAttribute('data-key'))]) || ''; });
+    if (this.list) CF.ordering.write(this.list, d.options, a);
+  };
+
+  Q.clear = function () {
+    this.box.textContent = '';
+    this.node.classList.remove('is-correct', 'is-wrong', 'is-unanswered', 'is-retry');
+    all(this.node, '.question-mark').forEach(function (m) { m.parentNode.removeChild(m); });
+  };
+
+  Q.add = function (where, text, className) {
+    var node = doc.createElement(where === this.box ? 'p' : 'span');
+    node.className = className;
+    node.textContent = text;
+    where.appendChild(node);
+  };
+
+  // Right or wrong; with `reveal` also the right answer, the chosen options' feedback, the explanation.
+  Q.show = function (a, reveal, S) {
+    var self = this, d = this.d, node = this.node, box = this.box;
+    var result = a ? judge(d, a) : 'unanswered';
+    var take = function (selector) {
+      var found = node.querySelector('.question-store ' + selector);
+      if (found) box.appendChild(found.cloneNode(true));
+    };
+    this.clear();
+    if (result === 'neutral') return;
+    node.classList.add('is-' + result);
+    this.add(box, S[result], 'question-result');
+    if (!reveal) return;
+    if (d.type === 'fill-in' && result !== 'correct') this.add(box, format(S.accepted, { answer: d.answers[0] }), '');
+    (d.correct || []).forEach(function (k, n) {
+      var pair = node.querySelector('.question-pair[data-key="' + k[0] + '"], .question-item[data-key="' + k[0] + '"]');
+      var mine = (a || [])[KEYS.indexOf(k[0])], mark = 'question-mark is-right';
+      // A correction on a wrong row, never a tick on it.
+      if (d.type === 'matching' && mine !== k[2]) self.add(pair, format(S.rightMatch, { answer: self.targets[k[2]] }), 'question-mark is-fix');
+      if (d.type === 'ordering' && mine !== KEYS[n]) self.add(pair, format(S.rightPosition, { answer: n + 1 }), 'question-mark is-fix');
+      if (d.type !== 'matching' && d.type !== 'ordering') self.add(self.label(k), S.rightAnswer, mark);
+    });
+    if (a && !TEXT[d.type] && d.type !== 'matching' && d.type !== 'ordering') {
+      a.forEach(function (k) {
+        if (d.correct.indexOf(k) < 0) self.add(self.label(k), S.wrongChoice, 'question-mark is-wrong');
+        take('[data-for="' + k + '"]');
+      });
+    }
+    take('.question-explanation');
+  };
+
+  Q.hint = function (a, S) {
+    var node = this.node, box = this.box;
+    this.clear();
+    node.classList.add('is-retry');
+    this.add(box, S.tryAgain, 'question-result');
+    (TEXT[this.d.type] ? [] : a).forEach(function (k) {
+      var found = node.querySelector('.question-store [data-for="' + k + '"]');
+      if (found) box.appendChild(found.cloneNode(true));
+    });
+  };
+
+  // The interaction the adapters record (runtime/xapi.js reads the same shape).
+  Q.interaction = function (a, graded, started) {
+    var d = this.d, self = this;
+    var list = function (keys, names) { return keys.map(function (k) { return { key: k, text: names[k] }; }); };
+    var i = {
+      id: this.id, type: d.scormType, prompt: plain(this.node.querySelector('.question-prompt')),
+      options: list(d.options, this.labels), correct: NEUTRAL[d.type] ? [] : (d.answers || d.correct).slice(),
+      response: response(d, a), result: judge(d, a), weighting: graded && d.graded ? d.points : 0,
+      latencyMs: Date.now() - (started || Date.now()), timestamp: new Date(), page: this.page, graded: graded && d.graded
+    };
+    if (d.type === 'matching') i.targets = list(d.targets, self.targets);
+    return i;
+  };
+
+  Question.TEXT = TEXT;
+  Question.NEUTRAL = NEUTRAL;
+  CF.Question = Question;
+  CF.judge = judge;
+})(window, document);
