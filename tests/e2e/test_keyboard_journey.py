@@ -1,10 +1,11 @@
 """Keyboard only, the whole way (issue 9): cover → every lesson → a scenario decision → the final
-assessment submitted → the survey → the course summary, in the shipped SCORM 1.2 package under
+assessment submitted → the survey → the course summary → Exit course, in the shipped SCORM 1.2 package under
 scorm-again, pressing only Tab, Shift+Tab, Enter and Space. Focus always lands somewhere visible."""
 from __future__ import annotations
 
-from .e2e_support import launch, open_lms, visible_lesson
-from .test_quiz_scorm12 import finish, tab_to
+from .e2e_support import last_set, launch, open_lms, visible_lesson, wait_for_call
+from .test_quiz_scorm12 import tab_to
+from .test_scorm12_lms import assert_api_clean
 
 FOCUSED = """() => { const a = document.activeElement;
   return a && a !== document.body && a.getClientRects().length > 0 ? (a.id || a.className) : null; }"""
@@ -15,7 +16,7 @@ def next_page(sco, keyboard) -> None:
     keyboard.press("Enter")
 
 
-def test_keyboard_only_from_cover_to_summary(lms_context, server, shipped_package):
+def test_keyboard_only_from_cover_to_exit(lms_context, server, shipped_package):
     context, watch = lms_context
     page = open_lms(context, server)
     sco = launch(page, shipped_package, cover=True)
@@ -56,9 +57,13 @@ def test_keyboard_only_from_cover_to_summary(lms_context, server, shipped_packag
     assert decided and submitted
     assert sco.is_visible("#cf-complete") and sco.evaluate("document.activeElement.id") == "cf-complete-title"
     assert sco.inner_text("#cf-complete-text") == "Pass the assessment to complete the course."
-    # From the summary, a page by its link.
+    # From the summary, every page by its link, and then "Exit course".
     tab_to(sco, keyboard, f'#cf-complete-list a[href="#lesson-{ids[0]}"]')
+    tab_to(sco, keyboard, "#cf-exit-end")
     keyboard.press("Enter")
-    assert visible_lesson(sco) == ids[0] and sco.evaluate("document.activeElement.id") == f"lesson-{ids[0]}-title"
-    finish(page)
+    sco.wait_for_function("() => !document.getElementById('cf-closed').hidden")
+    assert sco.evaluate("document.activeElement.textContent") == "You can close this window"
+    wait_for_call(page, "LMSFinish")
+    assert last_set(page, "cmi.core.exit") == "suspend", "not passed yet: the attempt is kept"
+    assert_api_clean(page)
     watch.assert_clean()
