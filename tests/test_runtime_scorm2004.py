@@ -16,7 +16,8 @@ ADAPTER_JS = Path(__file__).resolve().parent.parent / "themes" / "default" / "ru
 
 SCRIPT = r"""
 const vm = require('vm');
-const code = require('fs').readFileSync(process.argv[1], 'utf8');
+// The adapter after the API finder it uses (runtime/lmsapi.js), as the package loads them.
+const code = process.argv.slice(1).map(f => require('fs').readFileSync(f, 'utf8')).join('\n');
 
 function fakeAPI(values, refuse) {
   const api = { calls: [], values: Object.assign({}, values), last: '0' };
@@ -122,7 +123,7 @@ def out() -> dict:
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)", pytrace=False)
-    result = subprocess.run([node, "-e", SCRIPT, str(ADAPTER_JS)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([node, "-e", SCRIPT, str(ADAPTER_JS.parent.parent / "lmsapi.js"), str(ADAPTER_JS)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

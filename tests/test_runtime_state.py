@@ -313,11 +313,13 @@ def test_scenarios_keep_the_200_question_budget(scenario_state):
 # scorm-again does not enforce (Q10, S12-D3), string results, discovery and the call sequence.
 
 SCORM12_JS = STATE_JS.parent / "adapters" / "scorm12.js"
+LMSAPI_JS = STATE_JS.parent / "lmsapi.js"
 
 ADAPTER_SCRIPT = r"""
 const vm = require('vm');
 const fs = require('fs');
-const code = fs.readFileSync(process.argv[1], 'utf8');
+// The adapter after the API finder it uses (runtime/lmsapi.js), as the package loads them.
+const code = process.argv.slice(1).map(f => fs.readFileSync(f, 'utf8')).join('\n');
 
 function fakeAPI(values, failures) {
   const api = { calls: [], values: Object.assign({}, values), last: '0' };
@@ -489,7 +491,7 @@ def adapter() -> dict:
     if node is None:
         pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)",
                     pytrace=False)
-    result = subprocess.run([node, "-e", ADAPTER_SCRIPT, str(SCORM12_JS)], capture_output=True, text=True,
+    result = subprocess.run([node, "-e", ADAPTER_SCRIPT, str(LMSAPI_JS), str(SCORM12_JS)], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -573,7 +575,8 @@ def test_scorm12_timespan(adapter):
 INTERACTION_SCRIPT = r"""
 const vm = require('vm');
 const fs = require('fs');
-const code = fs.readFileSync(process.argv[1], 'utf8');
+// The adapter after the API finder it uses (runtime/lmsapi.js), as the package loads them.
+const code = process.argv.slice(1).map(f => fs.readFileSync(f, 'utf8')).join('\n');
 function session(values) {
   const api = { calls: [], values: Object.assign({ 'cmi.interactions._count': '0' }, values) };
   api.LMSInitialize = () => (api.calls.push(['LMSInitialize']), 'true');
@@ -650,7 +653,7 @@ def recorded() -> dict:
     if node is None:
         pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)",
                     pytrace=False)
-    result = subprocess.run([node, "-e", INTERACTION_SCRIPT, str(SCORM12_JS)], capture_output=True, text=True,
+    result = subprocess.run([node, "-e", INTERACTION_SCRIPT, str(LMSAPI_JS), str(SCORM12_JS)], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)

@@ -11,7 +11,7 @@ from courseforge.validate import NS12, SCHEMAS, SCORM12_FILES, manifest_problems
 
 STANDARD = "scorm12"
 # The theme scripts this standard needs, in load order; other standards' adapters stay out of the zip.
-RUNTIME = ("runtime/adapters/scorm12.js",)
+RUNTIME = ("runtime/lmsapi.js", "runtime/adapters/scorm12.js")
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CP, ADLCP, MD = NS12["cp"], NS12["adlcp"], NS12["imsmd"]
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

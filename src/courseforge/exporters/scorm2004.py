@@ -18,7 +18,7 @@ from courseforge.validate import NS2004, SCHEMA_FILES_2004, SCHEMAS, SCORM2004_F
 
 STANDARD = "scorm2004"
 # The theme scripts this standard needs, in load order; other standards' adapters stay out of the zip.
-RUNTIME = ("runtime/adapters/scorm2004.js",)
+RUNTIME = ("runtime/lmsapi.js", "runtime/adapters/scorm2004.js")
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CP, ADLCP, ADLSEQ, ADLNAV, IMSSS, LOM = (NS2004[k] for k in ("cp", "adlcp", "adlseq", "adlnav", "imsss", "lom"))
 # The player has its own Previous/Next; the LMS's would only leave the one SCO (S04-S6).

@@ -7,7 +7,6 @@
   'use strict';
 
   var CF = win.Courseforge = win.Courseforge || {};
-  var MAX_CLIMB = 500;
   var MAX_LOCATION = 255;
   var MAX_SUSPEND = 4096;
 
@@ -15,46 +14,9 @@
     try { win.console.warn('[courseforge scorm12] ' + message); } catch (e) { /* no console */ }
   }
 
-  // S12-A1: every property access may throw on a cross-origin window.
-  function apiOn(w) {
-    try {
-      var api = w.API;
-      if (api && typeof api.LMSInitialize === 'function') return api;
-    } catch (e) { /* cross-origin */ }
-    return null;
-  }
-
-  function parentOf(w) {
-    try {
-      var p = w.parent;
-      return p && p !== w ? p : null;
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function climb(w) {
-    for (var i = 0; w && i <= MAX_CLIMB; i++) {
-      var api = apiOn(w);
-      if (api) return api;
-      w = parentOf(w);
-    }
-    return null;
-  }
-
-  function openerOf(w) {
-    try { return w && w.opener ? w.opener : null; } catch (e) { return null; }
-  }
-
+  // Parents, then the opener (runtime/lmsapi.js).
   function findAPI() {
-    var api = climb(win);
-    if (!api) api = climb(openerOf(win));
-    if (!api) {
-      var top = null;
-      try { top = win.top; } catch (e) { /* ignore */ }
-      api = climb(openerOf(top));
-    }
-    return api;
+    return CF.findLmsApi('API', 'LMSInitialize');
   }
 
   function pad(n, width) {

@@ -8,7 +8,6 @@
   'use strict';
 
   var CF = win.Courseforge = win.Courseforge || {};
-  var MAX_CLIMB = 500;
   var MAX_LOCATION = 1000;
   var MAX_SUSPEND = 64000;
   var NOT_INITIALIZED = '403';
@@ -25,46 +24,9 @@
     try { win.console.warn('[courseforge scorm2004] ' + message); } catch (e) { /* no console */ }
   }
 
-  // S04-A1 (as S12-A1): every property access may throw on a cross-origin window.
-  function apiOn(w) {
-    try {
-      var api = w.API_1484_11;
-      if (api && typeof api.Initialize === 'function') return api;
-    } catch (e) { /* cross-origin */ }
-    return null;
-  }
-
-  function parentOf(w) {
-    try {
-      var p = w.parent;
-      return p && p !== w ? p : null;
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function climb(w) {
-    for (var i = 0; w && i <= MAX_CLIMB; i++) {
-      var api = apiOn(w);
-      if (api) return api;
-      w = parentOf(w);
-    }
-    return null;
-  }
-
-  function openerOf(w) {
-    try { return w && w.opener ? w.opener : null; } catch (e) { return null; }
-  }
-
+  // Parents, then the opener (runtime/lmsapi.js).
   function findAPI() {
-    var api = climb(win);
-    if (!api) api = climb(openerOf(win));
-    if (!api) {
-      var top = null;
-      try { top = win.top; } catch (e) { /* ignore */ }
-      api = climb(openerOf(top));
-    }
-    return api;
+    return CF.findLmsApi('API_1484_11', 'Initialize');
   }
 
   function pad(n) {
