@@ -28,3 +28,17 @@ def test_teaching_lesson_from_objective_lines():
     assert teaching_lesson(question("2"), lessons) is None, "a bare number names the assessment's own objectives"
     assert teaching_lesson(question(), lessons) is None
     assert teaching_lesson(SimpleNamespace(), lessons) is None, "a Question without objective lines"
+
+
+def test_the_cover_time_counts_lessons_questions_and_role_plays(tmp_path):
+    from conftest import default_files, write_course
+    from courseforge.model import Clip
+    from courseforge.render import estimated_minutes
+
+    quiz = "---\nid: final\ntitle: Final\n---\n\n" + "".join(
+        f"::: question q{n} true-false\nTrue?\n- [x] True\n- [ ] False\n:::\n\n" for n in range(4))
+    course = load(write_course(tmp_path / "course", {**default_files(3), "assessments/01-final.md": quiz}))
+    assert estimated_minutes(course, {}) == 3 * 5 + 4  # the lessons' own minutes, a minute a question
+    course.scenarios = [SimpleNamespace()]  # one role-play of 90 s of clips: plus two minutes to decide
+    clips = {("s", scene): Clip("s", scene, "", "", "", 45.0, (), "") for scene in ("a", "b")}
+    assert estimated_minutes(course, clips) == 22  # 15 + 4 + 1.5 of clips + 2 to decide, rounded

@@ -158,12 +158,23 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
         "strings": strings,
         "brand_css": Markup(brand_css(course.config.branding)),
         "logo": course.logo,
+        "course_minutes": estimated_minutes(course, clips or {}),
         "strings_json": script_json(strings),
         "generator": f"courseforge {__version__}",
     }
     files[LAUNCH] = theme.render(LAUNCH, context).encode("utf-8")
     return Site(files, LAUNCH)
 
+
+
+def estimated_minutes(course: Course, clips: dict) -> int:
+    """The whole course's time, for the cover: lessons as their authors state it, a minute per
+    question an assessment draws, and each role-play's clips plus two minutes for its decisions and
+    their feedback (the same rule the shipped course's welcome page explains)."""
+    lessons = sum(lesson.minutes or 0 for lesson in course.lessons)
+    questions = sum(quiz.draw or len(quiz.questions) for quiz in course.quizzes)
+    clip_minutes = sum(clip.duration for clip in clips.values()) / 60
+    return round(lessons + questions + clip_minutes + 2 * len(course.scenarios))
 
 
 def _page_view(theme: Theme, page, strings: dict):
