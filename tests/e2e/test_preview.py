@@ -5,6 +5,7 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from courseforge.preview import Preview
 from courseforge.scaffold import create
@@ -15,12 +16,27 @@ LESSON = "content/lessons/02-listening.md"
 TITLE = "My first course"  # the starter's course.yml: the cover's heading
 
 
+FRAME_READY = """() => { const w = document.getElementById('pv-frame').contentWindow;
+  return !!(w && w.Courseforge && w.Courseforge.player && w.Courseforge.player.ready); }"""
+
+
 def start(course) -> str:
-    """Past the course's cover, as a learner goes, to the first page; the label of the button pressed."""
+    """Past the course's cover, as a learner goes, to the first page; the label of the button pressed.
+    The stand-in may still be relaunching the course it first loaded (a fresh machine is slow to
+    render the starter's clips), so Start is pressed on a ready player, and again if the cover of a
+    newer launch replaced the first (once: a second replacement fails the test)."""
+    page = course.owner.page
+    page.wait_for_function(FRAME_READY)
     course.get_by_role("heading", name=TITLE, level=1).wait_for()
     label = course.locator("#cf-start").inner_text()
+    welcome = course.get_by_role("heading", name="Welcome", level=1)
     course.locator("#cf-start").click()
-    course.get_by_role("heading", name="Welcome", level=1).wait_for()
+    try:
+        welcome.wait_for(timeout=10_000)
+    except PlaywrightTimeout:
+        page.wait_for_function(FRAME_READY)
+        course.locator("#cf-start").click()
+        welcome.wait_for()
     return label
 
 
