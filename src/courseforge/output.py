@@ -19,7 +19,7 @@ import click
 
 STAGING_PREFIX = ".courseforge-staging-"
 STAGING = re.compile(rf"^{re.escape(STAGING_PREFIX)}(\d+)-")
-# Staging folders of builds before this module named `.courseforge-XXXXXXXX`, beside the output.
+# Staging folders of builds before this module: `.courseforge-` and eight random characters, beside the output.
 LEGACY_STAGING = re.compile(r"^\.courseforge-[a-z0-9_]{8}$")
 LEGACY_AGE = 3600
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from .e2e_support import (CONTENT, READY, Package, Server, axe_violations, begin, format_violations, lesson_ids,
-                          unzip, visible_lesson)
+from .e2e_support import (CONTENT, READY, Package, Server, axe_violations, begin, calls, format_violations, last_set,
+                          lesson_ids, unzip, visible_lesson)
 from .test_quiz_scorm12 import (FINAL_QUESTIONS, STRUCTURE, QuizPackage, answer_page, apply, go_to, norm, plan,
                                 shown_questions, submit)
 from .test_scorm12_lms import walk
@@ -87,14 +87,6 @@ def launch(page, package: Package, mode: str = "iframe", preload: dict | None = 
     if not cover:
         begin(sco)
     return sco
-
-
-def calls(page) -> list[dict]:
-    return page.evaluate("cfLMS.calls")
-
-
-def last_set(page, element: str):
-    return page.evaluate("element => cfLMS.lastSet(element)", element)
 
 
 def sets(page, prefix: str) -> list[tuple[str, str]]:
