@@ -16,7 +16,7 @@ from courseforge.exporters import EXPORTERS
 from courseforge.loader import CACHE_DIR, load
 from courseforge.model import Course, Site
 from courseforge.output import Output
-from courseforge.render import render, shared_files
+from courseforge.render import Pages, render, render_pages, shared_files
 from courseforge.theme import Theme
 from courseforge.zipwriter import deflate_cache
 
@@ -33,6 +33,7 @@ class Prepared:
     theme: Theme
     shared: dict[str, bytes]
     clips: dict
+    pages: Pages  # every page's markup, the same in every package
 
 
 def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
@@ -69,14 +70,14 @@ def prepare(source: Path, warn: Callable[[ContentError], None], progress=None,
     theme = Theme.for_course(course)
     shared = shared_files(course, theme)
     clips = _render_media(course, shared, warn, progress)
-    return Prepared(course, theme, shared, clips)
+    return Prepared(course, theme, shared, clips, render_pages(course, theme, clips))
 
 
 def site(prepared: Prepared, standard: str) -> Site:
     """The player's files for one standard (what `preview` serves and an exporter zips)."""
     runtime = EXPORTERS[standard].RUNTIME
     files = {path: data for path, data in prepared.shared.items() if path not in ADAPTER_FILES or path in runtime}
-    return render(prepared.course, prepared.theme, standard, files, runtime, prepared.clips)
+    return render(prepared.course, prepared.theme, standard, files, runtime, prepared.clips, prepared.pages)
 
 
 def _render_media(course, shared: dict[str, bytes], warn, progress) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -13,12 +13,15 @@ from courseforge import __version__
 from courseforge.branding import brand_css
 from courseforge.minify import shrink
 from courseforge.model import Clip, Course, Lesson, Question, Quiz, Scenario, Site
+from courseforge.pageparts import LAUNCH_LIMIT, Part, split
 from courseforge.quiz import SCORM_TYPES
 from courseforge.strings import strings_for
 from courseforge.theme import Theme
 
 LAUNCH = "index.html"
 QUESTION_TEMPLATE = "question.html"
+PAGE_TEMPLATE = "page.html"
+SCENARIO_TEMPLATE = "scenario.html"
 MARKER = re.compile(r'<div data-cf-question="([^"]*)"></div>\n?')
 
 
@@ -30,7 +33,7 @@ def course_data(course: Course, standard: str, clips: dict | None = None) -> dic
         "version": course.config.version,
         "standard": standard,
         "masteryScore": course.config.mastery_score,
-        "lessons": [{"id": page.id, "title": page.title, "kind": _kind(page)} for page in _player_pages(course)],
+        "lessons": [_page_entry(page) for page in _player_pages(course)],
         "quizzes": {quiz.id: _quiz_data(quiz) for quiz in course.quizzes},
         "requireScenarios": course.config.require_scenarios,
         "scenarios": {scenario.id: _scenario_data(scenario, clips or {}) for scenario in course.scenarios},
@@ -42,6 +45,16 @@ def course_data(course: Course, standard: str, clips: dict | None = None) -> dic
 def _player_pages(course: Course) -> list:
     """The order a learner meets pages: lessons, scenarios (practice), then assessments."""
     return [*course.lessons, *course.scenarios, *course.quizzes]
+
+
+def _page_entry(page) -> dict:
+    # A large course lists thousands of lessons at launch (pageparts.py): "lesson" is the unsaid kind.
+    entry = {"id": page.id, "title": page.title}
+    if not isinstance(page, Lesson):
+        entry["kind"] = _kind(page)
+    elif page.questions:
+        entry["checks"] = len(page.questions)  # the player numbers knowledge checks before their page loads
+    return entry
 
 
 def _kind(page) -> str:
@@ -142,29 +155,77 @@ def shared_files(course: Course, theme: Theme) -> dict[str, bytes]:
     return files
 
 
-def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes] | None = None,
-           runtime: tuple[str, ...] = (), clips: dict | None = None) -> Site:
-    files = dict(shared if shared is not None else shared_files(course, theme))
+@dataclass
+class Pages:
+    """Every page's section markup in the learner's order, with whether it may load later (a lesson:
+    the player needs assessments and role-plays at start-up to restore their state). The same for
+    every package of a build, so made once (build.Prepared); so are its parts, once needed."""
+
+    sections: list[tuple[str, str, bool]]
+    _parts: list[Part] | None = None
+
+    def size(self) -> int:
+        return sum(len(html) for _, html, _ in self.sections)
+
+    def parts(self, questions: dict[str, dict]) -> list[Part]:
+        if self._parts is None:
+            self._parts = split(self.sections, questions)
+        return self._parts
+
+
+def render_pages(course: Course, theme: Theme, clips: dict | None = None) -> Pages:
     strings = strings_for(course.config.language, course.config.strings)
+    common = {"course": course.config, "lessons": course.lessons, "quizzes": course.quizzes,
+              "scenarios": course.scenarios, "t": strings}
+    clips = clips or {}
+    pages = theme.render_each(PAGE_TEMPLATE, ({**common, "lesson": _page_view(theme, page, strings)}
+                                              for page in course.lessons))
+    scenarios = theme.render_each(SCENARIO_TEMPLATE, (
+        {**common, "scenario": _scenario_view(scenario, len(course.lessons) + number, clips)}
+        for number, scenario in enumerate(course.scenarios, start=1)))
+    quizzes = theme.render_each(PAGE_TEMPLATE, ({**common, "lesson": _page_view(theme, quiz, strings)}
+                                                for quiz in course.quizzes))
+    return Pages([*((page.id, html, True) for page, html in zip(course.lessons, pages)),
+                  *((page.id, html, False) for page, html in zip(course.scenarios, scenarios)),
+                  *((page.id, html, False) for page, html in zip(course.quizzes, quizzes))])
+
+
+def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes] | None = None,
+           runtime: tuple[str, ...] = (), clips: dict | None = None, pages: Pages | None = None) -> Site:
+    files = dict(shared if shared is not None else shared_files(course, theme))
+    clips = clips or {}
+    pages = pages or render_pages(course, theme, clips)
+    strings = strings_for(course.config.language, course.config.strings)
+    data = course_data(course, standard, clips)
     context = {
-        "course": course.config,
-        "lessons": [_page_view(theme, lesson, strings) for lesson in course.lessons],
-        "quizzes": [_page_view(theme, quiz, strings) for quiz in course.quizzes],
-        "scenarios": [_scenario_view(scenario, len(course.lessons) + index, clips or {})
-                      for index, scenario in enumerate(course.scenarios, start=1)],
-        "standard": standard,
+        "course": course.config, "lessons": course.lessons, "quizzes": course.quizzes,
+        "scenarios": course.scenarios, "t": strings, "strings": strings, "standard": standard,
         "runtime_scripts": runtime,
-        "course_json": script_json(course_data(course, standard, clips)),
-        "strings": strings,
+        "strings_json": script_json(strings),
         "brand_css": Markup(brand_css(course.config.branding)),
         "logo": course.logo,
-        "course_minutes": estimated_minutes(course, clips or {}),
-        "strings_json": script_json(strings),
+        "course_minutes": estimated_minutes(course, clips),
         "generator": f"courseforge {__version__}",
     }
-    files[LAUNCH] = theme.render(LAUNCH, context).encode("utf-8")
+    # Rendered whole unless its pages alone are over the limit already (a course of thousands).
+    index = _index(theme, context, data, pages.sections) if pages.size() <= LAUNCH_LIMIT else None
+    if index is None or len(index) > LAUNCH_LIMIT:
+        parts = pages.parts(data["questions"])
+        part_of = {page_id: number for number, part in enumerate(parts) for page_id in part.sections}
+        for entry in data["lessons"]:
+            if entry["id"] in part_of:
+                entry["part"] = part_of[entry["id"]]
+        data["parts"] = [part.path for part in parts]
+        data["questions"] = {key: value for key, value in data["questions"].items() if value["page"] not in part_of}
+        files.update((part.path, part.script()) for part in parts)
+        index = _index(theme, context, data, [page for page in pages.sections if page[0] not in part_of])
+    files[LAUNCH] = index
     return Site(files, LAUNCH)
 
+
+def _index(theme: Theme, context: dict, data: dict, sections: list[tuple[str, str, bool]]) -> bytes:
+    page = {**context, "course_json": script_json(data), "sections": [Markup(html) for _, html, _ in sections]}
+    return theme.render(LAUNCH, page).encode("utf-8")
 
 
 def estimated_minutes(course: Course, clips: dict) -> int:

@@ -6,6 +6,7 @@ A course overrides the default theme file by file: drop `themes/default/template
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2
@@ -95,8 +96,13 @@ class Theme:
         return files
 
     def render(self, template: str, context: dict) -> str:
+        return self.render_each(template, [context])[0]
+
+    def render_each(self, template: str, contexts: Iterable[dict]) -> list[str]:
+        """`template` rendered once per context (a page each: the template is looked up once)."""
         try:
-            return self.env.get_template(template).render(context)
+            compiled = self.env.get_template(template)
+            return [compiled.render(context) for context in contexts]
         except jinja2.TemplateSyntaxError as exc:
             raise self._error(exc.filename, exc.lineno, exc.message or str(exc)) from None
         except jinja2.TemplateError as exc:

@@ -76,21 +76,20 @@
     this.terminated = false;
     this.ready = false;
     this.lessons = [];
+    this.parts = {};
+    this.wanted = -1;
     var self = this;
-    var links = {};
-    Array.prototype.forEach.call(doc.querySelectorAll('#cf-nav a[href^="#lesson-"]'), function (a) {
-      links[a.getAttribute('href').slice(8)] = a;
-    });
+    var links = CF.menu(doc.getElementById('cf-nav'), course, strings);
     (course.lessons || []).forEach(function (lesson) {
       var section = doc.getElementById('lesson-' + lesson.id);
-      if (!section) { warn('no section for lesson ' + lesson.id); return; }
       var link = links[lesson.id] || null;
       self.lessons.push({
         id: lesson.id,
         title: lesson.title,
-        kind: lesson.kind,
+        kind: lesson.kind || 'lesson',
+        part: lesson.part,
         section: section,
-        heading: section.querySelector('h1'),
+        heading: section && section.querySelector('h1'),
         link: link,
         item: link ? link.closest('li') : null
       });
@@ -102,7 +101,8 @@
       toggle: doc.getElementById('cf-menu-toggle'),
       nav: doc.getElementById('cf-nav'),
       notice: doc.getElementById('cf-notice'),
-      exits: ['cf-exit', 'cf-exit-end'].map(function (id) { return doc.getElementById(id); }).filter(Boolean)
+      exits: ['cf-exit', 'cf-exit-end'].map(function (id) { return doc.getElementById(id); }).filter(Boolean),
+      print: doc.getElementById('cf-print')
     };
   }
 
@@ -147,6 +147,8 @@
       if (start < 0) start = self.state.current;
       self.screens = new CF.Screens(self);
       self.screens.cover(start, saved.location != null || self.state.viewed.length > 0);
+      // The first page's part comes while the learner reads the cover.
+      self.load(Math.max(0, start)).catch(function () { /* asked again when shown */ });
       self.ready = true;
     });
   };
@@ -162,11 +164,83 @@
     return n;
   };
 
+  // A large course's lessons come in parts (pageparts.py): a part is a classic script calling
+  // Courseforge.addPages, so it loads from file:// as well as from an LMS. Resolves once the page
+  // is in the document; a part that failed may be asked for again.
+  proto.load = function (index) {
+    var self = this, lesson = this.lessons[index], number = lesson && lesson.part;
+    if (!lesson || lesson.section) return Promise.resolve(lesson);
+    var path = (this.course.parts || [])[number];
+    if (!path) return Promise.reject(new Error('no part for page ' + lesson.id));
+    if (!this.parts[number]) {
+      var script = doc.createElement('script');
+      this.parts[number] = new Promise(function (resolve, reject) {
+        script.onload = resolve;
+        script.onerror = function () { reject(new Error('cannot load ' + path)); };
+        script.src = path;
+        doc.head.appendChild(script);
+      }).catch(function (error) {
+        delete self.parts[number];
+        script.remove();
+        throw error;
+      });
+    }
+    return this.parts[number].then(function () {
+      if (!lesson.section) throw new Error(path + ' did not hold page ' + lesson.id);
+      return lesson;
+    });
+  };
+
+  // A part's pages: sections go into the document in the learner's order (a printout follows the
+  // course), their questions' data joins the course's.
+  proto.receive = function (data) {
+    var self = this, holder = doc.createElement('template');
+    var questions = this.course.questions = this.course.questions || {};
+    Object.keys(data.questions || {}).forEach(function (id) { questions[id] = data.questions[id]; });
+    Object.keys(data.sections || {}).forEach(function (id) {
+      var index = self.indexOf(id), lesson = self.lessons[index];
+      if (!lesson || lesson.section) return;
+      holder.innerHTML = data.sections[id];
+      var section = holder.content.querySelector('section');
+      if (!section) return;
+      var after = doc.getElementById('cf-complete');
+      for (var i = index + 1; i < self.lessons.length; i++) {
+        if (self.lessons[i].section) { after = self.lessons[i].section; break; }
+      }
+      after.parentNode.insertBefore(section, after);
+      lesson.section = section;
+      lesson.heading = section.querySelector('h1');
+      if (self.quiz) self.quiz.attach(lesson, index, false);
+    });
+  };
+
+  // Every page in the document, then the browser's print dialog: the whole course on paper.
+  proto.printAll = function () {
+    var self = this, loads = [];
+    this.lessons.forEach(function (lesson, i) { if (!lesson.section) loads.push(self.load(i)); });
+    return Promise.all(loads).then(function () { win.print(); }, function (error) {
+      warn('cannot load every page to print', error);
+      self.screens.loading(-1, true);
+    });
+  };
+
   proto.show = function (index) {
-    var total = this.lessons.length;
+    var total = this.lessons.length, self = this;
     if (!total) return;
     index = Math.max(0, Math.min(total - 1, index | 0));
     var lesson = this.lessons[index];
+    this.wanted = index;
+    if (!lesson.section) {
+      this.screens.loading(index, false);
+      this.load(index).then(function () {
+        if (self.wanted === index) self.show(index);
+      }, function (error) {
+        warn('cannot load page ' + lesson.id, error);
+        if (self.wanted === index) self.screens.loading(index, true);
+      });
+      return;
+    }
+    this.screens.loading(-1, false);
     if (this.quiz) this.quiz.show(lesson.id);
     if (this.scenarios) this.scenarios.show(lesson.id);
     this.current = index;
@@ -174,7 +248,7 @@
     this.screens.leave();
     for (var i = 0; i < total; i++) {
       var other = this.lessons[i];
-      other.section.hidden = i !== index;
+      if (other.section) other.section.hidden = i !== index;
       if (other.link) {
         if (i === index) other.link.setAttribute('aria-current', 'page');
         else other.link.removeAttribute('aria-current');
@@ -186,6 +260,8 @@
     if (lesson.heading) lesson.heading.focus({ preventScroll: true });
     win.scrollTo(0, 0);
     this.save();
+    // The next page's part comes while this one is read, so Next shows it at once.
+    if (index + 1 < total) this.load(index + 1).catch(function () { /* asked again when shown */ });
   };
 
   // The course's graded result (quiz.js): null when it has no graded quiz, else {raw, passed, done}.
@@ -314,6 +390,7 @@
       });
     });
     ui.exits.forEach(function (button) { button.addEventListener('click', function () { self.exit(); }); });
+    this.bindPrint();
     if (ui.toggle) {
       ui.toggle.addEventListener('click', function () {
         var open = !self.menuOpen();
@@ -339,7 +416,34 @@
     });
   };
 
+  // Printing a course whose pages are not all here: "Print the whole course" (and Ctrl+P, which
+  // the page answers the same way) loads them first; the browser's own Print menu prints what is
+  // here, with a note at the top saying so.
+  proto.bindPrint = function () {
+    var self = this, button = this.ui.print, missing = function () {
+      return self.lessons.some(function (lesson) { return !lesson.section; });
+    };
+    if (!(this.course.parts || []).length) return;
+    if (button) {
+      button.hidden = false;
+      button.addEventListener('click', function () { self.printAll(); });
+    }
+    doc.addEventListener('keydown', function (event) {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && (event.key === 'p' || event.key === 'P') && missing()) {
+        event.preventDefault();
+        self.printAll();
+      }
+    });
+    win.addEventListener('beforeprint', function () { doc.documentElement.classList.toggle('cf-print-partial', missing()); });
+    win.addEventListener('afterprint', function () { doc.documentElement.classList.remove('cf-print-partial'); });
+  };
+
   CF.Player = Player;
+
+  // A part of the course's pages has arrived (see Player.load).
+  CF.addPages = function (data) {
+    if (CF.player && data) CF.player.receive(data);
+  };
 
   function boot() {
     if (CF.player || !CF.state) return;

@@ -38,9 +38,10 @@
   function newSeed() { return Math.floor(Math.random() * 2147483646) + 1; }
 
   // Knowledge checks keep their last checked answer in state.checks (lesson questions in page
-  // order); a quiz page keeps state.quizzes[page index] = {attempt, seed, submitted, score, answers}.
+  // order, numbered from the course data: a large course's lessons arrive later, see attach); a
+  // quiz page keeps state.quizzes[page index] = {attempt, seed, submitted, score, answers}.
   function Quizzes(player) {
-    var self = this, course = player.course, questions = course.questions || {};
+    var self = this, course = player.course, first = 0;
     this.player = player;
     this.S = player.strings;
     this.course = course;
@@ -48,24 +49,13 @@
     this.checks = [];
     this.byId = {};
     this.started = {};
+    this.firstCheck = (course.lessons || []).map(function (page) {
+      var at = first;
+      first += page.checks || 0;
+      return at;
+    });
     player.lessons.forEach(function (lesson, index) {
-      var quiz = (course.quizzes || {})[lesson.id];
-      var nodes = all(lesson.section, 'fieldset.question').filter(function (n) {
-        return questions[n.getAttribute('data-question-id')];
-      });
-      var list = nodes.map(function (node) {
-        var q = new Question(node, questions[node.getAttribute('data-question-id')], lesson.id);
-        if (!quiz) q.check = self.checks.push(q) - 1;
-        return (self.byId[q.id] = q);
-      });
-      var bar = lesson.section.querySelector('.quiz-actions');
-      if (!quiz || !bar) return;
-      self.pages[lesson.id] = {
-        id: lesson.id, index: index, d: quiz, questions: list, order: [], section: lesson.section,
-        status: bar.querySelector('.quiz-status'), submit: bar.querySelector('.quiz-submit'),
-        retry: bar.querySelector('.quiz-retry'),
-        slots: nodes.map(function (node) { return node.parentNode.insertBefore(doc.createComment(''), node); })
-      };
+      if (lesson.section) self.attach(lesson, index, true);
     });
     this.restore();
     var main = doc.getElementById('cf-main') || doc.body;
@@ -73,10 +63,41 @@
     main.addEventListener('input', function (e) { self.changed(e, false); });
     main.addEventListener('click', function (e) { self.clicked(e); });
     CF.ordering.bind(main);
-    this.checks.forEach(function (q) { q.button.disabled = !q.read(); });
   }
 
   var P = Quizzes.prototype;
+
+  // A page's questions, once its section is in the document (at start-up, or when its part loads:
+  // then its knowledge checks take back their saved answers at once).
+  P.attach = function (lesson, index, starting) {
+    var self = this, quiz = (this.course.quizzes || {})[lesson.id], questions = this.course.questions || {};
+    var nodes = all(lesson.section, 'fieldset.question').filter(function (n) {
+      return questions[n.getAttribute('data-question-id')];
+    });
+    var list = nodes.map(function (node, n) {
+      var q = new Question(node, questions[node.getAttribute('data-question-id')], lesson.id);
+      if (!quiz) {
+        q.check = self.firstCheck[index] + n;
+        self.checks[q.check] = q;
+        if (!starting) self.restoreCheck(q);
+      }
+      return (self.byId[q.id] = q);
+    });
+    var bar = lesson.section.querySelector('.quiz-actions');
+    if (!quiz || !bar) return;
+    this.pages[lesson.id] = {
+      id: lesson.id, index: index, d: quiz, questions: list, order: [], section: lesson.section,
+      status: bar.querySelector('.quiz-status'), submit: bar.querySelector('.quiz-submit'),
+      retry: bar.querySelector('.quiz-retry'),
+      slots: nodes.map(function (node) { return node.parentNode.insertBefore(doc.createComment(''), node); })
+    };
+  };
+
+  P.restoreCheck = function (q) {
+    var a = this.player.state.checks[q.check];
+    if (a) { q.write(a); q.show(a, true, this.S); }
+    q.button.disabled = !q.read();
+  };
 
   P.record = function (page) {
     var quizzes = this.player.state.quizzes, r = quizzes[page.index];
@@ -87,10 +108,7 @@
 
   P.restore = function () {
     var self = this, state = this.player.state, backup = this.readBackup();
-    this.checks.forEach(function (q, n) {
-      var a = state.checks[n];
-      if (a) { q.write(a); q.show(a, true, self.S); }
-    });
+    this.checks.forEach(function (q) { self.restoreCheck(q); });
     Object.keys(this.pages).forEach(function (id) {
       var page = self.pages[id], r = state.quizzes[page.index], saved = backup[page.index];
       if (!r) return;

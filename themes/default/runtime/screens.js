@@ -1,7 +1,8 @@
 /*
  * courseforge screens (classic script): what surrounds the pages. The cover (Start, or "Welcome
  * back — continue at <page>"), each page's state in the menu, the progress in the header, the
- * Next button's label and the course summary after the last page. Reads the player; never saves.
+ * Next button's label, the course summary after the last page, and the menu itself. Reads the
+ * player; never saves.
  */
 (function (win, doc) {
   'use strict';
@@ -21,6 +22,10 @@
     var self = this;
     $('cf-start').addEventListener('click', function () { player.show(self.resumeAt); });
     $('cf-restart').addEventListener('click', function () { player.show(0); });
+    $('cf-loading-retry').addEventListener('click', function () {
+      if (self.retryAt >= 0) player.show(self.retryAt);
+      else player.printAll();
+    });
     $('cf-complete-list').addEventListener('click', function (event) {
       var link = event.target.closest('a');
       if (!link) return;
@@ -48,9 +53,19 @@
     this.update();
   };
 
+  // A page still loading (index), or that failed to load (`failed`); index -1: none.
+  S.loading = function (index, failed) {
+    var text = $('cf-loading-text'), retry = $('cf-loading-retry');
+    var message = failed ? this.S.pageFailed : index < 0 ? '' : this.S.pageLoading;
+    if (text.textContent !== message) text.textContent = message;
+    text.parentNode.classList.toggle('is-active', !!message);
+    retry.hidden = !failed;
+    this.retryAt = index;
+  };
+
   S.hidePages = function () {
     this.p.lessons.forEach(function (lesson) {
-      lesson.section.hidden = true;
+      if (lesson.section) lesson.section.hidden = true;
       if (lesson.link) lesson.link.removeAttribute('aria-current');
     });
   };
@@ -154,6 +169,46 @@
       item.appendChild(link);
       list.appendChild(item);
     });
+  };
+
+  // The menu, built from the course data (a large course's pages are not all in the document, see
+  // pageparts.py): one list per kind of page, numbered within it; returns page id → its link.
+  var GROUPS = [['lessons', 'groupLessons'], ['practice', 'groupPractice'],
+    ['assessment', 'groupAssessment'], ['survey', 'groupSurvey']];
+
+  function el(tag, className, text) {
+    var node = doc.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  CF.menu = function (nav, course, S) {
+    var links = {}, lists = {}, counts = {}, first = nav && nav.firstChild;
+    if (!nav) return links;
+    (course.lessons || []).forEach(function (page) {
+      var key = page.kind === 'scenario' ? 'practice' : page.kind !== 'quiz' ? 'lessons'
+        : course.quizzes[page.id].graded ? 'assessment' : 'survey';
+      var list = lists[key] = lists[key] || el('ol', 'cf-menu');
+      var item = el('li', 'cf-menu-item'), link = links[page.id] = el('a', 'cf-menu-link'), mark = el('span', 'cf-mark');
+      counts[key] = (counts[key] || 0) + 1;
+      link.href = '#lesson-' + page.id;
+      mark.setAttribute('aria-hidden', 'true');
+      // Spaces between the parts: the link's accessible name reads "3. Title (not started)".
+      [el('span', 'cf-menu-number', counts[key] + '.'), ' ', el('span', 'cf-menu-title', page.title), ' ', mark,
+        el('span', 'cf-state cf-sr-only', '(' + S.state_new + ')')].forEach(function (n) { link.append(n); });
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    GROUPS.forEach(function (g) {
+      var list = lists[g[0]], heading = el('h2', 'cf-menu-group', S[g[1]]);
+      if (!list) return;
+      heading.id = 'cf-menu-' + g[0];
+      list.setAttribute('aria-labelledby', heading.id);
+      nav.insertBefore(heading, first);
+      nav.insertBefore(list, first);
+    });
+    return links;
   };
 
   CF.Screens = Screens;

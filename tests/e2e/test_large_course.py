@@ -1,0 +1,274 @@
+"""A course too large for one launch page (pageparts.py): its lessons travel in pages/*.js parts
+that the player loads when they are opened. Opened from disk (file://, no fetch there) and under
+the test LMS: the first screen comes without the lessons, every page still shows, knowledge checks
+in late parts keep their answers over a reload, a part that fails to load can be tried again, the
+walk completes with zero API errors, and "Print the whole course" (or Ctrl+P) prints every page."""
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from courseforge.pageparts import LAUNCH_LIMIT
+
+from .e2e_support import READY, axe_violations, begin, format_violations, launch, open_lms, progress_text
+from .test_scorm12_lms import assert_api_clean
+
+LESSONS = 90
+CHECKED = 41  # the lesson holding a knowledge check, far from the first part
+WORDS = ("customer agent listen notice cue frame call feel understand respond act policy support "
+         "coach story reflect team service problem time order refund wait question answer").split()
+
+
+COURSE_YML = ('title: A large course\nidentifier: large-course\nversion: "1.0.0"\nlanguage: en\n'
+              'description: A course made by a test.\nauthors:\n  - Test Author\nmastery_score: 80\n')
+
+
+def prose(rng: random.Random, paragraphs: int) -> str:
+    return "\n\n".join(" ".join(
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
+        for _ in range(6)) for _ in range(paragraphs))
+
+
+@pytest.fixture(scope="module")
+def large_course(tmp_path_factory) -> Path:
+    rng = random.Random(7)
+    files = {"course.yml": COURSE_YML}
+    for n in range(1, LESSONS + 1):
+        body = f"## Part {n}\n\n{prose(rng, 10)}\n"
+        if n == CHECKED:
+            body += ("\n::: question late-check single\nWhich response shows the customer was heard?\n"
+                     "- [ ] Quoting the policy first\n- [x] Naming what the customer said matters\n"
+                     "  feedback: Yes: it shows what was heard.\n:::\n")
+        files[f"lessons/{n:03d}-lesson.md"] = (f"---\nid: l{n}\ntitle: Lesson number {n}\nobjectives:\n"
+                                               f"  - Do thing {n}\nminutes: 5\n---\n\n{body}")
+    files["assessments/01-survey.md"] = ("---\nid: survey\ntitle: Your view\ngraded: false\n---\n\nTell us.\n\n"
+                                         "::: question useful likert\nThis course was useful.\n:::\n")
+    root = tmp_path_factory.mktemp("large") / "course"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def large_package(large_course, tmp_path_factory):
+    from courseforge.build import build
+
+    root = tmp_path_factory.mktemp("large-build")
+    [zip_path] = build(large_course, root / "out", formats=("scorm12",))
+    import zipfile
+
+    folder = root / "unzipped"
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(folder)
+    return folder
+
+
+def course_json(folder: Path) -> dict:
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    return json.loads(re.search(r'<script type="application/json" id="cf-course">(.*?)</script>', html, re.S)[1])
+
+
+def ids(folder: Path) -> list[str]:
+    return [entry["id"] for entry in course_json(folder)["lessons"]]
+
+
+def sections_in_document(page) -> int:
+    return page.evaluate("document.querySelectorAll('section.lesson').length")
+
+
+def show(page, target: str) -> None:
+    """Wait until page `target` is the one shown (its part may still be on its way)."""
+    page.wait_for_function("id => { const s = document.getElementById('lesson-' + id); return s && !s.hidden; }",
+                           arg=target)
+
+
+def test_launch_page_leaves_lessons_to_parts(large_package):
+    index = (large_package / "index.html").stat().st_size
+    data = course_json(large_package)
+    parts = sorted((large_package / "pages").glob("*.js"))
+    assert index < LAUNCH_LIMIT and len(parts) == len(data["parts"]) > 3
+    assert sum(p.stat().st_size for p in parts) > LAUNCH_LIMIT  # the whole course would not have fitted
+    html = (large_package / "index.html").read_text(encoding="utf-8")
+    assert 'id="lesson-l1"' not in html and 'id="lesson-survey"' in html  # survey state is restored at start
+    # The knowledge check's data travels with its page, not in the launch page.
+    assert "late-check" not in data["questions"]
+    late = next(p for p in parts if "late-check" in p.read_text(encoding="utf-8"))
+    assert late.read_text(encoding="utf-8").startswith("Courseforge.addPages({")
+    assert "<" not in late.read_text(encoding="utf-8")  # markup escaped inside the script
+
+
+def test_parts_load_from_disk_and_keep_answers_over_a_reload(file_context, large_package):
+    context, watch = file_context
+    names = ids(large_package)
+    page = context.new_page()
+    page.goto((large_package / "index.html").as_uri())
+    page.wait_for_function(READY)
+    assert sections_in_document(page) < len(names) / 2  # the first screen came without most pages
+    menu = page.get_by_role("navigation", name="Course menu")
+    assert menu.get_by_role("link").count() == len(names)
+    assert menu.get_by_role("link", name="1. Lesson number 1 (not started)").count() == 1
+    begin(page)
+    show(page, "l1")
+    assert page.inner_text("#cf-next-title") == "Lesson number 2"
+    page.click(f'a[href="#lesson-l{CHECKED}"]')
+    show(page, f"l{CHECKED}")
+    assert page.evaluate("document.activeElement.id") == f"lesson-l{CHECKED}-title"
+    page.check("#q-late-check-1")
+    page.click("#lesson-l41 .question-check")
+    assert "Correct" in page.inner_text("#lesson-l41 .question-feedback")
+    page.click("#cf-next")
+    show(page, f"l{CHECKED + 1}")
+    assert progress_text(page).startswith(f"3 of {len(names)} pages done")
+
+    page.reload()
+    page.wait_for_function(READY)
+    assert page.inner_text("#cf-resume") == f"Welcome back — continue at “Lesson number {CHECKED + 1}”."
+    begin(page)
+    show(page, f"l{CHECKED + 1}")
+    page.click("#cf-prev")
+    show(page, f"l{CHECKED}")
+    # The check's part arrived after start-up, and its saved answer came back with it.
+    assert page.is_checked("#q-late-check-1")
+    assert "Correct" in page.inner_text("#lesson-l41 .question-feedback")
+    watch.assert_clean()
+
+
+def test_print_the_whole_course(file_context, large_package):
+    context, watch = file_context
+    names = ids(large_package)
+    page = context.new_page()
+    page.goto((large_package / "index.html").as_uri())
+    page.wait_for_function(READY)
+    page.evaluate("() => { window.print = () => { window.cfPrinted = (window.cfPrinted || 0) + 1; }; }")
+    # The browser's own Print menu, before the pages are here: the printout says what it lacks.
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.is_visible("#cf-print-note")
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    # Ctrl+P loads every page first, then opens the print dialog once.
+    page.keyboard.press("Control+P")
+    page.wait_for_function("() => window.cfPrinted === 1")
+    assert sections_in_document(page) == len(names)
+    order = page.evaluate("[...document.querySelectorAll('section.lesson')].map(s => s.dataset.lessonId)")
+    assert order == names  # in the learner's order, as the course reads
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert not page.is_visible("#cf-print-note")
+    shown = page.evaluate("[...document.querySelectorAll('section.lesson')].filter(s => getComputedStyle(s).display"
+                          " !== 'none').length")
+    assert shown == len(names)
+    page.emulate_media(media="screen")
+    # The menu's button does the same.
+    page.click("#cf-menu-toggle") if not page.is_visible("#cf-print") else None
+    page.click("#cf-print")
+    page.wait_for_function("() => window.cfPrinted === 2")
+    watch.assert_clean()
+
+
+def test_a_part_that_fails_to_load_can_be_tried_again(browser, server, large_package):
+    prefix = server.mount("large-retry", large_package)
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        failing = {"on": True}
+
+        def route(request_route):
+            if failing["on"]:
+                request_route.abort()
+            else:
+                request_route.continue_()
+
+        target = course_json(large_package)["lessons"][50]
+        part = course_json(large_package)["parts"][target["part"]]
+        page.route(f"**/{part}", route)
+        page.goto(server.origin + prefix + "index.html")
+        page.wait_for_function(READY)
+        begin(page)
+        show(page, "l1")
+        page.click(f'a[href="#lesson-{target["id"]}"]')
+        page.wait_for_selector("#cf-loading-retry", state="visible")
+        assert page.inner_text("#cf-loading-text") == \
+            "This page could not be loaded. Check your connection, then try again."
+        show(page, "l1")  # the learner stays on the page they were reading
+        failing["on"] = False
+        page.click("#cf-loading-retry")
+        show(page, target["id"])
+        assert page.inner_text("#cf-loading-text") == "" and not page.is_visible("#cf-loading-retry")
+    finally:
+        context.close()
+
+
+def test_walk_under_the_lms_completes(lms_context, server, large_package):
+    context, watch = lms_context
+    names = ids(large_package)
+    prefix = server.mount("large", large_package)
+    page = open_lms(context, server)
+
+    class Launched:
+        url = prefix + "index.html"
+
+    sco = launch(page, Launched)
+    for index, name in enumerate(names):
+        show(sco, name)
+        if name == f"l{CHECKED}":
+            sco.check("#q-late-check-1")
+            sco.click(f"#lesson-l{CHECKED} .question-check")
+            violations = axe_violations(sco)  # a page that came in a part, with its feedback shown
+            assert not violations, format_violations(violations)
+        if name == "survey":
+            sco.check("#q-useful-3")
+            sco.click("#lesson-survey .quiz-submit")
+        if index + 1 < len(names):
+            sco.click("#cf-next")
+    sco.click("#cf-next")
+    assert sco.is_visible("#cf-complete")
+    assert progress_text(sco).startswith(f"{len(names)} of {len(names)} pages done · 100%")
+    page.evaluate("cfLMS.unload()")
+    page.wait_for_function("() => cfLMS.calls.some(c => c.fn === 'LMSFinish')")
+    assert_api_clean(page)
+    cmi = page.evaluate("cfLMS.cmi()")
+    assert cmi["core"]["lesson_status"] == "completed"
+    # The knowledge check of a late part was reported like any other.
+    sets = {c["args"][0]: c["args"][1] for c in page.evaluate("cfLMS.calls") if c["fn"] == "LMSSetValue"}
+    assert sets.get("cmi.interactions.0.id") == "late-check" and sets.get("cmi.interactions.0.result") == "correct"
+    watch.assert_clean()
+
+
+def test_cmi5_walk_reports_late_pages_and_their_checks(lms, ralph, xapi_page, large_course, tmp_path):
+    """The same course as cmi5 against the LRS: a page that came in a part is `experienced` like any
+    other and its knowledge check `answered` with the full interaction definition from the part."""
+    from .conftest_xapi import VERB, _build, adapter_name, close_page, ends_with_terminated, open_au, settle, stored
+    from .test_cmi5_lrs import au_statements, expected_failures
+
+    page, watch = xapi_page
+    folder = _build(large_course, tmp_path / "out", "cmi5")
+    names = ids(folder)
+    assert (folder / "pages").is_dir()
+    session = lms.launch_cmi5("large-cmi5", folder)
+    open_au(page, session.url)
+    assert adapter_name(page) == "cmi5"
+    for index, name in enumerate(names[:CHECKED]):
+        show(page, name)
+        if index + 1 < CHECKED:
+            page.click("#cf-next")
+    page.check("#q-late-check-1")
+    page.click(f"#lesson-l{CHECKED} .question-check")
+    settle(page)
+    close_page(page)
+    found = au_statements(stored(ralph, ends_with_terminated, registration=session.registration))
+    experienced = [s["object"]["id"].rsplit("/", 1)[1] for s in found if s["verb"]["id"] == VERB + "experienced"]
+    assert experienced == names[:CHECKED]
+    [answered] = [s for s in found if s["verb"]["id"] == VERB + "answered"]
+    definition = answered["object"]["definition"]
+    assert answered["object"]["id"].endswith("late-check") and answered["result"]["success"] is True
+    assert definition["interactionType"] == "choice" and definition["correctResponsesPattern"] == ["1"]
+    assert [c["id"] for c in definition["choices"]] == ["0", "1"]
+    assert lms.violations == []
+    assert watch.unexpected(expected_failures) == []

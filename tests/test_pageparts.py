@@ -1,0 +1,116 @@
+"""A large course's launch page (pageparts.py, render.py): small courses keep every page in index.html;
+larger ones keep their assessments and role-plays there and send lessons in ordered parts, each
+question's data with its page, output the same whatever the standard and build after build."""
+from __future__ import annotations
+
+import json
+import re
+from unittest import mock
+
+import pytest
+
+from conftest import COURSE_YML, default_files, lesson, write_course
+from courseforge.build import build, prepare, site
+from courseforge.pageparts import PART_SIZE, Part, split
+
+
+def course_json(html: str) -> dict:
+    return json.loads(re.search(r'id="cf-course">(.*?)</script>', html, re.S)[1])
+
+
+def big_course(tmp_path, lessons: int = 40):
+    words = " ".join(f"word{n}" for n in range(900))  # ~8 KB of markup a lesson
+    files = {"course.yml": COURSE_YML}
+    for n in range(1, lessons + 1):
+        body = f"## Part {n}\n\n{words}\n"
+        if n == 30:
+            body += "\n::: question late single\nWhich?\n- [x] This\n- [ ] That\n:::\n"
+        files[f"lessons/{n:03d}-l.md"] = lesson(f"p{n}", f"Page {n}", body)
+    files["assessments/01-final.md"] = ("---\nid: final\ntitle: Final\n---\n\nGo.\n\n"
+                                        "::: question q1 true-false\nTrue?\n- [x] True\n- [ ] False\n:::\n")
+    return write_course(tmp_path / "course", files)
+
+
+def site_for(source, standard="scorm12", limit=None):
+    prepared = prepare(source, lambda warning: None)
+    if limit is None:
+        return site(prepared, standard)
+    with mock.patch("courseforge.render.LAUNCH_LIMIT", limit):
+        return site(prepared, standard)
+
+
+def test_split_fills_parts_in_order_and_keeps_questions_with_their_pages():
+    pages = [("a", "x" * 30_000, True), ("quiz", "q" * 10, False), ("b", "y" * 30_000, True),
+             ("c", "z" * 30_000, True), ("huge", "h" * (PART_SIZE * 2), True), ("d", "d", True)]
+    questions = {"qa": {"page": "a"}, "qc": {"page": "c"}, "qq": {"page": "quiz"}}
+    parts = split(pages, questions)
+    assert [list(part.sections) for part in parts] == [["a", "b"], ["c"], ["huge"], ["d"]]
+    assert [part.path for part in parts] == ["pages/0001.js", "pages/0002.js", "pages/0003.js", "pages/0004.js"]
+    assert parts[0].questions == {"qa": {"page": "a"}} and parts[1].questions == {"qc": {"page": "c"}}
+    assert set(questions) == {"qa", "qc", "qq"}, "the caller's data is left as it was"
+
+
+def test_a_part_is_a_script_that_no_markup_can_break_out_of():
+    part = Part("pages/0001.js", {"p": '<section><script>alert(1)</script>\u2028</section>'}, {"q": {"page": "p"}})
+    script = part.script().decode("utf-8")
+    assert script.startswith("Courseforge.addPages({") and script.endswith("});\n")
+    assert "<" not in script and "\u2028" not in script
+    data = json.loads(script[len("Courseforge.addPages("):-len(");\n")])
+    assert data == {"questions": {"q": {"page": "p"}}, "sections": {"p": part.sections["p"]}}
+
+
+def test_a_small_course_keeps_every_page_in_the_launch_page(make_course):
+    files = site_for(make_course(lessons=3)).files
+    data = course_json(files["index.html"].decode())
+    assert "parts" not in data and not any(path.startswith("pages/") for path in files)
+    assert all(f'id="lesson-part-{n}"' in files["index.html"].decode() for n in (1, 2, 3))
+
+
+def test_a_large_course_sends_its_lessons_in_parts(tmp_path):
+    files = site_for(big_course(tmp_path), limit=100_000).files
+    html = files["index.html"].decode()
+    data = course_json(html)
+    assert len(html) < 100_000
+    assert [path for path in files if path.startswith("pages/")] == data["parts"] and len(data["parts"]) >= 4
+    assert 'id="lesson-p1"' not in html and 'id="lesson-final"' in html
+    entries = {entry["id"]: entry for entry in data["lessons"]}
+    assert all("part" in entries[f"p{n}"] for n in range(1, 41)) and "part" not in entries["final"]
+    assert entries["p30"]["checks"] == 1 and "kind" not in entries["p1"] and entries["final"]["kind"] == "quiz"
+    assert "late" not in data["questions"] and "q1" in data["questions"]
+    part = files[data["parts"][entries["p30"]["part"]]].decode()
+    sent = json.loads(part[len("Courseforge.addPages("):-len(");\n")])
+    assert "late" in sent["questions"] and 'id="lesson-p30"' in sent["sections"]["p30"]
+    # Every lesson is in exactly one part; parts hold consecutive lessons, in the course's order.
+    groups = [sorted(int(page[1:]) for page in json.loads(files[path].decode()[len("Courseforge.addPages("):-3])
+                     ["sections"]) for path in data["parts"]]
+    assert [n for group in groups for n in group] == list(range(1, 41))
+    assert all(group == list(range(group[0], group[-1] + 1)) for group in groups)
+    # The cover lists a dozen of the lessons' objectives, then says how many more there are.
+    assert html.count("<li>Learn about page") == 12 and "…and 28 more, one per lesson." in html
+
+
+@pytest.mark.parametrize("standard", ["scorm2004", "cmi5", "tincan"])
+def test_parts_are_the_same_in_every_standard(tmp_path, standard):
+    source = big_course(tmp_path)
+    one, other = site_for(source, "scorm12", 100_000).files, site_for(source, standard, 100_000).files
+    parts = sorted(path for path in one if path.startswith("pages/"))
+    assert parts and parts == sorted(path for path in other if path.startswith("pages/"))
+    assert all(one[path] == other[path] for path in parts)
+
+
+def test_parts_build_byte_identical_zips_and_valid_manifests(tmp_path):
+    from courseforge.validate import validate_zip
+
+    source = big_course(tmp_path, lessons=60)  # ~480 KB of pages: over the real launch limit
+    first = build(source, tmp_path / "one")
+    second = build(source, tmp_path / "two")
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    for path in first:
+        assert validate_zip(path) == [], path.name
+    import zipfile
+
+    with zipfile.ZipFile(next(p for p in first if p.name.endswith("-scorm12.zip"))) as archive:
+        manifest = archive.read("imsmanifest.xml").decode()
+        parts = [name for name in archive.namelist() if name.startswith("pages/")]
+    assert parts and all(f'href="{name}"' in manifest for name in parts)
+
