@@ -35,7 +35,7 @@ const garbage = [undefined, null, 42, {}, [], "", "garbage", "1", "1.", "4.c1.vA
   "1.vA", "1.v@@@@", "1.c1.v" + "_".repeat(70000), "1..", ".1.c1", "1.C1", "\u00e9\u00e8", "1.c1.v\u0000",
   "1.c1\n.vAQ", "2.a", "2.a1~2", "2.k*-z", "2.k*--1", "2.aX~1~1~~", "2.k!", "2.a1~1~1~~~a\u00e9",
   "2.kab.k*a b", "1.c1.a1~1~1~~~ab~c!d", "3.s1~d~start~0", "3.s~d~start~0~0", "3.s1~d~Start~0~0",
-  "3.s1~d~a.b~0~0", "3.s1~d~start~0~0~0~0", "3.s1~d~start~0~0~A", "3.s1~d~start~zzzzzzzz~0"];
+  "3.s1~d~a.b~0~0", "3.s1~d~start~0~0~0~0~0", "3.s1~d~start~0~0~A", "3.s1~d~start~zzzzzzzz~0"];
 out.garbage = garbage.map(g => { try { return state.decode(g, 8); } catch (e) { return "THREW " + e; } });
 out.fresh = state.fresh();
 out.v1 = state.decode("1.c3.vDw.qabc", 10);
@@ -238,8 +238,8 @@ const out = {};
 const s = state.fresh();
 s.current = 9;
 s.viewed = [0, 8, 9, 10];
-s.scenarios = {8: {done: true, scene: 'side-by-side', time: 12.34, progress: 0.4567},
-  9: {done: false, scene: 'the-call', time: 0, progress: 0}, 10: {done: true, scene: '', time: 0, progress: 0},
+s.scenarios = {8: {done: true, scene: 'side-by-side', time: 12.34, progress: 0.4567, path: '20'},
+  9: {done: false, scene: 'the-call', time: 0, progress: 0, seed: 35, path: 'No~path!'}, 10: {done: true, scene: '', time: 0, progress: 0},
   11: {done: true, scene: 'Not.A~scene!', time: -3, progress: 7}};
 out.encoded = state.encode(s);
 out.back = state.decode(out.encoded, 11);
@@ -280,11 +280,12 @@ def scenario_state() -> dict:
 
 def test_scenarios_round_trip(scenario_state):
     encoded = scenario_state["encoded"]
-    assert encoded == "3.c9.vAQc.s8~d~side-by-side~3f~1a!9~~the-call~0~0!a~d~~0~0!b~d~~~2s", encoded
+    assert encoded == "3.c9.vAQc.s8~d~side-by-side~3f~1a~~20!9~~the-call~0~0~z!a~d~~0~0!b~d~~~2s", encoded
     assert re.fullmatch(r"[A-Za-z0-9._~!*-]+", encoded)
     back = scenario_state["back"]["scenarios"]
-    assert back == {"8": {"done": True, "scene": "side-by-side", "time": 12.3, "progress": 0.46},
-                    "9": {"done": False, "scene": "the-call", "time": 0, "progress": 0},
+    # The path so far (option indexes in base 36) is kept; one that is not such a string is not written.
+    assert back == {"8": {"done": True, "scene": "side-by-side", "time": 12.3, "progress": 0.46, "path": "20"},
+                    "9": {"done": False, "scene": "the-call", "time": 0, "progress": 0, "seed": 35},
                     "10": {"done": True, "scene": "", "time": 0, "progress": 0}}, \
         "pages past the course's end are dropped; a bad scene id or time is not written, progress is at most 1"
     assert scenario_state["again"] == encoded.split("!b~")[0], "stable once decoded"

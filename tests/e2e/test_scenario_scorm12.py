@@ -358,6 +358,10 @@ def test_experienced_and_clip_position_survive_a_relaunch(lms_context, server, s
     assert visible_lesson(sco) == ID
     assert sco.is_visible(ENDING) and not sco.is_visible(START)
     assert sco.inner_text(f"{PAGE} .scenario-status") == "Scenario complete."
+    # The path so far and the last choice's feedback come back too.
+    assert sco.is_visible(f"{PAGE} .scenario-path")
+    assert sco.inner_text(f"{PAGE} .scenario-path li").split() == ["The", "late", "order:", *CHOICES['b'][0].split()]
+    assert sco.inner_text(f"{PAGE} .scenario-feedback").strip()
     assert sco.is_visible(f"{PAGE} .scenario-retry")
     assert "Course complete." in progress_text(sco)
     finish(page)

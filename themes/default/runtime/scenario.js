@@ -5,11 +5,11 @@
  * its feedback (copied from the scene's hidden store into the live region) and plays its
  * consequence scene. Clip events go to the adapter as `media` ({event: played|paused|seeked|
  * completed, scenario, scene, video, time, timeFrom, timeTo, progress, playedSegments, length,
- * lang}). player.state.scenarios[page index] = {done, scene, time, progress, seed} (format: state.js):
+ * lang}). player.state.scenarios[page index] = {done, scene, time, progress, seed, path} (state.js):
  * the current scene and its clip's position and progress, for resume (CHECKLIST V8), and the seed
  * that orders every decision's options for this attempt (a new one on "Try again"). An ending scene
  * with a clip completes the scenario once its clip has ended (or on "Skip to the end"). The path so
- * far (each decision and the choice made) stays listed above the scene.
+ * far (each decision and the choice made) stays listed above the scene, and comes back after a reload.
  * The minifier keeps names, so they are short: g page, s its state record, d its course JSON,
  * v a video, c a scene id, n a scene element.
  */
@@ -116,6 +116,7 @@
         fb.textContent = '';
         steps.textContent = '';
         path.hidden = true;
+        s.path = '';
         s.seed = seed();
         arrange();
         go(d.start);
@@ -129,6 +130,7 @@
           }),
           correct: right, response: [a.choice], result: a.result, weighting: 0, latencyMs: Date.now() - t0,
           timestamp: new Date(), page: id, graded: false });
+        s.path = (s.path || '') + c.decision.options.map(function (x) { return x.id; }).indexOf(a.choice).toString(36);
         fb.textContent = '';
         fb.appendChild(q(node(), '[data-for="' + a.choice + '"]').cloneNode(true));
         step(b, g.c);
@@ -200,6 +202,17 @@
     });
 
     arrange();
+    // The path so far comes back with a reload: each saved choice, from the start scene on (a
+    // scene without a decision leads on to its next), and the last one's feedback.
+    (s.path || '').split('').reduce(function (c, k) {
+      while (d.scenes[c] && !d.scenes[c].decision) c = d.scenes[c].next;
+      var o = d.scenes[c] && d.scenes[c].decision.options[parseInt(k, 36)], n = q(box, '[data-scene="' + c + '"]');
+      if (!o || !n) return '';
+      step(q(n, '[data-choice="' + o.id + '"]'), c);
+      fb.textContent = '';
+      fb.appendChild(q(n, '[data-for="' + o.id + '"]').cloneNode(true));
+      return o.next;
+    }, d.start);
     go(d.scenes[s.scene] ? s.scene : d.start, 1);
   }
 

@@ -6,13 +6,14 @@
  * state = {version: 3, current, viewed: [page index], ext: {letter: string}, checks: [answer],
  *   quizzes: {page index: {attempt, seed, submitted, score, graded (not stored), answers: [answer]}},
  *   scenarios: {page index: {done (experienced), scene (current scene id, '' after an ending),
- *   time (its video position, s), progress (0..1 of its video watched), seed (its options' order)}}}
+ *   time (its video position, s), progress (0..1 of its video watched), seed (its options' order),
+ *   path (the choices made this attempt: per decision met, its chosen option's index in base 36)}}}
  * An answer is null, a text, or one key per chosen option (sorted) / matched item (target key) /
  * ordered item (position n as key n-1), '' where none. checks: lesson questions in page order;
  * quiz answers: the page's question order.
  * Wire: "3.c<current>.v<viewed bitset, base64url>.a<quizzes>.k<checks>.s<scenarios>", numbers base 36.
- * Scenarios: "page~d(one)~scene~time in tenths of a second~progress in percent~seed" joined by "!"
- * (records without the seed, as earlier players wrote them, still decode). Quizzes:
+ * Scenarios: "page~d(one)~scene~time in tenths of a second~progress in percent~seed~path" joined by
+ * "!" (records without the seed or the path, as earlier players wrote them, still decode). Quizzes:
  * "page~attempt~seed~s(ubmitted)~score~answer~…" joined by "!"; checks: answers joined by "~";
  * trailing empty answers left out. Answer: keys ('_' for none), or "*" + text with [A-Za-z0-9] kept,
  * space "_", other characters "-" + 2 or "--" + 4 base-36 digits. Unknown letters are kept in ext
@@ -24,6 +25,7 @@
 
   var VERSION = '3';
   var SCENE = /^[a-z0-9-]{0,63}$/;
+  var PATH = /^[0-9a-z]{0,100}$/;
   var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   var PAYLOAD = /^[A-Za-z0-9_~!*-]*$/;
   var MAX_PAGES = 100000;
@@ -122,8 +124,10 @@
     var checks = answers(state.checks);
     if (checks.length) fields.push('k' + checks.join('~'));
     records('s', state.scenarios, function (s) {
+      var path = PATH.test(s.path || '') ? s.path || '' : '';
       return [s.done ? 'd' : '', SCENE.test(s.scene) ? s.scene : '', number(Math.round(s.time * 10)),
-        number(Math.round(Math.min(1, s.progress) * 100))].concat(s.seed ? [number(s.seed)] : []);
+        number(Math.round(Math.min(1, s.progress) * 100))].concat(s.seed || path ? [s.seed ? number(s.seed) : ''] : [],
+        path ? [path] : []);
     });
     var ext = state.ext || {};
     Object.keys(ext).sort().forEach(function (key) {
@@ -164,10 +168,11 @@
         } else if (fields[0] === VERSION && key === 's') {
           value.split('!').forEach(function (record) {
             var p = record.split('~');
-            if (p.length < 5 || p.length > 6 || !p[0] || !SCENE.test(p[2])) throw new Error('bad scenario record');
-            state.scenarios[readNumber(p[0])] = { done: p[1] === 'd', scene: p[2], time: readNumber(p[3]) / 10,
+            if (p.length < 5 || p.length > 7 || !p[0] || !SCENE.test(p[2])) throw new Error('bad scenario record');
+            var record = state.scenarios[readNumber(p[0])] = { done: p[1] === 'd', scene: p[2], time: readNumber(p[3]) / 10,
               progress: Math.min(1, readNumber(p[4]) / 100) };
-            if (p[5]) state.scenarios[readNumber(p[0])].seed = readNumber(p[5]);
+            if (p[5]) record.seed = readNumber(p[5]);
+            if (p[6] && PATH.test(p[6])) record.path = p[6];
           });
         } else {
           state.ext[key] = value;
