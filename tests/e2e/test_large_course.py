@@ -102,12 +102,17 @@ def test_launch_page_leaves_lessons_to_parts(large_package):
     assert "<" not in late.read_text(encoding="utf-8")  # markup escaped inside the script
 
 
+def open_from_disk(context, folder: Path):
+    page = context.new_page()
+    page.goto((folder / "index.html").as_uri())
+    page.wait_for_function(READY)
+    return page
+
+
 def test_parts_load_from_disk_and_keep_answers_over_a_reload(file_context, large_package):
     context, watch = file_context
     names = ids(large_package)
-    page = context.new_page()
-    page.goto((large_package / "index.html").as_uri())
-    page.wait_for_function(READY)
+    page = open_from_disk(context, large_package)
     assert sections_in_document(page) < len(names) / 2  # the first screen came without most pages
     menu = page.get_by_role("navigation", name="Course menu")
     assert menu.get_by_role("link").count() == len(names)
@@ -141,9 +146,7 @@ def test_parts_load_from_disk_and_keep_answers_over_a_reload(file_context, large
 def test_print_the_whole_course(file_context, large_package):
     context, watch = file_context
     names = ids(large_package)
-    page = context.new_page()
-    page.goto((large_package / "index.html").as_uri())
-    page.wait_for_function(READY)
+    page = open_from_disk(context, large_package)
     page.evaluate("() => { window.print = () => { window.cfPrinted = (window.cfPrinted || 0) + 1; }; }")
     # The browser's own Print menu, before the pages are here: the printout says what it lacks.
     page.emulate_media(media="print")
@@ -165,7 +168,8 @@ def test_print_the_whole_course(file_context, large_package):
     assert shown == len(names)
     page.emulate_media(media="screen")
     # The menu's button does the same.
-    page.click("#cf-menu-toggle") if not page.is_visible("#cf-print") else None
+    if not page.is_visible("#cf-print"):
+        page.click("#cf-menu-toggle")
     page.click("#cf-print")
     page.wait_for_function("() => window.cfPrinted === 2")
     watch.assert_clean()
