@@ -15,6 +15,7 @@ import pytest
 from courseforge.pageparts import LAUNCH_LIMIT
 
 from .e2e_support import READY, axe_violations, begin, format_violations, launch, open_lms, progress_text
+from .test_learner_layout import OVERFLOW, SMALL_CONTROLS
 from .test_scorm12_lms import assert_api_clean
 
 LESSONS = 90
@@ -176,8 +177,9 @@ def test_print_the_whole_course(file_context, large_package):
 
 
 def test_a_part_that_fails_to_load_can_be_tried_again(browser, server, large_package):
+    """Over HTTP with the part's requests refused, on a phone-sized screen."""
     prefix = server.mount("large-retry", large_package)
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": 320, "height": 640})
     context.set_default_timeout(10_000)
     try:
         page = context.new_page()
@@ -196,11 +198,19 @@ def test_a_part_that_fails_to_load_can_be_tried_again(browser, server, large_pac
         page.wait_for_function(READY)
         begin(page)
         show(page, "l1")
+        page.click("#cf-menu-toggle")
         page.click(f'a[href="#lesson-{target["id"]}"]')
         page.wait_for_selector("#cf-loading-retry", state="visible")
+        assert page.evaluate("document.activeElement.id") == "cf-loading-retry"  # keyboard users land on it
         assert page.inner_text("#cf-loading-text") == \
             "This page could not be loaded. Check your connection, then try again."
         show(page, "l1")  # the learner stays on the page they were reading
+        # On a 320 px phone: the message fits, its button and the menu's print button are 44 px targets.
+        assert page.evaluate(OVERFLOW) == 0
+        small = page.evaluate(SMALL_CONTROLS)  # the menu is open: its print button is measured too
+        assert not small, small
+        assert page.is_visible("#cf-print")
+        page.click("#cf-menu-toggle")
         failing["on"] = False
         page.click("#cf-loading-retry")
         show(page, target["id"])

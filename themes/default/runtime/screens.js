@@ -60,6 +60,7 @@
     if (text.textContent !== message) text.textContent = message;
     text.parentNode.classList.toggle('is-active', !!message);
     retry.hidden = !failed;
+    if (failed) retry.focus();
     this.retryAt = index;
   };
 
