@@ -132,16 +132,14 @@ class Handler(BaseHTTPRequestHandler):
         self.server.broker.stream(write)
 
     def _send_file(self, data: bytes, kind: str, kept: bool = False) -> None:
-        """A versioned file is `kept` by the browser without asking again; any other with validators,
+        """A versioned file is `kept` by the browser without asking again; any other is revalidated,
         so a relaunch refetches only what a rebuild changed (and the browser keeps its compiled
-        scripts). Both with byte ranges: Chromium seeks in a <video> only then."""
-        if kept:
-            cached = {"Cache-Control": KEPT}
-        else:
-            tag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
-            cached = {"ETag": tag, "Cache-Control": "no-cache"}
-            if self.headers.get("If-None-Match") == tag:
-                return self._send(304, b"", kind, cached)
+        scripts). Both with validators and byte ranges: Chromium seeks in a <video> only with
+        ranges, and caches a range only with a validator."""
+        tag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+        cached = {"ETag": tag, "Cache-Control": KEPT if kept else "no-cache"}
+        if self.headers.get("If-None-Match") == tag:
+            return self._send(304, b"", kind, cached)
         wanted = RANGE.fullmatch(self.headers.get("Range", ""))
         if not wanted:
             return self._send(200, data, kind, {"Accept-Ranges": "bytes", **cached})
