@@ -114,7 +114,8 @@
   // An author who was reading a page when saving wants that page back, not the cover: as soon as
   // the relaunched course's player is ready, its cover's Start ("Continue at <page>") is pressed for
   // them. Not at the frame's load event: that waits for every poster and every video's metadata.
-  // The new document has no event the stand-in could hear before its scripts run, so it is looked for.
+  // The new document exists only once the navigation commits: it is looked for, then its
+  // DOMContentLoaded (when the player starts) is heard.
   function continueWhenReady(id, old) {
     var tries = 0, heard = false;
     function look() {
