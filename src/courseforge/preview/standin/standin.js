@@ -134,9 +134,10 @@
           }
         });
       } else if (fresh && !heard && page.readyState === 'loading') {
-        // The player starts on DOMContentLoaded, after this listener: look once that event is over.
+        // The player starts on its document's DOMContentLoaded, which the window hears after the
+        // document: look then, not in a timer (Chromium holds those back while a frame loads).
         heard = true;
-        page.addEventListener('DOMContentLoaded', function () { win.setTimeout(look, 0); });
+        frame.contentWindow.addEventListener('DOMContentLoaded', look);
       } else if (++tries < READY_TRIES) {
         win.setTimeout(look, READY_POLL_MS);
       }
