@@ -7,9 +7,9 @@ text shows in the course frame: in a new document, in the shown lesson, and a fr
 back-offs across a navigation, is printed too). The reference, measured in the same run: the same
 relaunch with no rebuild (the "Relaunch" button), the floor of what a reload costs the browser.
 Target: save-to-reload < 500 ms on 2 cores. Where the time goes (medians, ms): from the save to the
-watcher's call, the rebuild, its event reaching the stand-in page, the launch page's arrival, the
-page's parsing, scripts and its handlers of DOMContentLoaded (where the player starts), and on to
-the edited text showing.
+watcher's call, the rebuild (to its event sent), the event reaching the stand-in page, the launch
+page's arrival, the page's parsing, scripts and handlers of DOMContentLoaded (where the player
+starts), and on to the edited text showing.
 
     python benchmarks/preview_reload.py [--rounds 7] [--chromium /usr/bin/chromium]
 """
@@ -135,7 +135,7 @@ def main() -> None:
             events.append(heard[-1] - wall)
             rebuilds.append(float(logged[-1].split()[2]))  # "built in 0.12 s"
             heard_at, arrived, parsed = (t / 1000 for t in page.evaluate(LOADED))
-            phases.append([calls[-1] - wall, rebuilds[-1], heard_at - calls[-1] - rebuilds[-1], arrived - heard_at,
+            phases.append([calls[-1] - wall, heard[-1] - calls[-1], heard_at - heard[-1], arrived - heard_at,
                            parsed - arrived, wall + shown - parsed])
             relaunches.append(shown_after(page, marker, page.get_by_role("button", name="Relaunch").click)[0])
         browser.close()
