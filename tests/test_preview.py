@@ -150,7 +150,7 @@ def _version(running: Preview, standard: str) -> str:
 
 def test_a_rebuild_renders_the_standards_on_show_and_any_other_on_request(make_course):
     session = Session(make_course(), report=lambda text, is_error: None)
-    assert session.rebuild() and session.sites == {}
+    assert session.rebuild() and set(session.sites) == {standards()[0]}  # one, before any is on show
     session.served("scorm12", launching=True)
     session.served("cmi5")  # a file, not the launch page: rendered, yet not on show
     assert session.rebuild() and set(session.sites) == {"scorm12"}
@@ -158,3 +158,16 @@ def test_a_rebuild_renders_the_standards_on_show_and_any_other_on_request(make_c
     assert session.rebuild() and set(session.sites) == {"cmi5"}
     assert session.rebuild() and set(session.sites) == {"cmi5"}  # nothing launched since: still the one on show
     assert b"Paragraph for part 1" in session.site("tincan").files["index.html"]
+
+
+def test_a_template_error_is_a_failed_rebuild_that_keeps_the_last_good_site(make_course):
+    folder = make_course({"themes/default/templates/summary.html": "<p>Summary</p>\n"})
+    session = Session(folder, report=lambda text, is_error: None)
+    assert session.rebuild()
+    good = session.site("scorm12").files["index.html"]
+    broken = folder / "themes" / "default" / "templates" / "summary.html"
+    broken.write_text("<p>{% if %}</p>\n")
+    assert not session.rebuild({broken})
+    [error] = session.state()["errors"]
+    assert "summary.html:1: theme template error" in error
+    assert session.site("scorm12").files["index.html"] == good

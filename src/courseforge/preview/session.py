@@ -57,17 +57,19 @@ class Session:
         if changed is None or self.theme is not None and _touches(changed, self.theme.dirs):
             # Jinja notices a compiled template's edits, not a template added in front of it.
             self.theme = None
+        with self.lock:
+            self.shown, self.launched = self.launched or self.shown, set()
+            # The standards on show are rendered now, not on the page's first request after the
+            # reload; before any is shown, one is, so that a theme's template error shows too.
+            eager = sorted(self.shown) or standards()[:1]
         try:
             prepared = prepare(self.source, lambda warning: warnings.append(str(warning)), theme_for=self._theme)
+            sites = {name: site(prepared, name) for name in eager}
         except ContentErrors as exc:
             return self._failed([str(error) for error in exc.errors])
         except Exception as exc:  # a bug, not the author's mistake: say so, keep serving
             self.report(traceback.format_exc(), True)
             return self._failed([f"courseforge failed: {exc!r} — please report it; the last good build is shown"])
-        # The standards on show are rendered now, not on the page's first request after the reload.
-        with self.lock:
-            self.shown, self.launched = self.launched or self.shown, set()
-        sites = {name: site(prepared, name) for name in sorted(self.shown)}
         with self.lock:
             self.prepared, self.sites, self.errors, self.warnings = prepared, sites, [], warnings
             self.number += 1
