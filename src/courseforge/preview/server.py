@@ -91,26 +91,23 @@ class Handler(BaseHTTPRequestHandler):
     def _course(self, rest: str, query: str) -> None:
         standard, _, name = rest.partition("/")
         asked, _, inner = name.partition("/")
-        versioned = asked.startswith("@")
-        if versioned:
+        if asked.startswith("@"):
             name = inner
         served = self.server.session.served(standard, launching=name in ("", LAUNCH))
         if served is None:
             return self._send(404, b"not in this build", "text/plain")
         site, version = served
-        name = name or site.launch
-        if name == site.launch and asked != f"@{version}":
+        name, current = name or site.launch, asked == f"@{version}"
+        if name == site.launch and not current:
             # Relative to the versioned folder, every file the launch page names is fetched once per version.
             where = f"/course/{standard}/@{version}/{site.launch}" + (f"?{query}" if query else "")
             return self._send(302, b"", "text/plain", {"Location": where})
-        # An older version's page may still ask for its files: it gets today's, revalidated as before.
-        self._serve(site.files.get(name), name, versioned and asked == f"@{version}" and name != site.launch)
-
-    def _serve(self, data: bytes | None, name: str, kept: bool) -> None:
+        data = site.files.get(name)
         if data is None:
             return self._send(404, b"not in this build", "text/plain")
+        # An older version's page may still ask for its files: it gets today's, revalidated.
         kind = TYPES.get(Path(name).suffix, mimetypes.guess_type(name)[0] or "application/octet-stream")
-        self._send_file(data, kind, kept)
+        self._send_file(data, kind, kept=current and name != site.launch)
 
     def _standin(self, name: str) -> None:
         target = (STANDIN / name).resolve()
