@@ -1,6 +1,9 @@
 """The preview's parts without a browser: rebuilds that keep the last good build, the standards it
 offers, the in-memory LRS and the command line. tests/e2e/test_preview.py drives it in Chromium."""
 import json
+import threading
+import urllib.error
+import urllib.request
 
 from click.testing import CliRunner
 
@@ -68,9 +71,6 @@ def test_preview_of_a_folder_without_a_course_exits_1(tmp_path):
 
 
 def test_course_files_revalidate_so_a_relaunch_fetches_only_what_changed(make_course):
-    import urllib.error
-    import urllib.request
-
     folder = make_course()
     running = Preview(folder).start()
     try:
@@ -92,3 +92,82 @@ def test_course_files_revalidate_so_a_relaunch_fetches_only_what_changed(make_co
             assert page.status == 200 and b"Changed" in page.read()
     finally:
         running.close()
+
+
+def test_a_rebuild_keeps_the_compiled_theme_until_one_of_its_files_changes(make_course):
+    folder = make_course({"themes/default/css/courseforge.css": "body { color: #222; }\n"})
+    session = Session(folder, report=lambda text, is_error: None)
+    assert session.rebuild()
+    theme, edited = session.theme, folder / "lessons" / "01-part-1.md"
+    edited.write_text(lesson("part-1", "Changed"))
+    assert session.rebuild({edited}) and session.theme is theme
+    assert b"Changed" in session.site("scorm12").files["index.html"]
+    # A template added in front of the default one it compiled: only a new Theme sees it.
+    added = folder / "themes" / "default" / "templates" / "index.html"
+    added.parent.mkdir()
+    added.write_text("<!doctype html><title>Own page {{ course.title }}</title>")
+    assert session.rebuild({added}) and session.theme is not theme
+    assert session.site("scorm12").files["index.html"] == b"<!doctype html><title>Own page Tiny course</title>"
+
+
+def test_a_build_s_files_are_served_for_good_under_a_version_only_its_launch_page_is_not(make_course):
+    folder = make_course({"themes/default/css/courseforge.css": "body { color: #222; }\n"})
+    running = Preview(folder)
+    assert running.session.rebuild()
+    serving = threading.Thread(target=running.server.serve_forever, daemon=True)
+    serving.start()
+    try:
+        with urllib.request.urlopen(running.url + "course/scorm12/index.html?launch=1") as page:
+            launched = page.url  # redirected into the build's versioned folder, the query kept
+        version = _version(running, "scorm12")
+        assert launched == f"{running.url}course/scorm12/@{version}/index.html?launch=1"
+        player = f"{running.url}course/scorm12/@{version}/runtime/player.js"
+        with urllib.request.urlopen(player) as script:
+            assert script.headers["Cache-Control"] == "max-age=31536000, immutable"
+        # Chromium keeps a range (what a <video> asks for) only when it comes with a validator.
+        with urllib.request.urlopen(urllib.request.Request(player, headers={"Range": "bytes=0-9"})) as part:
+            assert part.status == 206 and part.headers["ETag"] and "immutable" in part.headers["Cache-Control"]
+        with urllib.request.urlopen(launched) as page:
+            assert page.headers["Cache-Control"] == "no-cache" and page.url == launched
+
+        (folder / "lessons" / "01-part-1.md").write_text(lesson("part-1", "Changed"))
+        assert running.session.rebuild() and _version(running, "scorm12") == version  # the launch page alone changed
+        (folder / "themes" / "default" / "css" / "courseforge.css").write_text("body { color: #333; }\n")
+        assert running.session.rebuild() and _version(running, "scorm12") != version
+        with urllib.request.urlopen(launched) as page:  # an older version's launch page: today's, in its folder
+            assert page.url == f"{running.url}course/scorm12/@{_version(running, 'scorm12')}/index.html?launch=1"
+            assert b"Changed" in page.read()
+        with urllib.request.urlopen(f"{running.url}course/scorm12/@{version}/css/courseforge.css") as sheet:
+            assert sheet.headers["Cache-Control"] == "no-cache" and sheet.read() == b"body{color:#333}"
+    finally:
+        running.close()
+
+
+def _version(running: Preview, standard: str) -> str:
+    [served] = [s for s in running.session.state()["standards"] if s["name"] == standard]
+    return served["version"]
+
+
+def test_a_rebuild_renders_the_standards_on_show_and_any_other_on_request(make_course):
+    session = Session(make_course(), report=lambda text, is_error: None)
+    assert session.rebuild() and set(session.sites) == {standards()[0]}  # one, before any is on show
+    session.served("scorm12", launching=True)
+    session.served("cmi5")  # a file, not the launch page: rendered, yet not on show
+    assert session.rebuild() and set(session.sites) == {"scorm12"}
+    session.served("cmi5", launching=True)
+    assert session.rebuild() and set(session.sites) == {"cmi5"}
+    assert session.rebuild() and set(session.sites) == {"cmi5"}  # nothing launched since: still the one on show
+    assert b"Paragraph for part 1" in session.site("tincan").files["index.html"]
+
+
+def test_a_template_error_is_a_failed_rebuild_that_keeps_the_last_good_site(make_course):
+    folder = make_course({"themes/default/templates/summary.html": "<p>Summary</p>\n"})
+    session = Session(folder, report=lambda text, is_error: None)
+    assert session.rebuild()
+    good = session.site("scorm12").files["index.html"]
+    broken = folder / "themes" / "default" / "templates" / "summary.html"
+    broken.write_text("<p>{% if %}</p>\n")
+    assert not session.rebuild({broken})
+    [error] = session.state()["errors"]
+    assert "summary.html:1: theme template error" in error
+    assert session.site("scorm12").files["index.html"] == good

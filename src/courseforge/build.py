@@ -57,8 +57,10 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
 
 
 def prepare(source: Path, warn: Callable[[ContentError], None], progress=None,
-            processes: int | None = None, strict: bool = False) -> Prepared:
-    """Load and review the course (ContentErrors if the author must fix something), its theme and media."""
+            processes: int | None = None, strict: bool = False,
+            theme_for: Callable[[Course], Theme] = Theme.for_course) -> Prepared:
+    """Load and review the course (ContentErrors if the author must fix something), its theme and media.
+    `theme_for` may hand back a Theme kept from an earlier build (the preview's: templates compiled once)."""
     course = load(Path(source), processes=processes)
     for warning in course.warnings:
         warn(warning)
@@ -67,7 +69,7 @@ def prepare(source: Path, warn: Callable[[ContentError], None], progress=None,
         raise ContentErrors([found.as_error() for found in findings])
     for found in findings:
         warn(found)
-    theme = Theme.for_course(course)
+    theme = theme_for(course)
     shared = shared_files(course, theme)
     clips = _render_media(course, shared, warn, progress)
     return Prepared(course, theme, shared, clips, render_pages(course, theme, clips))

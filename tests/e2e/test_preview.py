@@ -9,6 +9,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from courseforge.preview import Preview
 from courseforge.scaffold import create
+from courseforge.theme import bundled_dir
 
 from .e2e_support import axe_violations, format_violations
 
@@ -46,6 +47,20 @@ def preview(tmp_path):
     create(project)
     running = Preview(project).start()
     yield running, project
+    running.close()
+
+
+@pytest.fixture
+def themed(tmp_path):
+    """A project whose theme overrides the default stylesheet (a copy, plus the course title's colour)."""
+    project = tmp_path / "project"
+    create(project)
+    sheet = project / "themes" / "default" / "css" / "courseforge.css"
+    sheet.parent.mkdir(parents=True)
+    default = (bundled_dir() / "default" / "css" / "courseforge.css").read_text()
+    sheet.write_text(default + "\n.cf-course-title { color: rgb(1, 2, 3); }\n")
+    running = Preview(project).start()
+    yield running, sheet
     running.close()
 
 
@@ -117,3 +132,19 @@ def test_the_panel_follows_the_standard_and_the_learner_can_be_reset(preview, pa
     page.locator("#pv-log li", has_text="initialized").first.wait_for()
     assert page.locator("#pv-model").is_hidden()
     assert any(s["verb"]["id"].endswith("/initialized") for s in running.lrs.statements)
+
+
+TITLE_COLOUR = """() => { const d = document.getElementById('pv-frame').contentDocument;
+  const title = d && d.querySelector('.cf-course-title');
+  return title ? getComputedStyle(title).color : ''; }"""
+
+
+def test_a_theme_file_s_edit_reaches_the_page_the_browser_keeps_the_others(themed, page):
+    running, sheet = themed
+    page.goto(running.url)
+    course = page.frame_locator("#pv-frame")
+    start(course)
+    assert page.evaluate(TITLE_COLOUR) == "rgb(1, 2, 3)"
+    sheet.write_text(sheet.read_text().replace("rgb(1, 2, 3)", "rgb(4, 5, 6)"))
+    page.wait_for_function(f"() => ({TITLE_COLOUR})() === 'rgb(4, 5, 6)'")
+    course.get_by_role("heading", name="Welcome", level=1).wait_for()  # at the same place

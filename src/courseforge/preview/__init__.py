@@ -3,8 +3,8 @@
     source files ──watcher.py──▶ Session.rebuild (build.prepare: caches keep it incremental)
                                      │ ok: "reload" event          │ content error: "error" event,
                                      ▼                              ▼ the last good build stays served
-    server.py ── /course/<standard>/… (session.py) ── events.py (SSE) ──▶ standin/ page: player in a
-    frame, the LMS's view beside it (lms.js: SCORM API; lrs.py: xAPI statements)
+    server.py ── /course/<standard>/@<version>/… (session.py) ── events.py (SSE) ──▶ standin/ page:
+    player in a frame, the LMS's view beside it (lms.js: SCORM API; lrs.py: xAPI statements)
 """
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class Preview:
         started = time.perf_counter()
         names = ", ".join(sorted(_shown(path, self.project) for path in paths))
         self.report(f"changed: {names}", False)
-        if self.session.rebuild():
+        if self.session.rebuild(paths):
             self.broker.publish("reload", {**self.session.state(), "seconds": time.perf_counter() - started})
         else:
             self.broker.publish("problems", self.session.state())

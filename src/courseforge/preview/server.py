@@ -3,7 +3,8 @@ standard as the last good build has it, live events, and the in-memory LRS for x
 
     /                          the stand-in LMS page (standin/index.html)
     /preview/<file>            its script and style; /preview/state, /preview/events, /preview/launch
-    /course/<standard>/<path>  the player's files for that standard
+    /course/<standard>/<path>  the player's files for that standard; its launch page redirects to
+    /course/<standard>/@<version>/<path>, where the files the launch page names are cached for good
     /lrs/...                   cmi5 fetch URL and xAPI resources (lrs.py)
 """
 from __future__ import annotations
@@ -17,10 +18,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from courseforge.render import LAUNCH
+
 STANDIN = Path(__file__).resolve().parent / "standin"
 TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".vtt": "text/vtt",
          ".mp4": "video/mp4", ".svg": "image/svg+xml", ".json": "application/json", ".xml": "application/xml"}
 RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+KEPT = "max-age=31536000, immutable"  # a versioned file: its URL changes with its bytes
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -68,7 +72,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/preview/launch" and method == "POST":
             return self._launch(json.loads(body or b"{}"))
         if path.startswith("/course/") and method == "GET":
-            return self._course(path[len("/course/"):])
+            return self._course(path[len("/course/"):], url.query)
         if method == "GET":
             return self._standin("index.html" if path == "/" else path[len("/preview/"):]
                                  if path.startswith("/preview/") else "")
@@ -84,13 +88,26 @@ class Handler(BaseHTTPRequestHandler):
             params = self.server.lrs.launch(standard, state["course"], origin, bool(asked.get("fresh")))
         self._send(200, json.dumps({"params": params}).encode(), "application/json")
 
-    def _course(self, rest: str) -> None:
+    def _course(self, rest: str, query: str) -> None:
         standard, _, name = rest.partition("/")
-        site = self.server.session.site(standard)
-        data = site.files.get(name or site.launch) if site else None
+        asked, _, inner = name.partition("/")
+        if asked.startswith("@"):
+            name = inner
+        served = self.server.session.served(standard, launching=name in ("", LAUNCH))
+        if served is None:
+            return self._send(404, b"not in this build", "text/plain")
+        site, version = served
+        name, current = name or site.launch, asked == f"@{version}"
+        if name == site.launch and not current:
+            # Relative to the versioned folder, every file the launch page names is fetched once per version.
+            where = f"/course/{standard}/@{version}/{site.launch}" + (f"?{query}" if query else "")
+            return self._send(302, b"", "text/plain", {"Location": where})
+        data = site.files.get(name)
         if data is None:
             return self._send(404, b"not in this build", "text/plain")
-        self._send_file(data, TYPES.get(Path(name).suffix, mimetypes.guess_type(name)[0] or "application/octet-stream"))
+        # An older version's page may still ask for its files: it gets today's, revalidated.
+        kind = TYPES.get(Path(name).suffix, mimetypes.guess_type(name)[0] or "application/octet-stream")
+        self._send_file(data, kind, kept=current and name != site.launch)
 
     def _standin(self, name: str) -> None:
         target = (STANDIN / name).resolve()
@@ -111,11 +128,13 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.server.broker.stream(write)
 
-    def _send_file(self, data: bytes, kind: str) -> None:
-        """With validators, so a relaunch refetches only what a rebuild changed (and the browser keeps
-        its compiled scripts), and with byte ranges: Chromium seeks in a <video> only then."""
+    def _send_file(self, data: bytes, kind: str, kept: bool = False) -> None:
+        """A versioned file is `kept` by the browser without asking again; any other is revalidated,
+        so a relaunch refetches only what a rebuild changed (and the browser keeps its compiled
+        scripts). Both with validators and byte ranges: Chromium seeks in a <video> only with
+        ranges, and caches a range only with a validator."""
         tag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
-        cached = {"ETag": tag, "Cache-Control": "no-cache"}
+        cached = {"ETag": tag, "Cache-Control": KEPT if kept else "no-cache"}
         if self.headers.get("If-None-Match") == tag:
             return self._send(304, b"", kind, cached)
         wanted = RANGE.fullmatch(self.headers.get("Range", ""))
@@ -124,7 +143,7 @@ class Handler(BaseHTTPRequestHandler):
         start, end = int(wanted[1]), min(int(wanted[2] or len(data) - 1), len(data) - 1)
         if start > end:
             return self._send(416, b"", kind, {"Content-Range": f"bytes */{len(data)}"})
-        self._send(206, data[start:end + 1], kind, {"Content-Range": f"bytes {start}-{end}/{len(data)}"})
+        self._send(206, data[start:end + 1], kind, {"Content-Range": f"bytes {start}-{end}/{len(data)}", **cached})
 
     def _send(self, status: int, data: bytes, kind: str, headers: dict | None = None) -> None:
         self.send_response(status)

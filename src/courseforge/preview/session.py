@@ -1,8 +1,11 @@
 """The course as the preview serves it: the last good build, its sites per standard, and the errors
 of the last failed build. Rebuilding goes through build.prepare, so only what changed is redone:
-unchanged pages come from the page cache and unchanged scenes from the clip cache."""
+unchanged pages come from the page cache and unchanged scenes from the clip cache; the theme, its
+templates compiled, is kept until one of its files changes; the standards on show are rendered
+with the build, the others when asked for."""
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 import traceback
@@ -10,7 +13,8 @@ from pathlib import Path
 
 from courseforge.build import Prepared, prepare, site
 from courseforge.errors import ContentErrors
-from courseforge.model import Site
+from courseforge.model import Course, Site
+from courseforge.theme import Theme
 
 # How the stand-in page launches each standard; a standard the exporters gain shows up in the
 # preview's switch once it has an entry here (and the stand-in knows its kind).
@@ -33,26 +37,55 @@ class Session:
         self.warnings: list[str] = []
         self.number = 0  # of the last good build
         self.lock = threading.Lock()
+        # standard → (version, the site's files but its launch page): the version names those files
+        # in the URLs the player is served at, so the browser keeps them for good and a relaunch
+        # after a lesson's edit fetches the launch page alone. Unique to this process: a browser's
+        # cache outlives a preview, and a restarted one counts from 1 again.
+        self.versions: dict[str, tuple[str, dict[str, bytes]]] = {}
+        self.made = 0
+        self.nonce = secrets.token_hex(4)
+        self.theme: Theme | None = None  # kept between builds: its templates are compiled once
+        # The standards whose launch page was asked for since the last build (the ones on show), and
+        # those rendered with it: a rebuild renders these before it says so, any other on request.
+        self.launched: set[str] = set()
+        self.shown: set[str] = set()
 
-    def rebuild(self) -> bool:
-        """Build again; True when it worked. On failure the last good build stays served."""
+    def rebuild(self, changed: set[Path] | None = None) -> bool:
+        """Build again after `changed` (None: anything may have); True when it worked. On failure
+        the last good build stays served."""
         started, warnings = time.perf_counter(), []
+        if changed is None or self.theme is not None and _touches(changed, self.theme.dirs):
+            # Jinja notices a compiled template's edits, not a template added in front of it.
+            self.theme = None
+        with self.lock:
+            self.shown, self.launched = self.launched or self.shown, set()
+            # The standards on show are rendered now, not on the page's first request after the
+            # reload; before any is shown, one is, so that a theme's template error shows too.
+            eager = sorted(self.shown) or standards()[:1]
         try:
-            prepared = prepare(self.source, lambda warning: warnings.append(str(warning)))
+            prepared = prepare(self.source, lambda warning: warnings.append(str(warning)), theme_for=self._theme)
+            sites = {name: site(prepared, name) for name in eager}
         except ContentErrors as exc:
             return self._failed([str(error) for error in exc.errors])
         except Exception as exc:  # a bug, not the author's mistake: say so, keep serving
             self.report(traceback.format_exc(), True)
             return self._failed([f"courseforge failed: {exc!r} — please report it; the last good build is shown"])
-        # The standards in use are rendered now, not on the page's first request after the reload.
-        sites = {name: site(prepared, name) for name in self.sites}
         with self.lock:
             self.prepared, self.sites, self.errors, self.warnings = prepared, sites, [], warnings
             self.number += 1
+            for name, made in sites.items():
+                self._version(name, made)
         for warning in warnings:
             self.report(f"warning: {warning}", True)
         self.report(f"built in {time.perf_counter() - started:.2f} s", False)
         return True
+
+    def _theme(self, course: Course) -> Theme:
+        """The last build's Theme while the course uses the same theme folders."""
+        fresh = Theme.for_course(course)
+        if self.theme is None or self.theme.dirs != fresh.dirs:
+            self.theme = fresh
+        return self.theme
 
     def _failed(self, errors: list[str]) -> bool:
         with self.lock:
@@ -65,20 +98,48 @@ class Session:
 
     def site(self, standard: str) -> Site | None:
         """The player for `standard`, rendered on first use after each build."""
+        served = self.served(standard)
+        return served[0] if served else None
+
+    def served(self, standard: str, launching: bool = False) -> tuple[Site, str] | None:
+        """The player for `standard` and the version of its files other than the launch page;
+        `launching`: its launch page is asked for."""
         with self.lock:
             prepared = self.prepared
             if prepared is None or standard not in standards():
                 return None
+            if launching:
+                self.launched.add(standard)
             if standard not in self.sites:
                 self.sites[standard] = site(prepared, standard)
-            return self.sites[standard]
+                self._version(standard, self.sites[standard])
+            return self.sites[standard], self.versions[standard][0]
+
+    def _version(self, standard: str, made: Site) -> None:
+        files = {path: data for path, data in made.files.items() if path != made.launch}
+        kept = self.versions.get(standard)
+        if kept is None or kept[1] != files:
+            self.made += 1
+            kept = (f"{self.nonce}-{self.made}", files)
+        self.versions[standard] = (kept[0], files)
 
     def state(self) -> dict:
         with self.lock:
             course = self.prepared.course if self.prepared else None
             return {
                 "build": self.number, "errors": self.errors, "warnings": self.warnings,
-                "standards": [{"name": name, "kind": LAUNCH_KINDS[name]} for name in standards()],
+                "standards": [{"name": name, "kind": LAUNCH_KINDS[name], "version": self.versions.get(name, [None])[0]}
+                              for name in standards()],
                 "course": {"id": course.id, "title": course.title, "iri": course.iri,
                            "masteryScore": course.config.mastery_score} if course else None,
             }
+
+
+def _touches(changed: set[Path], folders: list[Path]) -> bool:
+    """Whether a change is in one of `folders`, or is a folder holding one (moved, say)."""
+    roots = [folder.resolve() for folder in folders]
+    for path in changed:
+        path = path.resolve()
+        if any(path.is_relative_to(root) or root.is_relative_to(path) for root in roots):
+            return True
+    return False

@@ -10,6 +10,7 @@
   var frame = byId('pv-frame'), picker = byId('pv-standard'), log = byId('pv-log'), model = byId('pv-model');
   var state = null, lms = null, registration = null, launches = 0, MAX_LOG = 200;
   var STORE = 'courseforge:preview:';
+  var READY_POLL_MS = 10, READY_TRIES = 3000;  // a relaunched player has 30 s to start
 
   function byId(id) { return doc.getElementById(id); }
 
@@ -21,9 +22,16 @@
 
   function standard() { return picker.value; }
 
-  function kind() {
-    var found = state.standards.filter(function (s) { return s.name === standard(); })[0];
-    return found ? found.kind : '';
+  function chosen() {
+    return state.standards.filter(function (s) { return s.name === standard(); })[0] || {};
+  }
+
+  function kind() { return chosen().kind || ''; }
+
+  // The launch page inside its build's versioned folder (server.py), straight rather than redirected.
+  function launchPage() {
+    var version = chosen().version;
+    return '/course/' + standard() + '/' + (version ? '@' + version + '/' : '') + 'index.html';
   }
 
   function say(text) { byId('pv-status').textContent = text; }
@@ -103,26 +111,46 @@
     }
   }
 
-  // An author who was reading a page when saving wants that page back, not the cover: once the
-  // relaunched course is ready, its cover's Start ("Continue at <page>") is pressed for them.
-  function continueOnLoad(id) {
-    frame.addEventListener('load', function loaded() {
-      frame.removeEventListener('load', loaded);
-      var course = id === launches && frame.contentWindow.Courseforge;
-      if (!course || !course.ready) return;
-      course.ready.then(function () {
-        var cover = frame.contentDocument.getElementById('cf-cover');
-        if (id === launches && cover && !cover.hidden) frame.contentDocument.getElementById('cf-start').click();
-      });
-    });
+  // An author who was reading a page when saving wants that page back, not the cover: as soon as
+  // the relaunched course's player is ready, its cover's Start ("Continue at <page>") is pressed for
+  // them. Not at the frame's load event: that waits for every poster and every video's metadata.
+  // The new document exists only once the navigation commits: it is looked for, then its
+  // DOMContentLoaded (when the player starts) is heard.
+  function continueWhenReady(id, old) {
+    var tries = 0, heard = false;
+    function look() {
+      if (id !== launches) return;
+      var page = null, course = null;
+      try {
+        page = frame.contentDocument;
+        course = frame.contentWindow.Courseforge;
+      } catch (e) { /* between documents */ }
+      var fresh = page && page !== old;
+      if (fresh && course && course.ready) {
+        course.ready.then(function () {
+          var cover = page.getElementById('cf-cover');
+          if (id === launches && frame.contentDocument === page && cover && !cover.hidden) {
+            page.getElementById('cf-start').click();
+          }
+        });
+      } else if (fresh && !heard && page.readyState === 'loading') {
+        // The player starts on its document's DOMContentLoaded, which the window hears after the
+        // document: look then, not in a timer (Chromium holds those back while a frame loads).
+        heard = true;
+        frame.contentWindow.addEventListener('DOMContentLoaded', look);
+      } else if (++tries < READY_TRIES) {
+        win.setTimeout(look, READY_POLL_MS);
+      }
+    }
+    win.setTimeout(look, READY_POLL_MS);  // once launch() has counted this launch
   }
 
   // A relaunch is what a learner gets when they open the course again: the old page ends (its
   // pagehide terminates the session), the new one resumes from what the LMS kept, past the cover
   // when the author was past it (a new learner starts on the cover).
   function launch(fresh) {
-    var name = standard(), key = STORE + state.course.id + ':' + name, base = '/course/' + name + '/index.html';
-    if (!fresh && pastCover()) continueOnLoad(launches + 1);
+    var name = standard(), key = STORE + state.course.id + ':' + name, base = launchPage();
+    if (!fresh && pastCover()) continueWhenReady(launches + 1, frame.contentDocument);
     win.localStorage.setItem(STORE + 'standard', name);
     byId('pv-kind').textContent = '(' + name + ')';
     launches += 1;
