@@ -176,6 +176,8 @@ def test_scenario_plays_with_captions_and_transcript(lms_context, server, scenar
     assert attributes == {"controls": True, "preload": "metadata", "poster": f"media/{ID}/start.png",
                           "src": f"media/{ID}/start.mp4", "kind": "captions", "srclang": "en", "label": "English",
                           "def": False, "trackSrc": attributes["trackSrc"], "inline": True}
+    # A scene not on show waits: its clip's metadata is read when it shows.
+    assert sco.get_attribute(f"{ENDING} video", "preload") == "none"
     # The track carries the packaged WebVTT as a data: URL (Chromium refuses track files from file://).
     vtt = (scenario_package.folder / "media" / ID / "start.vtt").read_text(encoding="utf-8")
     assert attributes["trackSrc"].startswith("data:text/vtt;charset=utf-8,")

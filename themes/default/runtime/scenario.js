@@ -67,6 +67,9 @@
         if ((x.hidden = x.dataset.scene !== c) && (v = q(x, 'video'))) v.pause();
       });
       v = q(n = node(), 'video');
+      // Only the scene on show reads its clip's metadata: a role-play's thirty clips asking at once
+      // slowed every launch and spent a phone's data on clips the learner may never reach.
+      if (v) v.preload = 'metadata';
       if ((k = q(n, '.scene-decision'))) k.hidden = !!v;
       if (n && (n = q(n, '.scene-skip'))) n.hidden = !!k && !v;
       t0 = Date.now();
