@@ -293,3 +293,21 @@ def test_shipped_scenes_are_short_clips():
             plan = plan_timeline([reading_seconds(t.text, settings.reading_wpm) for t in scene.turns], settings)
             seconds = (plan[-1].first + plan[-1].frames) / settings.fps
             assert 15 <= seconds <= 60 and math.isfinite(seconds), (scenario.id, scene.id, seconds)
+
+
+def test_engine_version_is_asked_once_until_the_program_changes(tmp_path, monkeypatch):
+    import os
+    import subprocess
+    from types import SimpleNamespace
+
+    from courseforge import speech
+
+    engine = tmp_path / "espeak-ng"
+    engine.write_text("#!/bin/sh\n")
+    asked = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: asked.append(a) or SimpleNamespace(stdout="eSpeak NG 1.51"))
+    assert speech.engine_id(str(engine)) == speech.engine_id(str(engine)) == "eSpeak NG 1.51"
+    assert len(asked) == 1
+    os.utime(engine, ns=(0, 10**9))  # replaced by an upgrade: asked again
+    speech.engine_id(str(engine))
+    assert len(asked) == 2

@@ -1,6 +1,8 @@
 """Narration: espeak-ng speaks each line to a wav; without it, lines are paced by reading time."""
 from __future__ import annotations
 
+import functools
+import os
 import re
 import shutil
 import subprocess
@@ -26,6 +28,16 @@ def tts_engine() -> str | None:
 def engine_id(engine: str | None) -> str | None:
     if engine is None:
         return None
+    try:
+        changed = os.stat(engine).st_mtime_ns
+    except OSError:
+        changed = None
+    return _engine_version(engine, changed)
+
+
+@functools.lru_cache(maxsize=8)
+def _engine_version(engine: str, changed: int | None) -> str:
+    # Asked once per program (the preview rebuilds on every save), again if the program is replaced.
     out = subprocess.run([engine, "--version"], capture_output=True, text=True)
     return out.stdout.strip().split(" Data at")[0] or Path(engine).name
 

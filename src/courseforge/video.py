@@ -111,9 +111,11 @@ def render_media(scenarios: list[Scenario], out_settings: VideoSettings, cache_d
     store = cache_store(Path(cache_dir))
     tools = tools_id(engine)
     jobs, done = {}, set()
+    entries = {(scenario.id, scene.id): store / clip_key(scenario, scene, settings, tools)
+               for scenario in scenarios for scene in scenario.scenes.values()}
     for scenario in scenarios:
         for scene in scenario.scenes.values():
-            entry = store / clip_key(scenario, scene, settings, tools)
+            entry = entries[scenario.id, scene.id]
             if cached(entry):
                 done.add(entry)
             else:
@@ -129,7 +131,7 @@ def render_media(scenarios: list[Scenario], out_settings: VideoSettings, cache_d
     media.rendered, media.reused = len(jobs), len(done)
     for scenario in scenarios:
         for scene in scenario.scenes.values():
-            _collect(media, scenario, scene, store / clip_key(scenario, scene, settings, tools))
+            _collect(media, scenario, scene, entries[scenario.id, scene.id])
     return media
 
 
