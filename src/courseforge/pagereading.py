@@ -11,7 +11,9 @@ from pathlib import Path
 
 from courseforge.assets import AssetCollector
 from courseforge.errors import ContentError, Problems
-from courseforge.pagecache import PageCache, code_fingerprint, encode, page_key
+from courseforge.gcpause import collector_paused
+from courseforge.pagecache import PageCache, code_fingerprint, page_key
+from courseforge.pageentry import encode
 from courseforge.sourcetext import MAX_SOURCE_BYTES
 
 # markdown-it, the page reader and the process pool are imported only when a page must be read:
@@ -135,19 +137,22 @@ def _read_all(setting: Setting, jobs: list[Job], processes: int | None) -> list[
 def read_chunk(setting: Setting, jobs: list[Job]) -> list[Read]:
     """Read `jobs` with one markdown-it; each clean page comes back with its cache entry."""
     from courseforge.markdown import LessonMarkdown
-    from courseforge.pages import PageReader
 
     markdown, collector = LessonMarkdown(), AssetCollector(setting.course_dir, Problems())
-    reads = []
-    for job in jobs:
-        problems = collector.problems = Problems()  # each page keeps its own problems
-        links: list[tuple] = []
-        reader = PageReader(markdown, _Recorder(collector, links), problems, setting.page_files, setting.mastery_score)
-        page = reader.lesson(job.path, job.number) if job.kind == "lesson" else reader.quiz(job.path, job.number)
-        clean = page is not None and not problems.errors and not problems.warnings
-        entry = encode(page, reader.id_line, links) if clean and setting.cache_dir else None
-        reads.append(Read(page, reader.id_line, links, problems.errors, problems.warnings, entry))
-    return reads
+    with collector_paused():  # a worker started afresh (spawn) collects like any process
+        return [_read_one(setting, markdown, collector, job) for job in jobs]
+
+
+def _read_one(setting: Setting, markdown, collector: AssetCollector, job: Job) -> Read:
+    from courseforge.pages import PageReader
+
+    problems = collector.problems = Problems()  # each page keeps its own problems
+    links: list[tuple] = []
+    reader = PageReader(markdown, _Recorder(collector, links), problems, setting.page_files, setting.mastery_score)
+    page = reader.lesson(job.path, job.number) if job.kind == "lesson" else reader.quiz(job.path, job.number)
+    clean = page is not None and not problems.errors and not problems.warnings
+    entry = encode(page, reader.id_line, links) if clean and setting.cache_dir else None
+    return Read(page, reader.id_line, links, problems.errors, problems.warnings, entry)
 
 
 class _Recorder:

@@ -1,0 +1,118 @@
+"""A page as one line of JSON for the page cache (pagecache.py), and back.
+
+A dataclass is stored as the list of its field values in field order, no names or type tags: a
+rebuild of a large course decodes a few hundred thousand of them, and plain JSON arrays come out of
+the C decoder ready to be passed to the class. What each field holds is declared below (SCHEMA), so
+nothing in the file chooses which class is made: anything that does not fit is a miss, never code.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+
+from courseforge.model import Block, Lesson, Option, PageStats, PageText, Question, Quiz, Sentence
+from courseforge.textmarks import TextMarks
+from courseforge.yamltext import Mapping
+
+KINDS = {"lesson": Lesson, "quiz": Quiz}
+# Raised by an entry that does not fit the schema (RecursionError: JSON nested deeper than Python goes).
+MISS = (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError)
+
+
+def encode(page, id_line: int | None, links: list[tuple]) -> str:
+    """One cache entry as a line of JSON."""
+    kind = next(name for name, cls in KINDS.items() if type(page) is cls)
+    return json.dumps({"kind": kind, "page": _plain(page), "id_line": id_line, "links": links},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(line: str, source: Path):
+    """(page, id_line, links) from an entry of encode(); raises one of MISS if it is not one.
+    `source`, the page's file, stands for every path in the entry that names it."""
+    entry = json.loads(line)
+    if not isinstance(entry, dict):
+        raise TypeError("not an entry")
+    make = _Maker(source)
+    page = make.obj(KINDS[entry["kind"]], entry["page"])
+    id_line = entry["id_line"]
+    if id_line is not None and type(id_line) is not int:
+        raise TypeError("id_line")
+    links = [tuple(link) for link in entry["links"]]
+    if any(len(link) != 4 for link in links):
+        raise ValueError("links")
+    return page, id_line, links
+
+
+def _plain(value):
+    if is_dataclass(value):
+        return [_plain(getattr(value, f.name)) for f in fields(value)]
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+# What each field of a stored class holds, where plain JSON would not give it back as it was:
+# a stored class, PATH, TUPLE (of plain values), [x] a list of x, (x,) a tuple of x.
+PATH, TUPLE = "path", "tuple"
+SCHEMA = {
+    Lesson: {"source": PATH, "objectives": TUPLE, "questions": [Question], "page_text": PageText},
+    Quiz: {"source": PATH, "questions": [Question], "page_text": PageText},
+    Question: {"source": PATH, "options": (Option,), "targets": (Option,), "answers": TUPLE, "objectives": TUPLE},
+    Option: {},
+    PageText: {"front": Mapping, "blocks": [Block], "questions": [Block], "headings": [TUPLE], "images": [TUPLE],
+               "links": [TUPLE], "tables": [TUPLE], "callouts": [TUPLE], "stats": PageStats, "marks": TextMarks},
+    Mapping: {"duplicates": [TUPLE]},
+    Block: {},
+    PageStats: {"passive": (Sentence,), "long": (Sentence,)},
+    Sentence: {},
+    TextMarks: {"spellings": (TUPLE,), "us_terms": (TUPLE,), "currencies": (TUPLE,), "colour_cues": (TUPLE,),
+                "ignores": "ignore"},
+}
+LAYOUT = {cls: tuple(SCHEMA[cls].get(f.name) for f in fields(cls)) for cls in SCHEMA}
+PLAIN = frozenset(cls for cls, layout in LAYOUT.items() if not any(layout))
+
+
+class _Maker:
+    def __init__(self, source: Path):
+        self.source, self.named = source, str(source)
+
+    def obj(self, cls, data):
+        if data is None:
+            return None  # an optional part (a page without front matter measures, say)
+        layout = LAYOUT[cls]
+        if type(data) is not list or len(data) != len(layout):
+            raise ValueError(f"not a {cls.__name__}")
+        if cls in PLAIN:
+            return cls(*data)
+        return cls(*[value if kind is None else self.value(kind, value) for kind, value in zip(layout, data)])
+
+    def value(self, kind, data):
+        if isinstance(kind, type):
+            return self.obj(kind, data)
+        if kind is PATH:
+            if type(data) is not str:
+                raise TypeError("path")
+            return self.source if data == self.named else Path(data)
+        if type(data) is not list:
+            raise TypeError(f"unexpected {type(data).__name__}")
+        if kind is TUPLE:
+            return tuple(data)
+        if kind == "ignore":  # (line, (rule, …))
+            return tuple((line, tuple(rules)) for line, rules in data)
+        item = kind[0]
+        if item in PLAIN:  # blocks and sentences, the most numerous: made straight from their lists
+            made = [item(*part) if type(part) is list else _fail(part) for part in data]
+        elif item is TUPLE:
+            made = [tuple(part) if type(part) is list else _fail(part) for part in data]
+        else:
+            made = [self.value(item, part) for part in data]
+        return made if type(kind) is list else tuple(made)
+
+
+def _fail(data):
+    raise TypeError(f"unexpected {type(data).__name__}")
