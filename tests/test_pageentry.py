@@ -146,4 +146,4 @@ def test_ignore_comments_found_when_read_name_the_lines_the_review_counts(make_c
                     for match in re.finditer(r"check:\s*ignore\s+([A-Za-z0-9_, -]+)", text)
                     for name in re.split(r"[\s,]+", match.group(1).strip())}
         assert review.ignored_at(path, line) == expected, line
-    assert review.ignored_at(path, 11) == {"colour-only"} and review.ignored_at(path, 16) == {"all"}
+    assert "colour-only" in review.ignored_at(path, 11) and review.ignored_at(path, 16) == {"all"}
