@@ -8,7 +8,7 @@ nothing in the file chooses which class is made: anything that does not fit is a
 from __future__ import annotations
 
 import json
-from dataclasses import fields, is_dataclass
+from dataclasses import fields
 from pathlib import Path
 
 from courseforge.model import Block, Lesson, Option, PageStats, PageText, Question, Quiz, Sentence
@@ -45,13 +45,17 @@ def decode(line: str, source: Path):
 
 
 def _plain(value):
-    if is_dataclass(value):
-        return [_plain(getattr(value, f.name)) for f in fields(value)]
+    names = NAMES.get(type(value))
+    if names is not None:
+        return [_plain(getattr(value, name)) for name in names]
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
+    if kind is list or kind is tuple:
+        return [_plain(item) for item in value]
     if isinstance(value, Path):
         return str(value)
-    if isinstance(value, (tuple, list)):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
+    if kind is dict:
         return {key: _plain(item) for key, item in value.items()}
     return value
 
@@ -73,6 +77,7 @@ SCHEMA = {
     TextMarks: {"spellings": (TUPLE,), "us_terms": (TUPLE,), "currencies": (TUPLE,), "colour_cues": (TUPLE,),
                 "ignores": "ignore"},
 }
+NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in SCHEMA}
 LAYOUT = {cls: tuple(SCHEMA[cls].get(f.name) for f in fields(cls)) for cls in SCHEMA}
 PLAIN = frozenset(cls for cls, layout in LAYOUT.items() if not any(layout))
 

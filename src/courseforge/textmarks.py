@@ -17,6 +17,7 @@ from pathlib import Path
 from courseforge.model import PageText
 
 WORD = re.compile(r"[A-Za-z]+")
+ASCII_WORD = re.compile(r"[a-z]+")
 # Everything but letters becomes a space, so str.split() finds the words WORD would (faster).
 NOT_LETTERS = {code: " " for code in range(0x2100) if not chr(code).isalpha() or not chr(code).isascii()}
 # Words both variants use in some sense: a computer program, to license, a tyre pressure meter.
@@ -28,6 +29,8 @@ ARCHAIC = re.compile(r"xions?$")
 # British terms for American ones, flagged only in British-spelling courses.
 US_TERMS = {"deductible": "excess", "zip code": "postcode", "cell phone": "mobile phone", "sidewalk": "pavement",
             "gasoline": "petrol", "parking lot": "car park", "checking account": "current account"}
+# The only letters outside ASCII that an IGNORECASE pattern matches to ASCII ones (İ ı ſ and the Kelvin sign).
+CASELESS_ASCII = "\u0130\u0131\u017f\u212a"
 US_TERM = re.compile(r"\b(" + "|".join(US_TERMS) + r")\b", re.IGNORECASE)
 CURRENCY = re.compile(r"[$£€¥₹]|\b(?:USD|GBP|EUR|JPY|INR)\b")
 CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹"}
@@ -70,25 +73,63 @@ def _spellings() -> tuple[dict, dict, frozenset]:
 def scan(blocks, ignores: tuple = ()) -> TextMarks:
     """The marks of `blocks` (model.Block, in reading order)."""
     us, gb, listed = _spellings()
-    spellings, terms, currencies, colours = [], [], [], []
+    blocks = list(blocks)
+    # Most pages name no colour, currency or variant word at all: one test of the whole page settles
+    # each scan (no mark spans two blocks: "\n" joins them and none holds one).
+    whole = "\n".join(block.text for block in blocks)
+    lower = whole.lower()
+    scans = (not listed.isdisjoint(ASCII_WORD.findall(lower)),  # finds every word the blocks' test does
+             _may_hold_term(whole, lower),
+             any(mark in whole for mark in CURRENCY_MARKS),
+             any(colour in lower for colour in COLOUR_NAMES))
+    if not any(scans):
+        return TextMarks(ignores=ignores)
+    found: tuple[list, list, list, list] = ([], [], [], [])
     for block in blocks:
-        text = block.text
-        if not listed.isdisjoint(text.lower().translate(NOT_LETTERS).split()):  # rare: settled at C speed
-            for match in WORD.finditer(text):
-                word = match.group(0).lower()
-                if (word in us or word in gb) and word not in BOTH and not ARCHAIC.search(us.get(word, "")):
-                    spellings.append((_line(block, match), match.group(0)))
-        lower = text.lower()
-        # Exact for ASCII text; other letters may match the pattern's ASCII ones (the Kelvin sign a k).
-        if any(term in lower for term in US_TERMS) or not text.isascii():
-            terms += [(_line(block, match), match.group(0)) for match in US_TERM.finditer(text)]
-        if any(mark in text for mark in CURRENCY_MARKS):
-            currencies += [(_line(block, m), CODES.get(m.group(0), m.group(0))) for m in CURRENCY.finditer(text)]
-        if any(colour in lower for colour in COLOUR_NAMES):  # most text names no colour: skip the slower pattern
-            for match in COLOUR_CUE.finditer(text):
-                if match.group(0).lower().split()[0] in POINTING or NOUNS.search(match.group(0)):
-                    colours.append((_line(block, match), match.group(0)))
-    return TextMarks(tuple(spellings), tuple(terms), tuple(currencies), tuple(colours), ignores)
+        for scanner, wanted, into in zip(SCANNERS, scans, found):
+            if wanted:
+                into += scanner(block, us, gb, listed)
+    return TextMarks(*map(tuple, found), ignores)
+
+
+def _spellings_in(block, us: dict, gb: dict, listed: frozenset) -> list:
+    text = block.text
+    if listed.isdisjoint(text.lower().translate(NOT_LETTERS).split()):  # settled at C speed
+        return []
+    found = []
+    for match in WORD.finditer(text):
+        word = match.group(0).lower()
+        if (word in us or word in gb) and word not in BOTH and not ARCHAIC.search(us.get(word, "")):
+            found.append((_line(block, match), match.group(0)))
+    return found
+
+
+def _terms_in(block, *lists) -> list:
+    text = block.text
+    if not _may_hold_term(text, text.lower()):
+        return []
+    return [(_line(block, match), match.group(0)) for match in US_TERM.finditer(text)]
+
+
+def _may_hold_term(text: str, lower: str) -> bool:
+    return any(term in lower for term in US_TERMS) or any(letter in text for letter in CASELESS_ASCII)
+
+
+def _currencies_in(block, *lists) -> list:
+    if not any(mark in block.text for mark in CURRENCY_MARKS):
+        return []
+    return [(_line(block, m), CODES.get(m.group(0), m.group(0))) for m in CURRENCY.finditer(block.text)]
+
+
+def _colours_in(block, *lists) -> list:
+    lower = block.text.lower()
+    if not any(colour in lower for colour in COLOUR_NAMES):  # skip the slower pattern
+        return []
+    return [(_line(block, match), match.group(0)) for match in COLOUR_CUE.finditer(block.text)
+            if match.group(0).lower().split()[0] in POINTING or NOUNS.search(match.group(0))]
+
+
+SCANNERS = (_spellings_in, _terms_in, _currencies_in, _colours_in)
 
 
 def page_marks(text: PageText, source: str, path: Path) -> TextMarks:
