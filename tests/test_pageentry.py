@@ -147,3 +147,19 @@ def test_ignore_comments_found_when_read_name_the_lines_the_review_counts(make_c
                     for name in re.split(r"[\s,]+", match.group(1).strip())}
         assert review.ignored_at(path, line) == expected, line
     assert "colour-only" in review.ignored_at(path, 11) and review.ignored_at(path, 16) == {"all"}
+
+
+def test_a_rebuild_after_an_edit_keeps_every_other_entry(make_course, monkeypatch):
+    """Entries are dropped from memory once decoded; the shards a rebuild rewrites are read again."""
+    files = {f"lessons/{n:03d}-part.md": lesson(f"part-{n}", f"Part {n}", f"Text {n}.") for n in range(1, 301)}
+    folder = make_course(files, lessons=0)
+    load(folder, processes=1)
+    before = dict(entries(folder))
+    edited = folder / "lessons" / "007-part.md"
+    edited.write_text(edited.read_text().replace("Text 7.", "Edited."))
+    load(folder, processes=1)
+    after = dict(entries(folder))
+    assert len(after) == 300 and len(set(before) - set(after)) == 1
+    assert all(after[key] == line for key, line in before.items() if key in after)
+    monkeypatch.setattr(pagereading, "read_chunk", lambda setting, jobs: [] if not jobs else pytest.fail(f"read {jobs}"))
+    assert "Edited." in load(folder).lessons[6].html

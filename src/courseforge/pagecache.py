@@ -16,6 +16,7 @@ from courseforge import __version__
 from courseforge.pageentry import MISS, decode
 
 FOLDER = "pages"
+TAKEN = ""  # an entry already decoded this build: its text is not kept twice
 # The modules whose code decides what a page becomes: editing one invalidates every entry.
 READERS = ("pages.py", "markdown.py", "quiz.py", "fields.py", "yamltext.py", "assets.py", "model.py", "pagecache.py",
            "pageentry.py", "pagetext.py", "prosestats.py", "sourcetext.py", "svg.py", "textmarks.py")
@@ -51,9 +52,11 @@ class PageCache:
         """(page, id_line, links) or None; `links` are the (url, line, is_image, href) it resolved.
         `source` (part of the key) stands for every path in the entry that names it."""
         self.used.add(key)
-        line = self._shard(key[:2]).get(key)
-        if line is None:
+        shard = self._shard(key[:2])
+        line = shard.get(key)
+        if not line:
             return None
+        shard[key] = TAKEN  # the page holds it now; save() rereads the few shards it rewrites
         try:
             return decode(line, source)
         except MISS:
@@ -76,20 +79,28 @@ class PageCache:
             old = self._shard(name)
             keep = {key: self.new.get(key) or old[key] for key in used.get(name, ()) if key in self.new or key in old}
             if keep.keys() != old.keys():
+                if TAKEN in keep.values():
+                    again = self._read(name)
+                    keep = {key: line or again.get(key) for key, line in keep.items()}
+                    keep = {key: line for key, line in keep.items() if line}  # gone meanwhile: a miss next time
                 self._write(name, keep)
 
     def _shard(self, name: str) -> dict[str, str]:
         if name not in self.shards:
-            self.shards[name] = {}
-            if self.folder is not None:
-                try:
-                    text = (self.folder / name).read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError):
-                    text = ""
-                for line in text.splitlines():
-                    key, _, entry = line.partition(" ")
-                    self.shards[name][key] = entry
+            self.shards[name] = self._read(name)
         return self.shards[name]
+
+    def _read(self, name: str) -> dict[str, str]:
+        entries = {}
+        if self.folder is not None:
+            try:
+                text = (self.folder / name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            for line in text.splitlines():
+                key, _, entry = line.partition(" ")
+                entries[key] = entry
+        return entries
 
     def _write(self, name: str, entries: dict[str, str]) -> None:
         target = self.folder / name
