@@ -33,8 +33,9 @@ def decode(line: str, source: Path):
     entry = json.loads(line)
     if not isinstance(entry, dict):
         raise TypeError("not an entry")
-    make = _Maker(source)
-    page = make.obj(KINDS[entry["kind"]], entry["page"])
+    page = MAKERS[entry["kind"]](entry["page"], (source, str(source)))
+    if page is None:
+        raise TypeError("no page")
     id_line = entry["id_line"]
     if id_line is not None and type(id_line) is not int:
         raise TypeError("id_line")
@@ -82,42 +83,53 @@ LAYOUT = {cls: tuple(SCHEMA[cls].get(f.name) for f in fields(cls)) for cls in SC
 PLAIN = frozenset(cls for cls, layout in LAYOUT.items() if not any(layout))
 
 
-class _Maker:
-    def __init__(self, source: Path):
-        self.source, self.named = source, str(source)
+def _compiled(kind):
+    """A function (data, (source, its text)) → the value `kind` describes, made once per kind."""
+    if isinstance(kind, type):
+        return _class_maker(kind)
+    if kind is PATH:
+        return _path
+    if kind is TUPLE:
+        return lambda data, at: tuple(data) if type(data) is list else _fail(data)
+    if kind == "ignore":  # (line, (rule, …))
+        return lambda data, at: tuple((line, tuple(rules)) for line, rules in _list(data))
+    item, whole = kind[0], type(kind)
+    if item in PLAIN:  # blocks and sentences, the most numerous: made straight from their lists
+        return lambda data, at: whole(item(*part) if type(part) is list else _fail(part) for part in _list(data))
+    if item is TUPLE:
+        return lambda data, at: whole(tuple(part) if type(part) is list else _fail(part) for part in _list(data))
+    make = _compiled(item)
+    return lambda data, at: whole(make(part, at) for part in _list(data))
 
-    def obj(self, cls, data):
+
+def _class_maker(cls):
+    size = len(LAYOUT[cls])
+    special = [(index, _compiled(kind)) for index, kind in enumerate(LAYOUT[cls]) if kind is not None]
+
+    def make(data, at):
         if data is None:
-            return None  # an optional part (a page without front matter measures, say)
-        layout = LAYOUT[cls]
-        if type(data) is not list or len(data) != len(layout):
+            return None  # an optional part (a page without text marks, say)
+        if type(data) is not list or len(data) != size:
             raise ValueError(f"not a {cls.__name__}")
-        if cls in PLAIN:
-            return cls(*data)
-        return cls(*[value if kind is None else self.value(kind, value) for kind, value in zip(layout, data)])
+        for index, field in special:
+            data[index] = field(data[index], at)  # the list is the decoder's own: filled in place
+        return cls(*data)
+    return make
 
-    def value(self, kind, data):
-        if isinstance(kind, type):
-            return self.obj(kind, data)
-        if kind is PATH:
-            if type(data) is not str:
-                raise TypeError("path")
-            return self.source if data == self.named else Path(data)
-        if type(data) is not list:
-            raise TypeError(f"unexpected {type(data).__name__}")
-        if kind is TUPLE:
-            return tuple(data)
-        if kind == "ignore":  # (line, (rule, …))
-            return tuple((line, tuple(rules)) for line, rules in data)
-        item = kind[0]
-        if item in PLAIN:  # blocks and sentences, the most numerous: made straight from their lists
-            made = [item(*part) if type(part) is list else _fail(part) for part in data]
-        elif item is TUPLE:
-            made = [tuple(part) if type(part) is list else _fail(part) for part in data]
-        else:
-            made = [self.value(item, part) for part in data]
-        return made if type(kind) is list else tuple(made)
+
+def _path(data, at) -> Path:
+    if type(data) is not str:
+        raise TypeError("not a path")
+    source, named = at
+    return source if data == named else Path(data)
+
+
+def _list(data) -> list:
+    return data if type(data) is list else _fail(data)
 
 
 def _fail(data):
     raise TypeError(f"unexpected {type(data).__name__}")
+
+
+MAKERS = {name: _class_maker(cls) for name, cls in KINDS.items()}
