@@ -7,6 +7,7 @@ nothing in the file chooses which class is made: anything that does not fit is a
 """
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import fields
 from pathlib import Path
@@ -39,10 +40,7 @@ def decode(line: str, source: Path):
     id_line = entry["id_line"]
     if id_line is not None and type(id_line) is not int:
         raise TypeError("id_line")
-    links = [tuple(link) for link in entry["links"]]
-    if any(len(link) != 4 for link in links):
-        raise ValueError("links")
-    return page, id_line, links
+    return page, id_line, [LINK(link, None) for link in _list(entry["links"])]
 
 
 def _plain(value):
@@ -61,60 +59,116 @@ def _plain(value):
     return value
 
 
-# What each field of a stored class holds, where plain JSON would not give it back as it was:
-# a stored class, PATH, TUPLE (of plain values), [x] a list of x, (x,) a tuple of x.
-PATH, TUPLE = "path", "tuple"
+# What each field of a stored class holds: a JSON type or a tuple of them, PATH, Items(type) a tuple of
+# such values, Row(…) a tuple of that shape (each place a JSON type, or Items), a stored class (None where
+# it is optional), [x] a list of x, (x,) a tuple of x; DATA, LINES, ITEM_LINES are a Mapping's parts.
+# An entry that does not fit is a miss: a build never meets a title that is a list or a line that is text.
+PATH, DATA, LINES, ITEM_LINES = "path", "data", "lines", "item lines"
+S, I, B, N = str, int, bool, type(None)
+
+
+class Items(tuple):
+    def __new__(cls, kind: type):
+        return super().__new__(cls, (kind,))
+
+
+class Row(tuple):
+    def __new__(cls, *places):
+        return super().__new__(cls, places)
+
+
 SCHEMA = {
-    Lesson: {"source": PATH, "objectives": TUPLE, "questions": [Question], "page_text": PageText},
-    Quiz: {"source": PATH, "questions": [Question], "page_text": PageText},
-    Question: {"source": PATH, "options": (Option,), "targets": (Option,), "answers": TUPLE, "objectives": TUPLE},
-    Option: {},
-    PageText: {"front": Mapping, "blocks": [Block], "questions": [Block], "headings": [TUPLE], "images": [TUPLE],
-               "links": [TUPLE], "tables": [TUPLE], "callouts": [TUPLE], "stats": PageStats, "marks": TextMarks},
-    Mapping: {"duplicates": [TUPLE]},
-    Block: {},
-    PageStats: {"passive": (Sentence,), "long": (Sentence,)},
-    Sentence: {},
-    TextMarks: {"spellings": (TUPLE,), "us_terms": (TUPLE,), "currencies": (TUPLE,), "colour_cues": (TUPLE,),
-                "ignores": "ignore"},
+    Lesson: {"id": S, "title": S, "number": I, "source": PATH, "html": S, "objectives": Items(S), "minutes": (I, N),
+             "questions": [Question], "page_text": PageText},
+    Quiz: {"id": S, "title": S, "number": I, "source": PATH, "intro_html": S, "questions": [Question], "graded": B,
+           "draw": (I, N), "attempts": (I, N), "passing_score": (I, N), "shuffle": B, "show_answers": B,
+           "page_text": PageText},
+    Question: {"id": S, "type": S, "prompt_html": S, "source": PATH, "line": I, "scenario_html": S,
+               "options": (Option,), "targets": (Option,), "answers": Items(S), "case_sensitive": B,
+               "explanation_html": S, "points": I, "objectives": Items(S)},
+    Option: {"key": S, "html": S, "text": S, "correct": B, "feedback_html": S},
+    PageText: {"front": Mapping, "blocks": [Block], "questions": [Block], "headings": [Row(I, I, S)],
+               "images": [Row(I, S, S)], "links": [Row(I, S, S)], "tables": [Row(I, list)],
+               "callouts": [Row(I, S, B)], "stats": PageStats, "marks": TextMarks},
+    Mapping: {"data": DATA, "key_lines": LINES, "item_lines": ITEM_LINES, "first_line": I, "duplicates": [Row(S, I)]},
+    Block: {"line": I, "text": S, "kind": S},
+    PageStats: {"reading_words": I, "grade": (float, N), "first_line": (I, N), "sentence_count": I,
+                "passive": (Sentence,), "long": (Sentence,)},
+    Sentence: {"line": I, "words": I, "passive": B, "opening": S},
+    TextMarks: {"spellings": (Row(I, S),), "us_terms": (Row(I, S),), "currencies": (Row(I, S),),
+                "colour_cues": (Row(I, S),), "ignores": (Row(I, Items(S)),)},
 }
 NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in SCHEMA}
-LAYOUT = {cls: tuple(SCHEMA[cls].get(f.name) for f in fields(cls)) for cls in SCHEMA}
-PLAIN = frozenset(cls for cls, layout in LAYOUT.items() if not any(layout))
+LAYOUT = {cls: tuple(SCHEMA[cls][f.name] for f in fields(cls)) for cls in SCHEMA}
 
 
 def _compiled(kind):
     """A function (data, (source, its text)) → the value `kind` describes, made once per kind."""
-    if isinstance(kind, type):
+    if isinstance(kind, type) and kind in SCHEMA:
         return _class_maker(kind)
-    if kind is PATH:
-        return _path
-    if kind is TUPLE:
-        return lambda data, at: tuple(data) if type(data) is list else _fail(data)
-    if kind == "ignore":  # (line, (rule, …))
-        return lambda data, at: tuple((line, tuple(rules)) for line, rules in _list(data))
-    item, whole = kind[0], type(kind)
-    if item in PLAIN:  # blocks and sentences, the most numerous: made straight from their lists
-        return lambda data, at: whole(item(*part) if type(part) is list else _fail(part) for part in _list(data))
-    if item is TUPLE:
-        return lambda data, at: whole(tuple(part) if type(part) is list else _fail(part) for part in _list(data))
-    make = _compiled(item)
-    return lambda data, at: whole(make(part, at) for part in _list(data))
+    if isinstance(kind, Items):
+        return lambda data, at: tuple(_items(data, kind[0]))
+    if isinstance(kind, Row):
+        return _row(kind)
+    if isinstance(kind, (list, tuple)) and not _plain_types(kind):  # [x] or (x,)
+        make, whole = _compiled(kind[0]), type(kind)
+        return lambda data, at: whole(make(part, at) for part in _list(data))
+    return {PATH: _path, DATA: _data, LINES: _lines, ITEM_LINES: _item_lines}.get(kind) or _typed(kind)
+
+
+def _plain_types(kind) -> bool:
+    """A JSON type, or a tuple of them (not a tuple of a stored class)."""
+    types = kind if type(kind) is tuple else (kind,)
+    return all(isinstance(t, type) and t not in SCHEMA for t in types)
+
+
+def _typed(kind):
+    allowed = kind if isinstance(kind, tuple) else (kind,)
+    return lambda data, at: data if type(data) in allowed else _fail(data)
 
 
 def _class_maker(cls):
-    size = len(LAYOUT[cls])
-    special = [(index, _compiled(kind)) for index, kind in enumerate(LAYOUT[cls]) if kind is not None]
+    layout = LAYOUT[cls]
+    if all(_plain_types(kind) for kind in layout):  # blocks, sentences, options: one look at every type
+        shapes = set(itertools.product(*(kind if isinstance(kind, tuple) else (kind,) for kind in layout)))
+
+        def make_plain(data, at):
+            if type(data) is not list or tuple(map(type, data)) not in shapes:
+                raise ValueError(f"not a {cls.__name__}")
+            return cls(*data)
+        return make_plain
+    size, parts = len(layout), [_compiled(kind) for kind in layout]
 
     def make(data, at):
         if data is None:
             return None  # an optional part (a page without text marks, say)
         if type(data) is not list or len(data) != size:
             raise ValueError(f"not a {cls.__name__}")
-        for index, field in special:
-            data[index] = field(data[index], at)  # the list is the decoder's own: filled in place
-        return cls(*data)
+        return cls(*[part(value, at) for part, value in zip(parts, data)])
     return make
+
+
+def _row(places: Row):
+    shapes = set(itertools.product(*(_choices(place) for place in places)))
+    inner = [(index, place) for index, place in enumerate(places) if isinstance(place, Items) or place is list]
+
+    def row(data, at):
+        if type(data) is not list or tuple(map(type, data)) not in shapes:
+            _fail(data)
+        for index, place in inner:  # table header cells stay a list; an ignore comment's rules, a tuple
+            data[index] = tuple(_items(data[index], place[0])) if isinstance(place, Items) else _items(data[index], str)
+        return tuple(data)
+    return row
+
+
+def _choices(place) -> tuple:
+    return (list,) if isinstance(place, Items) else place if type(place) is tuple else (place,)
+
+
+def _items(data, kind: type) -> list:
+    if type(data) is not list or any(type(value) is not kind for value in data):
+        _fail(data)
+    return data
 
 
 def _path(data, at) -> Path:
@@ -122,6 +176,24 @@ def _path(data, at) -> Path:
         raise TypeError("not a path")
     source, named = at
     return source if data == named else Path(data)
+
+
+def _data(data, at) -> dict:
+    return data if type(data) is dict else _fail(data)
+
+
+def _lines(data, at) -> dict:
+    if type(data) is not dict or any(type(line) is not int for line in data.values()):
+        _fail(data)
+    return data
+
+
+def _item_lines(data, at) -> dict:
+    if type(data) is not dict:
+        _fail(data)
+    for lines in data.values():
+        _items(lines, int)
+    return data
 
 
 def _list(data) -> list:
@@ -133,3 +205,4 @@ def _fail(data):
 
 
 MAKERS = {name: _class_maker(cls) for name, cls in KINDS.items()}
+LINK = _row(Row(S, I, B, (S, N)))  # (url, line, is_image, href: None where the page kept the url)
