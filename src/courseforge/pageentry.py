@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -98,6 +99,8 @@ SCHEMA = {
     TextMarks: {"spellings": (Row(I, S),), "us_terms": (Row(I, S),), "currencies": (Row(I, S),),
                 "colour_cues": (Row(I, S),), "ignores": (Row(I, Items(S)),)},
 }
+# A text block's kind is one of a few words: one copy of each, not one a block (4 MB at 5 000 lessons).
+SHARED = {Block: 2}
 NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in SCHEMA}
 LAYOUT = {cls: tuple(SCHEMA[cls][f.name] for f in fields(cls)) for cls in SCHEMA}
 
@@ -110,9 +113,12 @@ def _compiled(kind):
         return lambda data, at: tuple(_items(data, kind[0]))
     if isinstance(kind, Row):
         return _row(kind)
-    if isinstance(kind, (list, tuple)) and not _plain_types(kind):  # [x] or (x,)
-        make, whole = _compiled(kind[0]), type(kind)
-        return lambda data, at: whole(make(part, at) for part in _list(data))
+    if isinstance(kind, list):
+        make = _compiled(kind[0])
+        return lambda data, at: [make(part, at) for part in _list(data)]
+    if isinstance(kind, tuple) and not _plain_types(kind):  # (x,): a tuple of x
+        make = _compiled(kind[0])
+        return lambda data, at: tuple([make(part, at) for part in _list(data)])
     return {PATH: _path, DATA: _data, LINES: _lines, ITEM_LINES: _item_lines}.get(kind) or _typed(kind)
 
 
@@ -132,9 +138,13 @@ def _class_maker(cls):
     if all(_plain_types(kind) for kind in layout):  # blocks, sentences, options: one look at every type
         shapes = set(itertools.product(*(kind if isinstance(kind, tuple) else (kind,) for kind in layout)))
 
+        shared = SHARED.get(cls)
+
         def make_plain(data, at):
             if type(data) is not list or tuple(map(type, data)) not in shapes:
                 raise ValueError(f"not a {cls.__name__}")
+            if shared is not None:
+                data[shared] = sys.intern(data[shared])
             return cls(*data)
         return make_plain
     size, parts = len(layout), [_compiled(kind) for kind in layout]

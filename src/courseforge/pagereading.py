@@ -7,7 +7,7 @@ import contextlib
 import functools
 import os
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from courseforge.assets import AssetCollector
@@ -121,7 +121,10 @@ class _Links:
         if same:
             kept.update(self.quiet.assets)
         self.quiet.assets = kept
-        return Read(replace(page, number=job.number), id_line, [], [], []) if same else None
+        if not same:
+            return None
+        page.number = job.number  # the page was decoded for this build alone
+        return Read(page, id_line, [], [], [])
 
 
 class _Readers:
