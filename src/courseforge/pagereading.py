@@ -88,11 +88,20 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
 
 def _bytes(path: Path) -> bytes:
     """What the cache key hashes: never more than a source may hold (the reader refuses the rest)."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_SOURCE_BYTES + 1)
+    try:  # os.read, not open(): no file object to make for each of thousands of pages
+        handle = os.open(path, os.O_RDONLY)
     except OSError:
         return b""  # the reader reports it, with its path
+    try:
+        parts, size = [], 0
+        while size <= MAX_SOURCE_BYTES and (part := os.read(handle, MAX_SOURCE_BYTES + 1 - size)):
+            parts.append(part)
+            size += len(part)
+        return b"".join(parts)
+    except OSError:
+        return b""
+    finally:
+        os.close(handle)
 
 
 class _Links:
