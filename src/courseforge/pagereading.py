@@ -146,8 +146,8 @@ class _Readers:
         if processes is None:  # every core for a large course; a few hundred pages a chunk or less
             self.processes = _cores() if pages >= PARALLEL_FROM else 1
             self.size = min(MAX_CHUNK, max(MIN_CHUNK, -(-pages // (self.processes * CHUNKS_PER_PROCESS))))
-        else:
-            self.processes, self.size = processes, max(1, -(-pages // (processes * CHUNKS_PER_PROCESS)))
+        else:  # as asked, but a single page is read here
+            self.processes, self.size = processes, max(2, -(-pages // (processes * CHUNKS_PER_PROCESS)))
 
     def __enter__(self):
         return self
