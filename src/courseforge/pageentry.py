@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 import sys
 from dataclasses import fields
 from pathlib import Path
@@ -45,9 +46,10 @@ def decode(line: str, source: Path):
 
 
 def _plain(value):
-    names = NAMES.get(type(value))
-    if names is not None:
-        return [_plain(getattr(value, name)) for name in names]
+    fields_of = GETTERS.get(type(value))
+    if fields_of is not None:
+        values = fields_of(value)
+        return list(values) if type(value) in FLAT else [_plain(item) for item in values]
     kind = type(value)
     if kind is str or kind is int or value is None:
         return value
@@ -103,6 +105,8 @@ SCHEMA = {
 SHARED = {Block: 2}
 NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in SCHEMA}
 LAYOUT = {cls: tuple(SCHEMA[cls][f.name] for f in fields(cls)) for cls in SCHEMA}
+GETTERS = {cls: operator.attrgetter(*names) for cls, names in NAMES.items()}  # every class has several fields
+FLAT = frozenset(cls for cls, layout in LAYOUT.items() if all(kind in (S, I, B, N, float) for kind in layout))
 
 
 def _compiled(kind):
