@@ -13,6 +13,7 @@ from courseforge.answerkey import answer_key_markdown, answers_json
 from courseforge.check import check_course
 from courseforge.errors import ContentError, ContentErrors, Location
 from courseforge.exporters import EXPORTERS
+from courseforge.gcpause import collector_paused
 from courseforge.loader import CACHE_DIR, load
 from courseforge.model import Course, Site
 from courseforge.output import Output
@@ -44,16 +45,17 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
     the pages (default: every core for a large course; unchanged pages come from the page cache).
     The findings of `courseforge check` are warnings; with `strict`, errors, and nothing is written."""
     warn = on_warning or (lambda warning: None)
-    prepared = prepare(source, warn, progress, processes, strict)
-    course = prepared.course
-    with Output(Path(out)) as output:
-        with deflate_cache(course.project / CACHE_DIR):  # a rebuild deflates only what changed
-            made = [EXPORTERS[name].export(course, site(prepared, name), output.staging) for name in formats]
-        for path in made:
-            _check_budget(course, path, warn)
-        if answer_key:
-            made += _write_answer_key(course, output.staging)
-        return output.publish(made)
+    with collector_paused():
+        prepared = prepare(source, warn, progress, processes, strict)
+        course = prepared.course
+        with Output(Path(out)) as output:
+            with deflate_cache(course.project / CACHE_DIR):  # a rebuild deflates only what changed
+                made = [EXPORTERS[name].export(course, site(prepared, name), output.staging) for name in formats]
+            for path in made:
+                _check_budget(course, path, warn)
+            if answer_key:
+                made += _write_answer_key(course, output.staging)
+            return output.publish(made)
 
 
 def prepare(source: Path, warn: Callable[[ContentError], None], progress=None,
@@ -61,6 +63,11 @@ def prepare(source: Path, warn: Callable[[ContentError], None], progress=None,
             theme_for: Callable[[Course], Theme] = Theme.for_course) -> Prepared:
     """Load and review the course (ContentErrors if the author must fix something), its theme and media.
     `theme_for` may hand back a Theme kept from an earlier build (the preview's: templates compiled once)."""
+    with collector_paused():
+        return _prepare(source, warn, progress, processes, strict, theme_for)
+
+
+def _prepare(source: Path, warn, progress, processes: int | None, strict: bool, theme_for) -> Prepared:
     course = load(Path(source), processes=processes)
     for warning in course.warnings:
         warn(warning)

@@ -70,9 +70,11 @@ def check(source: Path, as_json: bool, sources: Path | None) -> None:
     """Review the course in SOURCE: objectives, answer cues, time, plain language, consistency,
     accessibility, originality, housekeeping. Exit 0 when clean, 1 with findings."""
     from courseforge.check import check_course
+    from courseforge.gcpause import collector_paused
     from courseforge.loader import load
 
-    report = check_course(load(source), sources)
+    with collector_paused():
+        report = check_course(load(source), sources)
     click.echo(report.json() if as_json else report.text())
     sys.exit(1 if report.findings else 0)
 

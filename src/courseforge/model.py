@@ -137,6 +137,7 @@ class PageText:
     tables: list[tuple[int, list[str]]] = field(default_factory=list)  # line, header cells
     callouts: list[tuple[int, str, bool]] = field(default_factory=list)  # line, kind, empty
     stats: PageStats = field(default_factory=PageStats)
+    marks: object = None  # textmarks.TextMarks: what the text-scanning rules found, None until scanned
 
 
 @dataclass

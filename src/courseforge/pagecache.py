@@ -2,27 +2,24 @@
 
 A page is served from here only when its source text, its path, the course's mastery score and the
 code that reads pages are all unchanged (they make the key), and only pages read without a single
-problem are stored. Entries are JSON decoded into a closed set of model classes: a cache folder that
-came with someone else's project can at worst fail to decode, never run code.
+problem are stored. Entries are JSON decoded into a closed set of model classes (pageentry.py): a cache
+folder that came with someone else's project can at worst fail to decode, never run code.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-from dataclasses import fields, is_dataclass
 from importlib import metadata
 from pathlib import Path
 
 from courseforge import __version__
-from courseforge.model import Block, Lesson, Option, PageStats, PageText, Question, Quiz, Sentence
-from courseforge.yamltext import Mapping
+from courseforge.pageentry import MISS, decode
 
 FOLDER = "pages"
-TYPES = {cls.__name__: cls for cls in (Lesson, Quiz, Question, Option, PageText, Block, Mapping, PageStats, Sentence)}
+TAKEN = ""  # an entry already decoded this build: its text is not kept twice
 # The modules whose code decides what a page becomes: editing one invalidates every entry.
 READERS = ("pages.py", "markdown.py", "quiz.py", "fields.py", "yamltext.py", "assets.py", "model.py", "pagecache.py",
-           "pagetext.py", "prosestats.py", "sourcetext.py", "svg.py")
+           "pageentry.py", "pagetext.py", "prosestats.py", "sourcetext.py", "svg.py", "textmarks.py")
 
 
 def code_fingerprint() -> str:
@@ -30,7 +27,7 @@ def code_fingerprint() -> str:
     here = Path(__file__).resolve().parent
     for name in READERS:
         digest.update((here / name).read_bytes())
-    for package in ("markdown-it-py", "mdit-py-plugins", "PyYAML"):
+    for package in ("markdown-it-py", "mdit-py-plugins", "PyYAML", "breame"):
         digest.update(metadata.version(package).encode())
     return digest.hexdigest()
 
@@ -55,14 +52,14 @@ class PageCache:
         """(page, id_line, links) or None; `links` are the (url, line, is_image, href) it resolved.
         `source` (part of the key) stands for every path in the entry that names it."""
         self.used.add(key)
-        line = self._shard(key[:2]).get(key)
-        if line is None:
+        shard = self._shard(key[:2])
+        line = shard.get(key)
+        if not line:
             return None
+        shard[key] = TAKEN  # the page holds it now; save() rereads the few shards it rewrites
         try:
-            named = str(source)
-            entry = json.loads(line, object_hook=lambda data: source if data.get("$p") == named else _decode(data))
-            return entry["page"], entry["id_line"], [tuple(link) for link in entry["links"]]
-        except (ValueError, KeyError, TypeError):
+            return decode(line, source)
+        except MISS:
             return None
 
     def add(self, key: str, line: str) -> None:
@@ -82,20 +79,28 @@ class PageCache:
             old = self._shard(name)
             keep = {key: self.new.get(key) or old[key] for key in used.get(name, ()) if key in self.new or key in old}
             if keep.keys() != old.keys():
+                if TAKEN in keep.values():
+                    again = self._read(name)
+                    keep = {key: line or again.get(key) for key, line in keep.items()}
+                    keep = {key: line for key, line in keep.items() if line}  # gone meanwhile: a miss next time
                 self._write(name, keep)
 
     def _shard(self, name: str) -> dict[str, str]:
         if name not in self.shards:
-            self.shards[name] = {}
-            if self.folder is not None:
-                try:
-                    text = (self.folder / name).read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError):
-                    text = ""
-                for line in text.splitlines():
-                    key, _, entry = line.partition(" ")
-                    self.shards[name][key] = entry
+            self.shards[name] = self._read(name)
         return self.shards[name]
+
+    def _read(self, name: str) -> dict[str, str]:
+        entries = {}
+        if self.folder is not None:
+            try:
+                text = (self.folder / name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            for line in text.splitlines():
+                key, _, entry = line.partition(" ")
+                entries[key] = entry
+        return entries
 
     def _write(self, name: str, entries: dict[str, str]) -> None:
         target = self.folder / name
@@ -105,34 +110,3 @@ class PageCache:
         temporary = self.folder / f".{name}.{os.getpid()}"
         temporary.write_text("".join(f"{key} {line}\n" for key, line in entries.items()), encoding="utf-8")
         os.replace(temporary, target)  # readers never see half a shard
-
-
-def encode(page, id_line: int | None, links: list[tuple]) -> str:
-    """One cache entry as a line of JSON."""
-    return json.dumps({"page": _plain(page), "id_line": id_line, "links": links},
-                      ensure_ascii=False, separators=(",", ":"))
-
-
-def _plain(value):
-    """JSON-ready data that _decode turns back into equal objects (tuples stay tuples)."""
-    if is_dataclass(value):
-        assert type(value).__name__ in TYPES, type(value)
-        return {"$t": type(value).__name__, **{f.name: _plain(getattr(value, f.name)) for f in fields(value)}}
-    if isinstance(value, Path):
-        return {"$p": str(value)}
-    if isinstance(value, tuple):
-        return {"$tuple": [_plain(item) for item in value]}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
-
-def _decode(data: dict):
-    if "$p" in data:
-        return Path(data["$p"])
-    if "$tuple" in data:
-        return tuple(data["$tuple"])
-    if "$t" in data:
-        cls = TYPES[data.pop("$t")]  # KeyError for anything else: a miss
-        return cls(**data)
-    return data

@@ -4,21 +4,25 @@ problem for problem, whichever way a page was read (tests/test_pagereading.py ch
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from courseforge.assets import AssetCollector
 from courseforge.errors import ContentError, Problems
-from courseforge.pagecache import PageCache, code_fingerprint, encode, page_key
+from courseforge.gcpause import collector_paused
+from courseforge.pagecache import PageCache, code_fingerprint, page_key
+from courseforge.pageentry import encode
 from courseforge.sourcetext import MAX_SOURCE_BYTES
 
 # markdown-it, the page reader and the process pool are imported only when a page must be read:
 # a rebuild that finds every page in the cache never needs them.
 
-PARALLEL_FROM = 300  # pages to read before worker processes pay for their start-up
-CHUNKS_PER_PROCESS = 4  # small enough chunks that both cores stay busy to the end
+PARALLEL_FROM = 300  # pages in a course before worker processes may pay for their start-up
+CHUNKS_PER_PROCESS = 16  # small enough chunks that every core stays busy to the end
+MIN_CHUNK, MAX_CHUNK = 25, 200  # pages: a chunk's overhead is a few milliseconds
 
 
 @dataclass(frozen=True)
@@ -61,12 +65,14 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
     links = _Links(setting, collector)
     reads: list[Read | None] = []
     todo: list[Job] = []
-    for number, (path, kind) in enumerate(pages, start=1):
-        job = Job(path, kind, number, page_key(fingerprint, kind, path, _bytes(path), setting.mastery_score))
-        reads.append(links.cached(cache.get(job.key, path), job))
-        if reads[-1] is None:
-            todo.append(job)
-    fresh = iter(_read_all(setting, todo, processes))
+    with _Readers(setting, processes, len(pages)) as readers:
+        for number, (path, kind) in enumerate(pages, start=1):
+            job = Job(path, kind, number, page_key(fingerprint, kind, path, _bytes(path), setting.mastery_score))
+            reads.append(links.cached(cache.get(job.key, path), job))
+            if reads[-1] is None:
+                todo.append(job)
+                readers.add(job)
+        fresh = iter(readers.finish())
     reads = [read or next(fresh) for read in reads]
     for read in reads:
         links.collect(read)
@@ -82,11 +88,20 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
 
 def _bytes(path: Path) -> bytes:
     """What the cache key hashes: never more than a source may hold (the reader refuses the rest)."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_SOURCE_BYTES + 1)
+    try:  # os.read, not open(): no file object to make for each of thousands of pages
+        handle = os.open(path, os.O_RDONLY)
     except OSError:
         return b""  # the reader reports it, with its path
+    try:
+        parts, size = [], 0
+        while size <= MAX_SOURCE_BYTES and (part := os.read(handle, MAX_SOURCE_BYTES + 1 - size)):
+            parts.append(part)
+            size += len(part)
+        return b"".join(parts)
+    except OSError:
+        return b""
+    finally:
+        os.close(handle)
 
 
 class _Links:
@@ -115,39 +130,93 @@ class _Links:
         if same:
             kept.update(self.quiet.assets)
         self.quiet.assets = kept
-        return Read(replace(page, number=job.number), id_line, [], [], []) if same else None
+        if not same:
+            return None
+        page.number = job.number  # the page was decoded for this build alone
+        return Read(page, id_line, [], [], [])
 
 
-def _read_all(setting: Setting, jobs: list[Job], processes: int | None) -> list[Read]:
-    processes = processes or (_cores() if len(jobs) >= PARALLEL_FROM else 1)
-    if processes <= 1 or len(jobs) < 2:
-        return read_chunk(setting, jobs)
-    size = max(1, -(-len(jobs) // (processes * CHUNKS_PER_PROCESS)))
-    chunks = [jobs[start:start + size] for start in range(0, len(jobs), size)]
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+class _Readers:
+    """Read the pages the cache misses: in worker processes once there are enough of them to pay for
+    their start, each chunk handed over as soon as it is known (while the parent still hashes the
+    pages after it), or here. Chunks come back in the order they were added."""
 
-    context = get_context(_start_method())
-    with ProcessPoolExecutor(processes, mp_context=context) as pool:
-        return [read for reads in pool.map(read_chunk, [setting] * len(chunks), chunks) for read in reads]
+    def __init__(self, setting: Setting, processes: int | None, pages: int):
+        self.setting, self.pool, self.chunks, self.pending = setting, None, [], []
+        if processes is None:  # every core for a large course; a few hundred pages a chunk or less
+            self.processes = _cores() if pages >= PARALLEL_FROM else 1
+            self.size = min(MAX_CHUNK, max(MIN_CHUNK, -(-pages // (self.processes * CHUNKS_PER_PROCESS))))
+        else:  # as asked, but a single page is read here
+            self.processes, self.size = processes, max(2, -(-pages // (processes * CHUNKS_PER_PROCESS)))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=exc[0] is not None)
+
+    def add(self, job: Job) -> None:
+        self.pending.append(job)
+        if len(self.pending) >= self.size and self.processes > 1:
+            self._submit()
+
+    def finish(self) -> list[Read]:
+        if self.pool is None:  # fewer than a chunk: not worth a process
+            return read_chunk(self.setting, self.pending)
+        if self.pending:
+            self._submit()
+        return [read for chunk in self.chunks for read in chunk.result()]
+
+    def _submit(self) -> None:
+        if self.pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
+            # The setting (every page's path) goes to each worker once, not with each chunk.
+            self.pool = ProcessPoolExecutor(self.processes, mp_context=get_context(_start_method()),
+                                            initializer=_take_setting, initargs=(self.setting,))
+        self.chunks.append(self.pool.submit(_read_jobs, self.pending))
+        self.pending = []
+
+
+_worker_setting: Setting | None = None
+
+
+def _take_setting(setting: Setting) -> None:
+    global _worker_setting
+    _worker_setting = setting
+
+
+def _read_jobs(jobs: list[Job]) -> list[Read]:
+    return read_chunk(_worker_setting, jobs)
 
 
 def read_chunk(setting: Setting, jobs: list[Job]) -> list[Read]:
-    """Read `jobs` with one markdown-it; each clean page comes back with its cache entry."""
+    """Read `jobs`; each clean page comes back with its cache entry."""
+    markdown, collector = _markdown(), AssetCollector(setting.course_dir, Problems())
+    with collector_paused():  # a worker started afresh (spawn) collects like any process
+        return [_read_one(setting, markdown, collector, job) for job in jobs]
+
+
+@functools.cache
+def _markdown():
+    """One markdown-it a process: its rules are compiled once."""
     from courseforge.markdown import LessonMarkdown
+
+    return LessonMarkdown()
+
+
+def _read_one(setting: Setting, markdown, collector: AssetCollector, job: Job) -> Read:
     from courseforge.pages import PageReader
 
-    markdown, collector = LessonMarkdown(), AssetCollector(setting.course_dir, Problems())
-    reads = []
-    for job in jobs:
-        problems = collector.problems = Problems()  # each page keeps its own problems
-        links: list[tuple] = []
-        reader = PageReader(markdown, _Recorder(collector, links), problems, setting.page_files, setting.mastery_score)
-        page = reader.lesson(job.path, job.number) if job.kind == "lesson" else reader.quiz(job.path, job.number)
-        clean = page is not None and not problems.errors and not problems.warnings
-        entry = encode(page, reader.id_line, links) if clean and setting.cache_dir else None
-        reads.append(Read(page, reader.id_line, links, problems.errors, problems.warnings, entry))
-    return reads
+    problems = collector.problems = Problems()  # each page keeps its own problems
+    links: list[tuple] = []
+    reader = PageReader(markdown, _Recorder(collector, links), problems, setting.page_files, setting.mastery_score)
+    page = reader.lesson(job.path, job.number) if job.kind == "lesson" else reader.quiz(job.path, job.number)
+    clean = page is not None and not problems.errors and not problems.warnings
+    entry = encode(page, reader.id_line, links) if clean and setting.cache_dir else None
+    return Read(page, reader.id_line, links, problems.errors, problems.warnings, entry)
 
 
 class _Recorder:

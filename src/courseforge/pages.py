@@ -14,6 +14,7 @@ from courseforge.pagetext import page_text
 from courseforge.prosestats import measure
 from courseforge.quiz import QuestionParser
 from courseforge.sourcetext import SourceError, read_source
+from courseforge.textmarks import page_marks
 from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
 
 LESSON_KEYS = ("id", "title", "objectives", "minutes")
@@ -67,11 +68,11 @@ class PageReader:
 
     def _page(self, path: Path, keys: tuple[str, ...]):
         try:
-            text = read_source(path)
+            source = read_source(path)
         except SourceError as exc:
             self.problems.error(path, None, exc.problem, exc.hint)
             return None
-        parsed = self.markdown.parse(text)
+        parsed = self.markdown.parse(source)
         for line, problem, hint in parsed.problems:
             self.problems.error(path, line, problem, hint)
         front = self._front_matter(path, parsed.front_matter, parsed.front_matter_line, keys)
@@ -79,6 +80,7 @@ class PageReader:
             return None
         text = page_text(parsed, front)  # before rendering rewrites link addresses
         text.stats = measure(text)  # here, so it runs in the reading workers and is cached with the page
+        text.marks = page_marks(text, source, path)  # likewise
         resolve = self.assets.resolver(path, self.page_files)
         html = self.markdown.render(parsed, resolve)
         questions = self._questions(path, parsed, resolve)

@@ -13,7 +13,8 @@ from pathlib import Path
 MAX_SOURCE_BYTES = 2_000_000
 
 # Line breaks to some readers only: kept as spaces so every reader agrees on the line numbers.
-_AMBIGUOUS_BREAKS = str.maketrans(dict.fromkeys("\u2028\u2029\x85\v\f\x1c\x1d\x1e", " "))
+_BREAK_MARKS = "\u2028\u2029\x85\v\f\x1c\x1d\x1e"
+_AMBIGUOUS_BREAKS = str.maketrans(dict.fromkeys(_BREAK_MARKS, " "))
 
 
 class SourceError(Exception):
@@ -39,4 +40,7 @@ def read_source(path: Path, limit: int = MAX_SOURCE_BYTES) -> str:
 
 
 def normalise(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_AMBIGUOUS_BREAKS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if any(mark in text for mark in _BREAK_MARKS):  # rare; translate() looks up every character
+        text = text.translate(_AMBIGUOUS_BREAKS)
+    return text

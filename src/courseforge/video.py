@@ -33,6 +33,7 @@ functions: `courseforge --help` must stay instant.
 from __future__ import annotations
 
 import json
+import gc
 import os
 import sys
 import time
@@ -164,6 +165,7 @@ def _run(jobs: list[ClipJob], workers: int, progress: Progress) -> None:
     if workers == 1:
         for job in jobs:
             render_clip(job)
+            gc.collect()  # the build pauses the collector (gcpause.py); a clip's frames must not pile up
             progress.advance(job.label)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:

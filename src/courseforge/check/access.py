@@ -10,14 +10,6 @@ from courseforge.check.review import Review
 ALT_FILLER = re.compile(r"^\s*(an? )?(image|picture|photo|photograph|graphic|screenshot|icon)( of\b|\s*$)", re.IGNORECASE)
 VAGUE_LINKS = frozenset({"click here", "here", "this link", "link", "read more", "more", "this", "click",
                          "this page", "learn more", "go"})
-COLOURS = "red|green|blue|yellow|orange|purple|pink|grey|gray|brown|black|white"
-COLOUR_NAMES = COLOURS.split("|")
-COLOUR_CUE = re.compile(rf"\b(?:the|in|marked|highlighted|shown|coloured|colored)\s+(?:in\s+)?({COLOURS})\b"
-                        r"(?:\s+(?:one|ones|option|options|button|buttons|box|boxes|text|item|items|answer|answers|"
-                        r"icon|icons|line|lines|area|areas|word|words|column|row|cells?|parts?))?", re.IGNORECASE)
-# "the red option" and "shown in green" point by colour; "the red shoes" describes one.
-NOUNS = re.compile(r"\b(one|ones|option|options|button|buttons|box|boxes|text|item|items|answer|answers|icon|icons|"
-                   r"line|lines|area|areas|word|words|column|row|cells?|parts?)$", re.IGNORECASE)
 
 
 def image_alt(review: Review) -> list[Finding]:
@@ -61,18 +53,9 @@ def link_text(review: Review) -> list[Finding]:
 
 
 def colour_only(review: Review) -> list[Finding]:
-    found = []
-    for path, block in review.texts():
-        lower = block.text.lower()
-        if not any(colour in lower for colour in COLOUR_NAMES):
-            continue  # most text names no colour: skip the slower pattern
-        for match in COLOUR_CUE.finditer(block.text):
-            pointing = match.group(0).lower().split()[0] in ("in", "marked", "highlighted", "shown", "coloured", "colored")
-            if pointing or NOUNS.search(match.group(0)):
-                found.append(finding("colour-only", path, block.line + block.text.count("\n", 0, match.start()),
-                                     f'"{match.group(0)}" points by colour alone',
-                                     "add a cue that survives colour blindness and greyscale: a label, position or icon"))
-    return found
+    return [finding("colour-only", path, line, f'"{cue}" points by colour alone',
+                    "add a cue that survives colour blindness and greyscale: a label, position or icon")
+            for path, marks in review.marks() for line, cue in marks.colour_cues]
 
 
 RULES = {"image-alt": image_alt, "heading-skip": heading_skip, "table-header": table_header,

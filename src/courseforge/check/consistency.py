@@ -15,22 +15,9 @@ from pathlib import Path
 
 from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
+from courseforge.textmarks import US_TERMS, spelling_lists
 
 WORD = re.compile(r"[A-Za-z]+")
-# Everything but letters becomes a space, so str.split() finds the words WORD would (faster).
-NOT_LETTERS = {code: " " for code in range(0x2100) if not chr(code).isalpha() or not chr(code).isascii()}
-# Words both variants use in some sense: a computer program, to license, a tyre pressure meter.
-BOTH = frozenset("program programs practice practices license licensed licenses licensing meter meters tire tires "
-                 "tired draft drafts drafting disk disks install installs installing installed ax story stories "
-                 "check checks inquiry inquiries enroll curb curbs judgment judgments".split())
-# breame also lists spellings British English has dropped ("connexion"): never suggest those.
-ARCHAIC = re.compile(r"xions?$")
-# British terms for American ones, flagged only in British-spelling courses.
-US_TERMS = {"deductible": "excess", "zip code": "postcode", "cell phone": "mobile phone", "sidewalk": "pavement",
-            "gasoline": "petrol", "parking lot": "car park", "checking account": "current account"}
-CURRENCY = re.compile(r"[$£€¥₹]|\b(?:USD|GBP|EUR|JPY|INR)\b")
-CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹"}
-CURRENCY_MARKS = (*CODES, *CODES.values())
 GLOSSARY_BOLD = re.compile(r"^\s*(?:[-*+]\s+)?\*\*([^*]{2,60}?)\*\*")
 GLOSSARY_ID = "glossary"
 # Other English tags (en, en-CA: British and American spelling side by side) follow the majority.
@@ -49,9 +36,9 @@ def _variant(review: Review, counts: Counter) -> str | None:
 
 
 def spelling_variant(review: Review) -> list[Finding]:
-    from breame.spelling import AMERICAN_ENGLISH_SPELLINGS as US, BRITISH_ENGLISH_SPELLINGS as GB
-
-    hits = _variant_words(review, US, GB)
+    us, gb = spelling_lists()
+    hits = [(path, line, "us" if word.lower() in us else "gb", word, us.get(word.lower()) or gb.get(word.lower()))
+            for path, marks in review.marks() for line, word in marks.spellings]
     variant = _variant(review, Counter(kind for _, _, kind, _, _ in hits))
     if variant is None:
         return []
@@ -62,36 +49,14 @@ def spelling_variant(review: Review) -> list[Finding]:
     return found + (_us_terms(review) if variant == "gb" else [])
 
 
-def _variant_words(review: Review, us: dict, gb: dict) -> list[tuple]:
-    """(path, line, "us" or "gb", word as written, the other variant) for every listed word."""
-    hits, listed = [], us.keys() | gb.keys()
-    for path, block in review.texts():
-        if listed.isdisjoint(block.text.lower().translate(NOT_LETTERS).split()):
-            continue  # the common case, settled at C speed
-        for match in WORD.finditer(block.text):
-            word = match.group(0).lower()
-            kind = "us" if word in us else "gb" if word in gb else None
-            if kind and word not in BOTH and not ARCHAIC.search(us.get(word, "")):
-                hits.append((path, block.line + block.text.count("\n", 0, match.start()), kind, match.group(0),
-                             us.get(word) or gb.get(word)))
-    return hits
-
-
 def _us_terms(review: Review) -> list[Finding]:
-    pattern = re.compile(r"\b(" + "|".join(US_TERMS) + r")\b", re.IGNORECASE)
-    return [finding("spelling-variant", path, block.line + block.text.count("\n", 0, m.start()),
-                    f'"{m.group(0)}" is the American term; the course writes British',
-                    f'write "{US_TERMS[m.group(0).lower()]}"')
-            for path, block in review.texts() for m in pattern.finditer(block.text)]
-
-
-def _has_currency(text: str) -> bool:
-    return any(mark in text for mark in CURRENCY_MARKS)
+    return [finding("spelling-variant", path, line, f'"{term}" is the American term; the course writes British',
+                    f'write "{US_TERMS[term.lower()]}"')
+            for path, marks in review.marks() for line, term in marks.us_terms]
 
 
 def currency_mixed(review: Review) -> list[Finding]:
-    hits = [(path, block.line + block.text.count("\n", 0, m.start()), CODES.get(m.group(0), m.group(0)))
-            for path, block in review.texts() if _has_currency(block.text) for m in CURRENCY.finditer(block.text)]
+    hits = [(path, line, symbol) for path, marks in review.marks() for line, symbol in marks.currencies]
     counts = Counter(symbol for _, _, symbol in hits)
     if len(counts) < 2:
         return []

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from courseforge.model import Block, Course, PageText
-
-IGNORE_COMMENT = re.compile(r"check:\s*ignore\s+([A-Za-z0-9_, -]+)")
+from courseforge.textmarks import IGNORE_COMMENT, TextMarks, page_marks, scan, source_lines
 
 
 class Review:
@@ -30,18 +29,41 @@ class Review:
             for block in (*page.blocks, *page.questions):
                 yield path, block
         for scenario in self.course.scenarios:
-            for scene in scenario.scenes.values():
-                for turn in scene.turns:
-                    yield scenario.source, Block(turn.line or scene.line or 1, turn.text, "scenario")
-                if scene.decision is not None:
-                    for choice in scene.decision.options:
-                        for text in (choice.say, choice.feedback, choice.felt):
-                            yield scenario.source, Block(scene.line or 1, text, "scenario")
+            yield from self._scenario_texts(scenario)
+
+    @staticmethod
+    def _scenario_texts(scenario) -> Iterator[tuple[Path, Block]]:
+        for scene in scenario.scenes.values():
+            for turn in scene.turns:
+                yield scenario.source, Block(turn.line or scene.line or 1, turn.text, "scenario")
+            if scene.decision is not None:
+                for choice in scene.decision.options:
+                    for text in (choice.say, choice.feedback, choice.felt):
+                        yield scenario.source, Block(scene.line or 1, text, "scenario")
+
+    def marks(self) -> Iterator[tuple[Path, TextMarks]]:
+        """What the text-scanning rules look for, file by file in the order of texts()."""
+        for path, page in self.pages.items():
+            yield path, self._page_marks(path, page)
+        for scenario in self.course.scenarios:
+            key = ("marks", scenario.source)
+            if key not in self.memo:
+                self.memo[key] = scan(block for _, block in self._scenario_texts(scenario))
+            yield scenario.source, self.memo[key]
+
+    def _page_marks(self, path: Path, page: PageText) -> TextMarks:
+        if page.marks is None:  # a page the reader did not scan
+            page.marks = page_marks(page, "\n".join(self.lines(path)), path)
+        return page.marks
 
     def ignored_at(self, path: Path, line: int | None) -> frozenset[str]:
         """Rules a `check: ignore` comment on this line or the line before switches off."""
         if line is None:
             return frozenset()
+        page = self.pages.get(path)
+        if page is not None:  # the page's comments were found when it was read
+            return frozenset(rule for at, rules in self._page_marks(path, page).ignores
+                             if line - 1 <= at <= line for rule in rules)
         if (path, line) not in self._ignored:
             found: set[str] = set()
             for text in self.lines(path)[max(0, line - 2):line]:
@@ -53,8 +75,5 @@ class Review:
     def lines(self, path: Path) -> list[str]:
         """The source file's lines, read once."""
         if path not in self._files:
-            try:
-                self._files[path] = path.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
-                self._files[path] = []
+            self._files[path] = source_lines(path)
         return self._files[path]

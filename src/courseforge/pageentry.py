@@ -1,0 +1,222 @@
+"""A page as one line of JSON for the page cache (pagecache.py), and back.
+
+A dataclass is stored as the list of its field values in field order, no names or type tags: a
+rebuild of a large course decodes a few hundred thousand of them, and plain JSON arrays come out of
+the C decoder ready to be passed to the class. What each field holds is declared below (SCHEMA), so
+nothing in the file chooses which class is made: anything that does not fit is a miss, never code.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import operator
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+from courseforge.model import Block, Lesson, Option, PageStats, PageText, Question, Quiz, Sentence
+from courseforge.textmarks import TextMarks
+from courseforge.yamltext import Mapping
+
+KINDS = {"lesson": Lesson, "quiz": Quiz}
+# Raised by an entry that does not fit the schema (RecursionError: JSON nested deeper than Python goes).
+MISS = (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError)
+
+
+def encode(page, id_line: int | None, links: list[tuple]) -> str:
+    """One cache entry as a line of JSON."""
+    kind = next(name for name, cls in KINDS.items() if type(page) is cls)
+    return json.dumps({"kind": kind, "page": _plain(page), "id_line": id_line, "links": links},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(line: str, source: Path):
+    """(page, id_line, links) from an entry of encode(); raises one of MISS if it is not one.
+    `source`, the page's file, stands for every path in the entry that names it."""
+    entry = json.loads(line)
+    if not isinstance(entry, dict):
+        raise TypeError("not an entry")
+    page = MAKERS[entry["kind"]](entry["page"], (source, str(source)))
+    if page is None:
+        raise TypeError("no page")
+    id_line = entry["id_line"]
+    if id_line is not None and type(id_line) is not int:
+        raise TypeError("id_line")
+    return page, id_line, [LINK(link, None) for link in _list(entry["links"])]
+
+
+def _plain(value):
+    fields_of = GETTERS.get(type(value))
+    if fields_of is not None:
+        values = fields_of(value)
+        return list(values) if type(value) in FLAT else [_plain(item) for item in values]
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
+    if kind is list or kind is tuple:
+        return [_plain(item) for item in value]
+    if isinstance(value, Path):
+        return str(value)
+    if kind is dict:
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+# What each field of a stored class holds: a JSON type or a tuple of them, PATH, Items(type) a tuple of
+# such values, Row(…) a tuple of that shape (each place a JSON type, or Items), a stored class (None where
+# it is optional), [x] a list of x, (x,) a tuple of x; DATA, LINES, ITEM_LINES are a Mapping's parts.
+# An entry that does not fit is a miss: a build never meets a title that is a list or a line that is text.
+PATH, DATA, LINES, ITEM_LINES = "path", "data", "lines", "item lines"
+S, I, B, N = str, int, bool, type(None)
+
+
+class Items(tuple):
+    def __new__(cls, kind: type):
+        return super().__new__(cls, (kind,))
+
+
+class Row(tuple):
+    def __new__(cls, *places):
+        return super().__new__(cls, places)
+
+
+SCHEMA = {
+    Lesson: {"id": S, "title": S, "number": I, "source": PATH, "html": S, "objectives": Items(S), "minutes": (I, N),
+             "questions": [Question], "page_text": PageText},
+    Quiz: {"id": S, "title": S, "number": I, "source": PATH, "intro_html": S, "questions": [Question], "graded": B,
+           "draw": (I, N), "attempts": (I, N), "passing_score": (I, N), "shuffle": B, "show_answers": B,
+           "page_text": PageText},
+    Question: {"id": S, "type": S, "prompt_html": S, "source": PATH, "line": I, "scenario_html": S,
+               "options": (Option,), "targets": (Option,), "answers": Items(S), "case_sensitive": B,
+               "explanation_html": S, "points": I, "objectives": Items(S)},
+    Option: {"key": S, "html": S, "text": S, "correct": B, "feedback_html": S},
+    PageText: {"front": Mapping, "blocks": [Block], "questions": [Block], "headings": [Row(I, I, S)],
+               "images": [Row(I, S, S)], "links": [Row(I, S, S)], "tables": [Row(I, list)],
+               "callouts": [Row(I, S, B)], "stats": PageStats, "marks": TextMarks},
+    Mapping: {"data": DATA, "key_lines": LINES, "item_lines": ITEM_LINES, "first_line": I, "duplicates": [Row(S, I)]},
+    Block: {"line": I, "text": S, "kind": S},
+    PageStats: {"reading_words": I, "grade": (float, N), "first_line": (I, N), "sentence_count": I,
+                "passive": (Sentence,), "long": (Sentence,)},
+    Sentence: {"line": I, "words": I, "passive": B, "opening": S},
+    TextMarks: {"spellings": (Row(I, S),), "us_terms": (Row(I, S),), "currencies": (Row(I, S),),
+                "colour_cues": (Row(I, S),), "ignores": (Row(I, Items(S)),)},
+}
+# A text block's kind is one of a few words: one copy of each, not one a block (4 MB at 5 000 lessons).
+SHARED = {Block: 2}
+NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in SCHEMA}
+LAYOUT = {cls: tuple(SCHEMA[cls][f.name] for f in fields(cls)) for cls in SCHEMA}
+GETTERS = {cls: operator.attrgetter(*names) for cls, names in NAMES.items()}  # every class has several fields
+FLAT = frozenset(cls for cls, layout in LAYOUT.items() if all(kind in (S, I, B, N, float) for kind in layout))
+
+
+def _compiled(kind):
+    """A function (data, (source, its text)) → the value `kind` describes, made once per kind."""
+    if isinstance(kind, type) and kind in SCHEMA:
+        return _class_maker(kind)
+    if isinstance(kind, Items):
+        return lambda data, at: tuple(_items(data, kind[0]))
+    if isinstance(kind, Row):
+        return _row(kind)
+    if isinstance(kind, list):
+        make = _compiled(kind[0])
+        return lambda data, at: [make(part, at) for part in _list(data)]
+    if isinstance(kind, tuple) and not _plain_types(kind):  # (x,): a tuple of x
+        make = _compiled(kind[0])
+        return lambda data, at: tuple([make(part, at) for part in _list(data)])
+    return {PATH: _path, DATA: _data, LINES: _lines, ITEM_LINES: _item_lines}.get(kind) or _typed(kind)
+
+
+def _plain_types(kind) -> bool:
+    """A JSON type, or a tuple of them (not a tuple of a stored class)."""
+    types = kind if type(kind) is tuple else (kind,)
+    return all(isinstance(t, type) and t not in SCHEMA for t in types)
+
+
+def _typed(kind):
+    allowed = kind if isinstance(kind, tuple) else (kind,)
+    return lambda data, at: data if type(data) in allowed else _fail(data)
+
+
+def _class_maker(cls):
+    layout = LAYOUT[cls]
+    if all(_plain_types(kind) for kind in layout):  # blocks, sentences, options: one look at every type
+        shapes = set(itertools.product(*(kind if isinstance(kind, tuple) else (kind,) for kind in layout)))
+
+        shared = SHARED.get(cls)
+
+        def make_plain(data, at):
+            if type(data) is not list or tuple(map(type, data)) not in shapes:
+                raise ValueError(f"not a {cls.__name__}")
+            if shared is not None:
+                data[shared] = sys.intern(data[shared])
+            return cls(*data)
+        return make_plain
+    size, parts = len(layout), [_compiled(kind) for kind in layout]
+
+    def make(data, at):
+        if data is None:
+            return None  # an optional part (a page without text marks, say)
+        if type(data) is not list or len(data) != size:
+            raise ValueError(f"not a {cls.__name__}")
+        return cls(*[part(value, at) for part, value in zip(parts, data)])
+    return make
+
+
+def _row(places: Row):
+    shapes = set(itertools.product(*(_choices(place) for place in places)))
+    inner = [(index, place) for index, place in enumerate(places) if isinstance(place, Items) or place is list]
+
+    def row(data, at):
+        if type(data) is not list or tuple(map(type, data)) not in shapes:
+            _fail(data)
+        for index, place in inner:  # table header cells stay a list; an ignore comment's rules, a tuple
+            data[index] = tuple(_items(data[index], place[0])) if isinstance(place, Items) else _items(data[index], str)
+        return tuple(data)
+    return row
+
+
+def _choices(place) -> tuple:
+    return (list,) if isinstance(place, Items) else place if type(place) is tuple else (place,)
+
+
+def _items(data, kind: type) -> list:
+    if type(data) is not list or any(type(value) is not kind for value in data):
+        _fail(data)
+    return data
+
+
+def _path(data, at) -> Path:
+    if type(data) is not str:
+        raise TypeError("not a path")
+    source, named = at
+    return source if data == named else Path(data)
+
+
+def _data(data, at) -> dict:
+    return data if type(data) is dict else _fail(data)
+
+
+def _lines(data, at) -> dict:
+    if type(data) is not dict or any(type(line) is not int for line in data.values()):
+        _fail(data)
+    return data
+
+
+def _item_lines(data, at) -> dict:
+    if type(data) is not dict:
+        _fail(data)
+    for lines in data.values():
+        _items(lines, int)
+    return data
+
+
+def _list(data) -> list:
+    return data if type(data) is list else _fail(data)
+
+
+def _fail(data):
+    raise TypeError(f"unexpected {type(data).__name__}")
+
+
+MAKERS = {name: _class_maker(cls) for name, cls in KINDS.items()}
+LINK = _row(Row(S, I, B, (S, N)))  # (url, line, is_image, href: None where the page kept the url)

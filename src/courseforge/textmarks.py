@@ -1,0 +1,161 @@
+"""What the review's text-scanning rules look for in a page, found once when the page is read.
+
+Spelling variants, American terms, currency marks, colour-only cues and `check: ignore` comments
+depend on the page's own text alone, so, like its prose measures (prosestats.py), they are found in
+the page reader (in worker processes for a large course) and kept in the page cache: reviewing an
+unchanged page scans none of its text again. The rules (check/consistency.py, check/access.py,
+check/__init__.py) judge what was found against the course as a whole; scenario lines, which are
+not pages, are scanned the same way when the review runs.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from courseforge.model import PageText
+
+WORD = re.compile(r"[A-Za-z]+")
+ASCII_WORD = re.compile(r"[a-z]+")
+# Everything but letters becomes a space, so str.split() finds the words WORD would (faster).
+NOT_LETTERS = {code: " " for code in range(0x2100) if not chr(code).isalpha() or not chr(code).isascii()}
+# Words both variants use in some sense: a computer program, to license, a tyre pressure meter.
+BOTH = frozenset("program programs practice practices license licensed licenses licensing meter meters tire tires "
+                 "tired draft drafts drafting disk disks install installs installing installed ax story stories "
+                 "check checks inquiry inquiries enroll curb curbs judgment judgments".split())
+# breame also lists spellings British English has dropped ("connexion"): never suggest those.
+ARCHAIC = re.compile(r"xions?$")
+# British terms for American ones, flagged only in British-spelling courses.
+US_TERMS = {"deductible": "excess", "zip code": "postcode", "cell phone": "mobile phone", "sidewalk": "pavement",
+            "gasoline": "petrol", "parking lot": "car park", "checking account": "current account"}
+# The only letters outside ASCII that an IGNORECASE pattern matches to ASCII ones (İ ı ſ and the Kelvin sign).
+CASELESS_ASCII = "\u0130\u0131\u017f\u212a"
+US_TERM = re.compile(r"\b(" + "|".join(US_TERMS) + r")\b", re.IGNORECASE)
+CURRENCY = re.compile(r"[$£€¥₹]|\b(?:USD|GBP|EUR|JPY|INR)\b")
+CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹"}
+CURRENCY_MARKS = (*CODES, *CODES.values())
+COLOURS = "red|green|blue|yellow|orange|purple|pink|grey|gray|brown|black|white"
+COLOUR_NAMES = COLOURS.split("|")
+COLOUR_CUE = re.compile(rf"\b(?:the|in|marked|highlighted|shown|coloured|colored)\s+(?:in\s+)?({COLOURS})\b"
+                        r"(?:\s+(?:one|ones|option|options|button|buttons|box|boxes|text|item|items|answer|answers|"
+                        r"icon|icons|line|lines|area|areas|word|words|column|row|cells?|parts?))?", re.IGNORECASE)
+# "the red option" and "shown in green" point by colour; "the red shoes" describes one.
+NOUNS = re.compile(r"\b(one|ones|option|options|button|buttons|box|boxes|text|item|items|answer|answers|icon|icons|"
+                   r"line|lines|area|areas|word|words|column|row|cells?|parts?)$", re.IGNORECASE)
+POINTING = ("in", "marked", "highlighted", "shown", "coloured", "colored")
+IGNORE_COMMENT = re.compile(r"check:\s*ignore\s+([A-Za-z0-9_, -]+)")
+
+
+@dataclass(frozen=True)
+class TextMarks:
+    """Each as (line, text as written), in the order the page's blocks (then questions) hold them."""
+
+    spellings: tuple[tuple[int, str], ...] = ()  # words of one spelling variant only (breame's lists)
+    us_terms: tuple[tuple[int, str], ...] = ()  # American terms with a British one (US_TERMS)
+    currencies: tuple[tuple[int, str], ...] = ()  # currency symbols, codes as their symbol
+    colour_cues: tuple[tuple[int, str], ...] = ()  # words that point by colour alone
+    ignores: tuple[tuple[int, tuple[str, ...]], ...] = ()  # lines of the source naming rules to ignore
+
+
+def spelling_lists() -> tuple[dict, dict]:
+    """(American spelling → British, British → American), breame's lists."""
+    return _spellings()[:2]
+
+
+@functools.cache
+def _spellings() -> tuple[dict, dict, frozenset]:
+    from breame.spelling import AMERICAN_ENGLISH_SPELLINGS as US, BRITISH_ENGLISH_SPELLINGS as GB
+
+    return US, GB, frozenset(US.keys() | GB.keys())
+
+
+def scan(blocks, ignores: tuple = ()) -> TextMarks:
+    """The marks of `blocks` (model.Block, in reading order)."""
+    us, gb, listed = _spellings()
+    blocks = list(blocks)
+    # Most pages name no colour, currency or variant word at all: one test of the whole page settles
+    # each scan (no mark spans two blocks: "\n" joins them and none holds one).
+    whole = "\n".join(block.text for block in blocks)
+    lower = whole.lower()
+    scans = (not listed.isdisjoint(ASCII_WORD.findall(lower)),  # finds every word the blocks' test does
+             _may_hold_term(whole, lower),
+             any(mark in whole for mark in CURRENCY_MARKS),
+             any(colour in lower for colour in COLOUR_NAMES))
+    if not any(scans):
+        return TextMarks(ignores=ignores)
+    found: tuple[list, list, list, list] = ([], [], [], [])
+    for block in blocks:
+        for scanner, wanted, into in zip(SCANNERS, scans, found):
+            if wanted:
+                into += scanner(block, us, gb, listed)
+    return TextMarks(*map(tuple, found), ignores)
+
+
+def _spellings_in(block, us: dict, gb: dict, listed: frozenset) -> list:
+    text = block.text
+    if listed.isdisjoint(text.lower().translate(NOT_LETTERS).split()):  # settled at C speed
+        return []
+    found = []
+    for match in WORD.finditer(text):
+        word = match.group(0).lower()
+        if (word in us or word in gb) and word not in BOTH and not ARCHAIC.search(us.get(word, "")):
+            found.append((_line(block, match), match.group(0)))
+    return found
+
+
+def _terms_in(block, *lists) -> list:
+    text = block.text
+    if not _may_hold_term(text, text.lower()):
+        return []
+    return [(_line(block, match), match.group(0)) for match in US_TERM.finditer(text)]
+
+
+def _may_hold_term(text: str, lower: str) -> bool:
+    return any(term in lower for term in US_TERMS) or any(letter in text for letter in CASELESS_ASCII)
+
+
+def _currencies_in(block, *lists) -> list:
+    if not any(mark in block.text for mark in CURRENCY_MARKS):
+        return []
+    return [(_line(block, m), CODES.get(m.group(0), m.group(0))) for m in CURRENCY.finditer(block.text)]
+
+
+def _colours_in(block, *lists) -> list:
+    lower = block.text.lower()
+    if not any(colour in lower for colour in COLOUR_NAMES):  # skip the slower pattern
+        return []
+    return [(_line(block, match), match.group(0)) for match in COLOUR_CUE.finditer(block.text)
+            if match.group(0).lower().split()[0] in POINTING or NOUNS.search(match.group(0))]
+
+
+SCANNERS = (_spellings_in, _terms_in, _currencies_in, _colours_in)
+
+
+def page_marks(text: PageText, source: str, path: Path) -> TextMarks:
+    """A page's marks; `source` is its text as read, `path` its file."""
+    return scan((*text.blocks, *text.questions), ignore_lines(path) if IGNORE_COMMENT.search(source) else ())
+
+
+def ignore_lines(path: Path) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """(line, rules) for each line of `path` with a `check: ignore` comment, numbered as
+    source_lines() numbers them (the review's way: every line break Python knows of ends a line)."""
+    found = []
+    for number, text in enumerate(source_lines(path), start=1):
+        named: set[str] = set()
+        for match in IGNORE_COMMENT.finditer(text):
+            named |= set(re.split(r"[\s,]+", match.group(1).strip()))
+        if named:
+            found.append((number, tuple(sorted(named))))
+    return tuple(found)
+
+
+def source_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _line(block, match: re.Match) -> int:
+    return block.line + block.text.count("\n", 0, match.start())

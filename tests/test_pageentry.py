@@ -1,0 +1,183 @@
+"""Cache entries (pageentry.py) give back the page they were made of, and nothing else."""
+import json
+
+import pytest
+
+from conftest import lesson
+from courseforge import pageentry, pagereading
+from courseforge.build import build
+from courseforge.loader import CACHE_DIR, load
+
+BODY = """\
+## Colours
+
+Press the red button, pay $5 or £4, and organise the color of the sidewalk. <!-- check: ignore currency-mixed -->
+
+| Cue | Meaning |
+|---|---|
+| *wait* | time |
+
+![A chart](../images/pic.svg) and [the policy](https://example.org/policy).
+
+::: tip Mind this
+The form was completed by the agent. It is given to them.
+:::
+
+::: question kc-1 matching
+Match them.
+- Red -> Stop
+- Green -> Go
+objective: 1
+:::
+
+::: question kc-2 fill-in
+Say it.
+= Hello
+= hi
+:::
+"""
+QUIZ = """---
+title: Final
+passing_score: 70
+---
+
+Intro.
+
+::: question final-1 single
+Pick *one*.
+- [x] Right
+  feedback: Yes.
+- [ ] Wrong
+explanation: Because.
+:::
+"""
+
+
+@pytest.fixture
+def folder(make_course):
+    return make_course({"lessons/01-colours.md": lesson("colours", "Colours", BODY),
+                        "images/pic.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+                        "assessments/01-final.md": QUIZ}, lessons=1)
+
+
+def entries(folder) -> list[tuple[str, str]]:
+    shards = sorted((folder / CACHE_DIR / "pages").glob("??"))
+    return [tuple(line.split(" ", 1)) for shard in shards for line in shard.read_text().splitlines()]
+
+
+def test_a_cached_page_equals_the_page_read_from_its_source(folder, monkeypatch):
+    fresh = load(folder, cache=False)
+    load(folder)
+    monkeypatch.setattr(pagereading, "read_chunk", lambda setting, jobs: [] if not jobs else pytest.fail(f"read {jobs}"))
+    cached = load(folder)
+    assert len(entries(folder)) == 3
+    for read, kept in zip(fresh.pages, cached.pages, strict=True):
+        assert kept == read
+        assert kept.page_text == read.page_text  # compare=False on the page: checked on its own
+    marks = cached.lessons[0].page_text.marks
+    assert marks.colour_cues and marks.currencies and marks.spellings and marks.ignores
+
+
+def test_an_entry_round_trips_with_its_tuples_and_paths(folder):
+    page = load(folder, cache=False).lessons[0]
+    again, id_line, links = pageentry.decode(pageentry.encode(page, 2, [("a.svg", 3, True, "assets/a.svg")]),
+                                             page.source)
+    assert (again, again.page_text, id_line, links) == (page, page.page_text, 2, [("a.svg", 3, True, "assets/a.svg")])
+    assert again.source is page.source and type(again.objectives) is tuple
+    assert type(again.questions[0].options) is tuple and type(again.page_text.blocks[0].line) is int
+
+
+@pytest.mark.parametrize("entry", [
+    "null", "[]", '"text"', "{}", '{"kind": "lesson"}', '{"kind": ["lesson"], "page": [], "id_line": 1, "links": []}',
+    '{"kind": "Popen", "page": ["touch", "/tmp/x"], "id_line": 1, "links": []}',
+    '{"kind": "lesson", "page": {"$t": "Lesson"}, "id_line": 1, "links": []}',
+    '{"kind": "lesson", "page": [1, 2, 3], "id_line": 1, "links": []}',
+    "[" * 100_000 + "]" * 100_000,
+])
+def test_an_entry_that_is_no_page_is_a_miss(entry, tmp_path):
+    with pytest.raises(pageentry.MISS):
+        pageentry.decode(entry, tmp_path / "a.md")
+
+
+def test_every_value_of_an_entry_is_checked_against_the_schema(folder):
+    """A well-formed entry with a value of the wrong type anywhere is a miss, not a page that fails later."""
+    for page in load(folder, cache=False).pages:
+        good = json.loads(pageentry.encode(page, 2, [["a.svg", 3, True, "assets/a.svg"]]))
+        front = ["page", len(good["page"]) - 1, 0, 0]  # the front matter's YAML data: any JSON
+        places = list(_places(good))
+        assert len(places) > 50
+        for place in places:
+            if place[:4] == front or place == ["kind"]:
+                continue
+            with pytest.raises(pageentry.MISS):
+                pageentry.decode(json.dumps(_replaced(good, place, {"bad": {}})), page.source)
+
+
+def _places(value, at=()):
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return
+    for key, item in items:
+        yield [*at, key]
+        yield from _places(item, (*at, key))
+
+
+def _replaced(entry, place, new):
+    copy = json.loads(json.dumps(entry))
+    holder = copy
+    for key in place[:-1]:
+        holder = holder[key]
+    holder[place[-1]] = new
+    return copy
+
+
+def test_a_corrupt_cache_is_rebuilt_and_the_zips_stay_the_same(folder, tmp_path):
+    clean = {path.name: path.read_bytes() for path in build(folder, tmp_path / "clean")}
+    shards = sorted((folder / CACHE_DIR / "pages").glob("??"))
+    keys = [key for key, _ in entries(folder)]
+    shards[0].write_text(f"{keys[0]} " + '{"kind": "lesson", "page": ' + "[" * 50_000 + "]" * 50_000 + "}\n"
+                         + f"{keys[1]} [1, 2\n" + "no key here\n\n" + "\x00" * 50)
+    shards[1].write_bytes(b"\xff\xfe not UTF-8")
+    again = {path.name: path.read_bytes() for path in build(folder, tmp_path / "again")}
+    assert again == clean
+    assert len(entries(folder)) == 3  # every page read again and stored afresh
+    assert {path.name: path.read_bytes() for path in build(folder, tmp_path / "warm")} == clean
+
+
+def test_ignore_comments_found_when_read_name_the_lines_the_review_counts(make_course):
+    """The review numbers a file's lines as Python splits them (U+2028 ends one there, not in Markdown)."""
+    import re
+
+    from courseforge.check.review import Review
+
+    body = "One.\u2028Two. <!-- check: ignore colour-only -->\r\n\r\nThree check: ignore a, b\n\n\x85 check: ignore all\n"
+    folder = make_course({"lessons/01-odd.md": lesson("odd", "Odd", body)}, lessons=0)
+    course = load(folder)
+    path = course.lessons[0].source
+    review = Review(course)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for line in range(0, len(lines) + 3):
+        expected = {name for text in lines[max(0, line - 2):line]
+                    for match in re.finditer(r"check:\s*ignore\s+([A-Za-z0-9_, -]+)", text)
+                    for name in re.split(r"[\s,]+", match.group(1).strip())}
+        assert review.ignored_at(path, line) == expected, line
+    assert "colour-only" in review.ignored_at(path, 11) and review.ignored_at(path, 16) == {"all"}
+
+
+def test_a_rebuild_after_an_edit_keeps_every_other_entry(make_course, monkeypatch):
+    """Entries are dropped from memory once decoded; the shards a rebuild rewrites are read again."""
+    files = {f"lessons/{n:03d}-part.md": lesson(f"part-{n}", f"Part {n}", f"Text {n}.") for n in range(1, 301)}
+    folder = make_course(files, lessons=0)
+    load(folder, processes=1)
+    before = dict(entries(folder))
+    edited = folder / "lessons" / "007-part.md"
+    edited.write_text(edited.read_text().replace("Text 7.", "Edited."))
+    load(folder, processes=1)
+    after = dict(entries(folder))
+    assert len(after) == 300 and len(set(before) - set(after)) == 1
+    assert all(after[key] == line for key, line in before.items() if key in after)
+    monkeypatch.setattr(pagereading, "read_chunk", lambda setting, jobs: [] if not jobs else pytest.fail(f"read {jobs}"))
+    assert "Edited." in load(folder).lessons[6].html
