@@ -200,6 +200,15 @@ def test_spelling_of_the_other_variant(tmp_path):
     assert len(findings(course(tmp_path, us, "b"), "spelling-variant")) == 2
 
 
+def test_an_american_term_written_with_a_caseless_letter(tmp_path):
+    # "ſ" (long s) and "İ" match the term's pattern regardless of case, but lower() alone does not
+    # turn them into the term: the finding names the British word all the same, no traceback.
+    gb = {"course.yml": COURSE_YML.replace("language: en", "language: en-GB"),
+          "lessons/01-part-1.md": lesson_text(body="Colour the ſidewalk and the SİDEWALK.")}
+    found = findings(course(tmp_path, gb), "spelling-variant")
+    assert [f.hint for f in found] == ['write "pavement"', 'write "pavement"']
+
+
 def test_plain_en_is_held_to_the_variant_most_words_use(tmp_path):
     mixed = lesson_text(body="Organise the colour of the centre. Pick a color.")
     [found] = findings(course(tmp_path, {"lessons/01-part-1.md": mixed}), "spelling-variant")

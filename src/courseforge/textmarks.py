@@ -32,6 +32,13 @@ US_TERMS = {"deductible": "excess", "zip code": "postcode", "cell phone": "mobil
 # The only letters outside ASCII that an IGNORECASE pattern matches to ASCII ones (İ ı ſ and the Kelvin sign).
 CASELESS_ASCII = "\u0130\u0131\u017f\u212a"
 US_TERM = re.compile(r"\b(" + "|".join(US_TERMS) + r")\b", re.IGNORECASE)
+TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def us_term_key(found: str) -> str:
+    """The US_TERMS key of what US_TERM matched ("ſidewalk" and "SİDEWALK" match; lower() alone
+    would not make them "sidewalk")."""
+    return found.translate(TO_ASCII).lower()
 CURRENCY = re.compile(r"[$£€¥₹]|\b(?:USD|GBP|EUR|JPY|INR)\b")
 CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹"}
 CURRENCY_MARKS = (*CODES, *CODES.values())

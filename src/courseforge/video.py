@@ -32,8 +32,8 @@ functions: `courseforge --help` must stay instant.
 """
 from __future__ import annotations
 
-import json
 import gc
+import json
 import os
 import sys
 import time

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
-from courseforge.textmarks import US_TERMS, spelling_lists
+from courseforge.textmarks import US_TERMS, spelling_lists, us_term_key
 
 WORD = re.compile(r"[A-Za-z]+")
 GLOSSARY_BOLD = re.compile(r"^\s*(?:[-*+]\s+)?\*\*([^*]{2,60}?)\*\*")
@@ -51,7 +51,7 @@ def spelling_variant(review: Review) -> list[Finding]:
 
 def _us_terms(review: Review) -> list[Finding]:
     return [finding("spelling-variant", path, line, f'"{term}" is the American term; the course writes British',
-                    f'write "{US_TERMS[term.lower()]}"')
+                    f'write "{US_TERMS[us_term_key(term)]}"')
             for path, marks in review.marks() for line, term in marks.us_terms]
 
 
