@@ -83,24 +83,34 @@ def glossary_variant(review: Review) -> list[Finding]:
         return []
     terms = {_key(term): term for term in glossary_terms(review.lines(glossary.source))}
     longest = max((len(WORD.findall(term)) for term in terms.values()), default=0) + 1
+    # Every beginning of a term's key: a run of words that is none can stop growing at once.
+    prefixes = {key[:end] for key in terms for end in range(1, len(key) + 1)}
     found = []
     for path, block in review.texts():
         if path != glossary.source:
-            found += _variants_in(path, block, terms, longest)
+            found += _variants_in(path, block, terms, prefixes, longest)
     return found
 
 
-def _variants_in(path: Path, block, terms: dict[str, str], longest: int) -> list[Finding]:
-    tokens = list(WORD.finditer(block.text))
+def _variants_in(path: Path, block, terms: dict[str, str], prefixes: set[str], longest: int) -> list[Finding]:
+    """Runs of up to `longest` words joined by single spaces or hyphens whose letters spell a glossary
+    term (any case, any joining) but are written otherwise."""
+    text = block.text
+    tokens = [match.span() for match in WORD.finditer(text)]
     found = []
-    for i in range(len(tokens)):
-        for n in range(1, longest + 1):
-            span = block.text[tokens[i].start():tokens[min(i + n, len(tokens)) - 1].end()]
-            if i + n > len(tokens) or not re.fullmatch(r"[A-Za-z]+(?:[ -][A-Za-z]+)*", span):
+    for i, (start, _) in enumerate(tokens):
+        key = ""
+        for j in range(i, min(i + longest, len(tokens))):
+            begin, end = tokens[j]
+            if j > i and text[tokens[j - 1][1]:begin] not in (" ", "-"):
                 break
-            term = terms.get(_key(span))
+            key += text[begin:end].lower()
+            if key not in prefixes:
+                break
+            term = terms.get(key)
+            span = text[start:end]
             if term and span.lower() != term.lower():
-                line = block.line + block.text.count("\n", 0, tokens[i].start())
+                line = block.line + text.count("\n", 0, start)
                 found.append(finding("glossary-variant", path, line, f'"{span}" is written "{term}" in the glossary',
                                      f'write "{term}" everywhere, or change the glossary'))
     return found
