@@ -171,7 +171,7 @@
     var self = this, lesson = this.lessons[index], number = lesson && lesson.part;
     if (!lesson || lesson.section) return Promise.resolve(lesson);
     var path = (this.course.parts || [])[number];
-    if (!path) return Promise.reject(new Error('no part for page ' + lesson.id));
+    if (!path) return Promise.reject(new Error('no part: ' + lesson.id));
     if (!this.parts[number]) {
       var script = doc.createElement('script');
       this.parts[number] = new Promise(function (resolve, reject) {
@@ -186,7 +186,7 @@
       });
     }
     return this.parts[number].then(function () {
-      if (!lesson.section) throw new Error(path + ' did not hold page ' + lesson.id);
+      if (!lesson.section) throw new Error(path + ' lacks ' + lesson.id);
       return lesson;
     });
   };
@@ -219,7 +219,7 @@
     var self = this, loads = [];
     this.lessons.forEach(function (lesson, i) { if (!lesson.section) loads.push(self.load(i)); });
     return Promise.all(loads).then(function () { win.print(); }, function (error) {
-      warn('cannot load every page to print', error);
+      warn('cannot print', error);
       self.screens.loading(-1, true);
     });
   };
@@ -235,7 +235,7 @@
       this.load(index).then(function () {
         if (self.wanted === index) self.show(index);
       }, function (error) {
-        warn('cannot load page ' + lesson.id, error);
+        warn('cannot load ' + lesson.id, error);
         if (self.wanted === index) self.screens.loading(index, true);
       });
       return;
@@ -421,7 +421,7 @@
   // here, with a note at the top saying so.
   proto.bindPrint = function () {
     var self = this, button = this.ui.print, missing = function () {
-      return self.lessons.some(function (lesson) { return !lesson.section; });
+      return self.lessons.some(function (l) { return !l.section; });
     };
     if (!(this.course.parts || []).length) return;
     if (button) {
