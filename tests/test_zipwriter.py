@@ -60,3 +60,25 @@ def test_a_broken_cache_file_is_ignored(tmp_path):
     page = big_page()
     with zipwriter.deflate_cache(tmp_path / "cache"):
         assert written(tmp_path, "a.zip", page) == written(tmp_path, "b.zip", page)
+
+
+def test_parts_of_a_large_course_are_reused_whole(tmp_path, monkeypatch):
+    # A large course's pages/*.js parts (about 64 KB each): one piece each, deflated together, and
+    # only the edited one again on the next build; the bytes are the same cached or not.
+    rng = random.Random(3)
+    parts = {f"pages/{n:04d}.js": " ".join(rng.choice("cue frame call feel".split()) for _ in range(12000)).encode()
+             for n in range(1, 9)}
+    parts["runtime/small.js"] = b"var small = 1;\n"  # under 16 KB: deflated whole, every time
+    with zipwriter.deflate_cache(tmp_path / "cache"):
+        write_zip(parts, tmp_path / "first.zip")
+    deflated = []
+    real = zipwriter._deflate_piece
+    monkeypatch.setattr(zipwriter, "_deflate_piece", lambda piece: deflated.append(piece) or real(piece))
+    parts["pages/0005.js"] += b" EDITED"
+    with zipwriter.deflate_cache(tmp_path / "cache"):
+        again = write_zip(parts, tmp_path / "again.zip").read_bytes()
+    assert [bytes(piece)[-7:] for piece in deflated] == [b" EDITED"]
+    monkeypatch.undo()
+    assert again == write_zip(parts, tmp_path / "uncached.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "again.zip") as archive:
+        assert archive.testzip() is None and archive.read("pages/0005.js") == parts["pages/0005.js"]

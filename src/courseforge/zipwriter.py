@@ -1,10 +1,11 @@
 """Reproducible zip files, written field by field so large entries can be deflated in pieces.
 
-An entry of a megabyte or more (index.html of a big course) is cut into pieces at content-defined
-points (some `<section` starts, chosen by a hash of what follows, so an edit moves no other cut),
-each piece deflated on its own with a full flush, on every core, and the pieces joined into one
-valid deflate stream, as pigz does. Within `deflate_cache(folder)`, pieces deflated by the previous
-build are reused: a rebuild after editing one lesson deflates one piece, not the whole page.
+An entry of a megabyte or more is cut into pieces at content-defined points (some `<section`
+starts, chosen by a hash of what follows, so an edit moves no other cut); an entry of 16 KB or more
+is one piece. Pieces are deflated on their own with a full flush, all the package's on every core,
+and joined into one valid deflate stream, as pigz does. Within `deflate_cache(folder)`, pieces
+deflated by the previous build are reused: a rebuild after editing one lesson of a large course
+deflates its part (pageparts.py), not the whole course.
 The same input gives the same bytes, cached or not, whatever the number of cores.
 """
 from __future__ import annotations
@@ -19,7 +20,8 @@ import zlib
 from pathlib import Path
 
 LEVEL = 6
-PIECES_FROM = 1 << 20  # bytes: smaller entries are deflated whole
+CACHED_FROM = 16 << 10  # bytes: smaller entries are deflated whole, each time (they cost nothing)
+PIECES_FROM = 1 << 20  # bytes: larger entries are cut into pieces
 MAX_PIECE = 1 << 20  # a piece with no cut point in it is cut by size
 CUT = re.compile(rb"<section\b")  # a literal start: the regex engine scans for it at memchr speed
 CUT_ONE_IN = 16  # about one `<section` start in this many becomes a cut
@@ -37,9 +39,10 @@ _cache: contextvars.ContextVar["_PieceCache | None"] = contextvars.ContextVar("d
 def write(entries: list[tuple[str, bytes, bool]], dest: Path) -> Path:
     """Write (name, data, deflate?) entries, in the order given, to `dest`."""
     central, offset = [], 0
+    packed_all = iter(_deflate_all([data for _, data, deflate in entries if deflate]))
     with open(dest, "wb") as out:
         for name, data, deflate in entries:
-            packed = _deflate(data) if deflate else data
+            packed = next(packed_all) if deflate else data
             crc, method, encoded = zlib.crc32(data), 8 if deflate else 0, name.encode("ascii")
             if max(len(data), len(packed), offset) > 0xFFFFFFFF:
                 raise ValueError(f"{name}: too large for a zip without ZIP64")
@@ -54,22 +57,35 @@ def write(entries: list[tuple[str, bytes, bool]], dest: Path) -> Path:
     return dest
 
 
-def _deflate(data: bytes) -> bytes:
-    if len(data) < PIECES_FROM:
-        packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-        return packer.compress(data) + packer.flush()
+def _deflate_all(datas: list[bytes]) -> list[bytes]:
+    """Every entry deflated: small ones whole; from CACHED_FROM on as pieces (one, or cut at
+    content-defined points from PIECES_FROM on) deflated together on every core, the pieces the last
+    build deflated taken from the cache (a large course's pages/*.js parts, its index.html)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    pieces = _pieces(data)
     cache = _cache.get()
-    keys = [hashlib.sha1(piece).digest() for piece in pieces]
     known = cache.pieces if cache is not None else {}
-    missing = {key: piece for key, piece in zip(keys, pieces) if key not in known}
+    plans: list[list[bytes] | None] = []
+    missing: dict[bytes, memoryview] = {}
+    for data in datas:
+        if len(data) < CACHED_FROM:
+            plans.append(None)
+            continue
+        pieces = _pieces(data) if len(data) >= PIECES_FROM else [memoryview(data)]
+        keys = [hashlib.sha1(piece).digest() for piece in pieces]
+        missing.update((key, piece) for key, piece in zip(keys, pieces) if key not in known)
+        plans.append(keys)
     with ThreadPoolExecutor(_cores()) as pool:  # zlib lets go of the GIL while it deflates
         made = dict(zip(missing, pool.map(_deflate_piece, missing.values())))
     if cache is not None:
-        cache.add(made, keys)
-    return b"".join(known.get(key) or made[key] for key in keys) + FINAL_BLOCK
+        cache.add(made, [key for keys in plans if keys for key in keys])
+    return [_deflate_whole(data) if keys is None else b"".join(known.get(key) or made[key] for key in keys) + FINAL_BLOCK
+            for data, keys in zip(datas, plans)]
+
+
+def _deflate_whole(data: bytes) -> bytes:
+    packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
 
 
 def _deflate_piece(piece: memoryview) -> bytes:
