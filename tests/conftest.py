@@ -58,3 +58,19 @@ def make_course(tmp_path):
         merged.update(files or {})
         return write_course(root or tmp_path / "course", {k: v for k, v in merged.items() if v is not None})
     return make
+
+
+def cache_text(path: Path) -> str:
+    """A sealed cache file's content (cacheseal.py): what this user's build wrote there."""
+    from courseforge.cacheseal import opened
+
+    data = opened(path.read_bytes())
+    assert data is not None, f"{path} is not sealed with this user's key"
+    return data.decode("utf-8")
+
+
+def write_cache(path: Path, data: str | bytes) -> None:
+    """Damage a cache file as this user's own build could (sealed): only the decoder stands guard."""
+    from courseforge.cacheseal import seal
+
+    path.write_bytes(seal(data.encode("utf-8") if isinstance(data, str) else data))

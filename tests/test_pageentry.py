@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from conftest import lesson
+from conftest import cache_text, lesson, write_cache
 from courseforge import pageentry, pagereading
 from courseforge.build import build
 from courseforge.loader import CACHE_DIR, load
@@ -62,7 +62,7 @@ def folder(make_course):
 
 def entries(folder) -> list[tuple[str, str]]:
     shards = sorted((folder / CACHE_DIR / "pages").glob("??"))
-    return [tuple(line.split(" ", 1)) for shard in shards for line in shard.read_text().splitlines()]
+    return [tuple(line.split(" ", 1)) for shard in shards for line in cache_text(shard).splitlines()]
 
 
 def test_a_cached_page_equals_the_page_read_from_its_source(folder, monkeypatch):
@@ -138,9 +138,9 @@ def test_a_corrupt_cache_is_rebuilt_and_the_zips_stay_the_same(folder, tmp_path)
     clean = {path.name: path.read_bytes() for path in build(folder, tmp_path / "clean")}
     shards = sorted((folder / CACHE_DIR / "pages").glob("??"))
     keys = [key for key, _ in entries(folder)]
-    shards[0].write_text(f"{keys[0]} " + '{"kind": "lesson", "page": ' + "[" * 50_000 + "]" * 50_000 + "}\n"
-                         + f"{keys[1]} [1, 2\n" + "no key here\n\n" + "\x00" * 50)
-    shards[1].write_bytes(b"\xff\xfe not UTF-8")
+    write_cache(shards[0], f"{keys[0]} " + '{"kind": "lesson", "page": ' + "[" * 50_000 + "]" * 50_000 + "}\n"
+                + f"{keys[1]} [1, 2\n" + "no key here\n\n" + "\x00" * 50)
+    write_cache(shards[1], b"\xff\xfe not UTF-8")
     again = {path.name: path.read_bytes() for path in build(folder, tmp_path / "again")}
     assert again == clean
     assert len(entries(folder)) == 3  # every page read again and stored afresh

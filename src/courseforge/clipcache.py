@@ -9,12 +9,14 @@ from dataclasses import asdict
 from pathlib import Path
 
 from courseforge import __version__, frames, speech
+from courseforge.cacheseal import opened, seal
 from courseforge.cliptiming import VideoSettings
 from courseforge.errors import ContentError, ContentErrors, Location
 from courseforge.model import Cue, Scenario, Scene
 
 RENDERER = 2  # bump when drawing, timing or encoding changes: cached clips are then rebuilt
 CACHE_FILES = ("meta.json", "clip.mp4", "poster.png")
+PICTURES = ("clip.mp4", "poster.png")  # what meta.json vouches for by their digests
 
 
 def cache_store(cache_dir: Path) -> Path:
@@ -35,11 +37,30 @@ def cached(entry: Path) -> bool:
         return False
     if any((entry / name).is_symlink() or not (entry / name).is_file() for name in CACHE_FILES):
         return False
+    meta = read_meta(entry)
     try:
-        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-        return isinstance(meta["duration"], (int, float)) and all(Cue(**cue) for cue in meta["cues"])
-    except (ValueError, KeyError, TypeError):
+        return (isinstance(meta["duration"], (int, float)) and all(Cue(**cue) for cue in meta["cues"])
+                and all(_digest(entry / name) == meta["files"][name] for name in PICTURES))
+    except (ValueError, KeyError, TypeError, OSError):
         return False
+
+
+def read_meta(entry: Path):
+    """meta.json as this user's build sealed it (cacheseal.py), or None: a clip from someone else's
+    cache is rendered again rather than packaged."""
+    try:
+        return json.loads(opened((entry / "meta.json").read_bytes()) or b"null")
+    except (OSError, ValueError):
+        return None
+
+
+def write_meta(entry: Path, duration: float, cues: list[dict]) -> None:
+    meta = {"duration": duration, "cues": cues, "files": {name: _digest(entry / name) for name in PICTURES}}
+    (entry / "meta.json").write_bytes(seal(json.dumps(meta, indent=1).encode("utf-8")))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 def clip_key(scenario: Scenario, scene: Scene, settings: VideoSettings, tools: dict) -> str:
     """Hash of everything that shows or sounds in the clip; line numbers and ids are left out."""

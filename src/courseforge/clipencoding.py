@@ -2,7 +2,6 @@
 (H.264 + AAC) into a cache entry. moviepy, numpy and Pillow are imported inside functions."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -11,7 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from courseforge import frames, speech
-from courseforge.clipcache import cached
+from courseforge.clipcache import cached, write_meta
 from courseforge.cliptiming import Segment, VideoSettings, cues_for, plan_timeline
 from courseforge.model import Cue, Scenario, Scene
 
@@ -40,8 +39,7 @@ def render_clip(job: ClipJob) -> None:
         clip = prepare_clip(scenario, scene, settings, job.engine, work)
         encode_moviepy(clip, work / "clip.mp4")
         clip.pictures[0].save(work / "poster.png", optimize=True)
-        meta = {"duration": clip.duration, "cues": [asdict(cue) for cue in clip.cues]}
-        (work / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+        write_meta(work, clip.duration, [asdict(cue) for cue in clip.cues])
         clip.wav.unlink()
         if job.entry.is_symlink():
             job.entry.unlink()  # never follow a link planted in the cache

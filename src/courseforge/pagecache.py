@@ -2,8 +2,9 @@
 
 A page is served from here only when its source text, its path, the course's mastery score and the
 code that reads pages are all unchanged (they make the key), and only pages read without a single
-problem are stored. Entries are JSON decoded into a closed set of model classes (pageentry.py): a cache
-folder that came with someone else's project can at worst fail to decode, never run code.
+problem are stored. Entries are JSON decoded into a closed set of model classes (pageentry.py), in
+shard files sealed with this user's key (cacheseal.py): a cache folder that came with someone else's
+project is not read at all, so it can neither run code nor put its own markup into a package.
 """
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from importlib import metadata
 from pathlib import Path
 
 from courseforge import __version__
+from courseforge.cacheseal import opened, seal
 from courseforge.pageentry import MISS, decode
 
 FOLDER = "pages"
 TAKEN = ""  # an entry already decoded this build: its text is not kept twice
 # The modules whose code decides what a page becomes: editing one invalidates every entry.
 READERS = ("pages.py", "markdown.py", "quiz.py", "fields.py", "yamltext.py", "assets.py", "model.py", "pagecache.py",
-           "pageentry.py", "pagetext.py", "prosestats.py", "sourcetext.py", "svg.py", "textmarks.py")
+           "pageentry.py", "cacheseal.py", "pagetext.py", "prosestats.py", "sourcetext.py", "svg.py", "textmarks.py")
 
 
 def code_fingerprint() -> str:
@@ -94,7 +96,7 @@ class PageCache:
         entries = {}
         if self.folder is not None:
             try:
-                text = (self.folder / name).read_text(encoding="utf-8")
+                text = (opened((self.folder / name).read_bytes()) or b"").decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 text = ""
             for line in text.splitlines():
@@ -108,5 +110,5 @@ class PageCache:
             target.unlink(missing_ok=True)
             return
         temporary = self.folder / f".{name}.{os.getpid()}"
-        temporary.write_text("".join(f"{key} {line}\n" for key, line in entries.items()), encoding="utf-8")
+        temporary.write_bytes(seal("".join(f"{key} {line}\n" for key, line in entries.items()).encode("utf-8")))
         os.replace(temporary, target)  # readers never see half a shard

@@ -33,7 +33,6 @@ functions: `courseforge --help` must stay instant.
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sys
 import time
@@ -44,7 +43,7 @@ from typing import Protocol
 import click
 
 from courseforge import speech
-from courseforge.clipcache import cache_store, cached, clip_key, tools_id
+from courseforge.clipcache import cache_store, cached, clip_key, read_meta, tools_id
 from courseforge.clipencoding import ClipJob, render_clip
 from courseforge.cliptiming import VideoSettings, transcript_html, webvtt
 from courseforge.errors import ContentError, Location
@@ -137,7 +136,7 @@ def render_media(scenarios: list[Scenario], out_settings: VideoSettings, cache_d
 
 
 def _collect(media: Media, scenario: Scenario, scene: Scene, entry: Path) -> None:
-    meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+    meta = read_meta(entry)  # cached() found it sealed and whole
     cues = tuple(Cue(**cue) for cue in meta["cues"])
     base = f"media/{scenario.id}/{scene.id}"
     clip = Clip(scenario.id, scene.id, f"{base}.mp4", f"{base}.vtt", f"{base}.png",

@@ -19,6 +19,8 @@ import struct
 import zlib
 from pathlib import Path
 
+from courseforge.cacheseal import opened, seal
+
 LEVEL = 6
 CACHED_FROM = 16 << 10  # bytes: smaller entries are deflated whole, each time (they cost nothing)
 PIECES_FROM = 1 << 20  # bytes: larger entries are cut into pieces
@@ -111,14 +113,15 @@ def _cores() -> int:
 
 
 class _PieceCache:
-    """Deflated pieces by the SHA-1 of their bytes, in one file: [20-byte key][4-byte length][data]…"""
+    """Deflated pieces by the SHA-1 of their bytes, in one file sealed with this user's key (a piece
+    from someone else's cache could unpack to anything): [20-byte key][4-byte length][data]…"""
 
     RECORD = struct.Struct("<20sL")
 
     def __init__(self, path: Path):
         self.path, self.pieces, self.used = path, {}, set()
         with contextlib.suppress(OSError, struct.error):
-            blob, at = path.read_bytes(), 0
+            blob, at = opened(path.read_bytes()) or b"", 0
             while at < len(blob):
                 key, size = self.RECORD.unpack_from(blob, at)
                 at += self.RECORD.size
@@ -137,7 +140,7 @@ class _PieceCache:
         records = b"".join(self.RECORD.pack(key, len(self.pieces[key])) + self.pieces[key] for key in sorted(self.used))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        temporary.write_bytes(records)
+        temporary.write_bytes(seal(records))
         os.replace(temporary, self.path)
 
 

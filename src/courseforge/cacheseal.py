@@ -1,0 +1,65 @@
+"""Seals on what courseforge keeps in .courseforge-cache, so a cache is trusted only if this user made it.
+
+The cache lives in the course folder, and a course folder from someone else is hostile: it could
+ship a page cache whose entry for one of its lessons holds live script, or a deflate cache whose
+pieces unpack to something else, and a build would package them without reading a source. Each
+cache file therefore carries a keyed BLAKE2b tag of its content; the key is a secret of this user,
+kept outside every course folder (in the user's cache directory, readable by the user alone). A
+file whose tag does not match (another machine's, edited, cut short) is treated as absent and
+rebuilt. Without a writable home for the key, a key of this process alone: caches then last one run.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+TAG = 32  # bytes of BLAKE2b at the front of a sealed file
+KEY_FILE = "cache-key"
+
+
+def key_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "courseforge" / KEY_FILE
+
+
+@functools.lru_cache(maxsize=1)
+def _key() -> bytes:
+    path = key_path()
+    try:
+        secret = path.read_bytes()
+        if len(secret) == 32 and not path.is_symlink():
+            return secret
+    except OSError:
+        pass
+    secret = os.urandom(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = path.with_name(f".{KEY_FILE}.{os.getpid()}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(secret)
+        os.replace(temporary, path)
+        # Two builds starting at once: both keep whichever key landed.
+        return path.read_bytes() if len(path.read_bytes()) == 32 else secret
+    except OSError:
+        return secret
+
+
+def _tag(data: bytes | memoryview) -> bytes:
+    return hashlib.blake2b(data, key=_key(), digest_size=TAG).digest()
+
+
+def seal(data: bytes) -> bytes:
+    """`data` with this user's tag in front, as a cache file holds it."""
+    return _tag(data) + data
+
+
+def opened(blob: bytes) -> bytes | None:
+    """The data of a sealed file, or None when this user did not write it as it is."""
+    view = memoryview(blob)
+    if len(blob) < TAG or not hmac.compare_digest(view[:TAG], _tag(view[TAG:])):
+        return None
+    return blob[TAG:]

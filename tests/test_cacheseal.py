@@ -1,0 +1,126 @@
+"""A .courseforge-cache that came with someone else's course folder is not read (cacheseal.py): its
+page entries could carry live script, its deflated pieces could unpack to anything, its clips could
+show anything. Each cache file is sealed with this user's key; a file sealed with another key, or
+not at all, is rebuilt, and the packages are the ones the sources make."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import zipfile
+
+import pytest
+
+from conftest import lesson
+from courseforge import cacheseal
+from courseforge.build import build
+from courseforge.clipcache import cached, write_meta
+from courseforge.loader import CACHE_DIR
+
+
+@pytest.fixture
+def own_key(tmp_path, monkeypatch):
+    """This test's user: a key kept under a cache home of its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    cacheseal._key.cache_clear()
+    yield tmp_path / "home-cache" / "courseforge" / "cache-key"
+    cacheseal._key.cache_clear()
+
+
+def as_someone_else(monkeypatch, tmp_path, action):
+    """Run `action` as another user of another machine (another key)."""
+    with monkeypatch.context() as other:
+        other.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
+        cacheseal._key.cache_clear()
+        try:
+            return action()
+        finally:
+            cacheseal._key.cache_clear()
+
+
+def zips(folder, out) -> dict:
+    return {path.name: path.read_bytes() for path in build(folder, out)}
+
+
+def test_the_key_is_made_once_readable_by_its_user_alone(own_key):
+    sealed = cacheseal.seal(b"data")
+    assert own_key.is_file() and stat.S_IMODE(own_key.stat().st_mode) == 0o600
+    assert cacheseal.opened(sealed) == b"data"
+    cacheseal._key.cache_clear()
+    assert cacheseal.opened(sealed) == b"data", "the next run reads the same key"
+    assert cacheseal.opened(sealed[:-1]) is None and cacheseal.opened(b"short") is None
+    assert cacheseal.opened(b"data") is None, "an unsealed file is not this user's"
+
+
+def test_without_a_home_for_the_key_caches_last_one_run(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    cacheseal._key.cache_clear()
+    try:
+        assert cacheseal.opened(cacheseal.seal(b"x")) == b"x"
+    finally:
+        cacheseal._key.cache_clear()
+
+
+def launch_page(folder, out) -> bytes:
+    [package] = build(folder, out, ["scorm12"])
+    with zipfile.ZipFile(package) as archive:
+        return archive.read("index.html")
+
+
+def test_someone_elses_page_cache_cannot_put_script_into_a_package(own_key, make_course, tmp_path, monkeypatch):
+    folder = make_course({"lessons/01-a.md": lesson("a", "A", "Plain text.\n")}, lessons=0)
+
+    def poison():
+        clean = launch_page(folder, tmp_path / "theirs")
+        for shard in (folder / CACHE_DIR / "pages").glob("??"):
+            text = cacheseal.opened(shard.read_bytes()).decode()
+            shard.write_bytes(cacheseal.seal(text.replace("Plain text.", "<script>alert(1)</script>").encode()))
+        # Sealed with their key, the entry is served to them: the poison is real.
+        assert b"<script>alert(1)" in launch_page(folder, tmp_path / "poisoned")
+        return clean
+
+    clean = as_someone_else(monkeypatch, tmp_path, poison)
+    mine = launch_page(folder, tmp_path / "mine")
+    assert b"alert(1)" not in mine and b"Plain text." in mine
+    assert mine == clean
+
+
+def test_someone_elses_deflate_cache_cannot_change_a_package(own_key, make_course, tmp_path, monkeypatch):
+    body = "Words of a lesson. " * 2000  # an index.html over 16 KB: deflated through the cache
+    folder = make_course({"lessons/01-a.md": lesson("a", "A", body)}, lessons=0)
+    clean = zips(folder, tmp_path / "clean")
+    cache = folder / CACHE_DIR / "deflate.bin"
+    records = cacheseal.opened(cache.read_bytes())
+    assert records
+    key, size = records[:20], int.from_bytes(records[20:24], "little")
+    import zlib
+
+    other = zlib.compressobj(6, zlib.DEFLATED, -15)
+    forged = other.compress(b"<script>alert(1)</script>") + other.flush(zlib.Z_FULL_FLUSH)
+    payload = key + len(forged).to_bytes(4, "little") + forged + records[24 + size:]
+    as_someone_else(monkeypatch, tmp_path, lambda: cache.write_bytes(cacheseal.seal(payload)))
+    assert zips(folder, tmp_path / "again") == clean
+    cache.write_bytes(payload)  # unsealed
+    assert zips(folder, tmp_path / "unsealed") == clean
+
+
+def test_a_clip_entry_is_trusted_only_as_this_user_sealed_it(own_key, tmp_path, monkeypatch):
+    entry = tmp_path / "video" / "abc"
+    entry.mkdir(parents=True)
+    (entry / "clip.mp4").write_bytes(b"\0\0\0\x18ftypmp42 clip")
+    (entry / "poster.png").write_bytes(b"\x89PNG poster")
+    cues = [{"start": 0.0, "end": 1.0, "speaker": "Ana", "text": "Hello."}]
+    write_meta(entry, 1.0, cues)
+    assert cached(entry)
+    (entry / "poster.png").write_bytes(b"\x89PNG another picture")
+    assert not cached(entry), "a picture swapped under a sealed meta.json"
+    write_meta(entry, 1.0, cues)
+    assert cached(entry)
+    meta = json.loads(cacheseal.opened((entry / "meta.json").read_bytes()))
+    (entry / "meta.json").write_text(json.dumps(meta))
+    assert not cached(entry), "meta.json not sealed"
+    as_someone_else(monkeypatch, tmp_path, lambda: write_meta(entry, 1.0, cues))
+    assert not cached(entry), "sealed by someone else"
+    os.remove(entry / "meta.json")
+    assert not cached(entry)
