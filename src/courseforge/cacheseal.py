@@ -10,6 +10,7 @@ rebuilt. Without a writable home for the key, a key of this process alone: cache
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -28,24 +29,21 @@ def key_path() -> Path:
 @functools.lru_cache(maxsize=1)
 def _key() -> bytes:
     path = key_path()
-    try:
-        secret = path.read_bytes()
-        if len(secret) == 32 and not path.is_symlink():
+    with contextlib.suppress(OSError):
+        if not path.is_symlink() and len(secret := path.read_bytes()) == 32:
             return secret
-    except OSError:
-        pass
     secret = os.urandom(32)
-    try:
+    with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         temporary = path.with_name(f".{KEY_FILE}.{os.getpid()}")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as out:
             out.write(secret)
         os.replace(temporary, path)
-        # Two builds starting at once: both keep whichever key landed.
-        return path.read_bytes() if len(path.read_bytes()) == 32 else secret
-    except OSError:
-        return secret
+        # Two first builds at once: both keep the key that landed last.
+        if len(landed := path.read_bytes()) == 32:
+            return landed
+    return secret
 
 
 def _tag(data: bytes | memoryview) -> bytes:
