@@ -52,7 +52,7 @@ def test_split_fills_parts_in_order_and_keeps_questions_with_their_pages():
 
 def test_a_part_is_a_script_that_no_markup_can_break_out_of():
     part = Part("pages/0001.js", {"p": '<section><script>alert(1)</script>\u2028</section>'}, {"q": {"page": "p"}})
-    script = part.script().decode("utf-8")
+    script = part.script.decode("utf-8")
     assert script.startswith("Courseforge.addPages({") and script.endswith("});\n")
     assert "<" not in script and "\u2028" not in script
     data = json.loads(script[len("Courseforge.addPages("):-len(");\n")])

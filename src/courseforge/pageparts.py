@@ -8,6 +8,7 @@ parts of about PART_SIZE each. A part is a classic script, not a fetch: it loads
 """
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 
@@ -25,8 +26,10 @@ class Part:
     questions: dict[str, dict] = field(default_factory=dict)
     size: int = 0
 
+    @functools.cached_property
     def script(self) -> bytes:
-        """The part as the player loads it: one call handing over its pages (see player.js)."""
+        """The part as the player loads it: one call handing over its pages (see player.js); made
+        once for every package of the build."""
         data = json.dumps({"sections": self.sections, "questions": self.questions},
                           ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         # "<" escaped: a section's markup can never close a script element that inlines the part.

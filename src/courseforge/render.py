@@ -217,7 +217,7 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
                 entry["part"] = part_of[entry["id"]]
         data["parts"] = [part.path for part in parts]
         data["questions"] = {key: value for key, value in data["questions"].items() if value["page"] not in part_of}
-        files.update((part.path, part.script()) for part in parts)
+        files.update((part.path, part.script) for part in parts)
         index = _index(theme, context, data, [page for page in pages.sections if page[0] not in part_of])
     files[LAUNCH] = index
     return Site(files, LAUNCH)
