@@ -220,7 +220,7 @@
     this.lessons.forEach(function (lesson, i) { if (!lesson.section) loads.push(self.load(i)); });
     return Promise.all(loads).then(function () { win.print(); }, function (error) {
       warn('cannot print', error);
-      self.screens.loading(-1, true);
+      if (self.screens) self.screens.loading(-1, true);
     });
   };
 
