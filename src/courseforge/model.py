@@ -61,7 +61,7 @@ class Asset:
     target: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Option:
     """One answer a learner can pick, match or order. `key` is its one-character SCORM 1.2 code."""
 
@@ -72,7 +72,7 @@ class Option:
     feedback_html: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Question:
     id: str
     type: str  # single, multiple, true-false, fill-in, matching, ordering, likert, reflection
@@ -93,7 +93,7 @@ class Question:
         return self.type not in ("likert", "reflection")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A run of text a learner reads, as plain words (Markdown markup gone), from its source line on."""
 
@@ -102,7 +102,7 @@ class Block:
     kind: str  # heading, paragraph, cell, question, scenario
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence of a page's prose, as the review needs it (prosestats.py)."""
 
@@ -112,7 +112,7 @@ class Sentence:
     opening: str  # its first words, to name it in a message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageStats:
     """Measures of a page's prose, taken when it is read and kept with it in the page cache."""
 
@@ -124,7 +124,7 @@ class PageStats:
     long: tuple[Sentence, ...] = ()  # the sentences of prosestats.LONG_FROM words or more
 
 
-@dataclass
+@dataclass(slots=True)
 class PageText:
     """The words of a page and what `courseforge check` looks at, each with its source line."""
 
@@ -140,7 +140,7 @@ class PageText:
     marks: object = None  # textmarks.TextMarks: what the text-scanning rules found, None until scanned
 
 
-@dataclass
+@dataclass(slots=True)
 class Quiz:
     """A page of questions: a graded assessment submitted as a whole, or an ungraded survey."""
 
@@ -159,7 +159,7 @@ class Quiz:
     page_text: PageText = field(default_factory=PageText, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class Lesson:
     id: str
     title: str

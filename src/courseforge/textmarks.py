@@ -54,7 +54,7 @@ POINTING = ("in", "marked", "highlighted", "shown", "coloured", "colored")
 IGNORE_COMMENT = re.compile(r"check:\s*ignore\s+([A-Za-z0-9_, -]+)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextMarks:
     """Each as (line, text as written), in the order the page's blocks (then questions) hold them."""
 

@@ -18,7 +18,7 @@ class YamlSyntaxError(Exception):
         self.hint = hint
 
 
-@dataclass
+@dataclass(slots=True)
 class Mapping:
     """A parsed top-level mapping with the 1-based line of each key and list item."""
 
