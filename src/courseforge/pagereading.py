@@ -13,6 +13,7 @@ from pathlib import Path
 from courseforge.assets import AssetCollector
 from courseforge.errors import ContentError, Problems
 from courseforge.gcpause import collector_paused
+from courseforge.heap import give_back
 from courseforge.pagecache import PageCache, code_fingerprint, page_key
 from courseforge.pageentry import encode
 from courseforge.sourcetext import MAX_SOURCE_BYTES
@@ -83,6 +84,8 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
             read.entry = None  # the cache holds it now: one copy of each page's text is enough
     with contextlib.suppress(OSError):  # a read-only project still builds, without a cache
         cache.save()
+    del cache, fresh, readers  # the workers' results and the cache's lines: garbage now
+    give_back()
     return reads
 
 
