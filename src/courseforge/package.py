@@ -40,5 +40,14 @@ def write_package(files: dict[str, bytes], descriptor: str, data: bytes, problem
     return write_zip({**files, descriptor: data}, dest)
 
 
+def element(parent: etree._Element, ns: str, tag: str, text: str | None = None, **attrs: str | None) -> etree._Element:
+    """A child `{ns}tag` of `parent` with `text`; attributes given as None are left out."""
+    given = {name: value for name, value in attrs.items() if value is not None}
+    child = etree.SubElement(parent, f"{{{ns}}}{tag}", given)
+    if text is not None:
+        child.text = text
+    return child
+
+
 def xml_bytes(root: etree._Element) -> bytes:
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")

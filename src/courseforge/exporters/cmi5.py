@@ -15,7 +15,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from courseforge.model import Course, Quiz, Site
-from courseforge.package import write_package, xml_bytes
+from courseforge.package import element, write_package, xml_bytes
 from courseforge.validate import CMI5_NS, cmi5_problems
 
 STANDARD = "cmi5"
@@ -26,10 +26,7 @@ PAGE_PARAMETER = "page"  # per-page AUs launch index.html?page=<id> (a name cmi5
 
 
 def _e(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{CMI5_NS}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
-    if text is not None:
-        element.text = text
-    return element
+    return element(parent, CMI5_NS, tag, text, **attrs)
 
 
 def _text(parent, tag: str, text: str, language: str) -> None:

@@ -6,8 +6,9 @@ from pathlib import Path
 from lxml import etree
 
 from courseforge.model import Course, Site
-from courseforge.package import write_package, xml_bytes
-from courseforge.validate import NS12, SCHEMAS, SCORM12_FILES, manifest_problems
+from courseforge.exporters.imscp import content_package, vcard
+from courseforge.package import element, xml_bytes
+from courseforge.validate import NS12, SCORM12_FILES, manifest_problems
 
 STANDARD = "scorm12"
 # The theme scripts this standard needs, in load order; other standards' adapters stay out of the zip.
@@ -17,44 +18,33 @@ CP, ADLCP, MD = NS12["cp"], NS12["adlcp"], NS12["imsmd"]
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _e(parent, ns: str, tag: str, text: str | None = None, **attrs) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{ns}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
-    if text is not None:
-        element.text = text
-    return element
-
-
 def _langstring(parent, tag: str, text: str, language: str) -> None:
-    _e(_e(parent, MD, tag), MD, "langstring", text, **{XML_LANG: language})
+    element(element(parent, MD, tag), MD, "langstring", text, **{XML_LANG: language})
 
 
 def _vocabulary(parent, tag: str, value: str) -> None:
-    holder = _e(parent, MD, tag)
-    _e(_e(holder, MD, "source"), MD, "langstring", "LOMv1.0", **{XML_LANG: "x-none"})
-    _e(_e(holder, MD, "value"), MD, "langstring", value, **{XML_LANG: "x-none"})
+    holder = element(parent, MD, tag)
+    element(element(holder, MD, "source"), MD, "langstring", "LOMv1.0", **{XML_LANG: "x-none"})
+    element(element(holder, MD, "value"), MD, "langstring", value, **{XML_LANG: "x-none"})
 
 
 def _lom(parent, course: Course) -> None:
     """Inline IMS MD 1.2.1 record: what importers show as the course's title and description."""
     config, lang = course.config, course.config.language
-    lom = _e(parent, MD, "lom")
-    general = _e(lom, MD, "general")
+    lom = element(parent, MD, "lom")
+    general = element(lom, MD, "general")
     _langstring(general, "title", config.title, lang)
-    _e(general, MD, "language", lang)
+    element(general, MD, "language", lang)
     if config.description:
         _langstring(general, "description", config.description, lang)
-    lifecycle = _e(lom, MD, "lifecycle")
+    lifecycle = element(lom, MD, "lifecycle")
     _langstring(lifecycle, "version", config.version, lang)
     for author in config.authors:
-        contribute = _e(lifecycle, MD, "contribute")
+        contribute = element(lifecycle, MD, "contribute")
         _vocabulary(contribute, "role", "Author")
-        _e(_e(contribute, MD, "centity"), MD, "vcard", f"BEGIN:VCARD\nVERSION:3.0\nFN:{_vcard(author)}\nEND:VCARD")
-    technical = _e(lom, MD, "technical")
-    _e(technical, MD, "format", "text/html")
-
-
-def _vcard(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", " ")
+        element(element(contribute, MD, "centity"), MD, "vcard", vcard(author))
+    technical = element(lom, MD, "technical")
+    element(technical, MD, "format", "text/html")
 
 
 def manifest(course: Course, files: list[str], launch: str) -> bytes:
@@ -64,29 +54,24 @@ def manifest(course: Course, files: list[str], launch: str) -> bytes:
     root = etree.Element(f"{{{CP}}}manifest", nsmap={None: CP, "adlcp": ADLCP, "imsmd": MD, "xsi": XSI},
                          identifier=f"MANIFEST-{ident}", version=course.config.version)
     root.set(f"{{{XSI}}}schemaLocation", locations)
-    metadata = _e(root, CP, "metadata")
-    _e(metadata, CP, "schema", "ADL SCORM")
-    _e(metadata, CP, "schemaversion", "1.2")
+    metadata = element(root, CP, "metadata")
+    element(metadata, CP, "schema", "ADL SCORM")
+    element(metadata, CP, "schemaversion", "1.2")
     _lom(metadata, course)
-    organizations = _e(root, CP, "organizations", default=f"ORG-{ident}")
-    organization = _e(organizations, CP, "organization", identifier=f"ORG-{ident}")
-    _e(organization, CP, "title", course.title)
-    item = _e(organization, CP, "item", identifier=f"ITEM-{ident}", identifierref=f"RES-{ident}", isvisible="true")
-    _e(item, CP, "title", course.title)
+    organizations = element(root, CP, "organizations", default=f"ORG-{ident}")
+    organization = element(organizations, CP, "organization", identifier=f"ORG-{ident}")
+    element(organization, CP, "title", course.title)
+    item = element(organization, CP, "item", identifier=f"ITEM-{ident}", identifierref=f"RES-{ident}", isvisible="true")
+    element(item, CP, "title", course.title)
     if course.config.mastery_score is not None:
-        _e(item, ADLCP, "masteryscore", str(course.config.mastery_score))
-    resources = _e(root, CP, "resources")
-    resource = _e(resources, CP, "resource", identifier=f"RES-{ident}", type="webcontent", href=launch)
+        element(item, ADLCP, "masteryscore", str(course.config.mastery_score))
+    resources = element(root, CP, "resources")
+    resource = element(resources, CP, "resource", identifier=f"RES-{ident}", type="webcontent", href=launch)
     resource.set(f"{{{ADLCP}}}scormtype", "sco")
     for name in files:
-        _e(resource, CP, "file", href=name)
+        element(resource, CP, "file", href=name)
     return xml_bytes(root)
 
 
 def export(course: Course, site: Site, out_dir: Path) -> Path:
-    files = dict(site.files)
-    for name in SCORM12_FILES:
-        files[name] = (SCHEMAS / "scorm12" / name).read_bytes()
-    data = manifest(course, sorted(files), site.launch)
-    problems = manifest_problems(data, set(files))
-    return write_package(files, "imsmanifest.xml", data, problems, out_dir / f"{course.id}-{STANDARD}.zip")
+    return content_package(course, site, out_dir, STANDARD, SCORM12_FILES, manifest, manifest_problems)

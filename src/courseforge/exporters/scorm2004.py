@@ -11,10 +11,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from courseforge.exporters.scorm12 import _vcard  # one vCard escaping for both editions
+from courseforge.exporters.imscp import content_package, vcard
 from courseforge.model import Course, Site
-from courseforge.package import write_package, xml_bytes
-from courseforge.validate import NS2004, SCHEMA_FILES_2004, SCHEMAS, SCORM2004_FILES, scorm2004_problems
+from courseforge.package import element, xml_bytes
+from courseforge.validate import NS2004, SCHEMA_FILES_2004, SCORM2004_FILES, scorm2004_problems
 
 STANDARD = "scorm2004"
 # The theme scripts this standard needs, in load order; other standards' adapters stay out of the zip.
@@ -25,35 +25,28 @@ CP, ADLCP, ADLSEQ, ADLNAV, IMSSS, LOM = (NS2004[k] for k in ("cp", "adlcp", "adl
 HIDDEN_LMS_UI = ("previous", "continue")
 
 
-def _e(parent, ns: str, tag: str, text: str | None = None, **attrs) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{ns}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
-    if text is not None:
-        element.text = text
-    return element
-
-
 def _string(parent, tag: str, text: str, language: str) -> None:
-    _e(_e(parent, LOM, tag), LOM, "string", text, language=language)
+    element(element(parent, LOM, tag), LOM, "string", text, language=language)
 
 
 def _lom(parent, course: Course) -> None:
     """Inline IEEE LOM: what importers show as the course's title, description, version and authors."""
     config, lang = course.config, course.config.language
-    lom = _e(parent, LOM, "lom")
-    general = _e(lom, LOM, "general")
+    lom = element(parent, LOM, "lom")
+    general = element(lom, LOM, "general")
     _string(general, "title", config.title, lang)
-    _e(general, LOM, "language", lang)
+    element(general, LOM, "language", lang)
     if config.description:
         _string(general, "description", config.description, lang)
-    lifecycle = _e(lom, LOM, "lifeCycle")
+    lifecycle = element(lom, LOM, "lifeCycle")
     _string(lifecycle, "version", config.version, lang)
     for author in config.authors:
-        contribute = _e(lifecycle, LOM, "contribute")
-        role = _e(contribute, LOM, "role")
-        _e(role, LOM, "source", "LOMv1.0")
-        _e(role, LOM, "value", "author")
-        _e(contribute, LOM, "entity", f"BEGIN:VCARD\nVERSION:3.0\nFN:{_vcard(author)}\nEND:VCARD")
-    _e(_e(lom, LOM, "technical"), LOM, "format", "text/html")
+        contribute = element(lifecycle, LOM, "contribute")
+        role = element(contribute, LOM, "role")
+        element(role, LOM, "source", "LOMv1.0")
+        element(role, LOM, "value", "author")
+        element(contribute, LOM, "entity", vcard(author))
+    element(element(lom, LOM, "technical"), LOM, "format", "text/html")
 
 
 def objective_ids(course: Course) -> list[str]:
@@ -70,39 +63,39 @@ def passing_measure(course: Course) -> str | None:
 
 
 def _objective(parent, tag: str, ident: str, measure: str | None) -> None:
-    objective = _e(parent, IMSSS, tag, objectiveID=ident, satisfiedByMeasure="true" if measure else None)
+    objective = element(parent, IMSSS, tag, objectiveID=ident, satisfiedByMeasure="true" if measure else None)
     if measure:
-        _e(objective, IMSSS, "minNormalizedMeasure", measure)
+        element(objective, IMSSS, "minNormalizedMeasure", measure)
 
 
 def _item_sequencing(item, course: Course) -> None:
     """S04-S4 order: objectives, then deliveryControls."""
-    sequencing = _e(item, IMSSS, "sequencing")
-    objectives = _e(sequencing, IMSSS, "objectives")
+    sequencing = element(item, IMSSS, "sequencing")
+    objectives = element(sequencing, IMSSS, "objectives")
     measure = passing_measure(course)
     _objective(objectives, "primaryObjective", f"{course.id}-passed", measure)
     for ident in objective_ids(course):
         _objective(objectives, "objective", ident, measure)
     # S04-S2: the SCO reports completion and success; an opened-and-closed SCO is not complete.
-    _e(sequencing, IMSSS, "deliveryControls", completionSetByContent="true", objectiveSetByContent="true")
+    element(sequencing, IMSSS, "deliveryControls", completionSetByContent="true", objectiveSetByContent="true")
 
 
 def _organization(organizations, course: Course) -> None:
     ident = course.id
-    organization = _e(organizations, CP, "organization", identifier=f"ORG-{ident}")
+    organization = element(organizations, CP, "organization", identifier=f"ORG-{ident}")
     # S04-M12: this course's objectives and shared data are its own, not every course's with the same ids.
     organization.set(f"{{{ADLSEQ}}}objectivesGlobalToSystem", "false")
     organization.set(f"{{{ADLCP}}}sharedDataGlobalToSystem", "false")
-    _e(organization, CP, "title", course.title)
-    item = _e(organization, CP, "item", identifier=f"ITEM-{ident}", identifierref=f"RES-{ident}", isvisible="true")
-    _e(item, CP, "title", course.title)
+    element(organization, CP, "title", course.title)
+    item = element(organization, CP, "item", identifier=f"ITEM-{ident}", identifierref=f"RES-{ident}", isvisible="true")
+    element(item, CP, "title", course.title)
     _item_sequencing(item, course)
-    presentation = _e(_e(item, ADLNAV, "presentation"), ADLNAV, "navigationInterface")
+    presentation = element(element(item, ADLNAV, "presentation"), ADLNAV, "navigationInterface")
     for event in HIDDEN_LMS_UI:
-        _e(presentation, ADLNAV, "hideLMSUI", event)
+        element(presentation, ADLNAV, "hideLMSUI", event)
     # After the items (the schema's order): flow lets the LMS start the SCO by itself (S04-S1),
     # choice lets the learner pick it from the LMS's outline to come back.
-    _e(_e(organization, IMSSS, "sequencing"), IMSSS, "controlMode", choice="true", flow="true")
+    element(element(organization, IMSSS, "sequencing"), IMSSS, "controlMode", choice="true", flow="true")
 
 
 def manifest(course: Course, files: list[str], launch: str) -> bytes:
@@ -111,23 +104,18 @@ def manifest(course: Course, files: list[str], launch: str) -> bytes:
                          nsmap={None: CP, "adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS,
                                 "lom": LOM, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", " ".join(f"{ns} {name}" for ns, name in SCHEMA_FILES_2004.items()))
-    metadata = _e(root, CP, "metadata")
-    _e(metadata, CP, "schema", "ADL SCORM")
-    _e(metadata, CP, "schemaversion", "2004 4th Edition")
+    metadata = element(root, CP, "metadata")
+    element(metadata, CP, "schema", "ADL SCORM")
+    element(metadata, CP, "schemaversion", "2004 4th Edition")
     _lom(metadata, course)
-    _organization(_e(root, CP, "organizations", default=f"ORG-{ident}"), course)
-    resource = _e(_e(root, CP, "resources"), CP, "resource", identifier=f"RES-{ident}", type="webcontent",
+    _organization(element(root, CP, "organizations", default=f"ORG-{ident}"), course)
+    resource = element(element(root, CP, "resources"), CP, "resource", identifier=f"RES-{ident}", type="webcontent",
                   href=launch)
     resource.set(f"{{{ADLCP}}}scormType", "sco")
     for name in files:
-        _e(resource, CP, "file", href=name)
+        element(resource, CP, "file", href=name)
     return xml_bytes(root)
 
 
 def export(course: Course, site: Site, out_dir: Path) -> Path:
-    files = dict(site.files)
-    for name in SCORM2004_FILES:
-        files[name] = (SCHEMAS / "scorm2004" / name).read_bytes()
-    data = manifest(course, sorted(files), site.launch)
-    problems = scorm2004_problems(data, set(files))
-    return write_package(files, "imsmanifest.xml", data, problems, out_dir / f"{course.id}-{STANDARD}.zip")
+    return content_package(course, site, out_dir, STANDARD, SCORM2004_FILES, manifest, scorm2004_problems)

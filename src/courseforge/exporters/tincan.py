@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from courseforge.model import Course, Question, Quiz, Scenario, Site
-from courseforge.package import write_package, xml_bytes
+from courseforge.package import element, write_package, xml_bytes
 from courseforge.validate import TINCAN_NS, tincan_problems
 
 STANDARD = "tincan"
@@ -77,10 +77,7 @@ def plain(html: str) -> str:
 
 
 def _e(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{TINCAN_NS}}}{tag}", attrs)
-    if text is not None:
-        element.text = text
-    return element
+    return element(parent, TINCAN_NS, tag, text, **attrs)
 
 
 def _activity(parent, ident: str, kind: str, name: str, description: str, language: str) -> etree._Element:
