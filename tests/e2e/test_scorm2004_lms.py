@@ -68,7 +68,7 @@ def course(tmp_path_factory, server) -> Course2004:
 
 def open_lms(context, server):
     page = context.new_page()
-    page.goto(server.origin + "/lms/lms2004.html")
+    page.goto(server.origin + "/lms/lms.html?edition=2004")
     return page
 
 
