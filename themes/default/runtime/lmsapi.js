@@ -1,7 +1,8 @@
 /*
- * Finding the LMS's SCORM API object, for the SCORM 1.2 and 2004 adapters (CHECKLIST S12-A1,
+ * What the SCORM 1.2 and 2004 adapters share. Finding the LMS's API object (CHECKLIST S12-A1,
  * S04-A1): through this window's parents first, then through the opener's (a course launched in a
  * popup), a bounded climb in which every property access is guarded: a cross-origin window throws.
+ * And calling it: the two editions name their calls differently but use them the same way.
  */
 (function (win) {
   'use strict';
@@ -46,5 +47,82 @@
       api = climb(openerOf(top));
     }
     return api;
+  };
+
+  // Gives an adapter's prototype the guarded calls (lastError, report, call, get, set, setWithin,
+  // active) under its edition's names: `names` maps getValue, setValue, getLastError, getErrorString
+  // and getDiagnostic to the API's own; `quiet`: an error code get() takes for an empty value.
+  // Results are strings and only "true" is success; a failure is read (code, string, diagnostic),
+  // logged, and the course carries on (S12-A2, S12-A4, S04-A1).
+  CF.lmsCalls = function (proto, tag, names, quiet) {
+    function warn(message) {
+      try { win.console.warn('[courseforge ' + tag + '] ' + message); } catch (e) { /* no console */ }
+    }
+
+    proto.lastError = function () {
+      try { return String(this.api[names.getLastError]()); } catch (e) { return ''; }
+    };
+
+    proto.report = function (what, code) {
+      var api = this.api;
+      var message = '';
+      var diagnostic = '';
+      try { message = String(api[names.getErrorString](code)); } catch (e) { /* ignore */ }
+      try { diagnostic = String(api[names.getDiagnostic](code)); } catch (e) { /* ignore */ }
+      warn(what + ' failed: error ' + code + (message ? ' (' + message + ')' : '') +
+        (diagnostic && diagnostic !== message ? ': ' + diagnostic : ''));
+    };
+
+    // Initialize, Commit, Terminate and their 1.2 names: one empty-string argument.
+    proto.call = function (fn) {
+      var result;
+      try {
+        result = this.api[fn]('');
+      } catch (e) {
+        warn(fn + ' threw: ' + e);
+        return false;
+      }
+      if (String(result) === 'true') return true;
+      this.report(fn + '("")', this.lastError());
+      return false;
+    };
+
+    proto.get = function (element) {
+      var value;
+      try {
+        value = this.api[names.getValue](element);
+      } catch (e) {
+        warn(names.getValue + '("' + element + '") threw: ' + e);
+        return '';
+      }
+      var code = this.lastError();
+      if (code && code !== '0' && code !== quiet) this.report(names.getValue + '("' + element + '")', code);
+      return value === null || value === undefined ? '' : String(value);
+    };
+
+    proto.set = function (element, value) {
+      var result;
+      try {
+        result = this.api[names.setValue](element, String(value));
+      } catch (e) {
+        warn(names.setValue + '("' + element + '") threw: ' + e);
+        return false;
+      }
+      if (String(result) === 'true') return true;
+      this.report(names.setValue + '("' + element + '", "' + value + '")', this.lastError());
+      return false;
+    };
+
+    // S12-D1/D3, S04-D1: a value over its limit is refused, never truncated; the LMS keeps the previous one.
+    proto.setWithin = function (element, value, limit) {
+      value = String(value);
+      if (value.length <= limit) return this.set(element, value);
+      warn(element + ' of ' + value.length + ' characters refused (limit ' + limit + ')');
+      return false;
+    };
+
+    proto.active = function () {
+      return this.initialized && !this.terminated;
+    };
   };
 })(window);

@@ -10,10 +10,6 @@
   var MAX_LOCATION = 255;
   var MAX_SUSPEND = 4096;
 
-  function warn(message) {
-    try { win.console.warn('[courseforge scorm12] ' + message); } catch (e) { /* no console */ }
-  }
-
   // Parents, then the opener (runtime/lmsapi.js).
   function findAPI() {
     return CF.findLmsApi('API', 'LMSInitialize');
@@ -66,74 +62,19 @@
   }
 
   var proto = Scorm12Adapter.prototype;
-
-  proto.lastError = function () {
-    try { return String(this.api.LMSGetLastError()); } catch (e) { return ''; }
-  };
-
-  // S12-A4: on failure read the error code, its string and the diagnostic; log and carry on.
-  proto.report = function (what, code) {
-    var api = this.api;
-    var text = '';
-    var diagnostic = '';
-    try { text = String(api.LMSGetErrorString(code)); } catch (e) { /* ignore */ }
-    try { diagnostic = String(api.LMSGetDiagnostic(code)); } catch (e) { /* ignore */ }
-    warn(what + ' failed: error ' + code + (text ? ' (' + text + ')' : '') +
-      (diagnostic && diagnostic !== text ? ': ' + diagnostic : ''));
-  };
-
-  // S12-A2: results are strings; only "true" is success.
-  proto.call = function (fn, arg) {
-    var result;
-    try {
-      result = this.api[fn](arg);
-    } catch (e) {
-      warn(fn + ' threw: ' + e);
-      return false;
-    }
-    if (String(result) === 'true') return true;
-    this.report(fn + '("' + arg + '")', this.lastError());
-    return false;
-  };
-
-  proto.get = function (element) {
-    var value;
-    try {
-      value = this.api.LMSGetValue(element);
-    } catch (e) {
-      warn('LMSGetValue("' + element + '") threw: ' + e);
-      return '';
-    }
-    var code = this.lastError();
-    if (code && code !== '0') this.report('LMSGetValue("' + element + '")', code);
-    return value === null || value === undefined ? '' : String(value);
-  };
-
-  proto.set = function (element, value) {
-    var result;
-    try {
-      result = this.api.LMSSetValue(element, value);
-    } catch (e) {
-      warn('LMSSetValue("' + element + '") threw: ' + e);
-      return false;
-    }
-    if (String(result) === 'true') return true;
-    this.report('LMSSetValue("' + element + '", "' + value + '")', this.lastError());
-    return false;
-  };
-
-  proto.active = function () {
-    return this.initialized && !this.terminated;
-  };
+  CF.lmsCalls(proto, 'scorm12', {
+    getValue: 'LMSGetValue', setValue: 'LMSSetValue', getLastError: 'LMSGetLastError',
+    getErrorString: 'LMSGetErrorString', getDiagnostic: 'LMSGetDiagnostic'
+  });
 
   proto.init = function () {
     if (!this.api) return { connected: false };
-    if (!this.call('LMSInitialize', '')) {
+    if (!this.call('LMSInitialize')) {
       // S12-E1: discover again once (the LMS may have replaced its API object), then give up.
       var again = findAPI();
       if (!again || again === this.api) return { connected: false };
       this.api = again;
-      if (!this.call('LMSInitialize', '')) return { connected: false };
+      if (!this.call('LMSInitialize')) return { connected: false };
     }
     this.initialized = true;
     this.startedAt = Date.now();
@@ -145,7 +86,7 @@
     if (this.mode !== 'review' && (status === 'not attempted' || status === '' || (status === 'browsed' && this.mode === 'normal'))) {
       // S12-R1 / Q5 (and S12-R6 for browse mode): mark the attempt started and commit at once.
       this.set('cmi.core.lesson_status', this.mode === 'browse' ? 'browsed' : 'incomplete');
-      this.call('LMSCommit', '');
+      this.call('LMSCommit');
     }
     return { connected: true };
   };
@@ -160,14 +101,6 @@
       data: this.get('cmi.suspend_data') || null,
       resumed: resumed
     };
-  };
-
-  // S12-D1/D3: a value over its limit is refused, never truncated; the LMS keeps the previous one.
-  proto.setWithin = function (element, value, limit) {
-    value = String(value);
-    if (value.length <= limit) return this.set(element, value);
-    warn(element + ' of ' + value.length + ' characters refused (limit ' + limit + ')');
-    return false;
   };
 
   // S12-D2, S12-R5: session_time and exit always say what LMSFinish would, so that a commit is
@@ -192,7 +125,7 @@
       ok = this.setWithin('cmi.suspend_data', data, MAX_SUSPEND) && ok;
     }
     ok = this.stamp(this.finished) && ok;
-    return (final || this.call('LMSCommit', '')) && ok;
+    return (final || this.call('LMSCommit')) && ok;
   };
 
   proto.progress = function () {
@@ -208,7 +141,7 @@
       this.set('cmi.core.lesson_status', 'completed');
     }
     this.stamp(true);
-    this.call('LMSCommit', '');
+    this.call('LMSCommit');
   };
 
   // S12-I1..I4: one journal record per answer at n = _count; .id first, then .type; no commit here
@@ -248,9 +181,9 @@
   proto.terminate = function (options) {
     if (!this.initialized || this.terminated) return;
     this.stamp(!!(options && options.finished) || this.finished);
-    if (options && options.exit) this.call('LMSCommit', '');
+    if (options && options.exit) this.call('LMSCommit');
     this.terminated = true;
-    this.call('LMSFinish', '');
+    this.call('LMSFinish');
   };
 
   var found = null;

@@ -20,10 +20,6 @@
   win.addEventListener('pagehide', function () { dismissed = true; });
   win.addEventListener('pageshow', function () { dismissed = false; });
 
-  function warn(message) {
-    try { win.console.warn('[courseforge scorm2004] ' + message); } catch (e) { /* no console */ }
-  }
-
   // Parents, then the opener (runtime/lmsapi.js).
   function findAPI() {
     return CF.findLmsApi('API_1484_11', 'Initialize');
@@ -99,66 +95,11 @@
   }
 
   var proto = Scorm2004Adapter.prototype;
-
-  proto.lastError = function () {
-    try { return String(this.api.GetLastError()); } catch (e) { return ''; }
-  };
-
-  // S04-A1: on failure read the error code, its string and the diagnostic; log and carry on.
-  proto.report = function (what, code) {
-    var api = this.api;
-    var message = '';
-    var diagnostic = '';
-    try { message = String(api.GetErrorString(code)); } catch (e) { /* ignore */ }
-    try { diagnostic = String(api.GetDiagnostic(code)); } catch (e) { /* ignore */ }
-    warn(what + ' failed: error ' + code + (message ? ' (' + message + ')' : '') +
-      (diagnostic && diagnostic !== message ? ': ' + diagnostic : ''));
-  };
-
-  // Results are strings; only "true" is success.
-  proto.call = function (fn) {
-    var result;
-    try {
-      result = this.api[fn]('');
-    } catch (e) {
-      warn(fn + ' threw: ' + e);
-      return false;
-    }
-    if (String(result) === 'true') return true;
-    this.report(fn + '("")', this.lastError());
-    return false;
-  };
-
   // S04-A4/S04-E1: a never-set element answers "" with 403; that is an empty value, not a failure.
-  proto.get = function (element) {
-    var value;
-    try {
-      value = this.api.GetValue(element);
-    } catch (e) {
-      warn('GetValue("' + element + '") threw: ' + e);
-      return '';
-    }
-    var code = this.lastError();
-    if (code && code !== '0' && code !== NOT_INITIALIZED) this.report('GetValue("' + element + '")', code);
-    return value === null || value === undefined ? '' : String(value);
-  };
-
-  proto.set = function (element, value) {
-    var result;
-    try {
-      result = this.api.SetValue(element, String(value));
-    } catch (e) {
-      warn('SetValue("' + element + '") threw: ' + e);
-      return false;
-    }
-    if (String(result) === 'true') return true;
-    this.report('SetValue("' + element + '", "' + value + '")', this.lastError());
-    return false;
-  };
-
-  proto.active = function () {
-    return this.initialized && !this.terminated;
-  };
+  CF.lmsCalls(proto, 'scorm2004', {
+    getValue: 'GetValue', setValue: 'SetValue', getLastError: 'GetLastError',
+    getErrorString: 'GetErrorString', getDiagnostic: 'GetDiagnostic'
+  }, NOT_INITIALIZED);
 
   proto.writes = function () {
     return this.active() && this.mode === 'normal';
@@ -199,14 +140,6 @@
       data: this.get('cmi.suspend_data') || null,
       resumed: resumed
     };
-  };
-
-  // S04-D1: a value over its limit is refused, never truncated; the LMS keeps the previous one.
-  proto.setWithin = function (element, value, limit) {
-    value = String(value);
-    if (value.length <= limit) return this.set(element, value);
-    warn(element + ' of ' + value.length + ' characters refused (limit ' + limit + ')');
-    return false;
   };
 
   // S04-R4: suspend keeps location and suspend_data for the next launch; normal ends the attempt.
