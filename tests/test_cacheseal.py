@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from conftest import lesson
+from conftest import REPO, lesson
 from courseforge import cacheseal
 from courseforge.build import build
 from courseforge.clipcache import cached, write_meta
@@ -124,3 +124,35 @@ def test_a_clip_entry_is_trusted_only_as_this_user_sealed_it(own_key, tmp_path, 
     assert not cached(entry), "sealed by someone else"
     os.remove(entry / "meta.json")
     assert not cached(entry)
+
+
+def test_compiled_templates_are_kept_with_the_user_never_in_the_course_folder(own_key, tmp_path):
+    """What Jinja compiles is Python code: it is kept in this user's own folder, where no course
+    folder can bring any, and a template edited since is compiled again."""
+    from conftest import default_files, write_course
+
+    plain = write_course(tmp_path / "plain" / "content", default_files(1)).parent
+    zips(plain, tmp_path / "plain-out")
+    kept = own_key.parent
+    assert list((kept / "templates").glob("__jinja2_*.cache")), "the bundled templates, compiled once"
+    project = tmp_path / "project"
+    write_course(project / "content", default_files(1))
+    page = project / "themes" / "default" / "templates" / "page.html"
+    page.parent.mkdir(parents=True)
+    bundled = (REPO / "themes" / "default" / "templates" / "page.html").read_text(encoding="utf-8")
+    page.write_text(bundled.replace("{{ lesson.title }}</h1>", "{{ lesson.title }} (first cut)</h1>"), encoding="utf-8")
+    first = zips(project, tmp_path / "first")
+    assert list((kept / "templates-sandboxed").glob("__jinja2_*.cache")), "a project's theme, apart from ours"
+    assert not [path for folder in (plain, project) for path in folder.rglob("*") if "jinja2" in path.name]
+    assert "(first cut)" in package_text(first)
+
+    page.write_text(bundled.replace("{{ lesson.title }}</h1>", "{{ lesson.title }} (second cut)</h1>"), encoding="utf-8")
+    again = package_text(zips(project, tmp_path / "again"))
+    assert "(second cut)" in again and "(first cut)" not in again
+
+
+def package_text(packages: dict) -> str:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(next(iter(packages.values())))) as archive:
+        return archive.read("index.html").decode("utf-8")

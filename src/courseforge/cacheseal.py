@@ -21,9 +21,14 @@ TAG = 32  # bytes of BLAKE2b at the front of a sealed file
 KEY_FILE = "cache-key"
 
 
-def key_path() -> Path:
+def user_dir() -> Path:
+    """This user's courseforge folder, outside every course folder (~/.cache/courseforge)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "courseforge" / KEY_FILE
+    return Path(base) / "courseforge"
+
+
+def key_path() -> Path:
+    return user_dir() / KEY_FILE
 
 
 @functools.lru_cache(maxsize=1)

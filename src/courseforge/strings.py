@@ -15,6 +15,7 @@ def table(name: str) -> dict[str, str]:
     return json.loads((LOCALES / f"{name}.json").read_text(encoding="utf-8"))
 
 
+@cache
 def available() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in LOCALES.glob("*.json")))
 

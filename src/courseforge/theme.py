@@ -13,6 +13,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from courseforge.cacheseal import user_dir
 from courseforge.errors import ContentError, ContentErrors, Location, Problems
 from courseforge.model import Course
 
@@ -52,6 +53,7 @@ class Theme:
         environment = jinja2.Environment if trusted else ImmutableSandboxedEnvironment
         self.env = environment(
             loader=_ContainedLoader([str(folder) for folder in template_dirs]),
+            bytecode_cache=_compiled_templates("templates" if trusted else "templates-sandboxed"),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -113,6 +115,18 @@ class Theme:
         path = Path(filename) if filename else self.dirs[0] / TEMPLATES
         return ContentErrors([ContentError(Location(path, line), f"theme template error: {message}",
                                            "fix the template; see the default theme for the variables it gets")])
+
+
+def _compiled_templates(name: str) -> jinja2.BytecodeCache | None:
+    """Templates compiled once, not on every build (a third of building a small course): kept in this
+    user's own folder, never in the course folder, which may come from someone else, since what is
+    kept there is Python code. Jinja checks each entry against its template's source."""
+    folder = user_dir() / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:  # no writable home: compile every time, as before
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
