@@ -1,6 +1,9 @@
 """Shared test helpers: tiny courses written into tmp_path."""
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -74,3 +77,13 @@ def write_cache(path: Path, data: str | bytes) -> None:
     from courseforge.cacheseal import seal
 
     path.write_bytes(seal(data.encode("utf-8") if isinstance(data, str) else data))
+
+
+def node_json(script: str, *files: Path) -> dict:
+    """Run `script` under Node.js with `files` as its arguments; what it prints, as JSON."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)", pytrace=False)
+    result = subprocess.run([node, "-e", script, *map(str, files)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)

@@ -4,13 +4,12 @@ navigation support, and review mode. What needs a real LMS is in tests/e2e/test_
 CHECKLIST S04-A1..A4, S04-D1..D3, S04-E1, S04-R5, S04-S5."""
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from conftest import node_json
 
 ADAPTER_JS = Path(__file__).resolve().parent.parent / "themes" / "default" / "runtime" / "adapters" / "scorm2004.js"
 
@@ -120,12 +119,7 @@ console.log(JSON.stringify(out));
 
 @pytest.fixture(scope="module")
 def out() -> dict:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)", pytrace=False)
-    result = subprocess.run([node, "-e", SCRIPT, str(ADAPTER_JS.parent.parent / "lmsapi.js"), str(ADAPTER_JS)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return node_json(SCRIPT, ADAPTER_JS.parent.parent / "lmsapi.js", ADAPTER_JS)
 
 
 def test_discovery(out):

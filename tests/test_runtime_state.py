@@ -4,13 +4,12 @@ the final string), degrades by its stated rule when free text would overflow, de
 never throws on garbage. Then runtime/adapters/scorm12.js with a fake LMS API."""
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from conftest import node_json
 
 STATE_JS = Path(__file__).resolve().parent.parent / "themes" / "default" / "runtime" / "state.js"
 SESSION_TIME = re.compile(r"^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$")
@@ -45,13 +44,7 @@ console.log(JSON.stringify(out));
 
 
 def run_node() -> dict:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)",
-                    pytrace=False)
-    result = subprocess.run([node, "-e", SCRIPT, str(STATE_JS)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return node_json(SCRIPT, STATE_JS)
 
 
 @pytest.fixture(scope="module")
@@ -167,13 +160,7 @@ console.log(JSON.stringify(out));
 
 @pytest.fixture(scope="module")
 def quiz_state() -> dict:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)",
-                    pytrace=False)
-    result = subprocess.run([node, "-e", QUIZ_SCRIPT, str(STATE_JS)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return node_json(QUIZ_SCRIPT, STATE_JS)
 
 
 def test_200_questions_mid_attempt_fit_scorm12(quiz_state):
@@ -269,13 +256,7 @@ console.log(JSON.stringify(out));
 
 @pytest.fixture(scope="module")
 def scenario_state() -> dict:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)",
-                    pytrace=False)
-    result = subprocess.run([node, "-e", SCENARIO_SCRIPT, str(STATE_JS)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return node_json(SCENARIO_SCRIPT, STATE_JS)
 
 
 def test_scenarios_round_trip(scenario_state):
@@ -488,14 +469,7 @@ console.log(JSON.stringify(out));
 
 @pytest.fixture(scope="module")
 def adapter() -> dict:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)",
-                    pytrace=False)
-    result = subprocess.run([node, "-e", ADAPTER_SCRIPT, str(LMSAPI_JS), str(SCORM12_JS)], capture_output=True, text=True,
-                            timeout=60)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return node_json(ADAPTER_SCRIPT, LMSAPI_JS, SCORM12_JS)
 
 
 def test_scorm12_discovery(adapter):
@@ -650,14 +624,7 @@ console.log(JSON.stringify(out));
 
 @pytest.fixture(scope="module")
 def recorded() -> dict:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)",
-                    pytrace=False)
-    result = subprocess.run([node, "-e", INTERACTION_SCRIPT, str(LMSAPI_JS), str(SCORM12_JS)], capture_output=True, text=True,
-                            timeout=60)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return node_json(INTERACTION_SCRIPT, LMSAPI_JS, SCORM12_JS)
 
 
 def test_interactions_in_scorm12_format(recorded):

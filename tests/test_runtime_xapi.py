@@ -3,13 +3,12 @@ the delivery rules of the statement queue (X3, X9), the State document and the s
 after terminated), the interaction mapping (X6) and the context rules (C5-D2, C5-S2/S7/S11). The same code against a real LRS: tests/e2e/test_cmi5_lrs.py."""
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from conftest import node_json
 
 XAPI_JS = Path(__file__).resolve().parent.parent / "themes" / "default" / "runtime" / "xapi.js"
 
@@ -238,12 +237,7 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
 
 @pytest.fixture(scope="module")
 def out() -> dict:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: the runtime tests need Node.js (apt-get install nodejs)", pytrace=False)
-    result = subprocess.run([node, "-e", SCRIPT, str(XAPI_JS)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return node_json(SCRIPT, XAPI_JS)
 
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
