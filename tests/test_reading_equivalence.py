@@ -78,3 +78,20 @@ def test_the_passive_pattern_on_lowered_text_matches_where_the_plain_one_does():
         fast = [(m.span(), m.span(1)) for m in prosestats.PASSIVE_LOWERED.finditer(prosestats.lowered(text))]
         assert fast == plain, repr(text)
         assert prosestats.is_passive(text) == before.is_passive(text), repr(text)
+
+
+def test_markdown_without_its_html_rules_is_markdown_with_html_off():
+    from courseforge.markdown import create
+
+    lean = create()
+    full = create()
+    full.enable(["html_block", "html_inline"])
+    assert full.get_active_rules() != lean.get_active_rules()
+    rng = random.Random(16)
+    pieces = ["<div>", "</div>", "<!-- c -->", "<!-- check: ignore x -->", "<br/>", "<a href='x'>", "</a>", "<?x?>",
+              "<![CDATA[x]]>", "<!DOCTYPE html>", "<script>", "<pre>", "<b>", "<", ">", "text", "*em*", "`code`",
+              "[l](u)", "\n", "\n\n", "    ", "- ", "> ", "# ", "::: tip T\n", ":::\n", "| a | b |\n|---|---|\n"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert lean.render(text) == full.render(text), repr(text)
+        assert [t.as_dict() for t in lean.parse(text)] == [t.as_dict() for t in full.parse(text)], repr(text)
