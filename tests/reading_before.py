@@ -7,6 +7,8 @@ from string import ascii_letters
 
 from courseforge.model import PageStats, PageText, Sentence
 from courseforge.prosestats import FEELINGS, LONG_FROM, MIN_WORDS, OPENING_WORDS, PASSIVE
+from courseforge.textmarks import (ARCHAIC, BOTH, COLOUR_NAMES, CURRENCY_MARKS, NOT_LETTERS, TextMarks, _colours_in,
+                                   _currencies_in, _line, _may_hold_term, _spellings, _terms_in)
 
 # pagetext.py
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
@@ -119,3 +121,45 @@ def coleman_liau(text: str) -> float:
     if letters == 0 or per_word == 0:
         return 0.0
     return (0.058 * letters) - (0.296 * per_word) - 15.8
+
+
+# textmarks.py
+LETTERS = re.compile(r"[A-Za-z]+")
+ASCII_WORD = re.compile(r"[a-z]+")
+
+
+def scan(blocks, ignores: tuple = ()) -> TextMarks:
+    """The marks of `blocks` (model.Block, in reading order)."""
+    us, gb, listed = _spellings()[:3]
+    blocks = list(blocks)
+    # Most pages name no colour, currency or variant word at all: one test of the whole page settles
+    # each scan (no mark spans two blocks: "\n" joins them and none holds one).
+    whole = "\n".join(block.text for block in blocks)
+    lower = whole.lower()
+    scans = (not listed.isdisjoint(ASCII_WORD.findall(lower)),  # finds every word the blocks' test does
+             _may_hold_term(whole, lower),
+             any(mark in whole for mark in CURRENCY_MARKS),
+             any(colour in lower for colour in COLOUR_NAMES))
+    if not any(scans):
+        return TextMarks(ignores=ignores)
+    found: tuple[list, list, list, list] = ([], [], [], [])
+    for block in blocks:
+        for scanner, wanted, into in zip(SCANNERS, scans, found):
+            if wanted:
+                into += scanner(block, us, gb, listed)
+    return TextMarks(*map(tuple, found), ignores)
+
+
+def _spellings_in(block, us: dict, gb: dict, listed: frozenset) -> list:
+    text = block.text
+    if listed.isdisjoint(text.lower().translate(NOT_LETTERS).split()):  # settled at C speed
+        return []
+    found = []
+    for match in LETTERS.finditer(text):
+        word = match.group(0).lower()
+        if (word in us or word in gb) and word not in BOTH and not ARCHAIC.search(us.get(word, "")):
+            found.append((_line(block, match), match.group(0)))
+    return found
+
+
+SCANNERS = (_spellings_in, _terms_in, _currencies_in, _colours_in)

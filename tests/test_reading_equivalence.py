@@ -91,7 +91,21 @@ def test_markdown_without_its_html_rules_is_markdown_with_html_off():
     pieces = ["<div>", "</div>", "<!-- c -->", "<!-- check: ignore x -->", "<br/>", "<a href='x'>", "</a>", "<?x?>",
               "<![CDATA[x]]>", "<!DOCTYPE html>", "<script>", "<pre>", "<b>", "<", ">", "text", "*em*", "`code`",
               "[l](u)", "\n", "\n\n", "    ", "- ", "> ", "# ", "::: tip T\n", ":::\n", "| a | b |\n|---|---|\n"]
-    for _ in range(3000):
+    for _ in range(800):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
         assert lean.render(text) == full.render(text), repr(text)
         assert [t.as_dict() for t in lean.parse(text)] == [t.as_dict() for t in full.parse(text)], repr(text)
+
+
+def test_text_marks_are_the_plain_ones():
+    from courseforge import textmarks
+
+    us, gb, listed, _ = textmarks._spellings()
+    variants = sorted(listed)[::50] + ["colour", "Color", "COLOUR", "organise", "organize", "connexion", "program"]
+    rng = random.Random(17)
+    pieces = [*WORDS, *variants, "\u212acolor", "colorİ", "İcolour", "ſidewalk", "zip code", "the red one", "shown in "
+              "green", "$", "€5", "USD", "GBP", "ⅿ", "\u2100", "\U0001f600", "ß", "naïve", "colourſ"]
+    for _ in range(3000):
+        blocks = [Block(rng.randint(1, 40), "".join(rng.choice(pieces) + rng.choice(SPACES) for _ in range(rng.randint(0, 25))),
+                        "paragraph") for _ in range(rng.randint(0, 5))]
+        assert textmarks.scan(blocks) == before.scan(blocks), blocks
