@@ -1,11 +1,14 @@
-"""The page reader's text measures as they were before they were made faster, kept verbatim as the
-reference the faster ones must match on any text (tests/test_reading_equivalence.py)."""
+"""The page reader's text measures, text marks and cache entry as they were before they were made
+faster, kept verbatim as the reference the faster ones must match (tests/test_reading_equivalence.py)."""
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from string import ascii_letters
 
 from courseforge.model import PageStats, PageText, Sentence
+from courseforge.pageentry import GETTERS, KINDS, LAYOUT
 from courseforge.prosestats import FEELINGS, LONG_FROM, MIN_WORDS, OPENING_WORDS, PASSIVE
 from courseforge.textmarks import (ARCHAIC, BOTH, COLOUR_NAMES, CURRENCY_MARKS, NOT_LETTERS, TextMarks, _colours_in,
                                    _currencies_in, _line, _may_hold_term, _spellings, _terms_in)
@@ -163,3 +166,31 @@ def _spellings_in(block, us: dict, gb: dict, listed: frozenset) -> list:
 
 
 SCANNERS = (_spellings_in, _terms_in, _currencies_in, _colours_in)
+
+
+# pageentry.py
+FLAT = frozenset(cls for cls, layout in LAYOUT.items() if all(kind in (str, int, bool, type(None), float) for kind in layout))
+
+
+def encode(page, id_line: int | None, links: list[tuple]) -> str:
+    """One cache entry as a line of JSON."""
+    kind = next(name for name, cls in KINDS.items() if type(page) is cls)
+    return json.dumps({"kind": kind, "page": _plain(page), "id_line": id_line, "links": links},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain(value):
+    fields_of = GETTERS.get(type(value))
+    if fields_of is not None:
+        values = fields_of(value)
+        return list(values) if type(value) in FLAT else [_plain(item) for item in values]
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
+    if kind is list or kind is tuple:
+        return [_plain(item) for item in value]
+    if isinstance(value, Path):
+        return str(value)
+    if kind is dict:
+        return {key: _plain(item) for key, item in value.items()}
+    return value

@@ -109,3 +109,25 @@ def test_text_marks_are_the_plain_ones():
         blocks = [Block(rng.randint(1, 40), "".join(rng.choice(pieces) + rng.choice(SPACES) for _ in range(rng.randint(0, 25))),
                         "paragraph") for _ in range(rng.randint(0, 5))]
         assert textmarks.scan(blocks) == before.scan(blocks), blocks
+
+
+def test_cache_entries_are_the_plain_ones(tmp_path):
+    from conftest import REPO
+
+    from courseforge.pagereading import Job, Setting, read_chunk
+
+    content = REPO / "content"
+    pages = [(path, "lesson") for path in sorted((content / "lessons").glob("*.md"))]
+    pages += [(path, "quiz") for path in sorted((content / "assessments").glob("*.md"))]
+    rng = random.Random(18)
+    for number in range(40):  # stats, marks, front matter of every kind a clean page may hold
+        path = tmp_path / f"{number:02d}-generated.md"
+        path.write_text(f"---\ntitle: Page {number}\nminutes: {number + 1}\nobjectives:\n  - {_text(rng, 5)!r}\n"
+                        f"  - 12\n---\n\n" + "\n\n".join(_text(rng, 120) for _ in range(4)) + "\n", encoding="utf-8")
+        pages.append((path, "lesson"))
+    setting = Setting(content, frozenset(path for path, _ in pages), 80, tmp_path / "cache")
+    reads = read_chunk(setting, [Job(path, kind, number, "k") for number, (path, kind) in enumerate(pages, start=1)])
+    assert sum(read.entry is not None for read in reads) > 40
+    for read in reads:
+        if read.entry is not None:
+            assert read.entry == before.encode(read.page, read.id_line, read.links)
