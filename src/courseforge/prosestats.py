@@ -116,9 +116,9 @@ def _grade(prose, count: int) -> float | None:
 # textstat 0.7.8's Coleman–Liau index, float operation for float operation (so the grade is the same
 # to the last bit; tests/test_prosestats.py compares them), without its per-call caches and layers.
 # Its counts run on bytes, at C speed: each character becomes one byte of its class in textstat's
-# patterns (\w, \s, one of .!?, anything else), which keeps every count and every match. ASCII stays
-# (but \x1c-\x1f, spaces to \s and not to bytes.split(), become spaces); beyond ASCII a word
-# character becomes "a", a space " ", anything else "#". Then, as textstat counts them:
+# patterns (\w, \s, one of .!?, anything else), which keeps every count and every match: ASCII stays,
+# beyond it a word character becomes "a", a space " ", anything else "#". Then (with every space,
+# \x1c-\x1f too, made " " and every word character "x"), as textstat counts them:
 #   words: it removes apostrophes (but in contractions) and punctuation, then splits at spaces. Neither
 #     removes a space or a word character, and a kept apostrophe is followed by a letter: a piece
 #     between spaces stays a word exactly when it holds a word character.
