@@ -16,10 +16,14 @@ from pathlib import Path
 
 from courseforge.model import PageText
 
-WORD = re.compile(r"[A-Za-z]+")
-ASCII_WORD = re.compile(r"[a-z]+")
-# Everything but letters becomes a space, so str.split() finds the words WORD would (faster).
+# A word is a run of ASCII letters: r"[A-Za-z]+" (tests/test_reading_equivalence.py checks the ways
+# below find the same). Everything but letters becomes a space, so str.split() finds the words.
 NOT_LETTERS = {code: " " for code in range(0x2100) if not chr(code).isalpha() or not chr(code).isascii()}
+# The same on bytes, at C speed: text encoded with "?" for each character beyond ASCII, then every
+# byte but an ASCII letter made a space; that is NOT_LETTERS too for a text with nothing from U+2100
+# on (which NOT_LETTERS keeps).
+LETTER_RUNS = bytes(code if chr(code).isascii() and chr(code).isalpha() else ord(" ") for code in range(256))
+FROM_2100 = re.compile("[\u2100-\U0010ffff]")
 # Words both variants use in some sense: a computer program, to license, a tyre pressure meter.
 BOTH = frozenset("program programs practice practices license licensed licenses licensing meter meters tire tires "
                  "tired draft drafts drafting disk disks install installs installing installed ax story stories "
@@ -71,21 +75,28 @@ def spelling_lists() -> tuple[dict, dict]:
 
 
 @functools.cache
-def _spellings() -> tuple[dict, dict, frozenset]:
+def _spellings() -> tuple[dict, dict, frozenset, frozenset]:
+    """(American → British, British → American, every word of both, those a page is flagged for)."""
     from breame.spelling import AMERICAN_ENGLISH_SPELLINGS as US, BRITISH_ENGLISH_SPELLINGS as GB
 
-    return US, GB, frozenset(US.keys() | GB.keys())
+    listed = frozenset(US.keys() | GB.keys())
+    return US, GB, listed, frozenset(word for word in listed if word not in BOTH and not ARCHAIC.search(US.get(word, "")))
+
+
+def _letter_runs(text: str) -> list[str]:
+    """The words of `text`, in order."""
+    return text.encode("ascii", "replace").translate(LETTER_RUNS).decode("ascii").split()
 
 
 def scan(blocks, ignores: tuple = ()) -> TextMarks:
     """The marks of `blocks` (model.Block, in reading order)."""
-    us, gb, listed = _spellings()
+    us, gb, listed, _ = _spellings()
     blocks = list(blocks)
     # Most pages name no colour, currency or variant word at all: one test of the whole page settles
     # each scan (no mark spans two blocks: "\n" joins them and none holds one).
     whole = "\n".join(block.text for block in blocks)
     lower = whole.lower()
-    scans = (not listed.isdisjoint(ASCII_WORD.findall(lower)),  # finds every word the blocks' test does
+    scans = (not listed.isdisjoint(_letter_runs(lower)),  # finds every word the blocks' test does
              _may_hold_term(whole, lower),
              any(mark in whole for mark in CURRENCY_MARKS),
              any(colour in lower for colour in COLOUR_NAMES))
@@ -101,14 +112,12 @@ def scan(blocks, ignores: tuple = ()) -> TextMarks:
 
 def _spellings_in(block, us: dict, gb: dict, listed: frozenset) -> list:
     text = block.text
-    if listed.isdisjoint(text.lower().translate(NOT_LETTERS).split()):  # settled at C speed
-        return []
-    found = []
-    for match in WORD.finditer(text):
-        word = match.group(0).lower()
-        if (word in us or word in gb) and word not in BOTH and not ARCHAIC.search(us.get(word, "")):
-            found.append((_line(block, match), match.group(0)))
-    return found
+    lower = text.lower()
+    if listed.isdisjoint(lower.translate(NOT_LETTERS).split() if FROM_2100.search(lower) else _letter_runs(lower)):
+        return []  # settled at C speed
+    flagged = _spellings()[3]
+    return [(block.line + number, word) for number, line in enumerate(text.split("\n"))
+            for word in _letter_runs(line) if word.lower() in flagged]
 
 
 def _terms_in(block, *lists) -> list:

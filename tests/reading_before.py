@@ -1,0 +1,196 @@
+"""The page reader's text measures, text marks and cache entry as they were before they were made
+faster, kept verbatim as the reference the faster ones must match (tests/test_reading_equivalence.py)."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from string import ascii_letters
+
+from courseforge.model import PageStats, PageText, Sentence
+from courseforge.pageentry import GETTERS, KINDS, LAYOUT
+from courseforge.prosestats import FEELINGS, LONG_FROM, MIN_WORDS, OPENING_WORDS, PASSIVE
+from courseforge.textmarks import (ARCHAIC, BOTH, COLOUR_NAMES, CURRENCY_MARKS, NOT_LETTERS, TextMarks, _colours_in,
+                                   _currencies_in, _line, _may_hold_term, _spellings, _terms_in)
+
+# pagetext.py
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def sentences(block: Block) -> Iterator[tuple[int, str]]:
+    """(line, sentence) pairs; a sentence's line is where it starts."""
+    start, text = 0, block.text
+    for match in [*SENTENCE_END.finditer(text), None]:
+        end = match.start() if match else len(text)
+        sentence = text[start:end].strip()
+        if sentence:
+            yield block.line + text.count("\n", 0, start), " ".join(sentence.split())
+        if match:
+            start = match.end()
+
+# prosestats.py
+def is_passive(sentence: str) -> bool:
+    return any(match.group(1).lower() not in FEELINGS for match in PASSIVE.finditer(sentence))
+
+
+def measure(text: PageText) -> PageStats:
+    prose = [block for block in text.blocks if block.kind == "paragraph"]
+    # Joined by a line break, which no WORD match crosses: one pass each instead of one a block.
+    prose_words = len(words("\n".join(block.text for block in prose)))
+    others = [block.text for block in (*text.blocks, *text.questions) if block.kind != "paragraph"]
+    reading = prose_words + len(words("\n".join(others)))
+    counted, passive, long = 0, [], []
+    for line, sentence, is_long, maybe in _sentences(prose):
+        counted += 1
+        if is_long or (maybe and is_passive(sentence)):
+            said = sentence.split()
+            found = Sentence(line, len(words(sentence)), maybe and is_passive(sentence),
+                             " ".join(said[:OPENING_WORDS]) + (" …" if len(said) > OPENING_WORDS else ""))
+            (long if is_long else passive).append(found)
+            if is_long and found.passive:
+                passive.append(found)
+    return PageStats(reading, _grade(prose, prose_words), prose[0].line if prose else None, counted, tuple(passive),
+                     tuple(long))
+
+
+def long_sentences(prose, limit: int) -> list[Sentence]:
+    """Sentences over `limit` words, for a course whose limit is below LONG_FROM (not kept in the stats)."""
+    return [Sentence(line, len(words(s)), False, " ".join(s.split()[:OPENING_WORDS]) + " …")
+            for line, s, _, _ in _sentences(prose) if len(words(s)) > limit]
+
+
+def _sentences(prose):
+    """(line, sentence, has LONG_FROM words or more, its paragraph holds a passive at all)."""
+    # Most pages have no passive at all: one search of them all (which finds at least what a search of
+    # each paragraph does) spares each paragraph's; most paragraphs have none: skip their sentences' test.
+    anywhere = PASSIVE.search("\n".join(block.text for block in prose)) is not None
+    for block in prose:
+        maybe = anywhere and PASSIVE.search(block.text) is not None
+        for line, sentence in sentences(block):
+            yield line, sentence, sentence.count(" ") + 1 >= LONG_FROM and len(words(sentence)) >= LONG_FROM, maybe
+
+
+def _grade(prose, count: int) -> float | None:
+    """`count`: the words of `prose` (the full stops added here add none)."""
+    if count < MIN_WORDS:
+        return None
+    joined = "\n".join(b.text if b.text.rstrip()[-1:] in ".!?…:" else b.text + "." for b in prose)
+    return round(coleman_liau(joined), 1)  # as shown: 10.04 is not "above 10"
+
+
+# textstat 0.7.8's Coleman–Liau index, step for step and float operation for float operation (so
+# the grade is the same to the last bit; tests/test_prosestats.py compares them), without its
+# per-call caches and layers: it was a tenth of the time of reading a page.
+_NOT_CONTRACTION = re.compile(r"\'(?!(?:[tsd]|ve|ll|re))")
+_PUNCTUATION = re.compile(r"[^\w\s\']")
+_NOT_LETTER = re.compile(r"[^\w]")
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
+
+
+def _word_count(text: str) -> int:
+    return len(_PUNCTUATION.sub("", _NOT_CONTRACTION.sub("", text)).split())
+
+
+def _short(sentence: str) -> bool:
+    """_word_count(sentence) <= 2, mostly without its two passes: removing punctuation deletes no
+    space and no letter, so a piece starting with a letter stays a word."""
+    pieces = sentence.split()
+    if len(pieces) <= 2:
+        return True
+    sure = 0
+    for piece in pieces:
+        if piece[0] in ascii_letters:
+            sure += 1
+            if sure == 3:
+                return False
+    return _word_count(sentence) <= 2
+
+
+def coleman_liau(text: str) -> float:
+    count = _word_count(text)
+    letters = len(_NOT_LETTER.sub("", text)) / count * 100 if count else 0.0
+    if not text:
+        sentences = 0
+    else:
+        found = _SENTENCE.findall(text)
+        sentences = max(1, len(found) - sum(1 for sentence in found if _short(sentence)))
+    per_word = sentences / count * 100 if count else 0.0
+    if letters == 0 or per_word == 0:
+        return 0.0
+    return (0.058 * letters) - (0.296 * per_word) - 15.8
+
+
+# textmarks.py
+LETTERS = re.compile(r"[A-Za-z]+")
+ASCII_WORD = re.compile(r"[a-z]+")
+
+
+def scan(blocks, ignores: tuple = ()) -> TextMarks:
+    """The marks of `blocks` (model.Block, in reading order)."""
+    us, gb, listed = _spellings()[:3]
+    blocks = list(blocks)
+    # Most pages name no colour, currency or variant word at all: one test of the whole page settles
+    # each scan (no mark spans two blocks: "\n" joins them and none holds one).
+    whole = "\n".join(block.text for block in blocks)
+    lower = whole.lower()
+    scans = (not listed.isdisjoint(ASCII_WORD.findall(lower)),  # finds every word the blocks' test does
+             _may_hold_term(whole, lower),
+             any(mark in whole for mark in CURRENCY_MARKS),
+             any(colour in lower for colour in COLOUR_NAMES))
+    if not any(scans):
+        return TextMarks(ignores=ignores)
+    found: tuple[list, list, list, list] = ([], [], [], [])
+    for block in blocks:
+        for scanner, wanted, into in zip(SCANNERS, scans, found):
+            if wanted:
+                into += scanner(block, us, gb, listed)
+    return TextMarks(*map(tuple, found), ignores)
+
+
+def _spellings_in(block, us: dict, gb: dict, listed: frozenset) -> list:
+    text = block.text
+    if listed.isdisjoint(text.lower().translate(NOT_LETTERS).split()):  # settled at C speed
+        return []
+    found = []
+    for match in LETTERS.finditer(text):
+        word = match.group(0).lower()
+        if (word in us or word in gb) and word not in BOTH and not ARCHAIC.search(us.get(word, "")):
+            found.append((_line(block, match), match.group(0)))
+    return found
+
+
+SCANNERS = (_spellings_in, _terms_in, _currencies_in, _colours_in)
+
+
+# pageentry.py
+FLAT = frozenset(cls for cls, layout in LAYOUT.items() if all(kind in (str, int, bool, type(None), float) for kind in layout))
+
+
+def encode(page, id_line: int | None, links: list[tuple]) -> str:
+    """One cache entry as a line of JSON."""
+    kind = next(name for name, cls in KINDS.items() if type(page) is cls)
+    return json.dumps({"kind": kind, "page": _plain(page), "id_line": id_line, "links": links},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain(value):
+    fields_of = GETTERS.get(type(value))
+    if fields_of is not None:
+        values = fields_of(value)
+        return list(values) if type(value) in FLAT else [_plain(item) for item in values]
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
+    if kind is list or kind is tuple:
+        return [_plain(item) for item in value]
+    if isinstance(value, Path):
+        return str(value)
+    if kind is dict:
+        return {key: _plain(item) for key, item in value.items()}
+    return value

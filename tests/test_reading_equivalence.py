@@ -1,0 +1,133 @@
+"""The page reader's faster text measures give what the plain ones did (tests/reading_before.py), on
+thousands of generated texts full of what could tell them apart: every kind of space and line break
+a page can hold, letters beyond ASCII (and those IGNORECASE takes for ASCII ones), quotes, stops."""
+import random
+
+import reading_before as before
+
+from courseforge import pagetext, prosestats
+from courseforge.model import Block, PageText
+
+WORDS = ("customer agent listen the call was handled is being quickly asked known seen got gotten getting "
+         "were Were WAS am are be been tired worried based really read it's don't we've rock'n'roll e.g. Mr. "
+         "I'd x ly ed 3 42 _ café Straße İs ıs waſ Kelvin \u212anown ٣ — - ' ’ ‘ “ ” \" ( ) … ... . ! ? : ;").split()
+SPACES = [" "] * 12 + ["\n", "\t", "  ", "\u00a0", "\u2003", "\x1f", "\x0b", "\x0c", " \n "]
+STOPS = [". ", "! ", "? ", "… ", ".” ", ".) ", ". (", ".\n"]
+
+
+def _text(rng: random.Random, most: int = 90) -> str:
+    parts = []
+    for _ in range(rng.randint(0, most)):
+        word = rng.choice(WORDS)
+        parts.append(word.capitalize() if rng.random() < 0.2 else word)
+        parts.append(rng.choice(STOPS) if rng.random() < 0.08 else rng.choice(SPACES))
+    return "".join(parts)
+
+
+def _page(rng: random.Random) -> PageText:
+    page, line = PageText(), 1
+    for _ in range(rng.randint(0, 8)):
+        kind = rng.choice(["paragraph"] * 5 + ["heading", "cell", "question"])
+        block = Block(line, _text(rng, rng.choice([10, 60, 200])), kind)
+        (page.questions if kind == "question" else page.blocks).append(block)
+        line += block.text.count("\n") + rng.randint(1, 3)
+    return page
+
+
+def test_page_measures_are_the_plain_ones():
+    rng = random.Random(11)
+    for _ in range(3000):
+        page = _page(rng)
+        assert prosestats.measure(page) == before.measure(page), page
+
+
+def test_sentences_and_long_sentences_are_the_plain_ones():
+    rng = random.Random(12)
+    for _ in range(3000):
+        block = Block(rng.randint(1, 50), _text(rng), "paragraph")
+        assert list(pagetext.sentences(block)) == list(before.sentences(block)), repr(block.text)
+        limit = rng.randint(1, 25)
+        assert prosestats.long_sentences([block], limit) == before.long_sentences([block], limit)
+
+
+def test_the_grade_is_the_plain_one_for_texts_of_many_scripts():
+    rng = random.Random(13)
+    # More kinds of characters beyond ASCII than prosestats.FEW_KINDS: the other way of classing them.
+    many = [chr(code) for code in (*range(0x391, 0x3c9), *range(0x2000, 0x2070), *range(0x660, 0x66a))]
+    for _ in range(2000):
+        text = "".join(rng.choice(many) if rng.random() < 0.3 else piece
+                       for piece in _text(rng, 60).split(" "))
+        assert prosestats.coleman_liau(text) == before.coleman_liau(text), repr(text)
+        assert prosestats.is_passive(text) == before.is_passive(text), repr(text)
+
+
+def test_the_word_count_is_the_plain_one():
+    rng = random.Random(14)
+    for _ in range(5000):
+        text = _text(rng, 40)
+        assert pagetext.word_count(text) == len(before.words(text)), repr(text)
+
+
+def test_the_passive_pattern_on_lowered_text_matches_where_the_plain_one_does():
+    rng = random.Random(15)
+    pieces = [*WORDS, "Is", "İS", "IS", "ıs", "waſ", "WAS", "Were", "gOT", "BEEN", "quickLY", "ASKED", "\u212aNOWN",
+              "KEPT", "\u212aept", "uſed", "USED", "Tired", "éis", "_is", "a", "g"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) + rng.choice(SPACES + ["", "", "."]) for _ in range(rng.randint(0, 30)))
+        plain = [(m.span(), m.span(1)) for m in prosestats.PASSIVE.finditer(text)]
+        fast = [(m.span(), m.span(1)) for m in prosestats.PASSIVE_LOWERED.finditer(prosestats.lowered(text))]
+        assert fast == plain, repr(text)
+        assert prosestats.is_passive(text) == before.is_passive(text), repr(text)
+
+
+def test_markdown_without_its_html_rules_is_markdown_with_html_off():
+    from courseforge.markdown import create
+
+    lean = create()
+    full = create()
+    full.enable(["html_block", "html_inline"])
+    assert full.get_active_rules() != lean.get_active_rules()
+    rng = random.Random(16)
+    pieces = ["<div>", "</div>", "<!-- c -->", "<!-- check: ignore x -->", "<br/>", "<a href='x'>", "</a>", "<?x?>",
+              "<![CDATA[x]]>", "<!DOCTYPE html>", "<script>", "<pre>", "<b>", "<", ">", "text", "*em*", "`code`",
+              "[l](u)", "\n", "\n\n", "    ", "- ", "> ", "# ", "::: tip T\n", ":::\n", "| a | b |\n|---|---|\n"]
+    for _ in range(800):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert lean.render(text) == full.render(text), repr(text)
+        assert [t.as_dict() for t in lean.parse(text)] == [t.as_dict() for t in full.parse(text)], repr(text)
+
+
+def test_text_marks_are_the_plain_ones():
+    from courseforge import textmarks
+
+    us, gb, listed, _ = textmarks._spellings()
+    variants = sorted(listed)[::50] + ["colour", "Color", "COLOUR", "organise", "organize", "connexion", "program"]
+    rng = random.Random(17)
+    pieces = [*WORDS, *variants, "\u212acolor", "colorİ", "İcolour", "ſidewalk", "zip code", "the red one", "shown in "
+              "green", "$", "€5", "USD", "GBP", "ⅿ", "\u2100", "\U0001f600", "ß", "naïve", "colourſ"]
+    for _ in range(3000):
+        blocks = [Block(rng.randint(1, 40), "".join(rng.choice(pieces) + rng.choice(SPACES) for _ in range(rng.randint(0, 25))),
+                        "paragraph") for _ in range(rng.randint(0, 5))]
+        assert textmarks.scan(blocks) == before.scan(blocks), blocks
+
+
+def test_cache_entries_are_the_plain_ones(tmp_path):
+    from conftest import REPO
+
+    from courseforge.pagereading import Job, Setting, read_chunk
+
+    content = REPO / "content"
+    pages = [(path, "lesson") for path in sorted((content / "lessons").glob("*.md"))]
+    pages += [(path, "quiz") for path in sorted((content / "assessments").glob("*.md"))]
+    rng = random.Random(18)
+    for number in range(40):  # stats, marks, front matter of every kind a clean page may hold
+        path = tmp_path / f"{number:02d}-generated.md"
+        path.write_text(f"---\ntitle: Page {number}\nminutes: {number + 1}\nobjectives:\n  - {_text(rng, 5)!r}\n"
+                        f"  - 12\n---\n\n" + "\n\n".join(_text(rng, 120) for _ in range(4)) + "\n", encoding="utf-8")
+        pages.append((path, "lesson"))
+    setting = Setting(content, frozenset(path for path, _ in pages), 80, tmp_path / "cache")
+    reads = read_chunk(setting, [Job(path, kind, number, "k") for number, (path, kind) in enumerate(pages, start=1)])
+    assert sum(read.entry is not None for read in reads) > 40
+    for read in reads:
+        if read.entry is not None:
+            assert read.entry == before.encode(read.page, read.id_line, read.links)
