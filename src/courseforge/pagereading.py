@@ -15,7 +15,7 @@ from courseforge.errors import ContentError, Problems
 from courseforge.gcpause import collector_paused
 from courseforge.heap import give_back
 from courseforge.pagecache import PageCache, code_fingerprint, page_key
-from courseforge.pageentry import encode
+from courseforge.pageentry import decode, encode
 from courseforge.sourcetext import MAX_SOURCE_BYTES
 
 # markdown-it, the page reader and the process pool are imported only when a page must be read:
@@ -169,7 +169,8 @@ class _Readers:
             return read_chunk(self.setting, self.pending)
         if self.pending:
             self._submit()
-        return [read for chunk in self.chunks for read in chunk.result()]
+        # Each chunk's pages are decoded as soon as it is back, while the workers read the next ones.
+        return [_unpack(read, job) for chunk, jobs in self.chunks for read, job in zip(chunk.result(), jobs)]
 
     def _submit(self) -> None:
         if self.pool is None:
@@ -179,7 +180,7 @@ class _Readers:
             # The setting (every page's path) goes to each worker once, not with each chunk.
             self.pool = ProcessPoolExecutor(self.processes, mp_context=get_context(_start_method()),
                                             initializer=_take_setting, initargs=(self.setting,))
-        self.chunks.append(self.pool.submit(_read_jobs, self.pending))
+        self.chunks.append((self.pool.submit(_read_jobs, self.pending), self.pending))
         self.pending = []
 
 
@@ -192,7 +193,21 @@ def _take_setting(setting: Setting) -> None:
 
 
 def _read_jobs(jobs: list[Job]) -> list[Read]:
-    return read_chunk(_worker_setting, jobs)
+    """In a worker: a clean page comes back as its cache entry alone, which must travel anyway. The
+    parent decodes it (_unpack) in less time than pickling the page here and unpickling it there took,
+    and holds one copy of the page's text, not two."""
+    reads = read_chunk(_worker_setting, jobs)
+    for read in reads:
+        if read.entry is not None:
+            read.page, read.links = None, []
+    return reads
+
+
+def _unpack(read: Read, job: Job) -> Read:
+    if read.page is None and read.entry is not None:
+        read.page, read.id_line, read.links = decode(read.entry, job.path)
+        read.page.number = job.number
+    return read
 
 
 def read_chunk(setting: Setting, jobs: list[Job]) -> list[Read]:
