@@ -38,10 +38,11 @@
   function newSeed() { return Math.floor(Math.random() * 2147483646) + 1; }
 
   // Knowledge checks keep their last checked answer in state.checks (lesson questions in page
-  // order, numbered from the course data: a large course's lessons arrive later, see attach); a
-  // quiz page keeps state.quizzes[page index] = {attempt, seed, submitted, score, answers}.
+  // order, numbered from each page's first, player.js `check`: a large course's lessons arrive
+  // later, see attach); a quiz page keeps state.quizzes[page index] = {attempt, seed, submitted,
+  // score, answers}.
   function Quizzes(player) {
-    var self = this, course = player.course, first = 0;
+    var self = this, course = player.course;
     this.player = player;
     this.S = player.strings;
     this.course = course;
@@ -49,11 +50,6 @@
     this.checks = [];
     this.byId = {};
     this.started = {};
-    this.firstCheck = (course.lessons || []).map(function (page) {
-      var at = first;
-      first += page.checks || 0;
-      return at;
-    });
     player.lessons.forEach(function (lesson, index) {
       if (lesson.section) self.attach(lesson, index, true);
     });
@@ -77,7 +73,7 @@
     var list = nodes.map(function (node, n) {
       var q = new Question(node, questions[node.getAttribute('data-question-id')], lesson.id);
       if (!quiz) {
-        q.check = self.firstCheck[index] + n;
+        q.check = lesson.check + n;
         self.checks[q.check] = q;
         if (!starting) self.restoreCheck(q);
       }
