@@ -1,8 +1,8 @@
 """What a learner downloads before a course's first screen, at 10 to 50 000 lessons (SCORM 1.2).
 
 Launch payload: index.html plus the stylesheet and every script it loads at start (the player asks
-for the first page's part only after the cover shows, while the learner reads it; it is printed
-apart as "first part"). The reference, built in the same run from the same source: the launch page
+for the first page's part once started, while the learner reads the cover, or before it for a
+returning learner's "continue at <page>"; it is printed apart as "first part"). The reference, built in the same run from the same source: the launch page
 as it would be with every page inline (pageparts.LAUNCH_LIMIT lifted), what a learner downloaded
 before pages came in parts. Lessons as benchmarks/build_scale.py makes them (~320 words); from
 --short-from lessons on (default 10 000), short ones (a heading and ~40 words) with the same ids,
@@ -37,7 +37,7 @@ def launch_figures(zip_path: Path) -> dict:
         html = index.decode("utf-8")
         startup = [archive.getinfo(name).file_size for name in STARTUP.findall(html) if name in archive.namelist()]
         data = json.loads(re.search(r'id="cf-course">(.*?)</script>', html, re.S)[1])
-        parts = data.get("parts", [])
+        parts = [entry["part"] for entry in data["lessons"] if "part" in entry]  # a part's summary
         first = archive.getinfo(parts[0]).file_size if parts else 0
     return {"index": len(index), "startup": sum(startup), "parts": len(parts), "first": first}
 

@@ -12,6 +12,8 @@
  * ordered item (position n as key n-1), '' where none. checks: lesson questions in page order;
  * quiz answers: the page's question order.
  * Wire: "3.c<current>.v<viewed bitset, base64url>.a<quizzes>.k<checks>.s<scenarios>", numbers base 36.
+ * A course of thousands of pages writes "r<viewed runs>" for "v" when shorter: "first-last" or one
+ * page, joined by "~" (its bitset, a character per 6 pages, would not fit SCORM 1.2's 4096).
  * Scenarios: "page~d(one)~scene~time in tenths of a second~progress in percent~seed~path" joined by
  * "!" (records without the seed or the path, as earlier players wrote them, still decode). Quizzes:
  * "page~attempt~seed~s(ubmitted)~score~answer~…" joined by "!"; checks: answers joined by "~";
@@ -111,7 +113,16 @@
       while (bytes.length <= n >> 3) bytes.push(0);
       bytes[n >> 3] |= 1 << (n & 7);
     }
-    var fields = [VERSION, 'c' + current.toString(36), 'v' + bytesToBase64url(bytes)];
+    var v = bytesToBase64url(bytes), runs = [], first = -1;
+    for (i = 0; i <= bytes.length * 8; i++) {
+      if (bytes[i >> 3] & (1 << (i & 7))) { if (first < 0) first = i; } else if (first >= 0) {
+        runs.push(number(first) + (i - 1 > first ? '-' + number(i - 1) : ''));
+        first = -1;
+      }
+    }
+    runs = runs.join('~');
+    // Smaller courses' state reads as it always did.
+    var fields = [VERSION, 'c' + current.toString(36), v.length > 512 && runs.length < v.length ? 'r' + runs : 'v' + v];
     var records = function (key, map, write) {
       map = map || {};
       var list = Object.keys(map).filter(function (p) { return isIndex(+p); }).sort(function (a, b) { return a - b; })
@@ -132,7 +143,7 @@
     var ext = state.ext || {};
     Object.keys(ext).sort().forEach(function (key) {
       var value = String(ext[key]);
-      if (/^[bd-jl-rtuw-z]$/.test(key) && PAYLOAD.test(value)) fields.push(key + value);
+      if (/^[bd-jl-qtuw-z]$/.test(key) && PAYLOAD.test(value)) fields.push(key + value);
     });
     return fields.join('.');
   }
@@ -156,6 +167,12 @@
           for (var b = 0; b < bytes.length; b++) {
             for (var bit = 0; bit < 8; bit++) if (bytes[b] & (1 << bit)) state.viewed.push(b * 8 + bit);
           }
+        } else if (key === 'r') {
+          value.split('~').forEach(function (run) {
+            var ends = run.split('-'), n = readNumber(ends[0]), last = ends.length > 1 ? readNumber(ends[1]) : n;
+            if (ends.length > 2 || !isIndex(n) || !isIndex(last) || last < n) throw new Error('bad run');
+            for (; n <= last; n++) state.viewed.push(n);
+          });
         } else if (v2 && key === 'a') {
           value.split('!').forEach(function (record) {
             var p = record.split('~');
