@@ -18,16 +18,18 @@ def course_json(html: str) -> dict:
     return json.loads(re.search(r'id="cf-course">(.*?)</script>', html, re.S)[1])
 
 
-def big_course(tmp_path, lessons: int = 40):
+def big_course(tmp_path, lessons: int = 40, course_yml: str = COURSE_YML):
     words = " ".join(f"word{n}" for n in range(900))  # ~8 KB of markup a lesson
-    files = {"course.yml": COURSE_YML}
+    files = {"course.yml": course_yml}
     for n in range(1, lessons + 1):
         body = f"## Part {n}\n\n{words}\n"
         if n == 30:
             body += "\n::: question late single\nWhich?\n- [x] This\n- [ ] That\n:::\n"
         files[f"lessons/{n:03d}-l.md"] = lesson(f"p{n}", f"Page {n}", body)
     files["assessments/01-final.md"] = ("---\nid: final\ntitle: Final\n---\n\nGo.\n\n"
-                                        "::: question q1 true-false\nTrue?\n- [x] True\n- [ ] False\n:::\n")
+                                        "::: question q1 true-false\nTrue?\n- [x] True\n- [ ] False\n:::\n\n"
+                                        "::: question q2 true-false\nobjective: p35#1\nStill true?\n- [x] True\n"
+                                        "- [ ] False\n:::\n")
     return write_course(tmp_path / "course", files)
 
 
@@ -74,6 +76,7 @@ def test_the_launch_list_names_each_part_once_and_its_pages_travel_in_it():
     assert parts[0].pages == entries[:2] and parts[1].pages == [entries[2]]
     assert sent(parts[0].script)["pages"] == [{"id": "a", "title": "A", "checks": 2}, {"id": "b", "title": "B", "checks": 1}]
     assert launch_list(entries, parts) == listed and parts[1].pages == [entries[2]], "the same for every package"
+    assert [summary.get("ids") for summary in launch_list(entries, parts, ids=True)[:2]] == [["a", "b"], ["c"]]
     # The player counts a part's pages from its summary's place: they cannot be apart.
     with pytest.raises(ValueError, match="pages/0001.js"):
         launch_list([entries[0], entries[3], entries[1]], parts)
@@ -139,3 +142,32 @@ def test_parts_build_byte_identical_zips_and_valid_manifests(tmp_path):
         parts = [name for name in archive.namelist() if name.startswith("pages/")]
     assert parts and all(f'href="{name}"' in manifest for name in parts)
 
+
+
+def test_an_assessment_knows_where_a_lesson_in_a_part_is(tmp_path):
+    """A missed question's "Review: <lesson>" link, before that lesson's part has come."""
+    data = course_json(site_for(big_course(tmp_path), limit=100_000).files["index.html"].decode())
+    assert data["questions"]["q2"]["lesson"] == "p35"
+    assert (data["questions"]["q2"]["lessonAt"], data["questions"]["q2"]["lessonTitle"]) == (34, "Page 35")
+    assert "lessonAt" not in data["questions"]["q1"]
+
+
+def test_a_cmi5_au_per_lesson_launch_finds_its_page_by_id(tmp_path):
+    source = big_course(tmp_path, course_yml=COURSE_YML + "cmi5_au_per_lesson: true\n")
+    cmi5 = course_json(site_for(source, "cmi5", 100_000).files["index.html"].decode())
+    scorm = course_json(site_for(source, "scorm12", 100_000).files["index.html"].decode())
+    assert [page for entry in cmi5["lessons"] for page in entry.get("ids", [])] == [f"p{n}" for n in range(1, 41)]
+    assert not any("ids" in entry for entry in scorm["lessons"])
+
+
+@pytest.mark.parametrize("lessons", [5_000, 50_000])
+def test_the_launch_list_grows_by_the_part(lessons):
+    """Launch data of a paged course: a few bytes a lesson (parts of ~20 lessons), where a line per
+    lesson took ~56; the whole course JSON of 50 000 lessons far below the 500 KB target."""
+    entries = [{"id": f"lesson-{n}", "title": f"Lesson {n}"} for n in range(1, lessons + 1)]
+    entries[7]["checks"] = 2
+    parts = split([(entry["id"], "x" * 3_000, True) for entry in entries], {})
+    listed = json.dumps(launch_list(entries, parts), separators=(",", ":"))
+    assert len(listed) < 3 * lessons and len(listed) < 150_000
+    assert [entry["part"] for entry in json.loads(listed)] == [part.path for part in parts]
+    assert json.loads(listed)[0]["checks"] == 2

@@ -65,11 +65,12 @@ def split(pages: list[tuple[str, str, bool]], questions: dict[str, dict]) -> lis
     return parts
 
 
-def launch_list(entries: list[dict], parts: list[Part]) -> list[dict]:
+def launch_list(entries: list[dict], parts: list[Part], ids: bool = False) -> list[dict]:
     """The launch page's list of pages (`entries`, the player's entry of every page in order): a
     page in a part gives way to its part's summary, listed once, and goes into its part's `pages`.
     The player counts a part's pages from its summary's place, so they must follow one another
-    (lessons come first, and only lessons go into parts)."""
+    (lessons come first, and only lessons go into parts). With `ids` a summary lists its pages' ids
+    too: a launch may name its page (cmi5's AU per lesson) before the part has come."""
     part_of = {page_id: part for part in parts for page_id in part.sections}
     listed: list[dict] = []
     summaries: dict[str, dict] = {}
@@ -82,6 +83,8 @@ def launch_list(entries: list[dict], parts: list[Part]) -> list[dict]:
             continue
         if part.path not in summaries:
             listed.append(summaries.setdefault(part.path, {"part": part.path, "pages": len(part.sections)}))
+            if ids:
+                listed[-1]["ids"] = list(part.sections)
         elif listed[-1] is not summaries[part.path]:
             raise ValueError(f"{part.path}: its pages do not follow one another in the course")
         part.pages.append(entry)

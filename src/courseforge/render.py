@@ -212,8 +212,12 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
     if index is None or len(index) > LAUNCH_LIMIT:
         parts = pages.parts(data["questions"])
         in_parts = {page_id for part in parts for page_id in part.sections}
-        data["lessons"] = launch_list(data["lessons"], parts)
         data["questions"] = {key: value for key, value in data["questions"].items() if value["page"] not in in_parts}
+        places = {entry["id"]: (number, entry["title"]) for number, entry in enumerate(data["lessons"])}
+        for question in data["questions"].values():
+            if question.get("lesson") in in_parts:  # an assessment's link back to a lesson whose part is still to come
+                question["lessonAt"], question["lessonTitle"] = places[question["lesson"]]
+        data["lessons"] = launch_list(data["lessons"], parts, standard == "cmi5" and course.config.cmi5_au_per_lesson)
         files.update((part.path, part.script) for part in parts)
         index = _index(theme, context, data, [page for page in pages.sections if page[0] not in in_parts])
     files[LAUNCH] = index

@@ -87,7 +87,7 @@
       if (part) self.parts.push(part);
       for (var k = 0; k < (part ? part.size : 1); k++) {
         var section = !part && doc.getElementById('lesson-' + entry.id), kind = part ? 'lesson' : entry.kind || 'lesson';
-        self.lessons.push(part ? { kind: kind, part: part, n: ++n } : {
+        self.lessons.push(part ? { id: (entry.ids || [])[k], kind: kind, part: part, n: ++n } : {
           id: entry.id, title: entry.title, kind: kind, check: check, n: kind === 'lesson' ? ++n : 0,
           section: section, heading: section && section.querySelector('h1')
         });
@@ -395,7 +395,7 @@
         else self.screens.summary();
       });
     }
-    if (ui.nav) ui.nav.addEventListener('click', function (event) { self.follow(event); });
+    ui.app.addEventListener('click', function (event) { self.follow(event); });
     ui.exits.forEach(function (button) { button.addEventListener('click', function () { self.exit(); }); });
     this.bindPrint();
     if (ui.toggle) {
@@ -423,7 +423,8 @@
     });
   };
 
-  // A click on a page's link (the menu's, the summary's): that page, or back to it from the menu.
+  // A click on a page's link (the menu's, the summary's, an assessment's to a lesson): that page, or
+  // back to it from the menu.
   proto.follow = function (event) {
     var link = event.target.closest('a[data-page]'), index = link && +link.getAttribute('data-page');
     if (!link || !this.screens) return;

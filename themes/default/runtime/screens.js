@@ -26,7 +26,6 @@
       if (self.retryAt >= 0) player.show(self.retryAt);
       else player.printAll();
     });
-    $('cf-complete-list').addEventListener('click', function (event) { player.follow(event); });
   }
 
   var S = Screens.prototype;
@@ -180,12 +179,12 @@
   var GROUPS = [['lessons', 'groupLessons'], ['practice', 'groupPractice'],
     ['assessment', 'groupAssessment'], ['survey', 'groupSurvey']];
 
-  function el(tag, className, text) {
+  var el = CF.el = function (tag, className, text) {  // assessment.js too
     var node = doc.createElement(tag);
     if (className) node.className = className;
     if (text != null) node.textContent = text;
     return node;
-  }
+  };
 
   CF.menu = function (nav, p, S) {
     var lists = {}, counts = {}, first = nav && nav.firstChild;

@@ -28,7 +28,6 @@
   var VERSION = '3';
   var SCENE = /^[a-z0-9-]{0,63}$/;
   var PATH = /^[0-9a-z]{0,100}$/;
-  var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   var PAYLOAD = /^[A-Za-z0-9_~!*-]*$/;
   var MAX_PAGES = 100000;
 
@@ -36,28 +35,15 @@
     return { version: 3, current: 0, viewed: [], ext: {}, quizzes: {}, checks: [], scenarios: {} };
   }
 
+  // The viewed bitset as base64url without padding (atob rejects a length of 4n + 1, as it should).
   function bytesToBase64url(bytes) {
-    var out = '';
-    for (var i = 0; i < bytes.length; i += 3) {
-      var n = (bytes[i] << 16) | ((bytes[i + 1] || 0) << 8) | (bytes[i + 2] || 0);
-      var chars = i + 1 >= bytes.length ? 2 : i + 2 >= bytes.length ? 3 : 4;
-      for (var k = 0; k < chars; k++) out += ALPHABET.charAt((n >> (18 - 6 * k)) & 63);
-    }
-    return out;
+    var text = btoa(bytes.map(function (b) { return String.fromCharCode(b); }).join(''));
+    return text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '');
   }
 
   function base64urlToBytes(text) {
-    if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new Error('bad base64url');
-    var bytes = [];
-    for (var i = 0; i < text.length; i += 4) {
-      var chunk = text.substr(i, 4);
-      var n = 0;
-      for (var k = 0; k < 4; k++) n = (n << 6) | (k < chunk.length ? ALPHABET.indexOf(chunk.charAt(k)) : 0);
-      bytes.push((n >> 16) & 255);
-      if (chunk.length > 2) bytes.push((n >> 8) & 255);
-      if (chunk.length > 3) bytes.push(n & 255);
-    }
-    return bytes;
+    if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('bad base64url');
+    return atob(text.replace(/-/g, '+').replace(/_/g, '/')).split('').map(function (c) { return c.charCodeAt(0); });
   }
 
   function isIndex(n) {
