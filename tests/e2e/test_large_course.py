@@ -176,6 +176,59 @@ def test_parts_load_from_disk_and_keep_answers_over_a_reload(file_context, large
     watch.assert_clean()
 
 
+def press_until(page, key: str, selector: str, limit: int = 200) -> None:
+    """Keyboard only: `key` until the focus is on `selector`."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{key} never reached {selector}")
+
+
+def test_menu_group_opens_by_keyboard_on_a_phone(browser, large_package):
+    """From disk on a 320 px screen, keyboard only: the menu's group of a late part opens (focus
+    stays on its button, aria-expanded says so), its part loads and lists its lessons, closes and
+    opens again; no axe violation with it open, no sideways scroll, 44 px targets; its lesson opens
+    with the knowledge check numbered as the course's second."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto((large_package / "index.html").as_uri())
+        page.wait_for_function(READY)
+        press_until(page, "Tab", "#cf-start")
+        page.keyboard.press("Enter")
+        show(page, "l1")
+        press_until(page, "Shift+Tab", "#cf-menu-toggle")
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.getAttribute('href')") == "#lesson-l1"  # its group is open
+        button = group_of(large_package, f"l{CHECKED}")
+        list_id = page.get_attribute(button, "aria-controls")
+        assert page.get_attribute(button, "aria-expanded") == "false" and page.is_hidden(f"#{list_id}")
+        press_until(page, "Tab", button)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(f'#{list_id} a[href="#lesson-l{CHECKED}"]', state="visible")
+        assert page.evaluate("s => document.activeElement.matches(s)", button)
+        assert page.get_attribute(button, "aria-expanded") == "true"
+        page.keyboard.press("Enter")
+        assert page.get_attribute(button, "aria-expanded") == "false" and page.is_hidden(f"#{list_id}")
+        page.keyboard.press("Enter")
+        assert page.get_attribute(button, "aria-expanded") == "true" and page.is_visible(f"#{list_id}")
+        violations = axe_violations(page)
+        assert not violations, format_violations(violations)
+        assert page.evaluate(OVERFLOW) == 0
+        small = page.evaluate(SMALL_CONTROLS)
+        assert not small, small
+        press_until(page, "Tab", f'a[href="#lesson-l{CHECKED}"]')
+        assert page.evaluate("document.activeElement.textContent").startswith(f"{CHECKED}. Lesson number {CHECKED}")
+        page.keyboard.press("Enter")
+        show(page, f"l{CHECKED}")
+        assert page.evaluate("document.activeElement.id") == f"lesson-l{CHECKED}-title"
+        assert page.evaluate("Courseforge.player.quiz.byId['late-check'].check") == 1
+    finally:
+        context.close()
+
+
 def test_print_the_whole_course(file_context, large_package):
     context, watch = file_context
     names = ids(large_package)
