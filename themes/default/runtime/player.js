@@ -203,8 +203,7 @@
     var part = this.parts.filter(function (p) { return p.path === data.part; })[0], check = part && part.check;
     if (!part || part.here) return;
     part.here = true;
-    var questions = this.course.questions = this.course.questions || {};
-    Object.keys(data.questions || {}).forEach(function (id) { questions[id] = data.questions[id]; });
+    this.course.questions = Object.assign(this.course.questions || {}, data.questions);
     for (var i = part.first + part.size; i < this.lessons.length; i++) {
       if (this.lessons[i].section) { after = this.lessons[i].section; break; }
     }
@@ -376,11 +375,11 @@
   };
 
   proto.menuOpen = function () {
-    return !!(this.ui.app && this.ui.app.classList.contains('cf-menu-open'));
+    return this.ui.app.classList.contains('cf-menu-open');
   };
 
   proto.setMenu = function (open) {
-    if (!this.ui.app || !this.ui.toggle) return;
+    if (!this.ui.toggle) return;
     this.ui.app.classList.toggle('cf-menu-open', open);
     this.ui.toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
   };

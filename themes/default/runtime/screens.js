@@ -130,7 +130,7 @@
     if (node.textContent !== text) node.textContent = text;
     $('cf-progress-fill').style.width = percent + '%';
     p.ui.app.classList.toggle('cf-is-complete', complete);
-    if (this.atEnd) this.fillSummary(states, done);  // thousands of lines in a large course: only when shown
+    this.fillSummary(states, done);
   };
 
   S.mark = function (lesson, state) {
@@ -163,6 +163,7 @@
     score.hidden = !outcome || outcome.raw === null;
     if (!score.hidden) score.textContent = CF.format(S.summaryScore, { score: outcome.raw, pass: outcome.mark });
     $('cf-complete-done').textContent = CF.format(S.summaryDone, { done: done, total: p.lessons.length });
+    if (p.parts.length && !this.atEnd) return;  // thousands of lines in a large course: only when shown
     list.textContent = '';
     p.lessons.forEach(function (lesson, i) {
       var item = el('li', 'cf-state-' + states[i].state), link = item.appendChild(el('a', '', self.name(lesson)));
