@@ -11,23 +11,25 @@ import pytest
 
 from conftest import COURSE_YML, default_files, lesson, write_course
 from courseforge.build import build, prepare, site
-from courseforge.pageparts import PART_SIZE, Part, split
+from courseforge.pageparts import PART_SIZE, Part, launch_list, split
 
 
 def course_json(html: str) -> dict:
     return json.loads(re.search(r'id="cf-course">(.*?)</script>', html, re.S)[1])
 
 
-def big_course(tmp_path, lessons: int = 40):
+def big_course(tmp_path, lessons: int = 40, course_yml: str = COURSE_YML):
     words = " ".join(f"word{n}" for n in range(900))  # ~8 KB of markup a lesson
-    files = {"course.yml": COURSE_YML}
+    files = {"course.yml": course_yml}
     for n in range(1, lessons + 1):
         body = f"## Part {n}\n\n{words}\n"
         if n == 30:
             body += "\n::: question late single\nWhich?\n- [x] This\n- [ ] That\n:::\n"
         files[f"lessons/{n:03d}-l.md"] = lesson(f"p{n}", f"Page {n}", body)
     files["assessments/01-final.md"] = ("---\nid: final\ntitle: Final\n---\n\nGo.\n\n"
-                                        "::: question q1 true-false\nTrue?\n- [x] True\n- [ ] False\n:::\n")
+                                        "::: question q1 true-false\nTrue?\n- [x] True\n- [ ] False\n:::\n\n"
+                                        "::: question q2 true-false\nobjective: p35#1\nStill true?\n- [x] True\n"
+                                        "- [ ] False\n:::\n")
     return write_course(tmp_path / "course", files)
 
 
@@ -56,7 +58,28 @@ def test_a_part_is_a_script_that_no_markup_can_break_out_of():
     assert script.startswith("Courseforge.addPages({") and script.endswith("});\n")
     assert "<" not in script and "\u2028" not in script
     data = json.loads(script[len("Courseforge.addPages("):-len(");\n")])
-    assert data == {"questions": {"q": {"page": "p"}}, "sections": {"p": part.sections["p"]}}
+    assert data == {"part": "pages/0001.js", "pages": [], "questions": {"q": {"page": "p"}},
+                    "sections": {"p": part.sections["p"]}}
+
+
+def sent(script: bytes) -> dict:
+    return json.loads(script.decode("utf-8")[len("Courseforge.addPages("):-len(");\n")])
+
+
+def test_the_launch_list_names_each_part_once_and_its_pages_travel_in_it():
+    parts = [Part("pages/0001.js", {"a": "", "b": ""}), Part("pages/0002.js", {"c": ""})]
+    entries = [{"id": "a", "title": "A", "checks": 2}, {"id": "b", "title": "B", "checks": 1},
+               {"id": "c", "title": "C"}, {"id": "final", "title": "Final", "kind": "quiz"}]
+    listed = launch_list(entries, parts)
+    assert listed == [{"part": "pages/0001.js", "pages": 2, "checks": 3}, {"part": "pages/0002.js", "pages": 1},
+                      {"id": "final", "title": "Final", "kind": "quiz"}]
+    assert parts[0].pages == entries[:2] and parts[1].pages == [entries[2]]
+    assert sent(parts[0].script)["pages"] == [{"id": "a", "title": "A", "checks": 2}, {"id": "b", "title": "B", "checks": 1}]
+    assert launch_list(entries, parts) == listed and parts[1].pages == [entries[2]], "the same for every package"
+    assert [summary.get("ids") for summary in launch_list(entries, parts, ids=True)[:2]] == [["a", "b"], ["c"]]
+    # The player counts a part's pages from its summary's place: they cannot be apart.
+    with pytest.raises(ValueError, match="pages/0001.js"):
+        launch_list([entries[0], entries[3], entries[1]], parts)
 
 
 def test_a_small_course_keeps_every_page_in_the_launch_page(make_course):
@@ -71,20 +94,25 @@ def test_a_large_course_sends_its_lessons_in_parts(tmp_path):
     html = files["index.html"].decode()
     data = course_json(html)
     assert len(html) < 100_000
-    assert [path for path in files if path.startswith("pages/")] == data["parts"] and len(data["parts"]) >= 4
+    summaries = data["lessons"][:-1]
+    assert [path for path in files if path.startswith("pages/")] == [s["part"] for s in summaries]
+    assert len(summaries) >= 4 and data["lessons"][-1] == {"id": "final", "title": "Final", "kind": "quiz"}
     assert 'id="lesson-p1"' not in html and 'id="lesson-final"' in html
-    entries = {entry["id"]: entry for entry in data["lessons"]}
-    assert all("part" in entries[f"p{n}"] for n in range(1, 41)) and "part" not in entries["final"]
-    assert entries["p30"]["checks"] == 1 and "kind" not in entries["p1"] and entries["final"]["kind"] == "quiz"
+    # Launch knows each part by its path, page count and knowledge checks; no lesson by name.
+    assert all(set(s) <= {"part", "pages", "checks"} for s in summaries) and sum(s["pages"] for s in summaries) == 40
+    assert [s.get("checks", 0) for s in summaries].count(1) == 1 and sum(s.get("checks", 0) for s in summaries) == 1
+    assert '"p1"' not in html and "Page 1" not in html.split('id="cf-course"')[1].split("</script>")[0]
     assert "late" not in data["questions"] and "q1" in data["questions"]
-    part = files[data["parts"][entries["p30"]["part"]]].decode()
-    sent = json.loads(part[len("Courseforge.addPages("):-len(");\n")])
-    assert "late" in sent["questions"] and 'id="lesson-p30"' in sent["sections"]["p30"]
-    # Every lesson is in exactly one part; parts hold consecutive lessons, in the course's order.
-    groups = [sorted(int(page[1:]) for page in json.loads(files[path].decode()[len("Courseforge.addPages("):-3])
-                     ["sections"]) for path in data["parts"]]
-    assert [n for group in groups for n in group] == list(range(1, 41))
-    assert all(group == list(range(group[0], group[-1] + 1)) for group in groups)
+    parts = [sent(files[s["part"]]) for s in summaries]
+    assert all(part["part"] == s["part"] and len(part["pages"]) == s["pages"] for part, s in zip(parts, summaries))
+    [holder] = [part for part in parts if "p30" in part["sections"]]
+    assert "late" in holder["questions"] and 'id="lesson-p30"' in holder["sections"]["p30"]
+    assert {"id": "p30", "title": "Page 30", "checks": 1} in holder["pages"]
+    assert holder is parts[[s.get("checks", 0) for s in summaries].index(1)]
+    # Every lesson is in exactly one part, in the course's order, listed as its sections are.
+    assert [page["id"] for part in parts for page in part["pages"]] == [f"p{n}" for n in range(1, 41)]
+    assert all([page["id"] for page in part["pages"]] == sorted(part["sections"], key=lambda i: int(i[1:]))
+               for part in parts)
     # The cover lists a dozen of the lessons' objectives, then says how many more there are.
     assert html.count("<li>Learn about page") == 12 and "…and 28 more, one per lesson." in html
 
@@ -114,3 +142,32 @@ def test_parts_build_byte_identical_zips_and_valid_manifests(tmp_path):
         parts = [name for name in archive.namelist() if name.startswith("pages/")]
     assert parts and all(f'href="{name}"' in manifest for name in parts)
 
+
+
+def test_an_assessment_knows_where_a_lesson_in_a_part_is(tmp_path):
+    """A missed question's "Review: <lesson>" link, before that lesson's part has come."""
+    data = course_json(site_for(big_course(tmp_path), limit=100_000).files["index.html"].decode())
+    assert data["questions"]["q2"]["lesson"] == "p35"
+    assert (data["questions"]["q2"]["lessonAt"], data["questions"]["q2"]["lessonTitle"]) == (34, "Page 35")
+    assert "lessonAt" not in data["questions"]["q1"]
+
+
+def test_a_cmi5_au_per_lesson_launch_finds_its_page_by_id(tmp_path):
+    source = big_course(tmp_path, course_yml=COURSE_YML + "cmi5_au_per_lesson: true\n")
+    cmi5 = course_json(site_for(source, "cmi5", 100_000).files["index.html"].decode())
+    scorm = course_json(site_for(source, "scorm12", 100_000).files["index.html"].decode())
+    assert [page for entry in cmi5["lessons"] for page in entry.get("ids", [])] == [f"p{n}" for n in range(1, 41)]
+    assert not any("ids" in entry for entry in scorm["lessons"])
+
+
+@pytest.mark.parametrize("lessons", [5_000, 50_000])
+def test_the_launch_list_grows_by_the_part(lessons):
+    """Launch data of a paged course: a few bytes a lesson (parts of ~20 lessons), where a line per
+    lesson took ~56; the whole course JSON of 50 000 lessons far below the 500 KB target."""
+    entries = [{"id": f"lesson-{n}", "title": f"Lesson {n}"} for n in range(1, lessons + 1)]
+    entries[7]["checks"] = 2
+    parts = split([(entry["id"], "x" * 3_000, True) for entry in entries], {})
+    listed = json.dumps(launch_list(entries, parts), separators=(",", ":"))
+    assert len(listed) < 3 * lessons and len(listed) < 150_000
+    assert [entry["part"] for entry in json.loads(listed)] == [part.path for part in parts]
+    assert json.loads(listed)[0]["checks"] == 2

@@ -672,3 +672,48 @@ def test_scored_course_status_follows_the_mastery_score(recorded):
     assert recorded["finished"] is True, "passed: exit '' from now on"
     assert recorded["keepPass"] == [], "a pass from an earlier attempt is never turned into a fail"
     assert recorded["review"] == [], "review mode records nothing"
+
+
+LARGE = r"""
+const state = require(process.argv[1]);
+const out = {};
+const total = 50000, range = n => Array.from({length: n}, (_, i) => i);
+out.all = state.encode({current: total - 1, viewed: range(total)});
+out.allBack = state.decode(out.all, total);
+const gaps = range(total).filter(i => i % 100 !== 7 && i < 45000);
+out.gaps = state.encode({current: 44000, viewed: gaps});
+out.gapsBack = state.decode(out.gaps, total).viewed.join() === gaps.join();
+const alternate = range(6000).filter(i => i % 2);
+out.alternate = state.encode({current: 1, viewed: alternate});
+out.alternateBack = state.decode(out.alternate, total).viewed.join() === alternate.join();
+out.small = range(70).map(n => state.encode({current: n, viewed: range(n)}));
+out.garbage = ["3.r", "3.r5-2", "3.r1-2-3", "3.r1~", "3.r-1", "3.r0-zzzz", "3.rA"].map(g => state.decode(g, 8));
+out.ext = state.encode({current: 0, viewed: [], ext: {r: "1-2", q: "x"}});
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.fixture(scope="module")
+def large_state() -> dict:
+    result = subprocess.run([shutil.which("node") or "node", "-e", LARGE, str(STATE_JS)], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_50000_pages_fit_scorm12_as_runs(large_state):
+    """A course of thousands of pages (pageparts.py): viewed pages go as runs, far below 4096."""
+    assert large_state["all"] == "3.c12kv.r0-12kv"
+    assert large_state["allBack"]["viewed"] == list(range(50000)) and large_state["allBack"]["current"] == 49999
+    assert ".r" in large_state["gaps"] and len(large_state["gaps"]) < 4096 and large_state["gapsBack"]
+    assert re.fullmatch(r"[A-Za-z0-9._~-]+", large_state["gaps"])
+
+
+def test_runs_only_where_shorter_and_smaller_courses_unchanged(large_state):
+    # Every other page viewed: the bitset is shorter, and it stays.
+    assert ".v" in large_state["alternate"] and ".r" not in large_state["alternate"] and large_state["alternateBack"]
+    assert all(".v" in text and ".r" not in text for text in large_state["small"])
+    assert large_state["small"][9] == "3.c9.v_wE"
+    for value in large_state["garbage"]:
+        assert value["viewed"] == [] and value["ext"] == {}, value
+    assert large_state["ext"] == "3.c0.v.qx", "a saved unknown field named r is not written back as runs"

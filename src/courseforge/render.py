@@ -13,7 +13,7 @@ from courseforge import __version__
 from courseforge.branding import brand_css
 from courseforge.minify import shrink
 from courseforge.model import Clip, Course, Lesson, Question, Quiz, Scenario, Site
-from courseforge.pageparts import LAUNCH_LIMIT, Part, split
+from courseforge.pageparts import LAUNCH_LIMIT, Part, launch_list, split
 from courseforge.quiz import SCORM_TYPES
 from courseforge.strings import strings_for
 from courseforge.theme import Theme
@@ -48,7 +48,7 @@ def _player_pages(course: Course) -> list:
 
 
 def _page_entry(page) -> dict:
-    # A large course lists thousands of lessons at launch (pageparts.py): "lesson" is the unsaid kind.
+    # "lesson", the unsaid kind: a large course's parts carry thousands of these (pageparts.py).
     entry = {"id": page.id, "title": page.title}
     if not isinstance(page, Lesson):
         entry["kind"] = _kind(page)
@@ -211,14 +211,15 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
     index = _index(theme, context, data, pages.sections) if pages.size() <= LAUNCH_LIMIT else None
     if index is None or len(index) > LAUNCH_LIMIT:
         parts = pages.parts(data["questions"])
-        part_of = {page_id: number for number, part in enumerate(parts) for page_id in part.sections}
-        for entry in data["lessons"]:
-            if entry["id"] in part_of:
-                entry["part"] = part_of[entry["id"]]
-        data["parts"] = [part.path for part in parts]
-        data["questions"] = {key: value for key, value in data["questions"].items() if value["page"] not in part_of}
+        in_parts = {page_id for part in parts for page_id in part.sections}
+        data["questions"] = {key: value for key, value in data["questions"].items() if value["page"] not in in_parts}
+        places = {entry["id"]: (number, entry["title"]) for number, entry in enumerate(data["lessons"])}
+        for question in data["questions"].values():
+            if question.get("lesson") in in_parts:  # an assessment's link back to a lesson whose part is still to come
+                question["lessonAt"], question["lessonTitle"] = places[question["lesson"]]
+        data["lessons"] = launch_list(data["lessons"], parts, standard == "cmi5" and course.config.cmi5_au_per_lesson)
         files.update((part.path, part.script) for part in parts)
-        index = _index(theme, context, data, [page for page in pages.sections if page[0] not in part_of])
+        index = _index(theme, context, data, [page for page in pages.sections if page[0] not in in_parts])
     files[LAUNCH] = index
     return Site(files, LAUNCH)
 

@@ -1,8 +1,11 @@
 """A course too large for one launch page (pageparts.py): its lessons travel in pages/*.js parts
-that the player loads when they are opened. Opened from disk (file://, no fetch there) and under
-the test LMS: the first screen comes without the lessons, every page still shows, knowledge checks
-in late parts keep their answers over a reload, a part that fails to load can be tried again, the
-walk completes with zero API errors, and "Print the whole course" (or Ctrl+P) prints every page."""
+that the player loads when they are opened, and the launch page names each part, not each lesson.
+Opened from disk (file://, no fetch there) and under the test LMS: the first screen comes without
+the lessons, the menu shows a part's lessons when its group is opened (by keyboard, on a phone, with
+no axe violation), every page still shows, knowledge checks in late parts keep their numbers and
+their answers over a reload, "continue at" names the page, a part that fails to load can be tried
+again, the walk completes with zero API errors, and "Print the whole course" (or Ctrl+P) prints
+every page."""
 from __future__ import annotations
 
 import json
@@ -20,6 +23,7 @@ from .test_scorm12_lms import assert_api_clean
 
 LESSONS = 90
 CHECKED = 41  # the lesson holding a knowledge check, far from the first part
+EARLY = 3  # a lesson of the first part with a knowledge check: the late one is the course's second
 WORDS = ("customer agent listen notice cue frame call feel understand respond act policy support "
          "coach story reflect team service problem time order refund wait question answer").split()
 
@@ -40,6 +44,8 @@ def large_course(tmp_path_factory) -> Path:
     files = {"course.yml": COURSE_YML}
     for n in range(1, LESSONS + 1):
         body = f"## Part {n}\n\n{prose(rng, 10)}\n"
+        if n == EARLY:
+            body += ("\n::: question early-check true-false\nListening comes first.\n- [x] True\n- [ ] False\n:::\n")
         if n == CHECKED:
             body += ("\n::: question late-check single\nWhich response shows the customer was heard?\n"
                      "- [ ] Quoting the policy first\n- [x] Naming what the customer said matters\n"
@@ -74,8 +80,25 @@ def course_json(folder: Path) -> dict:
     return json.loads(re.search(r'<script type="application/json" id="cf-course">(.*?)</script>', html, re.S)[1])
 
 
+def part_data(folder: Path, path: str) -> dict:
+    return json.loads((folder / path).read_text(encoding="utf-8")[len("Courseforge.addPages("):-len(");\n")])
+
+
 def ids(folder: Path) -> list[str]:
-    return [entry["id"] for entry in course_json(folder)["lessons"]]
+    """Every page's id in the learner's order: a part's come from the part."""
+    return [page for entry in course_json(folder)["lessons"]
+            for page in ([p["id"] for p in part_data(folder, entry["part"])["pages"]] if "part" in entry else [entry["id"]])]
+
+
+def group_of(folder: Path, page_id: str) -> str:
+    """The menu button of the part holding `page_id` (its list's id is its first page's index)."""
+    first = 0
+    for entry in course_json(folder)["lessons"]:
+        size = entry.get("pages", 1)
+        if "part" in entry and page_id in [p["id"] for p in part_data(folder, entry["part"])["pages"]]:
+            return f'button[aria-controls="cf-part-{first}"]'
+        first += size
+    raise AssertionError(page_id)
 
 
 def sections_in_document(page) -> int:
@@ -92,7 +115,10 @@ def test_launch_page_leaves_lessons_to_parts(large_package):
     index = (large_package / "index.html").stat().st_size
     data = course_json(large_package)
     parts = sorted((large_package / "pages").glob("*.js"))
-    assert index < LAUNCH_LIMIT and len(parts) == len(data["parts"]) > 3
+    summaries = [entry for entry in data["lessons"] if "part" in entry]
+    assert index < LAUNCH_LIMIT and len(parts) == len(summaries) > 3
+    assert [f"pages/{p.name}" for p in parts] == [entry["part"] for entry in summaries]
+    assert sum(entry["pages"] for entry in summaries) == LESSONS and data["lessons"][-1]["id"] == "survey"
     assert sum(p.stat().st_size for p in parts) > LAUNCH_LIMIT  # the whole course would not have fitted
     html = (large_package / "index.html").read_text(encoding="utf-8")
     assert 'id="lesson-l1"' not in html and 'id="lesson-survey"' in html  # survey state is restored at start
@@ -116,17 +142,23 @@ def test_parts_load_from_disk_and_keep_answers_over_a_reload(file_context, large
     page = open_from_disk(context, large_package)
     assert sections_in_document(page) < len(names) / 2  # the first screen came without most pages
     menu = page.get_by_role("navigation", name="Course menu")
-    assert menu.get_by_role("link").count() == len(names)
-    assert menu.get_by_role("link", name="1. Lesson number 1 (not started)").count() == 1
+    groups = len([entry for entry in course_json(large_package)["lessons"] if "part" in entry])
+    assert menu.get_by_role("button").filter(has_text="Lessons ").count() == groups
+    assert menu.get_by_role("link").count() == 1  # the survey's; a part's lessons come with it
     begin(page)
     show(page, "l1")
+    assert menu.get_by_role("link", name="1. Lesson number 1 (viewed)", exact=True).is_visible()  # its group opened
     assert page.inner_text("#cf-next-title") == "Lesson number 2"
+    page.click(group_of(large_package, f"l{CHECKED}"))
     page.click(f'a[href="#lesson-l{CHECKED}"]')
     show(page, f"l{CHECKED}")
     assert page.evaluate("document.activeElement.id") == f"lesson-l{CHECKED}-title"
+    # Numbered from the part summaries, though the parts between never came: the course's second check.
+    assert page.evaluate("Courseforge.player.quiz.byId['late-check'].check") == 1
     page.check("#q-late-check-1")
     page.click("#lesson-l41 .question-check")
     assert "Correct" in page.inner_text("#lesson-l41 .question-feedback")
+    assert page.evaluate("Courseforge.player.state.checks.map(a => a && a.join(''))") == [None, "1"]
     page.click("#cf-next")
     show(page, f"l{CHECKED + 1}")
     assert progress_text(page).startswith(f"3 of {len(names)} pages done")
@@ -142,6 +174,59 @@ def test_parts_load_from_disk_and_keep_answers_over_a_reload(file_context, large
     assert page.is_checked("#q-late-check-1")
     assert "Correct" in page.inner_text("#lesson-l41 .question-feedback")
     watch.assert_clean()
+
+
+def press_until(page, key: str, selector: str, limit: int = 200) -> None:
+    """Keyboard only: `key` until the focus is on `selector`."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{key} never reached {selector}")
+
+
+def test_menu_group_opens_by_keyboard_on_a_phone(browser, large_package):
+    """From disk on a 320 px screen, keyboard only: the menu's group of a late part opens (focus
+    stays on its button, aria-expanded says so), its part loads and lists its lessons, closes and
+    opens again; no axe violation with it open, no sideways scroll, 44 px targets; its lesson opens
+    with the knowledge check numbered as the course's second."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto((large_package / "index.html").as_uri())
+        page.wait_for_function(READY)
+        press_until(page, "Tab", "#cf-start")
+        page.keyboard.press("Enter")
+        show(page, "l1")
+        press_until(page, "Shift+Tab", "#cf-menu-toggle")
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.getAttribute('href')") == "#lesson-l1"  # its group is open
+        button = group_of(large_package, f"l{CHECKED}")
+        list_id = page.get_attribute(button, "aria-controls")
+        assert page.get_attribute(button, "aria-expanded") == "false" and page.is_hidden(f"#{list_id}")
+        press_until(page, "Tab", button)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(f'#{list_id} a[href="#lesson-l{CHECKED}"]', state="visible")
+        assert page.evaluate("s => document.activeElement.matches(s)", button)
+        assert page.get_attribute(button, "aria-expanded") == "true"
+        page.keyboard.press("Enter")
+        assert page.get_attribute(button, "aria-expanded") == "false" and page.is_hidden(f"#{list_id}")
+        page.keyboard.press("Enter")
+        assert page.get_attribute(button, "aria-expanded") == "true" and page.is_visible(f"#{list_id}")
+        violations = axe_violations(page)
+        assert not violations, format_violations(violations)
+        assert page.evaluate(OVERFLOW) == 0
+        small = page.evaluate(SMALL_CONTROLS)
+        assert not small, small
+        press_until(page, "Tab", f'a[href="#lesson-l{CHECKED}"]')
+        assert page.evaluate("document.activeElement.textContent").startswith(f"{CHECKED}. Lesson number {CHECKED}")
+        page.keyboard.press("Enter")
+        show(page, f"l{CHECKED}")
+        assert page.evaluate("document.activeElement.id") == f"lesson-l{CHECKED}-title"
+        assert page.evaluate("Courseforge.player.quiz.byId['late-check'].check") == 1
+    finally:
+        context.close()
 
 
 def test_print_the_whole_course(file_context, large_package):
@@ -191,30 +276,49 @@ def test_a_part_that_fails_to_load_can_be_tried_again(browser, server, large_pac
             else:
                 request_route.continue_()
 
-        target = course_json(large_package)["lessons"][50]
-        part = course_json(large_package)["parts"][target["part"]]
+        names = ids(large_package)
+        button = group_of(large_package, names[50])
+        target = names[int(re.search(r"cf-part-(\d+)", button)[1])]  # its part's first page
+        before = names[names.index(target) - 1]
+        part = next(entry["part"] for entry in course_json(large_package)["lessons"] if "part" in entry and
+                    target in [p["id"] for p in part_data(large_package, entry["part"])["pages"]])
         page.route(f"**/{part}", route)
         page.goto(server.origin + prefix + "index.html")
         page.wait_for_function(READY)
         begin(page)
         show(page, "l1")
         page.click("#cf-menu-toggle")
-        page.click(f'a[href="#lesson-{target["id"]}"]')
+        # Opening its group: the group says the part could not come.
+        page.click(button)
+        group = page.locator("#" + page.get_attribute(button, "aria-controls"))
+        group.get_by_text("This page could not be loaded. Check your connection, then try again.").wait_for()
+        assert page.get_attribute(button, "aria-expanded") == "true"
+        # The page before it: Next names the lesson by its number, its part being still to come.
+        page.click(group_of(large_package, before))
+        page.click(f'a[href="#lesson-{before}"]')
+        show(page, before)
+        assert page.inner_text("#cf-next-title") == f"Lesson {names.index(target) + 1} of {LESSONS}"
+        page.click("#cf-next")
         page.wait_for_selector("#cf-loading-retry", state="visible")
         assert page.evaluate("document.activeElement.id") == "cf-loading-retry"  # keyboard users land on it
         assert page.inner_text("#cf-loading-text") == \
             "This page could not be loaded. Check your connection, then try again."
-        show(page, "l1")  # the learner stays on the page they were reading
-        # On a 320 px phone: the message fits, its button and the menu's print button are 44 px targets.
+        show(page, before)  # the learner stays on the page they were reading
+        # On a 320 px phone: the message fits, its button and the menu's are 44 px targets.
+        page.click("#cf-menu-toggle")
         assert page.evaluate(OVERFLOW) == 0
-        small = page.evaluate(SMALL_CONTROLS)  # the menu is open: its print button is measured too
+        small = page.evaluate(SMALL_CONTROLS)  # the menu is open: its print button and groups are measured too
         assert not small, small
         assert page.is_visible("#cf-print")
         page.click("#cf-menu-toggle")
         failing["on"] = False
         page.click("#cf-loading-retry")
-        show(page, target["id"])
+        show(page, target)
         assert page.inner_text("#cf-loading-text") == "" and not page.is_visible("#cf-loading-retry")
+        assert page.inner_text("#cf-next-title") == f"Lesson number {names.index(target) + 2}"
+        # Its group, still open, lists its lessons now.
+        page.click("#cf-menu-toggle")
+        assert group.get_by_role("link", name=f"{names.index(target) + 1}. Lesson number").count() == 1
     finally:
         context.close()
 

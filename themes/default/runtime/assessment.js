@@ -7,16 +7,7 @@
 (function (win, doc) {
   'use strict';
 
-  var CF = win.Courseforge = win.Courseforge || {};
-
-  function el(tag, className, text) {
-    var node = doc.createElement(tag);
-    if (className) node.className = className;
-    if (text != null) node.textContent = text;
-    return node;
-  }
-
-  function plain(node) { return node ? node.textContent.replace(/\s+/g, ' ').trim() : ''; }
+  var CF = win.Courseforge = win.Courseforge || {}, el = CF.el, plain = CF.Question.plain;
 
   // The card, from scratch each time: it only ever shows the last submitted attempt.
   function card(quizzes, page, r, x, judge) {
@@ -43,17 +34,20 @@
     if (missed.length) box.appendChild(review(quizzes, missed));
   }
 
-  // The missed questions, each with a link to the lesson that teaches it (when the course says).
+  // The missed questions, each with a link to the lesson that teaches it (when the course says; in a
+  // large course the question knows the lesson's place and title, its part may be still to come).
   function review(quizzes, missed) {
     var S = quizzes.S, wrap = el('div', 'quiz-result-missed'), list = el('ul');
     var title = el('h2', 'quiz-result-title', S.resultMissed);
     wrap.appendChild(title);
     missed.forEach(function (q) {
-      var item = el('li'), lesson = q.d.lesson, index = quizzes.player.indexOf(lesson), link;
+      var item = el('li'), d = q.d, p = quizzes.player, index = p.indexOf(d.lesson), link;
+      if (index < 0) index = d.lessonAt;
       item.appendChild(el('span', 'quiz-result-prompt', plain(q.node.querySelector('.question-prompt'))));
       if (index >= 0) {
-        link = el('a', 'quiz-result-lesson', CF.format(S.resultLesson, { lesson: quizzes.player.lessons[index].title }));
-        link.href = '#lesson-' + lesson;
+        link = el('a', 'quiz-result-lesson', CF.format(S.resultLesson, { lesson: p.lessons[index].title || d.lessonTitle }));
+        link.href = '#lesson-' + d.lesson;
+        link.setAttribute('data-page', index);
         item.appendChild(link);
       }
       list.appendChild(item);

@@ -76,24 +76,27 @@
     this.terminated = false;
     this.ready = false;
     this.lessons = [];
-    this.parts = {};
+    this.parts = [];
     this.wanted = -1;
-    var self = this;
-    var links = CF.menu(doc.getElementById('cf-nav'), course, strings);
-    (course.lessons || []).forEach(function (lesson) {
-      var section = doc.getElementById('lesson-' + lesson.id);
-      var link = links[lesson.id] || null;
-      self.lessons.push({
-        id: lesson.id,
-        title: lesson.title,
-        kind: lesson.kind || 'lesson',
-        part: lesson.part,
-        section: section,
-        heading: section && section.querySelector('h1'),
-        link: link,
-        item: link ? link.closest('li') : null
-      });
+    var self = this, check = 0, n = 0;
+    // A large course names each part once (pageparts.py): its pages stand here from the start, by
+    // number, and learn their ids and titles when it arrives (receive). `check`: the number of the
+    // page's first knowledge check, `n`: a lesson's number.
+    (course.lessons || []).forEach(function (entry) {
+      var part = entry.part && { path: entry.part, first: self.lessons.length, size: entry.pages, check: check };
+      if (part) self.parts.push(part);
+      for (var k = 0; k < (part ? part.size : 1); k++) {
+        var section = !part && doc.getElementById('lesson-' + entry.id), kind = part ? 'lesson' : entry.kind || 'lesson';
+        self.lessons.push(part ? { id: (entry.ids || [])[k], kind: kind, part: part, n: ++n } : {
+          id: entry.id, title: entry.title, kind: kind, check: check, n: kind === 'lesson' ? ++n : 0,
+          section: section, heading: section && section.querySelector('h1')
+        });
+      }
+      check += entry.checks || 0;
     });
+    this.lessonCount = n;
+    course.lessons = this.lessons;  // adapters find a page's title by its id there (xapi.js)
+    CF.menu(doc.getElementById('cf-nav'), this, strings);
     this.ui = {
       app: doc.getElementById('cf-app'),
       prev: doc.getElementById('cf-prev'),
@@ -121,7 +124,7 @@
   };
 
   proto.start = function () {
-    var self = this;
+    var self = this, start, returning;
     this.bind();
     return connect(this.course).then(function (link) {
       self.adapter = link.adapter;
@@ -143,12 +146,15 @@
       self.state.viewed.forEach(function (i) { self.viewed[i] = true; });
       if (CF.Quizzes) self.quiz = new CF.Quizzes(self);
       if (CF.Scenarios) self.scenarios = new CF.Scenarios(self);
-      var start = self.indexOf(saved.location);
+      start = self.indexOf(saved.location);
+      returning = saved.location != null || self.state.viewed.length > 0;
       if (start < 0) start = self.state.current;
       self.screens = new CF.Screens(self);
-      self.screens.cover(start, saved.location != null || self.state.viewed.length > 0);
-      // The first page's part comes while the learner reads the cover.
-      self.load(Math.max(0, start)).catch(function () { /* asked again when shown */ });
+      // The first page's part comes while the learner reads the cover; "continue at" waits for its title.
+      var first = self.load(Math.max(0, start)).catch(function () { /* asked again when shown */ });
+      return returning && first;
+    }).then(function () {
+      self.screens.cover(start, returning);
       self.ready = true;
     });
   };
@@ -168,50 +174,56 @@
   // Courseforge.addPages, so it loads from file:// as well as from an LMS. Resolves once the page
   // is in the document; a part that failed may be asked for again.
   proto.load = function (index) {
-    var self = this, lesson = this.lessons[index], number = lesson && lesson.part;
+    var lesson = this.lessons[index], part = lesson && lesson.part;
     if (!lesson || lesson.section) return Promise.resolve(lesson);
-    var path = (this.course.parts || [])[number];
-    if (!path) return Promise.reject(new Error('no part: ' + lesson.id));
-    if (!this.parts[number]) {
+    if (!part) return Promise.reject(new Error('no part: ' + lesson.id));
+    if (!part.loading) {
       var script = doc.createElement('script');
-      this.parts[number] = new Promise(function (resolve, reject) {
+      part.loading = new Promise(function (resolve, reject) {
         script.onload = resolve;
-        script.onerror = function () { reject(new Error('cannot load ' + path)); };
-        script.src = path;
+        script.onerror = function () { reject(new Error('cannot load ' + part.path)); };
+        script.src = part.path;
         doc.head.appendChild(script);
       }).catch(function (error) {
-        delete self.parts[number];
+        delete part.loading;
         script.remove();
         throw error;
       });
     }
-    return this.parts[number].then(function () {
-      if (!lesson.section) throw new Error(path + ' lacks ' + lesson.id);
+    return part.loading.then(function () {
+      if (!lesson.section) throw new Error(part.path + ' lacks page ' + (index + 1));
       return lesson;
     });
   };
 
-  // A part's pages: sections go into the document in the learner's order (a printout follows the
-  // course), their questions' data joins the course's.
+  // A part's pages, in order: their ids, titles and menu links; their sections go into the document
+  // before the next page there (a printout follows the course), their questions' data joins the course's.
   proto.receive = function (data) {
-    var self = this, holder = doc.createElement('template');
-    var questions = this.course.questions = this.course.questions || {};
-    Object.keys(data.questions || {}).forEach(function (id) { questions[id] = data.questions[id]; });
-    Object.keys(data.sections || {}).forEach(function (id) {
-      var index = self.indexOf(id), lesson = self.lessons[index];
-      if (!lesson || lesson.section) return;
-      holder.innerHTML = data.sections[id];
+    var self = this, holder = doc.createElement('template'), after = doc.getElementById('cf-complete');
+    var part = this.parts.filter(function (p) { return p.path === data.part; })[0], check = part && part.check;
+    if (!part || part.here) return;
+    part.here = true;
+    this.course.questions = Object.assign(this.course.questions || {}, data.questions);
+    for (var i = part.first + part.size; i < this.lessons.length; i++) {
+      if (this.lessons[i].section) { after = this.lessons[i].section; break; }
+    }
+    if (part.list) part.list.textContent = '';
+    (data.pages || []).slice(0, part.size).forEach(function (entry, k) {
+      var index = part.first + k, lesson = self.lessons[index];
+      lesson.id = entry.id;
+      lesson.title = entry.title;
+      lesson.check = check;
+      check += entry.checks || 0;
+      if (part.list) CF.menu.item(lesson, index, part.list, self.strings);
+      holder.innerHTML = (data.sections || {})[entry.id] || '';
       var section = holder.content.querySelector('section');
       if (!section) return;
-      var after = doc.getElementById('cf-complete');
-      for (var i = index + 1; i < self.lessons.length; i++) {
-        if (self.lessons[i].section) { after = self.lessons[i].section; break; }
-      }
       after.parentNode.insertBefore(section, after);
       lesson.section = section;
       lesson.heading = section.querySelector('h1');
       if (self.quiz) self.quiz.attach(lesson, index, false);
     });
+    if (this.screens) this.screens.refresh();
   };
 
   // Every page in the document, then the browser's print dialog: the whole course on paper.
@@ -230,6 +242,7 @@
     index = Math.max(0, Math.min(total - 1, index | 0));
     var lesson = this.lessons[index];
     this.wanted = index;
+    if (lesson.part) CF.menu.expand(this, lesson.part, true);
     if (!lesson.section) {
       this.screens.loading(index, false);
       this.load(index).then(function () {
@@ -362,11 +375,11 @@
   };
 
   proto.menuOpen = function () {
-    return !!(this.ui.app && this.ui.app.classList.contains('cf-menu-open'));
+    return this.ui.app.classList.contains('cf-menu-open');
   };
 
   proto.setMenu = function (open) {
-    if (!this.ui.app || !this.ui.toggle) return;
+    if (!this.ui.toggle) return;
     this.ui.app.classList.toggle('cf-menu-open', open);
     this.ui.toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
   };
@@ -381,14 +394,7 @@
         else self.screens.summary();
       });
     }
-    this.lessons.forEach(function (lesson, index) {
-      if (!lesson.link) return;
-      lesson.link.addEventListener('click', function (event) {
-        event.preventDefault();
-        if (index === self.current && self.screens.onPage()) { self.setMenu(false); if (lesson.heading) lesson.heading.focus(); return; }
-        self.show(index);
-      });
-    });
+    ui.app.addEventListener('click', function (event) { self.follow(event); });
     ui.exits.forEach(function (button) { button.addEventListener('click', function () { self.exit(); }); });
     this.bindPrint();
     if (ui.toggle) {
@@ -416,6 +422,17 @@
     });
   };
 
+  // A click on a page's link (the menu's, the summary's, an assessment's to a lesson): that page, or
+  // back to it from the menu.
+  proto.follow = function (event) {
+    var link = event.target.closest('a[data-page]'), index = link && +link.getAttribute('data-page');
+    if (!link || !this.screens) return;
+    event.preventDefault();
+    var lesson = this.lessons[index];
+    if (index === this.current && this.screens.onPage()) { this.setMenu(false); if (lesson.heading) lesson.heading.focus(); return; }
+    this.show(index);
+  };
+
   // Printing a course whose pages are not all here: "Print the whole course" (and Ctrl+P, which
   // the page answers the same way) loads them first; the browser's own Print menu prints what is
   // here, with a note at the top saying so.
@@ -423,7 +440,7 @@
     var self = this, button = this.ui.print, missing = function () {
       return self.lessons.some(function (l) { return !l.section; });
     };
-    if (!(this.course.parts || []).length) return;
+    if (!this.parts.length) return;
     if (button) {
       button.hidden = false;
       button.addEventListener('click', function () { self.printAll(); });

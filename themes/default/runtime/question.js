@@ -23,9 +23,7 @@
     return keepCase ? s : s.toLowerCase();
   }
   CF.normalizeAnswer = norm;
-  function format(text, values) {
-    return String(text || '').replace(/\{(\w+)\}/g, function (m, key) { return key in values ? values[key] : m; });
-  }
+  var format = CF.format;
 
   function answered(d, a) {
     return TEXT[d.type] ? !!(a && a.trim()) : !!(a && a.some(Boolean));
@@ -106,14 +104,16 @@
     where.appendChild(node);
   };
 
+  // A copy of the page's stored feedback or explanation into the feedback box.
+  Q.take = function (selector) {
+    var found = this.node.querySelector('.question-store ' + selector);
+    if (found) this.box.appendChild(found.cloneNode(true));
+  };
+
   // Right or wrong; with `reveal` also the right answer, the chosen options' feedback, the explanation.
   Q.show = function (a, reveal, S) {
     var self = this, d = this.d, node = this.node, box = this.box;
     var result = a ? judge(d, a) : 'unanswered';
-    var take = function (selector) {
-      var found = node.querySelector('.question-store ' + selector);
-      if (found) box.appendChild(found.cloneNode(true));
-    };
     this.clear();
     if (result === 'neutral') return;
     node.classList.add('is-' + result);
@@ -131,21 +131,18 @@
     if (a && !TEXT[d.type] && d.type !== 'matching' && d.type !== 'ordering') {
       a.forEach(function (k) {
         if (d.correct.indexOf(k) < 0) self.add(self.label(k), S.wrongChoice, 'question-mark is-wrong');
-        take('[data-for="' + k + '"]');
+        self.take('[data-for="' + k + '"]');
       });
     }
-    take('.question-explanation');
+    this.take('.question-explanation');
   };
 
   Q.hint = function (a, S) {
-    var node = this.node, box = this.box;
+    var self = this;
     this.clear();
-    node.classList.add('is-retry');
-    this.add(box, S.tryAgain, 'question-result');
-    (TEXT[this.d.type] ? [] : a).forEach(function (k) {
-      var found = node.querySelector('.question-store [data-for="' + k + '"]');
-      if (found) box.appendChild(found.cloneNode(true));
-    });
+    this.node.classList.add('is-retry');
+    this.add(this.box, S.tryAgain, 'question-result');
+    (TEXT[this.d.type] ? [] : a).forEach(function (k) { self.take('[data-for="' + k + '"]'); });
   };
 
   // The interaction the adapters record (runtime/xapi.js reads the same shape).
@@ -236,6 +233,8 @@
 
   Question.TEXT = TEXT;
   Question.NEUTRAL = NEUTRAL;
+  Question.all = all;  // for quiz.js and assessment.js
+  Question.plain = plain;
   CF.Question = Question;
   CF.judge = judge;
 })(window, document);

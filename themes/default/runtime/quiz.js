@@ -28,20 +28,16 @@
     return list;
   }
 
-  var Question = CF.Question, judge = CF.judge, TEXT = Question.TEXT, NEUTRAL = Question.NEUTRAL;
+  var Question = CF.Question, judge = CF.judge, NEUTRAL = Question.NEUTRAL, all = Question.all, format = CF.format;
 
-  function all(root, selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
-  function format(text, values) {
-    return String(text || '').replace(/\{(\w+)\}/g, function (m, key) { return key in values ? values[key] : m; });
-  }
-
-  function newSeed() { return Math.floor(Math.random() * 2147483646) + 1; }
+  var newSeed = CF.seed = function () { return Math.floor(Math.random() * 2147483646) + 1; };  // scenario.js too
 
   // Knowledge checks keep their last checked answer in state.checks (lesson questions in page
-  // order, numbered from the course data: a large course's lessons arrive later, see attach); a
-  // quiz page keeps state.quizzes[page index] = {attempt, seed, submitted, score, answers}.
+  // order, numbered from each page's first, player.js `check`: a large course's lessons arrive
+  // later, see attach); a quiz page keeps state.quizzes[page index] = {attempt, seed, submitted,
+  // score, answers}.
   function Quizzes(player) {
-    var self = this, course = player.course, first = 0;
+    var self = this, course = player.course;
     this.player = player;
     this.S = player.strings;
     this.course = course;
@@ -49,11 +45,6 @@
     this.checks = [];
     this.byId = {};
     this.started = {};
-    this.firstCheck = (course.lessons || []).map(function (page) {
-      var at = first;
-      first += page.checks || 0;
-      return at;
-    });
     player.lessons.forEach(function (lesson, index) {
       if (lesson.section) self.attach(lesson, index, true);
     });
@@ -77,7 +68,7 @@
     var list = nodes.map(function (node, n) {
       var q = new Question(node, questions[node.getAttribute('data-question-id')], lesson.id);
       if (!quiz) {
-        q.check = self.firstCheck[index] + n;
+        q.check = lesson.check + n;
         self.checks[q.check] = q;
         if (!starting) self.restoreCheck(q);
       }
@@ -181,11 +172,6 @@
   P.clicked = function (e) {
     var button = e.target.closest && e.target.closest('button'), has = function (name) { return button.classList.contains(name); };
     var page = button && button.closest('.quiz-actions, .quiz-result') && this.pages[button.closest('section').getAttribute('data-lesson-id')];
-    var link = e.target.closest && e.target.closest('a.quiz-result-lesson');
-    if (link) {
-      e.preventDefault();
-      this.player.show(this.player.indexOf(link.getAttribute('href').slice(8)));
-    }
     if (button && has('question-check')) this.check(this.byId[button.closest('fieldset').getAttribute('data-question-id')]);
     if (page && has('quiz-submit')) this.submit(page);
     if (page && has('quiz-retry')) this.retry(page);

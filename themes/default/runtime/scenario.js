@@ -18,11 +18,11 @@
 
   var CF = win.Courseforge = win.Courseforge || {};
 
-  function all(n, k) { return [].slice.call(n.querySelectorAll(k)); }
+  var all = CF.Question.all;
   function q(n, k) { return n && n.querySelector(k); }
   function r(x) { return Math.round(x * 1e3) / 1e3; }
   function play(v) { if (v) v.play().catch(function () { /* blocked: the learner presses play */ }); }
-  function seed() { return Math.floor(Math.random() * 2147483646) + 1; }
+  var seed = CF.seed;
 
   function Page(p, id, index, box) {
     var g = this, d = p.course.scenarios[id], fb = q(box, '.scenario-feedback'), t0;

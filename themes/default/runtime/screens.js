@@ -26,12 +26,6 @@
       if (self.retryAt >= 0) player.show(self.retryAt);
       else player.printAll();
     });
-    $('cf-complete-list').addEventListener('click', function (event) {
-      var link = event.target.closest('a');
-      if (!link) return;
-      event.preventDefault();
-      player.show(player.indexOf(link.getAttribute('href').slice(8)));
-    });
   }
 
   var S = Screens.prototype;
@@ -45,7 +39,7 @@
     this.hidePages();
     this.coverNode.hidden = false;
     resume.hidden = !returning;
-    resume.textContent = CF.format(this.S.resume, { page: lesson ? lesson.title : '' });
+    resume.textContent = CF.format(this.S.resume, { page: lesson ? this.name(lesson) : '' });
     button.textContent = returning ? this.S['continue'] : this.S.start;
     $('cf-restart').hidden = !returning || start === 0;
     this.coverNode.querySelector('.cf-cover-actions').hidden = false;
@@ -62,6 +56,17 @@
     retry.hidden = !failed;
     if (failed) retry.focus();
     this.retryAt = index;
+  };
+
+  // A page's title; a lesson whose part has not come yet goes by its number.
+  S.name = function (lesson) {
+    return lesson.title || CF.format(this.S.lessonMeta, { n: lesson.n, total: this.p.lessonCount });
+  };
+
+  // A part has come: its pages' states in the menu, and Next's label.
+  S.refresh = function () {
+    this.update();
+    if (this.onPage()) this.pager(this.p.current);
   };
 
   S.hidePages = function () {
@@ -84,7 +89,7 @@
     var p = this.p, last = index === p.lessons.length - 1, next = $('cf-next');
     $('cf-prev').disabled = index === 0;
     next.hidden = false;
-    $('cf-next-title').textContent = last ? this.S.nextSummary : p.lessons[index + 1].title;
+    $('cf-next-title').textContent = last ? this.S.nextSummary : this.name(p.lessons[index + 1]);
   };
 
   S.summary = function () {
@@ -153,53 +158,54 @@
   };
 
   S.fillSummary = function (states, done) {
-    var p = this.p, S = this.S, outcome = p.outcome(), score = $('cf-complete-score'), list = $('cf-complete-list');
+    var p = this.p, S = this.S, self = this, outcome = p.outcome(), score = $('cf-complete-score'), list = $('cf-complete-list');
     $('cf-complete-text').textContent = this.status(states);
     score.hidden = !outcome || outcome.raw === null;
     if (!score.hidden) score.textContent = CF.format(S.summaryScore, { score: outcome.raw, pass: outcome.mark });
     $('cf-complete-done').textContent = CF.format(S.summaryDone, { done: done, total: p.lessons.length });
+    if (p.parts.length && !this.atEnd) return;  // thousands of lines in a large course: only when shown
     list.textContent = '';
     p.lessons.forEach(function (lesson, i) {
-      var item = doc.createElement('li'), link = doc.createElement('a'), state = doc.createElement('span');
-      item.className = 'cf-state-' + states[i].state;
-      link.href = '#lesson-' + lesson.id;
-      link.textContent = lesson.title;
-      state.className = 'cf-complete-state';
-      state.textContent = S['state_' + states[i].state];
-      link.appendChild(state);
-      item.appendChild(link);
+      var item = el('li', 'cf-state-' + states[i].state), link = item.appendChild(el('a', '', self.name(lesson)));
+      link.href = '#lesson-' + (lesson.id || '');
+      link.setAttribute('data-page', i);
+      link.appendChild(el('span', 'cf-complete-state', S['state_' + states[i].state]));
       list.appendChild(item);
     });
   };
 
-  // The menu, built from the course data (a large course's pages are not all in the document, see
-  // pageparts.py): one list per kind of page, numbered within it; returns page id → its link.
+  // The menu, built from the player's pages (a large course's are not all in the document, see
+  // pageparts.py): one list per kind of page, numbered within it; a part's pages are a group whose
+  // button shows them, loading the part first.
   var GROUPS = [['lessons', 'groupLessons'], ['practice', 'groupPractice'],
     ['assessment', 'groupAssessment'], ['survey', 'groupSurvey']];
 
-  function el(tag, className, text) {
+  var el = CF.el = function (tag, className, text) {  // assessment.js too
     var node = doc.createElement(tag);
     if (className) node.className = className;
     if (text != null) node.textContent = text;
     return node;
-  }
+  };
 
-  CF.menu = function (nav, course, S) {
-    var links = {}, lists = {}, counts = {}, first = nav && nav.firstChild;
-    if (!nav) return links;
-    (course.lessons || []).forEach(function (page) {
+  CF.menu = function (nav, p, S) {
+    var lists = {}, counts = {}, first = nav && nav.firstChild;
+    if (!nav) return;
+    p.lessons.forEach(function (page, i) {
       var key = page.kind === 'scenario' ? 'practice' : page.kind !== 'quiz' ? 'lessons'
-        : course.quizzes[page.id].graded ? 'assessment' : 'survey';
-      var list = lists[key] = lists[key] || el('ol', 'cf-menu');
-      var item = el('li', 'cf-menu-item'), link = links[page.id] = el('a', 'cf-menu-link'), mark = el('span', 'cf-mark');
-      counts[key] = (counts[key] || 0) + 1;
-      link.href = '#lesson-' + page.id;
-      mark.setAttribute('aria-hidden', 'true');
-      // Spaces between the parts: the link's accessible name reads "3. Title (not started)".
-      [el('span', 'cf-menu-number', counts[key] + '.'), ' ', el('span', 'cf-menu-title', page.title), ' ', mark,
-        el('span', 'cf-state cf-sr-only', '(' + S.state_new + ')')].forEach(function (n) { link.append(n); });
-      item.appendChild(link);
-      list.appendChild(item);
+        : p.course.quizzes[page.id].graded ? 'assessment' : 'survey';
+      var list = lists[key] = lists[key] || el('ol', 'cf-menu'), part = page.part, n = counts[key] = (counts[key] || 0) + 1;
+      if (!part) return CF.menu.item(page, i, list, S, n);
+      if (part.list) return;
+      var item = list.appendChild(el('li', 'cf-menu-item'));
+      var button = part.button = item.appendChild(el('button', 'cf-menu-link cf-menu-part',
+        CF.format(S.menuPart, { first: n, last: n + part.size - 1 })));
+      part.list = item.appendChild(el('ol', 'cf-menu'));
+      part.list.id = 'cf-part-' + i;
+      part.list.hidden = true;
+      button.type = 'button';
+      button.setAttribute('aria-controls', part.list.id);
+      button.setAttribute('aria-expanded', 'false');
+      button.addEventListener('click', function () { CF.menu.expand(p, part, part.list.hidden); });
     });
     GROUPS.forEach(function (g) {
       var list = lists[g[0]], heading = el('h2', 'cf-menu-group', S[g[1]]);
@@ -209,7 +215,32 @@
       nav.insertBefore(heading, first);
       nav.insertBefore(list, first);
     });
-    return links;
+  };
+
+  // Page i's line in `list`, numbered n (a lesson in a part: its number among the lessons).
+  CF.menu.item = function (page, i, list, S, n) {
+    var item = page.item = list.appendChild(el('li', 'cf-menu-item')), link = page.link = el('a', 'cf-menu-link');
+    var mark = el('span', 'cf-mark');
+    link.href = '#lesson-' + page.id;
+    link.setAttribute('data-page', i);
+    mark.setAttribute('aria-hidden', 'true');
+    // Spaces between the parts: the link's accessible name reads "3. Title (not started)".
+    [el('span', 'cf-menu-number', (n || page.n) + '.'), ' ', el('span', 'cf-menu-title', page.title), ' ', mark,
+      el('span', 'cf-state cf-sr-only', '(' + S.state_new + ')')].forEach(function (node) { link.append(node); });
+    item.appendChild(link);
+  };
+
+  // A part's group opened or closed; opened before its part is here, it says the part is loading
+  // (or could not be: closing and opening it again tries again).
+  CF.menu.expand = function (p, part, open) {
+    var list = part.list;
+    if (!list) return;
+    list.hidden = !open;
+    part.button.setAttribute('aria-expanded', open);
+    if (!open || part.here) return;
+    list.textContent = '';
+    var note = list.appendChild(el('li', 'cf-menu-note', p.strings.pageLoading));
+    p.load(part.first).catch(function () { note.textContent = p.strings.pageFailed; });
   };
 
   CF.Screens = Screens;

@@ -12,6 +12,8 @@
  * ordered item (position n as key n-1), '' where none. checks: lesson questions in page order;
  * quiz answers: the page's question order.
  * Wire: "3.c<current>.v<viewed bitset, base64url>.a<quizzes>.k<checks>.s<scenarios>", numbers base 36.
+ * A course of thousands of pages writes "r<viewed runs>" for "v" when shorter: "first-last" or one
+ * page, joined by "~" (its bitset, a character per 6 pages, would not fit SCORM 1.2's 4096).
  * Scenarios: "page~d(one)~scene~time in tenths of a second~progress in percent~seed~path" joined by
  * "!" (records without the seed or the path, as earlier players wrote them, still decode). Quizzes:
  * "page~attempt~seed~s(ubmitted)~score~answer~…" joined by "!"; checks: answers joined by "~";
@@ -26,7 +28,6 @@
   var VERSION = '3';
   var SCENE = /^[a-z0-9-]{0,63}$/;
   var PATH = /^[0-9a-z]{0,100}$/;
-  var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   var PAYLOAD = /^[A-Za-z0-9_~!*-]*$/;
   var MAX_PAGES = 100000;
 
@@ -34,28 +35,15 @@
     return { version: 3, current: 0, viewed: [], ext: {}, quizzes: {}, checks: [], scenarios: {} };
   }
 
+  // The viewed bitset as base64url without padding (atob rejects a length of 4n + 1, as it should).
   function bytesToBase64url(bytes) {
-    var out = '';
-    for (var i = 0; i < bytes.length; i += 3) {
-      var n = (bytes[i] << 16) | ((bytes[i + 1] || 0) << 8) | (bytes[i + 2] || 0);
-      var chars = i + 1 >= bytes.length ? 2 : i + 2 >= bytes.length ? 3 : 4;
-      for (var k = 0; k < chars; k++) out += ALPHABET.charAt((n >> (18 - 6 * k)) & 63);
-    }
-    return out;
+    var text = btoa(bytes.map(function (b) { return String.fromCharCode(b); }).join(''));
+    return text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '');
   }
 
   function base64urlToBytes(text) {
-    if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new Error('bad base64url');
-    var bytes = [];
-    for (var i = 0; i < text.length; i += 4) {
-      var chunk = text.substr(i, 4);
-      var n = 0;
-      for (var k = 0; k < 4; k++) n = (n << 6) | (k < chunk.length ? ALPHABET.indexOf(chunk.charAt(k)) : 0);
-      bytes.push((n >> 16) & 255);
-      if (chunk.length > 2) bytes.push((n >> 8) & 255);
-      if (chunk.length > 3) bytes.push(n & 255);
-    }
-    return bytes;
+    if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('bad base64url');
+    return atob(text.replace(/-/g, '+').replace(/_/g, '/')).split('').map(function (c) { return c.charCodeAt(0); });
   }
 
   function isIndex(n) {
@@ -111,7 +99,16 @@
       while (bytes.length <= n >> 3) bytes.push(0);
       bytes[n >> 3] |= 1 << (n & 7);
     }
-    var fields = [VERSION, 'c' + current.toString(36), 'v' + bytesToBase64url(bytes)];
+    var v = bytesToBase64url(bytes), runs = [], first = -1;
+    for (i = 0; i <= bytes.length * 8; i++) {
+      if (bytes[i >> 3] & (1 << (i & 7))) { if (first < 0) first = i; } else if (first >= 0) {
+        runs.push(number(first) + (i - 1 > first ? '-' + number(i - 1) : ''));
+        first = -1;
+      }
+    }
+    runs = runs.join('~');
+    // Smaller courses' state reads as it always did.
+    var fields = [VERSION, 'c' + current.toString(36), v.length > 512 && runs.length < v.length ? 'r' + runs : 'v' + v];
     var records = function (key, map, write) {
       map = map || {};
       var list = Object.keys(map).filter(function (p) { return isIndex(+p); }).sort(function (a, b) { return a - b; })
@@ -132,7 +129,7 @@
     var ext = state.ext || {};
     Object.keys(ext).sort().forEach(function (key) {
       var value = String(ext[key]);
-      if (/^[bd-jl-rtuw-z]$/.test(key) && PAYLOAD.test(value)) fields.push(key + value);
+      if (/^[bd-jl-qtuw-z]$/.test(key) && PAYLOAD.test(value)) fields.push(key + value);
     });
     return fields.join('.');
   }
@@ -156,6 +153,12 @@
           for (var b = 0; b < bytes.length; b++) {
             for (var bit = 0; bit < 8; bit++) if (bytes[b] & (1 << bit)) state.viewed.push(b * 8 + bit);
           }
+        } else if (key === 'r') {
+          value.split('~').forEach(function (run) {
+            var ends = run.split('-'), n = readNumber(ends[0]), last = ends.length > 1 ? readNumber(ends[1]) : n;
+            if (ends.length > 2 || !isIndex(n) || !isIndex(last) || last < n) throw new Error('bad run');
+            for (; n <= last; n++) state.viewed.push(n);
+          });
         } else if (v2 && key === 'a') {
           value.split('!').forEach(function (record) {
             var p = record.split('~');

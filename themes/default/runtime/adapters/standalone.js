@@ -68,16 +68,13 @@
     return this.write();
   };
 
-  proto.progress = function () {};
-
   proto.complete = function () {
     this.record.completed = true;
     this.write();
   };
 
-  // Answers stay in the player's state; the last graded result is kept beside it.
-  proto.answer = function () {};
-
+  // Answers stay in the player's state (no `answer`: the player skips what an adapter lacks); the
+  // last graded result is kept beside it.
   proto.score = function (result) {
     this.record.score = result ? { raw: result.raw, passed: !!result.passed } : null;
     this.write();
