@@ -695,10 +695,7 @@ console.log(JSON.stringify(out));
 
 @pytest.fixture(scope="module")
 def large_state() -> dict:
-    result = subprocess.run([shutil.which("node") or "node", "-e", LARGE, str(STATE_JS)], capture_output=True,
-                            text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return node_json(LARGE, STATE_JS)
 
 
 def test_50000_pages_fit_scorm12_as_runs(large_state):
