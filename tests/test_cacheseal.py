@@ -156,3 +156,17 @@ def package_text(packages: dict) -> str:
 
     with zipfile.ZipFile(io.BytesIO(next(iter(packages.values())))) as archive:
         return archive.read("index.html").decode("utf-8")
+
+
+def test_a_folder_of_compiled_templates_that_cannot_be_written_only_means_compiling_again(own_key, tmp_path):
+    """A full or read-only home, or the folder gone while a build runs: the build goes on."""
+    import shutil
+
+    from conftest import default_files, write_course
+    from courseforge.build import prepare, site
+
+    project = write_course(tmp_path / "project" / "content", default_files(1)).parent
+    prepared = prepare(project, lambda warning: None)
+    shutil.rmtree(own_key.parent / "templates")  # where the theme would keep what it compiles
+    assert "Part 1" in site(prepared, "scorm12").files["index.html"].decode("utf-8")
+    assert not (own_key.parent / "templates").exists()

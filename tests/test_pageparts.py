@@ -76,7 +76,8 @@ def test_the_launch_list_names_each_part_once_and_its_pages_travel_in_it():
     assert parts[0].pages == entries[:2] and parts[1].pages == [entries[2]]
     assert sent(parts[0].script)["pages"] == [{"id": "a", "title": "A", "checks": 2}, {"id": "b", "title": "B", "checks": 1}]
     assert launch_list(entries, parts) == listed and parts[1].pages == [entries[2]], "the same for every package"
-    assert [summary.get("ids") for summary in launch_list(entries, parts, ids=True)[:2]] == [["a", "b"], ["c"]]
+    named = launch_list(entries, parts, ids=True)[:2]
+    assert [(summary.get("ids"), summary.get("titles")) for summary in named] == [(["a", "b"], ["A", "B"]), (["c"], ["C"])]
     # The player counts a part's pages from its summary's place: they cannot be apart.
     with pytest.raises(ValueError, match="pages/0001.js"):
         launch_list([entries[0], entries[3], entries[1]], parts)
@@ -157,7 +158,9 @@ def test_a_cmi5_au_per_lesson_launch_finds_its_page_by_id(tmp_path):
     cmi5 = course_json(site_for(source, "cmi5", 100_000).files["index.html"].decode())
     scorm = course_json(site_for(source, "scorm12", 100_000).files["index.html"].decode())
     assert [page for entry in cmi5["lessons"] for page in entry.get("ids", [])] == [f"p{n}" for n in range(1, 41)]
-    assert not any("ids" in entry for entry in scorm["lessons"])
+    # The AU's statements name its page from the start (cmi5.js), not the course.
+    assert [title for entry in cmi5["lessons"] for title in entry.get("titles", [])] == [f"Page {n}" for n in range(1, 41)]
+    assert not any("ids" in entry or "titles" in entry for entry in scorm["lessons"])
 
 
 @pytest.mark.parametrize("lessons", [5_000, 50_000])

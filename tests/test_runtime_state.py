@@ -689,6 +689,13 @@ out.alternateBack = state.decode(out.alternate, total).viewed.join() === alterna
 out.small = range(70).map(n => state.encode({current: n, viewed: range(n)}));
 out.garbage = ["3.r", "3.r5-2", "3.r1-2-3", "3.r1~", "3.r-1", "3.r0-zzzz", "3.rA"].map(g => state.decode(g, 8));
 out.ext = state.encode({current: 0, viewed: [], ext: {r: "1-2", q: "x"}});
+// Every 50th page skipped: neither runs nor the bitset fit; an assessment is half answered.
+const scattered = {current: 48000, viewed: range(total).filter(i => i % 50 !== 7), ext: {}, checks: [], scenarios: {},
+  quizzes: {49990: {attempt: 1, seed: 3, submitted: false, score: null, graded: true, answers: [['1'], 'the Explore stage']}}};
+out.scatteredFull = state.encode(scattered).length;
+out.scatteredFit = state.fit(scattered, 4096);
+out.scatteredBack = state.decode(out.scatteredFit.data, total);
+out.scatteredKept = out.scatteredBack.viewed.join() === scattered.viewed.slice(0, out.scatteredBack.viewed.length).join();
 console.log(JSON.stringify(out));
 """
 
@@ -714,3 +721,16 @@ def test_runs_only_where_shorter_and_smaller_courses_unchanged(large_state):
     for value in large_state["garbage"]:
         assert value["viewed"] == [] and value["ext"] == {}, value
     assert large_state["ext"] == "3.c0.v.qx", "a saved unknown field named r is not written back as runs"
+
+
+def test_pages_viewed_here_and_there_in_a_huge_course_never_stop_the_saving(large_state):
+    """Before, a state that could not fit was not saved at all (the learner lost everything since);
+    now the marks of the later viewed pages go, the place and the assessment in progress stay."""
+    fitted, back = large_state["scatteredFit"], large_state["scatteredBack"]
+    assert large_state["scatteredFull"] > 4096
+    assert fitted["data"] is not None and len(fitted["data"]) <= 4096
+    assert fitted["dropped"][-2:] == ["graded texts", "viewed pages"]
+    assert back["current"] == 48000
+    assert back["quizzes"]["49990"]["answers"] == [["1"]] and fitted["backup"] == {"49990": {"1": "the Explore stage"}}
+    assert large_state["scatteredKept"] and len(back["viewed"]) > 1000, "the earliest pages' marks are kept"
+

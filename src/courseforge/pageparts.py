@@ -70,7 +70,8 @@ def launch_list(entries: list[dict], parts: list[Part], ids: bool = False) -> li
     page in a part gives way to its part's summary, listed once, and goes into its part's `pages`.
     The player counts a part's pages from its summary's place, so they must follow one another
     (lessons come first, and only lessons go into parts). With `ids` a summary lists its pages' ids
-    too: a launch may name its page (cmi5's AU per lesson) before the part has come."""
+    and titles too: a launch may name its page (cmi5's AU per lesson, whose statements carry the
+    page's title) before the part has come."""
     part_of = {page_id: part for part in parts for page_id in part.sections}
     listed: list[dict] = []
     summaries: dict[str, dict] = {}
@@ -88,6 +89,8 @@ def launch_list(entries: list[dict], parts: list[Part], ids: bool = False) -> li
         elif listed[-1] is not summaries[part.path]:
             raise ValueError(f"{part.path}: its pages do not follow one another in the course")
         part.pages.append(entry)
+        if ids:
+            summaries[part.path].setdefault("titles", []).append(entry["title"])
         if entry.get("checks"):
             summaries[part.path]["checks"] = summaries[part.path].get("checks", 0) + entry["checks"]
     return listed

@@ -5,6 +5,7 @@ A course overrides the default theme file by file: drop `themes/default/template
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -117,6 +118,19 @@ class Theme:
                                            "fix the template; see the default theme for the variables it gets")])
 
 
+class _KeptTemplates(jinja2.FileSystemBytecodeCache):
+    """A folder of compiled templates that a build never fails over: one that cannot be read or
+    written (a read-only or full home, a folder left to another user) means compiling again."""
+
+    def load_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 def _compiled_templates(name: str) -> jinja2.BytecodeCache | None:
     """Templates compiled once, not on every build (a third of building a small course): kept in this
     user's own folder, never in the course folder, which may come from someone else, since what is
@@ -126,7 +140,7 @@ def _compiled_templates(name: str) -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:  # no writable home: compile every time, as before
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return _KeptTemplates(str(folder))
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

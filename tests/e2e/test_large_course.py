@@ -390,3 +390,53 @@ def test_cmi5_walk_reports_late_pages_and_their_checks(lms, ralph, xapi_page, la
     assert [c["id"] for c in definition["choices"]] == ["0", "1"]
     assert lms.violations == []
     assert watch.unexpected(expected_failures) == []
+
+
+def test_a_missed_question_links_back_to_a_lesson_still_in_its_part(file_context, tmp_path):
+    """A graded assessment of a paged course, every answer wrong: the question that names no
+    objective gets no link (not "Review: undefined"), the one naming lesson 35 links to it by title
+    before its part came, and following the link brings that lesson."""
+    from unittest import mock
+
+    from courseforge.build import build
+
+    words = " ".join(f"word{n}" for n in range(900))  # ~8 KB of markup a lesson: parts of a few lessons
+    files = {"course.yml": COURSE_YML}
+    for n in range(1, 41):
+        files[f"lessons/{n:03d}-l.md"] = (f"---\nid: p{n}\ntitle: Page {n}\nobjectives:\n  - Learn part {n}\n"
+                                          f"minutes: 5\n---\n\n## Part {n}\n\n{words}\n")
+    files["assessments/01-final.md"] = ("---\nid: final\ntitle: Final\n---\n\nGo.\n\n"
+                                        "::: question q1 true-false\nTrue?\n- [x] True\n- [ ] False\n:::\n\n"
+                                        "::: question q2 true-false\nobjective: p35#1\nStill true?\n- [x] True\n"
+                                        "- [ ] False\n:::\n")
+    for name, text in files.items():
+        (tmp_path / "course" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "course" / name).write_text(text, encoding="utf-8")
+    with mock.patch("courseforge.render.LAUNCH_LIMIT", 100_000):
+        [zip_path] = build(tmp_path / "course", tmp_path / "out", formats=("scorm12",))
+    import zipfile
+
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(tmp_path / "unzipped")
+    folder = tmp_path / "unzipped"
+    assert (folder / "pages").is_dir() and "lesson-p35" not in (folder / "index.html").read_text(encoding="utf-8")
+
+    context, watch = file_context
+    page = open_from_disk(context, folder)
+    begin(page)
+    page.evaluate("() => Courseforge.player.show(Courseforge.player.indexOf('final'))")
+    show(page, "final")
+    page.check("#q-q1-1")  # False, where True is right
+    page.check("#q-q2-1")
+    page.click("#lesson-final .quiz-submit")
+    page.wait_for_selector("#lesson-final .quiz-result-missed")
+    missed = page.locator("#lesson-final .quiz-result-missed li")
+    assert missed.count() == 2
+    assert missed.nth(0).locator("a").count() == 0
+    assert "undefined" not in page.inner_text("#lesson-final .quiz-result")
+    link = missed.nth(1).get_by_role("link")
+    assert link.inner_text() == "Review: Page 35"
+    link.click()
+    show(page, "p35")
+    assert page.inner_text("#lesson-p35-title") == "Page 35"
+    watch.assert_clean()

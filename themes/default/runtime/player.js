@@ -87,7 +87,7 @@
       if (part) self.parts.push(part);
       for (var k = 0; k < (part ? part.size : 1); k++) {
         var section = !part && doc.getElementById('lesson-' + entry.id), kind = part ? 'lesson' : entry.kind || 'lesson';
-        self.lessons.push(part ? { id: (entry.ids || [])[k], kind: kind, part: part, n: ++n } : {
+        self.lessons.push(part ? { id: (entry.ids || [])[k], title: (entry.titles || [])[k], kind: kind, part: part, n: ++n } : {
           id: entry.id, title: entry.title, kind: kind, check: check, n: kind === 'lesson' ? ++n : 0,
           section: section, heading: section && section.querySelector('h1')
         });
@@ -159,8 +159,9 @@
     });
   };
 
+  // A page still in its part has no id yet: no id names it.
   proto.indexOf = function (id) {
-    for (var i = 0; i < this.lessons.length; i++) if (this.lessons[i].id === id) return i;
+    for (var i = 0; id != null && i < this.lessons.length; i++) if (this.lessons[i].id === id) return i;
     return -1;
   };
 

@@ -37,7 +37,7 @@
 
   // The viewed bitset as base64url without padding (atob rejects a length of 4n + 1, as it should).
   function bytesToBase64url(bytes) {
-    var text = btoa(bytes.map(function (b) { return String.fromCharCode(b); }).join(''));
+    var text = btoa(String.fromCharCode.apply(null, bytes));  // at most MAX_PAGES / 8 arguments
     return text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '');
   }
 
@@ -195,10 +195,11 @@
 
   // Over the limit, these go in turn until the encoding fits: knowledge-check texts, ungraded
   // pages' (surveys') texts, all knowledge checks, all ungraded pages' answers, the answers of
-  // submitted graded attempts (their interactions and score are recorded), and last the texts of
-  // graded attempts in progress. Those are never cut short: `backup` ({page: {question: text}})
-  // hands them to the player to keep elsewhere. Keys of graded attempts in progress are never
-  // dropped: if they alone do not fit, data is null (nothing saved).
+  // submitted graded attempts (their interactions and score are recorded), the texts of graded
+  // attempts in progress, and last the viewed marks of the later pages (a course of tens of
+  // thousands). Graded texts are never cut short: `backup` ({page: {question: text}}) hands them to
+  // the player to keep elsewhere. Keys of graded attempts in progress are never dropped: if they
+  // alone do not fit, data is null (nothing saved).
   function fit(state, limit) {
     var work = JSON.parse(JSON.stringify(state)), backup = {}, dropped = [];
     var quizzes = work.quizzes || {}, data = encode(work);
@@ -221,6 +222,11 @@
           if (typeof a === 'string' && a) (backup[p] = backup[p] || {})[i] = a;
           return text(a);
         });
+      },
+      // Tens of thousands of pages viewed here and there: the marks of the later pages (the player
+      // lists them in page order) go, halves at a time.
+      'viewed pages': function () {
+        while (work.viewed.length && encode(work).length > limit) work.viewed.length >>= 1;
       }
     };
     for (var step in steps) {
