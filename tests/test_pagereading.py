@@ -131,3 +131,18 @@ def test_a_project_whose_cache_cannot_be_written_still_builds(make_course, tmp_p
     folder = make_course(course_files(2), lessons=0)
     (folder / CACHE_DIR).write_text("a file where the cache folder would go")
     assert zips(folder, tmp_path / "out") == zips(folder, tmp_path / "again")
+
+
+def test_a_page_keeps_its_digest_whichever_way_it_was_read_and_only_while_it_is_the_same(make_course, tmp_path):
+    folder = make_course(course_files(3), lessons=0)
+    cold = load(folder).digests
+    assert len(cold) == 4 and len(set(cold.values())) == 4  # three lessons and the assessment, all clean
+    assert load(folder).digests == cold  # served from the cache
+    zips_without_cache(folder, tmp_path)
+    assert load(folder, processes=2).digests == cold  # read again by workers
+    edited = folder / "lessons" / "02-part-2.md"
+    edited.write_text(edited.read_text().replace("Text 2", "Edited text 2"))
+    again = load(folder).digests
+    assert {path for path in cold if again[path] != cold[path]} == {edited}
+    assert not load(folder, cache=False).digests  # nothing is kept between builds: nothing to key
+

@@ -69,6 +69,8 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
             problems.error(path, read.id_line, f'page id "{page.id}" is already used by {pages[page.id].name}',
                            "give each lesson and assessment a unique `id:` in its front matter")
         pages.setdefault(page.id, path)
+        if read.digest is not None:
+            course.digests[path] = read.digest
         (course.lessons if number <= len(lessons) else course.quizzes).append(page)
     course.scenarios = load_scenarios(course_dir, problems)
     _check_video_length(course.scenarios, problems)

@@ -183,6 +183,9 @@ class Course:
     scenarios: list = field(default_factory=list)  # Scenario, defined below
     warnings: list = field(default_factory=list)
     logo: str | None = None  # the branding logo as a package path (assets/…)
+    # A clean page's source path → its digest (pagereading.digest): what is made of the page alone
+    # (its section markup, its review findings) may be kept between builds under it.
+    digests: dict = field(default_factory=dict)
 
     @property
     def id(self) -> str:

@@ -44,8 +44,9 @@ class PageCache:
     `<key> <JSON>`. Few files keep a cold build from spending its time creating them; a rebuild
     rewrites only the shards whose entries changed."""
 
-    def __init__(self, folder: Path | None):
-        self.folder = folder / FOLDER if folder is not None else None
+    def __init__(self, folder: Path | None, name: str = FOLDER):
+        """`name`: the store's subfolder; other results kept per page (by their own keys) use the same shards."""
+        self.folder = folder / name if folder is not None else None
         self.shards: dict[str, dict[str, str]] = {}  # as read from disk
         self.new: dict[str, str] = {}
         self.used: set[str] = set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 import threading
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class Read:
     errors: list[ContentError]
     warnings: list[ContentError]
     entry: str | None = None  # for the page cache: a page read without any problem
+    digest: str | None = None  # a clean page's identity: what is made of it may be kept under it (see digest())
 
     def report(self, problems: Problems) -> None:
         problems.errors += self.errors
@@ -80,6 +82,7 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
     for job in todo:
         read = reads[job.number - 1]
         if read.entry is not None:
+            read.digest = digest(job.key, read.links)
             cache.add(job.key, read.entry)
             read.entry = None  # the cache holds it now: one copy of each page's text is enough
     with contextlib.suppress(OSError):  # a read-only project still builds, without a cache
@@ -87,6 +90,13 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
     del cache, fresh, readers  # the workers' results and the cache's lines: garbage now
     give_back()
     return reads
+
+
+def digest(key: str, links: list[tuple]) -> str:
+    """What a clean page's model is made of: its cache key (source, path, settings, reader code) and
+    where its links led, which the key does not cover (an image added since may resolve a link)."""
+    hrefs = "\0".join(href or "" for *_, href in links)
+    return hashlib.sha256(f"{key}\0{hrefs}".encode()).hexdigest()
 
 
 def _bytes(path: Path) -> bytes:
@@ -136,7 +146,7 @@ class _Links:
         if not same:
             return None
         page.number = job.number  # the page was decoded for this build alone
-        return Read(page, id_line, [], [], [])
+        return Read(page, id_line, [], [], [], digest=digest(job.key, links))
 
 
 class _Readers:
