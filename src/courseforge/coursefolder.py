@@ -25,31 +25,42 @@ def check_folder(folder: Path, project: Path, problems: Problems, skip: frozense
                        "move the course into the project instead of linking to it")
         return
     seen = 0
-    for parent, dirs, files in os.walk(folder):
-        here = Path(parent)
-        if here == folder:
-            dirs[:] = [d for d in dirs if d not in skip]
-        seen += len(dirs) + len(files)
+    folders: list[tuple[Path, frozenset[str]]] = [(folder, skip)]
+    while folders:  # scandir: an entry's kind comes with its name, so a plain file costs no system call
+        here, skipped = folders.pop()
+        with os.scandir(here) as listing:
+            entries = sorted((entry for entry in listing if entry.name not in skipped), key=lambda entry: entry.name)
+        seen += len(entries)
         if seen > MAX_ENTRIES:
             problems.error(folder, None, f"the folder holds more than {MAX_ENTRIES} files",
                            "keep only the course's sources and assets in it")
             return
-        for name in [*dirs, *files]:
-            _check_entry(here / name, root, problems)
+        inner = [Path(entry.path) for entry in entries if _check_entry(entry, root, problems)]
+        folders += [(path, frozenset()) for path in reversed(inner)]  # walked in name order
 
 
-def _check_entry(path: Path, root: Path, problems: Problems) -> None:
+def _check_entry(entry: os.DirEntry, root: Path, problems: Problems) -> bool:
+    """Whether `entry` is a folder to look into (a link to a folder inside the project is not walked)."""
     try:
-        mode = os.lstat(path).st_mode  # one call for the usual entry, no link: a large course has thousands
-        if stat.S_ISLNK(mode):
+        if entry.is_symlink():
+            path = Path(entry.path)
             if not path.resolve().is_relative_to(root):
                 problems.error(path, None, "this link points outside the project",
                                "copy the file or folder here instead of linking to it")
-                return
+                return False
             mode = os.stat(path).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                _not_a_file(path, problems)
+            return False
+        if entry.is_dir(follow_symlinks=False):
+            return True
+        if not entry.is_file(follow_symlinks=False):
+            _not_a_file(Path(entry.path), problems)
     except OSError:
-        problems.error(path, None, "this link points to nothing", "delete the link or restore its target")
-        return
-    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        problems.error(path, None, "this is not a regular file (a pipe, socket or device)",
-                       "delete it; a course folder holds only files and folders")
+        problems.error(Path(entry.path), None, "this link points to nothing", "delete the link or restore its target")
+    return False
+
+
+def _not_a_file(path: Path, problems: Problems) -> None:
+    problems.error(path, None, "this is not a regular file (a pipe, socket or device)",
+                   "delete it; a course folder holds only files and folders")
