@@ -260,14 +260,9 @@
     this.current = index;
     this.viewed[index] = true;
     this.screens.leave();
-    for (var i = 0; i < total; i++) {
-      var other = this.lessons[i];
-      if (other.section) other.section.hidden = i !== index;
-      if (other.link) {
-        if (i === index) other.link.setAttribute('aria-current', 'page');
-        else other.link.removeAttribute('aria-current');
-      }
-    }
+    this.screens.hidePages();
+    lesson.section.hidden = false;
+    if (lesson.link) lesson.link.setAttribute('aria-current', 'page');
     this.screens.pager(index);
     this.setMenu(false);
     this.updateProgress();
