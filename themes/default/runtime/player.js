@@ -154,7 +154,8 @@
       var first = self.load(Math.max(0, start)).catch(function () { /* asked again when shown */ });
       return returning && first;
     }).then(function () {
-      self.screens.cover(start, returning);
+      // A page the learner chose from the menu meanwhile wins over the cover.
+      if (self.wanted < 0) self.screens.cover(start, returning);
       self.ready = true;
     });
   };
@@ -241,9 +242,11 @@
     var total = this.lessons.length, self = this;
     if (!total) return;
     index = Math.max(0, Math.min(total - 1, index | 0));
-    var lesson = this.lessons[index];
+    var lesson = this.lessons[index], was = this.lessons[this.wanted] || {};
     this.wanted = index;
-    if (lesson.part) CF.menu.expand(this, lesson.part, true);
+    // Coming into a part opens its group, so the menu shows where the learner is; a group they
+    // closed stays closed while they stay in its part.
+    if (lesson.part && lesson.part !== was.part) CF.menu.expand(this, lesson.part, true);
     if (!lesson.section) {
       this.screens.loading(index, false);
       this.load(index).then(function () {
@@ -260,14 +263,9 @@
     this.current = index;
     this.viewed[index] = true;
     this.screens.leave();
-    for (var i = 0; i < total; i++) {
-      var other = this.lessons[i];
-      if (other.section) other.section.hidden = i !== index;
-      if (other.link) {
-        if (i === index) other.link.setAttribute('aria-current', 'page');
-        else other.link.removeAttribute('aria-current');
-      }
-    }
+    this.screens.hidePages();
+    lesson.section.hidden = false;
+    if (lesson.link) lesson.link.setAttribute('aria-current', 'page');
     this.screens.pager(index);
     this.setMenu(false);
     this.updateProgress();

@@ -231,7 +231,6 @@
 
   CF.ordering = { read: read, write: write, bind: bind };
 
-  Question.TEXT = TEXT;
   Question.NEUTRAL = NEUTRAL;
   Question.all = all;  // for quiz.js and assessment.js
   Question.plain = plain;

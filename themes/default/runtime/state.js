@@ -31,6 +31,9 @@
   var PAYLOAD = /^[A-Za-z0-9_~!*-]*$/;
   var MAX_PAGES = 100000;
 
+  // Not what encode writes: decode's catch turns it into fresh().
+  function bad() { throw new Error('not a courseforge state'); }
+
   function fresh() {
     return { version: 3, current: 0, viewed: [], ext: {}, quizzes: {}, checks: [], scenarios: {} };
   }
@@ -42,7 +45,7 @@
   }
 
   function base64urlToBytes(text) {
-    if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('bad base64url');
+    if (!/^[A-Za-z0-9_-]*$/.test(text)) bad();
     return atob(text.replace(/-/g, '+').replace(/_/g, '/')).split('').map(function (c) { return c.charCodeAt(0); });
   }
 
@@ -55,7 +58,7 @@
   }
 
   function readNumber(text) {
-    if (!/^[0-9a-z]{0,7}$/.test(text)) throw new Error('bad number');
+    if (!/^[0-9a-z]{0,7}$/.test(text)) bad();
     return text ? parseInt(text, 36) : null;
   }
 
@@ -72,11 +75,11 @@
   function decodeAnswer(text) {
     if (!text) return null;
     if (text.charAt(0) !== '*') {
-      if (!/^[0-9a-z_]+$/.test(text)) throw new Error('bad answer');
+      if (!/^[0-9a-z_]+$/.test(text)) bad();
       return text.split('').map(function (c) { return c === '_' ? '' : c; });
     }
     text = text.slice(1);
-    if (!/^([A-Za-z0-9_]|-[0-9a-z]{2}|--[0-9a-z]{4})*$/.test(text)) throw new Error('bad text');
+    if (!/^([A-Za-z0-9_]|-[0-9a-z]{2}|--[0-9a-z]{4})*$/.test(text)) bad();
     return text.replace(/_|--(....)|-(..)/g, function (all, long, short) {
       return all === '_' ? ' ' : String.fromCharCode(parseInt(long || short, 36));
     });
@@ -156,13 +159,13 @@
         } else if (key === 'r') {
           value.split('~').forEach(function (run) {
             var ends = run.split('-'), n = readNumber(ends[0]), last = ends.length > 1 ? readNumber(ends[1]) : n;
-            if (ends.length > 2 || !isIndex(n) || !isIndex(last) || last < n) throw new Error('bad run');
+            if (ends.length > 2 || !isIndex(n) || !isIndex(last) || last < n) bad();
             for (; n <= last; n++) state.viewed.push(n);
           });
         } else if (v2 && key === 'a') {
           value.split('!').forEach(function (record) {
             var p = record.split('~');
-            if (p.length < 5 || !p[0]) throw new Error('bad quiz record');
+            if (p.length < 5 || !p[0]) bad();
             state.quizzes[readNumber(p[0])] = { attempt: readNumber(p[1]) || 1, seed: readNumber(p[2]) || 0,
               submitted: p[3] === 's', score: readNumber(p[4]), answers: p.slice(5).map(decodeAnswer) };
           });
@@ -171,7 +174,7 @@
         } else if (fields[0] === VERSION && key === 's') {
           value.split('!').forEach(function (record) {
             var p = record.split('~');
-            if (p.length < 5 || p.length > 7 || !p[0] || !SCENE.test(p[2])) throw new Error('bad scenario record');
+            if (p.length < 5 || p.length > 7 || !p[0] || !SCENE.test(p[2])) bad();
             var record = state.scenarios[readNumber(p[0])] = { done: p[1] === 'd', scene: p[2], time: readNumber(p[3]) / 10,
               progress: Math.min(1, readNumber(p[4]) / 100) };
             if (p[5]) record.seed = readNumber(p[5]);
@@ -238,7 +241,7 @@
     return { data: !limit || data.length <= limit ? data : null, dropped: dropped, backup: backup };
   }
 
-  var api = { VERSION: VERSION, encode: encode, decode: decode, fresh: fresh, fit: fit };
+  var api = { encode: encode, decode: decode, fresh: fresh, fit: fit };
   if (root) {
     root.Courseforge = root.Courseforge || {};
     root.Courseforge.state = api;

@@ -8,10 +8,12 @@
 
   var CF = win.Courseforge = win.Courseforge || {};
 
+  // What a stored field holds: a text, else nothing.
+  function text(value) { return typeof value === 'string' ? value : null; }
+
   function storage() {
     try {
-      var s = win.localStorage;
-      var probe = 'courseforge:probe';
+      var s = win.localStorage, probe = 'courseforge:probe';
       s.setItem(probe, '1');
       s.removeItem(probe);
       return s;
@@ -35,25 +37,18 @@
     return { connected: false, persistent: !!this.store };
   };
 
+  // No storage, nothing stored, or not our record: a fresh start.
   proto.loadState = function () {
     var saved = null;
-    try {
-      saved = this.store ? JSON.parse(this.store.getItem(this.key) || 'null') : null;
-    } catch (e) {
-      saved = null;
-    }
-    if (!saved || typeof saved !== 'object') return { location: null, data: null, resumed: false };
+    try { saved = JSON.parse(this.store.getItem(this.key)); } catch (e) { /* a fresh start */ }
+    if (!(saved instanceof Object)) return { location: null, data: null, resumed: false };
     this.record.completed = !!saved.completed;
     this.record.score = saved.score || null;
-    return {
-      location: typeof saved.location === 'string' ? saved.location : null,
-      data: typeof saved.data === 'string' ? saved.data : null,
-      resumed: true
-    };
+    return { location: text(saved.location), data: text(saved.data), resumed: true };
   };
 
+  // Whether the record is stored (no storage, or full: it is not).
   proto.write = function () {
-    if (!this.store) return false;
     try {
       this.store.setItem(this.key, JSON.stringify(this.record));
       return true;
@@ -63,8 +58,9 @@
   };
 
   proto.saveState = function (snapshot) {
-    this.record.location = snapshot && snapshot.location != null ? String(snapshot.location) : null;
-    this.record.data = snapshot && snapshot.data != null ? String(snapshot.data) : null;
+    var s = snapshot || {};
+    this.record.location = s.location != null ? String(s.location) : null;
+    this.record.data = s.data != null ? String(s.data) : null;
     return this.write();
   };
 
@@ -90,6 +86,6 @@
     detect: function () { return true; },
     create: function (course) { return new StandaloneAdapter(course); }
   };
-  if (typeof CF.registerAdapter === 'function') CF.registerAdapter(definition);
+  if (CF.registerAdapter) CF.registerAdapter(definition);
   else (CF.pendingAdapters = CF.pendingAdapters || []).push(definition);
 })(window);
