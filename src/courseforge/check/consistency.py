@@ -38,9 +38,10 @@ def _variant(review: Review, counts: Counter) -> str | None:
 
 
 def spelling_variant(review: Review) -> list[Finding]:
-    us, gb = spelling_lists()
+    words = [(path, line, word) for path, marks in review.marks() for line, word in marks.spellings]
+    us, gb = spelling_lists() if words else ({}, {})  # no word of either variant: no lists to load
     hits = [(path, line, "us" if word.lower() in us else "gb", word, us.get(word.lower()) or gb.get(word.lower()))
-            for path, marks in review.marks() for line, word in marks.spellings]
+            for path, line, word in words]
     variant = _variant(review, Counter(kind for _, _, kind, _, _ in hits))
     if variant is None:
         return []
