@@ -7,7 +7,7 @@ its links led and the reader's code), the settings, a fingerprint of check/*.py 
 and Python's versions, and the glossary's terms. A page without a digest (one with a problem, or a
 build without a cache) is reviewed every time. The store is the page cache's: shards sealed with this
 user's key, one `<key> <entry>` line an entry. An entry is each finding's rule, line, problem and hint
-joined by the unit separator (a tenth of JSON's cost to write and read back 5 000 pages' findings),
+joined by the unit separator (half of JSON's cost to write, for 5 000 pages' findings at a time),
 checked on the way in: anything else is a miss, and a page whose findings hold a separator or a line
 break is not kept.
 """
