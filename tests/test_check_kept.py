@@ -3,6 +3,8 @@ a warm review that neither runs a per-page rule on an unchanged page nor reads i
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -134,14 +136,22 @@ def test_the_report_is_the_same_without_the_store_cold_warm_and_after_an_edit(tm
     assert said(check_course(load(folder))) == unkept(folder) != without
 
 
-def test_check_and_build_report_the_same_findings_in_the_same_order_with_and_without_the_store(tmp_path):
+def test_check_and_build_report_the_same_findings_in_the_same_order_with_and_without_the_store(tmp_path,
+                                                                                                 monkeypatch):
     folder = flawed_course(tmp_path)
-    checked = [str(f) for f in check_course(load(folder, cache=False)).findings]
+    monkeypatch.chdir(folder)  # where `courseforge check` runs: paths are shown relative to it
+    report = check_course(load(folder, cache=False))
+    checked = [str(f) for f in report.findings]
     for state in ("cold", "warm"):
         warned = []
         build(folder, tmp_path / state, ["scorm12"], on_warning=warned.append)
         assert [str(w) for w in warned if isinstance(w, Finding)] == checked, state
         assert [str(f) for f in check_course(load(folder)).findings] == checked, state
+    shutil.rmtree(folder / CACHE_DIR)
+    for state in ("cold", "warm"):
+        done = subprocess.run([sys.executable, "-m", "courseforge", "check"], cwd=folder, capture_output=True, text=True)
+        assert (done.returncode, done.stdout) == (1, report.text() + "\n"), state
+        assert any(store(folder).iterdir())
 
 
 def test_a_warm_review_runs_no_page_rule_and_reads_no_heavy_text_of_an_unchanged_page(tmp_path, counted):
