@@ -9,8 +9,10 @@ followed by a `: definition` line (definition-list style).
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from courseforge.check.findings import Finding, finding
@@ -36,9 +38,10 @@ def _variant(review: Review, counts: Counter) -> str | None:
 
 
 def spelling_variant(review: Review) -> list[Finding]:
-    us, gb = spelling_lists()
+    words = [(path, line, word) for path, marks in review.marks() for line, word in marks.spellings]
+    us, gb = spelling_lists() if words else ({}, {})  # no word of either variant: no lists to load
     hits = [(path, line, "us" if word.lower() in us else "gb", word, us.get(word.lower()) or gb.get(word.lower()))
-            for path, marks in review.marks() for line, word in marks.spellings]
+            for path, line, word in words]
     variant = _variant(review, Counter(kind for _, _, kind, _, _ in hits))
     if variant is None:
         return []
@@ -77,24 +80,48 @@ def glossary_terms(lines: list[str]) -> list[str]:
     return terms
 
 
-def glossary_variant(review: Review) -> list[Finding]:
-    glossary = next((page for page in review.course.pages if page.id == GLOSSARY_ID), None)
-    if glossary is None:
+@dataclass(frozen=True)
+class Glossary:
+    terms: dict[str, str]  # a term's letters in lower case → the term as the glossary writes it
+    prefixes: frozenset[str]  # every beginning of a key: a run of words that is none can stop growing at once
+    longest: int  # words in the longest term, plus one for a hyphen or space written apart
+
+
+def glossary(review: Review) -> Glossary | None:
+    """The course's glossary page's terms, read once; None when the course has no glossary."""
+    if "glossary" not in review.memo:
+        page = next((page for page in review.course.pages if page.id == GLOSSARY_ID), None)
+        terms = {_key(term): term for term in glossary_terms(review.lines(page.source))} if page else None
+        review.memo["glossary"] = None if terms is None else Glossary(
+            terms, frozenset(key[:end] for key in terms for end in range(1, len(key) + 1)),
+            max((len(WORD.findall(term)) for term in terms.values()), default=0) + 1)
+    return review.memo["glossary"]
+
+
+def glossary_context(review: Review) -> str:
+    """What glossary-variant reads besides a page: the glossary's terms (kept findings are keyed by it)."""
+    found = glossary(review)
+    return json.dumps(list(found.terms.values())) if found else ""
+
+
+def glossary_variant(review: Review, page) -> list[Finding]:
+    found = glossary(review)
+    if found is None or page.id == GLOSSARY_ID:  # one page is the glossary: the course's ids are unique
         return []
-    terms = {_key(term): term for term in glossary_terms(review.lines(glossary.source))}
-    longest = max((len(WORD.findall(term)) for term in terms.values()), default=0) + 1
-    # Every beginning of a term's key: a run of words that is none can stop growing at once.
-    prefixes = {key[:end] for key in terms for end in range(1, len(key) + 1)}
-    found = []
-    for path, block in review.texts():
-        if path != glossary.source:
-            found += _variants_in(path, block, terms, prefixes, longest)
-    return found
+    return [hit for block in review.page_texts(page) for hit in _variants_in(page.source, block, found)]
 
 
-def _variants_in(path: Path, block, terms: dict[str, str], prefixes: set[str], longest: int) -> list[Finding]:
+def glossary_variant_in_scenarios(review: Review) -> list[Finding]:
+    found = glossary(review)
+    if found is None:
+        return []
+    return [hit for path, block in review.scenario_texts() for hit in _variants_in(path, block, found)]
+
+
+def _variants_in(path: Path, block, listed: Glossary) -> list[Finding]:
     """Runs of up to `longest` words joined by single spaces or hyphens whose letters spell a glossary
     term (any case, any joining) but are written otherwise."""
+    terms, prefixes, longest = listed.terms, listed.prefixes, listed.longest
     text = block.text
     tokens = [match.span() for match in WORD.finditer(text)]
     found = []
@@ -120,4 +147,6 @@ def _key(text: str) -> str:
     return "".join(WORD.findall(text)).lower()
 
 
-RULES = {"spelling-variant": spelling_variant, "currency-mixed": currency_mixed, "glossary-variant": glossary_variant}
+RULES = {"spelling-variant": spelling_variant, "currency-mixed": currency_mixed,
+         "glossary-variant": glossary_variant_in_scenarios}
+PAGE_RULES = {"glossary-variant": glossary_variant}  # keyed also by glossary_context()

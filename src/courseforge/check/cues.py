@@ -33,7 +33,11 @@ def _plain(text: str) -> str:
 
 def _singles(review: Review, shuffled_too: bool = True) -> list[Question]:
     pages = [*review.course.lessons, *(q for q in review.course.quizzes if shuffled_too or not q.shuffle)]
-    return [q for page in pages for q in page.questions if q.type == "single" and len(q.options) >= 2]
+    return [q for page in pages for q in _singles_of(page)]
+
+
+def _singles_of(page) -> list[Question]:
+    return [q for q in page.questions if q.type == "single" and len(q.options) >= 2]
 
 
 def _key_is_longest(question: Question) -> bool:
@@ -69,9 +73,9 @@ def key_position(review: Review) -> list[Finding]:
                     "or set `shuffle: true` on the assessment")]
 
 
-def key_length(review: Review) -> list[Finding]:
+def key_length(review: Review, page) -> list[Finding]:
     found = []
-    for question in _singles(review):
+    for question in _singles_of(page):
         lengths = [len(_plain(o.text)) for o in question.options]
         key = next(len(_plain(o.text)) for o in question.options if o.correct)
         median = statistics.median(lengths)
@@ -82,16 +86,15 @@ def key_length(review: Review) -> list[Finding]:
     return found
 
 
-def all_none_of_the_above(review: Review) -> list[Finding]:
+def all_none_of_the_above(review: Review, page) -> list[Finding]:
     found = []
-    for page in review.course.pages:
-        for question in page.questions:
-            for option in question.options:
-                match = ABOVE.search(option.text) if question.type in ("single", "multiple") else None
-                if match:
-                    found.append(finding("all-none-of-the-above", question.source, question.line,
-                                         f'"{question.id}" offers "{match.group(0)}"',
-                                         "write a real option: these reward partial knowledge and break when options are shuffled"))
+    for question in page.questions:
+        for option in question.options:
+            match = ABOVE.search(option.text) if question.type in ("single", "multiple") else None
+            if match:
+                found.append(finding("all-none-of-the-above", question.source, question.line,
+                                     f'"{question.id}" offers "{match.group(0)}"',
+                                     "write a real option: these reward partial knowledge and break when options are shuffled"))
     return found
 
 
@@ -106,9 +109,9 @@ def _content_words(text: str) -> dict[str, str]:
     return words
 
 
-def stem_echo(review: Review) -> list[Finding]:
+def stem_echo(review: Review, page) -> list[Finding]:
     found = []
-    for question in _singles(review):
+    for question in _singles_of(page):
         stem = _content_words(html.unescape(TAG.sub(" ", question.prompt_html + question.scenario_html)))
         others = set().union(*[_content_words(o.text) for o in question.options if not o.correct])
         key = _content_words(next(o for o in question.options if o.correct).text)
@@ -120,5 +123,5 @@ def stem_echo(review: Review) -> list[Finding]:
     return found
 
 
-RULES = {"key-longest": key_longest, "key-position": key_position, "key-length": key_length,
-         "all-none-of-the-above": all_none_of_the_above, "stem-echo": stem_echo}
+RULES = {"key-longest": key_longest, "key-position": key_position}  # habits across the course
+PAGE_RULES = {"key-length": key_length, "all-none-of-the-above": all_none_of_the_above, "stem-echo": stem_echo}

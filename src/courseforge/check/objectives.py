@@ -119,3 +119,4 @@ def unassessed_lessons(review: Review) -> list[Finding]:
 
 
 RULES = {"objective-unassessed": unassessed_objectives, "lesson-unassessed": unassessed_lessons}
+PAGE_RULES: dict = {}  # both look across lessons and questions

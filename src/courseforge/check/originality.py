@@ -77,4 +77,5 @@ def _shared_runs(words: list[str], table: dict):
         i = end + RUN - 1
 
 
-RULES = {"shared-text": shared_text}
+RULES = {"shared-text": shared_text}  # reads every text, but only with --sources
+PAGE_RULES: dict = {}

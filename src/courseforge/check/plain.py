@@ -12,23 +12,21 @@ from courseforge.prosestats import long_sentences as long_sentences_in
 MIN_SENTENCES = 10
 
 
-def readability(review: Review) -> list[Finding]:
-    found = []
-    for page in review.course.pages:
-        stats = review.page(page).stats
-        if stats.grade is not None and stats.grade > review.settings.max_grade:
-            found.append(finding("readability", page.source, stats.first_line,
-                                 f'"{page.id}" reads at grade {stats.grade:.1f} (Coleman–Liau), above the '
-                                 f"course's {review.settings.max_grade}",
-                                 "use shorter sentences and everyday words, or raise `check: max_grade`"))
-    return found
+def readability(review: Review, page) -> list[Finding]:
+    stats = review.page(page).stats
+    if stats.grade is None or stats.grade <= review.settings.max_grade:
+        return []
+    return [finding("readability", page.source, stats.first_line,
+                    f'"{page.id}" reads at grade {stats.grade:.1f} (Coleman–Liau), above the '
+                    f"course's {review.settings.max_grade}",
+                    "use shorter sentences and everyday words, or raise `check: max_grade`")]
 
 
-def long_sentences(review: Review) -> list[Finding]:
+def long_sentences(review: Review, page) -> list[Finding]:
     limit = review.settings.max_sentence_words
     return [finding("long-sentence", page.source, s.line, f'a sentence of {s.words} words: "{s.opening}"',
                     f"split it: aim for at most {limit} words")
-            for page in review.course.pages for s in _long(review.page(page), limit)]
+            for s in _long(review.page(page), limit)]
 
 
 def _long(text, limit: int):
@@ -37,18 +35,16 @@ def _long(text, limit: int):
     return long_sentences_in([block for block in text.blocks if block.kind == "paragraph"], limit)
 
 
-def passive_voice(review: Review) -> list[Finding]:
-    found = []
-    for page in review.course.pages:
-        stats = review.page(page).stats
-        passive, total = sorted(stats.passive, key=lambda s: s.line), stats.sentence_count
-        if total < MIN_SENTENCES or 100 * len(passive) <= review.settings.max_passive_percent * total:
-            continue
-        found.append(finding("passive-voice", page.source, passive[0].line,
-                             f'{len(passive)} of {total} sentences of "{page.id}" are passive '
-                             f'({100 * len(passive) // total}%), e.g. "{passive[0].opening}"',
-                             f"say who does what (at most {review.settings.max_passive_percent}% passive)"))
-    return found
+def passive_voice(review: Review, page) -> list[Finding]:
+    stats = review.page(page).stats
+    passive, total = sorted(stats.passive, key=lambda s: s.line), stats.sentence_count
+    if total < MIN_SENTENCES or 100 * len(passive) <= review.settings.max_passive_percent * total:
+        return []
+    return [finding("passive-voice", page.source, passive[0].line,
+                    f'{len(passive)} of {total} sentences of "{page.id}" are passive '
+                    f'({100 * len(passive) // total}%), e.g. "{passive[0].opening}"',
+                    f"say who does what (at most {review.settings.max_passive_percent}% passive)")]
 
 
-RULES = {"readability": readability, "long-sentence": long_sentences, "passive-voice": passive_voice}
+PAGE_RULES = {"readability": readability, "long-sentence": long_sentences, "passive-voice": passive_voice}
+RULES: dict = {}

@@ -1,4 +1,9 @@
-"""What every rule reads: the loaded Course, its check settings, and its text parsed once."""
+"""What every rule reads: the loaded Course, its check settings, and its text parsed once.
+
+A page's heavy parts (blocks, questions, headings, images, links, tables, callouts) are read only by
+the rules about that page alone (PAGE_RULES); the rules about the whole course read of a page its
+front matter, measures and marks, which a page served from the cache holds without decoding the rest.
+"""
 from __future__ import annotations
 
 import re
@@ -21,13 +26,21 @@ class Review:
         self.pages: dict[Path, PageText] = {page.source: page.page_text for page in course.pages}
 
     def page(self, page) -> PageText:
-        return self.pages[page.source]
+        return page.page_text
 
     def texts(self) -> Iterator[tuple[Path, Block]]:
         """Every text a learner reads, with its file: page prose, questions, scenario lines and options."""
         for path, page in self.pages.items():
             for block in (*page.blocks, *page.questions):
                 yield path, block
+        yield from self.scenario_texts()
+
+    def page_texts(self, page) -> tuple[Block, ...]:
+        """The texts of one lesson or assessment page: its prose, then its questions."""
+        text = self.page(page)
+        return (*text.blocks, *text.questions)
+
+    def scenario_texts(self) -> Iterator[tuple[Path, Block]]:
         for scenario in self.course.scenarios:
             yield from self._scenario_texts(scenario)
 
@@ -45,6 +58,12 @@ class Review:
         """What the text-scanning rules look for, file by file in the order of texts()."""
         for path, page in self.pages.items():
             yield path, self._page_marks(path, page)
+        yield from self.scenario_marks()
+
+    def page_marks(self, page) -> TextMarks:
+        return self._page_marks(page.source, self.page(page))
+
+    def scenario_marks(self) -> Iterator[tuple[Path, TextMarks]]:
         for scenario in self.course.scenarios:
             key = ("marks", scenario.source)
             if key not in self.memo:

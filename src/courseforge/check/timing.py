@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
-from courseforge.model import Scenario
+from courseforge.model import Lesson, Scenario
 from courseforge.speech import reading_seconds
 from courseforge.cliptiming import VideoSettings, plan_timeline
 
@@ -30,20 +30,19 @@ def clip_seconds(scenario: Scenario) -> float:
     return total
 
 
-def time_claim(review: Review) -> list[Finding]:
+def time_claim(review: Review, page) -> list[Finding]:
+    if not isinstance(page, Lesson):
+        return []
     tolerance = review.settings.time_tolerance / 100
-    found = []
-    for lesson in review.course.lessons:
-        estimate = page_minutes(review, lesson)
-        claimed = lesson.minutes
-        if claimed is None or abs(claimed - estimate) < 1 or abs(claimed - estimate) <= tolerance * estimate:
-            continue
-        front = review.page(lesson).front
-        found.append(finding("time-claim", lesson.source, front.line("minutes") if front else None,
-                             f'"{lesson.id}" claims {claimed} minutes; its {len(lesson.questions)} questions and '
-                             f"words read at {review.settings.reading_wpm} words a minute take about {estimate:.0f}",
-                             f"set `minutes: {max(1, round(estimate))}`, or add the activity the extra time is for"))
-    return found
+    estimate = page_minutes(review, page)
+    claimed = page.minutes
+    if claimed is None or abs(claimed - estimate) < 1 or abs(claimed - estimate) <= tolerance * estimate:
+        return []
+    front = review.page(page).front
+    return [finding("time-claim", page.source, front.line("minutes") if front else None,
+                    f'"{page.id}" claims {claimed} minutes; its {len(page.questions)} questions and '
+                    f"words read at {review.settings.reading_wpm} words a minute take about {estimate:.0f}",
+                    f"set `minutes: {max(1, round(estimate))}`, or add the activity the extra time is for")]
 
 
 def course_facts(review: Review) -> None:
@@ -57,4 +56,5 @@ def course_facts(review: Review) -> None:
     review.facts["claimed_lesson_minutes"] = sum(lesson.minutes or 0 for lesson in course.lessons)
 
 
-RULES = {"time-claim": time_claim}
+PAGE_RULES = {"time-claim": time_claim}
+RULES: dict = {}  # course_facts, run last, states the course's figures
