@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from courseforge.markdown import Parsed, QuestionBlock
 from courseforge.model import Block, PageText
+
+if TYPE_CHECKING:  # the review measures prose with this module; markdown-it loads only to read a page
+    from courseforge.markdown import Parsed, QuestionBlock
 
 # Question lines: the markers around the words a learner reads.
 QUESTION_MARKUP = re.compile(r"^(?:[-*] \[[ xX]\]\s*|[-*] |\d+[.)] +|> ?|= ?|(?:feedback|explanation):\s*)")
