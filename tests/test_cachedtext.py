@@ -98,6 +98,9 @@ def test_a_reader_that_set_a_word_field_keeps_its_value(course):
     text = load(course).lessons[1].page_text
     text.images = []
     assert text.blocks and text.images == []
+    del text.headings
+    with pytest.raises(AttributeError):
+        text.headings  # noqa: B018
 
 
 FORGED = ['[[{"$t": "Popen", "args": ["touch", "{pwned}"]}],[],[],[],[],[],[]]', "[1, 2", "[" * 50_000 + "]" * 50_000,

@@ -248,20 +248,22 @@ class CachedText(PageText):
     __slots__ = ("_bulk", "_read_again")
 
     def __getattr__(self, name: str):
-        if name not in BULK or getattr(self, "_bulk", None) is None:
+        if name not in BULK:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        try:
-            values = _bulk(self._bulk)
-        except MISS:
-            fresh = self._read_again()
-            values = [getattr(fresh, field) for field in BULK]
-        for field, value in zip(BULK, values):
+        bulk = getattr(self, "_bulk", None)
+        if bulk is not None:  # None: decoded meanwhile (by another thread), or made whole by __init__
             try:
-                _SLOTS[field].__get__(self)  # set since it was served: the reader's value stands
-            except AttributeError:
-                setattr(self, field, value)
-        self._bulk = self._read_again = None
-        return getattr(self, name)
+                values = _bulk(bulk)
+            except MISS:
+                fresh = self._read_again()
+                values = [getattr(fresh, field) for field in BULK]
+            for field, value in zip(BULK, values):
+                try:
+                    _SLOTS[field].__get__(self)  # set since it was served: the reader's value stands
+                except AttributeError:
+                    setattr(self, field, value)
+            self._bulk = self._read_again = None
+        return _SLOTS[name].__get__(self)  # AttributeError for a field deleted since
 
     def __eq__(self, other):
         """Equal to a PageText with the same fields, whichever kind it is (dataclass eq wants one class)."""
