@@ -35,8 +35,9 @@ def code_fingerprint() -> str:
 
 
 def page_key(fingerprint: str, kind: str, path: Path, text: bytes, mastery_score: int | None) -> str:
-    head = f"{fingerprint}\0{kind}\0{path}\0{mastery_score}\0".encode()
-    return hashlib.sha256(head + text).hexdigest()
+    digest = hashlib.sha256(f"{fingerprint}\0{kind}\0{path}\0{mastery_score}\0".encode())
+    digest.update(text)  # not head + text: no copy of every source
+    return digest.hexdigest()
 
 
 class PageCache:
