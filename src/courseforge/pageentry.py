@@ -199,7 +199,7 @@ def _choices(place) -> tuple:
 
 
 def _items(data, kind: type) -> list:
-    if type(data) is not list or any(type(value) is not kind for value in data):
+    if type(data) is not list or (data and {*map(type, data)} != {kind}):  # a set, not a generator: in C
         _fail(data)
     return data
 
@@ -216,7 +216,7 @@ def _data(data, at) -> dict:
 
 
 def _lines(data, at) -> dict:
-    if type(data) is not dict or any(type(line) is not int for line in data.values()):
+    if type(data) is not dict or (data and {*map(type, data.values())} != {int}):
         _fail(data)
     return data
 
