@@ -188,7 +188,7 @@ class _Readers:
         if self.pending:
             self._submit()
         # Each chunk's pages are decoded as soon as it is back, while the workers read the next ones.
-        return [_unpack(read, job, self.setting) for chunk, jobs in self.chunks for read, job in zip(chunk.result(), jobs)]
+        return [_unpack(read, job) for chunk, jobs in self.chunks for read, job in zip(chunk.result(), jobs)]
 
     def _submit(self) -> None:
         if self.pool is None:
@@ -221,9 +221,9 @@ def _read_jobs(jobs: list[Job]) -> list[Read]:
     return reads
 
 
-def _unpack(read: Read, job: Job, setting: Setting) -> Read:
-    if read.page is None and read.entry is not None:
-        read.page, read.id_line, read.links = decode(read.entry, job.path, functools.partial(_read_again, setting, job))
+def _unpack(read: Read, job: Job) -> Read:
+    if read.page is None and read.entry is not None:  # all of it: a page read afresh is reviewed afresh
+        read.page, read.id_line, read.links = decode(read.entry, job.path)
         read.page.number = job.number
     return read
 
