@@ -16,6 +16,7 @@ from courseforge.assets import AssetCollector
 from courseforge.errors import ContentError, ContentErrors, Problems
 from courseforge.gcpause import collector_paused
 from courseforge.heap import give_back
+from courseforge.model import PageText
 from courseforge.pagecache import PageCache, code_fingerprint, page_key
 from courseforge.pageentry import decode, encode
 from courseforge.sourcetext import MAX_SOURCE_BYTES
@@ -228,7 +229,7 @@ def _unpack(read: Read, job: Job) -> Read:
     return read
 
 
-def _read_again(setting: Setting, job: Job):
+def _read_again(setting: Setting, job: Job) -> PageText:
     """The PageText of a page served from the cache whose words, decoded only when first read, turned out
     damaged (pageentry.CachedText): read from the source as a cold build reads it; its entry is dropped."""
     read = read_chunk(replace(setting, cache_dir=None), [job])[0]
