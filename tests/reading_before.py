@@ -8,7 +8,7 @@ from pathlib import Path
 from string import ascii_letters
 
 from courseforge.model import PageStats, PageText, Sentence
-from courseforge.pageentry import GETTERS, KINDS, LAYOUT
+from courseforge.pageentry import BULK, KINDS, LAYOUT, LIGHT, NAMES
 from courseforge.prosestats import FEELINGS, LONG_FROM, MIN_WORDS, OPENING_WORDS, PASSIVE
 from courseforge.textmarks import (ARCHAIC, BOTH, COLOUR_NAMES, CURRENCY_MARKS, NOT_LETTERS, TextMarks, _colours_in,
                                    _currencies_in, _line, _may_hold_term, _spellings, _terms_in)
@@ -169,17 +169,21 @@ SCANNERS = (_spellings_in, _terms_in, _currencies_in, _colours_in)
 
 
 # pageentry.py
+GETTERS = {cls: lambda value, names=names: [getattr(value, name) for name in names] for cls, names in NAMES.items()}
 FLAT = frozenset(cls for cls, layout in LAYOUT.items() if all(kind in (str, int, bool, type(None), float) for kind in layout))
 
 
 def encode(page, id_line: int | None, links: list[tuple]) -> str:
-    """One cache entry as a line of JSON."""
+    """One cache entry as a line of JSON (and since entries are ASCII, keep a page's words apart after
+    a tab: the JSON of the values of its PageText's BULK)."""
     kind = next(name for name, cls in KINDS.items() if type(page) is cls)
-    return json.dumps({"kind": kind, "page": _plain(page), "id_line": id_line, "links": links},
-                      ensure_ascii=False, separators=(",", ":"))
+    head = json.dumps({"kind": kind, "page": _plain(page), "id_line": id_line, "links": links}, separators=(",", ":"))
+    return head + "\t" + json.dumps([_plain(getattr(page.page_text, name)) for name in BULK], separators=(",", ":"))
 
 
 def _plain(value):
+    if isinstance(value, PageText):
+        return [_plain(getattr(value, name)) for name in LIGHT]
     fields_of = GETTERS.get(type(value))
     if fields_of is not None:
         values = fields_of(value)

@@ -7,6 +7,7 @@ from conftest import cache_text, lesson, write_cache
 from courseforge import pageentry, pagereading
 from courseforge.build import build
 from courseforge.loader import CACHE_DIR, load
+from courseforge.model import PageText
 
 BODY = """\
 ## Colours
@@ -100,17 +101,29 @@ def test_an_entry_that_is_no_page_is_a_miss(entry, tmp_path):
 
 
 def test_every_value_of_an_entry_is_checked_against_the_schema(folder):
-    """A well-formed entry with a value of the wrong type anywhere is a miss, not a page that fails later."""
+    """A well-formed entry with a value of the wrong type anywhere is a miss, not a page that fails later;
+    in a page's words (after the tab), decoded when first read, it is the page read again instead."""
+    tried = []
     for page in load(folder, cache=False).pages:
-        good = json.loads(pageentry.encode(page, 2, [["a.svg", 3, True, "assets/a.svg"]]))
-        front = ["page", len(good["page"]) - 1, 0, 0]  # the front matter's YAML data: any JSON
-        places = list(_places(good))
-        assert len(places) > 50
+        line = pageentry.encode(page, 2, [["a.svg", 3, True, "assets/a.svg"]])
+        head, bulk = line.split("\t")
+        good = {"head": json.loads(head), "bulk": json.loads(bulk)}
+        front = ["head", "page", len(good["head"]["page"]) - 1, 0, 0]  # the front matter's YAML data: any JSON
+        places = [place for place in _places(good) if place[:5] != front and place not in (["head"], ["bulk"])]
+        tried += [place[0] for place in places]
+        fresh = PageText(front="read again")
         for place in places:
-            if place[:4] == front or place == ["kind"]:
-                continue
+            forged = _replaced(good, place, {"bad": {}})
+            entry = json.dumps(forged["head"]) + "\t" + json.dumps(forged["bulk"])
             with pytest.raises(pageentry.MISS):
-                pageentry.decode(json.dumps(_replaced(good, place, {"bad": {}})), page.source)
+                pageentry.decode(entry, page.source)  # all of it decoded at once
+            if place[0] == "head" and place != ["head", "kind"]:
+                with pytest.raises(pageentry.MISS):
+                    pageentry.decode(entry, page.source, lambda: pytest.fail("read again"))
+            elif place[0] == "bulk":
+                served = pageentry.decode(entry, page.source, lambda: fresh)[0].page_text
+                assert served.links is fresh.links and served.stats == page.page_text.stats
+    assert tried.count("head") > 80 and tried.count("bulk") > 40
 
 
 def _places(value, at=()):

@@ -8,6 +8,7 @@ from courseforge import pagereading
 from courseforge.build import FORMATS, build
 from courseforge.errors import ContentErrors
 from courseforge.loader import CACHE_DIR, load
+from courseforge.sourcetext import MAX_SOURCE_BYTES
 
 QUESTION = """
 ::: question {id} single
@@ -146,3 +147,19 @@ def test_a_page_keeps_its_digest_whichever_way_it_was_read_and_only_while_it_is_
     assert {path for path in cold if again[path] != cold[path]} == {edited}
     assert not load(folder, cache=False).digests  # nothing is kept between builds: nothing to key
 
+
+
+@pytest.mark.parametrize("size", [0, 10, 70_000, MAX_SOURCE_BYTES, MAX_SOURCE_BYTES + 1, MAX_SOURCE_BYTES + 100_000])
+@pytest.mark.parametrize("told", [None, 5])
+def test_a_key_hashes_a_source_to_a_byte_past_the_limit_whatever_size_it_was_said_to_have(tmp_path, monkeypatch,
+                                                                                            size, told):
+    import os
+    from types import SimpleNamespace
+
+    path = tmp_path / "page.md"
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path.write_bytes(data)
+    if told is not None:  # a file written to between its size and its reading
+        monkeypatch.setattr(os, "fstat", lambda handle: SimpleNamespace(st_size=told))
+    assert pagereading._bytes(path) == data[:MAX_SOURCE_BYTES + 1]
+    assert pagereading._bytes(tmp_path / "gone.md") == b""

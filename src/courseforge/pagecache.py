@@ -35,8 +35,9 @@ def code_fingerprint() -> str:
 
 
 def page_key(fingerprint: str, kind: str, path: Path, text: bytes, mastery_score: int | None) -> str:
-    head = f"{fingerprint}\0{kind}\0{path}\0{mastery_score}\0".encode()
-    return hashlib.sha256(head + text).hexdigest()
+    digest = hashlib.sha256(f"{fingerprint}\0{kind}\0{path}\0{mastery_score}\0".encode())
+    digest.update(text)  # not head + text: no copy of every source
+    return digest.hexdigest()
 
 
 class PageCache:
@@ -51,9 +52,10 @@ class PageCache:
         self.new: dict[str, str] = {}
         self.used: set[str] = set()
 
-    def get(self, key: str, source: Path):
+    def get(self, key: str, source: Path, read_again=None):
         """(page, id_line, links) or None; `links` are the (url, line, is_image, href) it resolved.
-        `source` (part of the key) stands for every path in the entry that names it."""
+        `source` (part of the key) stands for every path in the entry that names it; with `read_again`
+        the page's words are decoded when first read (pageentry.decode)."""
         self.used.add(key)
         shard = self._shard(key[:2])
         line = shard.get(key)
@@ -61,7 +63,7 @@ class PageCache:
             return None
         shard[key] = TAKEN  # the page holds it now; save() rereads the few shards it rewrites
         try:
-            return decode(line, source)
+            return decode(line, source, read_again)
         except MISS:
             return None
 
@@ -88,6 +90,13 @@ class PageCache:
                     keep = {key: line for key, line in keep.items() if line}  # gone meanwhile: a miss next time
                 self._write(name, keep)
 
+    def forget(self, key: str) -> None:
+        """Drop an entry from its shard file: one found damaged after this build had served it."""
+        if self.folder is not None:
+            entries = self._read(key[:2])
+            if entries.pop(key, None) is not None:
+                self._write(key[:2], entries)
+
     def _shard(self, name: str) -> dict[str, str]:
         if name not in self.shards:
             self.shards[name] = self._read(name)
@@ -100,9 +109,10 @@ class PageCache:
                 text = (opened((self.folder / name).read_bytes()) or b"").decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 text = ""
-            for line in text.splitlines():
-                key, _, entry = line.partition(" ")
-                entries[key] = entry
+            for line in text.split("\n"):  # entries are ASCII: no other line break is in them
+                if line:
+                    key, _, entry = line.partition(" ")
+                    entries[key] = entry
         return entries
 
     def _write(self, name: str, entries: dict[str, str]) -> None:

@@ -4,6 +4,11 @@ A dataclass is stored as the list of its field values in field order, no names o
 rebuild of a large course decodes a few hundred thousand of them, and plain JSON arrays come out of
 the C decoder ready to be passed to the class. What each field holds is declared below (SCHEMA), so
 nothing in the file chooses which class is made: anything that does not fit is a miss, never code.
+
+A page's words (PageText's BULK: its blocks, headings, links…) are half of an entry and what a
+rebuild reads least: they follow the page's JSON, after a tab (never raw in JSON text), as a JSON
+text of their own, decoded against the same schema when first read (CachedText). Entries are ASCII
+(ensure_ascii): the C encoder and decoder, and the shard's UTF-8 decoding, are fastest on it.
 """
 from __future__ import annotations
 
@@ -24,21 +29,26 @@ MISS = (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionEr
 
 
 def encode(page, id_line: int | None, links: list[tuple]) -> str:
-    """One cache entry as a line of JSON."""
+    """One cache entry as a line: the page's JSON, a tab, the JSON of its words (BULK)."""
     kind = next(name for name, cls in KINDS.items() if type(page) is cls)
-    return json.dumps({"kind": kind, "page": page, "id_line": id_line, "links": links},
-                      ensure_ascii=False, separators=(",", ":"), default=_plain)
+    head = json.dumps({"kind": kind, "page": page, "id_line": id_line, "links": links},
+                      separators=(",", ":"), default=_plain)
+    return f"{head}\t{json.dumps(_BULK_OF(page.page_text), separators=(',', ':'), default=_plain)}"
 
 
-def decode(line: str, source: Path):
+def decode(line: str, source: Path, read_again=None):
     """(page, id_line, links) from an entry of encode(); raises one of MISS if it is not one.
-    `source`, the page's file, stands for every path in the entry that names it."""
-    entry = json.loads(line)
-    if not isinstance(entry, dict):
+    `source`, the page's file, stands for every path in the entry that names it. Without `read_again`
+    the whole entry is decoded and checked now; with it, the page's words when first read, and
+    should they not fit the schema, read_again() gives the PageText the page's source makes."""
+    head, tab, bulk = line.partition("\t")
+    entry = json.loads(head)
+    if not isinstance(entry, dict) or not tab:
         raise TypeError("not an entry")
     page = MAKERS[entry["kind"]](entry["page"], (source, str(source)))
     if page is None:
         raise TypeError("no page")
+    page.page_text = _text(page.page_text, bulk, read_again)
     id_line = entry["id_line"]
     if id_line is not None and type(id_line) is not int:
         raise TypeError("id_line")
@@ -46,8 +56,9 @@ def decode(line: str, source: Path):
 
 
 def _plain(value):
-    """What json.dumps writes for what it cannot: a stored class as the tuple of its field values, a
-    path as its text. The C encoder walks everything else, a good deal faster than Python did."""
+    """What json.dumps writes for what it cannot: a stored class as the tuple of its field values (a
+    PageText's LIGHT ones only), a path as its text. The C encoder walks everything else, a good deal
+    faster than Python did."""
     fields_of = GETTERS.get(type(value))
     if fields_of is not None:
         return fields_of(value)
@@ -100,10 +111,18 @@ SHARED = {Block: 2}
 NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in SCHEMA}
 LAYOUT = {cls: tuple(SCHEMA[cls][f.name] for f in fields(cls)) for cls in SCHEMA}
 GETTERS = {cls: operator.attrgetter(*names) for cls, names in NAMES.items()}  # every class has several fields
+# What a rebuild reads of every page (the review's figures and its text marks), decoded with the page;
+# the rest of a PageText is its bulk, decoded when a reader first asks for any of it.
+LIGHT = ("front", "stats", "marks")
+BULK = tuple(name for name in NAMES[PageText] if name not in LIGHT)
+
+_LIGHT_OF, _BULK_OF = operator.attrgetter(*LIGHT), operator.attrgetter(*BULK)
 
 
 def _compiled(kind):
     """A function (data, (source, its text)) → the value `kind` describes, made once per kind."""
+    if kind is PageText:  # its LIGHT values: decode() makes the PageText of them and the bulk
+        return lambda data, at: [make(value, at) for make, value in zip(_LIGHT_MAKERS, _sized(data, len(LIGHT)))]
     if isinstance(kind, type) and kind in SCHEMA:
         return _class_maker(kind)
     if isinstance(kind, Items):
@@ -112,10 +131,10 @@ def _compiled(kind):
         return _row(kind)
     if isinstance(kind, list):
         make = _compiled(kind[0])
-        return lambda data, at: [make(part, at) for part in _list(data)]
-    if isinstance(kind, tuple) and not _plain_types(kind):  # (x,): a tuple of x
+        return lambda data, at: [make(part, at) for part in data] if _list(data) else []
+    if isinstance(kind, tuple) and not _plain_types(kind):  # (x,): a tuple of x, most of them empty
         make = _compiled(kind[0])
-        return lambda data, at: tuple([make(part, at) for part in _list(data)])
+        return lambda data, at: tuple([make(part, at) for part in data]) if _list(data) else ()
     return {PATH: _path, DATA: _data, LINES: _lines, ITEM_LINES: _item_lines}.get(kind) or _typed(kind)
 
 
@@ -131,28 +150,35 @@ def _typed(kind):
 
 
 def _class_maker(cls):
+    """One look at the JSON type of every field (a set of the shapes the class may have), then the
+    makers of the fields a JSON value is not yet (paths, tuples, stored classes, checked dicts)."""
     layout = LAYOUT[cls]
-    if all(_plain_types(kind) for kind in layout):  # blocks, sentences, options: one look at every type
-        shapes = set(itertools.product(*(kind if isinstance(kind, tuple) else (kind,) for kind in layout)))
-
-        shared = SHARED.get(cls)
-
-        def make_plain(data, at):
-            if type(data) is not list or tuple(map(type, data)) not in shapes:
-                raise ValueError(f"not a {cls.__name__}")
-            if shared is not None:
-                data[shared] = sys.intern(data[shared])
-            return cls(*data)
-        return make_plain
-    size, parts = len(layout), [_compiled(kind) for kind in layout]
+    shapes = set(itertools.product(*(_json_types(kind) for kind in layout)))
+    parts = [(index, _compiled(kind)) for index, kind in enumerate(layout) if not _plain_types(kind)]
+    shared = SHARED.get(cls)
 
     def make(data, at):
-        if data is None:
-            return None  # an optional part (a page without text marks, say)
-        if type(data) is not list or len(data) != size:
+        if type(data) is not list or tuple(map(type, data)) not in shapes:
+            if data is None and parts:
+                return None  # an optional part (a page without text marks, say)
             raise ValueError(f"not a {cls.__name__}")
-        return cls(*[part(value, at) for part, value in zip(parts, data)])
+        for index, part in parts:
+            data[index] = part(data[index], at)
+        if shared is not None:
+            data[shared] = sys.intern(data[shared])
+        return cls(*data)
     return make
+
+
+def _json_types(kind) -> tuple:
+    """What JSON gives for a field of `kind` (its maker checks the rest)."""
+    if _plain_types(kind):
+        return kind if type(kind) is tuple else (kind,)
+    if kind in (DATA, LINES, ITEM_LINES):
+        return (dict,)
+    if kind == PATH:
+        return (str,)
+    return (list, type(None)) if isinstance(kind, type) else (list,)  # a stored class may be absent
 
 
 def _row(places: Row):
@@ -173,7 +199,7 @@ def _choices(place) -> tuple:
 
 
 def _items(data, kind: type) -> list:
-    if type(data) is not list or any(type(value) is not kind for value in data):
+    if type(data) is not list or (data and {*map(type, data)} != {kind}):  # a set, not a generator: in C
         _fail(data)
     return data
 
@@ -190,7 +216,7 @@ def _data(data, at) -> dict:
 
 
 def _lines(data, at) -> dict:
-    if type(data) is not dict or any(type(line) is not int for line in data.values()):
+    if type(data) is not dict or (data and {*map(type, data.values())} != {int}):
         _fail(data)
     return data
 
@@ -211,5 +237,70 @@ def _fail(data):
     raise TypeError(f"unexpected {type(data).__name__}")
 
 
+class CachedText(PageText):
+    """A PageText from the page cache whose BULK is decoded when a reader first asks for any of it.
+
+    Until then its bulk fields are unset slots, so reading one falls through to __getattr__. Should
+    the bulk not fit the schema (a cache this user's key sealed, then damaged), the page's words are
+    read from its source again (`read_again`): the light parts already served were checked, the build
+    goes on with what a cold read gives, and nothing in the entry ever runs."""
+
+    __slots__ = ("_bulk", "_read_again")
+
+    def __getattr__(self, name: str):
+        if name not in BULK:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        bulk = getattr(self, "_bulk", None)
+        if bulk is not None:  # None: decoded meanwhile (by another thread), or made whole by __init__
+            try:
+                values = _bulk(bulk)
+            except MISS:
+                fresh = self._read_again()
+                values = [getattr(fresh, field) for field in BULK]
+            for field, value in zip(BULK, values):
+                try:
+                    _SLOTS[field].__get__(self)  # set since it was served: the reader's value stands
+                except AttributeError:
+                    setattr(self, field, value)
+            self._bulk = self._read_again = None
+        return _SLOTS[name].__get__(self)  # AttributeError for a field deleted since
+
+    def __eq__(self, other):
+        """Equal to a PageText with the same fields, whichever kind it is (dataclass eq wants one class)."""
+        if not isinstance(other, PageText):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in NAMES[PageText])
+
+    def __reduce__(self):  # a copy or a pickle is a plain PageText
+        return PageText, tuple(getattr(self, name) for name in NAMES[PageText])
+
+
+_SLOTS = {name: vars(PageText)[name] for name in BULK}  # the slots themselves: reading one never decodes
+
+
+def _text(light: list, bulk: str, read_again) -> PageText:
+    """A page's PageText: its bulk decoded now without `read_again`, else when first read."""
+    if read_again is None:
+        return PageText(**dict(zip(LIGHT, light)), **dict(zip(BULK, _bulk(bulk))))
+    text = object.__new__(CachedText)
+    text.front, text.stats, text.marks = light
+    text._bulk, text._read_again = bulk, read_again
+    return text
+
+
+def _bulk(bulk: str) -> list:
+    """The values of BULK from their JSON text; raises one of MISS if they do not fit."""
+    return [make(value, None) for make, value in zip(_BULK_MAKERS, _sized(json.loads(bulk), len(BULK)))]
+
+
+def _sized(data, size: int) -> list:
+    if type(data) is not list or len(data) != size:
+        _fail(data)
+    return data
+
+
+_LIGHT_MAKERS = [_compiled(SCHEMA[PageText][name]) for name in LIGHT]
+_BULK_MAKERS = [_compiled(SCHEMA[PageText][name]) for name in BULK]  # no paths among them: no source to name
+GETTERS[PageText] = GETTERS[CachedText] = _LIGHT_OF
 MAKERS = {name: _class_maker(cls) for name, cls in KINDS.items()}
 LINK = _row(Row(S, I, B, (S, N)))  # (url, line, is_image, href: None where the page kept the url)

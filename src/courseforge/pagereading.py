@@ -8,13 +8,15 @@ import functools
 import hashlib
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from courseforge.assets import AssetCollector
-from courseforge.errors import ContentError, Problems
+from courseforge.errors import ContentError, ContentErrors, Problems
 from courseforge.gcpause import collector_paused
 from courseforge.heap import give_back
+from courseforge.model import PageText
 from courseforge.pagecache import PageCache, code_fingerprint, page_key
 from courseforge.pageentry import decode, encode
 from courseforge.sourcetext import MAX_SOURCE_BYTES
@@ -25,10 +27,10 @@ from courseforge.sourcetext import MAX_SOURCE_BYTES
 PARALLEL_FROM = 300  # pages in a course before worker processes may pay for their start-up
 CHUNKS_PER_PROCESS = 16  # small enough chunks that every core stays busy to the end
 MIN_CHUNK, MAX_CHUNK = 25, 200  # pages: a chunk's overhead is a few milliseconds
+GROWN_BY = 65_536  # bytes a read asks for past a source's size (one written to meanwhile)
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):  # a tuple: made for each of thousands of pages
     path: Path
     kind: str  # "lesson" or "quiz"
     number: int
@@ -71,7 +73,7 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
     with _Readers(setting, processes, len(pages)) as readers:
         for number, (path, kind) in enumerate(pages, start=1):
             job = Job(path, kind, number, page_key(fingerprint, kind, path, _bytes(path), setting.mastery_score))
-            reads.append(links.cached(cache.get(job.key, path), job))
+            reads.append(links.cached(cache.get(job.key, path, functools.partial(_read_again, setting, job)), job))
             if reads[-1] is None:
                 todo.append(job)
                 readers.add(job)
@@ -106,10 +108,14 @@ def _bytes(path: Path) -> bytes:
     except OSError:
         return b""  # the reader reports it, with its path
     try:
-        parts, size = [], 0
-        while size <= MAX_SOURCE_BYTES and (part := os.read(handle, MAX_SOURCE_BYTES + 1 - size)):
+        # Asked for at most a byte more than the file holds: a read of the whole limit makes a 2 MB
+        # buffer (mapped and unmapped) for each page, most of a warm build's hashing time.
+        parts, size, limit = [], 0, MAX_SOURCE_BYTES + 1
+        ask = min(os.fstat(handle).st_size + 1, limit)
+        while size < limit and (part := os.read(handle, ask)):
             parts.append(part)
             size += len(part)
+            ask = min(limit - size, GROWN_BY)
         return b"".join(parts)
     except OSError:
         return b""
@@ -136,6 +142,12 @@ class _Links:
         if hit is None:
             return None
         page, id_line, links = hit
+        if links and not self._same(links, job):
+            return None
+        page.number = job.number  # the page was decoded for this build alone
+        return Read(page, id_line, [], [], [], digest=digest(job.key, links))
+
+    def _same(self, links: list[tuple], job: Job) -> bool:
         kept = self.quiet.assets
         self.quiet.assets = {}
         same = all(self.quiet.resolve(url, job.path, line, is_image, self.setting.page_files) == href
@@ -143,10 +155,7 @@ class _Links:
         if same:
             kept.update(self.quiet.assets)
         self.quiet.assets = kept
-        if not same:
-            return None
-        page.number = job.number  # the page was decoded for this build alone
-        return Read(page, id_line, [], [], [], digest=digest(job.key, links))
+        return same
 
 
 class _Readers:
@@ -214,10 +223,21 @@ def _read_jobs(jobs: list[Job]) -> list[Read]:
 
 
 def _unpack(read: Read, job: Job) -> Read:
-    if read.page is None and read.entry is not None:
+    if read.page is None and read.entry is not None:  # all of it: a page read afresh is reviewed afresh
         read.page, read.id_line, read.links = decode(read.entry, job.path)
         read.page.number = job.number
     return read
+
+
+def _read_again(setting: Setting, job: Job) -> PageText:
+    """The PageText of a page served from the cache whose words, decoded only when first read, turned out
+    damaged (pageentry.CachedText): read from the source as a cold build reads it; its entry is dropped."""
+    read = read_chunk(replace(setting, cache_dir=None), [job])[0]
+    with contextlib.suppress(OSError):
+        PageCache(setting.cache_dir).forget(job.key)
+    if read.page is None or read.errors:  # the source changed meanwhile: what it says now
+        raise ContentErrors(read.errors)
+    return read.page.page_text
 
 
 def read_chunk(setting: Setting, jobs: list[Job]) -> list[Read]:
