@@ -239,6 +239,20 @@ def test_a_broken_entry_of_this_users_own_is_a_miss_too(course, tmp_path, render
     assert sorted(rendered) == sorted(ALL)
 
 
+def test_a_store_that_is_a_link_is_not_used(course, tmp_path, rendered):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "ab").write_text("someone's file")
+    (course / CACHE_DIR).mkdir()
+    (course / CACHE_DIR / "sections").symlink_to(elsewhere)
+    zips(course, tmp_path / "cold")
+    rendered.clear()
+    warm = zips(course, tmp_path / "warm")
+    assert rendered == ALL and [path.name for path in elsewhere.iterdir()] == ["ab"]
+    assert (elsewhere / "ab").read_text() == "someone's file"
+    assert warm == uncached(course, tmp_path / "fresh")
+
+
 TRICKY = ["", "plain", "<section>\n\t\"q\" \\ </script>\r\n", "é — ü 日本 😀", "\u2028 and \u2029", "\x85 nel",
           "\x00\x01\x08\x0b\x0c\x1f\x7f", "\\u003c already", "<!-- -->"]
 

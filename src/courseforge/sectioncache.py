@@ -88,12 +88,14 @@ class SectionStore(PageCache):
 
     @classmethod
     def for_course(cls, course: Course, theme: Theme, strings: dict[str, str]) -> SectionStore | None:
-        """None when nothing is kept: a build without the page cache (no page has a digest) or
-        with a theme's own section templates."""
-        if not course.digests:
+        """None when nothing is kept: a build without the page cache (no page has a digest), with a
+        theme's own section templates, or with a store that is a link (a course folder from someone
+        else may carry one, to have shards written and deleted wherever it points)."""
+        folder = course.project / CACHE_DIR
+        if not course.digests or folder.is_symlink() or (folder / FOLDER).is_symlink():
             return None
         key = theme_key(theme, strings, len(course.lessons))
-        return cls(course.project / CACHE_DIR, key, course.digests) if key else None
+        return cls(folder, key, course.digests) if key else None
 
     def key(self, page) -> str | None:
         digest = self.digests.get(page.source)
