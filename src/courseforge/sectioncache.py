@@ -114,7 +114,7 @@ class SectionStore(PageCache):
             if section is None:
                 section = Section(page.id, deferrable, markup=next(rendered))
                 if key and LINE_BREAK not in section.markup:
-                    self.add(key, b"%d %s" % (section.length, section.piece))
+                    self.add(key, section)  # its entry is put together where its shard is written
             sections.append(section)
         return sections
 
@@ -152,12 +152,17 @@ class SectionStore(PageCache):
             start = end + 1
         return entries
 
-    def _write(self, name: str, entries: dict[str, bytes]) -> None:
+    def _write(self, name: str, entries: dict[str, memoryview | Section]) -> None:
         target = self.folder / name
         if not entries:
             target.unlink(missing_ok=True)
             return
+        data = []  # one join: 15 MB of sections at 5 000 lessons are copied once, not per line
+        for key, entry in entries.items():
+            if isinstance(entry, Section):
+                data += (key.encode("ascii"), b" %d " % entry.length, entry.piece, b"\n")
+            else:
+                data += (key.encode("ascii"), b" ", entry, b"\n")
         temporary = self.folder / f".{name}.{os.getpid()}"
-        lines = [b"%s %s\n" % (key.encode("ascii"), line) for key, line in entries.items()]
-        temporary.write_bytes(seal(b"".join(lines)))
+        temporary.write_bytes(seal(b"".join(data)))
         os.replace(temporary, target)  # readers never see half a shard
