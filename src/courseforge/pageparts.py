@@ -47,6 +47,13 @@ class Section:
             self._piece = markup_json(self._markup)
         return self._piece
 
+    def as_piece(self) -> Section:
+        """The section kept as its piece alone: a lesson's markup is needed again only in a launch page
+        under LAUNCH_LIMIT (a few hundred KB to decode at most), and 5 000 lessons' markup is 30 MB."""
+        self.piece
+        self._markup = None
+        return self
+
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)  # json.dumps makes one a call
 

@@ -113,8 +113,8 @@ class SectionStore(PageCache):
         for page, key, section in zip(pages, keys, found):
             if section is None:
                 section = Section(page.id, deferrable, markup=next(rendered))
-                if key and LINE_BREAK not in section.markup:
-                    self.add(key, section)  # its entry is put together where its shard is written
+                if key and LINE_BREAK not in section.markup:  # its entry is made as its shard is written
+                    self.add(key, section.as_piece() if deferrable else section)
             sections.append(section)
         return sections
 
