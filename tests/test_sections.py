@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import zipfile
 
 import jinja2.meta
 import pytest
@@ -95,6 +96,26 @@ def test_an_edited_page_is_rendered_again_and_only_it(course, tmp_path, rendered
     assert zips(course, tmp_path / "again") == warm and rendered == []
 
 
+def test_a_large_courses_parts_are_the_same_from_the_cache(make_course, tmp_path, rendered, monkeypatch):
+    """Lessons in pages/*.js parts, put together from kept pieces and fresh ones."""
+    monkeypatch.setattr("courseforge.render.LAUNCH_LIMIT", 20_000)
+    words = " ".join(f"wörd{n} <i>{n}</i>" for n in range(300))
+    files = {"assessments/01-final.md": QUIZ}
+    for n in range(1, 31):
+        files[f"lessons/{n:02d}-l.md"] = lesson(f"p{n}", f"Page {n}", f"{words}\n" + QUESTION.format(id=f"q-{n}"))
+    folder = make_course(files, lessons=0)
+    cold = zips(folder, tmp_path / "cold")
+    assert cold == uncached(folder, tmp_path / "fresh")
+    edited = folder / "lessons" / "07-l.md"
+    edited.write_text(edited.read_text().replace("wörd5 ", "wörd5 edited "))
+    rendered.clear()
+    warm = zips(folder, tmp_path / "warm")
+    assert rendered == ["p7"] and warm != cold
+    assert warm == uncached(folder, tmp_path / "fresh-warm")
+    with zipfile.ZipFile(tmp_path / "warm" / "tiny-course-scorm12.zip") as archive:
+        assert len([name for name in archive.namelist() if name.startswith("pages/")]) > 3
+
+
 def test_a_page_that_moved_is_rendered_again(course, tmp_path, rendered):
     """The page's number ("Lesson 2 of 5") is not in its digest: the section key has it."""
     zips(course, tmp_path / "cold")
@@ -129,8 +150,6 @@ def test_what_every_section_reads_renders_every_page_again(course, tmp_path, ren
 
 
 def _launch_page(out) -> str:
-    import zipfile
-
     with zipfile.ZipFile(next(out.glob("*-scorm12.zip"))) as archive:
         return archive.read("index.html").decode("utf-8")
 
