@@ -50,12 +50,12 @@ class Section:
     def as_piece(self) -> Section:
         """The section kept as its piece alone: a lesson's markup is needed again only in a launch page
         under LAUNCH_LIMIT (a few hundred KB to decode at most), and 5 000 lessons' markup is 30 MB."""
-        self.piece
-        self._markup = None
+        self._piece, self._markup = self.piece, None
         return self
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)  # json.dumps makes one a call
+# Made once: json.dumps with these options makes one on every call, and a part has a call per page id.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def part_json(value) -> bytes:
@@ -73,8 +73,8 @@ _ESCAPES = ((b"\\", b"\\\\"), (b'"', b'\\"'), (b"\n", b"\\n"), (b"\r", b"\\r"), 
 
 
 def markup_json(markup: str) -> bytes:
-    """part_json(markup), made from its UTF-8 with a few replaces: json.dumps goes character by
-    character through 15 MB of markup at 5 000 lessons, twice as slow. The backslash goes first, so
+    """part_json(markup), made from its UTF-8 with a few replaces, where json.dumps goes character by
+    character (twice as slow through 15 MB of markup at 5 000 lessons). The backslash goes first, so
     no escape is escaped again; markup with a rare control character or line separator is left to
     json.dumps (looking for those in the text is faster than replacing them in the bytes)."""
     if "\u2028" in markup or "\u2029" in markup:

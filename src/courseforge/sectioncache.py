@@ -6,11 +6,11 @@ lesson alone. A section's key is a sha256 of its page's digest, kind and number 
 which the digest leaves out: it is the page's place in the course) and of the theme's key: what the
 shipped page.html and question.html read besides their page — the interface strings (`t`), the
 number of lessons (`lessons | length`) — their sources, the code that renders them and its
-versions. Pages with a problem, or read without the page cache, have no digest: always rendered.
+versions. Pages read with a problem, or without the page cache, have no digest: always rendered.
 
-Only the shipped page.html and question.html are kept to. A project's own page or question template
-(theme.py: sandboxed, from its themes/) may read any page, scenario or setting of the course from
-every page's section; a key covering all of them changes on any edit, so the one-lesson rebuild
+Sections are kept only when the shipped page.html and question.html render them. A project's own
+page or question template (theme.py: sandboxed, from its themes/) may read any page, scenario or
+setting of the course from every page's section; a key covering all of them changes on any edit, so the one-lesson rebuild
 this cache is for would render every page anyway, after reading the whole store: such a theme's
 sections are not kept at all. (Its index.html and static files may be its own: they are not read
 by a section.)
