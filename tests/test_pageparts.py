@@ -11,7 +11,7 @@ import pytest
 
 from conftest import COURSE_YML, default_files, lesson, write_course
 from courseforge.build import build, prepare, site
-from courseforge.pageparts import PART_SIZE, Part, launch_list, split
+from courseforge.pageparts import PART_SIZE, Part, Section, launch_list, split
 
 
 def course_json(html: str) -> dict:
@@ -42,8 +42,8 @@ def site_for(source, standard="scorm12", limit=None):
 
 
 def test_split_fills_parts_in_order_and_keeps_questions_with_their_pages():
-    pages = [("a", "x" * 30_000, True), ("quiz", "q" * 10, False), ("b", "y" * 30_000, True),
-             ("c", "z" * 30_000, True), ("huge", "h" * (PART_SIZE * 2), True), ("d", "d", True)]
+    pages = [Section(*page) for page in [("a", True, "x" * 30_000), ("quiz", False, "q" * 10), ("b", True, "y" * 30_000),
+                                         ("c", True, "z" * 30_000), ("huge", True, "h" * (PART_SIZE * 2)), ("d", True, "d")]]
     questions = {"qa": {"page": "a"}, "qc": {"page": "c"}, "qq": {"page": "quiz"}}
     parts = split(pages, questions)
     assert [list(part.sections) for part in parts] == [["a", "b"], ["c"], ["huge"], ["d"]]
@@ -53,13 +53,14 @@ def test_split_fills_parts_in_order_and_keeps_questions_with_their_pages():
 
 
 def test_a_part_is_a_script_that_no_markup_can_break_out_of():
-    part = Part("pages/0001.js", {"p": '<section><script>alert(1)</script>\u2028</section>'}, {"q": {"page": "p"}})
+    part = Part("pages/0001.js", {"p": Section("p", True, '<section><script>alert(1)</script>\u2028</section>')},
+                {"q": {"page": "p"}})
     script = part.script.decode("utf-8")
     assert script.startswith("Courseforge.addPages({") and script.endswith("});\n")
     assert "<" not in script and "\u2028" not in script
     data = json.loads(script[len("Courseforge.addPages("):-len(");\n")])
     assert data == {"part": "pages/0001.js", "pages": [], "questions": {"q": {"page": "p"}},
-                    "sections": {"p": part.sections["p"]}}
+                    "sections": {"p": part.sections["p"].markup}}
 
 
 def sent(script: bytes) -> dict:
@@ -67,7 +68,8 @@ def sent(script: bytes) -> dict:
 
 
 def test_the_launch_list_names_each_part_once_and_its_pages_travel_in_it():
-    parts = [Part("pages/0001.js", {"a": "", "b": ""}), Part("pages/0002.js", {"c": ""})]
+    parts = [Part("pages/0001.js", {"a": Section("a", True, ""), "b": Section("b", True, "")}),
+             Part("pages/0002.js", {"c": Section("c", True, "")})]
     entries = [{"id": "a", "title": "A", "checks": 2}, {"id": "b", "title": "B", "checks": 1},
                {"id": "c", "title": "C"}, {"id": "final", "title": "Final", "kind": "quiz"}]
     listed = launch_list(entries, parts)
@@ -169,7 +171,7 @@ def test_the_launch_list_grows_by_the_part(lessons):
     lesson took ~56; the whole course JSON of 50 000 lessons far below the 500 KB target."""
     entries = [{"id": f"lesson-{n}", "title": f"Lesson {n}"} for n in range(1, lessons + 1)]
     entries[7]["checks"] = 2
-    parts = split([(entry["id"], "x" * 3_000, True) for entry in entries], {})
+    parts = split([Section(entry["id"], True, "x" * 3_000) for entry in entries], {})
     listed = json.dumps(launch_list(entries, parts), separators=(",", ":"))
     assert len(listed) < 3 * lessons and len(listed) < 150_000
     assert [entry["part"] for entry in json.loads(listed)] == [part.path for part in parts]

@@ -22,12 +22,77 @@ PART_SIZE = 64_000  # bytes of section markup per part: one request, and a few p
 PART_DIR = "pages"
 
 
+class Section:
+    """One page's section markup, as text or as the JSON string its part carries (what the section
+    cache keeps, sectioncache.py); either is made from the other when first needed, so a rebuild
+    that takes its sections from the cache never decodes the lessons it sends in parts."""
+
+    __slots__ = ("page_id", "deferrable", "length", "_markup", "_piece")
+
+    def __init__(self, page_id: str, deferrable: bool, markup: str | None = None,
+                 piece: bytes | memoryview | None = None, length: int | None = None):
+        self.page_id, self.deferrable = page_id, deferrable  # deferrable: a lesson, which may travel in a part
+        self._markup, self._piece = markup, piece
+        self.length = len(markup) if markup is not None else length  # in characters, as PART_SIZE counts
+
+    @property
+    def markup(self) -> str:
+        if self._markup is None:
+            self._markup = json.loads(bytes(self._piece))  # a view of the cache's shard, or bytes
+        return self._markup
+
+    @property
+    def piece(self) -> bytes:
+        if self._piece is None:
+            self._piece = markup_json(self._markup)
+        return self._piece
+
+    def as_piece(self) -> Section:
+        """The section kept as its piece alone: a lesson's markup is needed again only in a launch page
+        under LAUNCH_LIMIT (a few hundred KB to decode at most), and 5 000 lessons' markup is 30 MB."""
+        self._piece, self._markup = self.piece, None
+        return self
+
+
+# Made once: json.dumps with these options makes one on every call, and a part has a call per page id.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def part_json(value) -> bytes:
+    """`value` as JSON inside a part. "<" escaped: a section's markup can never close a script
+    element that inlines the part. Escaped character by character, so the JSON of a whole part is
+    the JSON of its pieces put together."""
+    data = _ENCODER.encode(value)
+    return data.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode("utf-8")
+
+
+# Control characters json.dumps writes as \u00XX, \b or \f: markup hardly ever holds one.
+_RARE = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_NOT_RARE = bytes(byte for byte in range(256) if byte not in _RARE)
+_ESCAPES = ((b"\\", b"\\\\"), (b'"', b'\\"'), (b"\n", b"\\n"), (b"\r", b"\\r"), (b"\t", b"\\t"), (b"<", b"\\u003c"))
+
+
+def markup_json(markup: str) -> bytes:
+    """part_json(markup), made from its UTF-8 with a few replaces, where json.dumps goes character by
+    character (twice as slow through 15 MB of markup at 5 000 lessons). The backslash goes first, so
+    no escape is escaped again; markup with a rare control character or line separator is left to
+    json.dumps (looking for those in the text is faster than replacing them in the bytes)."""
+    if "\u2028" in markup or "\u2029" in markup:
+        return part_json(markup)
+    data = markup.encode("utf-8")
+    if data.translate(None, _NOT_RARE):
+        return part_json(markup)
+    for plain, escaped in _ESCAPES:
+        data = data.replace(plain, escaped)
+    return b'"' + data + b'"'
+
+
 @dataclass
 class Part:
     """Consecutive lesson pages that load together: their sections and their questions' data."""
 
     path: str
-    sections: dict[str, str] = field(default_factory=dict)  # page id → section markup
+    sections: dict[str, Section] = field(default_factory=dict)  # by page id
     questions: dict[str, dict] = field(default_factory=dict)
     size: int = 0
     pages: list[dict] = field(default_factory=list)  # what the player lists of each page, in order
@@ -35,28 +100,32 @@ class Part:
     @functools.cached_property
     def script(self) -> bytes:
         """The part as the player loads it: one call handing over its pages (see player.js); made
-        once for every package of the build."""
-        data = json.dumps({"part": self.path, "pages": self.pages, "sections": self.sections,
-                           "questions": self.questions},
-                          ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        # "<" escaped: a section's markup can never close a script element that inlines the part.
-        data = data.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-        return f"Courseforge.addPages({data});\n".encode("utf-8")
+        once for every package of the build. It is json.dumps of {"pages", "part", "questions",
+        "sections"} with sorted keys, put together from each section's piece: the sections are
+        nearly all of it, and a rebuild has most of their pieces from the cache already."""
+        pieces = [b'Courseforge.addPages({"pages":', part_json(self.pages), b',"part":', part_json(self.path),
+                  b',"questions":', part_json(self.questions), b',"sections":{']
+        for page_id in sorted(self.sections):
+            pieces += (part_json(page_id), b":", self.sections[page_id].piece, b",")
+        if self.sections:
+            pieces.pop()  # the comma after the last
+        pieces.append(b"}});\n")
+        return b"".join(pieces)
 
 
-def split(pages: list[tuple[str, str, bool]], questions: dict[str, dict]) -> list[Part]:
-    """Parts for `pages` ((id, section markup, deferrable) in the learner's order): deferrable pages
-    fill parts of PART_SIZE in order (a larger page has a part of its own); each question's data goes
-    with its page. The others stay in the launch page."""
+def split(pages: list[Section], questions: dict[str, dict]) -> list[Part]:
+    """Parts for `pages` (in the learner's order): deferrable pages fill parts of PART_SIZE in order
+    (a larger page has a part of its own); each question's data goes with its page. The others stay
+    in the launch page."""
     parts: list[Part] = []
-    for page_id, section, deferrable in pages:
-        if not deferrable:
+    for section in pages:
+        if not section.deferrable:
             continue
-        if not parts or parts[-1].size + len(section) > PART_SIZE and parts[-1].sections:
+        if not parts or parts[-1].size + section.length > PART_SIZE and parts[-1].sections:
             parts.append(Part(f"{PART_DIR}/{len(parts) + 1:04d}.js"))
         part = parts[-1]
-        part.sections[page_id] = section
-        part.size += len(section)
+        part.sections[section.page_id] = section
+        part.size += section.length
     part_of = {page_id: part for part in parts for page_id in part.sections}
     for question_id, data in questions.items():
         part = part_of.get(data.get("page"))

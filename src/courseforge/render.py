@@ -13,8 +13,9 @@ from courseforge import __version__
 from courseforge.branding import brand_css
 from courseforge.minify import shrink
 from courseforge.model import Clip, Course, Lesson, Question, Quiz, Scenario, Site
-from courseforge.pageparts import LAUNCH_LIMIT, Part, launch_list, split
+from courseforge.pageparts import LAUNCH_LIMIT, Part, Section, launch_list, split
 from courseforge.quiz import SCORM_TYPES
+from courseforge.sectioncache import SectionStore
 from courseforge.strings import strings_for
 from courseforge.theme import Theme
 
@@ -157,15 +158,15 @@ def shared_files(course: Course, theme: Theme) -> dict[str, bytes]:
 
 @dataclass
 class Pages:
-    """Every page's section markup in the learner's order, with whether it may load later (a lesson:
-    the player needs assessments and role-plays at start-up to restore their state). The same for
-    every package of a build, so made once (build.Prepared); so are its parts, once needed."""
+    """Every page's section in the learner's order (a lesson's `deferrable`: it may load later; the
+    player needs assessments and role-plays at start-up to restore their state). The same for every
+    package of a build, so made once (build.Prepared); so are its parts, once needed."""
 
-    sections: list[tuple[str, str, bool]]
+    sections: list[Section]
     _parts: list[Part] | None = None
 
     def size(self) -> int:
-        return sum(len(html) for _, html, _ in self.sections)
+        return sum(section.length for section in self.sections)
 
     def parts(self, questions: dict[str, dict]) -> list[Part]:
         if self._parts is None:
@@ -174,20 +175,33 @@ class Pages:
 
 
 def render_pages(course: Course, theme: Theme, clips: dict | None = None) -> Pages:
+    """Each page's section; a lesson's or assessment's unchanged since the last build comes from the
+    section cache (sectioncache.py)."""
     strings = strings_for(course.config.language, course.config.strings)
     common = {"course": course.config, "lessons": course.lessons, "quizzes": course.quizzes,
               "scenarios": course.scenarios, "t": strings}
     clips = clips or {}
-    pages = theme.render_each(PAGE_TEMPLATE, ({**common, "lesson": _page_view(theme, page, strings)}
-                                              for page in course.lessons))
+
+    def render_each(pages: list) -> list[str]:
+        return theme.render_each(PAGE_TEMPLATE, ({**common, "lesson": _page_view(theme, page, strings)}
+                                                 for page in pages))
+
+    store = SectionStore.for_course(course, theme, strings)
+
+    def sections(pages: list, deferrable: bool) -> list[Section]:
+        if store is None:
+            return [Section(page.id, deferrable, markup) for page, markup in zip(pages, render_each(pages))]
+        return store.sections(pages, deferrable, render_each)
+
+    lessons = sections(course.lessons, True)
     scenarios = theme.render_each(SCENARIO_TEMPLATE, (
         {**common, "scenario": _scenario_view(scenario, len(course.lessons) + number, clips)}
         for number, scenario in enumerate(course.scenarios, start=1)))
-    quizzes = theme.render_each(PAGE_TEMPLATE, ({**common, "lesson": _page_view(theme, quiz, strings)}
-                                                for quiz in course.quizzes))
-    return Pages([*((page.id, html, True) for page, html in zip(course.lessons, pages)),
-                  *((page.id, html, False) for page, html in zip(course.scenarios, scenarios)),
-                  *((page.id, html, False) for page, html in zip(course.quizzes, quizzes))])
+    quizzes = sections(course.quizzes, False)
+    if store is not None:
+        store.save()
+    return Pages([*lessons, *(Section(page.id, False, markup) for page, markup in zip(course.scenarios, scenarios)),
+                  *quizzes])
 
 
 def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes] | None = None,
@@ -219,13 +233,13 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
                 question["lessonAt"], question["lessonTitle"] = places[question["lesson"]]
         data["lessons"] = launch_list(data["lessons"], parts, standard == "cmi5" and course.config.cmi5_au_per_lesson)
         files.update((part.path, part.script) for part in parts)
-        index = _index(theme, context, data, [page for page in pages.sections if page[0] not in in_parts])
+        index = _index(theme, context, data, [section for section in pages.sections if section.page_id not in in_parts])
     files[LAUNCH] = index
     return Site(files, LAUNCH)
 
 
-def _index(theme: Theme, context: dict, data: dict, sections: list[tuple[str, str, bool]]) -> bytes:
-    page = {**context, "course_json": script_json(data), "sections": [Markup(html) for _, html, _ in sections]}
+def _index(theme: Theme, context: dict, data: dict, sections: list[Section]) -> bytes:
+    page = {**context, "course_json": script_json(data), "sections": [Markup(section.markup) for section in sections]}
     return theme.render(LAUNCH, page).encode("utf-8")
 
 

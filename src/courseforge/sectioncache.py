@@ -1,0 +1,168 @@
+"""Lesson and assessment sections kept between builds, in .courseforge-cache/sections/.
+
+A page whose model is unchanged (its digest, pagereading.digest) renders to the same markup as long
+as nothing else its templates read has changed, so a rebuild after one lesson's edit renders that
+lesson alone. A section's key is a sha256 of its page's digest, kind and number (`lesson.number`,
+which the digest leaves out: it is the page's place in the course) and of the theme's key: what the
+shipped page.html and question.html read besides their page — the interface strings (`t`), the
+number of lessons (`lessons | length`) — their sources, the code that renders them and its
+versions. Pages read with a problem, or without the page cache, have no digest: always rendered.
+
+Sections are kept only when the shipped page.html and question.html render them. A project's own
+page or question template (theme.py: sandboxed, from its themes/) may read any page, scenario or
+setting of the course from every page's section; a key covering all of them changes on any edit, so the one-lesson rebuild
+this cache is for would render every page anyway, after reading the whole store: such a theme's
+sections are not kept at all. (Its index.html and static files may be its own: they are not read
+by a section.)
+
+The store is pagecache's: sealed shards of `<key> <entry>` lines, each entry here `<length> <piece>`,
+the markup's length in characters (what pageparts sizes parts by) and its JSON string as a part
+carries it. Lines stay bytes from file to part: at 5 000 lessons that is 15 MB that a rebuild would
+otherwise decode and encode again (a tenth of a second).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+
+from courseforge import __version__
+from courseforge.cacheseal import opened, seal
+from courseforge.loader import CACHE_DIR
+from courseforge.model import Course, Lesson
+from courseforge.pagecache import TAKEN, PageCache
+from courseforge.pageparts import Section
+from courseforge.theme import Theme, bundled_dir
+
+FOLDER = "sections"
+TEMPLATES = ("page.html", "question.html")  # what a lesson's or assessment's section is rendered from
+# The code that turns a page into its section: editing one renders every page again.
+CODE = ("render.py", "theme.py", "pageparts.py", "sectioncache.py")
+RENDERERS = ("Jinja2", "MarkupSafe")
+LINE_BREAK = "\x85"  # splitlines() breaks a line of text there: never in an entry (JSON escapes the others)
+
+
+def theme_key(theme: Theme, strings: dict[str, str], lessons: int) -> str | None:
+    """What every kept section depends on besides its page; None if the theme's own templates
+    render sections (see above)."""
+    digest = hashlib.sha256()
+
+    def add(text: str | bytes) -> None:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        digest.update(b"%d:" % len(data) + data)
+
+    add(__version__)
+    add(type(theme.env).__name__)  # sandboxed or not
+    add(str(lessons))
+    add(json.dumps(strings, ensure_ascii=False, sort_keys=True))
+    here = Path(__file__).resolve().parent
+    for name in CODE:
+        add((here / name).read_bytes())
+    for package in RENDERERS:
+        add(metadata.version(package))
+    ours = bundled_dir().resolve()
+    for name in TEMPLATES:
+        try:
+            source, filename, _ = theme.env.loader.get_source(theme.env, name)
+        except jinja2.TemplateNotFound:
+            return None  # rendering reports it
+        if not Path(filename).resolve().is_relative_to(ours):
+            return None
+        add(name)
+        add(source)
+    return digest.hexdigest()
+
+
+class SectionStore(PageCache):
+    """The section cache of one build: PageCache's shards and bookkeeping, its lines kept as bytes."""
+
+    def __init__(self, folder: Path, theme: str, digests: dict[Path, str]):
+        super().__init__(folder, FOLDER)
+        self.theme, self.digests = theme, digests
+
+    @classmethod
+    def for_course(cls, course: Course, theme: Theme, strings: dict[str, str]) -> SectionStore | None:
+        """None when nothing is kept: a build without the page cache (no page has a digest), with a
+        theme's own section templates, or with a store that is a link (a course folder from someone
+        else may carry one, to have shards written and deleted wherever it points)."""
+        folder = course.project / CACHE_DIR
+        if not course.digests or folder.is_symlink() or (folder / FOLDER).is_symlink():
+            return None
+        key = theme_key(theme, strings, len(course.lessons))
+        return cls(folder, key, course.digests) if key else None
+
+    def key(self, page) -> str | None:
+        digest = self.digests.get(page.source)
+        if digest is None:
+            return None
+        kind = "lesson" if isinstance(page, Lesson) else "quiz"
+        return hashlib.sha256(f"{self.theme}\0{digest}\0{kind}\0{page.number}".encode()).hexdigest()
+
+    def sections(self, pages: list, deferrable: bool, render: Callable[[list], list[str]]) -> list[Section]:
+        """`pages`' sections in order: kept ones from the store, the others by `render(pages)`, then kept."""
+        keys = [self.key(page) for page in pages]
+        found = [self._section(key, page.id, deferrable) if key else None for page, key in zip(pages, keys)]
+        rendered = iter(render([page for page, section in zip(pages, found) if section is None]))
+        sections = []
+        for page, key, section in zip(pages, keys, found):
+            if section is None:
+                section = Section(page.id, deferrable, markup=next(rendered))
+                if key and LINE_BREAK not in section.markup:  # its entry is made as its shard is written
+                    self.add(key, section.as_piece() if deferrable else section)
+            sections.append(section)
+        return sections
+
+    def save(self) -> None:
+        with contextlib.suppress(OSError):  # a read-only project still builds, rendering every page
+            super().save()
+
+    def _section(self, key: str, page_id: str, deferrable: bool) -> Section | None:
+        self.used.add(key)
+        shard = self._shard(key[:2])
+        line = shard.get(key)
+        if not line:
+            return None
+        shard[key] = TAKEN  # the section holds it now; save() rereads the few shards it rewrites
+        length, space, _ = bytes(line[:24]).partition(b" ")
+        piece = line[len(length) + 1:]
+        if not space or not length.isdigit() or len(piece) < 2 or piece[:1] != b'"' or piece[-1:] != b'"':
+            return None
+        return Section(page_id, deferrable, piece=piece, length=int(length))
+
+    def _read(self, name: str) -> dict[str, memoryview]:
+        """The shard's entries as views of its data: a section's piece goes into its part uncopied."""
+        entries = {}
+        try:
+            data = memoryview(opened((self.folder / name).read_bytes()) or b"")
+        except OSError:
+            return entries
+        text, start = data.obj, 0
+        while start < len(text):
+            end = text.find(b"\n", start)
+            end = len(text) if end < 0 else end
+            space = text.find(b" ", start, end)
+            if space > start:
+                entries[text[start:space].decode("latin-1")] = data[space + 1:end]  # a key not hex never matches
+            start = end + 1
+        return entries
+
+    def _write(self, name: str, entries: dict[str, memoryview | Section]) -> None:
+        target = self.folder / name
+        if not entries:
+            target.unlink(missing_ok=True)
+            return
+        data = []  # one join: 15 MB of sections at 5 000 lessons are copied once, not per line
+        for key, entry in entries.items():
+            if isinstance(entry, Section):
+                data += (key.encode("ascii"), b" %d " % entry.length, entry.piece, b"\n")
+            else:
+                data += (key.encode("ascii"), b" ", entry, b"\n")
+        temporary = self.folder / f".{name}.{os.getpid()}"
+        temporary.write_bytes(seal(b"".join(data)))
+        os.replace(temporary, target)  # readers never see half a shard
