@@ -15,6 +15,7 @@ import functools
 import hashlib
 import hmac
 import os
+import stat
 from pathlib import Path
 
 TAG = 32  # bytes of BLAKE2b at the front of a sealed file
@@ -66,3 +67,52 @@ def opened(blob: bytes) -> bytes | None:
     if len(blob) < TAG or not hmac.compare_digest(view[:TAG], _tag(view[TAG:])):
         return None
     return blob[TAG:]
+
+
+def store_folder(root: Path | None, name: str) -> Path | None:
+    """`root/name`, a store of sealed files, or None when it must not be used: the cache folder or
+    the store is a link or not a folder (a course folder from someone else may carry one, to have
+    files written and deleted wherever it points)."""
+    if root is None:
+        return None
+    for path in (root, root / name):
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return root / name  # made when first written
+        except OSError:
+            return None
+        if not stat.S_ISDIR(mode):
+            return None
+    return root / name
+
+
+def read_sealed(path: Path) -> bytes | None:
+    """The data of the sealed file at `path`, or None when there is none this user wrote. Only a
+    regular file is read: a FIFO opened for reading would block the build forever, and a link may
+    point anywhere."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        with os.fdopen(handle, "rb", closefd=False) as file:
+            return opened(file.read())
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+def write_sealed(path: Path, data: bytes) -> None:
+    """Seal `data` into `path`, whole or not at all: readers never see half a file. The temporary file
+    is made afresh (a link planted under its name is replaced, never written through)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    with os.fdopen(handle, "wb") as out:
+        out.write(seal(data))
+    os.replace(temporary, path)

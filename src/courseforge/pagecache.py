@@ -9,12 +9,11 @@ project is not read at all, so it can neither run code nor put its own markup in
 from __future__ import annotations
 
 import hashlib
-import os
 from importlib import metadata
 from pathlib import Path
 
 from courseforge import __version__
-from courseforge.cacheseal import opened, seal
+from courseforge.cacheseal import read_sealed, store_folder, write_sealed
 from courseforge.pageentry import MISS, decode
 
 FOLDER = "pages"
@@ -46,8 +45,9 @@ class PageCache:
     rewrites only the shards whose entries changed."""
 
     def __init__(self, folder: Path | None, name: str = FOLDER):
-        """`name`: the store's subfolder; other results kept per page (by their own keys) use the same shards."""
-        self.folder = folder / name if folder is not None else None
+        """`name`: the store's subfolder; other results kept per page (by their own keys) use the same shards.
+        A store that is a link, or in a cache folder that is one, is not used (cacheseal.store_folder)."""
+        self.folder = store_folder(folder, name)
         self.shards: dict[str, dict[str, str]] = {}  # as read from disk
         self.new: dict[str, str] = {}
         self.used: set[str] = set()
@@ -106,8 +106,8 @@ class PageCache:
         entries = {}
         if self.folder is not None:
             try:
-                text = (opened((self.folder / name).read_bytes()) or b"").decode("utf-8")
-            except (OSError, UnicodeDecodeError):
+                text = (read_sealed(self.folder / name) or b"").decode("utf-8")
+            except UnicodeDecodeError:
                 text = ""
             for line in text.split("\n"):  # entries are ASCII: no other line break is in them
                 if line:
@@ -120,6 +120,4 @@ class PageCache:
         if not entries:
             target.unlink(missing_ok=True)
             return
-        temporary = self.folder / f".{name}.{os.getpid()}"
-        temporary.write_bytes(seal("".join(f"{key} {line}\n" for key, line in entries.items()).encode("utf-8")))
-        os.replace(temporary, target)  # readers never see half a shard
+        write_sealed(target, "".join(f"{key} {line}\n" for key, line in entries.items()).encode("utf-8"))

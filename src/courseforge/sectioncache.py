@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -33,7 +32,7 @@ from pathlib import Path
 import jinja2
 
 from courseforge import __version__
-from courseforge.cacheseal import opened, seal
+from courseforge.cacheseal import read_sealed, write_sealed
 from courseforge.loader import CACHE_DIR
 from courseforge.model import Course, Lesson
 from courseforge.pagecache import TAKEN, PageCache
@@ -92,10 +91,11 @@ class SectionStore(PageCache):
         theme's own section templates, or with a store that is a link (a course folder from someone
         else may carry one, to have shards written and deleted wherever it points)."""
         folder = course.project / CACHE_DIR
-        if not course.digests or folder.is_symlink() or (folder / FOLDER).is_symlink():
+        if not course.digests:
             return None
         key = theme_key(theme, strings, len(course.lessons))
-        return cls(folder, key, course.digests) if key else None
+        store = cls(folder, key, course.digests) if key else None
+        return store if store is not None and store.folder is not None else None
 
     def key(self, page) -> str | None:
         digest = self.digests.get(page.source)
@@ -138,10 +138,7 @@ class SectionStore(PageCache):
     def _read(self, name: str) -> dict[str, memoryview]:
         """The shard's entries as views of its data: a section's piece goes into its part uncopied."""
         entries = {}
-        try:
-            data = memoryview(opened((self.folder / name).read_bytes()) or b"")
-        except OSError:
-            return entries
+        data = memoryview(read_sealed(self.folder / name) or b"")
         text, start = data.obj, 0
         while start < len(text):
             end = text.find(b"\n", start)
@@ -163,6 +160,4 @@ class SectionStore(PageCache):
                 data += (key.encode("ascii"), b" %d " % entry.length, entry.piece, b"\n")
             else:
                 data += (key.encode("ascii"), b" ", entry, b"\n")
-        temporary = self.folder / f".{name}.{os.getpid()}"
-        temporary.write_bytes(seal(b"".join(data)))
-        os.replace(temporary, target)  # readers never see half a shard
+        write_sealed(target, b"".join(data))

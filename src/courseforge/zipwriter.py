@@ -19,7 +19,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from courseforge.cacheseal import opened, seal
+from courseforge.cacheseal import read_sealed, store_folder, write_sealed
 
 LEVEL = 6
 CACHED_FROM = 16 << 10  # bytes: smaller entries are deflated whole, each time (they cost nothing)
@@ -120,8 +120,8 @@ class _PieceCache:
 
     def __init__(self, path: Path):
         self.path, self.pieces, self.used = path, {}, set()
-        with contextlib.suppress(OSError, struct.error):
-            blob, at = opened(path.read_bytes()) or b"", 0
+        with contextlib.suppress(struct.error):
+            blob, at = read_sealed(path) or b"", 0
             while at < len(blob):
                 key, size = self.RECORD.unpack_from(blob, at)
                 at += self.RECORD.size
@@ -139,16 +139,14 @@ class _PieceCache:
         """Keep what this build used, nothing older."""
         records = b"".join(self.RECORD.pack(key, len(self.pieces[key])) + self.pieces[key] for key in sorted(self.used))
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        temporary.write_bytes(seal(records))
-        os.replace(temporary, self.path)
+        write_sealed(self.path, records)
 
 
 @contextlib.contextmanager
 def deflate_cache(folder: Path | None):
     """Reuse (and keep for next time) the deflated pieces of large entries under `folder`."""
-    if folder is None:
-        yield
+    if folder is None or store_folder(Path(folder).parent, Path(folder).name) is None:
+        yield  # no cache folder, or one that is a link (a course folder from someone else may carry one)
         return
     cache = _PieceCache(Path(folder) / "deflate.bin")
     token = _cache.set(cache)
