@@ -72,6 +72,11 @@ def cache_text(path: Path) -> str:
     return data.decode("utf-8")
 
 
+def other_shard(shards: list[Path]) -> Path:
+    """A second shard of a store: one there is, or one named for other keys (read all the same)."""
+    return shards[1] if len(shards) > 1 else shards[0].with_name("f" if shards[0].name != "f" else "e")
+
+
 def write_cache(path: Path, data: str | bytes) -> None:
     """Damage a cache file as this user's own build could (sealed): only the decoder stands guard."""
     from courseforge.cacheseal import seal

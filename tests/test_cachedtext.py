@@ -3,15 +3,16 @@ what reading the page's source gives; words that turn out damaged are read from 
 import copy
 import pickle
 import shutil
+from dataclasses import replace
 
 import pytest
 
 from conftest import REPO, cache_text, lesson, write_cache
-from courseforge import pageentry, pagereading
+from courseforge import pagecache, pagecold, pageentry, pagereading
 from courseforge.build import build
 from courseforge.errors import ContentErrors
 from courseforge.loader import CACHE_DIR, load
-from courseforge.model import PageText
+from courseforge.model import Lesson, PageText
 
 ODD = """\
 ## Odd lines
@@ -39,6 +40,25 @@ def course(tmp_path):
     yml.write_text(yml.read_text(encoding="utf-8").replace("  - 14-practice.md\n", "  - 14-practice.md\n  - 15-odd.md\n"),
                    encoding="utf-8")
     return folder
+
+
+def entries(course, store: str) -> list[tuple[str, str]]:
+    return [tuple(line.split(" ", 1)) for shard in sorted((course / CACHE_DIR / store).glob("[0-9a-f]*"))
+            for line in cache_text(shard).splitlines()]
+
+
+def forge_words(course, words: dict[str, str]) -> list:
+    """Replace the words of the pages keyed in `words` in the store of cold parts (their html stays)."""
+    shards = sorted((course / CACHE_DIR / "pages-text").glob("?"))
+    for shard in shards:
+        lines = []
+        for line in cache_text(shard).splitlines():
+            key, _, entry = line.partition(" ")
+            if key in words:
+                entry = entry.partition("\t")[0] + "\t" + words[key]
+            lines.append(f"{key} {entry}")
+        write_cache(shard, "".join(f"{line}\n" for line in lines))
+    return shards
 
 
 def count_decodes(monkeypatch) -> list:
@@ -113,18 +133,10 @@ def test_forged_page_words_are_read_again_from_the_source_and_dropped(course, tm
         return {path.name: path.read_bytes() for path in build(course, tmp_path / out, ["scorm12", "cmi5"])}
 
     clean = zips("clean")
-    shards = sorted((course / CACHE_DIR / "pages").glob("??"))
-    forged = 0
-    for shard in shards:
-        lines = []
-        for line in cache_text(shard).splitlines():
-            key, _, entry = line.partition(" ")
-            if entry.startswith('{"kind":"lesson"'):
-                entry = entry.partition("\t")[0] + "\t" + FORGED[forged % len(FORGED)].replace(
-                    "{pwned}", str(tmp_path / "pwned"))
-                forged += 1
-            lines.append(f"{key} {entry}")
-        write_cache(shard, "".join(f"{line}\n" for line in lines))
+    lessons = [key for key, entry in entries(course, "pages") if entry.startswith('{"kind":"lesson"')]
+    words = {key: FORGED[n % len(FORGED)].replace("{pwned}", str(tmp_path / "pwned")) for n, key in enumerate(lessons)}
+    shards = forge_words(course, words)
+    forged = len(words)
     assert forged == 16
     shutil.rmtree(course / CACHE_DIR / "findings")  # no findings kept: the review reads every page's words
     read = []
@@ -132,7 +144,7 @@ def test_forged_page_words_are_read_again_from_the_source_and_dropped(course, tm
     monkeypatch.setattr(pagereading, "read_chunk", lambda setting, jobs: read.extend(jobs) or real(setting, jobs))
     assert zips("forged") == clean  # each forged page is read again
     assert len(read) == forged and not (tmp_path / "pwned").exists()
-    assert sum("\t" in line for shard in shards if shard.exists() for line in cache_text(shard).splitlines()) == 2
+    assert sum(1 for shard in shards if shard.exists() for line in cache_text(shard).splitlines()) == 2  # quizzes
     assert zips("again") == clean  # the dropped entries were misses: read and stored afresh
     read.clear()
     assert zips("warm") == clean and read == []
@@ -140,12 +152,63 @@ def test_forged_page_words_are_read_again_from_the_source_and_dropped(course, tm
 
 def test_forged_words_of_a_page_whose_source_broke_meanwhile_are_a_clear_failure(course):
     load(course)
-    shard, line = next((shard, line) for shard in sorted((course / CACHE_DIR / "pages").glob("??"))
-                       for line in cache_text(shard).splitlines() if '{"kind":"lesson","page":["odd",' in line)
-    write_cache(shard, cache_text(shard).replace(line, line.partition("\t")[0] + "\t[1, 2"))
+    forge_words(course, {key: "[1, 2" for key, entry in entries(course, "pages")
+                         if entry.startswith('{"kind":"lesson","page":["odd",')})
     page = load(course).lessons[-1]
     assert page.id == "odd" and page.page_text.front.data["title"] == "Odd"
     page.source.write_text(lesson("odd", "Odd", "::: nonsense\nx\n:::\n"), encoding="utf-8")
     with pytest.raises(ContentErrors) as caught:
         page.page_text.blocks  # noqa: B018
     assert str(caught.value).startswith(f"{page.source}:")
+
+
+def test_a_warm_load_reads_no_lesson_html_until_one_is_read(course, monkeypatch):
+    cold = load(course, cache=False)
+    load(course)
+    refuse_reading(monkeypatch)
+    read = []
+    real = pagecache.TextStore._read
+    monkeypatch.setattr(pagecache.TextStore, "_read", lambda store, name: read.append(name) or real(store, name))
+    warm = load(course)
+    assert read == [] and all(type(page) is pagecold.CachedLesson for page in warm.lessons)
+    assert warm.lessons[2].html == cold.lessons[2].html and len(read) == 1
+    assert [page.html for page in warm.lessons] == [page.html for page in cold.lessons]
+    assert warm.lessons == cold.lessons and cold.lessons == warm.lessons
+    assert [page.page_text for page in warm.pages] == [page.page_text for page in cold.pages]
+
+
+def test_a_cached_lesson_copies_and_pickles_as_a_plain_one(course):
+    load(course)
+    page = load(course).lessons[1]
+    again = pickle.loads(pickle.dumps(page))
+    assert type(again) is Lesson and type(copy.deepcopy(page)) is Lesson and type(copy.copy(page)) is Lesson
+    assert again == page and again.html == load(course, cache=False).lessons[1].html
+    assert repr(page).startswith("Lesson(") and replace(page, title="T").html == page.html
+    with pytest.raises(AttributeError):
+        page.nothing  # noqa: B018
+
+
+def test_a_reader_that_set_a_lesson_html_keeps_it(course):
+    load(course)
+    page = load(course).lessons[1]
+    page.html = "<p>mine</p>"
+    assert page.html == "<p>mine</p>" and page.page_text.blocks  # the cold part read since: html stands
+
+
+def test_a_lost_store_of_html_and_words_reads_those_pages_again(course, tmp_path, monkeypatch):
+    def zips(out) -> dict:
+        return {path.name: path.read_bytes() for path in build(course, tmp_path / out, ["scorm12", "cmi5"])}
+
+    clean = zips("clean")
+    shutil.rmtree(course / CACHE_DIR / "pages-text")
+    shutil.rmtree(course / CACHE_DIR / "sections")  # a lesson's html is needed: its section is rendered again
+    shutil.rmtree(course / CACHE_DIR / "findings")
+    read = []
+    real = pagereading.read_chunk
+    monkeypatch.setattr(pagereading, "read_chunk", lambda setting, jobs: read.extend(jobs) or real(setting, jobs))
+    assert zips("lost") == clean
+    assert len(read) == 18  # each page, as its html or words were first asked for
+    read.clear()
+    assert zips("again") == clean and len(read) == 18  # their entries were dropped: misses, stored afresh
+    read.clear()
+    assert zips("warm") == clean and read == []

@@ -1,13 +1,14 @@
 """Cache entries (pageentry.py) give back the page they were made of, and nothing else."""
 import json
+from dataclasses import replace
 
 import pytest
 
-from conftest import cache_text, lesson, write_cache
+from conftest import cache_text, lesson, other_shard, write_cache
 from courseforge import pageentry, pagereading
 from courseforge.build import build
 from courseforge.loader import CACHE_DIR, load
-from courseforge.model import PageText
+from courseforge.model import Lesson, PageText
 
 BODY = """\
 ## Colours
@@ -62,7 +63,7 @@ def folder(make_course):
 
 
 def entries(folder) -> list[tuple[str, str]]:
-    shards = sorted((folder / CACHE_DIR / "pages").glob("??"))
+    shards = sorted((folder / CACHE_DIR / "pages").glob("?"))
     return [tuple(line.split(" ", 1)) for shard in shards for line in cache_text(shard).splitlines()]
 
 
@@ -102,28 +103,33 @@ def test_an_entry_that_is_no_page_is_a_miss(entry, tmp_path):
 
 def test_every_value_of_an_entry_is_checked_against_the_schema(folder):
     """A well-formed entry with a value of the wrong type anywhere is a miss, not a page that fails later;
-    in a page's words (after the tab), decoded when first read, it is the page read again instead."""
-    tried = []
-    for page in load(folder, cache=False).pages:
+    in its cold part (a lesson's html, a page's words), decoded when first read, it is the page read
+    again instead."""
+    tried, pages = [], load(folder, cache=False).pages
+    for page in pages:
         line = pageentry.encode(page, 2, [["a.svg", 3, True, "assets/a.svg"]])
-        head, bulk = line.split("\t")
-        good = {"head": json.loads(head), "bulk": json.loads(bulk)}
+        head, html, bulk = line.split("\t")
+        good = {"head": json.loads(head), "html": json.loads(html), "bulk": json.loads(bulk)}
         front = ["head", "page", len(good["head"]["page"]) - 1, 0, 0]  # the front matter's YAML data: any JSON
         places = [place for place in _places(good) if place[:5] != front and place not in (["head"], ["bulk"])]
         tried += [place[0] for place in places]
-        fresh = PageText(front="read again")
+        fresh = replace(page, **{"html": "read again"} if isinstance(page, Lesson) else {},
+                        page_text=PageText(front="read again"))
         for place in places:
             forged = _replaced(good, place, {"bad": {}})
-            entry = json.dumps(forged["head"]) + "\t" + json.dumps(forged["bulk"])
+            entry = "\t".join(json.dumps(forged[part]) for part in ("head", "html", "bulk"))
             with pytest.raises(pageentry.MISS):
                 pageentry.decode(entry, page.source)  # all of it decoded at once
             if place[0] == "head" and place != ["head", "kind"]:
                 with pytest.raises(pageentry.MISS):
                     pageentry.decode(entry, page.source, lambda: pytest.fail("read again"))
-            elif place[0] == "bulk":
-                served = pageentry.decode(entry, page.source, lambda: fresh)[0].page_text
-                assert served.links is fresh.links and served.stats == page.page_text.stats
-    assert tried.count("head") > 80 and tried.count("bulk") > 40
+            elif place[0] in ("bulk", "html"):
+                served = pageentry.decode(entry, page.source, lambda: fresh)[0]
+                assert served.page_text.links is fresh.page_text.links
+                assert served.page_text.stats == page.page_text.stats
+                if isinstance(page, Lesson):
+                    assert served.html == "read again"
+    assert tried.count("head") > 80 and tried.count("bulk") > 40 and tried.count("html") == len(pages)
 
 
 def _places(value, at=()):
@@ -149,11 +155,11 @@ def _replaced(entry, place, new):
 
 def test_a_corrupt_cache_is_rebuilt_and_the_zips_stay_the_same(folder, tmp_path):
     clean = {path.name: path.read_bytes() for path in build(folder, tmp_path / "clean")}
-    shards = sorted((folder / CACHE_DIR / "pages").glob("??"))
+    shards = sorted((folder / CACHE_DIR / "pages").glob("?"))
     keys = [key for key, _ in entries(folder)]
     write_cache(shards[0], f"{keys[0]} " + '{"kind": "lesson", "page": ' + "[" * 50_000 + "]" * 50_000 + "}\n"
                 + f"{keys[1]} [1, 2\n" + "no key here\n\n" + "\x00" * 50)
-    write_cache(shards[1], b"\xff\xfe not UTF-8")
+    write_cache(other_shard(shards), b"\xff\xfe not UTF-8")
     again = {path.name: path.read_bytes() for path in build(folder, tmp_path / "again")}
     assert again == clean
     assert len(entries(folder)) == 3  # every page read again and stored afresh

@@ -93,7 +93,7 @@ def read_sealed(path: Path) -> bytes | None:
     point anywhere."""
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a name with a NUL
         return None
     try:
         status = os.fstat(handle)

@@ -1,13 +1,19 @@
-"""Rendered pages kept between builds, beside the clip cache, in .courseforge-cache/pages/.
+"""Rendered pages kept between builds, beside the clip cache, in .courseforge-cache/pages/ and pages-text/.
 
 A page is served from here only when its source text, its path, the course's mastery score and the
 code that reads pages are all unchanged (they make the key), and only pages read without a single
 problem are stored. Entries are JSON decoded into a closed set of model classes (pageentry.py), in
 shard files sealed with this user's key (cacheseal.py): a cache folder that came with someone else's
 project is not read at all, so it can neither run code nor put its own markup into a package.
+
+A page's entry is kept in two stores: its hot part (what a rebuild reads of every page) in pages/, its
+cold part (a lesson's html, the page's words: four fifths of it) in pages-text/, whose shard is read
+when a page of it is first asked for its html or words (pageentry.py, pagecold.py). A rebuild after
+one lesson's edit reads none of it but that lesson's shard.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from importlib import metadata
 from pathlib import Path
@@ -17,6 +23,8 @@ from courseforge.cacheseal import read_sealed, store_folder, write_sealed
 from courseforge.pageentry import MISS, decode
 
 FOLDER = "pages"
+TEXT_FOLDER = "pages-text"
+HEX = "0123456789abcdef"
 TAKEN = ""  # an entry already decoded this build: its text is not kept twice
 # The modules whose code decides what a page becomes: editing one invalidates every entry.
 READERS = ("pages.py", "markdown.py", "quiz.py", "fields.py", "yamltext.py", "assets.py", "model.py", "pagecache.py",
@@ -40,9 +48,12 @@ def page_key(fingerprint: str, kind: str, path: Path, text: bytes, mastery_score
 
 
 class PageCache:
-    """Entries live in 256 shard files (by the key's first two hex digits), one entry a line:
-    `<key> <JSON>`. Few files keep a cold build from spending its time creating them; a rebuild
-    rewrites only the shards whose entries changed."""
+    """Entries live in shard files named by the key's first SHARD hex digits (256 or 16), one entry a
+    line: `<key> <entry>`. Few files keep a cold build from spending its time creating them; a rebuild
+    rewrites only the shards whose entries changed. (A store of other results kept per page, by their
+    own keys, may subclass it: the same shards, bookkeeping and seals.)"""
+
+    SHARD = 2  # hex digits of a key that name its shard
 
     def __init__(self, folder: Path | None, name: str = FOLDER):
         """`name`: the store's subfolder; other results kept per page (by their own keys) use the same shards.
@@ -51,24 +62,9 @@ class PageCache:
         self.shards: dict[str, dict[str, str]] = {}  # as read from disk
         self.new: dict[str, str] = {}
         self.used: set[str] = set()
-
-    def get(self, key: str, source: Path, read_again=None):
-        """(page, id_line, links) or None; `links` are the (url, line, is_image, href) it resolved.
-        `source` (part of the key) stands for every path in the entry that names it; with `read_again`
-        the page's words are decoded when first read (pageentry.decode)."""
-        self.used.add(key)
-        shard = self._shard(key[:2])
-        line = shard.get(key)
-        if not line:
-            return None
-        shard[key] = TAKEN  # the page holds it now; save() rereads the few shards it rewrites
-        try:
-            return decode(line, source, read_again)
-        except MISS:
-            return None
+        self.dropped: set[str] = set()  # by save(): entries of earlier builds this one did not use
 
     def add(self, key: str, line: str) -> None:
-        """Store an entry made by encode() (in whichever process read the page)."""
         self.new[key] = line
 
     def save(self) -> None:
@@ -78,12 +74,13 @@ class PageCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         used: dict[str, list[str]] = {}
         for key in sorted(self.used):
-            used.setdefault(key[:2], []).append(key)
-        names = {path.name for path in self.folder.iterdir() if len(path.name) == 2}
+            used.setdefault(key[:self.SHARD], []).append(key)
+        names = {path.name for path in self.folder.iterdir() if len(path.name) == self.SHARD}
         for name in sorted(names | used.keys()):
             old = self._shard(name)
             keep = {key: self.new.get(key) or old[key] for key in used.get(name, ()) if key in self.new or key in old}
             if keep.keys() != old.keys():
+                self.dropped.update(old.keys() - keep.keys())
                 if TAKEN in keep.values():
                     again = self._read(name)
                     keep = {key: line or again.get(key) for key, line in keep.items()}
@@ -93,9 +90,9 @@ class PageCache:
     def forget(self, key: str) -> None:
         """Drop an entry from its shard file: one found damaged after this build had served it."""
         if self.folder is not None:
-            entries = self._read(key[:2])
+            entries = self._read(key[:self.SHARD])
             if entries.pop(key, None) is not None:
-                self._write(key[:2], entries)
+                self._write(key[:self.SHARD], entries)
 
     def _shard(self, name: str) -> dict[str, str]:
         if name not in self.shards:
@@ -121,3 +118,79 @@ class PageCache:
             target.unlink(missing_ok=True)
             return
         write_sealed(target, "".join(f"{key} {line}\n" for key, line in entries.items()).encode("utf-8"))
+
+
+class PageStore(PageCache):
+    """The page cache of one build: entries' hot parts here, their cold parts in a TextStore. Hot
+    parts are small (3 MB at 5 000 lessons): 16 shards, fewer files for a cold build to create and a
+    rebuild to open."""
+
+    SHARD = 1
+
+    def __init__(self, folder: Path | None):
+        super().__init__(folder, FOLDER)
+        self.text = TextStore(folder)
+        if self.text.folder is None:  # a page cannot be served without its cold part
+            self.folder = self.text.folder = None
+
+    def get(self, key: str, source: Path, read_again):
+        """(page, id_line, links) or None; `links` are the (url, line, is_image, href) it resolved.
+        `source` (part of the key) stands for every path in the entry that names it; the page's cold
+        part is read when first asked for, and read_again() gives the page if it is damaged or gone
+        (pageentry.decode)."""
+        self.used.add(key)
+        shard = self._shard(key[:self.SHARD])
+        line = shard.get(key)
+        if not line:
+            return None
+        shard[key] = TAKEN  # the page holds it now; save() rereads the few shards it rewrites
+        try:
+            return decode(line, source, read_again, functools.partial(self.text.take, key))
+        except MISS:
+            return None
+
+    def add(self, key: str, entry: str) -> None:
+        """Store an entry made by encode() (in whichever process read the page)."""
+        hot, _, cold = entry.partition("\t")
+        self.new[key] = hot
+        self.text.new[key] = cold
+
+    def save(self) -> None:
+        super().save()
+        self.text.save(self.used, self.new.keys() | self.dropped)
+
+    def forget(self, key: str) -> None:
+        super().forget(key)
+        self.text.forget(key)
+
+
+class TextStore(PageCache):
+    """The cold parts of the page cache's entries, in 16 shards: the first build creates fewer files,
+    and a rebuild after one lesson's edit rewrites a sixteenth of it."""
+
+    SHARD = 1
+
+    def __init__(self, folder: Path | None):
+        super().__init__(folder, TEXT_FOLDER)
+
+    def take(self, key: str) -> str | None:
+        """A page's cold part, its shard read on the first ask (by any thread: a shard read twice at
+        once is the same shard)."""
+        return self._shard(key[:self.SHARD]).pop(key, None)
+
+    def save(self, used: set[str], changed: set[str]) -> None:
+        """Rewrite the shards holding a key `changed` (added or dropped in the pages store), keeping the
+        `used` entries; the others are not even read."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        names = {key[:self.SHARD] for key in changed} & set(HEX)  # a forged key names no file
+        kept: dict[str, list[str]] = {name: [] for name in names}
+        for key in used:
+            if key[:self.SHARD] in kept:
+                kept[key[:self.SHARD]].append(key)
+        for name in sorted(names):
+            old = self._read(name)
+            keep = {key: self.new.get(key) or old[key] for key in sorted(kept[name]) if key in self.new or key in old}
+            if keep != old:
+                self._write(name, keep)

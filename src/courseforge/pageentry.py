@@ -5,10 +5,12 @@ rebuild of a large course decodes a few hundred thousand of them, and plain JSON
 the C decoder ready to be passed to the class. What each field holds is declared below (SCHEMA), so
 nothing in the file chooses which class is made: anything that does not fit is a miss, never code.
 
-A page's words (PageText's BULK: its blocks, headings, links…) are half of an entry and what a
-rebuild reads least: they follow the page's JSON, after a tab (never raw in JSON text), as a JSON
-text of their own, decoded against the same schema when first read (CachedText). Entries are ASCII
-(ensure_ascii): the C encoder and decoder, and the shard's UTF-8 decoding, are fastest on it.
+An entry is three JSON texts joined by tabs (never raw in JSON text): the page without a lesson's
+html (its hot part: what a rebuild reads of every page), the lesson's html, and the page's words
+(PageText's BULK: its blocks, headings, links…). The last two are its cold part, most of an entry and
+what a rebuild reads least: the page cache keeps them apart, read when first asked for (pagecold.py).
+Entries are ASCII (ensure_ascii): the C encoder and decoder, and the shard's UTF-8 decoding, are
+fastest on it.
 """
 from __future__ import annotations
 
@@ -17,38 +19,55 @@ import json
 import operator
 import sys
 from dataclasses import fields
+from json.decoder import scanstring as _string
 from pathlib import Path
 
 from courseforge.model import Block, Lesson, Option, PageStats, PageText, Question, Quiz, Sentence
+from courseforge.pagecold import BULK, LIGHT, MISS, CachedLesson, CachedText, ColdPart
 from courseforge.textmarks import TextMarks
 from courseforge.yamltext import Mapping
 
 KINDS = {"lesson": Lesson, "quiz": Quiz}
-# Raised by an entry that does not fit the schema (RecursionError: JSON nested deeper than Python goes).
-MISS = (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError)
+__all__ = ["BULK", "LIGHT", "MISS", "CachedText", "decode", "encode"]
 
 
 def encode(page, id_line: int | None, links: list[tuple]) -> str:
-    """One cache entry as a line: the page's JSON, a tab, the JSON of its words (BULK)."""
+    """One cache entry as a line: the page's JSON (a lesson's without its html), its html, its words."""
     kind = next(name for name, cls in KINDS.items() if type(page) is cls)
     head = json.dumps({"kind": kind, "page": page, "id_line": id_line, "links": links},
                       separators=(",", ":"), default=_plain)
-    return f"{head}\t{json.dumps(_BULK_OF(page.page_text), separators=(',', ':'), default=_plain)}"
+    html = json.dumps(page.html) if kind == "lesson" else '""'
+    return f"{head}\t{html}\t{json.dumps(_BULK_OF(page.page_text), separators=(',', ':'), default=_plain)}"
 
 
-def decode(line: str, source: Path, read_again=None):
-    """(page, id_line, links) from an entry of encode(); raises one of MISS if it is not one.
-    `source`, the page's file, stands for every path in the entry that names it. Without `read_again`
-    the whole entry is decoded and checked now; with it, the page's words when first read, and
-    should they not fit the schema, read_again() gives the PageText the page's source makes."""
-    head, tab, bulk = line.partition("\t")
+def decode(line: str, source: Path, read_again=None, fetch=None):
+    """(page, id_line, links) from an entry of encode(), or from its hot part alone with `fetch`;
+    raises one of MISS if it is not one. `source`, the page's file, stands for every path in the entry
+    that names it. Without `read_again` the whole entry is decoded and checked now; with it, the cold
+    part (the entry's own, or what `fetch()` gives: None if there is none) when first read, and should
+    it not fit the schema, read_again() gives the page its source makes (pagecold.ColdPart)."""
+    head, tab, cold = line.partition("\t")
     entry = json.loads(head)
-    if not isinstance(entry, dict) or not tab:
+    if not isinstance(entry, dict) or not (tab or fetch):
         raise TypeError("not an entry")
-    page = MAKERS[entry["kind"]](entry["page"], (source, str(source)))
+    kind = entry["kind"]
+    page = (LAZY_MAKERS if read_again else MAKERS)[kind](entry["page"], (source, str(source)))
     if page is None:
         raise TypeError("no page")
-    page.page_text = _text(page.page_text, bulk, read_again)
+    light = page.page_text
+    if read_again is None:
+        html, bulk = _cold(cold)
+        if kind == "lesson":
+            page.html = html
+        page.page_text = PageText(**dict(zip(LIGHT, light)), **dict(zip(BULK, bulk)))
+    else:
+        part = ColdPart(fetch or (lambda: cold), _cold, read_again)
+        if kind == "lesson":
+            del page.html  # an unset slot: read, it is fetched (CachedLesson)
+            page._cold = part
+        text = page.page_text = object.__new__(CachedText)
+        text.front, text.stats, text.marks = light
+        text._cold = part
     id_line = entry["id_line"]
     if id_line is not None and type(id_line) is not int:
         raise TypeError("id_line")
@@ -111,11 +130,6 @@ SHARED = {Block: 2}
 NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in SCHEMA}
 LAYOUT = {cls: tuple(SCHEMA[cls][f.name] for f in fields(cls)) for cls in SCHEMA}
 GETTERS = {cls: operator.attrgetter(*names) for cls, names in NAMES.items()}  # every class has several fields
-# What a rebuild reads of every page (the review's figures and its text marks), decoded with the page;
-# the rest of a PageText is its bulk, decoded when a reader first asks for any of it.
-LIGHT = ("front", "stats", "marks")
-BULK = tuple(name for name in NAMES[PageText] if name not in LIGHT)
-
 _LIGHT_OF, _BULK_OF = operator.attrgetter(*LIGHT), operator.attrgetter(*BULK)
 
 
@@ -237,55 +251,13 @@ def _fail(data):
     raise TypeError(f"unexpected {type(data).__name__}")
 
 
-class CachedText(PageText):
-    """A PageText from the page cache whose BULK is decoded when a reader first asks for any of it.
-
-    Until then its bulk fields are unset slots, so reading one falls through to __getattr__. Should
-    the bulk not fit the schema (a cache this user's key sealed, then damaged), the page's words are
-    read from its source again (`read_again`): the light parts already served were checked, the build
-    goes on with what a cold read gives, and nothing in the entry ever runs."""
-
-    __slots__ = ("_bulk", "_read_again")
-
-    def __getattr__(self, name: str):
-        if name not in BULK:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        bulk = getattr(self, "_bulk", None)
-        if bulk is not None:  # None: decoded meanwhile (by another thread), or made whole by __init__
-            try:
-                values = _bulk(bulk)
-            except MISS:
-                fresh = self._read_again()
-                values = [getattr(fresh, field) for field in BULK]
-            for field, value in zip(BULK, values):
-                try:
-                    _SLOTS[field].__get__(self)  # set since it was served: the reader's value stands
-                except AttributeError:
-                    setattr(self, field, value)
-            self._bulk = self._read_again = None
-        return _SLOTS[name].__get__(self)  # AttributeError for a field deleted since
-
-    def __eq__(self, other):
-        """Equal to a PageText with the same fields, whichever kind it is (dataclass eq wants one class)."""
-        if not isinstance(other, PageText):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in NAMES[PageText])
-
-    def __reduce__(self):  # a copy or a pickle is a plain PageText
-        return PageText, tuple(getattr(self, name) for name in NAMES[PageText])
-
-
-_SLOTS = {name: vars(PageText)[name] for name in BULK}  # the slots themselves: reading one never decodes
-
-
-def _text(light: list, bulk: str, read_again) -> PageText:
-    """A page's PageText: its bulk decoded now without `read_again`, else when first read."""
-    if read_again is None:
-        return PageText(**dict(zip(LIGHT, light)), **dict(zip(BULK, _bulk(bulk))))
-    text = object.__new__(CachedText)
-    text.front, text.stats, text.marks = light
-    text._bulk, text._read_again = bulk, read_again
-    return text
+def _cold(cold: str) -> tuple[str, list]:
+    """A cold part's (html, values of BULK); raises one of MISS if they do not fit."""
+    text, tab, bulk = cold.partition("\t")
+    html, end = _string(text, 1) if text[:1] == '"' else _fail(text)  # what json.loads does, less its set-up
+    if end != len(text) or not tab:
+        _fail(text)
+    return html, _bulk(bulk)
 
 
 def _bulk(bulk: str) -> list:
@@ -302,5 +274,9 @@ def _sized(data, size: int) -> list:
 _LIGHT_MAKERS = [_compiled(SCHEMA[PageText][name]) for name in LIGHT]
 _BULK_MAKERS = [_compiled(SCHEMA[PageText][name]) for name in BULK]  # no paths among them: no source to name
 GETTERS[PageText] = GETTERS[CachedText] = _LIGHT_OF
+_WHOLE_LESSON, _HTML_AT = GETTERS[Lesson], NAMES[Lesson].index("html")
+GETTERS[Lesson] = lambda lesson: (*(values := _WHOLE_LESSON(lesson))[:_HTML_AT], "", *values[_HTML_AT + 1:])  # noqa: E731
+LAYOUT[CachedLesson] = LAYOUT[Lesson]
 MAKERS = {name: _class_maker(cls) for name, cls in KINDS.items()}
+LAZY_MAKERS = {**MAKERS, "lesson": _class_maker(CachedLesson)}
 LINK = _row(Row(S, I, B, (S, N)))  # (url, line, is_image, href: None where the page kept the url)

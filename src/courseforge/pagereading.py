@@ -16,8 +16,7 @@ from courseforge.assets import AssetCollector
 from courseforge.errors import ContentError, ContentErrors, Problems
 from courseforge.gcpause import collector_paused
 from courseforge.heap import give_back
-from courseforge.model import PageText
-from courseforge.pagecache import PageCache, code_fingerprint, page_key
+from courseforge.pagecache import PageStore, code_fingerprint, page_key
 from courseforge.pageentry import decode, encode
 from courseforge.sourcetext import MAX_SOURCE_BYTES
 
@@ -66,7 +65,7 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
                processes: int | None = None) -> list[Read]:
     """Read `pages` ((path, kind) in course order); assets go to `collector`. Each Read keeps its
     own problems: the caller reports them in page order, between its own checks."""
-    cache, fingerprint = PageCache(setting.cache_dir), code_fingerprint()
+    cache, fingerprint = PageStore(setting.cache_dir), code_fingerprint()
     links = _Links(setting, collector)
     reads: list[Read | None] = []
     todo: list[Job] = []
@@ -229,15 +228,15 @@ def _unpack(read: Read, job: Job) -> Read:
     return read
 
 
-def _read_again(setting: Setting, job: Job) -> PageText:
-    """The PageText of a page served from the cache whose words, decoded only when first read, turned out
-    damaged (pageentry.CachedText): read from the source as a cold build reads it; its entry is dropped."""
+def _read_again(setting: Setting, job: Job):
+    """A page served from the cache whose cold part (html, words), read only when first asked for, turned
+    out damaged or gone (pagecold.py): read from the source as a cold build reads it; its entry is dropped."""
     read = read_chunk(replace(setting, cache_dir=None), [job])[0]
     with contextlib.suppress(OSError):
-        PageCache(setting.cache_dir).forget(job.key)
+        PageStore(setting.cache_dir).forget(job.key)
     if read.page is None or read.errors:  # the source changed meanwhile: what it says now
         raise ContentErrors(read.errors)
-    return read.page.page_text
+    return read.page
 
 
 def read_chunk(setting: Setting, jobs: list[Job]) -> list[Read]:
