@@ -24,7 +24,6 @@ from courseforge.pageentry import MISS, decode
 
 FOLDER = "pages"
 TEXT_FOLDER = "pages-text"
-HEX = "0123456789abcdef"
 TAKEN = ""  # an entry already decoded this build: its text is not kept twice
 # The modules whose code decides what a page becomes: editing one invalidates every entry.
 READERS = ("pages.py", "markdown.py", "quiz.py", "fields.py", "yamltext.py", "assets.py", "model.py", "pagecache.py",
@@ -62,7 +61,6 @@ class PageCache:
         self.shards: dict[str, dict[str, str]] = {}  # as read from disk
         self.new: dict[str, str] = {}
         self.used: set[str] = set()
-        self.dropped: set[str] = set()  # by save(): entries of earlier builds this one did not use
 
     def add(self, key: str, line: str) -> None:
         self.new[key] = line
@@ -80,7 +78,6 @@ class PageCache:
             old = self._shard(name)
             keep = {key: self.new.get(key) or old[key] for key in used.get(name, ()) if key in self.new or key in old}
             if keep.keys() != old.keys():
-                self.dropped.update(old.keys() - keep.keys())
                 if TAKEN in keep.values():
                     again = self._read(name)
                     keep = {key: line or again.get(key) for key, line in keep.items()}
@@ -157,7 +154,7 @@ class PageStore(PageCache):
 
     def save(self) -> None:
         super().save()
-        self.text.save(self.used, self.new.keys() | self.dropped)
+        self.text.save(self.used)
 
     def forget(self, key: str) -> None:
         super().forget(key)
@@ -178,13 +175,14 @@ class TextStore(PageCache):
         once is the same shard)."""
         return self._shard(key[:self.SHARD]).pop(key, None)
 
-    def save(self, used: set[str], changed: set[str]) -> None:
-        """Rewrite the shards holding a key `changed` (added or dropped in the pages store), keeping the
-        `used` entries; the others are not even read."""
+    def save(self, used: set[str]) -> None:
+        """Rewrite the shards that gain an entry, keeping the `used` ones; the others are not even read.
+        An entry this build did not use stays until its shard is rewritten: never served (the pages
+        store has dropped it), and a rebuild after one lesson's edit rewrites one shard, not two."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        names = {key[:self.SHARD] for key in changed} & set(HEX)  # a forged key names no file
+        names = {key[:self.SHARD] for key in self.new}
         kept: dict[str, list[str]] = {name: [] for name in names}
         for key in used:
             if key[:self.SHARD] in kept:
