@@ -96,3 +96,15 @@ def test_cache_files_that_are_links_are_neither_read_nor_written_through(course,
         (cache / store / f".{links[0].name}.{os.getpid()}").symlink_to(outside)
     assert packages(course, tmp_path / "linked") == clean
     assert outside.read_bytes() == b"theirs"
+
+
+def test_shards_of_a_store_sharded_otherwise_before_are_removed(course, tmp_path):
+    packages(course, tmp_path / "clean")
+    cache = course / CACHE_DIR
+    old = [cache / store / name for store in ("pages", "sections", "findings") for name in ("00", "ff", "7c")]
+    for path in old:
+        path.write_bytes(b"a shard of an older courseforge")
+    edited = sorted((course / "lessons").glob("*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    packages(course, tmp_path / "edited")  # every store saves: each drops what it cannot have written
+    assert not any(path.exists() for path in old)

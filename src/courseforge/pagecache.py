@@ -73,7 +73,12 @@ class PageCache:
         used: dict[str, list[str]] = {}
         for key in sorted(self.used):
             used.setdefault(key[:self.SHARD], []).append(key)
-        names = {path.name for path in self.folder.iterdir() if len(path.name) == self.SHARD}
+        names = set()
+        for path in self.folder.iterdir():
+            if len(path.name) == self.SHARD:
+                names.add(path.name)
+            elif len(path.name) <= 2 and path.name.isalnum():  # a shard of a store sharded otherwise before
+                path.unlink(missing_ok=True)
         for name in sorted(names | used.keys()):
             old = self._shard(name)
             keep = {key: self.new.get(key) or old[key] for key in used.get(name, ()) if key in self.new or key in old}

@@ -27,10 +27,6 @@ from courseforge.pagecache import PageCache
 
 FOLDER = "findings"
 RULES_DIR = Path(__file__).resolve().parent
-# The store shards by a key's first two hex digits. Findings are small (2.5 MB for 5 000 pages) and a
-# cold build pays more for creating 256 files than for writing them: every key starts with this digit,
-# so the store is 16 shards, and a rebuild still rewrites a sixteenth of it at most.
-SHARD_DIGIT = "f"
 SEPARATOR = "\x1f"
 NONE = "-"  # most pages: no finding
 MISS = (ValueError, TypeError)
@@ -66,7 +62,7 @@ class KeptFindings:
             return None
         key = self.head.copy()
         key.update(digest.encode())
-        key = self.keys[page.source] = SHARD_DIGIT + key.hexdigest()[1:]
+        key = self.keys[page.source] = key.hexdigest()
         line = self.store.line(key)
         if not line:
             return None
@@ -117,8 +113,12 @@ def _decode(entry: str, source: Path) -> list[Finding]:
 
 
 class _Store(PageCache):
-    """The page cache's sealed shards, holding lines of text of its own."""
+    """The page cache's sealed shards, holding lines of text of its own. Findings are small (2.5 MB for
+    5 000 pages) and a cold build pays more for creating 256 files than for writing them: 16 shards,
+    of which a rebuild still rewrites a sixteenth at most."""
+
+    SHARD = 1
 
     def line(self, key: str) -> str | None:
         self.used.add(key)
-        return self._shard(key[:2]).get(key)
+        return self._shard(key[:self.SHARD]).get(key)
