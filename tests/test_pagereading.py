@@ -163,3 +163,18 @@ def test_a_key_hashes_a_source_to_a_byte_past_the_limit_whatever_size_it_was_sai
         monkeypatch.setattr(os, "fstat", lambda handle: SimpleNamespace(st_size=told))
     assert pagereading._bytes(path) == data[:MAX_SOURCE_BYTES + 1]
     assert pagereading._bytes(tmp_path / "gone.md") == b""
+
+
+def test_a_rebuild_from_the_cache_loads_no_page_reader(make_course, tmp_path):
+    """markdown-it and the readers are imported when a page must be read, not for a warm rebuild."""
+    import subprocess
+    import sys
+
+    folder = make_course(course_files(3), lessons=0)
+    zips(folder, tmp_path / "cold")
+    script = ("import sys; from pathlib import Path; from courseforge.build import build; "
+              f"build(Path({str(folder)!r}), Path({str(tmp_path / 'warm')!r}), ['scorm12']); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('markdown_it', 'mdit_py_plugins') "
+              "or m in ('courseforge.pages', 'courseforge.markdown')))")
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

@@ -241,6 +241,8 @@ def _read_again(setting: Setting, job: Job):
 
 def read_chunk(setting: Setting, jobs: list[Job]) -> list[Read]:
     """Read `jobs`; each clean page comes back with its cache entry."""
+    if not jobs:  # every page came from the cache: markdown-it is not even imported
+        return []
     markdown, collector = _markdown(), AssetCollector(setting.course_dir, Problems())
     with collector_paused():  # a worker started afresh (spawn) collects like any process
         return [_read_one(setting, markdown, collector, job) for job in jobs]
