@@ -65,6 +65,17 @@ class PageCache:
     def add(self, key: str, line: str) -> None:
         self.new[key] = line
 
+    def serve(self, key: str):
+        """The entry kept under `key`, or None; either way the key is used by this build. The store
+        lets go of its copy: the caller holds it now (save() rereads the few shards it rewrites)."""
+        self.used.add(key)
+        shard = self._shard(key[:self.SHARD])
+        line = shard.get(key)
+        if not line:
+            return None
+        shard[key] = TAKEN
+        return line
+
     def save(self) -> None:
         """Write the shards whose entries changed; keep only what this build used."""
         if self.folder is None:
@@ -140,12 +151,9 @@ class PageStore(PageCache):
         `source` (part of the key) stands for every path in the entry that names it; the page's cold
         part is read when first asked for, and read_again() gives the page if it is damaged or gone
         (pageentry.decode)."""
-        self.used.add(key)
-        shard = self._shard(key[:self.SHARD])
-        line = shard.get(key)
-        if not line:
+        line = self.serve(key)
+        if line is None:
             return None
-        shard[key] = TAKEN  # the page holds it now; save() rereads the few shards it rewrites
         try:
             return decode(line, source, read_again, functools.partial(self.text.take, key))
         except MISS:

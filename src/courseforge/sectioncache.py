@@ -35,7 +35,7 @@ from courseforge import __version__
 from courseforge.cacheseal import read_sealed, write_sealed
 from courseforge.loader import CACHE_DIR
 from courseforge.model import Course, Lesson
-from courseforge.pagecache import TAKEN, PageCache
+from courseforge.pagecache import PageCache
 from courseforge.pageparts import Section
 from courseforge.theme import Theme, bundled_dir
 
@@ -127,12 +127,9 @@ class SectionStore(PageCache):
             super().save()
 
     def _section(self, key: str, page_id: str, deferrable: bool) -> Section | None:
-        self.used.add(key)
-        shard = self._shard(key[:self.SHARD])
-        line = shard.get(key)
-        if not line:
+        line = self.serve(key)
+        if line is None:
             return None
-        shard[key] = TAKEN  # the section holds it now; save() rereads the few shards it rewrites
         length, space, _ = bytes(line[:24]).partition(b" ")
         piece = line[len(length) + 1:]
         if not space or not length.isdigit() or len(piece) < 2 or piece[:1] != b'"' or piece[-1:] != b'"':
