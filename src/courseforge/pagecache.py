@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from importlib import metadata
 from pathlib import Path
 
-from courseforge import __version__
+from courseforge import __version__, distributions
 from courseforge.cacheseal import read_sealed, store_folder, write_sealed
 from courseforge.pageentry import MISS, decode
 
@@ -36,7 +35,7 @@ def code_fingerprint() -> str:
     for name in READERS:
         digest.update((here / name).read_bytes())
     for package in ("markdown-it-py", "mdit-py-plugins", "PyYAML", "breame"):
-        digest.update(metadata.version(package).encode())
+        digest.update(distributions.version(package).encode())
     return digest.hexdigest()
 
 

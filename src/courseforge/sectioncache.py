@@ -26,12 +26,11 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 
 import jinja2
 
-from courseforge import __version__
+from courseforge import __version__, distributions
 from courseforge.cacheseal import read_sealed, write_sealed
 from courseforge.loader import CACHE_DIR
 from courseforge.model import Course, Lesson
@@ -64,7 +63,7 @@ def theme_key(theme: Theme, strings: dict[str, str], lessons: int) -> str | None
     for name in CODE:
         add((here / name).read_bytes())
     for package in RENDERERS:
-        add(metadata.version(package))
+        add(distributions.version(package))
     ours = bundled_dir().resolve()
     for name in TEMPLATES:
         try:
