@@ -14,6 +14,7 @@ about 2 bytes a lesson, where a line per lesson (~56 bytes) passed 500 KB near 7
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -27,11 +28,12 @@ class Section:
     cache keeps, sectioncache.py); either is made from the other when first needed, so a rebuild
     that takes its sections from the cache never decodes the lessons it sends in parts."""
 
-    __slots__ = ("page_id", "deferrable", "length", "_markup", "_piece")
+    __slots__ = ("page_id", "deferrable", "length", "key", "_markup", "_piece")
 
     def __init__(self, page_id: str, deferrable: bool, markup: str | None = None,
-                 piece: bytes | memoryview | None = None, length: int | None = None):
+                 piece: bytes | memoryview | None = None, length: int | None = None, key: str | None = None):
         self.page_id, self.deferrable = page_id, deferrable  # deferrable: a lesson, which may travel in a part
+        self.key = key  # the section cache's key, which makes the markup (sectioncache.py); None: no cache
         self._markup, self._piece = markup, piece
         self.length = len(markup) if markup is not None else length  # in characters, as PART_SIZE counts
 
@@ -111,6 +113,18 @@ class Part:
             pieces.pop()  # the comma after the last
         pieces.append(b"}});\n")
         return b"".join(pieces)
+
+    @functools.cached_property
+    def key(self) -> bytes | None:
+        """A hash of all that makes `script` (its path, pages, questions and its sections' keys), so a
+        part unchanged since the last build is known without being put together (zipwriter.Keyed);
+        None when a section has no key. Taken, like `script`, once the launch list has set `pages`."""
+        if any(section.key is None for section in self.sections.values()):
+            return None
+        digest = hashlib.sha256(part_json([self.path, self.pages, self.questions]))
+        for page_id in sorted(self.sections):
+            digest.update(b"%s:%s," % (part_json(page_id), self.sections[page_id].key.encode("ascii")))
+        return digest.digest()
 
 
 def split(pages: list[Section], questions: dict[str, dict]) -> list[Part]:

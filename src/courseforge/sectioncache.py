@@ -116,7 +116,7 @@ class SectionStore(PageCache):
         sections = []
         for page, key, section in zip(pages, keys, found):
             if section is None:
-                section = Section(page.id, deferrable, markup=next(rendered))
+                section = Section(page.id, deferrable, markup=next(rendered), key=key)
                 if key and LINE_BREAK not in section.markup:  # its entry is made as its shard is written
                     self.add(key, section.as_piece() if deferrable else section)
             sections.append(section)
@@ -134,7 +134,7 @@ class SectionStore(PageCache):
         piece = line[len(length) + 1:]
         if not space or not length.isdigit() or len(piece) < 2 or piece[:1] != b'"' or piece[-1:] != b'"':
             return None
-        return Section(page_id, deferrable, piece=piece, length=int(length))
+        return Section(page_id, deferrable, piece=piece, length=int(length), key=key)
 
     def _read(self, name: str) -> dict[str, memoryview]:
         """The shard's entries as views of its data: a section's piece goes into its part uncopied."""
