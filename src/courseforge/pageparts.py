@@ -121,10 +121,8 @@ class Part:
         None when a section has no key. Taken, like `script`, once the launch list has set `pages`."""
         if any(section.key is None for section in self.sections.values()):
             return None
-        digest = hashlib.sha256(part_json([self.path, self.pages, self.questions]))
-        for page_id in sorted(self.sections):
-            digest.update(b"%s:%s," % (part_json(page_id), self.sections[page_id].key.encode("ascii")))
-        return digest.digest()
+        keys = [[page_id, self.sections[page_id].key] for page_id in sorted(self.sections)]
+        return hashlib.sha256(part_json([self.path, self.pages, self.questions, keys])).digest()
 
 
 def split(pages: list[Section], questions: dict[str, dict]) -> list[Part]:
