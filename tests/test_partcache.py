@@ -188,3 +188,86 @@ def test_the_preview_serves_parts_it_never_zipped(course, tmp_path):
     finally:
         running.close()
 
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The ids of the pages whose section the theme renders (page.html), in order."""
+    pages: list[str] = []
+    real = theme.Theme.render_each
+
+    def render_each(self, template, contexts):
+        contexts = list(contexts)
+        if template == "page.html":
+            pages.extend(context["lesson"].id for context in contexts)
+        return real(self, template, contexts)
+
+    monkeypatch.setattr(theme.Theme, "render_each", render_each)
+    return pages
+
+
+@pytest.fixture
+def shards_read(monkeypatch) -> list[str]:
+    """The names of the section store's shards read, in order."""
+    names: list[str] = []
+    real = sectioncache.SectionStore._read
+    monkeypatch.setattr(sectioncache.SectionStore, "_read", lambda self, name: names.append(name) or real(self, name))
+    return names
+
+
+def test_a_rebuild_reads_only_the_shards_of_the_edited_lessons_part(course, tmp_path, made, rendered, shards_read):
+    cold = zips(course, tmp_path / "cold")
+    shards = sorted(path.name for path in (course / CACHE_DIR / "sections").glob("?"))
+    assert len(shards) >= 12 and (course / CACHE_DIR / "sections" / sectioncache.LENGTHS).is_file()
+    edited = course / "lessons" / "07-l.md"
+    edited.write_text(edited.read_text().replace("wörd5 ", "wörd5 edited "))
+    shards_read.clear()
+    rendered.clear()
+    warm = zips(course, tmp_path / "warm")
+    # The edited lesson's shard (rewritten with its new section) and those of its part's other lessons.
+    assert rendered == ["p7"] and 1 <= len(set(shards_read)) <= 4 and warm != cold
+    assert warm == uncached(course, tmp_path / "fresh")
+
+
+def test_a_forged_shard_is_rendered_when_its_part_is_needed_and_kept_again(course, tmp_path, made, rendered,
+                                                                         monkeypatch):
+    zips(course, tmp_path / "cold")
+    with monkeypatch.context() as other:
+        other.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
+        cacheseal._key.cache_clear()
+        for shard in (course / CACHE_DIR / "sections").glob("?"):
+            forged = cacheseal.opened(shard.read_bytes()) or b""
+            shard.write_bytes(cacheseal.seal(forged.replace(b"w\\u00f6rd1 ", b"forged ").replace("wörd1 ".encode(),
+                                                                                                b"forged ")))
+    cacheseal._key.cache_clear()
+    edited = course / "lessons" / "07-l.md"
+    edited.write_text(edited.read_text().replace("wörd5 ", "wörd5 edited "))
+    rendered.clear()
+    made.clear()
+    warm = zips(course, tmp_path / "warm")
+    [part] = made
+    assert "p7" in rendered and len(rendered) >= 3, "the part's other lessons too: their entries are forged"
+    assert b"forged" not in parts_of(tmp_path / "warm")[part]
+    assert warm == uncached(course, tmp_path / "fresh")
+    rendered.clear()
+    again = course / "lessons" / "08-l.md"  # in the same part: its neighbours now come from the healed shards
+    again.write_text(again.read_text().replace("wörd5 ", "wörd5 again "))
+    healed = zips(course, tmp_path / "again")
+    assert rendered == ["p8"] and healed == uncached(course, tmp_path / "fresh-again")
+
+
+@pytest.mark.parametrize("how", ["someone else's key", "damaged by this user"])
+def test_a_forged_index_of_lengths_is_a_miss(course, tmp_path, rendered, monkeypatch, how):
+    clean = zips(course, tmp_path / "clean")
+    index = course / CACHE_DIR / "sections" / sectioncache.LENGTHS
+    lines = cacheseal.opened(index.read_bytes()).split(b"\n")
+    if how == "someone else's key":  # lengths that would lay the parts out otherwise
+        with monkeypatch.context() as other:
+            other.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
+            cacheseal._key.cache_clear()
+            index.write_bytes(cacheseal.seal(b"\n".join(line.replace(b" ", b" 1") for line in lines)))
+        cacheseal._key.cache_clear()
+    else:
+        index.write_bytes(cacheseal.seal(b"\n".join(line[:20] + b" x" if line else b"" for line in lines)))
+    rendered.clear()
+    assert zips(course, tmp_path / "again") == clean and rendered == []
