@@ -19,7 +19,8 @@ from courseforge.pageparts import Part
 from courseforge.preview import Preview
 from courseforge.preview.session import Session
 
-QUIZ = "---\nid: final\ntitle: Final\n---\n\nIntro.\n\n::: question final-1 true-false\nTrue?\n- [x] True\n- [ ] False\n:::\n"
+QUIZ = ("---\nid: final\ntitle: Final\n---\n\nIntro.\n\n"
+        "::: question final-1 true-false\nTrue?\n- [x] True\n- [ ] False\n:::\n")
 WORDS = " ".join(f"wörd{n} <i>{n}</i>" for n in range(300))  # ~10 KB a lesson in its part
 
 

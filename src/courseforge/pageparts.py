@@ -36,7 +36,8 @@ class Section:
                  fetch: Callable[[], bytes | memoryview] | None = None):
         self.page_id, self.deferrable = page_id, deferrable  # deferrable: a lesson, which may travel in a part
         self.key = key  # the section cache's key, which makes the markup (sectioncache.py); None: no cache
-        self._markup, self._piece, self._fetch = markup, piece, fetch  # fetch: the piece, from the cache when first needed
+        self._markup, self._piece = markup, piece
+        self._fetch = fetch  # gives the piece, read from the section cache when first needed
         self.length = len(markup) if markup is not None else length  # in characters, as PART_SIZE counts
 
     @property

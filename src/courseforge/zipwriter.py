@@ -40,7 +40,8 @@ LOCAL = struct.Struct("<4sHHHHHLLLHH")
 CENTRAL = struct.Struct("<4sHHHHHHLLLHHHHHLL")
 END = struct.Struct("<4sHHHHLLH")
 # How pieces are cut and deflated: a kept entry's pieces are those of the build that kept it.
-FORMAT = b"%d %d %d %d %d %s\n" % (LEVEL, CACHED_FROM, PIECES_FROM, MAX_PIECE, CUT_ONE_IN, zlib.ZLIB_RUNTIME_VERSION.encode())
+FORMAT = b"%d %d %d %d %d %s\n" % (LEVEL, CACHED_FROM, PIECES_FROM, MAX_PIECE, CUT_ONE_IN,
+                                   zlib.ZLIB_RUNTIME_VERSION.encode())
 _cache: contextvars.ContextVar["_PieceCache | None"] = contextvars.ContextVar("deflate_cache", default=None)
 
 
