@@ -46,8 +46,9 @@ _cache: contextvars.ContextVar["_PieceCache | None"] = contextvars.ContextVar("d
 
 
 class Keyed:
-    """An entry's data known by `key`, a hash of what makes it (not of its bytes, which `bytes(entry)`
-    makes when they are needed: a cache miss, the preview). Entries with the same key are equal."""
+    """An entry's data known by `key`, a SHA-256 digest of what makes it (not of its bytes, which
+    `bytes(entry)` makes when they are needed: a cache miss, the preview). Entries with the same key
+    are equal."""
 
     __slots__ = ("key", "_make")
 
