@@ -1,4 +1,5 @@
 """Large entries deflated in pieces: valid zips, the same bytes cached or not, on one core or more."""
+import hashlib
 import random
 import zipfile
 
@@ -82,3 +83,50 @@ def test_parts_of_a_large_course_are_reused_whole(tmp_path, monkeypatch):
     assert again == write_zip(parts, tmp_path / "uncached.zip").read_bytes()
     with zipfile.ZipFile(tmp_path / "again.zip") as archive:
         assert archive.testzip() is None and archive.read("pages/0005.js") == parts["pages/0005.js"]
+
+
+def keyed_parts(made: list[str], edit: bytes = b"") -> dict:
+    """Parts as a large course's site has them: known by a key of their sources, made when asked."""
+    rng = random.Random(5)
+    parts = {}
+    for n in range(1, 6):
+        data = " ".join(rng.choice("cue frame call feel".split()) for _ in range(12000)).encode() + edit * (n == 3)
+        key = hashlib.sha256(b"sources of part %d" % n + edit * (n == 3)).digest()
+        parts[f"pages/{n:04d}.js"] = zipwriter.Keyed(key, lambda n=n, data=data: made.append(n) or data)
+    parts["pages/0006.js"] = zipwriter.Keyed(hashlib.sha256(b"small").digest(), lambda: made.append(6) or b"var s;\n")
+    return parts
+
+
+def test_a_keyed_entry_is_written_from_the_cache_without_being_made(tmp_path, monkeypatch):
+    made: list[int] = []
+    plain = write_zip({name: bytes(entry) for name, entry in keyed_parts([]).items()}, tmp_path / "plain.zip")
+    assert write_zip(keyed_parts(made), tmp_path / "nocache.zip").read_bytes() == plain.read_bytes()
+    assert made == [1, 2, 3, 4, 5, 6], "without the cache every entry is made"
+    made.clear()
+    with zipwriter.deflate_cache(tmp_path / "cache"):
+        write_zip(keyed_parts(made), tmp_path / "first.zip")
+        write_zip(keyed_parts(made), tmp_path / "second.zip")  # another standard's zip of the same build
+    assert made == [1, 2, 3, 4, 5, 6, 6], "small entries (under CACHED_FROM) are not kept"
+    made.clear()
+    with zipwriter.deflate_cache(tmp_path / "cache"):
+        again = write_zip(keyed_parts(made), tmp_path / "again.zip")
+    assert made == [6]
+    made.clear()
+    with zipwriter.deflate_cache(tmp_path / "cache"):
+        edited = write_zip(keyed_parts(made, b" EDITED"), tmp_path / "edited.zip")
+    assert made == [3, 6]
+    assert again.read_bytes() == (tmp_path / "first.zip").read_bytes() == (tmp_path / "second.zip").read_bytes() \
+        == plain.read_bytes()
+    with zipfile.ZipFile(edited) as archive:
+        assert archive.testzip() is None and archive.read("pages/0003.js").endswith(b" EDITED")
+    monkeypatch.setattr(zipwriter, "FORMAT", zipwriter.FORMAT.replace(b"6 ", b"9 ", 1))
+    made.clear()
+    with zipwriter.deflate_cache(tmp_path / "cache"):
+        write_zip(keyed_parts(made), tmp_path / "other-format.zip")
+    assert made == [1, 2, 3, 4, 5, 6], "entries kept by a build that deflated otherwise are misses"
+
+
+def test_keyed_entries_compare_by_key_and_give_their_bytes():
+    one, same = zipwriter.Keyed(b"k" * 32, lambda: b"one"), zipwriter.Keyed(b"k" * 32, lambda: b"one")
+    assert one == same and one != zipwriter.Keyed(b"j" * 32, lambda: b"one") and one != b"one"
+    assert bytes(one) == b"one" and len({one, same}) == 1

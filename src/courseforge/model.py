@@ -208,10 +208,15 @@ class Course:
 
 @dataclass(frozen=True)
 class Site:
-    """Every file of the rendered player: package path → bytes, plus the launch page."""
+    """Every file of the rendered player: package path → bytes (or zipwriter.Keyed: a large course's
+    part, whose bytes a zip may take from the cache and `data` makes), plus the launch page."""
 
     files: dict[str, bytes]
     launch: str = "index.html"
+
+    def data(self, path: str) -> bytes | None:
+        found = self.files.get(path)
+        return None if found is None else bytes(found)
 
 
 # Scenarios

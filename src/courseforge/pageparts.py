@@ -14,7 +14,9 @@ about 2 bytes a lesson, where a line per lesson (~56 bytes) passed 500 KB near 7
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 LAUNCH_LIMIT = 400_000  # bytes of index.html; the player's scripts and styles add about 85 KB
@@ -27,24 +29,28 @@ class Section:
     cache keeps, sectioncache.py); either is made from the other when first needed, so a rebuild
     that takes its sections from the cache never decodes the lessons it sends in parts."""
 
-    __slots__ = ("page_id", "deferrable", "length", "_markup", "_piece")
+    __slots__ = ("page_id", "deferrable", "length", "key", "_markup", "_piece", "_fetch")
 
     def __init__(self, page_id: str, deferrable: bool, markup: str | None = None,
-                 piece: bytes | memoryview | None = None, length: int | None = None):
+                 piece: bytes | memoryview | None = None, length: int | None = None, key: str | None = None,
+                 fetch: Callable[[], bytes | memoryview] | None = None):
         self.page_id, self.deferrable = page_id, deferrable  # deferrable: a lesson, which may travel in a part
+        self.key = key  # the section cache's key, which makes the markup (sectioncache.py); None: no cache
         self._markup, self._piece = markup, piece
+        self._fetch = fetch  # gives the piece, read from the section cache when first needed
         self.length = len(markup) if markup is not None else length  # in characters, as PART_SIZE counts
 
     @property
     def markup(self) -> str:
         if self._markup is None:
-            self._markup = json.loads(bytes(self._piece))  # a view of the cache's shard, or bytes
+            self._markup = json.loads(bytes(self.piece))  # a view of the cache's shard, or bytes
         return self._markup
 
     @property
     def piece(self) -> bytes:
         if self._piece is None:
-            self._piece = markup_json(self._markup)
+            self._piece = markup_json(self._markup) if self._markup is not None else self._fetch()
+            self._fetch = None
         return self._piece
 
     def as_piece(self) -> Section:
@@ -111,6 +117,16 @@ class Part:
             pieces.pop()  # the comma after the last
         pieces.append(b"}});\n")
         return b"".join(pieces)
+
+    @functools.cached_property
+    def key(self) -> bytes | None:
+        """A hash of all that makes `script` (its path, pages, questions and its sections' keys), so a
+        part unchanged since the last build is known without being put together (zipwriter.Keyed);
+        None when a section has no key. Taken, like `script`, once the launch list has set `pages`."""
+        if any(section.key is None for section in self.sections.values()):
+            return None
+        keys = [[page_id, self.sections[page_id].key] for page_id in sorted(self.sections)]
+        return hashlib.sha256(part_json([self.path, self.pages, self.questions, keys])).digest()
 
 
 def split(pages: list[Section], questions: dict[str, dict]) -> list[Part]:

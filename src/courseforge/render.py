@@ -18,6 +18,7 @@ from courseforge.quiz import SCORM_TYPES
 from courseforge.sectioncache import SectionStore
 from courseforge.strings import strings_for
 from courseforge.theme import Theme
+from courseforge.zipwriter import Keyed
 
 LAUNCH = "index.html"
 QUESTION_TEMPLATE = "question.html"
@@ -232,10 +233,16 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
             if question.get("lesson") in in_parts:  # an assessment's link back to a lesson whose part is still to come
                 question["lessonAt"], question["lessonTitle"] = places[question["lesson"]]
         data["lessons"] = launch_list(data["lessons"], parts, standard == "cmi5" and course.config.cmi5_au_per_lesson)
-        files.update((part.path, part.script) for part in parts)
+        files.update((part.path, _part_entry(part)) for part in parts)
         index = _index(theme, context, data, [section for section in pages.sections if section.page_id not in in_parts])
     files[LAUNCH] = index
     return Site(files, LAUNCH)
+
+
+def _part_entry(part: Part) -> bytes | Keyed:
+    """A part by its key where it has one: a zip takes an unchanged part from the deflate cache
+    without putting it together; the preview puts it together when a browser asks for it."""
+    return part.script if part.key is None else Keyed(part.key, lambda: part.script)
 
 
 def _index(theme: Theme, context: dict, data: dict, sections: list[Section]) -> bytes:

@@ -19,6 +19,12 @@ The store is pagecache's: sealed shards of `<key> <entry>` lines, each entry her
 the markup's length in characters (what pageparts sizes parts by) and its JSON string as a part
 carries it. Lines stay bytes from file to part: at 5 000 lessons that is 15 MB that a rebuild would
 otherwise decode and encode again (a tenth of a second).
+
+A lesson's shard is named by its place in the course (the first hex digit of its key: one sixteenth
+of the lessons each), and every kept section's length is in one small sealed index, `lengths`: a
+rebuild lays out its parts from the index and reads a lesson's piece only when its part is put
+together (a part unchanged since the last build comes whole from the deflate cache, zipwriter.py),
+so a rebuild after one lesson's edit reads the shard or two of that lesson's part, not 17 MB.
 """
 from __future__ import annotations
 
@@ -35,7 +41,7 @@ from courseforge.cacheseal import read_sealed, write_sealed
 from courseforge.loader import CACHE_DIR
 from courseforge.model import Course, Lesson
 from courseforge.pagecache import PageCache
-from courseforge.pageparts import Section
+from courseforge.pageparts import Section, markup_json
 from courseforge.theme import Theme, bundled_dir
 
 FOLDER = "sections"
@@ -43,6 +49,7 @@ TEMPLATES = ("page.html", "question.html")  # what a lesson's or assessment's se
 # The code that turns a page into its section: editing one renders every page again.
 CODE = ("render.py", "theme.py", "pageparts.py", "sectioncache.py")
 RENDERERS = ("Jinja2", "MarkupSafe")
+LENGTHS = "lengths"  # the index of every kept section's length
 LINE_BREAK = "\x85"  # splitlines() breaks a line of text there: never in an entry (JSON escapes the others)
 
 
@@ -84,9 +91,11 @@ class SectionStore(PageCache):
 
     SHARD = 1
 
-    def __init__(self, folder: Path, theme: str, digests: dict[Path, str]):
+    def __init__(self, folder: Path, theme: str, digests: dict[Path, str], lessons: int = 1):
         super().__init__(folder, FOLDER)
-        self.theme, self.digests = theme, digests
+        self.theme, self.digests, self.lessons = theme, digests, max(1, lessons)
+        self.lengths = self._read_lengths()  # key → length, as the last build kept them
+        self.kept: dict[str, int] = {}  # the same, of the sections this build keeps
 
     @classmethod
     def for_course(cls, course: Course, theme: Theme, strings: dict[str, str]) -> SectionStore | None:
@@ -97,7 +106,7 @@ class SectionStore(PageCache):
         if not course.digests:
             return None
         key = theme_key(theme, strings, len(course.lessons))
-        store = cls(folder, key, course.digests) if key else None
+        store = cls(folder, key, course.digests, len(course.lessons)) if key else None
         return store if store is not None and store.folder is not None else None
 
     def key(self, page) -> str | None:
@@ -105,25 +114,68 @@ class SectionStore(PageCache):
         if digest is None:
             return None
         kind = "lesson" if isinstance(page, Lesson) else "quiz"
-        return hashlib.sha256(f"{self.theme}\0{digest}\0{kind}\0{page.number}".encode()).hexdigest()
+        region = min(15, max(0, page.number - 1) * 16 // self.lessons)  # names its shard: lessons near it share it
+        return "%x" % region + hashlib.sha256(f"{self.theme}\0{digest}\0{kind}\0{page.number}".encode()).hexdigest()[1:]
 
     def sections(self, pages: list, deferrable: bool, render: Callable[[list], list[str]]) -> list[Section]:
-        """`pages`' sections in order: kept ones from the store, the others by `render(pages)`, then kept."""
+        """`pages`' sections in order: kept ones from the store (a lesson's piece read when first
+        needed), the others by `render(pages)`, then kept."""
         keys = [self.key(page) for page in pages]
-        found = [self._section(key, page.id, deferrable) if key else None for page, key in zip(pages, keys)]
+        found = [(self._lazy(key, page, deferrable, render) or self._section(key, page.id, deferrable)) if key else None
+                 for page, key in zip(pages, keys)]
         rendered = iter(render([page for page, section in zip(pages, found) if section is None]))
         sections = []
         for page, key, section in zip(pages, keys, found):
             if section is None:
-                section = Section(page.id, deferrable, markup=next(rendered))
+                section = Section(page.id, deferrable, markup=next(rendered), key=key)
                 if key and LINE_BREAK not in section.markup:  # its entry is made as its shard is written
                     self.add(key, section.as_piece() if deferrable else section)
+                    self.kept[key] = section.length
             sections.append(section)
         return sections
 
     def save(self) -> None:
+        """Rewrite the shards that gain a section, keeping this build's others in them, and the index
+        of lengths; the other shards are not even read (what they hold that this build did not use
+        goes when they are next rewritten: a key never names another section)."""
+        if self.folder is None:
+            return
         with contextlib.suppress(OSError):  # a read-only project still builds, rendering every page
-            super().save()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for path in self.folder.iterdir():
+                if len(path.name) == 2 and path.name.isalnum():  # a shard of a store sharded otherwise before
+                    path.unlink(missing_ok=True)
+            used: dict[str, list[str]] = {name: [] for name in {key[:self.SHARD] for key in self.new}}
+            for key in sorted(self.used):
+                used.get(key[:self.SHARD], []).append(key)
+            for name, keys in sorted(used.items()):
+                old = self._read(name)
+                self._write(name, {key: self.new.get(key) or old[key] for key in keys if key in self.new or key in old})
+            if self.kept != self.lengths:
+                write_sealed(self.folder / LENGTHS, "".join(f"{key} {length}\n" for key, length
+                                                            in sorted(self.kept.items())).encode("ascii"))
+            self.new, self.lengths = {}, dict(self.kept)  # saved: a section healed later saves itself alone
+
+    def _lazy(self, key: str, page, deferrable: bool, render: Callable[[list], list[str]]) -> Section | None:
+        """A lesson's section as its length from the index, its piece read from its shard when first
+        asked for (or rendered, if its entry there is gone or damaged)."""
+        length = self.lengths.get(key) if deferrable else None
+        if length is None:
+            return None
+        self.used.add(key)
+        self.kept[key] = length
+
+        def fetch() -> bytes | memoryview:
+            section = self._section(key, page.id, deferrable)
+            if section is None:  # its entry is gone or damaged: rendered now, and kept again
+                markup = render([page])[0]
+                section = Section(page.id, deferrable, markup=markup, key=key).as_piece()
+                if LINE_BREAK not in markup:
+                    self.add(key, section)
+                    self.save()
+            return section.piece
+
+        return Section(page.id, deferrable, length=length, key=key, fetch=fetch)
 
     def _section(self, key: str, page_id: str, deferrable: bool) -> Section | None:
         line = self.serve(key)
@@ -133,7 +185,17 @@ class SectionStore(PageCache):
         piece = line[len(length) + 1:]
         if not space or not length.isdigit() or len(piece) < 2 or piece[:1] != b'"' or piece[-1:] != b'"':
             return None
-        return Section(page_id, deferrable, piece=piece, length=int(length))
+        self.kept[key] = int(length)
+        return Section(page_id, deferrable, piece=piece, length=int(length), key=key)
+
+    def _read_lengths(self) -> dict[str, int]:
+        lengths = {}
+        if self.folder is not None:
+            for line in (read_sealed(self.folder / LENGTHS) or b"").split(b"\n"):
+                key, _, length = line.partition(b" ")
+                if len(key) == 64 and length.isdigit():
+                    lengths[key.decode("latin-1")] = int(length)  # a key not hex never matches
+        return lengths
 
     def _read(self, name: str) -> dict[str, memoryview]:
         """The shard's entries as views of its data: a section's piece goes into its part uncopied."""

@@ -6,6 +6,9 @@ is one piece. Pieces are deflated on their own with a full flush, all the packag
 and joined into one valid deflate stream, as pigz does. Within `deflate_cache(folder)`, pieces
 deflated by the previous build are reused: a rebuild after editing one lesson of a large course
 deflates its part (pageparts.py), not the whole course.
+An entry may also be `Keyed`: known by a hash of what makes it (a part: its pages' section keys…).
+The cache keeps such an entry's CRC, size and the keys of its deflated pieces under that hash, so a
+rebuild writes an unchanged part without making, hashing or checksumming its bytes.
 The same input gives the same bytes, cached or not, whatever the number of cores.
 """
 from __future__ import annotations
@@ -17,6 +20,7 @@ import os
 import re
 import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from courseforge.cacheseal import read_sealed, store_folder, write_sealed
@@ -35,34 +39,69 @@ MODE = 0o100644 << 16
 LOCAL = struct.Struct("<4sHHHHHLLLHH")
 CENTRAL = struct.Struct("<4sHHHHHHLLLHHHHHLL")
 END = struct.Struct("<4sHHHHLLH")
+# How pieces are cut and deflated: a kept entry's pieces are those of the build that kept it.
+FORMAT = b"%d %d %d %d %d %s\n" % (LEVEL, CACHED_FROM, PIECES_FROM, MAX_PIECE, CUT_ONE_IN,
+                                   zlib.ZLIB_RUNTIME_VERSION.encode())
 _cache: contextvars.ContextVar["_PieceCache | None"] = contextvars.ContextVar("deflate_cache", default=None)
 
 
-def write(entries: list[tuple[str, bytes, bool]], dest: Path) -> Path:
+class Keyed:
+    """An entry's data known by `key`, a SHA-256 digest of what makes it (not of its bytes, which
+    `bytes(entry)` makes when they are needed: a cache miss, the preview). Entries with the same key
+    are equal."""
+
+    __slots__ = ("key", "_make")
+
+    def __init__(self, key: bytes, make: Callable[[], bytes]):
+        self.key, self._make = key, make
+
+    def __bytes__(self) -> bytes:
+        return self._make()
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Keyed) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+def write(entries: list[tuple[str, bytes | Keyed, bool]], dest: Path) -> Path:
     """Write (name, data, deflate?) entries, in the order given, to `dest`."""
+    cache = _cache.get()
+    kept = [cache.entry(data.key) if cache is not None and deflate and isinstance(data, Keyed) else None
+            for _, data, deflate in entries]
+    datas = [bytes(data) if found is None else b"" for (_, data, _), found in zip(entries, kept)]
+    packed_all = iter(_deflate_all([data for (_, _, deflate), data, found in zip(entries, datas, kept)
+                                    if deflate and found is None]))
     central, offset = [], 0
-    packed_all = iter(_deflate_all([data for _, data, deflate in entries if deflate]))
     with open(dest, "wb") as out:
-        for name, data, deflate in entries:
-            packed = next(packed_all) if deflate else data
-            crc, method, encoded = zlib.crc32(data), 8 if deflate else 0, name.encode("ascii")
-            if max(len(data), len(packed), offset) > 0xFFFFFFFF:
+        for (name, given, deflate), data, found in zip(entries, datas, kept):
+            if found is not None:
+                crc, size, packed = found
+            else:
+                packed, pieces = next(packed_all) if deflate else (data, None)
+                crc, size = zlib.crc32(data), len(data)
+                if cache is not None and pieces and isinstance(given, Keyed):
+                    cache.keep(given.key, crc, size, pieces)
+            method, encoded = 8 if deflate else 0, name.encode("ascii")
+            if max(size, len(packed), offset) > 0xFFFFFFFF:
                 raise ValueError(f"{name}: too large for a zip without ZIP64")
-            out.write(LOCAL.pack(b"PK\x03\x04", VERSION, 0, method, DOS_TIME, DOS_DATE, crc, len(packed), len(data),
+            out.write(LOCAL.pack(b"PK\x03\x04", VERSION, 0, method, DOS_TIME, DOS_DATE, crc, len(packed), size,
                                  len(encoded), 0) + encoded)
             out.write(packed)
             central.append(CENTRAL.pack(b"PK\x01\x02", MADE_BY, VERSION, 0, method, DOS_TIME, DOS_DATE, crc,
-                                        len(packed), len(data), len(encoded), 0, 0, 0, 0, MODE, offset) + encoded)
+                                        len(packed), size, len(encoded), 0, 0, 0, 0, MODE, offset) + encoded)
             offset += LOCAL.size + len(encoded) + len(packed)
         directory = b"".join(central)
         out.write(directory + END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0))
     return dest
 
 
-def _deflate_all(datas: list[bytes]) -> list[bytes]:
-    """Every entry deflated: small ones whole; from CACHED_FROM on as pieces (one, or cut at
-    content-defined points from PIECES_FROM on) deflated together on every core, the pieces the last
-    build deflated taken from the cache (a large course's pages/*.js parts, its index.html)."""
+def _deflate_all(datas: list[bytes]) -> list[tuple[bytes, list[bytes] | None]]:
+    """Every entry deflated, with the keys of its pieces: small ones whole (no pieces); from
+    CACHED_FROM on as pieces (one, or cut at content-defined points from PIECES_FROM on) deflated
+    together on every core, the pieces the last build deflated taken from the cache (a large
+    course's pages/*.js parts, its index.html)."""
     from concurrent.futures import ThreadPoolExecutor
 
     cache = _cache.get()
@@ -81,7 +120,8 @@ def _deflate_all(datas: list[bytes]) -> list[bytes]:
         made = dict(zip(missing, pool.map(_deflate_piece, missing.values())))
     if cache is not None:
         cache.add(made, [key for keys in plans if keys for key in keys])
-    return [_deflate_whole(data) if keys is None else b"".join(known.get(key) or made[key] for key in keys) + FINAL_BLOCK
+    return [(_deflate_whole(data), None) if keys is None else
+            (b"".join(known.get(key) or made[key] for key in keys) + FINAL_BLOCK, keys)
             for data, keys in zip(datas, plans)]
 
 
@@ -114,12 +154,15 @@ def _cores() -> int:
 
 class _PieceCache:
     """Deflated pieces by the SHA-1 of their bytes, in one file sealed with this user's key (a piece
-    from someone else's cache could unpack to anything): [20-byte key][4-byte length][data]…"""
+    from someone else's cache could unpack to anything): [20-byte key][4-byte length][data]…; and
+    Keyed entries by their key, in another: the FORMAT line, then [32-byte key][CRC][size][number of
+    pieces][their keys]… An entry whose pieces are not all here is a miss."""
 
     RECORD = struct.Struct("<20sL")
+    ENTRY = struct.Struct("<32sLLH")
 
-    def __init__(self, path: Path):
-        self.path, self.pieces, self.used = path, {}, set()
+    def __init__(self, path: Path, entries_path: Path):
+        self.path, self.entries_path, self.pieces, self.used = path, entries_path, {}, set()
         with contextlib.suppress(struct.error):
             blob, at = read_sealed(path) or b"", 0
             while at < len(blob):
@@ -130,6 +173,21 @@ class _PieceCache:
                     break
                 self.pieces[key] = blob[at:at + size]
                 at += size
+        self.entries: dict[bytes, tuple[int, int, tuple[bytes, ...]]] = self._read_entries()
+        self.kept: dict[bytes, tuple[int, int, tuple[bytes, ...]]] = {}  # what this build used or made
+
+    def entry(self, key: bytes) -> tuple[int, int, bytes] | None:
+        """The CRC, size and deflated data of the entry kept under `key`, or None."""
+        found = self.kept.get(key) or self.entries.get(key)  # kept: made by a package before this one
+        if found is None or not all(piece in self.pieces for piece in found[2]):
+            return None
+        self.kept[key] = found
+        self.used.update(found[2])
+        return found[0], found[1], b"".join(self.pieces[piece] for piece in found[2]) + FINAL_BLOCK
+
+    def keep(self, key: bytes, crc: int, size: int, pieces: list[bytes]) -> None:
+        if len(key) == 32 and len(pieces) < 1 << 16:
+            self.kept[key] = (crc, size, tuple(pieces))
 
     def add(self, made: dict[bytes, bytes], keys: list[bytes]) -> None:
         self.pieces.update(made)
@@ -140,6 +198,26 @@ class _PieceCache:
         records = b"".join(self.RECORD.pack(key, len(self.pieces[key])) + self.pieces[key] for key in sorted(self.used))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_sealed(self.path, records)
+        if self.kept != self.entries:
+            write_sealed(self.entries_path, FORMAT + b"".join(
+                self.ENTRY.pack(key, crc, size, len(pieces)) + b"".join(pieces)
+                for key, (crc, size, pieces) in sorted(self.kept.items())))
+
+    def _read_entries(self) -> dict[bytes, tuple[int, int, tuple[bytes, ...]]]:
+        blob, entries = read_sealed(self.entries_path) or b"", {}
+        if not blob.startswith(FORMAT):  # none, or cut and deflated otherwise
+            return entries
+        at = len(FORMAT)
+        with contextlib.suppress(struct.error):
+            while at < len(blob):
+                key, crc, size, count = self.ENTRY.unpack_from(blob, at)
+                at += self.ENTRY.size
+                pieces = tuple(blob[at + 20 * n:at + 20 * n + 20] for n in range(count))
+                at += 20 * count
+                if at > len(blob):  # cut short: trust none of it
+                    return {}
+                entries[key] = (crc, size, pieces)
+        return entries if at == len(blob) else {}
 
 
 @contextlib.contextmanager
@@ -148,7 +226,7 @@ def deflate_cache(folder: Path | None):
     if folder is None or store_folder(Path(folder).parent, Path(folder).name) is None:
         yield  # no cache folder, or one that is a link (a course folder from someone else may carry one)
         return
-    cache = _PieceCache(Path(folder) / "deflate.bin")
+    cache = _PieceCache(Path(folder) / "deflate.bin", Path(folder) / "entries.bin")
     token = _cache.set(cache)
     try:
         yield

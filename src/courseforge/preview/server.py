@@ -102,7 +102,7 @@ class Handler(BaseHTTPRequestHandler):
             # Relative to the versioned folder, every file the launch page names is fetched once per version.
             where = f"/course/{standard}/@{version}/{site.launch}" + (f"?{query}" if query else "")
             return self._send(302, b"", "text/plain", {"Location": where})
-        data = site.files.get(name)
+        data = site.data(name)
         if data is None:
             return self._send(404, b"not in this build", "text/plain")
         # An older version's page may still ask for its files: it gets today's, revalidated.
