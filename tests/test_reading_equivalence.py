@@ -141,3 +141,30 @@ def test_cache_entries_are_the_plain_ones(tmp_path):
             else:
                 assert html == '""'
             assert json.loads(hot) == head
+
+
+def test_the_page_wide_tests_of_text_marks_skip_no_block_with_a_mark():
+    # scan() asks each scanner about the blocks only when the page's letter runs could hold a mark:
+    # what every block's own scan finds is found, around digits, underscores, letters that
+    # IGNORECASE takes for ASCII ones, symbols beyond ASCII and words holding a colour or a code.
+    from courseforge import textmarks
+
+    us, gb, listed, _ = textmarks._spellings()
+
+    def every_block(blocks):
+        found = ([], [], [], [])
+        for block in blocks:
+            for scanner, into in zip(textmarks.SCANNERS, found):
+                into += scanner(block, us, gb, listed)
+        return textmarks.TextMarks(*map(tuple, found))
+
+    pieces = ["the", "in", "shown", "marked", "red", "Red", "RED", "bored", "red_", "_red", "3red", "red3", "reddish",
+              "whİte", "WHİTE", "blac\u212a", "pınk", "one", "option", "zip", "code", "zipcode", "zip_code",
+              "ſidewalk", "sidewalks", "Deductible", "usd", "USD", "USD5", "xUSD", "_USD", "$", "£", "€", "¥", "₹",
+              "colour", "color", "organise", "café", "naïve", "Σ", "ΣΑΣ", "—", ".", ",", "(", ")", "’", "e.g."]
+    rng = random.Random(19)
+    for _ in range(4000):
+        blocks = [Block(rng.randint(1, 40), "".join(rng.choice(pieces) + rng.choice(SPACES + ["", "-", "."])
+                                                    for _ in range(rng.randint(0, 12))), "paragraph")
+                  for _ in range(rng.randint(0, 4))]
+        assert textmarks.scan(blocks) == every_block(blocks), blocks
