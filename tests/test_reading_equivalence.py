@@ -168,3 +168,71 @@ def test_the_page_wide_tests_of_text_marks_skip_no_block_with_a_mark():
                                                     for _ in range(rng.randint(0, 12))), "paragraph")
                   for _ in range(rng.randint(0, 4))]
         assert textmarks.scan(blocks) == every_block(blocks), blocks
+
+
+def _former_drop_check_comments(state) -> None:
+    from courseforge.markdown import strip_check_comments
+
+    tokens, kept = state.tokens, []
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and "<!--" in token.content:
+            token.content = strip_check_comments(token.content).strip()
+        kept.append(token)
+        if token.type == "paragraph_close" and index >= 2 and tokens[index - 1].content == "" \
+                and tokens[index - 2].type == "paragraph_open":
+            del kept[-3:]
+    state.tokens[:] = kept
+
+
+def _former_parse(md, text: str):
+    from courseforge.markdown import CALLOUT_KINDS, Parsed, QuestionBlock, _callout_parts, _closing, \
+        _question_id, question_marker
+    from markdown_it.token import Token
+
+    tokens = md.parse(text)
+    front, line = None, 1
+    if tokens and tokens[0].type == "front_matter":
+        front, line = tokens[0].content, tokens[0].map[0] + 2
+        tokens = tokens[1:]
+    lines, out, found, index = text.split("\n"), [], [], 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "container_callout_open" and _callout_parts(token.info)[0] == "question":
+            start, end = token.map
+            close = _closing(tokens, index)
+            body = [line for line in lines[start + 1:end] if line.strip() != ":::"]
+            found.append(QuestionBlock(token.info.strip(), body, start + 1))
+            out.append(Token("html_block", "", 0, map=token.map, content=question_marker(_question_id(token.info))))
+            index = close + 1
+            continue
+        out.append(token)
+        index += 1
+    parsed = Parsed(front, line, out, questions=found)
+    for token in parsed.tokens:
+        if token.type == "container_callout_open":
+            kind, _ = _callout_parts(token.info)
+            if kind not in CALLOUT_KINDS and kind != "question":
+                parsed.problems.append((token.map[0] + 1 if token.map else 1, f'unknown callout "::: {kind}"',
+                                        f"use one of: {', '.join(CALLOUT_KINDS)}"))
+    return parsed
+
+
+def test_parsed_pages_are_the_former_ones():
+    # Check comments dropped (and paragraphs left empty, or empty already), questions lifted and
+    # unknown callouts reported in one pass: the tokens, problems, questions and html of the former passes.
+    from courseforge.markdown import LessonMarkdown
+
+    ours, former = LessonMarkdown(), LessonMarkdown()
+    former.md.core.ruler.at("check_comments", _former_drop_check_comments)
+    pieces = ["---\n", "title: T\n", "<!-- check: ignore x -->", "<!-- c -->", "<!--", "-->", "\u00a0\u00a0\n", "\u3000\n",
+              "text", "Word. Next", "*em*", "[l](u)", "![i](p.png)", "\n", "\n\n", "    ", "- ", "> ", "# ", "::: tip T\n",
+              "::: question q1 single\n", "::: question\n", "::: oops\n", "::: story Once\n", ":::\n", "::::\n",
+              "- [x] A\n", "- [ ] B\n", "| a | b |\n|---|---|\n| <!-- check: x --> | c |\n", "\t", "é"]
+    rng = random.Random(20)
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        new, old = ours.parse(text), _former_parse(former.md, text)
+        assert [t.as_dict() for t in new.tokens] == [t.as_dict() for t in old.tokens], repr(text)
+        assert (new.front_matter, new.front_matter_line, new.problems, new.questions) == \
+            (old.front_matter, old.front_matter_line, old.problems, old.questions), repr(text)
+        assert ours.render(new, lambda *a: None) == former.render(old, lambda *a: None), repr(text)

@@ -110,16 +110,17 @@ def strip_check_comments(text: str) -> str:
 
 
 def _drop_check_comments(state) -> None:
-    # Raw HTML is off, so without this the comment would show as text; a paragraph of nothing else goes.
-    tokens, kept = state.tokens, []
-    for index, token in enumerate(tokens):
-        if token.type == "inline" and "<!--" in token.content:
-            token.content = strip_check_comments(token.content).strip()
-        kept.append(token)
-        if token.type == "paragraph_close" and index >= 2 and tokens[index - 1].content == "" \
-                and tokens[index - 2].type == "paragraph_open":
-            del kept[-3:]
-    state.tokens[:] = kept
+    # Raw HTML is off, so without this the comment would show as text; a paragraph of nothing else goes
+    # (and so does one that was empty already: a line of no-break spaces, say).
+    tokens = state.tokens
+    if "<!--" in state.src:  # an inline token's text is the source's: no comment there, none in it
+        for token in tokens:
+            if token.type == "inline" and "<!--" in token.content:
+                token.content = strip_check_comments(token.content).strip()
+    empty = [index for index, token in enumerate(tokens) if token.type == "paragraph_close" and index >= 2
+             and tokens[index - 1].content == "" and tokens[index - 2].type == "paragraph_open"]
+    for index in reversed(empty):
+        del tokens[index - 2:index + 1]
 
 
 def create() -> MarkdownIt:
@@ -151,27 +152,35 @@ class LessonMarkdown:
         if tokens and tokens[0].type == "front_matter":
             front, line = tokens[0].content, tokens[0].map[0] + 2
             tokens = tokens[1:]
-        parsed = Parsed(front, line, self._lift_questions(tokens, text.split("\n"), parsed_questions := []))
-        parsed.questions = parsed_questions
-        self._check(parsed)
+        parsed = Parsed(front, line, tokens)
+        parsed.tokens = self._lift_questions(tokens, text, parsed.questions, parsed.problems)
         return parsed
 
     @staticmethod
-    def _lift_questions(tokens: list[Token], lines: list[str], found: list[QuestionBlock]) -> list[Token]:
-        """Replace each `::: question` container by a marker and keep its source lines for quiz.py."""
+    def _lift_questions(tokens: list[Token], text: str, found: list[QuestionBlock], problems: list) -> list[Token]:
+        """Replace each `::: question` container by a marker and keep its source lines for quiz.py;
+        report the callouts of unknown kinds that are left."""
         out: list[Token] = []
+        lines = None  # the source's, split once a question needs them
         index = 0
         while index < len(tokens):
             token = tokens[index]
-            if token.type == "container_callout_open" and _callout_parts(token.info)[0] == "question":
-                start, end = token.map
-                close = _closing(tokens, index)
-                body = [line for line in lines[start + 1:end] if line.strip() != ":::"]
-                found.append(QuestionBlock(token.info.strip(), body, start + 1))
-                marker = Token("html_block", "", 0, map=token.map, content=question_marker(_question_id(token.info)))
-                out.append(marker)
-                index = close + 1
-                continue
+            if token.type == "container_callout_open":
+                kind = _callout_parts(token.info)[0]
+                if kind == "question":
+                    start, end = token.map
+                    close = _closing(tokens, index)
+                    lines = text.split("\n") if lines is None else lines
+                    body = [line for line in lines[start + 1:end] if line.strip() != ":::"]
+                    found.append(QuestionBlock(token.info.strip(), body, start + 1))
+                    marker = Token("html_block", "", 0, map=token.map,
+                                   content=question_marker(_question_id(token.info)))
+                    out.append(marker)
+                    index = close + 1
+                    continue
+                if kind not in CALLOUT_KINDS:
+                    problems.append((token.map[0] + 1 if token.map else 1, f'unknown callout "::: {kind}"',
+                                     f"use one of: {', '.join(CALLOUT_KINDS)}"))
             out.append(token)
             index += 1
         return out
@@ -190,15 +199,6 @@ class LessonMarkdown:
             if token.children:
                 self._resolve_links(token.children, line, resolve)
         return self.md.renderer.render(tokens, self.md.options, {})
-
-    def _check(self, parsed: Parsed) -> None:
-        for token in parsed.tokens:
-            line = token.map[0] + 1 if token.map else 1
-            if token.type == "container_callout_open":
-                kind, _ = _callout_parts(token.info)
-                if kind not in CALLOUT_KINDS and kind != "question":
-                    parsed.problems.append((line, f'unknown callout "::: {kind}"',
-                                            f"use one of: {', '.join(CALLOUT_KINDS)}"))
 
     def render(self, parsed: Parsed, resolve: Resolver) -> str:
         for token in parsed.tokens:
