@@ -236,3 +236,41 @@ def test_parsed_pages_are_the_former_ones():
         assert (new.front_matter, new.front_matter_line, new.problems, new.questions) == \
             (old.front_matter, old.front_matter_line, old.problems, old.questions), repr(text)
         assert ours.render(new, lambda *a: None) == former.render(old, lambda *a: None), repr(text)
+
+
+def test_front_matter_read_without_the_generic_constructor_is_what_it_makes():
+    # yamltext reads a mapping of scalars and lists of scalars itself; anything else goes to PyYAML's
+    # construct_document(). The data (types included), and the error when a value cannot be made, are its.
+    import yaml
+
+    from courseforge import yamltext
+
+    values = ["5", "-3", "0x1F", "0o17", "1_000", "190:20:30", "3.5", ".nan", "-.inf", "1e3", "yes", "No", "off", "~",
+              "null", "", "2024-02-29", "2023-02-30", "2001-12-14t21:59:43.10-05:00", "'quoted: text'", '"a\\tb"',
+              "plain text", "!!str 12", "!!binary aGk=", "!custom x", "&a 1", "*a", "[1, two]", "{a: 1}", "'<<'",
+              "9" * 5000, "|\n  block\n  text", ">\n  folded"]
+    keys = ["id", "title", "2", "true", "~", "<<", "=", "'quoted'", "? complex", "minutes"]
+    rng = random.Random(21)
+    for _ in range(3000):
+        lines = []
+        for _ in range(rng.randint(1, 5)):
+            if rng.random() < 0.3:
+                lines.append(f"{rng.choice(keys)}:\n" + "".join(f"  - {rng.choice(values)}\n"
+                                                               for _ in range(rng.randint(0, 3))))
+            else:
+                lines.append(f"{rng.choice(keys)}: {rng.choice(values)}\n")
+        text = "".join(lines)
+
+        def made(construct):
+            loader = yamltext._Loader(text)
+            try:
+                node = loader.get_single_node()
+                return repr(construct(loader, node))
+            except (yaml.YAMLError, ValueError) as exc:
+                return type(exc).__name__
+            finally:
+                loader.dispose()
+
+        ours = made(lambda loader, node: yamltext._scalars(loader, node, text))
+        if ours != "None":
+            assert ours == made(lambda loader, node: loader.construct_document(node)), text

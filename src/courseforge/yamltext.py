@@ -128,6 +128,31 @@ def compose(text: str) -> yaml.Node | None:
     return node
 
 
+# Tags whose constructors are plain functions of a scalar (no generator, no state): a front matter's.
+_SCALAR_TAGS = frozenset("tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp"))
+_MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+def _is_scalar(node: yaml.Node) -> bool:
+    return type(node) is yaml.ScalarNode and node.tag in _SCALAR_TAGS
+
+
+def _scalars(loader, node: yaml.Node, text: str) -> dict | None:
+    """What construct_document() makes of a mapping of scalars and lists of scalars (a page's front
+    matter), without its generators and their bookkeeping; None for anything else (merge keys,
+    aliases, other tags, nested mappings): construct_document() reads those. The only errors the
+    constructors of these tags raise are ValueErrors, whichever scalar raises one first."""
+    if type(node) is not yaml.MappingNode or node.tag != _MAP_TAG or not node.value or "*" in text:
+        return None
+    for key_node, value_node in node.value:
+        if not _is_scalar(key_node) or not (_is_scalar(value_node) or type(value_node) is yaml.SequenceNode
+                                             and value_node.tag == _SEQ_TAG and all(map(_is_scalar, value_node.value))):
+            return None
+    made = loader.yaml_constructors
+    return {made[key.tag](loader, key): made[value.tag](loader, value) if type(value) is yaml.ScalarNode
+            else [made[item.tag](loader, item) for item in value.value] for key, value in node.value}
+
+
 def load_mapping(text: str, line_offset: int = 0) -> Mapping:
     """Parse `text` as a YAML mapping; `line_offset` shifts lines (front matter inside a file)."""
     _check_depth(text, line_offset)
@@ -135,7 +160,7 @@ def load_mapping(text: str, line_offset: int = 0) -> Mapping:
     try:
         node = loader.get_single_node()
         _bound_aliases(node, text, line_offset)
-        data = loader.construct_document(node) if node is not None else None
+        data = None if node is None else _scalars(loader, node, text) or loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, line_offset) from None
     except ValueError:  # Python refuses to convert integers of thousands of digits
