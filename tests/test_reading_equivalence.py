@@ -274,3 +274,20 @@ def test_front_matter_read_without_the_generic_constructor_is_what_it_makes():
         ours = made(lambda loader, node: yamltext._scalars(loader, node, text))
         if ours != "None":
             assert ours == made(lambda loader, node: loader.construct_document(node)), text
+
+
+def test_markdown_normalizing_only_a_source_with_cr_or_nul_is_markdown_normalizing_every_one():
+    from markdown_it.rules_core.normalize import normalize
+
+    from courseforge.markdown import create
+
+    lean, full = create(), create()
+    full.core.ruler.at("normalize", normalize)
+    pieces = ["text", "\r", "\r\n", "\n", "\n\r", "\0", "\r\0\n", "- ", "> ", "# ", "::: tip T\n", ":::\n", "*em*", "  ",
+              "| a | b |\n|---|---|\n", "```\n", "    code", "é"]
+    rng = random.Random(22)
+    for _ in range(800):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        assert lean.render(text) == full.render(text), repr(text)
+        assert [t.as_dict() for t in lean.parse(text)] == [t.as_dict() for t in full.parse(text)], repr(text)
+        assert lean.renderInline(text) == full.renderInline(text), repr(text)

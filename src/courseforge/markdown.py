@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core.normalize import NEWLINES_RE, NULL_RE
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -123,12 +124,22 @@ def _drop_check_comments(state) -> None:
         del tokens[index - 2:index + 1]
 
 
+def _normalize(state) -> None:
+    # markdown-it's normalize rule, but for a source without CR or NUL (every page: sourcetext.py
+    # ends its lines with LF), which its own rewrites line end by line end into the same text.
+    if "\r" in state.src:
+        state.src = NEWLINES_RE.sub("\n", state.src)
+    if "\0" in state.src:
+        state.src = NULL_RE.sub("\ufffd", state.src)
+
+
 def create() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "replacements", "smartquotes"])
     # With `html` off these two rules turn every line and every `<` down, after being tried on each
     # (markdown-it: "html" is a shorthand for enabling them): 7 % of a parse spent on nothing.
     md.disable(["html_block", "html_inline"])
+    md.core.ruler.at("normalize", _normalize)
     md.use(front_matter_plugin)
     md.core.ruler.before("inline", "check_comments", _drop_check_comments)
     md.use(container_plugin, name="callout", validate=lambda params, markup: bool(params.strip()),
