@@ -291,3 +291,17 @@ def test_markdown_normalizing_only_a_source_with_cr_or_nul_is_markdown_normalizi
         assert lean.render(text) == full.render(text), repr(text)
         assert [t.as_dict() for t in lean.parse(text)] == [t.as_dict() for t in full.parse(text)], repr(text)
         assert lean.renderInline(text) == full.renderInline(text), repr(text)
+
+
+def test_the_passive_search_from_space_to_space_finds_what_the_plain_pattern_does():
+    # has_passive() looks for PASSIVE_LOWERED only where a form of "be" or "get" stands between a
+    # character not of a word and a space: at the start, after punctuation, quotes, digits, letters
+    # beyond ASCII (and those IGNORECASE takes for ASCII ones), before spaces of every kind.
+    pieces = ["is", "IS", "Is", "İs", "ıs", "was", "waſ", "WERE", "am", "are", "be", "been", "being", "get", "gets",
+              "got", "gotten", "getting", "is was", "asked", "ASKED", "known", "\u212anown", "kept", "quickly", "used",
+              "tired", "éis", "_is", "3is", "is3", "isn't", "’is", "“is", "(is", "—is", "é", "was_", "asked_", "askedé"]
+    spaces = [" ", " ", " ", "  ", "\n", "\t", "\u00a0", "\u2003", "\x1f", "\x85", "", ".", ",", "-", "’", "“"]
+    rng = random.Random(24)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) + rng.choice(spaces) for _ in range(rng.randint(0, 8)))
+        assert prosestats.has_passive(text) == (prosestats.PASSIVE.search(text) is not None), repr(text)
