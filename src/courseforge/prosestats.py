@@ -74,7 +74,7 @@ def has_passive(text: str) -> bool:
     spaced = b" " + text.encode("ascii", "replace").translate(_WORD_OR_SPACE)
     found = BE_OR_GET.finditer(spaced)
     first = next(found, None)
-    if first is None:  # most pages of some paragraphs, and most paragraphs
+    if first is None:  # no form of be or get at all: settled without lowering the text
         return False
     low = text.lower()
     # A match starts where one of these does: a space at `start` in `spaced`, its word at `start` in `low`.
