@@ -141,3 +141,167 @@ def test_cache_entries_are_the_plain_ones(tmp_path):
             else:
                 assert html == '""'
             assert json.loads(hot) == head
+
+
+def test_the_page_wide_tests_of_text_marks_skip_no_block_with_a_mark():
+    # scan() asks each scanner about the blocks only when the page's letter runs could hold a mark:
+    # what every block's own scan finds is found, around digits, underscores, letters that
+    # IGNORECASE takes for ASCII ones, symbols beyond ASCII and words holding a colour or a code.
+    from courseforge import textmarks
+
+    us, gb, listed, _ = textmarks._spellings()
+
+    def every_block(blocks):
+        found = ([], [], [], [])
+        for block in blocks:
+            for scanner, into in zip(textmarks.SCANNERS, found):
+                into += scanner(block, us, gb, listed)
+        return textmarks.TextMarks(*map(tuple, found))
+
+    pieces = ["the", "in", "shown", "marked", "red", "Red", "RED", "bored", "red_", "_red", "3red", "red3", "reddish",
+              "whİte", "WHİTE", "blac\u212a", "pınk", "one", "option", "zip", "code", "zipcode", "zip_code",
+              "ſidewalk", "sidewalks", "Deductible", "usd", "USD", "USD5", "xUSD", "_USD", "$", "£", "€", "¥", "₹",
+              "colour", "color", "organise", "café", "naïve", "Σ", "ΣΑΣ", "—", ".", ",", "(", ")", "’", "e.g."]
+    rng = random.Random(19)
+    for _ in range(4000):
+        blocks = [Block(rng.randint(1, 40), "".join(rng.choice(pieces) + rng.choice(SPACES + ["", "-", "."])
+                                                    for _ in range(rng.randint(0, 12))), "paragraph")
+                  for _ in range(rng.randint(0, 4))]
+        assert textmarks.scan(blocks) == every_block(blocks), blocks
+
+
+def _former_drop_check_comments(state) -> None:
+    from courseforge.markdown import strip_check_comments
+
+    tokens, kept = state.tokens, []
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and "<!--" in token.content:
+            token.content = strip_check_comments(token.content).strip()
+        kept.append(token)
+        if token.type == "paragraph_close" and index >= 2 and tokens[index - 1].content == "" \
+                and tokens[index - 2].type == "paragraph_open":
+            del kept[-3:]
+    state.tokens[:] = kept
+
+
+def _former_parse(md, text: str):
+    from courseforge.markdown import CALLOUT_KINDS, Parsed, QuestionBlock, _callout_parts, _closing, \
+        _question_id, question_marker
+    from markdown_it.token import Token
+
+    tokens = md.parse(text)
+    front, line = None, 1
+    if tokens and tokens[0].type == "front_matter":
+        front, line = tokens[0].content, tokens[0].map[0] + 2
+        tokens = tokens[1:]
+    lines, out, found, index = text.split("\n"), [], [], 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "container_callout_open" and _callout_parts(token.info)[0] == "question":
+            start, end = token.map
+            close = _closing(tokens, index)
+            body = [line for line in lines[start + 1:end] if line.strip() != ":::"]
+            found.append(QuestionBlock(token.info.strip(), body, start + 1))
+            out.append(Token("html_block", "", 0, map=token.map, content=question_marker(_question_id(token.info))))
+            index = close + 1
+            continue
+        out.append(token)
+        index += 1
+    parsed = Parsed(front, line, out, questions=found)
+    for token in parsed.tokens:
+        if token.type == "container_callout_open":
+            kind, _ = _callout_parts(token.info)
+            if kind not in CALLOUT_KINDS and kind != "question":
+                parsed.problems.append((token.map[0] + 1 if token.map else 1, f'unknown callout "::: {kind}"',
+                                        f"use one of: {', '.join(CALLOUT_KINDS)}"))
+    return parsed
+
+
+def test_parsed_pages_are_the_former_ones():
+    # Check comments dropped (and paragraphs left empty, or empty already), questions lifted and
+    # unknown callouts reported in one pass: the tokens, problems, questions and html of the former passes.
+    from courseforge.markdown import LessonMarkdown
+
+    ours, former = LessonMarkdown(), LessonMarkdown()
+    former.md.core.ruler.at("check_comments", _former_drop_check_comments)
+    pieces = ["---\n", "title: T\n", "<!-- check: ignore x -->", "<!-- c -->", "<!--", "-->", "\u00a0\u00a0\n", "\u3000\n",
+              "text", "Word. Next", "*em*", "[l](u)", "![i](p.png)", "\n", "\n\n", "    ", "- ", "> ", "# ", "::: tip T\n",
+              "::: question q1 single\n", "::: question\n", "::: oops\n", "::: story Once\n", ":::\n", "::::\n",
+              "- [x] A\n", "- [ ] B\n", "| a | b |\n|---|---|\n| <!-- check: x --> | c |\n", "\t", "é"]
+    rng = random.Random(20)
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        new, old = ours.parse(text), _former_parse(former.md, text)
+        assert [t.as_dict() for t in new.tokens] == [t.as_dict() for t in old.tokens], repr(text)
+        assert (new.front_matter, new.front_matter_line, new.problems, new.questions) == \
+            (old.front_matter, old.front_matter_line, old.problems, old.questions), repr(text)
+        assert ours.render(new, lambda *a: None) == former.render(old, lambda *a: None), repr(text)
+
+
+def test_front_matter_read_without_the_generic_constructor_is_what_it_makes():
+    # yamltext reads a mapping of scalars and lists of scalars itself; anything else goes to PyYAML's
+    # construct_document(). The data (types included), and the error when a value cannot be made, are its.
+    import yaml
+
+    from courseforge import yamltext
+
+    values = ["5", "-3", "0x1F", "0o17", "1_000", "190:20:30", "3.5", ".nan", "-.inf", "1e3", "yes", "No", "off", "~",
+              "null", "", "2024-02-29", "2023-02-30", "2001-12-14t21:59:43.10-05:00", "'quoted: text'", '"a\\tb"',
+              "plain text", "!!str 12", "!!binary aGk=", "!custom x", "&a 1", "*a", "[1, two]", "{a: 1}", "'<<'",
+              "9" * 5000, "|\n  block\n  text", ">\n  folded"]
+    keys = ["id", "title", "2", "true", "~", "<<", "=", "'quoted'", "? complex", "minutes"]
+    rng = random.Random(21)
+    for _ in range(3000):
+        lines = []
+        for _ in range(rng.randint(1, 5)):
+            if rng.random() < 0.3:
+                lines.append(f"{rng.choice(keys)}:\n" + "".join(f"  - {rng.choice(values)}\n"
+                                                               for _ in range(rng.randint(0, 3))))
+            else:
+                lines.append(f"{rng.choice(keys)}: {rng.choice(values)}\n")
+        text = "".join(lines)
+
+        def made(construct):
+            loader = yamltext._Loader(text)
+            try:
+                node = loader.get_single_node()
+                return repr(construct(loader, node))
+            except (yaml.YAMLError, ValueError) as exc:
+                return type(exc).__name__
+            finally:
+                loader.dispose()
+
+        ours = made(lambda loader, node: yamltext._scalars(loader, node, text))
+        if ours != "None":
+            assert ours == made(lambda loader, node: loader.construct_document(node)), text
+
+
+def test_markdown_normalizing_only_a_source_with_cr_or_nul_is_markdown_normalizing_every_one():
+    from markdown_it.rules_core.normalize import normalize
+
+    from courseforge.markdown import create
+
+    lean, full = create(), create()
+    full.core.ruler.at("normalize", normalize)
+    pieces = ["text", "\r", "\r\n", "\n", "\n\r", "\0", "\r\0\n", "- ", "> ", "# ", "::: tip T\n", ":::\n", "*em*", "  ",
+              "| a | b |\n|---|---|\n", "```\n", "    code", "é"]
+    rng = random.Random(22)
+    for _ in range(800):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        assert lean.render(text) == full.render(text), repr(text)
+        assert [t.as_dict() for t in lean.parse(text)] == [t.as_dict() for t in full.parse(text)], repr(text)
+        assert lean.renderInline(text) == full.renderInline(text), repr(text)
+
+
+def test_the_passive_search_from_space_to_space_finds_what_the_plain_pattern_does():
+    # has_passive() looks for PASSIVE_LOWERED only where a form of "be" or "get" stands between a
+    # character not of a word and a space: at the start, after punctuation, quotes, digits, letters
+    # beyond ASCII (and those IGNORECASE takes for ASCII ones), before spaces of every kind.
+    pieces = ["is", "IS", "Is", "İs", "ıs", "was", "waſ", "WERE", "am", "are", "be", "been", "being", "get", "gets",
+              "got", "gotten", "getting", "is was", "asked", "ASKED", "known", "\u212anown", "kept", "quickly", "used",
+              "tired", "éis", "_is", "3is", "is3", "isn't", "’is", "“is", "(is", "—is", "é", "was_", "asked_", "askedé"]
+    spaces = [" ", " ", " ", "  ", "\n", "\t", "\u00a0", "\u2003", "\x1f", "\x85", "", ".", ",", "-", "’", "“"]
+    rng = random.Random(24)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) + rng.choice(spaces) for _ in range(rng.randint(0, 8)))
+        assert prosestats.has_passive(text) == (prosestats.PASSIVE.search(text) is not None), repr(text)

@@ -1,5 +1,7 @@
 """Sources written on Windows (byte-order mark, CRLF) or holding odd line breaks read like LF files."""
 import hashlib
+import os
+import threading
 
 import pytest
 
@@ -103,3 +105,19 @@ def test_oversized_and_non_utf8_sources_are_located_errors(tmp_path):
     with pytest.raises(ContentErrors) as caught:
         load(folder)
     assert "02-big.md: the file is over the 2 MB limit" in str(caught.value)
+
+
+def test_a_source_is_read_whole_up_to_the_limit_and_refused_past_it(tmp_path):
+    # Read in pieces sized by the file: at the limit exactly, a byte past it, and from a FIFO, whose
+    # size says nothing of what it holds.
+    path = tmp_path / "page.md"
+    path.write_bytes("é\r\n".encode() * 5)
+    assert read_source(path, limit=20) == "é\n" * 5
+    with pytest.raises(SourceError, match="over the"):
+        read_source(path, limit=19)
+    fifo = tmp_path / "fifo.md"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(b"word " * 30_000))
+    writer.start()
+    assert read_source(fifo) == "word " * 30_000
+    writer.join()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core.normalize import NEWLINES_RE, NULL_RE
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -110,16 +111,26 @@ def strip_check_comments(text: str) -> str:
 
 
 def _drop_check_comments(state) -> None:
-    # Raw HTML is off, so without this the comment would show as text; a paragraph of nothing else goes.
-    tokens, kept = state.tokens, []
-    for index, token in enumerate(tokens):
-        if token.type == "inline" and "<!--" in token.content:
-            token.content = strip_check_comments(token.content).strip()
-        kept.append(token)
-        if token.type == "paragraph_close" and index >= 2 and tokens[index - 1].content == "" \
-                and tokens[index - 2].type == "paragraph_open":
-            del kept[-3:]
-    state.tokens[:] = kept
+    # Raw HTML is off, so without this the comment would show as text; a paragraph of nothing else goes
+    # (and so does one that was empty already: a line of no-break spaces, say).
+    tokens = state.tokens
+    if "<!--" in state.src:  # an inline token's text is the source's: no comment there, none in it
+        for token in tokens:
+            if token.type == "inline" and "<!--" in token.content:
+                token.content = strip_check_comments(token.content).strip()
+    empty = [index for index, token in enumerate(tokens) if token.type == "paragraph_close" and index >= 2
+             and tokens[index - 1].content == "" and tokens[index - 2].type == "paragraph_open"]
+    for index in reversed(empty):
+        del tokens[index - 2:index + 1]
+
+
+def _normalize(state) -> None:
+    # markdown-it's normalize rule, but for a source without CR or NUL (every page: sourcetext.py
+    # ends its lines with LF), which its own rewrites line end by line end into the same text.
+    if "\r" in state.src:
+        state.src = NEWLINES_RE.sub("\n", state.src)
+    if "\0" in state.src:
+        state.src = NULL_RE.sub("\ufffd", state.src)
 
 
 def create() -> MarkdownIt:
@@ -128,6 +139,7 @@ def create() -> MarkdownIt:
     # With `html` off these two rules turn every line and every `<` down, after being tried on each
     # (markdown-it: "html" is a shorthand for enabling them): 7 % of a parse spent on nothing.
     md.disable(["html_block", "html_inline"])
+    md.core.ruler.at("normalize", _normalize)
     md.use(front_matter_plugin)
     md.core.ruler.before("inline", "check_comments", _drop_check_comments)
     md.use(container_plugin, name="callout", validate=lambda params, markup: bool(params.strip()),
@@ -151,27 +163,35 @@ class LessonMarkdown:
         if tokens and tokens[0].type == "front_matter":
             front, line = tokens[0].content, tokens[0].map[0] + 2
             tokens = tokens[1:]
-        parsed = Parsed(front, line, self._lift_questions(tokens, text.split("\n"), parsed_questions := []))
-        parsed.questions = parsed_questions
-        self._check(parsed)
+        parsed = Parsed(front, line, tokens)
+        parsed.tokens = self._lift_questions(tokens, text, parsed.questions, parsed.problems)
         return parsed
 
     @staticmethod
-    def _lift_questions(tokens: list[Token], lines: list[str], found: list[QuestionBlock]) -> list[Token]:
-        """Replace each `::: question` container by a marker and keep its source lines for quiz.py."""
+    def _lift_questions(tokens: list[Token], text: str, found: list[QuestionBlock], problems: list) -> list[Token]:
+        """Replace each `::: question` container by a marker and keep its source lines for quiz.py;
+        report the callouts of unknown kinds that are left."""
         out: list[Token] = []
+        lines = None  # the source's, split once a question needs them
         index = 0
         while index < len(tokens):
             token = tokens[index]
-            if token.type == "container_callout_open" and _callout_parts(token.info)[0] == "question":
-                start, end = token.map
-                close = _closing(tokens, index)
-                body = [line for line in lines[start + 1:end] if line.strip() != ":::"]
-                found.append(QuestionBlock(token.info.strip(), body, start + 1))
-                marker = Token("html_block", "", 0, map=token.map, content=question_marker(_question_id(token.info)))
-                out.append(marker)
-                index = close + 1
-                continue
+            if token.type == "container_callout_open":
+                kind = _callout_parts(token.info)[0]
+                if kind == "question":
+                    start, end = token.map
+                    close = _closing(tokens, index)
+                    lines = text.split("\n") if lines is None else lines
+                    body = [line for line in lines[start + 1:end] if line.strip() != ":::"]
+                    found.append(QuestionBlock(token.info.strip(), body, start + 1))
+                    marker = Token("html_block", "", 0, map=token.map,
+                                   content=question_marker(_question_id(token.info)))
+                    out.append(marker)
+                    index = close + 1
+                    continue
+                if kind not in CALLOUT_KINDS:
+                    problems.append((token.map[0] + 1 if token.map else 1, f'unknown callout "::: {kind}"',
+                                     f"use one of: {', '.join(CALLOUT_KINDS)}"))
             out.append(token)
             index += 1
         return out
@@ -190,15 +210,6 @@ class LessonMarkdown:
             if token.children:
                 self._resolve_links(token.children, line, resolve)
         return self.md.renderer.render(tokens, self.md.options, {})
-
-    def _check(self, parsed: Parsed) -> None:
-        for token in parsed.tokens:
-            line = token.map[0] + 1 if token.map else 1
-            if token.type == "container_callout_open":
-                kind, _ = _callout_parts(token.info)
-                if kind not in CALLOUT_KINDS and kind != "question":
-                    parsed.problems.append((line, f'unknown callout "::: {kind}"',
-                                            f"use one of: {', '.join(CALLOUT_KINDS)}"))
 
     def render(self, parsed: Parsed, resolve: Resolver) -> str:
         for token in parsed.tokens:

@@ -114,11 +114,16 @@ class PageReader:
 
     @staticmethod
     def _id(read: FieldReader, path: Path) -> str:
-        return read.slug("id", default_id(path)) or default_id(path)
+        fallback = default_id(path)
+        return read.slug("id", fallback) or fallback
+
+
+ORDER_NUMBER = re.compile(r"^\d+[-_ ]*")
+NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def default_id(path: Path) -> str:
     # "03-Detecting cues.md" → "detecting-cues": the number orders files, it is not part of the id.
-    stem = re.sub(r"^\d+[-_ ]*", "", path.stem).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
+    stem = ORDER_NUMBER.sub("", path.stem).lower()
+    slug = NOT_SLUG.sub("-", stem).strip("-")
     return slug if SLUG.match(slug) else f"page-{zlib.crc32(path.name.encode()):08x}"

@@ -66,22 +66,26 @@ def page_text(parsed: Parsed, front) -> PageText:
     page = PageText(front)
     tokens = parsed.tokens
     for index, token in enumerate(tokens):
-        line = token.map[0] + 1 if token.map else 1
-        if token.type == "inline":
-            _inline(page, token, tokens[index - 1] if index else None, line)
-        elif token.type == "container_callout_open":
+        kind = token.type
+        if kind == "inline":
+            _inline(page, token, tokens[index - 1] if index else None, token.map[0] + 1 if token.map else 1)
+        elif kind == "container_callout_open":
             empty = index + 1 < len(tokens) and tokens[index + 1].type == "container_callout_close"
-            page.callouts.append((line, token.info.strip().split(" ")[0], empty))
-        elif token.type == "table_open":
-            page.tables.append((line, _header_cells(tokens, index)))
+            page.callouts.append((token.map[0] + 1 if token.map else 1, token.info.strip().split(" ")[0], empty))
+        elif kind == "table_open":
+            page.tables.append((token.map[0] + 1 if token.map else 1, _header_cells(tokens, index)))
     for block in parsed.questions:
         page.questions += _question_blocks(block)
     return page
 
 
 def _inline(page: PageText, token, opener, line: int) -> None:
+    children = token.children or ()
+    if len(children) == 1 and children[0].type == "text":  # most paragraphs: one run of text
+        _block(page, opener, line, children[0].content)
+        return
     text, link, at = [], None, line
-    for child in token.children or ():
+    for child in children:
         if child.type in ("text", "code_inline"):
             text.append(child.content)
             if link is not None:
@@ -96,7 +100,10 @@ def _inline(page: PageText, token, opener, line: int) -> None:
         elif child.type == "link_close" and link is not None:
             page.links.append((link[0], "".join(link[1]).strip(), link[2]))
             link = None
-    joined = "".join(text)
+    _block(page, opener, line, "".join(text))
+
+
+def _block(page: PageText, opener, line: int, joined: str) -> None:
     kind = OPENERS.get(opener.type if opener else "", "paragraph")
     if kind == "heading":
         page.headings.append((line, _level(opener.markup), joined))

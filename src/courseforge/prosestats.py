@@ -13,6 +13,7 @@ adjectives of feeling ("worried", "tired") are not counted.
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from courseforge.model import PageStats, PageText, Sentence
 from courseforge.pagetext import sentence_spans, sentences, word_count, words
@@ -55,9 +56,29 @@ def lowered(text: str) -> str:
     return text.lower()
 
 
+# Where PASSIVE_LOWERED may match: a form of "be" or "get" after a character that is not a word's (or
+# at the start) and before a space of any kind. Found on the text as bytes, every byte but an ASCII
+# letter (made small), digit or "_" a space (a character beyond ASCII is one byte, "?", first), behind a
+# space: the search skips from space to space, where PASSIVE_LOWERED tries at every a, b, g, i and w.
+_WORD_OR_SPACE = bytes(ord(chr(code).lower()) if chr(code).isascii() and (chr(code).isalnum() or chr(code) == "_")
+                       else ord(" ") for code in range(256))
+BE_OR_GET = re.compile(rb" (?:a(?:m|re)|is|w(?:as|ere)|be(?:en|ing)?|g(?:et(?:s|ting)?|ot(?:ten)?))(?= )")
+
+
 def has_passive(text: str) -> bool:
     """PASSIVE.search(text) is not None."""
-    return PASSIVE_LOWERED.search(lowered(text)) is not None
+    if any(letter in text for letter in CASELESS_ASCII):
+        text = text.translate(TO_ASCII)
+    # Now lower() makes no other character an ASCII letter, nor two of one: `text`, its bytes and
+    # lowered(text) hold each character at the same place.
+    spaced = b" " + text.encode("ascii", "replace").translate(_WORD_OR_SPACE)
+    found = BE_OR_GET.finditer(spaced)
+    first = next(found, None)
+    if first is None:  # no form of be or get at all: settled without lowering the text
+        return False
+    low = text.lower()
+    # A match starts where one of these does: a space at `start` in `spaced`, its word at `start` in `low`.
+    return any(PASSIVE_LOWERED.match(low, place.start()) for place in chain((first,), found))
 
 
 def is_passive(sentence: str) -> bool:

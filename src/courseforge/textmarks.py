@@ -23,6 +23,8 @@ NOT_LETTERS = {code: " " for code in range(0x2100) if not chr(code).isalpha() or
 # byte but an ASCII letter made a space; that is NOT_LETTERS too for a text with nothing from U+2100
 # on (which NOT_LETTERS keeps).
 LETTER_RUNS = bytes(code if chr(code).isascii() and chr(code).isalpha() else ord(" ") for code in range(256))
+LOWER_LETTER_RUNS = bytes(ord(chr(code).lower()) if chr(code).isascii() and chr(code).isalpha() else ord(" ")
+                          for code in range(256))
 FROM_2100 = re.compile("[\u2100-\U0010ffff]")
 # Words both variants use in some sense: a computer program, to license, a tyre pressure meter.
 BOTH = frozenset("program programs practice practices license licensed licenses licensing meter meters tire tires "
@@ -46,8 +48,13 @@ def us_term_key(found: str) -> str:
 CURRENCY = re.compile(r"[$£€¥₹]|\b(?:USD|GBP|EUR|JPY|INR)\b")
 CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹"}
 CURRENCY_MARKS = (*CODES, *CODES.values())
+# What a page's letter runs must hold for each scan to find something (see scan()).
+TERM_WORDS = frozenset(term.split()[0] for term in US_TERMS)
+CODE_WORDS = frozenset(code.lower() for code in CODES)
+SYMBOLS = tuple(symbol for symbol in CODES.values() if symbol != "$")
 COLOURS = "red|green|blue|yellow|orange|purple|pink|grey|gray|brown|black|white"
 COLOUR_NAMES = COLOURS.split("|")
+COLOUR_WORDS = frozenset(COLOUR_NAMES)
 COLOUR_CUE = re.compile(rf"\b(?:the|in|marked|highlighted|shown|coloured|colored)\s+(?:in\s+)?({COLOURS})\b"
                         r"(?:\s+(?:one|ones|option|options|button|buttons|box|boxes|text|item|items|answer|answers|"
                         r"icon|icons|line|lines|area|areas|word|words|column|row|cells?|parts?))?", re.IGNORECASE)
@@ -95,11 +102,19 @@ def scan(blocks, ignores: tuple = ()) -> TextMarks:
     # Most pages name no colour, currency or variant word at all: one test of the whole page settles
     # each scan (no mark spans two blocks: "\n" joins them and none holds one).
     whole = "\n".join(block.text for block in blocks)
-    lower = whole.lower()
-    scans = (not listed.isdisjoint(_letter_runs(lower)),  # finds every word the blocks' test does
-             _may_hold_term(whole, lower),
-             any(mark in whole for mark in CURRENCY_MARKS),
-             any(colour in lower for colour in COLOUR_NAMES))
+    plain = whole.isascii()
+    caseless = not plain and any(letter in whole for letter in CASELESS_ASCII)
+    # Without those four, lower() makes no letter beyond ASCII an ASCII one: the runs of the text
+    # lowered are those of the text, lowered by the table that finds them.
+    runs = set(_letter_runs(whole.lower()) if caseless else
+               whole.encode("ascii", "replace").translate(LOWER_LETTER_RUNS).decode("ascii").split())
+    # Each test holds wherever a block's scan finds something: a term, a code or a colour that its
+    # pattern matches is a whole run of ASCII letters in the text lowered, unless the text holds a
+    # letter that IGNORECASE takes for an ASCII one. Set lookups, not a search of the page for each.
+    scans = (not listed.isdisjoint(runs),  # finds every word the blocks' test does
+             caseless or not TERM_WORDS.isdisjoint(runs),
+             "$" in whole or not CODE_WORDS.isdisjoint(runs) or (not plain and any(s in whole for s in SYMBOLS)),
+             caseless or not COLOUR_WORDS.isdisjoint(runs))
     if not any(scans):
         return TextMarks(ignores=ignores)
     found: tuple[list, list, list, list] = ([], [], [], [])
@@ -150,7 +165,8 @@ SCANNERS = (_spellings_in, _terms_in, _currencies_in, _colours_in)
 
 def page_marks(text: PageText, source: str, path: Path) -> TextMarks:
     """A page's marks; `source` is its text as read, `path` its file."""
-    return scan((*text.blocks, *text.questions), ignore_lines(path) if IGNORE_COMMENT.search(source) else ())
+    named = "check:" in source and IGNORE_COMMENT.search(source)  # the plain test first: most pages have none
+    return scan((*text.blocks, *text.questions), ignore_lines(path) if named else ())
 
 
 def ignore_lines(path: Path) -> tuple[tuple[int, tuple[str, ...]], ...]:

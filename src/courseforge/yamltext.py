@@ -1,9 +1,12 @@
 """YAML that remembers where each key came from, so errors can name a line."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -128,14 +131,102 @@ def compose(text: str) -> yaml.Node | None:
     return node
 
 
+# Tags whose constructors are plain functions of a scalar (no generator, no state): a front matter's.
+_SCALAR_TAGS = frozenset("tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp"))
+_MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+def _is_scalar(node: yaml.Node) -> bool:
+    return type(node) is yaml.ScalarNode and node.tag in _SCALAR_TAGS
+
+
+def _scalars(loader, node: yaml.Node, text: str) -> dict | None:
+    """What construct_document() makes of a mapping of scalars and lists of scalars (a page's front
+    matter), without its generators and their bookkeeping; None for anything else (merge keys,
+    aliases, other tags, nested mappings): construct_document() reads those. The only errors the
+    constructors of these tags raise are ValueErrors, whichever scalar raises one first."""
+    if type(node) is not yaml.MappingNode or node.tag != _MAP_TAG or not node.value or "*" in text:
+        return None
+    for key_node, value_node in node.value:
+        if not _is_scalar(key_node) or not (_is_scalar(value_node) or type(value_node) is yaml.SequenceNode
+                                             and value_node.tag == _SEQ_TAG and all(map(_is_scalar, value_node.value))):
+            return None
+    made = loader.yaml_constructors
+    return {made[key.tag](loader, key): made[value.tag](loader, value) if type(value) is yaml.ScalarNode
+            else [made[item.tag](loader, item) for item in value.value] for key, value in node.value}
+
+
+# A front matter as most pages write it: `key: value` lines, and `key:` lines each followed by `  - item`
+# lines, each key, value and item plain ASCII words (no quotes, colons, hashes, tabs, blank lines or
+# comments). Read line by line with libyaml's own resolver and constructors (a CSafeLoader is a C parser
+# and these two): the same data, lines and duplicates (tests/test_front_matter.py compares them);
+# anything else is libyaml's to read.
+_PLAIN = r"[A-Za-z0-9](?:[A-Za-z0-9 ,.()/+-]*[A-Za-z0-9,.()/+-])?"
+_PLAIN_LINE = re.compile(rf"([A-Za-z_][A-Za-z0-9_-]*):(?: +({_PLAIN}))?|  - ({_PLAIN})")
+_RESOLVER, _CONSTRUCTOR = Resolver(), SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _NotPlain(Exception):
+    """A scalar the plain reading leaves to libyaml."""
+
+
+def _plain_scalar(text: str):
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if tag == _STR_TAG:
+        return text  # construct_yaml_str gives the value itself
+    if tag not in _SCALAR_TAGS:
+        raise _NotPlain(text)
+    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, text))
+
+
+def _plain_mapping(text: str, line_offset: int) -> Mapping | None:
+    """load_mapping(text, line_offset) of a front matter as most pages write it; None for any other,
+    and for one holding a value its constructor refuses (libyaml reads the whole first, and says so)."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    data: dict = {}
+    mapping, key, name, items = Mapping(data, first_line=1 + line_offset), None, None, None
+    try:
+        for number, line in enumerate(lines, start=1 + line_offset):
+            found = _PLAIN_LINE.fullmatch(line)
+            if found is None:
+                return None
+            written, value, item = found.groups()
+            if item is not None:
+                if key is None:
+                    return None  # not under a `key:` line
+                if items is None:
+                    items = data[key] = []
+                    mapping.item_lines[name] = []
+                items.append(_plain_scalar(item))
+                mapping.item_lines[name].append(number)
+                continue
+            if written in mapping.key_lines:
+                mapping.duplicates.append((written, number))
+            mapping.key_lines[written] = number
+            made = _plain_scalar(written)
+            data[made] = None if value is None else _plain_scalar(value)  # `key:` alone is null, or a list
+            key, name, items = made if value is None else None, written, None
+    except (_NotPlain, ValueError):
+        return None
+    return mapping if data else None
+
+
 def load_mapping(text: str, line_offset: int = 0) -> Mapping:
     """Parse `text` as a YAML mapping; `line_offset` shifts lines (front matter inside a file)."""
+    return _plain_mapping(text, line_offset) or _mapping(text, line_offset)
+
+
+def _mapping(text: str, line_offset: int) -> Mapping:
+    """load_mapping() by libyaml."""
     _check_depth(text, line_offset)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         _bound_aliases(node, text, line_offset)
-        data = loader.construct_document(node) if node is not None else None
+        data = None if node is None else _scalars(loader, node, text) or loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, line_offset) from None
     except ValueError:  # Python refuses to convert integers of thousands of digits
