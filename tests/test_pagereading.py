@@ -128,6 +128,25 @@ def test_workers_start_afresh_in_a_threaded_process(make_course, tmp_path):
         lesson.html for lesson in load(folder, cache=False, processes=1).lessons]
 
 
+def test_forked_workers_find_markdown_it_ready_in_the_parent(make_course, monkeypatch):
+    """The parent imports the page reader and compiles markdown-it's rules once, just before it forks,
+    rather than each worker doing it after."""
+    folder = make_course(course_files(4), lessons=0)
+    real = pagereading.read_chunk
+
+    def ready_first(setting, jobs):  # runs in the workers: they inherit this module as forked
+        if pagereading._markdown.cache_info().currsize != 1:
+            raise AssertionError("a worker made its own markdown-it")
+        return real(setting, jobs)
+
+    monkeypatch.setattr(pagereading, "read_chunk", ready_first)
+    pagereading._markdown.cache_clear()
+    assert pagereading._start_method() == "fork"
+    course = load(folder, cache=False, processes=2)
+    assert [lesson.id for lesson in course.lessons] == [f"part-{n}" for n in range(1, 5)]
+    assert pagereading._markdown.cache_info().currsize == 1
+
+
 def test_a_project_whose_cache_cannot_be_written_still_builds(make_course, tmp_path):
     folder = make_course(course_files(2), lessons=0)
     (folder / CACHE_DIR).write_text("a file where the cache folder would go")

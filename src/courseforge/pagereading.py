@@ -17,7 +17,8 @@ from courseforge.errors import ContentError, ContentErrors, Problems
 from courseforge.gcpause import collector_paused
 from courseforge.heap import give_back
 from courseforge.pagecache import PageStore, code_fingerprint, page_key
-from courseforge.pageentry import decode, encode
+from courseforge.ownentry import decode_own
+from courseforge.pageentry import encode
 from courseforge.sourcetext import MAX_SOURCE_BYTES
 
 # markdown-it, the page reader and the process pool are imported only when a page must be read:
@@ -195,8 +196,11 @@ class _Readers:
             from concurrent.futures import ProcessPoolExecutor
             from multiprocessing import get_context
 
+            method = _start_method()
+            if method == "fork":  # imported and compiled once, here, not once in each worker
+                _reader_ready()
             # The setting (every page's path) goes to each worker once, not with each chunk.
-            self.pool = ProcessPoolExecutor(self.processes, mp_context=get_context(_start_method()),
+            self.pool = ProcessPoolExecutor(self.processes, mp_context=get_context(method),
                                             initializer=_take_setting, initargs=(self.setting,))
         self.chunks.append((self.pool.submit(_read_jobs, self.pending), self.pending))
         self.pending = []
@@ -222,8 +226,9 @@ def _read_jobs(jobs: list[Job]) -> list[Read]:
 
 
 def _unpack(read: Read, job: Job) -> Read:
-    if read.page is None and read.entry is not None:  # all of it: a page read afresh is reviewed afresh
-        read.page, read.id_line, read.links = decode(read.entry, job.path)
+    """All of the page (one read afresh is reviewed afresh), built unchecked: our worker's entry, not the cache's."""
+    if read.page is None and read.entry is not None:
+        read.page, read.id_line, read.links = decode_own(read.entry, job.path)
         read.page.number = job.number
     return read
 
@@ -246,6 +251,13 @@ def read_chunk(setting: Setting, jobs: list[Job]) -> list[Read]:
     markdown, collector = _markdown(), AssetCollector(setting.course_dir, Problems())
     with collector_paused():  # a worker started afresh (spawn) collects like any process
         return [_read_one(setting, markdown, collector, job) for job in jobs]
+
+
+def _reader_ready() -> None:
+    """markdown-it with its rules compiled, and the page reader: what a forked worker then inherits."""
+    import courseforge.pages  # noqa: F401
+
+    _markdown()
 
 
 @functools.cache
