@@ -173,13 +173,14 @@ def test_a_page_keeps_its_digest_whichever_way_it_was_read_and_only_while_it_is_
 def test_a_key_hashes_a_source_to_a_byte_past_the_limit_whatever_size_it_was_said_to_have(tmp_path, monkeypatch,
                                                                                             size, told):
     import os
+    import stat
     from types import SimpleNamespace
 
     path = tmp_path / "page.md"
     data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
     path.write_bytes(data)
     if told is not None:  # a file written to between its size and its reading
-        monkeypatch.setattr(os, "fstat", lambda handle: SimpleNamespace(st_size=told))
+        monkeypatch.setattr(os, "fstat", lambda handle: SimpleNamespace(st_size=told, st_mode=stat.S_IFREG | 0o644))
     assert pagereading._bytes(path) == data[:MAX_SOURCE_BYTES + 1]
     assert pagereading._bytes(tmp_path / "gone.md") == b""
 
@@ -197,3 +198,14 @@ def test_a_rebuild_from_the_cache_loads_no_page_reader(make_course, tmp_path):
               "or m in ('courseforge.pages', 'courseforge.markdown')))")
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_a_whole_source_is_hashed_with_a_single_read(tmp_path, monkeypatch):
+    """A short read of a file is its end: no second system call a page to find the end-of-file."""
+    import os
+
+    path = tmp_path / "page.md"
+    path.write_bytes(b"x" * 1000)
+    asked, real = [], os.read
+    monkeypatch.setattr(os, "read", lambda handle, size: asked.append(size) or real(handle, size))
+    assert pagereading._bytes(path) == b"x" * 1000 and asked == [1001]

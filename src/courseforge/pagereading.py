@@ -7,6 +7,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import stat
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -112,10 +113,13 @@ def _bytes(path: Path) -> bytes:
         # Asked for at most a byte more than the file holds: a read of the whole limit makes a 2 MB
         # buffer (mapped and unmapped) for each page, most of a warm build's hashing time.
         parts, size, limit = [], 0, MAX_SOURCE_BYTES + 1
-        ask = min(os.fstat(handle).st_size + 1, limit)
+        told = os.fstat(handle)
+        ask = min(told.st_size + 1, limit)
         while size < limit and (part := os.read(handle, ask)):
             parts.append(part)
             size += len(part)
+            if len(part) < ask and stat.S_ISREG(told.st_mode):
+                break  # a file's end: a read for the end-of-file would be one system call a page more
             ask = min(limit - size, GROWN_BY)
         return b"".join(parts)
     except OSError:
