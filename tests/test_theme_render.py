@@ -24,6 +24,7 @@ def plain_fill(template, **values):
     ("{ n } {n!} {{n}} {n_2}", {"n": 1, "n_2": "two"}),
     (Markup("<b>{n}</b>"), {"n": "<"}),
     ("", {}),
+    ("{n} {m} {b} {none}", {"n": -3, "m": 2.5, "b": True, "none": None}),
 ])
 def test_fill_gives_what_one_substitution_gives(template, values):
     for _ in range(2):  # the second time from the pieces kept of the first

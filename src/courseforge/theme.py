@@ -139,9 +139,18 @@ class _OwnEnvironment(jinja2.Environment):
     nearly every interface string a page shows. A dict's own attributes still come first."""
 
     def getattr(self, obj, attribute):
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES and attribute in obj:
-            return obj[attribute]
-        return super().getattr(obj, attribute)
+        if type(obj) is dict:
+            if attribute not in _DICT_ATTRIBUTES and attribute in obj:
+                return obj[attribute]
+        else:
+            try:  # a page's field: found at once, without Jinja's frame around it
+                return getattr(obj, attribute)
+            except AttributeError:
+                return _jinja_getattr(self, obj, attribute)  # an item, or undefined
+        return _jinja_getattr(self, obj, attribute)
+
+
+_jinja_getattr = jinja2.Environment.getattr
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -200,7 +209,13 @@ def fill(template: str, **values) -> Markup:
     out = [pieces[0]]
     for at in range(1, len(pieces), 2):  # a placeholder's name, then the text after it
         name = pieces[at]
-        out += (escape(values[name]) if name in values else f"{{{name}}}", pieces[at + 1])
+        if name not in values:
+            text = f"{{{name}}}"
+        elif type(values[name]) is int:  # a count: nothing in it to escape
+            text = str(values[name])
+        else:
+            text = escape(values[name])
+        out += (text, pieces[at + 1])
     return Markup("".join(out))
 
 
