@@ -24,18 +24,14 @@ _KEPT = (DATA, LINES, ITEM_LINES)  # JSON gives them as the page had them
 _json = json.JSONDecoder().scan_once  # (text, where a JSON value starts) → (the value, where it ends)
 
 
-def decode_own(line: str, source: Path, html: str | None = None):
+def decode_own(line: str, source: Path):
     """(page, id_line, links) from an entry pageentry.encode() wrote in this build; `source`, the page's
-    file, stands for every path in the entry that names it (as in pageentry.decode). A lesson's `html`,
-    when the worker sent it beside the entry, is taken as it is: the same text as the entry's, undecoded."""
+    file, stands for every path in the entry that names it (as in pageentry.decode)."""
     # Parsed in place, part after part: no copy of the line's rest at each tab, no checks for text around it.
     entry, end = _json(line, 0)
     kind = entry["kind"]
     page = _MAKERS[kind](entry["page"], (source, str(source)))
-    if html is None:
-        html, end = _string(line, end + 2)  # past the tab and the opening quote
-    else:
-        end = line.index("\t", end + 1)
+    html, end = _string(line, end + 2)  # past the tab and the opening quote
     if kind == "lesson":
         page.html = html
     bulk = [make(value, None) if make else value for make, value in zip(_BULK_MAKERS, _json(line, end + 1)[0])]

@@ -47,7 +47,6 @@ class Read:
     warnings: list[ContentError]
     entry: str | None = None  # for the page cache: a page read without any problem
     digest: str | None = None  # a clean page's identity: what is made of it may be kept under it (see digest())
-    html: str | None = None  # a lesson's html beside its entry, from a worker: carried, not decoded from JSON
 
     def report(self, problems: Problems) -> None:
         problems.errors += self.errors
@@ -226,7 +225,6 @@ def _read_jobs(jobs: list[Job]) -> list[Read]:
     reads = read_chunk(_worker_setting, jobs)
     for read in reads:
         if read.entry is not None:
-            read.html = getattr(read.page, "html", None)  # an assessment has none
             read.page, read.links = None, []
     return reads
 
@@ -234,8 +232,7 @@ def _read_jobs(jobs: list[Job]) -> list[Read]:
 def _unpack(read: Read, job: Job) -> Read:
     """All of the page (one read afresh is reviewed afresh), built unchecked: our worker's entry, not the cache's."""
     if read.page is None and read.entry is not None:
-        read.page, read.id_line, read.links = decode_own(read.entry, job.path, read.html)
-        read.html = None
+        read.page, read.id_line, read.links = decode_own(read.entry, job.path)
         read.page.number = job.number
     return read
 
