@@ -142,17 +142,17 @@ class _OwnEnvironment(jinja2.Environment):
         if type(obj) is dict:
             if attribute not in _DICT_ATTRIBUTES and attribute in obj:
                 return obj[attribute]
-        else:
-            try:  # a page's field: found at once, without Jinja's frame around it
-                return getattr(obj, attribute)
-            except AttributeError:
-                return _jinja_getattr(self, obj, attribute)  # an item, or undefined
-        return _jinja_getattr(self, obj, attribute)
+            return _jinja_getattr(self, obj, attribute)
+        try:  # a page's field: found at once, without Jinja's frame around it
+            return getattr(obj, attribute)
+        except AttributeError:  # then an item, or undefined, as Jinja's own getattr goes on
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError, AttributeError):
+                return self.undefined(obj=obj, name=attribute)
 
 
 _jinja_getattr = jinja2.Environment.getattr
-
-
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
