@@ -201,8 +201,10 @@ class _Readers:
             from multiprocessing import get_context
 
             method = _start_method()
-            if method == "fork":  # imported and compiled once, here, not once in each worker
-                _reader_ready()
+            if method == "fork":  # the page reader imported, markdown-it compiled: once here, not in each worker
+                import courseforge.pages  # noqa: F401
+
+                _markdown()
             # The setting (every page's path) goes to each worker once, not with each chunk.
             self.pool = ProcessPoolExecutor(self.processes, mp_context=get_context(method),
                                             initializer=_take_setting, initargs=(self.setting,))
@@ -255,13 +257,6 @@ def read_chunk(setting: Setting, jobs: list[Job]) -> list[Read]:
     markdown, collector = _markdown(), AssetCollector(setting.course_dir, Problems())
     with collector_paused():  # a worker started afresh (spawn) collects like any process
         return [_read_one(setting, markdown, collector, job) for job in jobs]
-
-
-def _reader_ready() -> None:
-    """markdown-it with its rules compiled, and the page reader: what a forked worker then inherits."""
-    import courseforge.pages  # noqa: F401
-
-    _markdown()
 
 
 @functools.cache
