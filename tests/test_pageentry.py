@@ -1,5 +1,6 @@
 """Cache entries (pageentry.py) give back the page they were made of, and nothing else."""
 import json
+import sys
 from dataclasses import replace
 
 import pytest
@@ -203,3 +204,47 @@ def test_a_rebuild_after_an_edit_keeps_every_other_entry(make_course, monkeypatc
     assert all(after[key] == line for key, line in before.items() if key in after)
     monkeypatch.setattr(pagereading, "read_chunk", lambda setting, jobs: [] if not jobs else pytest.fail(f"read {jobs}"))
     assert "Edited." in load(folder).lessons[6].html
+
+
+def _fields(value):
+    """Every field of a page, its text and their parts, with each value's type: equal pages of unequal
+    kinds (a tuple for a list, a str for a Path) differ here."""
+    from dataclasses import fields, is_dataclass
+
+    if is_dataclass(value):
+        kind = type(value).__name__  # a page served from the cache is one whose html and words are read when asked
+        kind = {"CachedLesson": "Lesson", "CachedText": "PageText"}.get(kind, kind)
+        return (kind, [(f.name, _fields(getattr(value, f.name))) for f in fields(value)])
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_fields(item) for item in value])
+    if isinstance(value, dict):
+        return ("dict", [(key, _fields(item)) for key, item in value.items()])
+    return (type(value).__name__, value)
+
+
+def test_an_entry_our_worker_wrote_makes_the_page_decode_makes_unchecked(folder):
+    from courseforge.ownentry import decode_own
+
+    links = [("a.svg", 3, True, "assets/a.svg"), ("b.svg", 4, False, None)]
+    for page in load(folder, cache=False).pages:
+        entry = pageentry.encode(page, 2, links)
+        checked, own = pageentry.decode(entry, page.source), decode_own(entry, page.source)
+        assert _fields(own[0]) == _fields(checked[0]) == _fields(page)
+        assert own[1:] == checked[1:] == (2, links)
+        assert own[0].source is page.source and all(q.source is page.source for q in own[0].questions)
+        kinds = [block.kind for block in own[0].page_text.blocks]
+        assert all(kind is sys.intern(kind) for kind in kinds)
+
+
+def test_a_page_read_by_a_worker_by_the_building_process_or_from_the_cache_is_the_same(folder, make_course):
+    """Field by field, whichever process read it and whether its entry was checked (from the cache)."""
+    files = {f"lessons/{n:02d}-colours.md": lesson(f"colours-{n}", "Colours", BODY.replace("kc-", f"kc{n}-"))
+             for n in range(1, 7)}
+    many = make_course({**files, "images/pic.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+                        "assessments/01-final.md": QUIZ}, lessons=0)
+    here = load(many, cache=False, processes=1).pages
+    workers = load(many, processes=2).pages  # read afresh in workers: their entries built unchecked
+    assert entries(many)
+    cached = load(many, processes=2).pages
+    assert [_fields(p) for p in workers] == [_fields(p) for p in here]
+    assert [_fields(p) for p in cached] == [_fields(p) for p in here]

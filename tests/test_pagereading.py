@@ -128,6 +128,25 @@ def test_workers_start_afresh_in_a_threaded_process(make_course, tmp_path):
         lesson.html for lesson in load(folder, cache=False, processes=1).lessons]
 
 
+def test_forked_workers_find_markdown_it_ready_in_the_parent(make_course, monkeypatch):
+    """The parent imports the page reader and compiles markdown-it's rules once, just before it forks,
+    rather than each worker doing it after."""
+    folder = make_course(course_files(4), lessons=0)
+    real = pagereading.read_chunk
+
+    def ready_first(setting, jobs):  # runs in the workers: they inherit this module as forked
+        if pagereading._markdown.cache_info().currsize != 1:
+            raise AssertionError("a worker made its own markdown-it")
+        return real(setting, jobs)
+
+    monkeypatch.setattr(pagereading, "read_chunk", ready_first)
+    pagereading._markdown.cache_clear()
+    assert pagereading._start_method() == "fork"
+    course = load(folder, cache=False, processes=2)
+    assert [lesson.id for lesson in course.lessons] == [f"part-{n}" for n in range(1, 5)]
+    assert pagereading._markdown.cache_info().currsize == 1
+
+
 def test_a_project_whose_cache_cannot_be_written_still_builds(make_course, tmp_path):
     folder = make_course(course_files(2), lessons=0)
     (folder / CACHE_DIR).write_text("a file where the cache folder would go")
@@ -154,13 +173,14 @@ def test_a_page_keeps_its_digest_whichever_way_it_was_read_and_only_while_it_is_
 def test_a_key_hashes_a_source_to_a_byte_past_the_limit_whatever_size_it_was_said_to_have(tmp_path, monkeypatch,
                                                                                             size, told):
     import os
+    import stat
     from types import SimpleNamespace
 
     path = tmp_path / "page.md"
     data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
     path.write_bytes(data)
     if told is not None:  # a file written to between its size and its reading
-        monkeypatch.setattr(os, "fstat", lambda handle: SimpleNamespace(st_size=told))
+        monkeypatch.setattr(os, "fstat", lambda handle: SimpleNamespace(st_size=told, st_mode=stat.S_IFREG | 0o644))
     assert pagereading._bytes(path) == data[:MAX_SOURCE_BYTES + 1]
     assert pagereading._bytes(tmp_path / "gone.md") == b""
 
@@ -178,3 +198,14 @@ def test_a_rebuild_from_the_cache_loads_no_page_reader(make_course, tmp_path):
               "or m in ('courseforge.pages', 'courseforge.markdown')))")
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_a_whole_source_is_hashed_with_a_single_read(tmp_path, monkeypatch):
+    """A short read of a file is its end: no second system call a page to find the end-of-file."""
+    import os
+
+    path = tmp_path / "page.md"
+    path.write_bytes(b"x" * 1000)
+    asked, real = [], os.read
+    monkeypatch.setattr(os, "read", lambda handle, size: asked.append(size) or real(handle, size))
+    assert pagereading._bytes(path) == b"x" * 1000 and asked == [1001]

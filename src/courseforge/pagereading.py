@@ -7,6 +7,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import stat
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,7 +18,8 @@ from courseforge.errors import ContentError, ContentErrors, Problems
 from courseforge.gcpause import collector_paused
 from courseforge.heap import give_back
 from courseforge.pagecache import PageStore, code_fingerprint, page_key
-from courseforge.pageentry import decode, encode
+from courseforge.ownentry import decode_own
+from courseforge.pageentry import encode
 from courseforge.sourcetext import MAX_SOURCE_BYTES
 
 # markdown-it, the page reader and the process pool are imported only when a page must be read:
@@ -110,10 +112,13 @@ def _bytes(path: Path) -> bytes:
         # Asked for at most a byte more than the file holds: a read of the whole limit makes a 2 MB
         # buffer (mapped and unmapped) for each page, most of a warm build's hashing time.
         parts, size, limit = [], 0, MAX_SOURCE_BYTES + 1
-        ask = min(os.fstat(handle).st_size + 1, limit)
+        told = os.fstat(handle)
+        ask = min(told.st_size + 1, limit)
         while size < limit and (part := os.read(handle, ask)):
             parts.append(part)
             size += len(part)
+            if len(part) < ask and stat.S_ISREG(told.st_mode):
+                break  # a file's end: a read for the end-of-file would be one system call a page more
             ask = min(limit - size, GROWN_BY)
         return b"".join(parts)
     except OSError:
@@ -195,8 +200,13 @@ class _Readers:
             from concurrent.futures import ProcessPoolExecutor
             from multiprocessing import get_context
 
+            method = _start_method()
+            if method == "fork":  # the page reader imported, markdown-it compiled: once here, not in each worker
+                import courseforge.pages  # noqa: F401
+
+                _markdown()
             # The setting (every page's path) goes to each worker once, not with each chunk.
-            self.pool = ProcessPoolExecutor(self.processes, mp_context=get_context(_start_method()),
+            self.pool = ProcessPoolExecutor(self.processes, mp_context=get_context(method),
                                             initializer=_take_setting, initargs=(self.setting,))
         self.chunks.append((self.pool.submit(_read_jobs, self.pending), self.pending))
         self.pending = []
@@ -222,8 +232,9 @@ def _read_jobs(jobs: list[Job]) -> list[Read]:
 
 
 def _unpack(read: Read, job: Job) -> Read:
-    if read.page is None and read.entry is not None:  # all of it: a page read afresh is reviewed afresh
-        read.page, read.id_line, read.links = decode(read.entry, job.path)
+    """All of the page (one read afresh is reviewed afresh), built unchecked: our worker's entry, not the cache's."""
+    if read.page is None and read.entry is not None:
+        read.page, read.id_line, read.links = decode_own(read.entry, job.path)
         read.page.number = job.number
     return read
 

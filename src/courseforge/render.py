@@ -1,10 +1,11 @@
 """Course + Theme → Site: the player's pages, its static files and the course's assets."""
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -271,9 +272,17 @@ def _page_view(theme: Theme, page, strings: dict):
                                                 "graded": isinstance(page, Quiz) and page.graded})
 
     body = Markup(MARKER.sub(question_html, body)) if questions else Markup(body)
-    if isinstance(page, Lesson):
-        return replace(page, html=body)
-    return replace(page, intro_html=body)
+    return _copy(page, "html" if isinstance(page, Lesson) else "intro_html", body)
+
+
+def _copy(page, name: str, value):
+    """dataclasses.replace(page, name=value) for a page, without its checks: one a page at every build."""
+    return type(page)(*[value if field == name else getattr(page, field) for field in _init_fields(type(page))])
+
+
+@functools.cache
+def _init_fields(cls) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(cls) if field.init)
 
 
 def _question_view(question: Question) -> Question:

@@ -6,6 +6,7 @@ A course overrides the default theme file by file: drop `themes/default/template
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -51,7 +52,7 @@ class Theme:
         # Environment). Our own templates are trusted code and render a third faster unsandboxed.
         ours = bundled_dir().resolve()
         trusted = all(folder.resolve().is_relative_to(ours) for folder in template_dirs)
-        environment = jinja2.Environment if trusted else ImmutableSandboxedEnvironment
+        environment = _OwnEnvironment if trusted else ImmutableSandboxedEnvironment
         self.env = environment(
             loader=_ContainedLoader([str(folder) for folder in template_dirs]),
             bytecode_cache=_compiled_templates("templates" if trusted else "templates-sandboxed"),
@@ -104,8 +105,7 @@ class Theme:
     def render_each(self, template: str, contexts: Iterable[dict]) -> list[str]:
         """`template` rendered once per context (a page each: the template is looked up once)."""
         try:
-            compiled = self.env.get_template(template)
-            return [compiled.render(context) for context in contexts]
+            return _render_all(self.env, self.env.get_template(template), contexts)
         except jinja2.TemplateSyntaxError as exc:
             raise self._error(exc.filename, exc.lineno, exc.message or str(exc)) from None
         except jinja2.TemplateError as exc:
@@ -116,6 +116,44 @@ class Theme:
         path = Path(filename) if filename else self.dirs[0] / TEMPLATES
         return ContentErrors([ContentError(Location(path, line), f"theme template error: {message}",
                                            "fix the template; see the default theme for the variables it gets")])
+
+
+def _render_all(env: jinja2.Environment, compiled: jinja2.Template, contexts: Iterable[dict]) -> list[str]:
+    """What compiled.render(context) gives for each context. Template.render copies the context and
+    then its template's globals into it, from a ChainMap each time (twice): here they are copied once."""
+    base = dict(compiled.globals)
+    render, concat, make = compiled.root_render_func, env.concat, env.context_class
+    rendered = []
+    for context in contexts:
+        state = make(env, {**base, **context}, compiled.name, compiled.blocks, globals=base)
+        try:
+            rendered.append(concat(render(state)))
+        except Exception:  # as Template.render: the traceback then names the template's lines
+            env.handle_exception()
+    return rendered
+
+
+class _OwnEnvironment(jinja2.Environment):
+    """Where our own templates render. `t.minutes`, an item of a dict of strings, is looked up as an item
+    at once: plain Jinja asks for a dict attribute of that name first, raising an AttributeError for
+    nearly every interface string a page shows. A dict's own attributes still come first."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict:
+            if attribute not in _DICT_ATTRIBUTES and attribute in obj:
+                return obj[attribute]
+            return _jinja_getattr(self, obj, attribute)
+        try:  # a page's field: found at once, without Jinja's frame around it
+            return getattr(obj, attribute)
+        except AttributeError:  # then an item, or undefined, as Jinja's own getattr goes on
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError, AttributeError):
+                return self.undefined(obj=obj, name=attribute)
+
+
+_jinja_getattr = jinja2.Environment.getattr
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 class _KeptTemplates(jinja2.FileSystemBytecodeCache):
@@ -164,5 +202,27 @@ def _line_of(path: Path, key: str) -> int | None:
 def fill(template: str, **values) -> Markup:
     """`{name}` placeholders of an interface string (locales/*.json), as the runtime's format():
     the string and each value escaped once (a value rendered by the template already is Markup)."""
-    return Markup(re.sub(r"\{(\w+)\}", lambda m: escape(values[m.group(1)]) if m.group(1) in values else m.group(0),
-                         escape(template)))
+    if type(template) is not str:  # Markup, or a template's own value: not worth keeping
+        return Markup(_PLACEHOLDER.sub(lambda m: escape(values[m.group(1)]) if m.group(1) in values else m.group(0),
+                                       escape(template)))
+    pieces = _pieces(template)
+    out = [pieces[0]]
+    for at in range(1, len(pieces), 2):  # a placeholder's name, then the text after it
+        name = pieces[at]
+        if name not in values:
+            text = f"{{{name}}}"
+        elif type(values[name]) is int:  # a count: nothing in it to escape
+            text = str(values[name])
+        else:
+            text = escape(values[name])
+        out += (text, pieces[at + 1])
+    return Markup("".join(out))
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@functools.lru_cache(maxsize=512)
+def _pieces(template: str) -> tuple[str, ...]:
+    """An interface string escaped, split at its placeholders: each page fills the same few."""
+    return tuple(_PLACEHOLDER.split(str(escape(template))))
