@@ -63,6 +63,26 @@ def make_course(tmp_path):
     return make
 
 
+def zips(folder: Path, out: Path, **options) -> dict[str, bytes]:
+    """The packages a build of `folder` writes to `out`, by file name."""
+    from courseforge.build import build
+
+    return {path.name: path.read_bytes() for path in build(folder, out, **options)}
+
+
+def uncached(folder: Path, out: Path) -> dict[str, bytes]:
+    """The zips of a build from the same sources without any cache (the project's own put aside)."""
+    from courseforge.loader import CACHE_DIR
+
+    kept = folder.parent / "kept-cache"
+    (folder / CACHE_DIR).rename(kept)
+    try:
+        return zips(folder, out)
+    finally:
+        shutil.rmtree(folder / CACHE_DIR, ignore_errors=True)
+        kept.rename(folder / CACHE_DIR)
+
+
 def cache_text(path: Path) -> str:
     """A sealed cache file's content (cacheseal.py): what this user's build wrote there."""
     from courseforge.cacheseal import opened

@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from conftest import REPO, lesson
+from conftest import REPO, lesson, zips
 from courseforge import cacheseal
 from courseforge.build import build
 from courseforge.clipcache import cached, write_meta
@@ -38,9 +38,6 @@ def as_someone_else(monkeypatch, tmp_path, action):
         finally:
             cacheseal._key.cache_clear()
 
-
-def zips(folder, out) -> dict:
-    return {path.name: path.read_bytes() for path in build(folder, out)}
 
 
 def test_the_key_is_made_once_readable_by_its_user_alone(own_key):

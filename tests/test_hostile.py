@@ -1,5 +1,4 @@
 """Someone else's course folder is hostile input: it may not run code, leak files or exhaust memory."""
-import resource
 import subprocess
 import sys
 import textwrap

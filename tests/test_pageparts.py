@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 
-from conftest import COURSE_YML, default_files, lesson, write_course
+from conftest import COURSE_YML, lesson, write_course
 from courseforge.build import build, prepare, site
 from courseforge.pageparts import PART_SIZE, Part, Section, launch_list, split
 

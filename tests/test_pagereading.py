@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from conftest import cache_text, lesson, other_shard, write_cache
+from conftest import cache_text, lesson, other_shard, write_cache, zips
 from courseforge import pagereading
-from courseforge.build import FORMATS, build
+from courseforge.build import FORMATS
 from courseforge.errors import ContentErrors
 from courseforge.loader import CACHE_DIR, load
 from courseforge.sourcetext import MAX_SOURCE_BYTES
@@ -35,9 +35,6 @@ def cached_entries(folder) -> list[str]:
     shards = sorted((folder / CACHE_DIR / "pages").glob("?"))
     return [line for shard in shards for line in cache_text(shard).splitlines()]
 
-
-def zips(folder, out, **options) -> dict:
-    return {path.name: path.read_bytes() for path in build(folder, out, **options)}
 
 
 def refuse_reading(monkeypatch):

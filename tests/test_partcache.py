@@ -11,9 +11,8 @@ import zipfile
 
 import pytest
 
-from conftest import REPO, lesson
+from conftest import REPO, lesson, uncached, zips
 from courseforge import cacheseal, sectioncache, theme, zipwriter
-from courseforge.build import build
 from courseforge.loader import CACHE_DIR
 from courseforge.pageparts import Part
 from courseforge.preview import Preview
@@ -60,19 +59,6 @@ def made(monkeypatch) -> list[str]:
     return paths
 
 
-def zips(folder, out, **options) -> dict:
-    return {path.name: path.read_bytes() for path in build(folder, out, **options)}
-
-
-def uncached(folder, out) -> dict:
-    """The zips of a build from the same sources without any cache (the project's own put aside)."""
-    kept = folder.parent / "kept-cache"
-    (folder / CACHE_DIR).rename(kept)
-    try:
-        return zips(folder, out)
-    finally:
-        shutil.rmtree(folder / CACHE_DIR, ignore_errors=True)
-        kept.rename(folder / CACHE_DIR)
 
 
 def parts_of(out) -> dict[str, bytes]:

@@ -11,9 +11,8 @@ import zipfile
 import jinja2.meta
 import pytest
 
-from conftest import REPO, lesson
+from conftest import REPO, lesson, uncached, zips
 from courseforge import cacheseal, sectioncache, theme
-from courseforge.build import build
 from courseforge.loader import CACHE_DIR, load
 from courseforge.pageparts import Part, Section, markup_json, part_json
 from courseforge.render import render_pages
@@ -57,19 +56,6 @@ def rendered(monkeypatch) -> list[str]:
     return pages
 
 
-def zips(folder, out, **options) -> dict:
-    return {path.name: path.read_bytes() for path in build(folder, out, **options)}
-
-
-def uncached(folder, out) -> dict:
-    """The zips of a build from the same sources without any cache (the project's own put aside)."""
-    kept = folder.parent / "kept-cache"
-    (folder / CACHE_DIR).rename(kept)
-    try:
-        return zips(folder, out)
-    finally:
-        shutil.rmtree(folder / CACHE_DIR, ignore_errors=True)
-        kept.rename(folder / CACHE_DIR)
 
 
 ALL = ["part-1", "part-2", "part-3", "part-4", "part-5", "final"]
