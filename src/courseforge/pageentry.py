@@ -143,13 +143,20 @@ def _compiled(kind):
         return lambda data, at: tuple(_items(data, kind[0]))
     if isinstance(kind, Row):
         return _row(kind)
-    if isinstance(kind, list):
-        make = _compiled(kind[0])
-        return lambda data, at: [make(part, at) for part in data] if _list(data) else []
-    if isinstance(kind, tuple) and not _plain_types(kind):  # (x,): a tuple of x, most of them empty
-        make = _compiled(kind[0])
-        return lambda data, at: tuple([make(part, at) for part in data]) if _list(data) else ()
+    if isinstance(kind, list) or isinstance(kind, tuple) and not _plain_types(kind):  # [x], (x,): most empty
+        return _sequence(kind[0], list if isinstance(kind, list) else tuple)
     return {PATH: _path, DATA: _data, LINES: _lines, ITEM_LINES: _item_lines}.get(kind) or _typed(kind)
+
+
+def _sequence(place, to: type):
+    """A list or tuple of `place`s; most are empty, and cost a test."""
+    make = _compiled(place)
+
+    def many(data, at):
+        if type(data) is not list:
+            _fail(data)
+        return to([make(part, at) for part in data]) if data else to()
+    return many
 
 
 def _plain_types(kind) -> bool:
@@ -170,8 +177,11 @@ def _class_maker(cls):
     shapes = set(itertools.product(*(_json_types(kind) for kind in layout)))
     parts = [(index, _compiled(kind)) for index, kind in enumerate(layout) if not _plain_types(kind)]
     shared = SHARED.get(cls)
+    blank, empty = _blank(cls)
 
     def make(data, at):
+        if blank is not None and data == blank:
+            return empty
         if type(data) is not list or tuple(map(type, data)) not in shapes:
             if data is None and parts:
                 return None  # an optional part (a page without text marks, say)
@@ -182,6 +192,14 @@ def _class_maker(cls):
             data[shared] = sys.intern(data[shared])
         return cls(*data)
     return make
+
+
+def _blank(cls) -> tuple[list | None, object]:
+    """(JSON, value) of a frozen class whose fields all default to an empty tuple (most pages' text
+    marks): a list of as many empty lists is equal to nothing else, and one value serves every page."""
+    if not cls.__dataclass_params__.frozen or any(f.default != () for f in fields(cls)):
+        return None, None
+    return [[] for _ in fields(cls)], cls()
 
 
 def _json_types(kind) -> tuple:
