@@ -284,7 +284,8 @@ def test_sentences_come_back_as_they_were_kept(folder):
     assert type(served.page_text.stats.long[0].words) is int
 
 
-@pytest.mark.parametrize("marks", [[[]] * 4, [[]] * 6, [[], [], [], [], {}], [[], [], [], [], None], [[], [], [], [], [[]]]])
+@pytest.mark.parametrize("marks", [[[]] * 4, [[]] * 6, [[], [], [], [], {}], [[], [], [], [], None],
+                                   [[], [], [], [], [[]]]])
 def test_text_marks_that_are_nearly_blank_are_a_miss(folder, marks):
     page = load(folder, cache=False).lessons[0]
     with pytest.raises(pageentry.MISS):
