@@ -21,8 +21,7 @@ from pathlib import Path
 
 from courseforge import __version__
 from courseforge.check.catalogue import FAMILY_OF
-from courseforge.check.findings import Finding
-from courseforge.errors import Location
+from courseforge.check.findings import Finding, finding
 from courseforge.pagecache import PageCache
 
 FOLDER = "findings"
@@ -104,11 +103,10 @@ def _decode(entry: str, source: Path) -> list[Finding]:
     if len(parts) % 4:
         raise ValueError("not a list of findings")
     found = []
-    for start in range(0, len(parts), 4):
-        rule, at, problem, hint = parts[start:start + 4]
+    for rule, at, problem, hint in zip(*[iter(parts)] * 4):
         if rule not in FAMILY_OF or not (at.isascii() and at.isdigit() or at == ""):
             raise ValueError("not a finding")
-        found.append(Finding(rule, Location(source, int(at) if at else None), problem, hint))
+        found.append(finding(rule, source, int(at) if at else None, problem, hint))
     return found
 
 

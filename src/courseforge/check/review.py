@@ -80,9 +80,11 @@ class Review:
         if line is None:
             return frozenset()
         page = self.pages.get(path)
-        if page is not None:  # the page's comments were found when it was read
-            return frozenset(rule for at, rules in self._page_marks(path, page).ignores
-                             if line - 1 <= at <= line for rule in rules)
+        if page is not None:  # the page's comments were found when it was read (on most pages, none)
+            ignores = self._page_marks(path, page).ignores
+            if not ignores:
+                return frozenset()
+            return frozenset(rule for at, rules in ignores if line - 1 <= at <= line for rule in rules)
         if (path, line) not in self._ignored:
             found: set[str] = set()
             for text in self.lines(path)[max(0, line - 2):line]:
