@@ -329,3 +329,12 @@ def test_options_of_different_results_sharing_a_consequence(tmp_path):
     apart = SCENARIO.replace("{second_result}", "wrong").replace("{second_next}", "end")
     assert findings(course(tmp_path, {"scenarios/01-call.yml": apart}, "b"), "shared-consequence") == []
 
+
+
+@pytest.mark.parametrize("name", ["a.png", "A.PNG", "a.b.Svg", "noext", "a.", "x..png", "a.tar.gz", "é.PDF", "a", "ſ.ſvg"])
+def test_a_files_type_is_what_splitext_finds(name):
+    import os
+
+    from courseforge.check.housekeeping import _type
+
+    assert _type(name) == os.path.splitext(name)[1].lower()

@@ -98,7 +98,7 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
 def digest(key: str, links: list[tuple]) -> str:
     """What a clean page's model is made of: its cache key (source, path, settings, reader code) and
     where its links led, which the key does not cover (an image added since may resolve a link)."""
-    hrefs = "\0".join(href or "" for *_, href in links)
+    hrefs = "\0".join(href or "" for *_, href in links) if links else ""  # most pages link nowhere
     return hashlib.sha256(f"{key}\0{hrefs}".encode()).hexdigest()
 
 
