@@ -39,7 +39,7 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def page_key(fingerprint: str, kind: str, path: Path, text: bytes, mastery_score: int | None) -> str:
+def page_key(fingerprint: str, kind: str, path: str | Path, text: bytes, mastery_score: int | None) -> str:
     digest = hashlib.sha256(f"{fingerprint}\0{kind}\0{path}\0{mastery_score}\0".encode())
     digest.update(text)  # not head + text: no copy of every source
     return digest.hexdigest()

@@ -73,7 +73,8 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
     todo: list[Job] = []
     with _Readers(setting, processes, len(pages)) as readers:
         for number, (path, kind) in enumerate(pages, start=1):
-            job = Job(path, kind, number, page_key(fingerprint, kind, path, _bytes(path), setting.mastery_score))
+            name = str(path)  # once: os.open and the key would each ask the Path for it (Python-level calls)
+            job = Job(path, kind, number, page_key(fingerprint, kind, name, _bytes(name), setting.mastery_score))
             reads.append(links.cached(cache.get(job.key, path, functools.partial(_read_again, setting, job)), job))
             if reads[-1] is None:
                 todo.append(job)
@@ -102,7 +103,7 @@ def digest(key: str, links: list[tuple]) -> str:
     return hashlib.sha256(f"{key}\0{hrefs}".encode()).hexdigest()
 
 
-def _bytes(path: Path) -> bytes:
+def _bytes(path: str | Path) -> bytes:
     """What the cache key hashes: never more than a source may hold (the reader refuses the rest)."""
     try:  # os.read, not open(): no file object to make for each of thousands of pages
         handle = os.open(path, os.O_RDONLY)
