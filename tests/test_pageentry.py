@@ -300,3 +300,10 @@ def test_blank_text_marks_are_one_value_equal_to_none_found(folder):
     served = [pageentry.decode(_light(page, lambda light: light.__setitem__(2, blank)), page.source)[0]
               for page in (first, second)]
     assert served[0].page_text.marks == TextMarks() and served[0].page_text.marks is served[1].page_text.marks
+
+
+@pytest.mark.parametrize("text", ["", " {}", "{} ", "{}x", "{}\n", "nul", '"open', "\ufeff{}", "{},{}"])
+def test_an_entry_is_one_json_object_and_nothing_around_it(text, tmp_path):
+    with pytest.raises(pageentry.MISS):
+        pageentry.decode(text + "\t\"\"\t[]", tmp_path / "a.md")
+    assert pageentry._json_text("{}") == {}

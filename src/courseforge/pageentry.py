@@ -28,6 +28,7 @@ from courseforge.textmarks import TextMarks
 from courseforge.yamltext import Mapping
 
 KINDS = {"lesson": Lesson, "quiz": Quiz}
+_SCAN = json.JSONDecoder().scan_once  # (text, where a value starts) → (the value, where it ends)
 __all__ = ["BULK", "LIGHT", "MISS", "CachedText", "decode", "encode"]
 
 
@@ -47,8 +48,8 @@ def decode(line: str, source: Path, read_again=None, fetch=None):
     part (the entry's own, or what `fetch()` gives: None if there is none) when first read, and should
     it not fit the schema, read_again() gives the page its source makes (pagecold.ColdPart)."""
     head, tab, cold = line.partition("\t")
-    entry = json.loads(head)
-    if not isinstance(entry, dict) or not (tab or fetch):
+    entry = _json_text(head)
+    if type(entry) is not dict or not (tab or fetch):
         raise TypeError("not an entry")
     kind = entry["kind"]
     page = (LAZY_MAKERS if read_again else MAKERS)[kind](entry["page"], (source, str(source)))
@@ -72,6 +73,18 @@ def decode(line: str, source: Path, read_again=None, fetch=None):
     if id_line is not None and type(id_line) is not int:
         raise TypeError("id_line")
     return page, id_line, [LINK(link, None) for link in _list(entry["links"])]
+
+
+def _json_text(text: str):
+    """json.loads(text) for text encode() wrote (no white space around it), without its wrappers'
+    calls: a rebuild decodes 5 000 entries."""
+    try:
+        value, end = _SCAN(text, 0)
+    except StopIteration:
+        raise ValueError("not JSON") from None
+    if end != len(text):
+        raise ValueError("text after the entry")
+    return value
 
 
 def _plain(value):
