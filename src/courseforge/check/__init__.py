@@ -70,4 +70,4 @@ def _context(review: Review, page_rules: dict) -> str:
 
 def _ignored_here(review: Review, found: Finding) -> bool:
     named = review.ignored_at(found.location.path, found.location.line)
-    return bool(named & {found.rule, FAMILY_OF[found.rule], "all"})
+    return bool(named) and not named.isdisjoint((found.rule, FAMILY_OF[found.rule], "all"))
