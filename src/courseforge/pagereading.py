@@ -82,7 +82,8 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
         fresh = iter(readers.finish())
     reads = [read or next(fresh) for read in reads]
     for read in reads:
-        links.collect(read)
+        if read.links:  # a page served from the cache replayed its links when it was served
+            links.collect(read)
     for job in todo:
         read = reads[job.number - 1]
         if read.entry is not None:
