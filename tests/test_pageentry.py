@@ -307,3 +307,14 @@ def test_an_entry_is_one_json_object_and_nothing_around_it(text, tmp_path):
     with pytest.raises(pageentry.MISS):
         pageentry.decode(text + "\t\"\"\t[]", tmp_path / "a.md")
     assert pageentry._json_text("{}") == {}
+
+
+@pytest.mark.parametrize("links", ['""', "{}", "0", "null", '"a"', "[[]]", '[["a.svg", 3, true]]'])
+def test_links_that_are_not_a_list_of_links_are_a_miss(folder, links):
+    page = load(folder, cache=False).lessons[0]
+    head, html, bulk = pageentry.encode(page, 2, []).split("\t")
+    forged = head.replace('"links":[]', f'"links":{links}')
+    assert forged != head
+    for lazily in (None, lambda: pytest.fail("read again")):
+        with pytest.raises(pageentry.MISS):
+            pageentry.decode("\t".join((forged, html, bulk)), page.source, lazily)

@@ -72,7 +72,10 @@ def decode(line: str, source: Path, read_again=None, fetch=None):
     id_line = entry["id_line"]
     if id_line is not None and type(id_line) is not int:
         raise TypeError("id_line")
-    return page, id_line, [LINK(link, None) for link in _list(entry["links"])]
+    links = entry["links"]
+    if type(links) is not list:
+        _fail(links)
+    return page, id_line, [LINK(link, None) for link in links] if links else []
 
 
 def _json_text(text: str):
@@ -192,6 +195,11 @@ def _class_maker(cls):
     shared = SHARED.get(cls)
     blank, empty = _blank(cls)
 
+    def plain(data, at):  # a class of JSON values alone (a sentence): no more to do than the test
+        if type(data) is not list or tuple(map(type, data)) not in shapes:
+            raise ValueError(f"not a {cls.__name__}")
+        return cls(*data)
+
     def make(data, at):
         if blank is not None and data == blank:
             return empty
@@ -204,7 +212,7 @@ def _class_maker(cls):
         if shared is not None:
             data[shared] = sys.intern(data[shared])
         return cls(*data)
-    return make
+    return plain if not parts and shared is None and blank is None else make
 
 
 def _blank(cls) -> tuple[list | None, object]:
