@@ -338,3 +338,13 @@ def test_a_files_type_is_what_splitext_finds(name):
     from courseforge.check.housekeeping import _type
 
     assert _type(name) == os.path.splitext(name)[1].lower()
+
+
+@pytest.mark.parametrize("lengths", [[3], [4, 1], [5, 1, 9], [2, 2, 8, 4], [7, 3, 3, 3, 10, 1]])
+def test_the_median_option_length_is_statistics_median(lengths):
+    import statistics
+
+    from courseforge.check.cues import _median
+
+    assert _median(lengths) == statistics.median(lengths)
+    assert type(_median(lengths)) is type(statistics.median(lengths))
