@@ -348,3 +348,14 @@ def test_the_median_option_length_is_statistics_median(lengths):
 
     assert _median(lengths) == statistics.median(lengths)
     assert type(_median(lengths)) is type(statistics.median(lengths))
+
+
+def test_a_pages_ignore_comment_drops_a_course_wide_finding_there_and_nowhere_else(tmp_path):
+    """Course-wide findings on pages without ignore comments stand without a look at their lines;
+    the line of one with such a comment is still looked at."""
+    unassessed = lesson_text().replace("objective: 1\n", "")
+    quiet = unassessed.replace("objectives:\n", "objectives:  # check: ignore objective-unassessed\n")
+    other = unassessed.replace("part-1", "part-2")
+    folder = course(tmp_path, {"lessons/01-part-1.md": quiet, "lessons/02-part-2.md": other})
+    for _ in range(2):  # the second review keeps the per-page findings of the first
+        assert where(findings(folder, "objective-unassessed")) == ["02-part-2.md:5"]
