@@ -7,7 +7,6 @@ import contextlib
 import functools
 import hashlib
 import os
-import stat
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -111,22 +110,34 @@ def _bytes(path: str | Path) -> bytes:
     except OSError:
         return b""  # the reader reports it, with its path
     try:
+        try:  # its size from a seek to its end: no stat result (twenty fields) to make for each page
+            end = os.lseek(handle, 0, os.SEEK_END)
+        except OSError:  # a pipe has no end to seek to (check_folder refuses one, unless it came since)
+            return _streamed(handle)
         # Asked for at most a byte more than the file holds: a read of the whole limit makes a 2 MB
         # buffer (mapped and unmapped) for each page, most of a warm build's hashing time.
         parts, size, limit = [], 0, MAX_SOURCE_BYTES + 1
-        told = os.fstat(handle)
-        ask = min(told.st_size + 1, limit)
-        while size < limit and (part := os.read(handle, ask)):
+        ask = min(end + 1, limit)
+        while size < limit and (part := os.pread(handle, ask, size)):
             parts.append(part)
             size += len(part)
-            if len(part) < ask and stat.S_ISREG(told.st_mode):
-                break  # a file's end: a read for the end-of-file would be one system call a page more
-            ask = min(limit - size, GROWN_BY)
+            if len(part) < ask:
+                break  # its end: a read for the end-of-file would be one system call a page more
+            ask = min(limit - size, GROWN_BY)  # written to since the seek
         return b"".join(parts)
     except OSError:
         return b""
     finally:
         os.close(handle)
+
+
+def _streamed(handle: int) -> bytes:
+    """What _bytes() gives of a file read from where it is to its end, or to the limit."""
+    parts, size, limit = [], 0, MAX_SOURCE_BYTES + 1
+    while size < limit and (part := os.read(handle, min(limit - size, GROWN_BY))):
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
 
 
 class _Links:
