@@ -282,10 +282,6 @@ def _item_lines(data, at) -> dict:
     return data
 
 
-def _list(data) -> list:
-    return data if type(data) is list else _fail(data)
-
-
 def _fail(data):
     raise TypeError(f"unexpected {type(data).__name__}")
 
