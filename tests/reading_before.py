@@ -10,7 +10,7 @@ from string import ascii_letters
 from courseforge.model import PageStats, PageText, Sentence
 from courseforge.pageentry import BULK, KINDS, LAYOUT, LIGHT, NAMES
 from courseforge.prosestats import FEELINGS, LONG_FROM, MIN_WORDS, OPENING_WORDS, PASSIVE
-from courseforge.textmarks import (ARCHAIC, BOTH, COLOUR_NAMES, CURRENCY_MARKS, NOT_LETTERS, TextMarks, _colours_in,
+from courseforge.textmarks import (ARCHAIC, BOTH, COLOUR_NAMES, CURRENCY_MARKS, TextMarks, _colours_in, not_letters,
                                    _currencies_in, _line, _may_hold_term, _spellings, _terms_in)
 
 # pagetext.py
@@ -155,7 +155,7 @@ def scan(blocks, ignores: tuple = ()) -> TextMarks:
 
 def _spellings_in(block, us: dict, gb: dict, listed: frozenset) -> list:
     text = block.text
-    if listed.isdisjoint(text.lower().translate(NOT_LETTERS).split()):  # settled at C speed
+    if listed.isdisjoint(text.lower().translate(not_letters()).split()):  # settled at C speed
         return []
     found = []
     for match in LETTERS.finditer(text):

@@ -242,3 +242,33 @@ def test_a_cache_folder_that_cannot_be_written_still_gives_the_report(tmp_path):
     folder = flawed_course(tmp_path)
     (folder / CACHE_DIR).write_text("a file where the cache folder would go")
     assert said(check_course(load(folder))) == said(check_course(load(folder))) == unkept(folder)
+
+
+def test_a_finding_made_by_finding_is_one_made_by_its_classes(tmp_path):
+    import dataclasses
+
+    from courseforge.check.findings import finding
+    from courseforge.errors import Location
+
+    for line in (7, None):
+        made = finding("readability", tmp_path / "a.md", line, "hard", "easier")
+        plain = Finding("readability", Location(tmp_path / "a.md", line), "hard", "easier")
+        assert made == plain and hash(made) == hash(plain) and hash(made.location) == hash(plain.location)
+        assert (repr(made), str(made), vars(made.location)) == (repr(plain), str(plain), vars(plain.location))
+        assert dataclasses.astuple(made) == dataclasses.astuple(plain)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made.rule = "other"
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made.location.line = 3
+
+
+def test_kept_findings_read_back_as_they_were_found(tmp_path):
+    from courseforge.errors import Location
+
+    source = tmp_path / "a.md"
+    found = [Finding("readability", Location(source, 12), "hard", "easier"),
+             Finding("time-claim", Location(source), "long", "shorter"),
+             Finding("readability", Location(source, 3), "", "")]
+    again = kept._decode(kept._encode(found, source), source)
+    assert again == found and all(f.location.path is source for f in again)
+    assert [type(f.location.line) for f in again] == [int, type(None), int]

@@ -329,3 +329,33 @@ def test_options_of_different_results_sharing_a_consequence(tmp_path):
     apart = SCENARIO.replace("{second_result}", "wrong").replace("{second_next}", "end")
     assert findings(course(tmp_path, {"scenarios/01-call.yml": apart}, "b"), "shared-consequence") == []
 
+
+
+@pytest.mark.parametrize("name", ["a.png", "A.PNG", "a.b.Svg", "noext", "a.", "x..png", "a.tar.gz", "é.PDF", "a", "ſ.ſvg"])
+def test_a_files_type_is_what_splitext_finds(name):
+    import os
+
+    from courseforge.check.housekeeping import _type
+
+    assert _type(name) == os.path.splitext(name)[1].lower()
+
+
+@pytest.mark.parametrize("lengths", [[3], [4, 1], [5, 1, 9], [2, 2, 8, 4], [7, 3, 3, 3, 10, 1]])
+def test_the_median_option_length_is_statistics_median(lengths):
+    import statistics
+
+    from courseforge.check.cues import _median
+
+    assert _median(lengths) == statistics.median(lengths)
+    assert type(_median(lengths)) is type(statistics.median(lengths))
+
+
+def test_a_pages_ignore_comment_drops_a_course_wide_finding_there_and_nowhere_else(tmp_path):
+    """Course-wide findings on pages without ignore comments stand without a look at their lines;
+    the line of one with such a comment is still looked at."""
+    unassessed = lesson_text().replace("objective: 1\n", "")
+    quiet = unassessed.replace("objectives:\n", "objectives:  # check: ignore objective-unassessed\n")
+    other = unassessed.replace("part-1", "part-2")
+    folder = course(tmp_path, {"lessons/01-part-1.md": quiet, "lessons/02-part-2.md": other})
+    for _ in range(2):  # the second review keeps the per-page findings of the first
+        assert where(findings(folder, "objective-unassessed")) == ["02-part-2.md:5"]

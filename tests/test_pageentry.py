@@ -248,3 +248,73 @@ def test_a_page_read_by_a_worker_by_the_building_process_or_from_the_cache_is_th
     cached = load(many, processes=2).pages
     assert [_fields(p) for p in workers] == [_fields(p) for p in here]
     assert [_fields(p) for p in cached] == [_fields(p) for p in here]
+
+
+def _light(page, change):
+    """The entry of `page` with its stats and text marks (the hot part's last field) as `change` makes them."""
+    head, html, bulk = pageentry.encode(page, 2, []).split("\t")
+    entry = json.loads(head)
+    change(entry["page"][-1])  # [front, stats, marks]
+    return "\t".join((json.dumps(entry), html, bulk))
+
+
+def _long(light, rows):
+    light[1][5] = rows
+
+
+@pytest.mark.parametrize("rows", [
+    [[11, True, False, "A long one"]],  # a bool where words are counted: equal to 1, but not an int
+    [[11, 20, False]], [[11, 20, False, "A long one", 3]], [{"line": 11}], [[11, 20, False, "A"], "text"],
+    [[11, 20, False, "A"], [11.0, 20, False, "B"]], {"0": [11, 20, False, "A"]},
+])
+def test_sentences_of_the_wrong_shape_are_a_miss(folder, rows):
+    page = load(folder, cache=False).lessons[0]
+    for lazily in (None, lambda: pytest.fail("read again")):
+        with pytest.raises(pageentry.MISS):
+            pageentry.decode(_light(page, lambda light: _long(light, rows)), page.source, lazily)
+
+
+def test_sentences_come_back_as_they_were_kept(folder):
+    from courseforge.model import Sentence
+
+    page = load(folder, cache=False).lessons[0]
+    rows = [[11, 20, False, "A long one"], [12, 30, True, "Another"]]
+    served = pageentry.decode(_light(page, lambda light: _long(light, rows)), page.source)[0]
+    assert served.page_text.stats.long == (Sentence(11, 20, False, "A long one"), Sentence(12, 30, True, "Another"))
+    assert type(served.page_text.stats.long[0].words) is int
+
+
+@pytest.mark.parametrize("marks", [[[]] * 4, [[]] * 6, [[], [], [], [], {}], [[], [], [], [], None],
+                                   [[], [], [], [], [[]]]])
+def test_text_marks_that_are_nearly_blank_are_a_miss(folder, marks):
+    page = load(folder, cache=False).lessons[0]
+    with pytest.raises(pageentry.MISS):
+        pageentry.decode(_light(page, lambda light: light.__setitem__(2, marks)), page.source)
+
+
+def test_blank_text_marks_are_one_value_equal_to_none_found(folder):
+    from courseforge.textmarks import TextMarks
+
+    first, second = load(folder, cache=False).pages[:2]
+    blank = [[]] * 5
+    served = [pageentry.decode(_light(page, lambda light: light.__setitem__(2, blank)), page.source)[0]
+              for page in (first, second)]
+    assert served[0].page_text.marks == TextMarks() and served[0].page_text.marks is served[1].page_text.marks
+
+
+@pytest.mark.parametrize("text", ["", " {}", "{} ", "{}x", "{}\n", "nul", '"open', "\ufeff{}", "{},{}"])
+def test_an_entry_is_one_json_object_and_nothing_around_it(text, tmp_path):
+    with pytest.raises(pageentry.MISS):
+        pageentry.decode(text + "\t\"\"\t[]", tmp_path / "a.md")
+    assert pageentry._json_text("{}") == {}
+
+
+@pytest.mark.parametrize("links", ['""', "{}", "0", "null", '"a"', "[[]]", '[["a.svg", 3, true]]'])
+def test_links_that_are_not_a_list_of_links_are_a_miss(folder, links):
+    page = load(folder, cache=False).lessons[0]
+    head, html, bulk = pageentry.encode(page, 2, []).split("\t")
+    forged = head.replace('"links":[]', f'"links":{links}')
+    assert forged != head
+    for lazily in (None, lambda: pytest.fail("read again")):
+        with pytest.raises(pageentry.MISS):
+            pageentry.decode("\t".join((forged, html, bulk)), page.source, lazily)

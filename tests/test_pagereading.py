@@ -203,6 +203,60 @@ def test_a_whole_source_is_hashed_with_a_single_read(tmp_path, monkeypatch):
 
     path = tmp_path / "page.md"
     path.write_bytes(b"x" * 1000)
-    asked, real = [], os.read
-    monkeypatch.setattr(os, "read", lambda handle, size: asked.append(size) or real(handle, size))
-    assert pagereading._bytes(path) == b"x" * 1000 and asked == [1001]
+    asked, real = [], os.pread
+    monkeypatch.setattr(os, "pread", lambda handle, size, at: asked.append((size, at)) or real(handle, size, at))
+    monkeypatch.setattr(os, "read", lambda handle, size: pytest.fail("read from where the seek left it"))
+    assert pagereading._bytes(path) == b"x" * 1000 and asked == [(1001, 0)]
+
+
+def test_a_cache_rewrites_only_the_shards_whose_keys_changed_each_in_key_order(tmp_path):
+    from conftest import cache_text
+    from courseforge.pagecache import PageCache
+
+    def build(new: dict[str, str], used: set[str]) -> dict[str, int]:
+        store = PageCache(tmp_path, "store")
+        for key in used:
+            store.serve(key)
+        for key, line in new.items():
+            store.add(key, line)
+        store.save()
+        return {path.name: path.stat().st_mtime_ns for path in (tmp_path / "store").iterdir()}
+
+    def lines(name: str) -> list[str]:
+        return cache_text(tmp_path / "store" / name).splitlines()
+
+    first = build({"aa03": "three", "aa01": "one", "bb02": "two", "bb01": "one", "cc01": "one"},
+                  {"aa03", "aa01", "bb02", "bb01", "cc01"})
+    assert lines("aa") == ["aa01 one", "aa03 three"] and lines("bb") == ["bb01 one", "bb02 two"]
+    # Every key used again, none new: nothing is written.
+    assert build({}, {"aa03", "aa01", "bb02", "bb01", "cc01"}) == first
+    # One key left unused, one added to another shard, and as many used there as it held before.
+    after = build({"bb00": "zero"}, {"aa03", "aa01", "bb00", "bb01", "cc01"})
+    assert lines("aa") == ["aa01 one", "aa03 three"] and lines("bb") == ["bb00 zero", "bb01 one"]
+    assert after["aa"] == first["aa"] and after["cc"] == first["cc"] and lines("cc") == ["cc01 one"]
+    build({}, {"aa01", "aa02", "bb00", "bb01", "cc01"})  # as many keys in "aa", one of them never kept
+    assert lines("aa") == ["aa01 one"]
+    build({}, {"aa01"})
+    assert sorted(path.name for path in (tmp_path / "store").iterdir()) == ["aa"] and lines("aa") == ["aa01 one"]
+
+
+def test_the_bytes_a_key_hashes_are_the_sources_up_to_a_byte_past_the_limit(tmp_path):
+    import os
+    import threading
+
+    from courseforge.pagereading import _bytes
+    from courseforge.sourcetext import MAX_SOURCE_BYTES
+
+    sizes = {"empty": 0, "small": 2_500, "grown": 70_000, "at": MAX_SOURCE_BYTES, "over": MAX_SOURCE_BYTES + 5_000}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    for name, size in sizes.items():
+        data = (tmp_path / name).read_bytes()
+        assert _bytes(tmp_path / name) == _bytes(str(tmp_path / name)) == data[:MAX_SOURCE_BYTES + 1], name
+    assert _bytes(tmp_path / "missing") == b"" and _bytes(tmp_path) == b""
+    pipe = tmp_path / "pipe"  # no end to seek to: read to its end all the same
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=lambda: pipe.write_bytes(b"a pipe's lesson\n" * 5_000))
+    writer.start()
+    assert _bytes(pipe) == b"a pipe's lesson\n" * 5_000
+    writer.join()

@@ -61,7 +61,8 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
     pages: dict[str, Path] = {}
     for number, ((path, _), read) in enumerate(zip(kinds, read_pages(setting, kinds, collector, processes)),
                                                start=1):
-        read.report(problems)
+        if read.errors or read.warnings:  # none on a page served from the cache
+            read.report(problems)
         page = read.page
         if page is None:
             continue

@@ -39,7 +39,7 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def page_key(fingerprint: str, kind: str, path: Path, text: bytes, mastery_score: int | None) -> str:
+def page_key(fingerprint: str, kind: str, path: str | Path, text: bytes, mastery_score: int | None) -> str:
     digest = hashlib.sha256(f"{fingerprint}\0{kind}\0{path}\0{mastery_score}\0".encode())
     digest.update(text)  # not head + text: no copy of every source
     return digest.hexdigest()
@@ -81,7 +81,7 @@ class PageCache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         used: dict[str, list[str]] = {}
-        for key in sorted(self.used):
+        for key in self.used:
             used.setdefault(key[:self.SHARD], []).append(key)
         names = set()
         for path in self.folder.iterdir():
@@ -90,8 +90,11 @@ class PageCache:
             elif len(path.name) <= 2 and path.name.isalnum():  # a shard of a store sharded otherwise before
                 path.unlink(missing_ok=True)
         for name in sorted(names | used.keys()):
-            old = self._shard(name)
-            keep = {key: self.new.get(key) or old[key] for key in used.get(name, ()) if key in self.new or key in old}
+            old, keys = self._shard(name), used.get(name, [])
+            if len(keys) == len(old) and self.new.keys().isdisjoint(keys) and all(map(old.__contains__, keys)):
+                continue  # what it holds, this build used: most shards of a rebuild
+            keys.sort()
+            keep = {key: self.new.get(key) or old[key] for key in keys if key in self.new or key in old}
             if keep.keys() != old.keys():
                 if TAKEN in keep.values():
                     again = self._read(name)

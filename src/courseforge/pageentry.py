@@ -28,6 +28,7 @@ from courseforge.textmarks import TextMarks
 from courseforge.yamltext import Mapping
 
 KINDS = {"lesson": Lesson, "quiz": Quiz}
+_SCAN = json.JSONDecoder().scan_once  # (text, where a value starts) → (the value, where it ends)
 __all__ = ["BULK", "LIGHT", "MISS", "CachedText", "decode", "encode"]
 
 
@@ -47,8 +48,8 @@ def decode(line: str, source: Path, read_again=None, fetch=None):
     part (the entry's own, or what `fetch()` gives: None if there is none) when first read, and should
     it not fit the schema, read_again() gives the page its source makes (pagecold.ColdPart)."""
     head, tab, cold = line.partition("\t")
-    entry = json.loads(head)
-    if not isinstance(entry, dict) or not (tab or fetch):
+    entry = _json_text(head)
+    if type(entry) is not dict or not (tab or fetch):
         raise TypeError("not an entry")
     kind = entry["kind"]
     page = (LAZY_MAKERS if read_again else MAKERS)[kind](entry["page"], (source, str(source)))
@@ -71,7 +72,22 @@ def decode(line: str, source: Path, read_again=None, fetch=None):
     id_line = entry["id_line"]
     if id_line is not None and type(id_line) is not int:
         raise TypeError("id_line")
-    return page, id_line, [LINK(link, None) for link in _list(entry["links"])]
+    links = entry["links"]
+    if type(links) is not list:
+        _fail(links)
+    return page, id_line, [LINK(link, None) for link in links] if links else []
+
+
+def _json_text(text: str):
+    """json.loads(text) for text encode() wrote (no white space around it), without its wrappers'
+    calls: a rebuild decodes 5 000 entries."""
+    try:
+        value, end = _SCAN(text, 0)
+    except StopIteration:
+        raise ValueError("not JSON") from None
+    if end != len(text):
+        raise ValueError("text after the entry")
+    return value
 
 
 def _plain(value):
@@ -143,13 +159,20 @@ def _compiled(kind):
         return lambda data, at: tuple(_items(data, kind[0]))
     if isinstance(kind, Row):
         return _row(kind)
-    if isinstance(kind, list):
-        make = _compiled(kind[0])
-        return lambda data, at: [make(part, at) for part in data] if _list(data) else []
-    if isinstance(kind, tuple) and not _plain_types(kind):  # (x,): a tuple of x, most of them empty
-        make = _compiled(kind[0])
-        return lambda data, at: tuple([make(part, at) for part in data]) if _list(data) else ()
+    if isinstance(kind, list) or isinstance(kind, tuple) and not _plain_types(kind):  # [x], (x,): most empty
+        return _sequence(kind[0], list if isinstance(kind, list) else tuple)
     return {PATH: _path, DATA: _data, LINES: _lines, ITEM_LINES: _item_lines}.get(kind) or _typed(kind)
+
+
+def _sequence(place, to: type):
+    """A list or tuple of `place`s; most are empty, and cost a test."""
+    make = _compiled(place)
+
+    def many(data, at):
+        if type(data) is not list:
+            _fail(data)
+        return to([make(part, at) for part in data]) if data else to()
+    return many
 
 
 def _plain_types(kind) -> bool:
@@ -170,8 +193,16 @@ def _class_maker(cls):
     shapes = set(itertools.product(*(_json_types(kind) for kind in layout)))
     parts = [(index, _compiled(kind)) for index, kind in enumerate(layout) if not _plain_types(kind)]
     shared = SHARED.get(cls)
+    blank, empty = _blank(cls)
+
+    def plain(data, at):  # a class of JSON values alone (a sentence): no more to do than the test
+        if type(data) is not list or tuple(map(type, data)) not in shapes:
+            raise ValueError(f"not a {cls.__name__}")
+        return cls(*data)
 
     def make(data, at):
+        if blank is not None and data == blank:
+            return empty
         if type(data) is not list or tuple(map(type, data)) not in shapes:
             if data is None and parts:
                 return None  # an optional part (a page without text marks, say)
@@ -181,7 +212,15 @@ def _class_maker(cls):
         if shared is not None:
             data[shared] = sys.intern(data[shared])
         return cls(*data)
-    return make
+    return plain if not parts and shared is None and blank is None else make
+
+
+def _blank(cls) -> tuple[list | None, object]:
+    """(JSON, value) of a frozen class whose fields all default to an empty tuple (most pages' text
+    marks): a list of as many empty lists is equal to nothing else, and one value serves every page."""
+    if not cls.__dataclass_params__.frozen or any(f.default != () for f in fields(cls)):
+        return None, None
+    return [[] for _ in fields(cls)], cls()
 
 
 def _json_types(kind) -> tuple:
@@ -241,10 +280,6 @@ def _item_lines(data, at) -> dict:
     for lines in data.values():
         _items(lines, int)
     return data
-
-
-def _list(data) -> list:
-    return data if type(data) is list else _fail(data)
 
 
 def _fail(data):

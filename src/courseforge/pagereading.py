@@ -7,7 +7,6 @@ import contextlib
 import functools
 import hashlib
 import os
-import stat
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -73,7 +72,8 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
     todo: list[Job] = []
     with _Readers(setting, processes, len(pages)) as readers:
         for number, (path, kind) in enumerate(pages, start=1):
-            job = Job(path, kind, number, page_key(fingerprint, kind, path, _bytes(path), setting.mastery_score))
+            name = str(path)  # once: os.open and the key would each ask the Path for it (Python-level calls)
+            job = Job(path, kind, number, page_key(fingerprint, kind, name, _bytes(name), setting.mastery_score))
             reads.append(links.cached(cache.get(job.key, path, functools.partial(_read_again, setting, job)), job))
             if reads[-1] is None:
                 todo.append(job)
@@ -81,7 +81,8 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
         fresh = iter(readers.finish())
     reads = [read or next(fresh) for read in reads]
     for read in reads:
-        links.collect(read)
+        if read.links:  # a page served from the cache replayed its links when it was served
+            links.collect(read)
     for job in todo:
         read = reads[job.number - 1]
         if read.entry is not None:
@@ -98,33 +99,45 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
 def digest(key: str, links: list[tuple]) -> str:
     """What a clean page's model is made of: its cache key (source, path, settings, reader code) and
     where its links led, which the key does not cover (an image added since may resolve a link)."""
-    hrefs = "\0".join(href or "" for *_, href in links)
+    hrefs = "\0".join(href or "" for *_, href in links) if links else ""  # most pages link nowhere
     return hashlib.sha256(f"{key}\0{hrefs}".encode()).hexdigest()
 
 
-def _bytes(path: Path) -> bytes:
+def _bytes(path: str | Path) -> bytes:
     """What the cache key hashes: never more than a source may hold (the reader refuses the rest)."""
     try:  # os.read, not open(): no file object to make for each of thousands of pages
         handle = os.open(path, os.O_RDONLY)
     except OSError:
         return b""  # the reader reports it, with its path
     try:
+        try:  # its size from a seek to its end: no stat result (twenty fields) to make for each page
+            end = os.lseek(handle, 0, os.SEEK_END)
+        except OSError:  # a pipe has no end to seek to (check_folder refuses one, unless it came since)
+            return _streamed(handle)
         # Asked for at most a byte more than the file holds: a read of the whole limit makes a 2 MB
         # buffer (mapped and unmapped) for each page, most of a warm build's hashing time.
         parts, size, limit = [], 0, MAX_SOURCE_BYTES + 1
-        told = os.fstat(handle)
-        ask = min(told.st_size + 1, limit)
-        while size < limit and (part := os.read(handle, ask)):
+        ask = min(end + 1, limit)
+        while size < limit and (part := os.pread(handle, ask, size)):
             parts.append(part)
             size += len(part)
-            if len(part) < ask and stat.S_ISREG(told.st_mode):
-                break  # a file's end: a read for the end-of-file would be one system call a page more
-            ask = min(limit - size, GROWN_BY)
+            if len(part) < ask:
+                break  # its end: a read for the end-of-file would be one system call a page more
+            ask = min(limit - size, GROWN_BY)  # written to since the seek
         return b"".join(parts)
     except OSError:
         return b""
     finally:
         os.close(handle)
+
+
+def _streamed(handle: int) -> bytes:
+    """What _bytes() gives of a file read from where it is to its end, or to the limit."""
+    parts, size, limit = [], 0, MAX_SOURCE_BYTES + 1
+    while size < limit and (part := os.read(handle, min(limit - size, GROWN_BY))):
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
 
 
 class _Links:

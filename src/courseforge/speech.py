@@ -5,7 +5,6 @@ import functools
 import os
 import re
 import shutil
-import subprocess
 import wave
 from pathlib import Path
 
@@ -19,6 +18,14 @@ SILENCE = 200  # 16-bit sample level below which espeak-ng's leading and trailin
 CURRENCIES = {"£": ("pound", "pounds"), "€": ("euro", "euros"), "$": ("dollar", "dollars")}
 AMOUNT = re.compile(r"([£€$])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d\d))?(?!\.?\d)")
 INSTALL_TTS = "install espeak-ng for narrated clips (Debian/Ubuntu: sudo apt-get install espeak-ng)"
+
+
+def _run(command: list[str], **options):
+    """subprocess.run, imported when espeak-ng is asked something: never in a build without scenarios
+    (3 ms of every build's start)."""
+    import subprocess
+
+    return subprocess.run(command, **options)
 
 
 def tts_engine() -> str | None:
@@ -38,7 +45,7 @@ def engine_id(engine: str | None) -> str | None:
 @functools.lru_cache(maxsize=8)
 def _engine_version(engine: str, changed: int | None) -> str:
     # Asked once per program (the preview rebuilds on every save), again if the program is replaced.
-    out = subprocess.run([engine, "--version"], capture_output=True, text=True)
+    out = _run([engine, "--version"], capture_output=True, text=True)
     return out.stdout.strip().split(" Data at")[0] or Path(engine).name
 
 
@@ -46,7 +53,7 @@ def check_voices(engine: str | None, clips: list[tuple[Scenario, Scene]]) -> Non
     """Every voice the clips use exists: espeak-ng refuses an unknown voice and ignores an unknown variant."""
     if engine is None:
         return
-    listed = subprocess.run([engine, "--voices=variant"], capture_output=True, text=True).stdout.split("\n")[1:]
+    listed = _run([engine, "--voices=variant"], capture_output=True, text=True).stdout.split("\n")[1:]
     variants = {row.split()[4].removeprefix("!v/") for row in listed if len(row.split()) >= 5}
     voices: dict[str, bool] = {}
     errors: dict[tuple, ContentError] = {}
@@ -54,7 +61,7 @@ def check_voices(engine: str | None, clips: list[tuple[Scenario, Scene]]) -> Non
         for character in (scenario.characters[turn.speaker] for turn in scene.turns):
             base, _, variant = character.voice.name.partition("+")
             if base not in voices:
-                voices[base] = subprocess.run([engine, "-q", "-v", base, "x"], capture_output=True).returncode == 0
+                voices[base] = _run([engine, "-q", "-v", base, "x"], capture_output=True).returncode == 0
             if not voices[base]:
                 problem = f'espeak-ng has no voice "{base}" (the voice of {character.name})'
             elif variant and variant not in variants:
@@ -72,8 +79,8 @@ def check_voices(engine: str | None, clips: list[tuple[Scenario, Scene]]) -> Non
 def speak(engine: str, text: str, character: Character, wav: Path) -> None:
     voice = character.voice
     # Text on stdin, not argv: a line may start with "-", and no shell ever sees it.
-    subprocess.run([engine, "--stdin", "-v", voice.name, "-s", str(voice.speed), "-p", str(voice.pitch),
-                    "-w", str(wav)], input=spoken(text).encode("utf-8"), check=True, capture_output=True)
+    _run([engine, "--stdin", "-v", voice.name, "-s", str(voice.speed), "-p", str(voice.pitch),
+          "-w", str(wav)], input=spoken(text).encode("utf-8"), check=True, capture_output=True)
 
 
 def spoken(text: str) -> str:

@@ -17,15 +17,13 @@ from pathlib import Path
 from courseforge.model import PageText
 
 # A word is a run of ASCII letters: r"[A-Za-z]+" (tests/test_reading_equivalence.py checks the ways
-# below find the same). Everything but letters becomes a space, so str.split() finds the words.
-NOT_LETTERS = {code: " " for code in range(0x2100) if not chr(code).isalpha() or not chr(code).isascii()}
-# The same on bytes, at C speed: text encoded with "?" for each character beyond ASCII, then every
-# byte but an ASCII letter made a space; that is NOT_LETTERS too for a text with nothing from U+2100
-# on (which NOT_LETTERS keeps).
+# below find the same). Everything but letters becomes a space, so str.split() finds the words:
+# not_letters() for any text, or, at C speed, on bytes: text encoded with "?" for each character
+# beyond ASCII, then every byte but an ASCII letter made a space; that is not_letters() too for a
+# text with nothing from U+2100 on (which not_letters() keeps).
 LETTER_RUNS = bytes(code if chr(code).isascii() and chr(code).isalpha() else ord(" ") for code in range(256))
 LOWER_LETTER_RUNS = bytes(ord(chr(code).lower()) if chr(code).isascii() and chr(code).isalpha() else ord(" ")
                           for code in range(256))
-FROM_2100 = re.compile("[\u2100-\U0010ffff]")
 # Words both variants use in some sense: a computer program, to license, a tyre pressure meter.
 BOTH = frozenset("program programs practice practices license licensed licenses licensing meter meters tire tires "
                  "tired draft drafts drafting disk disks install installs installing installed ax story stories "
@@ -90,6 +88,13 @@ def _spellings() -> tuple[dict, dict, frozenset, frozenset]:
     return US, GB, listed, frozenset(word for word in listed if word not in BOTH and not ARCHAIC.search(US.get(word, "")))
 
 
+@functools.cache
+def not_letters() -> dict[int, str]:
+    """str.translate's table for the words of any text: made when a text needs it, not by every build
+    that imports this module (8 000 entries)."""
+    return {code: " " for code in range(0x2100) if not chr(code).isalpha() or not chr(code).isascii()}
+
+
 def _letter_runs(text: str) -> list[str]:
     """The words of `text`, in order."""
     return text.encode("ascii", "replace").translate(LETTER_RUNS).decode("ascii").split()
@@ -128,7 +133,8 @@ def scan(blocks, ignores: tuple = ()) -> TextMarks:
 def _spellings_in(block, us: dict, gb: dict, listed: frozenset) -> list:
     text = block.text
     lower = text.lower()
-    if listed.isdisjoint(lower.translate(NOT_LETTERS).split() if FROM_2100.search(lower) else _letter_runs(lower)):
+    beyond = lower and max(lower) >= "\u2100"  # a character not_letters() keeps
+    if listed.isdisjoint(lower.translate(not_letters()).split() if beyond else _letter_runs(lower)):
         return []  # settled at C speed
     flagged = _spellings()[3]
     return [(block.line + number, word) for number, line in enumerate(text.split("\n"))

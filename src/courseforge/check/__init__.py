@@ -42,9 +42,10 @@ def check_course(course: Course, sources: Path | None = None) -> Report:
             kept.add(page, found)
         findings += found
     kept.save()
+    quiet = review.quiet_pages()
     for rule, run in COURSE_RULES.items():
         if not _off(rule, switched_off):
-            findings += [f for f in run(review) if not _ignored_here(review, f)]
+            findings += [f for f in run(review) if id(f.location.path) in quiet or not _ignored_here(review, f)]
     review.facts["reading_wpm"] = course.config.check.reading_wpm
     timing.course_facts(review)
     findings.sort(key=lambda f: (ORDER[f.rule], str(f.location.path), f.location.line or 0))
@@ -70,4 +71,4 @@ def _context(review: Review, page_rules: dict) -> str:
 
 def _ignored_here(review: Review, found: Finding) -> bool:
     named = review.ignored_at(found.location.path, found.location.line)
-    return bool(named & {found.rule, FAMILY_OF[found.rule], "all"})
+    return bool(named) and not named.isdisjoint((found.rule, FAMILY_OF[found.rule], "all"))

@@ -34,8 +34,15 @@ def _asset_files(root: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in NOT_COURSE)  # caches, output
         # Thousands of lessons: their names are sorted out as text, never made into paths.
         found += [Path(folder) / name for name in sorted(files)
-                  if not name.startswith(".") and os.path.splitext(name)[1].lower() in ASSET_TYPES]
+                  if not name.startswith(".") and _type(name) in ASSET_TYPES]
     return found
+
+
+def _type(name: str) -> str:
+    """os.path.splitext(name)[1].lower() of a name that starts with no dot, without its Python-level
+    search for leading dots (5 000 lesson names a review)."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
 
 
 def _stem(question) -> str:

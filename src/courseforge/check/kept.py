@@ -21,15 +21,13 @@ from pathlib import Path
 
 from courseforge import __version__
 from courseforge.check.catalogue import FAMILY_OF
-from courseforge.check.findings import Finding
-from courseforge.errors import Location
+from courseforge.check.findings import Finding, finding
 from courseforge.pagecache import PageCache
 
 FOLDER = "findings"
 RULES_DIR = Path(__file__).resolve().parent
 SEPARATOR = "\x1f"
 NONE = "-"  # most pages: no finding
-MISS = (ValueError, TypeError)
 
 
 def code_fingerprint() -> str:
@@ -62,16 +60,14 @@ class KeptFindings:
             return None
         key = self.head.copy()
         key.update(digest.encode())
-        key = self.keys[page.source] = key.hexdigest()
+        key = key.hexdigest()
         line = self.store.line(key)
-        if not line:
-            return None
         if line == NONE:
             return []
-        try:
-            return _decode(line, page.source)
-        except MISS:
-            return None
+        found = _decode(line, page.source) if line else None
+        if found is None:
+            self.keys[page.source] = key  # for add(): kept only for the pages to review
+        return found
 
     def add(self, page, found: list[Finding]) -> None:
         key = self.keys.get(page.source)
@@ -99,16 +95,16 @@ def _encode(found: list[Finding], source: Path) -> str | None:
     return entry
 
 
-def _decode(entry: str, source: Path) -> list[Finding]:
+def _decode(entry: str, source: Path) -> list[Finding] | None:
+    """The findings an entry of _encode() holds, or None if it is not one (a miss)."""
     parts = entry.split(SEPARATOR)
     if len(parts) % 4:
-        raise ValueError("not a list of findings")
+        return None
     found = []
-    for start in range(0, len(parts), 4):
-        rule, at, problem, hint = parts[start:start + 4]
+    for rule, at, problem, hint in zip(*[iter(parts)] * 4):
         if rule not in FAMILY_OF or not (at.isascii() and at.isdigit() or at == ""):
-            raise ValueError("not a finding")
-        found.append(Finding(rule, Location(source, int(at) if at else None), problem, hint))
+            return None
+        found.append(finding(rule, source, int(at) if at else None, problem, hint))
     return found
 
 

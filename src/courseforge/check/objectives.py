@@ -6,6 +6,7 @@ or the objective's text. A reference that resolves to nothing is an error, not a
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from courseforge.check.findings import Finding, finding
@@ -20,10 +21,8 @@ Objective = tuple[str, int]  # lesson id, 0-based index
 def resolve(review: Review) -> list[tuple[Question, set[Objective]]]:
     """Each question with the objectives it names; raises ContentErrors for references that miss."""
     lessons = {lesson.id: lesson for lesson in review.course.lessons}
-    by_text = {}
-    for lesson in review.course.lessons:
-        for index, text in enumerate(lesson.objectives):
-            by_text.setdefault(_normal(text), (lesson.id, index))
+    # Made when a question first names an objective by its text or misses: most name a number.
+    by_text = functools.cache(lambda: _by_text(review.course.lessons))
     resolved, errors = [], []
     for page in review.course.pages:
         home = page if isinstance(page, Lesson) else None
@@ -32,7 +31,7 @@ def resolve(review: Review) -> list[tuple[Question, set[Objective]]]:
             for raw in question.objectives:
                 target, problem = _target(raw, home, lessons, by_text)
                 if target is None:
-                    errors.append(_error(review, question, raw, problem, by_text))
+                    errors.append(_error(review, question, raw, problem, by_text()))
                 covered |= {target} - {None}
             resolved.append((question, covered))
     if errors:
@@ -40,11 +39,21 @@ def resolve(review: Review) -> list[tuple[Question, set[Objective]]]:
     return resolved
 
 
-def _target(raw: str, home: Lesson | None, lessons: dict, by_text: dict) -> tuple[Objective | None, str]:
+def _by_text(lessons: list[Lesson]) -> dict[str, Objective]:
+    """Every objective by its text, normalized: the first lesson's where two share one."""
+    by_text: dict[str, Objective] = {}
+    for lesson in lessons:
+        for index, text in enumerate(lesson.objectives):
+            by_text.setdefault(_normal(text), (lesson.id, index))
+    return by_text
+
+
+def _target(raw: str, home: Lesson | None, lessons: dict, by_text) -> tuple[Objective | None, str]:
+    """`by_text()`: _by_text() of the course's lessons."""
     reference = REFERENCE.match(raw)
     if reference is None:
         own = [i for i, text in enumerate(home.objectives) if _normal(text) == _normal(raw)] if home else []
-        found = (home.id, own[0]) if own else by_text.get(_normal(raw))  # two lessons may share a text
+        found = (home.id, own[0]) if own else by_text().get(_normal(raw))  # two lessons may share a text
         return found, "matches no lesson objective"
     lesson_id, number = reference.group(1), int(reference.group(2))
     lesson = lessons.get(lesson_id) if lesson_id else home
@@ -110,8 +119,10 @@ def unassessed_lessons(review: Review) -> list[Finding]:
     found = []
     for lesson in review.course.lessons:
         checks = [q for q in lesson.questions if q.graded]
+        if not checks or not lesson.objectives:  # most lessons of a large course: nothing to look up
+            continue
         own = set().union(*[covers[id(q)] for q in checks])
-        if checks and lesson.objectives and not any(target[0] == lesson.id for target in own):
+        if not any(target[0] == lesson.id for target in own):
             found.append(finding("lesson-unassessed", lesson.source, checks[0].line,
                                  f'the questions of "{lesson.id}" check none of its {len(lesson.objectives)} objectives',
                                  "add `objective: N` to the knowledge checks that test objective N"))

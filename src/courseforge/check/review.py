@@ -75,14 +75,21 @@ class Review:
             page.marks = page_marks(page, "\n".join(self.lines(path)), path)
         return page.marks
 
+    def quiet_pages(self) -> set[int]:
+        """The ids of the paths of pages without a `check: ignore` comment (most pages): a finding
+        about one stands, told by its path object alone (a course rule finds one a lesson, say)."""
+        return {id(path) for path, page in self.pages.items() if page.marks is not None and not page.marks.ignores}
+
     def ignored_at(self, path: Path, line: int | None) -> frozenset[str]:
         """Rules a `check: ignore` comment on this line or the line before switches off."""
         if line is None:
             return frozenset()
         page = self.pages.get(path)
-        if page is not None:  # the page's comments were found when it was read
-            return frozenset(rule for at, rules in self._page_marks(path, page).ignores
-                             if line - 1 <= at <= line for rule in rules)
+        if page is not None:  # the page's comments were found when it was read (on most pages, none)
+            ignores = self._page_marks(path, page).ignores
+            if not ignores:
+                return frozenset()
+            return frozenset(rule for at, rules in ignores if line - 1 <= at <= line for rule in rules)
         if (path, line) not in self._ignored:
             found: set[str] = set()
             for text in self.lines(path)[max(0, line - 2):line]:

@@ -11,7 +11,6 @@ from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
 from courseforge.model import Lesson, Scenario
 from courseforge.speech import reading_seconds
-from courseforge.cliptiming import VideoSettings, plan_timeline
 
 
 def page_minutes(review: Review, page) -> float:
@@ -21,6 +20,8 @@ def page_minutes(review: Review, page) -> float:
 
 def clip_seconds(scenario: Scenario) -> float:
     """Every scene of the scenario, as long as its rendered clip will be."""
+    from courseforge.cliptiming import VideoSettings, plan_timeline  # a course's scenarios' alone: 1 ms of every build
+
     settings = VideoSettings()
     total = 0.0
     for scene in scenario.scenes.values():
