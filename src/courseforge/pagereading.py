@@ -19,7 +19,7 @@ from courseforge.heap import give_back
 from courseforge.pagecache import PageStore, code_fingerprint, page_key
 from courseforge.ownentry import decode_own
 from courseforge.pageentry import encode
-from courseforge.sourcetext import MAX_SOURCE_BYTES
+from courseforge.sourcetext import MAX_SOURCE_BYTES, read_at_most
 
 # markdown-it, the page reader and the process pool are imported only when a page must be read:
 # a rebuild that finds every page in the cache never needs them.
@@ -27,7 +27,6 @@ from courseforge.sourcetext import MAX_SOURCE_BYTES
 PARALLEL_FROM = 300  # pages in a course before worker processes may pay for their start-up
 CHUNKS_PER_PROCESS = 16  # small enough chunks that every core stays busy to the end
 MIN_CHUNK, MAX_CHUNK = 25, 200  # pages: a chunk's overhead is a few milliseconds
-GROWN_BY = 65_536  # bytes a read asks for past a source's size (one written to meanwhile)
 
 
 class Job(NamedTuple):  # a tuple: made for each of thousands of pages
@@ -105,39 +104,10 @@ def digest(key: str, links: list[tuple]) -> str:
 
 def _bytes(path: str | Path) -> bytes:
     """What the cache key hashes: never more than a source may hold (the reader refuses the rest)."""
-    try:  # os.read, not open(): no file object to make for each of thousands of pages
-        handle = os.open(path, os.O_RDONLY)
+    try:
+        return read_at_most(path, MAX_SOURCE_BYTES + 1)
     except OSError:
         return b""  # the reader reports it, with its path
-    try:
-        try:  # its size from a seek to its end: no stat result (twenty fields) to make for each page
-            end = os.lseek(handle, 0, os.SEEK_END)
-        except OSError:  # a pipe has no end to seek to (check_folder refuses one, unless it came since)
-            return _streamed(handle)
-        # Asked for at most a byte more than the file holds: a read of the whole limit makes a 2 MB
-        # buffer (mapped and unmapped) for each page, most of a warm build's hashing time.
-        parts, size, limit = [], 0, MAX_SOURCE_BYTES + 1
-        ask = min(end + 1, limit)
-        while size < limit and (part := os.pread(handle, ask, size)):
-            parts.append(part)
-            size += len(part)
-            if len(part) < ask:
-                break  # its end: a read for the end-of-file would be one system call a page more
-            ask = min(limit - size, GROWN_BY)  # written to since the seek
-        return b"".join(parts)
-    except OSError:
-        return b""
-    finally:
-        os.close(handle)
-
-
-def _streamed(handle: int) -> bytes:
-    """What _bytes() gives of a file read from where it is to its end, or to the limit."""
-    parts, size, limit = [], 0, MAX_SOURCE_BYTES + 1
-    while size < limit and (part := os.read(handle, min(limit - size, GROWN_BY))):
-        parts.append(part)
-        size += len(part)
-    return b"".join(parts)
 
 
 class _Links:

@@ -29,7 +29,7 @@ class SourceError(Exception):
 
 def read_source(path: Path, limit: int = MAX_SOURCE_BYTES) -> str:
     """The text of `path` with LF line ends, no byte-order mark and no ambiguous line breaks."""
-    data = _read_at_most(path, limit + 1)
+    data = read_at_most(path, limit + 1)
     if len(data) > limit:
         raise SourceError(f"the file is over the {limit // 1_000_000} MB limit for a course source",
                           "split it into several files (one lesson or scenario each)")
@@ -40,17 +40,37 @@ def read_source(path: Path, limit: int = MAX_SOURCE_BYTES) -> str:
     return normalise(text)
 
 
-def _read_at_most(path: Path, limit: int) -> bytes:
-    # Asked for a byte more than the file holds, not the whole limit: a read of the limit makes (and
-    # unmaps) a 2 MB buffer for each page, which cost more than the rest of reading the file.
-    with open(path, "rb", buffering=0) as handle:
+def read_at_most(path: str | Path, limit: int) -> bytes:
+    """The first `limit` bytes of `path`, or all of a smaller file; raises OSError. In as few system
+    calls as a file allows (a page's key hashes its source at every build): its size from a seek to
+    its end, no stat result to make, then reads at offsets asking for a byte more than it holds (a
+    read of the whole limit makes, and unmaps, a 2 MB buffer each page, which cost more than the rest
+    of reading the file); a short read is its end. A pipe, with no end to seek to, is read as it comes."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        try:
+            end = os.lseek(handle, 0, os.SEEK_END)
+        except OSError:  # a pipe (check_folder refuses one, unless it came since)
+            return _streamed(handle, limit)
         parts, size = [], 0
-        ask = min(os.fstat(handle.fileno()).st_size + 1, limit)
-        while size < limit and (part := handle.read(ask)):
+        ask = min(end + 1, limit)
+        while size < limit and (part := os.pread(handle, ask, size)):
             parts.append(part)
             size += len(part)
-            ask = min(limit - size, GROWN_BY)
-    return parts[0] if len(parts) == 1 else b"".join(parts)
+            if len(part) < ask:
+                break
+            ask = min(limit - size, GROWN_BY)  # written to since the seek
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(handle)
+
+
+def _streamed(handle: int, limit: int) -> bytes:
+    parts, size = [], 0
+    while size < limit and (part := os.read(handle, min(limit - size, GROWN_BY))):
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
 
 
 def normalise(text: str) -> str:
