@@ -125,23 +125,36 @@ def test_workers_start_afresh_in_a_threaded_process(make_course, tmp_path):
         lesson.html for lesson in load(folder, cache=False, processes=1).lessons]
 
 
-def test_forked_workers_find_markdown_it_ready_in_the_parent(make_course, monkeypatch):
+def test_forked_workers_find_markdown_it_ready_in_the_parent(make_course):
     """The parent imports the page reader and compiles markdown-it's rules once, just before it forks,
-    rather than each worker doing it after."""
+    rather than each worker doing it after. In a process of its own: the test session runs servers in
+    threads, and a process with threads starts its workers afresh (spawn), as it should."""
+    import subprocess
+    import sys
+
     folder = make_course(course_files(4), lessons=0)
-    real = pagereading.read_chunk
+    script = """if True:
+        import sys
+        from pathlib import Path
+        from courseforge import pagereading
+        from courseforge.loader import load
 
-    def ready_first(setting, jobs):  # runs in the workers: they inherit this module as forked
-        if pagereading._markdown.cache_info().currsize != 1:
-            raise AssertionError("a worker made its own markdown-it")
-        return real(setting, jobs)
+        real = pagereading.read_chunk
 
-    monkeypatch.setattr(pagereading, "read_chunk", ready_first)
-    pagereading._markdown.cache_clear()
-    assert pagereading._start_method() == "fork"
-    course = load(folder, cache=False, processes=2)
-    assert [lesson.id for lesson in course.lessons] == [f"part-{n}" for n in range(1, 5)]
-    assert pagereading._markdown.cache_info().currsize == 1
+        def ready_first(setting, jobs):  # runs in the workers: they inherit this module as forked
+            if pagereading._markdown.cache_info().currsize != 1:
+                raise AssertionError("a worker made its own markdown-it")
+            return real(setting, jobs)
+
+        pagereading.read_chunk = ready_first
+        assert pagereading._markdown.cache_info().currsize == 0
+        assert pagereading._start_method() == "fork"
+        course = load(Path(sys.argv[1]), cache=False, processes=2)
+        print([lesson.id for lesson in course.lessons], pagereading._markdown.cache_info().currsize)
+    """
+    done = subprocess.run([sys.executable, "-c", script, str(folder)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str([f"part-{n}" for n in range(1, 5)]) + " 1"
 
 
 def test_a_project_whose_cache_cannot_be_written_still_builds(make_course, tmp_path):
