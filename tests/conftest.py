@@ -63,6 +63,30 @@ def make_course(tmp_path):
     return make
 
 
+@pytest.fixture
+def own_key(tmp_path, monkeypatch):
+    """This test's user: a cache key (and compiled templates) under a cache home of its own."""
+    from courseforge import cacheseal
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    cacheseal._key.cache_clear()
+    yield tmp_path / "home-cache" / "courseforge" / "cache-key"
+    cacheseal._key.cache_clear()
+
+
+def as_someone_else(monkeypatch, tmp_path: Path, action):
+    """Run `action` as another user of another machine (another key)."""
+    from courseforge import cacheseal
+
+    with monkeypatch.context() as other:
+        other.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
+        cacheseal._key.cache_clear()
+        try:
+            return action()
+        finally:
+            cacheseal._key.cache_clear()
+
+
 def zips(folder: Path, out: Path, **options) -> dict[str, bytes]:
     """The packages a build of `folder` writes to `out`, by file name."""
     from courseforge.build import build

@@ -10,33 +10,11 @@ import shutil
 import stat
 import zipfile
 
-import pytest
-
-from conftest import REPO, lesson, zips
+from conftest import REPO, as_someone_else, lesson, zips
 from courseforge import cacheseal
 from courseforge.build import build
 from courseforge.clipcache import cached, write_meta
 from courseforge.loader import CACHE_DIR
-
-
-@pytest.fixture
-def own_key(tmp_path, monkeypatch):
-    """This test's user: a key kept under a cache home of its own."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
-    cacheseal._key.cache_clear()
-    yield tmp_path / "home-cache" / "courseforge" / "cache-key"
-    cacheseal._key.cache_clear()
-
-
-def as_someone_else(monkeypatch, tmp_path, action):
-    """Run `action` as another user of another machine (another key)."""
-    with monkeypatch.context() as other:
-        other.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
-        cacheseal._key.cache_clear()
-        try:
-            return action()
-        finally:
-            cacheseal._key.cache_clear()
 
 
 

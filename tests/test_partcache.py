@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from conftest import REPO, lesson, uncached, zips
+from conftest import REPO, as_someone_else, lesson, uncached, zips
 from courseforge import cacheseal, sectioncache, theme, zipwriter
 from courseforge.loader import CACHE_DIR
 from courseforge.pageparts import Part
@@ -24,14 +24,10 @@ WORDS = " ".join(f"wörd{n} <i>{n}</i>" for n in range(300))  # ~10 KB a lesson 
 
 
 @pytest.fixture(autouse=True)
-def own_key(tmp_path, monkeypatch):
-    """A cache key of this test's own, and parts of ~40 KB (kept from 16 KB on) in a course of 30 lessons."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+def small_parts(own_key, monkeypatch):
+    """Parts of ~40 KB (kept from 16 KB on) in a course of 30 lessons, under a cache key of this test's own."""
     monkeypatch.setattr("courseforge.render.LAUNCH_LIMIT", 20_000)
     monkeypatch.setattr("courseforge.pageparts.PART_SIZE", 40_000)
-    cacheseal._key.cache_clear()
-    yield
-    cacheseal._key.cache_clear()
 
 
 @pytest.fixture
@@ -129,11 +125,7 @@ def test_a_forged_or_damaged_part_entry_is_a_miss(course, tmp_path, made, monkey
     if how == "unsealed":
         _entries(course).write_bytes(bytes(cacheseal.TAG) + bytes(forged))
     elif how == "someone else's key":
-        with monkeypatch.context() as other:
-            other.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
-            cacheseal._key.cache_clear()
-            _entries(course).write_bytes(cacheseal.seal(bytes(forged)))
-        cacheseal._key.cache_clear()
+        as_someone_else(monkeypatch, tmp_path, lambda: _entries(course).write_bytes(cacheseal.seal(bytes(forged))))
     elif how == "cut short":  # this user's own file, cut within its last record
         _entries(course).write_bytes(cacheseal.seal(text[:-7]))
     elif how == "pieces gone":  # the records name deflated pieces the piece cache no longer has
@@ -219,14 +211,12 @@ def test_a_rebuild_reads_only_the_shards_of_the_edited_lessons_part(course, tmp_
 def test_a_forged_shard_is_rendered_when_its_part_is_needed_and_kept_again(course, tmp_path, made, rendered,
                                                                          monkeypatch):
     zips(course, tmp_path / "cold")
-    with monkeypatch.context() as other:
-        other.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
-        cacheseal._key.cache_clear()
+    def forge() -> None:
         for shard in (course / CACHE_DIR / "sections").glob("?"):
             forged = cacheseal.opened(shard.read_bytes()) or b""
             shard.write_bytes(cacheseal.seal(forged.replace(b"w\\u00f6rd1 ", b"forged ").replace("wörd1 ".encode(),
                                                                                                 b"forged ")))
-    cacheseal._key.cache_clear()
+    as_someone_else(monkeypatch, tmp_path, forge)
     edited = course / "lessons" / "07-l.md"
     edited.write_text(edited.read_text().replace("wörd5 ", "wörd5 edited "))
     rendered.clear()
@@ -249,11 +239,8 @@ def test_a_forged_index_of_lengths_is_a_miss(course, tmp_path, rendered, monkeyp
     index = course / CACHE_DIR / "sections" / sectioncache.LENGTHS
     lines = cacheseal.opened(index.read_bytes()).split(b"\n")
     if how == "someone else's key":  # lengths that would lay the parts out otherwise
-        with monkeypatch.context() as other:
-            other.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
-            cacheseal._key.cache_clear()
-            index.write_bytes(cacheseal.seal(b"\n".join(line.replace(b" ", b" 1") for line in lines)))
-        cacheseal._key.cache_clear()
+        as_someone_else(monkeypatch, tmp_path, lambda: index.write_bytes(
+            cacheseal.seal(b"\n".join(line.replace(b" ", b" 1") for line in lines))))
     else:
         index.write_bytes(cacheseal.seal(b"\n".join(line[:20] + b" x" if line else b"" for line in lines)))
     rendered.clear()

@@ -11,7 +11,7 @@ import zipfile
 import jinja2.meta
 import pytest
 
-from conftest import REPO, lesson, uncached, zips
+from conftest import REPO, as_someone_else, lesson, uncached, zips
 from courseforge import cacheseal, sectioncache, theme
 from courseforge.loader import CACHE_DIR, load
 from courseforge.pageparts import Part, Section, markup_json, part_json
@@ -22,13 +22,7 @@ QUESTION = "\n::: question {id} single\nPick *one* <b>.\n- [x] Right\n  feedback
 QUIZ = "---\nid: final\ntitle: Final\n---\n\nIntro.\n" + QUESTION.format(id="final-1")
 
 
-@pytest.fixture(autouse=True)
-def own_key(tmp_path, monkeypatch):
-    """A cache key (and compiled templates) of this test's own, as test_cacheseal does."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
-    cacheseal._key.cache_clear()
-    yield
-    cacheseal._key.cache_clear()
+pytestmark = pytest.mark.usefixtures("own_key")  # a cache key (and compiled templates) of its own
 
 
 @pytest.fixture
@@ -220,12 +214,9 @@ def test_a_forged_section_is_a_miss(course, tmp_path, rendered, monkeypatch, how
     clean = zips(course, tmp_path / "clean")
     texts = forged(course)
     assert any(b"Forged words" in text for text in texts.values())
-    with monkeypatch.context() as other:
-        other.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
-        cacheseal._key.cache_clear()
-        for shard, text in texts.items():
-            shard.write_bytes(bytes(cacheseal.TAG) + text if how == "unsealed" else cacheseal.seal(text))
-    cacheseal._key.cache_clear()
+    as_someone_else(monkeypatch, tmp_path, lambda: [
+        shard.write_bytes(bytes(cacheseal.TAG) + text if how == "unsealed" else cacheseal.seal(text))
+        for shard, text in texts.items()])
     rendered.clear()
     again = zips(course, tmp_path / "again")
     assert "part-1" in rendered
