@@ -271,3 +271,70 @@ def test_the_bytes_a_key_hashes_are_the_sources_up_to_a_byte_past_the_limit(tmp_
     writer.start()
     assert _bytes(pipe) == b"a pipe's lesson\n" * 5_000
     writer.join()
+
+
+def cache_files(folder) -> dict[str, str]:
+    """Every file of the page cache (both stores), unsealed, by its path in the cache folder."""
+    root = folder / CACHE_DIR
+    return {str(path.relative_to(root)): cache_text(path)
+            for store in ("pages", "pages-text") for path in sorted((root / store).iterdir())}
+
+
+def test_a_first_build_hashes_no_source_and_keeps_what_any_other_way_of_reading_keeps(make_course, monkeypatch):
+    """With an empty store no lookup can hit: the readers key what they read, nothing is hashed here first."""
+    import shutil
+
+    folder = make_course(course_files(6), lessons=0)
+    monkeypatch.setattr(pagereading, "_bytes", lambda name: pytest.fail(f"hashed {name} with nothing to look up"))
+    first = load(folder, processes=2).digests
+    kept = cache_files(folder)
+    monkeypatch.undo()
+    shutil.rmtree(folder / CACHE_DIR)
+    (folder / CACHE_DIR / "pages").mkdir(parents=True)
+    write_cache(folder / CACHE_DIR / "pages" / "f", "f0 {}\n")  # an entry of no page: the store is not empty
+    hashed = []
+    real = pagereading._bytes
+    monkeypatch.setattr(pagereading, "_bytes", lambda name: hashed.append(name) or real(name))
+    here = load(folder, processes=1).digests
+    assert len(hashed) == 7 and cache_files(folder) == kept
+    refuse_reading(monkeypatch)
+    assert load(folder).digests == here == first and len(first) == 7
+    assert cache_files(folder) == kept
+
+
+def test_a_page_saved_after_it_was_hashed_is_kept_under_the_key_of_what_was_read(make_course, monkeypatch):
+    folder = make_course(course_files(3), lessons=0)
+    load(folder)
+    edited = folder / "lessons" / "02-part-2.md"
+    edited.write_text(edited.read_text().replace("Text 2", "Edited text 2"))
+    real = pagereading._bytes
+
+    def saved_after_hashing(name):  # the author saves again between this build's hash and its reading
+        data = real(name)
+        if name == str(edited):
+            edited.write_text(edited.read_text().replace("Edited text 2", "Newer text 2"))
+        return data
+
+    monkeypatch.setattr(pagereading, "_bytes", saved_after_hashing)
+    raced = load(folder, processes=1)
+    assert "Newer text 2" in raced.lessons[1].html
+    monkeypatch.undo()
+    refuse_reading(monkeypatch)  # its entry is found under the key of the text it holds
+    again = load(folder)
+    assert "Newer text 2" in again.lessons[1].html and again.digests == raced.digests
+
+
+def test_a_page_read_and_keyed_opens_its_source_once(make_course, monkeypatch):
+    import os
+
+    folder = make_course(course_files(2), lessons=0)
+    edited = folder / "lessons" / "02-part-2.md"
+    opened, real = [], os.open
+    monkeypatch.setattr(os, "open", lambda path, *args, **kw: opened.append(str(path)) or real(path, *args, **kw))
+    load(folder, processes=1)
+    assert opened.count(str(edited)) == 1  # a first build: the reader's read is the key's
+    load(folder)
+    edited.write_text(edited.read_text().replace("Text 2", "Edited text 2"))
+    opened.clear()
+    load(folder, processes=1)
+    assert opened.count(str(edited)) == 2  # the lookup's hash, then the reader's read it keeps the entry by

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from pathlib import Path
 
 from courseforge import __version__, distributions
@@ -161,9 +162,21 @@ class PageStore(PageCache):
         except MISS:
             return None
 
+    def empty(self) -> bool:
+        """No entry to find: no shard at all (a first build, a cache wiped), or no store to keep one."""
+        if self.folder is None:
+            return True
+        try:
+            with os.scandir(self.folder) as names:
+                return not any(len(name.name) == self.SHARD for name in names)
+        except OSError:  # no folder yet
+            return True
+
     def add(self, key: str, entry: str) -> None:
-        """Store an entry made by encode() (in whichever process read the page)."""
+        """Store an entry made by encode() (in whichever process read the page), under the key of what
+        it was read from: used by this build, whether or not it was asked for."""
         hot, _, cold = entry.partition("\t")
+        self.used.add(key)
         self.new[key] = hot
         self.text.new[key] = cold
 

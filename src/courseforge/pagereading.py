@@ -33,7 +33,7 @@ class Job(NamedTuple):  # a tuple: made for each of thousands of pages
     path: Path
     kind: str  # "lesson" or "quiz"
     number: int
-    key: str
+    key: str | None  # what the cache was asked for; None when it held nothing to ask (a first build)
 
 
 @dataclass
@@ -45,6 +45,7 @@ class Read:
     warnings: list[ContentError]
     entry: str | None = None  # for the page cache: a page read without any problem
     digest: str | None = None  # a clean page's identity: what is made of it may be kept under it (see digest())
+    key: str | None = None  # with an entry: the cache key of the very bytes the page was read from
 
     def report(self, problems: Problems) -> None:
         problems.errors += self.errors
@@ -59,6 +60,7 @@ class Setting:
     page_files: frozenset[Path]
     mastery_score: int | None
     cache_dir: Path | None
+    fingerprint: str = ""  # the reading code's (pagecache.code_fingerprint): what a reader keys its entries by
 
 
 def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: AssetCollector,
@@ -66,17 +68,24 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
     """Read `pages` ((path, kind) in course order); assets go to `collector`. Each Read keeps its
     own problems: the caller reports them in page order, between its own checks."""
     cache, fingerprint = PageStore(setting.cache_dir), code_fingerprint()
+    setting = replace(setting, fingerprint=fingerprint)
     links = _Links(setting, collector)
     reads: list[Read | None] = []
     todo: list[Job] = []
     with _Readers(setting, processes, len(pages)) as readers:
-        for number, (path, kind) in enumerate(pages, start=1):
-            name = str(path)  # once: os.open and the key would each ask the Path for it (Python-level calls)
-            job = Job(path, kind, number, page_key(fingerprint, kind, name, _bytes(name), setting.mastery_score))
-            reads.append(links.cached(cache.get(job.key, path, functools.partial(_read_again, setting, job)), job))
-            if reads[-1] is None:
-                todo.append(job)
+        if cache.empty():  # nothing to look up: no source is hashed here, each reader keys what it reads
+            todo = [Job(path, kind, number, None) for number, (path, kind) in enumerate(pages, start=1)]
+            reads = [None] * len(todo)
+            for job in todo:
                 readers.add(job)
+        else:
+            for number, (path, kind) in enumerate(pages, start=1):
+                name = str(path)  # once: os.open and the key would each ask the Path for it (Python-level calls)
+                job = Job(path, kind, number, page_key(fingerprint, kind, name, _bytes(name), setting.mastery_score))
+                reads.append(links.cached(cache.get(job.key, path, functools.partial(_read_again, setting, job)), job))
+                if reads[-1] is None:
+                    todo.append(job)
+                    readers.add(job)
         fresh = iter(readers.finish())
     reads = [read or next(fresh) for read in reads]
     for read in reads:
@@ -84,9 +93,9 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
             links.collect(read)
     for job in todo:
         read = reads[job.number - 1]
-        if read.entry is not None:
-            read.digest = digest(job.key, read.links)
-            cache.add(job.key, read.entry)
+        if read.entry is not None:  # kept under the key of what was read (the source may have changed since job.key)
+            read.digest = digest(read.key, read.links)
+            cache.add(read.key, read.entry)
             read.entry = None  # the cache holds it now: one copy of each page's text is enough
     with contextlib.suppress(OSError):  # a read-only project still builds, without a cache
         cache.save()
@@ -256,10 +265,17 @@ def _read_one(setting: Setting, markdown, collector: AssetCollector, job: Job) -
     problems = collector.problems = Problems()  # each page keeps its own problems
     links: list[tuple] = []
     reader = PageReader(markdown, _Recorder(collector, links), problems, setting.page_files, setting.mastery_score)
-    page = reader.lesson(job.path, job.number) if job.kind == "lesson" else reader.quiz(job.path, job.number)
-    clean = page is not None and not problems.errors and not problems.warnings
-    entry = encode(page, reader.id_line, links) if clean and setting.cache_dir else None
-    return Read(page, reader.id_line, links, problems.errors, problems.warnings, entry)
+    name = str(job.path)
+    try:  # read once: the page is made of these bytes, and its entry kept under their key
+        data = read_at_most(name, MAX_SOURCE_BYTES + 1)
+    except OSError:
+        data = None  # the reader meets it again, and reports it with its path
+    read = reader.lesson if job.kind == "lesson" else reader.quiz
+    page = read(job.path, job.number, data)
+    if page is None or problems.errors or problems.warnings or not setting.cache_dir:
+        return Read(page, reader.id_line, links, problems.errors, problems.warnings)
+    return Read(page, reader.id_line, links, [], [], encode(page, reader.id_line, links),
+                key=page_key(setting.fingerprint, job.kind, name, data, setting.mastery_score))
 
 
 class _Recorder:

@@ -13,7 +13,7 @@ from courseforge.model import Lesson, Question, Quiz
 from courseforge.pagetext import page_text
 from courseforge.prosestats import measure
 from courseforge.quiz import QuestionParser
-from courseforge.sourcetext import SourceError, read_source
+from courseforge.sourcetext import SourceError, read_source, source_text
 from courseforge.textmarks import page_marks
 from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
 
@@ -29,8 +29,9 @@ class PageReader:
         self.mastery_score = mastery_score
         self.id_line: int | None = None
 
-    def lesson(self, path: Path, number: int) -> Lesson | None:
-        page = self._page(path, LESSON_KEYS)
+    def lesson(self, path: Path, number: int, data: bytes | None = None) -> Lesson | None:
+        """`data`: the file's bytes (to a byte past the size limit) if they were read already."""
+        page = self._page(path, LESSON_KEYS, data)
         if page is None:
             return None
         text, front, read, html, questions = page
@@ -40,8 +41,8 @@ class PageReader:
             minutes=read.integer("minutes", 1, 600), questions=questions, page_text=text,
         )
 
-    def quiz(self, path: Path, number: int) -> Quiz | None:
-        page = self._page(path, QUIZ_KEYS)
+    def quiz(self, path: Path, number: int, data: bytes | None = None) -> Quiz | None:
+        page = self._page(path, QUIZ_KEYS, data)
         if page is None:
             return None
         text, front, read, html, questions = page
@@ -66,9 +67,9 @@ class PageReader:
             page_text=text,
         )
 
-    def _page(self, path: Path, keys: tuple[str, ...]):
+    def _page(self, path: Path, keys: tuple[str, ...], data: bytes | None):
         try:
-            source = read_source(path)
+            source = read_source(path) if data is None else source_text(data)
         except SourceError as exc:
             self.problems.error(path, None, exc.problem, exc.hint)
             return None

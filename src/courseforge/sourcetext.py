@@ -29,7 +29,12 @@ class SourceError(Exception):
 
 def read_source(path: Path, limit: int = MAX_SOURCE_BYTES) -> str:
     """The text of `path` with LF line ends, no byte-order mark and no ambiguous line breaks."""
-    data = read_at_most(path, limit + 1)
+    return source_text(read_at_most(path, limit + 1), limit)
+
+
+def source_text(data: bytes, limit: int = MAX_SOURCE_BYTES) -> str:
+    """read_source() of a file that held `data`, read to a byte past `limit` (a page's reader hashes
+    the very bytes it reads for the page's cache key)."""
     if len(data) > limit:
         raise SourceError(f"the file is over the {limit // 1_000_000} MB limit for a course source",
                           "split it into several files (one lesson or scenario each)")
