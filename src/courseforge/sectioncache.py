@@ -41,7 +41,7 @@ from courseforge.cacheseal import read_sealed, write_sealed
 from courseforge.loader import CACHE_DIR
 from courseforge.model import Course, Lesson
 from courseforge.pagecache import PageCache
-from courseforge.pageparts import Section, markup_json
+from courseforge.pageparts import Section
 from courseforge.theme import Theme, bundled_dir
 
 FOLDER = "sections"
