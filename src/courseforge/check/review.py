@@ -75,11 +75,6 @@ class Review:
             page.marks = page_marks(page, "\n".join(self.lines(path)), path)
         return page.marks
 
-    def quiet_pages(self) -> set[int]:
-        """The ids of the paths of pages without a `check: ignore` comment (most pages): a finding
-        about one stands, told by its path object alone (a course rule finds one a lesson, say)."""
-        return {id(path) for path, page in self.pages.items() if page.marks is not None and not page.marks.ignores}
-
     def ignored_at(self, path: Path, line: int | None) -> frozenset[str]:
         """Rules a `check: ignore` comment on this line or the line before switches off."""
         if line is None:
