@@ -161,9 +161,12 @@ def test_a_corrupt_cache_is_rebuilt_and_the_zips_stay_the_same(folder, tmp_path)
     write_cache(shards[0], f"{keys[0]} " + '{"kind": "lesson", "page": ' + "[" * 50_000 + "]" * 50_000 + "}\n"
                 + f"{keys[1]} [1, 2\n" + "no key here\n\n" + "\x00" * 50)
     write_cache(other_shard(shards), b"\xff\xfe not UTF-8")
+    unused = next(name for name in "0123456789abcdef" if not (shards[0].parent / name).exists())
+    write_cache(shards[0].parent / unused, b"\xff\xfe no page of this course is kept here")
     again = {path.name: path.read_bytes() for path in build(folder, tmp_path / "again")}
     assert again == clean
     assert len(entries(folder)) == 3  # every page read again and stored afresh
+    assert not (shards[0].parent / unused).exists()  # a shard that holds nothing this build used goes
     assert {path.name: path.read_bytes() for path in build(folder, tmp_path / "warm")} == clean
 
 

@@ -77,7 +77,8 @@ class PageCache:
         return line
 
     def save(self) -> None:
-        """Write the shards whose entries changed; keep only what this build used."""
+        """Write the shards whose entries changed; keep only what this build used (a shard file holding
+        nothing it used goes, even one that decodes to nothing)."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -92,11 +93,11 @@ class PageCache:
                 path.unlink(missing_ok=True)
         for name in sorted(names | used.keys()):
             old, keys = self._shard(name), used.get(name, [])
-            if len(keys) == len(old) and self.new.keys().isdisjoint(keys) and all(map(old.__contains__, keys)):
+            if keys and len(keys) == len(old) and self.new.keys().isdisjoint(keys) and all(map(old.__contains__, keys)):
                 continue  # what it holds, this build used: most shards of a rebuild
             keys.sort()
             keep = {key: self.new.get(key) or old[key] for key in keys if key in self.new or key in old}
-            if keep.keys() != old.keys():
+            if keep.keys() != old.keys() or not keep:
                 if TAKEN in keep.values():
                     again = self._read(name)
                     keep = {key: line or again.get(key) for key, line in keep.items()}
