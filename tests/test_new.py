@@ -5,6 +5,7 @@ from click.testing import CliRunner
 
 from conftest import REPO
 from courseforge.build import FORMATS, build
+from courseforge.check import check_course
 from courseforge.cli import main
 from courseforge.loader import load
 
@@ -25,6 +26,18 @@ def test_new_then_build_makes_every_package(tmp_path):
     names = zipfile.ZipFile(project / "build" / "my-first-course-scorm12.zip").namelist()
     assert "assets/images/welcome.svg" in names
     assert sum(name.endswith(".mp4") for name in names) == 2
+
+
+def test_the_starter_passes_its_own_review(tmp_path):
+    """What a newcomer meets first sets the bar: `check` finds nothing and `build --strict` builds."""
+    project = tmp_path / "my-course"
+    CliRunner().invoke(main, ["new", str(project)])
+    report = check_course(load(project))
+    assert [str(found) for found in report.findings] == []
+    checked = {question.id: question.objectives for page in load(project).pages for question in page.questions}
+    assert all(checked.values()), f"every question names the objective it checks: {checked}"
+    result = CliRunner().invoke(main, ["build", str(project), "--strict", "--format", "scorm12"])
+    assert result.exit_code == 0, result.output
 
 
 def test_example_copies_the_shipped_course(tmp_path):
@@ -63,7 +76,7 @@ def test_every_example_in_authoring_md_builds(tmp_path):
 
     blocks = re.findall(r"```(\w+)\n(.*?)```", (STARTER / "AUTHORING.md").read_text(), re.S)
     examples = [text for kind, text in blocks if kind in ("markdown", "yaml")]
-    course_yml, lesson_md, question_md, assessment_md, scenario_yml = examples
+    course_yml, lesson_md, question_md, assessment_md, objective_md, scenario_yml = examples
     project = tmp_path / "project"
     CliRunner().invoke(main, ["new", str(project)])
     content = project / "content"
@@ -75,3 +88,9 @@ def test_every_example_in_authoring_md_builds(tmp_path):
     assert [q.id for q in course.lessons[1].questions] == ["late-parcel-cue"]
     assert [q.id for q in course.quizzes[0].questions] == ["check-listening"]
     assert list(course.scenarios[0].scenes) == ["the-call", "sorted"]
+    front = assessment_md[:assessment_md.index("---", 3) + 4]
+    (content / "assessments" / "01-check.md").write_text(front + "\n" + objective_md)
+    [question] = load(project).quizzes[0].questions
+    assert question.objectives == ("listening#1",)
+    said = [str(found) for found in check_course(load(project)).findings]
+    assert not any("listening" in message and "objective" in message for message in said), said
