@@ -144,6 +144,11 @@ def test_a_lesson_claiming_far_more_minutes_than_its_words_take(tmp_path):
     [found] = findings(folder, "time-claim")
     assert where([found]) == ["01-part-1.md:6"] and "claims 12 minutes" in found.problem
     assert "200 words a minute" in found.problem and "minutes: 1`" in found.hint
+    assert found.problem.endswith(" but its words (read at 200 words a minute) and its 1 question take about 1 minute")
+    short = lesson_text(body="A few words.").replace("minutes: 1", "minutes: 3").split("::: question")[0]
+    [found] = findings(course(tmp_path, {"lessons/01-part-1.md": short}, name="short"), "time-claim")
+    assert found.problem.endswith('"part-1" claims 3 minutes, but its words (read at 200 words a minute) '
+                                  "take less than a minute")  # not "its 0 questions … take about 0"
 
 
 def test_clip_lengths_follow_the_video_timeline_without_rendering(tmp_path):

@@ -40,10 +40,16 @@ def time_claim(review: Review, page) -> list[Finding]:
     if claimed is None or abs(claimed - estimate) < 1 or abs(claimed - estimate) <= tolerance * estimate:
         return []
     front = review.page(page).front
+    asked = f" and its {_counted(len(page.questions), 'question')}" if page.questions else ""
+    takes = "less than a minute" if estimate < 0.5 else f"about {_counted(round(estimate), 'minute')}"
     return [finding("time-claim", page.source, front.line("minutes") if front else None,
-                    f'"{page.id}" claims {claimed} minutes; its {len(page.questions)} questions and '
-                    f"words read at {review.settings.reading_wpm} words a minute take about {estimate:.0f}",
+                    f'"{page.id}" claims {_counted(claimed, "minute")}, but its words (read at '
+                    f"{review.settings.reading_wpm} words a minute){asked} take {takes}",
                     f"set `minutes: {max(1, round(estimate))}`, or add the activity the extra time is for")]
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def course_facts(review: Review) -> None:
