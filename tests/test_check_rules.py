@@ -30,7 +30,11 @@ def test_an_objective_no_question_names_is_reported_at_its_line(tmp_path):
     folder = course(tmp_path, {"lessons/01-part-1.md": lesson_text().replace("objective: 1\n", "")})
     [found] = findings(folder, "objective-unassessed")
     assert where([found]) == ["01-part-1.md:5"] and "Name the first step of a call" in found.problem
-    assert where(findings(folder, "lesson-unassessed")) == ["01-part-1.md:13"]
+    [found] = findings(folder, "lesson-unassessed")
+    assert where([found]) == ["01-part-1.md:13"] and found.problem == 'the questions of "part-1" do not check its objective'
+    two = lesson_text().replace("objective: 1\n", "").replace("objectives:\n", "objectives:\n  - Greet the caller\n")
+    [found] = findings(course(tmp_path, {"lessons/01-part-1.md": two}, name="two"), "lesson-unassessed")
+    assert found.problem == 'the questions of "part-1" check none of its 2 objectives'
 
 
 @pytest.mark.parametrize("reference", ["part-1#1", "Name the first step of a call", "name the first step of a call."])

@@ -124,7 +124,8 @@ def unassessed_lessons(review: Review) -> list[Finding]:
         own = set().union(*[covers[id(q)] for q in checks])
         if not any(target[0] == lesson.id for target in own):
             found.append(finding("lesson-unassessed", lesson.source, checks[0].line,
-                                 f'the questions of "{lesson.id}" check none of its {len(lesson.objectives)} objectives',
+                                 f'the questions of "{lesson.id}" ' + ("do not check its objective"
+                                 if len(lesson.objectives) == 1 else f"check none of its {len(lesson.objectives)} objectives"),
                                  "add `objective: N` to the knowledge checks that test objective N"))
     return found
 
