@@ -75,6 +75,11 @@ class Output:
         except OSError as error:
             _roll_back(self.out, previous, placed, moved)
             raise _failure(self.out, error) from None
+        except BaseException:
+            # Ctrl+C between two renames: the previous zips wait in the staging folder, which
+            # __exit__ deletes, so they go back first or the output is left with a mix (or nothing).
+            _roll_back(self.out, previous, placed, moved)
+            raise
         return [self.out / path.name for path in made]
 
 
