@@ -2,6 +2,10 @@
 import errno
 import hashlib
 import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +33,39 @@ def test_ctrl_c_while_zips_are_renamed_into_place_puts_the_previous_ones_back(ma
     with pytest.raises(KeyboardInterrupt):
         build(folder, out, ["scorm12", "cmi5", "tincan"])
     assert {p.name: sha(p) for p in out.iterdir()} == old
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "courseforge", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd)
+
+
+def test_new_where_no_folder_can_be_made_is_one_located_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone")
+    for target, problem in ((blocker / "course", "cannot write the project here: Not a directory"),
+                            (tmp_path / "dangling", "this is a link to nothing")):
+        result = run_cli("new", target)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.splitlines()[0].startswith(f"{target}: {problem} — "), result.stderr
+
+
+def test_new_that_fails_half_way_leaves_no_half_made_project(tmp_path, monkeypatch):
+    from courseforge import scaffold
+    from courseforge.errors import ContentErrors
+
+    real = shutil.copytree
+
+    def disk_full_on_the_example(source, target, *args, **kwargs):
+        if Path(target).name == "content" and not args:  # the example's copy, not copytree's own recursion
+            real(source, target, ignore=lambda folder, names: names[len(names) // 2:])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "copytree", disk_full_on_the_example)
+    (tmp_path / "empty").mkdir()
+    for target in (tmp_path / "new", tmp_path / "empty"):
+        with pytest.raises(ContentErrors, match="No space left on device"):
+            scaffold.create(target, "empathy")
+    assert not (tmp_path / "new").exists() and list((tmp_path / "empty").iterdir()) == []
