@@ -69,3 +69,22 @@ def test_new_that_fails_half_way_leaves_no_half_made_project(tmp_path, monkeypat
         with pytest.raises(ContentErrors, match="No space left on device"):
             scaffold.create(target, "empathy")
     assert not (tmp_path / "new").exists() and list((tmp_path / "empty").iterdir()) == []
+
+
+def test_an_output_the_next_build_would_read_is_refused_before_anything_is_written(make_course, tmp_path):
+    from courseforge.output import OutputError
+
+    project = tmp_path / "project"
+    folder = make_course(root=project / "content")
+    (project / "themes" / "default").mkdir(parents=True)
+    for out in (folder / "lessons", folder, project / "themes" / "default" / "dist"):
+        with pytest.raises(OutputError, match="so the next build would read what this one writes"):
+            build(project, out, ["scorm12"], answer_key=True)
+        assert not list(out.glob("*.zip")) and not (out / "answer-key.md").exists()
+    result = run_cli("build", "--out", "content/lessons", "--answer-key", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: content/lessons is inside the course folder, so the next build would read what this one "
+        "writes — choose an output folder outside it with --out, such as build")
+    assert [p.name for p in build(project, project / "dist", ["scorm12"])] == ["tiny-course-scorm12.zip"]
+    assert [p.name for p in build(folder, folder / "build", ["scorm12"])] == ["tiny-course-scorm12.zip"]

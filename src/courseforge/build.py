@@ -14,9 +14,9 @@ from courseforge.check import check_course
 from courseforge.errors import ContentError, ContentErrors, Location
 from courseforge.exporters import EXPORTERS
 from courseforge.gcpause import collector_paused
-from courseforge.loader import CACHE_DIR, load
+from courseforge.loader import CACHE_DIR, load, locate
 from courseforge.model import Course, Site
-from courseforge.output import Output
+from courseforge.output import Output, OutputError
 from courseforge.render import Pages, render, render_pages, shared_files
 from courseforge.theme import Theme
 from courseforge.zipwriter import deflate_cache
@@ -45,6 +45,7 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
     the pages (default: every core for a large course; unchanged pages come from the page cache).
     The findings of `courseforge check` are warnings; with `strict`, errors, and nothing is written."""
     warn = on_warning or (lambda warning: None)
+    _refuse_output_among_sources(Path(source), Path(out))
     with collector_paused():
         prepared = prepare(source, warn, progress, processes, strict)
         course = prepared.course
@@ -56,6 +57,23 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
             if answer_key:
                 made += _write_answer_key(course, output.staging)
             return output.publish(made)
+
+
+def _refuse_output_among_sources(source: Path, out: Path) -> None:
+    """An output inside the course folder or the project's themes is read back by the next build: an
+    answer key in lessons/ became a page, and every file under themes/ (last build's zips and answer
+    key included) went into the packages. The course folder's own build/ is never read."""
+    found = locate(source)
+    if found is None:
+        return  # load() says what is missing
+    course_dir, project = found
+    target = out.resolve()
+    for folder, what in ((course_dir, "the course folder"), (project / "themes", "the project's themes")):
+        inside = folder.resolve()
+        if target.is_relative_to(inside) and not (folder is course_dir and target.is_relative_to(inside / "build")):
+            where = "is" if target == inside else "is inside"
+            raise OutputError(f"{out} {where} {what}, so the next build would read what this one writes "
+                              f"— choose an output folder outside it with --out, such as {project / 'build'}")
 
 
 def prepare(source: Path, warn: Callable[[ContentError], None], progress=None,
