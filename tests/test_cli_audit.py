@@ -88,3 +88,48 @@ def test_an_output_the_next_build_would_read_is_refused_before_anything_is_writt
         "writes — choose an output folder outside it with --out, such as build")
     assert [p.name for p in build(project, project / "dist", ["scorm12"])] == ["tiny-course-scorm12.zip"]
     assert [p.name for p in build(folder, folder / "build", ["scorm12"])] == ["tiny-course-scorm12.zip"]
+
+
+SCENARIO = """\
+title: A short call
+characters:
+  sam: {name: Sam, role: Customer}
+scenes:
+  start:
+    lines:
+      - sam: My order is late again.
+"""
+
+
+def test_a_project_on_a_read_only_volume_builds_its_clips_without_a_cache(make_course, tmp_path, monkeypatch):
+    import tempfile
+    from pathlib import Path
+
+    from conftest import COURSE_YML
+
+    folder = make_course({"scenarios/01-short-call.yml": SCENARIO, "course.yml": COURSE_YML + "video_size: 64x64\n"})
+    [writable] = build(folder, tmp_path / "writable", ["scorm12"])
+    shutil.rmtree(folder / ".courseforge-cache")
+    cache = str(folder / ".courseforge-cache")
+    real_mkdir, real_mkdtemp = Path.mkdir, tempfile.mkdtemp
+
+    def refused(path):  # what a volume mounted read-only answers (root included)
+        if os.path.abspath(path).startswith(cache):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    def mkdir(self, *args, **kwargs):
+        refused(self)
+        return real_mkdir(self, *args, **kwargs)
+
+    def mkdtemp(suffix=None, prefix=None, dir=None):
+        refused(dir or "")
+        return real_mkdtemp(suffix, prefix, dir)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    warnings = []
+    [read_only] = build(folder, tmp_path / "read-only", ["scorm12"], on_warning=lambda w: warnings.append(str(w)))
+    assert read_only.read_bytes() == writable.read_bytes()
+    assert not (folder / ".courseforge-cache").exists()
+    assert any(w.endswith(".courseforge-cache: the clip cache cannot be written (Read-only file system) — every clip "
+                          "is rendered again at each build; make the project writable to keep them") for w in warnings)

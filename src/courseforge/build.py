@@ -5,6 +5,8 @@ and renamed into place all together (output.py), so a failed build leaves the la
 """
 from __future__ import annotations
 
+import errno
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,7 @@ from courseforge.theme import Theme
 from courseforge.zipwriter import deflate_cache
 
 FORMATS = tuple(EXPORTERS)
+UNWRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 # Every standard-specific runtime file; a package carries only its own standard's.
 ADAPTER_FILES = frozenset(path for exporter in EXPORTERS.values() for path in exporter.RUNTIME)
 
@@ -115,8 +118,18 @@ def _render_media(course, shared: dict[str, bytes], warn, progress) -> dict:
     from courseforge.video import render_media  # moviepy is heavy: only when needed
 
     width, height = course.config.video_size
-    media = render_media(course.scenarios, VideoSettings(width=width, height=height),
-                         course.project / CACHE_DIR, progress=progress)
+    settings, cache = VideoSettings(width=width, height=height), course.project / CACHE_DIR
+    try:
+        media = render_media(course.scenarios, settings, cache, progress=progress)
+    except OSError as error:
+        if error.errno not in UNWRITABLE:
+            raise
+        # A project on a read-only volume (a CI checkout mounted :ro) still builds, like its pages
+        # do: its clips are rendered in a cache of this build's own, and nothing is kept.
+        warn(ContentError(Location(cache), f"the clip cache cannot be written ({error.strerror})",
+                          "every clip is rendered again at each build; make the project writable to keep them"))
+        with tempfile.TemporaryDirectory(prefix="courseforge-clips-") as scratch:
+            media = render_media(course.scenarios, settings, Path(scratch), progress=progress)
     for warning in media.warnings:
         warn(warning)
     shared.update(media)
