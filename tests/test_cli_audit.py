@@ -133,3 +133,22 @@ def test_a_project_on_a_read_only_volume_builds_its_clips_without_a_cache(make_c
     assert not (folder / ".courseforge-cache").exists()
     assert any(w.endswith(".courseforge-cache: the clip cache cannot be written (Read-only file system) — every clip "
                           "is rendered again at each build; make the project writable to keep them") for w in warnings)
+
+
+def test_a_build_run_inside_content_keeps_the_project_s_theme_and_cache(make_course, tmp_path, monkeypatch):
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from courseforge.cli import main
+
+    project = tmp_path / "project"
+    make_course(root=project / "content")
+    (project / "themes" / "default" / "css").mkdir(parents=True)
+    (project / "themes" / "default" / "css" / "courseforge.css").write_text(".house-style{color:#0a58a8}\n")
+    monkeypatch.chdir(project / "content")
+    result = CliRunner().invoke(main, ["build", "--format", "scorm12", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "out" / "tiny-course-scorm12.zip") as package:
+        assert ".house-style" in package.read("css/courseforge.css").decode("utf-8")
+    assert (project / ".courseforge-cache").is_dir() and not (project / "content" / ".courseforge-cache").exists()
