@@ -152,3 +152,19 @@ def test_a_build_run_inside_content_keeps_the_project_s_theme_and_cache(make_cou
     with zipfile.ZipFile(tmp_path / "out" / "tiny-course-scorm12.zip") as package:
         assert ".house-style" in package.read("css/courseforge.css").decode("utf-8")
     assert (project / ".courseforge-cache").is_dir() and not (project / "content" / ".courseforge-cache").exists()
+
+
+def test_check_json_of_a_course_that_cannot_be_read_is_json_too(make_course):
+    import json
+
+    from conftest import COURSE_YML
+
+    folder = make_course({"course.yml": COURSE_YML + "mastery_scor: 3\n"})
+    result = run_cli("check", "--json", cwd=folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    [error] = report.pop("errors")
+    assert report == {"findings": [], "counts": {}, "facts": {}, "summary": "1 problem found; the course was not reviewed"}
+    assert error.pop("hint").startswith('did you mean "mastery_score"?')
+    assert error == {"path": "course.yml", "line": 9, "problem": 'unknown key "mastery_scor"'}
+    assert result.stderr.startswith('course.yml:9: unknown key "mastery_scor" — did you mean "mastery_score"?')
