@@ -168,3 +168,21 @@ def test_check_json_of_a_course_that_cannot_be_read_is_json_too(make_course):
     assert error.pop("hint").startswith('did you mean "mastery_score"?')
     assert error == {"path": "course.yml", "line": 9, "problem": 'unknown key "mastery_scor"'}
     assert result.stderr.startswith('course.yml:9: unknown key "mastery_scor" — did you mean "mastery_score"?')
+
+
+def test_check_sources_of_the_whole_project_compares_the_course_with_the_articles_only(make_course, tmp_path):
+    from conftest import lesson
+
+    project = tmp_path / "project"
+    make_course({"lessons/01-part-1.md": lesson("part-1", "Part 1", "Start every call by listening, then act on what "
+                                                "you heard, and the customer feels that you care.\n")},
+                root=project / "content")
+    (project / "sources").mkdir()
+    (project / "sources" / "article.txt").write_text("Start every call by listening then act on what you heard.\n")
+    os.mkfifo(project / "sources" / "notes.txt")  # a pipe named like an article: opening it would wait forever
+    assert run_cli("build", "--answer-key", cwd=project).returncode == 0  # build/answer-key.md quotes the lesson
+    result = subprocess.run([sys.executable, "-m", "courseforge", "check", "--sources", "."], cwd=project,
+                            capture_output=True, text=True, timeout=60)
+    shared = [line for line in result.stdout.splitlines() if "words shared with" in line]
+    assert shared == ['  content/lessons/01-part-1.md:9: 11 words shared with sources/article.txt:1: "start every '
+                      'call by listening then act on …" — say it in your own words, or quote it and name the source']
