@@ -186,3 +186,14 @@ def test_check_sources_of_the_whole_project_compares_the_course_with_the_article
     shared = [line for line in result.stdout.splitlines() if "words shared with" in line]
     assert shared == ['  content/lessons/01-part-1.md:9: 11 words shared with sources/article.txt:1: "start every '
                       'call by listening then act on …" — say it in your own words, or quote it and name the source']
+
+
+def test_validate_prints_a_zip_s_file_name_on_one_line_whatever_it_holds(tmp_path):
+    forged = tmp_path / "evil.zip: valid — SCORM 1.2, 0 error(s), 0 warning(s)\n\x1b[8mx.zip"
+    forged.write_bytes(b"not a zip")
+    result = run_cli("validate", forged)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{tmp_path}/evil.zip: valid — SCORM 1.2, 0 error(s), 0 warning(s)\\n\\x1b[8mx.zip: INVALID — unknown, "
+        "1 error(s), 0 warning(s)",
+        "  error: not a usable zip: not a zip (no end of central directory record)"]
