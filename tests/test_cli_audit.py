@@ -197,3 +197,12 @@ def test_validate_prints_a_zip_s_file_name_on_one_line_whatever_it_holds(tmp_pat
         f"{tmp_path}/evil.zip: valid — SCORM 1.2, 0 error(s), 0 warning(s)\\n\\x1b[8mx.zip: INVALID — unknown, "
         "1 error(s), 0 warning(s)",
         "  error: not a usable zip: not a zip (no end of central directory record)"]
+
+
+def test_a_file_where_the_default_build_folder_goes_is_named_as_a_file(make_course):
+    folder = make_course()
+    (folder / "build").write_text("notes")
+    result = run_cli("build", cwd=folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == ("Error: cannot write to build: it is a file, not a folder — "
+                                                      "choose another folder with --out, or move the file away")

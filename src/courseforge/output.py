@@ -31,6 +31,9 @@ class OutputError(click.ClickException):
 
 
 def _failure(out: Path, error: OSError) -> OutputError:
+    if out.is_file():  # the default build/ is no --out, so click never checked that it is a folder
+        return OutputError(f"cannot write to {out}: it is a file, not a folder — choose another folder "
+                           "with --out, or move the file away")
     reason = error.strerror or str(error)
     return OutputError(f"cannot write to {out}: {reason} — choose another folder with --out, "
                        "or make this one writable")
