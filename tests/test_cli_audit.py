@@ -206,3 +206,12 @@ def test_a_file_where_the_default_build_folder_goes_is_named_as_a_file(make_cour
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1] == ("Error: cannot write to build: it is a file, not a folder — "
                                                       "choose another folder with --out, or move the file away")
+
+
+def test_the_next_step_after_new_can_be_pasted_into_a_shell(tmp_path):
+    result = run_cli("new", "my course", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-1] == ("next: cd 'my course' && courseforge preview   "
+                                              "(AUTHORING.md shows how to write lessons)")
+    assert subprocess.run(["sh", "-c", result.stdout.splitlines()[-1][len("next: "):].split(" && ")[0]],
+                          cwd=tmp_path).returncode == 0

@@ -146,4 +146,6 @@ def new(folder: Path, example: str | None) -> None:
 
     files = create(folder, example)
     click.echo(f"created {len(files)} files in {folder}")
-    click.echo(f"next: cd {folder} && courseforge preview   (AUTHORING.md shows how to write lessons)")
+    import shlex  # the line is for pasting into a shell: "cd my course" would fail
+
+    click.echo(f"next: cd {shlex.quote(str(folder))} && courseforge preview   (AUTHORING.md shows how to write lessons)")
