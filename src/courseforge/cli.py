@@ -142,10 +142,11 @@ def preview(source: Path, host: str, port: int, open_browser: bool) -> None:
               help="Copy a complete shipped course instead of the short starter.")
 def new(folder: Path, example: str | None) -> None:
     """Start a course project in FOLDER (new or empty) that builds as it is."""
+    import shlex
+
     from courseforge.scaffold import create
 
     files = create(folder, example)
     click.echo(f"created {len(files)} files in {folder}")
-    import shlex  # the line is for pasting into a shell: "cd my course" would fail
-
+    # A line to paste into a shell: "cd my course" would fail.
     click.echo(f"next: cd {shlex.quote(str(folder))} && courseforge preview   (AUTHORING.md shows how to write lessons)")
