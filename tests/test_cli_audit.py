@@ -164,7 +164,8 @@ def test_check_json_of_a_course_that_cannot_be_read_is_json_too(make_course):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     report = json.loads(result.stdout)
     [error] = report.pop("errors")
-    assert report == {"findings": [], "counts": {}, "facts": {}, "summary": "1 problem found; the course was not reviewed"}
+    assert report == {"findings": [], "counts": {}, "facts": {},
+                      "summary": "1 problem found; the course was not reviewed"}
     assert error.pop("hint").startswith('did you mean "mastery_score"?')
     assert error == {"path": "course.yml", "line": 9, "problem": 'unknown key "mastery_scor"'}
     assert result.stderr.startswith('course.yml:9: unknown key "mastery_scor" — did you mean "mastery_score"?')
@@ -185,7 +186,8 @@ def test_check_sources_of_the_whole_project_compares_the_course_with_the_article
                             capture_output=True, text=True, timeout=60)
     shared = [line for line in result.stdout.splitlines() if "words shared with" in line]
     assert shared == ['  content/lessons/01-part-1.md:9: 11 words shared with sources/article.txt:1: "start every '
-                      'call by listening then act on …" — say it in your own words, or quote it and name the source']
+                      'call by listening then act on …" — say it in your own words, or quote it and name the '
+                      'source']
 
 
 def test_validate_prints_a_zip_s_file_name_on_one_line_whatever_it_holds(tmp_path):

@@ -149,4 +149,5 @@ def new(folder: Path, example: str | None) -> None:
     files = create(folder, example)
     click.echo(f"created {len(files)} files in {folder}")
     # A line to paste into a shell: "cd my course" would fail.
-    click.echo(f"next: cd {shlex.quote(str(folder))} && courseforge preview   (AUTHORING.md shows how to write lessons)")
+    click.echo(f"next: cd {shlex.quote(str(folder))} && courseforge preview   "
+               "(AUTHORING.md shows how to write lessons)")
