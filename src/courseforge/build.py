@@ -6,6 +6,7 @@ and renamed into place all together (output.py), so a failed build leaves the la
 from __future__ import annotations
 
 import errno
+import os
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -122,7 +123,7 @@ def _render_media(course, shared: dict[str, bytes], warn, progress) -> dict:
     try:
         media = render_media(course.scenarios, settings, cache, progress=progress)
     except OSError as error:
-        if error.errno not in UNWRITABLE:
+        if not _in_unwritable(cache, error):
             raise
         # A project on a read-only volume (a CI checkout mounted :ro) still builds, like its pages
         # do: its clips are rendered in a cache of this build's own, and nothing is kept.
@@ -134,6 +135,13 @@ def _render_media(course, shared: dict[str, bytes], warn, progress) -> dict:
         warn(warning)
     shared.update(media)
     return media.clips
+
+
+def _in_unwritable(folder: Path, error: OSError) -> bool:
+    """Whether `error` is a refusal to write under `folder` (not, say, a voice program that cannot run)."""
+    if error.errno not in UNWRITABLE or not isinstance(error.filename, str):
+        return False
+    return Path(os.path.abspath(error.filename)).is_relative_to(os.path.abspath(folder))
 
 
 def _check_budget(course, package: Path, warn) -> None:
