@@ -5,6 +5,9 @@ and renamed into place all together (output.py), so a failed build leaves the la
 """
 from __future__ import annotations
 
+import errno
+import os
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,14 +17,15 @@ from courseforge.check import check_course
 from courseforge.errors import ContentError, ContentErrors, Location
 from courseforge.exporters import EXPORTERS
 from courseforge.gcpause import collector_paused
-from courseforge.loader import CACHE_DIR, load
+from courseforge.loader import CACHE_DIR, load, locate
 from courseforge.model import Course, Site
-from courseforge.output import Output
+from courseforge.output import Output, OutputError
 from courseforge.render import Pages, render, render_pages, shared_files
 from courseforge.theme import Theme
 from courseforge.zipwriter import deflate_cache
 
 FORMATS = tuple(EXPORTERS)
+UNWRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 # Every standard-specific runtime file; a package carries only its own standard's.
 ADAPTER_FILES = frozenset(path for exporter in EXPORTERS.values() for path in exporter.RUNTIME)
 
@@ -45,6 +49,7 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
     the pages (default: every core for a large course; unchanged pages come from the page cache).
     The findings of `courseforge check` are warnings; with `strict`, errors, and nothing is written."""
     warn = on_warning or (lambda warning: None)
+    _refuse_output_among_sources(Path(source), Path(out))
     with collector_paused():
         prepared = prepare(source, warn, progress, processes, strict)
         course = prepared.course
@@ -56,6 +61,23 @@ def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
             if answer_key:
                 made += _write_answer_key(course, output.staging)
             return output.publish(made)
+
+
+def _refuse_output_among_sources(source: Path, out: Path) -> None:
+    """An output inside the course folder or the project's themes is read back by the next build: an
+    answer key in lessons/ became a page, and every file under themes/ (last build's zips and answer
+    key included) went into the packages. The course folder's own build/ is never read."""
+    found = locate(source)
+    if found is None:
+        return  # load() says what is missing
+    course_dir, project = found
+    target = out.resolve()
+    for folder, what in ((course_dir, "the course folder"), (project / "themes", "the project's themes")):
+        inside = folder.resolve()
+        if target.is_relative_to(inside) and not (folder is course_dir and target.is_relative_to(inside / "build")):
+            where = "is" if target == inside else "is inside"
+            raise OutputError(f"{out} {where} {what}, so the next build would read what this one writes "
+                              f"— choose an output folder outside it with --out, such as {project / 'build'}")
 
 
 def prepare(source: Path, warn: Callable[[ContentError], None], progress=None,
@@ -97,12 +119,29 @@ def _render_media(course, shared: dict[str, bytes], warn, progress) -> dict:
     from courseforge.video import render_media  # moviepy is heavy: only when needed
 
     width, height = course.config.video_size
-    media = render_media(course.scenarios, VideoSettings(width=width, height=height),
-                         course.project / CACHE_DIR, progress=progress)
+    settings, cache = VideoSettings(width=width, height=height), course.project / CACHE_DIR
+    try:
+        media = render_media(course.scenarios, settings, cache, progress=progress)
+    except OSError as error:
+        if not _in_unwritable(cache, error):
+            raise
+        # A project on a read-only volume (a CI checkout mounted :ro) still builds, like its pages
+        # do: its clips are rendered in a cache of this build's own, and nothing is kept.
+        warn(ContentError(Location(cache), f"the clip cache cannot be written ({error.strerror})",
+                          "every clip is rendered again at each build; make the project writable to keep them"))
+        with tempfile.TemporaryDirectory(prefix="courseforge-clips-") as scratch:
+            media = render_media(course.scenarios, settings, Path(scratch), progress=progress)
     for warning in media.warnings:
         warn(warning)
     shared.update(media)
     return media.clips
+
+
+def _in_unwritable(folder: Path, error: OSError) -> bool:
+    """Whether `error` is a refusal to write under `folder` (not, say, a voice program that cannot run)."""
+    if error.errno not in UNWRITABLE or not isinstance(error.filename, str):
+        return False
+    return Path(os.path.abspath(error.filename)).is_relative_to(os.path.abspath(folder))
 
 
 def _check_budget(course, package: Path, warn) -> None:

@@ -70,13 +70,33 @@ def check(source: Path, as_json: bool, sources: Path | None) -> None:
     """Review the course in SOURCE: objectives, answer cues, time, plain language, consistency,
     accessibility, originality, housekeeping. Exit 0 when clean, 1 with findings."""
     from courseforge.check import check_course
+    from courseforge.errors import ContentErrors
     from courseforge.gcpause import collector_paused
     from courseforge.loader import load
 
-    with collector_paused():
-        report = check_course(load(source), sources)
+    try:
+        with collector_paused():
+            report = check_course(load(source), sources)
+    except ContentErrors as problems:
+        if as_json:  # a tool that reads stdout gets JSON whatever happened; people read stderr
+            click.echo(_problems_json(problems))
+        raise
     click.echo(report.json() if as_json else report.text())
     sys.exit(1 if report.findings else 0)
+
+
+def _problems_json(problems) -> str:
+    """A course that cannot be reviewed, in the shape of a review, plus its content errors."""
+    import json
+
+    from courseforge.errors import Location
+
+    count = len(problems.errors)
+    errors = [{"path": str(Location(error.location.path)), "line": error.location.line,
+               "problem": error.problem, "hint": error.hint} for error in problems.errors]
+    return json.dumps({"findings": [], "counts": {}, "facts": {}, "errors": errors,
+                       "summary": f"{count} problem{'s' if count != 1 else ''} found; the course was not reviewed"},
+                      indent=1, ensure_ascii=False)
 
 
 @main.command()
@@ -122,8 +142,12 @@ def preview(source: Path, host: str, port: int, open_browser: bool) -> None:
               help="Copy a complete shipped course instead of the short starter.")
 def new(folder: Path, example: str | None) -> None:
     """Start a course project in FOLDER (new or empty) that builds as it is."""
+    import shlex
+
     from courseforge.scaffold import create
 
     files = create(folder, example)
     click.echo(f"created {len(files)} files in {folder}")
-    click.echo(f"next: cd {folder} && courseforge preview   (AUTHORING.md shows how to write lessons)")
+    # A line to paste into a shell: "cd my course" would fail.
+    click.echo(f"next: cd {shlex.quote(str(folder))} && courseforge preview   "
+               "(AUTHORING.md shows how to write lessons)")

@@ -1,6 +1,7 @@
 """Find and read every source of a course → Course. Collects all problems before failing."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from courseforge.assets import AssetCollector
@@ -27,8 +28,13 @@ def locate(source: Path) -> tuple[Path, Path] | None:
     if (source / "content" / COURSE_FILE).is_file():
         return source / "content", source
     if (source / COURSE_FILE).is_file():
-        return source, source.parent if source.resolve().name == "content" else source
+        return source, _parent(source) if source.resolve().name == "content" else source
     return None
+
+
+def _parent(folder: Path) -> Path:
+    # Path(".").parent is "." itself: `courseforge build` run inside content/ lost the project's themes.
+    return folder.parent if folder.name not in ("", "..") else Path(os.path.abspath(folder)).parent
 
 
 CACHE_DIR = ".courseforge-cache"

@@ -31,6 +31,9 @@ class OutputError(click.ClickException):
 
 
 def _failure(out: Path, error: OSError) -> OutputError:
+    if out.is_file():  # the default build/ is no --out, so click never checked that it is a folder
+        return OutputError(f"cannot write to {out}: it is a file, not a folder — choose another folder "
+                           "with --out, or move the file away")
     reason = error.strerror or str(error)
     return OutputError(f"cannot write to {out}: {reason} — choose another folder with --out, "
                        "or make this one writable")
@@ -75,6 +78,11 @@ class Output:
         except OSError as error:
             _roll_back(self.out, previous, placed, moved)
             raise _failure(self.out, error) from None
+        except BaseException:
+            # Ctrl+C between two renames: the previous zips wait in the staging folder, which
+            # __exit__ deletes, so they go back first or the output is left with a mix (or nothing).
+            _roll_back(self.out, previous, placed, moved)
+            raise
         return [self.out / path.name for path in made]
 
 

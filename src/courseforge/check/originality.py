@@ -9,10 +9,12 @@ from __future__ import annotations
 import html
 import os
 import re
+import stat
 from pathlib import Path
 
 from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
+from courseforge.coursefolder import OURS
 from courseforge.errors import Location
 
 RUN = 8
@@ -22,19 +24,24 @@ WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 TAG = re.compile(r"<[^>]+>")
 
 
-def _source_files(folder: Path) -> list[Path]:
+def _source_files(folder: Path, own: frozenset[Path]) -> list[Path]:
+    """The articles under `folder`; not the course's own pages, nor what builds leave (packages, answer
+    keys, caches): `--sources .` in a project found every lesson copied from itself."""
     found = []
     for parent, dirs, files in os.walk(folder):  # symlinks are not followed: nothing outside DIR is read
-        dirs.sort()
+        dirs[:] = sorted(name for name in dirs if name not in OURS)
         paths = (Path(parent) / name for name in sorted(files) if Path(name).suffix.lower() in TEXT_FILES)
-        found += [path for path in paths if not path.is_symlink() and path.stat().st_size <= MAX_SOURCE_BYTES]
+        for path in paths:
+            info = path.lstat()  # a link may point anywhere, and reading a FIFO blocks forever
+            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_SOURCE_BYTES and path.resolve() not in own:
+                found.append(path)
     return found
 
 
-def shingle_table(folder: Path) -> dict[int, tuple[Path, int]]:
+def shingle_table(folder: Path, own: frozenset[Path] = frozenset()) -> dict[int, tuple[Path, int]]:
     """hash of eight words → (source file, line of the first word); the first place wins."""
     table: dict[int, tuple[Path, int]] = {}
-    for path in _source_files(folder):
+    for path in _source_files(folder, own):
         text = path.read_text(encoding="utf-8", errors="replace")
         if path.suffix.lower() in (".html", ".htm"):
             text = html.unescape(TAG.sub(" ", text))
@@ -51,7 +58,7 @@ def shingle_table(folder: Path) -> dict[int, tuple[Path, int]]:
 def shared_text(review: Review) -> list[Finding]:
     if review.sources is None:
         return []
-    table = shingle_table(review.sources)
+    table = shingle_table(review.sources, frozenset(page.source.resolve() for page in review.course.pages))
     found = []
     for path, block in review.texts():
         words = WORD.findall(block.text.lower())

@@ -60,7 +60,8 @@ def render_text(reports: list[PackageReport]) -> str:
     for report in reports:
         verdict = "valid" if report.valid else "INVALID"
         counts = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
-        lines.append(f"{report.path}: {verdict} — {report.standard}, {counts}")
+        # A downloaded zip's file name is someone else's text too: a line break in it forged a "valid" line.
+        lines.append(f"{_printable(report.path)}: {verdict} — {report.standard}, {counts}")
         lines += [f"  error: {_printable(str(f))}" for f in report.errors]
         lines += [f"  warning: {_printable(str(f))}" for f in report.warnings]
     return "\n".join(lines)
