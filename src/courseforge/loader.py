@@ -1,6 +1,7 @@
 """Find and read every source of a course → Course. Collects all problems before failing."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from courseforge.assets import AssetCollector
@@ -116,8 +117,7 @@ def _page_files(course_dir: Path, folder_name: str, listed: tuple[str, ...] | No
                 problems: Problems, required: bool) -> list[Path]:
     folder = course_dir / folder_name
     config = course_dir / COURSE_FILE
-    # Sorting names, not Path objects: ten times faster with thousands of lessons.
-    present = sorted(folder.glob("*.md"), key=lambda path: path.name) if folder.is_dir() else []
+    present = _markdown_files(folder, problems) if folder.is_dir() else []
     if listed is None:
         if required and not present:
             problems.error(config, None, f"the course has no lessons in {folder_name}/",
@@ -130,6 +130,9 @@ def _page_files(course_dir: Path, folder_name: str, listed: tuple[str, ...] | No
         if not path.is_relative_to(folder.resolve()) or not name.endswith(".md"):
             problems.error(config, line, f'"{name}" is not a .md file in {folder_name}/',
                            f"list file names inside {folder_name}/, e.g. 01-welcome.md")
+        elif path.is_dir():
+            problems.error(config, line, f'"{folder_name}/{name}" is a folder, not a page',
+                           f"list the .md files inside {folder_name}/, e.g. 01-welcome.md")
         elif not path.is_file():
             problems.error(config, line, f'file "{folder_name}/{name}" does not exist',
                            f"create it or fix the name (files there: {_names(present)})")
@@ -145,6 +148,28 @@ def _page_files(course_dir: Path, folder_name: str, listed: tuple[str, ...] | No
             problems.warn(path, None, "this page is not listed in course.yml, so it is left out",
                           f"add it under `{folder_name}:` or delete the file")
     return files
+
+
+def _markdown_files(folder: Path, problems: Problems) -> list[Path]:
+    """The pages of `folder` (its *.md files) in name order. A folder named like a page is an error
+    (reading it would fail); a page whose ending is not `.md` exactly (`.MD`, `.markdown`) is left
+    out with a warning, so a missing lesson is not a mystery."""
+    with os.scandir(folder) as listing:  # each entry's kind comes with its name: no stat per page
+        entries = [entry for entry in listing if not entry.name.startswith(".")]
+    pages = []
+    for entry in entries:
+        name = entry.name
+        if name.endswith(".md"):
+            if entry.is_dir():
+                problems.error(Path(entry.path), None, "this folder is named like a page",
+                               f"rename it so that its name does not end in .md, or move it out of {folder.name}/")
+            else:
+                pages.append(name)
+        elif name.lower().endswith((".md", ".markdown")) and not entry.is_dir():
+            problems.warn(Path(entry.path), None, "only .md files are read as pages, so this one is left out",
+                          f"rename it to {name.rpartition('.')[0]}.md")
+    # Sorting names, not Path objects: ten times faster with thousands of lessons.
+    return [folder / name for name in sorted(pages)]
 
 
 def _names(paths: list[Path]) -> str:

@@ -80,6 +80,10 @@ def load_scenarios(course_dir: Path, problems: Problems) -> list[Scenario]:
     scenarios: list[Scenario] = []
     seen: dict[str, Path] = {}
     for path in sorted(folder.glob("*.yml")):
+        if path.is_dir():
+            problems.error(path, None, "this folder is named like a scenario",
+                           f"rename it so that its name does not end in .yml, or move it out of {SCENARIO_DIR}/")
+            continue
         script = ScriptReader(path, problems)
         scenario = script.read()
         if scenario is None:
