@@ -64,3 +64,47 @@ def test_a_lesson_not_ending_in_md_is_named_in_a_warning(starter, renamed):
     result = run_cli("build", str(starter))
     assert f"{renamed}: only .md files are read as pages, so this one is left out — rename it to " \
            "02-listening.md" in result.output
+
+
+UNCLOSED = [
+    # (file, what is removed or added, line, message): every `:::` left open or closing nothing
+    ("lessons/02-listening.md", ("the problem to the customer.\n:::", "the problem to the customer.\n"), 19,
+     "`::: question late-parcel-cue single` has no closing `:::` — end the question with a `:::` line after its "
+     "last answer"),
+    ("lessons/01-welcome.md", ("on a phone.\n:::", "on a phone.\n"), 23,
+     "`::: tip` has no closing `:::` — end the tip with a `:::` line after its last line"),
+    ("assessments/01-check.md", ("checks you understood.\n:::\n", "checks you understood.\n\n"), 17,
+     "`::: question check-listening true-false` starts inside the question of line 8, which has no closing `:::` "
+     "— end that question with a `:::` line before this one"),
+    ("lessons/02-listening.md", ("an apology.\n:::\n", "an apology.\n\n"), 19,
+     "`::: question late-parcel-cue single` starts inside the `::: story` of line 11, and one `:::` line ends "
+     "both — end the story with a `:::` line before this one (to put one block inside another, open and close "
+     "the outer one with `::::`)"),
+]
+STRAY = ("this `:::` line closes no callout or question — remove it, or open the block above with `::: tip` (story, "
+         "reflection, example, note, warning) or `::: question some-id TYPE`")
+
+
+@pytest.mark.parametrize("name, change, line, message", UNCLOSED)
+def test_a_block_left_open_is_named_at_its_line_and_nothing_else_is_blamed(starter, name, change, line, message):
+    edit(starter / "content" / name, *change)
+    assert problems_of(starter) == [(Path(name).name, line, message)]
+
+
+def test_a_stray_close_is_reported_at_its_own_line(starter):
+    with open(starter / "content" / "lessons" / "01-welcome.md", "a", encoding="utf-8") as page:
+        page.write("\nA last word.\n:::\n")
+    assert problems_of(starter) == [("01-welcome.md", 28, STRAY)]
+
+
+def test_a_callout_without_its_kind_shows_both_of_its_lines(starter):
+    edit(starter / "content" / "lessons" / "01-welcome.md", "::: tip Keep lessons short", ":::")
+    assert problems_of(starter) == [("01-welcome.md", 23, STRAY), ("01-welcome.md", 25, STRAY)]
+
+
+def test_blocks_nested_with_a_longer_fence_are_fine(starter):
+    edit(starter / "content" / "lessons" / "01-welcome.md", "::: tip Keep lessons short\nOne idea per lesson, five "
+         "to ten minutes of reading, is easy to take in on a phone.\n:::",
+         ":::: tip Keep lessons short\n::: note\nOne idea per lesson.\n:::\n::::")
+    assert load(starter, cache=False).lessons[0].html.count('role="note"') == 2
+

@@ -170,31 +170,68 @@ class LessonMarkdown:
     @staticmethod
     def _lift_questions(tokens: list[Token], text: str, found: list[QuestionBlock], problems: list) -> list[Token]:
         """Replace each `::: question` container by a marker and keep its source lines for quiz.py;
-        report the callouts of unknown kinds that are left."""
+        report the callouts of unknown kinds that are left, and every `:::` left open or closing nothing."""
         out: list[Token] = []
-        lines = None  # the source's, split once a question needs them
-        index = 0
+        lines = None  # the source's, split once a block needs them
+        index, dropped = 0, set()  # the closes of questions cut short at a block opened inside them
+        callouts: list[Token] = []  # the callouts open at this token
         while index < len(tokens):
             token = tokens[index]
+            if index in dropped:
+                index += 1
+                continue
+            if token.type == "container_callout_close" and callouts:
+                callouts.pop()
             if token.type == "container_callout_open":
+                lines = text.split("\n") if lines is None else lines
                 kind = _callout_parts(token.info)[0]
+                if callouts and token.map and callouts[-1].map and callouts[-1].map[1] == token.map[1]:
+                    outer = _callout_parts(callouts[-1].info)[0]
+                    problems.append((token.map[0] + 1, f"`::: {token.info.strip()}` starts inside the `::: {outer}` "
+                                     f"of line {callouts[-1].map[0] + 1}, and one `:::` line ends both",
+                                     f"end the {outer} with a `:::` line before this one (to put one block inside "
+                                     "another, open and close the outer one with `::::`)"))
                 if kind == "question":
                     start, end = token.map
                     close = _closing(tokens, index)
-                    lines = text.split("\n") if lines is None else lines
+                    inner = _opened_inside(tokens, index, close)
+                    if inner is not None:
+                        end = tokens[inner].map[0]
+                        problems.append((end + 1, f"`::: {tokens[inner].info.strip()}` starts inside the question "
+                                         f"of line {start + 1}, which has no closing `:::`",
+                                         "end that question with a `:::` line before this one"))
+                        dropped.add(close)
+                    elif not _closed(lines, end):
+                        problems.append((start + 1, f"`::: {token.info.strip()}` has no closing `:::`",
+                                         "end the question with a `:::` line after its last answer"))
                     body = [line for line in lines[start + 1:end] if line.strip() != ":::"]
                     found.append(QuestionBlock(token.info.strip(), body, start + 1))
                     marker = Token("html_block", "", 0, map=token.map,
                                    content=question_marker(_question_id(token.info)))
                     out.append(marker)
-                    index = close + 1
+                    index = close + 1 if inner is None else inner
                     continue
                 if kind not in CALLOUT_KINDS:
                     problems.append((token.map[0] + 1 if token.map else 1, f'unknown callout "::: {kind}"',
                                      f"use one of: {', '.join(CALLOUT_KINDS)}"))
+                elif token.map and not _closed(lines, token.map[1]):
+                    problems.append((token.map[0] + 1, f"`::: {kind}` has no closing `:::`",
+                                     f"end the {kind} with a `:::` line after its last line"))
+                callouts.append(token)
+            elif token.type == "inline" and ":::" in token.content and token.map:
+                LessonMarkdown._stray_closes(token, problems)
             out.append(token)
             index += 1
         return out
+
+    @staticmethod
+    def _stray_closes(token: Token, problems: list) -> None:
+        # A `:::` the callout rule did not take (nothing open, or no kind after it) shows as text.
+        for offset, line in enumerate(token.content.split("\n")):
+            if _is_close(line):
+                problems.append((token.map[0] + offset + 1, "this `:::` line closes no callout or question",
+                                 "remove it, or open the block above with `::: tip` (story, reflection, example, "
+                                 "note, warning) or `::: question some-id TYPE`"))
 
     def render_fragment(self, text: str, resolve: Resolver, line: int) -> str:
         """Markdown inside a question (prompt, situation), with links checked like the lesson's."""
@@ -231,6 +268,26 @@ class LessonMarkdown:
                     child.attrSet("href", new)
             elif child.type == "softbreak":
                 line += 1
+
+
+def _is_close(line: str) -> bool:
+    marks = line.strip()
+    return len(marks) >= 3 and marks.strip(":") == ""
+
+
+def _closed(lines: list[str], end: int) -> bool:
+    """Whether the block the container rule ended at (0-based) line `end` was closed by a `:::` line
+    there: one left open runs to the end of the page (or of the list or quote holding it)."""
+    return end < len(lines) and _is_close(lines[end].lstrip("> \t"))
+
+
+def _opened_inside(tokens: list[Token], index: int, close: int) -> int | None:
+    """The first block opened inside the question opened at `index`: a question holds none, so it is
+    the next block, written before the question's closing `:::`."""
+    for position in range(index + 1, close):
+        if tokens[position].type == "container_callout_open":
+            return position
+    return None
 
 
 def _closing(tokens: list[Token], index: int) -> int:
