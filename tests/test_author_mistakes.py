@@ -108,3 +108,23 @@ def test_blocks_nested_with_a_longer_fence_are_fine(starter):
          ":::: tip Keep lessons short\n::: note\nOne idea per lesson.\n:::\n::::")
     assert load(starter, cache=False).lessons[0].html.count('role="note"') == 2
 
+
+MISSING_IMAGE = "'../images/nope.png' does not exist — check the spelling and that the path is relative to this lesson file"
+IMAGE = "![a parcel](../images/nope.png)"
+
+
+@pytest.mark.parametrize("question, line", [
+    # a link or an image inside a question is named at its own line, not at the `::: question` line
+    (f"::: question q single\n> A caller rings. {IMAGE}\nWhich detail?\n- [x] a\n- [ ] b\n:::", 30),
+    (f"::: question q single\nWhich detail?\nLook: {IMAGE}\n- [x] a\n- [ ] b\n:::", 31),
+    (f"::: question q single\nWhich detail?\n- [x] a\n- [ ] b {IMAGE}\n:::", 32),
+    (f"::: question q single\nWhich detail?\n- [x] a\n  feedback: Yes.\n- [ ] b\n  feedback: No. {IMAGE}\n:::", 34),
+    (f"::: question q single\nWhich detail?\n- [x] a\n- [ ] b\nexplanation: See {IMAGE}\n:::", 33),
+    (f"::: question q matching\nMatch them.\n- a -> 1\n- b -> {IMAGE}\n:::", 32),
+    (f"::: question q ordering\nOrder them.\n1. a\n2. {IMAGE}\n:::", 32),
+    (f"::: question q likert\nHow sure?\nscale: Not | {IMAGE}\n:::", 31),
+])
+def test_an_image_in_a_question_is_named_at_its_line(starter, question, line):
+    with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
+        page.write("\n" + question + "\n")
+    assert problems_of(starter) == [("02-listening.md", line, MISSING_IMAGE)]

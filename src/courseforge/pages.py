@@ -91,8 +91,8 @@ class PageReader:
     def _questions(self, path: Path, parsed: Parsed, resolve) -> list[Question]:
         questions = []
         for block in parsed.questions:
-            parser = QuestionParser(lambda text, at=block.line: self.markdown.render_fragment(text, resolve, at),
-                                    lambda text, at=block.line: self.markdown.render_inline(text, resolve, at))
+            parser = QuestionParser(lambda text, at: self.markdown.render_fragment(text, resolve, at),
+                                    lambda text, at: self.markdown.render_inline(text, resolve, at))
             report = lambda line, problem, hint: self.problems.error(path, line, problem, hint)  # noqa: E731
             question = parser.parse(block.info, block.lines, block.line, path, report)
             if question is not None:

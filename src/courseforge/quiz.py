@@ -47,17 +47,22 @@ Report = Callable[[int, str, str], None]
 class _Draft:
     scenario: list[str] = field(default_factory=list)
     prompt: list[str] = field(default_factory=list)
-    choices: list[list] = field(default_factory=list)  # [correct, text, feedback, line]
-    pairs: list[tuple[str, str]] = field(default_factory=list)
-    ordered: list[str] = field(default_factory=list)
+    choices: list[list] = field(default_factory=list)  # [correct, text, feedback, line, feedback's line]
+    pairs: list[tuple[str, str, int]] = field(default_factory=list)  # (left, right, line)
+    ordered: list[tuple[str, int]] = field(default_factory=list)  # (item, line)
     answers: list[str] = field(default_factory=list)
     settings: dict[str, tuple[str, int]] = field(default_factory=dict)
     objectives: list[str] = field(default_factory=list)  # a question may check several
     first_answer_line: int | None = None
+    prompt_line: int | None = None  # where the prompt's text starts (a link's line counts from it)
+    scenario_line: int | None = None
 
 
 class QuestionParser:
-    def __init__(self, render_block: Callable[[str], str], render_inline: Callable[[str], str]):
+    """`render_block(text, line)` and `render_inline(text, line)`: Markdown written at `line`, whose
+    links and images are checked (and their problems located) there."""
+
+    def __init__(self, render_block: Callable[[str, int], str], render_inline: Callable[[str, int], str]):
         self.block, self.inline = render_block, render_inline
 
     def parse(self, info: str, lines: list[str], line: int, source: Path, report: Report) -> Question | None:
@@ -86,7 +91,7 @@ class QuestionParser:
                 (draft.prompt if draft.first_answer_line is None else []).append("")
                 continue
             if raw[:1].isspace() and text.startswith("feedback:") and draft.choices:
-                draft.choices[-1][2] = text[len("feedback:"):].strip()
+                draft.choices[-1][2:5] = [text[len("feedback:"):].strip(), draft.choices[-1][3], number]
                 continue
             if self._answer_line(qtype, text, number, draft, report):
                 draft.first_answer_line = draft.first_answer_line or number
@@ -97,8 +102,10 @@ class QuestionParser:
             elif setting and setting.group(1) != "feedback":
                 draft.settings[setting.group(1)] = (setting.group(2).strip(), number)
             elif text.startswith(">") and not any(p.strip() for p in draft.prompt):
+                draft.scenario_line = draft.scenario_line or number
                 draft.scenario.append(text[1:].strip())
             elif draft.first_answer_line is None:
+                draft.prompt_line = draft.prompt_line or number
                 draft.prompt.append(raw)
             else:
                 report(number, "unexpected text after the answers",
@@ -116,7 +123,7 @@ class QuestionParser:
     @staticmethod
     def _answer_line(qtype: str, text: str, number: int, draft: _Draft, report: Report) -> bool:
         if qtype in ("single", "multiple", "true-false") and (m := CHOICE.match(text)):
-            draft.choices.append([m.group(1) != " ", m.group(2).strip(), "", number])
+            draft.choices.append([m.group(1) != " ", m.group(2).strip(), "", number, number])
         elif qtype == "matching" and text[:2] in ("- ", "* "):
             pair = PAIR.match(text)
             left, right = (pair.group(1).strip(), pair.group(2).strip()) if pair else (text[2:].strip(), "")
@@ -124,9 +131,9 @@ class QuestionParser:
                 report(number, "a matching pair is missing a side",
                        "write `- left side -> right side` with text on both sides of the arrow")
             else:
-                draft.pairs.append((left, right))
+                draft.pairs.append((left, right, number))
         elif qtype == "ordering" and (m := ORDERED.match(text)):
-            draft.ordered.append(m.group(1).strip())
+            draft.ordered.append((m.group(1).strip(), number))
         elif qtype == "fill-in" and text.startswith("="):
             draft.answers.append(" ".join(text[1:].split()))
         else:
@@ -143,11 +150,11 @@ class QuestionParser:
             return None
         settings = draft.settings
         return Question(
-            id=qid, type=qtype, prompt_html=self.block(prompt), source=source, line=line,
-            scenario_html=self.block("\n".join(draft.scenario)) if draft.scenario else "",
+            id=qid, type=qtype, prompt_html=self.block(prompt, draft.prompt_line or line), source=source, line=line,
+            scenario_html=self.block("\n".join(draft.scenario), draft.scenario_line) if draft.scenario else "",
             options=options, targets=targets, answers=tuple(draft.answers),
             case_sensitive=self._case(settings, report),
-            explanation_html=self.inline(settings["explanation"][0]) if "explanation" in settings else "",
+            explanation_html=self.inline(*settings["explanation"]) if "explanation" in settings else "",
             points=self._points(settings, report), objectives=tuple(draft.objectives),
         )
 
@@ -178,8 +185,8 @@ class QuestionParser:
             return None, None
         if not self._fits(qid, len(choices), line, report):
             return None, None
-        return tuple(Option(KEYS[i], self.inline(text), text, is_right, self.inline(fb) if fb else "")
-                     for i, (is_right, text, fb, _) in enumerate(choices)), ()
+        return tuple(Option(KEYS[i], self.inline(text, at), text, is_right, self.inline(fb, fb_at) if fb else "")
+                     for i, (is_right, text, fb, at, fb_at) in enumerate(choices)), ()
 
     def _matching(self, qid, qtype, draft, line, report):
         if len(draft.pairs) < 2:
@@ -187,8 +194,8 @@ class QuestionParser:
             return None, None
         if not self._fits(qid, len(draft.pairs), line, report):
             return None, None
-        lefts = tuple(Option(KEYS[i], self.inline(a), a) for i, (a, _) in enumerate(draft.pairs))
-        rights = tuple(Option(KEYS[i], self.inline(b), b) for i, (_, b) in enumerate(draft.pairs))
+        lefts = tuple(Option(KEYS[i], self.inline(a, at), a) for i, (a, _, at) in enumerate(draft.pairs))
+        rights = tuple(Option(KEYS[i], self.inline(b, at), b) for i, (_, b, at) in enumerate(draft.pairs))
         return lefts, rights
 
     def _ordering(self, qid, qtype, draft, line, report):
@@ -197,7 +204,7 @@ class QuestionParser:
             return None, None
         if not self._fits(qid, len(draft.ordered), line, report):
             return None, None
-        return tuple(Option(KEYS[i], self.inline(t), t, True) for i, t in enumerate(draft.ordered)), ()
+        return tuple(Option(KEYS[i], self.inline(t, at), t, True) for i, (t, at) in enumerate(draft.ordered)), ()
 
     def _fill_in(self, qid, qtype, draft, line, report):
         if not draft.answers or not all(draft.answers):
@@ -214,7 +221,7 @@ class QuestionParser:
         if len(points) < 2 or not all(points) or len(points) > 10:
             report(at, f'the scale of "{qid}" needs 2 to 10 points', "write `scale: Disagree | Neutral | Agree`")
             return None, None
-        return tuple(Option(KEYS[i], self.inline(p), p) for i, p in enumerate(points)), ()
+        return tuple(Option(KEYS[i], self.inline(p, at), p) for i, p in enumerate(points)), ()
 
     @staticmethod
     def _fits(qid: str, count: int, line: int, report: Report) -> bool:
