@@ -128,3 +128,35 @@ def test_an_image_in_a_question_is_named_at_its_line(starter, question, line):
     with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
         page.write("\n" + question + "\n")
     assert problems_of(starter) == [("02-listening.md", line, MISSING_IMAGE)]
+
+
+@pytest.mark.parametrize("question, line, message", [
+    ("::: question q single\nWhich?\n- [x] a\nfeedback: Yes.\n- [ ] b\n:::", 32,
+     "`feedback:` is not indented under an option — indent it by two spaces, on the line after the `- [ ]` option "
+     "it answers"),
+    ("::: question q single\nWhich?\n  feedback: Yes.\n- [x] a\n- [ ] b\n:::", 31,
+     "`feedback:` comes before any option — put it on the line after the `- [ ]` option it answers, indented by "
+     "two spaces"),
+    ("::: question q fill-in\nThe word is ___.\n= listen\n  feedback: Yes.\n:::", 32,
+     "a fill-in question has no options to give `feedback:` to — write what every learner reads after answering "
+     "as `explanation:`"),
+    ("::: question q likert\nHow sure are you?\n- [ ] Not sure\n:::", 31,
+     "`- [ ]` options do not belong in a likert question — write the points as `scale: Disagree | Neutral | Agree` "
+     "(or leave it out for five points)"),
+    ("::: question q reflection\nWhat would you say?\n= Sorry\n:::", 31,
+     "`= answer` lines do not belong in a reflection question — a reflection has no answers: remove the line, or "
+     "make it a `single` question"),
+])
+def test_a_line_in_the_wrong_place_is_named_not_swallowed_into_the_prompt(starter, question, line, message):
+    with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
+        page.write("\n" + question + "\n")
+    assert problems_of(starter) == [("02-listening.md", line, message)]
+
+
+def test_every_problem_of_one_question_is_reported(starter):
+    with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
+        page.write("\n::: question q single\nWhich?\n- [x] a\n- [x] b\npoints: two\n:::\n")
+    assert problems_of(starter) == [
+        ("02-listening.md", 29, 'question "q" has 2 correct options but is `single` — mark only one with [x], or '
+                                "make it a `multiple` question"),
+        ("02-listening.md", 33, "`points: two` is not a whole number from 1 to 100 — write e.g. `points: 2`")]

@@ -39,6 +39,14 @@ PAIR = re.compile(r"^[-*] (.*?)\s*->\s*(.*)$")
 ORDERED = re.compile(r"^\d+[.)] +(.*)$")
 SETTING = re.compile(r"^(explanation|points|case|scale|feedback|objective):\s*(.*)$")
 
+CHOICE_TYPES = ("single", "multiple", "true-false")
+# How each type writes its answers, for an author who wrote another type's answer lines.
+ANSWER_HINTS = {"fill-in": "write each accepted answer as `= answer`",
+                "matching": "write each pair as `- left -> right`",
+                "ordering": "write the items in the right order as `1. first`, `2. second`",
+                "likert": "write the points as `scale: Disagree | Neutral | Agree` (or leave it out for five points)",
+                "reflection": "a reflection has no answers: remove the line, or make it a `single` question"}
+
 # A problem is (line, what is wrong, how to fix it).
 Report = Callable[[int, str, str], None]
 
@@ -91,7 +99,8 @@ class QuestionParser:
                 (draft.prompt if draft.first_answer_line is None else []).append("")
                 continue
             if raw[:1].isspace() and text.startswith("feedback:") and draft.choices:
-                draft.choices[-1][2:5] = [text[len("feedback:"):].strip(), draft.choices[-1][3], number]
+                choice = draft.choices[-1]
+                choice[2], choice[4] = text[len("feedback:"):].strip(), number
                 continue
             if self._answer_line(qtype, text, number, draft, report):
                 draft.first_answer_line = draft.first_answer_line or number
@@ -99,8 +108,14 @@ class QuestionParser:
             setting = SETTING.match(text)
             if setting and setting.group(1) == "objective":
                 self._objective(setting.group(2).strip(), number, draft, report)
-            elif setting and setting.group(1) != "feedback":
+            elif setting and setting.group(1) == "feedback":
+                report(number, *_misplaced_feedback(qtype, draft))
+            elif setting:
                 draft.settings[setting.group(1)] = (setting.group(2).strip(), number)
+            elif (CHOICE.match(text) or text.startswith("=") and qtype in ("likert", "reflection")) \
+                    and qtype not in CHOICE_TYPES:
+                written = "`- [ ]` options" if CHOICE.match(text) else "`= answer` lines"
+                report(number, f"{written} do not belong in a {qtype} question", ANSWER_HINTS[qtype])
             elif text.startswith(">") and not any(p.strip() for p in draft.prompt):
                 draft.scenario_line = draft.scenario_line or number
                 draft.scenario.append(text[1:].strip())
@@ -144,18 +159,19 @@ class QuestionParser:
         prompt = "\n".join(draft.prompt).strip()
         if not prompt:
             report(line, f'question "{qid}" has no question text', "write the question on the lines after `::: question`")
-            return None
         options, targets = self._answers(qid, qtype, draft, line, report)
-        if options is None:
-            return None
         settings = draft.settings
+        # Checked whatever else is wrong with the question: every problem in one run.
+        case_sensitive, points = self._case(settings, report), self._points(settings, report)
+        if not prompt or options is None:
+            return None
         return Question(
             id=qid, type=qtype, prompt_html=self.block(prompt, draft.prompt_line or line), source=source, line=line,
             scenario_html=self.block("\n".join(draft.scenario), draft.scenario_line) if draft.scenario else "",
             options=options, targets=targets, answers=tuple(draft.answers),
-            case_sensitive=self._case(settings, report),
+            case_sensitive=case_sensitive,
             explanation_html=self.inline(*settings["explanation"]) if "explanation" in settings else "",
-            points=self._points(settings, report), objectives=tuple(draft.objectives),
+            points=points, objectives=tuple(draft.objectives),
         )
 
     def _answers(self, qid: str, qtype: str, draft: _Draft, line: int, report: Report):
@@ -244,3 +260,15 @@ class QuestionParser:
             report(at, f"`points: {value}` is not a whole number from 1 to 100", "write e.g. `points: 2`")
             return 1
         return int(value)
+
+
+def _misplaced_feedback(qtype: str, draft: _Draft) -> tuple[str, str]:
+    """What is wrong with a `feedback:` line that follows no option, and how to fix it."""
+    if qtype not in CHOICE_TYPES:
+        return (f"a {qtype} question has no options to give `feedback:` to",
+                "write what every learner reads after answering as `explanation:`")
+    if not draft.choices:
+        return ("`feedback:` comes before any option",
+                "put it on the line after the `- [ ]` option it answers, indented by two spaces")
+    return ("`feedback:` is not indented under an option",
+            "indent it by two spaces, on the line after the `- [ ]` option it answers")
