@@ -160,3 +160,23 @@ def test_every_problem_of_one_question_is_reported(starter):
         ("02-listening.md", 29, 'question "q" has 2 correct options but is `single` — mark only one with [x], or '
                                 "make it a `multiple` question"),
         ("02-listening.md", 33, "`points: two` is not a whole number from 1 to 100 — write e.g. `points: 2`")]
+
+
+def test_a_front_matter_without_its_closing_line_is_not_called_missing(starter):
+    edit(starter / "content" / "lessons" / "01-welcome.md", "minutes: 1\n---\n", "minutes: 1\n")
+    assert problems_of(starter) == [("01-welcome.md", 1, "the front matter opened on this line has no closing `---` "
+                                     "— add a `---` line after its last line (line 5, before the text starts)")]
+
+
+TAB_HINT = "indent with spaces: YAML does not allow tabs in indentation"
+
+
+@pytest.mark.parametrize("name, old, new, line, what", [
+    ("course.yml", "authors:\n  - Your name", "authors:\n\t- Your name", 10, "YAML syntax error"),
+    ("lessons/01-welcome.md", "  - Recognise", "\t- Recognise", 4, "YAML syntax error in the front matter"),
+    ("scenarios/01-first-call.yml", "    title: Sorted", "\ttitle: Sorted", 31, "YAML syntax error"),
+])
+def test_a_tab_in_yaml_indentation_is_named_as_a_tab(starter, name, old, new, line, what):
+    edit(starter / "content" / name, old, new)
+    assert problems_of(starter) == [(Path(name).name, line, f"{what}: found character that cannot start any token — "
+                                     + TAB_HINT)]

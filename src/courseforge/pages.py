@@ -76,6 +76,10 @@ class PageReader:
         parsed = self.markdown.parse(source)
         for line, problem, hint in parsed.problems:
             self.problems.error(path, line, problem, hint)
+        if parsed.front_matter is None and source.split("\n", 1)[0].rstrip() == "---":
+            self.problems.error(path, 1, "the front matter opened on this line has no closing `---`",
+                                f"add a `---` line after its last line{_last_key_line(source)}")
+            return None
         front = self._front_matter(path, parsed.front_matter, parsed.front_matter_line, keys)
         if front is None:
             return None
@@ -117,6 +121,13 @@ class PageReader:
     def _id(read: FieldReader, path: Path) -> str:
         fallback = default_id(path)
         return read.slug("id", fallback) or fallback
+
+
+def _last_key_line(source: str) -> str:
+    # The front matter most likely ends before the first blank line: the Markdown starts after one.
+    lines = source.split("\n")
+    end = next((number for number, line in enumerate(lines[1:], start=1) if not line.strip()), None)
+    return f" (line {end}, before the text starts)" if end and end > 1 else ""
 
 
 ORDER_NUMBER = re.compile(r"^\d+[-_ ]*")

@@ -39,12 +39,21 @@ class Mapping:
         return self.key_lines.get(key, self.first_line)
 
 
-def _syntax_error(exc: yaml.YAMLError, line_offset: int) -> YamlSyntaxError:
+def _syntax_error(exc: yaml.YAMLError, line_offset: int, text: str) -> YamlSyntaxError:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
-        return YamlSyntaxError(line, exc.problem or str(exc))
+        return YamlSyntaxError(line, exc.problem or str(exc), _tab_hint(text, mark.line) if mark else None)
     return YamlSyntaxError(None, str(exc))
+
+
+def _tab_hint(text: str, index: int) -> str | None:
+    # An editor shows a tab as aligned indentation, so "check indentation" alone leaves the author
+    # looking at a line that seems right.
+    lines = text.split("\n")
+    written = lines[index] if index < len(lines) else ""
+    indent = written[:len(written) - len(written.lstrip())]
+    return "indent with spaces: YAML does not allow tabs in indentation" if "\t" in indent else None
 
 
 # Aliases let a script reuse a decision; nested ones also expand a few hundred bytes into gigabytes
@@ -99,7 +108,7 @@ def _check_depth(text: str, line_offset: int) -> None:
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc, line_offset) from None
+        raise _syntax_error(exc, line_offset, text) from None
     finally:
         loader.dispose()
 
@@ -124,7 +133,7 @@ def compose(text: str) -> yaml.Node | None:
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc, 0) from None
+        raise _syntax_error(exc, 0, text) from None
     finally:
         loader.dispose()
     _bound_aliases(node, text, 0)
@@ -228,7 +237,7 @@ def _mapping(text: str, line_offset: int) -> Mapping:
         _bound_aliases(node, text, line_offset)
         data = None if node is None else _scalars(loader, node, text) or loader.construct_document(node)
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc, line_offset) from None
+        raise _syntax_error(exc, line_offset, text) from None
     except ValueError:  # Python refuses to convert integers of thousands of digits
         raise YamlSyntaxError(1 + line_offset, "a number in it has thousands of digits",
                               "write numbers with a few digits; quote a value that is meant as text") from None
