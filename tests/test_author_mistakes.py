@@ -109,7 +109,8 @@ def test_blocks_nested_with_a_longer_fence_are_fine(starter):
     assert load(starter, cache=False).lessons[0].html.count('role="note"') == 2
 
 
-MISSING_IMAGE = "'../images/nope.png' does not exist — check the spelling and that the path is relative to this lesson file"
+MISSING_IMAGE = ("'../images/nope.png' does not exist — check the spelling and that the path is relative to this "
+                 "lesson file")
 IMAGE = "![a parcel](../images/nope.png)"
 
 
@@ -180,3 +181,29 @@ def test_a_tab_in_yaml_indentation_is_named_as_a_tab(starter, name, old, new, li
     edit(starter / "content" / name, old, new)
     assert problems_of(starter) == [(Path(name).name, line, f"{what}: found character that cannot start any token — "
                                      + TAB_HINT)]
+
+
+@pytest.mark.parametrize("block, line, message", [
+    # a mistake under `check:`, `branding:` or `strings:` is named at its own line, not at the block's
+    ("check:\n  ignore: [link-text]\n  reading_wpm: fast\n", 14,
+     '"check: reading_wpm" is \'fast\', not a whole number from 80 to 600 — write e.g. `reading_wpm: 200`'),
+    ("check:\n  max_grade: 9\n  max_grdae: 8\n", 14, 'unknown key "max_grdae" under "check" — did you mean '
+     '"max_grade"? (allowed: ignore, reading_wpm, question_seconds, time_tolerance, max_grade, max_sentence_words, '
+     'max_passive_percent)'),
+    ("branding:\n  font: Georgia\n  primary: blue\n", 14,
+     'branding.primary \'blue\' is not a colour — write it as "#rrggbb", in quotes'),
+    ("branding:\n  font: Georgia\n  logoo: images/welcome.svg\n", 14,
+     'unknown key "branding.logoo" — did you mean "logo"? (allowed: primary, logo, font)'),
+    ("strings:\n  start: Go\n  resume: ''\n", 14, '"strings.resume" must be a non-empty text — write `resume: "your '
+     'wording"`'),
+])
+def test_a_mistake_inside_a_course_yml_block_is_named_at_its_line(starter, block, line, message):
+    with open(starter / "content" / "course.yml", "a", encoding="utf-8") as yml:
+        yml.write(block)
+    assert problems_of(starter) == [("course.yml", line, message)]
+
+
+@pytest.mark.parametrize("written", ["1.10", "2.0", "3"])
+def test_a_version_written_as_a_number_is_kept_as_written(starter, written):
+    edit(starter / "content" / "course.yml", 'version: "1.0.0"', f"version: {written}")
+    assert load(starter, cache=False).config.version == written

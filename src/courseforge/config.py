@@ -11,7 +11,7 @@ from courseforge.fields import FieldReader, check_keys, unknown_key_hint
 from courseforge.model import CheckSettings, CourseConfig
 from courseforge.sourcetext import SourceError, read_source
 from courseforge.strings import read_overrides
-from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
+from courseforge.yamltext import Mapping, YamlSyntaxError, key_lines, key_nodes, load_mapping
 
 COURSE_FILE = "course.yml"
 KEYS = ("title", "identifier", "version", "language", "description", "authors",
@@ -33,7 +33,9 @@ IRI = re.compile(r"^https?://[^\s/?#<>\"{}|\\^`]+(/[^\s?#<>\"{}|\\^`]*)?$")
 
 def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] | None:
     try:
-        mapping = load_mapping(read_source(path))
+        text = read_source(path)
+        mapping = load_mapping(text)
+        nodes = key_nodes(text)
     except SourceError as exc:
         problems.error(path, None, exc.problem, exc.hint)
         return None
@@ -46,6 +48,8 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] 
     title = read.text("title", required=True)
     identifier = read.slug("identifier", required=True)
     version = read.text("version", "1.0.0")
+    if isinstance(mapping.data.get("version"), (int, float)) and "version" in nodes:
+        version = nodes["version"].value  # as written: `version: 1.10` is not version 1.1
     if version and not VERSION.match(version):
         problems.error(path, mapping.line("version"), f'version "{version}" has unusual characters',
                        'use letters, digits, dots and hyphens, e.g. "1.2.0"')
@@ -69,11 +73,13 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] 
         require_scenarios=read.boolean("require_scenarios", False),
         video_size=_video_size(read, mapping, path, problems),
         package_budget_mb=read.integer("package_budget_mb", 1, 100_000) or 250,
-        check=_check_settings(mapping, path, problems),
+        check=_check_settings(mapping, path, problems, key_lines(nodes.get("check"))),
         one_question_per_screen=read.boolean("one_question_per_screen", False),
-        branding=read_branding(mapping.data.get("branding"), path, mapping.line("branding"), problems),
+        branding=read_branding(mapping.data.get("branding"), path, mapping.line("branding"), problems,
+                               key_lines(nodes.get("branding"))),
         strings=read_overrides(mapping.data.get("strings"), language or "en", path,
-                               mapping.line("strings" if "strings" in mapping.data else "language"), problems),
+                               mapping.line("strings" if "strings" in mapping.data else "language"), problems,
+                               key_lines(nodes.get("strings"))),
     )
     return config, mapping
 
@@ -102,7 +108,7 @@ def _video_size(read: FieldReader, mapping: Mapping, path: Path, problems: Probl
     return width, height
 
 
-def _check_settings(mapping: Mapping, path: Path, problems: Problems) -> CheckSettings:
+def _check_settings(mapping: Mapping, path: Path, problems: Problems, lines: dict[str, int]) -> CheckSettings:
     value = mapping.data.get("check")
     line = mapping.line("check")
     if value is None:
@@ -113,19 +119,22 @@ def _check_settings(mapping: Mapping, path: Path, problems: Problems) -> CheckSe
         return CheckSettings()
     for key in value:
         if key not in CHECK_KEYS:
-            problems.error(path, line, f'unknown key "{key}" under "check"', unknown_key_hint(key, CHECK_KEYS))
-    numbers = _check_numbers(value, line, path, problems)
-    return CheckSettings(ignore=_ignored_rules(value.get("ignore"), line, path, problems), **numbers)
+            problems.error(path, lines.get(str(key), line), f'unknown key "{key}" under "check"',
+                           unknown_key_hint(key, CHECK_KEYS))
+    numbers = _check_numbers(value, line, path, problems, lines)
+    return CheckSettings(ignore=_ignored_rules(value.get("ignore"), lines.get("ignore", line), path, problems),
+                         **numbers)
 
 
-def _check_numbers(value: dict, line: int, path: Path, problems: Problems) -> dict[str, int]:
+def _check_numbers(value: dict, line: int, path: Path, problems: Problems, lines: dict[str, int]) -> dict[str, int]:
     numbers = {}
     for key, (low, high) in CHECK_LIMITS.items():
         number = value.get(key)
         if number is None:
             continue
         if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
-            problems.error(path, line, f'"check: {key}" is {number!r}, not a whole number from {low} to {high}',
+            problems.error(path, lines.get(key, line),
+                           f'"check: {key}" is {number!r}, not a whole number from {low} to {high}',
                            f"write e.g. `{key}: {getattr(CheckSettings, key)}`")
         else:
             numbers[key] = number

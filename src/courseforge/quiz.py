@@ -166,7 +166,7 @@ class QuestionParser:
         if not prompt or options is None:
             return None
         return Question(
-            id=qid, type=qtype, prompt_html=self.block(prompt, draft.prompt_line or line), source=source, line=line,
+            id=qid, type=qtype, source=source, line=line, prompt_html=self.block(prompt, draft.prompt_line or line),
             scenario_html=self.block("\n".join(draft.scenario), draft.scenario_line) if draft.scenario else "",
             options=options, targets=targets, answers=tuple(draft.answers),
             case_sensitive=case_sensitive,
@@ -220,7 +220,8 @@ class QuestionParser:
             return None, None
         if not self._fits(qid, len(draft.ordered), line, report):
             return None, None
-        return tuple(Option(KEYS[i], self.inline(t, at), t, True) for i, (t, at) in enumerate(draft.ordered)), ()
+        return tuple(Option(KEYS[i], self.inline(text, at), text, True)
+                     for i, (text, at) in enumerate(draft.ordered)), ()
 
     def _fill_in(self, qid, qtype, draft, line, report):
         if not draft.answers or not all(draft.answers):

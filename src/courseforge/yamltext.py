@@ -140,6 +140,22 @@ def compose(text: str) -> yaml.Node | None:
     return node
 
 
+def key_nodes(text: str) -> dict[str, yaml.Node]:
+    """The value node of each top-level key of `text` (a mapping): it keeps its line, the lines of its
+    own keys, and a scalar's spelling (`1.10` as written, where the loaded value is the number 1.1)."""
+    node = compose(text)
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
+
+
+def key_lines(node: yaml.Node | None) -> dict[str, int]:
+    """The 1-based line of each key of a mapping node: a problem under `check:` is named at its own line."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
+
+
 # Tags whose constructors are plain functions of a scalar (no generator, no state): a front matter's.
 _SCALAR_TAGS = frozenset("tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp"))
 _MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
