@@ -207,3 +207,23 @@ def test_a_mistake_inside_a_course_yml_block_is_named_at_its_line(starter, block
 def test_a_version_written_as_a_number_is_kept_as_written(starter, written):
     edit(starter / "content" / "course.yml", 'version: "1.0.0"', f"version: {written}")
     assert load(starter, cache=False).config.version == written
+
+
+SAME = "learners cannot tell them apart, and only one of them counts as right: reword one of them"
+
+
+@pytest.mark.parametrize("question, line, message", [
+    # options a learner cannot tell apart (or cannot see) make a right answer impossible to give
+    ("::: question q single\nWhich?\n- [x] Say it back\n- [ ] say it  back\n:::", 32,
+     f'this option of "q" reads the same as the one on line 31: "say it  back" — {SAME}'),
+    ("::: question q single\nWhich?\n- [x]\n- [ ] b\n:::", 31,
+     'this option of "q" has no text — write the option on this line'),
+    ("::: question q ordering\nOrder them.\n1. Listen\n2. Listen\n:::", 32,
+     f'this item of "q" reads the same as the one on line 31: "Listen" — {SAME}'),
+    ("::: question q matching\nMatch them.\n- late -> Yes\n- gift -> Yes\n:::", 32,
+     f'this right side of "q" reads the same as the one on line 31: "Yes" — {SAME}'),
+])
+def test_options_that_read_the_same_are_named(starter, question, line, message):
+    with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
+        page.write("\n" + question + "\n")
+    assert problems_of(starter) == [("02-listening.md", line, message)]

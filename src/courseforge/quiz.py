@@ -199,7 +199,8 @@ class QuestionParser:
             report(line, f'question "{qid}" has {correct} correct options but is `{qtype}`',
                    "mark only one with [x], or make it a `multiple` question")
             return None, None
-        if not self._fits(qid, len(choices), line, report):
+        if not _distinct(qid, [(c[1], c[3]) for c in choices], "option", report) \
+                or not self._fits(qid, len(choices), line, report):
             return None, None
         return tuple(Option(KEYS[i], self.inline(text, at), text, is_right, self.inline(fb, fb_at) if fb else "")
                      for i, (is_right, text, fb, at, fb_at) in enumerate(choices)), ()
@@ -208,7 +209,9 @@ class QuestionParser:
         if len(draft.pairs) < 2:
             report(line, f'matching question "{qid}" needs at least two pairs', "write `- left -> right` lines")
             return None, None
-        if not self._fits(qid, len(draft.pairs), line, report):
+        lefts_ok = _distinct(qid, [(a, at) for a, _, at in draft.pairs], "left side", report)
+        if not _distinct(qid, [(b, at) for _, b, at in draft.pairs], "right side", report) or not lefts_ok \
+                or not self._fits(qid, len(draft.pairs), line, report):
             return None, None
         lefts = tuple(Option(KEYS[i], self.inline(a, at), a) for i, (a, _, at) in enumerate(draft.pairs))
         rights = tuple(Option(KEYS[i], self.inline(b, at), b) for i, (_, b, at) in enumerate(draft.pairs))
@@ -218,7 +221,7 @@ class QuestionParser:
         if len(draft.ordered) < 2:
             report(line, f'ordering question "{qid}" needs at least two items', "list them as `1. first`, `2. second`")
             return None, None
-        if not self._fits(qid, len(draft.ordered), line, report):
+        if not _distinct(qid, draft.ordered, "item", report) or not self._fits(qid, len(draft.ordered), line, report):
             return None, None
         return tuple(Option(KEYS[i], self.inline(text, at), text, True)
                      for i, (text, at) in enumerate(draft.ordered)), ()
@@ -273,3 +276,22 @@ def _misplaced_feedback(qtype: str, draft: _Draft) -> tuple[str, str]:
                 "put it on the line after the `- [ ]` option it answers, indented by two spaces")
     return ("`feedback:` is not indented under an option",
             "indent it by two spaces, on the line after the `- [ ]` option it answers")
+
+
+def _distinct(qid: str, written: list[tuple[str, int]], what: str, report: Report) -> bool:
+    """Whether every option (pair side, item) has a text of its own: a learner cannot tell two that read
+    the same apart, yet only one of them counts as right."""
+    seen: dict[str, int] = {}
+    ok = True
+    for text, at in written:
+        said = " ".join(text.split()).casefold()
+        if not said:
+            report(at, f'this {what} of "{qid}" has no text', f"write the {what} on this line")
+            ok = False
+        elif said in seen:
+            report(at, f'this {what} of "{qid}" reads the same as the one on line {seen[said]}: "{text}"',
+                   "learners cannot tell them apart, and only one of them counts as right: reword one of them")
+            ok = False
+        else:
+            seen[said] = at
+    return ok
