@@ -227,3 +227,13 @@ def test_options_that_read_the_same_are_named(starter, question, line, message):
     with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
         page.write("\n" + question + "\n")
     assert problems_of(starter) == [("02-listening.md", line, message)]
+
+
+@pytest.mark.parametrize("name, old, new, line, what", [
+    ("scenarios/01-first-call.yml", "      - sam: Thank you.", '      - sam: "Thank you.', 34, "YAML syntax error"),
+    ("lessons/01-welcome.md", "title: Welcome", "title: 'Welcome", 2, "YAML syntax error in the front matter"),
+])
+def test_an_unclosed_quote_is_named_where_it_opens_not_at_the_end_of_the_file(starter, name, old, new, line, what):
+    edit(starter / "content" / name, old, new)
+    assert problems_of(starter) == [(Path(name).name, line, f"{what}: a quoted value starts on this line and its "
+                                     "quote is never closed — end the value with the same quote mark it starts with")]

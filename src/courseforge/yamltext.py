@@ -41,6 +41,11 @@ class Mapping:
 
 def _syntax_error(exc: yaml.YAMLError, line_offset: int, text: str) -> YamlSyntaxError:
     if isinstance(exc, yaml.MarkedYAMLError):
+        if exc.context_mark and "quoted scalar" in (exc.context or "") and "end of stream" in (exc.problem or ""):
+            # The end of the file is where the parser gave up; the author's mistake is where the quote opened.
+            return YamlSyntaxError(exc.context_mark.line + 1 + line_offset,
+                                   "a quoted value starts on this line and its quote is never closed",
+                                   "end the value with the same quote mark it starts with")
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         return YamlSyntaxError(line, exc.problem or str(exc), _tab_hint(text, mark.line) if mark else None)
