@@ -237,3 +237,25 @@ def test_an_unclosed_quote_is_named_where_it_opens_not_at_the_end_of_the_file(st
     edit(starter / "content" / name, old, new)
     assert problems_of(starter) == [(Path(name).name, line, f"{what}: a quoted value starts on this line and its "
                                      "quote is never closed — end the value with the same quote mark it starts with")]
+
+
+def _latin1(text: str) -> bytes:
+    return text.replace("One idea", "Naïve idea").replace("…", "...").encode("latin-1")
+
+
+@pytest.mark.parametrize("encode, line, problem", [
+    (_latin1, 24, "the file is not UTF-8 text"),  # at the line of its first "ï", not at the file
+    (lambda text: _latin1(text).replace(b"\n", b"\r\n"), 24, "the file is not UTF-8 text"),
+    (lambda text: text.encode("utf-16"), 1, "the file is UTF-16 text"),
+    (lambda text: text.encode("utf-16-le"), 1, "the file is UTF-16 text"),  # no byte-order mark: not "no front matter"
+])
+def test_a_lesson_in_another_encoding_is_named_with_its_line(starter, encode, line, problem):
+    page = starter / "content" / "lessons" / "01-welcome.md"
+    page.write_bytes(encode(page.read_text(encoding="utf-8")))
+    assert problems_of(starter) == [("01-welcome.md", line, f"{problem} — save it as UTF-8")]
+
+
+def test_a_course_yml_in_latin1_is_named_with_its_line(starter):
+    config = starter / "content" / "course.yml"
+    config.write_bytes(config.read_bytes().replace(b"My first course", "Mon cours \xe0 moi".encode("latin-1")))
+    assert problems_of(starter) == [("course.yml", 2, "the file is not UTF-8 text — save it as UTF-8")]

@@ -37,7 +37,7 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] 
         mapping = load_mapping(text)
         nodes = key_nodes(text)
     except SourceError as exc:
-        problems.error(path, None, exc.problem, exc.hint)
+        problems.error(path, exc.line, exc.problem, exc.hint)
         return None
     except YamlSyntaxError as exc:
         problems.error(path, exc.line, f"YAML syntax error: {exc.problem}",

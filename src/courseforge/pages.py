@@ -71,7 +71,7 @@ class PageReader:
         try:
             source = read_source(path) if data is None else source_text(data)
         except SourceError as exc:
-            self.problems.error(path, None, exc.problem, exc.hint)
+            self.problems.error(path, exc.line, exc.problem, exc.hint)
             return None
         parsed = self.markdown.parse(source)
         for line, problem, hint in parsed.problems:

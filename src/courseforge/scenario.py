@@ -127,7 +127,7 @@ class ScriptReader(CastReader):
         try:
             root = compose(read_source(self.path))
         except SourceError as exc:
-            self.error(1, exc.problem, exc.hint)
+            self.error(exc.line or 1, exc.problem, exc.hint)
             return None
         except YamlSyntaxError as exc:
             self.problems.error(self.path, exc.line, f"YAML syntax error: {exc.problem}",
