@@ -259,3 +259,10 @@ def test_a_course_yml_in_latin1_is_named_with_its_line(starter):
     config = starter / "content" / "course.yml"
     config.write_bytes(config.read_bytes().replace(b"My first course", "Mon cours \xe0 moi".encode("latin-1")))
     assert problems_of(starter) == [("course.yml", 2, "the file is not UTF-8 text — save it as UTF-8")]
+
+
+def test_a_missing_logo_is_named_at_its_line_relative_to_course_yml(starter):
+    with open(starter / "content" / "course.yml", "a", encoding="utf-8") as yml:
+        yml.write('branding:\n  primary: "#0a58a8"\n  logo: images/welcom.svg\n')
+    assert problems_of(starter) == [("course.yml", 14, "'images/welcom.svg' does not exist — check the spelling "
+                                     "and that the path is relative to the folder of course.yml")]

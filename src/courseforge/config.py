@@ -31,7 +31,8 @@ VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 IRI = re.compile(r"^https?://[^\s/?#<>\"{}|\\^`]+(/[^\s?#<>\"{}|\\^`]*)?$")
 
 
-def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] | None:
+def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping, dict[str, dict[str, int]]] | None:
+    """The course's settings, its keys' lines, and the lines of the keys of its blocks (`branding:`…)."""
     try:
         text = read_source(path)
         mapping = load_mapping(text)
@@ -43,6 +44,7 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] 
         problems.error(path, exc.line, f"YAML syntax error: {exc.problem}",
                        exc.hint or "check indentation and quote values that contain `:` or `#`")
         return None
+    block_lines = {key: key_lines(node) for key, node in nodes.items() if key in ("check", "branding", "strings")}
     check_keys(mapping, KEYS, path, problems)
     read = FieldReader(mapping, path, problems)
     title = read.text("title", required=True)
@@ -73,15 +75,15 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] 
         require_scenarios=read.boolean("require_scenarios", False),
         video_size=_video_size(read, mapping, path, problems),
         package_budget_mb=read.integer("package_budget_mb", 1, 100_000) or 250,
-        check=_check_settings(mapping, path, problems, key_lines(nodes.get("check"))),
+        check=_check_settings(mapping, path, problems, block_lines.get("check", {})),
         one_question_per_screen=read.boolean("one_question_per_screen", False),
         branding=read_branding(mapping.data.get("branding"), path, mapping.line("branding"), problems,
-                               key_lines(nodes.get("branding"))),
+                               block_lines.get("branding")),
         strings=read_overrides(mapping.data.get("strings"), language or "en", path,
                                mapping.line("strings" if "strings" in mapping.data else "language"), problems,
-                               key_lines(nodes.get("strings"))),
+                               block_lines.get("strings")),
     )
-    return config, mapping
+    return config, mapping, block_lines
 
 
 def _iri(read: FieldReader, mapping: Mapping, path: Path, problems: Problems) -> str | None:

@@ -51,7 +51,7 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
     loaded = load_config(course_dir / COURSE_FILE, problems)
     if loaded is None:
         problems.raise_if_any()
-    config, mapping = loaded
+    config, mapping, block_lines = loaded
     lessons = _page_files(course_dir, LESSON_DIR, config.lessons, mapping, problems, required=True)
     quizzes = _page_files(course_dir, QUIZ_DIR, config.assessments, mapping, problems, required=False)
     course = Course(config, course_dir, project)
@@ -84,7 +84,8 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
                            "scenarios are pages of the player too: give it another `id:`")
     _check_question_ids(course, problems)
     if config.branding and config.branding.logo:
-        course.logo = collector.resolve(config.branding.logo, course_dir / COURSE_FILE, mapping.line("branding"), True)
+        logo_line = block_lines.get("branding", {}).get("logo", mapping.line("branding"))
+        course.logo = collector.resolve(config.branding.logo, course_dir / COURSE_FILE, logo_line, True)
     course.assets = collector.collected()
     problems.raise_if_any()
     course.warnings = problems.warnings
