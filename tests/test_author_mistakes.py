@@ -266,3 +266,17 @@ def test_a_missing_logo_is_named_at_its_line_relative_to_course_yml(starter):
         yml.write('branding:\n  primary: "#0a58a8"\n  logo: images/welcom.svg\n')
     assert problems_of(starter) == [("course.yml", 14, "'images/welcom.svg' does not exist — check the spelling "
                                      "and that the path is relative to the folder of course.yml")]
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("![A page of a course](../images/my welcome.svg)",
+     "rename the file without spaces (my-picture.png, say) and link to the new name"),
+    ("![A page of a course] (../images/welcome.svg)", "remove the space between `]` and `(`"),
+])
+def test_an_image_markdown_reads_as_text_is_named(starter, written, hint):
+    (starter / "content" / "images" / "my welcome.svg").write_bytes(
+        (starter / "content" / "images" / "welcome.svg").read_bytes())
+    edit(starter / "content" / "lessons" / "01-welcome.md",
+         "![A page of a course: a title, two lines of text and a green tick.](../images/welcome.svg)", written)
+    assert problems_of(starter) == [("01-welcome.md", 21, f"`{written}` is not read as an image, so it shows as text "
+                                     f"— {hint}")]

@@ -218,8 +218,11 @@ class LessonMarkdown:
                     problems.append((token.map[0] + 1, f"`::: {kind}` has no closing `:::`",
                                      f"end the {kind} with a `:::` line after its last line"))
                 callouts.append(token)
-            elif token.type == "inline" and ":::" in token.content and token.map:
-                LessonMarkdown._stray_closes(token, problems)
+            elif token.type == "inline" and token.map:
+                if ":::" in token.content:
+                    LessonMarkdown._stray_closes(token, problems)
+                if "![" in token.content:
+                    _unread_images(token, problems)
             out.append(token)
             index += 1
         return out
@@ -268,6 +271,29 @@ class LessonMarkdown:
                     child.attrSet("href", new)
             elif child.type == "softbreak":
                 line += 1
+
+
+# `![alt](path)` that Markdown leaves as text: a space between `]` and `(`, or in the path.
+UNREAD_IMAGE = re.compile(r"!\[[^\]\n]*\](\s*)\(([^)\n]*)\)")
+TITLED = re.compile(r"""^\S+\s+("[^"]*"|'[^']*'|\([^)]*\))$""")  # a path and its title: read as an image
+
+
+def _unread_images(token: Token, problems: list) -> None:
+    """Report the images written in `token` that Markdown read as text: the learner would see the
+    source, and the file would be left out of the package."""
+    children = token.children or ()
+    if not any(child.type == "text" and "![" in child.content for child in children):
+        return  # every image in it was read as one
+    codes = [child.content for child in children if child.type == "code_inline"]
+    for found in UNREAD_IMAGE.finditer(token.content):
+        gap, path = found.group(1), found.group(2).strip()
+        spaced = " " in path and not path.startswith("<") and not TITLED.match(path)
+        if not (gap or spaced) or any(found.group(0) in code for code in codes):
+            continue
+        hint = ("remove the space between `]` and `(`" if gap else
+                "rename the file without spaces (my-picture.png, say) and link to the new name")
+        problems.append((token.map[0] + 1 + token.content.count("\n", 0, found.start()),
+                         f"`{found.group(0)[:80]}` is not read as an image, so it shows as text", hint))
 
 
 def _is_close(line: str) -> bool:
