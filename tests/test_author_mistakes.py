@@ -280,3 +280,20 @@ def test_an_image_markdown_reads_as_text_is_named(starter, written, hint):
          "![A page of a course: a title, two lines of text and a green tick.](../images/welcome.svg)", written)
     assert problems_of(starter) == [("01-welcome.md", 21, f"`{written}` is not read as an image, so it shows as text "
                                      f"— {hint}")]
+
+
+def test_a_scenario_starting_at_end_is_not_told_to_write_end(starter):
+    edit(starter / "content" / "scenarios" / "01-first-call.yml", "characters:", "start: end\ncharacters:")
+    assert problems_of(starter) == [("01-first-call.yml", 5, 'start leads to scene "end", which does not exist — '
+                                     "scenes: the-call, sorted")]
+
+
+def test_a_lessons_list_with_a_bad_item_is_not_called_empty(starter):
+    with open(starter / "content" / "course.yml", "a", encoding="utf-8") as yml:
+        yml.write("lessons:\n  - [01-welcome.md]\n")
+    assert problems_of(starter) == [("course.yml", 13, 'item 1 of "lessons" is not a text — write `- some text`')]
+
+
+def test_a_binary_file_is_named_not_utf8_at_its_first_bad_byte(starter):
+    (starter / "content" / "scenarios" / "01-first-call.yml").write_bytes(bytes(range(256)))
+    assert problems_of(starter) == [("01-first-call.yml", 3, "the file is not UTF-8 text — save it as UTF-8")]

@@ -141,7 +141,7 @@ def _page_files(course_dir: Path, folder_name: str, listed: tuple[str, ...] | No
             problems.error(config, line, f'"{name}" is listed twice', "remove the second entry")
         else:
             files.append(path)
-    if required and not listed:
+    if required and not mapping.data.get(folder_name):  # not `listed`: that leaves out items reported already
         problems.error(config, mapping.line(folder_name), f"the `{folder_name}` list is empty",
                        f"list files under `{folder_name}:` or remove the key to use every file in name order")
     for path in present:

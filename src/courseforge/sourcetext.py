@@ -40,7 +40,8 @@ def source_text(data: bytes, limit: int = MAX_SOURCE_BYTES) -> str:
     if len(data) > limit:
         raise SourceError(f"the file is over the {limit // 1_000_000} MB limit for a course source",
                           "split it into several files (one lesson or scenario each)")
-    if b"\0" in data[:2]:  # UTF-16 without its byte-order mark: every other byte of English text is 0
+    if b"\0" in data[:2] and (not any(data[0:8:2]) or not any(data[1:8:2])):
+        # UTF-16 without its byte-order mark: every other byte of English text is 0
         raise SourceError("the file is UTF-16 text", "save it as UTF-8", 1)
     try:
         text = data.decode("utf-8-sig")
