@@ -297,3 +297,10 @@ def test_a_lessons_list_with_a_bad_item_is_not_called_empty(starter):
 def test_a_binary_file_is_named_not_utf8_at_its_first_bad_byte(starter):
     (starter / "content" / "scenarios" / "01-first-call.yml").write_bytes(bytes(range(256)))
     assert problems_of(starter) == [("01-first-call.yml", 3, "the file is not UTF-8 text — save it as UTF-8")]
+
+
+@pytest.mark.parametrize("written", ["eighty", "180", "80.5", "true"])
+def test_a_wrong_mastery_score_is_one_problem_not_two(starter, written):
+    edit(starter / "content" / "course.yml", "mastery_score: 80", f"mastery_score: {written}")
+    [(name, line, message)] = problems_of(starter)
+    assert (name, line) == ("course.yml", 11) and message.startswith('"mastery_score" is ')

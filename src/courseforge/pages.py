@@ -18,6 +18,7 @@ from courseforge.textmarks import page_marks
 from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
 
 LESSON_KEYS = ("id", "title", "objectives", "minutes")
+NO_PASSING_SCORE = "a graded assessment needs a passing score"
 QUIZ_KEYS = ("id", "title", "graded", "draw", "attempts", "passing_score", "shuffle", "show_answers")
 
 
@@ -54,7 +55,7 @@ class PageReader:
                                 f"questions on this page", "lower `draw` or add questions")
         passing = read.integer("passing_score", 0, 100)
         if graded and passing is None and self.mastery_score is None:
-            self.problems.error(path, front.first_line, "a graded assessment needs a passing score",
+            self.problems.error(path, front.first_line, NO_PASSING_SCORE,
                                 "add `passing_score: 80` here or `mastery_score: 80` to course.yml")
         if graded and not scored:
             self.problems.error(path, front.first_line, "a graded assessment has no graded question",
