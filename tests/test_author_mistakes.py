@@ -72,7 +72,7 @@ UNCLOSED = [
      "`::: question late-parcel-cue single` has no closing `:::` — end the question with a `:::` line after its "
      "last answer"),
     ("lessons/01-welcome.md", ("on a phone.\n:::", "on a phone.\n"), 23,
-     "`::: tip` has no closing `:::` — end the tip with a `:::` line after its last line"),
+     "`::: tip Keep lessons short` has no closing `:::` — end the tip with a `:::` line after its last line"),
     ("assessments/01-check.md", ("checks you understood.\n:::\n", "checks you understood.\n\n"), 17,
      "`::: question check-listening true-false` starts inside the question of line 8, which has no closing `:::` "
      "— end that question with a `:::` line before this one"),

@@ -10,7 +10,6 @@ from courseforge.coursefolder import check_folder
 from courseforge.errors import Problems
 from courseforge.model import Course
 from courseforge.pagereading import Setting, read_pages
-from courseforge.pages import NO_PASSING_SCORE
 from courseforge.scenario import load_scenarios
 from courseforge.speech import reading_seconds
 from courseforge.yamltext import Mapping
@@ -77,6 +76,8 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
         (course.lessons if number <= len(lessons) else course.quizzes).append(page)
     if "mastery_score" in mapping.data and config.mastery_score is None:
         # course.yml's mastery_score is wrong, and said so: its assessments are not told to add one.
+        from courseforge.pages import NO_PASSING_SCORE  # here: a warm rebuild never loads the page reader
+
         problems.errors = [error for error in problems.errors if error.problem != NO_PASSING_SCORE]
     course.scenarios = load_scenarios(course_dir, problems)
     _check_video_length(course.scenarios, problems)

@@ -17,6 +17,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from courseforge import blockshape
+
 CALLOUT_KINDS = {
     "story": "Story",
     "tip": "Tip",
@@ -185,25 +187,18 @@ class LessonMarkdown:
             if token.type == "container_callout_open":
                 lines = text.split("\n") if lines is None else lines
                 kind = _callout_parts(token.info)[0]
-                if callouts and token.map and callouts[-1].map and callouts[-1].map[1] == token.map[1]:
-                    outer = _callout_parts(callouts[-1].info)[0]
-                    problems.append((token.map[0] + 1, f"`::: {token.info.strip()}` starts inside the `::: {outer}` "
-                                     f"of line {callouts[-1].map[0] + 1}, and one `:::` line ends both",
-                                     f"end the {outer} with a `:::` line before this one (to put one block inside "
-                                     "another, open and close the outer one with `::::`)"))
+                if callouts:
+                    blockshape.check_shared_close(token, callouts[-1], _callout_parts(callouts[-1].info)[0], problems)
                 if kind == "question":
                     start, end = token.map
                     close = _closing(tokens, index)
-                    inner = _opened_inside(tokens, index, close)
-                    if inner is not None:
+                    inner = blockshape.opened_inside(tokens, index, close)
+                    if inner is not None:  # the question ends where the next block starts
                         end = tokens[inner].map[0]
-                        problems.append((end + 1, f"`::: {tokens[inner].info.strip()}` starts inside the question "
-                                         f"of line {start + 1}, which has no closing `:::`",
-                                         "end that question with a `:::` line before this one"))
+                        blockshape.report_open_question(start, tokens[inner], problems)
                         dropped.add(close)
-                    elif not _closed(lines, end):
-                        problems.append((start + 1, f"`::: {token.info.strip()}` has no closing `:::`",
-                                         "end the question with a `:::` line after its last answer"))
+                    else:
+                        blockshape.check_closed(token, lines, "question", "its last answer", problems)
                     body = [line for line in lines[start + 1:end] if line.strip() != ":::"]
                     found.append(QuestionBlock(token.info.strip(), body, start + 1))
                     marker = Token("html_block", "", 0, map=token.map,
@@ -214,27 +209,17 @@ class LessonMarkdown:
                 if kind not in CALLOUT_KINDS:
                     problems.append((token.map[0] + 1 if token.map else 1, f'unknown callout "::: {kind}"',
                                      f"use one of: {', '.join(CALLOUT_KINDS)}"))
-                elif token.map and not _closed(lines, token.map[1]):
-                    problems.append((token.map[0] + 1, f"`::: {kind}` has no closing `:::`",
-                                     f"end the {kind} with a `:::` line after its last line"))
+                else:
+                    blockshape.check_closed(token, lines, kind, "its last line", problems)
                 callouts.append(token)
             elif token.type == "inline" and token.map:
                 if ":::" in token.content:
-                    LessonMarkdown._stray_closes(token, problems)
+                    blockshape.check_stray_closes(token, problems)
                 if "![" in token.content:
-                    _unread_images(token, problems)
+                    blockshape.check_unread_images(token, problems)
             out.append(token)
             index += 1
         return out
-
-    @staticmethod
-    def _stray_closes(token: Token, problems: list) -> None:
-        # A `:::` the callout rule did not take (nothing open, or no kind after it) shows as text.
-        for offset, line in enumerate(token.content.split("\n")):
-            if _is_close(line):
-                problems.append((token.map[0] + offset + 1, "this `:::` line closes no callout or question",
-                                 "remove it, or open the block above with `::: tip` (story, reflection, example, "
-                                 "note, warning) or `::: question some-id TYPE`"))
 
     def render_fragment(self, text: str, resolve: Resolver, line: int) -> str:
         """Markdown inside a question (prompt, situation), with links checked like the lesson's."""
@@ -271,49 +256,6 @@ class LessonMarkdown:
                     child.attrSet("href", new)
             elif child.type == "softbreak":
                 line += 1
-
-
-# `![alt](path)` that Markdown leaves as text: a space between `]` and `(`, or in the path.
-UNREAD_IMAGE = re.compile(r"!\[[^\]\n]*\](\s*)\(([^)\n]*)\)")
-TITLED = re.compile(r"""^\S+\s+("[^"]*"|'[^']*'|\([^)]*\))$""")  # a path and its title: read as an image
-
-
-def _unread_images(token: Token, problems: list) -> None:
-    """Report the images written in `token` that Markdown read as text: the learner would see the
-    source, and the file would be left out of the package."""
-    children = token.children or ()
-    if not any(child.type == "text" and "![" in child.content for child in children):
-        return  # every image in it was read as one
-    codes = [child.content for child in children if child.type == "code_inline"]
-    for found in UNREAD_IMAGE.finditer(token.content):
-        gap, path = found.group(1), found.group(2).strip()
-        spaced = " " in path and not path.startswith("<") and not TITLED.match(path)
-        if not (gap or spaced) or any(found.group(0) in code for code in codes):
-            continue
-        hint = ("remove the space between `]` and `(`" if gap else
-                "rename the file without spaces (my-picture.png, say) and link to the new name")
-        problems.append((token.map[0] + 1 + token.content.count("\n", 0, found.start()),
-                         f"`{found.group(0)[:80]}` is not read as an image, so it shows as text", hint))
-
-
-def _is_close(line: str) -> bool:
-    marks = line.strip()
-    return len(marks) >= 3 and marks.strip(":") == ""
-
-
-def _closed(lines: list[str], end: int) -> bool:
-    """Whether the block the container rule ended at (0-based) line `end` was closed by a `:::` line
-    there: one left open runs to the end of the page (or of the list or quote holding it)."""
-    return end < len(lines) and _is_close(lines[end].lstrip("> \t"))
-
-
-def _opened_inside(tokens: list[Token], index: int, close: int) -> int | None:
-    """The first block opened inside the question opened at `index`: a question holds none, so it is
-    the next block, written before the question's closing `:::`."""
-    for position in range(index + 1, close):
-        if tokens[position].type == "container_callout_open":
-            return position
-    return None
 
 
 def _closing(tokens: list[Token], index: int) -> int:
