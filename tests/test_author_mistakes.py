@@ -304,3 +304,10 @@ def test_a_wrong_mastery_score_is_one_problem_not_two(starter, written):
     edit(starter / "content" / "course.yml", "mastery_score: 80", f"mastery_score: {written}")
     [(name, line, message)] = problems_of(starter)
     assert (name, line) == ("course.yml", 11) and message.startswith('"mastery_score" is ')
+
+
+def test_a_setting_written_twice_in_a_question_is_named(starter):
+    edit(starter / "content" / "lessons" / "02-listening.md", "explanation: The cue that matters",
+         "explanation: Listen first.\nexplanation: The cue that matters")
+    assert problems_of(starter) == [("02-listening.md", 27, "`explanation:` appears twice in this question — keep "
+                                     "one of them (the other is on line 26)")]

@@ -110,6 +110,9 @@ class QuestionParser:
                 self._objective(setting.group(2).strip(), number, draft, report)
             elif setting and setting.group(1) == "feedback":
                 report(number, *_misplaced_feedback(qtype, draft))
+            elif setting and setting.group(1) in draft.settings:  # the later one would silently win
+                report(number, f"`{setting.group(1)}:` appears twice in this question",
+                       f"keep one of them (the other is on line {draft.settings[setting.group(1)][1]})")
             elif setting:
                 draft.settings[setting.group(1)] = (setting.group(2).strip(), number)
             elif (CHOICE.match(text) or text.startswith("=") and qtype in ("likert", "reflection")) \
