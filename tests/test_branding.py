@@ -37,16 +37,16 @@ def test_brand_colours_reach_aa_as_text_and_behind_text(tmp_path):
 
 def test_a_colour_no_text_reads_on_is_a_located_error(tmp_path):
     _, errors, _ = read(tmp_path, 'version: "1"\nbranding:\n  primary: "#777777"\n')
-    assert len(errors) == 1 and "course.yml:4: branding.primary #777777 cannot reach WCAG AA" in errors[0]
+    assert len(errors) == 1 and "course.yml:5: branding.primary #777777 cannot reach WCAG AA" in errors[0]
     assert "choose a darker or a lighter shade" in errors[0]
 
 
 def test_bad_branding_values_are_located_errors(tmp_path):
     _, errors, _ = read(tmp_path, 'branding:\n  primary: blue\n  font: "x;}body{display:none"\n  colour: "#fff"\n')
     joined = "\n".join(errors)
-    assert 'course.yml:3: unknown key "branding.colour"' in joined
-    assert "course.yml:3: branding.primary 'blue' is not a colour" in joined
-    assert "course.yml:3: branding.font" in joined and "not a font stack" in joined
+    assert 'course.yml:6: unknown key "branding.colour"' in joined  # each at its own line
+    assert "course.yml:4: branding.primary 'blue' is not a colour" in joined
+    assert "course.yml:5: branding.font" in joined and "not a font stack" in joined
     _, errors, _ = read(tmp_path, "branding: purple\n")
     assert len(errors) == 1 and ':3: "branding" must be a mapping — write `branding:` with' in errors[0]
 

@@ -10,7 +10,7 @@ SOURCE = Path("lesson.md")
 def parse(block: str, line: int = 10):
     header, *lines = block.strip("\n").splitlines()
     problems = []
-    parser = QuestionParser(lambda text: f"<p>{text}</p>", lambda text: text)
+    parser = QuestionParser(lambda text, line: f"<p>{text}</p>", lambda text, line: text)
     question = parser.parse(header.lstrip(": ").strip(), lines, line, SOURCE,
                             lambda at, problem, hint: problems.append((at, problem, hint)))
     return question, problems

@@ -217,6 +217,9 @@ def _former_parse(md, text: str):
     return parsed
 
 
+UNCLOSED_RULES = ("has no closing `:::`", "and one `:::` line ends both", "closes no callout or question")
+
+
 def test_parsed_pages_are_the_former_ones():
     # Check comments dropped (and paragraphs left empty, or empty already), questions lifted and
     # unknown callouts reported in one pass: the tokens, problems, questions and html of the former passes.
@@ -232,8 +235,13 @@ def test_parsed_pages_are_the_former_ones():
     for _ in range(1500):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
         new, old = ours.parse(text), _former_parse(former.md, text)
+        # Blocks left open or closing nothing were found later (tests/test_author_mistakes.py); a question
+        # cut short where a block opens inside it is the only one whose tokens they change.
+        if any("starts inside the question" in problem for _, problem, _ in new.problems):
+            continue
+        problems = [found for found in new.problems if not any(rule in found[1] for rule in UNCLOSED_RULES)]
         assert [t.as_dict() for t in new.tokens] == [t.as_dict() for t in old.tokens], repr(text)
-        assert (new.front_matter, new.front_matter_line, new.problems, new.questions) == \
+        assert (new.front_matter, new.front_matter_line, problems, new.questions) == \
             (old.front_matter, old.front_matter_line, old.problems, old.questions), repr(text)
         assert ours.render(new, lambda *a: None) == former.render(old, lambda *a: None), repr(text)
 

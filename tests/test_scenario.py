@@ -278,7 +278,7 @@ def test_next_and_start_leading_nowhere(tmp_path):
             + "  third:\n    lines:\n      - ana: Hm.\n    next: fourth\n")
     errors = errors_of(tmp_path, text)
     assert any(e.endswith(':2: start leads to scene "begin", which does not exist — scenes: first, second, '
-                          'third; or `end`') for e in errors)
+                          'third') for e in errors)  # a scenario cannot start at `end`
     assert any(':30: scene "third" leads to scene "fourth", which does not exist' in e for e in errors)
 
 

@@ -80,8 +80,9 @@ class AssetCollector:
             return None
         if not target.is_file():
             what = "is a folder" if target.is_dir() else "does not exist"
+            written_in = "this lesson file" if source.suffix == ".md" else f"the folder of {source.name}"
             self.problems.error(source, line, f"{path!r} {what}",
-                                "check the spelling and that the path is relative to this lesson file")
+                                f"check the spelling and that the path is relative to {written_in}")
             return None
         if not SAFE_NAME.match(relative):
             self.problems.error(source, line, f"file name {relative!r} has spaces or non-ASCII characters",

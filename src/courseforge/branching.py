@@ -13,8 +13,10 @@ def check_links(reader: NodeReader, scenes: dict[str, Scene], links: list[tuple[
     known = list(scenes)
     for target, node, who in links:
         if target not in declared:
+            # `end` ends the scenario after a choice; a scenario cannot start there.
+            ending = "" if who == "start" else f"; or `{END}`"
             reader.error(node, f'{who} leads to scene "{target}", which does not exist',
-                         f"{did_you_mean(target, known)}scenes: {', '.join(known) or 'none'}; or `{END}`")
+                         f"{did_you_mean(target, known)}scenes: {', '.join(known) or 'none'}{ending}")
 
 
 def check_paths(reader: NodeReader, scenes: dict[str, Scene], start: str) -> None:

@@ -22,7 +22,10 @@ LIGHT_BG, DARK_BG = "#ffffff", "#14181e"
 INKS = ("#ffffff", "#1c2430")  # the theme's own text colours (css/courseforge.css)
 
 
-def read_branding(value, path: Path, line: int, problems: Problems) -> Branding | None:
+def read_branding(value, path: Path, line: int, problems: Problems,
+                  key_lines: dict[str, int] | None = None) -> Branding | None:
+    """`key_lines`: the line of each key under `branding:` (`line` is its own)."""
+    at = (key_lines or {}).get
     if value is None:
         return None
     if not isinstance(value, dict):
@@ -31,20 +34,23 @@ def read_branding(value, path: Path, line: int, problems: Problems) -> Branding 
         return None
     for key in value:
         if key not in KEYS:
-            problems.error(path, line, f'unknown key "branding.{key}"', unknown_key_hint(key, KEYS))
+            problems.error(path, at(str(key), line), f'unknown key "branding.{key}"', unknown_key_hint(key, KEYS))
     primary, logo, font = (value.get(k) for k in KEYS)
     if primary is not None and not (isinstance(primary, str) and HEX.match(primary)):
-        problems.error(path, line, f"branding.primary {primary!r} is not a colour", 'write it as "#rrggbb", in quotes')
+        problems.error(path, at("primary", line), f"branding.primary {primary!r} is not a colour",
+                       'write it as "#rrggbb", in quotes')
         primary = None
     elif primary is not None and best_ink(primary)[1] < AA:
-        problems.error(path, line, f"branding.primary {primary} cannot reach WCAG AA: no text colour reads on it "
-                       f"at 4.5:1 (best {best_ink(primary)[1]:.2f}:1)", "choose a darker or a lighter shade of it")
+        problems.error(path, at("primary", line), f"branding.primary {primary} cannot reach WCAG AA: no text "
+                       f"colour reads on it at 4.5:1 (best {best_ink(primary)[1]:.2f}:1)",
+                       "choose a darker or a lighter shade of it")
         primary = None
     if logo is not None and not (isinstance(logo, str) and logo.strip()):
-        problems.error(path, line, "branding.logo must be a file path", "write e.g. `logo: images/logo.svg`")
+        problems.error(path, at("logo", line), "branding.logo must be a file path",
+                       "write e.g. `logo: images/logo.svg`")
         logo = None
     if font is not None and not (isinstance(font, str) and FONT.match(font)):
-        problems.error(path, line, f"branding.font {font!r} is not a font stack",
+        problems.error(path, at("font", line), f"branding.font {font!r} is not a font stack",
                        'write font names separated by commas, e.g. `font: "Source Sans 3", Arial, sans-serif`')
         font = None
     return Branding(primary=_long(primary) if primary else None, logo=logo, font=font)

@@ -11,7 +11,7 @@ from courseforge.fields import FieldReader, check_keys, unknown_key_hint
 from courseforge.model import CheckSettings, CourseConfig
 from courseforge.sourcetext import SourceError, read_source
 from courseforge.strings import read_overrides
-from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
+from courseforge.yamltext import Mapping, YamlSyntaxError, key_lines, key_nodes, load_mapping
 
 COURSE_FILE = "course.yml"
 KEYS = ("title", "identifier", "version", "language", "description", "authors",
@@ -31,21 +31,27 @@ VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 IRI = re.compile(r"^https?://[^\s/?#<>\"{}|\\^`]+(/[^\s?#<>\"{}|\\^`]*)?$")
 
 
-def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] | None:
+def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping, dict[str, dict[str, int]]] | None:
+    """The course's settings, its keys' lines, and the lines of the keys of its blocks (`branding:`…)."""
     try:
-        mapping = load_mapping(read_source(path))
+        text = read_source(path)
+        mapping = load_mapping(text)
+        nodes = key_nodes(text)
     except SourceError as exc:
-        problems.error(path, None, exc.problem, exc.hint)
+        problems.error(path, exc.line, exc.problem, exc.hint)
         return None
     except YamlSyntaxError as exc:
         problems.error(path, exc.line, f"YAML syntax error: {exc.problem}",
                        exc.hint or "check indentation and quote values that contain `:` or `#`")
         return None
+    block_lines = {key: key_lines(node) for key, node in nodes.items() if key in ("check", "branding", "strings")}
     check_keys(mapping, KEYS, path, problems)
     read = FieldReader(mapping, path, problems)
     title = read.text("title", required=True)
     identifier = read.slug("identifier", required=True)
     version = read.text("version", "1.0.0")
+    if isinstance(mapping.data.get("version"), (int, float)) and "version" in nodes:
+        version = nodes["version"].value  # as written: `version: 1.10` is not version 1.1
     if version and not VERSION.match(version):
         problems.error(path, mapping.line("version"), f'version "{version}" has unusual characters',
                        'use letters, digits, dots and hyphens, e.g. "1.2.0"')
@@ -69,13 +75,15 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping] 
         require_scenarios=read.boolean("require_scenarios", False),
         video_size=_video_size(read, mapping, path, problems),
         package_budget_mb=read.integer("package_budget_mb", 1, 100_000) or 250,
-        check=_check_settings(mapping, path, problems),
+        check=_check_settings(mapping, path, problems, block_lines.get("check", {})),
         one_question_per_screen=read.boolean("one_question_per_screen", False),
-        branding=read_branding(mapping.data.get("branding"), path, mapping.line("branding"), problems),
+        branding=read_branding(mapping.data.get("branding"), path, mapping.line("branding"), problems,
+                               block_lines.get("branding")),
         strings=read_overrides(mapping.data.get("strings"), language or "en", path,
-                               mapping.line("strings" if "strings" in mapping.data else "language"), problems),
+                               mapping.line("strings" if "strings" in mapping.data else "language"), problems,
+                               block_lines.get("strings")),
     )
-    return config, mapping
+    return config, mapping, block_lines
 
 
 def _iri(read: FieldReader, mapping: Mapping, path: Path, problems: Problems) -> str | None:
@@ -102,7 +110,7 @@ def _video_size(read: FieldReader, mapping: Mapping, path: Path, problems: Probl
     return width, height
 
 
-def _check_settings(mapping: Mapping, path: Path, problems: Problems) -> CheckSettings:
+def _check_settings(mapping: Mapping, path: Path, problems: Problems, lines: dict[str, int]) -> CheckSettings:
     value = mapping.data.get("check")
     line = mapping.line("check")
     if value is None:
@@ -113,19 +121,22 @@ def _check_settings(mapping: Mapping, path: Path, problems: Problems) -> CheckSe
         return CheckSettings()
     for key in value:
         if key not in CHECK_KEYS:
-            problems.error(path, line, f'unknown key "{key}" under "check"', unknown_key_hint(key, CHECK_KEYS))
-    numbers = _check_numbers(value, line, path, problems)
-    return CheckSettings(ignore=_ignored_rules(value.get("ignore"), line, path, problems), **numbers)
+            problems.error(path, lines.get(str(key), line), f'unknown key "{key}" under "check"',
+                           unknown_key_hint(key, CHECK_KEYS))
+    numbers = _check_numbers(value, line, path, problems, lines)
+    return CheckSettings(ignore=_ignored_rules(value.get("ignore"), lines.get("ignore", line), path, problems),
+                         **numbers)
 
 
-def _check_numbers(value: dict, line: int, path: Path, problems: Problems) -> dict[str, int]:
+def _check_numbers(value: dict, line: int, path: Path, problems: Problems, lines: dict[str, int]) -> dict[str, int]:
     numbers = {}
     for key, (low, high) in CHECK_LIMITS.items():
         number = value.get(key)
         if number is None:
             continue
         if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
-            problems.error(path, line, f'"check: {key}" is {number!r}, not a whole number from {low} to {high}',
+            problems.error(path, lines.get(key, line),
+                           f'"check: {key}" is {number!r}, not a whole number from {low} to {high}',
                            f"write e.g. `{key}: {getattr(CheckSettings, key)}`")
         else:
             numbers[key] = number

@@ -56,7 +56,7 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
     loaded = load_config(course_dir / COURSE_FILE, problems)
     if loaded is None:
         problems.raise_if_any()
-    config, mapping = loaded
+    config, mapping, block_lines = loaded
     lessons = _page_files(course_dir, LESSON_DIR, config.lessons, mapping, problems, required=True)
     quizzes = _page_files(course_dir, QUIZ_DIR, config.assessments, mapping, problems, required=False)
     course = Course(config, course_dir, project)
@@ -79,6 +79,11 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
         if read.digest is not None:
             course.digests[path] = read.digest
         (course.lessons if number <= len(lessons) else course.quizzes).append(page)
+    if "mastery_score" in mapping.data and config.mastery_score is None:
+        # course.yml's mastery_score is wrong, and said so: its assessments are not told to add one.
+        from courseforge.pages import NO_PASSING_SCORE  # here: a warm rebuild never loads the page reader
+
+        problems.errors = [error for error in problems.errors if error.problem != NO_PASSING_SCORE]
     course.scenarios = load_scenarios(course_dir, problems)
     _check_video_length(course.scenarios, problems)
     for quiz in course.quizzes:
@@ -89,7 +94,8 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
                            "scenarios are pages of the player too: give it another `id:`")
     _check_question_ids(course, problems)
     if config.branding and config.branding.logo:
-        course.logo = collector.resolve(config.branding.logo, course_dir / COURSE_FILE, mapping.line("branding"), True)
+        logo_line = block_lines.get("branding", {}).get("logo", mapping.line("branding"))
+        course.logo = collector.resolve(config.branding.logo, course_dir / COURSE_FILE, logo_line, True)
     course.assets = collector.collected()
     problems.raise_if_any()
     course.warnings = problems.warnings
@@ -122,8 +128,7 @@ def _page_files(course_dir: Path, folder_name: str, listed: tuple[str, ...] | No
                 problems: Problems, required: bool) -> list[Path]:
     folder = course_dir / folder_name
     config = course_dir / COURSE_FILE
-    # Sorting names, not Path objects: ten times faster with thousands of lessons.
-    present = sorted(folder.glob("*.md"), key=lambda path: path.name) if folder.is_dir() else []
+    present = _markdown_files(folder, problems) if folder.is_dir() else []
     if listed is None:
         if required and not present:
             problems.error(config, None, f"the course has no lessons in {folder_name}/",
@@ -136,6 +141,9 @@ def _page_files(course_dir: Path, folder_name: str, listed: tuple[str, ...] | No
         if not path.is_relative_to(folder.resolve()) or not name.endswith(".md"):
             problems.error(config, line, f'"{name}" is not a .md file in {folder_name}/',
                            f"list file names inside {folder_name}/, e.g. 01-welcome.md")
+        elif path.is_dir():
+            problems.error(config, line, f'"{folder_name}/{name}" is a folder, not a page',
+                           f"list the .md files inside {folder_name}/, e.g. 01-welcome.md")
         elif not path.is_file():
             problems.error(config, line, f'file "{folder_name}/{name}" does not exist',
                            f"create it or fix the name (files there: {_names(present)})")
@@ -143,7 +151,7 @@ def _page_files(course_dir: Path, folder_name: str, listed: tuple[str, ...] | No
             problems.error(config, line, f'"{name}" is listed twice', "remove the second entry")
         else:
             files.append(path)
-    if required and not listed:
+    if required and not mapping.data.get(folder_name):  # not `listed`: that leaves out items reported already
         problems.error(config, mapping.line(folder_name), f"the `{folder_name}` list is empty",
                        f"list files under `{folder_name}:` or remove the key to use every file in name order")
     for path in present:
@@ -151,6 +159,28 @@ def _page_files(course_dir: Path, folder_name: str, listed: tuple[str, ...] | No
             problems.warn(path, None, "this page is not listed in course.yml, so it is left out",
                           f"add it under `{folder_name}:` or delete the file")
     return files
+
+
+def _markdown_files(folder: Path, problems: Problems) -> list[Path]:
+    """The pages of `folder` (its *.md files) in name order. A folder named like a page is an error
+    (reading it would fail); a page whose ending is not `.md` exactly (`.MD`, `.markdown`) is left
+    out with a warning, so a missing lesson is not a mystery."""
+    with os.scandir(folder) as listing:  # each entry's kind comes with its name: no stat per page
+        entries = [entry for entry in listing if not entry.name.startswith(".")]
+    pages = []
+    for entry in entries:
+        name = entry.name
+        if name.endswith(".md"):
+            if entry.is_dir():
+                problems.error(Path(entry.path), None, "this folder is named like a page",
+                               f"rename it so that its name does not end in .md, or move it out of {folder.name}/")
+            else:
+                pages.append(name)
+        elif name.lower().endswith((".md", ".markdown")) and not entry.is_dir():
+            problems.warn(Path(entry.path), None, "only .md files are read as pages, so this one is left out",
+                          f"rename it to {name.rpartition('.')[0]}.md")
+    # Sorting names, not Path objects: ten times faster with thousands of lessons.
+    return [folder / name for name in sorted(pages)]
 
 
 def _names(paths: list[Path]) -> str:

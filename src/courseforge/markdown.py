@@ -17,6 +17,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from courseforge import blockshape
+
 CALLOUT_KINDS = {
     "story": "Story",
     "tip": "Tip",
@@ -170,28 +172,51 @@ class LessonMarkdown:
     @staticmethod
     def _lift_questions(tokens: list[Token], text: str, found: list[QuestionBlock], problems: list) -> list[Token]:
         """Replace each `::: question` container by a marker and keep its source lines for quiz.py;
-        report the callouts of unknown kinds that are left."""
+        report the callouts of unknown kinds that are left, and every `:::` left open or closing nothing."""
         out: list[Token] = []
-        lines = None  # the source's, split once a question needs them
-        index = 0
+        lines = None  # the source's, split once a block needs them
+        index, dropped = 0, set()  # the closes of questions cut short at a block opened inside them
+        callouts: list[Token] = []  # the callouts open at this token
         while index < len(tokens):
             token = tokens[index]
+            if index in dropped:
+                index += 1
+                continue
+            if token.type == "container_callout_close" and callouts:
+                callouts.pop()
             if token.type == "container_callout_open":
+                lines = text.split("\n") if lines is None else lines
                 kind = _callout_parts(token.info)[0]
+                if callouts:
+                    blockshape.check_shared_close(token, callouts[-1], _callout_parts(callouts[-1].info)[0], problems)
                 if kind == "question":
                     start, end = token.map
                     close = _closing(tokens, index)
-                    lines = text.split("\n") if lines is None else lines
+                    inner = blockshape.opened_inside(tokens, index, close)
+                    if inner is not None:  # the question ends where the next block starts
+                        end = tokens[inner].map[0]
+                        blockshape.report_open_question(start, tokens[inner], problems)
+                        dropped.add(close)
+                    else:
+                        blockshape.check_closed(token, lines, "question", "its last answer", problems)
                     body = [line for line in lines[start + 1:end] if line.strip() != ":::"]
                     found.append(QuestionBlock(token.info.strip(), body, start + 1))
                     marker = Token("html_block", "", 0, map=token.map,
                                    content=question_marker(_question_id(token.info)))
                     out.append(marker)
-                    index = close + 1
+                    index = close + 1 if inner is None else inner
                     continue
                 if kind not in CALLOUT_KINDS:
                     problems.append((token.map[0] + 1 if token.map else 1, f'unknown callout "::: {kind}"',
                                      f"use one of: {', '.join(CALLOUT_KINDS)}"))
+                else:
+                    blockshape.check_closed(token, lines, kind, "its last line", problems)
+                callouts.append(token)
+            elif token.type == "inline" and token.map:
+                if ":::" in token.content:
+                    blockshape.check_stray_closes(token, problems)
+                if "![" in token.content:
+                    blockshape.check_unread_images(token, problems)
             out.append(token)
             index += 1
         return out

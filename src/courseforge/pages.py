@@ -18,6 +18,7 @@ from courseforge.textmarks import page_marks
 from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
 
 LESSON_KEYS = ("id", "title", "objectives", "minutes")
+NO_PASSING_SCORE = "a graded assessment needs a passing score"
 QUIZ_KEYS = ("id", "title", "graded", "draw", "attempts", "passing_score", "shuffle", "show_answers")
 
 
@@ -54,7 +55,7 @@ class PageReader:
                                 f"questions on this page", "lower `draw` or add questions")
         passing = read.integer("passing_score", 0, 100)
         if graded and passing is None and self.mastery_score is None:
-            self.problems.error(path, front.first_line, "a graded assessment needs a passing score",
+            self.problems.error(path, front.first_line, NO_PASSING_SCORE,
                                 "add `passing_score: 80` here or `mastery_score: 80` to course.yml")
         if graded and not scored:
             self.problems.error(path, front.first_line, "a graded assessment has no graded question",
@@ -71,11 +72,15 @@ class PageReader:
         try:
             source = read_source(path) if data is None else source_text(data)
         except SourceError as exc:
-            self.problems.error(path, None, exc.problem, exc.hint)
+            self.problems.error(path, exc.line, exc.problem, exc.hint)
             return None
         parsed = self.markdown.parse(source)
         for line, problem, hint in parsed.problems:
             self.problems.error(path, line, problem, hint)
+        if parsed.front_matter is None and source.split("\n", 1)[0].rstrip() == "---":
+            self.problems.error(path, 1, "the front matter opened on this line has no closing `---`",
+                                f"add a `---` line after its last line{_last_key_line(source)}")
+            return None
         front = self._front_matter(path, parsed.front_matter, parsed.front_matter_line, keys)
         if front is None:
             return None
@@ -91,8 +96,8 @@ class PageReader:
     def _questions(self, path: Path, parsed: Parsed, resolve) -> list[Question]:
         questions = []
         for block in parsed.questions:
-            parser = QuestionParser(lambda text, at=block.line: self.markdown.render_fragment(text, resolve, at),
-                                    lambda text, at=block.line: self.markdown.render_inline(text, resolve, at))
+            parser = QuestionParser(lambda text, at: self.markdown.render_fragment(text, resolve, at),
+                                    lambda text, at: self.markdown.render_inline(text, resolve, at))
             report = lambda line, problem, hint: self.problems.error(path, line, problem, hint)  # noqa: E731
             question = parser.parse(block.info, block.lines, block.line, path, report)
             if question is not None:
@@ -117,6 +122,13 @@ class PageReader:
     def _id(read: FieldReader, path: Path) -> str:
         fallback = default_id(path)
         return read.slug("id", fallback) or fallback
+
+
+def _last_key_line(source: str) -> str:
+    # The front matter most likely ends before the first blank line: the Markdown starts after one.
+    lines = source.split("\n")
+    end = next((number for number, line in enumerate(lines[1:], start=1) if not line.strip()), None)
+    return f" (line {end}, before the text starts)" if end and end > 1 else ""
 
 
 ORDER_NUMBER = re.compile(r"^\d+[-_ ]*")

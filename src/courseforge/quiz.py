@@ -39,6 +39,14 @@ PAIR = re.compile(r"^[-*] (.*?)\s*->\s*(.*)$")
 ORDERED = re.compile(r"^\d+[.)] +(.*)$")
 SETTING = re.compile(r"^(explanation|points|case|scale|feedback|objective):\s*(.*)$")
 
+CHOICE_TYPES = ("single", "multiple", "true-false")
+# How each type writes its answers, for an author who wrote another type's answer lines.
+ANSWER_HINTS = {"fill-in": "write each accepted answer as `= answer`",
+                "matching": "write each pair as `- left -> right`",
+                "ordering": "write the items in the right order as `1. first`, `2. second`",
+                "likert": "write the points as `scale: Disagree | Neutral | Agree` (or leave it out for five points)",
+                "reflection": "a reflection has no answers: remove the line, or make it a `single` question"}
+
 # A problem is (line, what is wrong, how to fix it).
 Report = Callable[[int, str, str], None]
 
@@ -47,17 +55,22 @@ Report = Callable[[int, str, str], None]
 class _Draft:
     scenario: list[str] = field(default_factory=list)
     prompt: list[str] = field(default_factory=list)
-    choices: list[list] = field(default_factory=list)  # [correct, text, feedback, line]
-    pairs: list[tuple[str, str]] = field(default_factory=list)
-    ordered: list[str] = field(default_factory=list)
+    choices: list[list] = field(default_factory=list)  # [correct, text, feedback, line, feedback's line]
+    pairs: list[tuple[str, str, int]] = field(default_factory=list)  # (left, right, line)
+    ordered: list[tuple[str, int]] = field(default_factory=list)  # (item, line)
     answers: list[str] = field(default_factory=list)
     settings: dict[str, tuple[str, int]] = field(default_factory=dict)
     objectives: list[str] = field(default_factory=list)  # a question may check several
     first_answer_line: int | None = None
+    prompt_line: int | None = None  # where the prompt's text starts (a link's line counts from it)
+    scenario_line: int | None = None
 
 
 class QuestionParser:
-    def __init__(self, render_block: Callable[[str], str], render_inline: Callable[[str], str]):
+    """`render_block(text, line)` and `render_inline(text, line)`: Markdown written at `line`, whose
+    links and images are checked (and their problems located) there."""
+
+    def __init__(self, render_block: Callable[[str, int], str], render_inline: Callable[[str, int], str]):
         self.block, self.inline = render_block, render_inline
 
     def parse(self, info: str, lines: list[str], line: int, source: Path, report: Report) -> Question | None:
@@ -86,7 +99,8 @@ class QuestionParser:
                 (draft.prompt if draft.first_answer_line is None else []).append("")
                 continue
             if raw[:1].isspace() and text.startswith("feedback:") and draft.choices:
-                draft.choices[-1][2] = text[len("feedback:"):].strip()
+                choice = draft.choices[-1]
+                choice[2], choice[4] = text[len("feedback:"):].strip(), number
                 continue
             if self._answer_line(qtype, text, number, draft, report):
                 draft.first_answer_line = draft.first_answer_line or number
@@ -94,11 +108,22 @@ class QuestionParser:
             setting = SETTING.match(text)
             if setting and setting.group(1) == "objective":
                 self._objective(setting.group(2).strip(), number, draft, report)
-            elif setting and setting.group(1) != "feedback":
+            elif setting and setting.group(1) == "feedback":
+                report(number, *_misplaced_feedback(qtype, draft))
+            elif setting and setting.group(1) in draft.settings:  # the later one would silently win
+                report(number, f"`{setting.group(1)}:` appears twice in this question",
+                       f"keep one of them (the other is on line {draft.settings[setting.group(1)][1]})")
+            elif setting:
                 draft.settings[setting.group(1)] = (setting.group(2).strip(), number)
+            elif (CHOICE.match(text) or text.startswith("=") and qtype in ("likert", "reflection")) \
+                    and qtype not in CHOICE_TYPES:
+                written = "`- [ ]` options" if CHOICE.match(text) else "`= answer` lines"
+                report(number, f"{written} do not belong in a {qtype} question", ANSWER_HINTS[qtype])
             elif text.startswith(">") and not any(p.strip() for p in draft.prompt):
+                draft.scenario_line = draft.scenario_line or number
                 draft.scenario.append(text[1:].strip())
             elif draft.first_answer_line is None:
+                draft.prompt_line = draft.prompt_line or number
                 draft.prompt.append(raw)
             else:
                 report(number, "unexpected text after the answers",
@@ -116,7 +141,7 @@ class QuestionParser:
     @staticmethod
     def _answer_line(qtype: str, text: str, number: int, draft: _Draft, report: Report) -> bool:
         if qtype in ("single", "multiple", "true-false") and (m := CHOICE.match(text)):
-            draft.choices.append([m.group(1) != " ", m.group(2).strip(), "", number])
+            draft.choices.append([m.group(1) != " ", m.group(2).strip(), "", number, number])
         elif qtype == "matching" and text[:2] in ("- ", "* "):
             pair = PAIR.match(text)
             left, right = (pair.group(1).strip(), pair.group(2).strip()) if pair else (text[2:].strip(), "")
@@ -124,9 +149,9 @@ class QuestionParser:
                 report(number, "a matching pair is missing a side",
                        "write `- left side -> right side` with text on both sides of the arrow")
             else:
-                draft.pairs.append((left, right))
+                draft.pairs.append((left, right, number))
         elif qtype == "ordering" and (m := ORDERED.match(text)):
-            draft.ordered.append(m.group(1).strip())
+            draft.ordered.append((m.group(1).strip(), number))
         elif qtype == "fill-in" and text.startswith("="):
             draft.answers.append(" ".join(text[1:].split()))
         else:
@@ -137,18 +162,19 @@ class QuestionParser:
         prompt = "\n".join(draft.prompt).strip()
         if not prompt:
             report(line, f'question "{qid}" has no question text', "write the question on the lines after `::: question`")
-            return None
         options, targets = self._answers(qid, qtype, draft, line, report)
-        if options is None:
-            return None
         settings = draft.settings
+        # Checked whatever else is wrong with the question: every problem in one run.
+        case_sensitive, points = self._case(settings, report), self._points(settings, report)
+        if not prompt or options is None:
+            return None
         return Question(
-            id=qid, type=qtype, prompt_html=self.block(prompt), source=source, line=line,
-            scenario_html=self.block("\n".join(draft.scenario)) if draft.scenario else "",
+            id=qid, type=qtype, source=source, line=line, prompt_html=self.block(prompt, draft.prompt_line or line),
+            scenario_html=self.block("\n".join(draft.scenario), draft.scenario_line) if draft.scenario else "",
             options=options, targets=targets, answers=tuple(draft.answers),
-            case_sensitive=self._case(settings, report),
-            explanation_html=self.inline(settings["explanation"][0]) if "explanation" in settings else "",
-            points=self._points(settings, report), objectives=tuple(draft.objectives),
+            case_sensitive=case_sensitive,
+            explanation_html=self.inline(*settings["explanation"]) if "explanation" in settings else "",
+            points=points, objectives=tuple(draft.objectives),
         )
 
     def _answers(self, qid: str, qtype: str, draft: _Draft, line: int, report: Report):
@@ -176,28 +202,32 @@ class QuestionParser:
             report(line, f'question "{qid}" has {correct} correct options but is `{qtype}`',
                    "mark only one with [x], or make it a `multiple` question")
             return None, None
-        if not self._fits(qid, len(choices), line, report):
+        if not _distinct(qid, [(c[1], c[3]) for c in choices], "option", report) \
+                or not self._fits(qid, len(choices), line, report):
             return None, None
-        return tuple(Option(KEYS[i], self.inline(text), text, is_right, self.inline(fb) if fb else "")
-                     for i, (is_right, text, fb, _) in enumerate(choices)), ()
+        return tuple(Option(KEYS[i], self.inline(text, at), text, is_right, self.inline(fb, fb_at) if fb else "")
+                     for i, (is_right, text, fb, at, fb_at) in enumerate(choices)), ()
 
     def _matching(self, qid, qtype, draft, line, report):
         if len(draft.pairs) < 2:
             report(line, f'matching question "{qid}" needs at least two pairs', "write `- left -> right` lines")
             return None, None
-        if not self._fits(qid, len(draft.pairs), line, report):
+        lefts_ok = _distinct(qid, [(a, at) for a, _, at in draft.pairs], "left side", report)
+        if not _distinct(qid, [(b, at) for _, b, at in draft.pairs], "right side", report) or not lefts_ok \
+                or not self._fits(qid, len(draft.pairs), line, report):
             return None, None
-        lefts = tuple(Option(KEYS[i], self.inline(a), a) for i, (a, _) in enumerate(draft.pairs))
-        rights = tuple(Option(KEYS[i], self.inline(b), b) for i, (_, b) in enumerate(draft.pairs))
+        lefts = tuple(Option(KEYS[i], self.inline(a, at), a) for i, (a, _, at) in enumerate(draft.pairs))
+        rights = tuple(Option(KEYS[i], self.inline(b, at), b) for i, (_, b, at) in enumerate(draft.pairs))
         return lefts, rights
 
     def _ordering(self, qid, qtype, draft, line, report):
         if len(draft.ordered) < 2:
             report(line, f'ordering question "{qid}" needs at least two items', "list them as `1. first`, `2. second`")
             return None, None
-        if not self._fits(qid, len(draft.ordered), line, report):
+        if not _distinct(qid, draft.ordered, "item", report) or not self._fits(qid, len(draft.ordered), line, report):
             return None, None
-        return tuple(Option(KEYS[i], self.inline(t), t, True) for i, t in enumerate(draft.ordered)), ()
+        return tuple(Option(KEYS[i], self.inline(text, at), text, True)
+                     for i, (text, at) in enumerate(draft.ordered)), ()
 
     def _fill_in(self, qid, qtype, draft, line, report):
         if not draft.answers or not all(draft.answers):
@@ -214,7 +244,7 @@ class QuestionParser:
         if len(points) < 2 or not all(points) or len(points) > 10:
             report(at, f'the scale of "{qid}" needs 2 to 10 points', "write `scale: Disagree | Neutral | Agree`")
             return None, None
-        return tuple(Option(KEYS[i], self.inline(p), p) for i, p in enumerate(points)), ()
+        return tuple(Option(KEYS[i], self.inline(p, at), p) for i, p in enumerate(points)), ()
 
     @staticmethod
     def _fits(qid: str, count: int, line: int, report: Report) -> bool:
@@ -237,3 +267,34 @@ class QuestionParser:
             report(at, f"`points: {value}` is not a whole number from 1 to 100", "write e.g. `points: 2`")
             return 1
         return int(value)
+
+
+def _misplaced_feedback(qtype: str, draft: _Draft) -> tuple[str, str]:
+    """What is wrong with a `feedback:` line that follows no option, and how to fix it."""
+    if qtype not in CHOICE_TYPES:
+        return (f"a {qtype} question has no options to give `feedback:` to",
+                "write what every learner reads after answering as `explanation:`")
+    if not draft.choices:
+        return ("`feedback:` comes before any option",
+                "put it on the line after the `- [ ]` option it answers, indented by two spaces")
+    return ("`feedback:` is not indented under an option",
+            "indent it by two spaces, on the line after the `- [ ]` option it answers")
+
+
+def _distinct(qid: str, written: list[tuple[str, int]], what: str, report: Report) -> bool:
+    """Whether every option (pair side, item) has a text of its own: a learner cannot tell two that read
+    the same apart, yet only one of them counts as right."""
+    seen: dict[str, int] = {}
+    ok = True
+    for text, at in written:
+        said = " ".join(text.split()).casefold()
+        if not said:
+            report(at, f'this {what} of "{qid}" has no text', f"write the {what} on this line")
+            ok = False
+        elif said in seen:
+            report(at, f'this {what} of "{qid}" reads the same as the one on line {seen[said]}: "{text}"',
+                   "learners cannot tell them apart, and only one of them counts as right: reword one of them")
+            ok = False
+        else:
+            seen[said] = at
+    return ok

@@ -80,6 +80,10 @@ def load_scenarios(course_dir: Path, problems: Problems) -> list[Scenario]:
     scenarios: list[Scenario] = []
     seen: dict[str, Path] = {}
     for path in sorted(folder.glob("*.yml")):
+        if path.is_dir():
+            problems.error(path, None, "this folder is named like a scenario",
+                           f"rename it so that its name does not end in .yml, or move it out of {SCENARIO_DIR}/")
+            continue
         script = ScriptReader(path, problems)
         scenario = script.read()
         if scenario is None:
@@ -123,7 +127,7 @@ class ScriptReader(CastReader):
         try:
             root = compose(read_source(self.path))
         except SourceError as exc:
-            self.error(1, exc.problem, exc.hint)
+            self.error(exc.line or 1, exc.problem, exc.hint)
             return None
         except YamlSyntaxError as exc:
             self.problems.error(self.path, exc.line, f"YAML syntax error: {exc.problem}",

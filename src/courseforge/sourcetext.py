@@ -8,6 +8,7 @@ line numbers of everything after it. Every reader gets LF lines and nothing else
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 # A page is prose, a course file a few keys: anything this large is a mistake, or an attack on memory.
@@ -17,14 +18,15 @@ GROWN_BY = 65_536  # bytes a read asks for past a source's size (one written to 
 # Line breaks to some readers only: kept as spaces so every reader agrees on the line numbers.
 _BREAK_MARKS = "\u2028\u2029\x85\v\f\x1c\x1d\x1e"
 _AMBIGUOUS_BREAKS = str.maketrans(dict.fromkeys(_BREAK_MARKS, " "))
+_LINE_ENDS = re.compile(rb"\r\n|\r|\n")
 
 
 class SourceError(Exception):
-    """A file that cannot be read as an author's text: `problem` and `hint` for a ContentError."""
+    """A file that cannot be read as an author's text: `problem`, `hint` and `line` for a ContentError."""
 
-    def __init__(self, problem: str, hint: str):
+    def __init__(self, problem: str, hint: str, line: int | None = None):
         super().__init__(problem)
-        self.problem, self.hint = problem, hint
+        self.problem, self.hint, self.line = problem, hint, line
 
 
 def read_source(path: Path, limit: int = MAX_SOURCE_BYTES) -> str:
@@ -38,10 +40,17 @@ def source_text(data: bytes, limit: int = MAX_SOURCE_BYTES) -> str:
     if len(data) > limit:
         raise SourceError(f"the file is over the {limit // 1_000_000} MB limit for a course source",
                           "split it into several files (one lesson or scenario each)")
+    if b"\0" in data[:2] and (not any(data[0:8:2]) or not any(data[1:8:2])):
+        # UTF-16 without its byte-order mark: every other byte of English text is 0
+        raise SourceError("the file is UTF-16 text", "save it as UTF-8", 1)
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SourceError("the file is not UTF-8 text", "save it as UTF-8") from None
+    except UnicodeDecodeError as exc:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # the byte-order mark of UTF-16, as Windows' Notepad saves
+            raise SourceError("the file is UTF-16 text", "save it as UTF-8", 1) from None
+        # The line of the first byte that is not UTF-8: a Latin-1 "é" in a long lesson is found at once.
+        raise SourceError("the file is not UTF-8 text", "save it as UTF-8",
+                          len(_LINE_ENDS.split(data[:exc.start]))) from None
     return normalise(text)
 
 

@@ -33,9 +33,10 @@ def strings_for(language: str, overrides: tuple[tuple[str, str], ...] = ()) -> d
     return {**table(FALLBACK), **table(name), **dict(overrides)}
 
 
-def read_overrides(value, language: str, path: Path, line: int, problems) -> tuple[tuple[str, str], ...]:
+def read_overrides(value, language: str, path: Path, line: int, problems,
+                   key_lines: dict[str, int] | None = None) -> tuple[tuple[str, str], ...]:
     """course.yml `strings:` (interface string name → the course's own wording), checked; and a
-    warning when the course's language has no table of its own."""
+    warning when the course's language has no table of its own. `key_lines`: each name's line."""
     from courseforge.fields import unknown_key_hint
 
     if locale_for(language) is None:
@@ -50,9 +51,11 @@ def read_overrides(value, language: str, path: Path, line: int, problems) -> tup
     known, found = tuple(table(FALLBACK)), []
     for key, text in value.items():
         if key not in known:
-            problems.error(path, line, f'unknown interface string "strings.{key}"', unknown_key_hint(key, known))
+            problems.error(path, (key_lines or {}).get(str(key), line), f'unknown interface string "strings.{key}"',
+                           unknown_key_hint(key, known))
         elif not isinstance(text, str) or not text.strip():
-            problems.error(path, line, f'"strings.{key}" must be a non-empty text', f'write `{key}: "your wording"`')
+            problems.error(path, (key_lines or {}).get(str(key), line), f'"strings.{key}" must be a non-empty text',
+                           f'write `{key}: "your wording"`')
         else:
             found.append((key, text.strip()))
     return tuple(sorted(found))

@@ -39,12 +39,26 @@ class Mapping:
         return self.key_lines.get(key, self.first_line)
 
 
-def _syntax_error(exc: yaml.YAMLError, line_offset: int) -> YamlSyntaxError:
+def _syntax_error(exc: yaml.YAMLError, line_offset: int, text: str) -> YamlSyntaxError:
     if isinstance(exc, yaml.MarkedYAMLError):
+        if exc.context_mark and "quoted scalar" in (exc.context or "") and "end of stream" in (exc.problem or ""):
+            # The end of the file is where the parser gave up; the author's mistake is where the quote opened.
+            return YamlSyntaxError(exc.context_mark.line + 1 + line_offset,
+                                   "a quoted value starts on this line and its quote is never closed",
+                                   "end the value with the same quote mark it starts with")
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
-        return YamlSyntaxError(line, exc.problem or str(exc))
+        return YamlSyntaxError(line, exc.problem or str(exc), _tab_hint(text, mark.line) if mark else None)
     return YamlSyntaxError(None, str(exc))
+
+
+def _tab_hint(text: str, index: int) -> str | None:
+    # An editor shows a tab as aligned indentation, so "check indentation" alone leaves the author
+    # looking at a line that seems right.
+    lines = text.split("\n")
+    written = lines[index] if index < len(lines) else ""
+    indent = written[:len(written) - len(written.lstrip())]
+    return "indent with spaces: YAML does not allow tabs in indentation" if "\t" in indent else None
 
 
 # Aliases let a script reuse a decision; nested ones also expand a few hundred bytes into gigabytes
@@ -99,7 +113,7 @@ def _check_depth(text: str, line_offset: int) -> None:
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc, line_offset) from None
+        raise _syntax_error(exc, line_offset, text) from None
     finally:
         loader.dispose()
 
@@ -124,11 +138,27 @@ def compose(text: str) -> yaml.Node | None:
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc, 0) from None
+        raise _syntax_error(exc, 0, text) from None
     finally:
         loader.dispose()
     _bound_aliases(node, text, 0)
     return node
+
+
+def key_nodes(text: str) -> dict[str, yaml.Node]:
+    """The value node of each top-level key of `text` (a mapping): it keeps its line, the lines of its
+    own keys, and a scalar's spelling (`1.10` as written, where the loaded value is the number 1.1)."""
+    node = compose(text)
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
+
+
+def key_lines(node: yaml.Node | None) -> dict[str, int]:
+    """The 1-based line of each key of a mapping node: a problem under `check:` is named at its own line."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
 
 
 # Tags whose constructors are plain functions of a scalar (no generator, no state): a front matter's.
@@ -228,7 +258,7 @@ def _mapping(text: str, line_offset: int) -> Mapping:
         _bound_aliases(node, text, line_offset)
         data = None if node is None else _scalars(loader, node, text) or loader.construct_document(node)
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc, line_offset) from None
+        raise _syntax_error(exc, line_offset, text) from None
     except ValueError:  # Python refuses to convert integers of thousands of digits
         raise YamlSyntaxError(1 + line_offset, "a number in it has thousands of digits",
                               "write numbers with a few digits; quote a value that is meant as text") from None

@@ -1,0 +1,313 @@
+"""An author's mistakes, made one at a time in the starter of `courseforge new`: each must be one
+`path:line: what — fix` line at the line that is wrong, exit status 1, no traceback and build/ untouched."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from courseforge.cli import main
+from courseforge.errors import ContentErrors
+from courseforge.loader import load
+from courseforge.scaffold import create
+
+
+@pytest.fixture
+def starter(tmp_path) -> Path:
+    """A fresh `courseforge new` project; its course files are under content/."""
+    create(tmp_path / "x")
+    return tmp_path / "x"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems_of(project: Path) -> list[tuple[str, int | None, str]]:
+    """(file name, line, message) of every content error the course has."""
+    with pytest.raises(ContentErrors) as caught:
+        load(project, cache=False)
+    return [(e.location.path.name, e.location.line, f"{e.problem} — {e.hint}") for e in caught.value.errors]
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+@pytest.mark.parametrize("folder, name, kind", [("lessons", "03-more.md", "page"),
+                                                ("assessments", "02-more.md", "page"),
+                                                ("scenarios", "02-more.yml", "scenario")])
+def test_a_folder_named_like_a_source_is_one_line_not_a_traceback(starter, command, folder, name, kind):
+    (starter / "content" / folder / name).mkdir()
+    result = run_cli(command, str(starter))
+    assert result.exit_code == 1 and not isinstance(result.exception, OSError), result.output
+    assert f"{name}: this folder is named like a {kind} — rename it" in result.output
+    assert not (starter / "build").exists()
+
+
+def test_a_folder_listed_in_course_yml_is_named_a_folder(starter):
+    (starter / "content" / "lessons" / "03-more.md").mkdir()
+    with open(starter / "content" / "course.yml", "a", encoding="utf-8") as yml:
+        yml.write("lessons:\n  - 01-welcome.md\n  - 02-listening.md\n  - 03-more.md\n")
+    assert ("course.yml", 15, '"lessons/03-more.md" is a folder, not a page — list the .md files inside '
+            "lessons/, e.g. 01-welcome.md") in problems_of(starter)
+
+
+@pytest.mark.parametrize("renamed", ["02-listening.MD", "02-listening.markdown"])
+def test_a_lesson_not_ending_in_md_is_named_in_a_warning(starter, renamed):
+    lessons = starter / "content" / "lessons"
+    (lessons / "02-listening.md").rename(lessons / renamed)
+    result = run_cli("build", str(starter))
+    assert f"{renamed}: only .md files are read as pages, so this one is left out — rename it to " \
+           "02-listening.md" in result.output
+
+
+UNCLOSED = [
+    # (file, what is removed or added, line, message): every `:::` left open or closing nothing
+    ("lessons/02-listening.md", ("the problem to the customer.\n:::", "the problem to the customer.\n"), 19,
+     "`::: question late-parcel-cue single` has no closing `:::` — end the question with a `:::` line after its "
+     "last answer"),
+    ("lessons/01-welcome.md", ("on a phone.\n:::", "on a phone.\n"), 23,
+     "`::: tip Keep lessons short` has no closing `:::` — end the tip with a `:::` line after its last line"),
+    ("assessments/01-check.md", ("checks you understood.\n:::\n", "checks you understood.\n\n"), 17,
+     "`::: question check-listening true-false` starts inside the question of line 8, which has no closing `:::` "
+     "— end that question with a `:::` line before this one"),
+    ("lessons/02-listening.md", ("an apology.\n:::\n", "an apology.\n\n"), 19,
+     "`::: question late-parcel-cue single` starts inside the `::: story` of line 11, and one `:::` line ends "
+     "both — end the story with a `:::` line before this one (to put one block inside another, open and close "
+     "the outer one with `::::`)"),
+]
+STRAY = ("this `:::` line closes no callout or question — remove it, or open the block above with `::: tip` (story, "
+         "reflection, example, note, warning) or `::: question some-id TYPE`")
+
+
+@pytest.mark.parametrize("name, change, line, message", UNCLOSED)
+def test_a_block_left_open_is_named_at_its_line_and_nothing_else_is_blamed(starter, name, change, line, message):
+    edit(starter / "content" / name, *change)
+    assert problems_of(starter) == [(Path(name).name, line, message)]
+
+
+def test_a_stray_close_is_reported_at_its_own_line(starter):
+    with open(starter / "content" / "lessons" / "01-welcome.md", "a", encoding="utf-8") as page:
+        page.write("\nA last word.\n:::\n")
+    assert problems_of(starter) == [("01-welcome.md", 28, STRAY)]
+
+
+def test_a_callout_without_its_kind_shows_both_of_its_lines(starter):
+    edit(starter / "content" / "lessons" / "01-welcome.md", "::: tip Keep lessons short", ":::")
+    assert problems_of(starter) == [("01-welcome.md", 23, STRAY), ("01-welcome.md", 25, STRAY)]
+
+
+def test_blocks_nested_with_a_longer_fence_are_fine(starter):
+    edit(starter / "content" / "lessons" / "01-welcome.md", "::: tip Keep lessons short\nOne idea per lesson, five "
+         "to ten minutes of reading, is easy to take in on a phone.\n:::",
+         ":::: tip Keep lessons short\n::: note\nOne idea per lesson.\n:::\n::::")
+    assert load(starter, cache=False).lessons[0].html.count('role="note"') == 2
+
+
+MISSING_IMAGE = ("'../images/nope.png' does not exist — check the spelling and that the path is relative to this "
+                 "lesson file")
+IMAGE = "![a parcel](../images/nope.png)"
+
+
+@pytest.mark.parametrize("question, line", [
+    # a link or an image inside a question is named at its own line, not at the `::: question` line
+    (f"::: question q single\n> A caller rings. {IMAGE}\nWhich detail?\n- [x] a\n- [ ] b\n:::", 30),
+    (f"::: question q single\nWhich detail?\nLook: {IMAGE}\n- [x] a\n- [ ] b\n:::", 31),
+    (f"::: question q single\nWhich detail?\n- [x] a\n- [ ] b {IMAGE}\n:::", 32),
+    (f"::: question q single\nWhich detail?\n- [x] a\n  feedback: Yes.\n- [ ] b\n  feedback: No. {IMAGE}\n:::", 34),
+    (f"::: question q single\nWhich detail?\n- [x] a\n- [ ] b\nexplanation: See {IMAGE}\n:::", 33),
+    (f"::: question q matching\nMatch them.\n- a -> 1\n- b -> {IMAGE}\n:::", 32),
+    (f"::: question q ordering\nOrder them.\n1. a\n2. {IMAGE}\n:::", 32),
+    (f"::: question q likert\nHow sure?\nscale: Not | {IMAGE}\n:::", 31),
+])
+def test_an_image_in_a_question_is_named_at_its_line(starter, question, line):
+    with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
+        page.write("\n" + question + "\n")
+    assert problems_of(starter) == [("02-listening.md", line, MISSING_IMAGE)]
+
+
+@pytest.mark.parametrize("question, line, message", [
+    ("::: question q single\nWhich?\n- [x] a\nfeedback: Yes.\n- [ ] b\n:::", 32,
+     "`feedback:` is not indented under an option — indent it by two spaces, on the line after the `- [ ]` option "
+     "it answers"),
+    ("::: question q single\nWhich?\n  feedback: Yes.\n- [x] a\n- [ ] b\n:::", 31,
+     "`feedback:` comes before any option — put it on the line after the `- [ ]` option it answers, indented by "
+     "two spaces"),
+    ("::: question q fill-in\nThe word is ___.\n= listen\n  feedback: Yes.\n:::", 32,
+     "a fill-in question has no options to give `feedback:` to — write what every learner reads after answering "
+     "as `explanation:`"),
+    ("::: question q likert\nHow sure are you?\n- [ ] Not sure\n:::", 31,
+     "`- [ ]` options do not belong in a likert question — write the points as `scale: Disagree | Neutral | Agree` "
+     "(or leave it out for five points)"),
+    ("::: question q reflection\nWhat would you say?\n= Sorry\n:::", 31,
+     "`= answer` lines do not belong in a reflection question — a reflection has no answers: remove the line, or "
+     "make it a `single` question"),
+])
+def test_a_line_in_the_wrong_place_is_named_not_swallowed_into_the_prompt(starter, question, line, message):
+    with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
+        page.write("\n" + question + "\n")
+    assert problems_of(starter) == [("02-listening.md", line, message)]
+
+
+def test_every_problem_of_one_question_is_reported(starter):
+    with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
+        page.write("\n::: question q single\nWhich?\n- [x] a\n- [x] b\npoints: two\n:::\n")
+    assert problems_of(starter) == [
+        ("02-listening.md", 29, 'question "q" has 2 correct options but is `single` — mark only one with [x], or '
+                                "make it a `multiple` question"),
+        ("02-listening.md", 33, "`points: two` is not a whole number from 1 to 100 — write e.g. `points: 2`")]
+
+
+def test_a_front_matter_without_its_closing_line_is_not_called_missing(starter):
+    edit(starter / "content" / "lessons" / "01-welcome.md", "minutes: 1\n---\n", "minutes: 1\n")
+    assert problems_of(starter) == [("01-welcome.md", 1, "the front matter opened on this line has no closing `---` "
+                                     "— add a `---` line after its last line (line 5, before the text starts)")]
+
+
+TAB_HINT = "indent with spaces: YAML does not allow tabs in indentation"
+
+
+@pytest.mark.parametrize("name, old, new, line, what", [
+    ("course.yml", "authors:\n  - Your name", "authors:\n\t- Your name", 10, "YAML syntax error"),
+    ("lessons/01-welcome.md", "  - Recognise", "\t- Recognise", 4, "YAML syntax error in the front matter"),
+    ("scenarios/01-first-call.yml", "    title: Sorted", "\ttitle: Sorted", 31, "YAML syntax error"),
+])
+def test_a_tab_in_yaml_indentation_is_named_as_a_tab(starter, name, old, new, line, what):
+    edit(starter / "content" / name, old, new)
+    assert problems_of(starter) == [(Path(name).name, line, f"{what}: found character that cannot start any token — "
+                                     + TAB_HINT)]
+
+
+@pytest.mark.parametrize("block, line, message", [
+    # a mistake under `check:`, `branding:` or `strings:` is named at its own line, not at the block's
+    ("check:\n  ignore: [link-text]\n  reading_wpm: fast\n", 14,
+     '"check: reading_wpm" is \'fast\', not a whole number from 80 to 600 — write e.g. `reading_wpm: 200`'),
+    ("check:\n  max_grade: 9\n  max_grdae: 8\n", 14, 'unknown key "max_grdae" under "check" — did you mean '
+     '"max_grade"? (allowed: ignore, reading_wpm, question_seconds, time_tolerance, max_grade, max_sentence_words, '
+     'max_passive_percent)'),
+    ("branding:\n  font: Georgia\n  primary: blue\n", 14,
+     'branding.primary \'blue\' is not a colour — write it as "#rrggbb", in quotes'),
+    ("branding:\n  font: Georgia\n  logoo: images/welcome.svg\n", 14,
+     'unknown key "branding.logoo" — did you mean "logo"? (allowed: primary, logo, font)'),
+    ("strings:\n  start: Go\n  resume: ''\n", 14, '"strings.resume" must be a non-empty text — write `resume: "your '
+     'wording"`'),
+])
+def test_a_mistake_inside_a_course_yml_block_is_named_at_its_line(starter, block, line, message):
+    with open(starter / "content" / "course.yml", "a", encoding="utf-8") as yml:
+        yml.write(block)
+    assert problems_of(starter) == [("course.yml", line, message)]
+
+
+@pytest.mark.parametrize("written", ["1.10", "2.0", "3"])
+def test_a_version_written_as_a_number_is_kept_as_written(starter, written):
+    edit(starter / "content" / "course.yml", 'version: "1.0.0"', f"version: {written}")
+    assert load(starter, cache=False).config.version == written
+
+
+SAME = "learners cannot tell them apart, and only one of them counts as right: reword one of them"
+
+
+@pytest.mark.parametrize("question, line, message", [
+    # options a learner cannot tell apart (or cannot see) make a right answer impossible to give
+    ("::: question q single\nWhich?\n- [x] Say it back\n- [ ] say it  back\n:::", 32,
+     f'this option of "q" reads the same as the one on line 31: "say it  back" — {SAME}'),
+    ("::: question q single\nWhich?\n- [x]\n- [ ] b\n:::", 31,
+     'this option of "q" has no text — write the option on this line'),
+    ("::: question q ordering\nOrder them.\n1. Listen\n2. Listen\n:::", 32,
+     f'this item of "q" reads the same as the one on line 31: "Listen" — {SAME}'),
+    ("::: question q matching\nMatch them.\n- late -> Yes\n- gift -> Yes\n:::", 32,
+     f'this right side of "q" reads the same as the one on line 31: "Yes" — {SAME}'),
+])
+def test_options_that_read_the_same_are_named(starter, question, line, message):
+    with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
+        page.write("\n" + question + "\n")
+    assert problems_of(starter) == [("02-listening.md", line, message)]
+
+
+@pytest.mark.parametrize("name, old, new, line, what", [
+    ("scenarios/01-first-call.yml", "      - sam: Thank you.", '      - sam: "Thank you.', 34, "YAML syntax error"),
+    ("lessons/01-welcome.md", "title: Welcome", "title: 'Welcome", 2, "YAML syntax error in the front matter"),
+])
+def test_an_unclosed_quote_is_named_where_it_opens_not_at_the_end_of_the_file(starter, name, old, new, line, what):
+    edit(starter / "content" / name, old, new)
+    assert problems_of(starter) == [(Path(name).name, line, f"{what}: a quoted value starts on this line and its "
+                                     "quote is never closed — end the value with the same quote mark it starts with")]
+
+
+def _latin1(text: str) -> bytes:
+    return text.replace("One idea", "Naïve idea").replace("…", "...").encode("latin-1")
+
+
+@pytest.mark.parametrize("encode, line, problem", [
+    (_latin1, 24, "the file is not UTF-8 text"),  # at the line of its first "ï", not at the file
+    (lambda text: _latin1(text).replace(b"\n", b"\r\n"), 24, "the file is not UTF-8 text"),
+    (lambda text: text.encode("utf-16"), 1, "the file is UTF-16 text"),
+    (lambda text: text.encode("utf-16-le"), 1, "the file is UTF-16 text"),  # no byte-order mark: not "no front matter"
+])
+def test_a_lesson_in_another_encoding_is_named_with_its_line(starter, encode, line, problem):
+    page = starter / "content" / "lessons" / "01-welcome.md"
+    page.write_bytes(encode(page.read_text(encoding="utf-8")))
+    assert problems_of(starter) == [("01-welcome.md", line, f"{problem} — save it as UTF-8")]
+
+
+def test_a_course_yml_in_latin1_is_named_with_its_line(starter):
+    config = starter / "content" / "course.yml"
+    config.write_bytes(config.read_bytes().replace(b"My first course", "Mon cours \xe0 moi".encode("latin-1")))
+    assert problems_of(starter) == [("course.yml", 2, "the file is not UTF-8 text — save it as UTF-8")]
+
+
+def test_a_missing_logo_is_named_at_its_line_relative_to_course_yml(starter):
+    with open(starter / "content" / "course.yml", "a", encoding="utf-8") as yml:
+        yml.write('branding:\n  primary: "#0a58a8"\n  logo: images/welcom.svg\n')
+    assert problems_of(starter) == [("course.yml", 14, "'images/welcom.svg' does not exist — check the spelling "
+                                     "and that the path is relative to the folder of course.yml")]
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("![A page of a course](../images/my welcome.svg)",
+     "rename the file without spaces (my-picture.png, say) and link to the new name"),
+    ("![A page of a course] (../images/welcome.svg)", "remove the space between `]` and `(`"),
+])
+def test_an_image_markdown_reads_as_text_is_named(starter, written, hint):
+    (starter / "content" / "images" / "my welcome.svg").write_bytes(
+        (starter / "content" / "images" / "welcome.svg").read_bytes())
+    edit(starter / "content" / "lessons" / "01-welcome.md",
+         "![A page of a course: a title, two lines of text and a green tick.](../images/welcome.svg)", written)
+    assert problems_of(starter) == [("01-welcome.md", 21, f"`{written}` is not read as an image, so it shows as text "
+                                     f"— {hint}")]
+
+
+def test_a_scenario_starting_at_end_is_not_told_to_write_end(starter):
+    edit(starter / "content" / "scenarios" / "01-first-call.yml", "characters:", "start: end\ncharacters:")
+    assert problems_of(starter) == [("01-first-call.yml", 5, 'start leads to scene "end", which does not exist — '
+                                     "scenes: the-call, sorted")]
+
+
+def test_a_lessons_list_with_a_bad_item_is_not_called_empty(starter):
+    with open(starter / "content" / "course.yml", "a", encoding="utf-8") as yml:
+        yml.write("lessons:\n  - [01-welcome.md]\n")
+    assert problems_of(starter) == [("course.yml", 13, 'item 1 of "lessons" is not a text — write `- some text`')]
+
+
+def test_a_binary_file_is_named_not_utf8_at_its_first_bad_byte(starter):
+    (starter / "content" / "scenarios" / "01-first-call.yml").write_bytes(bytes(range(256)))
+    assert problems_of(starter) == [("01-first-call.yml", 3, "the file is not UTF-8 text — save it as UTF-8")]
+
+
+@pytest.mark.parametrize("written", ["eighty", "180", "80.5", "true"])
+def test_a_wrong_mastery_score_is_one_problem_not_two(starter, written):
+    edit(starter / "content" / "course.yml", "mastery_score: 80", f"mastery_score: {written}")
+    [(name, line, message)] = problems_of(starter)
+    assert (name, line) == ("course.yml", 11) and message.startswith('"mastery_score" is ')
+
+
+def test_a_setting_written_twice_in_a_question_is_named(starter):
+    edit(starter / "content" / "lessons" / "02-listening.md", "explanation: The cue that matters",
+         "explanation: Listen first.\nexplanation: The cue that matters")
+    assert problems_of(starter) == [("02-listening.md", 27, "`explanation:` appears twice in this question — keep "
+                                     "one of them (the other is on line 26)")]
