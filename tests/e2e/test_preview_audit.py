@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import socket
 
+import pytest
 from click.testing import CliRunner
 
 from courseforge.cli import main
+from courseforge.preview import Preview
 from courseforge.scaffold import create
+
+LESSON = "content/lessons/02-listening.md"
+TITLE = "My first course"  # the starter's course.yml: the cover's heading
 
 
 def test_a_port_in_use_is_one_line_not_a_traceback(tmp_path):
@@ -22,3 +27,37 @@ def test_a_port_in_use_is_one_line_not_a_traceback(tmp_path):
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.output.strip() == (f"Error: cannot serve the preview on 127.0.0.1:{port}: the port is in use "
                                      "(another preview?) — stop what uses it, or leave out --port to take a free one")
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_a_course_that_never_built_is_not_called_the_last_good_build(tmp_path, page):
+    project = tmp_path / "project"
+    create(project)
+    lesson = project / LESSON
+    good = lesson.read_text()
+    lesson.write_text(good.replace("::: story The late parcel", "::: storry The late parcel"))
+    said: list[str] = []
+    running = Preview(project, report=lambda text, is_error: said.append(text)).start()
+    try:
+        page.goto(running.url)
+        alert = page.get_by_role("alert")
+        alert.get_by_text("02-listening.md:11: unknown callout").wait_for()
+        assert "last good build" not in alert.inner_text()
+        assert "has not built yet" in alert.inner_text()
+        assert said[-1] == "1 problem found; nothing to show until the course builds"
+
+        lesson.write_text(good)
+        page.frame_locator("#pv-frame").get_by_role("heading", name=TITLE, level=1).wait_for()
+        lesson.write_text(good.replace("::: story The late parcel", "::: storry The late parcel"))
+        alert.get_by_text("02-listening.md:11: unknown callout").wait_for()
+        assert "the preview still shows the last good build" in alert.inner_text()
+        assert said[-1] == "1 problem found; still showing the last good build"
+    finally:
+        running.close()

@@ -36,8 +36,11 @@
 
   function say(text) { byId('pv-status').textContent = text; }
 
-  function showErrors(errors) {
+  // `built`: a good build is on show (none when the preview started on a course with errors).
+  function showErrors(errors, built) {
     var list = byId('pv-error-list');
+    byId('pv-error-title').textContent = built ? 'Fix this, then save: the preview still shows the last good build.'
+      : 'Fix this, then save: the course has not built yet, so there is nothing to show.';
     list.textContent = '';
     errors.forEach(function (text) {
       var item = doc.createElement('li');
@@ -189,7 +192,7 @@
   function update(got) {
     state = got;
     byId('pv-course').textContent = got.course ? '— ' + got.course.title : '';
-    showErrors(got.errors);
+    showErrors(got.errors, !!got.course);
   }
 
   function listen() {
@@ -202,7 +205,7 @@
     });
     events.addEventListener('problems', function (event) {
       var got = JSON.parse(event.data);
-      showErrors(got.errors);
+      showErrors(got.errors, !!got.course);
       say(got.errors.length + ' problem' + (got.errors.length === 1 ? '' : 's') + ' in the last save');
     });
     events.addEventListener('statement', function (event) { onStatement(JSON.parse(event.data)); });
