@@ -61,3 +61,45 @@ def test_a_course_that_never_built_is_not_called_the_last_good_build(tmp_path, p
         assert said[-1] == "1 problem found; still showing the last good build"
     finally:
         running.close()
+
+
+FRAME_READY = """() => { const w = document.getElementById('pv-frame').contentWindow;
+  return !!(w && w.Courseforge && w.Courseforge.player && w.Courseforge.player.ready); }"""
+
+
+@pytest.fixture
+def preview(tmp_path):
+    project = tmp_path / "project"
+    create(project)
+    running = Preview(project).start()
+    yield running, project
+    running.close()
+
+
+def shown(page, element: str) -> str:
+    return page.locator("#pv-model tr", has_text=element).locator("td").nth(1).inner_text()
+
+
+def log(page) -> list[str]:
+    return page.locator("#pv-log > li").all_inner_texts()
+
+
+@pytest.mark.parametrize("standard, prefix, finish, zero", [
+    ("scorm12", "cmi.core.", "Finish", "0000:00:00.00"), ("scorm2004", "cmi.", "Terminate", "PT0S")])
+def test_a_finished_session_s_time_joins_the_learner_s_total_time(preview, page, standard, prefix, finish, zero):
+    running, _ = preview
+    page.goto(running.url)
+    page.get_by_label("Standard").select_option(standard)
+    page.get_by_role("button", name="Reset learner").click()  # the panel empties: what it shows next is this learner's
+    page.locator("#pv-log > li", has_text="Initialize").wait_for()
+    page.wait_for_function(FRAME_READY)
+    course = page.frame_locator("#pv-frame")
+    course.locator("#cf-start").click()
+    course.get_by_role("heading", name="Welcome", level=1).wait_for()
+    assert shown(page, prefix + "total_time") == zero
+    page.get_by_role("button", name="Relaunch").click()
+    page.locator("#pv-log > li", has_text=finish).wait_for()
+    calls = log(page)
+    ended = calls.index(finish)
+    session = next(call for call in calls[ended:] if call.startswith(f"SetValue {prefix}session_time = "))
+    assert shown(page, prefix + "total_time") == session.rpartition(" = ")[2]

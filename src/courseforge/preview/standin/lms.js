@@ -7,9 +7,46 @@
 (function (win) {
   'use strict';
 
+  // Time spans in hundredths of a second, as each standard writes them: SCORM 1.2's HHHH:MM:SS.SS
+  // and SCORM 2004's ISO 8601 duration (a year taken as 365 days, a month as 30, as LMSs do).
+  // `parse` gives null for a value the standard does not allow.
+  function pad(n, width) { return String(n).padStart(width, '0'); }
+
+  var CLOCK_SPAN = {
+    parse: function (text) {
+      var got = /^(\d{2,4}):([0-5]\d):([0-5]\d)(\.\d{1,2})?$/.exec(text);
+      return got && ((Number(got[1]) * 60 + Number(got[2])) * 60 + Number(got[3])) * 100 +
+        Math.round(Number(got[4] || 0) * 100);
+    },
+    format: function (hundredths) {
+      var seconds = Math.floor(hundredths / 100);
+      return pad(Math.min(9999, Math.floor(seconds / 3600)), 4) + ':' + pad(Math.floor(seconds / 60) % 60, 2) + ':' +
+        pad(seconds % 60, 2) + '.' + pad(hundredths % 100, 2);
+    }
+  };
+
+  var NUMBER = '(\\d+(?:\\.\\d+)?)';
+  var ISO_SPAN = {
+    pattern: new RegExp('^P(?:' + NUMBER + 'Y)?(?:' + NUMBER + 'M)?(?:' + NUMBER + 'D)?(?:T(?:' + NUMBER + 'H)?(?:' +
+      NUMBER + 'M)?(?:' + NUMBER + 'S)?)?$'),
+    seconds: [31536000, 2592000, 86400, 3600, 60, 1],
+    parse: function (text) {
+      var got = this.pattern.exec(text), total = 0;
+      if (!got || text === 'P' || /T$/.test(text)) return null;
+      for (var i = 0; i < this.seconds.length; i++) total += Number(got[i + 1] || 0) * this.seconds[i];
+      return Math.round(total * 100);
+    },
+    format: function (hundredths) {
+      var seconds = Math.floor(hundredths / 100), rest = hundredths % 100;
+      return 'PT' + Math.floor(seconds / 3600) + 'H' + Math.floor(seconds / 60) % 60 + 'M' + seconds % 60 +
+        (rest ? '.' + pad(rest, 2) : '') + 'S';
+    }
+  };
+
   var MODELS = {
     scorm12: {
       global: 'API', prefix: 'LMS', finish: 'Finish', entry: 'cmi.core.entry', exit: 'cmi.core.exit',
+      session: 'cmi.core.session_time', total: 'cmi.core.total_time', timespan: CLOCK_SPAN,
       notOpen: '301', errors: { 0: 'No error', 101: 'General exception', 301: 'Not initialized' },
       defaults: function (course) {
         return { 'cmi.core.student_id': 'preview', 'cmi.core.student_name': 'Learner, Preview',
@@ -22,6 +59,7 @@
     },
     scorm2004: {
       global: 'API_1484_11', prefix: '', finish: 'Terminate', entry: 'cmi.entry', exit: 'cmi.exit',
+      session: 'cmi.session_time', total: 'cmi.total_time', timespan: ISO_SPAN,
       notOpen: '122', errors: { 0: 'No error', 101: 'General exception', 122: 'Not initialized' },
       defaults: function (course) {
         return { 'cmi.learner_id': 'preview', 'cmi.learner_name': 'Learner, Preview', 'cmi.location': '',
@@ -65,6 +103,7 @@
   P.initialize = function () {
     this.open = true;
     this.error = '0';
+    delete this.data[this.model.session];  // the last session's length is in total_time now
     this.data[this.model.entry] = this.data[this.model.exit] === 'suspend' ? 'resume' : this.started ? '' : 'ab-initio';
     this.started = true;
     this.onCall('Initialize', '', '', this.data);
@@ -96,8 +135,11 @@
     return 'true';
   };
 
+  // As an LMS does when a session ends: its length joins the learner's total time.
   P.finish = function () {
-    var done = this.commit(this.model.finish);
+    var m = this.model, spent = this.open ? m.timespan.parse(this.data[m.session] || '') : null;
+    if (spent !== null) this.data[m.total] = m.timespan.format((m.timespan.parse(this.data[m.total]) || 0) + spent);
+    var done = this.commit(m.finish);
     this.open = false;
     return done;
   };
