@@ -103,3 +103,33 @@ def test_a_finished_session_s_time_joins_the_learner_s_total_time(preview, page,
     ended = calls.index(finish)
     session = next(call for call in calls[ended:] if call.startswith(f"SetValue {prefix}session_time = "))
     assert shown(page, prefix + "total_time") == session.rpartition(" = ")[2]
+
+
+SCROLLED = "() => document.getElementById('pv-frame').contentWindow.scrollY"
+
+
+def test_a_save_brings_the_author_back_to_where_they_were_reading_on_the_page(preview, browser):
+    running, project = preview
+    context = browser.new_context(viewport={"width": 800, "height": 500})  # the lesson is taller than its frame
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    try:
+        page.goto(running.url)
+        page.wait_for_function(FRAME_READY)
+        course = page.frame_locator("#pv-frame")
+        course.locator("#cf-start").click()
+        course.locator("#cf-next").click()
+        course.get_by_role("heading", name="Listening first", level=1).wait_for()
+        page.evaluate("() => document.getElementById('pv-frame').contentWindow.scrollTo(0, 300)")
+        assert page.evaluate(SCROLLED) == 300
+
+        source = project / LESSON
+        source.write_text(source.read_text().replace("A customer rarely starts", "Edited: a customer rarely starts"))
+        course.get_by_text("Edited: a customer rarely starts").wait_for()
+        page.wait_for_function(f"() => ({SCROLLED})() === 300", timeout=5_000)
+
+        page.get_by_role("button", name="Relaunch").click()  # a learner's relaunch: the top of the page
+        page.wait_for_function(f"() => ({SCROLLED})() === 0", timeout=5_000)
+        course.get_by_role("heading", name="Listening first", level=1).wait_for()
+    finally:
+        context.close()

@@ -114,12 +114,22 @@
     }
   }
 
+  // Where the author is reading: the page shown and how far down it is scrolled; null on the cover.
+  function readingPlace() {
+    try {
+      var player = frame.contentWindow.Courseforge.player, lesson = player.lessons[player.current];
+      return { page: lesson.id, y: frame.contentWindow.scrollY };
+    } catch (e) {
+      return null;
+    }
+  }
+
   // An author who was reading a page when saving wants that page back, not the cover: as soon as
   // the relaunched course's player is ready, its cover's Start ("Continue at <page>") is pressed for
-  // them. Not at the frame's load event: that waits for every poster and every video's metadata.
+  // them, and the page is scrolled to where they were (`place`, when it is the same page). Not at the frame's load event: that waits for every poster and every video's metadata.
   // The new document exists only once the navigation commits: it is looked for, then its
   // DOMContentLoaded (when the player starts) is heard.
-  function continueWhenReady(id, old) {
+  function continueWhenReady(id, old, place) {
     var tries = 0, heard = false;
     function look() {
       if (id !== launches) return;
@@ -134,6 +144,8 @@
           var cover = page.getElementById('cf-cover');
           if (id === launches && frame.contentDocument === page && cover && !cover.hidden) {
             page.getElementById('cf-start').click();
+            var player = course.player, lesson = player && player.lessons[player.current];
+            if (place && lesson && lesson.id === place.page) frame.contentWindow.scrollTo(0, place.y);
           }
         });
       } else if (fresh && !heard && page.readyState === 'loading') {
@@ -150,10 +162,11 @@
 
   // A relaunch is what a learner gets when they open the course again: the old page ends (its
   // pagehide terminates the session), the new one resumes from what the LMS kept, past the cover
-  // when the author was past it (a new learner starts on the cover).
-  function launch(fresh) {
+  // when the author was past it (a new learner starts on the cover); `keepPlace`: a save's reload,
+  // which also brings the author back to where they were reading on that page.
+  function launch(fresh, keepPlace) {
     var name = standard(), key = STORE + state.course.id + ':' + name, base = launchPage();
-    if (!fresh && pastCover()) continueWhenReady(launches + 1, frame.contentDocument);
+    if (!fresh && pastCover()) continueWhenReady(launches + 1, frame.contentDocument, keepPlace ? readingPlace() : null);
     win.localStorage.setItem(STORE + 'standard', name);
     byId('pv-kind').textContent = '(' + name + ')';
     launches += 1;
@@ -201,7 +214,7 @@
       var built = JSON.parse(event.data);
       update(built);
       say('Build ' + built.build + ' ready in ' + built.seconds.toFixed(2) + ' s');
-      launch(false);
+      launch(false, true);
     });
     events.addEventListener('problems', function (event) {
       var got = JSON.parse(event.data);
