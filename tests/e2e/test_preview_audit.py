@@ -11,6 +11,8 @@ from courseforge.cli import main
 from courseforge.preview import Preview
 from courseforge.scaffold import create
 
+from .e2e_support import axe_violations, format_violations
+
 LESSON = "content/lessons/02-listening.md"
 TITLE = "My first course"  # the starter's course.yml: the cover's heading
 
@@ -131,5 +133,30 @@ def test_a_save_brings_the_author_back_to_where_they_were_reading_on_the_page(pr
         page.get_by_role("button", name="Relaunch").click()  # a learner's relaunch: the top of the page
         page.wait_for_function(f"() => ({SCROLLED})() === 0", timeout=5_000)
         course.get_by_role("heading", name="Listening first", level=1).wait_for()
+    finally:
+        context.close()
+
+
+TARGETS = """() => [...document.querySelectorAll('button, select, summary, a[href]')]
+  .filter(e => e.getClientRects().length)
+  .map(e => { const r = e.getBoundingClientRect();
+    return {name: (e.id || e.textContent.trim()).slice(0, 40), width: r.width, height: r.height}; })"""
+
+
+def test_on_a_phone_every_control_of_the_panel_is_a_44_px_target_and_nothing_scrolls_sideways(preview, browser):
+    running, _ = preview
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    try:
+        page.goto(running.url)
+        page.get_by_label("Standard").select_option("cmi5")
+        page.locator("#pv-log summary").first.wait_for()  # the statements the course sent, each one's JSON folded
+        page.locator("#pv-log summary").first.click()
+        small = [t for t in page.evaluate(TARGETS) if t["width"] < 44 or t["height"] < 44]
+        assert not small, f"tap targets under 44x44 px at 320 px wide: {small}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        violations = axe_violations(page.main_frame)
+        assert not violations, "axe-core found WCAG violations in the stand-in page:\n" + format_violations(violations)
     finally:
         context.close()
