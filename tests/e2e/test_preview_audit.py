@@ -160,3 +160,30 @@ def test_on_a_phone_every_control_of_the_panel_is_a_44_px_target_and_nothing_scr
         assert not violations, "axe-core found WCAG violations in the stand-in page:\n" + format_violations(violations)
     finally:
         context.close()
+
+
+def test_scorm_2004_a_finished_attempt_is_followed_by_a_new_one_with_a_new_data_model(preview, page):
+    running, _ = preview
+    page.goto(running.url)
+    page.get_by_label("Standard").select_option("scorm2004")
+    page.get_by_role("button", name="Reset learner").click()
+    page.locator("#pv-log > li", has_text="Initialize").wait_for()
+    page.wait_for_function(FRAME_READY)
+    course = page.frame_locator("#pv-frame")
+    course.locator("#cf-start").click()
+    for _ in range(3):  # Welcome, Listening first, The first call
+        course.locator("#cf-next").click()
+    course.get_by_role("heading", name="Check your understanding", level=1).wait_for()
+    for question, answer in (("check-first-step", 1), ("check-listening", 1), ("check-front-matter", 1)):
+        course.locator(f"#q-{question}-{answer}").check()
+    course.locator(".quiz-submit").click()
+    page.locator("#pv-log > li", has_text="SetValue cmi.exit = normal").wait_for()
+    assert shown(page, "cmi.success_status") == "passed"
+
+    page.get_by_role("button", name="Relaunch").click()  # the attempt ended normally: an LMS starts a new one
+    page.wait_for_function("""() => { const calls = [...document.querySelectorAll('#pv-log > li')].map(li => li.textContent);
+      return calls.includes('Terminate') && calls.indexOf('Initialize') < calls.indexOf('Terminate'); }""")
+    assert shown(page, "cmi.entry") == "ab-initio"
+    assert shown(page, "cmi.success_status") == "unknown"
+    assert shown(page, "cmi.interactions._count") == "0"
+    assert page.locator("#pv-model tr", has_text="cmi.score.raw").count() == 0

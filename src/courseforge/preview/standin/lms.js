@@ -60,6 +60,9 @@
     scorm2004: {
       global: 'API_1484_11', prefix: '', finish: 'Terminate', entry: 'cmi.entry', exit: 'cmi.exit',
       session: 'cmi.session_time', total: 'cmi.total_time', timespan: ISO_SPAN,
+      // A session that ends other than suspended ends the learner's attempt: the next launch begins
+      // a new one, with a new data model (SCORM 1.2 leaves this to the LMS; most keep the data).
+      attempts: true,
       notOpen: '122', errors: { 0: 'No error', 101: 'General exception', 122: 'Not initialized' },
       defaults: function (course) {
         return { 'cmi.learner_id': 'preview', 'cmi.learner_name': 'Learner, Preview', 'cmi.location': '',
@@ -75,6 +78,7 @@
   function PreviewLMS(kind, key, course, onCall) {
     var saved = null;
     this.model = MODELS[kind];
+    this.course = course;
     this.key = key;
     this.onCall = onCall;
     try { saved = JSON.parse(win.localStorage.getItem(key)); } catch (e) { /* private mode: start over */ }
@@ -101,10 +105,13 @@
   };
 
   P.initialize = function () {
+    var m = this.model, ended = m.attempts && Object.prototype.hasOwnProperty.call(this.data, m.exit) &&
+      this.data[m.exit] !== 'suspend';
     this.open = true;
     this.error = '0';
-    delete this.data[this.model.session];  // the last session's length is in total_time now
-    this.data[this.model.entry] = this.data[this.model.exit] === 'suspend' ? 'resume' : this.started ? '' : 'ab-initio';
+    if (ended) this.data = m.defaults(this.course);
+    delete this.data[m.session];  // the last session's length is in total_time now
+    this.data[m.entry] = this.data[m.exit] === 'suspend' ? 'resume' : this.started && !ended ? '' : 'ab-initio';
     this.started = true;
     this.onCall('Initialize', '', '', this.data);
     return 'true';
