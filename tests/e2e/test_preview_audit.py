@@ -2,11 +2,17 @@
 stand-in LMS shows, the place a save brings the author back to, and the panel on a phone."""
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import courseforge
 from courseforge.cli import main
 from courseforge.preview import Preview
 from courseforge.scaffold import create
@@ -181,9 +187,57 @@ def test_scorm_2004_a_finished_attempt_is_followed_by_a_new_one_with_a_new_data_
     assert shown(page, "cmi.success_status") == "passed"
 
     page.get_by_role("button", name="Relaunch").click()  # the attempt ended normally: an LMS starts a new one
-    page.wait_for_function("""() => { const calls = [...document.querySelectorAll('#pv-log > li')].map(li => li.textContent);
+    page.wait_for_function("""() => {
+      const calls = [...document.querySelectorAll('#pv-log > li')].map(li => li.textContent);
       return calls.includes('Terminate') && calls.indexOf('Initialize') < calls.indexOf('Terminate'); }""")
     assert shown(page, "cmi.entry") == "ab-initio"
     assert shown(page, "cmi.success_status") == "unknown"
     assert shown(page, "cmi.interactions._count") == "0"
     assert page.locator("#pv-model tr", has_text="cmi.score.raw").count() == 0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run_preview(project, port: int) -> subprocess.Popen:
+    """`courseforge preview` as the author runs it, once it says where it serves."""
+    env = {**os.environ, "PYTHONPATH": str(Path(courseforge.__file__).parents[1])}
+    running = subprocess.Popen([sys.executable, "-m", "courseforge", "preview", str(project), "--no-open",
+                                "--port", str(port)], env=env, stdout=subprocess.PIPE, text=True)
+    while not running.stdout.readline().startswith("preview: "):
+        assert running.poll() is None, "the preview did not start"
+    return running
+
+
+def stop(running: subprocess.Popen) -> None:
+    running.send_signal(signal.SIGINT)
+    assert running.wait(timeout=20) == 0
+
+
+def test_the_page_says_when_the_preview_stops_and_shows_the_sources_as_they_are_when_it_is_back(tmp_path, page):
+    project = tmp_path / "project"
+    create(project)
+    port = free_port()
+    running = run_preview(project, port)
+    try:
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_function(FRAME_READY)
+        course = page.frame_locator("#pv-frame")
+        course.locator("#cf-start").click()
+        course.locator("#cf-next").click()
+        course.get_by_role("heading", name="Listening first", level=1).wait_for()
+        stop(running)
+        page.get_by_role("status").get_by_text("The preview has stopped").wait_for()
+
+        source = project / LESSON  # saved while no preview runs
+        source.write_text(source.read_text().replace("A customer rarely starts", "Edited: a customer rarely starts"))
+        running = run_preview(project, port)
+        course.get_by_text("Edited: a customer rarely starts").wait_for()
+        assert course.get_by_role("heading", name="Listening first", level=1).is_visible()
+        assert page.get_by_role("status").inner_text() == "The preview is back: build 1"
+    finally:
+        if running.poll() is None:
+            stop(running)

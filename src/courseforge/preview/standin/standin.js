@@ -8,7 +8,7 @@
   'use strict';
 
   var frame = byId('pv-frame'), picker = byId('pv-standard'), log = byId('pv-log'), model = byId('pv-model');
-  var state = null, lms = null, registration = null, launches = 0, MAX_LOG = 200;
+  var state = null, lms = null, registration = null, launches = 0, lost = false, MAX_LOG = 200;
   var STORE = 'courseforge:preview:';
   var READY_POLL_MS = 10, READY_TRIES = 3000;  // a relaunched player has 30 s to start
 
@@ -126,7 +126,8 @@
 
   // An author who was reading a page when saving wants that page back, not the cover: as soon as
   // the relaunched course's player is ready, its cover's Start ("Continue at <page>") is pressed for
-  // them, and the page is scrolled to where they were (`place`, when it is the same page). Not at the frame's load event: that waits for every poster and every video's metadata.
+  // them, and the page is scrolled to where they were (`place`, when it is the same page). Not at the
+  // frame's load event: that waits for every poster and every video's metadata.
   // The new document exists only once the navigation commits: it is looked for, then its
   // DOMContentLoaded (when the player starts) is heard.
   function continueWhenReady(id, old, place) {
@@ -166,7 +167,8 @@
   // which also brings the author back to where they were reading on that page.
   function launch(fresh, keepPlace) {
     var name = standard(), key = STORE + state.course.id + ':' + name, base = launchPage();
-    if (!fresh && pastCover()) continueWhenReady(launches + 1, frame.contentDocument, keepPlace ? readingPlace() : null);
+    var place = keepPlace ? readingPlace() : null;
+    if (!fresh && pastCover()) continueWhenReady(launches + 1, frame.contentDocument, place);
     win.localStorage.setItem(STORE + 'standard', name);
     byId('pv-kind').textContent = '(' + name + ')';
     launches += 1;
@@ -222,6 +224,26 @@
       say(got.errors.length + ' problem' + (got.errors.length === 1 ? '' : 's') + ' in the last save');
     });
     events.addEventListener('statement', function (event) { onStatement(JSON.parse(event.data)); });
+    // A stopped preview must not leave "Build 3 ready" on show while saves go unheard; one started
+    // again (the browser reconnects by itself) built the sources as they are now: show that build.
+    events.addEventListener('bye', stopped);
+    events.addEventListener('error', stopped);
+    events.addEventListener('open', function () {
+      if (!lost) return;
+      lost = false;
+      var was = chosen().version;
+      refresh().then(function () {
+        if (!state.course) return say('The preview is back; fix the problems above and save.');
+        say('The preview is back: build ' + state.build);
+        if (chosen().version !== was) launch(false, true);
+      });
+    });
+  }
+
+  function stopped() {
+    if (lost) return;
+    lost = true;
+    say('The preview has stopped: saves are not shown until `courseforge preview` runs again (this page reconnects).');
   }
 
   byId('pv-relaunch').addEventListener('click', function () { launch(false); });
