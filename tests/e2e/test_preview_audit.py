@@ -241,3 +241,29 @@ def test_the_page_says_when_the_preview_stops_and_shows_the_sources_as_they_are_
     finally:
         if running.poll() is None:
             stop(running)
+
+
+def test_before_the_first_good_build_the_panel_s_controls_say_so_and_the_standard_chosen_is_kept(tmp_path, page):
+    project = tmp_path / "project"
+    create(project)
+    lesson = project / LESSON
+    good = lesson.read_text()
+    lesson.write_text(good.replace("::: story The late parcel", "::: storry The late parcel"))
+    running = Preview(project).start()
+    failures: list[str] = []
+    page.on("pageerror", lambda error: failures.append(str(error)))
+    try:
+        page.goto(running.url)
+        page.get_by_role("alert").wait_for()
+        page.get_by_role("button", name="Relaunch").click()
+        page.get_by_role("button", name="Reset learner").click()
+        page.get_by_label("Standard").select_option("cmi5")
+        assert page.get_by_role("status").inner_text() == "No build yet: fix the problems above and save."
+        assert not failures, f"the stand-in page's script failed: {failures}"
+
+        lesson.write_text(good)
+        page.frame_locator("#pv-frame").get_by_role("heading", name=TITLE, level=1).wait_for()
+        page.locator("#pv-log li", has_text="initialized").first.wait_for()  # launched as cmi5, the standard chosen
+        assert not failures, f"the stand-in page's script failed: {failures}"
+    finally:
+        running.close()

@@ -9,7 +9,7 @@
 
   var frame = byId('pv-frame'), picker = byId('pv-standard'), log = byId('pv-log'), model = byId('pv-model');
   var state = null, lms = null, registration = null, launches = 0, lost = false, MAX_LOG = 200;
-  var STORE = 'courseforge:preview:';
+  var STORE = 'courseforge:preview:', NO_BUILD = 'No build yet: fix the problems above and save.';
   var READY_POLL_MS = 10, READY_TRIES = 3000;  // a relaunched player has 30 s to start
 
   function byId(id) { return doc.getElementById(id); }
@@ -165,7 +165,13 @@
   // pagehide terminates the session), the new one resumes from what the LMS kept, past the cover
   // when the author was past it (a new learner starts on the cover); `keepPlace`: a save's reload,
   // which also brings the author back to where they were reading on that page.
+  // Null when there is nothing to launch: the course has not built yet.
   function launch(fresh, keepPlace) {
+    if (!state.course) {
+      win.localStorage.setItem(STORE + 'standard', standard());
+      say(NO_BUILD);
+      return null;
+    }
     var name = standard(), key = STORE + state.course.id + ':' + name, base = launchPage();
     var place = keepPlace ? readingPlace() : null;
     if (!fresh && pastCover()) continueWhenReady(launches + 1, frame.contentDocument, place);
@@ -247,13 +253,12 @@
   }
 
   byId('pv-relaunch').addEventListener('click', function () { launch(false); });
-  byId('pv-reset').addEventListener('click', function () { launch(true); say('New learner'); });
+  byId('pv-reset').addEventListener('click', function () { if (launch(true)) say('New learner'); });
   picker.addEventListener('change', function () { launch(false); });
 
   refresh().then(function () {
     fillStandards();
     listen();
-    if (state.course) launch(false);
-    else say('No build yet: fix the problems above and save.');
+    launch(false);
   });
 })(window, document);
