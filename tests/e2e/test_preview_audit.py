@@ -267,3 +267,14 @@ def test_before_the_first_good_build_the_panel_s_controls_say_so_and_the_standar
         assert not failures, f"the stand-in page's script failed: {failures}"
     finally:
         running.close()
+
+
+def test_the_panel_shows_what_the_course_reads_and_the_calls_the_lms_refuses(preview, page):
+    running, _ = preview
+    page.goto(running.url)
+    page.wait_for_function(FRAME_READY)
+    assert "GetValue cmi.core.entry → ab-initio" in log(page)  # how the course knows to start, not resume
+    # A course that writes after it ended its session: the LMS refuses, and the author sees it.
+    page.evaluate("() => { API.LMSFinish(''); API.LMSSetValue('cmi.core.lesson_location', 'late'); }")
+    assert log(page)[0] == "SetValue cmi.core.lesson_location = late — refused: 301 Not initialized"
+    assert shown(page, "cmi.core.lesson_location") != "late"

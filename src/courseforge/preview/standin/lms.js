@@ -2,7 +2,8 @@
  * The preview's stand-in SCORM LMS: the API object (SCORM 1.2 `API`, SCORM 2004 `API_1484_11`) over a
  * flat data model kept in localStorage, so the learner survives relaunches and page reloads. It is a
  * preview, not a conformance test (that is scorm-again's job in the end-to-end tests): it accepts what
- * it is given and reports every call to `onCall(name, element, value, data)`.
+ * it is given and reports every call but the error readers to `onCall(name, element, value, data, refused)`
+ * (`refused`: the error code and its text when the call failed, else '').
  */
 (function (win) {
   'use strict';
@@ -113,32 +114,34 @@
     delete this.data[m.session];  // the last session's length is in total_time now
     this.data[m.entry] = this.data[m.exit] === 'suspend' ? 'resume' : this.started && !ended ? '' : 'ab-initio';
     this.started = true;
-    this.onCall('Initialize', '', '', this.data);
+    this.onCall('Initialize', '', '', this.data, '');
     return 'true';
   };
 
   P.get = function (element) {
-    if (!this.open) return this.fail(this.model.notOpen, '');
+    if (!this.open) return this.fail(this.model.notOpen, '', 'GetValue', element, '');
     this.error = '0';
-    return Object.prototype.hasOwnProperty.call(this.data, element) ? this.data[element] : '';
+    var value = Object.prototype.hasOwnProperty.call(this.data, element) ? this.data[element] : '';
+    this.onCall('GetValue', element, value, this.data, '');
+    return value;
   };
 
   P.set = function (element, value) {
-    if (!this.open) return this.fail(this.model.notOpen, 'false');
+    if (!this.open) return this.fail(this.model.notOpen, 'false', 'SetValue', element, value);
     var counted = COUNTED.exec(element);
     if (counted && Number(counted[2]) >= Number(this.data[counted[1] + '._count'] || 0)) {
       this.data[counted[1] + '._count'] = String(Number(counted[2]) + 1);
     }
     this.data[element] = value;
     this.error = '0';
-    this.onCall('SetValue', element, value, this.data);
+    this.onCall('SetValue', element, value, this.data, '');
     return 'true';
   };
 
   P.commit = function (name) {
-    if (!this.open) return this.fail(this.model.notOpen, 'false');
+    if (!this.open) return this.fail(this.model.notOpen, 'false', name, '', '');
     this.save();
-    this.onCall(name, '', '', this.data);
+    this.onCall(name, '', '', this.data, '');
     return 'true';
   };
 
@@ -151,8 +154,11 @@
     return done;
   };
 
-  P.fail = function (code, result) {
+  // A call the LMS refuses (made before Initialize or after the session ended) is shown too: it is
+  // often the bug being looked for.
+  P.fail = function (code, result, name, element, value) {
     this.error = code;
+    this.onCall(name, element, value, this.data, code + ' ' + this.model.errors[code]);
     return result;
   };
 

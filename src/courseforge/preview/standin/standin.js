@@ -87,9 +87,11 @@
     });
   }
 
-  function onCall(name, element, value, data) {
-    addLog(name + (element ? ' ' + element + ' = ' + value : ''));
-    showModel(data, element);
+  function onCall(name, element, value, data, refused) {
+    var read = name === 'GetValue';
+    var shown = !element ? '' : ' ' + element + (!read ? ' = ' + value : refused ? '' : ' → ' + value);
+    addLog(name + shown + (refused ? ' — refused: ' + refused : ''));
+    showModel(data, name === 'SetValue' && !refused ? element : '');
   }
 
   function onStatement(statement) {
@@ -182,8 +184,9 @@
       if (fresh && lms) lms.forget();
       if (fresh || !lms || lms.key !== key) {
         if (lms) lms.detached = true;
-        var made = new PreviewLMS(kind(), key, state.course, function (name, element, value, data) {
-          if (made === lms) onCall(name, element, value, data);  // not the ending session of a replaced learner
+        var made = new PreviewLMS(kind(), key, state.course, function (name, element, value, data, refused) {
+          // Not the ending session of a replaced learner:
+          if (made === lms) onCall(name, element, value, data, refused);
         });
         lms = made;
         clearPanel();
