@@ -278,3 +278,16 @@ def test_the_panel_shows_what_the_course_reads_and_the_calls_the_lms_refuses(pre
     page.evaluate("() => { API.LMSFinish(''); API.LMSSetValue('cmi.core.lesson_location', 'late'); }")
     assert log(page)[0] == "SetValue cmi.core.lesson_location = late — refused: 301 Not initialized"
     assert shown(page, "cmi.core.lesson_location") != "late"
+
+
+def test_the_panel_shows_suspend_data_s_length_beside_the_standard_s_limit(preview, page):
+    running, _ = preview
+    page.goto(running.url)
+    page.wait_for_function(FRAME_READY)
+    page.frame_locator("#pv-frame").locator("#cf-start").click()
+    page.locator("#pv-log > li", has_text="SetValue cmi.suspend_data").first.wait_for()
+    data, _, size = shown(page, "cmi.suspend_data").rpartition(" (")
+    assert size == f"{len(data)} of 4096 characters)"
+    page.evaluate("() => API.LMSSetValue('cmi.suspend_data', 'x'.repeat(5000))")
+    assert shown(page, "cmi.suspend_data").endswith(
+        "… (5000 of 4096 characters: over the limit, an LMS may refuse or cut it)")

@@ -48,6 +48,7 @@
     scorm12: {
       global: 'API', prefix: 'LMS', finish: 'Finish', entry: 'cmi.core.entry', exit: 'cmi.core.exit',
       session: 'cmi.core.session_time', total: 'cmi.core.total_time', timespan: CLOCK_SPAN,
+      limits: { 'cmi.suspend_data': 4096 },  // CMIString4096
       notOpen: '301', errors: { 0: 'No error', 101: 'General exception', 301: 'Not initialized' },
       defaults: function (course) {
         return { 'cmi.core.student_id': 'preview', 'cmi.core.student_name': 'Learner, Preview',
@@ -61,6 +62,7 @@
     scorm2004: {
       global: 'API_1484_11', prefix: '', finish: 'Terminate', entry: 'cmi.entry', exit: 'cmi.exit',
       session: 'cmi.session_time', total: 'cmi.total_time', timespan: ISO_SPAN,
+      limits: { 'cmi.suspend_data': 64000 },  // the smallest permitted maximum an LMS must keep
       // A session that ends other than suspended ends the learner's attempt: the next launch begins
       // a new one, with a new data model (SCORM 1.2 leaves this to the LMS; most keep the data).
       attempts: true,

@@ -76,13 +76,17 @@
     while (log.children.length > MAX_LOG) log.removeChild(log.lastChild);
   }
 
+  // suspend_data's length beside its limit: a course near it loses its learners' progress on some LMSs.
   function showModel(data, changed) {
-    var body = model.tBodies[0];
+    var body = model.tBodies[0], limits = lms ? lms.model.limits : {};
     body.textContent = '';
     Object.keys(data).sort().forEach(function (key) {
-      var row = body.insertRow(), value = String(data[key]);
+      var row = body.insertRow(), value = String(data[key]), limit = limits[key];
+      var size = !limit ? ' (' + value.length + ' characters)' : ' (' + value.length + ' of ' + limit + ' characters' +
+        (value.length > limit ? ': over the limit, an LMS may refuse or cut it' : '') + ')';
       row.insertCell().textContent = key;
-      row.insertCell().textContent = value.length > 300 ? value.slice(0, 300) + '… (' + value.length + ' characters)' : value;
+      row.insertCell().textContent = (value.length > 300 ? value.slice(0, 300) + '…' : value) +
+        (value.length > 300 || limit && value ? size : '');
       if (key === changed) row.className = 'pv-changed';
     });
   }
