@@ -291,3 +291,30 @@ def test_the_panel_shows_suspend_data_s_length_beside_the_standard_s_limit(previ
     page.evaluate("() => API.LMSSetValue('cmi.suspend_data', 'x'.repeat(5000))")
     assert shown(page, "cmi.suspend_data").endswith(
         "… (5000 of 4096 characters: over the limit, an LMS may refuse or cut it)")
+
+
+def test_a_mastery_score_edited_in_course_yml_is_the_one_the_lms_hands_the_course(preview, page):
+    running, project = preview
+    page.goto(running.url)
+    page.wait_for_function(FRAME_READY)
+    course = page.frame_locator("#pv-frame")
+    course.locator("#cf-start").click()
+    for _ in range(3):  # Welcome, Listening first, The first call
+        course.locator("#cf-next").click()
+    course.get_by_role("heading", name="Check your understanding", level=1).wait_for()
+    assert shown(page, "cmi.student_data.mastery_score") == "80"
+
+    config = project / "content" / "course.yml"
+    config.write_text(config.read_text().replace("mastery_score: 80", "mastery_score: 60"))
+    page.get_by_role("status").get_by_text("Build 2 ready").wait_for()
+    page.wait_for_function(FRAME_READY)
+    course.get_by_role("heading", name="Check your understanding", level=1).wait_for()
+    assert shown(page, "cmi.student_data.mastery_score") == "60"
+    for question, answer in (("check-first-step", 0), ("check-listening", 1), ("check-front-matter", 1)):
+        course.locator(f"#q-{question}-{answer}").check()  # 2 of 3: 67%, a pass at 60
+    course.locator(".quiz-submit").click()
+    course.get_by_text("Pass mark 60%", exact=True).wait_for()
+    reported = page.wait_for_function("""() => [...document.querySelectorAll('#pv-log > li')]
+      .map(li => li.textContent).find(call => call.startsWith('SetValue cmi.core.lesson_status = ') &&
+        !call.endsWith('incomplete'))""").json_value()
+    assert reported == "SetValue cmi.core.lesson_status = passed"

@@ -55,8 +55,11 @@
           'cmi.core.lesson_location': '', 'cmi.core.credit': 'credit', 'cmi.core.lesson_status': 'not attempted',
           'cmi.core.entry': 'ab-initio', 'cmi.core.score.raw': '', 'cmi.core.total_time': '0000:00:00.00',
           'cmi.core.lesson_mode': 'normal', 'cmi.suspend_data': '', 'cmi.launch_data': '',
-          'cmi.student_data.mastery_score': course.masteryScore == null ? '' : String(course.masteryScore),
+          'cmi.student_data.mastery_score': this.packaged(course)['cmi.student_data.mastery_score'],
           'cmi.interactions._count': '0', 'cmi.objectives._count': '0' };
+      },
+      packaged: function (course) {
+        return { 'cmi.student_data.mastery_score': course.masteryScore == null ? '' : String(course.masteryScore) };
       }
     },
     scorm2004: {
@@ -72,7 +75,10 @@
           'cmi.credit': 'credit', 'cmi.completion_status': 'unknown', 'cmi.success_status': 'unknown',
           'cmi.entry': 'ab-initio', 'cmi.mode': 'normal', 'cmi.suspend_data': '', 'cmi.launch_data': '',
           'cmi.total_time': 'PT0S', 'cmi.interactions._count': '0', 'cmi.objectives._count': '0',
-          'cmi.scaled_passing_score': course.masteryScore == null ? '' : String(course.masteryScore / 100) };
+          'cmi.scaled_passing_score': this.packaged(course)['cmi.scaled_passing_score'] };
+      },
+      packaged: function (course) {
+        return { 'cmi.scaled_passing_score': course.masteryScore == null ? '' : String(course.masteryScore / 100) };
       }
     }
   };
@@ -93,8 +99,12 @@
 
   var P = PreviewLMS.prototype;
 
-  P.install = function () {
+  // Each launch is of the latest build: the values an LMS takes from the package (the mastery score)
+  // follow course.yml, as they would once the new package is imported.
+  P.install = function (course) {
     var t = this, m = t.model, api = {};
+    t.course = course;
+    Object.assign(t.data, m.packaged(course));
     api[m.prefix + 'Initialize'] = function () { return t.initialize(); };
     api[m.prefix + m.finish] = function () { return t.finish(); };
     api[m.prefix + 'GetValue'] = function (element) { return t.get(String(element)); };

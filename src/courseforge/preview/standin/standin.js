@@ -196,7 +196,7 @@
         clearPanel();
         showModel(lms.data, '');
       }
-      lms.install();
+      lms.install(state.course);
       model.hidden = false;
       registration = null;
       frame.src = base + '?launch=' + launches;
