@@ -69,7 +69,7 @@ class Session:
             return self._failed([str(error) for error in exc.errors])
         except Exception as exc:  # a bug, not the author's mistake: say so, keep serving
             self.report(traceback.format_exc(), True)
-            return self._failed([f"courseforge failed: {exc!r} — please report it, with the traceback printed above"])
+            return self._failed([f"courseforge failed: {exc!r} — please report it with the terminal's traceback"])
         with self.lock:
             self.prepared, self.sites, self.errors, self.warnings = prepared, sites, [], warnings
             self.number += 1
