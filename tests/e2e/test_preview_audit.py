@@ -15,6 +15,7 @@ from click.testing import CliRunner
 import courseforge
 from courseforge.cli import main
 from courseforge.preview import Preview
+from courseforge.preview.session import Session
 from courseforge.scaffold import create
 
 from .e2e_support import axe_violations, format_violations
@@ -318,3 +319,18 @@ def test_a_mastery_score_edited_in_course_yml_is_the_one_the_lms_hands_the_cours
       .map(li => li.textContent).find(call => call.startsWith('SetValue cmi.core.lesson_status = ') &&
         !call.endsWith('incomplete'))""").json_value()
     assert reported == "SetValue cmi.core.lesson_status = passed"
+
+
+def test_a_crash_before_the_first_build_does_not_claim_a_last_good_build(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    create(project)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+    monkeypatch.setattr("courseforge.preview.session.prepare", crash)
+    said: list[str] = []
+    session = Session(project, lambda text, is_error: said.append(text))
+    assert not session.rebuild()
+    assert session.errors == ["courseforge failed: RuntimeError('boom') — please report it with the terminal's traceback"]
+    assert said[0].startswith("Traceback (most recent call last)")
+    assert said[-1] == "1 problem found; nothing to show until the course builds"
