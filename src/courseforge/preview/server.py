@@ -9,14 +9,18 @@ standard as the last good build has it, live events, and the in-memory LRS for x
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import mimetypes
 import re
+import socket
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import click
 
 from courseforge.render import LAUNCH
 
@@ -27,16 +31,44 @@ RANGE = re.compile(r"bytes=(\d+)-(\d*)")
 KEPT = "max-age=31536000, immutable"  # a versioned file: its URL changes with its bytes
 
 
+class AddressError(click.ClickException):
+    """The preview cannot listen where it was asked to: one line for the user, exit status 1."""
+
+    exit_code = 1
+
+
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address, session, broker, lrs):
-        super().__init__(address, Handler)
+        try:
+            super().__init__(address, Handler)
+        except OSError as error:
+            raise _unusable(address, error) from None
         self.session, self.broker, self.lrs = session, broker, lrs
 
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):  # a page closed mid-download is normal
             super().handle_error(request, client_address)
+
+
+def _unusable(address, error: OSError) -> AddressError:
+    host, port = address[:2]
+    where = f"{host}:{port}" if port else host
+    if isinstance(error, socket.gaierror):
+        return AddressError(f"cannot serve the preview on {host}: no such host — pass --host an address "
+                            "of this machine, such as 127.0.0.1 (the default)")
+    if error.errno == errno.EADDRINUSE:
+        return AddressError(f"cannot serve the preview on {where}: the port is in use (another preview?) — "
+                            "stop what uses it, or leave out --port to take a free one")
+    if error.errno == errno.EADDRNOTAVAIL:
+        return AddressError(f"cannot serve the preview on {host}: not an address of this machine — "
+                            "pass --host one of its addresses, such as 127.0.0.1 (the default)")
+    if error.errno == errno.EACCES:
+        return AddressError(f"cannot serve the preview on {where}: permission denied — "
+                            "pick a port above 1023, or leave out --port to take a free one")
+    return AddressError(f"cannot serve the preview on {where}: {error.strerror or error} — "
+                        "try another --port or --host")
 
 
 class Handler(BaseHTTPRequestHandler):

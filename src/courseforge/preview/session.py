@@ -69,7 +69,7 @@ class Session:
             return self._failed([str(error) for error in exc.errors])
         except Exception as exc:  # a bug, not the author's mistake: say so, keep serving
             self.report(traceback.format_exc(), True)
-            return self._failed([f"courseforge failed: {exc!r} — please report it; the last good build is shown"])
+            return self._failed([f"courseforge failed: {exc!r} — please report it with the terminal's traceback"])
         with self.lock:
             self.prepared, self.sites, self.errors, self.warnings = prepared, sites, [], warnings
             self.number += 1
@@ -90,10 +90,11 @@ class Session:
     def _failed(self, errors: list[str]) -> bool:
         with self.lock:
             self.errors = errors
+            built = self.prepared is not None
         for error in errors:
             self.report(error, True)
-        self.report(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found; still showing the last good build",
-                    True)
+        shown = "still showing the last good build" if built else "nothing to show until the course builds"
+        self.report(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found; {shown}", True)
         return False
 
     def site(self, standard: str) -> Site | None:

@@ -8,8 +8,8 @@
   'use strict';
 
   var frame = byId('pv-frame'), picker = byId('pv-standard'), log = byId('pv-log'), model = byId('pv-model');
-  var state = null, lms = null, registration = null, launches = 0, MAX_LOG = 200;
-  var STORE = 'courseforge:preview:';
+  var state = null, lms = null, registration = null, launches = 0, lost = false, MAX_LOG = 200;
+  var STORE = 'courseforge:preview:', NO_BUILD = 'No build yet: fix the problems above and save.';
   var READY_POLL_MS = 10, READY_TRIES = 3000;  // a relaunched player has 30 s to start
 
   function byId(id) { return doc.getElementById(id); }
@@ -36,8 +36,11 @@
 
   function say(text) { byId('pv-status').textContent = text; }
 
-  function showErrors(errors) {
+  // `built`: a good build is on show (none when the preview started on a course with errors).
+  function showErrors(errors, built) {
     var list = byId('pv-error-list');
+    byId('pv-error-title').textContent = built ? 'Fix this, then save: the preview still shows the last good build.'
+      : 'Fix this, then save: the course has not built yet, so there is nothing to show.';
     list.textContent = '';
     errors.forEach(function (text) {
       var item = doc.createElement('li');
@@ -73,20 +76,26 @@
     while (log.children.length > MAX_LOG) log.removeChild(log.lastChild);
   }
 
+  // suspend_data's length beside its limit: a course near it loses its learners' progress on some LMSs.
   function showModel(data, changed) {
-    var body = model.tBodies[0];
+    var body = model.tBodies[0], limits = lms ? lms.model.limits : {};
     body.textContent = '';
     Object.keys(data).sort().forEach(function (key) {
-      var row = body.insertRow(), value = String(data[key]);
+      var row = body.insertRow(), value = String(data[key]), limit = limits[key];
+      var size = !limit ? ' (' + value.length + ' characters)' : ' (' + value.length + ' of ' + limit + ' characters' +
+        (value.length > limit ? ': over the limit, an LMS may refuse or cut it' : '') + ')';
       row.insertCell().textContent = key;
-      row.insertCell().textContent = value.length > 300 ? value.slice(0, 300) + '… (' + value.length + ' characters)' : value;
+      row.insertCell().textContent = (value.length > 300 ? value.slice(0, 300) + '…' : value) +
+        (value.length > 300 || limit && value ? size : '');
       if (key === changed) row.className = 'pv-changed';
     });
   }
 
-  function onCall(name, element, value, data) {
-    addLog(name + (element ? ' ' + element + ' = ' + value : ''));
-    showModel(data, element);
+  function onCall(name, element, value, data, refused) {
+    var read = name === 'GetValue';
+    var shown = !element ? '' : ' ' + element + (!read ? ' = ' + value : refused ? '' : ' → ' + value);
+    addLog(name + shown + (refused ? ' — refused: ' + refused : ''));
+    showModel(data, name === 'SetValue' && !refused ? element : '');
   }
 
   function onStatement(statement) {
@@ -111,12 +120,23 @@
     }
   }
 
+  // Where the author is reading: the page shown and how far down it is scrolled; null on the cover.
+  function readingPlace() {
+    try {
+      var player = frame.contentWindow.Courseforge.player, lesson = player.lessons[player.current];
+      return { page: lesson.id, y: frame.contentWindow.scrollY };
+    } catch (e) {
+      return null;
+    }
+  }
+
   // An author who was reading a page when saving wants that page back, not the cover: as soon as
   // the relaunched course's player is ready, its cover's Start ("Continue at <page>") is pressed for
-  // them. Not at the frame's load event: that waits for every poster and every video's metadata.
+  // them, and the page is scrolled to where they were (`place`, when it is the same page). Not at the
+  // frame's load event: that waits for every poster and every video's metadata.
   // The new document exists only once the navigation commits: it is looked for, then its
   // DOMContentLoaded (when the player starts) is heard.
-  function continueWhenReady(id, old) {
+  function continueWhenReady(id, old, place) {
     var tries = 0, heard = false;
     function look() {
       if (id !== launches) return;
@@ -131,6 +151,8 @@
           var cover = page.getElementById('cf-cover');
           if (id === launches && frame.contentDocument === page && cover && !cover.hidden) {
             page.getElementById('cf-start').click();
+            var player = course.player, lesson = player && player.lessons[player.current];
+            if (place && lesson && lesson.id === place.page) frame.contentWindow.scrollTo(0, place.y);
           }
         });
       } else if (fresh && !heard && page.readyState === 'loading') {
@@ -147,10 +169,18 @@
 
   // A relaunch is what a learner gets when they open the course again: the old page ends (its
   // pagehide terminates the session), the new one resumes from what the LMS kept, past the cover
-  // when the author was past it (a new learner starts on the cover).
-  function launch(fresh) {
+  // when the author was past it (a new learner starts on the cover); `keepPlace`: a save's reload,
+  // which also brings the author back to where they were reading on that page.
+  // Null when there is nothing to launch: the course has not built yet.
+  function launch(fresh, keepPlace) {
+    if (!state.course) {
+      win.localStorage.setItem(STORE + 'standard', standard());
+      say(NO_BUILD);
+      return null;
+    }
     var name = standard(), key = STORE + state.course.id + ':' + name, base = launchPage();
-    if (!fresh && pastCover()) continueWhenReady(launches + 1, frame.contentDocument);
+    var place = keepPlace ? readingPlace() : null;
+    if (!fresh && pastCover()) continueWhenReady(launches + 1, frame.contentDocument, place);
     win.localStorage.setItem(STORE + 'standard', name);
     byId('pv-kind').textContent = '(' + name + ')';
     launches += 1;
@@ -158,14 +188,15 @@
       if (fresh && lms) lms.forget();
       if (fresh || !lms || lms.key !== key) {
         if (lms) lms.detached = true;
-        var made = new PreviewLMS(kind(), key, state.course, function (name, element, value, data) {
-          if (made === lms) onCall(name, element, value, data);  // not the ending session of a replaced learner
+        var made = new PreviewLMS(kind(), key, state.course, function (name, element, value, data, refused) {
+          // Not the ending session of a replaced learner:
+          if (made === lms) onCall(name, element, value, data, refused);
         });
         lms = made;
         clearPanel();
         showModel(lms.data, '');
       }
-      lms.install();
+      lms.install(state.course);
       model.hidden = false;
       registration = null;
       frame.src = base + '?launch=' + launches;
@@ -189,7 +220,7 @@
   function update(got) {
     state = got;
     byId('pv-course').textContent = got.course ? '— ' + got.course.title : '';
-    showErrors(got.errors);
+    showErrors(got.errors, !!got.course);
   }
 
   function listen() {
@@ -198,24 +229,43 @@
       var built = JSON.parse(event.data);
       update(built);
       say('Build ' + built.build + ' ready in ' + built.seconds.toFixed(2) + ' s');
-      launch(false);
+      launch(false, true);
     });
     events.addEventListener('problems', function (event) {
       var got = JSON.parse(event.data);
-      showErrors(got.errors);
+      showErrors(got.errors, !!got.course);
       say(got.errors.length + ' problem' + (got.errors.length === 1 ? '' : 's') + ' in the last save');
     });
     events.addEventListener('statement', function (event) { onStatement(JSON.parse(event.data)); });
+    // A stopped preview must not leave "Build 3 ready" on show while saves go unheard; one started
+    // again (the browser reconnects by itself) built the sources as they are now: show that build.
+    events.addEventListener('bye', stopped);
+    events.addEventListener('error', stopped);
+    events.addEventListener('open', function () {
+      if (!lost) return;
+      lost = false;
+      var was = chosen().version;
+      refresh().then(function () {
+        if (!state.course) return say('The preview is back; fix the problems above and save.');
+        say('The preview is back: build ' + state.build);
+        if (chosen().version !== was) launch(false, true);
+      });
+    });
+  }
+
+  function stopped() {
+    if (lost) return;
+    lost = true;
+    say('The preview has stopped: saves are not shown until `courseforge preview` runs again (this page reconnects).');
   }
 
   byId('pv-relaunch').addEventListener('click', function () { launch(false); });
-  byId('pv-reset').addEventListener('click', function () { launch(true); say('New learner'); });
+  byId('pv-reset').addEventListener('click', function () { if (launch(true)) say('New learner'); });
   picker.addEventListener('change', function () { launch(false); });
 
   refresh().then(function () {
     fillStandards();
     listen();
-    if (state.course) launch(false);
-    else say('No build yet: fix the problems above and save.');
+    launch(false);
   });
 })(window, document);
