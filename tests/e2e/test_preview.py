@@ -127,11 +127,33 @@ def test_the_panel_follows_the_standard_and_the_learner_can_be_reset(preview, pa
     page.get_by_role("button", name="Reset learner").click()
     assert start(course) == "Start"  # a new learner: the cover, with no saved place to continue at
 
-    page.get_by_label("Standard").select_option("cmi5")
+    page.get_by_role("group", name="Standard").get_by_role("button", name="cmi5", exact=True).click()
     course.get_by_role("heading", name="Welcome", level=1).wait_for()  # past the cover, as the author was
     page.locator("#pv-log li", has_text="initialized").first.wait_for()
     assert page.locator("#pv-model").is_hidden()
     assert any(s["verb"]["id"].endswith("/initialized") for s in running.lrs.statements)
+
+
+def test_the_standard_is_switched_by_a_button_never_by_an_arrow_key(preview, page):
+    """Arrow keys in a select relaunched the course at each step (WCAG 3.2.2, on input)."""
+    running, _ = preview
+    page.goto(running.url)
+    start(page.frame_locator("#pv-frame"))
+    standards = page.get_by_role("group", name="Standard")
+    scorm12 = standards.get_by_role("button", name="scorm12", exact=True)
+    assert scorm12.get_attribute("aria-pressed") == "true"
+    launches = page.locator("#pv-log > li", has_text="Initialize").count()
+    scorm12.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Tab")  # to the next standard's button
+    page.wait_for_timeout(300)
+    assert page.locator("#pv-log > li", has_text="Initialize").count() == launches
+    assert page.locator("#pv-kind").inner_text() == "(scorm12)"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('pv-kind').textContent === '(scorm2004)'")
+    pressed = standards.locator("button[aria-pressed=true]").all_inner_texts()
+    assert pressed == ["scorm2004"]
 
 
 TITLE_COLOUR = """() => { const d = document.getElementById('pv-frame').contentDocument;

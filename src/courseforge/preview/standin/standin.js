@@ -20,7 +20,9 @@
     return win.fetch(url, options).then(function (r) { return r.json(); });
   }
 
-  function standard() { return picker.value; }
+  // One button a standard, the chosen one pressed: a select relaunched the course at each arrow key.
+  var chosenStandard = null;
+  function standard() { return chosenStandard; }
 
   function chosen() {
     return state.standards.filter(function (s) { return s.name === standard(); })[0] || {};
@@ -52,13 +54,25 @@
 
   function fillStandards() {
     var chosen = win.localStorage.getItem(STORE + 'standard');
+    var names = state.standards.map(function (s) { return s.name; });
+    chosenStandard = names.indexOf(chosen) >= 0 ? chosen : names[0] || null;
     picker.textContent = '';
-    state.standards.forEach(function (s) {
-      var option = doc.createElement('option');
-      option.value = option.textContent = s.name;
-      picker.appendChild(option);
+    names.forEach(function (name) {
+      var button = doc.createElement('button');
+      button.type = 'button';
+      button.textContent = name;
+      button.setAttribute('aria-pressed', String(name === chosenStandard));
+      button.addEventListener('click', function () { choose(name); });
+      picker.appendChild(button);
     });
-    if (state.standards.some(function (s) { return s.name === chosen; })) picker.value = chosen;
+  }
+
+  function choose(name) {
+    chosenStandard = name;
+    Array.prototype.forEach.call(picker.children, function (button) {
+      button.setAttribute('aria-pressed', String(button.textContent === name));
+    });
+    launch(false);
   }
 
   function addLog(text, detail) {
@@ -261,7 +275,6 @@
 
   byId('pv-relaunch').addEventListener('click', function () { launch(false); });
   byId('pv-reset').addEventListener('click', function () { if (launch(true)) say('New learner'); });
-  picker.addEventListener('change', function () { launch(false); });
 
   refresh().then(function () {
     fillStandards();
