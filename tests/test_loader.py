@@ -134,6 +134,7 @@ def test_every_problem_in_one_run(make_course):
 def test_no_course_file(tmp_path):
     [error] = errors_of(tmp_path)
     assert "no course.yml here" in error
+    assert "run the command in a course project (`courseforge new` makes one)" in error  # check, preview: not "build"
 
 
 def test_no_lessons(make_course):

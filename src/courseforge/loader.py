@@ -48,7 +48,7 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
     found = locate(source)
     if found is None:
         problems.error(source, None, f"no {COURSE_FILE} here or in {source.name or '.'}/content/",
-                       "run `courseforge build` in a course project, or pass the course folder")
+                       "run the command in a course project (`courseforge new` makes one), or pass the course folder")
         problems.raise_if_any()
     course_dir, project = found
     check_folder(course_dir, project, problems)
