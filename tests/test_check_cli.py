@@ -55,6 +55,21 @@ def test_json_output(tmp_path):
     assert report["facts"]["reading_wpm"] == 200
 
 
+def test_what_build_warns_about_check_prints_too(tmp_path):
+    """A page left out of the course (not listed in course.yml) is a warning of the loader, not a
+    finding: `check` printed nothing of it and said "no findings" while `build` warned."""
+    folder = course(tmp_path, {"course.yml": COURSE_YML + "lessons:\n  - 01-part-1.md\n",
+                               "lessons/02-extra.md": lesson_text("extra", 2)})
+    result = run("check", cwd=folder)
+    assert result.returncode == 0 and result.stdout.startswith("no findings")
+    assert result.stderr == ("warning: lessons/02-extra.md: this page is not listed in course.yml, so it is left out "
+                             "— add it under `lessons:` or delete the file\n")
+    report = json.loads(run("check", "--json", cwd=folder).stdout)
+    assert report["warnings"] == [{"path": "lessons/02-extra.md", "line": None,
+                                   "problem": "this page is not listed in course.yml, so it is left out",
+                                   "hint": "add it under `lessons:` or delete the file"}]
+
+
 def test_sources_name_both_places(tmp_path):
     sources = tmp_path / "articles"
     sources.mkdir()

@@ -164,7 +164,7 @@ def test_check_json_of_a_course_that_cannot_be_read_is_json_too(make_course):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     report = json.loads(result.stdout)
     [error] = report.pop("errors")
-    assert report == {"findings": [], "counts": {}, "facts": {},
+    assert report == {"findings": [], "counts": {}, "facts": {}, "warnings": [],
                       "summary": "1 problem found; the course was not reviewed"}
     assert error.pop("hint").startswith('did you mean "mastery_score"?')
     assert error == {"path": "course.yml", "line": 9, "problem": 'unknown key "mastery_scor"'}

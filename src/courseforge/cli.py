@@ -76,12 +76,15 @@ def check(source: Path, as_json: bool, sources: Path | None) -> None:
 
     try:
         with collector_paused():
-            report = check_course(load(source), sources)
+            course = load(source)
+            report = check_course(course, sources)
     except ContentErrors as problems:
         if as_json:  # a tool that reads stdout gets JSON whatever happened; people read stderr
             click.echo(_problems_json(problems))
         raise
-    click.echo(report.json() if as_json else report.text())
+    for warning in course.warnings:  # what `build` warns about too (a page left out, a scene never reached…)
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(report.json(course.warnings) if as_json else report.text())
     sys.exit(1 if report.findings else 0)
 
 
@@ -94,7 +97,7 @@ def _problems_json(problems) -> str:
     count = len(problems.errors)
     errors = [{"path": str(Location(error.location.path)), "line": error.location.line,
                "problem": error.problem, "hint": error.hint} for error in problems.errors]
-    return json.dumps({"findings": [], "counts": {}, "facts": {}, "errors": errors,
+    return json.dumps({"findings": [], "counts": {}, "facts": {}, "warnings": [], "errors": errors,
                        "summary": f"{count} problem{'s' if count != 1 else ''} found; the course was not reviewed"},
                       indent=1, ensure_ascii=False)
 

@@ -63,10 +63,13 @@ class Report:
             lines += [f"  {f.location}: {f.problem} — {f.hint}" for f in self.findings if f.rule == rule]
         return "\n".join([*lines, self.summary()])
 
-    def json(self) -> str:
+    def json(self, warnings: list = ()) -> str:
+        """The report as JSON; `warnings`: the ContentErrors loading the course warned about."""
         items = [{"rule": f.rule, "family": FAMILY_OF[f.rule], "path": _path(f.location), "line": f.location.line,
                   "problem": f.problem, "hint": f.hint} for f in self.findings]
-        return json.dumps({"findings": items, "counts": self.counts(), "facts": self.facts,
+        warned = [{"path": _path(w.location), "line": w.location.line, "problem": w.problem, "hint": w.hint}
+                  for w in warnings]
+        return json.dumps({"findings": items, "counts": self.counts(), "facts": self.facts, "warnings": warned,
                            "summary": self.summary()}, indent=1, ensure_ascii=False)
 
 
