@@ -127,10 +127,10 @@ def preview(source: Path, host: str, port: int, open_browser: bool) -> None:
     from courseforge.preview import Preview
 
     server = Preview(source, host, port, lambda text, is_error: click.echo(text, err=is_error)).start()
-    click.echo(f"preview: {server.url}  (Ctrl+C to stop)")
-    if open_browser:
-        webbrowser.open(server.url)
-    try:
+    try:  # from here on Ctrl+C stops it cleanly, even at once after the line that says where it serves
+        click.echo(f"preview: {server.url}  (Ctrl+C to stop)")
+        if open_browser:
+            webbrowser.open(server.url)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
