@@ -73,3 +73,47 @@ def test_a_failed_build_prints_the_warnings_met_before_it_failed(tmp_path):
     report = json.loads(run("check", folder, "--json").stdout)
     assert [w["problem"] for w in report["warnings"]] == ["only .md files are read as pages, so this one is left out"]
     assert [e["line"] for e in report["errors"]] == [6]
+
+
+# 1. A `check: ignore` comment names a rule that exists --------------------------------------------
+
+def test_an_ignore_comment_naming_no_rule_is_an_error_at_its_line_with_a_did_you_mean(tmp_path):
+    body = "For the policy [click here](../files/p.pdf). <!-- check: ignore link-txt -->"
+    folder = course(tmp_path, {"files/p.pdf": b"%PDF", "lessons/01-part-1.md": lesson_text(body=body)})
+    assert [e.split(" (rules and families:")[0] for e in errors_of(folder, review=True)] == [
+        'lessons/01-part-1.md:11: "check: ignore" names an unknown rule "link-txt" — did you mean "link-text"?']
+
+
+def test_an_ignore_comment_in_a_scenario_names_a_rule_that_exists(tmp_path):
+    script = SCENARIO.replace("{second_result}", "neutral").replace("{second_next}", "fixed")
+    misnamed = script.replace("  start:\n", "  # check: ignore shared-consequense\n  start:\n")
+    found = errors_of(course(tmp_path, {"scenarios/01-call.yml": misnamed}), review=True)
+    assert [e.split(" (rules and families:")[0] for e in found] == [
+        'scenarios/01-call.yml:5: "check: ignore" names an unknown rule "shared-consequense" '
+        '— did you mean "shared-consequence"?']
+
+
+def test_a_rule_run_into_the_comments_end_is_named_so(tmp_path):
+    body = "For the policy [click here](../files/p.pdf). <!-- check: ignore link-text-->"
+    folder = course(tmp_path, {"files/p.pdf": b"%PDF", "lessons/01-part-1.md": lesson_text(body=body)})
+    assert errors_of(folder, review=True) == [
+        'lessons/01-part-1.md:11: "check: ignore" names an unknown rule "link-text--" '
+        '— leave a space between "link-text" and "-->"']
+
+
+def test_known_rules_families_and_all_pass_and_prose_about_the_comment_is_left_alone(tmp_path):
+    body = ("For the policy [click here](../files/p.pdf). <!-- check: ignore link-text, colour-only -->\n\n"
+            "See [click here](../files/p.pdf). <!-- check: ignore accessibility -->\n\n"
+            "And [click here](../files/p.pdf). <!-- check: ignore all -->\n\n"
+            "Reviewers write check: ignore followed by what to switch off.")
+    folder = course(tmp_path, {"files/p.pdf": b"%PDF", "lessons/01-part-1.md": lesson_text(body=body)})
+    assert findings(folder, "link-text") == []
+
+
+def test_build_refuses_a_misnamed_ignore_like_course_yml_refuses_one(tmp_path):
+    body = "For the policy [click here](../files/p.pdf). <!-- check: ignore link-txt -->"
+    folder = course(tmp_path, {"files/p.pdf": b"%PDF", "lessons/01-part-1.md": lesson_text(body=body)})
+    result = run("build", folder, "--out", tmp_path / "out", "--format", "scorm12")
+    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert 'lessons/01-part-1.md:11: "check: ignore" names an unknown rule "link-txt"' in result.output
+    assert not (tmp_path / "out").exists()
