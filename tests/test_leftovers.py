@@ -117,3 +117,69 @@ def test_build_refuses_a_misnamed_ignore_like_course_yml_refuses_one(tmp_path):
     assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
     assert 'lessons/01-part-1.md:11: "check: ignore" names an unknown rule "link-txt"' in result.output
     assert not (tmp_path / "out").exists()
+
+
+# 4. An image is the picture its name says ---------------------------------------------------------
+
+def png() -> bytes:
+    row = b"\x00\x00\x00\x00"
+    chunk = lambda kind, data: (struct.pack(">I", len(data)) + kind + data  # noqa: E731
+                                + struct.pack(">I", zlib.crc32(kind + data)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(row)) + chunk(b"IEND", b""))
+
+
+def pillow(kind: str) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, format=kind)
+    return out.getvalue()
+
+
+SVG = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("a.png", b"not a picture\n", "'../images/a.png' is named .png but is a text file "
+                                  "— export it again as PNG, JPEG, GIF, WebP, AVIF or SVG"),
+    ("a.jpg", b"%PDF-1.7\n", "'../images/a.jpg' is named .jpg but is a PDF document "
+                             "— export it again as PNG, JPEG, GIF, WebP, AVIF or SVG"),
+    ("a.gif", b"", "'../images/a.gif' is named .gif but is empty — export it again as PNG, JPEG, GIF, WebP, AVIF or SVG"),
+    ("a.webp", b"<!DOCTYPE html><html></html>", "'../images/a.webp' is named .webp but is a web page (HTML) "
+                                                "— export it again as PNG, JPEG, GIF, WebP, AVIF or SVG"),
+    ("a.png", SVG.encode(), "'../images/a.png' is named .png but is an SVG picture — rename it to a.svg and link to that name"),
+    ("a.svg", png(), "'../images/a.svg' is named .svg but is a PNG image — rename it to a.png and link to that name"),
+    ("a.svg", b"<html><body>hi</body></html>", "the SVG '../images/a.svg' is not an SVG picture: its root element is <html>"),
+    ("a.svg", b"<svg width='4' height='4'/>", "the SVG '../images/a.svg' is not an SVG picture: its root element is <svg> "
+                                             'in no namespace, which needs xmlns="http://www.w3.org/2000/svg"'),
+])
+def test_a_file_that_is_not_the_picture_its_name_says_is_named_for_what_it_is(tmp_path, name, data, message):
+    body = f"![A chart](../images/{name})"
+    folder = course(tmp_path, {f"images/{name}": data, "lessons/01-part-1.md": lesson_text(body=body)})
+    found = errors_of(folder)
+    assert len(found) == 1 and found[0].startswith(f"lessons/01-part-1.md:11: {message}"), found
+
+
+@pytest.mark.parametrize("name, kind", [("a.png", "PNG"), ("a.jpg", "JPEG"), ("a.jpeg", "JPEG"), ("a.gif", "GIF"),
+                                        ("a.webp", "WEBP"), ("b.png", "JPEG")])
+def test_real_pictures_pass_whatever_picture_format_their_name_says(tmp_path, name, kind):
+    # Browsers go by a picture's bytes: a JPEG named .png shows, so it is not an error.
+    body = f"![A chart](../images/{name})\n\n![A logo](../images/logo.svg)"
+    folder = course(tmp_path, {f"images/{name}": pillow(kind), "images/logo.svg": SVG,
+                               "lessons/01-part-1.md": lesson_text(body=body)})
+    assert len(load(folder, cache=False).assets) == 2
+
+
+def test_an_avif_picture_passes(tmp_path):
+    avif = struct.pack(">I", 28) + b"ftypavif" + b"\0\0\0\0" + b"avifmif1miaf" + b"\0" * 64
+    folder = course(tmp_path, {"images/a.avif": avif,
+                               "lessons/01-part-1.md": lesson_text(body="![A chart](../images/a.avif)")})
+    assert [asset.target for asset in load(folder, cache=False).assets] == ["assets/images/a.avif"]
+
+
+def test_a_linked_download_named_like_a_picture_is_checked_too(tmp_path):
+    folder = course(tmp_path, {"files/chart.png": b"see the spreadsheet",
+                               "lessons/01-part-1.md": lesson_text(body="The [chart](../files/chart.png).")})
+    assert errors_of(folder) == ["lessons/01-part-1.md:11: '../files/chart.png' is named .png but is a text file "
+                                 "— export it again as PNG, JPEG, GIF, WebP, AVIF or SVG"]
