@@ -183,3 +183,31 @@ def test_a_linked_download_named_like_a_picture_is_checked_too(tmp_path):
                                "lessons/01-part-1.md": lesson_text(body="The [chart](../files/chart.png).")})
     assert errors_of(folder) == ["lessons/01-part-1.md:11: '../files/chart.png' is named .png but is a text file "
                                  "— export it again as PNG, JPEG, GIF, WebP, AVIF or SVG"]
+
+
+# 5. YAML aliases: refused in course.yml and front matter, bounded in scenarios --------------------
+
+def test_an_alias_in_course_yml_is_refused_at_its_line(tmp_path):
+    text = COURSE_YML.replace("description: A course made by a test.", "description: &d A course made by a test.")
+    folder = course(tmp_path, {"course.yml": text + "authors_note: *d\n"})
+    assert errors_of(folder) == [
+        "course.yml:9: YAML syntax error: it uses an alias (*name), which course.yml and front matter do not "
+        "take — write the value out where the alias stands; only scenario files may reuse a block"]
+
+
+def test_an_alias_in_front_matter_is_refused_at_its_line(tmp_path):
+    page = lesson_text().replace("title: Part 1", "title: &t Part 1").replace(
+        "  - Name the first step of a call", "  - *t")
+    found = errors_of(course(tmp_path, {"lessons/01-part-1.md": page}))
+    assert found == ["lessons/01-part-1.md:5: YAML syntax error in the front matter: it uses an alias (*name), which "
+                     "course.yml and front matter do not take — write the value out where the alias stands; only "
+                     "scenario files may reuse a block"]
+
+
+def test_a_scenario_still_shares_a_decision_through_an_alias(tmp_path):
+    script = SCENARIO.replace("{second_result}", "wrong").replace("{second_next}", "fixed").replace(
+        "    decision:\n", "    decision: &choice\n") + "  again:\n    lines:\n      - sam: Still late.\n" \
+        "    decision: *choice\n"
+    loaded = load(course(tmp_path, {"scenarios/01-call.yml": script}), cache=False)
+    scenes = loaded.scenarios[0].scenes
+    assert scenes["again"].decision.options == scenes["start"].decision.options
