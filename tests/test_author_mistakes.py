@@ -158,8 +158,8 @@ def test_every_problem_of_one_question_is_reported(starter):
     with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
         page.write("\n::: question q single\nWhich?\n- [x] a\n- [x] b\npoints: two\n:::\n")
     assert problems_of(starter) == [
-        ("02-listening.md", 29, 'question "q" has 2 correct options but is `single` — mark only one with [x], or '
-                                "make it a `multiple` question"),
+        ("02-listening.md", 32, 'question "q" has 2 correct options but is `single` (line 31 is marked [x] too) '
+                                "— mark only one with [x], or make it a `multiple` question"),
         ("02-listening.md", 33, "`points: two` is not a whole number from 1 to 100 — write e.g. `points: 2`")]
 
 

@@ -14,7 +14,7 @@ from courseforge.errors import ContentErrors
 from courseforge.loader import load
 
 FLAWED = lesson_text(body="For the policy [click here](../files/p.pdf).\n\n![](../files/a.png)")
-FLAWS = {"files/p.pdf": b"%PDF", "files/a.png": b"png", "lessons/01-part-1.md": FLAWED}
+FLAWS = {"files/p.pdf": b"%PDF", "files/a.png": b"\x89PNG\r\n\x1a\n", "lessons/01-part-1.md": FLAWED}
 
 
 def run(*args, cwd):

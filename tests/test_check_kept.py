@@ -57,7 +57,7 @@ LIGHT = frozenset({"front", "stats", "marks"})
 
 def flawed_course(tmp_path, name: str = "course", **extra):
     scenario = SCENARIO.replace("{second_result}", "neutral").replace("{second_next}", "fixed")
-    files = {"images/a.png": b"png", "files/p.pdf": b"%PDF",
+    files = {"images/a.png": b"\x89PNG\r\n\x1a\n", "files/p.pdf": b"%PDF",
              FIRST: lesson_text(body=HARD).replace("minutes: 1", "minutes: 12"),
              FLAWED: lesson_text("part-2", 2, body=FLAWS), "lessons/03-glossary.md": GLOSSARY,
              "scenarios/01-call.yml": scenario.replace("My order is late again.",

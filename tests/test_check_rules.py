@@ -254,7 +254,7 @@ def test_accepted_fill_in_answers_are_no_glossary_variants(tmp_path):
 @pytest.mark.parametrize("image, problem", [("![](../images/a.png)", "has no alt text"),
                                             ("![Image of a phone](../images/a.png)", 'starts "Image of a phone"')])
 def test_images_without_real_alt_text(tmp_path, image, problem):
-    folder = course(tmp_path, {"images/a.png": b"png", "lessons/01-part-1.md": lesson_text(body=image)})
+    folder = course(tmp_path, {"images/a.png": b"\x89PNG\r\n\x1a\n", "lessons/01-part-1.md": lesson_text(body=image)})
     [found] = findings(folder, "image-alt")
     assert problem in found.problem and where([found]) == ["01-part-1.md:11"]
 
@@ -314,7 +314,7 @@ def test_sources_never_reach_outside_their_folder_through_symlinks(tmp_path):
 # Housekeeping
 
 def test_a_file_no_page_links_to(tmp_path):
-    folder = course(tmp_path, {"images/used.png": b"png", "images/unused.png": b"png",
+    folder = course(tmp_path, {"images/used.png": b"\x89PNG\r\n\x1a\n", "images/unused.png": b"\x89PNG\r\n\x1a\n",
                                "lessons/01-part-1.md": lesson_text(body="![A phone](../images/used.png)")})
     [found] = findings(folder, "unused-file")
     assert found.location.path.name == "unused.png"

@@ -17,6 +17,16 @@ IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".sv
 ACTIVE_TYPES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".xml", ".xsl", ".xslt", ".js", ".mjs",
                           ".svgz", ".swf", ".hta", ".php", ".mht", ".mhtml"})
 MAX_ASSET_BYTES = 250_000_000
+# The pictures browsers show, by their first bytes. A browser goes by these, not by the name (a JPEG
+# named .png shows), so a text file named .png is a broken image in every one of them.
+PICTURES = ((b"\x89PNG\r\n\x1a\n", "a PNG image", ".png"), (b"\xff\xd8\xff", "a JPEG image", ".jpg"),
+            (b"GIF87a", "a GIF image", ".gif"), (b"GIF89a", "a GIF image", ".gif"))
+# What else an "image" turns out to be, so that the message can say it.
+OTHER_FILES = ((b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a zip archive (or an Office document)"),
+               (b"BM", "a BMP image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+               (b"\x00\x00\x01\x00", "an icon (.ico)"))
+SNIFFED = 512
+BEFORE_TEXT = b"\xef\xbb\xbf \t\r\n"  # a byte-order mark and blank space
 
 
 class AssetCollector:
@@ -60,11 +70,29 @@ class AssetCollector:
             self.problems.error(source, line, f"{path!r} is over {MAX_ASSET_BYTES // 1_000_000} MB",
                                 "shrink it: LMSs refuse large packages")
             return False
+        if not self._picture(target, path, kind, source, line):
+            return False
         problem = svg_problem(target) if kind == ".svg" else None
         if problem:
             self.problems.error(source, line, f"the SVG {path!r} {problem}",
                                 "export it again as a plain picture (or as PNG); images must not run code")
         return problem is None
+
+    def _picture(self, target: Path, path: str, kind: str, source: Path, line: int) -> bool:
+        """An image file's first bytes are a picture of the kind its name says (an SVG's XML is svg.py's)."""
+        if kind not in IMAGE_TYPES:
+            return True
+        with target.open("rb") as file:
+            head = file.read(SNIFFED)
+        found, suffix = picture_kind(head)
+        # An .svg that is no other picture is XML for svg.py to judge; any other image must be a picture.
+        fine = (not found or suffix == ".svg") if kind == ".svg" else (found and suffix != ".svg")
+        if fine:
+            return True
+        hint = (f"rename it to {target.stem}{suffix} and link to that name" if found
+                else "export it again as PNG, JPEG, GIF, WebP, AVIF or SVG")
+        self.problems.error(source, line, f"{path!r} is named {kind} but is {found or _other_file(head)}", hint)
+        return False
 
     def _local(self, path: str, source: Path, line: int, lesson_files: frozenset[Path], is_image: bool) -> str | None:
         target = (source.parent / path).resolve()
@@ -96,3 +124,34 @@ class AssetCollector:
 
     def collected(self) -> list[Asset]:
         return [self.assets[key] for key in sorted(self.assets)]
+
+
+def picture_kind(head: bytes) -> tuple[str, str]:
+    """What picture a file starting with `head` is, and its name's ending; ("", "") for none."""
+    for signature, found, suffix in PICTURES:
+        if head.startswith(signature):
+            return found, suffix
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "a WebP image", ".webp"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis"):
+        return "an AVIF image", ".avif"
+    text = head.lstrip(BEFORE_TEXT)
+    if text.startswith(b"<") and b"<svg" in text:
+        return "an SVG picture", ".svg"
+    return "", ""
+
+
+def _other_file(head: bytes) -> str:
+    if not head:
+        return "empty"
+    for signature, found in OTHER_FILES:
+        if head.startswith(signature):
+            return found
+    if head.lstrip(BEFORE_TEXT).lower().startswith((b"<!doctype html", b"<html")):
+        return "a web page (HTML)"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 3:  # not a character cut short at SNIFFED bytes
+            return "not a picture browsers show"
+    return "not a picture browsers show" if b"\x00" in head else "a text file"

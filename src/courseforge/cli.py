@@ -95,9 +95,10 @@ def _problems_json(problems) -> str:
     from courseforge.errors import Location
 
     count = len(problems.errors)
-    errors = [{"path": str(Location(error.location.path)), "line": error.location.line,
-               "problem": error.problem, "hint": error.hint} for error in problems.errors]
-    return json.dumps({"findings": [], "counts": {}, "facts": {}, "warnings": [], "errors": errors,
+    errors, warnings = ([{"path": str(Location(item.location.path)), "line": item.location.line,
+                          "problem": item.problem, "hint": item.hint} for item in found]
+                        for found in (problems.errors, problems.warnings))
+    return json.dumps({"findings": [], "counts": {}, "facts": {}, "warnings": warnings, "errors": errors,
                        "summary": f"{count} problem{'s' if count != 1 else ''} found; the course was not reviewed"},
                       indent=1, ensure_ascii=False)
 

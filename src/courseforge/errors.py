@@ -37,16 +37,30 @@ class ContentError:
         return f"{self.location}: {self.problem} — {self.hint}"
 
 
+def in_reading_order(found: list[ContentError]) -> list[ContentError]:
+    """`found` file by file, in the order the files were met, and by line within each: checks run in
+    passes (front matter, text, links), so the order they were found in jumps back and forth."""
+    first_met: dict[Path, int] = {}
+    for item in found:
+        first_met.setdefault(item.location.path, len(first_met))
+    return sorted(found, key=lambda item: (first_met[item.location.path], item.location.line or 0))
+
+
 class ContentErrors(click.ClickException):
-    """Every problem one run found; the CLI prints them all and exits 1."""
+    """Every problem one run found, and the warnings met before it stopped; the CLI prints them all
+    and exits 1."""
 
     exit_code = 1
 
-    def __init__(self, errors: list[ContentError]):
-        self.errors = list(errors)
+    def __init__(self, errors: list[ContentError], warnings: list[ContentError] = ()):
+        self.errors = in_reading_order(list(errors))
+        self.warnings = in_reading_order(list(warnings))
         super().__init__("\n".join(str(e) for e in self.errors))
 
     def show(self, file=None) -> None:
+        # A page left out (saved as `.MD`) often explains the errors that follow: it is said first.
+        for warning in self.warnings:
+            click.echo(f"warning: {warning}", file=file, err=True)
         for error in self.errors:
             click.echo(str(error), file=file, err=True)
         count = len(self.errors)
@@ -75,5 +89,8 @@ class Problems:
         self.warnings.append(ContentError(Location(path, line), cut(problem), cut(hint)))
 
     def raise_if_any(self) -> None:
+        """Stop with every error (and the warnings so far) when there is one; else put the warnings in
+        file and line order, as the errors are."""
         if self.errors:
-            raise ContentErrors(self.errors)
+            raise ContentErrors(self.errors, self.warnings)
+        self.warnings[:] = in_reading_order(self.warnings)

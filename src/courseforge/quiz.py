@@ -199,7 +199,10 @@ class QuestionParser:
             report(line, f'question "{qid}" has no correct option', "mark the right one(s) with `- [x]`")
             return None, None
         if qtype != "multiple" and correct > 1:
-            report(line, f'question "{qid}" has {correct} correct options but is `{qtype}`',
+            # At the option that makes one too many: the block's first line sends the author hunting.
+            first, second = [c[3] for c in choices if c[0]][:2]
+            report(second, f'question "{qid}" has {correct} correct options but is `{qtype}` '
+                           f'(line {first} is marked [x] too)',
                    "mark only one with [x], or make it a `multiple` question")
             return None, None
         if not _distinct(qid, [(c[1], c[3]) for c in choices], "option", report) \

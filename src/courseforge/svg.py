@@ -32,6 +32,9 @@ def svg_problem(path: Path) -> str | None:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         return f"is not well-formed XML ({exc.msg})"
+    if root.tag != f"{{{SVG_NS}}}svg":  # an <img> shows nothing else, not even an <svg> without xmlns
+        return (f"is not an SVG picture: its root element is <{etree.QName(root).localname}>"
+                + (f' in no namespace, which needs xmlns="{SVG_NS}"' if root.tag == "svg" else ""))
     for element in root.iter():
         found = _element_problem(element)
         if found:

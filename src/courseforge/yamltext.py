@@ -245,8 +245,18 @@ def _plain_mapping(text: str, line_offset: int) -> Mapping | None:
 
 
 def load_mapping(text: str, line_offset: int = 0) -> Mapping:
-    """Parse `text` as a YAML mapping; `line_offset` shifts lines (front matter inside a file)."""
+    """Parse `text` as a YAML mapping (course.yml, a front matter: no aliases); `line_offset` shifts
+    lines (front matter inside a file)."""
     return _plain_mapping(text, line_offset) or _mapping(text, line_offset)
+
+
+def _refuse_aliases(text: str, line_offset: int) -> None:
+    """course.yml and front matter hold no aliases: they have no block worth reusing, and an alias
+    that stays is one a bomb can hide behind. Scenarios reuse decisions, their aliases bounded."""
+    line = _first_alias_line(text, line_offset) if "*" in text else None
+    if line is not None:
+        raise YamlSyntaxError(line, "it uses an alias (*name), which course.yml and front matter do not take",
+                              "write the value out where the alias stands; only scenario files may reuse a block")
 
 
 def _mapping(text: str, line_offset: int) -> Mapping:
@@ -255,7 +265,7 @@ def _mapping(text: str, line_offset: int) -> Mapping:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        _bound_aliases(node, text, line_offset)
+        _refuse_aliases(text, line_offset)  # once the text is known to parse
         data = None if node is None else _scalars(loader, node, text) or loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, line_offset, text) from None

@@ -1,6 +1,6 @@
 """`courseforge check`: the review an instructional designer's course gets before it ships.
 
-    report = check_course(load(source), sources=None)   # raises ContentErrors for bad `objective:` refs
+    report = check_course(load(source), sources=None)   # ContentErrors: bad `objective:` refs, unknown ignores
     print(report.text())                                 # or report.json()
 
 Each rule is a small function (one module per family, ids in catalogue.py) returning Findings. A
@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from courseforge.check import access, consistency, cues, housekeeping, objectives, originality, plain, timing
+from courseforge.check import access, consistency, cues, housekeeping, ignores, objectives, originality, plain, timing
 from courseforge.check.catalogue import FAMILY_OF, RULE_IDS
 from courseforge.check.findings import Finding, Report
 from courseforge.check.kept import KeptFindings
 from courseforge.check.review import Review
+from courseforge.errors import ContentErrors
 from courseforge.model import Course
 
 FAMILIES = (objectives, cues, timing, plain, consistency, access, originality, housekeeping)
@@ -30,7 +31,13 @@ ORDER = {rule: index for index, rule in enumerate(RULE_IDS)}  # a report lists f
 
 def check_course(course: Course, sources: Path | None = None) -> Report:
     review = Review(course, sources)
-    review.resolved = objectives.resolve(review)
+    misnamed = ignores.unknown_rules(review)
+    try:
+        review.resolved = objectives.resolve(review)
+    except ContentErrors as missed:
+        raise ContentErrors(misnamed + missed.errors) from None
+    if misnamed:
+        raise ContentErrors(misnamed)
     switched_off = set(course.config.check.ignore)
     page_rules = {rule: run for rule, run in PAGE_RULES.items() if not _off(rule, switched_off)}
     kept = KeptFindings(course, _context(review, page_rules))

@@ -1,0 +1,55 @@
+"""`check: ignore` comments name rules that exist: a misspelt one switches nothing off, silently.
+
+course.yml's `check: {ignore: [...]}` refuses an unknown rule with a did-you-mean (config.py); a
+comment on a line is held to the same, at its line. Only a comment counts (`<!-- check: ignore … -->`
+in Markdown, `# check: ignore …` in YAML): prose that mentions the words is left alone.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from courseforge.check.catalogue import IGNORABLE
+from courseforge.check.review import Review
+from courseforge.errors import ContentError, Location, cut
+from courseforge.fields import unknown_key_hint
+
+# `all` switches every rule off on its line (check/__init__.py, _ignored_here).
+NAMES = frozenset((*IGNORABLE, "all"))
+COMMENT = re.compile(r"(?:<!--|#)\s*check:\s*ignore\s+([A-Za-z0-9_, -]+)")
+
+
+def unknown_rules(review: Review) -> list[ContentError]:
+    """An error at each comment naming a rule or family that does not exist."""
+    errors = []
+    for page in review.course.pages:
+        # The page reader kept each page's `check: ignore` lines: most pages have none to read again.
+        if not all(_known(rule) for _, rules in review.page_marks(page).ignores for rule in rules):
+            errors += _in_file(review, page.source)
+    for scenario in review.course.scenarios:
+        errors += _in_file(review, scenario.source)
+    return errors
+
+
+def _in_file(review: Review, path: Path) -> list[ContentError]:
+    errors = []
+    for number, text in enumerate(review.lines(path), start=1):
+        if "check:" not in text:
+            continue
+        for match in COMMENT.finditer(text):
+            for rule in re.split(r"[\s,]+", match.group(1).strip()):
+                if not _known(rule):
+                    errors.append(ContentError(Location(path, number),
+                                               cut(f'"check: ignore" names an unknown rule "{rule}"'),
+                                               cut(_hint(rule))))
+    return errors
+
+
+def _known(rule: str) -> bool:
+    return rule in NAMES or not rule.strip("-")  # `--` is the end of the Markdown comment, `-->`
+
+
+def _hint(rule: str) -> str:
+    if rule.rstrip("-") in NAMES:
+        return f'leave a space between "{rule.rstrip("-")}" and "-->"'
+    return unknown_key_hint(rule, IGNORABLE).replace("allowed:", "rules and families:")
