@@ -30,6 +30,22 @@ def test_a_failed_rebuild_keeps_the_last_good_site_and_says_where(make_course):
     assert b"New words." in session.site("cmi5").files["index.html"]
 
 
+def test_a_failed_rebuild_says_the_warnings_met_before_its_errors(make_course):
+    """A lesson saved as .MD is left out with a warning, and a question naming it fails: the terminal
+    says both, the warning first, as `build` does."""
+    folder = make_course()
+    said: list[str] = []
+    session = Session(folder, report=lambda text, is_error: said.append(text))
+    assert session.rebuild()
+    (folder / "lessons" / "02-part-2.md").rename(folder / "lessons" / "02-part-2.MD")
+    (folder / "lessons" / "01-part-1.md").write_text(lesson("part-1", "One", "::: tipp\nx\n:::\n"))
+    said.clear()
+    assert not session.rebuild()
+    warning = next(index for index, text in enumerate(said) if text.startswith("warning: ") and ".MD" in text)
+    error = next(index for index, text in enumerate(said) if "unknown callout" in text)
+    assert warning < error and said[-1] == "1 problem found; still showing the last good build"
+
+
 def test_the_standards_on_offer_follow_the_exporter_registry(monkeypatch):
     assert standards() == [name for name in EXPORTERS]
     monkeypatch.setitem(EXPORTERS, "scorm2004", object())

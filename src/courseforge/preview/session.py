@@ -65,8 +65,8 @@ class Session:
         try:
             prepared = prepare(self.source, lambda warning: warnings.append(str(warning)), theme_for=self._theme)
             sites = {name: site(prepared, name) for name in eager}
-        except ContentErrors as exc:
-            return self._failed([str(error) for error in exc.errors])
+        except ContentErrors as exc:  # the warnings met before it stopped often explain it (a page left out)
+            return self._failed([str(error) for error in exc.errors], [str(warning) for warning in exc.warnings])
         except Exception as exc:  # a bug, not the author's mistake: say so, keep serving
             self.report(traceback.format_exc(), True)
             return self._failed([f"courseforge failed: {exc!r} — please report it with the terminal's traceback"])
@@ -87,10 +87,12 @@ class Session:
             self.theme = fresh
         return self.theme
 
-    def _failed(self, errors: list[str]) -> bool:
+    def _failed(self, errors: list[str], warnings: list[str] = ()) -> bool:
         with self.lock:
             self.errors = errors
             built = self.prepared is not None
+        for warning in warnings:
+            self.report(f"warning: {warning}", True)
         for error in errors:
             self.report(error, True)
         shown = "still showing the last good build" if built else "nothing to show until the course builds"
