@@ -1,5 +1,6 @@
 """What a demanding learner met in the shipped course (the learner audit), each kept fixed here: focus
-that must not fall to the page when the control holding it goes away."""
+that must not fall to the page when the control holding it goes away, and an LMS that refuses a
+commit, which the learner must hear of while nothing is lost."""
 from __future__ import annotations
 
 from .e2e_support import axe_violations, format_violations, launch, open_lms, visible_lesson
@@ -34,3 +35,41 @@ def test_skip_to_the_end_keeps_focus_in_the_scene(lms_context, server, shipped_p
     assert sco.evaluate(FOCUSED), "Tab goes on from the scene"
     watch.assert_clean()
 
+
+def test_a_refused_commit_is_said_and_nothing_is_lost(lms_context, server, shipped_package):
+    """scorm-again's commit URL answers 500 once: LMSCommit fails. The learner reads (and hears: an
+    alert) that the progress was not saved; the next save goes through, the notice goes, and the LMS
+    holds every page viewed."""
+    context, watch = lms_context
+    page = open_lms(context, server)
+    sco = launch(page, shipped_package)
+    ids = shipped_package.lesson_ids
+    refused = []
+
+    def once(route):
+        if refused:
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.fulfill(status=500, body="down for a moment")
+
+    page.route("**/lms/commit", once)
+    assert not sco.is_visible("#cf-unsaved")
+    sco.click("#cf-next")
+    sco.wait_for_selector("#cf-unsaved", state="visible")
+    assert refused and page.evaluate("cfLMS.calls.filter(c => c.fn === 'LMSCommit').pop().result") == "false"
+    assert sco.get_attribute("#cf-unsaved", "role") == "alert"
+    assert "could not be saved" in sco.inner_text("#cf-unsaved")
+    box = sco.evaluate("JSON.stringify(document.getElementById('cf-unsaved').getBoundingClientRect().top)")
+    assert float(box) < sco.evaluate("innerHeight"), "the notice is in view"
+    violations = axe_violations(sco)
+    assert not violations, format_violations(violations)
+    sco.click("#cf-next")
+    sco.wait_for_selector("#cf-unsaved", state="hidden")
+    assert visible_lesson(sco) == ids[2]
+    cmi = page.evaluate("cfLMS.cmi()")
+    assert cmi["core"]["lesson_location"] == ids[2]
+    saved = server.commits[-1]
+    assert saved["cmi"]["core"]["lesson_location"] == ids[2] and saved["cmi"]["suspend_data"] == cmi["suspend_data"]
+    assert watch.failed == [f"500 {refused[0]}"]
+    assert all("500" in m for m in watch.console_errors) and not watch.page_errors
