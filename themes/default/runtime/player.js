@@ -328,12 +328,8 @@
   };
 
   proto.save = function () {
-    var self = this;
     this.pending = false;
-    // A save the LMS refused (a failed commit) is said until one goes through: each sends it all.
-    this.enqueue('saveState', this.snapshot()).then(function (ok) {
-      if (self.connected) doc.getElementById('cf-unsaved').hidden = ok !== false;
-    });
+    this.enqueue('saveState', this.snapshot());
     var indexes = this.state.viewed;
     this.enqueue('progress', { viewed: indexes.length, total: this.lessons.length });
     if (indexes.length === this.lessons.length && this.experienced() && !this.completeReported) {
