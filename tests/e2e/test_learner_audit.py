@@ -1,9 +1,11 @@
 """What a demanding learner met in the shipped course (the learner audit), each kept fixed here: focus
-that must not fall to the page when the control holding it goes away, and an LMS that refuses a
-commit, which the learner must hear of while nothing is lost."""
+that must not fall to the page when the control holding it goes away; an LMS that refuses a
+commit, which the learner must hear of while nothing is lost; and a reload, which ends the LMS's
+session, after which the player must not claim that no LMS is there."""
 from __future__ import annotations
 
-from .e2e_support import axe_violations, format_violations, launch, open_lms, visible_lesson
+from .conftest_xapi import open_au
+from .e2e_support import READY, axe_violations, format_violations, launch, open_lms, visible_lesson
 
 FOCUSED = """() => { const a = document.activeElement;
   return a && a !== document.body && a.getClientRects().length > 0 ? a.className || a.id : null; }"""
@@ -73,3 +75,37 @@ def test_a_refused_commit_is_said_and_nothing_is_lost(lms_context, server, shipp
     assert saved["cmi"]["core"]["lesson_location"] == ids[2] and saved["cmi"]["suspend_data"] == cmi["suspend_data"]
     assert watch.failed == [f"500 {refused[0]}"]
     assert all("500" in m for m in watch.console_errors) and not watch.page_errors
+
+
+ENDED = "open the course again from the learning management system"
+NO_LMS = "Not connected to a learning management system"
+
+
+def test_a_reload_in_a_scorm_lms_says_the_session_ended(lms_context, server, shipped_package):
+    """The SCO's frame reloads: pagehide ended the session (LMSFinish), the LMS refuses a second
+    LMSInitialize. The notice sends the learner back to the LMS; it never says there is none."""
+    context, watch = lms_context
+    page = open_lms(context, server)
+    sco = launch(page, shipped_package)
+    sco.click("#cf-next")
+    sco.evaluate("location.reload()")
+    page.wait_for_function("cfLMS.calls.filter(c => c.fn === 'LMSInitialize').length === 2")
+    sco = page.wait_for_selector("#sco").content_frame()
+    sco.wait_for_function(READY)
+    assert page.evaluate("cfLMS.calls.filter(c => c.fn === 'LMSInitialize').pop().result") == "false"
+    notice = sco.inner_text("#cf-notice")
+    assert sco.is_visible("#cf-notice") and ENDED in notice and NO_LMS not in notice
+    violations = axe_violations(sco)
+    assert not violations, format_violations(violations)
+    watch.assert_clean()
+
+
+def test_a_reload_of_a_cmi5_au_says_the_session_ended(lms, xapi_packages, xapi_page):
+    page, watch = xapi_page
+    session = lms.launch_cmi5("audit-reload", xapi_packages["shipped-cmi5"])
+    open_au(page, session.url)
+    page.reload()  # pagehide sent terminated: this launch is over (cmi5 §9.3.8)
+    page.wait_for_function(READY)
+    notice = page.inner_text("#cf-notice")
+    assert page.is_visible("#cf-notice") and ENDED in notice and NO_LMS not in notice
+    assert session.fetches == ["POST"]
