@@ -1,7 +1,8 @@
 """What a demanding learner met in the shipped course (the learner audit), each kept fixed here: focus
 that must not fall to the page when the control holding it goes away; an LMS that refuses a
-commit, which the learner must hear of while nothing is lost; and a reload, which ends the LMS's
-session, after which the player must not claim that no LMS is there."""
+commit, which the learner must hear of while nothing is lost; a reload, which ends the LMS's
+session, after which the player must not claim that no LMS is there; and the menu's and summary's
+marks, which must agree with the progress figure."""
 from __future__ import annotations
 
 from .conftest_xapi import open_au
@@ -109,3 +110,28 @@ def test_a_reload_of_a_cmi5_au_says_the_session_ended(lms, xapi_packages, xapi_p
     notice = page.inner_text("#cf-notice")
     assert page.is_visible("#cf-notice") and ENDED in notice and NO_LMS not in notice
     assert session.fetches == ["POST"]
+
+
+def test_the_marks_agree_with_the_progress_figure(lms_context, server, shipped_package):
+    """Every page opened, nothing finished but the lessons: the header says how many pages are done,
+    and exactly those carry a tick in the menu and read "completed" in the summary; the scenarios and
+    assessments opened but not finished read "viewed", without a tick."""
+    context, watch = lms_context
+    page = open_lms(context, server)
+    sco = launch(page, shipped_package)
+    ids = shipped_package.lesson_ids
+    for _ in ids[1:]:
+        sco.click("#cf-next")
+    done = int(sco.inner_text("#cf-progress-text").split()[0])
+    kinds = sco.evaluate("Courseforge.player.lessons.map(l => l.kind)")
+    assert done == kinds.count("lesson") < len(ids)
+    ticks = sco.evaluate("""[...document.querySelectorAll('#cf-nav .cf-mark')]
+        .map(m => getComputedStyle(m, '::before').content).filter(c => c.includes('\u2713')).length""")
+    assert ticks == done, f"{ticks} pages ticked in the menu, {done} done in the header"
+    sco.click("#cf-next")
+    labels = sco.evaluate("[...document.querySelectorAll('#cf-complete-list .cf-complete-state')].map(s => s.textContent)")
+    assert labels == ["completed"] * done + ["viewed"] * (len(ids) - done)
+    assert sco.inner_text("#cf-complete-done") == f"{done} of {len(ids)} pages done."
+    violations = axe_violations(sco)
+    assert not violations, format_violations(violations)
+    watch.assert_clean()
