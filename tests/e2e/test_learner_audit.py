@@ -1,8 +1,9 @@
 """What a demanding learner met in the shipped course (the learner audit), each kept fixed here: focus
 that must not fall to the page when the control holding it goes away; an LMS that refuses a
 commit, which the learner must hear of while nothing is lost; a reload, which ends the LMS's
-session, after which the player must not claim that no LMS is there; and the menu's and summary's
-marks, which must agree with the progress figure."""
+session, after which the player must not claim that no LMS is there; the menu's and summary's
+marks, which must agree with the progress figure; and a knowledge check's right answer, which a
+reload must not give away after a first wrong try."""
 from __future__ import annotations
 
 from .conftest_xapi import open_au
@@ -134,4 +135,32 @@ def test_the_marks_agree_with_the_progress_figure(lms_context, server, shipped_p
     assert sco.inner_text("#cf-complete-done") == f"{done} of {len(ids)} pages done."
     violations = axe_violations(sco)
     assert not violations, format_violations(violations)
+    watch.assert_clean()
+
+
+def test_a_reload_does_not_give_away_a_knowledge_check(lms_context, server, shipped_package):
+    """A first wrong answer gets "try again"; after a relaunch the check shows the same answer, says
+    it is incorrect and still hides the right one, and the learner's next try is judged as usual."""
+    context, watch = lms_context
+    page = open_lms(context, server)
+    sco = launch(page, shipped_package)
+    sco.click("#cf-next")
+    check = sco.locator("section.lesson:not([hidden]) fieldset.question[data-type=single]").first
+    qid = check.get_attribute("id")
+    right = sco.evaluate("id => Courseforge.player.course.questions[id].correct", qid[len("q-"):])
+    wrong = next(v for v in check.locator("input").evaluate_all("l => l.map(i => i.value)") if v not in right)
+    check.locator(f'input[value="{wrong}"]').check(force=True)
+    check.locator(".question-check").click()
+    assert sco.inner_text(f"#{qid} .question-result") == "Not quite — try again."
+    page.evaluate("cfLMS.unload()")
+    page.wait_for_function("cfLMS.calls.some(c => c.fn === 'LMSFinish')")
+    again = open_lms(context, server)
+    sco = launch(again, shipped_package, preload=page.evaluate("cfLMS.nextLaunch()"))
+    check = sco.locator(f"#{qid}")
+    assert check.locator(f'input[value="{wrong}"]').is_checked()
+    assert sco.inner_text(f"#{qid} .question-result") == "Incorrect."
+    assert check.locator(".question-mark.is-right, .question-feedback .question-explanation").count() == 0
+    check.locator(f'input[value="{right[0]}"]').check(force=True)
+    check.locator(".question-check").click()
+    assert sco.inner_text(f"#{qid} .question-result") == "Correct."
     watch.assert_clean()

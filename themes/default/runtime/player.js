@@ -46,7 +46,7 @@
       try { detected = !!definition.detect(); } catch (e) { warn(definition.name + ' detect failed', e); }
       if (!detected) return next();
       // An LMS launched the course, yet its session did not start (one ended by a reload, say).
-      if (!definition.fallback) CF.refused = true;
+      if (!definition.fallback) CF.refused = 1;
       var adapter;
       return Promise.resolve()
         .then(function () {
