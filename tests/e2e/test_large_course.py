@@ -147,7 +147,7 @@ def test_parts_load_from_disk_and_keep_answers_over_a_reload(file_context, large
     assert menu.get_by_role("link").count() == 1  # the survey's; a part's lessons come with it
     begin(page)
     show(page, "l1")
-    assert menu.get_by_role("link", name="1. Lesson number 1 (viewed)", exact=True).is_visible()  # its group opened
+    assert menu.get_by_role("link", name="1. Lesson number 1 (completed)", exact=True).is_visible()  # its group opened
     assert page.inner_text("#cf-next-title") == "Lesson number 2"
     page.click(group_of(large_package, f"l{CHECKED}"))
     page.click(f'a[href="#lesson-l{CHECKED}"]')

@@ -47,9 +47,9 @@ def test_offline_progress_survives_reload(file_context, shipped_package):
     assert page.is_visible("#cf-notice")
     assert visible_lesson(page) == ids[2]
     assert viewed_ids(page) == ids[:3]
-    # The viewed mark is visible (a check mark) and part of each link's accessible name.
+    # A viewed lesson is done: its mark is visible (a check mark) and part of each link's accessible name.
     menu = page.get_by_role("navigation", name="Course menu")
-    assert menu.get_by_role("link", name=re.compile(r"\(viewed\)")).count() == 3
+    assert menu.get_by_role("link", name=re.compile(r"\(completed\)")).count() == 3
     assert menu.get_by_role("link").count() == len(ids)
     mark = page.evaluate(
         "getComputedStyle(document.querySelector('.is-viewed .cf-mark'), '::before').content")
@@ -89,7 +89,7 @@ def test_completion_page_offline(file_context, shipped_package):
     assert "Course complete" not in progress_text(page)
     assert page.inner_text("#cf-complete-done") == f"{lessons} of {len(ids)} pages done."
     states = page.evaluate("[...document.querySelectorAll('#cf-complete-list li')].map(li => li.className)")
-    assert states == ["cf-state-viewed"] * lessons + ["cf-state-viewed"] * (len(ids) - lessons)
+    assert states == ["cf-state-done"] * lessons + ["cf-state-viewed"] * (len(ids) - lessons)
     # From the summary back to the last page, and to any page through its list.
     page.click("#cf-prev")
     assert visible_lesson(page) == ids[-1] and not page.is_visible("#cf-complete")

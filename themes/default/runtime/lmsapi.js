@@ -121,6 +121,14 @@
       return false;
     };
 
+    // A save the LMS refused (a failed commit) is said in the player's header until one goes
+    // through (each save sends everything again); only the SCORM adapters hear of such a refusal.
+    proto.saved = function (ok) {
+      var note = win.document && win.document.getElementById('cf-unsaved');  // none where tests run it bare
+      if (note) note.hidden = ok;
+      return ok;
+    };
+
     proto.active = function () {
       return this.initialized && !this.terminated;
     };

@@ -45,6 +45,8 @@
       var detected = false;
       try { detected = !!definition.detect(); } catch (e) { warn(definition.name + ' detect failed', e); }
       if (!detected) return next();
+      // An LMS launched the course, yet its session did not start (one ended by a reload, say).
+      if (!definition.fallback) CF.refused = 1;
       var adapter;
       return Promise.resolve()
         .then(function () {
@@ -133,6 +135,7 @@
         if (link.result && link.result.persistent === false && self.strings.noticeNoStorage) {
           self.ui.notice.textContent = self.strings.noticeNoStorage;
         }
+        if (CF.refused) self.ui.notice.textContent = self.strings.noticeEnded;
         self.ui.notice.hidden = false;
       }
       return self.adapter ? self.adapter.loadState() : null;

@@ -86,7 +86,8 @@
 
   P.restoreCheck = function (q) {
     var a = this.player.state.checks[q.check];
-    if (a) { q.write(a); q.show(a, true, this.S); }
+    // A wrong answer comes back without the right one: whether that was shown (a second try) is not kept.
+    if (a) { q.write(a); q.show(a, judge(q.d, a) === 'correct', this.S); }
     q.button.disabled = !q.read();
   };
 

@@ -108,6 +108,7 @@
         q(node(), 'video').pause();
         b.hidden = true;
         finished();
+        q(node(), 'h2').focus();  // the button it was on is gone: focus stays in the scene
       }
       if (a === 'replay') {
         o = q(node(), 'video');

@@ -112,7 +112,9 @@
     var quiz = p.quiz && p.quiz.status(lesson.id);
     if (quiz) return quiz;
     if (p.scenarios && p.scenarios.status(lesson.id)) return { state: 'done', done: true };
-    return p.viewed[i] ? { state: 'viewed', done: lesson.kind === 'lesson' } : { state: 'new', done: false };
+    // A lesson is done once viewed, and says so; another page opened but not finished stays "viewed".
+    if (p.viewed[i] && lesson.kind === 'lesson') return { state: 'done', done: true };
+    return { state: p.viewed[i] ? 'viewed' : 'new', done: false };
   };
 
   S.update = function () {

@@ -125,7 +125,7 @@
       ok = this.setWithin('cmi.suspend_data', data, MAX_SUSPEND) && ok;
     }
     ok = this.stamp(this.finished) && ok;
-    return (final || this.call('LMSCommit')) && ok;
+    return this.saved((final || this.call('LMSCommit')) && ok);
   };
 
   proto.progress = function () {

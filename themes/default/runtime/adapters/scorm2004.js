@@ -160,7 +160,7 @@
       ok = this.set('cmi.exit', this.exitValue(this.finished)) && ok;
     }
     this.set('cmi.session_time', duration(Date.now() - this.startedAt));
-    return dismissed || final ? ok : this.call('Commit') && ok;  // on dismissal, Terminate persists it
+    return this.saved(dismissed || final ? ok : this.call('Commit') && ok);  // on dismissal, Terminate persists it
   };
 
   proto.progress = function (p) {
