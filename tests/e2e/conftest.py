@@ -88,3 +88,14 @@ def package_factory(tmp_path, server):
     return make
 
 
+@pytest.fixture
+def preview(tmp_path):
+    """`courseforge preview` of a fresh starter project, serving: (the Preview, the project folder)."""
+    from courseforge.preview import Preview
+    from courseforge.scaffold import create
+
+    project = tmp_path / "project"
+    create(project)
+    running = Preview(project).start()
+    yield running, project
+    running.close()

@@ -42,15 +42,6 @@ def start(course) -> str:
 
 
 @pytest.fixture
-def preview(tmp_path):
-    project = tmp_path / "project"
-    create(project)
-    running = Preview(project).start()
-    yield running, project
-    running.close()
-
-
-@pytest.fixture
 def themed(tmp_path):
     """A project whose theme overrides the default stylesheet (a copy, plus the course title's colour)."""
     project = tmp_path / "project"
