@@ -99,3 +99,12 @@ def preview(tmp_path):
     running = Preview(project).start()
     yield running, project
     running.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page of its own browser context (the preview tests: the stand-in page is the LMS)."""
+    context = browser.new_context()
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()

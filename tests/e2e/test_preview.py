@@ -55,14 +55,6 @@ def themed(tmp_path):
     running.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    context.set_default_timeout(20_000)
-    yield context.new_page()
-    context.close()
-
-
 def served(preview, path: str) -> str:
     with urllib.request.urlopen(preview.url + path) as answer:
         return answer.read().decode()

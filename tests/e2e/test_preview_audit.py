@@ -38,14 +38,6 @@ def test_a_port_in_use_is_one_line_not_a_traceback(tmp_path):
                                      "(another preview?) — stop what uses it, or leave out --port to take a free one")
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    context.set_default_timeout(20_000)
-    yield context.new_page()
-    context.close()
-
-
 def broken_starter(tmp_path) -> tuple[Path, Path, str]:
     """A starter whose lesson has an unknown callout: (project, that lesson, its good text)."""
     project = tmp_path / "project"
@@ -80,6 +72,17 @@ def test_a_course_that_never_built_is_not_called_the_last_good_build(tmp_path, p
 
 FRAME_READY = """() => { const w = document.getElementById('pv-frame').contentWindow;
   return !!(w && w.Courseforge && w.Courseforge.player && w.Courseforge.player.ready); }"""
+
+
+def to_the_assessment(page):
+    """The course frame, on the starter's assessment (past two lessons and the scenario)."""
+    page.wait_for_function(FRAME_READY)
+    course = page.frame_locator("#pv-frame")
+    course.locator("#cf-start").click()
+    for _ in range(3):  # Welcome, Listening first, The first call
+        course.locator("#cf-next").click()
+    course.get_by_role("heading", name="Check your understanding", level=1).wait_for()
+    return course
 
 
 def shown(page, element: str) -> str:
@@ -172,12 +175,7 @@ def test_scorm_2004_a_finished_attempt_is_followed_by_a_new_one_with_a_new_data_
     page.get_by_role("group", name="Standard").get_by_role("button", name="scorm2004", exact=True).click()
     page.get_by_role("button", name="Reset learner").click()
     page.locator("#pv-log > li", has_text="Initialize").wait_for()
-    page.wait_for_function(FRAME_READY)
-    course = page.frame_locator("#pv-frame")
-    course.locator("#cf-start").click()
-    for _ in range(3):  # Welcome, Listening first, The first call
-        course.locator("#cf-next").click()
-    course.get_by_role("heading", name="Check your understanding", level=1).wait_for()
+    course = to_the_assessment(page)
     for question, answer in (("check-first-step", 1), ("check-listening", 1), ("check-front-matter", 1)):
         course.locator(f"#q-{question}-{answer}").check()
     course.locator(".quiz-submit").click()
@@ -296,12 +294,7 @@ def test_the_panel_shows_suspend_data_s_length_beside_the_standard_s_limit(previ
 def test_a_mastery_score_edited_in_course_yml_is_the_one_the_lms_hands_the_course(preview, page):
     running, project = preview
     page.goto(running.url)
-    page.wait_for_function(FRAME_READY)
-    course = page.frame_locator("#pv-frame")
-    course.locator("#cf-start").click()
-    for _ in range(3):  # Welcome, Listening first, The first call
-        course.locator("#cf-next").click()
-    course.get_by_role("heading", name="Check your understanding", level=1).wait_for()
+    course = to_the_assessment(page)
     assert shown(page, "cmi.student_data.mastery_score") == "80"
 
     config = project / "content" / "course.yml"
