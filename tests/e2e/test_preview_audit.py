@@ -216,7 +216,7 @@ def run_preview(project, port: int) -> subprocess.Popen:
 
 def stop(running: subprocess.Popen) -> None:
     running.send_signal(signal.SIGINT)
-    assert running.wait(timeout=30) == 0
+    assert running.wait(timeout=20) == 0
 
 
 def test_the_page_says_when_the_preview_stops_and_shows_the_sources_as_they_are_when_it_is_back(tmp_path, page):
