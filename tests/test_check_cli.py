@@ -118,6 +118,23 @@ def test_rules_switched_off_in_course_yml(tmp_path, ignore):
     assert [f.rule for f in findings(folder)] == ([] if ignore != "link-text" else ["image-alt"])
 
 
+def test_all_in_course_yml_switches_every_rule_off_as_it_does_in_a_page_comment_and_says_so(tmp_path):
+    """`<!-- check: ignore all -->` was accepted on a line while `check: {ignore: [all]}` was refused
+    as an unknown rule: the course-wide `all` now switches every rule off, with a warning at its line,
+    since a review that finds nothing by design must not pass for a clean one."""
+    folder = course(tmp_path, {**FLAWS, "course.yml": COURSE_YML + "check:\n  ignore: [all]\n"})
+    assert findings(folder) == []
+    result = run("check", cwd=folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        'warning: course.yml:10: "check: ignore" names all, so `courseforge check` and `build --strict` find '
+        "nothing in this course — name the rules or families to switch off instead, or a line's "
+        "`<!-- check: ignore all -->`"]
+    out = tmp_path / "out"
+    built = run("build", "--strict", "--out", str(out), "--format", "scorm12", cwd=folder)
+    assert built.returncode == 0 and "names all" in built.stderr
+
+
 def test_a_line_comment_switches_a_rule_off_on_its_line_or_the_next(tmp_path):
     text = lesson_text(body="For the policy [click here](../files/p.pdf). <!-- check: ignore link-text -->\n\n"
                             "<!-- check: ignore image-alt, colour-only -->\n![](../files/a.png)")

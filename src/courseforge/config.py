@@ -151,6 +151,13 @@ def _ignored_rules(value: object, line: int, path: Path, problems: Problems) -> 
     for item in items:
         if str(item) in IGNORABLE:
             rules.append(str(item))
+        elif str(item) == "all":
+            # As on a line (`<!-- check: ignore all -->`), every rule; said at each run, since a review
+            # that finds nothing by design would otherwise pass for a clean course.
+            rules.append("all")
+            problems.warn(path, line, '"check: ignore" names all, so `courseforge check` and `build --strict` '
+                          "find nothing in this course", "name the rules or families to switch off instead, "
+                          "or a line's `<!-- check: ignore all -->`")
         else:
             problems.error(path, line, f'"check: ignore" names an unknown rule "{item}"',
                            unknown_key_hint(item, IGNORABLE).replace("allowed:", "rules and families:"))
