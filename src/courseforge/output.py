@@ -39,6 +39,19 @@ def _failure(out: Path, error: OSError) -> OutputError:
                        "or make this one writable")
 
 
+def default_output(source: Path) -> Path:
+    """build/ in `source`, which must be a folder of its own: a course folder from someone else can
+    ship `build -> ~/somewhere`, and a build would write (its staging folder first) wherever it points.
+    An --out the user types is theirs to point anywhere."""
+    out = Path(source) / "build"
+    if out.is_symlink():
+        target = Path(os.path.abspath(Path(source) / os.readlink(out)))
+        raise OutputError(f"{out}: is a symbolic link to {target}, so the build would write wherever it "
+                          f"points — delete the link (courseforge makes a folder), or pass --out {target} "
+                          "to write there")
+    return out
+
+
 class Output:
     """`with Output(out) as output:` write into `output.staging`, then `output.publish(paths)`."""
 
