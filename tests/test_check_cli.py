@@ -10,6 +10,7 @@ import pytest
 
 from check_support import course, findings, lesson_text
 from conftest import COURSE_YML
+from courseforge.check import check_course
 from courseforge.errors import ContentErrors
 from courseforge.loader import load
 
@@ -171,3 +172,47 @@ def test_check_settings_are_validated_like_other_keys(tmp_path, setting, message
     with pytest.raises(ContentErrors) as caught:
         load(folder)
     assert str(caught.value.errors[0]).replace(str(folder) + "/", "").startswith(message)
+
+
+def review_errors(folder) -> list[str]:
+    with pytest.raises(ContentErrors) as caught:
+        check_course(load(folder, cache=False))
+    return [str(error).replace(f"{folder}/", "") for error in caught.value.errors]
+
+
+def test_an_ignore_comment_that_names_no_rule_is_an_error_not_silence(tmp_path):
+    """`<!-- check: ignore -->` switched nothing off and said nothing, as a misspelt rule used to."""
+    body = "For the policy [click here](../files/p.pdf). <!-- check: ignore -->"
+    folder = course(tmp_path, {"files/p.pdf": b"%PDF", "lessons/01-part-1.md": lesson_text(body=body)})
+    assert review_errors(folder) == [
+        'lessons/01-part-1.md:11: "check: ignore" names no rule — write the rules or families to switch off '
+        'after "ignore", or all']
+    from check_support import SCENARIO
+    script = SCENARIO.replace("{second_result}", "neutral").replace("{second_next}", "fixed")
+    bare = script.replace("  start:\n", "  start:  # check: ignore\n")
+    assert review_errors(course(tmp_path, {"scenarios/01-call.yml": bare}, "b")) == [
+        'scenarios/01-call.yml:5: "check: ignore" names no rule — write the rules or families to switch off '
+        'after "ignore", or all']
+
+
+@pytest.mark.parametrize("where", ["comment", "course.yml"])
+def test_an_unknown_rule_s_hint_is_whole_and_offers_all(tmp_path, where):
+    """The hint listed every rule and family, cut at 300 characters in the middle of a rule's name,
+    and never offered `all`, which both places take."""
+    if where == "comment":
+        body = "For the policy [click here](../files/p.pdf). <!-- check: ignore everything -->"
+        folder = course(tmp_path, {"files/p.pdf": b"%PDF", "lessons/01-part-1.md": lesson_text(body=body)})
+        [error] = review_errors(folder)
+        misspelt = course(tmp_path, {"lessons/01-part-1.md": lesson_text(body="Text. <!-- check: ignore alll -->")}, "b")
+        [near] = review_errors(misspelt)
+    else:
+        with pytest.raises(ContentErrors) as caught:
+            load(course(tmp_path, {"course.yml": COURSE_YML + "check: {ignore: [everything]}\n"}))
+        [error] = [str(found) for found in caught.value.errors]
+        with pytest.raises(ContentErrors) as caught:
+            load(course(tmp_path, {"course.yml": COURSE_YML + "check: {ignore: [alll]}\n"}, "b"))
+        [near] = [str(found) for found in caught.value.errors]
+    assert error.endswith('"check: ignore" names an unknown rule "everything" — name a family (objectives, '
+                          "answer-cues, time, plain-language, consistency, accessibility, originality, "
+                          "housekeeping), a rule id (as `courseforge check` lists them), or all")
+    assert near.endswith('names an unknown rule "alll" — did you mean "all"?')

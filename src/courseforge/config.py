@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from courseforge.branding import read_branding
-from courseforge.check.catalogue import IGNORABLE
+from courseforge.check.catalogue import IGNORABLE, ignore_hint
 from courseforge.errors import Problems
 from courseforge.fields import FieldReader, check_keys, unknown_key_hint
 from courseforge.model import CheckSettings, CourseConfig
@@ -159,6 +159,5 @@ def _ignored_rules(value: object, line: int, path: Path, problems: Problems) -> 
                           "find nothing in this course", "name the rules or families to switch off instead, "
                           "or a line's `<!-- check: ignore all -->`")
         else:
-            problems.error(path, line, f'"check: ignore" names an unknown rule "{item}"',
-                           unknown_key_hint(item, IGNORABLE).replace("allowed:", "rules and families:"))
+            problems.error(path, line, f'"check: ignore" names an unknown rule "{item}"', ignore_hint(item))
     return tuple(rules)
