@@ -117,3 +117,13 @@ def test_an_output_the_user_names_is_written_through_its_link(make_course, tmp_p
     assert [p.name for p in elsewhere.iterdir()] == ["tiny-course-scorm12.zip"]  # its staging folder gone
     result = courseforge("build", "--out", "build", "--format", "scorm12", cwd=folder)  # typed: honoured too
     assert result.returncode == 0, result.stderr
+
+
+def test_an_output_that_is_a_link_to_nothing_says_so_not_file_exists(make_course, tmp_path):
+    folder, nowhere = make_course(), tmp_path / "not-yet"
+    (tmp_path / "dist").symlink_to(nowhere, target_is_directory=True)
+    result = courseforge("build", str(folder), "--out", "dist", "--format", "scorm12", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: cannot write to dist: it is a symbolic link to {nowhere}, which does not exist — "
+        "make that folder, or choose another with --out")
