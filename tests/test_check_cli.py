@@ -216,3 +216,13 @@ def test_an_unknown_rule_s_hint_is_whole_and_offers_all(tmp_path, where):
                           "answer-cues, time, plain-language, consistency, accessibility, originality, "
                           "housekeeping), a rule id (as `courseforge check` lists them), or all")
     assert near.endswith('names an unknown rule "alll" — did you mean "all"?')
+
+
+def test_a_check_or_preview_that_stops_on_an_error_says_what_did_not_happen_not_that_nothing_was_written(tmp_path):
+    broken = course(tmp_path, {"lessons/01-part-1.md": lesson_text().replace("minutes: 1", "minutes: -3")})
+    result = run("check", cwd=broken)
+    assert result.returncode == 1 and result.stderr.splitlines()[-1] == "1 problem found; the course was not reviewed."
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("preview", "--no-open", cwd=empty)
+    assert result.returncode == 1 and result.stderr.splitlines()[-1] == "1 problem found; the preview did not start."

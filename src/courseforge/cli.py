@@ -79,6 +79,7 @@ def check(source: Path, as_json: bool, sources: Path | None) -> None:
             course = load(source)
             report = check_course(course, sources)
     except ContentErrors as problems:
+        problems.outcome = "the course was not reviewed"
         if as_json:  # a tool that reads stdout gets JSON whatever happened; people read stderr
             click.echo(_problems_json(problems))
         raise
