@@ -226,3 +226,15 @@ def test_a_check_or_preview_that_stops_on_an_error_says_what_did_not_happen_not_
     empty.mkdir()
     result = run("preview", "--no-open", cwd=empty)
     assert result.returncode == 1 and result.stderr.splitlines()[-1] == "1 problem found; the preview did not start."
+
+
+def test_course_yml_takes_rules_written_as_a_comment_names_them_and_says_a_list_item_s_own_line(tmp_path):
+    """`ignore: link-text, image-alt` was one unknown rule, "did you mean link-text?" (so the author
+    removed image-alt); and an unknown rule in a list was named at the `ignore:` line, not its own."""
+    folder = course(tmp_path, {**FLAWS, "course.yml": COURSE_YML + "check:\n  ignore: link-text, image-alt\n"})
+    assert findings(folder) == []
+    listed = course(tmp_path, {"course.yml": COURSE_YML + "check:\n  ignore:\n    - link-text\n    - imag-alt\n"}, "b")
+    with pytest.raises(ContentErrors) as caught:
+        load(listed)
+    assert [str(error).replace(f"{listed}/", "") for error in caught.value.errors] == [
+        'course.yml:12: "check: ignore" names an unknown rule "imag-alt" — did you mean "image-alt"?']
