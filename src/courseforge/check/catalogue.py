@@ -1,6 +1,6 @@
 """Every rule of `courseforge check`: its id, its family and what it looks for.
 
-Kept free of imports so course.yml validation can name the rules without loading them.
+Kept free of the rules' imports so course.yml validation can name the rules without loading them.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ IGNORABLE = (*RULE_IDS, *FAMILIES)
 
 
 def ignore_hint(name: object) -> str:
-    """How to fix a `check: ignore` naming no rule: the nearest name, or where the names are (every
+    """How to fix a `check: ignore` naming an unknown rule: the nearest name, or where the names are (every
     rule's id would be cut off long before its end)."""
     close = difflib.get_close_matches(str(name), (*IGNORABLE, "all"), n=1)
     if close:
