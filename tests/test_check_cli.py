@@ -10,6 +10,7 @@ import pytest
 
 from check_support import course, findings, lesson_text
 from conftest import COURSE_YML
+from courseforge.check import check_course
 from courseforge.errors import ContentErrors
 from courseforge.loader import load
 
@@ -118,6 +119,23 @@ def test_rules_switched_off_in_course_yml(tmp_path, ignore):
     assert [f.rule for f in findings(folder)] == ([] if ignore != "link-text" else ["image-alt"])
 
 
+def test_all_in_course_yml_switches_every_rule_off_as_it_does_in_a_page_comment_and_says_so(tmp_path):
+    """`<!-- check: ignore all -->` was accepted on a line while `check: {ignore: [all]}` was refused
+    as an unknown rule: the course-wide `all` now switches every rule off, with a warning at its line,
+    since a review that finds nothing by design must not pass for a clean one."""
+    folder = course(tmp_path, {**FLAWS, "course.yml": COURSE_YML + "check:\n  ignore: [all]\n"})
+    assert findings(folder) == []
+    result = run("check", cwd=folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        'warning: course.yml:10: "check: ignore" names all, so `courseforge check` and `build --strict` find '
+        "nothing in this course — name the rules or families to switch off instead, or a line's "
+        "`<!-- check: ignore all -->`"]
+    out = tmp_path / "out"
+    built = run("build", "--strict", "--out", str(out), "--format", "scorm12", cwd=folder)
+    assert built.returncode == 0 and "names all" in built.stderr
+
+
 def test_a_line_comment_switches_a_rule_off_on_its_line_or_the_next(tmp_path):
     text = lesson_text(body="For the policy [click here](../files/p.pdf). <!-- check: ignore link-text -->\n\n"
                             "<!-- check: ignore image-alt, colour-only -->\n![](../files/a.png)")
@@ -154,3 +172,69 @@ def test_check_settings_are_validated_like_other_keys(tmp_path, setting, message
     with pytest.raises(ContentErrors) as caught:
         load(folder)
     assert str(caught.value.errors[0]).replace(str(folder) + "/", "").startswith(message)
+
+
+def review_errors(folder) -> list[str]:
+    with pytest.raises(ContentErrors) as caught:
+        check_course(load(folder, cache=False))
+    return [str(error).replace(f"{folder}/", "") for error in caught.value.errors]
+
+
+def test_an_ignore_comment_that_names_no_rule_is_an_error_not_silence(tmp_path):
+    """`<!-- check: ignore -->` switched nothing off and said nothing, as a misspelt rule used to."""
+    body = "For the policy [click here](../files/p.pdf). <!-- check: ignore -->"
+    folder = course(tmp_path, {"files/p.pdf": b"%PDF", "lessons/01-part-1.md": lesson_text(body=body)})
+    assert review_errors(folder) == [
+        'lessons/01-part-1.md:11: "check: ignore" names no rule — write the rules or families to switch off '
+        'after "ignore", or all']
+    from check_support import SCENARIO
+    script = SCENARIO.replace("{second_result}", "neutral").replace("{second_next}", "fixed")
+    bare = script.replace("  start:\n", "  start:  # check: ignore\n")
+    assert review_errors(course(tmp_path, {"scenarios/01-call.yml": bare}, "b")) == [
+        'scenarios/01-call.yml:5: "check: ignore" names no rule — write the rules or families to switch off '
+        'after "ignore", or all']
+
+
+@pytest.mark.parametrize("where", ["comment", "course.yml"])
+def test_an_unknown_rule_s_hint_is_whole_and_offers_all(tmp_path, where):
+    """The hint listed every rule and family, cut at 300 characters in the middle of a rule's name,
+    and never offered `all`, which both places take."""
+    if where == "comment":
+        body = "For the policy [click here](../files/p.pdf). <!-- check: ignore everything -->"
+        folder = course(tmp_path, {"files/p.pdf": b"%PDF", "lessons/01-part-1.md": lesson_text(body=body)})
+        [error] = review_errors(folder)
+        misspelt = course(tmp_path, {"lessons/01-part-1.md": lesson_text(body="Text. <!-- check: ignore alll -->")}, "b")
+        [near] = review_errors(misspelt)
+    else:
+        with pytest.raises(ContentErrors) as caught:
+            load(course(tmp_path, {"course.yml": COURSE_YML + "check: {ignore: [everything]}\n"}))
+        [error] = [str(found) for found in caught.value.errors]
+        with pytest.raises(ContentErrors) as caught:
+            load(course(tmp_path, {"course.yml": COURSE_YML + "check: {ignore: [alll]}\n"}, "b"))
+        [near] = [str(found) for found in caught.value.errors]
+    assert error.endswith('"check: ignore" names an unknown rule "everything" — name a family (objectives, '
+                          "answer-cues, time, plain-language, consistency, accessibility, originality, "
+                          "housekeeping), a rule id (as `courseforge check` lists them), or all")
+    assert near.endswith('names an unknown rule "alll" — did you mean "all"?')
+
+
+def test_a_check_or_preview_that_stops_on_an_error_says_what_did_not_happen_not_that_nothing_was_written(tmp_path):
+    broken = course(tmp_path, {"lessons/01-part-1.md": lesson_text().replace("minutes: 1", "minutes: -3")})
+    result = run("check", cwd=broken)
+    assert result.returncode == 1 and result.stderr.splitlines()[-1] == "1 problem found; the course was not reviewed."
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("preview", "--no-open", cwd=empty)
+    assert result.returncode == 1 and result.stderr.splitlines()[-1] == "1 problem found; the preview did not start."
+
+
+def test_course_yml_takes_rules_written_as_a_comment_names_them_and_says_a_list_item_s_own_line(tmp_path):
+    """`ignore: link-text, image-alt` was one unknown rule, "did you mean link-text?" (so the author
+    removed image-alt); and an unknown rule in a list was named at the `ignore:` line, not its own."""
+    folder = course(tmp_path, {**FLAWS, "course.yml": COURSE_YML + "check:\n  ignore: link-text, image-alt\n"})
+    assert findings(folder) == []
+    listed = course(tmp_path, {"course.yml": COURSE_YML + "check:\n  ignore:\n    - link-text\n    - imag-alt\n"}, "b")
+    with pytest.raises(ContentErrors) as caught:
+        load(listed)
+    assert [str(error).replace(f"{listed}/", "") for error in caught.value.errors] == [
+        'course.yml:12: "check: ignore" names an unknown rule "imag-alt" — did you mean "image-alt"?']

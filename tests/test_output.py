@@ -78,3 +78,52 @@ def test_a_killed_build_leaves_nothing_behind_for_long(make_course, tmp_path):
     build(make_course(), out, ["scorm12"])
     assert not stale.exists() and not legacy.exists() and cache.is_dir()
     assert [p.name for p in out.iterdir()] == ["tiny-course-scorm12.zip"]
+
+
+def courseforge(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "courseforge", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_a_default_build_folder_that_is_a_link_is_refused_and_nothing_is_written_where_it_points(make_course, tmp_path):
+    """A course folder from someone else can ship `build -> ~/somewhere`: the default output wrote
+    its staging folder and its zips there."""
+    folder, elsewhere = make_course(), tmp_path / "somewhere"
+    elsewhere.mkdir()
+    (folder / "build").symlink_to(elsewhere, target_is_directory=True)
+    result = courseforge("build", "--format", "scorm12", cwd=folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: build: is a symbolic link to {elsewhere}, so the build would write wherever it points — "
+        f"delete the link (courseforge makes a folder), or pass --out {elsewhere} to write there")
+    assert list(elsewhere.iterdir()) == []  # no zip, and no staging folder made through the link
+    assert (folder / "build").is_symlink()
+
+
+def test_a_dangling_default_build_link_is_refused_and_not_followed(make_course, tmp_path):
+    folder, nowhere = make_course(), tmp_path / "not-yet"
+    (folder / "build").symlink_to(nowhere, target_is_directory=True)
+    result = courseforge("build", "--format", "scorm12", cwd=folder)
+    assert result.returncode == 1 and "is a symbolic link to" in result.stderr.splitlines()[-1]
+    assert not nowhere.exists()
+
+
+def test_an_output_the_user_names_is_written_through_its_link(make_course, tmp_path):
+    folder, elsewhere = make_course(), tmp_path / "somewhere"
+    elsewhere.mkdir()
+    link = tmp_path / "dist"
+    link.symlink_to(elsewhere, target_is_directory=True)
+    result = courseforge("build", str(folder), "--out", str(link), "--format", "scorm12", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in elsewhere.iterdir()] == ["tiny-course-scorm12.zip"]  # its staging folder gone
+    result = courseforge("build", "--out", "build", "--format", "scorm12", cwd=folder)  # typed: honoured too
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_output_that_is_a_link_to_nothing_says_so_not_file_exists(make_course, tmp_path):
+    folder, nowhere = make_course(), tmp_path / "not-yet"
+    (tmp_path / "dist").symlink_to(nowhere, target_is_directory=True)
+    result = courseforge("build", str(folder), "--out", "dist", "--format", "scorm12", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: cannot write to dist: it is a symbolic link to {nowhere}, which does not exist — "
+        "make that folder, or choose another with --out")

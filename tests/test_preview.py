@@ -46,6 +46,34 @@ def test_a_failed_rebuild_says_the_warnings_met_before_its_errors(make_course):
     assert warning < error and said[-1] == "1 problem found; still showing the last good build"
 
 
+def test_a_rebuild_the_review_stops_keeps_the_warnings_the_load_met_for_the_terminal_and_the_page(make_course):
+    """A lesson saved as .MD is left out (a warning of the load), then a `check: ignore` comment
+    naming no rule stops the review: the warning was heard before that error was raised, and dropped."""
+    folder = make_course()
+    said: list[str] = []
+    session = Session(folder, report=lambda text, is_error: said.append(text))
+    assert session.rebuild()
+    (folder / "lessons" / "02-part-2.md").rename(folder / "lessons" / "02-part-2.MD")
+    (folder / "lessons" / "01-part-1.md").write_text(lesson("part-1", "One", "Text. <!-- check: ignore link-txt -->\n"))
+    said.clear()
+    assert not session.rebuild()
+    [warning] = session.state()["warnings"]
+    assert "02-part-2.MD" in warning and said[0] == f"warning: {warning}"
+    assert 'unknown rule "link-txt"' in session.state()["errors"][0]
+
+
+def test_the_page_is_handed_the_last_build_s_warnings_good_or_failed(make_course):
+    folder = make_course()
+    session = Session(folder, report=lambda text, is_error: None)
+    long = " ".join(["word"] * 40) + "."
+    (folder / "lessons" / "01-part-1.md").write_text(lesson("part-1", "One", long + "\n"))
+    assert session.rebuild()
+    assert any("01-part-1.md:9: a sentence of 40 words" in warning for warning in session.state()["warnings"])
+    (folder / "lessons" / "01-part-1.md").write_text(lesson("part-1", "One", "::: tipp\nx\n:::\n"))
+    assert not session.rebuild()
+    assert session.state()["warnings"] == []  # the failed save's, not those of the build still on show
+
+
 def test_the_standards_on_offer_follow_the_exporter_registry(monkeypatch):
     assert standards() == [name for name in EXPORTERS]
     monkeypatch.setitem(EXPORTERS, "scorm2004", object())

@@ -19,7 +19,7 @@ from courseforge.exporters import EXPORTERS
 from courseforge.gcpause import collector_paused
 from courseforge.loader import CACHE_DIR, load, locate
 from courseforge.model import Course, Site
-from courseforge.output import Output, OutputError
+from courseforge.output import Output, OutputError, default_output
 from courseforge.render import Pages, render, render_pages, shared_files
 from courseforge.theme import Theme
 from courseforge.zipwriter import deflate_cache
@@ -41,14 +41,16 @@ class Prepared:
     pages: Pages  # every page's markup, the same in every package
 
 
-def build(source: Path, out: Path, formats: Iterable[str] = FORMATS,
+def build(source: Path, out: Path | None, formats: Iterable[str] = FORMATS,
           on_warning: Callable[[ContentError], None] | None = None, answer_key: bool = False,
           progress=None, strict: bool = False, processes: int | None = None) -> list[Path]:
     """Build every package of `formats` into `out`; with `answer_key`, the reviewers' files too.
     `progress` (see video.Progress) hears about scenario clips while they render; `processes` read
     the pages (default: every core for a large course; unchanged pages come from the page cache).
-    The findings of `courseforge check` are warnings; with `strict`, errors, and nothing is written."""
+    The findings of `courseforge check` are warnings; with `strict`, errors, and nothing is written.
+    `out` None: build/ in `source`, refused when it is a link."""
     warn = on_warning or (lambda warning: None)
+    out = default_output(Path(source)) if out is None else out
     _refuse_output_among_sources(Path(source), Path(out))
     with collector_paused():
         prepared = prepare(source, warn, progress, processes, strict)

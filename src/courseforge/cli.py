@@ -52,7 +52,7 @@ def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: 
 
     chosen = FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
     started = time.perf_counter()
-    zips = build_course(source, out or source / "build", chosen,
+    zips = build_course(source, out, chosen,
                         on_warning=lambda w: click.echo(f"warning: {w}", err=True), answer_key=answer_key,
                         progress=ConsoleProgress(), strict=strict)
     for path in zips:
@@ -79,6 +79,7 @@ def check(source: Path, as_json: bool, sources: Path | None) -> None:
             course = load(source)
             report = check_course(course, sources)
     except ContentErrors as problems:
+        problems.outcome = "the course was not reviewed"
         if as_json:  # a tool that reads stdout gets JSON whatever happened; people read stderr
             click.echo(_problems_json(problems))
         raise

@@ -5,13 +5,13 @@ import re
 from pathlib import Path
 
 from courseforge.branding import read_branding
-from courseforge.check.catalogue import IGNORABLE
+from courseforge.check.catalogue import IGNORABLE, ignore_hint
 from courseforge.errors import Problems
 from courseforge.fields import FieldReader, check_keys, unknown_key_hint
 from courseforge.model import CheckSettings, CourseConfig
 from courseforge.sourcetext import SourceError, read_source
 from courseforge.strings import read_overrides
-from courseforge.yamltext import Mapping, YamlSyntaxError, key_lines, key_nodes, load_mapping
+from courseforge.yamltext import Mapping, YamlSyntaxError, item_lines, key_lines, key_nodes, load_mapping
 
 COURSE_FILE = "course.yml"
 KEYS = ("title", "identifier", "version", "language", "description", "authors",
@@ -75,7 +75,8 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping, 
         require_scenarios=read.boolean("require_scenarios", False),
         video_size=_video_size(read, mapping, path, problems),
         package_budget_mb=read.integer("package_budget_mb", 1, 100_000) or 250,
-        check=_check_settings(mapping, path, problems, block_lines.get("check", {})),
+        check=_check_settings(mapping, path, problems, block_lines.get("check", {}),
+                              item_lines(nodes.get("check"), "ignore")),
         one_question_per_screen=read.boolean("one_question_per_screen", False),
         branding=read_branding(mapping.data.get("branding"), path, mapping.line("branding"), problems,
                                block_lines.get("branding")),
@@ -110,7 +111,8 @@ def _video_size(read: FieldReader, mapping: Mapping, path: Path, problems: Probl
     return width, height
 
 
-def _check_settings(mapping: Mapping, path: Path, problems: Problems, lines: dict[str, int]) -> CheckSettings:
+def _check_settings(mapping: Mapping, path: Path, problems: Problems, lines: dict[str, int],
+                    ignore_lines: list[int]) -> CheckSettings:
     value = mapping.data.get("check")
     line = mapping.line("check")
     if value is None:
@@ -124,7 +126,8 @@ def _check_settings(mapping: Mapping, path: Path, problems: Problems, lines: dic
             problems.error(path, lines.get(str(key), line), f'unknown key "{key}" under "check"',
                            unknown_key_hint(key, CHECK_KEYS))
     numbers = _check_numbers(value, line, path, problems, lines)
-    return CheckSettings(ignore=_ignored_rules(value.get("ignore"), lines.get("ignore", line), path, problems),
+    ignore_line = lines.get("ignore", line)
+    return CheckSettings(ignore=_ignored_rules(value.get("ignore"), ignore_line, ignore_lines, path, problems),
                          **numbers)
 
 
@@ -143,15 +146,24 @@ def _check_numbers(value: dict, line: int, path: Path, problems: Problems, lines
     return numbers
 
 
-def _ignored_rules(value: object, line: int, path: Path, problems: Problems) -> tuple[str, ...]:
+def _ignored_rules(value: object, line: int, lines: list[int], path: Path, problems: Problems) -> tuple[str, ...]:
+    """The rules `ignore:` names: a list (each item at its line), or one line of them, written as a
+    `check: ignore` comment names them (`link-text, image-alt`)."""
     if value is None:
         return ()
-    items = value if isinstance(value, list) else [value]
+    items = value if isinstance(value, list) else [name for name in re.split(r"[\s,]+", str(value)) if name]
     rules = []
-    for item in items:
+    for index, item in enumerate(items):
+        at = lines[index] if isinstance(value, list) and index < len(lines) else line
         if str(item) in IGNORABLE:
             rules.append(str(item))
+        elif str(item) == "all":
+            # As on a line (`<!-- check: ignore all -->`), every rule; said at each run, since a review
+            # that finds nothing by design would otherwise pass for a clean course.
+            rules.append("all")
+            problems.warn(path, at, '"check: ignore" names all, so `courseforge check` and `build --strict` '
+                          "find nothing in this course", "name the rules or families to switch off instead, "
+                          "or a line's `<!-- check: ignore all -->`")
         else:
-            problems.error(path, line, f'"check: ignore" names an unknown rule "{item}"',
-                           unknown_key_hint(item, IGNORABLE).replace("allowed:", "rules and families:"))
+            problems.error(path, at, f'"check: ignore" names an unknown rule "{item}"', ignore_hint(item))
     return tuple(rules)

@@ -55,6 +55,7 @@ class ContentErrors(click.ClickException):
     def __init__(self, errors: list[ContentError], warnings: list[ContentError] = ()):
         self.errors = in_reading_order(list(errors))
         self.warnings = in_reading_order(list(warnings))
+        self.outcome = "nothing was written"  # a command that writes nothing says what it did not do
         super().__init__("\n".join(str(e) for e in self.errors))
 
     def show(self, file=None) -> None:
@@ -64,7 +65,7 @@ class ContentErrors(click.ClickException):
         for error in self.errors:
             click.echo(str(error), file=file, err=True)
         count = len(self.errors)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found; {self.outcome}.", err=True)
 
 
 # A message quotes what the author wrote; a hostile or runaway value must not become megabytes of text.

@@ -34,9 +34,29 @@ def _failure(out: Path, error: OSError) -> OutputError:
     if out.is_file():  # the default build/ is no --out, so click never checked that it is a folder
         return OutputError(f"cannot write to {out}: it is a file, not a folder — choose another folder "
                            "with --out, or move the file away")
+    if out.is_symlink() and not out.exists():  # mkdir says "File exists" of a link to nothing
+        return OutputError(f"cannot write to {out}: it is a symbolic link to {_target(out)}, which does not "
+                           "exist — make that folder, or choose another with --out")
     reason = error.strerror or str(error)
     return OutputError(f"cannot write to {out}: {reason} — choose another folder with --out, "
                        "or make this one writable")
+
+
+def default_output(source: Path) -> Path:
+    """build/ in `source`, which must be a folder of its own: a course folder from someone else can
+    ship `build -> ~/somewhere`, and a build would write (its staging folder first) wherever it points.
+    An --out the user types is theirs to point anywhere."""
+    out = Path(source) / "build"
+    if out.is_symlink():
+        raise OutputError(f"{out}: is a symbolic link to {_target(out)}, so the build would write wherever "
+                          f"it points — delete the link (courseforge makes a folder), or pass --out "
+                          f"{_target(out)} to write there")
+    return out
+
+
+def _target(link: Path) -> Path:
+    """Where `link` points, as a full path (a relative link is read from the link's folder)."""
+    return Path(os.path.abspath(link.parent / os.readlink(link)))
 
 
 class Output:

@@ -161,6 +161,16 @@ def key_lines(node: yaml.Node | None) -> dict[str, int]:
     return {str(key.value): key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
 
 
+def item_lines(node: yaml.Node | None, key: str) -> list[int]:
+    """The 1-based line of each item of the list under `key` in a mapping node (`check: ignore: [...]`)."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for name, value in node.value:
+        if isinstance(name, yaml.ScalarNode) and name.value == key and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
 # Tags whose constructors are plain functions of a scalar (no generator, no state): a front matter's.
 _SCALAR_TAGS = frozenset("tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp"))
 _MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"

@@ -66,7 +66,7 @@ def _review_page(review: Review, page, rules: dict) -> list[Finding]:
 
 
 def _off(rule: str, switched_off: set[str]) -> bool:
-    return rule in switched_off or FAMILY_OF[rule] in switched_off
+    return not switched_off.isdisjoint((rule, FAMILY_OF[rule], "all"))
 
 
 def _context(review: Review, page_rules: dict) -> str:

@@ -9,22 +9,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from courseforge.check.catalogue import IGNORABLE
+from courseforge.check.catalogue import IGNORABLE, ignore_hint
 from courseforge.check.review import Review
 from courseforge.errors import ContentError, Location, cut
-from courseforge.fields import unknown_key_hint
 
 # `all` switches every rule off on its line (check/__init__.py, _ignored_here).
 NAMES = frozenset((*IGNORABLE, "all"))
-COMMENT = re.compile(r"(?:<!--|#)\s*check:\s*ignore\s+([A-Za-z0-9_, -]+)")
+# The names may be missing (`<!-- check: ignore -->`, `# check: ignore`): that comment switches nothing off.
+COMMENT = re.compile(r"(?:<!--|#)\s*check:\s*ignore(?![A-Za-z0-9_])([A-Za-z0-9_, -]*)")
 
 
 def unknown_rules(review: Review) -> list[ContentError]:
-    """An error at each comment naming a rule or family that does not exist."""
+    """An error at each comment naming a rule or family that does not exist, or none at all."""
     errors = []
     for page in review.course.pages:
         # The page reader kept each page's `check: ignore` lines: most pages have none to read again.
-        if not all(_known(rule) for _, rules in review.page_marks(page).ignores for rule in rules):
+        if not all(_named(rules) and all(map(_known, rules)) for _, rules in review.page_marks(page).ignores):
             errors += _in_file(review, page.source)
     for scenario in review.course.scenarios:
         errors += _in_file(review, scenario.source)
@@ -37,12 +37,20 @@ def _in_file(review: Review, path: Path) -> list[ContentError]:
         if "check:" not in text:
             continue
         for match in COMMENT.finditer(text):
-            for rule in re.split(r"[\s,]+", match.group(1).strip()):
+            rules = re.split(r"[\s,]+", match.group(1).strip())
+            if not _named(rules):
+                errors.append(ContentError(Location(path, number), '"check: ignore" names no rule',
+                                           'write the rules or families to switch off after "ignore", or all'))
+            for rule in rules:
                 if not _known(rule):
                     errors.append(ContentError(Location(path, number),
                                                cut(f'"check: ignore" names an unknown rule "{rule}"'),
                                                cut(_hint(rule))))
     return errors
+
+
+def _named(rules) -> bool:
+    return any(rule.strip("-") for rule in rules)
 
 
 def _known(rule: str) -> bool:
@@ -52,4 +60,4 @@ def _known(rule: str) -> bool:
 def _hint(rule: str) -> str:
     if rule.rstrip("-") in NAMES:
         return f'leave a space between "{rule.rstrip("-")}" and "-->"'
-    return unknown_key_hint(rule, IGNORABLE).replace("allowed:", "rules and families:")
+    return ignore_hint(rule)

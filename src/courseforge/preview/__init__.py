@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from courseforge.errors import Problems
+from courseforge.errors import ContentError, ContentErrors, Location
 from courseforge.loader import locate
 from courseforge.preview.events import Broker
 from courseforge.preview.lrs import MemoryLRS
@@ -25,10 +25,10 @@ class Preview:
     def __init__(self, source: Path, host: str = "127.0.0.1", port: int = 0, report=None):
         found = locate(Path(source))
         if found is None:
-            problems = Problems()
-            problems.error(Path(source), None, "no course.yml here or in content/",
-                           "run `courseforge preview` in a course project, or pass the course folder")
-            problems.raise_if_any()
+            stopped = ContentErrors([ContentError(Location(Path(source)), "no course.yml here or in content/",
+                                                  "run `courseforge preview` in a course project, or pass the course folder")])
+            stopped.outcome = "the preview did not start"
+            raise stopped
         self.course_root, self.project = found[0].resolve(), found[1].resolve()
         self.report = report or (lambda text, is_error: None)
         self.session = Session(Path(source), self.report)

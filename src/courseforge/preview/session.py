@@ -66,10 +66,14 @@ class Session:
             prepared = prepare(self.source, lambda warning: warnings.append(str(warning)), theme_for=self._theme)
             sites = {name: site(prepared, name) for name in eager}
         except ContentErrors as exc:  # the warnings met before it stopped often explain it (a page left out)
-            return self._failed([str(error) for error in exc.errors], [str(warning) for warning in exc.warnings])
+            # Those the loader raised with, and those heard before a later step stopped (a page left
+            # out, then a `check: ignore` comment naming no rule).
+            met = list(dict.fromkeys([*warnings, *(str(warning) for warning in exc.warnings)]))
+            return self._failed([str(error) for error in exc.errors], met)
         except Exception as exc:  # a bug, not the author's mistake: say so, keep serving
             self.report(traceback.format_exc(), True)
-            return self._failed([f"courseforge failed: {exc!r} — please report it with the terminal's traceback"])
+            return self._failed([f"courseforge failed: {exc!r} — please report it with the terminal's traceback"],
+                                warnings)
         with self.lock:
             self.prepared, self.sites, self.errors, self.warnings = prepared, sites, [], warnings
             self.number += 1
@@ -89,7 +93,8 @@ class Session:
 
     def _failed(self, errors: list[str], warnings: list[str] = ()) -> bool:
         with self.lock:
-            self.errors = errors
+            # The page shows the last save's warnings beside its errors, as the terminal does.
+            self.errors, self.warnings = errors, list(warnings)
             built = self.prepared is not None
         for warning in warnings:
             self.report(f"warning: {warning}", True)

@@ -52,6 +52,26 @@
     byId('pv-error').hidden = !errors.length;
   }
 
+  // The build's warnings (check findings, a page left out…), which the terminal alone used to show:
+  // folded to their count, each `path:line: what — how to fix it` when opened. The list is filled in
+  // place, so a rebuild keeps it open or closed as the author left it.
+  function showWarnings(warnings) {
+    var list = byId('pv-warnings-list'), count = warnings.length;
+    byId('pv-warnings-title').textContent = count + ' warning' + (count === 1 ? '' : 's') + ' in the last build';
+    list.textContent = '';
+    warnings.forEach(function (text) {
+      var item = doc.createElement('li');
+      item.textContent = text;
+      list.appendChild(item);
+    });
+    byId('pv-warnings').hidden = !count;
+  }
+
+  // What the status line adds about them, so a screen reader hears the count at each rebuild.
+  function warned(warnings) {
+    return warnings.length ? ' — ' + warnings.length + ' warning' + (warnings.length === 1 ? '' : 's') : '';
+  }
+
   function fillStandards() {
     var chosen = win.localStorage.getItem(STORE + 'standard');
     var names = state.standards.map(function (s) { return s.name; });
@@ -235,6 +255,7 @@
     state = got;
     byId('pv-course').textContent = got.course ? '— ' + got.course.title : '';
     showErrors(got.errors, !!got.course);
+    showWarnings(got.warnings);
   }
 
   function listen() {
@@ -242,13 +263,14 @@
     events.addEventListener('reload', function (event) {
       var built = JSON.parse(event.data);
       update(built);
-      say('Build ' + built.build + ' ready in ' + built.seconds.toFixed(2) + ' s');
+      say('Build ' + built.build + ' ready in ' + built.seconds.toFixed(2) + ' s' + warned(built.warnings));
       launch(false, true);
     });
     events.addEventListener('problems', function (event) {
       var got = JSON.parse(event.data);
       showErrors(got.errors, !!got.course);
-      say(got.errors.length + ' problem' + (got.errors.length === 1 ? '' : 's') + ' in the last save');
+      showWarnings(got.warnings);
+      say(got.errors.length + ' problem' + (got.errors.length === 1 ? '' : 's') + ' in the last save' + warned(got.warnings));
     });
     events.addEventListener('statement', function (event) { onStatement(JSON.parse(event.data)); });
     // A stopped preview must not leave "Build 3 ready" on show while saves go unheard; one started
