@@ -144,3 +144,15 @@ def test_package_over_budget_warns(make_course, tmp_path):
     assert [str(w).split("course.yml: ")[1] for w in warnings] == [
         "tiny-course-scorm12.zip is 1.2 MB, over the 1 MB package budget — many LMSs refuse large uploads: "
         "shorten or shrink the videos (video_size), or raise package_budget_mb if your LMS accepts it"]
+
+
+@pytest.mark.parametrize("minutes, shown", [((5, 5, 5), "About 15 min"), ((45, 45, 45), "About 2 h 15 min"),
+                                            ((40, 40, 40), "About 2 h")])
+def test_the_cover_gives_a_long_course_in_hours_and_minutes(make_course, tmp_path, minutes, shown):
+    # "About 135 min" asks the learner to do the sum; the shipped course's own pages say "2 hours 15 minutes".
+    folder = make_course({f"lessons/{n:02d}-part-{n}.md": lesson(f"part-{n}", f"Part {n}").replace(
+        "minutes: 5", f"minutes: {each}") for n, each in enumerate(minutes, start=1)})
+    [package] = build(folder, tmp_path / "out", ["scorm12"])
+    cover = zipfile.ZipFile(package).read("index.html").decode()
+    meta = cover.split('<p class="lesson-meta">', 1)[1].split("</p>", 1)[0]
+    assert meta.endswith(f"</span> {shown}"), meta

@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 import zipfile
@@ -73,3 +74,25 @@ def test_validate_command(make_course, tmp_path):
 def test_the_version_fast_path_says_what_click_says():
     fast = run("--version")
     assert fast.returncode == 0 and fast.stdout == CliRunner().invoke(main, ["--version"]).output
+
+
+def test_a_build_shows_its_first_warnings_and_counts_the_rest_by_rule(make_course, tmp_path):
+    # 30 lessons whose objectives no question assesses, each claiming more minutes than its words take:
+    # two warnings each, 60 in all, the objectives' first.
+    folder = make_course(lessons=30)
+    built = run("build", str(folder), "--format", "scorm12", "--out", str(tmp_path / "out"))
+    assert built.returncode == 0, built.stderr
+    lines = built.stderr.splitlines()
+    shown = [line for line in lines if line.startswith("warning: ") and "[objective-unassessed]" in line]
+    assert len(shown) == 25 and len(lines) == 26
+    assert lines[-1] == ("warning: 35 more warnings (30 time-claim, 5 objective-unassessed) — "
+                         "run `courseforge check` to list them all")
+    assert "built 1 package" in built.stdout
+    listed = json.loads(run("check", str(folder), "--json").stdout)
+    assert listed["counts"] == {"objective-unassessed": 30, "time-claim": 30}
+
+
+def test_a_build_with_few_warnings_shows_every_one(make_course, tmp_path):
+    built = run("build", str(make_course(lessons=3)), "--format", "scorm12", "--out", str(tmp_path / "out"))
+    assert built.returncode == 0 and built.stderr.count("\nwarning: ") + 1 == 6 == len(built.stderr.splitlines())
+    assert "more warning" not in built.stderr

@@ -30,6 +30,33 @@ class FormatChoice(click.Choice):
         pass
 
 
+class WarningLines:
+    """A build's warnings on stderr, the first SHOWN of them in full: a large course that breaks one
+    rule on every page (5 000 lessons, 15 000 warnings) would bury the build's own lines. The rest are
+    counted by rule in one closing line; `courseforge check` lists every one."""
+
+    SHOWN = 25
+
+    def __init__(self) -> None:
+        self.shown, self.more = 0, {}
+
+    def show(self, warning) -> None:
+        if self.shown < self.SHOWN:
+            click.echo(f"warning: {warning}", err=True)
+            self.shown += 1
+        else:
+            rule = getattr(warning, "rule", "files")  # a loader warning (a page left out…) has no rule
+            self.more[rule] = self.more.get(rule, 0) + 1
+
+    def close(self) -> None:
+        if self.more:
+            count = sum(self.more.values())
+            rules = sorted(self.more.items(), key=lambda item: (-item[1], item[0]))
+            kinds = ", ".join(f"{number} {rule}" for rule, number in rules[:4]) + (", …" if len(rules) > 4 else "")
+            click.echo(f"warning: {count} more warning{'s' if count != 1 else ''} ({kinds}) — "
+                       "run `courseforge check` to list them all", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="courseforge")
 def main() -> None:
@@ -52,9 +79,12 @@ def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: 
 
     chosen = FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
     started = time.perf_counter()
-    zips = build_course(source, out, chosen,
-                        on_warning=lambda w: click.echo(f"warning: {w}", err=True), answer_key=answer_key,
-                        progress=ConsoleProgress(), strict=strict)
+    warnings = WarningLines()
+    try:
+        zips = build_course(source, out, chosen, on_warning=warnings.show, answer_key=answer_key,
+                            progress=ConsoleProgress(), strict=strict)
+    finally:
+        warnings.close()
     for path in zips:
         click.echo(f"{path}  {path.stat().st_size / 1_000_000:.2f} MB")
     packages = sum(1 for path in zips if path.suffix == ".zip")
