@@ -113,6 +113,20 @@ def test_build_warns_and_build_strict_fails_writing_nothing(tmp_path):
     assert run("build", "--strict", "--out", str(strict_out), cwd=course(tmp_path, name="clean")).returncode == 0
 
 
+def test_build_strict_fails_on_a_page_left_out_as_on_a_finding(tmp_path):
+    """A page saved as `.MD` is left out with a warning, not a finding: `build --strict` in CI shipped
+    the course without it, exit 0."""
+    folder = course(tmp_path, {"lessons/02-part-2.md": lesson_text("part-2", 2)})
+    page = folder / "lessons" / "02-part-2.md"
+    page.rename(page.with_suffix(".MD"))
+    out = tmp_path / "strict"
+    result = run("build", "--strict", "--out", str(out), "--format", "scorm12", cwd=folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and not out.exists()
+    assert f"lessons/{page.stem}.MD: only .md files are read as pages, so this one is left out" in result.stderr
+    assert result.stderr.splitlines()[-1] == "1 problem found; nothing was written."
+    assert run("build", "--out", str(out), "--format", "scorm12", cwd=folder).returncode == 0  # a warning
+
+
 @pytest.mark.parametrize("ignore", ["link-text", "accessibility", "[link-text, image-alt]"])
 def test_rules_switched_off_in_course_yml(tmp_path, ignore):
     folder = course(tmp_path, {**FLAWS, "course.yml": COURSE_YML + f"check:\n  ignore: {ignore}\n"})

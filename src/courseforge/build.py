@@ -93,11 +93,14 @@ def prepare(source: Path, warn: Callable[[ContentError], None], progress=None,
 
 def _prepare(source: Path, warn, progress, processes: int | None, strict: bool, theme_for) -> Prepared:
     course = load(Path(source), processes=processes)
+    findings = check_course(course).findings
+    if strict:  # a page left out or a scene never reached ships a course short of what was written
+        refused = [warning for warning in course.warnings if not warning.notice]
+        if refused or findings:
+            raise ContentErrors(refused + [found.as_error() for found in findings],
+                                [warning for warning in course.warnings if warning.notice])
     for warning in course.warnings:
         warn(warning)
-    findings = check_course(course).findings
-    if strict and findings:
-        raise ContentErrors([found.as_error() for found in findings])
     for found in findings:
         warn(found)
     theme = theme_for(course)

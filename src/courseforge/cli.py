@@ -71,7 +71,7 @@ def main() -> None:
               default=("all",), show_default=True, help="Package standard; repeat for several.")
 @click.option("--answer-key", is_flag=True,
               help="Also write answer-key.md (for reviewers) and answers.json (for QA tools) to the output folder.")
-@click.option("--strict", is_flag=True, help="Fail (exit 1, nothing written) when `courseforge check` finds anything.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1, nothing written) on any `courseforge check` finding or warning.")
 def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: bool, strict: bool) -> None:
     """Build the course in SOURCE (a folder with course.yml or content/course.yml)."""
     from courseforge.build import FORMATS, build as build_course

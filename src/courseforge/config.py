@@ -163,7 +163,7 @@ def _ignored_rules(value: object, line: int, lines: list[int], path: Path, probl
             rules.append("all")
             problems.warn(path, at, '"check: ignore" names all, so `courseforge check` and `build --strict` '
                           "find nothing in this course", "name the rules or families to switch off instead, "
-                          "or a line's `<!-- check: ignore all -->`")
+                          "or a line's `<!-- check: ignore all -->`", notice=True)
         else:
             problems.error(path, at, f'"check: ignore" names an unknown rule "{item}"', ignore_hint(item))
     return tuple(rules)

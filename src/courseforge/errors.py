@@ -32,6 +32,9 @@ class ContentError:
     location: Location
     problem: str
     hint: str
+    # A warning that states a choice the author made (every rule switched off) rather than a fault:
+    # `build --strict` refuses every other warning (a page left out, a scene never reached).
+    notice: bool = False
 
     def __str__(self) -> str:
         return f"{self.location}: {self.problem} — {self.hint}"
@@ -86,8 +89,8 @@ class Problems:
     def error(self, path: Path, line: int | None, problem: str, hint: str) -> None:
         self.errors.append(ContentError(Location(path, line), cut(problem), cut(hint)))
 
-    def warn(self, path: Path, line: int | None, problem: str, hint: str) -> None:
-        self.warnings.append(ContentError(Location(path, line), cut(problem), cut(hint)))
+    def warn(self, path: Path, line: int | None, problem: str, hint: str, notice: bool = False) -> None:
+        self.warnings.append(ContentError(Location(path, line), cut(problem), cut(hint), notice))
 
     def raise_if_any(self) -> None:
         """Stop with every error (and the warnings so far) when there is one; else put the warnings in
