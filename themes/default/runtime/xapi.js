@@ -163,7 +163,9 @@
     }
     if (kind) d[kind] = list(o);
     if (i.targets) d.target = list(i.targets);
-    c = type == 'fill-in' ? c.map(x => (q.caseSensitive ? '{case_matters=true}' : '') + x) : c[0] ? [join(c)] : [];
+    // Several right answers of a fill-in, or of a single choice (a scenario decision may have
+    // several), are alternatives: one pattern each; a multiple choice's are one answer together.
+    c = type == 'fill-in' ? c.map(x => (q.caseSensitive ? '{case_matters=true}' : '') + x) : type == 'choice' && q.type != 'multiple' ? c : c[0] ? [join(c)] : [];
     if (c[0]) d.correctResponsesPattern = c;
     return { definition: d, response: r == null ? null : r.map ? join(r) : String(r) };
   }

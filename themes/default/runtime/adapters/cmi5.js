@@ -9,10 +9,9 @@
 
   var CF = win.Courseforge = win.Courseforge || {};
 
+  // endpoint, fetch, actor, registration, activityId (C5-L1), and page for a per-page AU.
   function launch() {
-    var q = new URLSearchParams(win.location.search), p = {};
-    ['endpoint', 'fetch', 'actor', 'registration', 'activityId', 'page'].forEach(k => { p[k] = q.get(k); });
-    return p;
+    return Object.fromEntries(new URLSearchParams(win.location.search));
   }
 
   // C5-L2: POST once; errors come back as HTTP 200 with error-code/error-text.
