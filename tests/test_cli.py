@@ -73,3 +73,12 @@ def test_validate_command(make_course, tmp_path):
 def test_the_version_fast_path_says_what_click_says():
     fast = run("--version")
     assert fast.returncode == 0 and fast.stdout == CliRunner().invoke(main, ["--version"]).output
+
+
+def test_a_title_too_long_for_scorm_is_a_located_error_not_a_traceback(make_course, tmp_path):
+    long_title = "A very long course title about customer service and empathy " * 4
+    folder = make_course({"course.yml": f'title: "{long_title.strip()}"\nidentifier: tiny-course\n'})
+    result = run("build", str(folder), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "course.yml:1: title is 239 characters long; SCORM allows 200" in result.stderr + result.stdout
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
