@@ -173,7 +173,7 @@
   /*
    * The adapter of both standards. Each supplies connect(), which sets client, actor, registration,
    * root (the object id), base (of lesson/question ids), where (our State document's parameters),
-   * template, profile, tracking (false in cmi5 Browse/Review), mastery (0..1|null), returnURL, scope
+   * template, tracking (false in cmi5 Browse/Review), mastery (0..1|null), returnURL, scope
    * (page id|null), session ({start, init, done}) and calls resume(saved document).
    */
   function Tracker(name, course) {
@@ -249,7 +249,7 @@
   // more: {parent, grouping, category: activity ids; ext: context extensions}.
   T.emit = function (verb, obj, res, more = {}, when) {
     var t = this, c = JSON.parse(JSON.stringify(t.template || {})), ca = c.contextActivities || {}, x = c.extensions || {};
-    var cat = t.profile == 'cmi5' && !obj && CMI5 + 'context/categories/', k, s = { id: uuid(), actor: t.actor,
+    var cat = t.name == 'cmi5' && !obj && CMI5 + 'context/categories/', k, s = { id: uuid(), actor: t.actor,
       verb: { id: (/:/.test(verb) ? '' : VERB) + verb, display: { 'en-US': verb.split('/').pop() } }, object: obj || t.obj() };
     var add = (list, id) => {
       var l = [].concat(ca[list] || []);  // X7: lists, even where the template has a single activity
