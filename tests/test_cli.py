@@ -96,3 +96,12 @@ def test_a_build_with_few_warnings_shows_every_one(make_course, tmp_path):
     built = run("build", str(make_course(lessons=3)), "--format", "scorm12", "--out", str(tmp_path / "out"))
     assert built.returncode == 0 and built.stderr.count("\nwarning: ") + 1 == 6 == len(built.stderr.splitlines())
     assert "more warning" not in built.stderr
+
+
+def test_a_title_too_long_for_scorm_is_a_located_error_not_a_traceback(make_course, tmp_path):
+    long_title = "A very long course title about customer service and empathy " * 4
+    folder = make_course({"course.yml": f'title: "{long_title.strip()}"\nidentifier: tiny-course\n'})
+    result = run("build", str(folder), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "course.yml:1: title is 239 characters long; SCORM allows 200" in result.stderr + result.stdout
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -103,12 +103,23 @@ def test_one_au_for_the_course_with_stable_iris(make_course, tmp_path):
 def test_graded_assessment_needs_completed_and_passed(make_course, tmp_path):
     data, _ = structure_of(cmi5_zip(make_course({"assessments/01-final.md": QUIZ}), tmp_path))
     [au] = aus(data)
-    # course.yml's mastery_score (80) wins over the page's passing score; cmi5 wants 0..1 (C5-M5).
-    assert (au.get("moveOn"), au.get("masteryScore")) == ("CompletedAndPassed", "0.8")
+    # The page's passing score (75), which the player judges by, not course.yml's 80: the LMS hands
+    # masteryScore to the AU, which judges by it (C5-D4); cmi5 wants 0..1 (C5-M5).
+    assert (au.get("moveOn"), au.get("masteryScore")) == ("CompletedAndPassed", "0.75")
     no_mastery = COURSE_YML.replace("mastery_score: 80\n", "")
     data, _ = structure_of(cmi5_zip(make_course({"course.yml": no_mastery, "assessments/01-final.md": QUIZ},
                                                 root=tmp_path / "c2"), tmp_path, "out2"))
     assert aus(data)[0].get("masteryScore") == "0.75"
+
+
+def test_several_graded_assessments_move_on_passed_without_a_mastery_score(make_course, tmp_path):
+    """C5-M3/C5-S8: the player passes the course once each assessment is passed, which no masteryScore
+    on the mean score says: none, and the AU's own judgement, still CompletedAndPassed."""
+    again = QUIZ.replace("id: final", "id: again").replace("question q-", "question again-")
+    data, _ = structure_of(cmi5_zip(make_course({"assessments/01-final.md": QUIZ, "assessments/02-again.md": again}),
+                                    tmp_path))
+    [au] = aus(data)
+    assert (au.get("moveOn"), au.get("masteryScore")) == ("CompletedAndPassed", None)
 
 
 def test_ungraded_survey_is_not_scored(make_course, tmp_path):
@@ -177,11 +188,11 @@ def good(make_course, tmp_path):
     return data.decode(), names
 
 
-AU_OPEN = '<au id="https://courseforge.invalid/courses/tiny-course/au" moveOn="CompletedAndPassed" masteryScore="0.8"'
+AU_OPEN = '<au id="https://courseforge.invalid/courses/tiny-course/au" moveOn="CompletedAndPassed" masteryScore="0.75"'
 MUTATIONS = [
     ("moveOn case", lambda t: t.replace('moveOn="CompletedAndPassed"', 'moveOn="completedAndPassed"'), "moveOn"),
-    ("masteryScore on the 0-100 scale", lambda t: t.replace('masteryScore="0.8"', 'masteryScore="80"'), "masteryScore"),
-    ("masteryScore with 5 decimals", lambda t: t.replace('masteryScore="0.8"', 'masteryScore="0.81234"'), "4 decimals"),
+    ("masteryScore on the 0-100 scale", lambda t: t.replace('masteryScore="0.75"', 'masteryScore="75"'), "masteryScore"),
+    ("masteryScore with 5 decimals", lambda t: t.replace('masteryScore="0.75"', 'masteryScore="0.75001"'), "4 decimals"),
     ("no moveOn", lambda t: t.replace(' moveOn="CompletedAndPassed"', ""), "moveOn"),
     ("launchMethod popup", lambda t: t.replace('launchMethod="AnyWindow"', 'launchMethod="Popup"'), "launchMethod"),
     ("relative course id", lambda t: t.replace('<course id="https://courseforge.invalid/courses/tiny-course"',

@@ -90,3 +90,17 @@ def test_video_and_budget_keys(tmp_path):
     assert len(errors) == 1 and errors[0].endswith(
         ':3: video_size "853x480" is not a usable frame size — write WIDTHxHEIGHT with even numbers of '
         'at least 64, e.g. 1280x720 or 854x480')
+
+
+def test_title_and_version_within_the_scorm_limits(tmp_path):
+    """S04-M4/M5 and SCORM 1.2's schema: a title over 200 characters or a version over 20 failed the
+    generated manifest's validation, a traceback; now course.yml's line says so."""
+    long_title = "Empathy " * 26
+    _, errors = load(tmp_path, f'title: "{long_title.strip()}"\nidentifier: t\nversion: "1.0.0-beta.20261205.build7"\n')
+    assert errors == [
+        f"{tmp_path / 'course.yml'}:1: title is 207 characters long; SCORM allows 200 — shorten it "
+        "(the description can say the rest)",
+        f"{tmp_path / 'course.yml'}:3: version \"1.0.0-beta.20261205.build7\" is 26 characters long; SCORM 1.2 "
+        'allows 20 — shorten it, e.g. "1.2.0-beta.3"']
+    config, errors = load(tmp_path, f'title: "{"T" * 200}"\nidentifier: t\nversion: "{"1" * 20}"\n')
+    assert errors == [] and len(config.title) == 200 and len(config.version) == 20

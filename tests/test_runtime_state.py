@@ -571,7 +571,8 @@ function session(values) {
   const win = { API: api, Courseforge: {}, console: { warn() {} } };
   win.parent = win;
   vm.runInNewContext(code, { window: win, console: win.console, Date });
-  const course = { quizzes: { final: { graded: true }, survey: { graded: false } } };
+  const course = { quizzes: { final: { graded: true }, survey: { graded: false } },
+    questions: { 'q-single': { type: 'single' }, 'q-multiple': { type: 'multiple' } } };
   return { api, adapter: new win.Courseforge.scorm12.Adapter(api, course) };
 }
 const at = new Date(2024, 0, 2, 9, 5, 7);
@@ -585,7 +586,9 @@ const items = [
   { id: 'q-order', type: 'sequencing', correct: ['0', '1', '2', '3'], response: ['0', '1', '2', '3'], result: 'correct' },
   { id: 'q-fill', type: 'fill-in', correct: ['frame of reference', 'a frame of reference'], response: '  Frame of\nreference ', result: 'correct' },
   { id: 'q-likert', type: 'likert', correct: [], response: ['3'], result: 'neutral', weighting: 0, graded: false },
-  { id: 'q-reflect', type: 'fill-in', correct: [], response: 'line one\nline two ' + 'x'.repeat(300), result: 'neutral', weighting: 0 }
+  { id: 'q-reflect', type: 'fill-in', correct: [], response: 'line one\nline two ' + 'x'.repeat(300), result: 'neutral', weighting: 0 },
+  // A scenario decision (no question of the course) with two right options: either one is right.
+  { id: 'shoes-call', type: 'choice', correct: ['a', 'c'], response: ['c'], result: 'correct', weighting: 0, graded: false }
 ];
 const out = {};
 {
@@ -633,12 +636,13 @@ def test_interactions_in_scorm12_format(recorded):
         assert fn == "LMSSetValue"
         n, field = re.fullmatch(r"cmi\.interactions\.(\d+)\.(.+)", element).groups()
         records.setdefault(n, []).append((field, value))
-    assert list(records) == [str(n) for n in range(8)], "n = _count, read before each record"
+    assert list(records) == [str(n) for n in range(9)], "n = _count, read before each record"
     got = {dict(fields)["id"]: fields for fields in records.values()}
     common = [("result", None), ("weighting", None), ("latency", "0000:01:23.45"), ("time", "09:05:07")]
 
     def expect(qid, pattern, response, result, weighting="2"):
-        fields = [("id", qid), ("type", None)] + ([("correct_responses.0.pattern", pattern)] if pattern else [])
+        patterns = [pattern] if isinstance(pattern, str) else pattern or []
+        fields = [("id", qid), ("type", None)] + [(f"correct_responses.{n}.pattern", p) for n, p in enumerate(patterns)]
         fields += [("student_response", response)] + common
         actual = got[qid]
         assert [f for f, _ in actual] == [f for f, _ in fields], actual
@@ -654,7 +658,9 @@ def test_interactions_in_scorm12_format(recorded):
     assert expect("q-tf", "f", "t", "wrong")["type"] == "true-false"
     expect("q-match", "0.0,1.1,2.2", "0.0,1.2,2.1", "wrong")
     assert expect("q-order", "0,1,2,3", "0,1,2,3", "correct")["type"] == "sequencing"
-    expect("q-fill", "frame of reference", "Frame of reference", "correct")
+    # Several accepted texts, or right options of a single choice, are alternatives: one pattern each.
+    expect("q-fill", ["frame of reference", "a frame of reference"], "Frame of reference", "correct")
+    assert expect("shoes-call", ["a", "c"], "c", "correct", "0")["type"] == "choice"
     assert expect("q-likert", None, "3", "neutral", "0")["type"] == "likert"
     reflection = expect("q-reflect", None, None, "neutral", "0")["student_response"]
     assert len(reflection) == 255 and reflection.startswith("line one line two xxx"), "one line, never over 255"

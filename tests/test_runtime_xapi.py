@@ -149,13 +149,16 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
   out.interactions = [
     X.interaction({id: 'q', type: 'true-false', prompt: 'P', options, correct: ['0'], response: ['1']}, {}),
     X.interaction({id: 'q', type: 'choice', prompt: 'P', options: [{key: 'a', text: 'A'}, {key: 'b', text: 'B'}],
-                   correct: ['a', 'b'], response: ['b']}, {}),
+                   correct: ['a', 'b'], response: ['b']}, {type: 'multiple'}),
     X.interaction({id: 'q', type: 'matching', prompt: 'P', options: [{key: '0', text: 'L'}], targets: [{key: '0', text: 'R'}],
                    correct: ['0.0'], response: ['0.0']}, {}),
     X.interaction({id: 'q', type: 'fill-in', prompt: 'P', correct: ['Listen', 'hear'], response: 'listen'}, {caseSensitive: true}),
     X.interaction({id: 'q', type: 'fill-in', prompt: 'P', correct: [], response: 'A long answer'}, {type: 'reflection'}),
     X.interaction({id: 'q', type: 'likert', prompt: 'P', options: [{key: '0', text: 'No'}, {key: '1', text: 'Yes'}],
                    correct: [], response: ['1']}, {}),
+    // A scenario decision (no question of the course) with two right options.
+    X.interaction({id: 'shoes-call', type: 'choice', prompt: 'P', options: [{key: 'a', text: 'A'}, {key: 'b', text: 'B'},
+                   {key: 'c', text: 'C'}], correct: ['a', 'c'], response: ['c']}, {}),
   ];
 
   // Statements as a tracker builds them, caught before the queue.
@@ -312,7 +315,7 @@ def test_terminate_sends_failed_and_terminated_together(out):
 
 
 def test_interactions(out):
-    tf, choice, matching, fill, long_fill, likert = out["interactions"]
+    tf, choice, matching, fill, long_fill, likert, decision = out["interactions"]
     assert tf["definition"]["interactionType"] == "true-false"
     assert tf["definition"]["correctResponsesPattern"] == ["true"] and tf["response"] == "false"
     assert choice["definition"]["correctResponsesPattern"] == ["a[,]b"] and choice["response"] == "b"
@@ -328,6 +331,8 @@ def test_interactions(out):
     assert "correctResponsesPattern" not in long_fill["definition"] and long_fill["response"] == "A long answer"
     assert likert["definition"]["scale"][1] == {"id": "1", "description": {"en-GB": "Yes"}}
     assert "correctResponsesPattern" not in likert["definition"] and likert["response"] == "1"
+    # X6: either right option of a single choice is right, as tincan.xml says: one pattern each.
+    assert decision["definition"]["correctResponsesPattern"] == ["a", "c"] and decision["response"] == "c"
 
 
 CMI5_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5"

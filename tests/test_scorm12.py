@@ -48,7 +48,7 @@ def test_every_zip_entry_is_listed_and_the_launch_file_is_the_player(package):
         assert schema in names
 
 
-def test_manifest_carries_course_metadata_and_mastery_score(package):
+def test_manifest_carries_course_metadata(package):
     root = etree.fromstring(manifest_of(package)[0])
     assert root.get("identifier") == "MANIFEST-tiny-course" and root.get("version") == "1.0.0"
     assert root.findtext("cp:metadata/cp:schemaversion", namespaces=NS12) == "1.2"
@@ -57,7 +57,34 @@ def test_manifest_carries_course_metadata_and_mastery_score(package):
                          namespaces=NS12) == "A course made by a test."
     assert "FN:Test Author" in root.findtext(".//imsmd:vcard", namespaces=NS12)
     assert root.findtext(".//cp:organization/cp:title", namespaces=NS12) == "Tiny course"
-    assert root.findtext(".//cp:item/adlcp:masteryscore", namespaces=NS12) == "80"
+
+
+def graded_quiz(n: int, passing: str = "") -> str:
+    return (f"---\nid: final-{n}\ntitle: Final check {n}\n{passing}---\n\n::: question final-{n}-q single\n"
+            "Which detail matters?\n- [x] Her narrow feet\n- [ ] The colour of her outfit\n:::\n")
+
+
+def mastery_of(make_course, tmp_path, files: dict) -> str | None:
+    [path] = build(make_course(files, root=tmp_path / "course"), tmp_path / "out", ["scorm12"])
+    assert validate_zip(path) == []
+    return etree.fromstring(manifest_of(path)[0]).findtext(".//cp:item/adlcp:masteryscore", namespaces=NS12)
+
+
+def test_mastery_score_is_the_pass_mark_the_player_judges_by(make_course, tmp_path):
+    """S12-M10/S12-R4: the LMS rewrites lesson_status from raw against masteryscore, so it must be the
+    mark the player tells the learner: course.yml's mastery_score, or the assessment's own
+    passing_score. Several graded assessments: the player passes the course once each is passed,
+    which no mark on their mean says, so none."""
+    assert mastery_of(make_course, tmp_path / "a", {"assessments/01-final.md": graded_quiz(1)}) == "80"
+    own = {"assessments/01-final.md": graded_quiz(1, "passing_score: 60\n")}
+    assert mastery_of(make_course, tmp_path / "b", own) == "60"
+    several = {"assessments/01-final.md": graded_quiz(1), "assessments/02-final.md": graded_quiz(2)}
+    assert mastery_of(make_course, tmp_path / "c", several) is None
+
+
+def test_no_mastery_score_for_a_course_nothing_scores(package):
+    """S12-M10: never a masteryscore for a SCO that reports no score, whatever course.yml says."""
+    assert etree.fromstring(manifest_of(package)[0]).find(".//adlcp:masteryscore", NS12) is None
 
 
 def test_no_mastery_score_without_one(make_course, tmp_path):

@@ -119,6 +119,20 @@ def test_mastery_score_is_normalized(make_course, tmp_path):
     assert root.findtext(f".//{SS}primaryObjective/{SS}minNormalizedMeasure") == "0.75"
 
 
+def test_pass_mark_is_the_one_the_player_judges_by(make_course, tmp_path):
+    """S04-R2: the LMS judges success by cmi.scaled_passing_score, so the manifest carries the mark the
+    player tells the learner: the assessment's own passing_score; none for several assessments (the
+    player passes once each is passed, which no mark on the mean says)."""
+    own = FINAL.replace("title: Final check\n", "title: Final check\npassing_score: 60\n")
+    for name, files, expected in (("own", {"assessments/01-final.md": own}, "0.6"),
+                                  ("several", {"assessments/01-final.md": FINAL,
+                                               "assessments/02-again.md": FINAL.replace("final-q", "again-q")}, None)):
+        [path] = build(make_course(files, root=tmp_path / name), tmp_path / f"{name}-out", ["scorm2004"])
+        root = etree.fromstring(manifest_of(path)[0])
+        assert root.findtext(f".//{SS}primaryObjective/{SS}minNormalizedMeasure") == expected, name
+        assert validate_zip(path) == []
+
+
 def test_no_pass_mark_without_a_graded_assessment(make_course, tmp_path):
     [path] = build(make_course(), tmp_path / "out", ["scorm2004"])
     root = etree.fromstring(manifest_of(path)[0])

@@ -26,6 +26,10 @@ CHECK_KEYS = ("ignore", *CHECK_LIMITS)
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 VIDEO_SIZE = re.compile(r"^(\d{2,4})x(\d{2,4})$")
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+# The IMS content packaging schemas' limits (CHECKLIST S04-M4/M5, SCORM 1.2's imscp_rootv1p1p2.xsd
+# titleType and manifest/@version): over them, every SCORM package would fail validation.
+MAX_TITLE = 200
+MAX_VERSION = 20
 # An absolute http(s) IRI with no query, fragment or trailing slash: ids of lessons and questions are
 # made by appending `/lesson/<id>` and the like, and LMSs key the course on it, so it must never move.
 IRI = re.compile(r"^https?://[^\s/?#<>\"{}|\\^`]+(/[^\s?#<>\"{}|\\^`]*)?$")
@@ -48,6 +52,9 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping, 
     check_keys(mapping, KEYS, path, problems)
     read = FieldReader(mapping, path, problems)
     title = read.text("title", required=True)
+    if title and len(title) > MAX_TITLE:
+        problems.error(path, mapping.line("title"), f"title is {len(title)} characters long; SCORM allows {MAX_TITLE}",
+                       "shorten it (the description can say the rest)")
     identifier = read.slug("identifier", required=True)
     version = read.text("version", "1.0.0")
     if isinstance(mapping.data.get("version"), (int, float)) and "version" in nodes:
@@ -55,6 +62,9 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping, 
     if version and not VERSION.match(version):
         problems.error(path, mapping.line("version"), f'version "{version}" has unusual characters',
                        'use letters, digits, dots and hyphens, e.g. "1.2.0"')
+    elif version and len(version) > MAX_VERSION:
+        problems.error(path, mapping.line("version"), f'version "{version}" is {len(version)} characters long; '
+                       f"SCORM 1.2 allows {MAX_VERSION}", 'shorten it, e.g. "1.2.0-beta.3"')
     language = read.text("language", "en")
     if language and not LANGUAGE.match(language):
         problems.error(path, mapping.line("language"), f'language "{language}" is not a language tag',

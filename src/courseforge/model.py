@@ -201,6 +201,16 @@ class Course:
         return self.config.title
 
     @property
+    def pass_mark(self) -> int | None:
+        """The pass mark a package hands the LMS (SCORM 1.2 masteryscore, 2004 minNormalizedMeasure,
+        cmi5 masteryScore), which the LMS judges the reported score by: the graded assessment's own
+        passing score, as the player judges it. None without a graded assessment (CHECKLIST S12-M10,
+        C5-S8), and with several: the player passes the course once each is passed, which no mark on
+        the mean score it reports can say, and the LMS would overrule it (S12-R4, S04-R2)."""
+        graded = [quiz for quiz in self.quizzes if quiz.graded]
+        return graded[0].passing_score if len(graded) == 1 else None
+
+    @property
     def iri(self) -> str:
         """The stable IRI xAPI packages use for the course; lessons and questions hang below it."""
         return self.config.iri or DEFAULT_IRI_BASE + self.id

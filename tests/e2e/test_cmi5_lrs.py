@@ -365,6 +365,28 @@ def test_one_au_per_page(lms, ralph, xapi_packages, xapi_page):
     assert watch.unexpected(expected_failures) == []
 
 
+def test_a_lesson_au_scores_nothing_even_in_the_assessment(lms, ralph, xapi_packages, xapi_page):
+    """C5-S8: a lesson's AU (moveOn Completed, no masteryScore) lets the learner walk on into the
+    assessment; passing it there reported `passed` for the lesson's AU, never for the assessment's."""
+    page, watch = xapi_page
+    folder = xapi_packages["per-page-cmi5"]
+    session = lms.launch_cmi5("per-page-cmi5", folder, au=0)
+    assert session.au_id.endswith("/au/part-1") and "masteryScore" not in session.launch_data
+    open_au(page, session.url)
+    walk(page, lesson_ids(folder))
+    assert visible_lesson(page) == "final"
+    score(page, 10)
+    settle(page)
+    close_page(page)
+    found = stored(ralph, ends_with_terminated, registration=session.registration)
+    check_cmi5(found, [session])
+    names = verbs(au_statements(found))
+    assert names[0] == "initialized" and names[-1] == "terminated" and "completed" in names, names
+    assert "passed" not in names and "failed" not in names, names
+    assert lms.violations == []
+    assert watch.unexpected(expected_failures) == []
+
+
 @pytest.fixture(autouse=True)
 def _ralph_is_up(ralph):
     """The fault test stops Ralph; whatever happens there, later tests get it back."""

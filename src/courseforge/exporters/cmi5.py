@@ -44,18 +44,11 @@ def graded(course: Course) -> list[Quiz]:
     return [quiz for quiz in course.quizzes if quiz.graded]
 
 
-def course_mastery(course: Course) -> int | None:
-    """The pass mark of a course-wide AU: course.yml's mastery_score, else the first graded
-    assessment's passing score; None when nothing in the course is scored (C5-M5)."""
-    quizzes = graded(course)
-    if not quizzes:
-        return None
-    return course.config.mastery_score if course.config.mastery_score is not None else quizzes[0].passing_score
-
-
-def _au(parent, course: Course, ident: str, title: str, description: str, url: str, mastery: int | None) -> None:
-    # C5-M3: moveOn always explicit; scored AUs need the pass as well as completion.
-    move_on = "CompletedAndPassed" if mastery is not None else "Completed"
+def _au(parent, course: Course, ident: str, title: str, description: str, url: str, scored: bool,
+        mastery: int | None) -> None:
+    # C5-M3: moveOn always explicit; scored AUs need the pass as well as completion, with or
+    # without a mastery score (C5-M5: Course.pass_mark says when there is none).
+    move_on = "CompletedAndPassed" if scored else "Completed"
     au = _e(parent, "au", id=ident, moveOn=move_on, masteryScore=_fraction(mastery), launchMethod="AnyWindow")
     _text(au, "title", title, course.config.language)
     _text(au, "description", description or title, course.config.language)
@@ -74,11 +67,13 @@ def structure(course: Course, launch: str = "index.html") -> bytes:
     _text(element, "description", config.description or course.title, config.language)
     if config.cmi5_au_per_lesson:
         for page in course.pages:
-            mastery = page.passing_score if isinstance(page, Quiz) and page.graded else None
+            scored = isinstance(page, Quiz) and page.graded
             url = f"{launch}?{PAGE_PARAMETER}={quote(page.id, safe='')}"
-            _au(root, course, f"{iri}/au/{page.id}", page.title, _page_description(page), url, mastery)
+            _au(root, course, f"{iri}/au/{page.id}", page.title, _page_description(page), url, scored,
+                page.passing_score if scored else None)
     else:
-        _au(root, course, f"{iri}/au", course.title, config.description, launch, course_mastery(course))
+        _au(root, course, f"{iri}/au", course.title, config.description, launch, bool(graded(course)),
+            course.pass_mark)
     return xml_bytes(root)
 
 

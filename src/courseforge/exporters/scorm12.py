@@ -63,8 +63,8 @@ def manifest(course: Course, files: list[str], launch: str) -> bytes:
     element(organization, CP, "title", course.title)
     item = element(organization, CP, "item", identifier=f"ITEM-{ident}", identifierref=f"RES-{ident}", isvisible="true")
     element(item, CP, "title", course.title)
-    if course.config.mastery_score is not None:
-        element(item, ADLCP, "masteryscore", str(course.config.mastery_score))
+    if course.pass_mark is not None:
+        element(item, ADLCP, "masteryscore", str(course.pass_mark))
     resources = element(root, CP, "resources")
     resource = element(resources, CP, "resource", identifier=f"RES-{ident}", type="webcontent", href=launch)
     resource.set(f"{{{ADLCP}}}scormtype", "sco")

@@ -55,11 +55,9 @@ def objective_ids(course: Course) -> list[str]:
 
 
 def passing_measure(course: Course) -> str | None:
-    """The mastery score as a normalized measure (80 → "0.8"), for a course with a graded assessment."""
-    mastery = course.config.mastery_score
-    if mastery is None or not any(quiz.graded for quiz in course.quizzes):
-        return None
-    return f"{mastery / 100:g}"
+    """The course's pass mark as a normalized measure (80 → "0.8"), or None (Course.pass_mark)."""
+    mastery = course.pass_mark
+    return None if mastery is None else f"{mastery / 100:g}"
 
 
 def _objective(parent, tag: str, ident: str, measure: str | None) -> None:

@@ -139,7 +139,7 @@ class Session:
                 "standards": [{"name": name, "kind": LAUNCH_KINDS[name], "version": self.versions.get(name, [None])[0]}
                               for name in standards()],
                 "course": {"id": course.id, "title": course.title, "iri": course.iri,
-                           "masteryScore": course.config.mastery_score} if course else None,
+                           "masteryScore": course.pass_mark} if course else None,
             }
 
 

@@ -163,7 +163,9 @@
     }
     if (kind) d[kind] = list(o);
     if (i.targets) d.target = list(i.targets);
-    c = type == 'fill-in' ? c.map(x => (q.caseSensitive ? '{case_matters=true}' : '') + x) : c[0] ? [join(c)] : [];
+    // Several right answers of a fill-in, or of a single choice (a scenario decision may have
+    // several), are alternatives: one pattern each; a multiple choice's are one answer together.
+    c = type == 'fill-in' ? c.map(x => (q.caseSensitive ? '{case_matters=true}' : '') + x) : type == 'choice' && q.type != 'multiple' ? c : c[0] ? [join(c)] : [];
     if (c[0]) d.correctResponsesPattern = c;
     return { definition: d, response: r == null ? null : r.map ? join(r) : String(r) };
   }
@@ -171,7 +173,7 @@
   /*
    * The adapter of both standards. Each supplies connect(), which sets client, actor, registration,
    * root (the object id), base (of lesson/question ids), where (our State document's parameters),
-   * template, profile, tracking (false in cmi5 Browse/Review), mastery (0..1|null), returnURL, scope
+   * template, tracking (false in cmi5 Browse/Review), mastery (0..1|null), returnURL, scope
    * (page id|null), session ({start, init, done}) and calls resume(saved document).
    */
   function Tracker(name, course) {
@@ -247,7 +249,7 @@
   // more: {parent, grouping, category: activity ids; ext: context extensions}.
   T.emit = function (verb, obj, res, more = {}, when) {
     var t = this, c = JSON.parse(JSON.stringify(t.template || {})), ca = c.contextActivities || {}, x = c.extensions || {};
-    var cat = t.profile == 'cmi5' && !obj && CMI5 + 'context/categories/', k, s = { id: uuid(), actor: t.actor,
+    var cat = t.name == 'cmi5' && !obj && CMI5 + 'context/categories/', k, s = { id: uuid(), actor: t.actor,
       verb: { id: (/:/.test(verb) ? '' : VERB) + verb, display: { 'en-US': verb.split('/').pop() } }, object: obj || t.obj() };
     var add = (list, id) => {
       var l = [].concat(ca[list] || []);  // X7: lists, even where the template has a single activity

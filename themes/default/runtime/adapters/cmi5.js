@@ -9,10 +9,9 @@
 
   var CF = win.Courseforge = win.Courseforge || {};
 
+  // endpoint, fetch, actor, registration, activityId (C5-L1), and page for a per-page AU.
   function launch() {
-    var q = new URLSearchParams(win.location.search), p = {};
-    ['endpoint', 'fetch', 'actor', 'registration', 'activityId', 'page'].forEach(k => { p[k] = q.get(k); });
-    return p;
+    return Object.fromEntries(new URLSearchParams(win.location.search));
   }
 
   // C5-L2: POST once; errors come back as HTTP 200 with error-code/error-text.
@@ -42,7 +41,6 @@
     }).then(got => {
       var data = got[0], mastery = parseFloat(data && data.masteryScore), page = p.page && t.page(p.page);
       if (!data || !data.contextTemplate) throw Error('no LMS.LaunchData document');
-      t.profile = 'cmi5';
       t.actor = actor;
       t.registration = p.registration;
       t.root = t.base = p.activityId;  // C5-L5: the launch activityId, never the au id of cmi5.xml
@@ -50,9 +48,11 @@
       t.tracking = (data.launchMode || 'Normal') == 'Normal';  // C5-D3: Browse/Review: no cmi5-defined statement but the two
       t.mastery = mastery >= 0 && mastery <= 1 ? mastery : null;  // C5-D4
       t.returnURL = data.returnURL || null;  // C5-D5
-      t.preferences = got[2];
       t.resume(got[1]);
       t.scope = page ? page.id : null;
+      // C5-S8: the AU of a page other than a graded assessment scores nothing, even if the learner
+      // walks into the assessment from it (its moveOn is Completed; the assessment's own AU passes).
+      if (page && !(t.course.quizzes[page.id] || 0).graded) t.score = Object;
       t.rootName = page && page.title;
     });
   }

@@ -51,6 +51,7 @@
     this.api = api;
     // A course with a graded quiz reports passed/failed from its score, never `completed` (S12-R3).
     this.scored = !!course && Object.keys(course.quizzes || {}).some(function (id) { return course.quizzes[id].graded; });
+    this.questions = (course && course.questions) || {};
     this.mastery = null;
     this.maxDataLength = MAX_SUSPEND;
     this.mode = 'normal';
@@ -152,7 +153,12 @@
     var at = 'cmi.interactions.' + n + '.';
     this.set(at + 'id', String(i.id).replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255));
     this.set(at + 'type', i.type);
-    if (i.correct && i.correct.length) this.set(at + 'correct_responses.0.pattern', pattern(i, i.correct));
+    // The right answers of a single choice (a scenario decision may have several) and of a fill-in
+    // are alternatives, one pattern each, as in 2004; a multiple choice's are one answer together.
+    var right = i.correct || [], single = { choice: (this.questions[i.id] || {}).type !== 'multiple', 'fill-in': 1 };
+    (single[i.type] ? right.map(function (k) { return [k]; }) : right.length ? [right] : []).forEach(function (k, n) {
+      this.set(at + 'correct_responses.' + n + '.pattern', pattern(i, k));
+    }, this);
     this.set(at + 'student_response', pattern(i, i.response || []));
     this.set(at + 'result', i.result);
     this.set(at + 'weighting', String(i.weighting || 0));

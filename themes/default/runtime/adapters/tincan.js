@@ -43,7 +43,6 @@
     var t = this, p = launch(), actor = agent(p.actor);
     return (p.activity ? Promise.resolve(p.activity) : packageId()).then(root => {
       t.session = { start: Date.now() };
-      t.profile = 'tincan';
       t.actor = actor;
       t.registration = p.registration;
       t.root = t.base = root;
