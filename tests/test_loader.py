@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from conftest import COURSE_YML, lesson
@@ -133,8 +135,17 @@ def test_every_problem_in_one_run(make_course):
 
 def test_no_course_file(tmp_path):
     [error] = errors_of(tmp_path)
-    assert "no course.yml here" in error
+    assert "has no course.yml, and no content/course.yml either" in error
     assert "run the command in a course project (`courseforge new` makes one)" in error  # check, preview: not "build"
+
+
+def test_a_folder_inside_a_course_names_the_course_to_pass(make_course, monkeypatch):
+    # `courseforge check content/lessons` said "no course.yml here or in lessons/content/".
+    course = make_course()
+    monkeypatch.chdir(course.parent)
+    [error] = errors_of(Path(course.name) / "lessons")
+    assert error == (f"{course.name}/lessons: has no course.yml, and no content/course.yml either — it is inside "
+                     f"the course {course.name}: pass that folder, or run the command there")
 
 
 def test_no_lessons(make_course):

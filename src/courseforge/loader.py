@@ -7,7 +7,7 @@ from pathlib import Path
 from courseforge.assets import AssetCollector
 from courseforge.config import COURSE_FILE, load_config
 from courseforge.coursefolder import check_folder
-from courseforge.errors import Problems
+from courseforge.errors import ContentError, ContentErrors, Location, Problems
 from courseforge.model import Course
 from courseforge.pagereading import Setting, read_pages
 from courseforge.scenario import load_scenarios
@@ -37,6 +37,17 @@ def _parent(folder: Path) -> Path:
     return folder.parent if folder.name not in ("", "..") else Path(os.path.abspath(folder)).parent
 
 
+def no_course(source: Path) -> ContentError:
+    """What a folder that locate() finds no course in gets told; a folder inside a course (its lessons/,
+    say) is told which folder to pass instead."""
+    hint = "run the command in a course project (`courseforge new` makes one), or pass the course folder"
+    for above in list(Path(os.path.abspath(source)).parents)[:4]:
+        if locate(above) is not None:
+            hint = f"it is inside the course {os.path.relpath(above)}: pass that folder, or run the command there"
+            break
+    return ContentError(Location(source), f"has no {COURSE_FILE}, and no content/{COURSE_FILE} either", hint)
+
+
 CACHE_DIR = ".courseforge-cache"
 
 
@@ -47,9 +58,7 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
     problems = Problems()
     found = locate(source)
     if found is None:
-        problems.error(source, None, f"no {COURSE_FILE} here or in {source.name or '.'}/content/",
-                       "run the command in a course project (`courseforge new` makes one), or pass the course folder")
-        problems.raise_if_any()
+        raise ContentErrors([no_course(source)])
     course_dir, project = found
     check_folder(course_dir, project, problems)
     problems.raise_if_any()  # nothing is read from a folder with links out of it

@@ -12,8 +12,8 @@ import threading
 import time
 from pathlib import Path
 
-from courseforge.errors import ContentError, ContentErrors, Location
-from courseforge.loader import locate
+from courseforge.errors import ContentErrors
+from courseforge.loader import locate, no_course
 from courseforge.preview.events import Broker
 from courseforge.preview.lrs import MemoryLRS
 from courseforge.preview.server import PreviewServer
@@ -25,8 +25,7 @@ class Preview:
     def __init__(self, source: Path, host: str = "127.0.0.1", port: int = 0, report=None):
         found = locate(Path(source))
         if found is None:
-            stopped = ContentErrors([ContentError(Location(Path(source)), "no course.yml here or in content/",
-                                                  "run `courseforge preview` in a course project, or pass the course folder")])
+            stopped = ContentErrors([no_course(Path(source))])
             stopped.outcome = "the preview did not start"
             raise stopped
         self.course_root, self.project = found[0].resolve(), found[1].resolve()
