@@ -14,7 +14,7 @@ from pathlib import Path
 
 from courseforge.answerkey import answer_key_markdown, answers_json
 from courseforge.check import check_course
-from courseforge.errors import ContentError, ContentErrors, Location
+from courseforge.errors import ContentError, ContentErrors, Location, in_reading_order
 from courseforge.exporters import EXPORTERS
 from courseforge.gcpause import collector_paused
 from courseforge.loader import CACHE_DIR, load, locate
@@ -93,7 +93,11 @@ def prepare(source: Path, warn: Callable[[ContentError], None], progress=None,
 
 def _prepare(source: Path, warn, progress, processes: int | None, strict: bool, theme_for) -> Prepared:
     course = load(Path(source), processes=processes)
-    findings = check_course(course).findings
+    try:
+        findings = check_course(course).findings
+    except ContentErrors as stopped:  # a `check: ignore` naming no rule: the load's warnings (a page left out) first
+        stopped.warnings = in_reading_order([*course.warnings, *stopped.warnings])
+        raise
     if strict:  # a page left out or a scene never reached ships a course short of what was written
         refused = [warning for warning in course.warnings if not warning.notice]
         if refused or findings:
