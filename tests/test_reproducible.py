@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from conftest import COURSE_YML
 from test_build import SCENARIO
 
-from courseforge import clipencoding
+from courseforge import cacheseal, clipencoding
 from courseforge.cli import main
 from courseforge.loader import CACHE_DIR
 
@@ -59,3 +59,59 @@ def test_ffmpeg_gone_while_frames_are_piped_to_it_is_one_line_not_a_traceback(ow
         "Error: clip short-call/start: ffmpeg stopped before the clip was whole (ffmpeg ended early: "
         "Unrecognized option 'no-such-option'.)")
     assert_nothing_kept(folder, tmp_path / "out")
+
+
+def unkept_key_warnings(folder, out) -> list[str]:
+    from courseforge.build import build
+
+    cacheseal._key.cache_clear()
+    warnings = []
+    build(folder, out, ["scorm12"], on_warning=lambda warning: warnings.append(str(warning)))
+    return [warning for warning in warnings if "cache key" in warning]
+
+
+HINT = ("nothing is reused from one build to the next, so every page and clip is made again: set XDG_CACHE_HOME "
+        "to a folder of yours that can be written")
+
+
+def test_a_cache_key_that_cannot_be_kept_is_said_not_a_silent_rebuild_of_everything(own_key, make_course, tmp_path,
+                                                                                     monkeypatch):
+    folder = make_course()
+    (tmp_path / "a-file").write_text("XDG_CACHE_HOME set to a file, or a home that cannot be written")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
+    assert unkept_key_warnings(folder, tmp_path / "out") == [
+        f"{tmp_path / 'a-file' / 'courseforge' / 'cache-key'}: courseforge cannot keep its cache key "
+        f"(Not a directory) — {HINT}"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "writable"))
+    assert unkept_key_warnings(folder, tmp_path / "out") == []
+
+
+def test_a_relative_xdg_cache_home_is_ignored_and_never_puts_the_key_in_the_project(own_key, make_course, tmp_path,
+                                                                                   monkeypatch):
+    # The XDG rule: a relative path is invalid. Taken as it was, it kept the key (and compiled templates,
+    # which are code) in the folder the build ran in: the course folder, which may come from someone else.
+    folder = make_course()
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", ".cache")
+    assert unkept_key_warnings(folder, tmp_path / "out") == []
+    assert not (folder / ".cache").exists()
+    assert (tmp_path / "home" / ".cache" / "courseforge" / "cache-key").is_file()
+
+
+def test_without_any_home_the_build_goes_on_and_says_its_caches_last_one_run(own_key, make_course, tmp_path,
+                                                                              monkeypatch):
+    # A container run under a uid of no user, with HOME unset: Path.home() raised RuntimeError, a traceback.
+    import pwd
+
+    def no_such_user(uid):
+        raise KeyError(uid)
+
+    folder = make_course()
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_such_user)
+    assert unkept_key_warnings(folder, tmp_path / "out") == [
+        f"{folder}: courseforge cannot keep its cache key (no home folder: HOME is not set and this user has none "
+        f"in the user database) — {HINT}"]
+    assert (tmp_path / "out" / "tiny-course-scorm12.zip").is_file()
