@@ -115,3 +115,31 @@ def test_without_any_home_the_build_goes_on_and_says_its_caches_last_one_run(own
         f"{folder}: courseforge cannot keep its cache key (no home folder: HOME is not set and this user has none "
         f"in the user database) — {HINT}"]
     assert (tmp_path / "out" / "tiny-course-scorm12.zip").is_file()
+
+
+def test_clips_a_killed_build_was_making_are_removed_by_the_next_build(tmp_path):
+    # kill -9 (a CI job cancelled, the OOM killer) during rendering left each clip being made, a wav
+    # and half an mp4, in the cache for ever; a clip another build is making right now stays.
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from test_video import SMALL, make_scenario
+
+    from courseforge.video import render_media
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    store = tmp_path / "cache" / "video"
+    key = "0123456789abcdef" * 2
+    made = {name: store / name for name in (f".{key}-{gone}-abcd1234", f".{key}-{os.getpid()}-abcd1234",
+                                            f".{key}-old12345", f".{key}-new12345")}
+    for folder in made.values():
+        folder.mkdir(parents=True)
+        (folder / "clip.mp4").write_bytes(b"half an mp4")
+    hours_ago = time.time() - 7200
+    os.utime(made[f".{key}-old12345"], (hours_ago, hours_ago))
+    render_media([make_scenario(tmp_path)], SMALL, tmp_path / "cache", workers=1)
+    left = {path.name for path in store.iterdir() if path.name.startswith(".")}
+    assert left == {f".{key}-{os.getpid()}-abcd1234", f".{key}-new12345"}

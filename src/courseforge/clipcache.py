@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -13,10 +16,14 @@ from courseforge.cacheseal import opened, seal
 from courseforge.cliptiming import VideoSettings
 from courseforge.errors import ContentError, ContentErrors, Location
 from courseforge.model import Cue, Scenario, Scene
+from courseforge.output import running
 
 RENDERER = 2  # bump when drawing, timing or encoding changes: cached clips are then rebuilt
 CACHE_FILES = ("meta.json", "clip.mp4", "poster.png")
 PICTURES = ("clip.mp4", "poster.png")  # what meta.json vouches for by their digests
+WORK = re.compile(r"^\.[0-9a-f]{32}-(\d+)-")  # a clip being made: its entry's key, then its worker's process id
+LEGACY_WORK = re.compile(r"^\.[0-9a-f]{32}-[a-z0-9_]{8}$")  # the same, named before process ids
+LEGACY_AGE = 3600
 
 
 def cache_store(cache_dir: Path) -> Path:
@@ -28,6 +35,30 @@ def cache_store(cache_dir: Path) -> Path:
             raise ContentErrors([ContentError(Location(path), "the clip cache is a link or not a folder",
                                               "delete it: courseforge makes a new one")])
     return store
+
+
+def work_prefix(entry: Path) -> str:
+    """The name a clip is made under, beside its entry, until it is whole and renamed into place."""
+    return f".{entry.name}-{os.getpid()}-"
+
+
+def remove_abandoned(store: Path) -> None:
+    """Clips a killed build was making (a wav and half an mp4 each, otherwise kept for ever): those
+    whose process is gone, and older ones by age."""
+    try:
+        listing = list(store.iterdir())
+    except OSError:
+        return
+    for path in listing:
+        found = WORK.match(path.name)
+        if found:
+            abandoned = not running(int(found[1]))
+        elif LEGACY_WORK.match(path.name):
+            abandoned = time.time() - path.lstat().st_mtime > LEGACY_AGE
+        else:
+            continue
+        if abandoned and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def cached(entry: Path) -> bool:

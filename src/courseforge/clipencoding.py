@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from courseforge import frames, speech
-from courseforge.clipcache import cached, write_meta
+from courseforge.clipcache import cached, work_prefix, write_meta
 from courseforge.cliptiming import Segment, VideoSettings, cues_for, plan_timeline
 from courseforge.model import Cue, Scenario, Scene
 from courseforge.mp4tracks import track_seconds
@@ -43,7 +43,7 @@ def render_clip(job: ClipJob) -> None:
     """Render one scene into its cache entry: clip.mp4, poster.png, meta.json (duration, cues)."""
     scenario, scene, settings = job.scenario, job.scenario.scenes[job.scene_id], job.settings
     job.entry.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{job.entry.name}-", dir=job.entry.parent))
+    work = Path(tempfile.mkdtemp(prefix=work_prefix(job.entry), dir=job.entry.parent))
     try:
         clip = prepare_clip(scenario, scene, settings, job.engine, work)
         try:
