@@ -143,3 +143,26 @@ def test_clips_a_killed_build_was_making_are_removed_by_the_next_build(tmp_path)
     render_media([make_scenario(tmp_path)], SMALL, tmp_path / "cache", workers=1)
     left = {path.name for path in store.iterdir() if path.name.startswith(".")}
     assert left == {f".{key}-{os.getpid()}-abcd1234", f".{key}-new12345"}
+
+
+def test_an_upgraded_ffmpeg_of_the_same_name_renders_the_clips_again(tmp_path, monkeypatch):
+    # A system, conda or FFMPEG_BINARY ffmpeg keeps its path when upgraded: the cache served the old
+    # one's clips, and a warm build differed from a cold one (CI's) of the same sources.
+    import os
+
+    from courseforge.clipcache import tools_id
+
+    program = tmp_path / "bin" / "ffmpeg"
+    program.parent.mkdir()
+
+    def install(version: str, when: int) -> dict:
+        program.write_text(f"#!/bin/sh\necho 'ffmpeg version {version} Copyright (c) 2000-2025'\n")
+        program.chmod(0o755)
+        os.utime(program, ns=(when, when))
+        return tools_id(None)
+
+    monkeypatch.setenv("FFMPEG_BINARY", str(program))
+    old = install("5.1.6", 10**18)
+    assert old["ffmpeg"] == "ffmpeg version 5.1.6"
+    assert install("5.1.6", 10**18) == old
+    assert install("7.1.1", 2 * 10**18)["ffmpeg"] == "ffmpeg version 7.1.1"

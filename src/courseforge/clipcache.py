@@ -2,6 +2,7 @@
 sounds in a clip, so an unchanged scene is never rendered twice and a changed one never served."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -114,11 +115,42 @@ def tools_id(engine: str | None) -> dict:
 
 
 def _ffmpeg_id() -> str:
-    # moviepy runs imageio-ffmpeg's pinned build unless FFMPEG_BINARY names another.
-    if os.environ.get("FFMPEG_BINARY"):
-        return os.environ["FFMPEG_BINARY"]
+    """The ffmpeg moviepy runs, by its version line: its path or name (a system `ffmpeg`, conda's,
+    FFMPEG_BINARY, IMAGEIO_FFMPEG_EXE) stays the same when the program is upgraded, and clips of the
+    old one were served, so a warm build differed from a cold one."""
+    program = _ffmpeg_program()
+    if program is None:
+        return "none"
+    found = shutil.which(program) or program
+    try:
+        changed = os.stat(found).st_mtime_ns
+    except OSError:
+        return program
+    return _ffmpeg_version(found, changed)
+
+
+def _ffmpeg_program() -> str | None:
+    """What moviepy.config picks: FFMPEG_BINARY, or imageio-ffmpeg's choice (its own build unless
+    IMAGEIO_FFMPEG_EXE names another, else conda's or the system's)."""
+    chosen = os.environ.get("FFMPEG_BINARY", "ffmpeg-imageio")
+    if chosen == "auto-detect":
+        return "ffmpeg"
+    if chosen != "ffmpeg-imageio":
+        return chosen
     try:
         from imageio_ffmpeg import get_ffmpeg_exe
-        return Path(get_ffmpeg_exe()).name
+        return get_ffmpeg_exe()
     except (ImportError, RuntimeError):
-        return "none"
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _ffmpeg_version(program: str, changed: int) -> str:
+    # Asked once per program (the preview rebuilds on every save), again if the program is replaced.
+    import subprocess  # here: a build without scenarios never asks
+
+    try:
+        out = subprocess.run([program, "-version"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return program
+    return out.split("\n")[0].split(" Copyright")[0] or program
