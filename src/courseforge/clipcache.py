@@ -55,7 +55,10 @@ def remove_abandoned(store: Path) -> None:
         if found:
             abandoned = not running(int(found[1]))
         elif LEGACY_WORK.match(path.name):
-            abandoned = time.time() - path.lstat().st_mtime > LEGACY_AGE
+            try:
+                abandoned = time.time() - path.lstat().st_mtime > LEGACY_AGE
+            except OSError:  # removed meanwhile by another build
+                continue
         else:
             continue
         if abandoned and path.is_dir() and not path.is_symlink():

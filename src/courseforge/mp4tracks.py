@@ -8,9 +8,6 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-CONTAINERS = {b"moov", b"trak", b"mdia"}
-
-
 def track_seconds(path: Path) -> dict[str, float]:
     """Seconds of each track by handler ("vide", "soun"); {} when the file is cut short (its media data
     not whole) or holds no readable moov."""
