@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from courseforge import cacheseal
 from courseforge.answerkey import answer_key_markdown, answers_json
 from courseforge.check import check_course
 from courseforge.errors import ContentError, ContentErrors, Location, in_reading_order
@@ -105,6 +106,7 @@ def _prepare(source: Path, warn, progress, processes: int | None, strict: bool, 
                                 [warning for warning in course.warnings if warning.notice])
     for warning in course.warnings:
         warn(warning)
+    _warn_unkept_key(course, warn)  # the machine's, not the course's: never refused by --strict
     for found in findings:
         warn(found)
     theme = theme_for(course)
@@ -144,6 +146,17 @@ def _render_media(course, shared: dict[str, bytes], warn, progress) -> dict:
         warn(warning)
     shared.update(media)
     return media.clips
+
+
+def _warn_unkept_key(course, warn) -> None:
+    """A key that cannot be kept seals caches no later build can open: say so, or every build renders
+    every clip and page again with no word why."""
+    reason = cacheseal.key_unkept()
+    if reason is not None:
+        where = cacheseal.key_path() or course.project
+        warn(ContentError(Location(where), f"courseforge cannot keep its cache key ({reason})",
+                          "nothing is reused from one build to the next, so every page and clip is made again: "
+                          "set XDG_CACHE_HOME to a folder of yours that can be written"))
 
 
 def _in_unwritable(folder: Path, error: OSError) -> bool:

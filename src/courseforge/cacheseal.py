@@ -22,24 +22,44 @@ TAG = 32  # bytes of HMAC-SHA256 at the front of a sealed file
 KEY_FILE = "cache-key"
 
 
-def user_dir() -> Path:
-    """This user's courseforge folder, outside every course folder (~/.cache/courseforge)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+_unkept: str | None = None  # why this run's key is its own (see key_unkept), set by _key()
+
+
+def user_dir() -> Path | None:
+    """This user's courseforge folder, outside every course folder (~/.cache/courseforge); None
+    without a home (no HOME and no entry for this user, as in a container run under any uid)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative path is invalid (it put the key in the project)
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:
+            return None
     return Path(base) / "courseforge"
 
 
-def key_path() -> Path:
-    return user_dir() / KEY_FILE
+def key_path() -> Path | None:
+    folder = user_dir()
+    return None if folder is None else folder / KEY_FILE
+
+
+def key_unkept() -> str | None:
+    """Why this user's key cannot be kept, so that every cache lasts one run; None when it is kept."""
+    _key()
+    return _unkept
 
 
 @functools.lru_cache(maxsize=1)
 def _key() -> bytes:
-    path = key_path()
+    global _unkept
+    path, _unkept = key_path(), None
+    if path is None:
+        _unkept = "no home folder: HOME is not set and this user has none in the user database"
+        return os.urandom(32)
     with contextlib.suppress(OSError):
         if not path.is_symlink() and len(secret := path.read_bytes()) == 32:
             return secret
     secret = os.urandom(32)
-    with contextlib.suppress(OSError):
+    try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         temporary = path.with_name(f".{KEY_FILE}.{os.getpid()}")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -49,6 +69,8 @@ def _key() -> bytes:
         # Two first builds at once: both keep the key that landed last.
         if len(landed := path.read_bytes()) == 32:
             return landed
+    except OSError as error:
+        _unkept = error.strerror or str(error)
     return secret
 
 

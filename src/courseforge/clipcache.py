@@ -2,9 +2,13 @@
 sounds in a clip, so an unchanged scene is never rendered twice and a changed one never served."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import re
+import shutil
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -13,10 +17,14 @@ from courseforge.cacheseal import opened, seal
 from courseforge.cliptiming import VideoSettings
 from courseforge.errors import ContentError, ContentErrors, Location
 from courseforge.model import Cue, Scenario, Scene
+from courseforge.output import running
 
 RENDERER = 2  # bump when drawing, timing or encoding changes: cached clips are then rebuilt
 CACHE_FILES = ("meta.json", "clip.mp4", "poster.png")
 PICTURES = ("clip.mp4", "poster.png")  # what meta.json vouches for by their digests
+WORK = re.compile(r"^\.[0-9a-f]{32}-(\d+)-")  # a clip being made: its entry's key, then its worker's process id
+LEGACY_WORK = re.compile(r"^\.[0-9a-f]{32}-[a-z0-9_]{8}$")  # the same, named before process ids
+LEGACY_AGE = 3600
 
 
 def cache_store(cache_dir: Path) -> Path:
@@ -28,6 +36,33 @@ def cache_store(cache_dir: Path) -> Path:
             raise ContentErrors([ContentError(Location(path), "the clip cache is a link or not a folder",
                                               "delete it: courseforge makes a new one")])
     return store
+
+
+def work_prefix(entry: Path) -> str:
+    """The name a clip is made under, beside its entry, until it is whole and renamed into place."""
+    return f".{entry.name}-{os.getpid()}-"
+
+
+def remove_abandoned(store: Path) -> None:
+    """Clips a killed build was making (a wav and half an mp4 each, otherwise kept for ever): those
+    whose process is gone, and older ones by age."""
+    try:
+        listing = list(store.iterdir())
+    except OSError:
+        return
+    for path in listing:
+        found = WORK.match(path.name)
+        if found:
+            abandoned = not running(int(found[1]))
+        elif LEGACY_WORK.match(path.name):
+            try:
+                abandoned = time.time() - path.lstat().st_mtime > LEGACY_AGE
+            except OSError:  # removed meanwhile by another build
+                continue
+        else:
+            continue
+        if abandoned and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def cached(entry: Path) -> bool:
@@ -83,11 +118,42 @@ def tools_id(engine: str | None) -> dict:
 
 
 def _ffmpeg_id() -> str:
-    # moviepy runs imageio-ffmpeg's pinned build unless FFMPEG_BINARY names another.
-    if os.environ.get("FFMPEG_BINARY"):
-        return os.environ["FFMPEG_BINARY"]
+    """The ffmpeg moviepy runs, by its version line: its path or name (a system `ffmpeg`, conda's,
+    FFMPEG_BINARY, IMAGEIO_FFMPEG_EXE) stays the same when the program is upgraded, and clips of the
+    old one were served, so a warm build differed from a cold one."""
+    program = _ffmpeg_program()
+    if program is None:
+        return "none"
+    found = shutil.which(program) or program
+    try:
+        changed = os.stat(found).st_mtime_ns
+    except OSError:
+        return program
+    return _ffmpeg_version(found, changed)
+
+
+def _ffmpeg_program() -> str | None:
+    """What moviepy.config picks: FFMPEG_BINARY, or imageio-ffmpeg's choice (its own build unless
+    IMAGEIO_FFMPEG_EXE names another, else conda's or the system's)."""
+    chosen = os.environ.get("FFMPEG_BINARY", "ffmpeg-imageio")
+    if chosen == "auto-detect":
+        return "ffmpeg"
+    if chosen != "ffmpeg-imageio":
+        return chosen
     try:
         from imageio_ffmpeg import get_ffmpeg_exe
-        return Path(get_ffmpeg_exe()).name
+        return get_ffmpeg_exe()
     except (ImportError, RuntimeError):
-        return "none"
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _ffmpeg_version(program: str, changed: int) -> str:
+    # Asked once per program (the preview rebuilds on every save), again if the program is replaced.
+    import subprocess  # here: a build without scenarios never asks
+
+    try:
+        out = subprocess.run([program, "-version"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return program
+    return out.split("\n")[0].split(" Copyright")[0] or program

@@ -9,12 +9,21 @@ import wave
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import click
+
 from courseforge import frames, speech
-from courseforge.clipcache import cached, write_meta
+from courseforge.clipcache import cached, work_prefix, write_meta
 from courseforge.cliptiming import Segment, VideoSettings, cues_for, plan_timeline
 from courseforge.model import Cue, Scenario, Scene
+from courseforge.mp4tracks import track_seconds
 
 X264_THREADS = 2  # fixed, not per machine: x264's output depends on its thread count
+
+
+class EncodingStopped(click.ClickException):
+    """ffmpeg ended before a clip was whole: one line for the user, and nothing cached."""
+
+    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -34,10 +43,14 @@ def render_clip(job: ClipJob) -> None:
     """Render one scene into its cache entry: clip.mp4, poster.png, meta.json (duration, cues)."""
     scenario, scene, settings = job.scenario, job.scenario.scenes[job.scene_id], job.settings
     job.entry.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{job.entry.name}-", dir=job.entry.parent))
+    work = Path(tempfile.mkdtemp(prefix=work_prefix(job.entry), dir=job.entry.parent))
     try:
         clip = prepare_clip(scenario, scene, settings, job.engine, work)
-        encode_moviepy(clip, work / "clip.mp4")
+        try:
+            encode_moviepy(clip, work / "clip.mp4")
+        except OSError as error:  # ffmpeg gone while frames were still being piped to it
+            raise _stopped(job, f"ffmpeg ended early: {_ffmpeg_said(error)}") from None
+        _check_whole(job, clip, work / "clip.mp4")
         clip.pictures[0].save(work / "poster.png", optimize=True)
         write_meta(work, clip.duration, [asdict(cue) for cue in clip.cues])
         clip.wav.unlink()
@@ -51,6 +64,31 @@ def render_clip(job: ClipJob) -> None:
             pass  # another build made the same entry first; theirs is identical
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _check_whole(job: ClipJob, clip: "PreparedClip", video: Path) -> None:
+    """Both tracks last the whole clip: moviepy does not look at ffmpeg's exit status, so an ffmpeg
+    interrupted or out of disk space leaves a short clip that would be cached and packaged."""
+    tracks, least = track_seconds(video), clip.duration - 1 / clip.settings.fps
+    short = [f"{kind} {tracks.get(handler, 0.0):.2f} s" for kind, handler in (("picture", "vide"), ("sound", "soun"))
+             if tracks.get(handler, 0.0) < least]
+    if short:
+        raise _stopped(job, f"{' and '.join(short)} of {clip.duration:.2f} s")
+
+
+def _ffmpeg_said(error: OSError) -> str:
+    """What ffmpeg said, which moviepy's message ends with (after its "MoviePy error" line), else the error."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    for at, line in enumerate(lines[:-1]):
+        if line.startswith("MoviePy error"):
+            return lines[at + 1]
+    return lines[0] if lines else "no reason given"
+
+
+def _stopped(job: ClipJob, what: str) -> EncodingStopped:
+    return EncodingStopped(f"clip {job.label}: ffmpeg stopped before the clip was whole ({what}); nothing was "
+                           "kept — build again, and if it recurs check the free disk space and that nothing "
+                           "interrupts ffmpeg")
 
 
 @dataclass

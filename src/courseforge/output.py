@@ -117,7 +117,7 @@ def remove_stale(out: Path) -> None:
     """Staging folders of builds that died: ours by process id, older ones beside `out` by age."""
     for path in out.iterdir():
         found = STAGING.match(path.name)
-        if found and path.is_dir() and not path.is_symlink() and not _running(int(found[1])):
+        if found and path.is_dir() and not path.is_symlink() and not running(int(found[1])):
             shutil.rmtree(path, ignore_errors=True)
     try:
         beside = list(out.parent.iterdir())
@@ -129,7 +129,7 @@ def remove_stale(out: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
     if pid == os.getpid():
         return True
     try:

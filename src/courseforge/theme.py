@@ -173,7 +173,10 @@ def _compiled_templates(name: str) -> jinja2.BytecodeCache | None:
     """Templates compiled once, not on every build (a third of building a small course): kept in this
     user's own folder, never in the course folder, which may come from someone else, since what is
     kept there is Python code. Jinja checks each entry against its template's source."""
-    folder = user_dir() / name
+    home = user_dir()
+    if home is None:  # no home: compile every time
+        return None
+    folder = home / name
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:  # no writable home: compile every time, as before

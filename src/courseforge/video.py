@@ -43,7 +43,7 @@ from typing import Protocol
 import click
 
 from courseforge import speech
-from courseforge.clipcache import cache_store, cached, clip_key, read_meta, tools_id
+from courseforge.clipcache import cache_store, cached, clip_key, read_meta, remove_abandoned, tools_id
 from courseforge.clipencoding import ClipJob, render_clip
 from courseforge.cliptiming import VideoSettings, transcript_html, webvtt
 from courseforge.errors import ContentError, Location
@@ -109,6 +109,7 @@ def render_media(scenarios: list[Scenario], out_settings: VideoSettings, cache_d
         media.warnings.append(ContentError(Location(scenarios[0].source.parent), "espeak-ng was not found, "
                                            "so the scenario clips are silent, paced by reading time", speech.INSTALL_TTS))
     store = cache_store(Path(cache_dir))
+    remove_abandoned(store)
     tools = tools_id(engine)
     jobs, done = {}, set()
     entries = {(scenario.id, scene.id): store / clip_key(scenario, scene, settings, tools)
