@@ -7,7 +7,7 @@ import urllib.request
 
 from click.testing import CliRunner
 
-from conftest import lesson
+from conftest import COURSE_YML, lesson
 from courseforge.cli import main
 from courseforge.exporters import EXPORTERS
 from courseforge.preview import Preview
@@ -215,3 +215,42 @@ def test_a_template_error_is_a_failed_rebuild_that_keeps_the_last_good_site(make
     [error] = session.state()["errors"]
     assert "summary.html:1: theme template error" in error
     assert session.site("scorm12").files["index.html"] == good
+
+
+def test_a_preview_says_how_its_clips_render(make_course):
+    """A first preview of a course with scenarios rendered its clips for a minute and said nothing."""
+    from test_build import SCENARIO
+    folder = make_course({"scenarios/01-short-call.yml": SCENARIO, "course.yml": COURSE_YML + "video_size: 320x180\n"})
+    heard: list[tuple] = []
+
+    class Heard:
+        def start(self, total, reused, workers):
+            heard.append(("start", total, reused))
+
+        def advance(self, label):
+            heard.append(("advance", label))
+
+        def finish(self):
+            heard.append(("finish",))
+
+    session = Session(folder, report=lambda text, is_error: None, progress=Heard)
+    assert session.rebuild()
+    assert heard[0] == ("start", 1, 0) and heard[1][0] == "advance" and heard[-1] == ("finish",)
+    heard.clear()
+    assert session.rebuild()  # the clip comes from the cache now
+    assert heard[0] == ("start", 0, 1)
+
+
+def test_a_clip_that_fails_to_encode_is_said_as_build_says_it_not_as_a_bug(make_course, monkeypatch):
+    from courseforge import build, clipencoding
+    folder = make_course()
+    said: list[str] = []
+
+    def cut_short(*args, **kwargs):
+        raise clipencoding.EncodingStopped("clip short-call/start: ffmpeg stopped before the clip was whole")
+
+    monkeypatch.setattr(build, "_render_media", cut_short)
+    session = Session(folder, report=lambda text, is_error: said.append(text))
+    assert not session.rebuild()
+    assert session.state()["errors"] == ["clip short-call/start: ffmpeg stopped before the clip was whole"]
+    assert not any("please report it" in line for line in said)

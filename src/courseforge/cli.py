@@ -157,8 +157,10 @@ def preview(source: Path, host: str, port: int, open_browser: bool) -> None:
     import webbrowser
 
     from courseforge.preview import Preview
+    from courseforge.video import ConsoleProgress
 
-    server = Preview(source, host, port, lambda text, is_error: click.echo(text, err=is_error)).start()
+    server = Preview(source, host, port, lambda text, is_error: click.echo(text, err=is_error),
+                     progress=ConsoleProgress).start()
     try:  # from here on Ctrl+C stops it cleanly, even at once after the line that says where it serves
         click.echo(f"preview: {server.url}  (Ctrl+C to stop)")
         if open_browser:

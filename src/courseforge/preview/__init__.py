@@ -22,7 +22,7 @@ from courseforge.preview.watcher import watch, watched_paths
 
 
 class Preview:
-    def __init__(self, source: Path, host: str = "127.0.0.1", port: int = 0, report=None):
+    def __init__(self, source: Path, host: str = "127.0.0.1", port: int = 0, report=None, progress=None):
         found = locate(Path(source))
         if found is None:
             stopped = ContentErrors([no_course(Path(source))])
@@ -30,7 +30,7 @@ class Preview:
             raise stopped
         self.course_root, self.project = found[0].resolve(), found[1].resolve()
         self.report = report or (lambda text, is_error: None)
-        self.session = Session(Path(source), self.report)
+        self.session = Session(Path(source), self.report, progress)
         self.broker = Broker()
         self.lrs = MemoryLRS(lambda statement: self.broker.publish("statement", statement))
         self.server = PreviewServer((host, port), self.session, self.broker, self.lrs)

@@ -11,6 +11,8 @@ import time
 import traceback
 from pathlib import Path
 
+import click
+
 from courseforge.build import Prepared, prepare, site
 from courseforge.errors import ContentErrors
 from courseforge.model import Course, Site
@@ -28,9 +30,12 @@ def standards() -> list[str]:
 
 
 class Session:
-    def __init__(self, source: Path, report=print):
+    def __init__(self, source: Path, report=print, progress=None):
         self.source = Path(source)
         self.report = report  # (text, is_error) → the terminal
+        # () → a video.Progress for one build: a first preview of a course with scenarios renders
+        # its clips for a minute before the page is served, and said nothing meanwhile.
+        self.progress = progress
         self.prepared: Prepared | None = None
         self.sites: dict[str, Site] = {}
         self.errors: list[str] = []
@@ -63,13 +68,16 @@ class Session:
             # reload; before any is shown, one is, so that a theme's template error shows too.
             eager = sorted(self.shown) or standards()[:1]
         try:
-            prepared = prepare(self.source, lambda warning: warnings.append(str(warning)), theme_for=self._theme)
+            prepared = prepare(self.source, lambda warning: warnings.append(str(warning)),
+                               self.progress() if self.progress else None, theme_for=self._theme)
             sites = {name: site(prepared, name) for name in eager}
         except ContentErrors as exc:  # the warnings met before it stopped often explain it (a page left out)
             # Those the loader raised with, and those heard before a later step stopped (a page left
             # out, then a `check: ignore` comment naming no rule).
             met = list(dict.fromkeys([*warnings, *(str(warning) for warning in exc.warnings)]))
             return self._failed([str(error) for error in exc.errors], met)
+        except click.ClickException as exc:  # a clip ffmpeg cut short, an unwritable cache…: said as build says it
+            return self._failed([exc.format_message()], warnings)
         except Exception as exc:  # a bug, not the author's mistake: say so, keep serving
             self.report(traceback.format_exc(), True)
             return self._failed([f"courseforge failed: {exc!r} — please report it with the terminal's traceback"],
