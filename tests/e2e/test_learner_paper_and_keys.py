@@ -1,0 +1,72 @@
+"""Learner-side defects the learner audit left, each kept fixed here: a printout that showed the
+knowledge checks' buttons and an unopened assessment's whole question pool."""
+from __future__ import annotations
+
+from .e2e_support import axe_violations, format_violations, launch, open_lms
+
+# What a printout shows: every element the print styles leave on paper, by kind.
+ON_PAPER = """sel => [...document.querySelectorAll(sel)].filter(n => n.getClientRects().length > 0)
+  .map(n => n.id || n.className || n.tagName)"""
+
+POOL = "\n".join(f"::: question pool-{n} single\nPool question {n}?\n- [x] Right {n}\n- [ ] Wrong {n}\n:::\n"
+                 for n in range(1, 7))
+CHECKS = """---
+id: part-1
+title: Part 1
+---
+
+Read this first.
+
+::: question kc-pick single
+Which one?
+- [x] This one
+- [ ] That one
+:::
+
+::: question kc-order ordering
+Put the steps in order.
+1. First step
+2. Second step
+3. Third step
+:::
+"""
+
+
+def test_a_printout_has_no_controls_and_no_unopened_pool(lms_context, server, make_course, package_factory):
+    """One question per screen, an assessment drawing 3 of 6: printed before it is opened, it reads a
+    line saying it is taken on screen (no pool); printed once opened, its 3 drawn questions, all of
+    them, without answers. No button, no hint on using one, no attempt status on paper."""
+    folder = make_course({
+        "lessons/01-part-1.md": CHECKS,
+        "assessments/01-pool.md": "---\ntitle: Pool\ndraw: 3\nshuffle: true\nattempts: 2\n---\n\nThree of six.\n\n" + POOL,
+    }, lessons=2)
+    settings = folder / "course.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "one_question_per_screen: true\n", encoding="utf-8")
+    package = package_factory(folder)
+    context, watch = lms_context
+    page = open_lms(context, server)
+    sco = launch(page, package)
+    page.emulate_media(media="print")
+    assert sco.evaluate(ON_PAPER, "button") == [], "no control is printed"
+    assert sco.evaluate(ON_PAPER, ".question-hint, .quiz-actions, .quiz-steps") == []
+    assert sco.evaluate(ON_PAPER, "#lesson-part-1 fieldset.question") == ["q-kc-pick", "q-kc-order"]
+    assert sco.evaluate(ON_PAPER, "#lesson-pool fieldset.question") == [], "the pool stays off paper"
+    assert sco.evaluate(ON_PAPER, "#lesson-pool .quiz-print-note") == ["quiz-print-note"]
+    assert "answered on screen" in sco.inner_text("#lesson-pool .quiz-print-note")
+    assert "Three of six." in sco.inner_text("#lesson-pool .lesson-body")
+    violations = axe_violations(sco)
+    assert not violations, format_violations(violations)
+    page.emulate_media(media="screen")
+    assert not sco.is_visible("#lesson-pool .quiz-print-note"), "the note is for paper only"
+    sco.evaluate("i => Courseforge.player.show(i)", sco.evaluate("Courseforge.player.indexOf('pool')"))
+    assert len(sco.evaluate(ON_PAPER, "#lesson-pool fieldset.question")) == 1, "one question per screen"
+    page.emulate_media(media="print")
+    drawn = sco.evaluate(ON_PAPER, "#lesson-pool fieldset.question")
+    assert len(drawn) == 3 and set(drawn) < {f"q-pool-{n}" for n in range(1, 7)}, drawn
+    numbers = sco.evaluate("""[...document.querySelectorAll('#lesson-pool fieldset:not([hidden]) .question-number')]
+        .map(n => n.textContent)""")
+    assert sorted(numbers) == [f"Question {n} of 3" for n in (1, 2, 3)]
+    assert sco.evaluate(ON_PAPER, "#lesson-pool .quiz-print-note, #lesson-pool .question-feedback p") == []
+    assert sco.evaluate(ON_PAPER, "button, .quiz-actions, .quiz-steps") == []
+    page.emulate_media(media="screen")
+    watch.assert_clean()
