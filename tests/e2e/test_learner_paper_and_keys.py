@@ -1,8 +1,9 @@
 """Learner-side defects the learner audit left, each kept fixed here: a printout that showed the
-knowledge checks' buttons and an unopened assessment's whole question pool."""
+knowledge checks' buttons and an unopened assessment's whole question pool; and a phone's menu that
+Escape closed only while focus was inside it."""
 from __future__ import annotations
 
-from .e2e_support import axe_violations, format_violations, launch, open_lms
+from .e2e_support import READY, axe_violations, begin, format_violations, launch, open_lms, visible_lesson
 
 # What a printout shows: every element the print styles leave on paper, by kind.
 ON_PAPER = """sel => [...document.querySelectorAll(sel)].filter(n => n.getClientRects().length > 0)
@@ -69,4 +70,46 @@ def test_a_printout_has_no_controls_and_no_unopened_pool(lms_context, server, ma
     assert sco.evaluate(ON_PAPER, "#lesson-pool .quiz-print-note, #lesson-pool .question-feedback p") == []
     assert sco.evaluate(ON_PAPER, "button, .quiz-actions, .quiz-steps") == []
     page.emulate_media(media="screen")
+    watch.assert_clean()
+
+
+def open_course(context, url: str, width: int, height: int):
+    """The package served on its own (no LMS frame: the browser's viewport is the course's)."""
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(url)
+    page.wait_for_function(READY)
+    begin(page)
+    return page
+
+
+MENU = """() => ({open: getComputedStyle(document.getElementById('cf-nav')).display !== 'none',
+  expanded: document.getElementById('cf-menu-toggle').getAttribute('aria-expanded'),
+  focus: document.activeElement.id || document.activeElement.className || document.activeElement.tagName})"""
+
+
+def test_escape_anywhere_closes_the_phone_menu(lms_context, server, shipped_package):
+    """320 px: with the menu open, Escape closes it and focus goes back to the menu button wherever
+    focus was (in the menu, on the page's heading, on nothing); with the menu closed, Escape leaves
+    focus where it is (a scenario's video keeps it)."""
+    context, watch = lms_context
+    page = open_course(context, server.origin + shipped_package.url, 320, 640)
+    closed = {"open": False, "expanded": "false", "focus": "cf-menu-toggle"}
+    for where in ("menu", "heading", "nothing"):
+        page.click("#cf-menu-toggle")
+        assert page.evaluate(MENU)["open"], where
+        if where == "heading":
+            page.focus(f"#lesson-{visible_lesson(page)}-title")
+        elif where == "nothing":
+            page.evaluate("document.activeElement.blur()")
+        page.keyboard.press("Escape")
+        assert page.evaluate(MENU) == closed, where
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+    kinds = page.evaluate("Courseforge.player.lessons.map(l => l.kind)")
+    page.evaluate("i => Courseforge.player.show(i)", kinds.index("scenario"))
+    video = f"#lesson-{visible_lesson(page)} .scene:not([hidden]) .scene-video"
+    page.focus(video)
+    page.keyboard.press("Escape")
+    assert page.evaluate(MENU) == {"open": False, "expanded": "false", "focus": "scene-video"}
     watch.assert_clean()
