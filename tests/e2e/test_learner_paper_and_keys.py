@@ -1,9 +1,11 @@
-"""Learner-side defects the learner audit left, each kept fixed here: a printout that showed the
-knowledge checks' buttons and an unopened assessment's whole question pool; and a phone's menu that
-Escape closed only while focus was inside it."""
+"""Three learner-side defects the learner audit left, each kept fixed here: a printout that showed
+the knowledge checks' buttons and an unopened assessment's whole question pool; a phone's menu that
+Escape closed only while focus was inside it; and, at 400 % zoom (a 320 x 256 viewport), a sticky
+header that took nearly half the height from the reading."""
 from __future__ import annotations
 
 from .e2e_support import READY, axe_violations, begin, format_violations, launch, open_lms, visible_lesson
+from .test_learner_layout import OVERFLOW, SMALL_CONTROLS
 
 # What a printout shows: every element the print styles leave on paper, by kind.
 ON_PAPER = """sel => [...document.querySelectorAll(sel)].filter(n => n.getClientRects().length > 0)
@@ -112,4 +114,38 @@ def test_escape_anywhere_closes_the_phone_menu(lms_context, server, shipped_pack
     page.focus(video)
     page.keyboard.press("Escape")
     assert page.evaluate(MENU) == {"open": False, "expanded": "false", "focus": "scene-video"}
+    watch.assert_clean()
+
+
+HEADER = "() => { const r = document.querySelector('.cf-header').getBoundingClientRect(); return [r.top, r.bottom]; }"
+
+
+def test_at_400_percent_zoom_the_header_leaves_room_to_read(lms_context, server, shipped_package):
+    """320 x 256 (1280 x 1024 at 400 %): read down a page and the header takes at most a quarter of
+    the height; the menu and every control stay reachable, nothing scrolls sideways, taps stay 44 px.
+    At a phone's usual height the header still stays in view."""
+    context, watch = lms_context
+    page = open_course(context, server.origin + shipped_package.url, 320, 256)
+    page.evaluate("scrollTo(0, 600)")
+    bottom = page.evaluate(HEADER)[1]
+    assert max(0, bottom) <= 256 / 4, f"the header covers {bottom:.0f} of 256 px while reading"
+    assert page.evaluate(OVERFLOW) == 0
+    page.keyboard.press("Shift+Tab")  # back to the header's last control: scrolled into view
+    assert page.evaluate("document.activeElement.id") == "cf-exit"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0
+    page.focus("#cf-menu-toggle")
+    page.keyboard.press("Enter")
+    links = page.locator("#cf-nav a.cf-menu-link")
+    last = links.nth(links.count() - 1)
+    last.scroll_into_view_if_needed()
+    box = last.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 256, "the menu's last page is reachable"
+    assert page.evaluate(SMALL_CONTROLS) == []
+    assert page.evaluate(OVERFLOW) == 0
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+    page.keyboard.press("Escape")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.evaluate("scrollTo(0, 600)")
+    assert page.evaluate(HEADER)[0] == 0, "at 640 px the header stays in view"
     watch.assert_clean()
