@@ -104,7 +104,6 @@
       prev: doc.getElementById('cf-prev'),
       next: doc.getElementById('cf-next'),
       toggle: doc.getElementById('cf-menu-toggle'),
-      nav: doc.getElementById('cf-nav'),
       notice: doc.getElementById('cf-notice'),
       exits: ['cf-exit', 'cf-exit-end'].map(function (id) { return doc.getElementById(id); }).filter(Boolean),
       print: doc.getElementById('cf-print')
@@ -409,14 +408,14 @@
         }
       });
     }
-    if (ui.nav) {
-      ui.nav.addEventListener('keydown', function (event) {
-        if ((event.key === 'Escape' || event.key === 'Esc') && self.menuOpen()) {
-          self.setMenu(false);
-          ui.toggle.focus();
-        }
-      });
-    }
+    // Escape anywhere closes an open menu, focus back on its button (the disclosure pattern); a key
+    // something else took (defaultPrevented), or an Escape with the menu closed, is left alone.
+    doc.addEventListener('keydown', function (event) {
+      if (/^Esc/.test(event.key) && !event.defaultPrevented && self.menuOpen()) {
+        self.setMenu(false);
+        ui.toggle.focus();
+      }
+    });
     win.addEventListener('pagehide', function () { self.finish(); });
     // Back from the back/forward cache: an LMS session stays finished, local progress carries on.
     win.addEventListener('pageshow', function (event) {
