@@ -157,7 +157,10 @@
           got += Math.max(0, x[1] - Math.max(x[0], end));
           end = Math.max(end, x[1]);
         });
-        got = len && Math.min(1, r(Math.max(got / len, base)));
+        // base: what was watched before a reload, up to where it resumed (this session's segments start there).
+        got = len && Math.min(1, r(got / len + base));
+        // A clip skipped to its end was not watched: completed means all of it (the profile's threshold, 1).
+        if (got < 1 && e == 'completed') e = 'paused';
         if (g.c === c) {
           s.time = v.currentTime;
           s.progress = got;
