@@ -30,6 +30,13 @@ def test_teaching_lesson_from_objective_lines():
     assert teaching_lesson(SimpleNamespace(), lessons) is None, "a Question without objective lines"
 
 
+def test_teaching_lesson_reads_a_text_as_the_build_does():
+    """`courseforge check` accepts an objective's text typed with a straight apostrophe where the
+    lesson has a curly one; the missed question's link back to that lesson must not disappear."""
+    lessons = [SimpleNamespace(id="views", objectives=("Explain a customer\u2019s view",))]
+    assert teaching_lesson(question("explain a customer's view."), lessons) == "views"
+
+
 def test_the_cover_time_counts_lessons_questions_and_role_plays(tmp_path):
     from conftest import default_files, write_course
     from courseforge.model import Clip
