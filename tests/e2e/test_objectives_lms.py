@@ -45,10 +45,10 @@ EDITIONS = {
 }
 
 
-def served(make_course, tmp_path, server, standard: str) -> Package:
+def served(make_course, tmp_path, server, standard: str, assessment: str = ASSESSMENT) -> Package:
     from courseforge.build import build
 
-    folder = make_course({"assessments/01-final.md": ASSESSMENT}, lessons=2)
+    folder = make_course({"assessments/01-final.md": assessment}, lessons=2)
     [zip_path] = [p for p in build(folder, tmp_path / "out", [standard]) if p.suffix == ".zip"]
     unzipped = unzip(zip_path, tmp_path / "unzipped")
     prefix = server.mount(f"objectives-{standard}-{tmp_path.name}", unzipped)
@@ -174,4 +174,22 @@ def test_scorm2004_records_the_lms_made_from_the_manifest_are_used(lms_context, 
         expected(standard, two, 100), expected(standard, one, 0)]
     assert not [c for c in calls(page) if c["fn"] == "SetValue" and c["args"][0].endswith(".id")
                 and c["args"][0].startswith("cmi.objectives.")]
+    watch.assert_clean()
+
+
+def test_a_draw_reports_only_the_objectives_of_the_questions_drawn(lms_context, server, make_course, tmp_path):
+    """`draw: 1` of two questions on two objectives: the one not drawn is no part of the attempt."""
+    drawn = ASSESSMENT.replace("attempts: 3\n", "attempts: 3\ndraw: 1\n")
+    package = served(make_course, tmp_path, server, "scorm12", drawn)
+    context, watch = lms_context
+    page, sco = start(context, server, package, "scorm12", None)
+    go_to(sco, "final")
+    [shown] = sco.evaluate("[...document.querySelectorAll('#lesson-final fieldset.question:not([hidden])')]"
+                           ".map(f => f.dataset.questionId)")
+    sco.check(f"#q-{shown}-0")
+    assert "Your score is 100%" in submit(sco, "final")
+    ident = {"first-q": "part-1_1", "second-q": "part-2_1"}[shown]
+    assert [summary(r, "scorm12") for r in objectives(page.evaluate("cfLMS.cmi()"))] == [
+        expected("scorm12", ident, 100)]
+    leave(page)
     watch.assert_clean()
