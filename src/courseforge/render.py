@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from courseforge import __version__
 from courseforge.branding import brand_css
-from courseforge.check.objectives import objective_ids
+from courseforge.check.objectives import named_objectives
 from courseforge.minify import shrink
 from courseforge.model import Clip, Course, Lesson, Question, Quiz, Scenario, Site
 from courseforge.pageparts import LAUNCH_LIMIT, Part, Section, launch_list, split
@@ -109,7 +109,7 @@ def _quiz_data(quiz: Quiz) -> dict:
 
 
 def _questions_data(course: Course) -> dict:
-    objectives = objective_ids(course)
+    objectives = named_objectives(course)
     return {q.id: _question_data(q, page.id, course.lessons, objectives.get(q.id))
             for page in course.pages for q in page.questions}
 

@@ -39,7 +39,7 @@ def resolve(review: Review) -> list[tuple[Question, set[Objective]]]:
     return resolved
 
 
-def objective_ids(course: Course) -> dict[str, list[str]]:
+def named_objectives(course: Course) -> dict[str, list[str]]:
     """Each question's objectives as the packages name them, `<lesson id>#<n>` (the SCORM 2004
     manifest's ids), by question id; for the questions that name any. The build has resolved every
     reference already (check_course), so one that misses names nothing here."""
