@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from courseforge import __version__
 from courseforge.branding import brand_css
+from courseforge.check.objectives import named_objectives
 from courseforge.minify import shrink
 from courseforge.model import Clip, Course, Lesson, Question, Quiz, Scenario, Site
 from courseforge.pageparts import LAUNCH_LIMIT, Part, Section, launch_list, split
@@ -40,7 +41,7 @@ def course_data(course: Course, standard: str, clips: dict | None = None) -> dic
         "quizzes": {quiz.id: _quiz_data(quiz) for quiz in course.quizzes},
         "requireScenarios": course.config.require_scenarios,
         "scenarios": {scenario.id: _scenario_data(scenario, clips or {}) for scenario in course.scenarios},
-        "questions": {q.id: _question_data(q, page.id, course.lessons) for page in course.pages for q in page.questions},
+        "questions": _questions_data(course),
         "oneQuestionPerScreen": course.config.one_question_per_screen,
     }
 
@@ -107,10 +108,18 @@ def _quiz_data(quiz: Quiz) -> dict:
             "questions": [q.id for q in quiz.questions]}
 
 
-def _question_data(question: Question, page_id: str, lessons: list[Lesson]) -> dict:
+def _questions_data(course: Course) -> dict:
+    objectives = named_objectives(course)
+    return {q.id: _question_data(q, page.id, course.lessons, objectives.get(q.id))
+            for page in course.pages for q in page.questions}
+
+
+def _question_data(question: Question, page_id: str, lessons: list[Lesson], objectives: list[str] | None) -> dict:
     data = {"type": question.type, "scormType": SCORM_TYPES[question.type], "page": page_id,
             "graded": question.graded, "points": question.points,
             "options": [o.key for o in question.options]}
+    if objectives:  # the SCORM adapters report results per objective under these ids
+        data["objectives"] = objectives
     lesson = teaching_lesson(question, lessons)
     if lesson:
         data["lesson"] = lesson
@@ -141,7 +150,9 @@ def teaching_lesson(question: Question, lessons: list[Lesson]) -> str | None:
 
 
 def _same_words(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()).rstrip(".") == " ".join(b.casefold().split()).rstrip(".")
+    # As `courseforge check` reads them (check/objectives.py _normal): a curly apostrophe is a straight one.
+    same = lambda text: " ".join(text.casefold().replace("\u2019", "'").split()).rstrip(".")  # noqa: E731
+    return same(a) == same(b)
 
 
 def script_json(data: dict) -> Markup:

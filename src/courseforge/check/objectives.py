@@ -12,7 +12,7 @@ import re
 from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
 from courseforge.errors import ContentError, ContentErrors, Location
-from courseforge.model import Lesson, Question
+from courseforge.model import Course, Lesson, Question
 
 REFERENCE = re.compile(r"^(?:([a-z0-9][a-z0-9-]*)#)?(\d+)$")
 Objective = tuple[str, int]  # lesson id, 0-based index
@@ -37,6 +37,23 @@ def resolve(review: Review) -> list[tuple[Question, set[Objective]]]:
     if errors:
         raise ContentErrors(errors)
     return resolved
+
+
+def named_objectives(course: Course) -> dict[str, list[str]]:
+    """Each question's objectives as the packages name them, `<lesson id>#<n>` (the SCORM 2004
+    manifest's ids), by question id; for the questions that name any. The build has resolved every
+    reference already (check_course), so one that misses names nothing here."""
+    lessons = {lesson.id: lesson for lesson in course.lessons}
+    by_text = functools.cache(lambda: _by_text(course.lessons))
+    named = {}
+    for page in course.pages:
+        home = page if isinstance(page, Lesson) else None
+        for question in page.questions:
+            targets = [_target(raw, home, lessons, by_text)[0] for raw in question.objectives]
+            ids = list(dict.fromkeys(f"{lesson_id}#{index + 1}" for lesson_id, index in filter(None, targets)))
+            if ids:
+                named[question.id] = ids
+    return named
 
 
 def _by_text(lessons: list[Lesson]) -> dict[str, Objective]:

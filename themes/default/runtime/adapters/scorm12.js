@@ -46,12 +46,30 @@
     }).join(',').slice(0, 255);
   }
 
+  // An attempt's result per objective its graded questions assess (render.py names them): the share of
+  // their points earned, an unanswered question counting as wrong as in the page's score. The
+  // attempt's questions are those its page shows (a draw hides the others).
+  function shares(course, page, results) {
+    var out = {}, doc = win.document, quiz = (course.quizzes || {})[page] || {};
+    (quiz.questions || []).forEach(function (id) {
+      var q = (course.questions || {})[id] || {}, node = doc && doc.getElementById('q-' + id);
+      if (!q.graded || node && node.hidden) return;
+      (q.objectives || []).forEach(function (o) {
+        var s = out[o] = out[o] || { earned: 0, points: 0 };
+        s.points += q.points;
+        if (results[id] === 'correct') s.earned += q.points;
+      });
+    });
+    return out;
+  }
+
   function Scorm12Adapter(api, course) {
     this.name = 'scorm12';
     this.api = api;
     // A course with a graded quiz reports passed/failed from its score, never `completed` (S12-R3).
     this.scored = !!course && Object.keys(course.quizzes || {}).some(function (id) { return course.quizzes[id].graded; });
-    this.questions = (course && course.questions) || {};
+    this.course = course || {};
+    this.questions = this.course.questions || {};
     this.mastery = null;
     this.maxDataLength = MAX_SUSPEND;
     this.mode = 'normal';
@@ -60,6 +78,8 @@
     this.terminated = false;
     this.finished = false;
     this.startedAt = 0;
+    this.attempts = {};  // page id → {question id: result} of the graded answers not yet reported
+    this.objectiveAt = null;  // objective id → its index n in cmi.objectives
   }
 
   var proto = Scorm12Adapter.prototype;
@@ -116,6 +136,7 @@
   // a synchronous request while the page may be going away.
   proto.saveState = function (snapshot, final) {
     if (!this.active()) return false;
+    this.objectives();
     var ok = true;
     var location = snapshot && snapshot.location;
     var data = snapshot && snapshot.data;
@@ -164,6 +185,50 @@
     this.set(at + 'weighting', String(i.weighting || 0));
     this.set(at + 'latency', timespan(i.latencyMs || 0));
     this.set(at + 'time', clock(i.timestamp || new Date()));
+    if (i.graded && this.mode === 'normal') (this.attempts[i.page] = this.attempts[i.page] || {})[i.id] = i.result;
+  };
+
+  // S12-D4: an objective id as a CMIIdentifier. Lesson ids are slugs ([a-z0-9-]), so `#` → `_` is
+  // one to one: "why-empathy#2" → "why-empathy_2".
+  function objectiveId(id) {
+    return String(id).replace('#', '_');
+  }
+
+  // An objective's record: found by id (kept by the LMS from an earlier session), else added at
+  // n = _count; so a retake or a resumed attempt updates it in place.
+  proto.objective = function (id) {
+    var at = this.objectiveAt, n;
+    if (!at) {
+      at = this.objectiveAt = {};
+      for (n = parseInt(this.get('cmi.objectives._count'), 10) || 0; n--;) at[this.get('cmi.objectives.' + n + '.id')] = n;
+    }
+    if (!(id in at)) {
+      n = parseInt(this.get('cmi.objectives._count'), 10) || 0;
+      if (!this.set('cmi.objectives.' + n + '.id', id)) return null;
+      at[id] = n;
+    }
+    return 'cmi.objectives.' + at[id] + '.';
+  };
+
+  // The submitted attempts' results per objective, before the save that follows them commits:
+  // raw 0-100 as the course's score, passed/failed against the same mark (S12-R3). Objectives no
+  // graded question assesses get no record: 1.2 declares none in the manifest, and a `not attempted`
+  // record would only say so for ever.
+  proto.objectives = function () {
+    var pages = this.attempts, self = this, course = this.course;
+    this.attempts = {};
+    Object.keys(pages).forEach(function (page) {
+      var found = shares(course, page, pages[page]), quiz = (course.quizzes || {})[page] || {};
+      var mark = self.mastery !== null ? self.mastery : quiz.passingScore == null ? course.masteryScore || 0 : quiz.passingScore;
+      Object.keys(found).forEach(function (id) {
+        var at = self.objective(objectiveId(id)), raw = found[id].points ? Math.round(found[id].earned * 100 / found[id].points) : 0;
+        if (!at) return;
+        self.set(at + 'score.raw', String(raw));
+        self.set(at + 'score.min', '0');
+        self.set(at + 'score.max', '100');
+        self.set(at + 'status', raw >= mark ? 'passed' : 'failed');
+      });
+    });
   };
 
   // S12-R3/R4: raw 0-100 and passed/failed agreeing with the LMS's mastery score, which it would
