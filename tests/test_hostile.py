@@ -193,6 +193,13 @@ SCRIPTED_SVGS = {
     "animate-href": '<svg xmlns="http://www.w3.org/2000/svg"><a><set attributeName="href" to="#x"/></a></svg>',
     "entity": '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
               '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
+    # In UTF-16 no byte spells "<!DOCTYPE", and Chromium runs the <script> the entity expands to.
+    "utf16-entity": ('\ufeff<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY x "<script '
+                     'xmlns=\'http://www.w3.org/2000/svg\'>alert(1)</script>">]>'
+                     '<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>').encode("utf-16-le"),
+    # Chromium follows an animated xlink:href to javascript: on a click.
+    "animate-xlink-href": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                          '<a><set attributeName="xlink:href" to="java&#9;script:alert(1)"/><rect width="9"/></a></svg>',
 }
 
 
