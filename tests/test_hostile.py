@@ -260,3 +260,26 @@ def test_a_scenario_of_hours_of_video_is_refused(tmp_path):
     found = errors_of(folder)
     assert any("01-long.yml: the scenario's clips would run about" in e and "over the 30 allowed" in e
                for e in found), found
+
+
+def test_a_megabyte_of_text_in_a_scenario_is_refused_before_rendering(tmp_path):
+    # Before: espeak-ng spoke the line for hours into more audio than memory held (a MemoryError
+    # traceback), and wrapping the title onto its card ran for more than five minutes.
+    script = ("title: T\ncharacters:\n  sam: {name: Sam}\nscenes:\n  a:\n    title: " + "W " * 5000
+              + "\n    lines:\n      - sam: " + "a" * 1_500_000 + "\n")
+    found = errors_of(write_course(tmp_path / "course", {**default_files(1), "scenarios/01-s.yml": script}))
+    assert any('01-s.yml:6: "title" of scene "a" is 9999 characters long, over the 1000' in e for e in found), found
+    assert any('01-s.yml:8: what "sam" says in scene "a" is 1500000 characters long' in e for e in found), found
+
+
+@pytest.mark.parametrize("line, minutes", [("'" + "9" * 900 + "'", 455), ("我们今天一起去商店买鞋子" * 5, 36)],
+                         ids=["digits", "chinese"])
+def test_text_without_spaces_counts_at_the_time_it_is_spoken(tmp_path, line, minutes):
+    # A word count made each of these lines 1.5 s: 900 digits speak for 42 s, Chinese 0.35 s a character.
+    scenes = 60 if line.startswith("'") else 10
+    body = "".join(f"  s{n}:\n    lines:\n" + f"      - sam: {line}\n" * 10 + (f"    next: s{n + 1}\n" if n + 1 < scenes else "")
+                   for n in range(scenes))
+    script = "title: Long\ncharacters:\n  sam: {name: Sam}\nscenes:\n" + body
+    found = errors_of(write_course(tmp_path / "course", {**default_files(1), "scenarios/01-long.yml": script}))
+    assert any(f"01-long.yml: the scenario's clips would run about {minutes} minutes, over the 30 allowed" in e
+               for e in found), found
