@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from courseforge.cacheseal import user_dir
 from courseforge.errors import ContentError, ContentErrors, Location, Problems
 from courseforge.model import Course
+from courseforge.themesandbox import BoundedSandbox
 
 TEMPLATES = "templates"
 DEFAULT = "default"
@@ -52,10 +52,10 @@ class Theme:
         # Environment). Our own templates are trusted code and render a third faster unsandboxed.
         ours = bundled_dir().resolve()
         trusted = all(folder.resolve().is_relative_to(ours) for folder in template_dirs)
-        environment = _OwnEnvironment if trusted else ImmutableSandboxedEnvironment
+        environment = _OwnEnvironment if trusted else BoundedSandbox
         self.env = environment(
             loader=_ContainedLoader([str(folder) for folder in template_dirs]),
-            bytecode_cache=_compiled_templates("templates" if trusted else "templates-sandboxed"),
+            bytecode_cache=_compiled_templates("templates" if trusted else "templates-bounded"),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -111,6 +111,9 @@ class Theme:
         except jinja2.TemplateError as exc:
             filename, line = _template_frame(exc)
             raise self._error(filename, line, str(exc)) from None
+        except RecursionError as exc:  # a macro that calls itself without end
+            filename, line = _template_frame(exc)
+            raise self._error(filename, line, "a macro calls itself without end") from None
 
     def _error(self, filename: str | None, line: int | None, message: str) -> ContentErrors:
         path = Path(filename) if filename else self.dirs[0] / TEMPLATES
@@ -124,7 +127,10 @@ def _render_all(env: jinja2.Environment, compiled: jinja2.Template, contexts: It
     base = dict(compiled.globals)
     render, concat, make = compiled.root_render_func, env.concat, env.context_class
     rendered = []
+    start = getattr(env, "start_render", None)  # the sandbox's budget is per page
     for context in contexts:
+        if start is not None:
+            start()
         state = make(env, {**base, **context}, compiled.name, compiled.blocks, globals=base)
         try:
             rendered.append(concat(render(state)))
