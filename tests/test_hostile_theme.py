@@ -18,6 +18,8 @@ RUNAWAYS = {
     "repeat": ('{{ "x" * 10**10 }}', "a value repeated 10000000000 times would make more than a theme needs"),
     "doubling": ('{% set a = "x" * 1000000 %}' + "{% set a = a + a %}" * 40 + "{{ a }}",
                  "a value joined with + would make more than a theme needs"),
+    "tilde doubling": ('{% set a = "x" * 1000000 %}' + "{% set a = a ~ a %}" * 40 + "{{ a }}",
+                       "a value joined with ~ would make more than a theme needs"),
     "centre": ('{{ "x"|center(10**10) }}', "the number 10000000000 would make more than a theme needs"),
     "format width": ('{{ "{:>9999999999}".format(1) }}', "the format '{:>9999999999}', whose width would make more"),
     "percent width": ('{{ "%9999999999s"|format(1) }}', "the format '%9999999999s', whose width would make more"),

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from courseforge.cacheseal import user_dir
 from courseforge.errors import ContentError, ContentErrors, Location, Problems
 from courseforge.model import Course
-from courseforge.themesandbox import BoundedSandbox
+from courseforge.themesandbox import COMPILED, BoundedSandbox
 
 TEMPLATES = "templates"
 DEFAULT = "default"
@@ -55,7 +55,7 @@ class Theme:
         environment = _OwnEnvironment if trusted else BoundedSandbox
         self.env = environment(
             loader=_ContainedLoader([str(folder) for folder in template_dirs]),
-            bytecode_cache=_compiled_templates("templates" if trusted else "templates-bounded"),
+            bytecode_cache=_compiled_templates("templates" if trusted else COMPILED),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,

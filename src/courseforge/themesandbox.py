@@ -13,15 +13,20 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 
-from jinja2 import nodes
+from jinja2 import nodes, pass_eval_context
+from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
 
 MAX_STEPS = 2_000_000  # loop steps and calls in one render: the default page takes a few hundred
 MAX_SIZE = 10_000_000  # characters or items one operator may make
 MAX_NUMBER = 1_000_000  # a width, a count or a repeat given to a filter or a method
 MAX_BITS = 100_000  # an integer's size: 10**10**9 would take minutes to compute
 FORMAT_WIDTH = re.compile(r"\d{7,}")  # a width in a format string ("%999999999s", "{:>999999999}")
-COUNTED = "cf_counted"
+COUNTED, JOINED = "cf_counted", "cf_joined"
+# Where templates compiled here are kept (theme.py); Jinja checks an entry against its source only,
+# so every change to what _parse() adds takes a new name, or a template compiled without it would run.
+COMPILED = "templates-bounded-1"
 
 
 class BoundedSandbox(ImmutableSandboxedEnvironment):
@@ -31,7 +36,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.steps = 0
         self.filters = {name: _bounded(function) for name, function in self.filters.items()}
-        self.filters[COUNTED] = self._counted
+        self.filters[COUNTED], self.filters[JOINED] = self._counted, _joined
         self.globals.pop("lipsum", None)  # lipsum(n=10**9) writes paragraphs in a loop of its own
 
     def start_render(self) -> None:
@@ -50,7 +55,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     def _parse(self, source, name, filename):
         # Every {% for %} walks its items through the counter, however it got them.
-        tree = super()._parse(source, name, filename)
+        tree = _Joins().visit(super()._parse(source, name, filename))
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, COUNTED, [], [], None, None, lineno=loop.iter.lineno)
         return tree
@@ -78,6 +83,21 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             _check_format(left)
             _check_arguments(right if isinstance(right, tuple) else (right,), {})
         return super().call_binop(context, operator_name, left, right)
+
+
+class _Joins(NodeTransformer):
+    """`a ~ b` joins through a check of its length, as `a + b` does: `{% set a = a ~ a %}` doubles."""
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Filter:
+        self.generic_visit(node)
+        return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), JOINED, [], [], None, None, lineno=node.lineno)
+
+
+@pass_eval_context
+def _joined(eval_context, items: list) -> str:
+    if sum(_length(item) for item in items) > MAX_SIZE:
+        raise _too_large("a value joined with ~")
+    return (markup_join if eval_context.autoescape else str_join)(items)  # what `~` compiles to
 
 
 def _bounded(function):
