@@ -283,3 +283,17 @@ def test_text_without_spaces_counts_at_the_time_it_is_spoken(tmp_path, line, min
     found = errors_of(write_course(tmp_path / "course", {**default_files(1), "scenarios/01-long.yml": script}))
     assert any(f"01-long.yml: the scenario's clips would run about {minutes} minutes, over the 30 allowed" in e
                for e in found), found
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_file_name_cannot_drive_the_terminal(tmp_path, command):
+    # Printed raw, this name retitled the terminal and cleared the screen above a forged line.
+    from click.testing import CliRunner
+    from courseforge.cli import main
+    name = "lessons/02-\x1b]0;pwned\x07\x1b[2J\rbuilt 4 packages.md"
+    page = lesson("b", "B", "Text.", **({"minutez": 3} if command == "build" else {}))
+    folder = write_course(tmp_path / "course", {**default_files(1), name: page})
+    result = CliRunner().invoke(main, [command, str(folder), *(["--out", str(tmp_path / "out")] if command == "build" else [])])
+    assert result.exit_code == 1
+    assert not any(c in result.output for c in "\x1b\x07\r"), repr(result.output)
+    assert "02-\\x1b]0;pwned\\x07\\x1b[2J\\rbuilt 4 packages.md:" in result.output, result.output
