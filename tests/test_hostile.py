@@ -297,3 +297,29 @@ def test_a_file_name_cannot_drive_the_terminal(tmp_path, command):
     assert result.exit_code == 1
     assert not any(c in result.output for c in "\x1b\x07\r"), repr(result.output)
     assert "02-\\x1b]0;pwned\\x07\\x1b[2J\\rbuilt 4 packages.md:" in result.output, result.output
+
+
+def test_huge_files_in_someone_elses_cache_are_not_read_into_memory(tmp_path):
+    # A sparse file of gigabytes takes no room in a tarball; reading one whole was a MemoryError.
+    project = project_with(tmp_path, {"scenarios/01-s.yml": "title: T\ncharacters:\n  sam: {name: Sam}\n"
+                                                            "scenes:\n  a:\n    lines:\n      - sam: Hi.\n"})
+    code = textwrap.dedent(f"""
+        import pathlib, resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        from courseforge.build import build
+        project = pathlib.Path({str(project)!r})
+        build(project, project / sys.argv[1], ["scorm12"])
+    """)
+    env = {"PYTHONPATH": str(REPO / "src"), "XDG_CACHE_HOME": str(tmp_path / "home-cache"), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", code, "clean"], check=True, env=env, timeout=300)
+    cache = project / ".courseforge-cache"
+    planted = [cache / "deflate.bin", *cache.glob("video/*/meta.json"),
+               *(next(folder.iterdir()) for folder in (cache / "pages", cache / "sections", cache / "findings"))]
+    for path in planted:
+        path.unlink()
+        with path.open("wb") as sparse:
+            sparse.truncate(2 << 30)
+    result = subprocess.run([sys.executable, "-c", code, "again"], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    [clean], [again] = (list((project / name).glob("*.zip")) for name in ("clean", "again"))
+    assert clean.read_bytes() == again.read_bytes()
