@@ -32,14 +32,8 @@ RUNAWAYS = {
 }
 
 
-@pytest.mark.parametrize("name", RUNAWAYS)
-def test_a_runaway_theme_template_is_a_located_error(tmp_path, name):
-    payload, expected = RUNAWAYS[name]
-    project = tmp_path / "project"
-    write_course(project / "content", default_files(1))
-    template = project / "themes" / "default" / "templates" / "index.html"
-    template.parent.mkdir(parents=True)
-    template.write_text(payload + "\n" + (TEMPLATES / "index.html").read_text(encoding="utf-8"), encoding="utf-8")
+def built_in_a_child(project, tmp_path) -> str:
+    """What building `project` says, in a child with 1 GB of address space."""
     code = textwrap.dedent(f"""
         import pathlib, resource
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
@@ -55,7 +49,33 @@ def test_a_runaway_theme_template_is_a_located_error(tmp_path, name):
                             env={"PYTHONPATH": str(REPO / "src"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
                                  "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "index.html:1: theme template error: " + expected in result.stdout, result.stdout[-2000:]
+    return result.stdout
+
+
+@pytest.mark.parametrize("name", RUNAWAYS)
+def test_a_runaway_theme_template_is_a_located_error(tmp_path, name):
+    payload, expected = RUNAWAYS[name]
+    project = tmp_path / "project"
+    write_course(project / "content", default_files(1))
+    template = project / "themes" / "default" / "templates" / "index.html"
+    template.parent.mkdir(parents=True)
+    template.write_text(payload + "\n" + (TEMPLATES / "index.html").read_text(encoding="utf-8"), encoding="utf-8")
+    said = built_in_a_child(project, tmp_path)
+    assert "index.html:1: theme template error: " + expected in said, said[-2000:]
+
+
+@pytest.mark.parametrize("name, expected", [("templates/page.html", "page.html:1: theme template error: the template is over 2 MB"),
+                                            ("css/extra.css", "css/extra.css: this theme file is over 250 MB")])
+def test_a_theme_file_of_gigabytes_is_not_read(tmp_path, name, expected):
+    # A sparse file takes no room in a tarball or on disk; read whole, it was a MemoryError.
+    project = tmp_path / "project"
+    write_course(project / "content", default_files(1))
+    huge = project / "themes" / "default" / name
+    huge.parent.mkdir(parents=True)
+    with huge.open("wb") as sparse:
+        sparse.truncate(20 << 30)
+    said = built_in_a_child(project, tmp_path)
+    assert expected in said, said[-2000:]
 
 
 def test_a_copy_of_the_default_theme_renders_the_same_package(tmp_path):

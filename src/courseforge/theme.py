@@ -14,9 +14,11 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from courseforge.assets import MAX_ASSET_BYTES
 from courseforge.cacheseal import user_dir
 from courseforge.errors import ContentError, ContentErrors, Location, Problems
 from courseforge.model import Course
+from courseforge.sourcetext import MAX_SOURCE_BYTES
 from courseforge.themesandbox import COMPILED, BoundedSandbox
 
 TEMPLATES = "templates"
@@ -34,9 +36,17 @@ def bundled_dir() -> Path:
 
 class _ContainedLoader(jinja2.FileSystemLoader):
     """Templates from the theme folders only: a template that is a link to a file elsewhere (say
-    /etc/passwd, pulled in by an `include`) is refused like a missing one."""
+    /etc/passwd, pulled in by an `include`) is refused like a missing one; and none larger than a
+    page's source (a sparse file of gigabytes was read whole)."""
 
     def get_source(self, environment, template):
+        for root in self.searchpath:
+            path = Path(root, *jinja2.loaders.split_template_path(template))
+            if path.is_file():
+                if path.stat().st_size > MAX_SOURCE_BYTES:
+                    raise jinja2.TemplateSyntaxError(f"the template is over {MAX_SOURCE_BYTES // 1_000_000} MB",
+                                                     1, template, str(path))
+                break
         source, filename, uptodate = super().get_source(environment, template)
         if not any(Path(filename).resolve().is_relative_to(Path(root).resolve()) for root in self.searchpath):
             raise jinja2.TemplateNotFound(f"{template} (a link to a file outside the theme)")
@@ -94,6 +104,9 @@ class Theme:
                 if not path.resolve().is_relative_to(root):
                     problems.error(path, None, "this theme file is a link to a file outside the theme",
                                    "copy the file into the theme instead of linking to it")
+                elif path.is_file() and path.stat().st_size > MAX_ASSET_BYTES:  # a sparse file of gigabytes was read whole
+                    problems.error(path, None, f"this theme file is over {MAX_ASSET_BYTES // 1_000_000} MB",
+                                   "shrink it: LMSs refuse large packages")
                 elif path.is_file():
                     files.setdefault(relative.as_posix(), path.read_bytes())
         problems.raise_if_any()
