@@ -323,3 +323,15 @@ def test_huge_files_in_someone_elses_cache_are_not_read_into_memory(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     [clean], [again] = (list((project / name).glob("*.zip")) for name in ("clean", "again"))
     assert clean.read_bytes() == again.read_bytes()
+
+
+def test_files_each_under_the_limit_but_gigabytes_together_are_refused_before_reading(tmp_path):
+    # Sparse files take a few KB in a tarball: ten of 249 MB were read into a MemoryError.
+    links = "\n".join(f"- [Handout {n}](../files/h{n}.pdf)" for n in range(10))
+    folder = write_course(tmp_path / "course", {**default_files(1), "lessons/01-part-1.md": lesson("part-1", "P", links)})
+    (folder / "files").mkdir()
+    for n in range(10):
+        with (folder / "files" / f"h{n}.pdf").open("wb") as sparse:
+            sparse.truncate(249_000_000)
+    [error] = errors_of(folder)
+    assert "files/h8.pdf: the course's linked files come to more than 2000 MB with this one" in error, error

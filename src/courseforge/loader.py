@@ -5,7 +5,7 @@ import os
 import unicodedata
 from pathlib import Path
 
-from courseforge.assets import AssetCollector
+from courseforge.assets import AssetCollector, check_total
 from courseforge.config import COURSE_FILE, load_config
 from courseforge.coursefolder import check_folder
 from courseforge.errors import Problems
@@ -102,6 +102,7 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
         logo_line = block_lines.get("branding", {}).get("logo", mapping.line("branding"))
         course.logo = collector.resolve(config.branding.logo, course_dir / COURSE_FILE, logo_line, True)
     course.assets = collector.collected()
+    check_total(course.assets, problems)
     problems.raise_if_any()
     course.warnings = problems.warnings
     return course
