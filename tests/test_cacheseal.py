@@ -119,7 +119,7 @@ def test_compiled_templates_are_kept_with_the_user_never_in_the_course_folder(ow
     bundled = (REPO / "themes" / "default" / "templates" / "page.html").read_text(encoding="utf-8")
     page.write_text(bundled.replace("{{ lesson.title }}</h1>", "{{ lesson.title }} (first cut)</h1>"), encoding="utf-8")
     first = zips(project, tmp_path / "first")
-    assert list((kept / "templates-sandboxed").glob("__jinja2_*.cache")), "a project's theme, apart from ours"
+    assert list((kept / "templates-bounded-1").glob("__jinja2_*.cache")), "a project's theme, apart from ours"
     assert not [path for folder in (plain, project) for path in folder.rglob("*") if "jinja2" in path.name]
     assert "(first cut)" in package_text(first)
 
@@ -147,3 +147,15 @@ def test_a_folder_of_compiled_templates_that_cannot_be_written_only_means_compil
     shutil.rmtree(own_key.parent / "templates")  # where the theme would keep what it compiles
     assert "Part 1" in site(prepared, "scorm12").files["index.html"].decode("utf-8")
     assert not (own_key.parent / "templates").exists()
+
+
+def test_a_large_sealed_file_of_ours_is_read_back_after_its_tag_is_checked_in_pieces(own_key, tmp_path):
+    from courseforge.cacheseal import CHECKED_FIRST, read_sealed, write_sealed
+    data = bytes(range(256)) * (CHECKED_FIRST // 256 + 4096)
+    write_sealed(tmp_path / "big", data)
+    assert read_sealed(tmp_path / "big", limit=2 * CHECKED_FIRST) == data
+    assert read_sealed(tmp_path / "big") is None  # over a shard's limit: never read
+    with (tmp_path / "big").open("r+b") as sealed:  # one byte changed past the first piece
+        sealed.seek(CHECKED_FIRST)
+        sealed.write(b"\x00" if data[CHECKED_FIRST - 32] else b"\x01")
+    assert read_sealed(tmp_path / "big", limit=2 * CHECKED_FIRST) is None

@@ -193,6 +193,13 @@ SCRIPTED_SVGS = {
     "animate-href": '<svg xmlns="http://www.w3.org/2000/svg"><a><set attributeName="href" to="#x"/></a></svg>',
     "entity": '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
               '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
+    # In UTF-16 no byte spells "<!DOCTYPE", and Chromium runs the <script> the entity expands to.
+    "utf16-entity": ('\ufeff<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY x "<script '
+                     'xmlns=\'http://www.w3.org/2000/svg\'>alert(1)</script>">]>'
+                     '<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>').encode("utf-16-le"),
+    # Chromium follows an animated xlink:href to javascript: on a click.
+    "animate-xlink-href": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                          '<a><set attributeName="xlink:href" to="java&#9;script:alert(1)"/><rect width="9"/></a></svg>',
 }
 
 
@@ -253,3 +260,78 @@ def test_a_scenario_of_hours_of_video_is_refused(tmp_path):
     found = errors_of(folder)
     assert any("01-long.yml: the scenario's clips would run about" in e and "over the 30 allowed" in e
                for e in found), found
+
+
+def test_a_megabyte_of_text_in_a_scenario_is_refused_before_rendering(tmp_path):
+    # Before: espeak-ng spoke the line for hours into more audio than memory held (a MemoryError
+    # traceback), and wrapping the title onto its card ran for more than five minutes.
+    script = ("title: T\ncharacters:\n  sam: {name: Sam}\nscenes:\n  a:\n    title: " + "W " * 5000
+              + "\n    lines:\n      - sam: " + "a" * 1_500_000 + "\n")
+    found = errors_of(write_course(tmp_path / "course", {**default_files(1), "scenarios/01-s.yml": script}))
+    assert any('01-s.yml:6: "title" of scene "a" is 9999 characters long, over the 1000' in e for e in found), found
+    assert any('01-s.yml:8: what "sam" says in scene "a" is 1500000 characters long' in e for e in found), found
+
+
+@pytest.mark.parametrize("line, minutes", [("'" + "9" * 900 + "'", 455), ("我们今天一起去商店买鞋子" * 5, 36)],
+                         ids=["digits", "chinese"])
+def test_text_without_spaces_counts_at_the_time_it_is_spoken(tmp_path, line, minutes):
+    # A word count made each of these lines 1.5 s: 900 digits speak for 42 s, Chinese 0.35 s a character.
+    scenes = 60 if line.startswith("'") else 10
+    body = "".join(f"  s{n}:\n    lines:\n" + f"      - sam: {line}\n" * 10 + (f"    next: s{n + 1}\n" if n + 1 < scenes else "")
+                   for n in range(scenes))
+    script = "title: Long\ncharacters:\n  sam: {name: Sam}\nscenes:\n" + body
+    found = errors_of(write_course(tmp_path / "course", {**default_files(1), "scenarios/01-long.yml": script}))
+    assert any(f"01-long.yml: the scenario's clips would run about {minutes} minutes, over the 30 allowed" in e
+               for e in found), found
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_file_name_cannot_drive_the_terminal(tmp_path, command):
+    # Printed raw, this name retitled the terminal and cleared the screen above a forged line.
+    from click.testing import CliRunner
+    from courseforge.cli import main
+    name = "lessons/02-\x1b]0;pwned\x07\x1b[2J\rbuilt 4 packages.md"
+    page = lesson("b", "B", "Text.", **({"minutez": 3} if command == "build" else {}))
+    folder = write_course(tmp_path / "course", {**default_files(1), name: page})
+    result = CliRunner().invoke(main, [command, str(folder), *(["--out", str(tmp_path / "out")] if command == "build" else [])])
+    assert result.exit_code == 1
+    assert not any(c in result.output for c in "\x1b\x07\r"), repr(result.output)
+    assert "02-\\x1b]0;pwned\\x07\\x1b[2J\\rbuilt 4 packages.md:" in result.output, result.output
+
+
+def test_huge_files_in_someone_elses_cache_are_not_read_into_memory(tmp_path):
+    # A sparse file of gigabytes takes no room in a tarball; reading one whole was a MemoryError.
+    project = project_with(tmp_path, {"scenarios/01-s.yml": "title: T\ncharacters:\n  sam: {name: Sam}\n"
+                                                            "scenes:\n  a:\n    lines:\n      - sam: Hi.\n"})
+    code = textwrap.dedent(f"""
+        import pathlib, resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        from courseforge.build import build
+        project = pathlib.Path({str(project)!r})
+        build(project, project / sys.argv[1], ["scorm12"])
+    """)
+    env = {"PYTHONPATH": str(REPO / "src"), "XDG_CACHE_HOME": str(tmp_path / "home-cache"), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", code, "clean"], check=True, env=env, timeout=300)
+    cache = project / ".courseforge-cache"
+    planted = [cache / "deflate.bin", *cache.glob("video/*/meta.json"),
+               *(next(folder.iterdir()) for folder in (cache / "pages", cache / "sections", cache / "findings"))]
+    for path in planted:
+        path.unlink()
+        with path.open("wb") as sparse:
+            sparse.truncate(2 << 30)
+    result = subprocess.run([sys.executable, "-c", code, "again"], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    [clean], [again] = (list((project / name).glob("*.zip")) for name in ("clean", "again"))
+    assert clean.read_bytes() == again.read_bytes()
+
+
+def test_files_each_under_the_limit_but_gigabytes_together_are_refused_before_reading(tmp_path):
+    # Sparse files take a few KB in a tarball: ten of 249 MB were read into a MemoryError.
+    links = "\n".join(f"- [Handout {n}](../files/h{n}.pdf)" for n in range(10))
+    folder = write_course(tmp_path / "course", {**default_files(1), "lessons/01-part-1.md": lesson("part-1", "P", links)})
+    (folder / "files").mkdir()
+    for n in range(10):
+        with (folder / "files" / f"h{n}.pdf").open("wb") as sparse:
+            sparse.truncate(249_000_000)
+    [error] = errors_of(folder)
+    assert "files/h8.pdf: the course's linked files come to more than 2000 MB with this one" in error, error

@@ -138,6 +138,23 @@ def test_course_files_revalidate_so_a_relaunch_fetches_only_what_changed(make_co
         running.close()
 
 
+def test_a_launch_request_that_is_not_ours_is_refused_without_a_traceback(make_course, capsys):
+    # Any web page open in the browser may post plain text here: it printed a traceback in the terminal.
+    running = Preview(make_course(lessons=1)).start()
+    try:
+        for where, body in [("preview/launch", b"not json"), ("preview/launch", b"[1]"), ("preview/launch", b"\xff"),
+                            ("lrs/xapi/statements", b"not json")]:
+            asked = urllib.request.Request(running.url + where, data=body, headers={"Content-Type": "text/plain"})
+            try:
+                urllib.request.urlopen(asked)
+                raise AssertionError(f"{body!r} was taken")
+            except urllib.error.HTTPError as answer:
+                assert answer.code == 400
+    finally:
+        running.close()
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_a_rebuild_keeps_the_compiled_theme_until_one_of_its_files_changes(make_course):
     folder = make_course({"themes/default/css/courseforge.css": "body { color: #222; }\n"})
     session = Session(folder, report=lambda text, is_error: None)

@@ -17,6 +17,8 @@ IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".sv
 ACTIVE_TYPES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".xml", ".xsl", ".xslt", ".js", ".mjs",
                           ".svgz", ".swf", ".hta", ".php", ".mht", ".mhtml"})
 MAX_ASSET_BYTES = 250_000_000
+# All of them: a package is made in memory, and a zip of ours holds 4 GB at most (no ZIP64).
+MAX_TOTAL_BYTES = 2_000_000_000
 # The pictures browsers show, by their first bytes. A browser goes by these, not by the name (a JPEG
 # named .png shows), so a text file named .png is a broken image in every one of them.
 PICTURES = ((b"\x89PNG\r\n\x1a\n", "a PNG image", ".png"), (b"\xff\xd8\xff", "a JPEG image", ".jpg"),
@@ -155,3 +157,16 @@ def _other_file(head: bytes) -> str:
         if error.start < len(head) - 3:  # not a character cut short at SNIFFED bytes
             return "not a picture browsers show"
     return "not a picture browsers show" if b"\x00" in head else "a text file"
+
+
+def check_total(assets: list[Asset], problems: Problems) -> None:
+    """Each file is under MAX_ASSET_BYTES, but a package holds them all: ten sparse files of 249 MB
+    (a few KB in a tarball) were read into a MemoryError."""
+    total = 0
+    for asset in assets:
+        total += asset.source.stat().st_size
+        if total > MAX_TOTAL_BYTES:
+            problems.error(asset.source, None, f"the course's linked files come to more than "
+                           f"{MAX_TOTAL_BYTES // 1_000_000} MB with this one, too many for one package",
+                           "shrink them, or put the large ones on a web server and link to them there")
+            return

@@ -19,6 +19,12 @@ import stat
 from pathlib import Path
 
 TAG = 32  # bytes of HMAC-SHA256 at the front of a sealed file
+# A cache file from someone else may be of any size (a sparse file of 20 GB takes no room in a
+# tarball): reading it whole to check its tag was a MemoryError. A file larger than its store ever
+# writes is not read (a shard of pages holds a few hundred KB for a 5 000-page course); the deflate
+# store's one file may be larger, and past CHECKED_FIRST its tag is checked piece by piece first.
+MAX_SHARD = 64 << 20
+CHECKED_FIRST = 64 << 20
 KEY_FILE = "cache-key"
 
 
@@ -109,23 +115,36 @@ def store_folder(root: Path | None, name: str) -> Path | None:
     return root / name
 
 
-def read_sealed(path: Path) -> bytes | None:
-    """The data of the sealed file at `path`, or None when there is none this user wrote. Only a
-    regular file is read: a FIFO opened for reading would block the build forever, and a link may
-    point anywhere."""
+def read_sealed(path: Path, limit: int = MAX_SHARD) -> bytes | None:
+    """The data of the sealed file at `path`, or None when there is none this user wrote (or it is
+    over `limit` bytes). Only a regular file is read: a FIFO opened for reading would block the build
+    forever, and a link may point anywhere."""
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
     except (OSError, ValueError):  # ValueError: a name with a NUL
         return None
     try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
+        found = os.fstat(handle)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > limit:
             return None
         with os.fdopen(handle, "rb", closefd=False) as file:
+            if found.st_size > CHECKED_FIRST and not _sealed_by_us(file):
+                return None
+            file.seek(0)
             return opened(file.read())
     except OSError:
         return None
     finally:
         os.close(handle)
+
+
+def _sealed_by_us(file) -> bool:
+    """Whether `file` carries this user's tag, read a piece at a time: someone else's file is never
+    held in memory whole."""
+    tag, digest = file.read(TAG), hmac.new(_key(), digestmod="sha256")
+    while piece := file.read(1 << 20):
+        digest.update(piece)
+    return len(tag) == TAG and hmac.compare_digest(tag, digest.digest())
 
 
 def write_sealed(path: Path, data: bytes) -> None:

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from courseforge import __version__, frames, speech
-from courseforge.cacheseal import opened, seal
+from courseforge.cacheseal import read_sealed, seal
 from courseforge.cliptiming import VideoSettings
 from courseforge.errors import ContentError, ContentErrors, Location
 from courseforge.model import Cue, Scenario, Scene
@@ -84,8 +84,8 @@ def read_meta(entry: Path):
     """meta.json as this user's build sealed it (cacheseal.py), or None: a clip from someone else's
     cache is rendered again rather than packaged."""
     try:
-        return json.loads(opened((entry / "meta.json").read_bytes()) or b"null")
-    except (OSError, ValueError):
+        return json.loads(read_sealed(entry / "meta.json") or b"null")
+    except ValueError:
         return None
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +15,18 @@ class Location:
     line: int | None = None
 
     def __str__(self) -> str:
-        shown = _relative(self.path)
+        shown = printable(_relative(self.path))
         return f"{shown}:{self.line}" if self.line else shown
+
+
+# Control characters, as a file name or a quoted value may hold them: printed raw, `\x1b[2J` clears
+# the terminal and `\x1b]0;…\x07` retitles it, so a course folder could forge what a build says.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with each control character written as its escape (\\x1b, \\n), as validate prints names."""
+    return CONTROL.sub(lambda found: repr(found.group())[1:-1], text) if CONTROL.search(text) else text
 
 
 def _relative(path: Path) -> str:
@@ -37,7 +48,7 @@ class ContentError:
     notice: bool = False
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.problem} — {self.hint}"
+        return f"{self.location}: {printable(self.problem)} — {printable(self.hint)}"
 
 
 def in_reading_order(found: list[ContentError]) -> list[ContentError]:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
-from courseforge.assets import AssetCollector
+from courseforge.assets import AssetCollector, check_total
 from courseforge.config import COURSE_FILE, load_config
 from courseforge.coursefolder import check_folder
 from courseforge.errors import ContentError, ContentErrors, Location, Problems
@@ -19,6 +20,10 @@ QUIZ_DIR = "assessments"
 # Clip length as narrated at an ordinary pace; a role-play of half an hour is already a long one.
 MAX_SCENARIO_MINUTES = 30
 READING_WPM, LINE_PAUSE = 160, 0.5
+# A word count says nothing of text without spaces: espeak-ng spoke 900 digits in one "word" for 42 s,
+# and Chinese (voice cmn) takes 0.35 s a character; the 1.5 s a one-word line counts let a scenario
+# of hours through. Floors per character, under what prose takes (about 15 characters a second).
+SECONDS_PER_CHARACTER, SECONDS_PER_WIDE_CHARACTER = 1 / 20, 0.35
 
 
 def locate(source: Path) -> tuple[Path, Path] | None:
@@ -106,6 +111,7 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
         logo_line = block_lines.get("branding", {}).get("logo", mapping.line("branding"))
         course.logo = collector.resolve(config.branding.logo, course_dir / COURSE_FILE, logo_line, True)
     course.assets = collector.collected()
+    check_total(course.assets, problems)
     problems.raise_if_any()
     course.warnings = problems.warnings
     return course
@@ -114,11 +120,17 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
 def _check_video_length(scenarios, problems: Problems) -> None:
     """Refuse, before hours of rendering start, a scenario whose clips would run for too long."""
     for scenario in scenarios:
-        minutes = sum(reading_seconds(turn.text, READING_WPM) + LINE_PAUSE
+        minutes = sum(max(reading_seconds(turn.text, READING_WPM), _spoken_floor(turn.text)) + LINE_PAUSE
                       for scene in scenario.scenes.values() for turn in scene.turns) / 60
         if minutes > MAX_SCENARIO_MINUTES:
             problems.error(scenario.source, None, f"the scenario's clips would run about {minutes:.0f} minutes, "
                            f"over the {MAX_SCENARIO_MINUTES} allowed", "shorten its lines or split it into several scenarios")
+
+
+def _spoken_floor(text: str) -> float:
+    """Seconds espeak-ng takes at least to say `text`, from its characters (CJK ones are a syllable each)."""
+    wide = sum(unicodedata.east_asian_width(character) in "WF" for character in text)
+    return wide * SECONDS_PER_WIDE_CHARACTER + (len(text) - wide) * SECONDS_PER_CHARACTER
 
 
 def _check_question_ids(course: Course, problems: Problems) -> None:

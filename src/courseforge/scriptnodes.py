@@ -15,6 +15,9 @@ from courseforge.errors import Problems
 from courseforge.fields import unknown_key_hint
 
 Node = yaml.Node
+# Every text of a script is drawn on a frame, and a line is spoken: a megabyte of it in one line kept
+# espeak-ng speaking for hours, into more audio than memory holds. A sentence or two is a few hundred.
+MAX_TEXT = 1000
 
 
 def line_of(node: Node) -> int:
@@ -64,7 +67,12 @@ class NodeReader:
 
     def scalar(self, node: Node, what: str, hint: str) -> str | None:
         if isinstance(node, yaml.ScalarNode) and not is_null(node):
-            return " ".join(node.value.split())
+            text = " ".join(node.value.split())
+            if len(text) > MAX_TEXT:
+                self.error(node, f"{what} is {len(text)} characters long, over the {MAX_TEXT} a scenario's text may be",
+                           "shorten it (a long line can be split into several)")
+                return None
+            return text
         self.error(node, f"{what} must be a non-empty text", hint)
         return None
 

@@ -75,7 +75,7 @@ def theme_key(theme: Theme, strings: dict[str, str], lessons: int) -> str | None
     for name in TEMPLATES:
         try:
             source, filename, _ = theme.env.loader.get_source(theme.env, name)
-        except jinja2.TemplateNotFound:
+        except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):  # missing, or too large
             return None  # rendering reports it
         if not Path(filename).resolve().is_relative_to(ours):
             return None

@@ -32,6 +32,10 @@ def svg_problem(path: Path) -> str | None:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         return f"is not well-formed XML ({exc.msg})"
+    # The byte test above misses a DTD in UTF-16 (or any encoding but ASCII's kin), and a browser
+    # expands the entities of one: an entity can hold a <script> that no element of ours shows.
+    if root.getroottree().docinfo.internalDTD is not None or root.getroottree().docinfo.doctype:
+        return "declares a DTD or entities, which can read files when the SVG is opened"
     if root.tag != f"{{{SVG_NS}}}svg":  # an <img> shows nothing else, not even an <svg> without xmlns
         return (f"is not an SVG picture: its root element is <{etree.QName(root).localname}>"
                 + (f' in no namespace, which needs xmlns="{SVG_NS}"' if root.tag == "svg" else ""))
@@ -52,7 +56,9 @@ def _element_problem(element) -> str | None:
         local = etree.QName(attribute).localname
         if local.lower().startswith("on"):
             return f"has an event handler ({local}=), which runs script"
-        if SCRIPT_URL.match(value) or (local == "attributeName" and (value == "href" or value.lower().startswith("on"))):
+        # `xlink:href` is animated like `href`: <set attributeName="xlink:href" to="javascript:…"/> runs.
+        animated = value.strip().rpartition(":")[2] if local == "attributeName" else ""
+        if SCRIPT_URL.match(value) or animated == "href" or animated.lower().startswith("on"):
             return f"sets {local}={value.strip()[:40]!r}, which can run script"
         if local == "href" and not value.strip().startswith("#"):
             return f"refers to {value.strip()[:60]!r}, outside the picture"

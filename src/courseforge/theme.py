@@ -12,12 +12,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from courseforge.assets import MAX_ASSET_BYTES
 from courseforge.cacheseal import user_dir
 from courseforge.errors import ContentError, ContentErrors, Location, Problems
 from courseforge.model import Course
+from courseforge.sourcetext import MAX_SOURCE_BYTES
+from courseforge.themesandbox import COMPILED, BoundedSandbox
 
 TEMPLATES = "templates"
 DEFAULT = "default"
@@ -34,9 +36,17 @@ def bundled_dir() -> Path:
 
 class _ContainedLoader(jinja2.FileSystemLoader):
     """Templates from the theme folders only: a template that is a link to a file elsewhere (say
-    /etc/passwd, pulled in by an `include`) is refused like a missing one."""
+    /etc/passwd, pulled in by an `include`) is refused like a missing one; and none larger than a
+    page's source (a sparse file of gigabytes was read whole)."""
 
     def get_source(self, environment, template):
+        for root in self.searchpath:
+            path = Path(root, *jinja2.loaders.split_template_path(template))
+            if path.is_file():
+                if path.stat().st_size > MAX_SOURCE_BYTES:
+                    raise jinja2.TemplateSyntaxError(f"the template is over {MAX_SOURCE_BYTES // 1_000_000} MB",
+                                                     1, template, str(path))
+                break
         source, filename, uptodate = super().get_source(environment, template)
         if not any(Path(filename).resolve().is_relative_to(Path(root).resolve()) for root in self.searchpath):
             raise jinja2.TemplateNotFound(f"{template} (a link to a file outside the theme)")
@@ -52,10 +62,10 @@ class Theme:
         # Environment). Our own templates are trusted code and render a third faster unsandboxed.
         ours = bundled_dir().resolve()
         trusted = all(folder.resolve().is_relative_to(ours) for folder in template_dirs)
-        environment = _OwnEnvironment if trusted else ImmutableSandboxedEnvironment
+        environment = _OwnEnvironment if trusted else BoundedSandbox
         self.env = environment(
             loader=_ContainedLoader([str(folder) for folder in template_dirs]),
-            bytecode_cache=_compiled_templates("templates" if trusted else "templates-sandboxed"),
+            bytecode_cache=_compiled_templates("templates" if trusted else COMPILED),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -94,6 +104,9 @@ class Theme:
                 if not path.resolve().is_relative_to(root):
                     problems.error(path, None, "this theme file is a link to a file outside the theme",
                                    "copy the file into the theme instead of linking to it")
+                elif path.is_file() and path.stat().st_size > MAX_ASSET_BYTES:  # a sparse file of gigabytes was read whole
+                    problems.error(path, None, f"this theme file is over {MAX_ASSET_BYTES // 1_000_000} MB",
+                                   "shrink it: LMSs refuse large packages")
                 elif path.is_file():
                     files.setdefault(relative.as_posix(), path.read_bytes())
         problems.raise_if_any()
@@ -111,6 +124,9 @@ class Theme:
         except jinja2.TemplateError as exc:
             filename, line = _template_frame(exc)
             raise self._error(filename, line, str(exc)) from None
+        except RecursionError as exc:  # a macro that calls itself without end
+            filename, line = _template_frame(exc)
+            raise self._error(filename, line, "a macro calls itself without end") from None
 
     def _error(self, filename: str | None, line: int | None, message: str) -> ContentErrors:
         path = Path(filename) if filename else self.dirs[0] / TEMPLATES
@@ -124,7 +140,10 @@ def _render_all(env: jinja2.Environment, compiled: jinja2.Template, contexts: It
     base = dict(compiled.globals)
     render, concat, make = compiled.root_render_func, env.concat, env.context_class
     rendered = []
+    start = getattr(env, "start_render", None)  # the sandbox's budget is per page
     for context in contexts:
+        if start is not None:
+            start()
         state = make(env, {**base, **context}, compiled.name, compiled.blocks, globals=base)
         try:
             rendered.append(concat(render(state)))

@@ -29,6 +29,7 @@ LEVEL = 6
 CACHED_FROM = 16 << 10  # bytes: smaller entries are deflated whole, each time (they cost nothing)
 PIECES_FROM = 1 << 20  # bytes: larger entries are cut into pieces
 MAX_PIECE = 1 << 20  # a piece with no cut point in it is cut by size
+MAX_PIECES = 4 << 30  # bytes of kept pieces read back (the packages' large entries, deflated, once each)
 CUT = re.compile(rb"<section\b")  # a literal start: the regex engine scans for it at memchr speed
 CUT_ONE_IN = 16  # about one `<section` start in this many becomes a cut
 FINAL_BLOCK = b"\x03\x00"  # an empty, final deflate block: ends a stream of full-flushed pieces
@@ -164,7 +165,7 @@ class _PieceCache:
     def __init__(self, path: Path, entries_path: Path):
         self.path, self.entries_path, self.pieces, self.used = path, entries_path, {}, set()
         with contextlib.suppress(struct.error):
-            blob, at = read_sealed(path) or b"", 0
+            blob, at = read_sealed(path, MAX_PIECES) or b"", 0
             while at < len(blob):
                 key, size = self.RECORD.unpack_from(blob, at)
                 at += self.RECORD.size

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from courseforge.check.catalogue import FAMILY_OF, RULE_IDS
-from courseforge.errors import ContentError, Location
+from courseforge.errors import ContentError, Location, printable
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Finding:
     hint: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.problem} — {self.hint} [{self.rule}]"
+        return f"{self.location}: {printable(self.problem)} — {printable(self.hint)} [{self.rule}]"
 
     def as_error(self) -> ContentError:
         return ContentError(self.location, self.problem, f"{self.hint} [{self.rule}]")

@@ -52,6 +52,16 @@ class PreviewServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+def _object(body: bytes) -> dict | None:
+    """A request's JSON object, or None: any web page open in the browser can post here (a plain-text
+    POST needs no permission), and a body that was not ours printed a traceback in the terminal."""
+    try:
+        asked = json.loads(body or b"{}")
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
+        return None
+    return asked if isinstance(asked, dict) else None
+
+
 def _unusable(address, error: OSError) -> AddressError:
     host, port = address[:2]
     where = f"{host}:{port}" if port else host
@@ -102,7 +112,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/preview/state":
             return self._send(200, json.dumps(self.server.session.state()).encode(), "application/json")
         if path == "/preview/launch" and method == "POST":
-            return self._launch(json.loads(body or b"{}"))
+            return self._launch(_object(body))
         if path.startswith("/course/") and method == "GET":
             return self._course(path[len("/course/"):], url.query)
         if method == "GET":
@@ -110,7 +120,9 @@ class Handler(BaseHTTPRequestHandler):
                                  if path.startswith("/preview/") else "")
         self._send(405, b"", "text/plain")
 
-    def _launch(self, asked: dict) -> None:
+    def _launch(self, asked: dict | None) -> None:
+        if asked is None:
+            return self._send(400, b'{"error": "the body must be a JSON object"}', "application/json")
         standard, state = asked.get("standard"), self.server.session.state()
         if state["course"] is None or standard not in [s["name"] for s in state["standards"]]:
             return self._send(409, b'{"error": "no build to launch"}', "application/json")

@@ -1,0 +1,143 @@
+"""The sandbox a project's own theme renders in: Jinja2's, bounded in time and in the size of what it makes.
+
+Jinja2's sandbox stops a template from reaching Python, not from running for ever or filling memory:
+two nested `range(100000)` loops ran for hours, a macro calling itself twice for every call for ever,
+and `{{ "x" * 10**10 }}` (folded into a constant when the template compiled) or `|center(10**10)`
+asked for gigabytes. Here every loop step and call counts against a budget per rendered page, the
+operators that multiply or join are checked before they run, and so are the numbers a filter or a
+method is given. Our own templates are trusted and never render here.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+
+from jinja2 import nodes, pass_eval_context
+from jinja2.runtime import markup_join, str_join
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
+
+MAX_STEPS = 2_000_000  # loop steps and calls in one render: the default page takes a few hundred
+MAX_SIZE = 10_000_000  # characters or items one operator may make
+MAX_NUMBER = 1_000_000  # a width, a count or a repeat given to a filter or a method
+MAX_BITS = 100_000  # an integer's size: 10**10**9 would take minutes to compute
+FORMAT_WIDTH = re.compile(r"\d{7,}")  # a width in a format string ("%999999999s", "{:>999999999}")
+COUNTED, JOINED = "cf_counted", "cf_joined"
+# Where templates compiled here are kept (theme.py); Jinja checks an entry against its source only,
+# so every change to what _parse() adds takes a new name, or a template compiled without it would run.
+COMPILED = "templates-bounded-1"
+
+
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self.steps = 0
+        self.filters = {name: _bounded(function) for name, function in self.filters.items()}
+        self.filters[COUNTED], self.filters[JOINED] = self._counted, _joined
+        self.globals.pop("lipsum", None)  # lipsum(n=10**9) writes paragraphs in a loop of its own
+
+    def start_render(self) -> None:
+        self.steps = 0
+
+    def _step(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise SecurityError(f"the template took more than {MAX_STEPS} loop steps and calls for one page; "
+                                "a theme shows the course, it does not compute")
+
+    def _counted(self, iterable: Iterable) -> Iterator:
+        for item in iterable:
+            self._step()
+            yield item
+
+    def _parse(self, source, name, filename):
+        # Every {% for %} walks its items through the counter, however it got them.
+        tree = _Joins().visit(super()._parse(source, name, filename))
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, COUNTED, [], [], None, None, lineno=loop.iter.lineno)
+        return tree
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        __self._step()
+        _check_arguments(args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value):
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:  # "{:>999999999}".format(…): the width is in the string
+            _check_format(value.__self__)
+        return wrapped
+
+    def call_binop(self, context, operator_name: str, left, right):
+        if operator_name == "**" and isinstance(right, int) and isinstance(left, int):
+            if right * max(1, abs(left).bit_length()) > MAX_BITS:
+                raise _too_large(f"{left} ** {right}")
+        elif operator_name == "*":
+            _check_product(left, right)
+        elif operator_name == "+" and _length(left) + _length(right) > MAX_SIZE:
+            raise _too_large("a value joined with +")
+        elif operator_name == "%" and isinstance(left, str):
+            _check_format(left)
+            _check_arguments(right if isinstance(right, tuple) else (right,), {})
+        return super().call_binop(context, operator_name, left, right)
+
+
+class _Joins(NodeTransformer):
+    """`a ~ b` joins through a check of its length, as `a + b` does: `{% set a = a ~ a %}` doubles."""
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Filter:
+        self.generic_visit(node)
+        return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), JOINED, [], [], None, None, lineno=node.lineno)
+
+
+@pass_eval_context
+def _joined(eval_context, items: list) -> str:
+    if sum(_length(item) for item in items) > MAX_SIZE:
+        raise _too_large("a value joined with ~")
+    return (markup_join if eval_context.autoescape else str_join)(items)  # what `~` compiles to
+
+
+def _bounded(function):
+    # The value filtered may be any number (a file size, say); what the template gives it is checked.
+    given = 2 if hasattr(function, "jinja_pass_arg") else 1  # after the context or environment, if passed
+
+    @functools.wraps(function)  # keeps jinja_pass_arg: the filter still gets its context or environment
+    def bounded(*args, **kwargs):
+        _check_arguments(args[given:], kwargs)
+        if function.__name__ == "do_format" and isinstance(args[given - 1], str):
+            _check_format(args[given - 1])
+        return function(*args, **kwargs)
+    return bounded
+
+
+def _check_arguments(args: tuple, kwargs: dict) -> None:
+    for value in (*args, *kwargs.values()):
+        if type(value) is int and abs(value) > MAX_NUMBER:
+            raise _too_large(f"the number {value}")
+
+
+def _check_format(text: str) -> None:
+    if FORMAT_WIDTH.search(text):
+        raise _too_large(f"the format {text[:40]!r}, whose width")
+
+
+def _check_product(left, right) -> None:
+    if isinstance(left, int) and isinstance(right, int):
+        if left.bit_length() + right.bit_length() > MAX_BITS:
+            raise _too_large("a product of such numbers")
+        return
+    count, sized = (right, left) if isinstance(right, int) else (left, right)
+    if isinstance(count, int) and _length(sized) * count > MAX_SIZE:
+        raise _too_large(f"a value repeated {count} times")
+
+
+def _length(value) -> int:
+    return len(value) if isinstance(value, (str, list, tuple)) else 0
+
+
+def _too_large(what: str) -> SecurityError:
+    return SecurityError(f"{what} would make more than a theme needs (at most {MAX_SIZE} characters, "
+                         f"numbers up to {MAX_NUMBER})")

@@ -1,0 +1,90 @@
+"""A project's own theme renders sandboxed: it may neither run for ever nor fill memory.
+
+Each template runs in a child process with 1 GB of address space and a time limit, so that a
+template that got through would fail the test rather than the machine."""
+import shutil
+import subprocess
+import sys
+import textwrap
+import zipfile
+
+import pytest
+
+from conftest import REPO, default_files, write_course
+
+TEMPLATES = REPO / "themes" / "default" / "templates"
+
+RUNAWAYS = {
+    "repeat": ('{{ "x" * 10**10 }}', "a value repeated 10000000000 times would make more than a theme needs"),
+    "doubling": ('{% set a = "x" * 1000000 %}' + "{% set a = a + a %}" * 40 + "{{ a }}",
+                 "a value joined with + would make more than a theme needs"),
+    "tilde doubling": ('{% set a = "x" * 1000000 %}' + "{% set a = a ~ a %}" * 40 + "{{ a }}",
+                       "a value joined with ~ would make more than a theme needs"),
+    "centre": ('{{ "x"|center(10**10) }}', "the number 10000000000 would make more than a theme needs"),
+    "format width": ('{{ "{:>9999999999}".format(1) }}', "the format '{:>9999999999}', whose width would make more"),
+    "percent width": ('{{ "%9999999999s"|format(1) }}', "the format '%9999999999s', whose width would make more"),
+    "power": ("{% set n = 7 %}{{ n ** (10 ** 8) }}", "7 ** 100000000 would make more than a theme needs"),
+    "nested loops": ("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+                     "the template took more than 2000000 loop steps and calls for one page"),
+    "branching macro": ("{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(60) }}",
+                        "the template took more than 2000000 loop steps and calls for one page"),
+    "endless macro": ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "a macro calls itself without end"),
+}
+
+
+def built_in_a_child(project, tmp_path) -> str:
+    """What building `project` says, in a child with 1 GB of address space."""
+    code = textwrap.dedent(f"""
+        import pathlib, resource
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        from courseforge.build import build
+        from courseforge.errors import ContentErrors
+        project = pathlib.Path({str(project)!r})
+        try:
+            build(project, project / "build", ["scorm12"])
+        except ContentErrors as exc:
+            print(exc.format_message())
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={"PYTHONPATH": str(REPO / "src"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+                                 "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+@pytest.mark.parametrize("name", RUNAWAYS)
+def test_a_runaway_theme_template_is_a_located_error(tmp_path, name):
+    payload, expected = RUNAWAYS[name]
+    project = tmp_path / "project"
+    write_course(project / "content", default_files(1))
+    template = project / "themes" / "default" / "templates" / "index.html"
+    template.parent.mkdir(parents=True)
+    template.write_text(payload + "\n" + (TEMPLATES / "index.html").read_text(encoding="utf-8"), encoding="utf-8")
+    said = built_in_a_child(project, tmp_path)
+    assert "index.html:1: theme template error: " + expected in said, said[-2000:]
+
+
+@pytest.mark.parametrize("name, expected", [("templates/page.html", "page.html:1: theme template error: the template is over 2 MB"),
+                                            ("css/extra.css", "css/extra.css: this theme file is over 250 MB")])
+def test_a_theme_file_of_gigabytes_is_not_read(tmp_path, name, expected):
+    # A sparse file takes no room in a tarball or on disk; read whole, it was a MemoryError.
+    project = tmp_path / "project"
+    write_course(project / "content", default_files(1))
+    huge = project / "themes" / "default" / name
+    huge.parent.mkdir(parents=True)
+    with huge.open("wb") as sparse:
+        sparse.truncate(20 << 30)
+    said = built_in_a_child(project, tmp_path)
+    assert expected in said, said[-2000:]
+
+
+def test_a_copy_of_the_default_theme_renders_the_same_package(tmp_path):
+    from courseforge.build import build
+    project = tmp_path / "project"
+    write_course(project / "content", default_files(2))
+    [bundled] = build(project, tmp_path / "bundled", ["scorm12"])
+    shutil.copytree(TEMPLATES, project / "themes" / "default" / "templates")
+    [own] = build(project, tmp_path / "own", ["scorm12"])  # sandboxed, every loop counted
+    with zipfile.ZipFile(bundled) as a, zipfile.ZipFile(own) as b:
+        assert a.namelist() == b.namelist()
+        assert [a.read(n) for n in a.namelist()] == [b.read(n) for n in b.namelist()]
