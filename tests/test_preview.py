@@ -271,3 +271,32 @@ def test_a_clip_that_fails_to_encode_is_said_as_build_says_it_not_as_a_bug(make_
     assert not session.rebuild()
     assert session.state()["errors"] == ["clip short-call/start: ffmpeg stopped before the clip was whole"]
     assert not any("please report it" in line for line in said)
+
+
+def test_the_preview_answers_only_its_own_pages(make_course):
+    """Another site's page could read the course and the learner's data once its DNS name pointed at
+    127.0.0.1 (DNS rebinding), and post a reset or statements from any tab: a foreign Host is refused,
+    and so is a change whose Origin is not the preview's."""
+    import http.client
+    preview = Preview(make_course(), report=lambda text, is_error: None).start()
+    try:
+        host, port = preview.server.server_address[:2]
+
+        def ask(method, path, headers, body=None):
+            connection = http.client.HTTPConnection(host, port, timeout=10)
+            connection.request(method, path, body=body, headers=headers)
+            status = connection.getresponse().status
+            connection.close()
+            return status
+
+        assert ask("GET", "/preview/state", {"Host": f"127.0.0.1:{port}"}) == 200
+        assert ask("GET", "/preview/state", {"Host": f"localhost:{port}"}) == 200
+        assert ask("GET", "/preview/state", {"Host": f"evil.example:{port}"}) == 403
+        launch = json.dumps({"standard": "scorm12"})
+        assert ask("POST", "/preview/launch", {"Host": f"127.0.0.1:{port}",
+                                                "Origin": f"http://127.0.0.1:{port}"}, launch) == 200
+        assert ask("POST", "/preview/launch", {"Host": f"127.0.0.1:{port}", "Origin": "http://evil.example"},
+                   launch) == 403
+        assert ask("POST", "/lrs/xapi/statements", {"Host": f"127.0.0.1:{port}", "Origin": "null"}, "[]") == 403
+    finally:
+        preview.close()

@@ -46,6 +46,19 @@ class PreviewServer(ThreadingHTTPServer):
         except OSError as error:
             raise _unusable(address, error) from None
         self.session, self.broker, self.lrs = session, broker, lrs
+        self.asked = address[0]  # --host as typed: a name the browser will send as Host
+
+    def names(self) -> frozenset[str] | None:
+        """The Host values this server answers to: its address, --host as typed and, on a loopback
+        address, localhost; None (any) when it listens on every address, as --host 0.0.0.0 asks.
+        Another name is a page of another site whose DNS name was pointed here (DNS rebinding)."""
+        host, port = self.server_address[:2]
+        if host in ("0.0.0.0", "::"):
+            return None
+        hosts = {host, f"[{host}]", self.asked}
+        if host in ("127.0.0.1", "::1"):
+            hosts |= {"localhost", "127.0.0.1", "[::1]"}
+        return frozenset(f"{name}:{port}" for name in hosts)
 
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):  # a page closed mid-download is normal
@@ -104,6 +117,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         path = unquote(url.path)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if not self._ours(method):
+            return self._send(403, b'{"error": "not a request of the preview page"}', "application/json")
         if path.startswith("/lrs/"):
             status, data = self.server.lrs.handle(method, path[len("/lrs/"):], url.query, body)
             return self._send(status, data, "application/json", {"X-Experience-API-Version": "1.0.3"})
@@ -119,6 +134,18 @@ class Handler(BaseHTTPRequestHandler):
             return self._standin("index.html" if path == "/" else path[len("/preview/"):]
                                  if path.startswith("/preview/") else "")
         self._send(405, b"", "text/plain")
+
+    def _ours(self, method: str) -> bool:
+        """A request the preview's own pages made: to one of its host names (another site's page, its
+        name pointed at 127.0.0.1, could otherwise read the course and the learner's data), and for a
+        change (reset, launch, statements) from one of its origins, when the browser says one: any page
+        open in the browser can post to 127.0.0.1 without asking."""
+        names, origin = self.server.names(), self.headers.get("Origin")
+        if names is None:
+            return True
+        if self.headers.get("Host") not in names:
+            return False
+        return method == "GET" or origin is None or origin in {f"http://{name}" for name in names}
 
     def _launch(self, asked: dict | None) -> None:
         if asked is None:
