@@ -29,6 +29,13 @@ RUNAWAYS = {
     "branching macro": ("{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(60) }}",
                         "the template took more than 2000000 loop steps and calls for one page"),
     "endless macro": ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "a macro calls itself without end"),
+    # Filters that make far more than they are given, from arguments small enough to pass.
+    "join": ('{% set a = "x" * 1000000 %}{{ ([a] * 100000) | join }}', "a list joined would make more"),
+    "join by attribute": ('{% set a = "x" * 1000000 %}{{ ([{"t": a}] * 100000) | join(attribute="t") }}',
+                          "a list joined would make more"),
+    "replace": ('{% set a = "x" * 1000000 %}{{ a | replace("x", a) }}', "a value replaced in would make more"),
+    "indent": ('{% set a = "\\n" * 1000000 %}{{ a | indent(a) }}', "a value indented would make more"),
+    "wordwrap": ('{% set a = "x " * 1000000 %}{{ a | wordwrap(1, wrapstring=a) }}', "a value wrapped would make more"),
 }
 
 

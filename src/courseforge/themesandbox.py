@@ -103,14 +103,63 @@ def _joined(eval_context, items: list) -> str:
 def _bounded(function):
     # The value filtered may be any number (a file size, say); what the template gives it is checked.
     given = 2 if hasattr(function, "jinja_pass_arg") else 1  # after the context or environment, if passed
+    grows = _GROWERS.get(function.__name__)
 
     @functools.wraps(function)  # keeps jinja_pass_arg: the filter still gets its context or environment
     def bounded(*args, **kwargs):
         _check_arguments(args[given:], kwargs)
         if function.__name__ == "do_format" and isinstance(args[given - 1], str):
             _check_format(args[given - 1])
+        if grows is not None:
+            args = grows(args, given - 1, kwargs)
         return function(*args, **kwargs)
     return bounded
+
+
+# Filters whose text can be far longer than what they are given, with small arguments:
+# `{{ ([a] * 100000) | join }}`, `|replace("x", long)`, `|indent(long)`, `|wordwrap(1, wrapstring=long)`.
+# Each checks the length it would make before making it (and hands on what it had to read to know).
+def _option(args: tuple, at: int, kwargs: dict, name: str, default):
+    return args[at] if len(args) > at else kwargs.get(name, default)
+
+
+def _join_grows(args: tuple, at: int, kwargs: dict) -> tuple:
+    items = list(args[at])
+    separator, attribute = _option(args, at + 1, kwargs, "d", ""), _option(args, at + 2, kwargs, "attribute", None)
+    if attribute is not None:
+        from jinja2.filters import make_attrgetter
+        values = map(make_attrgetter(args[0].environment, attribute), items)
+    else:
+        values = items
+    if sum(len(str(value)) for value in values) + len(str(separator)) * max(0, len(items) - 1) > MAX_SIZE:
+        raise _too_large("a list joined")
+    return (*args[:at], items, *args[at + 1:])
+
+
+def _replace_grows(args: tuple, at: int, kwargs: dict) -> tuple:
+    text, old, new = (str(_option(args, at + k, kwargs, name, "")) for k, name in enumerate(("s", "old", "new")))
+    if len(text) + (text.count(old) if old else len(text) + 1) * max(0, len(new) - len(old)) > MAX_SIZE:
+        raise _too_large("a value replaced in")
+    return args
+
+
+def _indent_grows(args: tuple, at: int, kwargs: dict) -> tuple:
+    text, width = str(args[at]), _option(args, at + 1, kwargs, "width", 4)
+    if len(text) + (text.count("\n") + 1) * (len(width) if isinstance(width, str) else width) > MAX_SIZE:
+        raise _too_large("a value indented")
+    return args
+
+
+def _wordwrap_grows(args: tuple, at: int, kwargs: dict) -> tuple:
+    text, width = str(args[at]), _option(args, at + 1, kwargs, "width", 79)
+    wrap = _option(args, at + 3, kwargs, "wrapstring", None) or "\n"
+    if len(text) + (len(text) // max(1, width) + text.count("\n") + 1) * len(str(wrap)) > MAX_SIZE:
+        raise _too_large("a value wrapped")
+    return args
+
+
+_GROWERS = {"do_join": _join_grows, "do_replace": _replace_grows, "do_indent": _indent_grows,
+            "do_wordwrap": _wordwrap_grows}
 
 
 def _check_arguments(args: tuple, kwargs: dict) -> None:
