@@ -2,7 +2,8 @@
  * What the SCORM 1.2 and 2004 adapters share. Finding the LMS's API object (CHECKLIST S12-A1,
  * S04-A1): through this window's parents first, then through the opener's (a course launched in a
  * popup), a bounded climb in which every property access is guarded: a cross-origin window throws.
- * And calling it: the two editions name their calls differently but use them the same way.
+ * And calling it: the two editions name their calls differently but use them the same way; their
+ * objective records (cmi.objectives) are alike too.
  */
 (function (win) {
   'use strict';
@@ -49,6 +50,23 @@
     return api;
   };
 
+  // An attempt's result per objective its graded questions assess (render.py names them): the share of
+  // their points earned, an unanswered question counting as wrong as in the page's score. The
+  // attempt's questions are those its page shows (a draw hides the others).
+  CF.objectiveShares = function (course, page, results) {
+    var out = {}, doc = win.document, quiz = (course.quizzes || {})[page] || {};
+    (quiz.questions || []).forEach(function (id) {
+      var q = (course.questions || {})[id] || {}, node = doc && doc.getElementById('q-' + id);
+      if (!q.graded || node && node.hidden) return;
+      (q.objectives || []).forEach(function (o) {
+        var s = out[o] = out[o] || { earned: 0, points: 0 };
+        s.points += q.points;
+        if (results[id] === 'correct') s.earned += q.points;
+      });
+    });
+    return out;
+  };
+
   // Gives an adapter's prototype the guarded calls (lastError, report, call, get, set, setWithin,
   // active) under its edition's names: `names` maps getValue, setValue, getLastError, getErrorString
   // and getDiagnostic to the API's own; `quiet`: an error code get() takes for an empty value.
@@ -71,6 +89,23 @@
       try { diagnostic = String(api[names.getDiagnostic](code)); } catch (e) { /* ignore */ }
       warn(what + ' failed: error ' + code + (message ? ' (' + message + ')' : '') +
         (diagnostic && diagnostic !== message ? ': ' + diagnostic : ''));
+    };
+
+    // An objective's record (cmi.objectives.n, the same in both editions): found by id, as the LMS
+    // may have made it (from a 2004 manifest, or in an earlier session), else added at n = _count; so a
+    // retake or a resumed attempt updates it in place.
+    proto.objective = function (id) {
+      var at = this.objectiveAt, n;
+      if (!at) {
+        at = this.objectiveAt = {};
+        for (n = parseInt(this.get('cmi.objectives._count'), 10) || 0; n--;) at[this.get('cmi.objectives.' + n + '.id')] = n;
+      }
+      if (!(id in at)) {
+        n = parseInt(this.get('cmi.objectives._count'), 10) || 0;
+        if (!this.set('cmi.objectives.' + n + '.id', id)) return null;
+        at[id] = n;
+      }
+      return 'cmi.objectives.' + at[id] + '.';
     };
 
     // Initialize, Commit, Terminate and their 1.2 names: one empty-string argument.

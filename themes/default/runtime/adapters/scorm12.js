@@ -46,23 +46,6 @@
     }).join(',').slice(0, 255);
   }
 
-  // An attempt's result per objective its graded questions assess (render.py names them): the share of
-  // their points earned, an unanswered question counting as wrong as in the page's score. The
-  // attempt's questions are those its page shows (a draw hides the others).
-  function shares(course, page, results) {
-    var out = {}, doc = win.document, quiz = (course.quizzes || {})[page] || {};
-    (quiz.questions || []).forEach(function (id) {
-      var q = (course.questions || {})[id] || {}, node = doc && doc.getElementById('q-' + id);
-      if (!q.graded || node && node.hidden) return;
-      (q.objectives || []).forEach(function (o) {
-        var s = out[o] = out[o] || { earned: 0, points: 0 };
-        s.points += q.points;
-        if (results[id] === 'correct') s.earned += q.points;
-      });
-    });
-    return out;
-  }
-
   function Scorm12Adapter(api, course) {
     this.name = 'scorm12';
     this.api = api;
@@ -194,22 +177,6 @@
     return String(id).replace('#', '_');
   }
 
-  // An objective's record: found by id (kept by the LMS from an earlier session), else added at
-  // n = _count; so a retake or a resumed attempt updates it in place.
-  proto.objective = function (id) {
-    var at = this.objectiveAt, n;
-    if (!at) {
-      at = this.objectiveAt = {};
-      for (n = parseInt(this.get('cmi.objectives._count'), 10) || 0; n--;) at[this.get('cmi.objectives.' + n + '.id')] = n;
-    }
-    if (!(id in at)) {
-      n = parseInt(this.get('cmi.objectives._count'), 10) || 0;
-      if (!this.set('cmi.objectives.' + n + '.id', id)) return null;
-      at[id] = n;
-    }
-    return 'cmi.objectives.' + at[id] + '.';
-  };
-
   // The submitted attempts' results per objective, before the save that follows them commits:
   // raw 0-100 as the course's score, passed/failed against the same mark (S12-R3). Objectives no
   // graded question assesses get no record: 1.2 declares none in the manifest, and a `not attempted`
@@ -218,7 +185,7 @@
     var pages = this.attempts, self = this, course = this.course;
     this.attempts = {};
     Object.keys(pages).forEach(function (page) {
-      var found = shares(course, page, pages[page]), quiz = (course.quizzes || {})[page] || {};
+      var found = CF.objectiveShares(course, page, pages[page]), quiz = (course.quizzes || {})[page] || {};
       var mark = self.mastery !== null ? self.mastery : quiz.passingScore == null ? course.masteryScore || 0 : quiz.passingScore;
       Object.keys(found).forEach(function (id) {
         var at = self.objective(objectiveId(id)), raw = found[id].points ? Math.round(found[id].earned * 100 / found[id].points) : 0;

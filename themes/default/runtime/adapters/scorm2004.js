@@ -79,23 +79,6 @@
     return [response(i, type, correct)];
   }
 
-  // An attempt's result per objective its graded questions assess (render.py names them): the share of
-  // their points earned, an unanswered question counting as wrong as in the page's score. The
-  // attempt's questions are those its page shows (a draw hides the others). CHECKLIST S04-D table.
-  function shares(course, page, results) {
-    var out = {}, doc = win.document, quiz = (course.quizzes || {})[page] || {};
-    (quiz.questions || []).forEach(function (id) {
-      var q = (course.questions || {})[id] || {}, node = doc && doc.getElementById('q-' + id);
-      if (!q.graded || node && node.hidden) return;
-      (q.objectives || []).forEach(function (o) {
-        var s = out[o] = out[o] || { earned: 0, points: 0 };
-        s.points += q.points;
-        if (results[id] === 'correct') s.earned += q.points;
-      });
-    });
-    return out;
-  }
-
   function Scorm2004Adapter(api, course) {
     this.name = 'scorm2004';
     this.api = api;
@@ -222,22 +205,6 @@
     if (i.graded) (this.attempts[i.page] = this.attempts[i.page] || {})[i.id] = i.result;
   };
 
-  // An objective's record: found by id, as the LMS may have made it (from the manifest, or in an
-  // earlier session), else added at n = _count; so a retake or a resumed attempt updates it in place.
-  proto.objective = function (id) {
-    var at = this.objectiveAt, n;
-    if (!at) {
-      at = this.objectiveAt = {};
-      for (n = parseInt(this.get('cmi.objectives._count'), 10) || 0; n--;) at[this.get('cmi.objectives.' + n + '.id')] = n;
-    }
-    if (!(id in at)) {
-      n = parseInt(this.get('cmi.objectives._count'), 10) || 0;
-      if (!this.set('cmi.objectives.' + n + '.id', id)) return null;
-      at[id] = n;
-    }
-    return 'cmi.objectives.' + at[id] + '.';
-  };
-
   // The submitted attempts' results per objective, before the save that follows them commits
   // (S04-D table): scaled 0..1 with raw/min/max as the course's score, success against the same mark.
   proto.objectives = function () {
@@ -245,7 +212,7 @@
     this.attempts = {};
     if (!this.writes()) return;
     Object.keys(pages).forEach(function (page) {
-      var found = shares(course, page, pages[page]), quiz = (course.quizzes || {})[page] || {};
+      var found = CF.objectiveShares(course, page, pages[page]), quiz = (course.quizzes || {})[page] || {};
       var mark = self.passing !== null ? self.passing : (quiz.passingScore == null ? course.masteryScore || 0 : quiz.passingScore) / 100;
       Object.keys(found).forEach(function (id) {
         var at = self.objective(id), raw = found[id].points ? Math.round(found[id].earned * 100 / found[id].points) : 0;
