@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from courseforge import __version__
 from courseforge.branding import brand_css
-from courseforge.check.objectives import named_objectives
+from courseforge.check.objectives import named_objectives, objective_text
 from courseforge.minify import shrink
 from courseforge.model import Clip, Course, Lesson, Question, Quiz, Scenario, Site
 from courseforge.pageparts import LAUNCH_LIMIT, Part, Section, launch_list, split
@@ -150,9 +150,7 @@ def teaching_lesson(question: Question, lessons: list[Lesson]) -> str | None:
 
 
 def _same_words(a: str, b: str) -> bool:
-    # As `courseforge check` reads them (check/objectives.py _normal): a curly apostrophe is a straight one.
-    same = lambda text: " ".join(text.casefold().replace("\u2019", "'").split()).rstrip(".")  # noqa: E731
-    return same(a) == same(b)
+    return objective_text(a) == objective_text(b)  # as `courseforge check` matches them
 
 
 def script_json(data: dict) -> Markup:

@@ -61,7 +61,7 @@ def _by_text(lessons: list[Lesson]) -> dict[str, Objective]:
     by_text: dict[str, Objective] = {}
     for lesson in lessons:
         for index, text in enumerate(lesson.objectives):
-            by_text.setdefault(_normal(text), (lesson.id, index))
+            by_text.setdefault(objective_text(text), (lesson.id, index))
     return by_text
 
 
@@ -69,8 +69,8 @@ def _target(raw: str, home: Lesson | None, lessons: dict, by_text) -> tuple[Obje
     """`by_text()`: _by_text() of the course's lessons."""
     reference = REFERENCE.match(raw)
     if reference is None:
-        own = [i for i, text in enumerate(home.objectives) if _normal(text) == _normal(raw)] if home else []
-        found = (home.id, own[0]) if own else by_text().get(_normal(raw))  # two lessons may share a text
+        own = [i for i, text in enumerate(home.objectives) if objective_text(text) == objective_text(raw)] if home else []
+        found = (home.id, own[0]) if own else by_text().get(objective_text(raw))  # two lessons may share a text
         return found, "matches no lesson objective"
     lesson_id, number = reference.group(1), int(reference.group(2))
     lesson = lessons.get(lesson_id) if lesson_id else home
@@ -88,7 +88,7 @@ def _error(review: Review, question: Question, raw: str, problem: str, by_text: 
 
 
 def _hint(raw: str, by_text: dict, review: Review) -> str:
-    close = difflib.get_close_matches(_normal(raw), list(by_text), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(objective_text(raw), list(by_text), n=1, cutoff=0.6)
     if close:
         lesson_id, index = by_text[close[0]]
         return f"did you mean {lesson_id}#{index + 1}? write a number, `lesson-id#N` or an objective's exact text"
@@ -105,7 +105,8 @@ def _line_of(review: Review, question: Question, raw: str) -> int:
     return question.line
 
 
-def _normal(text: str) -> str:
+def objective_text(text: str) -> str:
+    """An objective's text as a reference to it is matched (here and in the player's data, render.py)."""
     return " ".join(text.lower().replace("’", "'").split()).rstrip(".")
 
 
