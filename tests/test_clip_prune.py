@@ -201,3 +201,21 @@ def test_a_clip_cache_behind_a_link_is_not_pruned_through_it(make_course, tmp_pa
     (folder / ".courseforge-cache").symlink_to(elsewhere)
     build(folder, tmp_path / "out", ["scorm12"])
     assert stale.exists()
+
+
+def test_a_build_in_another_process_holding_the_store_keeps_it_from_being_pruned(tmp_path):
+    import subprocess
+    import sys
+
+    store = tmp_path / "video"
+    stale = fake_entry(store, "a1" * 16, days_unused=30)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from courseforge import clipprune\n"
+         "with clipprune.reading(Path(sys.argv[1])):\n    print('held', flush=True); sys.stdin.read()", str(store)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert clipprune.prune(store, set()) == (0, 0) and stale.exists()
+    finally:
+        holder.communicate("")
+    assert clipprune.prune(store, set())[0] == 1 and not stale.exists()
