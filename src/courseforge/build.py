@@ -125,6 +125,7 @@ def site(prepared: Prepared, standard: str) -> Site:
 def _render_media(course, shared: dict[str, bytes], warn, progress) -> dict:
     """Scenario clips, rendered (or taken from the cache) once for every package."""
     if not course.scenarios:
+        _prune_clips(course.project / CACHE_DIR, progress)
         return {}
     from courseforge.cliptiming import VideoSettings
     from courseforge.video import render_media  # moviepy is heavy: only when needed
@@ -146,6 +147,19 @@ def _render_media(course, shared: dict[str, bytes], warn, progress) -> dict:
         warn(warning)
     shared.update(media)
     return media.clips
+
+
+def _prune_clips(cache: Path, progress) -> None:
+    """The clips of scenarios the course no longer has go too, once a week unused (clipprune.py);
+    without importing the video modules a course without scenarios never needs."""
+    from courseforge import clipprune
+
+    store = cache / "video"
+    if cache.is_symlink() or store.is_symlink() or not store.is_dir():
+        return  # no clip cache, or one that is a link: nothing is removed through it
+    removed = clipprune.prune(store, set())
+    if removed[0] and progress is not None:
+        progress.removed(*removed)
 
 
 def _warn_unkept_key(course, warn) -> None:

@@ -16,6 +16,8 @@ and, as attributes, what the player page needs:
                                            escaped fragment: <div class="cf-transcript">…</div>
     media.warnings → [ContentError]      e.g. the one saying clips are silent without espeak-ng
     media.rendered, media.reused         clips encoded in this run / taken from the cache
+    media.removed                        (count, bytes) of cache entries unused for a week, removed
+                                         (clipprune.py)
 
 How a clip is made. The picture is still while a line is spoken, so each line's frame is drawn once
 (Pillow), held for the line's audio plus a pause, and encoded at a low frame rate with x264 tuned for
@@ -42,7 +44,7 @@ from typing import Protocol
 
 import click
 
-from courseforge import speech
+from courseforge import clipprune, speech
 from courseforge.clipcache import cache_store, cached, clip_key, read_meta, remove_abandoned, tools_id
 from courseforge.clipencoding import ClipJob, render_clip
 from courseforge.cliptiming import VideoSettings, transcript_html, webvtt
@@ -59,12 +61,14 @@ class Media(dict):
         self.warnings: list[ContentError] = []
         self.rendered = 0
         self.reused = 0
+        self.removed = (0, 0)  # cache entries unused for a week that this build removed, and their bytes
 
 
 class Progress(Protocol):
     def start(self, total: int, reused: int, workers: int) -> None: ...
     def advance(self, label: str) -> None: ...
     def finish(self) -> None: ...
+    def removed(self, count: int, size: int) -> None: ...  # only when something was removed
 
 
 class ConsoleProgress:
@@ -91,11 +95,18 @@ class ConsoleProgress:
             click.echo(("\n" if self.live else "") + f"video: rendered {self.done} clips in "
                        f"{time.perf_counter() - self.started:.1f} s", err=True)
 
+    def removed(self, count: int, size: int) -> None:
+        days = clipprune.GRACE // 86400
+        amount = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
+        click.echo(f"video: removed {count} cached clip{'s' if count != 1 else ''} unused for over {days} days "
+                   f"({amount})", err=True)
+
 
 class _Quiet:
     def start(self, total: int, reused: int, workers: int) -> None: ...
     def advance(self, label: str) -> None: ...
     def finish(self) -> None: ...
+    def removed(self, count: int, size: int) -> None: ...
 
 
 # The public entry point.
@@ -114,25 +125,31 @@ def render_media(scenarios: list[Scenario], out_settings: VideoSettings, cache_d
     jobs, done = {}, set()
     entries = {(scenario.id, scene.id): store / clip_key(scenario, scene, settings, tools)
                for scenario in scenarios for scene in scenario.scenes.values()}
-    for scenario in scenarios:
-        for scene in scenario.scenes.values():
-            entry = entries[scenario.id, scene.id]
-            if cached(entry):
-                done.add(entry)
-            else:
-                jobs.setdefault(entry, (scenario, scene))  # two identical scenes render once
-    workers = max(1, min(workers or _cores(), len(jobs) or 1))
-    progress.start(len(jobs), len(done), workers)
-    if jobs:
-        _require_video_extra()
-        speech.check_voices(engine, list(jobs.values()))
-        _run([ClipJob(scenario, scene.id, settings, engine, entry) for entry, (scenario, scene) in jobs.items()],
-             workers, progress)
-    progress.finish()
-    media.rendered, media.reused = len(jobs), len(done)
-    for scenario in scenarios:
-        for scene in scenario.scenes.values():
-            _collect(media, scenario, scene, entries[scenario.id, scene.id])
+    with clipprune.reading(store):  # no other build prunes an entry between our look and our read
+        for scenario in scenarios:
+            for scene in scenario.scenes.values():
+                entry = entries[scenario.id, scene.id]
+                if cached(entry):
+                    done.add(entry)
+                    clipprune.mark_used(entry)
+                else:
+                    jobs.setdefault(entry, (scenario, scene))  # two identical scenes render once
+        workers = max(1, min(workers or _cores(), len(jobs) or 1))
+        progress.start(len(jobs), len(done), workers)
+        if jobs:
+            _require_video_extra()
+            speech.check_voices(engine, list(jobs.values()))
+            _run([ClipJob(scenario, scene.id, settings, engine, entry) for entry, (scenario, scene) in jobs.items()],
+                 workers, progress)
+        progress.finish()
+        media.rendered, media.reused = len(jobs), len(done)
+        for scenario in scenarios:
+            for scene in scenario.scenes.values():
+                _collect(media, scenario, scene, entries[scenario.id, scene.id])
+    # Only now, every clip of the course in hand: a build stopped earlier never prunes.
+    media.removed = clipprune.prune(store, set(entries.values()))
+    if media.removed[0]:
+        progress.removed(*media.removed)
     return media
 
 
