@@ -12,7 +12,7 @@ from conftest import COURSE_YML, lesson
 from courseforge.cli import main
 from courseforge.exporters import EXPORTERS
 from courseforge.preview import Preview
-from courseforge.preview.lrs import MemoryLRS
+from courseforge.preview.lrs import TOKEN, MemoryLRS
 from courseforge.preview.session import Session, standards
 
 
@@ -123,6 +123,18 @@ def test_the_memory_lrs_launches_cmi5_as_a_cmi5_lms_does():
     data = launch_data(lrs, params)
     assert data["contextTemplate"]["contextActivities"]["grouping"] == [{"objectType": "Activity", "id": AU["id"]}]
     assert (data["moveOn"], data["launchMethod"], data["launchMode"]) == ("CompletedAndPassed", "AnyWindow", "Normal")
+
+
+def test_the_memory_lrs_fetch_url_answers_once_as_a_cmi5_lms_s_does():
+    """A course that POSTs to the fetch URL again (after a reload, say) fails in every cmi5 LMS
+    (cmi5 §8.2, C5-L2, C5-L4); the preview handed it the token each time, hiding the fault."""
+    lrs = MemoryLRS()
+    fetch = lrs.launch("cmi5", {"iri": "https://example.invalid/c"}, "http://127.0.0.1:1", False, AU)["fetch"]
+    where = fetch.split("/lrs/")[1]
+    assert json.loads(lrs.handle("POST", where, "", b"")[1]) == {"auth-token": TOKEN}
+    for asked in (where, "fetch/99"):  # used already; never handed out
+        status, answer = lrs.handle("POST", asked, "", b"")
+        assert status == 200 and json.loads(answer)["error-code"] == "1" and "auth-token" not in json.loads(answer)
 
 
 GRADED = """---

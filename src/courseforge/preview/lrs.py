@@ -1,6 +1,7 @@
 """A Learning Record Store in memory, enough for the preview's cmi5 and TinCan launches: the cmi5
 fetch URL, statements, and State documents. Every statement stored is passed to `on_statement`
-(the side panel shows it). It checks nothing: conformance is tested against a real LRS (ralph)."""
+(the side panel shows it). It checks nothing but what fails a launch in any cmi5 LMS (a fetch URL
+used twice): conformance is tested against a real LRS (ralph)."""
 from __future__ import annotations
 
 import json
@@ -24,6 +25,7 @@ class MemoryLRS:
         self.documents: dict[tuple, bytes] = {}
         self.registrations: dict[str, str] = {}  # standard → the current learner's registration
         self.launches = 0
+        self.unfetched: set[str] = set()  # the cmi5 fetch URLs not used yet: each answers once (cmi5 §8.2)
         self.lock = threading.Lock()
 
     def launch(self, standard: str, course: dict, origin: str, fresh: bool, au: dict | None = None) -> dict:
@@ -44,6 +46,7 @@ class MemoryLRS:
                              "stateId": "LMS.LaunchData"})
         with self.lock:
             self.documents[key] = json.dumps(_launch_data(au)).encode()
+            self.unfetched.add(str(number))
         return {"endpoint": endpoint, "fetch": f"{origin}/lrs/fetch/{number}", "actor": actor,
                 "registration": registration, "activityId": activity}
 
@@ -51,6 +54,12 @@ class MemoryLRS:
         """Answer one request under /lrs/: (status, JSON body or b"")."""
         params = {key: values[0] for key, values in parse_qs(query).items()}
         if path.startswith("fetch/") and method == "POST":
+            with self.lock:
+                unused = path[len("fetch/"):] in self.unfetched
+                self.unfetched.discard(path[len("fetch/"):])
+            if not unused:  # as an LMS answers (cmi5 §8.2.3): a course that fetches twice fails there too
+                return 200, json.dumps({"error-code": "1", "error-text": "This fetch URL was used already: "
+                                        "keep the token for the session (cmi5 §8.2)."}).encode()
             return 200, json.dumps({"auth-token": TOKEN}).encode()
         if path == "xapi/statements" and method in ("POST", "PUT"):
             try:
