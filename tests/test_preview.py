@@ -181,6 +181,18 @@ def test_the_preview_s_launch_data_says_what_cmi5_xml_declares(make_course, tmp_
     assert (data["moveOn"], "masteryScore" in data) == ("Completed", False)
 
 
+def test_a_course_of_one_au_per_page_is_previewed_as_the_one_au_of_the_whole_course(make_course):
+    """The preview shows the whole course, so it launches it as cmi5.xml would declare it as one AU."""
+    folder = make_course({"course.yml": COURSE_YML + "cmi5_au_per_lesson: true\n",
+                          "assessments/01-one.md": GRADED.format(id="one", score=70)})
+    session = Session(folder, report=lambda text, is_error: None)
+    assert session.launched_au() is None  # nothing built yet
+    assert session.rebuild()
+    assert session.launched_au() == {"id": "https://courseforge.invalid/courses/tiny-course/au",
+                                     "moveOn": "CompletedAndPassed", "launchMethod": "AnyWindow", "masteryScore": 0.7}
+    assert session.prepared.course.config.cmi5_au_per_lesson  # the build's own course is left as it was
+
+
 def test_preview_binds_the_loopback_address_unless_told(make_course):
     running = Preview(make_course())
     try:
