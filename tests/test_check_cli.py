@@ -236,7 +236,8 @@ def test_rule_names_are_matched_whatever_their_case(tmp_path):
     assert findings(course(tmp_path, {**FLAWS, "lessons/01-part-1.md": anything}, "c"), "link-text") == []
     misspelt = lesson_text(body="Text. <!-- check: ignore ACCESIBILITY -->")  # the did-you-mean in any case too
     assert review_errors(course(tmp_path, {"lessons/01-part-1.md": misspelt}, "d")) == [
-        'lessons/01-part-1.md:11: "check: ignore" names an unknown rule "ACCESIBILITY" — did you mean "accessibility"?']
+        'lessons/01-part-1.md:11: "check: ignore" names an unknown rule "ACCESIBILITY" — '
+        'did you mean "accessibility"?']
 
 
 @pytest.mark.parametrize("where", ["comment", "course.yml"])
