@@ -209,6 +209,37 @@ def test_an_ignore_comment_that_names_no_rule_is_an_error_not_silence(tmp_path):
         'after "ignore", or all']
 
 
+def test_a_front_matter_comment_that_names_no_rule_is_an_error_at_its_line_cached_or_not(tmp_path):
+    """`objectives:  # check: ignore` in a page's front matter was silent, while the same comment in
+    a scenario, or `<!-- check: ignore -->` in the text, is an error at its line."""
+    text = lesson_text().replace("objectives:\n", "objectives:  # check: ignore\n", 1)
+    assert "# check: ignore\n" in text
+    folder = course(tmp_path, {"lessons/01-part-1.md": text})
+    expected = ['lessons/01-part-1.md:4: "check: ignore" names no rule — write the rules or families to switch off '
+                'after "ignore", or all']
+    assert review_errors(folder) == expected
+    for _ in range(2):  # read, then from the page cache
+        with pytest.raises(ContentErrors) as caught:
+            check_course(load(folder))
+        assert [str(error).replace(f"{folder}/", "") for error in caught.value.errors] == expected
+
+
+def test_rule_names_are_matched_whatever_their_case(tmp_path):
+    """`ignore: [Link-Text]` was refused with 'did you mean "link-text"?', a riddle to whoever wrote it:
+    the names have no other case, so any case names them, in course.yml and in a comment."""
+    folder = course(tmp_path, {**FLAWS, "course.yml": COURSE_YML + "check:\n  ignore: [Link-Text]\n"})
+    assert [f.rule for f in findings(folder)] == ["image-alt"]
+    text = lesson_text(body="For the policy [click here](../files/p.pdf). <!-- check: ignore Link-Text -->\n\n"
+                            "<!-- check: ignore Accessibility -->\n![](../files/a.png)")
+    assert findings(course(tmp_path, {**FLAWS, "lessons/01-part-1.md": text}, "b")) == []
+    anything = lesson_text(body="For the policy [click here](../files/p.pdf). <!-- check: ignore ALL -->")
+    assert findings(course(tmp_path, {**FLAWS, "lessons/01-part-1.md": anything}, "c"), "link-text") == []
+    misspelt = lesson_text(body="Text. <!-- check: ignore ACCESIBILITY -->")  # the did-you-mean in any case too
+    assert review_errors(course(tmp_path, {"lessons/01-part-1.md": misspelt}, "d")) == [
+        'lessons/01-part-1.md:11: "check: ignore" names an unknown rule "ACCESIBILITY" — '
+        'did you mean "accessibility"?']
+
+
 @pytest.mark.parametrize("where", ["comment", "course.yml"])
 def test_an_unknown_rule_s_hint_is_whole_and_offers_all(tmp_path, where):
     """The hint listed every rule and family, cut at 300 characters in the middle of a rule's name,

@@ -3,6 +3,7 @@ offers, the in-memory LRS and the command line. tests/e2e/test_preview.py drives
 import json
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from click.testing import CliRunner
@@ -11,7 +12,7 @@ from conftest import COURSE_YML, lesson
 from courseforge.cli import main
 from courseforge.exporters import EXPORTERS
 from courseforge.preview import Preview
-from courseforge.preview.lrs import MemoryLRS
+from courseforge.preview.lrs import TOKEN, MemoryLRS
 from courseforge.preview.session import Session, standards
 
 
@@ -81,24 +82,115 @@ def test_the_standards_on_offer_follow_the_exporter_registry(monkeypatch):
     assert "scorm2004" in standards() and "pdf" not in standards()
 
 
+AU = {"id": "https://example.invalid/c/au", "moveOn": "CompletedAndPassed", "launchMethod": "AnyWindow",
+      "masteryScore": 0.8}
+
+
+def launch_data(lrs: MemoryLRS, params: dict) -> dict:
+    where = {"activityId": params["activityId"], "agent": params["actor"], "registration": params["registration"],
+             "stateId": "LMS.LaunchData"}
+    status, document = lrs.handle("GET", "xapi/activities/state", urllib.parse.urlencode(where), b"")
+    assert status == 200
+    return json.loads(document)
+
+
 def test_the_memory_lrs_launches_cmi5_and_stores_each_statement_once():
     heard = []
     lrs = MemoryLRS(heard.append)
     course = {"iri": "https://example.invalid/c", "masteryScore": 80}
-    params = lrs.launch("cmi5", course, "http://127.0.0.1:1", fresh=False)
+    params = lrs.launch("cmi5", course, "http://127.0.0.1:1", fresh=False, au=AU)
     assert lrs.handle("POST", params["fetch"].split("/lrs/")[1], "", b"")[0] == 200
-    where = {"activityId": params["activityId"], "agent": params["actor"], "registration": params["registration"],
-             "stateId": "LMS.LaunchData"}
-    query = "&".join(f"{key}={value}" for key, value in where.items())
-    status, document = lrs.handle("GET", "xapi/activities/state", query, b"")
-    assert status == 200 and json.loads(document)["masteryScore"] == 0.8
+    assert launch_data(lrs, params)["masteryScore"] == 0.8
     statement = {"id": "9d8e1c1e-0000-4000-8000-000000000001",
                  "verb": {"id": "http://adlnet.gov/expapi/verbs/initialized"}}
     for _ in range(2):
         assert lrs.handle("POST", "xapi/statements", "", json.dumps(statement).encode())[0] == 200
     assert len(lrs.statements) == 1 and len(heard) == 1
-    assert lrs.launch("cmi5", course, "x", fresh=False)["registration"] == params["registration"]
-    assert lrs.launch("cmi5", course, "x", fresh=True)["registration"] != params["registration"]
+    assert lrs.launch("cmi5", course, "x", fresh=False, au=AU)["registration"] == params["registration"]
+    assert lrs.launch("cmi5", course, "x", fresh=True, au=AU)["registration"] != params["registration"]
+
+
+def test_the_memory_lrs_launches_cmi5_as_a_cmi5_lms_does():
+    """C5-L1: an `account` agent; C5-L5: an activity id of the LMS's own, not the AU's id in cmi5.xml,
+    the same at each launch; §10.2: the AU's publisher id as the grouping activity."""
+    lrs = MemoryLRS()
+    params = lrs.launch("cmi5", {"iri": "https://example.invalid/c"}, "http://127.0.0.1:1", fresh=False, au=AU)
+    actor = json.loads(params["actor"])
+    assert set(actor["account"]) == {"homePage", "name"} and "mbox" not in actor
+    assert params["activityId"] != AU["id"] and params["activityId"].startswith("https://")
+    again = lrs.launch("cmi5", {"iri": "https://example.invalid/c"}, "http://localhost:1", fresh=True, au=AU)
+    assert again["activityId"] == params["activityId"] and again["actor"] == params["actor"]
+    data = launch_data(lrs, params)
+    assert data["contextTemplate"]["contextActivities"]["grouping"] == [{"objectType": "Activity", "id": AU["id"]}]
+    assert (data["moveOn"], data["launchMethod"], data["launchMode"]) == ("CompletedAndPassed", "AnyWindow", "Normal")
+
+
+def test_the_memory_lrs_fetch_url_answers_once_as_a_cmi5_lms_s_does():
+    """A course that POSTs to the fetch URL again (after a reload, say) fails in every cmi5 LMS
+    (cmi5 §8.2, C5-L2, C5-L4); the preview handed it the token each time, hiding the fault."""
+    lrs = MemoryLRS()
+    fetch = lrs.launch("cmi5", {"iri": "https://example.invalid/c"}, "http://127.0.0.1:1", False, AU)["fetch"]
+    where = fetch.split("/lrs/")[1]
+    assert json.loads(lrs.handle("POST", where, "", b"")[1]) == {"auth-token": TOKEN}
+    for asked in (where, "fetch/99"):  # used already; never handed out
+        status, answer = lrs.handle("POST", asked, "", b"")
+        assert status == 200 and json.loads(answer)["error-code"] == "1" and "auth-token" not in json.loads(answer)
+
+
+GRADED = """---
+id: {id}
+title: Check {id}
+passing_score: {score}
+---
+
+::: question {id}-pick single
+Which cue matters?
+- [x] Narrow feet
+- [ ] Colour
+:::
+"""
+
+
+def launched(folder) -> tuple[dict, dict]:
+    """The cmi5 launch parameters the preview's page is handed, and the LaunchData they lead to."""
+    running = Preview(folder, report=lambda text, is_error: None).start()
+    try:
+        asked = urllib.request.Request(running.url + "preview/launch", data=b'{"standard": "cmi5"}',
+                                       headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(asked) as answer:
+            params = json.loads(answer.read())["params"]
+        return params, launch_data(running.lrs, params)
+    finally:
+        running.close()
+
+
+def test_the_preview_s_launch_data_says_what_cmi5_xml_declares(make_course, tmp_path):
+    """Two graded assessments: cmi5.xml says CompletedAndPassed and no masteryScore (Course.pass_mark);
+    the preview said Completed, so the author saw a course move on that a real LMS would not pass."""
+    folder = make_course({"assessments/01-one.md": GRADED.format(id="one", score=70),
+                          "assessments/02-two.md": GRADED.format(id="two", score=90)})
+    params, data = launched(folder)
+    assert (data["moveOn"], "masteryScore" in data) == ("CompletedAndPassed", False)
+    assert data["contextTemplate"]["contextActivities"]["grouping"][0]["id"] == \
+        "https://courseforge.invalid/courses/tiny-course/au"
+    assert params["activityId"] != "https://courseforge.invalid/courses/tiny-course/au"
+    one = make_course({"assessments/01-one.md": GRADED.format(id="one", score=70)}, root=tmp_path / "one")
+    data = launched(one)[1]
+    assert (data["moveOn"], data["masteryScore"]) == ("CompletedAndPassed", 0.7)
+    data = launched(make_course(root=tmp_path / "none"))[1]  # mastery_score: 80 in course.yml, yet nothing graded
+    assert (data["moveOn"], "masteryScore" in data) == ("Completed", False)
+
+
+def test_a_course_of_one_au_per_page_is_previewed_as_the_one_au_of_the_whole_course(make_course):
+    """The preview shows the whole course, so it launches it as cmi5.xml would declare it as one AU."""
+    folder = make_course({"course.yml": COURSE_YML + "cmi5_au_per_lesson: true\n",
+                          "assessments/01-one.md": GRADED.format(id="one", score=70)})
+    session = Session(folder, report=lambda text, is_error: None)
+    assert session.launched_au() is None  # nothing built yet
+    assert session.rebuild()
+    assert session.launched_au() == {"id": "https://courseforge.invalid/courses/tiny-course/au",
+                                     "moveOn": "CompletedAndPassed", "launchMethod": "AnyWindow", "masteryScore": 0.7}
+    assert session.prepared.course.config.cmi5_au_per_lesson  # the build's own course is left as it was
 
 
 def test_preview_binds_the_loopback_address_unless_told(make_course):

@@ -165,9 +165,12 @@ def _ignored_rules(value: object, line: int, lines: list[int], path: Path, probl
     rules = []
     for index, item in enumerate(items):
         at = lines[index] if isinstance(value, list) and index < len(lines) else line
-        if str(item) in IGNORABLE:
-            rules.append(str(item))
-        elif str(item) == "all":
+        # Names are matched whatever their case: rule ids are lower case, none differs from another
+        # by case alone, and `Link-Text` refused with "did you mean link-text?" read as a riddle.
+        name = str(item).lower()
+        if name in IGNORABLE:
+            rules.append(name)
+        elif name == "all":
             # As on a line (`<!-- check: ignore all -->`), every rule; said at each run, since a review
             # that finds nothing by design would otherwise pass for a clean course.
             rules.append("all")

@@ -60,7 +60,8 @@ COLOUR_CUE = re.compile(rf"\b(?:the|in|marked|highlighted|shown|coloured|colored
 NOUNS = re.compile(r"\b(one|ones|option|options|button|buttons|box|boxes|text|item|items|answer|answers|icon|icons|"
                    r"line|lines|area|areas|word|words|column|row|cells?|parts?)$", re.IGNORECASE)
 POINTING = ("in", "marked", "highlighted", "shown", "coloured", "colored")
-IGNORE_COMMENT = re.compile(r"check:\s*ignore\s+([A-Za-z0-9_, -]+)")
+# Names or none: a comment naming none is kept too, so the review says so at its line (check/ignores.py).
+IGNORE_COMMENT = re.compile(r"check:\s*ignore(?![A-Za-z0-9_])([A-Za-z0-9_, -]*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,10 +183,16 @@ def ignore_lines(path: Path) -> tuple[tuple[int, tuple[str, ...]], ...]:
     for number, text in enumerate(source_lines(path), start=1):
         named: set[str] = set()
         for match in IGNORE_COMMENT.finditer(text):
-            named |= set(re.split(r"[\s,]+", match.group(1).strip()))
+            named |= ignored_names(match)
         if named:
             found.append((number, tuple(sorted(named))))
     return tuple(found)
+
+
+def ignored_names(match: re.Match) -> set[str]:
+    """The names an IGNORE_COMMENT match gives, in lower case (they are matched whatever their case);
+    {""} for none."""
+    return set(re.split(r"[\s,]+", match.group(1).strip().lower()))
 
 
 def source_lines(path: Path) -> list[str]:

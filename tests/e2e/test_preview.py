@@ -114,7 +114,12 @@ def test_the_panel_follows_the_standard_and_the_learner_can_be_reset(preview, pa
     course.get_by_role("heading", name="Welcome", level=1).wait_for()  # past the cover, as the author was
     page.locator("#pv-log li", has_text="initialized").first.wait_for()
     assert page.locator("#pv-model").is_hidden()
-    assert any(s["verb"]["id"].endswith("/initialized") for s in running.lrs.statements)
+    [initialized] = [s for s in running.lrs.statements if s["verb"]["id"].endswith("/initialized")]
+    # As a cmi5 LMS launches (C5-L1, C5-L5): an account agent, and an activity id of its own, not cmi5.xml's AU id.
+    assert "account" in initialized["actor"] and "mbox" not in initialized["actor"]
+    assert initialized["object"]["id"].startswith("https://preview.invalid/activities/")
+    grouping = [a["id"] for a in initialized["context"]["contextActivities"]["grouping"]]
+    assert grouping[0] == running.session.prepared.course.iri + "/au"
 
 
 def test_the_standard_is_switched_by_a_button_never_by_an_arrow_key(preview, page):

@@ -25,7 +25,7 @@ IGNORABLE = (*RULE_IDS, *FAMILIES)
 def ignore_hint(name: object) -> str:
     """How to fix a `check: ignore` naming an unknown rule: the nearest name, or where the names are (every
     rule's id would be cut off long before its end)."""
-    close = difflib.get_close_matches(str(name), (*IGNORABLE, "all"), n=1)
+    close = difflib.get_close_matches(str(name).lower(), (*IGNORABLE, "all"), n=1)  # names take any case
     if close:
         return f'did you mean "{close[0]}"?'
     return f"name a family ({', '.join(FAMILIES)}), a rule id (as `courseforge check` lists them), or all"

@@ -16,6 +16,7 @@ from courseforge.errors import ContentError, Location, cut
 # `all` switches every rule off on its line (check/__init__.py, _ignored_here).
 NAMES = frozenset((*IGNORABLE, "all"))
 # The names may be missing (`<!-- check: ignore -->`, `# check: ignore`): that comment switches nothing off.
+# Names are matched whatever their case (textmarks.ignore_lines keeps them in lower case).
 COMMENT = re.compile(r"(?:<!--|#)\s*check:\s*ignore(?![A-Za-z0-9_])([A-Za-z0-9_, -]*)")
 
 
@@ -54,10 +55,11 @@ def _named(rules) -> bool:
 
 
 def _known(rule: str) -> bool:
-    return rule in NAMES or not rule.strip("-")  # `--` is the end of the Markdown comment, `-->`
+    # Whatever its case, as course.yml's names (config.py); `--` is the end of the Markdown comment, `-->`.
+    return rule.lower() in NAMES or not rule.strip("-")
 
 
 def _hint(rule: str) -> str:
-    if rule.rstrip("-") in NAMES:
+    if rule.rstrip("-").lower() in NAMES:
         return f'leave a space between "{rule.rstrip("-")}" and "-->"'
     return ignore_hint(rule)

@@ -6,12 +6,11 @@ front matter, measures and marks, which a page served from the cache holds witho
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from courseforge.model import Block, Course, PageText
-from courseforge.textmarks import IGNORE_COMMENT, TextMarks, page_marks, scan, source_lines
+from courseforge.textmarks import IGNORE_COMMENT, TextMarks, ignored_names, page_marks, scan, source_lines
 
 
 class Review:
@@ -89,7 +88,7 @@ class Review:
             found: set[str] = set()
             for text in self.lines(path)[max(0, line - 2):line]:
                 for match in IGNORE_COMMENT.finditer(text):
-                    found |= set(re.split(r"[\s,]+", match.group(1).strip()))
+                    found |= ignored_names(match)
             self._ignored[(path, line)] = frozenset(found)
         return self._ignored[(path, line)]
 

@@ -1,6 +1,7 @@
 """A Learning Record Store in memory, enough for the preview's cmi5 and TinCan launches: the cmi5
 fetch URL, statements, and State documents. Every statement stored is passed to `on_statement`
-(the side panel shows it). It checks nothing: conformance is tested against a real LRS (ralph)."""
+(the side panel shows it). It checks nothing but what fails a launch in any cmi5 LMS (a fetch URL
+used twice): conformance is tested against a real LRS (ralph)."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,11 @@ import uuid
 from urllib.parse import parse_qs
 
 TOKEN = "cHJldmlldzpwcmV2aWV3"  # base64 "preview:preview": what the package sends back as Basic auth
-LEARNER = {"objectType": "Agent", "name": "Preview learner", "mbox": "mailto:learner@preview.invalid"}
+# The preview LMS's own IRIs, the same whatever host name the page was opened at: the learner's
+# State documents are keyed by the actor and the activity id.
+HOME = "https://preview.invalid"
+# cmi5 launches an Agent identified by an `account` (cmi5 §9.2, CHECKLIST C5-L1); TinCan takes it too.
+LEARNER = {"objectType": "Agent", "name": "Preview learner", "account": {"homePage": HOME, "name": "preview-learner"}}
 SESSION_ID = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
 
 
@@ -20,10 +25,12 @@ class MemoryLRS:
         self.documents: dict[tuple, bytes] = {}
         self.registrations: dict[str, str] = {}  # standard → the current learner's registration
         self.launches = 0
+        self.unfetched: set[str] = set()  # the cmi5 fetch URLs not used yet: each answers once (cmi5 §8.2)
         self.lock = threading.Lock()
 
-    def launch(self, standard: str, course: dict, origin: str, fresh: bool) -> dict:
-        """Query parameters for launching `standard` (cmi5 or tincan) as the preview learner."""
+    def launch(self, standard: str, course: dict, origin: str, fresh: bool, au: dict | None = None) -> dict:
+        """Query parameters for launching `standard` (cmi5 or tincan) as the preview learner; `au`:
+        what cmi5.xml declares for the AU launched (session.Session.launched_au)."""
         with self.lock:
             if fresh or standard not in self.registrations:
                 self.registrations[standard] = str(uuid.uuid4())
@@ -34,11 +41,12 @@ class MemoryLRS:
         if standard == "tincan":
             return {"endpoint": endpoint, "auth": f"Basic {TOKEN}", "actor": actor, "registration": registration,
                     "activity_id": course["iri"]}
-        activity = course["iri"] + "/au"
+        activity = activity_id(au["id"])
         key = _document_key({"activityId": activity, "agent": actor, "registration": registration,
                              "stateId": "LMS.LaunchData"})
         with self.lock:
-            self.documents[key] = json.dumps(_launch_data(course)).encode()
+            self.documents[key] = json.dumps(_launch_data(au)).encode()
+            self.unfetched.add(str(number))
         return {"endpoint": endpoint, "fetch": f"{origin}/lrs/fetch/{number}", "actor": actor,
                 "registration": registration, "activityId": activity}
 
@@ -46,6 +54,12 @@ class MemoryLRS:
         """Answer one request under /lrs/: (status, JSON body or b"")."""
         params = {key: values[0] for key, values in parse_qs(query).items()}
         if path.startswith("fetch/") and method == "POST":
+            with self.lock:
+                unused = path[len("fetch/"):] in self.unfetched
+                self.unfetched.discard(path[len("fetch/"):])
+            if not unused:  # as an LMS answers (cmi5 §8.2.3): a course that fetches twice fails there too
+                return 200, json.dumps({"error-code": "1", "error-text": "This fetch URL was used already: "
+                                        "keep the token for the session (cmi5 §8.2)."}).encode()
             return 200, json.dumps({"auth-token": TOKEN}).encode()
         if path == "xapi/statements" and method in ("POST", "PUT"):
             try:
@@ -90,14 +104,21 @@ class MemoryLRS:
         return 204, b""
 
 
-def _launch_data(course: dict) -> dict:
-    """The LMS.LaunchData document a cmi5 LMS writes before each launch (a new session id each time)."""
-    data = {"contextTemplate": {"contextActivities": {"grouping": [{"id": course["iri"]}]},
+def activity_id(au_id: str) -> str:
+    """The activity id the LMS launches an AU with: its own, never the AU's id in cmi5.xml (cmi5
+    §8.1.5, CHECKLIST C5-L5), and the same at each launch of that AU."""
+    return f"{HOME}/activities/{uuid.uuid5(uuid.NAMESPACE_URL, au_id)}"
+
+
+def _launch_data(au: dict) -> dict:
+    """The LMS.LaunchData document a cmi5 LMS writes before each launch (a new session id each time):
+    the AU's publisher id as the grouping activity, and its moveOn and masteryScore as cmi5.xml
+    declares them (cmi5 §10.2)."""
+    data = {"contextTemplate": {"contextActivities": {"grouping": [{"objectType": "Activity", "id": au["id"]}]},
                                 "extensions": {SESSION_ID: str(uuid.uuid4())}},
-            "launchMode": "Normal",
-            "moveOn": "CompletedAndPassed" if course.get("masteryScore") is not None else "Completed"}
-    if course.get("masteryScore") is not None:
-        data["masteryScore"] = course["masteryScore"] / 100
+            "launchMode": "Normal", "moveOn": au["moveOn"], "launchMethod": au["launchMethod"]}
+    if au.get("masteryScore") is not None:
+        data["masteryScore"] = au["masteryScore"]
     return data
 
 

@@ -156,7 +156,8 @@ class Handler(BaseHTTPRequestHandler):
         params = {}
         if standard in ("cmi5", "tincan"):
             origin = f"http://{self.headers.get('Host')}"
-            params = self.server.lrs.launch(standard, state["course"], origin, bool(asked.get("fresh")))
+            params = self.server.lrs.launch(standard, state["course"], origin, bool(asked.get("fresh")),
+                                            self.server.session.launched_au() if standard == "cmi5" else None)
         self._send(200, json.dumps({"params": params}).encode(), "application/json")
 
     def _course(self, rest: str, query: str) -> None:

@@ -9,9 +9,11 @@ import secrets
 import threading
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import click
+from lxml import etree
 
 from courseforge.build import Prepared, prepare, site
 from courseforge.errors import ContentErrors
@@ -138,6 +140,24 @@ class Session:
             self.made += 1
             kept = (f"{self.nonce}-{self.made}", files)
         self.versions[standard] = (kept[0], files)
+
+    def launched_au(self) -> dict | None:
+        """What cmi5.xml declares for the AU the preview launches: id, moveOn, launchMethod and
+        masteryScore (0..1 or None), read from the descriptor a build writes, so the LMS's launch data
+        says what a real LMS would take from it. The preview shows the whole course: a course of one
+        AU per page is launched as the one AU its cmi5.xml would declare without `cmi5_au_per_lesson`."""
+        from courseforge.exporters import cmi5
+
+        with self.lock:
+            course = self.prepared.course if self.prepared else None
+        if course is None:
+            return None
+        if course.config.cmi5_au_per_lesson:
+            course = replace(course, config=replace(course.config, cmi5_au_per_lesson=False))
+        au = etree.fromstring(cmi5.structure(course)).find(f"{{{cmi5.CMI5_NS}}}au")
+        mastery = au.get("masteryScore")
+        return {"id": au.get("id"), "moveOn": au.get("moveOn"), "launchMethod": au.get("launchMethod"),
+                "masteryScore": None if mastery is None else float(mastery)}
 
     def state(self) -> dict:
         with self.lock:
