@@ -136,3 +136,20 @@ def node_json(script: str, *files: Path) -> dict:
     result = subprocess.run([node, "-e", script, *map(str, files)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def progress_recorder(heard: list) -> type:
+    """A video.Progress class (what a preview Session is given) whose instances note what they hear in `heard`."""
+    class Heard:
+        def start(self, total, reused, workers):
+            heard.append(("start", total, reused))
+
+        def advance(self, label):
+            heard.append(("advance", label))
+
+        def finish(self):
+            heard.append(("finish",))
+
+        def removed(self, count, size):
+            heard.append(("removed", count))
+    return Heard

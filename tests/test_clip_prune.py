@@ -148,7 +148,7 @@ def test_a_used_entry_is_marked_without_following_a_link(tmp_path):
 
 def test_the_preview_prunes_but_keeps_the_versions_of_the_scene_being_edited(make_course):
     from test_build import SCENARIO
-    from conftest import COURSE_YML
+    from conftest import COURSE_YML, progress_recorder
 
     from courseforge.preview.session import Session
 
@@ -156,21 +156,7 @@ def test_the_preview_prunes_but_keeps_the_versions_of_the_scene_being_edited(mak
     store = folder / ".courseforge-cache" / "video"
     stale = fake_entry(store, "5" * 32, days_unused=8)
     heard: list[tuple] = []
-
-    class Heard:
-        def start(self, total, reused, workers):
-            heard.append(("start", total, reused))
-
-        def advance(self, label):
-            heard.append(("advance", label))
-
-        def finish(self):
-            heard.append(("finish",))
-
-        def removed(self, count, size):
-            heard.append(("removed", count))
-
-    session = Session(folder, report=lambda text, is_error: None, progress=Heard)
+    session = Session(folder, report=lambda text, is_error: None, progress=progress_recorder(heard))
     scenario = folder / "scenarios" / "01-short-call.yml"
     assert session.rebuild() and ("removed", 1) in heard and not stale.exists()
     text = scenario.read_text()

@@ -8,7 +8,7 @@ import urllib.request
 
 from click.testing import CliRunner
 
-from conftest import COURSE_YML, lesson
+from conftest import COURSE_YML, lesson, progress_recorder
 from courseforge.cli import main
 from courseforge.exporters import EXPORTERS
 from courseforge.preview import Preview
@@ -331,18 +331,7 @@ def test_a_preview_says_how_its_clips_render(make_course):
     from test_build import SCENARIO
     folder = make_course({"scenarios/01-short-call.yml": SCENARIO, "course.yml": COURSE_YML + "video_size: 320x180\n"})
     heard: list[tuple] = []
-
-    class Heard:
-        def start(self, total, reused, workers):
-            heard.append(("start", total, reused))
-
-        def advance(self, label):
-            heard.append(("advance", label))
-
-        def finish(self):
-            heard.append(("finish",))
-
-    session = Session(folder, report=lambda text, is_error: None, progress=Heard)
+    session = Session(folder, report=lambda text, is_error: None, progress=progress_recorder(heard))
     assert session.rebuild()
     assert heard[0] == ("start", 1, 0) and heard[1][0] == "advance" and heard[-1] == ("finish",)
     heard.clear()
