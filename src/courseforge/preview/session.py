@@ -9,8 +9,8 @@ import secrets
 import threading
 import time
 import traceback
-from dataclasses import replace
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import click
 from lxml import etree
@@ -56,6 +56,8 @@ class Session:
         # those rendered with it: a rebuild renders these before it says so, any other on request.
         self.launched: set[str] = set()
         self.shown: set[str] = set()
+        # (build number, cmi5.xml's <au> elements) for launched_au, made on the first cmi5 launch.
+        self.declared: tuple | None = None
 
     def rebuild(self, changed: set[Path] | None = None) -> bool:
         """Build again after `changed` (None: anything may have); True when it worked. On failure
@@ -141,23 +143,32 @@ class Session:
             kept = (f"{self.nonce}-{self.made}", files)
         self.versions[standard] = (kept[0], files)
 
-    def launched_au(self) -> dict | None:
-        """What cmi5.xml declares for the AU the preview launches: id, moveOn, launchMethod and
-        masteryScore (0..1 or None), read from the descriptor a build writes, so the LMS's launch data
-        says what a real LMS would take from it. The preview shows the whole course: a course of one
-        AU per page is launched as the one AU its cmi5.xml would declare without `cmi5_au_per_lesson`."""
+    def launched_au(self, page: str | None = None) -> dict | None:
+        """What cmi5.xml declares for the AU an LMS launches to show `page`: id, url, title, language,
+        moveOn, launchMethod, masteryScore (0..1 or None) and launchParameters (or None), read from the
+        descriptor a build writes, so the LMS's launch data says what a real LMS would take from it.
+        A course of one AU per page launches the AU of `page` (the first AU for a page it has none
+        of, or none given); any other course, its one AU."""
         from courseforge.exporters import cmi5
 
         with self.lock:
-            course = self.prepared.course if self.prepared else None
+            course, number = (self.prepared.course, self.number) if self.prepared else (None, None)
+            declared = self.declared if self.declared and self.declared[0] == number else None
         if course is None:
             return None
-        if course.config.cmi5_au_per_lesson:
-            course = replace(course, config=replace(course.config, cmi5_au_per_lesson=False))
-        au = etree.fromstring(cmi5.structure(course)).find(f"{{{cmi5.CMI5_NS}}}au")
-        mastery = au.get("masteryScore")
-        return {"id": au.get("id"), "moveOn": au.get("moveOn"), "launchMethod": au.get("launchMethod"),
-                "masteryScore": None if mastery is None else float(mastery)}
+        if declared is None:
+            # Made once a build, not at each launch: a course of 5000 pages declares 5000 AUs.
+            root = etree.fromstring(cmi5.structure(course))
+            declared = (number, root.findall(f"{{{cmi5.CMI5_NS}}}au"))
+            with self.lock:
+                self.declared = declared
+        au = next((au for au in declared[1] if page is not None and _page_of(au) == page), declared[1][0])
+        mastery, title = au.get("masteryScore"), au.find(f"{{{cmi5.CMI5_NS}}}title/{{{cmi5.CMI5_NS}}}langstring")
+        return {"id": au.get("id"), "url": au.findtext(f"{{{cmi5.CMI5_NS}}}url").strip(),
+                "title": title.text, "language": title.get("lang"),
+                "moveOn": au.get("moveOn"), "launchMethod": au.get("launchMethod"),
+                "masteryScore": None if mastery is None else float(mastery),
+                "launchParameters": au.findtext(f"{{{cmi5.CMI5_NS}}}launchParameters")}
 
     def state(self) -> dict:
         with self.lock:
@@ -169,6 +180,14 @@ class Session:
                 "course": {"id": course.id, "title": course.title, "iri": course.iri,
                            "masteryScore": course.pass_mark} if course else None,
             }
+
+
+def _page_of(au) -> str | None:
+    """The page a per-page AU opens on: its url's `page` parameter (exporters/cmi5.py)."""
+    from courseforge.exporters.cmi5 import CMI5_NS, PAGE_PARAMETER
+
+    query = urlsplit(au.findtext(f"{{{CMI5_NS}}}url") or "").query
+    return (parse_qs(query).get(PAGE_PARAMETER) or [None])[0]
 
 
 def _touches(changed: set[Path], folders: list[Path]) -> bool:
