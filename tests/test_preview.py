@@ -256,6 +256,28 @@ def test_a_course_of_one_au_per_page_is_previewed_in_the_au_of_the_page_shown(ma
     assert len({first["activityId"], second["activityId"], graded["activityId"]}) == 3
 
 
+def test_the_au_launched_for_a_page_is_the_one_the_course_s_cmi5_xml_declares_for_it(make_course):
+    """The preview makes a page's AU from that page alone (a course of 5000 pages' cmi5.xml took 0.14 s
+    of CPU at each launch): it must be the AU the whole course's cmi5.xml declares for that page."""
+    from lxml import etree
+
+    from courseforge.exporters import cmi5
+
+    folder = make_course({"course.yml": COURSE_YML + "cmi5_au_per_lesson: true\n",
+                          "assessments/01-one.md": GRADED.format(id="one", score=70),
+                          "assessments/02-two.md": GRADED.format(id="two", score=90)})
+    session = Session(folder, report=lambda text, is_error: None)
+    assert session.rebuild()
+    declared = etree.fromstring(cmi5.structure(session.prepared.course)).findall(f"{{{cmi5.CMI5_NS}}}au")
+    assert len(declared) == 5
+    for page, au in zip(session.prepared.course.pages, declared):
+        launched = session.launched_au(page.id)
+        assert launched["url"] == au.findtext(f"{{{cmi5.CMI5_NS}}}url") == f"index.html?page={page.id}"
+        assert launched["title"] == page.title and launched["language"] == "en"
+        for name in ("id", "moveOn", "launchMethod", "masteryScore"):
+            assert str(launched[name]) == str(au.get(name)), (page.id, name)
+
+
 def test_a_course_of_one_au_is_launched_in_it_whatever_the_page_shown(make_course):
     session = Session(make_course(), report=lambda text, is_error: None)
     assert session.launched_au() is None  # nothing built yet
