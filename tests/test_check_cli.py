@@ -283,3 +283,29 @@ def test_course_yml_takes_rules_written_as_a_comment_names_them_and_says_a_list_
         load(listed)
     assert [str(error).replace(f"{listed}/", "") for error in caught.value.errors] == [
         'course.yml:12: "check: ignore" names an unknown rule "imag-alt" — did you mean "image-alt"?']
+
+
+@pytest.mark.parametrize("written, line", [
+    ("check: {ignore: [link-txt]}\n", 9),
+    ("check:\n  ignore: [image-alt, link-txt]\n", 10),
+    ("check:\n  ignore:\n    - image-alt\n    - link-txt\n", 12),
+    ("check:\n  ignore: image-alt, link-txt\n", 10),
+    ("# check: ignore link-txt\n", 9),
+    ("check:\n  max_grade: 9  # check: ignore image-alt, link-txt\n", 10),
+])
+def test_a_misspelt_rule_in_any_form_course_yml_takes_is_an_error_at_its_line(tmp_path, written, line):
+    """A `# check: ignore link-txt` comment in course.yml switched nothing off and said nothing, while
+    the same comment in a page or a scenario, and every other form of course.yml's, was an error."""
+    folder = course(tmp_path, {"course.yml": COURSE_YML + written})
+    result = run("check", cwd=folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f'course.yml:{line}: "check: ignore" names an unknown rule "link-txt" — did you mean "link-text"?')
+
+
+def test_a_course_yml_comment_naming_a_known_rule_or_none_is_held_as_a_page_s(tmp_path):
+    folder = course(tmp_path, {"course.yml": "# check: ignore Link-Text\n" + COURSE_YML})
+    assert findings(folder) == []
+    bare = course(tmp_path, {"course.yml": COURSE_YML.replace("language: en", "language: en  # check: ignore")}, "b")
+    assert review_errors(bare) == ['course.yml:4: "check: ignore" names no rule — write the rules or families to '
+                                   'switch off after "ignore", or all']

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from courseforge.preview import Preview
+from courseforge.preview.lrs import activity_id
 from courseforge.scaffold import create
 from courseforge.theme import bundled_dir
 
@@ -120,6 +121,71 @@ def test_the_panel_follows_the_standard_and_the_learner_can_be_reset(preview, pa
     assert initialized["object"]["id"].startswith("https://preview.invalid/activities/")
     grouping = [a["id"] for a in initialized["context"]["contextActivities"]["grouping"]]
     assert grouping[0] == running.session.prepared.course.iri + "/au"
+    # cmi5 §9.3.1: the LMS recorded `launched` before the launch, in the session the AU then started.
+    [launched] = [s for s in running.lrs.statements if s["verb"]["id"].endswith("/launched")]
+    assert running.lrs.statements.index(launched) < running.lrs.statements.index(initialized)
+    assert session_of(launched) == session_of(initialized)
+    assert launched["context"]["registration"] == initialized["context"]["registration"]
+    assert launched["object"]["id"] == initialized["object"]["id"]
+    assert logged(page) == ["initialized My first course", "launched My first course"]  # newest first
+
+
+SESSION_ID = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+
+
+def session_of(statement: dict) -> str:
+    return statement["context"]["extensions"][SESSION_ID]
+
+
+def logged(page, verbs=("launched", "initialized")) -> list[str]:
+    """The panel's lines of these verbs, newest first, without their statements' details."""
+    lines = page.locator("#pv-log > li").evaluate_all("items => items.map(i => i.firstChild.textContent)")
+    return [line for line in lines if line.split(" ")[0] in verbs]
+
+
+@pytest.fixture
+def per_page(tmp_path):
+    """The starter with `cmi5_au_per_lesson: true`: cmi5.xml declares one AU for each page."""
+    project = tmp_path / "project"
+    create(project)
+    settings = project / "content" / "course.yml"
+    settings.write_text(settings.read_text() + "cmi5_au_per_lesson: true\n")
+    running = Preview(project).start()
+    yield running
+    running.close()
+
+
+def test_a_course_of_one_au_per_page_is_launched_in_the_au_of_the_page_shown(per_page, page):
+    """As an LMS launches the AU chosen, each with its own activity id, launch data and session in the
+    learner's registration: the preview launched the whole course as one AU that cmi5.xml does not declare."""
+    running = per_page
+    page.goto(running.url)
+    course = page.frame_locator("#pv-frame")
+    start(course)
+    course.locator("#cf-next").click()
+    course.get_by_role("heading", name="Listening first", level=1).wait_for()
+    page.get_by_role("group", name="Standard").get_by_role("button", name="cmi5", exact=True).click()
+    course.get_by_role("heading", name="Listening first", level=1).wait_for()
+    page.locator("#pv-log li", has_text="initialized").first.wait_for()
+    assert "page=listening" in page.locator("#pv-frame").get_attribute("src")
+    iri = running.session.prepared.course.iri
+    [launched] = [s for s in running.lrs.statements if s["verb"]["id"].endswith("/launched")]
+    [initialized] = [s for s in running.lrs.statements if s["verb"]["id"].endswith("/initialized")]
+    assert launched["context"]["contextActivities"]["grouping"][0]["id"] == iri + "/au/listening"
+    assert initialized["object"]["id"] == launched["object"]["id"] == activity_id(iri + "/au/listening")
+    assert session_of(initialized) == session_of(launched)
+    assert logged(page) == ["initialized Listening first", "launched Listening first"]
+
+    course.locator("#cf-prev").click()
+    course.get_by_role("heading", name="Welcome", level=1).wait_for()
+    page.get_by_role("button", name="Relaunch").click()  # on another page: the LMS launches that page's AU
+    page.locator("#pv-log li", has_text="launched Welcome").wait_for()
+    course.get_by_role("heading", name="Welcome", level=1).wait_for()
+    again = [s for s in running.lrs.statements if s["verb"]["id"].endswith("/launched")][-1]
+    assert again["context"]["contextActivities"]["grouping"][0]["id"] == iri + "/au/welcome"
+    assert again["context"]["registration"] == launched["context"]["registration"]  # the same learner's
+    assert session_of(again) != session_of(launched)
+    page.wait_for_function("() => /initialized Welcome/.test(document.getElementById('pv-log').textContent)")
 
 
 def test_the_standard_is_switched_by_a_button_never_by_an_arrow_key(preview, page):

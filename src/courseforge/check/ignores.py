@@ -1,8 +1,9 @@
 """`check: ignore` comments name rules that exist: a misspelt one switches nothing off, silently.
 
 course.yml's `check: {ignore: [...]}` refuses an unknown rule with a did-you-mean (config.py); a
-comment on a line is held to the same, at its line. Only a comment counts (`<!-- check: ignore … -->`
-in Markdown, `# check: ignore …` in YAML): prose that mentions the words is left alone.
+comment on a line is held to the same, at its line, in a page, a scenario or course.yml itself. Only a
+comment counts (`<!-- check: ignore … -->` in Markdown, `# check: ignore …` in YAML): prose that
+mentions the words is left alone.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ COMMENT = re.compile(r"(?:<!--|#)\s*check:\s*ignore(?![A-Za-z0-9_])([A-Za-z0-9_,
 
 def unknown_rules(review: Review) -> list[ContentError]:
     """An error at each comment naming a rule or family that does not exist, or none at all."""
+    from courseforge.config import COURSE_FILE  # config.py validates rule names through this package
+
     errors = []
     for page in review.course.pages:
         # The page reader kept each page's `check: ignore` lines: most pages have none to read again.
@@ -29,7 +32,8 @@ def unknown_rules(review: Review) -> list[ContentError]:
             errors += _in_file(review, page.source)
     for scenario in review.course.scenarios:
         errors += _in_file(review, scenario.source)
-    return errors
+    # A YAML file too: `# check: ignore link-txt` there was the one misspelling said nowhere.
+    return errors + _in_file(review, review.course.root / COURSE_FILE)
 
 
 def _in_file(review: Review, path: Path) -> list[ContentError]:

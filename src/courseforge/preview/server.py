@@ -18,7 +18,7 @@ import socket
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import click
 
@@ -153,12 +153,18 @@ class Handler(BaseHTTPRequestHandler):
         standard, state = asked.get("standard"), self.server.session.state()
         if state["course"] is None or standard not in [s["name"] for s in state["standards"]]:
             return self._send(409, b'{"error": "no build to launch"}', "application/json")
-        params = {}
+        params, launched = {}, None
         if standard in ("cmi5", "tincan"):
             origin = f"http://{self.headers.get('Host')}"
-            params = self.server.lrs.launch(standard, state["course"], origin, bool(asked.get("fresh")),
-                                            self.server.session.launched_au() if standard == "cmi5" else None)
-        self._send(200, json.dumps({"params": params}).encode(), "application/json")
+            au = None
+            if standard == "cmi5":
+                # The AU of the page on show (a course of one AU per page has one for each), at its URL
+                # under the course as an LMS would have imported it.
+                page = asked.get("page") if isinstance(asked.get("page"), str) else None
+                au = self.server.session.launched_au(page)
+                au["url"] = urljoin(f"{origin}/course/{standard}/", au["url"])
+            params, launched = self.server.lrs.launch(standard, state["course"], origin, bool(asked.get("fresh")), au)
+        self._send(200, json.dumps({"params": params, "launched": launched}).encode(), "application/json")
 
     def _course(self, rest: str, query: str) -> None:
         standard, _, name = rest.partition("/")

@@ -2,13 +2,15 @@
  * The stand-in LMS page: launches the course in a frame under the chosen standard, relaunches it
  * when the preview server says a new build is ready (the learner's place is kept by the LMS data, as
  * in a real LMS), shows content errors, and lists what the LMS receives: the SCORM data model and
- * calls (lms.js) or the xAPI statements the in-memory LRS stores.
+ * calls (lms.js) or the xAPI statements the in-memory LRS stores (under cmi5, from the `launched`
+ * statement the LMS records before each launch, of the AU of the page on show).
  */
 (function (win, doc) {
   'use strict';
 
   var frame = byId('pv-frame'), picker = byId('pv-standard'), log = byId('pv-log'), model = byId('pv-model');
   var state = null, lms = null, registration = null, launches = 0, lost = false, MAX_LOG = 200;
+  var listed = {};  // ids of the statements shown: the launch's answer and the events both bring `launched`
   var STORE = 'courseforge:preview:', NO_BUILD = 'No build yet: fix the problems above and save.';
   var READY_POLL_MS = 10, READY_TRIES = 3000;  // a relaunched player has 30 s to start
 
@@ -134,12 +136,15 @@
 
   function onStatement(statement) {
     if (!registration || !statement.context || statement.context.registration !== registration) return;
+    if (listed[statement.id]) return;
+    listed[statement.id] = true;
     var verb = statement.verb || {}, display = verb.display || {}, object = statement.object || {};
     var name = object.definition && object.definition.name, shown = name && (name['en-US'] || name[Object.keys(name)[0]]);
     addLog((display['en-US'] || display[Object.keys(display)[0]] || verb.id) + ' ' + (shown || object.id || ''), statement);
   }
 
   function clearPanel() {
+    listed = {};
     log.textContent = '';
     model.tBodies[0].textContent = '';
   }
@@ -213,7 +218,7 @@
       return null;
     }
     var name = standard(), key = STORE + state.course.id + ':' + name, base = launchPage();
-    var place = keepPlace ? readingPlace() : null;
+    var shown = readingPlace(), place = keepPlace ? shown : null;
     if (!fresh && pastCover()) continueWhenReady(launches + 1, frame.contentDocument, place);
     win.localStorage.setItem(STORE + 'standard', name);
     byId('pv-kind').textContent = '(' + name + ')';
@@ -240,9 +245,13 @@
     if (lms) lms.detached = true;
     lms = null;
     win.API = win.API_1484_11 = undefined;
-    return request('/preview/launch', { standard: name, fresh: !!fresh }).then(function (answer) {
+    // An LMS launches the AU of the page on show: a course of one AU per page has one for each.
+    var asked = { standard: name, fresh: !!fresh, page: shown && shown.page };
+    return request('/preview/launch', asked).then(function (answer) {
       if (answer.params.registration !== registration) clearPanel();
       registration = answer.params.registration;
+      // Recorded before this answer, so its event may have come while the panel heard another registration.
+      if (answer.launched) onStatement(answer.launched);
       frame.src = base + '?' + new URLSearchParams(answer.params).toString();
     });
   }
