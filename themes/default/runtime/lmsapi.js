@@ -110,7 +110,7 @@
 
     // The graded pages submitted since the last save, as the player's state (state.js) the save
     // carries says: a blank attempt sends no answer that would. `seen`: each page's last submitted
-    // attempt, from the state the session resumed too, so that one is never reported again (as blank).
+    // attempt, the resumed state's included, so that none is reported twice (the second time as blank).
     proto.submitted = function (data) {
       var state = CF.state && data ? CF.state.decode(data) : null, seen = this.seen = this.seen || {};
       var lessons = this.course.lessons || [], quizzes = this.course.quizzes || {}, out = [];
