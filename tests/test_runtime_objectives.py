@@ -14,7 +14,8 @@ from conftest import node_json
 
 RUNTIME = Path(__file__).resolve().parent.parent / "themes" / "default" / "runtime"
 
-SCRIPT = r"""
+# The fake LMS, the course and a session of either edition; test_runtime_submissions.py uses them too.
+HARNESS = r"""
 const vm = require('vm');
 const fs = require('fs');
 const code = process.argv.slice(1).map(f => fs.readFileSync(f, 'utf8')).join('\n');
@@ -43,10 +44,13 @@ function fakeAPI(values) {
 
 // A lesson's two objectives; the assessment: a (2 points) assesses #1, b #2, c both; d is a likert
 // item naming #1 (no right answer: no points); e assesses #3 and is left unanswered; f assesses #4 and
-// is not in the attempt when the page hides it (a draw). A knowledge check k names #1.
+// is not in the attempt when the page hides it (a draw). A knowledge check k names #1. The pages are
+// in `lessons`, by index as the player's state names them (player.js puts its own there); s is a survey's.
 const course = {
   masteryScore: 80,
-  quizzes: { final: { graded: true, passingScore: 60, questions: ['a', 'b', 'c', 'd', 'e', 'f'] } },
+  lessons: [{ id: 'les-one' }, { id: 'les-two' }, { id: 'final' }, { id: 'survey' }],
+  quizzes: { final: { graded: true, passingScore: 60, questions: ['a', 'b', 'c', 'd', 'e', 'f'] },
+    survey: { graded: false, questions: ['s'] } },
   questions: {
     a: { type: 'single', graded: true, points: 2, page: 'final', objectives: ['les-one#1'] },
     b: { type: 'single', graded: true, points: 1, page: 'final', objectives: ['les-one#2'] },
@@ -54,7 +58,8 @@ const course = {
     d: { type: 'likert', graded: false, points: 1, page: 'final', objectives: ['les-one#1'] },
     e: { type: 'single', graded: true, points: 1, page: 'final', objectives: ['les-two#1'] },
     f: { type: 'single', graded: true, points: 1, page: 'final', objectives: ['les-two#2'] },
-    k: { type: 'single', graded: true, points: 1, page: 'les-one', objectives: ['les-one#1'] }
+    k: { type: 'single', graded: true, points: 1, page: 'les-one', objectives: ['les-one#1'] },
+    s: { type: 'likert', graded: false, points: 1, page: 'survey', objectives: ['les-one#1'] }
   }
 };
 
@@ -64,7 +69,7 @@ function session(values, hidden) {
   const win = { API: api, API_1484_11: api, Courseforge: {}, console: { warn() {} }, addEventListener() {} };
   win.parent = win;
   win.document = { getElementById: id => ({ hidden: (hidden || []).indexOf(id) >= 0 }) };
-  vm.runInNewContext(code, { window: win, console: win.console, Date });
+  vm.runInNewContext(code, { window: win, console: win.console, Date, atob, btoa });
   const CF = win.Courseforge;
   const adapter = new (edition === '2004' ? CF.scorm2004 : CF.scorm12).Adapter(api, course);
   adapter.init();
@@ -82,6 +87,9 @@ function attempt(adapter, results, graded) {
 const sets = api => api.calls.filter(c => c[0] === 'SetValue' && c[1].startsWith('cmi.objectives.')).map(c => [c[1], c[2]]);
 const ids = edition === '2004' ? { one1: 'les-one#1', one2: 'les-one#2', two1: 'les-two#1', two2: 'les-two#2' }
   : { one1: 'les-one_1', one2: 'les-one_2', two1: 'les-two_1', two2: 'les-two_2' };
+"""
+
+SCRIPT = HARNESS + r"""
 const out = { edition, ids };
 {
   // The LMS has records already: 2004's from the manifest (unknown), in its own order.

@@ -108,6 +108,21 @@
       return 'cmi.objectives.' + at[id] + '.';
     };
 
+    // The graded pages submitted since the last save, as the player's state (state.js) the save
+    // carries says: a blank attempt sends no answer that would. `seen`: each page's last submitted
+    // attempt, the resumed state's included, so that none is reported twice (the second time as blank).
+    proto.submitted = function (data) {
+      var state = CF.state && data ? CF.state.decode(data) : null, seen = this.seen = this.seen || {};
+      var lessons = this.course.lessons || [], quizzes = this.course.quizzes || {}, out = [];
+      Object.keys(state ? state.quizzes : {}).forEach(function (p) {
+        var r = state.quizzes[p], page = (lessons[p] || {}).id;
+        if (!r.submitted || seen[p] === r.attempt) return;
+        seen[p] = r.attempt;
+        if (quizzes[page] && quizzes[page].graded) out.push(page);
+      });
+      return out;
+    };
+
     // Initialize, Commit, Terminate and their 1.2 names: one empty-string argument.
     proto.call = function (fn) {
       var result;

@@ -100,11 +100,9 @@
     if (!this.active()) return empty;
     var resumed = this.get('cmi.core.entry') === 'resume';
     if (!resumed && this.mode !== 'review') return empty;
-    return {
-      location: this.get('cmi.core.lesson_location') || null,
-      data: this.get('cmi.suspend_data') || null,
-      resumed: resumed
-    };
+    var location = this.get('cmi.core.lesson_location') || null, data = this.get('cmi.suspend_data') || null;
+    this.submitted(data);  // what an earlier session submitted was reported then
+    return { location: location, data: data, resumed: resumed };
   };
 
   // S12-D2, S12-R5: session_time and exit always say what LMSFinish would, so that a commit is
@@ -119,7 +117,7 @@
   // a synchronous request while the page may be going away.
   proto.saveState = function (snapshot, final) {
     if (!this.active()) return false;
-    this.objectives();
+    this.objectives(snapshot && snapshot.data);
     var ok = true;
     var location = snapshot && snapshot.location;
     var data = snapshot && snapshot.data;
@@ -177,13 +175,16 @@
     return String(id).replace('#', '_');
   }
 
-  // The submitted attempts' results per objective, before the save that follows them commits:
-  // raw 0-100 as the course's score, passed/failed against the same mark (S12-R3). Objectives no
-  // graded question assesses get no record: 1.2 declares none in the manifest, and a `not attempted`
+  // The submitted attempts' results per objective, before the save that follows them commits
+  // (`data`, the player's state, says which were submitted: a blank one has no answers): raw 0-100
+  // as the course's score, passed/failed against the same mark (S12-R3). Objectives no graded
+  // question assesses get no record: 1.2 declares none in the manifest, and a `not attempted`
   // record would only say so for ever.
-  proto.objectives = function () {
+  proto.objectives = function (data) {
     var pages = this.attempts, self = this, course = this.course;
     this.attempts = {};
+    this.submitted(data).forEach(function (page) { pages[page] = pages[page] || {}; });
+    if (this.mode !== 'normal') return;
     Object.keys(pages).forEach(function (page) {
       var found = CF.objectiveShares(course, page, pages[page]), quiz = (course.quizzes || {})[page] || {};
       var mark = self.mastery !== null ? self.mastery : quiz.passingScore == null ? course.masteryScore || 0 : quiz.passingScore;

@@ -137,11 +137,9 @@
     if (!this.active()) return empty;
     var resumed = this.get('cmi.entry') === 'resume';
     if (!resumed && this.mode !== 'review') return empty;
-    return {
-      location: this.get('cmi.location') || null,
-      data: this.get('cmi.suspend_data') || null,
-      resumed: resumed
-    };
+    var location = this.get('cmi.location') || null, data = this.get('cmi.suspend_data') || null;
+    this.submitted(data);  // what an earlier session submitted was reported then
+    return { location: location, data: data, resumed: resumed };
   };
 
   // S04-R4: suspend keeps location and suspend_data for the next launch; normal ends the attempt.
@@ -153,7 +151,7 @@
   // dismissal path needs no request of its own (Q2). `final`: Terminate follows at once and persists.
   proto.saveState = function (snapshot, final) {
     if (!this.active()) return false;
-    this.objectives();
+    this.objectives(snapshot && snapshot.data);
     var ok = true;
     var location = snapshot && snapshot.location;
     var data = snapshot && snapshot.data;
@@ -206,10 +204,12 @@
   };
 
   // The submitted attempts' results per objective, before the save that follows them commits
-  // (S04-D table): scaled 0..1 with raw/min/max as the course's score, success against the same mark.
-  proto.objectives = function () {
+  // (`data`, the player's state, says which were submitted: a blank one has no answers; S04-D
+  // table): scaled 0..1 with raw/min/max as the course's score, success against the same mark.
+  proto.objectives = function (data) {
     var pages = this.attempts, self = this, course = this.course;
     this.attempts = {};
+    this.submitted(data).forEach(function (page) { pages[page] = pages[page] || {}; });
     if (!this.writes()) return;
     Object.keys(pages).forEach(function (page) {
       var found = CF.objectiveShares(course, page, pages[page]), quiz = (course.quizzes || {})[page] || {};

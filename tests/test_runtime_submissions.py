@@ -1,0 +1,136 @@
+"""Which attempts the SCORM adapters report per objective (runtime/lmsapi.js `submitted`): each graded
+attempt the player's saved state (state.js) shows submitted, once, even one with no answer at all,
+whose unanswered questions count as wrong; a retake is reported again and its records updated in
+place; an attempt an earlier session submitted (and reported) is not reported again after a reload;
+review mode and an ungraded page's submission report nothing. Node over the runtime with the fake LMS
+of test_runtime_objectives.py. CHECKLIST S04-D table, S12-D4."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import node_json
+from test_runtime_objectives import HARNESS, RUNTIME, expected, records
+
+SCRIPT = HARNESS + r"""
+const state = require(process.argv[3]);
+// The assessment is page 2, the survey page 3; f is hidden (not drawn) in every session here.
+function data(attempt, submitted, page) {
+  return state.encode({ current: 2, viewed: [0, 1, 2], quizzes: { [page || 2]: { attempt, seed: 7, submitted,
+    score: submitted ? 0 : null, answers: [] } } });
+}
+function save(adapter, results, saved) {
+  Object.keys(results).forEach(id => adapter.answer({ id, type: 'choice', correct: ['0'], response: ['0'],
+    result: results[id], weighting: 1, page: 'final', graded: true, timestamp: new Date(0), latencyMs: 0 }));
+  adapter.api.calls.length = 0;
+  adapter.saveState({ location: 'final', data: saved });
+  return sets(adapter.api);
+}
+const mark = { 'cmi.scaled_passing_score': '0.6', 'cmi.student_data.mastery_score': '60' };
+const resume = values => Object.assign({ 'cmi.entry': 'resume', 'cmi.core.entry': 'resume' }, mark, values);
+const out = { edition, ids };
+{
+  const { adapter } = session(mark, ['q-f']);
+  out.open = save(adapter, {}, data(1, false));
+  out.blank = save(adapter, {}, data(1, true));
+  out.blankAgain = save(adapter, {}, data(1, true));
+  out.retakeOpen = save(adapter, {}, data(2, false));
+  out.retake = save(adapter, { a: 'correct', b: 'correct', c: 'correct', e: 'correct' }, data(2, true));
+  out.blankRetake = save(adapter, {}, data(3, true));
+  out.count = adapter.api.values['cmi.objectives._count'];
+}
+{
+  const { adapter } = session(mark, ['q-f']);
+  out.partly = save(adapter, { a: 'correct' }, data(1, true));
+}
+{
+  // A reload after the first attempt was submitted (and reported): its state comes back submitted.
+  const { api, adapter } = session(resume({ 'cmi.suspend_data': data(1, true), 'cmi.objectives._count': '1',
+    'cmi.objectives.0.id': ids.one1, 'cmi.objectives.0.score.raw': '100' }), ['q-f']);
+  out.loaded = adapter.loadState().data === data(1, true);
+  out.reloaded = save(adapter, {}, data(1, true));
+  out.reloadedRetake = save(adapter, {}, data(2, true));
+}
+{
+  // A reload mid-attempt: the second attempt, open, with its answers in the state.
+  const { adapter } = session(resume({ 'cmi.suspend_data': data(2, false) }), ['q-f']);
+  adapter.loadState();
+  out.midAttempt = save(adapter, { a: 'wrong', b: 'correct' }, data(2, true));
+}
+{
+  // A new attempt of the course (no resume): its state starts afresh, whatever suspend_data held.
+  const { adapter } = session(Object.assign({ 'cmi.suspend_data': data(1, true) }, mark), ['q-f']);
+  adapter.loadState();
+  out.fresh = save(adapter, {}, data(1, true));
+}
+{
+  const { adapter } = session(Object.assign({ 'cmi.mode': 'review', 'cmi.core.lesson_mode': 'review' }, mark));
+  out.review = save(adapter, {}, data(1, true));
+}
+{
+  const { adapter } = session(mark);
+  out.survey = save(adapter, {}, data(1, true, 3));
+  out.unreadable = save(adapter, {}, 'not a state');
+}
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.fixture(scope="module", params=["scorm2004", "scorm12"])
+def run(request) -> dict:
+    return node_json(SCRIPT, RUNTIME / "lmsapi.js", RUNTIME / "adapters" / f"{request.param}.js",
+                     RUNTIME / "state.js")
+
+
+def by_id(sets: list) -> dict[str, dict]:
+    """The records written, keyed by their objective id (read from the .id writes of the same run)."""
+    return {fields.pop("id"): fields for fields in records(sets).values()}
+
+
+def test_a_blank_submission_fails_every_objective_its_questions_assess(run):
+    ids = run["ids"]
+    assert run["open"] == [], "an attempt still open reports nothing"
+    # a, b, c and e are the attempt's graded questions (f was not drawn); none answered.
+    assert by_id(run["blank"]) == {ids["one1"]: expected(run, 0, False), ids["one2"]: expected(run, 0, False),
+                                   ids["two1"]: expected(run, 0, False)}
+    assert run["blankAgain"] == [], "a submission is reported once, not at every save after it"
+
+
+def test_a_partly_answered_attempt_counts_unanswered_questions_as_wrong(run):
+    ids = run["ids"]
+    # a (2 points) right, b, c, e unanswered: les-one#1 2 of 3 passes the 60 mark, the others 0.
+    assert by_id(run["partly"]) == {ids["one1"]: expected(run, 67, True), ids["one2"]: expected(run, 0, False),
+                                    ids["two1"]: expected(run, 0, False)}
+
+
+def test_each_retake_updates_the_records_to_its_own_result(run):
+    assert run["retakeOpen"] == []
+    assert records(run["retake"]) == {0: expected(run, 100, True), 1: expected(run, 100, True),
+                                      2: expected(run, 100, True)}, "found by id, in place"
+    assert records(run["blankRetake"]) == {0: expected(run, 0, False), 1: expected(run, 0, False),
+                                           2: expected(run, 0, False)}, "a blank retake after a pass fails them"
+    assert run["count"] == "3"
+
+
+def test_a_reload_does_not_report_an_earlier_submission_again(run):
+    assert run["loaded"]
+    assert run["reloaded"] == [], "the resumed state's submission was reported in its own session"
+    ids, failed = run["ids"], expected(run, 0, False)
+    assert records(run["reloadedRetake"]) == {
+        0: failed, 1: {"id": ids["one2"], **failed}, 2: {"id": ids["two1"], **failed}
+    }, "the LMS's record found by id, the others added after it"
+
+
+def test_an_attempt_resumed_mid_way_is_reported_when_submitted(run):
+    ids = run["ids"]
+    assert by_id(run["midAttempt"]) == {ids["one1"]: expected(run, 0, False), ids["one2"]: expected(run, 50, False),
+                                        ids["two1"]: expected(run, 0, False)}
+
+
+def test_a_new_course_attempt_reports_its_first_submission(run):
+    assert len(records(run["fresh"])) == 3, "a suspend_data the LMS did not resume is no earlier submission"
+
+
+def test_review_an_ungraded_page_and_an_unreadable_state_report_nothing(run):
+    assert run["review"] == []
+    assert run["survey"] == []
+    assert run["unreadable"] == []
