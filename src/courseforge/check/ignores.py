@@ -40,8 +40,8 @@ def unknown_rules(review: Review) -> list[ContentError]:
 
 
 def _in_file(review: Review, path: Path, comments: Callable | None = None) -> list[ContentError]:
-    """`comments`: for a file whose comments are not all COMMENT finds, (path) -> whether a match at
-    (line, column) is one, made at the first match (most files have none)."""
+    """`comments`: for a file where not every COMMENT match is a comment, comments(path) tells one at
+    (line, column); asked at the first match only (most files have none)."""
     errors, is_comment = [], None
     for number, text in enumerate(review.lines(path), start=1):
         if "check:" not in text:
