@@ -309,3 +309,22 @@ def test_a_course_yml_comment_naming_a_known_rule_or_none_is_held_as_a_page_s(tm
     bare = course(tmp_path, {"course.yml": COURSE_YML.replace("language: en", "language: en  # check: ignore")}, "b")
     assert review_errors(bare) == ['course.yml:4: "check: ignore" names no rule — write the rules or families to '
                                    'switch off after "ignore", or all']
+
+
+@pytest.mark.parametrize("description", [
+    'description: "Mark a line with # check: ignore and the rule"\n',
+    "description: 'a <!-- check: ignore nothing --> comment'\n",
+    "description: |\n  Write # check: ignore then the rule.\n",
+    "description: >-\n  Write\n  # check: ignore then the rule.\n",
+])
+def test_check_ignore_words_in_a_course_yml_text_are_no_comment(tmp_path, description):
+    """Only a YAML comment is one: a quoted string or a block scalar saying the words is the course's text."""
+    written = COURSE_YML.replace("description: A course made by a test.\n", description)
+    assert findings(course(tmp_path, {"course.yml": written})) == []
+
+
+def test_a_course_yml_comment_after_a_quoted_hash_is_still_held_to_the_rule_names(tmp_path):
+    written = COURSE_YML.replace("title: Tiny course", 'title: "Tiny # course"  # check: ignore link-txt')
+    for name, text in (("lf", written), ("crlf", written.replace("\n", "\r\n"))):
+        assert review_errors(course(tmp_path, {"course.yml": text}, name)) == [
+            'course.yml:1: "check: ignore" names an unknown rule "link-txt" — did you mean "link-text"?']

@@ -63,6 +63,14 @@ const out = { edition, ids };
   out.fresh = save(adapter, {}, data(1, true));
 }
 {
+  // A save whose state did not fit the limit (the player sends none) reports the answered attempt; the
+  // next state that fits shows it submitted, and it is not reported again, as blank.
+  const { adapter } = session(mark, ['q-f']);
+  out.unfitted = save(adapter, { a: 'correct', b: 'correct', c: 'correct', e: 'correct' }, null);
+  out.fitted = save(adapter, {}, data(1, true));
+  out.fittedRetake = save(adapter, {}, data(2, true));
+}
+{
   const { adapter } = session(Object.assign({ 'cmi.mode': 'review', 'cmi.core.lesson_mode': 'review' }, mark));
   out.review = save(adapter, {}, data(1, true));
 }
@@ -124,6 +132,14 @@ def test_an_attempt_resumed_mid_way_is_reported_when_submitted(run):
     ids = run["ids"]
     assert by_id(run["midAttempt"]) == {ids["one1"]: expected(run, 0, False), ids["one2"]: expected(run, 50, False),
                                         ids["two1"]: expected(run, 0, False)}
+
+
+def test_a_submission_reported_while_the_state_did_not_fit_is_not_reported_again_as_blank(run):
+    ids, passed = run["ids"], expected(run, 100, True)
+    assert by_id(run["unfitted"]) == {ids["one1"]: passed, ids["one2"]: passed, ids["two1"]: passed}
+    assert run["fitted"] == [], "its answers were reported: the state that fits later says nothing new"
+    assert records(run["fittedRetake"]) == {0: expected(run, 0, False), 1: expected(run, 0, False),
+                                            2: expected(run, 0, False)}, "a blank retake after it still fails"
 
 
 def test_a_new_course_attempt_reports_its_first_submission(run):

@@ -188,6 +188,30 @@ def test_a_course_of_one_au_per_page_is_launched_in_the_au_of_the_page_shown(per
     page.wait_for_function("() => /initialized Welcome/.test(document.getElementById('pv-log').textContent)")
 
 
+
+def test_a_save_reloads_a_per_page_course_in_the_au_launched_so_its_session_s_data_stays(per_page, page,
+                                                                                          tmp_path):
+    """A save's reload is the same learner going on: launched in the AU of the page on show, a
+    learner who had walked on to another page came back in that page's AU, whose State holds nothing
+    of what they did in the first (their viewed pages, an assessment's answers)."""
+    running = per_page
+    page.goto(running.url)
+    course = page.frame_locator("#pv-frame")
+    page.get_by_role("group", name="Standard").get_by_role("button", name="cmi5", exact=True).click()
+    start(course)
+    page.locator("#pv-log li", has_text="initialized Welcome").wait_for()
+    course.locator("#cf-next").click()
+    course.get_by_role("heading", name="Listening first", level=1).wait_for()
+    iri = running.session.prepared.course.iri
+    source = tmp_path / "project" / LESSON
+    source.write_text(source.read_text().replace("A customer rarely starts", "Edited: a customer rarely starts"))
+    course.get_by_text("Edited: a customer rarely starts").wait_for()
+    assert course.get_by_role("heading", name="Listening first", level=1).is_visible()
+    launched = [s for s in running.lrs.statements if s["verb"]["id"].endswith("/launched")]
+    assert [s["context"]["contextActivities"]["grouping"][0]["id"] for s in launched] == [iri + "/au/welcome"] * 2
+    viewed = "() => document.getElementById('pv-frame').contentWindow.Courseforge.player.state.viewed.join(',')"
+    assert page.evaluate(viewed) == "0,1"
+
 def test_the_standard_is_switched_by_a_button_never_by_an_arrow_key(preview, page):
     """Arrow keys in a select relaunched the course at each step (WCAG 3.2.2, on input)."""
     running, _ = preview

@@ -8,7 +8,10 @@ mentions the words is left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+
+import yaml
 
 from courseforge.check.catalogue import IGNORABLE, ignore_hint
 from courseforge.check.review import Review
@@ -33,15 +36,21 @@ def unknown_rules(review: Review) -> list[ContentError]:
     for scenario in review.course.scenarios:
         errors += _in_file(review, scenario.source)
     # A YAML file too: `# check: ignore link-txt` there was the one misspelling said nowhere.
-    return errors + _in_file(review, review.course.root / COURSE_FILE)
+    return errors + _in_file(review, review.course.root / COURSE_FILE, _yaml_comments)
 
 
-def _in_file(review: Review, path: Path) -> list[ContentError]:
-    errors = []
+def _in_file(review: Review, path: Path, comments: Callable | None = None) -> list[ContentError]:
+    """`comments`: for a file where not every COMMENT match is a comment, comments(path) tells one at
+    (line, column); asked at the first match only (most files have none)."""
+    errors, is_comment = [], None
     for number, text in enumerate(review.lines(path), start=1):
         if "check:" not in text:
             continue
         for match in COMMENT.finditer(text):
+            if comments is not None:
+                is_comment = is_comment or comments(path)
+                if not is_comment(number, match.start()):
+                    continue
             rules = re.split(r"[\s,]+", match.group(1).strip())
             if not _named(rules):
                 errors.append(ContentError(Location(path, number), '"check: ignore" names no rule',
@@ -52,6 +61,20 @@ def _in_file(review: Review, path: Path) -> list[ContentError]:
                                                cut(f'"check: ignore" names an unknown rule "{rule}"'),
                                                cut(_hint(rule))))
     return errors
+
+
+def _yaml_comments(path: Path) -> Callable[[int, int], bool]:
+    """Whether a match at (line, column) of a YAML file starts a comment: a `#` outside every scalar.
+    A quoted string or a block scalar saying `# check: ignore …` is the course's text, and a `<!--`
+    starts none in YAML."""
+    try:
+        tokens = yaml.scan(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        scalars = [((scalar.start_mark.line + 1, scalar.start_mark.column),
+                    (scalar.end_mark.line + 1, scalar.end_mark.column))
+                   for scalar in tokens if isinstance(scalar, yaml.ScalarToken)]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return lambda line, column: True  # a file the loader refused was said already; every match counts
+    return lambda line, column: not any(start <= (line, column) < end for start, end in scalars)
 
 
 def _named(rules) -> bool:

@@ -111,14 +111,22 @@
     // The graded pages submitted since the last save, as the player's state (state.js) the save
     // carries says: a blank attempt sends no answer that would. `seen`: each page's last submitted
     // attempt, the resumed state's included, so that none is reported twice (the second time as blank).
-    proto.submitted = function (data) {
-      var state = CF.state && data ? CF.state.decode(data) : null, seen = this.seen = this.seen || {};
+    // A save whose state did not fit the LMS's limit carries none: the pages its answers reported
+    // (`answered`) wait in `blind`, or the next state that fits would report them again, as blank.
+    proto.submitted = function (data, answered) {
+      var seen = this.seen = this.seen || {}, blind = this.blind = this.blind || {};
+      if (!data) {
+        (answered || []).forEach(function (page) { blind[page] = true; });
+        return [];
+      }
+      var state = CF.state ? CF.state.decode(data) : null;
       var lessons = this.course.lessons || [], quizzes = this.course.quizzes || {}, out = [];
+      this.blind = {};
       Object.keys(state ? state.quizzes : {}).forEach(function (p) {
         var r = state.quizzes[p], page = (lessons[p] || {}).id;
         if (!r.submitted || seen[p] === r.attempt) return;
         seen[p] = r.attempt;
-        if (quizzes[page] && quizzes[page].graded) out.push(page);
+        if (quizzes[page] && quizzes[page].graded && !blind[page]) out.push(page);
       });
       return out;
     };

@@ -3,7 +3,8 @@
  * when the preview server says a new build is ready (the learner's place is kept by the LMS data, as
  * in a real LMS), shows content errors, and lists what the LMS receives: the SCORM data model and
  * calls (lms.js) or the xAPI statements the in-memory LRS stores (under cmi5, from the `launched`
- * statement the LMS records before each launch, of the AU of the page on show).
+ * statement the LMS records before each launch, of the AU of the page on show, or on a save's
+ * reload of the AU launched last).
  */
 (function (win, doc) {
   'use strict';
@@ -11,6 +12,9 @@
   var frame = byId('pv-frame'), picker = byId('pv-standard'), log = byId('pv-log'), model = byId('pv-model');
   var state = null, lms = null, registration = null, launches = 0, lost = false, MAX_LOG = 200;
   var listed = {};  // ids of the statements shown: the launch's answer and the events both bring `launched`
+  // The page whose AU was launched last, in a course of one AU per page: a save's reload goes on in
+  // it (its State holds the session's data), whatever page the learner walked on to.
+  var launchedPage = null;
   var STORE = 'courseforge:preview:', NO_BUILD = 'No build yet: fix the problems above and save.';
   var READY_POLL_MS = 10, READY_TRIES = 3000;  // a relaunched player has 30 s to start
 
@@ -190,7 +194,10 @@
           var cover = page.getElementById('cf-cover');
           if (id === launches && frame.contentDocument === page && cover && !cover.hidden) {
             page.getElementById('cf-start').click();
-            var player = course.player, lesson = player && player.lessons[player.current];
+            var player = course.player, at = place && player ? player.indexOf(place.page) : -1;
+            // An AU of a course of one AU per page opens on its own page: the author is walked on to theirs.
+            if (at >= 0 && at !== player.current) player.show(at);
+            var lesson = player && player.lessons[player.current];
             if (place && lesson && lesson.id === place.page) frame.contentWindow.scrollTo(0, place.y);
           }
         });
@@ -246,8 +253,9 @@
     lms = null;
     win.API = win.API_1484_11 = undefined;
     // An LMS launches the AU of the page on show: a course of one AU per page has one for each.
-    var asked = { standard: name, fresh: !!fresh, page: shown && shown.page };
+    var asked = { standard: name, fresh: !!fresh, page: keepPlace && launchedPage || shown && shown.page };
     return request('/preview/launch', asked).then(function (answer) {
+      launchedPage = answer.params.page || null;
       if (answer.params.registration !== registration) clearPanel();
       registration = answer.params.registration;
       // Recorded before this answer, so its event may have come while the panel heard another registration.

@@ -183,7 +183,7 @@
   proto.objectives = function (data) {
     var pages = this.attempts, self = this, course = this.course;
     this.attempts = {};
-    this.submitted(data).forEach(function (page) { pages[page] = pages[page] || {}; });
+    this.submitted(data, Object.keys(pages)).forEach(function (page) { pages[page] = pages[page] || {}; });
     if (this.mode !== 'normal') return;
     Object.keys(pages).forEach(function (page) {
       var found = CF.objectiveShares(course, page, pages[page]), quiz = (course.quizzes || {})[page] || {};
