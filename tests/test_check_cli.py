@@ -175,6 +175,14 @@ def test_a_yaml_comment_switches_a_rule_off(tmp_path):
     assert findings(course(tmp_path, {"scenarios/01-call.yml": quiet}, "b"), "shared-consequence") == []
 
 
+def test_check_ignore_words_in_a_scenario_line_are_no_comment(tmp_path):
+    """A character who says the words in a quoted line does not switch a rule off, nor name one."""
+    from check_support import SCENARIO
+    script = SCENARIO.replace("{second_result}", "neutral").replace("{second_next}", "fixed")
+    said = script.replace("- sam: Thank you.", '- sam: "Type # check: ignore and a rule, then save."')
+    assert len(findings(course(tmp_path, {"scenarios/01-call.yml": said}), "shared-consequence")) == 1
+
+
 @pytest.mark.parametrize("setting, message", [
     ("check: {ignore: [link-txt]}", 'course.yml:9: "check: ignore" names an unknown rule "link-txt" — did you mean "link-text"?'),
     ("check: {max_grades: 9}", 'course.yml:9: unknown key "max_grades" under "check" — did you mean "max_grade"?'),
@@ -290,12 +298,8 @@ def test_course_yml_takes_rules_written_as_a_comment_names_them_and_says_a_list_
     ("check:\n  ignore: [image-alt, link-txt]\n", 10),
     ("check:\n  ignore:\n    - image-alt\n    - link-txt\n", 12),
     ("check:\n  ignore: image-alt, link-txt\n", 10),
-    ("# check: ignore link-txt\n", 9),
-    ("check:\n  max_grade: 9  # check: ignore image-alt, link-txt\n", 10),
 ])
 def test_a_misspelt_rule_in_any_form_course_yml_takes_is_an_error_at_its_line(tmp_path, written, line):
-    """A `# check: ignore link-txt` comment in course.yml switched nothing off and said nothing, while
-    the same comment in a page or a scenario, and every other form of course.yml's, was an error."""
     folder = course(tmp_path, {"course.yml": COURSE_YML + written})
     result = run("check", cwd=folder)
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -303,12 +307,24 @@ def test_a_misspelt_rule_in_any_form_course_yml_takes_is_an_error_at_its_line(tm
         f'course.yml:{line}: "check: ignore" names an unknown rule "link-txt" — did you mean "link-text"?')
 
 
-def test_a_course_yml_comment_naming_a_known_rule_or_none_is_held_as_a_page_s(tmp_path):
-    folder = course(tmp_path, {"course.yml": "# check: ignore Link-Text\n" + COURSE_YML})
-    assert findings(folder) == []
-    bare = course(tmp_path, {"course.yml": COURSE_YML.replace("language: en", "language: en  # check: ignore")}, "b")
-    assert review_errors(bare) == ['course.yml:4: "check: ignore" names no rule — write the rules or families to '
-                                   'switch off after "ignore", or all']
+COMMENT_SAYS = ('"check: ignore" comment in course.yml switches nothing off (no finding is placed in course.yml) — '
+                'list the rules under `check: ignore: [...]` to switch them off for the whole course, or put the '
+                "comment on the page's line")
+
+
+@pytest.mark.parametrize("written, line", [
+    ("# check: ignore Link-Text\n", 9),
+    ("# check: ignore link-txt\n", 9),
+    ("check:\n  max_grade: 9  # check: ignore image-alt, link-txt\n", 10),
+    ("# check: ignore\n", 9),
+])
+def test_a_check_comment_in_course_yml_is_refused_as_switching_nothing_off(tmp_path, written, line):
+    """No rule places a finding in course.yml: `# check: ignore readability` there said nothing and the
+    rule stayed on (a misspelt name only was refused, with a did-you-mean pointing at the same dead end)."""
+    folder = course(tmp_path, {"course.yml": COURSE_YML + written})
+    result = run("check", cwd=folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == f"course.yml:{line}: a " + COMMENT_SAYS
 
 
 @pytest.mark.parametrize("description", [
@@ -326,5 +342,4 @@ def test_check_ignore_words_in_a_course_yml_text_are_no_comment(tmp_path, descri
 def test_a_course_yml_comment_after_a_quoted_hash_is_still_held_to_the_rule_names(tmp_path):
     written = COURSE_YML.replace("title: Tiny course", 'title: "Tiny # course"  # check: ignore link-txt')
     for name, text in (("lf", written), ("crlf", written.replace("\n", "\r\n"))):
-        assert review_errors(course(tmp_path, {"course.yml": text}, name)) == [
-            'course.yml:1: "check: ignore" names an unknown rule "link-txt" — did you mean "link-text"?']
+        assert review_errors(course(tmp_path, {"course.yml": text}, name)) == ["course.yml:1: a " + COMMENT_SAYS]
