@@ -211,7 +211,15 @@ class _NotPlain(Exception):
     """A scalar the plain reading leaves to libyaml."""
 
 
+# First characters none of the resolver's patterns start with: a scalar starting with one is a string
+# without a try (most keys and values), as resolve() would find after trying none.
+_STRING_FIRST = frozenset() if None in _RESOLVER.yaml_implicit_resolvers or _RESOLVER.yaml_path_resolvers else \
+    frozenset(map(chr, range(128))) - frozenset(_RESOLVER.yaml_implicit_resolvers)
+
+
 def _plain_scalar(text: str):
+    if text[:1] in _STRING_FIRST:
+        return text
     tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
     if tag == _STR_TAG:
         return text  # construct_yaml_str gives the value itself
