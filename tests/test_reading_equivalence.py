@@ -287,6 +287,29 @@ def test_parsed_pages_are_the_former_ones():
         assert ours.render(new, lambda *a: None) == former.render(old, lambda *a: None), repr(text)
 
 
+def test_markdown_without_the_block_rules_a_page_cannot_use_is_markdown_with_them():
+    # A page without a rule's marks (markdown.RULE_MARKS) is parsed without the rule: the same tokens,
+    # problems, questions and html, on pages holding each mark or nearly (two backticks, three spaces).
+    from courseforge.markdown import RULE_MARKS, LessonMarkdown
+
+    ours, full = LessonMarkdown(), LessonMarkdown()
+    full._parser = lambda text: full.md
+    pieces = ["```", "~~~", "``", "~~", "`c`", "~", "[x]", "[a]: /u", "[b]:/v", "[a]", "]", " >", "> q", ">", "   ", "  ", "    x",
+              "\t", " \t", "\tx", "|", "a | b", "|---|", "---|---", "| - |", "# h", "#", "####### x", "#x", "- item",
+              "1. item", "1)     code", "-     code", "* ", "  - nested", "::: tip T\n", "::: question q1 single\n",
+              ":::\n", "\n", "\n", "\n\n", "text", "Word. Next", "---\n", "title: T\n", "===", "---", "***", "<http://x>",
+              "&amp;", "\\", "\u00a0", "é", "*em*", "![i](p.png)", "<!-- check: ignore x -->"]
+    rng = random.Random(22)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(rng.randint(0, 30)))
+        new, old = ours.parse(text), full.parse(text)
+        assert [t.as_dict() for t in new.tokens] == [t.as_dict() for t in old.tokens], repr(text)
+        assert (new.front_matter, new.front_matter_line, new.problems, new.questions) == \
+            (old.front_matter, old.front_matter_line, old.problems, old.questions), repr(text)
+        assert ours.render(new, lambda *a: None) == full.render(old, lambda *a: None), repr(text)
+    assert len(ours._without) > 2 ** len(RULE_MARKS) / 2  # most ways of lacking marks were met
+
+
 def test_front_matter_read_without_the_generic_constructor_is_what_it_makes():
     # yamltext reads a mapping of scalars and lists of scalars itself; anything else goes to PyYAML's
     # construct_document(). The data (types included), and the error when a value cannot be made, are its.
