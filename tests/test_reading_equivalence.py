@@ -294,11 +294,12 @@ def test_markdown_without_the_block_rules_a_page_cannot_use_is_markdown_with_the
 
     ours, full = LessonMarkdown(), LessonMarkdown()
     full._parser = lambda text: full.md
-    pieces = ["```", "~~~", "``", "~~", "`c`", "~", "[x]", "[a]: /u", "[b]:/v", "[a]", "]", " >", "> q", ">", "   ", "  ", "    x",
-              "\t", " \t", "\tx", "|", "a | b", "|---|", "---|---", "| - |", "# h", "#", "####### x", "#x", "- item",
-              "1. item", "1)     code", "-     code", "* ", "  - nested", "::: tip T\n", "::: question q1 single\n",
-              ":::\n", "\n", "\n", "\n\n", "text", "Word. Next", "---\n", "title: T\n", "===", "---", "***", "<http://x>",
-              "&amp;", "\\", "\u00a0", "é", "*em*", "![i](p.png)", "<!-- check: ignore x -->"]
+    pieces = ["```", "~~~", "``", "~~", "`c`", "~", "[x]", "[a]: /u", "[b]:/v", "[a]", "]", " >", "> q", ">",
+              "   ", "  ", "    x", "\t", " \t", "\tx", "|", "a | b", "|---|", "---|---", "| - |", "# h", "#",
+              "####### x", "#x", "- item", "1. item", "1)     code", "-     code", "* ", "  - nested", "::: tip T\n",
+              "::: question q1 single\n", "::", ":: note\n", "::::\n", ":::\n", "\n", "\n", "\n\n", "text",
+              "Word. Next", "---\n", "title: T\n", "===", "---", "***", "<http://x>", "&amp;", "\\", "\u00a0", "é",
+              "*em*", "![i](p.png)", "<!-- check: ignore x -->"]
     rng = random.Random(22)
     for _ in range(3000):
         text = "".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(rng.randint(0, 30)))

@@ -158,7 +158,7 @@ def create() -> MarkdownIt:
 # no 4 spaces or tab, no line is indented 4 columns: the other rules, which give way to a line indented
 # as code only while "code" is on, never meet one.) tests/test_reading_equivalence.py compares them.
 RULE_MARKS = {"table": ("|",), "code": ("    ", "\t"), "fence": ("```", "~~~"), "blockquote": (">",),
-              "reference": ("[",), "heading": ("#",)}
+              "reference": ("[",), "heading": ("#",), "container_callout": (":::",)}
 
 
 class LessonMarkdown:
