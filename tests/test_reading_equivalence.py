@@ -311,6 +311,44 @@ def test_markdown_without_the_block_rules_a_page_cannot_use_is_markdown_with_the
     assert len(ours._without) > 2 ** len(RULE_MARKS) / 2  # most ways of lacking marks were met
 
 
+def test_paragraphs_render_as_markdown_its_own_renderer_renders_them():
+    # markdown.py writes a paragraph's tags itself: what renderToken writes, in tight and loose lists,
+    # quotes, callouts, questions and tables, before and after hidden paragraphs, and empty ones.
+    from courseforge.markdown import LessonMarkdown
+
+    ours, plain = LessonMarkdown(), LessonMarkdown()
+    del plain.md.renderer.rules["paragraph_open"], plain.md.renderer.rules["paragraph_close"]
+    pieces = ["- a\n", "- b\n", "  - c\n", "1. d\n", "\n", "\n", "> q\n", ">\n", "> - e\n", "- > f\n", "text\n",
+              "::: tip T\n", ":::\n", "| a | b |\n|---|---|\n| c | d |\n", "# h\n", "---\n", "    code\n", "```\nx\n```\n",
+              "- \n", "-\n", "  text\n", "\u00a0\n", "<!-- check: ignore x -->\n", "*em* [l](u)\n", "::: question q1 single\n"]
+    rng = random.Random(23)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        parsed = ours.parse(text)
+        assert ours.render(parsed, lambda *a: None) == plain.render(parsed, lambda *a: None), repr(text)
+    # And every neighbourhood a paragraph's tag may have, parsed or not: hidden, with attributes,
+    # after a hidden one, before its inline text, a hidden token, its own close or another one.
+    from markdown_it.token import Token
+
+    def paragraph(nesting, hidden, attrs):
+        return Token("paragraph_open" if nesting == 1 else "paragraph_close", "p", nesting, block=True,
+                     hidden=hidden, attrs=attrs)
+
+    neighbours = [None, Token("inline", "", 0, hidden=False), Token("paragraph_open", "p", 1, block=True, hidden=True),
+                  Token("paragraph_close", "p", -1, block=True), Token("list_item_close", "li", -1, block=True),
+                  Token("bullet_list_open", "ul", 1, block=True)]
+    for nesting in (1, -1):
+        for hidden in (False, True):
+            for attrs in ({}, {"class": "x"}):
+                for before in neighbours:
+                    for after in neighbours:
+                        tokens = [token for token in (before, paragraph(nesting, hidden, attrs), after) if token]
+                        at = 1 if before else 0
+                        rule = ours.md.renderer.rules[tokens[at].type]
+                        assert rule(tokens, at, ours.md.options, {}) == \
+                            plain.md.renderer.renderToken(tokens, at, plain.md.options, {}), (tokens, at)
+
+
 def test_front_matter_read_without_the_generic_constructor_is_what_it_makes():
     # yamltext reads a mapping of scalars and lists of scalars itself; anything else goes to PyYAML's
     # construct_document(). The data (types included), and the error when a value cannot be made, are its.

@@ -95,6 +95,31 @@ def _render_heading_open(self, tokens, idx, options, env) -> str:
     return self.renderToken(tokens, idx, options, env)
 
 
+def _render_paragraph_open(self, tokens, idx, options, env) -> str:
+    # renderToken's output for a paragraph (a fifth of a page's tokens) without its general steps: no
+    # attributes to write, and the line break after `<p>` only before a block of its own.
+    token = tokens[idx]
+    if token.hidden:  # a tight list's
+        return ""
+    if token.attrs or not token.block or token.tag != "p":
+        return self.renderToken(tokens, idx, options, env)
+    opened = "\n<p" if idx and tokens[idx - 1].hidden else "<p"
+    if idx + 1 < len(tokens):
+        after = tokens[idx + 1]
+        if after.type == "inline" or after.hidden or (after.nesting == -1 and after.tag == "p"):
+            return opened + ">"
+    return opened + ">\n"
+
+
+def _render_paragraph_close(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if token.hidden:
+        return ""
+    if token.attrs or not token.block or token.tag != "p" or token.nesting != -1:
+        return self.renderToken(tokens, idx, options, env)
+    return "</p>\n"
+
+
 def _render_image(self, tokens, idx, options, env) -> str:
     tokens[idx].attrSet("loading", "lazy")
     return self.image(tokens, idx, options, env)
@@ -150,6 +175,8 @@ def create() -> MarkdownIt:
     md.add_render_rule("table_close", _render_table_close)
     md.add_render_rule("heading_open", _render_heading_open)
     md.add_render_rule("image", _render_image)
+    md.add_render_rule("paragraph_open", _render_paragraph_open)
+    md.add_render_rule("paragraph_close", _render_paragraph_close)
     return md
 
 
