@@ -290,7 +290,7 @@ def test_parsed_pages_are_the_former_ones():
 def test_markdown_without_the_block_rules_a_page_cannot_use_is_markdown_with_them():
     # A page without a rule's marks (markdown.RULE_MARKS) is parsed without the rule: the same tokens,
     # problems, questions and html, on pages holding each mark or nearly (two backticks, three spaces).
-    from courseforge.markdown import RULE_MARKS, LessonMarkdown
+    from courseforge.markdown import RULE_MARKS, LessonMarkdown, unused_rules
 
     ours, full = LessonMarkdown(), LessonMarkdown()
     full._parser = lambda text: full.md
@@ -308,6 +308,8 @@ def test_markdown_without_the_block_rules_a_page_cannot_use_is_markdown_with_the
         assert (new.front_matter, new.front_matter_line, new.problems, new.questions) == \
             (old.front_matter, old.front_matter_line, old.problems, old.questions), repr(text)
         assert ours.render(new, lambda *a: None) == full.render(old, lambda *a: None), repr(text)
+        assert unused_rules(text) == tuple(rule for rule, marks in RULE_MARKS.items()
+                                           if not any(mark in text for mark in marks)), repr(text)
     assert len(ours._without) > 2 ** len(RULE_MARKS) / 2  # most ways of lacking marks were met
 
 
