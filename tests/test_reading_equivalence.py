@@ -287,21 +287,24 @@ def test_parsed_pages_are_the_former_ones():
         assert ours.render(new, lambda *a: None) == former.render(old, lambda *a: None), repr(text)
 
 
-def test_markdown_without_the_block_rules_a_page_cannot_use_is_markdown_with_them():
+def test_markdown_without_the_rules_a_page_cannot_use_is_markdown_with_them():
     # A page without a rule's marks (markdown.RULE_MARKS) is parsed without the rule: the same tokens,
-    # problems, questions and html, on pages holding each mark or nearly (two backticks, three spaces).
+    # problems, questions and html, on pages holding each mark or nearly (two backticks, three spaces),
+    # and marks a `check:` comment's removal brings together.
     from courseforge.markdown import RULE_MARKS, LessonMarkdown, unused_rules
 
     ours, full = LessonMarkdown(), LessonMarkdown()
+    ours.most_parsers = 10 ** 6
     full._parser = lambda text: full.md
     pieces = ["```", "~~~", "``", "~~", "`c`", "~", "[x]", "[a]: /u", "[b]:/v", "[a]", "]", " >", "> q", ">",
               "   ", "  ", "    x", "\t", " \t", "\tx", "|", "a | b", "|---|", "---|---", "| - |", "# h", "#",
               "####### x", "#x", "- item", "1. item", "1)     code", "-     code", "* ", "  - nested", "::: tip T\n",
               "::: question q1 single\n", "::", ":: note\n", "::::\n", ":::\n", "\n", "\n", "\n\n", "text",
-              "Word. Next", "---\n", "title: T\n", "===", "---", "***", "<http://x>", "&amp;", "\\", "\u00a0", "é",
-              "*em*", "![i](p.png)", "<!-- check: ignore x -->"]
+              "Word. Next", "---\n", "title: T\n", "===", "---", "***", "<http://x>", "<a@b.c>", "&amp;", "&#35;", "&",
+              "\\", "\\*", "\\\n", "\u00a0", "é", "*em*", "![i](p.png)", "!", "don't", "'q'", '"q"', "(c)", "--",
+              "<!-- check: ignore x -->", "!<!-- check: ignore y -->[i](p.png)", "[l](u)", "[r]", "`"]
     rng = random.Random(22)
-    for _ in range(3000):
+    for _ in range(4000):
         text = "".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(rng.randint(0, 30)))
         new, old = ours.parse(text), full.parse(text)
         assert [t.as_dict() for t in new.tokens] == [t.as_dict() for t in old.tokens], repr(text)
@@ -310,7 +313,7 @@ def test_markdown_without_the_block_rules_a_page_cannot_use_is_markdown_with_the
         assert ours.render(new, lambda *a: None) == full.render(old, lambda *a: None), repr(text)
         assert unused_rules(text) == tuple(rule for rule, marks in RULE_MARKS.items()
                                            if not any(mark in text for mark in marks)), repr(text)
-    assert len(ours._without) > 2 ** len(RULE_MARKS) / 2  # most ways of lacking marks were met
+    assert len(ours._without) > 500  # many ways of lacking marks were met
 
 
 def test_paragraphs_render_as_markdown_its_own_renderer_renders_them():
