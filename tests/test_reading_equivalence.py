@@ -287,6 +287,11 @@ def test_parsed_pages_are_the_former_ones():
         assert ours.render(new, lambda *a: None) == former.render(old, lambda *a: None), repr(text)
 
 
+def _recording(asked: list):
+    """A link resolver that notes what it was asked and moves every address (markdown.Resolver)."""
+    return lambda url, line, is_image: asked.append((url, line, is_image)) or f"moved/{url}"
+
+
 def test_markdown_without_the_rules_a_page_cannot_use_is_markdown_with_them():
     # A page without a rule's marks (markdown.RULE_MARKS) is parsed without the rule: the same tokens,
     # problems, questions and html, on pages holding each mark or nearly (two backticks, three spaces),
@@ -310,7 +315,10 @@ def test_markdown_without_the_rules_a_page_cannot_use_is_markdown_with_them():
         assert [t.as_dict() for t in new.tokens] == [t.as_dict() for t in old.tokens], repr(text)
         assert (new.front_matter, new.front_matter_line, new.problems, new.questions) == \
             (old.front_matter, old.front_matter_line, old.problems, old.questions), repr(text)
-        assert ours.render(new, lambda *a: None) == full.render(old, lambda *a: None), repr(text)
+        old.linked = True  # every inline token looked at for links, as render() did for any page
+        ours_asked, full_asked = [], []
+        assert ours.render(new, _recording(ours_asked)) == full.render(old, _recording(full_asked)), repr(text)
+        assert ours_asked == full_asked, repr(text)
         assert unused_rules(text) == tuple(rule for rule, marks in RULE_MARKS.items()
                                            if not any(mark in text for mark in marks)), repr(text)
     assert len(ours._without) > 500  # many ways of lacking marks were met

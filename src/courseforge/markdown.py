@@ -51,6 +51,7 @@ class Parsed:
     tokens: list[Token]
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, problem, hint)
     questions: list[QuestionBlock] = field(default_factory=list)
+    linked: bool = True  # the page may hold a link or an image: without "[" or "<", markdown-it makes neither
 
 
 def question_marker(question_id: str) -> str:
@@ -253,7 +254,7 @@ class LessonMarkdown:
         if tokens and tokens[0].type == "front_matter":
             front, line = tokens[0].content, tokens[0].map[0] + 2
             tokens = tokens[1:]
-        parsed = Parsed(front, line, tokens)
+        parsed = Parsed(front, line, tokens, linked="[" in text or "<" in text)
         parsed.tokens = self._lift_questions(tokens, text, parsed.questions, parsed.problems)
         return parsed
 
@@ -325,7 +326,7 @@ class LessonMarkdown:
         return self.md.renderer.render(tokens, self.md.options, {})
 
     def render(self, parsed: Parsed, resolve: Resolver) -> str:
-        for token in parsed.tokens:
+        for token in parsed.tokens if parsed.linked else ():
             if token.type == "inline" and token.children:
                 line = token.map[0] + 1 if token.map else 1
                 self._resolve_links(token.children, line, resolve)
