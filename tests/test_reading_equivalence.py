@@ -1,6 +1,7 @@
 """The page reader's faster text measures give what the plain ones did (tests/reading_before.py), on
 thousands of generated texts full of what could tell them apart: every kind of space and line break
 a page can hold, letters beyond ASCII (and those IGNORECASE takes for ASCII ones), quotes, stops."""
+import itertools
 import json
 import random
 
@@ -324,42 +325,46 @@ def test_markdown_without_the_rules_a_page_cannot_use_is_markdown_with_them():
     assert len(ours._without) > 500  # many ways of lacking marks were met
 
 
-def test_paragraphs_render_as_markdown_its_own_renderer_renders_them():
-    # markdown.py writes a paragraph's tags itself: what renderToken writes, in tight and loose lists,
-    # quotes, callouts, questions and tables, before and after hidden paragraphs, and empty ones.
-    from courseforge.markdown import LessonMarkdown
+def test_bare_tags_render_as_markdown_its_own_renderer_renders_them():
+    # markdown.py writes the tags of paragraphs, lists, quotes, emphasis and tables itself: what
+    # renderToken writes, in tight and loose lists, quotes, callouts, questions and tables (aligned
+    # cells have attributes), before and after hidden paragraphs, and empty ones.
+    from markdown_it.token import Token
+
+    from courseforge.markdown import BARE_TAGS, LessonMarkdown
 
     ours, plain = LessonMarkdown(), LessonMarkdown()
-    del plain.md.renderer.rules["paragraph_open"], plain.md.renderer.rules["paragraph_close"]
-    pieces = ["- a\n", "- b\n", "  - c\n", "1. d\n", "\n", "\n", "> q\n", ">\n", "> - e\n", "- > f\n", "text\n",
-              "::: tip T\n", ":::\n", "| a | b |\n|---|---|\n| c | d |\n", "# h\n", "---\n", "    code\n", "```\nx\n```\n",
-              "- \n", "-\n", "  text\n", "\u00a0\n", "<!-- check: ignore x -->\n", "*em* [l](u)\n", "::: question q1 single\n"]
+    for bare in BARE_TAGS:
+        del plain.md.renderer.rules[bare]
+    pieces = ["- a\n", "- b\n", "  - c\n", "1. d\n", "3) e\n", "\n", "\n", "> q\n", ">\n", "> - e\n", "- > f\n", "text\n",
+              "::: tip T\n", ":::\n", "| a | b |\n|---|---|\n| c | d |\n", "| a | b |\n|:--|--:|\n| c |\n", "# h\n", "---\n",
+              "***\n", "    code\n", "```\nx\n```\n", "- \n", "-\n", "  text\n", "\u00a0\n", "<!-- check: ignore x -->\n",
+              "*em* **strong** [l](u)\n", "::: question q1 single\n", "Title\n===\n"]
     rng = random.Random(23)
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         parsed = ours.parse(text)
         assert ours.render(parsed, lambda *a: None) == plain.render(parsed, lambda *a: None), repr(text)
-    # And every neighbourhood a paragraph's tag may have, parsed or not: hidden, with attributes,
-    # after a hidden one, before its inline text, a hidden token, its own close or another one.
-    from markdown_it.token import Token
-
-    def paragraph(nesting, hidden, attrs):
-        return Token("paragraph_open" if nesting == 1 else "paragraph_close", "p", nesting, block=True,
-                     hidden=hidden, attrs=attrs)
-
-    neighbours = [None, Token("inline", "", 0, hidden=False), Token("paragraph_open", "p", 1, block=True, hidden=True),
+    # And every neighbourhood such a tag may have, parsed or not: hidden, with attributes, inline or
+    # block, after a hidden token, before inline text, a hidden token, its own close or another.
+    neighbours = [None, Token("inline", "", 0), Token("paragraph_open", "p", 1, block=True, hidden=True),
                   Token("paragraph_close", "p", -1, block=True), Token("list_item_close", "li", -1, block=True),
-                  Token("bullet_list_open", "ul", 1, block=True)]
-    for nesting in (1, -1):
-        for hidden in (False, True):
-            for attrs in ({}, {"class": "x"}):
-                for before in neighbours:
-                    for after in neighbours:
-                        tokens = [token for token in (before, paragraph(nesting, hidden, attrs), after) if token]
-                        at = 1 if before else 0
-                        rule = ours.md.renderer.rules[tokens[at].type]
-                        assert rule(tokens, at, ours.md.options, {}) == \
-                            plain.md.renderer.renderToken(tokens, at, plain.md.options, {}), (tokens, at)
+                  Token("bullet_list_open", "ul", 1, block=True), Token("em_close", "em", -1)]
+    for kind in BARE_TAGS:
+        nesting = 1 if kind.endswith("_open") else -1 if kind.endswith("_close") else 0
+        tag = {"paragraph": "p", "bullet_list": "ul", "ordered_list": "ol", "list_item": "li", "em": "em"}.get(
+            kind.rsplit("_", 1)[0], "hr" if kind == "hr" else "td")
+        for block, hidden, attrs in itertools.product((True, False), (False, True), ({}, {"style": "x"})):
+            for before, after in itertools.product(neighbours, neighbours):
+                token = Token(kind, tag, nesting, block=block, hidden=hidden, attrs=dict(attrs))
+                tokens = [one for one in (before, token, after) if one]
+                at = tokens.index(token)
+                assert ours.md.renderer.rules[kind](tokens, at, ours.md.options, {}) == \
+                    plain.md.renderer.renderToken(tokens, at, plain.md.options, {}), (tokens, at)
+        for neighbour in neighbours[3:]:  # an open tag before its own close
+            tokens = [Token(kind, neighbour.tag, 1, block=True), neighbour]
+            assert ours.md.renderer.rules[kind](tokens, 0, ours.md.options, {}) == \
+                plain.md.renderer.renderToken(tokens, 0, plain.md.options, {})
 
 
 def test_front_matter_read_without_the_generic_constructor_is_what_it_makes():

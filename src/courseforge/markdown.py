@@ -96,29 +96,33 @@ def _render_heading_open(self, tokens, idx, options, env) -> str:
     return self.renderToken(tokens, idx, options, env)
 
 
-def _render_paragraph_open(self, tokens, idx, options, env) -> str:
-    # renderToken's output for a paragraph (a fifth of a page's tokens) without its general steps: no
-    # attributes to write, and the line break after `<p>` only before a block of its own.
+# Tokens markdown-it writes with renderToken, whose steps for any token cost more than the tag itself;
+# most have no attributes. (Not heading_open nor those with a rule of markdown-it's or ours.)
+BARE_TAGS = ("paragraph_open", "paragraph_close", "heading_close", "bullet_list_open", "bullet_list_close",
+             "ordered_list_open", "ordered_list_close", "list_item_close", "blockquote_open", "blockquote_close",
+             "em_open", "em_close", "strong_open", "strong_close", "thead_open", "thead_close", "tbody_open",
+             "tbody_close", "tr_open", "tr_close", "th_open", "th_close", "td_open", "td_close", "hr")
+
+
+def _render_bare_tag(self, tokens, idx, options, env) -> str:
+    """renderToken's output for a token without attributes, less its general steps."""
     token = tokens[idx]
-    if token.hidden:  # a tight list's
-        return ""
-    if token.attrs or not token.block or token.tag != "p":
+    if token.attrs:
         return self.renderToken(tokens, idx, options, env)
-    opened = "\n<p" if idx and tokens[idx - 1].hidden else "<p"
-    if idx + 1 < len(tokens):
+    if token.hidden:  # a tight list's paragraph
+        return ""
+    if token.nesting == -1:
+        return f"</{token.tag}>\n" if token.block else f"</{token.tag}>"
+    tag = f"\n<{token.tag}" if token.block and idx and tokens[idx - 1].hidden else f"<{token.tag}"
+    if token.nesting == 0 and options["xhtmlOut"]:
+        tag += " /"
+    if not token.block:
+        return tag + ">"
+    if token.nesting == 1 and idx + 1 < len(tokens):
         after = tokens[idx + 1]
-        if after.type == "inline" or after.hidden or (after.nesting == -1 and after.tag == "p"):
-            return opened + ">"
-    return opened + ">\n"
-
-
-def _render_paragraph_close(self, tokens, idx, options, env) -> str:
-    token = tokens[idx]
-    if token.hidden:
-        return ""
-    if token.attrs or not token.block or token.tag != "p" or token.nesting != -1:
-        return self.renderToken(tokens, idx, options, env)
-    return "</p>\n"
+        if after.type == "inline" or after.hidden or (after.nesting == -1 and after.tag == token.tag):
+            return tag + ">"
+    return tag + ">\n"
 
 
 def _render_image(self, tokens, idx, options, env) -> str:
@@ -176,8 +180,9 @@ def create() -> MarkdownIt:
     md.add_render_rule("table_close", _render_table_close)
     md.add_render_rule("heading_open", _render_heading_open)
     md.add_render_rule("image", _render_image)
-    md.add_render_rule("paragraph_open", _render_paragraph_open)
-    md.add_render_rule("paragraph_close", _render_paragraph_close)
+    for bare in BARE_TAGS:
+        if bare not in md.renderer.rules:  # markdown-it's own rule, if it ever has one, stays
+            md.add_render_rule(bare, _render_bare_tag)
     return md
 
 
