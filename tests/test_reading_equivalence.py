@@ -297,7 +297,8 @@ def test_markdown_without_the_rules_a_page_cannot_use_is_markdown_with_them():
     # A page without a rule's marks (markdown.RULE_MARKS) is parsed without the rule: the same tokens,
     # problems, questions and html, on pages holding each mark or nearly (two backticks, three spaces),
     # and marks a `check:` comment's removal brings together.
-    from courseforge.markdown import RULE_MARKS, LessonMarkdown, unused_rules
+    from courseforge.markdown import LessonMarkdown
+    from courseforge.markdownrules import RULE_MARKS, unused_rules
 
     ours, full = LessonMarkdown(), LessonMarkdown()
     ours.most_parsers = 10 ** 6
@@ -331,7 +332,8 @@ def test_bare_tags_render_as_markdown_its_own_renderer_renders_them():
     # cells have attributes), before and after hidden paragraphs, and empty ones.
     from markdown_it.token import Token
 
-    from courseforge.markdown import BARE_TAGS, LessonMarkdown
+    from courseforge.markdown import LessonMarkdown
+    from courseforge.markdownrules import BARE_TAGS
 
     ours, plain = LessonMarkdown(), LessonMarkdown()
     for bare in BARE_TAGS:
