@@ -5,6 +5,8 @@ tests/test_reading_equivalence.py compares both with markdown-it's own ways.
 """
 from __future__ import annotations
 
+import re
+
 
 # Rules that act only at marks a page may not hold at all: a page without any of a rule's marks parses
 # the same without it, where markdown-it would try it for nothing (a block rule at every block start and
@@ -52,7 +54,30 @@ def unused_rules(text: str) -> tuple[str, ...]:
         unused.append("entity")
     if "'" not in text and '"' not in text:
         unused.append("smartquotes")
+    if not _breaks_or_underlines(text):
+        unused += ("hr", "lheading")
     return tuple(unused)
+
+
+# A line end after a mark a thematic break or a setext underline ends with, or after a space or tab:
+# found from line break to line break (a search for one character), each looked behind of.
+_MARKED_END = re.compile(r"\n(?<=[-*_= \t]\n)")
+
+
+def _breaks_or_underlines(text: str) -> bool:
+    """Whether a line of `text` but its front matter's fences may be a thematic break or a setext
+    underline. Such a line ends with the last of its -, *, _ or = marks, then spaces or tabs if any (hr
+    and lheading read it so): in a page whose lines end in none of those, nor in a space, only the lines
+    ending "-" may be one, and when they are the two `---` fences of its front matter, markdown-it reads
+    them as the front matter (no line before the closing one closes it: none is `...` or dashes alone)."""
+    if "\r" in text or text[-1:] in ("-", "*", "_", "=", " ", "\t"):  # CR: a line end markdown-it makes LF
+        return True
+    ends = [found.start() for found in _MARKED_END.finditer(text)]
+    if not ends:
+        return False
+    if len(ends) != 2 or not text.startswith("---\n") or "\n..." in text:
+        return True
+    return text[text.rfind("\n", 0, ends[1]) + 1:ends[1]] != "---"
 
 
 # Tokens markdown-it writes with renderToken, whose steps for any token cost more than the tag itself;
