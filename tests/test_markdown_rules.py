@@ -89,10 +89,10 @@ def test_bare_tags_render_as_markdown_its_own_renderer_renders_them():
     ours, plain = LessonMarkdown(), LessonMarkdown()
     for bare in BARE_TAGS:
         del plain.md.renderer.rules[bare]
-    pieces = ["- a\n", "- b\n", "  - c\n", "1. d\n", "3) e\n", "\n", "\n", "> q\n", ">\n", "> - e\n", "- > f\n", "text\n",
-              "::: tip T\n", ":::\n", "| a | b |\n|---|---|\n| c | d |\n", "| a | b |\n|:--|--:|\n| c |\n", "# h\n", "---\n",
-              "***\n", "    code\n", "```\nx\n```\n", "- \n", "-\n", "  text\n", "\u00a0\n", "<!-- check: ignore x -->\n",
-              "*em* **strong** [l](u)\n", "::: question q1 single\n", "Title\n===\n"]
+    pieces = ["- a\n", "- b\n", "  - c\n", "1. d\n", "3) e\n", "\n", "\n", "> q\n", ">\n", "> - e\n", "- > f\n",
+              "text\n", "::: tip T\n", ":::\n", "| a | b |\n|---|---|\n| c | d |\n", "| a | b |\n|:--|--:|\n| c |\n",
+              "# h\n", "---\n", "***\n", "    code\n", "```\nx\n```\n", "- \n", "-\n", "  text\n", "\u00a0\n",
+              "<!-- check: ignore x -->\n", "*em* **strong** [l](u)\n", "::: question q1 single\n", "Title\n===\n"]
     rng = random.Random(23)
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))

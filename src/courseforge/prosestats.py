@@ -181,7 +181,8 @@ def _as_classes(text: str) -> bytes:
                 classed[at] = 97 if char.isalnum() else 32 if char.isspace() else 35  # "a", " " or "#"
             at += 1
         return bytes(classed)
-    kinds = {char: "a" if char.isalnum() else " " if char.isspace() else "#" for char in set(_BEYOND_ASCII.findall(text))}
+    kinds = {char: "a" if char.isalnum() else " " if char.isspace() else "#"
+             for char in set(_BEYOND_ASCII.findall(text))}
     if len(kinds) > FEW_KINDS:
         text = text.translate(str.maketrans(kinds))
     else:

@@ -208,9 +208,6 @@ _RESOLVER, _CONSTRUCTOR = Resolver(), SafeConstructor()
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-SHORT_SCALAR = 40  # characters
-
-
 class _NotPlain(Exception):
     """A scalar the plain reading leaves to libyaml."""
 
@@ -238,6 +235,7 @@ def _made(text: str):
     return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, text))
 
 
+SHORT_SCALAR = 40  # characters of a scalar whose value is kept: a course's values are a few hundred at most
 _made_once = functools.lru_cache(maxsize=512)(_made)
 
 
