@@ -59,3 +59,20 @@ def test_what_the_plain_reading_leaves_is_libyamls(text):
 def test_repeated_keys_and_lists_read_as_libyaml_reads_them(text):
     assert yamltext._plain_mapping(text, 4) is not None
     assert _outcome(yamltext.load_mapping, text, 4) == _outcome(yamltext._mapping, text, 4)
+
+
+def test_a_scalar_whose_first_character_starts_no_resolver_pattern_is_the_resolvers_string():
+    # _plain_scalar takes it as a string without resolve(): what resolve() and the constructor make.
+    import yaml
+
+    def resolved(text):
+        tag = yamltext._RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+        return tag, yamltext._CONSTRUCTOR.yaml_constructors[tag](yamltext._CONSTRUCTOR, yaml.ScalarNode(tag, text))
+
+    assert yamltext._STRING_FIRST and len(yamltext._STRING_FIRST) < 128
+    for first in map(chr, range(32, 127)):
+        for rest in ("", "es", "ull", "rue", "ff", "n", "0", "1:2", ".5", "-1", "_0", " x", "aN", "nf"):
+            text = first + rest
+            if first in yamltext._STRING_FIRST:
+                assert resolved(text) == ("tag:yaml.org,2002:str", text) == ("tag:yaml.org,2002:str",
+                                                                             yamltext._plain_scalar(text))

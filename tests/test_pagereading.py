@@ -338,3 +338,27 @@ def test_a_page_read_and_keyed_opens_its_source_once(make_course, monkeypatch):
     opened.clear()
     load(folder, processes=1)
     assert opened.count(str(edited)) == 2  # the lookup's hash, then the reader's read it keeps the entry by
+
+
+@pytest.mark.parametrize("front, page_id, problem", [
+    ("id: part-one\n", "part-one", None),
+    ("id: 7\n", "7", None),
+    ("", "detecting-cues", None),
+    ("id: Bad Id\n", "detecting-cues", 'line 2: "id" is "Bad Id", not a valid id'),
+    ("id: [a, b]\n", "detecting-cues", 'line 2: "id" must be a non-empty text'),
+    ("id:\n", "detecting-cues", None),
+])
+def test_a_page_without_a_good_id_takes_its_files_name_and_says_why(tmp_path, front, page_id, problem):
+    from courseforge.assets import AssetCollector
+    from courseforge.errors import Problems
+    from courseforge.markdown import LessonMarkdown
+    from courseforge.pages import PageReader
+
+    path = tmp_path / "03-Detecting cues.md"
+    path.write_text(f"---\n{front}title: Cues\n---\n\nText.\n", encoding="utf-8")
+    problems = Problems()
+    reader = PageReader(LessonMarkdown(), AssetCollector(tmp_path, problems), problems, frozenset({path}), 80)
+    page = reader.lesson(path, 1)
+    assert page.id == page_id
+    said = [f"line {error.location.line}: {error.problem}" for error in problems.errors]
+    assert said == ([problem] if problem else [])

@@ -17,6 +17,22 @@ def test_the_grade_is_textstats_for_any_text():
         assert coleman_liau(text) == textstat.coleman_liau_index(text), repr(text)
 
 
+def test_the_grade_is_textstats_for_text_with_a_few_characters_beyond_ascii():
+    # Up to prosestats.FEW_PLACES "?" (its own, or characters beyond ASCII encoded) are classed where
+    # they stand, more the other way: both ways give textstat's grade, around that number too.
+    from courseforge.prosestats import FEW_PLACES
+
+    rng = random.Random(8)
+    beyond = ["é", "—", "…", "’", "“", "\u00a0", "\u2003", "\u3000", "\U0001f600", "\ud800", "٣", "İ", "?", "? "]
+    words = ["Call", "the", "customer", "back.", "Listen", "first!", "Why", "ok", " ", " ", " ", "\n"]
+    for _ in range(3000):
+        pieces = [rng.choice(words) for _ in range(rng.randint(0, 60))]
+        for _ in range(rng.randint(0, FEW_PLACES + 4)):
+            pieces.insert(rng.randint(0, len(pieces)), rng.choice(beyond))
+        text = "".join(pieces)
+        assert coleman_liau(text) == textstat.coleman_liau_index(text), repr(text)
+
+
 def test_the_factored_passive_pattern_finds_what_the_plain_one_does():
     import re
 

@@ -143,6 +143,47 @@ def test_cache_entries_are_the_plain_ones(tmp_path):
             assert json.loads(hot) == head
 
 
+def _dumps_encode(page, id_line, links) -> str:
+    """pageentry.encode() as it was written with json.dumps, byte for byte."""
+    from courseforge import pageentry
+
+    kind = next(name for name, cls in pageentry.KINDS.items() if type(page) is cls)
+    head = json.dumps({"kind": kind, "page": page, "id_line": id_line, "links": links},
+                      separators=(",", ":"), default=pageentry._plain)
+    html = json.dumps(page.html) if kind == "lesson" else '""'
+    bulk = json.dumps(pageentry._BULK_OF(page.page_text), separators=(",", ":"), default=pageentry._plain)
+    return f"{head}\t{html}\t{bulk}"
+
+
+def test_cache_entries_are_the_bytes_json_dumps_wrote(tmp_path):
+    # One C encoder for every entry, without cycle markers: the same text, to the byte, on text of
+    # every kind (letters beyond ASCII and beyond the BMP, quotes, tabs, line breaks, NBSP, control
+    # characters), grades and other floats, None and empty values, links with and without an href.
+    from conftest import REPO
+
+    from courseforge import pageentry
+    from courseforge.pagereading import Job, Setting, read_chunk
+
+    content = REPO / "content"
+    pages = [(path, "lesson") for path in sorted((content / "lessons").glob("*.md"))]
+    pages += [(path, "quiz") for path in sorted((content / "assessments").glob("*.md"))]
+    rng = random.Random(19)
+    odd = ["\U0001f600", "\u00a0", "\t", '"', "\\", "\x7f", "\u2028", "é", "</script>", "&amp;", "'"]
+    for number in range(30):
+        path = tmp_path / f"{number:02d}-generated.md"
+        words = [_text(rng, 120) + rng.choice(odd) * rng.randint(0, 3) for _ in range(4)]
+        path.write_text(f"---\ntitle: Page {number} {rng.choice(odd)!r}\nminutes: {number + 1}\n---\n\n"
+                        + "\n\n".join(words) + "\n", encoding="utf-8")
+        pages.append((path, "lesson"))
+    setting = Setting(content, frozenset(path for path, _ in pages), 80, tmp_path / "cache")
+    reads = read_chunk(setting, [Job(path, kind, number, "k") for number, (path, kind) in enumerate(pages, start=1)])
+    assert sum(read.entry is not None for read in reads) > 30
+    for read in reads:
+        if read.entry is not None:
+            assert read.entry == _dumps_encode(read.page, read.id_line, read.links)
+            assert pageentry.encode(read.page, read.id_line, read.links) == read.entry
+
+
 def test_the_page_wide_tests_of_text_marks_skip_no_block_with_a_mark():
     # scan() asks each scanner about the blocks only when the page's letter runs could hold a mark:
     # what every block's own scan finds is found, around digits, underscores, letters that

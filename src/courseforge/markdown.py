@@ -18,6 +18,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from courseforge import blockshape
+from courseforge.markdownrules import BARE_TAGS, MOST_PARSERS, render_bare_tag, unused_rules
 
 CALLOUT_KINDS = {
     "story": "Story",
@@ -51,6 +52,7 @@ class Parsed:
     tokens: list[Token]
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, problem, hint)
     questions: list[QuestionBlock] = field(default_factory=list)
+    linked: bool = True  # the page may hold a link or an image: without "[" or "<", markdown-it makes neither
 
 
 def question_marker(question_id: str) -> str:
@@ -150,6 +152,9 @@ def create() -> MarkdownIt:
     md.add_render_rule("table_close", _render_table_close)
     md.add_render_rule("heading_open", _render_heading_open)
     md.add_render_rule("image", _render_image)
+    for bare in BARE_TAGS:
+        if bare not in md.renderer.rules:  # markdown-it's own rule, if it ever has one, stays
+            md.add_render_rule(bare, render_bare_tag)
     return md
 
 
@@ -158,14 +163,26 @@ class LessonMarkdown:
 
     def __init__(self) -> None:
         self.md = create()
+        self._without: dict[tuple[str, ...], MarkdownIt] = {(): self.md}  # a parser without rules a page cannot use
+        self.most_parsers = MOST_PARSERS
+
+    def _parser(self, text: str) -> MarkdownIt:
+        unused = unused_rules(text)
+        md = self._without.get(unused)
+        if md is None:
+            if len(self._without) >= self.most_parsers:
+                return self.md
+            md = self._without[unused] = create()
+            md.disable(list(unused))
+        return md
 
     def parse(self, text: str) -> Parsed:
-        tokens = self.md.parse(text)
+        tokens = self._parser(text).parse(text)
         front, line = None, 1
         if tokens and tokens[0].type == "front_matter":
             front, line = tokens[0].content, tokens[0].map[0] + 2
             tokens = tokens[1:]
-        parsed = Parsed(front, line, tokens)
+        parsed = Parsed(front, line, tokens, linked="[" in text or "<" in text)
         parsed.tokens = self._lift_questions(tokens, text, parsed.questions, parsed.problems)
         return parsed
 
@@ -237,7 +254,7 @@ class LessonMarkdown:
         return self.md.renderer.render(tokens, self.md.options, {})
 
     def render(self, parsed: Parsed, resolve: Resolver) -> str:
-        for token in parsed.tokens:
+        for token in parsed.tokens if parsed.linked else ():
             if token.type == "inline" and token.children:
                 line = token.map[0] + 1 if token.map else 1
                 self._resolve_links(token.children, line, resolve)

@@ -26,9 +26,9 @@ FOLDER = "pages"
 TEXT_FOLDER = "pages-text"
 TAKEN = ""  # an entry already decoded this build: its text is not kept twice
 # The modules whose code decides what a page becomes: editing one invalidates every entry.
-READERS = ("pages.py", "markdown.py", "blockshape.py", "quiz.py", "fields.py", "yamltext.py", "assets.py", "model.py",
-           "pagecache.py", "pageentry.py", "cacheseal.py", "pagetext.py", "prosestats.py", "sourcetext.py", "svg.py",
-           "textmarks.py")
+READERS = ("pages.py", "markdown.py", "markdownrules.py", "blockshape.py", "quiz.py", "fields.py", "yamltext.py",
+           "assets.py", "model.py", "pagecache.py", "pageentry.py", "cacheseal.py", "pagetext.py", "prosestats.py",
+           "sourcetext.py", "svg.py", "textmarks.py")
 
 
 def code_fingerprint() -> str:

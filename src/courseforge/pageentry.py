@@ -20,6 +20,7 @@ import operator
 import sys
 from dataclasses import fields
 from json.decoder import scanstring as _string
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 
 from courseforge.model import Block, Lesson, Option, PageStats, PageText, Question, Quiz, Sentence
@@ -28,17 +29,24 @@ from courseforge.textmarks import TextMarks
 from courseforge.yamltext import Mapping
 
 KINDS = {"lesson": Lesson, "quiz": Quiz}
+KIND_NAMES = {cls: name for name, cls in KINDS.items()}
 _SCAN = json.JSONDecoder().scan_once  # (text, where a value starts) → (the value, where it ends)
 __all__ = ["BULK", "LIGHT", "MISS", "CachedText", "decode", "encode"]
 
 
 def encode(page, id_line: int | None, links: list[tuple]) -> str:
     """One cache entry as a line: the page's JSON (a lesson's without its html), its html, its words."""
-    kind = next(name for name, cls in KINDS.items() if type(page) is cls)
-    head = json.dumps({"kind": kind, "page": page, "id_line": id_line, "links": links},
-                      separators=(",", ":"), default=_plain)
-    html = json.dumps(page.html) if kind == "lesson" else '""'
-    return f"{head}\t{html}\t{json.dumps(_BULK_OF(page.page_text), separators=(',', ':'), default=_plain)}"
+    kind = KIND_NAMES[type(page)]
+    head = _compact({"kind": kind, "page": page, "id_line": id_line, "links": links})
+    html = encode_basestring_ascii(page.html) if kind == "lesson" else '""'  # json.dumps(text), less its layers
+    return f"{head}\t{html}\t{_compact(_BULK_OF(page.page_text))}"
+
+
+def _compact(value) -> str:
+    """json.dumps(value, separators=(",", ":"), default=_plain), with one C encoder made for every
+    entry, not one a call (json.dumps makes a JSONEncoder, which makes it), and no check for cycles:
+    a page holds none (one would end in a RecursionError, not a ValueError; neither is ever written)."""
+    return "".join(_C_ENCODER(value, 0))
 
 
 def decode(line: str, source: Path, read_again=None, fetch=None):
@@ -315,3 +323,9 @@ LAYOUT[CachedLesson] = LAYOUT[Lesson]
 MAKERS = {name: _class_maker(cls) for name, cls in KINDS.items()}
 LAZY_MAKERS = {**MAKERS, "lesson": _class_maker(CachedLesson)}
 LINK = _row(Row(S, I, B, (S, N)))  # (url, line, is_image, href: None where the page kept the url)
+# The C encoder json.dumps(…, separators=(",", ":"), default=_plain) makes, with the arguments its
+# JSONEncoder hands it but for the cycle markers: the ASCII string encoder, no indent, the separators,
+# keys unsorted, none skipped, NaN allowed.
+_C_ENCODER = (json.encoder.c_make_encoder(None, _plain, encode_basestring_ascii, None, ":", ",", False, False, True)
+              if json.encoder.c_make_encoder is not None else
+              json.JSONEncoder(separators=(",", ":"), default=_plain, check_circular=False).iterencode)

@@ -120,8 +120,8 @@ class PageReader:
 
     @staticmethod
     def _id(read: FieldReader, path: Path) -> str:
-        fallback = default_id(path)
-        return read.slug("id", fallback) or fallback
+        # The file's name makes the id only when the front matter gives none (or a bad one): most give one.
+        return read.slug("id") or default_id(path)
 
 
 def _last_key_line(source: str) -> str:

@@ -1,6 +1,7 @@
 """YAML that remembers where each key came from, so errors can name a line."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -211,13 +212,31 @@ class _NotPlain(Exception):
     """A scalar the plain reading leaves to libyaml."""
 
 
+# First characters none of the resolver's patterns start with: a scalar starting with one is a string
+# without a try (most keys and values), as resolve() would find after trying none.
+_STRING_FIRST = frozenset() if None in _RESOLVER.yaml_implicit_resolvers or _RESOLVER.yaml_path_resolvers else \
+    frozenset(map(chr, range(128))) - frozenset(_RESOLVER.yaml_implicit_resolvers)
+
+
 def _plain_scalar(text: str):
+    if text[:1] in _STRING_FIRST:
+        return text
+    # Every page writes `minutes: 5`: a short scalar's value (immutable: a number, date, bool or None)
+    # is made once a process; what a scalar that raises would make is never kept.
+    return _made_once(text) if len(text) <= SHORT_SCALAR else _made(text)
+
+
+def _made(text: str):
     tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
     if tag == _STR_TAG:
         return text  # construct_yaml_str gives the value itself
     if tag not in _SCALAR_TAGS:
         raise _NotPlain(text)
     return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, text))
+
+
+SHORT_SCALAR = 40  # characters of a scalar whose value is kept: a course's values are a few hundred at most
+_made_once = functools.lru_cache(maxsize=512)(_made)
 
 
 def _plain_mapping(text: str, line_offset: int) -> Mapping | None:

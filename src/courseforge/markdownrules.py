@@ -1,0 +1,109 @@
+"""What of markdown-it a lesson page does without, its output the same: the rules whose marks the page
+does not hold (markdown.LessonMarkdown parses it without them), and renderToken's general steps for a
+tag without attributes (markdown.create() writes such tags with render_bare_tag).
+tests/test_reading_equivalence.py compares both with markdown-it's own ways.
+"""
+from __future__ import annotations
+
+import re
+
+
+# Rules that act only at marks a page may not hold at all: a page without any of a rule's marks parses
+# the same without it, where markdown-it would try it for nothing (a block rule at every block start and
+# paragraph line, an inline one at every character that may start markup, smartquotes on every inline
+# token). With no 4 spaces or tab, no line is indented 4 columns: the other rules, which give way to a
+# line indented as code only while "code" is on, never meet one. Removing a `check:` comment from a
+# line may bring "!" and "[" together, never a mark that was not in the page (so none for images but
+# "[").
+RULE_MARKS = {"table": ("|",), "code": ("    ", "\t"), "fence": ("```", "~~~"), "blockquote": (">",),
+              "reference": ("[",), "heading": ("#",), "container_callout": (":::",), "escape": ("\\",),
+              "backticks": ("`",), "link": ("[",), "image": ("[",), "autolink": ("<",), "entity": ("&",),
+              "smartquotes": ("'", '"')}
+MOST_PARSERS = 64  # ways of lacking marks a process keeps a parser for (each made in a fraction of a ms)
+
+
+def unused_rules(text: str) -> tuple[str, ...]:
+    """The rules of RULE_MARKS, in its order, none of whose marks `text` holds. Written out: a mark of
+    several characters is looked for only if its first character is there (one found at memchr speed)."""
+    unused = []
+    if "|" not in text:
+        unused.append("table")
+    if "\t" not in text and "    " not in text:
+        unused.append("code")
+    ticks = "`" in text
+    if not (ticks and "```" in text or "~" in text and "~~~" in text):
+        unused.append("fence")
+    if ">" not in text:
+        unused.append("blockquote")
+    brackets = "[" in text
+    if not brackets:
+        unused.append("reference")
+    if "#" not in text:
+        unused.append("heading")
+    if ":::" not in text:
+        unused.append("container_callout")
+    if "\\" not in text:
+        unused.append("escape")
+    if not ticks:
+        unused.append("backticks")
+    if not brackets:
+        unused += ("link", "image")
+    if "<" not in text:
+        unused.append("autolink")
+    if "&" not in text:
+        unused.append("entity")
+    if "'" not in text and '"' not in text:
+        unused.append("smartquotes")
+    if not _breaks_or_underlines(text):
+        unused += ("hr", "lheading")
+    return tuple(unused)
+
+
+# A line end after a mark a thematic break or a setext underline ends with, or after a space or tab:
+# found from line break to line break (a search for one character), each looked behind of.
+_MARKED_END = re.compile(r"\n(?<=[-*_= \t]\n)")
+
+
+def _breaks_or_underlines(text: str) -> bool:
+    """Whether a line of `text` but its front matter's fences may be a thematic break or a setext
+    underline. Such a line ends with the last of its -, *, _ or = marks, then spaces or tabs if any (hr
+    and lheading read it so): in a page whose lines end in none of those, nor in a space, only the lines
+    ending "-" may be one, and when they are the two `---` fences of its front matter, markdown-it reads
+    them as the front matter (no line before the closing one closes it: none is `...` or dashes alone)."""
+    if "\r" in text or text[-1:] in ("-", "*", "_", "=", " ", "\t"):  # CR: a line end markdown-it makes LF
+        return True
+    ends = [found.start() for found in _MARKED_END.finditer(text)]
+    if not ends:
+        return False
+    if len(ends) != 2 or not text.startswith("---\n") or "\n..." in text:
+        return True
+    return text[text.rfind("\n", 0, ends[1]) + 1:ends[1]] != "---"
+
+
+# Tokens markdown-it writes with renderToken, whose steps for any token cost more than the tag itself;
+# most have no attributes. (Not heading_open nor those with a rule of markdown-it's or ours.)
+BARE_TAGS = ("paragraph_open", "paragraph_close", "heading_close", "bullet_list_open", "bullet_list_close",
+             "ordered_list_open", "ordered_list_close", "list_item_close", "blockquote_open", "blockquote_close",
+             "em_open", "em_close", "strong_open", "strong_close", "thead_open", "thead_close", "tbody_open",
+             "tbody_close", "tr_open", "tr_close", "th_open", "th_close", "td_open", "td_close", "hr")
+
+
+def render_bare_tag(self, tokens, idx, options, env) -> str:
+    """renderToken's output for a token without attributes, less its general steps."""
+    token = tokens[idx]
+    if token.attrs:
+        return self.renderToken(tokens, idx, options, env)
+    if token.hidden:  # a tight list's paragraph
+        return ""
+    if token.nesting == -1:
+        return f"</{token.tag}>\n" if token.block else f"</{token.tag}>"
+    tag = f"\n<{token.tag}" if token.block and idx and tokens[idx - 1].hidden else f"<{token.tag}"
+    if token.nesting == 0 and options["xhtmlOut"]:
+        tag += " /"
+    if not token.block:
+        return tag + ">"
+    if token.nesting == 1 and idx + 1 < len(tokens):
+        after = tokens[idx + 1]
+        if after.type == "inline" or after.hidden or (after.nesting == -1 and after.tag == token.tag):
+            return tag + ">"
+    return tag + ">\n"
