@@ -65,3 +65,13 @@ def test_links_and_images_go_through_the_resolver_with_lines():
     assert seen == [("../images/a.png", 3, True), ("files/h.pdf", 4, False)]
     assert '<img src="assets/a.png" alt="Alt" loading="lazy" />' in html
     assert '<a href="assets/h.pdf">handout</a>' in html
+
+
+def test_a_page_ending_in_a_quote_s_empty_line_without_a_line_break_is_read():
+    """`> ::: tip` then a last `>` with no line break sent the callout rule past the end of the text
+    (an IndexError, a traceback for the author); the unclosed tip is now reported like any other."""
+    md = LessonMarkdown()
+    for text in ("> ::: tip\n>", "> ::: tip\n> ", "> ::: tip Title\n>\t>"):
+        parsed = md.parse(text)
+        assert [problem[1].replace(" Title", "") for problem in parsed.problems] == ["`::: tip` has no closing `:::`"]
+    assert md.render(md.parse("> quote\n>"), lambda *a: None) == md.render(md.parse("> quote\n>\n"), lambda *a: None)

@@ -135,6 +135,12 @@ def _normalize(state) -> None:
         state.src = NEWLINES_RE.sub("\n", state.src)
     if "\0" in state.src:
         state.src = NULL_RE.sub("\ufffd", state.src)
+    # A page ending in a quote's empty line with no line break after it (`> ::: tip` then `>`) sent
+    # mdit-py-plugins' callout rule past the end of the text, a traceback for the author. The line break
+    # changes no text a learner reads: at most an unclosed code block's last line ends as its others do.
+    last = state.src[state.src.rfind("\n") + 1:]
+    if last and ">" in last and not last.strip(" \t>"):
+        state.src += "\n"
 
 
 def create() -> MarkdownIt:
