@@ -139,7 +139,7 @@ def _normalize(state) -> None:
     # mdit-py-plugins' callout rule past the end of the text, a traceback for the author. The line break
     # changes no text a learner reads: at most an unclosed code block's last line ends as its others do.
     last = state.src[state.src.rfind("\n") + 1:]
-    if last and ">" in last and not last.strip(" \t>"):
+    if last and ">" in last and not last.strip(" \t>") and not state.inlineMode:  # no quote in a line of text
         state.src += "\n"
 
 
