@@ -128,6 +128,15 @@ def _drop_check_comments(state) -> None:
         del tokens[index - 2:index + 1]
 
 
+def _end_last_quote_line(state) -> None:
+    # A page ending in a quote's empty line with no line break after it (`> ::: tip` then `>`) sent
+    # mdit-py-plugins' callout rule past the end of the text, a traceback for the author. The line break
+    # changes no text a learner reads: at most an unclosed code block's last line ends as its others do.
+    last = state.src[state.src.rfind("\n") + 1:]
+    if last and ">" in last and not last.strip(" \t>") and not state.inlineMode:  # no quote in a line of text
+        state.src += "\n"
+
+
 def _normalize(state) -> None:
     # markdown-it's normalize rule, but for a source without CR or NUL (every page: sourcetext.py
     # ends its lines with LF), which its own rewrites line end by line end into the same text.
@@ -135,12 +144,6 @@ def _normalize(state) -> None:
         state.src = NEWLINES_RE.sub("\n", state.src)
     if "\0" in state.src:
         state.src = NULL_RE.sub("\ufffd", state.src)
-    # A page ending in a quote's empty line with no line break after it (`> ::: tip` then `>`) sent
-    # mdit-py-plugins' callout rule past the end of the text, a traceback for the author. The line break
-    # changes no text a learner reads: at most an unclosed code block's last line ends as its others do.
-    last = state.src[state.src.rfind("\n") + 1:]
-    if last and ">" in last and not last.strip(" \t>") and not state.inlineMode:  # no quote in a line of text
-        state.src += "\n"
 
 
 def create() -> MarkdownIt:
@@ -150,6 +153,7 @@ def create() -> MarkdownIt:
     # (markdown-it: "html" is a shorthand for enabling them): 7 % of a parse spent on nothing.
     md.disable(["html_block", "html_inline"])
     md.core.ruler.at("normalize", _normalize)
+    md.core.ruler.after("normalize", "end_last_quote_line", _end_last_quote_line)
     md.use(front_matter_plugin)
     md.core.ruler.before("inline", "check_comments", _drop_check_comments)
     md.use(container_plugin, name="callout", validate=lambda params, markup: bool(params.strip()),
