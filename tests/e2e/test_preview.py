@@ -249,6 +249,28 @@ def test_a_relaunch_ends_the_cmi5_session_before_it_launches_the_next(preview, p
                                                                "initialized", "launched")]
 
 
+LAUNCHED_FRAME = "() => /[?&]launch=/.test(document.getElementById('pv-frame').getAttribute('src') || '')"
+
+
+def test_a_reset_learner_and_a_switch_of_standard_end_the_cmi5_session_first(preview, page):
+    """A new learner's launch, and a SCORM launch after cmi5, come after the cmi5 session's end."""
+    running, _ = preview
+    page.goto(running.url)
+    page.get_by_role("group", name="Standard").get_by_role("button", name="cmi5", exact=True).click()
+    listed(page, "initialized", 1)
+    page.evaluate("document.querySelectorAll('#pv-log > li').forEach(item => { item.dataset.old = 'yes'; })")
+    page.get_by_role("button", name="Reset learner").click()
+    page.wait_for_function("""() => !document.querySelector('#pv-log > li[data-old]') &&
+        Array.from(document.querySelectorAll('#pv-log > li')).some(i => i.firstChild.textContent.startsWith('initialized '))""")
+    one, two = dict.fromkeys(session for _, session in sessions(running))
+    assert sessions(running) == [("launched", one), ("initialized", one), ("terminated", one),
+                                 ("launched", two), ("initialized", two)]
+    assert logged(page, ENDS) == [f"initialized {TITLE}", f"launched {TITLE}"]  # the new learner's alone
+    page.get_by_role("group", name="Standard").get_by_role("button", name="scorm12", exact=True).click()
+    page.wait_for_function(LAUNCHED_FRAME)  # launched once the LMS answered, the session ended
+    assert sessions(running)[-1] == ("terminated", two)
+
+
 # The AU's fetch made to hang and keep what it was asked, in the stand-in page: an AU that dies
 # without sending `terminated` (a crash, a browser killed), and what it would have sent.
 KILL = """() => { const au = document.getElementById('pv-frame').contentWindow; window.pvHeld = [];
