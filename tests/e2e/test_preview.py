@@ -261,7 +261,8 @@ def test_a_reset_learner_and_a_switch_of_standard_end_the_cmi5_session_first(pre
     page.evaluate("document.querySelectorAll('#pv-log > li').forEach(item => { item.dataset.old = 'yes'; })")
     page.get_by_role("button", name="Reset learner").click()
     page.wait_for_function("""() => !document.querySelector('#pv-log > li[data-old]') &&
-        Array.from(document.querySelectorAll('#pv-log > li')).some(i => i.firstChild.textContent.startsWith('initialized '))""")
+        Array.from(document.querySelectorAll('#pv-log > li'))
+          .some(item => item.firstChild.textContent.startsWith('initialized '))""")
     one, two = dict.fromkeys(session for _, session in sessions(running))
     assert sessions(running) == [("launched", one), ("initialized", one), ("terminated", one),
                                  ("launched", two), ("initialized", two)]

@@ -91,10 +91,12 @@ class MemoryLRS:
                             launched["object"], launched["context"]["contextActivities"]["grouping"])
         with self.lock:
             self.documents[key] = json.dumps(data).encode()
+        # cmi5 §9.3.1: recorded before the AU is launched, in the session LMS.LaunchData names; and
+        # before the session is open, so that a launch asked for meanwhile ends it after it.
+        self._keep(launched, session, lms=True)
+        with self.lock:
             self.unfetched[str(number)] = session
             self.sessions[token] = self.latest = session
-        # cmi5 §9.3.1: recorded before the AU is launched, in the session LMS.LaunchData names.
-        self._keep(launched, session)
         # cmi5 §8.1: the AU's own query (a per-page AU's `page`) is kept, the launch parameters added.
         own = {name: values[0] for name, values in parse_qs(urlsplit(au["url"]).query).items()}
         return {**own, "endpoint": endpoint, "fetch": f"{origin}/lrs/fetch/{number}", "actor": actor,
@@ -115,7 +117,7 @@ class MemoryLRS:
             for one in abandoned:
                 one.end = ABANDONED
         for one in abandoned:
-            self._keep(_abandoned(one), one)
+            self._keep(_abandoned(one), one, lms=True)
         with self.lock:
             return self.latest.statements[-SHOWN:] if self.latest else []
 
@@ -133,12 +135,9 @@ class MemoryLRS:
             return 200, json.dumps({"auth-token": session.token}).encode()
         with self.lock:
             session = self.sessions.get(auth.removeprefix("Basic ").strip())
-            over = session.end if session else None
+            over = session is not None and session.end is not None
         if over and path.startswith("xapi/") and path != "xapi/about":
-            # cmi5 §9.3.6, §9.3.8: nothing of a session is recorded after its end (ADL's CATAPULT player answers
-            # 403 too); an AU that still writes has already been closed.
-            return 403, json.dumps({"error": f"this cmi5 session has ended ({over.rsplit('/', 1)[1]}): "
-                                    "a new launch has its own"}).encode()
+            return _ended(session)
         if path == "xapi/statements" and method in ("POST", "PUT"):
             try:
                 given = json.loads(body or b"null")
@@ -162,15 +161,20 @@ class MemoryLRS:
                 return 400, b""
             statement.setdefault("id", statement_id or str(uuid.uuid4()))
             ids.append(statement["id"])
-            self._keep(statement, session)
+            if not self._keep(statement, session):
+                return _ended(session)
         return (204, b"") if statement_id else (200, json.dumps(ids).encode())
 
-    def _keep(self, statement: dict, session: AUSession | None = None) -> dict:
+    def _keep(self, statement: dict, session: AUSession | None = None, lms: bool = False) -> bool:
+        """Store `statement` of `session` (None: of no cmi5 session); False: the AU's, after its session's
+        end (abandoned while the request was on its way)."""
         verb = statement.get("verb")
         verb = verb.get("id") if isinstance(verb, dict) else None
         with self.lock:
+            if session is not None and session.end is not None and not lms:
+                return False
             if any(kept.get("id") == statement["id"] for kept in self.statements):
-                return statement  # a retry that got through before: stored once
+                return True  # a retry that got through before: stored once
             self.statements.append(statement)
             if session is not None:
                 session.statements.append(statement)
@@ -181,7 +185,7 @@ class MemoryLRS:
                     session.end = TERMINATED
                     self.ended.notify_all()
         self.on_statement(statement)
-        return statement
+        return True
 
     def _document(self, method: str, params: dict, body: bytes) -> tuple[int, bytes]:
         key = _document_key(params)
@@ -237,6 +241,13 @@ def _launched(au: dict, activity: str, registration: str, data: dict) -> dict:
                         "contextActivities": {"grouping": data["contextTemplate"]["contextActivities"]["grouping"],
                                               "category": [{"objectType": "Activity",
                                                             "id": CMI5 + "context/categories/cmi5"}]}}}
+
+
+def _ended(session: AUSession) -> tuple[int, bytes]:
+    """The answer to a request of a session after its end: cmi5 §9.3.6 and §9.3.8 record nothing of it
+    (ADL's CATAPULT player answers 403 too); the AU that still writes has been closed."""
+    return 403, json.dumps({"error": f"this cmi5 session has ended ({session.end.rsplit('/', 1)[1]}): "
+                            "a new launch has its own"}).encode()
 
 
 def _abandoned(session: AUSession) -> dict:
