@@ -13,7 +13,7 @@ from conftest import COURSE_YML, lesson, progress_recorder
 from courseforge.cli import main
 from courseforge.exporters import EXPORTERS
 from courseforge.preview import Preview
-from courseforge.preview.lrs import TOKEN, MemoryLRS, activity_id
+from courseforge.preview.lrs import MemoryLRS, activity_id
 from courseforge.preview.session import Session, standards
 
 
@@ -132,7 +132,7 @@ def test_the_memory_lrs_fetch_url_answers_once_as_a_cmi5_lms_s_does():
     lrs = MemoryLRS()
     fetch = lrs.launch("cmi5", {"iri": "https://example.invalid/c"}, "http://127.0.0.1:1", False, AU)[0]["fetch"]
     where = fetch.split("/lrs/")[1]
-    assert json.loads(lrs.handle("POST", where, "", b"")[1]) == {"auth-token": TOKEN}
+    assert set(json.loads(lrs.handle("POST", where, "", b"")[1])) == {"auth-token"}
     for asked in (where, "fetch/99"):  # used already; never handed out
         status, answer = lrs.handle("POST", asked, "", b"")
         assert status == 200 and json.loads(answer)["error-code"] == "1" and "auth-token" not in json.loads(answer)
@@ -209,7 +209,101 @@ def test_the_preview_s_lms_records_launched_before_each_cmi5_launch_in_its_sessi
     assert extensions[cmi5 + "extensions/launchparameters"] == "level=2"
     assert cmi5 + "extensions/masteryscore" not in extensions
     assert extensions[cmi5 + "extensions/sessionid"] != context["extensions"][cmi5 + "extensions/sessionid"]
-    assert len({statement["id"] for statement in lrs.statements}) == 2
+    # The first session, never terminated, was abandoned before the second launch.
+    assert [s["verb"]["id"].rsplit("/", 1)[1] for s in lrs.statements] == ["launched", "abandoned", "launched"]
+    assert len({statement["id"] for statement in lrs.statements}) == 3
+
+
+def session(lrs: MemoryLRS, fresh: bool = False) -> tuple[dict, str, str]:
+    """A cmi5 launch whose AU has fetched its token: (its parameters, its Authorization, its session id)."""
+    params = lrs.launch("cmi5", {"iri": "https://example.invalid/c"}, "http://127.0.0.1:1", fresh, AU)[0]
+    token = json.loads(lrs.handle("POST", params["fetch"].split("/lrs/")[1], "", b"")[1])["auth-token"]
+    return params, "Basic " + token, launch_data(lrs, params)["contextTemplate"]["extensions"][SESSION]
+
+
+SESSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+
+
+def sent(lrs: MemoryLRS, auth: str, session_id: str, verb: str) -> int:
+    """The status of the AU's statement of `verb` in its session."""
+    statement = {"actor": {"account": {"homePage": "https://preview.invalid", "name": "preview-learner"}},
+                 "verb": {"id": "http://adlnet.gov/expapi/verbs/" + verb}, "object": {"id": "x"},
+                 "context": {"extensions": {SESSION: session_id}}}
+    return lrs.handle("POST", "xapi/statements", "", json.dumps(statement).encode(), auth)[0]
+
+
+def verbs(statements: list[dict]) -> list[tuple[str, str]]:
+    return [(s["verb"]["id"].rsplit("/", 1)[1], s["context"]["extensions"][SESSION]) for s in statements]
+
+
+def test_a_relaunch_waits_for_the_old_session_s_terminated_before_launched():
+    """cmi5 §9.3.6: a new session starts after the old one has ended. The AU's `terminated` (a keepalive
+    fetch of the page the relaunch closed) came after the next `launched`; the LMS waits for it."""
+    lrs, waiting = MemoryLRS(), threading.Event()
+
+    class Heard(threading.Condition):
+        def wait(self, timeout=None):
+            waiting.set()
+            return super().wait(timeout)
+    lrs.ended = Heard(lrs.lock)
+    params, auth, first = session(lrs)
+    assert sent(lrs, auth, first, "initialized") == 200
+    closing = threading.Thread(target=lambda: lrs.launch("cmi5", {"iri": "https://example.invalid/c"},
+                                                         "http://127.0.0.1:1", False, AU, within=60))
+    closing.start()  # the next launch, asked for while the closed AU's last request is on its way
+    assert waiting.wait(60)
+    assert [verb for verb, _ in verbs(lrs.statements)] == ["launched", "initialized"]  # not launched yet
+    assert sent(lrs, auth, first, "terminated") == 200
+    closing.join(60)
+    assert not closing.is_alive()
+    second = verbs(lrs.statements)[-1][1]
+    assert verbs(lrs.statements) == [("launched", first), ("initialized", first), ("terminated", first),
+                                     ("launched", second)]
+    assert sent(lrs, auth, first, "completed") == 403  # nothing of a session after its terminated
+
+
+def test_a_session_that_did_not_terminate_is_abandoned_before_the_next_launch_and_hears_no_more():
+    """cmi5 §9.3.6: the LMS records `abandoned` for a session without `terminated` before it launches
+    another, with the session's duration, and records nothing of that session after it."""
+    heard = []
+    lrs = MemoryLRS(heard.append)
+    params, auth, first = session(lrs)
+    assert sent(lrs, auth, first, "initialized") == 200
+    assert sent(lrs, auth, first, "experienced") == 200
+    ended = lrs.end_sessions(0.01)  # a bound passed with no terminated: an AU closed abnormally
+    launched, initialized, experienced, abandoned = lrs.statements
+    assert ended == lrs.statements and heard == lrs.statements
+    assert verbs([abandoned]) == [("abandoned", first)]
+    assert abandoned["verb"]["id"] == "https://w3id.org/xapi/adl/verbs/abandoned"
+    assert abandoned["actor"] == launched["actor"] and abandoned["object"] == launched["object"]
+    assert abandoned["context"]["registration"] == params["registration"]
+    assert abandoned["context"]["contextActivities"] == launched["context"]["contextActivities"]
+    assert re.fullmatch(r"PT\d+\.\d\dS", abandoned["result"]["duration"])
+    for verb in ("terminated", "completed"):  # a keepalive landing late, then anything
+        assert sent(lrs, auth, first, verb) == 403
+    where = {"activityId": params["activityId"], "agent": params["actor"], "registration": params["registration"],
+             "stateId": "cf.state"}
+    assert lrs.handle("PUT", "xapi/activities/state", urllib.parse.urlencode(where), b"{}", auth)[0] == 403
+    assert lrs.end_sessions(0.01) == lrs.statements  # ended once: no second abandoned
+    assert len(lrs.statements) == 4
+
+    again, auth2, second = session(lrs)
+    assert sent(lrs, auth2, second, "initialized") == 200  # the new session is its own
+    assert verbs(lrs.statements)[-2:] == [("launched", second), ("initialized", second)]
+
+
+def test_a_launch_never_fetched_is_abandoned_at_once_without_a_duration():
+    """An AU closed before it had its token can send nothing: no wait for its terminated."""
+    lrs = MemoryLRS()
+    lrs.launch("cmi5", {"iri": "https://example.invalid/c"}, "http://127.0.0.1:1", False, AU)
+    ending = threading.Thread(target=lrs.end_sessions, args=(3600,))
+    ending.start()
+    ending.join(60)  # a safety net: it does not wait at all
+    assert not ending.is_alive()
+    launched, abandoned = lrs.statements
+    first = verbs([launched])[0][1]
+    assert verbs([launched, abandoned]) == [("launched", first), ("abandoned", first)]
+    assert "result" not in abandoned
 
 
 def launched_pages(folder, *pages) -> list[tuple[dict, dict, dict]]:

@@ -212,6 +212,104 @@ def test_a_save_reloads_a_per_page_course_in_the_au_launched_so_its_session_s_da
     viewed = "() => document.getElementById('pv-frame').contentWindow.Courseforge.player.state.viewed.join(',')"
     assert page.evaluate(viewed) == "0,1"
 
+ENDS = ("launched", "initialized", "terminated", "abandoned")
+
+
+def sessions(running) -> list[tuple[str, str]]:
+    """The store's statements of a session's start and end, in the order stored: (verb, session id)."""
+    return [(s["verb"]["id"].rsplit("/", 1)[1], session_of(s)) for s in running.lrs.statements
+            if s["verb"]["id"].rsplit("/", 1)[1] in ENDS]
+
+
+def listed(page, verb: str, count: int) -> None:
+    """Wait for the panel to list `count` lines of `verb`."""
+    page.wait_for_function("""([verb, count]) => Array.from(document.querySelectorAll('#pv-log > li'))
+        .filter(item => item.firstChild.textContent.startsWith(verb + ' ')).length >= count""", arg=[verb, count])
+
+
+def test_a_relaunch_ends_the_cmi5_session_before_it_launches_the_next(preview, page):
+    """cmi5 §9.3.6: an LMS starts a session once the last one has ended. The preview navigated the frame
+    straight to the next launch, so the old page's `terminated` (a keepalive fetch at its pagehide)
+    was stored after the next `launched`: launched S0, initialized S0, launched S1, terminated S0."""
+    running, project = preview
+    page.goto(running.url)
+    page.get_by_role("group", name="Standard").get_by_role("button", name="cmi5", exact=True).click()
+    listed(page, "initialized", 1)
+    page.get_by_role("button", name="Relaunch").click()
+    listed(page, "initialized", 2)
+    source = project / LESSON  # a save's reload is a relaunch too
+    source.write_text(source.read_text().replace("A customer rarely starts", "Edited: a customer rarely starts"))
+    listed(page, "initialized", 3)
+    one, two, three = dict.fromkeys(session for _, session in sessions(running))
+    assert sessions(running) == [("launched", one), ("initialized", one), ("terminated", one),
+                                 ("launched", two), ("initialized", two), ("terminated", two),
+                                 ("launched", three), ("initialized", three)]
+    assert logged(page, ENDS) == [f"{verb} {TITLE}" for verb in ("initialized", "launched", "terminated",
+                                                               "initialized", "launched", "terminated",
+                                                               "initialized", "launched")]
+
+
+LAUNCHED_FRAME = "() => /[?&]launch=/.test(document.getElementById('pv-frame').getAttribute('src') || '')"
+
+
+def test_a_reset_learner_and_a_switch_of_standard_end_the_cmi5_session_first(preview, page):
+    """A new learner's launch, and a SCORM launch after cmi5, come after the cmi5 session's end."""
+    running, _ = preview
+    page.goto(running.url)
+    page.get_by_role("group", name="Standard").get_by_role("button", name="cmi5", exact=True).click()
+    listed(page, "initialized", 1)
+    page.evaluate("document.querySelectorAll('#pv-log > li').forEach(item => { item.dataset.old = 'yes'; })")
+    page.get_by_role("button", name="Reset learner").click()
+    page.wait_for_function("""() => !document.querySelector('#pv-log > li[data-old]') &&
+        Array.from(document.querySelectorAll('#pv-log > li'))
+          .some(item => item.firstChild.textContent.startsWith('initialized '))""")
+    one, two = dict.fromkeys(session for _, session in sessions(running))
+    assert sessions(running) == [("launched", one), ("initialized", one), ("terminated", one),
+                                 ("launched", two), ("initialized", two)]
+    assert logged(page, ENDS) == [f"initialized {TITLE}", f"launched {TITLE}"]  # the new learner's alone
+    page.get_by_role("group", name="Standard").get_by_role("button", name="scorm12", exact=True).click()
+    page.wait_for_function(LAUNCHED_FRAME)  # launched once the LMS answered, the session ended
+    assert sessions(running)[-1] == ("terminated", two)
+
+
+# The AU's fetch made to hang and keep what it was asked, in the stand-in page: an AU that dies
+# without sending `terminated` (a crash, a browser killed), and what it would have sent.
+KILL = """() => { const au = document.getElementById('pv-frame').contentWindow; window.pvHeld = [];
+  au.fetch = (url, options) => {
+    window.pvHeld.push(JSON.parse(JSON.stringify({ url: String(url), options: options || {} })));
+    return new Promise(() => {});
+  }; }"""
+REPLAY = """async () => { const held = window.pvHeld.filter(r => /terminated/.test(r.options.body || ''));
+  const sent = await fetch(held[0].url, held[0].options);
+  return [held.length, sent.status]; }"""
+
+
+def test_an_au_that_does_not_terminate_is_abandoned_before_the_next_launch(preview, page):
+    """cmi5 §9.3.6: without the old session's `terminated` the LMS records `abandoned` for it before the
+    next launch, and refuses that session's requests from then on (its `terminated` arriving late)."""
+    running, _ = preview
+    page.goto(running.url)
+    page.get_by_role("group", name="Standard").get_by_role("button", name="cmi5", exact=True).click()
+    listed(page, "initialized", 1)
+    page.evaluate(KILL)
+    page.get_by_role("button", name="Relaunch").click()
+    listed(page, "initialized", 2)
+    one, two = dict.fromkeys(session for _, session in sessions(running))
+    assert sessions(running) == [("launched", one), ("initialized", one), ("abandoned", one),
+                                 ("launched", two), ("initialized", two)]
+    [abandoned] = [s for s in running.lrs.statements if s["verb"]["id"].endswith("/abandoned")]
+    [launched] = [s for s in running.lrs.statements if session_of(s) == one and s["verb"]["id"].endswith("/launched")]
+    assert abandoned["object"] == launched["object"] and abandoned["actor"] == launched["actor"]
+    assert abandoned["context"]["registration"] == launched["context"]["registration"]
+    assert abandoned["result"]["duration"].startswith("PT")
+    assert logged(page, ENDS) == [f"{verb} {TITLE}" for verb in ("initialized", "launched", "abandoned",
+                                                               "initialized", "launched")]
+    stored = len(running.lrs.statements)
+    held, status = page.evaluate(REPLAY)  # the dead AU's terminated, sent after all
+    assert (held, status) == (1, 403)
+    assert len(running.lrs.statements) == stored
+
+
 def test_the_standard_is_switched_by_a_button_never_by_an_arrow_key(preview, page):
     """Arrow keys in a select relaunched the course at each step (WCAG 3.2.2, on input)."""
     running, _ = preview

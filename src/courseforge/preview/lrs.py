@@ -1,17 +1,23 @@
 """A Learning Record Store in memory, enough for the preview's cmi5 and TinCan launches: the cmi5
 fetch URL, statements, and State documents. Every statement stored is passed to `on_statement`
 (the side panel shows it), the `launched` statement the preview's LMS records before each cmi5
-launch too. It checks nothing but what fails a launch in any cmi5 LMS (a fetch URL used twice):
-conformance is tested against a real LRS (ralph)."""
+launch too. Under cmi5 it ends a session before it launches the next, as an LMS does (cmi5 §9.3.6):
+it waits a moment for the old AU's `terminated`, else records `abandoned` for it, and refuses
+anything of a session after its end. It checks nothing else but what fails a launch in any cmi5 LMS
+(a fetch URL used twice): conformance is tested against a real LRS (ralph)."""
 from __future__ import annotations
 
+import base64
 import json
+import secrets
 import threading
+import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlsplit
 
-TOKEN = "cHJldmlldzpwcmV2aWV3"  # base64 "preview:preview": what the package sends back as Basic auth
+TOKEN = "cHJldmlldzpwcmV2aWV3"  # base64 "preview:preview": a TinCan launch's Basic auth (cmi5's is per session)
 # The preview LMS's own IRIs, the same whatever host name the page was opened at: the learner's
 # State documents are keyed by the actor and the activity id.
 HOME = "https://preview.invalid"
@@ -20,6 +26,29 @@ LEARNER = {"objectType": "Agent", "name": "Preview learner", "account": {"homePa
 CMI5 = "https://w3id.org/xapi/cmi5/"
 SESSION_ID = CMI5 + "context/extensions/sessionid"
 LAUNCHED = "http://adlnet.gov/expapi/verbs/launched"
+INITIALIZED = "http://adlnet.gov/expapi/verbs/initialized"
+TERMINATED = "http://adlnet.gov/expapi/verbs/terminated"
+ABANDONED = "https://w3id.org/xapi/adl/verbs/abandoned"
+# Seconds a relaunch waits for the old session's `terminated`: a closed AU sends it in a keepalive
+# fetch, which may land a little after the page is gone.
+ENDING = 2.0
+SHOWN = 200  # the statements of a session the panel can list (standin.js, MAX_LOG)
+
+
+@dataclass
+class AUSession:
+    """One cmi5 launch, from its `launched` to its `terminated` or `abandoned` (`end`)."""
+
+    id: str
+    token: str  # the Basic auth its fetch URL answers: the LRS knows the session of a request by it
+    registration: str
+    target: dict  # the activity launched, as `launched` names it
+    grouping: list
+    fetched: bool = False  # an AU that never had its token can send nothing, `terminated` neither
+    initialized: float | None = None  # time.monotonic() at its initialized, and at its last statement
+    last: float | None = None
+    end: str | None = None
+    statements: list[dict] = field(default_factory=list)
 
 
 class MemoryLRS:
@@ -29,14 +58,19 @@ class MemoryLRS:
         self.documents: dict[tuple, bytes] = {}
         self.registrations: dict[str, str] = {}  # standard → the current learner's registration
         self.launches = 0
-        self.unfetched: set[str] = set()  # the cmi5 fetch URLs not used yet: each answers once (cmi5 §8.2)
+        self.unfetched: dict[str, AUSession] = {}  # by cmi5 fetch URL not used yet: each answers once (cmi5 §8.2)
+        self.sessions: dict[str, AUSession] = {}  # by auth token
+        self.latest: AUSession | None = None  # the cmi5 session launched last
         self.lock = threading.Lock()
+        self.ended = threading.Condition(self.lock)  # told when a session terminates
 
     def launch(self, standard: str, course: dict, origin: str, fresh: bool,
-               au: dict | None = None) -> tuple[dict, dict | None]:
+               au: dict | None = None, within: float = 0.0) -> tuple[dict, dict | None]:
         """Query parameters for launching `standard` (cmi5 or tincan) as the preview learner, and for
         cmi5 the `launched` statement recorded before it (else None). `au`: what cmi5.xml declares for
-        the AU launched (session.Session.launched_au), its url made absolute."""
+        the AU launched (session.Session.launched_au), its url made absolute. The cmi5 session still
+        open is ended first (`end_sessions(within)`)."""
+        self.end_sessions(within)
         with self.lock:
             if fresh or standard not in self.registrations:
                 self.registrations[standard] = str(uuid.uuid4())
@@ -51,33 +85,65 @@ class MemoryLRS:
         data = _launch_data(au)
         key = _document_key({"activityId": activity, "agent": actor, "registration": registration,
                              "stateId": "LMS.LaunchData"})
+        launched = _launched(au, activity, registration, data)
+        token = base64.b64encode(f"preview:{secrets.token_hex(12)}".encode()).decode()
+        session = AUSession(data["contextTemplate"]["extensions"][SESSION_ID], token, registration,
+                            launched["object"], launched["context"]["contextActivities"]["grouping"])
         with self.lock:
             self.documents[key] = json.dumps(data).encode()
-            self.unfetched.add(str(number))
-        # cmi5 §9.3.1: recorded before the AU is launched, in the session LMS.LaunchData names.
-        launched = self._keep(_launched(au, activity, registration, data))
+        # cmi5 §9.3.1: recorded before the AU is launched, in the session LMS.LaunchData names; and
+        # before the session is open, so that a launch asked for meanwhile ends it after it.
+        self._keep(launched, session, lms=True)
+        with self.lock:
+            self.unfetched[str(number)] = session
+            self.sessions[token] = self.latest = session
         # cmi5 §8.1: the AU's own query (a per-page AU's `page`) is kept, the launch parameters added.
         own = {name: values[0] for name, values in parse_qs(urlsplit(au["url"]).query).items()}
         return {**own, "endpoint": endpoint, "fetch": f"{origin}/lrs/fetch/{number}", "actor": actor,
                 "registration": registration, "activityId": activity}, launched
 
-    def handle(self, method: str, path: str, query: str, body: bytes) -> tuple[int, bytes]:
-        """Answer one request under /lrs/: (status, JSON body or b"")."""
+    def end_sessions(self, within: float) -> list[dict]:
+        """End the cmi5 session still open before another launch, as an LMS does (cmi5 §9.3.6): wait up
+        to `within` seconds for its `terminated`, else record `abandoned` for it; from then on its
+        requests are refused. The statements of the session launched last, the panel's to list
+        before the next `launched` whichever of them and their events comes first."""
+        deadline = time.monotonic() + within
+        with self.ended:
+            open_ = [one for one in self.sessions.values() if one.end is None]
+            while any(one.fetched and one.end is None for one in open_) and self.ended.wait(
+                    max(0.0, deadline - time.monotonic())):
+                continue
+            abandoned = [one for one in open_ if one.end is None]
+            for one in abandoned:
+                one.end = ABANDONED
+        for one in abandoned:
+            self._keep(_abandoned(one), one, lms=True)
+        with self.lock:
+            return self.latest.statements[-SHOWN:] if self.latest else []
+
+    def handle(self, method: str, path: str, query: str, body: bytes, auth: str = "") -> tuple[int, bytes]:
+        """Answer one request under /lrs/: (status, JSON body or b""). `auth`: its Authorization."""
         params = {key: values[0] for key, values in parse_qs(query).items()}
         if path.startswith("fetch/") and method == "POST":
             with self.lock:
-                unused = path[len("fetch/"):] in self.unfetched
-                self.unfetched.discard(path[len("fetch/"):])
-            if not unused:  # as an LMS answers (cmi5 §8.2.3): a course that fetches twice fails there too
+                session = self.unfetched.pop(path[len("fetch/"):], None)
+                if session is not None:
+                    session.fetched = True
+            if session is None:  # as an LMS answers (cmi5 §8.2.3): a course that fetches twice fails there too
                 return 200, json.dumps({"error-code": "1", "error-text": "This fetch URL was used already: "
                                         "keep the token for the session (cmi5 §8.2)."}).encode()
-            return 200, json.dumps({"auth-token": TOKEN}).encode()
+            return 200, json.dumps({"auth-token": session.token}).encode()
+        with self.lock:
+            session = self.sessions.get(auth.removeprefix("Basic ").strip())
+            over = session is not None and session.end is not None
+        if over and path.startswith("xapi/") and path != "xapi/about":
+            return _ended(session)
         if path == "xapi/statements" and method in ("POST", "PUT"):
             try:
                 given = json.loads(body or b"null")
             except ValueError:  # not from a package of ours (any open page may post here)
                 return 400, b""
-            return self._store(given, params.get("statementId"))
+            return self._store(given, params.get("statementId"), session)
         if path == "xapi/statements" and method == "GET":
             with self.lock:
                 return 200, json.dumps({"statements": self.statements[::-1], "more": ""}).encode()
@@ -87,7 +153,7 @@ class MemoryLRS:
             return 200, b'{"version": ["1.0.3"]}'
         return 404, b""
 
-    def _store(self, given, statement_id: str | None) -> tuple[int, bytes]:
+    def _store(self, given, statement_id: str | None, session: AUSession | None) -> tuple[int, bytes]:
         batch = given if isinstance(given, list) else [given]
         ids = []
         for statement in batch:
@@ -95,16 +161,31 @@ class MemoryLRS:
                 return 400, b""
             statement.setdefault("id", statement_id or str(uuid.uuid4()))
             ids.append(statement["id"])
-            self._keep(statement)
+            if not self._keep(statement, session):
+                return _ended(session)
         return (204, b"") if statement_id else (200, json.dumps(ids).encode())
 
-    def _keep(self, statement: dict) -> dict:
+    def _keep(self, statement: dict, session: AUSession | None = None, lms: bool = False) -> bool:
+        """Store `statement` of `session` (None: of no cmi5 session); False: the AU's, after its session's
+        end (abandoned while the request was on its way)."""
+        verb = statement.get("verb")
+        verb = verb.get("id") if isinstance(verb, dict) else None
         with self.lock:
+            if session is not None and session.end is not None and not lms:
+                return False
             if any(kept.get("id") == statement["id"] for kept in self.statements):
-                return statement  # a retry that got through before: stored once
+                return True  # a retry that got through before: stored once
             self.statements.append(statement)
+            if session is not None:
+                session.statements.append(statement)
+                session.last = time.monotonic()
+                if verb == INITIALIZED and session.initialized is None:
+                    session.initialized = session.last
+                if verb == TERMINATED and session.end is None:
+                    session.end = TERMINATED
+                    self.ended.notify_all()
         self.on_statement(statement)
-        return statement
+        return True
 
     def _document(self, method: str, params: dict, body: bytes) -> tuple[int, bytes]:
         key = _document_key(params)
@@ -160,6 +241,29 @@ def _launched(au: dict, activity: str, registration: str, data: dict) -> dict:
                         "contextActivities": {"grouping": data["contextTemplate"]["contextActivities"]["grouping"],
                                               "category": [{"objectType": "Activity",
                                                             "id": CMI5 + "context/categories/cmi5"}]}}}
+
+
+def _ended(session: AUSession) -> tuple[int, bytes]:
+    """The answer to a request of a session after its end: cmi5 §9.3.6 and §9.3.8 record nothing of it
+    (ADL's CATAPULT player answers 403 too); the AU that still writes has been closed."""
+    return 403, json.dumps({"error": f"this cmi5 session has ended ({session.end.rsplit('/', 1)[1]}): "
+                            "a new launch has its own"}).encode()
+
+
+def _abandoned(session: AUSession) -> dict:
+    """The `abandoned` statement the LMS records for a session that did not terminate (cmi5 §9.3.6):
+    about the activity launched, in its registration and session, with the time from its initialized
+    to its last statement as the duration when it initialized."""
+    stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    statement = {"id": str(uuid.uuid4()), "actor": LEARNER, "timestamp": stamp,
+                 "verb": {"id": ABANDONED, "display": {"en-US": "abandoned"}}, "object": session.target,
+                 "context": {"registration": session.registration, "extensions": {SESSION_ID: session.id},
+                             "contextActivities": {"grouping": session.grouping,
+                                                   "category": [{"objectType": "Activity",
+                                                                 "id": CMI5 + "context/categories/cmi5"}]}}}
+    if session.initialized is not None:
+        statement["result"] = {"duration": f"PT{session.last - session.initialized:.2f}S"}
+    return statement
 
 
 def _document_key(params: dict) -> tuple:

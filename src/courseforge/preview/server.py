@@ -22,6 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import click
 
+from courseforge.preview.lrs import ENDING
 from courseforge.render import LAUNCH
 
 STANDIN = Path(__file__).resolve().parent / "standin"
@@ -120,7 +121,8 @@ class Handler(BaseHTTPRequestHandler):
         if not self._ours(method):
             return self._send(403, b'{"error": "not a request of the preview page"}', "application/json")
         if path.startswith("/lrs/"):
-            status, data = self.server.lrs.handle(method, path[len("/lrs/"):], url.query, body)
+            status, data = self.server.lrs.handle(method, path[len("/lrs/"):], url.query, body,
+                                                  self.headers.get("Authorization") or "")
             return self._send(status, data, "application/json", {"X-Experience-API-Version": "1.0.3"})
         if path == "/preview/events" and method == "GET":
             return self._events()
@@ -153,7 +155,9 @@ class Handler(BaseHTTPRequestHandler):
         standard, state = asked.get("standard"), self.server.session.state()
         if state["course"] is None or standard not in [s["name"] for s in state["standards"]]:
             return self._send(409, b'{"error": "no build to launch"}', "application/json")
-        params, launched = {}, None
+        # The page unloaded the AU before asking: the LMS ends its session (terminated, or abandoned
+        # after ENDING) before the next launch, of whatever standard.
+        params, launched, ended = {}, None, self.server.lrs.end_sessions(ENDING)
         if standard in ("cmi5", "tincan"):
             origin = f"http://{self.headers.get('Host')}"
             au = None
@@ -164,7 +168,8 @@ class Handler(BaseHTTPRequestHandler):
                 au = self.server.session.launched_au(page)
                 au["url"] = urljoin(f"{origin}/course/{standard}/", au["url"])
             params, launched = self.server.lrs.launch(standard, state["course"], origin, bool(asked.get("fresh")), au)
-        self._send(200, json.dumps({"params": params, "launched": launched}).encode(), "application/json")
+        self._send(200, json.dumps({"params": params, "launched": launched, "ended": ended}).encode(),
+                   "application/json")
 
     def _course(self, rest: str, query: str) -> None:
         standard, _, name = rest.partition("/")

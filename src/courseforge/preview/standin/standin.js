@@ -213,10 +213,26 @@
     win.setTimeout(look, READY_POLL_MS);  // once launch() has counted this launch
   }
 
-  // A relaunch is what a learner gets when they open the course again: the old page ends (its
-  // pagehide terminates the session), the new one resumes from what the LMS kept, past the cover
-  // when the author was past it (a new learner starts on the cover); `keepPlace`: a save's reload,
-  // which also brings the author back to where they were reading on that page.
+  // The xAPI course in the frame ends before the next launch, as a learner closes it in an LMS: its
+  // pagehide sends cmi5's `terminated` (a keepalive fetch), and the LMS, asked for the next launch,
+  // waits for it (or records `abandoned`). Navigated straight to the next launch, the old page's
+  // end reached the LMS after the new session began.
+  function unload() {
+    var page = frame.contentDocument;
+    if (!page || page.URL === 'about:blank') return Promise.resolve();
+    return new Promise(function (done) {
+      frame.addEventListener('load', function gone() {
+        frame.removeEventListener('load', gone);
+        done();
+      });
+      frame.src = 'about:blank';
+    });
+  }
+
+  // A relaunch is what a learner gets when they open the course again: the old page ends (unload()),
+  // the new one resumes from what the LMS kept, past the cover when the author was past it (a new
+  // learner starts on the cover); `keepPlace`: a save's reload, which also brings the author back to
+  // where they were reading on that page.
   // Null when there is nothing to launch: the course has not built yet.
   function launch(fresh, keepPlace) {
     if (!state.course) {
@@ -224,37 +240,56 @@
       say(NO_BUILD);
       return null;
     }
-    var name = standard(), key = STORE + state.course.id + ':' + name, base = launchPage();
-    var shown = readingPlace(), place = keepPlace ? shown : null;
-    if (!fresh && pastCover()) continueWhenReady(launches + 1, frame.contentDocument, place);
+    var name = standard(), key = STORE + state.course.id + ':' + name, base = launchPage(), how = kind();
+    var shown = readingPlace(), place = keepPlace ? shown : null, resume = !fresh && pastCover();
+    // An xAPI session is in the frame: the LMS is told of the launch, whatever its standard, to end it.
+    var leaving = registration;
     win.localStorage.setItem(STORE + 'standard', name);
     byId('pv-kind').textContent = '(' + name + ')';
-    launches += 1;
-    if (PreviewLMS.kinds.indexOf(kind()) >= 0) {
-      if (fresh && lms) lms.forget();
-      if (fresh || !lms || lms.key !== key) {
-        if (lms) lms.detached = true;
-        var made = new PreviewLMS(kind(), key, state.course, function (name, element, value, data, refused) {
-          // Not the ending session of a replaced learner:
-          if (made === lms) onCall(name, element, value, data, refused);
-        });
-        lms = made;
-        clearPanel();
-        showModel(lms.data, '');
-      }
-      lms.install(state.course);
-      model.hidden = false;
-      registration = null;
-      frame.src = base + '?launch=' + launches;
-      return Promise.resolve();
+    var id = launches += 1, scorm = PreviewLMS.kinds.indexOf(how) >= 0;
+    // A SCORM course's session ends in this page (its pagehide calls finish before the next page's
+    // scripts run): it is navigated straight to the next launch, which spares a save's reload the
+    // unload's round (about 25 ms).
+    return (scorm && !leaving ? Promise.resolve() : unload()).then(function () {
+      if (id !== launches) return null;  // launched again meanwhile
+      if (resume) continueWhenReady(id, frame.contentDocument, place);
+      if (scorm) return launchSCORM(id, fresh, key, base, how, leaving);
+      return launchXAPI(id, fresh, name, base, keepPlace && launchedPage || shown && shown.page);
+    });
+  }
+
+  function launchSCORM(id, fresh, key, base, how, leaving) {
+    if (fresh && lms) lms.forget();
+    if (fresh || !lms || lms.key !== key) {
+      if (lms) lms.detached = true;
+      var made = new PreviewLMS(how, key, state.course, function (name, element, value, data, refused) {
+        // Not the ending session of a replaced learner:
+        if (made === lms) onCall(name, element, value, data, refused);
+      });
+      lms = made;
+      clearPanel();
+      showModel(lms.data, '');
     }
+    lms.install(state.course);
+    model.hidden = false;
+    registration = null;
+    var ended = leaving ? request('/preview/launch', { standard: standard() }) : Promise.resolve();
+    return ended.then(function () {
+      if (id === launches) frame.src = base + '?launch=' + id;
+    });
+  }
+
+  // An LMS launches the AU of `page`, the page on show: a course of one AU per page has one for each.
+  function launchXAPI(id, fresh, name, base, page) {
     model.hidden = true;
     if (lms) lms.detached = true;
     lms = null;
     win.API = win.API_1484_11 = undefined;
-    // An LMS launches the AU of the page on show: a course of one AU per page has one for each.
-    var asked = { standard: name, fresh: !!fresh, page: keepPlace && launchedPage || shown && shown.page };
-    return request('/preview/launch', asked).then(function (answer) {
+    return request('/preview/launch', { standard: name, fresh: !!fresh, page: page }).then(function (answer) {
+      if (id !== launches) return;
+      // The old session's statements, its end among them, before this launch's: their events may
+      // come after this answer.
+      (answer.ended || []).forEach(onStatement);
       launchedPage = answer.params.page || null;
       if (answer.params.registration !== registration) clearPanel();
       registration = answer.params.registration;
