@@ -327,6 +327,12 @@ def test_a_check_comment_in_course_yml_is_refused_as_switching_nothing_off(tmp_p
     assert result.stderr.splitlines()[0] == f"course.yml:{line}: a " + COMMENT_SAYS
 
 
+def test_each_check_comment_in_course_yml_is_refused_at_its_line(tmp_path):
+    written = "# check: ignore readability\n" + COURSE_YML + "# check: ignore all\n"
+    assert review_errors(course(tmp_path, {"course.yml": written})) == [
+        "course.yml:1: a " + COMMENT_SAYS, "course.yml:10: a " + COMMENT_SAYS]
+
+
 @pytest.mark.parametrize("description", [
     'description: "Mark a line with # check: ignore and the rule"\n',
     "description: 'a <!-- check: ignore nothing --> comment'\n",

@@ -2,8 +2,9 @@
 
 course.yml's `check: {ignore: [...]}` refuses an unknown rule with a did-you-mean (config.py); a
 comment on a line is held to the same, at its line, in a page or a scenario; in course.yml, where no
-finding is placed, such a comment switches nothing off and is refused as such. Only a comment counts (`<!-- check: ignore … -->` in Markdown, `# check: ignore …` in YAML): prose that
-mentions the words is left alone.
+finding is placed, such a comment switches nothing off and is refused as such. Only a comment counts
+(`<!-- check: ignore … -->` in Markdown, `# check: ignore …` in YAML): prose that mentions the words
+is left alone.
 """
 from __future__ import annotations
 
@@ -41,16 +42,16 @@ def unknown_rules(review: Review) -> list[ContentError]:
 def _in_course_file(review: Review, path: Path) -> list[ContentError]:
     """No rule places a finding in course.yml, so a comment there switches nothing off: said at its line,
     or an author who wrote `# check: ignore readability` at its top believes the rule is off."""
-    is_comment = None
+    errors, is_comment = [], None
     for number, text in enumerate(review.lines(path), start=1):
         if "check:" in text and COMMENT.search(text):
             is_comment = is_comment or _yaml_comments(path)
             if any(is_comment(number, match.start()) for match in COMMENT.finditer(text)):
-                return [ContentError(Location(path, number), 'a "check: ignore" comment in course.yml switches '
-                                     "nothing off (no finding is placed in course.yml)",
-                                     "list the rules under `check: ignore: [...]` to switch them off for the "
-                                     "whole course, or put the comment on the page's line")]
-    return []
+                errors.append(ContentError(Location(path, number), 'a "check: ignore" comment in course.yml '
+                                           "switches nothing off (no finding is placed in course.yml)",
+                                           "list the rules under `check: ignore: [...]` to switch them off for "
+                                           "the whole course, or put the comment on the page's line"))
+    return errors
 
 
 def _in_file(review: Review, path: Path, comments: Callable | None = None) -> list[ContentError]:
