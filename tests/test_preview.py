@@ -138,6 +138,17 @@ def test_the_memory_lrs_fetch_url_answers_once_as_a_cmi5_lms_s_does():
         assert status == 200 and json.loads(answer)["error-code"] == "1" and "auth-token" not in json.loads(answer)
 
 
+
+def test_a_preview_started_again_hands_out_fetch_urls_no_earlier_run_did():
+    """The AU keeps its session (token, ended or not) in the tab's sessionStorage under its fetch URL
+    (adapters/cmi5.js). A preview started again on the same `--port` numbered its launches from 1 again,
+    so the page that reconnects relaunched the AU at the old run's first fetch URL: it found that
+    session ended and refused to start ("this launch has ended"), or sent the old run's token."""
+    runs = [MemoryLRS().launch("cmi5", {"iri": "https://example.invalid/c"}, "http://127.0.0.1:8000", False, AU)[0]
+            for _ in range(2)]
+    assert runs[0]["fetch"] != runs[1]["fetch"]
+    assert all(params["fetch"].startswith("http://127.0.0.1:8000/lrs/fetch/") for params in runs)
+
 GRADED = """---
 id: {id}
 title: Check {id}

@@ -2,6 +2,7 @@
 shows in the page while the last good build stays served, and the side panel shows what the LMS gets."""
 from __future__ import annotations
 
+import socket
 import urllib.request
 
 import pytest
@@ -346,3 +347,39 @@ def test_a_theme_file_s_edit_reaches_the_page_the_browser_keeps_the_others(theme
     sheet.write_text(sheet.read_text().replace("rgb(1, 2, 3)", "rgb(4, 5, 6)"))
     page.wait_for_function(f"() => ({TITLE_COLOUR})() === 'rgb(4, 5, 6)'")
     course.get_by_role("heading", name="Welcome", level=1).wait_for()  # at the same place
+
+
+def test_a_preview_started_again_on_its_port_relaunches_a_cmi5_course_that_starts(tmp_path, page):
+    """The AU keeps its session in the tab's sessionStorage under its fetch URL. A preview started again
+    on the same --port numbered its launches from 1 again: the page, reconnected, relaunched the AU at
+    the old run's first fetch URL, and the AU took that session for its own, ended, and did not start."""
+    project = tmp_path / "project"
+    create(project)
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    first = Preview(project, port=port).start()
+    try:
+        page.goto(first.url)
+        page.get_by_role("group", name="Standard").get_by_role("button", name="cmi5", exact=True).click()
+        listed(page, "initialized", 1)
+    finally:
+        first.close()
+    page.wait_for_function("() => /has stopped/.test(document.getElementById('pv-status').textContent)")
+    again = Preview(project, port=port).start()
+    try:
+        for _ in range(200):  # the page reconnects, then relaunches: a bound on the waiting, not a timing
+            if new_session_started(again):
+                break
+            page.wait_for_timeout(100)
+        # The old run's AU, closed by the relaunch, may send its own end here too: not of this session.
+        launched = next(one for verb, one in sessions(again) if verb == "launched")
+        assert [verb for verb, one in sessions(again) if one == launched] == ["launched", "initialized"]
+    finally:
+        again.close()
+
+
+def new_session_started(running) -> bool:
+    """Whether the session `running` launched first has sent its initialized."""
+    launched = [one for verb, one in sessions(running) if verb == "launched"]
+    return bool(launched) and ("initialized", launched[0]) in sessions(running)

@@ -76,7 +76,9 @@ class MemoryLRS:
                 self.registrations[standard] = str(uuid.uuid4())
             registration = self.registrations[standard]
             self.launches += 1
-            number = self.launches
+            # Unique across runs too: the AU keeps its session in the tab's sessionStorage under its
+            # fetch URL, and a preview started again on the same port would hand out the old run's.
+            number = f"{self.launches}-{secrets.token_hex(6)}"
         endpoint, actor = f"{origin}/lrs/xapi/", json.dumps(LEARNER)
         if standard == "tincan":
             return {"endpoint": endpoint, "auth": f"Basic {TOKEN}", "actor": actor, "registration": registration,
@@ -95,7 +97,7 @@ class MemoryLRS:
         # before the session is open, so that a launch asked for meanwhile ends it after it.
         self._keep(launched, session, lms=True)
         with self.lock:
-            self.unfetched[str(number)] = session
+            self.unfetched[number] = session
             self.sessions[token] = self.latest = session
         # cmi5 §8.1: the AU's own query (a per-page AU's `page`) is kept, the launch parameters added.
         own = {name: values[0] for name, values in parse_qs(urlsplit(au["url"]).query).items()}
