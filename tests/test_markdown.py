@@ -75,3 +75,17 @@ def test_a_page_ending_in_a_quote_s_empty_line_without_a_line_break_is_read():
         parsed = md.parse(text)
         assert [problem[1].replace(" Title", "") for problem in parsed.problems] == ["`::: tip` has no closing `:::`"]
     assert md.render(md.parse("> quote\n>"), lambda *a: None) == md.render(md.parse("> quote\n>\n"), lambda *a: None)
+
+
+def test_a_heading_left_empty_by_a_check_comment_goes_and_its_dashes_stay_a_rule():
+    """`---` under a line holding a check comment alone made `<h2></h2>`, an empty heading a screen
+    reader announces; without the comment above them the dashes are a thematic break."""
+    md = LessonMarkdown()
+
+    def html(text: str) -> str:
+        return md.render(md.parse(text), lambda *a: None)
+
+    assert html("Text.\n\n<!-- check: ignore x -->\n---\n\nMore.\n") == "<p>Text.</p>\n<hr />\n<p>More.</p>\n"
+    assert html("A\n\n<!-- check: ignore x -->\n===\n") == html("# <!-- check: ignore x -->\n\nA\n") == "<p>A</p>\n"
+    assert html("Title\n---\n") == "<h2>Title</h2>\n"
+    assert html("Title <!-- check: ignore x -->\n---\n") == "<h2>Title</h2>\n"

@@ -280,6 +280,8 @@ def test_parsed_pages_are_the_former_ones():
         # cut short where a block opens inside it is the only one whose tokens they change.
         if any("starts inside the question" in problem for _, problem, _ in new.problems):
             continue
+        if any(t.type == "heading_close" and old.tokens[i - 1].content == "" for i, t in enumerate(old.tokens)):
+            continue  # a heading left empty goes now, its `---` a rule (tests/test_markdown.py)
         problems = [found for found in new.problems if not any(rule in found[1] for rule in UNCLOSED_RULES)]
         assert [t.as_dict() for t in new.tokens] == [t.as_dict() for t in old.tokens], repr(text)
         assert (new.front_matter, new.front_matter_line, problems, new.questions) == \

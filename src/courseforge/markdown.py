@@ -122,10 +122,14 @@ def _drop_check_comments(state) -> None:
         for token in tokens:
             if token.type == "inline" and "<!--" in token.content:
                 token.content = strip_check_comments(token.content).strip()
-    empty = [index for index, token in enumerate(tokens) if token.type == "paragraph_close" and index >= 2
-             and tokens[index - 1].content == "" and tokens[index - 2].type == "paragraph_open"]
+    empty = [index for index, token in enumerate(tokens) if token.type in ("paragraph_close", "heading_close")
+             and index >= 2 and tokens[index - 1].content == "" and tokens[index - 2].type == token.type.replace("close", "open")]
     for index in reversed(empty):
-        del tokens[index - 2:index + 1]
+        # A heading left empty (`---` under a line of a comment alone) is announced as an empty heading:
+        # it goes too, and a `---` underline stays the rule it reads as without the comment above it.
+        opener = tokens[index - 2]
+        rule = [] if opener.markup != "-" else [Token("hr", "hr", 0, map=opener.map, markup="---", block=True)]
+        tokens[index - 2:index + 1] = rule
 
 
 def _end_last_quote_line(state) -> None:
@@ -182,8 +186,9 @@ class LessonMarkdown:
         if md is None:
             if len(self._without) >= self.most_parsers:
                 return self.md
-            md = self._without[unused] = create()
+            md = create()
             md.disable(list(unused))
+            self._without[unused] = md  # stored ready: a parser is never seen half set up
         return md
 
     def parse(self, text: str) -> Parsed:
