@@ -118,3 +118,39 @@ def test_bare_tags_render_as_markdown_its_own_renderer_renders_them():
             tokens = [Token(kind, neighbour.tag, 1, block=True), neighbour]
             assert ours.md.renderer.rules[kind](tokens, 0, ours.md.options, {}) == \
                 plain.md.renderer.renderToken(tokens, 0, plain.md.options, {})
+
+
+def test_spans_no_inline_rule_acts_in_are_parsed_as_markdown_its_own_inline_rule_parses_them():
+    # markdownrules.plain_inline gives a span without any enabled inline rule's character its one text
+    # token: the same tokens and html as markdown-it's own "inline" core rule, with every ruleset a page
+    # may be parsed with (so with the rules whose characters it lacks off), on text of each character
+    # an inline rule starts at, those of none (`-`, `:`, `#`, `.`, quotes for the typographer after it),
+    # no-break spaces, escapes and line ends.
+    from markdown_it.rules_core.inline import inline as markdown_its_inline
+
+    from courseforge.markdown import LessonMarkdown
+    from courseforge.markdownrules import INLINE_MARKS
+
+    ours, theirs = LessonMarkdown(), LessonMarkdown()
+    ours.most_parsers = theirs.most_parsers = 10 ** 6
+    made = theirs._parser
+
+    def without_shortcut(text):
+        md = made(text)
+        md.core.ruler.at("inline", markdown_its_inline)
+        return md
+
+    theirs._parser = without_shortcut
+    marks = "".join(INLINE_MARKS.values())
+    pieces = [*marks, "word", "Two words.", " ", "  ", "-", "--", ":", "#", "|", "'", '"', "(c)", "...", "\u00a0", "é",
+              "*em*", "__s__", "`c`", "[l](u)", "![i](p.png)", "<http://x>", "&amp;", "\\*", "~~s~~", "a\nb",
+              "\n\n", "- item\n", "# h\n", "> q\n", "::: tip T\n", ":::\n", "| a | b |\n|---|---|\n| c | d |\n"]
+    rng = random.Random(24)
+    shortcut_taken = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(rng.randint(0, 20)))
+        new, old = ours.parse(text), theirs.parse(text)
+        assert [t.as_dict() for t in new.tokens] == [t.as_dict() for t in old.tokens], repr(text)
+        assert ours.render(new, lambda *a: None) == theirs.render(old, lambda *a: None), repr(text)
+        shortcut_taken += any(t.type == "inline" and t.content and not set(t.content) & set(marks) for t in new.tokens)
+    assert shortcut_taken > 1000

@@ -18,7 +18,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from courseforge import blockshape
-from courseforge.markdownrules import BARE_TAGS, MOST_PARSERS, render_bare_tag, unused_rules
+from courseforge.markdownrules import BARE_TAGS, MOST_PARSERS, plain_inline, render_bare_tag, unused_rules
 
 CALLOUT_KINDS = {
     "story": "Story",
@@ -160,6 +160,7 @@ def create() -> MarkdownIt:
     md.core.ruler.after("normalize", "end_last_quote_line", _end_last_quote_line)
     md.use(front_matter_plugin)
     md.core.ruler.before("inline", "check_comments", _drop_check_comments)
+    md.core.ruler.at("inline", plain_inline(md))
     md.use(container_plugin, name="callout", validate=lambda params, markup: bool(params.strip()),
            render=_render_callout)
     md.add_render_rule("table_open", _render_table_open)

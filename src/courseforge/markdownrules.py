@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from markdown_it.token import Token
+
 
 # Rules that act only at marks a page may not hold at all: a page without any of a rule's marks parses
 # the same without it, where markdown-it would try it for nothing (a block rule at every block start and
@@ -107,3 +109,47 @@ def render_bare_tag(self, tokens, idx, options, env) -> str:
         if after.type == "inline" or after.hidden or (after.nesting == -1 and after.tag == token.tag):
             return tag + ">"
     return tag + ">\n"
+
+
+# Where each of markdown-it's inline rules may act: the character it starts at. In a span holding none
+# of the enabled rules' characters, the text rule (always first) takes every character, the others
+# never get a turn, and the span is one text token (what markdown-it's own inline parse makes of it).
+INLINE_MARKS = {"text": "", "linkify": ":", "newline": "\n", "escape": "\\", "backticks": "`",
+                "strikethrough": "~", "emphasis": "*_", "link": "[", "image": "!", "autolink": "<",
+                "html_inline": "<", "entity": "&"}
+# Rules run after the inline ones, none of which changes a span made of one text token.
+LONE_TEXT_KEPT_BY = frozenset({"balance_pairs", "strikethrough", "emphasis", "fragments_join"})
+
+
+def plain_inline(md):
+    """A core rule for `md` in place of markdown-it's "inline": a span that no inline rule but text
+    may act in gets its one text token at once, without an inline parser's state and passes (a third
+    of parsing a page of plain prose); every other span is parsed by markdown-it."""
+    marks_of: dict[tuple, re.Pattern | None] = {}
+
+    def marks() -> re.Pattern | None:
+        """What sends a span to markdown-it: any enabled rule's character (None: every span goes)."""
+        rules, after = md.inline.ruler.get_active_rules(), md.inline.ruler2.get_active_rules()
+        known = (tuple(rules), tuple(after))
+        if known not in marks_of:
+            plain = (rules[:1] == ["text"] and all(name in INLINE_MARKS for name in rules)
+                     and LONE_TEXT_KEPT_BY.issuperset(after))
+            characters = "".join(INLINE_MARKS[name] for name in rules) if plain else ""
+            marks_of[known] = re.compile(f"[{re.escape(characters)}]") if plain and characters else None
+        return marks_of[known]
+
+    def inline(state) -> None:
+        found = marks()
+        parse, env = md.inline.parse, state.env
+        for token in state.tokens:
+            if token.type == "inline":
+                if token.children is None:
+                    token.children = []
+                content = token.content
+                if found is not None and content and not found.search(content):
+                    text = Token("text", "", 0)
+                    text.content = content
+                    token.children.append(text)
+                else:
+                    parse(content, md, env, token.children)
+    return inline
