@@ -159,3 +159,72 @@ def test_a_large_sealed_file_of_ours_is_read_back_after_its_tag_is_checked_in_pi
         sealed.seek(CHECKED_FIRST)
         sealed.write(b"\x00" if data[CHECKED_FIRST - 32] else b"\x01")
     assert read_sealed(tmp_path / "big", limit=2 * CHECKED_FIRST) is None
+
+
+def test_files_written_behind_land_in_the_order_asked_and_before_any_read(own_key, tmp_path, monkeypatch):
+    # Within written_behind() a thread seals and writes the caches' files while the build goes on: a
+    # write, a removal and a write again of one file land in that order; a read waits for every write
+    # asked for before it; a file that cannot be written is dropped, as the stores drop it themselves.
+    import threading
+
+    target, blocked = tmp_path / "shard", tmp_path / "missing" / "shard"
+    release, landed = threading.Event(), []
+    real = cacheseal._write
+
+    def slow(path, data):
+        release.wait(10)  # nothing lands until the test says so: the caller went on meanwhile
+        real(path, data)
+        landed.append((path.name, data))
+
+    monkeypatch.setattr(cacheseal, "_write", slow)
+    before = threading.active_count()
+    with cacheseal.written_behind():
+        cacheseal.write_sealed(target, b"first")
+        cacheseal.remove_sealed(target)
+        cacheseal.write_sealed(blocked, b"no folder")  # OSError in the thread: dropped
+        cacheseal.write_sealed(target, b"second")
+        assert not target.exists() and landed == [], "the caller did not wait for the writes"
+        release.set()
+        assert cacheseal.read_sealed(target) == b"second"
+        cacheseal.write_sealed(target, b"third")
+    assert cacheseal.read_sealed(target) == b"third" and not blocked.exists()
+    assert landed == [("shard", b"first"), ("shard", b"second"), ("shard", b"third")]
+    assert threading.active_count() == before, "the writer's thread is gone: the next build forks its readers"
+    cacheseal.write_sealed(target, b"at once")  # outside: written before the call returns
+    assert cacheseal.read_sealed(target) == b"at once"
+
+
+def test_an_error_in_the_writer_that_is_not_the_file_systems_is_raised(own_key, tmp_path, monkeypatch):
+    import pytest
+
+    monkeypatch.setattr(cacheseal, "_write", lambda path, data: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        with cacheseal.written_behind():
+            cacheseal.write_sealed(tmp_path / "shard", b"x")
+
+
+def test_a_forked_process_writes_its_own_files(own_key, tmp_path):
+    # A page reader forked within written_behind() has no writer thread: it writes at once.
+    with cacheseal.written_behind():
+        child = os.fork()
+        if child == 0:
+            try:
+                cacheseal.write_sealed(tmp_path / "child", b"forked")
+                os._exit(0 if (tmp_path / "child").is_file() else 1)
+            finally:
+                os._exit(2)
+        assert os.waitpid(child, 0)[1] == 0
+    assert cacheseal.read_sealed(tmp_path / "child") == b"forked"
+
+
+def test_a_build_leaves_its_caches_written_and_no_thread_behind(own_key, make_course, tmp_path):
+    import threading
+
+    course = make_course(lessons=3)
+    before = threading.active_count()
+    build(course, tmp_path / "out", ["scorm12"])
+    store = course / CACHE_DIR
+    shards = [path for path in store.rglob("*") if path.is_file() and not path.name.startswith(".")]
+    assert shards and all(cacheseal.read_sealed(path, 1 << 30) is not None for path in shards)
+    assert not [path for path in store.rglob(".*") if path.is_file()], "no temporary file is left"
+    assert threading.active_count() == before
