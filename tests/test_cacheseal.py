@@ -163,8 +163,8 @@ def test_a_large_sealed_file_of_ours_is_read_back_after_its_tag_is_checked_in_pi
 
 def test_files_written_behind_land_in_the_order_asked_and_before_any_read(own_key, tmp_path, monkeypatch):
     # Within written_behind() a thread seals and writes the caches' files while the build goes on: a
-    # write, a removal and a write again of one file land in that order; a read waits for every write
-    # asked for before it; a file that cannot be written is dropped, as the stores drop it themselves.
+    # write, a removal and a write again of one file land in that order; a read of it waits for them
+    # (a read of another file does not); a file that cannot be written is dropped, as the stores drop it themselves.
     import threading
 
     target, blocked = tmp_path / "shard", tmp_path / "missing" / "shard"
@@ -184,6 +184,8 @@ def test_files_written_behind_land_in_the_order_asked_and_before_any_read(own_ke
         cacheseal.write_sealed(blocked, b"no folder")  # OSError in the thread: dropped
         cacheseal.write_sealed(target, b"second")
         assert not target.exists() and landed == [], "the caller did not wait for the writes"
+        assert cacheseal.read_sealed(tmp_path / "other") is None and landed == [], \
+            "a read of a file no write is pending on goes on at once"
         release.set()
         assert cacheseal.read_sealed(target) == b"second"
         cacheseal.write_sealed(target, b"third")

@@ -120,7 +120,7 @@ def read_sealed(path: Path, limit: int = MAX_SHARD) -> bytes | None:
     """The data of the sealed file at `path`, or None when there is none this user wrote (or it is
     over `limit` bytes). Only a regular file is read: a FIFO opened for reading would block the build
     forever, and a link may point anywhere."""
-    _written()
+    _written(path)
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
     except (OSError, ValueError):  # ValueError: a name with a NUL
@@ -156,7 +156,7 @@ def write_sealed(path: Path, data: bytes) -> None:
     on without its file when it cannot be written, as its callers do here)."""
     writer = _writer.get()
     if writer is not None and writer.pid == os.getpid():
-        writer.add(_write, path, data)
+        writer.add(path, _write, path, data)
     else:
         _write(path, data)
 
@@ -165,7 +165,7 @@ def remove_sealed(path: Path) -> None:
     """Remove a sealed file: within written_behind(), after the writes asked for before."""
     writer = _writer.get()
     if writer is not None and writer.pid == os.getpid():
-        writer.add(path.unlink, True)
+        writer.add(path, path.unlink, True)
     else:
         path.unlink(missing_ok=True)
 
@@ -186,13 +186,22 @@ class _Writer:
     def __init__(self):
         from concurrent.futures import ThreadPoolExecutor
 
-        self.pid, self.pool, self.pending = os.getpid(), ThreadPoolExecutor(1, "courseforge-cache"), []
+        self.pid, self.pool = os.getpid(), ThreadPoolExecutor(1, "courseforge-cache")
+        self.asked: list = []  # every work, for its error
+        self.last: dict[str, object] = {}  # a file's path → the last work asked for on it
 
-    def add(self, work, *args) -> None:
-        self.pending.append(self.pool.submit(_quietly, work, *args))
+    def add(self, path: Path, work, *args) -> None:
+        self.asked.append(self.pool.submit(_quietly, work, *args))
+        self.last[os.fspath(path)] = self.asked[-1]
 
-    def wait(self) -> None:
-        pending, self.pending = self.pending, []
+    def wait(self, path: Path | None = None) -> None:
+        """Until the work asked for on `path` (on every file: None) has been done (the thread works
+        in order: what was asked before it has been done too)."""
+        if path is None:
+            pending, self.asked, self.last = self.asked, [], {}
+        else:
+            last = self.last.pop(os.fspath(path), None)
+            pending = [] if last is None else [last]
         for done in pending:
             done.result()  # an error that is not the file system's is raised here
 
@@ -226,8 +235,9 @@ def written_behind():
         writer.pool.shutdown(wait=True)
 
 
-def _written() -> None:
-    """Every write asked for so far has landed: a read must not find the file as it was before."""
+def _written(path: Path) -> None:
+    """The writes asked for on `path` have landed: a read must not find the file as it was before
+    (a read of another file goes on: a cold build's stores look for shards that were never written)."""
     writer = _writer.get()
     if writer is not None and writer.pid == os.getpid():
-        writer.wait()
+        writer.wait(path)
