@@ -1,10 +1,10 @@
 """Which attempts the SCORM adapters report per objective (runtime/lmsapi.js `submitted`): each graded
-attempt the player's saved state (state.js) shows submitted, once, even one with no answer at all,
-whose unanswered questions count as wrong; a retake is reported again and its records updated in
-place; an attempt an earlier session submitted (and reported) is not reported again after a reload;
-review mode and an ungraded page's submission report nothing. The adapter hears of a submission from
-the quiz records the player's save carries, whether or not its state fits the LMS's limit. Node over the runtime with the fake LMS
-of test_runtime_objectives.py. CHECKLIST S04-D table, S12-D4."""
+attempt the quiz records a save carries (state.js `fit`, whether or not the state fits the LMS's
+limit) show submitted, once, even one with no answer at all, whose unanswered questions count as
+wrong; a retake is reported again and its records updated in place; an attempt an earlier session
+submitted (and reported) is not reported again after a reload; review mode and an ungraded page's
+submission report nothing. Node over the runtime with the fake LMS of test_runtime_objectives.py.
+CHECKLIST S04-D table, S12-D4."""
 from __future__ import annotations
 
 import pytest
@@ -18,7 +18,8 @@ const state = require(process.argv[3]);
 // another graded page's attempt in progress whose answers alone do not fit the LMS's limit (their keys
 // are never left out), so that no save carries a state.
 function data(attempt, submitted, page, over) {
-  const quizzes = { [page || 2]: { attempt, seed: 7, submitted, score: submitted ? 0 : null, answers: [], graded: true } };
+  const quizzes = { [page || 2]: { attempt, seed: 7, submitted, score: submitted ? 0 : null, answers: [],
+    graded: true } };
   if (over) quizzes[9] = { attempt: 1, seed: 1, submitted: false, score: null, graded: true,
     answers: Array.from({ length: 17000 }, () => ['0', '1', '2']) };
   return { current: 2, viewed: [0, 1, 2], quizzes };

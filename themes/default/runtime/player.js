@@ -326,8 +326,10 @@
     var limit = this.adapter && this.adapter.maxDataLength;
     var fitted = CF.state.fit(this.state, limit);
     // A state that cannot fit has had every step left out first.
-    if (fitted.dropped.length) warn('progress data over ' + limit + ' characters: left out ' + fitted.dropped.join(', ') +
-      (fitted.data === null ? '; not saved' : ''));
+    if (fitted.dropped.length) {
+      warn('progress data over ' + limit + ' characters: left out ' + fitted.dropped.join(', ') +
+        (fitted.data === null ? '; not saved' : ''));
+    }
     if (this.quiz) this.quiz.backup(fitted.backup);
     return { location: this.lessons[this.current].id, data: fitted.data, quizzes: fitted.quizzes };
   };
