@@ -349,3 +349,52 @@ def test_a_course_yml_comment_after_a_quoted_hash_is_still_held_to_the_rule_name
     written = COURSE_YML.replace("title: Tiny course", 'title: "Tiny # course"  # check: ignore link-txt')
     for name, text in (("lf", written), ("crlf", written.replace("\n", "\r\n"))):
         assert review_errors(course(tmp_path, {"course.yml": text}, name)) == ["course.yml:1: a " + COMMENT_SAYS]
+
+
+def test_a_comment_on_a_block_scalars_header_line_is_a_comment(tmp_path):
+    """A block scalar's token starts at its `>`: a comment after it on that line was taken for the text."""
+    written = COURSE_YML.replace("description: A course made by a test.\n",
+                                 "description: >-  # check: ignore readability\n  A folded text.\n")
+    assert review_errors(course(tmp_path, {"course.yml": written})) == ["course.yml:5: a " + COMMENT_SAYS]
+
+
+def colour_script(line: str) -> str:
+    """The scenario with `line` for Sam's last turn, its lines under `      - ` as the script writes them."""
+    from check_support import SCENARIO
+    script = SCENARIO.replace("{second_result}", "neutral").replace("{second_next}", "fixed")
+    return script.replace("      - sam: Thank you.\n", line)
+
+
+@pytest.mark.parametrize("line", [
+    '      - sam: "Press the green button. # check: ignore colour-only"\n',
+    '      - sam: "Say # check: ignore colour-only"\n      - sam: Press the green button.\n',
+    "      - sam: 'Say it:\n          # check: ignore colour-only'\n      - sam: Press the green button.\n",
+    "      - sam: |\n          Type # check: ignore colour-only\n      - sam: Press the green button.\n",
+    "      - sam: >-\n          # check: ignore colour-only\n      - sam: Press the green button.\n",
+])
+def test_check_ignore_words_a_character_says_leave_the_rule_on_at_their_line(tmp_path, line):
+    """A scenario line's text saying `# check: ignore colour-only` on the finding's line or the line
+    before is the course's text, not a comment: it switched the rule off there, and names no rule."""
+    script = colour_script(line)
+    [found] = findings(course(tmp_path, {"scenarios/01-call.yml": script}), "colour-only")
+    assert found.location.line == 1 + script[:script.index("green")].count("\n")
+    assert review_errors_or_none(tmp_path, script) == []
+
+
+@pytest.mark.parametrize("line", [
+    "      - sam: Press the green button.  # check: ignore colour-only\n",
+    "      # check: ignore colour-only\n      - sam: Press the green button.\n",
+    "      - sam: >-  # check: ignore colour-only\n          Press the green button.\n",
+])
+def test_a_real_comment_in_a_scenario_still_switches_the_rule_off(tmp_path, line):
+    assert findings(course(tmp_path, {"scenarios/01-call.yml": colour_script(line)}), "colour-only") == []
+
+
+def review_errors_or_none(tmp_path, script: str) -> list[str]:
+    """The review's content errors for the course with `script` (none when it passes)."""
+    folder = course(tmp_path, {"scenarios/01-call.yml": script}, "errors")
+    try:
+        check_course(load(folder, cache=False))
+    except ContentErrors as caught:
+        return [str(error) for error in caught.errors]
+    return []

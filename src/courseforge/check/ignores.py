@@ -12,17 +12,13 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
 from courseforge.check.catalogue import IGNORABLE, ignore_hint
-from courseforge.check.review import Review
+from courseforge.check.review import COMMENT, Review
 from courseforge.errors import ContentError, Location, cut
 
 # `all` switches every rule off on its line (check/__init__.py, _ignored_here).
 NAMES = frozenset((*IGNORABLE, "all"))
-# The names may be missing (`<!-- check: ignore -->`, `# check: ignore`): that comment switches nothing off.
 # Names are matched whatever their case (textmarks.ignore_lines keeps them in lower case).
-COMMENT = re.compile(r"(?:<!--|#)\s*check:\s*ignore(?![A-Za-z0-9_])([A-Za-z0-9_, -]*)")
 
 
 def unknown_rules(review: Review) -> list[ContentError]:
@@ -35,7 +31,7 @@ def unknown_rules(review: Review) -> list[ContentError]:
         if not all(_named(rules) and all(map(_known, rules)) for _, rules in review.page_marks(page).ignores):
             errors += _in_file(review, page.source)
     for scenario in review.course.scenarios:
-        errors += _in_file(review, scenario.source, _yaml_comments)  # a line's text may say the words
+        errors += _in_file(review, scenario.source, review.yaml_comments)  # a line's text may say the words
     return errors + _in_course_file(review, review.course.root / COURSE_FILE)
 
 
@@ -45,7 +41,7 @@ def _in_course_file(review: Review, path: Path) -> list[ContentError]:
     errors, is_comment = [], None
     for number, text in enumerate(review.lines(path), start=1):
         if "check:" in text and COMMENT.search(text):
-            is_comment = is_comment or _yaml_comments(path)
+            is_comment = is_comment or review.yaml_comments(path)
             if any(is_comment(number, match.start()) for match in COMMENT.finditer(text)):
                 errors.append(ContentError(Location(path, number), 'a "check: ignore" comment in course.yml '
                                            "switches nothing off (no finding is placed in course.yml)",
@@ -76,20 +72,6 @@ def _in_file(review: Review, path: Path, comments: Callable | None = None) -> li
                                                cut(f'"check: ignore" names an unknown rule "{rule}"'),
                                                cut(_hint(rule))))
     return errors
-
-
-def _yaml_comments(path: Path) -> Callable[[int, int], bool]:
-    """Whether a match at (line, column) of a YAML file starts a comment: a `#` outside every scalar.
-    A quoted string or a block scalar saying `# check: ignore …` is the course's text, and a `<!--`
-    starts none in YAML."""
-    try:
-        tokens = yaml.scan(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-        scalars = [((scalar.start_mark.line + 1, scalar.start_mark.column),
-                    (scalar.end_mark.line + 1, scalar.end_mark.column))
-                   for scalar in tokens if isinstance(scalar, yaml.ScalarToken)]
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return lambda line, column: True  # a file the loader refused was said already; every match counts
-    return lambda line, column: not any(start <= (line, column) < end for start, end in scalars)
 
 
 def _named(rules) -> bool:

@@ -6,11 +6,18 @@ front matter, measures and marks, which a page served from the cache holds witho
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import yaml
+
 from courseforge.model import Block, Course, PageText
-from courseforge.textmarks import IGNORE_COMMENT, TextMarks, ignored_names, page_marks, scan, source_lines
+from courseforge.textmarks import TextMarks, ignored_names, page_marks, scan, source_lines
+
+# A `check: ignore` comment as written: `<!-- check: ignore … -->` in Markdown, `# check: ignore …` in
+# YAML. The names may be missing (`# check: ignore`): that comment switches nothing off.
+COMMENT = re.compile(r"(?:<!--|#)\s*check:\s*ignore(?![A-Za-z0-9_])([A-Za-z0-9_, -]*)")
 
 
 class Review:
@@ -21,6 +28,7 @@ class Review:
         self.memo: dict = {}  # what more than one rule computes from the same text
         self._ignored: dict[tuple[Path, int], frozenset[str]] = {}
         self._files: dict[Path, list[str]] = {}
+        self._comments: dict[Path, Callable[[int, int], bool]] = {}
         # Every lesson and assessment page by its source file.
         self.pages: dict[Path, PageText] = {page.source: page.page_text for page in course.pages}
 
@@ -84,16 +92,45 @@ class Review:
             if not ignores:
                 return frozenset()
             return frozenset(rule for at, rules in ignores if line - 1 <= at <= line for rule in rules)
-        if (path, line) not in self._ignored:
+        if (path, line) not in self._ignored:  # a scenario script: YAML, where only a real comment counts
             found: set[str] = set()
-            for text in self.lines(path)[max(0, line - 2):line]:
-                for match in IGNORE_COMMENT.finditer(text):
-                    found |= ignored_names(match)
+            for number in range(max(1, line - 1), line + 1):
+                text = self.lines(path)[number - 1] if number <= len(self.lines(path)) else ""
+                if "check:" in text:  # the plain test first: the YAML is scanned only for a line saying it
+                    for match in COMMENT.finditer(text):
+                        if self.yaml_comments(path)(number, match.start()):
+                            found |= ignored_names(match)
             self._ignored[(path, line)] = frozenset(found)
         return self._ignored[(path, line)]
+
+    def yaml_comments(self, path: Path) -> Callable[[int, int], bool]:
+        """Whether a COMMENT match at (line, column) of a YAML file starts a comment: a `#` outside every
+        scalar. A quoted string or a block scalar saying `# check: ignore …` is the course's text (a line
+        a character says), and a `<!--` starts none in YAML. The file is scanned once."""
+        if path not in self._comments:
+            self._comments[path] = _yaml_comments(path)
+        return self._comments[path]
 
     def lines(self, path: Path) -> list[str]:
         """The source file's lines, read once."""
         if path not in self._files:
             self._files[path] = source_lines(path)
         return self._files[path]
+
+
+def _yaml_comments(path: Path) -> Callable[[int, int], bool]:
+    try:
+        tokens = yaml.scan(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        scalars = [(_text_starts(scalar), (scalar.end_mark.line + 1, scalar.end_mark.column))
+                   for scalar in tokens if isinstance(scalar, yaml.ScalarToken)]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return lambda line, column: True  # a file the loader refused was said already; every match counts
+    return lambda line, column: not any(start <= (line, column) < end for start, end in scalars)
+
+
+def _text_starts(scalar: yaml.ScalarToken) -> tuple[int, int]:
+    """(line, column) where a scalar's text starts. A block scalar's token starts at its `|` or `>`, but
+    its text on the next line: `say: >-  # check: ignore x` is a comment on the header's line."""
+    if scalar.style in ("|", ">"):
+        return scalar.start_mark.line + 2, 0
+    return scalar.start_mark.line + 1, scalar.start_mark.column

@@ -108,27 +108,23 @@
       return 'cmi.objectives.' + at[id] + '.';
     };
 
-    // The graded pages submitted since the last save, as the player's state (state.js) the save
-    // carries says: a blank attempt sends no answer that would. `seen`: each page's last submitted
-    // attempt, the resumed state's included, so that none is reported twice (the second time as blank).
-    // A save whose state did not fit the LMS's limit carries none: the pages its answers reported
-    // (`answered`) wait in `blind`, or the next state that fits would report them again, as blank.
-    proto.submitted = function (data, answered) {
-      var seen = this.seen = this.seen || {}, blind = this.blind = this.blind || {};
-      if (!data) {
-        (answered || []).forEach(function (page) { blind[page] = true; });
-        return [];
-      }
-      var state = CF.state ? CF.state.decode(data) : null;
-      var lessons = this.course.lessons || [], quizzes = this.course.quizzes || {}, out = [];
-      this.blind = {};
-      Object.keys(state ? state.quizzes : {}).forEach(function (p) {
-        var r = state.quizzes[p], page = (lessons[p] || {}).id;
-        if (!r.submitted || seen[p] === r.attempt) return;
-        seen[p] = r.attempt;
-        if (quizzes[page] && quizzes[page].graded && !blind[page]) out.push(page);
-      });
-      return out;
+    // The graded pages submitted since the last save, as the player's quiz records say ({page index:
+    // {attempt, submitted, …}}, state.js): those a save carries, whether or not its state fit the
+    // LMS's limit, or the resumed state's. A blank attempt sends no answer that would tell. `seen`:
+    // each page's last submitted attempt, the resumed state's included, so that none is reported
+    // twice (the second time as blank).
+    proto.submitted = function (records) {
+      var seen = this.seen = this.seen || {}, lessons = this.course.lessons || [], quizzes = this.course.quizzes || {};
+      return Object.keys(records || {}).filter(function (p) {
+        var r = records[p], page = quizzes[(lessons[p] || {}).id], was = seen[p];
+        if (r.submitted) seen[p] = r.attempt;
+        return r.submitted && was !== r.attempt && page && page.graded;
+      }).map(function (p) { return lessons[p].id; });
+    };
+
+    // What a resumed session's state (`data`, suspend_data) submitted was reported in its own session.
+    proto.resume = function (data) {
+      if (CF.state) this.submitted(CF.state.decode(data).quizzes);
     };
 
     // Initialize, Commit, Terminate and their 1.2 names: one empty-string argument.

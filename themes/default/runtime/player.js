@@ -315,7 +315,9 @@
     if (this.screens) this.screens.update();
   };
 
-  // The state as the adapter stores it, made to fit its limit (state.js `fit` says what goes first).
+  // The state as the adapter stores it, made to fit its limit (state.js `fit` says what goes first),
+  // and the quiz records it reports attempts from: a blank one sends no answer, and a state that does
+  // not fit is not saved, yet its submission is the learner's result all the same.
   proto.snapshot = function () {
     var indexes = [];
     for (var i = 0; i < this.lessons.length; i++) if (this.viewed[i]) indexes.push(i);
@@ -323,10 +325,13 @@
     this.state.viewed = indexes;
     var limit = this.adapter && this.adapter.maxDataLength;
     var fitted = CF.state.fit(this.state, limit);
-    if (fitted.dropped.length) warn('progress data over ' + limit + ' characters: left out ' + fitted.dropped.join(', '));
+    // A state that cannot fit has had every step left out first.
+    if (fitted.dropped.length) {
+      warn('progress data over ' + limit + ' characters: left out ' + fitted.dropped.join(', ') +
+        (fitted.data === null ? '; not saved' : ''));
+    }
     if (this.quiz) this.quiz.backup(fitted.backup);
-    if (fitted.data === null) warn('progress data exceeds the limit of ' + limit + ' characters; not saved');
-    return { location: this.lessons[this.current].id, data: fitted.data };
+    return { location: this.lessons[this.current].id, data: fitted.data, quizzes: fitted.quizzes };
   };
 
   proto.save = function () {

@@ -1,7 +1,9 @@
 /*
  * courseforge player state codec (classic script; also loadable with node's require).
  * encode(state) -> string; decode(string, total?) -> state (never throws: garbage gives fresh());
- * fit(state, limit) -> {data, dropped, backup}: the encoding made to fit the adapter's limit.
+ * fit(state, limit) -> {data, dropped, backup, quizzes}: the encoding made to fit the adapter's limit,
+ * and a copy of the quiz records (their attempts, submitted or not), which a save tells the adapter of
+ * even when no encoding fits.
  *
  * state = {version: 3, current, viewed: [page index], ext: {letter: string}, checks: [answer],
  *   quizzes: {page index: {attempt, seed, submitted, score, graded (not stored), answers: [answer]}},
@@ -238,7 +240,7 @@
       dropped.push(step);
       data = encode(work);
     }
-    return { data: !limit || data.length <= limit ? data : null, dropped: dropped, backup: backup };
+    return { data: !limit || data.length <= limit ? data : null, dropped: dropped, backup: backup, quizzes: quizzes };
   }
 
   var api = { encode: encode, decode: decode, fresh: fresh, fit: fit };

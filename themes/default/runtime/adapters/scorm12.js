@@ -101,7 +101,7 @@
     var resumed = this.get('cmi.core.entry') === 'resume';
     if (!resumed && this.mode !== 'review') return empty;
     var location = this.get('cmi.core.lesson_location') || null, data = this.get('cmi.suspend_data') || null;
-    this.submitted(data);  // what an earlier session submitted was reported then
+    this.resume(data);
     return { location: location, data: data, resumed: resumed };
   };
 
@@ -117,7 +117,7 @@
   // a synchronous request while the page may be going away.
   proto.saveState = function (snapshot, final) {
     if (!this.active()) return false;
-    this.objectives(snapshot && snapshot.data);
+    this.objectives(snapshot && snapshot.quizzes);
     var ok = true;
     var location = snapshot && snapshot.location;
     var data = snapshot && snapshot.data;
@@ -176,14 +176,14 @@
   }
 
   // The submitted attempts' results per objective, before the save that follows them commits
-  // (`data`, the player's state, says which were submitted: a blank one has no answers): raw 0-100
+  // (`records`, the player's quiz records, say which were submitted: a blank one has no answers): raw 0-100
   // as the course's score, passed/failed against the same mark (S12-R3). Objectives no graded
   // question assesses get no record: 1.2 declares none in the manifest, and a `not attempted`
   // record would only say so for ever.
-  proto.objectives = function (data) {
+  proto.objectives = function (records) {
     var pages = this.attempts, self = this, course = this.course;
     this.attempts = {};
-    this.submitted(data, Object.keys(pages)).forEach(function (page) { pages[page] = pages[page] || {}; });
+    this.submitted(records).forEach(function (page) { pages[page] = pages[page] || {}; });
     if (this.mode !== 'normal') return;
     Object.keys(pages).forEach(function (page) {
       var found = CF.objectiveShares(course, page, pages[page]), quiz = (course.quizzes || {})[page] || {};

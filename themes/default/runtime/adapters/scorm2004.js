@@ -138,7 +138,7 @@
     var resumed = this.get('cmi.entry') === 'resume';
     if (!resumed && this.mode !== 'review') return empty;
     var location = this.get('cmi.location') || null, data = this.get('cmi.suspend_data') || null;
-    this.submitted(data);  // what an earlier session submitted was reported then
+    this.resume(data);
     return { location: location, data: data, resumed: resumed };
   };
 
@@ -151,7 +151,7 @@
   // dismissal path needs no request of its own (Q2). `final`: Terminate follows at once and persists.
   proto.saveState = function (snapshot, final) {
     if (!this.active()) return false;
-    this.objectives(snapshot && snapshot.data);
+    this.objectives(snapshot && snapshot.quizzes);
     var ok = true;
     var location = snapshot && snapshot.location;
     var data = snapshot && snapshot.data;
@@ -204,12 +204,12 @@
   };
 
   // The submitted attempts' results per objective, before the save that follows them commits
-  // (`data`, the player's state, says which were submitted: a blank one has no answers; S04-D
+  // (`records`, the player's quiz records, say which were submitted: a blank one has no answers; S04-D
   // table): scaled 0..1 with raw/min/max as the course's score, success against the same mark.
-  proto.objectives = function (data) {
+  proto.objectives = function (records) {
     var pages = this.attempts, self = this, course = this.course;
     this.attempts = {};
-    this.submitted(data, Object.keys(pages)).forEach(function (page) { pages[page] = pages[page] || {}; });
+    this.submitted(records).forEach(function (page) { pages[page] = pages[page] || {}; });
     if (!this.writes()) return;
     Object.keys(pages).forEach(function (page) {
       var found = CF.objectiveShares(course, page, pages[page]), quiz = (course.quizzes || {})[page] || {};
