@@ -228,3 +228,21 @@ def test_a_build_leaves_its_caches_written_and_no_thread_behind(own_key, make_co
     assert shards and all(cacheseal.read_sealed(path, 1 << 30) is not None for path in shards)
     assert not [path for path in store.rglob(".*") if path.is_file()], "no temporary file is left"
     assert threading.active_count() == before
+
+
+def test_settling_lands_every_write_and_lets_the_writers_thread_go_until_the_next(own_key, tmp_path):
+    # Before a fork (clip renderers, page readers) the process must have one thread: settle() lands
+    # what was asked for and ends the thread; a write after it starts another, gone at the end too.
+    import threading
+
+    before = threading.active_count()
+    with cacheseal.written_behind():
+        assert threading.active_count() == before, "no write asked for: no thread"
+        cacheseal.write_sealed(tmp_path / "first", b"one")
+        assert threading.active_count() == before + 1
+        cacheseal.settle()
+        assert threading.active_count() == before and (tmp_path / "first").is_file()
+        cacheseal.write_sealed(tmp_path / "second", b"two")
+        assert threading.active_count() == before + 1
+    assert threading.active_count() == before
+    assert cacheseal.read_sealed(tmp_path / "first") == b"one" and cacheseal.read_sealed(tmp_path / "second") == b"two"

@@ -181,20 +181,37 @@ def _write(path: Path, data: bytes) -> None:
 
 
 class _Writer:
-    """One thread that writes and removes sealed files in the order they were asked for."""
+    """One thread that writes and removes sealed files in the order they were asked for, started by
+    the first of them (a build that writes nothing starts none)."""
 
     def __init__(self):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.pid, self.pool, self.pending = os.getpid(), ThreadPoolExecutor(1, "courseforge-cache"), []
+        self.pid, self.pool, self.pending = os.getpid(), None, []
 
     def add(self, work, *args) -> None:
+        if self.pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(1, "courseforge-cache")
         self.pending.append(self.pool.submit(_quietly, work, *args))
 
     def wait(self) -> None:
         pending, self.pending = self.pending, []
         for done in pending:
             done.result()  # an error that is not the file system's is raised here
+
+    def stop(self) -> None:
+        """Every write landed, and the thread gone: the next write starts another."""
+        try:
+            self.wait()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """The thread gone once the writes asked for have landed (their errors dropped: the build's
+        own error, if any, is the one to see)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None
 
 
 def _quietly(work, *args) -> None:
@@ -223,7 +240,16 @@ def written_behind():
         writer.wait()
     finally:
         _writer.reset(token)
-        writer.pool.shutdown(wait=True)
+        writer.close()
+
+
+def settle() -> None:
+    """Every write asked for so far has landed and the writer's thread is gone (the next write starts
+    another): called before this process forks, which copies the locks another thread holds, into a
+    child that waits for ever on one it needs (pagereading._start_method forks only with one thread)."""
+    writer = _writer.get()
+    if writer is not None and writer.pid == os.getpid():
+        writer.stop()
 
 
 def _written() -> None:
