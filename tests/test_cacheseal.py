@@ -9,6 +9,7 @@ import os
 import shutil
 import stat
 import zipfile
+from pathlib import Path
 
 from conftest import REPO, as_someone_else, lesson, zips
 from courseforge import cacheseal
@@ -246,3 +247,27 @@ def test_settling_lands_every_write_and_lets_the_writers_thread_go_until_the_nex
         assert threading.active_count() == before + 1
     assert threading.active_count() == before
     assert cacheseal.read_sealed(tmp_path / "first") == b"one" and cacheseal.read_sealed(tmp_path / "second") == b"two"
+
+
+def test_a_read_waits_for_the_writes_of_its_own_file_alone(own_key, tmp_path, monkeypatch):
+    # A store saves shard after shard, each read just before it is written: were every read to wait
+    # for every write, the saves would run as if nothing were written behind. A file named otherwise
+    # (relative) is the same file.
+    import threading
+
+    release, landed = threading.Event(), []
+    real = cacheseal._write
+
+    def slow(path, data):
+        release.wait(5)
+        real(path, data)
+        landed.append(path.name)
+
+    cacheseal.write_sealed(tmp_path / "other", b"kept")
+    monkeypatch.setattr(cacheseal, "_write", slow)
+    monkeypatch.chdir(tmp_path)
+    with cacheseal.written_behind():
+        cacheseal.write_sealed(Path("shard"), b"new")
+        assert cacheseal.read_sealed(tmp_path / "other") == b"kept" and landed == [], "held up by another file"
+        release.set()
+        assert cacheseal.read_sealed(tmp_path / "shard") == b"new"

@@ -120,7 +120,7 @@ def read_sealed(path: Path, limit: int = MAX_SHARD) -> bytes | None:
     """The data of the sealed file at `path`, or None when there is none this user wrote (or it is
     over `limit` bytes). Only a regular file is read: a FIFO opened for reading would block the build
     forever, and a link may point anywhere."""
-    _written()
+    _written(path)
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
     except (OSError, ValueError):  # ValueError: a name with a NUL
@@ -156,7 +156,7 @@ def write_sealed(path: Path, data: bytes) -> None:
     on without its file when it cannot be written, as its callers do here)."""
     writer = _writer.get()
     if writer is not None and writer.pid == os.getpid():
-        writer.add(_write, path, data)
+        writer.add(path, _write, path, data)
     else:
         _write(path, data)
 
@@ -165,7 +165,7 @@ def remove_sealed(path: Path) -> None:
     """Remove a sealed file: within written_behind(), after the writes asked for before."""
     writer = _writer.get()
     if writer is not None and writer.pid == os.getpid():
-        writer.add(path.unlink, True)
+        writer.add(path, path.unlink, True)
     else:
         path.unlink(missing_ok=True)
 
@@ -186,18 +186,28 @@ class _Writer:
 
     def __init__(self):
         self.pid, self.pool, self.pending = os.getpid(), None, []
+        self.last: dict[str, object] = {}  # a file's last write or removal asked for (a Future)
 
-    def add(self, work, *args) -> None:
+    def add(self, path: Path, work, *args) -> None:
         if self.pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
             self.pool = ThreadPoolExecutor(1, "courseforge-cache")
-        self.pending.append(self.pool.submit(_quietly, work, *args))
+        self.pending.append(done := self.pool.submit(_quietly, work, *args))
+        self.last[os.path.abspath(path)] = done
 
-    def wait(self) -> None:
-        pending, self.pending = self.pending, []
+    def wait(self, path: Path | None = None) -> None:
+        """Every write asked for has landed; with `path`, those of that file: the thread does them
+        in order, so its last one landed means every one before it did (the others are not waited
+        for: a shard read is not held up by the writes of the shards saved before it)."""
+        if path is not None:
+            done = self.last.pop(os.path.abspath(path), None)
+            if done is not None:
+                done.result()  # an error that is not the file system's is raised here
+            return
+        pending, self.pending, self.last = self.pending, [], {}
         for done in pending:
-            done.result()  # an error that is not the file system's is raised here
+            done.result()
 
     def stop(self) -> None:
         """Every write landed, and the thread gone: the next write starts another."""
@@ -227,7 +237,7 @@ def written_behind():
     """Within it, the caches' files are sealed and written by a thread of their own while the build
     goes on: HMAC and the writes let go of the GIL, so they run beside the review and the rendering,
     on another core (a cold build of 5 000 lessons writes 49 MB of cache, 60 ms). Every file has
-    landed when it ends, and before a sealed file is read (read_sealed waits). A forked process
+    landed when it ends, and each before that file is read (read_sealed waits for its own). A forked process
     writes its own (the thread is not in it); the thread is gone at the end, so a later build in the
     same process forks its page readers again (pagereading._start_method)."""
     if _writer.get() is not None:  # within one already: its thread does the writing
@@ -252,8 +262,8 @@ def settle() -> None:
         writer.stop()
 
 
-def _written() -> None:
-    """Every write asked for so far has landed: a read must not find the file as it was before."""
+def _written(path: Path) -> None:
+    """Every write of `path` asked for so far has landed: a read must not find it as it was before."""
     writer = _writer.get()
     if writer is not None and writer.pid == os.getpid():
-        writer.wait()
+        writer.wait(path)
