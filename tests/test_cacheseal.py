@@ -271,3 +271,22 @@ def test_a_read_waits_for_the_writes_of_its_own_file_alone(own_key, tmp_path, mo
         assert cacheseal.read_sealed(tmp_path / "other") == b"kept" and landed == [], "held up by another file"
         release.set()
         assert cacheseal.read_sealed(tmp_path / "shard") == b"new"
+
+
+def test_the_key_is_made_by_the_thread_that_asks_for_a_write_not_by_the_writers(own_key, tmp_path, monkeypatch):
+    # Made by the writer's thread, the key could be made by a read in the build's thread at once: two
+    # keys in one run, one of them over the other in the key file (files sealed with it misses next time).
+    import threading
+
+    makers = []
+    real = cacheseal.key_path
+
+    def noted():
+        makers.append(threading.current_thread())
+        return real()
+
+    monkeypatch.setattr(cacheseal, "key_path", noted)
+    with cacheseal.written_behind():
+        cacheseal.write_sealed(tmp_path / "shard", b"data")
+    assert makers == [threading.current_thread()]
+    assert cacheseal.read_sealed(tmp_path / "shard") == b"data"

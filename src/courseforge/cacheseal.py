@@ -192,6 +192,10 @@ class _Writer:
         if self.pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
+            # The key is made here, not by the thread: made by it and by a read at once, it could be
+            # two keys through one temporary file (files sealed with the one lost: misses next time;
+            # or a replace that finds the temporary gone: the key warned about as unkept).
+            _key()
             self.pool = ThreadPoolExecutor(1, "courseforge-cache")
         self.pending.append(done := self.pool.submit(_quietly, work, *args))
         self.last[os.path.abspath(path)] = done
