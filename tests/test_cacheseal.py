@@ -290,3 +290,25 @@ def test_the_key_is_made_by_the_thread_that_asks_for_a_write_not_by_the_writers(
         cacheseal.write_sealed(tmp_path / "shard", b"data")
     assert makers == [threading.current_thread()]
     assert cacheseal.read_sealed(tmp_path / "shard") == b"data"
+
+
+def test_a_file_that_cannot_be_written_leaves_no_temporary_file(own_key, tmp_path, monkeypatch):
+    # A folder planted under a shard's name (a course folder from someone else), or a full disk: the
+    # write fails, the build goes on without the file, and no half-written temporary stays behind.
+    import errno
+
+    import pytest
+
+    (tmp_path / "planted").mkdir()
+    with cacheseal.written_behind():
+        cacheseal.write_sealed(tmp_path / "planted", b"data")
+    with pytest.raises(OSError):
+        cacheseal.write_sealed(tmp_path / "planted", b"data")
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cacheseal, "_tag", full)
+    with pytest.raises(OSError):
+        cacheseal.write_sealed(tmp_path / "shard", b"data")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["home-cache", "planted"]

@@ -174,10 +174,16 @@ def _write(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     temporary.unlink(missing_ok=True)
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
-    with os.fdopen(handle, "wb") as out:
-        out.write(_tag(data))  # then the data: tens of MB are not copied to be put behind the tag
-        out.write(data)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(_tag(data))  # then the data: tens of MB are not copied to be put behind the tag
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        # A full disk, or a folder planted under the file's name: named after this process, the
+        # temporary file would stay for ever, one more each build.
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 class _Writer:
