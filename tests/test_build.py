@@ -133,6 +133,32 @@ def test_scenarios_are_rendered_into_every_package(make_course, tmp_path):
     assert (folder / ".courseforge-cache" / "video").is_dir()
 
 
+def test_clip_renderers_are_forked_from_a_process_of_one_thread(make_course, tmp_path, monkeypatch):
+    # A fork copies the locks other threads hold into a child that may wait for ever on one: by the
+    # time clips render the caches' writer thread has work behind it, and it is gone before the fork.
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    from courseforge import video
+
+    threads = []
+
+    class Counting(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            threads.append(threading.active_count())
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(video, "ProcessPoolExecutor", Counting)
+    monkeypatch.setattr(video, "_cores", lambda: 2)
+    other = SCENARIO.replace("A short call", "A second call").replace("late again", "lost")
+    folder = make_course({"scenarios/01-short-call.yml": SCENARIO, "scenarios/02-second-call.yml": other,
+                          "course.yml": COURSE_YML + "video_size: 320x180\n"})
+    before = threading.active_count()
+    [package] = build(folder, tmp_path / "out", ["scorm12"])
+    assert threads == [before]
+    assert {"media/short-call/start.mp4", "media/second-call/start.mp4"} <= set(zipfile.ZipFile(package).namelist())
+
+
 def test_package_over_budget_warns(make_course, tmp_path):
     import random
     blob = random.Random(1).randbytes(1_200_000)

@@ -9,6 +9,7 @@ import os
 import shutil
 import stat
 import zipfile
+from pathlib import Path
 
 from conftest import REPO, as_someone_else, lesson, zips
 from courseforge import cacheseal
@@ -230,3 +231,86 @@ def test_a_build_leaves_its_caches_written_and_no_thread_behind(own_key, make_co
     assert shards and all(cacheseal.read_sealed(path, 1 << 30) is not None for path in shards)
     assert not [path for path in store.rglob(".*") if path.is_file()], "no temporary file is left"
     assert threading.active_count() == before
+
+
+def test_settling_lands_every_write_and_lets_the_writers_thread_go_until_the_next(own_key, tmp_path):
+    # Before a fork (clip renderers, page readers) the process must have one thread: settle() lands
+    # what was asked for and ends the thread; a write after it starts another, gone at the end too.
+    import threading
+
+    before = threading.active_count()
+    with cacheseal.written_behind():
+        assert threading.active_count() == before, "no write asked for: no thread"
+        cacheseal.write_sealed(tmp_path / "first", b"one")
+        assert threading.active_count() == before + 1
+        cacheseal.settle()
+        assert threading.active_count() == before and (tmp_path / "first").is_file()
+        cacheseal.write_sealed(tmp_path / "second", b"two")
+        assert threading.active_count() == before + 1
+    assert threading.active_count() == before
+    assert cacheseal.read_sealed(tmp_path / "first") == b"one" and cacheseal.read_sealed(tmp_path / "second") == b"two"
+
+
+def test_a_read_waits_for_the_writes_of_its_own_file_alone(own_key, tmp_path, monkeypatch):
+    # A store saves shard after shard, each read just before it is written: were every read to wait
+    # for every write, the saves would run as if nothing were written behind. A file named otherwise
+    # (relative) is the same file.
+    import threading
+
+    release, landed = threading.Event(), []
+    real = cacheseal._write
+
+    def slow(path, data):
+        release.wait(5)
+        real(path, data)
+        landed.append(path.name)
+
+    cacheseal.write_sealed(tmp_path / "other", b"kept")
+    monkeypatch.setattr(cacheseal, "_write", slow)
+    monkeypatch.chdir(tmp_path)
+    with cacheseal.written_behind():
+        cacheseal.write_sealed(Path("shard"), b"new")
+        assert cacheseal.read_sealed(tmp_path / "other") == b"kept" and landed == [], "held up by another file"
+        release.set()
+        assert cacheseal.read_sealed(tmp_path / "shard") == b"new"
+
+
+def test_the_key_is_made_by_the_thread_that_asks_for_a_write_not_by_the_writers(own_key, tmp_path, monkeypatch):
+    # Made by the writer's thread, the key could be made by a read in the build's thread at once: two
+    # keys in one run, one of them over the other in the key file (files sealed with it misses next time).
+    import threading
+
+    makers = []
+    real = cacheseal.key_path
+
+    def noted():
+        makers.append(threading.current_thread())
+        return real()
+
+    monkeypatch.setattr(cacheseal, "key_path", noted)
+    with cacheseal.written_behind():
+        cacheseal.write_sealed(tmp_path / "shard", b"data")
+    assert makers == [threading.current_thread()]
+    assert cacheseal.read_sealed(tmp_path / "shard") == b"data"
+
+
+def test_a_file_that_cannot_be_written_leaves_no_temporary_file(own_key, tmp_path, monkeypatch):
+    # A folder planted under a shard's name (a course folder from someone else), or a full disk: the
+    # write fails, the build goes on without the file, and no half-written temporary stays behind.
+    import errno
+
+    import pytest
+
+    (tmp_path / "planted").mkdir()
+    with cacheseal.written_behind():
+        cacheseal.write_sealed(tmp_path / "planted", b"data")
+    with pytest.raises(OSError):
+        cacheseal.write_sealed(tmp_path / "planted", b"data")
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cacheseal, "_tag", full)
+    with pytest.raises(OSError):
+        cacheseal.write_sealed(tmp_path / "shard", b"data")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["home-cache", "planted"]

@@ -174,36 +174,64 @@ def _write(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     temporary.unlink(missing_ok=True)
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
-    with os.fdopen(handle, "wb") as out:
-        out.write(_tag(data))  # then the data: tens of MB are not copied to be put behind the tag
-        out.write(data)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(_tag(data))  # then the data: tens of MB are not copied to be put behind the tag
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        # A full disk, or a folder planted under the file's name: named after this process, the
+        # temporary file would stay for ever, one more each build.
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 class _Writer:
-    """One thread that writes and removes sealed files in the order they were asked for."""
+    """One thread that writes and removes sealed files in the order they were asked for, started by
+    the first of them (a build that writes nothing starts none)."""
 
     def __init__(self):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.pid, self.pool = os.getpid(), ThreadPoolExecutor(1, "courseforge-cache")
-        self.asked: list = []  # every work, for its error
-        self.last: dict[str, object] = {}  # a file's path → the last work asked for on it
+        self.pid, self.pool, self.pending = os.getpid(), None, []
+        self.last: dict[str, object] = {}  # a file's last write or removal asked for (a Future)
 
     def add(self, path: Path, work, *args) -> None:
-        self.asked.append(self.pool.submit(_quietly, work, *args))
-        self.last[os.fspath(path)] = self.asked[-1]
+        if self.pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            # The key is made here, not by the thread: made by it and by a read at once, it could be
+            # two keys through one temporary file (files sealed with the one lost: misses next time;
+            # or a replace that finds the temporary gone: the key warned about as unkept).
+            _key()
+            self.pool = ThreadPoolExecutor(1, "courseforge-cache")
+        self.pending.append(done := self.pool.submit(_quietly, work, *args))
+        self.last[os.path.abspath(path)] = done
 
     def wait(self, path: Path | None = None) -> None:
-        """Until the work asked for on `path` (on every file: None) has been done (the thread works
-        in order: what was asked before it has been done too)."""
-        if path is None:
-            pending, self.asked, self.last = self.asked, [], {}
-        else:
-            last = self.last.pop(os.fspath(path), None)
-            pending = [] if last is None else [last]
+        """Every write asked for has landed; with `path`, those of that file: the thread does them
+        in order, so its last one landed means every one before it did (the others are not waited
+        for: a shard read is not held up by the writes of the shards saved before it)."""
+        if path is not None:
+            done = self.last.pop(os.path.abspath(path), None)
+            if done is not None:
+                done.result()  # an error that is not the file system's is raised here
+            return
+        pending, self.pending, self.last = self.pending, [], {}
         for done in pending:
-            done.result()  # an error that is not the file system's is raised here
+            done.result()
+
+    def stop(self) -> None:
+        """Every write landed, and the thread gone: the next write starts another."""
+        try:
+            self.wait()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """The thread gone once the writes asked for have landed (their errors dropped: the build's
+        own error, if any, is the one to see)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None
 
 
 def _quietly(work, *args) -> None:
@@ -219,7 +247,7 @@ def written_behind():
     """Within it, the caches' files are sealed and written by a thread of their own while the build
     goes on: HMAC and the writes let go of the GIL, so they run beside the review and the rendering,
     on another core (a cold build of 5 000 lessons writes 49 MB of cache, 60 ms). Every file has
-    landed when it ends, and before a sealed file is read (read_sealed waits). A forked process
+    landed when it ends, and each before that file is read (read_sealed waits for its own). A forked process
     writes its own (the thread is not in it); the thread is gone at the end, so a later build in the
     same process forks its page readers again (pagereading._start_method)."""
     if _writer.get() is not None:  # within one already: its thread does the writing
@@ -232,12 +260,20 @@ def written_behind():
         writer.wait()
     finally:
         _writer.reset(token)
-        writer.pool.shutdown(wait=True)
+        writer.close()
+
+
+def settle() -> None:
+    """Every write asked for so far has landed and the writer's thread is gone (the next write starts
+    another): called before this process forks, which copies the locks another thread holds, into a
+    child that waits for ever on one it needs (pagereading._start_method forks only with one thread)."""
+    writer = _writer.get()
+    if writer is not None and writer.pid == os.getpid():
+        writer.stop()
 
 
 def _written(path: Path) -> None:
-    """The writes asked for on `path` have landed: a read must not find the file as it was before
-    (a read of another file goes on: a cold build's stores look for shards that were never written)."""
+    """Every write of `path` asked for so far has landed: a read must not find it as it was before."""
     writer = _writer.get()
     if writer is not None and writer.pid == os.getpid():
         writer.wait(path)
