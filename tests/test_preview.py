@@ -352,13 +352,35 @@ def test_a_course_of_one_au_per_page_is_previewed_in_the_au_of_the_page_shown(ma
     assert (second_data["moveOn"], "masteryScore" in second_data) == ("Completed", False)
     assert launched["object"] == {"objectType": "Activity", "id": second["activityId"],
                                   "definition": {"name": {"en": "Part 2"}}}
-    assert launched["context"]["extensions"][cmi5 + "launchurl"].endswith("/course/cmi5/index.html?page=part-2")
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/course/cmi5/@[^/]+/index\.html\?page=part-2",
+                        launched["context"]["extensions"][cmi5 + "launchurl"])
     assert launched["context"]["extensions"][cmi5 + "sessionid"] == \
         second_data["contextTemplate"]["extensions"][cmi5 + "sessionid"]
     assert (graded["page"], graded_data["moveOn"], graded_data["masteryScore"]) == ("one", "CompletedAndPassed", 0.7)
     assert unknown["page"] == "part-1"
     assert first["registration"] == second["registration"] == graded["registration"]  # the learner's, course-wide
     assert len({first["activityId"], second["activityId"], graded["activityId"]}) == 3
+
+
+def test_launched_names_the_au_at_the_url_the_frame_loads(make_course):
+    """cmi5 §9.6.3.4: `launchurl` is the URL the AU was launched at, without the launch parameters. It
+    named /course/cmi5/index.html, while the frame loads the launch page in the build's versioned folder."""
+    running = Preview(make_course(), report=lambda text, is_error: None).start()
+    try:
+        asked = urllib.request.Request(running.url + "preview/launch", data=b'{"standard": "cmi5"}',
+                                       headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(asked) as answer:
+            answered = json.loads(answer.read())
+        [cmi5] = [one for one in running.session.state()["standards"] if one["name"] == "cmi5"]
+        url = answered["launched"]["context"]["extensions"]["https://w3id.org/xapi/cmi5/context/extensions/launchurl"]
+        assert url == f"{running.url}course/cmi5/@{cmi5['version']}/index.html"
+        # Where the frame goes (standin.js, launchPage()): there, and from the unversioned launch page too.
+        query = urllib.parse.urlencode(answered["params"])
+        for asked in (f"{url}?{query}", f"{running.url}course/cmi5/index.html?{query}"):
+            with urllib.request.urlopen(asked) as page:
+                assert page.status == 200 and page.url == f"{url}?{query}"
+    finally:
+        running.close()
 
 
 def test_the_au_launched_for_a_page_is_the_one_the_course_s_cmi5_xml_declares_for_it(make_course):

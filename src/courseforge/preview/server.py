@@ -162,11 +162,13 @@ class Handler(BaseHTTPRequestHandler):
             origin = f"http://{self.headers.get('Host')}"
             au = None
             if standard == "cmi5":
-                # The AU of the page on show (a course of one AU per page has one for each), at its URL
-                # under the course as an LMS would have imported it.
+                # The AU of the page on show (a course of one AU per page has one for each), at the URL
+                # the frame loads it from: in the build's versioned folder (the page asks for it there,
+                # or for the launch page outside it, which redirects there: see _course).
                 page = asked.get("page") if isinstance(asked.get("page"), str) else None
                 au = self.server.session.launched_au(page)
-                au["url"] = urljoin(f"{origin}/course/{standard}/", au["url"])
+                version = self.server.session.served(standard)[1]
+                au["url"] = urljoin(f"{origin}/course/{standard}/@{version}/", au["url"])
             params, launched = self.server.lrs.launch(standard, state["course"], origin, bool(asked.get("fresh")), au)
         self._send(200, json.dumps({"params": params, "launched": launched, "ended": ended}).encode(),
                    "application/json")
