@@ -87,10 +87,20 @@ AU = {"id": "https://example.invalid/c/au", "url": "http://127.0.0.1:1/course/cm
       "language": "en", "moveOn": "CompletedAndPassed", "launchMethod": "AnyWindow", "masteryScore": 0.8}
 
 
+def issued(lrs: MemoryLRS, params: dict) -> str:
+    """The Authorization a launch issued, as its course sends it: TinCan's `auth`; cmi5's token, from
+    its fetch URL (which answers once: fetched at the first call, then kept in `params`)."""
+    if "auth" not in params:
+        answer = json.loads(lrs.handle("POST", params["fetch"].split("/lrs/")[1], "", b"")[1])
+        params["auth"] = "Basic " + answer["auth-token"]
+    return params["auth"]
+
+
 def launch_data(lrs: MemoryLRS, params: dict) -> dict:
     where = {"activityId": params["activityId"], "agent": params["actor"], "registration": params["registration"],
              "stateId": "LMS.LaunchData"}
-    status, document = lrs.handle("GET", "xapi/activities/state", urllib.parse.urlencode(where), b"")
+    status, document = lrs.handle("GET", "xapi/activities/state", urllib.parse.urlencode(where), b"",
+                                  issued(lrs, params))
     assert status == 200
     return json.loads(document)
 
@@ -100,12 +110,11 @@ def test_the_memory_lrs_launches_cmi5_and_stores_each_statement_once():
     lrs = MemoryLRS(heard.append)
     course = {"iri": "https://example.invalid/c", "masteryScore": 80}
     params, launched = lrs.launch("cmi5", course, "http://127.0.0.1:1", fresh=False, au=AU)
-    assert lrs.handle("POST", params["fetch"].split("/lrs/")[1], "", b"")[0] == 200
     assert launch_data(lrs, params)["masteryScore"] == 0.8
     statement = {"id": "9d8e1c1e-0000-4000-8000-000000000001",
                  "verb": {"id": "http://adlnet.gov/expapi/verbs/initialized"}}
     for _ in range(2):
-        assert lrs.handle("POST", "xapi/statements", "", json.dumps(statement).encode())[0] == 200
+        assert lrs.handle("POST", "xapi/statements", "", json.dumps(statement).encode(), issued(lrs, params))[0] == 200
     assert lrs.statements == heard == [launched, statement]
     assert lrs.launch("cmi5", course, "x", fresh=False, au=AU)[0]["registration"] == params["registration"]
     assert lrs.launch("cmi5", course, "x", fresh=True, au=AU)[0]["registration"] != params["registration"]
@@ -119,9 +128,9 @@ def test_the_memory_lrs_launches_cmi5_as_a_cmi5_lms_does():
     actor = json.loads(params["actor"])
     assert set(actor["account"]) == {"homePage", "name"} and "mbox" not in actor
     assert params["activityId"] != AU["id"] and params["activityId"].startswith("https://")
+    data = launch_data(lrs, params)  # read by the AU before its session ends at the next launch
     again = lrs.launch("cmi5", {"iri": "https://example.invalid/c"}, "http://localhost:1", fresh=True, au=AU)[0]
     assert again["activityId"] == params["activityId"] and again["actor"] == params["actor"]
-    data = launch_data(lrs, params)
     assert data["contextTemplate"]["contextActivities"]["grouping"] == [{"objectType": "Activity", "id": AU["id"]}]
     assert (data["moveOn"], data["launchMethod"], data["launchMode"]) == ("CompletedAndPassed", "AnyWindow", "Normal")
 
@@ -228,8 +237,7 @@ def test_the_preview_s_lms_records_launched_before_each_cmi5_launch_in_its_sessi
 def session(lrs: MemoryLRS, fresh: bool = False) -> tuple[dict, str, str]:
     """A cmi5 launch whose AU has fetched its token: (its parameters, its Authorization, its session id)."""
     params = lrs.launch("cmi5", {"iri": "https://example.invalid/c"}, "http://127.0.0.1:1", fresh, AU)[0]
-    token = json.loads(lrs.handle("POST", params["fetch"].split("/lrs/")[1], "", b"")[1])["auth-token"]
-    return params, "Basic " + token, launch_data(lrs, params)["contextTemplate"]["extensions"][SESSION]
+    return params, issued(lrs, params), launch_data(lrs, params)["contextTemplate"]["extensions"][SESSION]
 
 
 SESSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
@@ -352,13 +360,35 @@ def test_a_course_of_one_au_per_page_is_previewed_in_the_au_of_the_page_shown(ma
     assert (second_data["moveOn"], "masteryScore" in second_data) == ("Completed", False)
     assert launched["object"] == {"objectType": "Activity", "id": second["activityId"],
                                   "definition": {"name": {"en": "Part 2"}}}
-    assert launched["context"]["extensions"][cmi5 + "launchurl"].endswith("/course/cmi5/index.html?page=part-2")
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/course/cmi5/@[^/]+/index\.html\?page=part-2",
+                        launched["context"]["extensions"][cmi5 + "launchurl"])
     assert launched["context"]["extensions"][cmi5 + "sessionid"] == \
         second_data["contextTemplate"]["extensions"][cmi5 + "sessionid"]
     assert (graded["page"], graded_data["moveOn"], graded_data["masteryScore"]) == ("one", "CompletedAndPassed", 0.7)
     assert unknown["page"] == "part-1"
     assert first["registration"] == second["registration"] == graded["registration"]  # the learner's, course-wide
     assert len({first["activityId"], second["activityId"], graded["activityId"]}) == 3
+
+
+def test_launched_names_the_au_at_the_url_the_frame_loads(make_course):
+    """cmi5 §9.6.3.4: `launchurl` is the URL the AU was launched at, without the launch parameters. It
+    named /course/cmi5/index.html, while the frame loads the launch page in the build's versioned folder."""
+    running = Preview(make_course(), report=lambda text, is_error: None).start()
+    try:
+        asked = urllib.request.Request(running.url + "preview/launch", data=b'{"standard": "cmi5"}',
+                                       headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(asked) as answer:
+            answered = json.loads(answer.read())
+        [cmi5] = [one for one in running.session.state()["standards"] if one["name"] == "cmi5"]
+        url = answered["launched"]["context"]["extensions"]["https://w3id.org/xapi/cmi5/context/extensions/launchurl"]
+        assert url == f"{running.url}course/cmi5/@{cmi5['version']}/index.html"
+        # Where the frame goes (standin.js, launchPage()): there, and from the unversioned launch page too.
+        query = urllib.parse.urlencode(answered["params"])
+        for asked in (f"{url}?{query}", f"{running.url}course/cmi5/index.html?{query}"):
+            with urllib.request.urlopen(asked) as page:
+                assert page.status == 200 and page.url == f"{url}?{query}"
+    finally:
+        running.close()
 
 
 def test_the_au_launched_for_a_page_is_the_one_the_course_s_cmi5_xml_declares_for_it(make_course):
@@ -430,18 +460,30 @@ def test_course_files_revalidate_so_a_relaunch_fetches_only_what_changed(make_co
         running.close()
 
 
+def tincan_launch(running: Preview) -> dict:
+    """The TinCan launch parameters the preview's page is handed: their `auth` is what its LRS takes."""
+    asked = urllib.request.Request(running.url + "preview/launch", data=b'{"standard": "tincan"}',
+                                   headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(asked) as answer:
+        return json.loads(answer.read())["params"]
+
+
 def test_a_launch_request_that_is_not_ours_is_refused_without_a_traceback(make_course, capsys):
     # Any web page open in the browser may post plain text here: it printed a traceback in the terminal.
     running = Preview(make_course(lessons=1)).start()
     try:
-        for where, body in [("preview/launch", b"not json"), ("preview/launch", b"[1]"), ("preview/launch", b"\xff"),
-                            ("lrs/xapi/statements", b"not json")]:
-            asked = urllib.request.Request(running.url + where, data=body, headers={"Content-Type": "text/plain"})
+        auth = tincan_launch(running)["auth"]
+        for where, body, credentials, status in [
+                ("preview/launch", b"not json", None, 400), ("preview/launch", b"[1]", None, 400),
+                ("preview/launch", b"\xff", None, 400), ("lrs/xapi/statements", b"not json", None, 401),
+                ("lrs/xapi/statements", b"not json", auth, 400)]:
+            headers = {"Content-Type": "text/plain", **({"Authorization": credentials} if credentials else {})}
+            asked = urllib.request.Request(running.url + where, data=body, headers=headers)
             try:
                 urllib.request.urlopen(asked)
                 raise AssertionError(f"{body!r} was taken")
             except urllib.error.HTTPError as answer:
-                assert answer.code == 400
+                assert answer.code == status
     finally:
         running.close()
     assert "Traceback" not in capsys.readouterr().err

@@ -83,6 +83,24 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
   out.resent = calls.slice(-2).map(c => c.body.n || c.body.id);
   out.resentLeft = later.queue.length;
 
+  // 401: the credentials refused, not the statement: kept (for a launch with good ones) and tried
+  // again after the backoff, never at once in a loop.
+  const refused = new X.Client('https://lrs.example.com/xAPI', 'Basic c3RhbGU=', 'refused');
+  const before401 = calls.length, warned401 = warnings.length;
+  answers = [401];
+  refused.send(statement('r')); await tick();
+  out.after401 = {queued: refused.queue.length, stored: JSON.parse(store['courseforge:xapi:refused']).length,
+                  calls: calls.length - before401, delay: refused.delay, waiting: !!refused.timer,
+                  warned: warnings.length - warned401};
+  answers = [401];
+  await fire();
+  out.after401Again = {calls: calls.length - before401, delay: refused.delay, queued: refused.queue.length};
+  refused.auth = 'Basic Z29vZA==';
+  answers = [200];
+  await fire();
+  out.after401Good = {calls: calls.length - before401, queued: refused.queue.length,
+                      stored: JSON.parse(store['courseforge:xapi:refused']).length};
+
   // On pagehide: everything, the statement in flight too, as one keepalive batch, given up once sent;
   // nothing after it.
   const closing = new X.Client('https://lrs.example.com/xAPI/', 'Basic x', 'closing');
@@ -260,6 +278,12 @@ def test_network_and_server_errors_are_retried_with_backoff(out):
 
 def test_other_client_errors_are_dropped_and_never_retried(out):
     assert out["after400"]["queued"] == 0 and out["after400"]["calls"] == 3 and out["after400"]["warnings"] == 1
+
+
+def test_a_401_keeps_the_statement_and_tries_again_after_the_backoff(out):
+    assert out["after401"] == {"queued": 1, "stored": 1, "calls": 1, "delay": 1000, "waiting": True, "warned": 1}
+    assert out["after401Again"] == {"calls": 2, "delay": 2000, "queued": 1}
+    assert out["after401Good"] == {"calls": 3, "queued": 0, "stored": 0}
 
 
 def test_a_new_statement_retries_at_once_and_order_is_kept(out):

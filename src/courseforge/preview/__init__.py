@@ -32,7 +32,8 @@ class Preview:
         self.report = report or (lambda text, is_error: None)
         self.session = Session(Path(source), self.report, progress)
         self.broker = Broker()
-        self.lrs = MemoryLRS(lambda statement: self.broker.publish("statement", statement))
+        self.lrs = MemoryLRS(lambda statement: self.broker.publish("statement", statement),
+                             lambda refusal: self.broker.publish("refused", refusal))
         self.server = PreviewServer((host, port), self.session, self.broker, self.lrs)
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []

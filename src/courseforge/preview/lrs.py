@@ -3,11 +3,12 @@ fetch URL, statements, and State documents. Every statement stored is passed to 
 (the side panel shows it), the `launched` statement the preview's LMS records before each cmi5
 launch too. Under cmi5 it ends a session before it launches the next, as an LMS does (cmi5 §9.3.6):
 it waits a moment for the old AU's `terminated`, else records `abandoned` for it, and refuses
-anything of a session after its end. It checks nothing else but what fails a launch in any cmi5 LMS
-(a fetch URL used twice): conformance is tested against a real LRS (ralph)."""
+anything of a session after its end. Like any LRS it takes only the credentials it issued (a cmi5
+session's token, a TinCan launch's `auth`) and answers anything else 401. It checks nothing else but
+what fails a launch in any cmi5 LMS (a fetch URL used twice): conformance is tested against a real
+LRS (ralph)."""
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 import threading
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlsplit
 
-TOKEN = "cHJldmlldzpwcmV2aWV3"  # base64 "preview:preview": a TinCan launch's Basic auth (cmi5's is per session)
+from courseforge.preview.credentials import issue, presented, unknown
+
 # The preview LMS's own IRIs, the same whatever host name the page was opened at: the learner's
 # State documents are keyed by the actor and the activity id.
 HOME = "https://preview.invalid"
@@ -52,14 +54,18 @@ class AUSession:
 
 
 class MemoryLRS:
-    def __init__(self, on_statement=lambda statement: None):
+    def __init__(self, on_statement=lambda statement: None, on_refused=lambda refusal: None):
         self.on_statement = on_statement
+        self.on_refused = on_refused  # each request answered 401 or 403: the panel lists them too
         self.statements: list[dict] = []
         self.documents: dict[tuple, bytes] = {}
         self.registrations: dict[str, str] = {}  # standard → the current learner's registration
         self.launches = 0
         self.unfetched: dict[str, AUSession] = {}  # by cmi5 fetch URL not used yet: each answers once (cmi5 §8.2)
         self.sessions: dict[str, AUSession] = {}  # by auth token
+        # The Basic auth of each TinCan launch: random, so a page of an earlier preview run (on the same
+        # --port) sends credentials this run never issued, as it would to an LMS that forgot them.
+        self.tincan: set[str] = set()
         self.latest: AUSession | None = None  # the cmi5 session launched last
         self.lock = threading.Lock()
         self.ended = threading.Condition(self.lock)  # told when a session terminates
@@ -81,14 +87,17 @@ class MemoryLRS:
             number = f"{self.launches}-{secrets.token_hex(6)}"
         endpoint, actor = f"{origin}/lrs/xapi/", json.dumps(LEARNER)
         if standard == "tincan":
-            return {"endpoint": endpoint, "auth": f"Basic {TOKEN}", "actor": actor, "registration": registration,
+            token = issue()
+            with self.lock:
+                self.tincan.add(token)
+            return {"endpoint": endpoint, "auth": f"Basic {token}", "actor": actor, "registration": registration,
                     "activity_id": course["iri"]}, None
         activity = activity_id(au["id"])
         data = _launch_data(au)
         key = _document_key({"activityId": activity, "agent": actor, "registration": registration,
                              "stateId": "LMS.LaunchData"})
         launched = _launched(au, activity, registration, data)
-        token = base64.b64encode(f"preview:{secrets.token_hex(12)}".encode()).decode()
+        token = issue()
         session = AUSession(data["contextTemplate"]["extensions"][SESSION_ID], token, registration,
                             launched["object"], launched["context"]["contextActivities"]["grouping"])
         with self.lock:
@@ -135,25 +144,45 @@ class MemoryLRS:
                 return 200, json.dumps({"error-code": "1", "error-text": "This fetch URL was used already: "
                                         "keep the token for the session (cmi5 §8.2)."}).encode()
             return 200, json.dumps({"auth-token": session.token}).encode()
+        if path == "xapi/about":  # xAPI 1.0.3 Part 3 §2.8: SHOULD answer without credentials
+            return 200, b'{"version": ["1.0.3"]}'
+        if not path.startswith("xapi/"):
+            return 404, b""
+        token = presented(auth)
         with self.lock:
-            session = self.sessions.get(auth.removeprefix("Basic ").strip())
-            over = session is not None and session.end is not None
-        if over and path.startswith("xapi/") and path != "xapi/about":
-            return _ended(session)
+            session = self.sessions.get(token)
+            known = session is not None or token in self.tincan
+        if not known:  # xAPI Part 3 §3.2: 401, credentials missing or refused (server.py adds CHALLENGE)
+            return self._refused(401, unknown(auth), method, path, params, body)
+        if session is not None and session.end is not None:
+            return self._refused(403, _ended(session), method, path, params, body, session)
         if path == "xapi/statements" and method in ("POST", "PUT"):
             try:
                 given = json.loads(body or b"null")
             except ValueError:  # not from a package of ours (any open page may post here)
                 return 400, b""
-            return self._store(given, params.get("statementId"), session)
+            status, answer = self._store(given, params.get("statementId"), session)
+            if status == 403:
+                return self._refused(status, answer, method, path, params, body, session)
+            return status, answer
         if path == "xapi/statements" and method == "GET":
             with self.lock:
                 return 200, json.dumps({"statements": self.statements[::-1], "more": ""}).encode()
         if path == "xapi/activities/state":
             return self._document(method, params, body)
-        if path == "xapi/about":
-            return 200, b'{"version": ["1.0.3"]}'
         return 404, b""
+
+    def _refused(self, status: int, answer: bytes, method: str, path: str, params: dict, body: bytes,
+                 session: AUSession | None = None) -> tuple[int, bytes]:
+        """`status` and `answer` for a request the LMS does not take, told to `on_refused`: the panel
+        lists it as an LMS's log does, named by its method, resource and what it was about."""
+        resource, about = path[len("xapi/"):], params.get("stateId", "")
+        if resource == "statements":
+            about = " ".join(_verbs(body))
+        self.on_refused({"status": status, "request": f"{method} {resource} {about}".strip(),
+                         "error": json.loads(answer)["error"],
+                         "registration": session.registration if session else None})
+        return status, answer
 
     def _store(self, given, statement_id: str | None, session: AUSession | None) -> tuple[int, bytes]:
         batch = given if isinstance(given, list) else [given]
@@ -164,7 +193,7 @@ class MemoryLRS:
             statement.setdefault("id", statement_id or str(uuid.uuid4()))
             ids.append(statement["id"])
             if not self._keep(statement, session):
-                return _ended(session)
+                return 403, _ended(session)
         return (204, b"") if statement_id else (200, json.dumps(ids).encode())
 
     def _keep(self, statement: dict, session: AUSession | None = None, lms: bool = False) -> bool:
@@ -245,11 +274,22 @@ def _launched(au: dict, activity: str, registration: str, data: dict) -> dict:
                                                             "id": CMI5 + "context/categories/cmi5"}]}}}
 
 
-def _ended(session: AUSession) -> tuple[int, bytes]:
-    """The answer to a request of a session after its end: cmi5 §9.3.6 and §9.3.8 record nothing of it
-    (ADL's CATAPULT player answers 403 too); the AU that still writes has been closed."""
-    return 403, json.dumps({"error": f"this cmi5 session has ended ({session.end.rsplit('/', 1)[1]}): "
-                            "a new launch has its own"}).encode()
+def _ended(session: AUSession) -> bytes:
+    """The answer (403) to a request of a session after its end: cmi5 §9.3.6 and §9.3.8 record nothing
+    of it (ADL's CATAPULT player answers 403 too); the AU that still writes has been closed."""
+    return json.dumps({"error": f"this cmi5 session has ended ({session.end.rsplit('/', 1)[1]}): "
+                       "a new launch has its own"}).encode()
+
+
+def _verbs(body: bytes) -> list[str]:
+    """The last part of each verb id of the statements a request carries, as the panel names them."""
+    try:
+        given = json.loads(body or b"null")
+    except ValueError:
+        return []
+    verbs = [one.get("verb") for one in (given if isinstance(given, list) else [given]) if isinstance(one, dict)]
+    ids = [verb.get("id") for verb in verbs if isinstance(verb, dict)]
+    return [one.rsplit("/", 1)[-1] for one in ids if isinstance(one, str)]
 
 
 def _abandoned(session: AUSession) -> dict:

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import click
 
+from courseforge.preview.credentials import CHALLENGE
 from courseforge.preview.lrs import ENDING
 from courseforge.render import LAUNCH
 
@@ -123,7 +124,10 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/lrs/"):
             status, data = self.server.lrs.handle(method, path[len("/lrs/"):], url.query, body,
                                                   self.headers.get("Authorization") or "")
-            return self._send(status, data, "application/json", {"X-Experience-API-Version": "1.0.3"})
+            headers = {"X-Experience-API-Version": "1.0.3"}
+            if status == 401 and not self._fetched():
+                headers["WWW-Authenticate"] = CHALLENGE
+            return self._send(status, data, "application/json", headers)
         if path == "/preview/events" and method == "GET":
             return self._events()
         if path == "/preview/state":
@@ -136,6 +140,14 @@ class Handler(BaseHTTPRequestHandler):
             return self._standin("index.html" if path == "/" else path[len("/preview/"):]
                                  if path.startswith("/preview/") else "")
         self._send(405, b"", "text/plain")
+
+    def _fetched(self) -> bool:
+        """Whether a request is a web page's fetch (Fetch Metadata, or an Origin, says so). Answered 401
+        with a Basic challenge on the page's own origin, a browser holds the request and asks for a
+        password (Chromium's login dialog, over the preview), where a course on another origin than
+        its LMS's LRS, as usual, just sees the 401 (Fetch: no prompt for a CORS request). The page's
+        fetch gets the 401 and its JSON error without the challenge, as the course would in the LMS."""
+        return self.headers.get("Sec-Fetch-Mode", "navigate") != "navigate" or "Origin" in self.headers
 
     def _ours(self, method: str) -> bool:
         """A request the preview's own pages made: to one of its host names (another site's page, its
@@ -162,11 +174,13 @@ class Handler(BaseHTTPRequestHandler):
             origin = f"http://{self.headers.get('Host')}"
             au = None
             if standard == "cmi5":
-                # The AU of the page on show (a course of one AU per page has one for each), at its URL
-                # under the course as an LMS would have imported it.
+                # The AU of the page on show (a course of one AU per page has one for each), at the URL
+                # the frame loads it from: in the build's versioned folder (the page asks for it there,
+                # or for the launch page outside it, which redirects there: see _course).
                 page = asked.get("page") if isinstance(asked.get("page"), str) else None
                 au = self.server.session.launched_au(page)
-                au["url"] = urljoin(f"{origin}/course/{standard}/", au["url"])
+                version = self.server.session.served(standard)[1]
+                au["url"] = urljoin(f"{origin}/course/{standard}/@{version}/", au["url"])
             params, launched = self.server.lrs.launch(standard, state["course"], origin, bool(asked.get("fresh")), au)
         self._send(200, json.dumps({"params": params, "launched": launched, "ended": ended}).encode(),
                    "application/json")

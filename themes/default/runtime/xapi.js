@@ -1,10 +1,11 @@
 /*
  * courseforge xAPI core for adapters/cmi5.js and tincan.js (CHECKLIST X1-X10, C5-S, T-S, V1-V7).
- * Delivery: ids made before the first send; one statement at a time, in order; network/5xx retried
- * with backoff (at once on a new statement); 2xx, or 409 on a retry, delivered; other 4xx dropped
- * with a warning; the undelivered wait in localStorage for the next launch. Every answer's body is
- * read: Chromium counts an unread keepalive answer marked no-store against its 64 KiB keepalive
- * budget for as long as the page lives. Only what is sent while the page goes away is keepalive.
+ * Delivery: ids made before the first send; one statement at a time, in order; network/5xx/401
+ * retried with backoff (at once on a new statement); 2xx, or 409 on a retry, delivered; other 4xx
+ * dropped with a warning; the undelivered wait in localStorage for the next launch. Every answer's
+ * body is read: Chromium counts an unread keepalive answer marked no-store against its 64 KiB
+ * keepalive budget for as long as the page lives. Only what is sent while the page goes away is
+ * keepalive.
  *
  * Written small on purpose: packages ship it minified but not renamed, and every byte counts against
  * the theme's budget (tests/test_theme_size.py). Hence short local names (`t` is always `this`) and
@@ -112,10 +113,11 @@
     it.n++;
     t.save();
     t.busy = t.post(it.s).then(r => {
-      // 409 on a retry: an earlier try got there. 408, 429, 5xx and no answer: try again; other 4xx never.
-      var s = r.status, ok = s > 199 && s < 300 || s == 409 && it.n > 1, no = !ok && s > 399 && s < 500 && s != 408 && s != 429;
+      // 409 on a retry: an earlier try got there. 408, 429, 5xx and no answer: try again; so 401 too,
+      // the credentials refused, not the statement (kept for a launch with good ones); other 4xx never.
+      var s = r.status, ok = s > 199 && s < 300 || s == 409 && it.n > 1, no = !ok && s > 399 && s < 500 && s != 401 && s != 408 && s != 429;
       t.inflight = null;
-      if (no) warn('LRS refused ' + it.s.verb.id + ' ' + it.s.id + ': HTTP ' + s);
+      if (no || s == 401) warn('refused ' + it.s.verb.id + ' ' + it.s.id + ': HTTP ' + s);
       if (ok || no) {
         t.delay = 0;
         t.drop(it);

@@ -147,6 +147,14 @@
     addLog((display['en-US'] || display[Object.keys(display)[0]] || verb.id) + ' ' + (shown || object.id || ''), statement);
   }
 
+  // A request of the xAPI course on show that the LRS refused, listed as a refused SCORM call is: 401,
+  // credentials it never issued (a course that lost its own fails so in an LMS too); 403, of a
+  // session that has ended (of this learner's: a replaced learner's ended with them).
+  function onRefused(refused) {
+    if (!registration || refused.registration && refused.registration !== registration) return;
+    addLog(refused.request + ' — refused: ' + refused.status + ' ' + refused.error);
+  }
+
   function clearPanel() {
     listed = {};
     log.textContent = '';
@@ -325,6 +333,7 @@
       say(got.errors.length + ' problem' + (got.errors.length === 1 ? '' : 's') + ' in the last save' + warned(got.warnings));
     });
     events.addEventListener('statement', function (event) { onStatement(JSON.parse(event.data)); });
+    events.addEventListener('refused', function (event) { onRefused(JSON.parse(event.data)); });
     // A stopped preview must not leave "Build 3 ready" on show while saves go unheard; one started
     // again (the browser reconnects by itself) built the sources as they are now: show that build.
     events.addEventListener('bye', stopped);
