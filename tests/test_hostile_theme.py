@@ -1,7 +1,7 @@
 """A project's own theme renders sandboxed: it may neither run for ever nor fill memory.
 
 Each template runs in a child process with 1 GB of address space and a time limit, so that a
-template that got through would fail the test rather than the machine."""
+template that got through would fail the test rather than the machine; the child says its peak memory."""
 import shutil
 import subprocess
 import sys
@@ -38,9 +38,36 @@ RUNAWAYS = {
     "wordwrap": ('{% set a = "x " * 1000000 %}{{ a | wordwrap(1, wrapstring=a) }}', "a value wrapped would make more"),
 }
 
+# Each step within every bound of its own, the page's render in all asking for gigabytes or more.
+STEPS, END = "{% for i in range(100000) %}{% for j in range(10) %}", "{% endfor %}{% endfor %}"  # a million
+TOO_MUCH = "the template made more than 50000000 characters for one page; write each value once"
+ACCUMULATIONS = {
+    "large prints": '{% set a = "x" * 9999999 %}' + STEPS + "{{ a }}" + END,
+    "the template's own text": STEPS + "<p>a theme's own long text</p>" * 30000 + END,
+    "macros of macros": ('{% macro a() %}{{ "x" * 9999999 }}{% endmacro %}'
+                         + "".join(f"{{% macro {outer}() %}}" + f"{{{{ {inner}() }}}}" * 8 + "{% endmacro %}"
+                                   for inner, outer in zip("abcde", "bcdef")) + "{{ f() }}"),
+    "call blocks": ('{% set a = "x" * 1000000 %}{% macro twice() %}{{ caller() }}{{ caller() }}{% endmacro %}'
+                    + "{% call twice() %}" * 40 + "{{ a }}" + "{% endcall %}" * 40),
+    "set block doubling": ('{% set ns = namespace(s="x") %}{% for i in range(60) %}'
+                           "{% set s %}{{ ns.s }}{{ ns.s }}{% endset %}{% set ns.s = s %}{% endfor %}{{ ns.s }}"),
+    "filter block doubling": ('{% set ns = namespace(s="x") %}{% for i in range(60) %}'
+                              "{% set s %}{% filter upper %}{{ ns.s }}{{ ns.s }}{% endfilter %}{% endset %}"
+                              "{% set ns.s = s %}{% endfor %}{{ ns.s }}"),
+    "self block": '{% block b %}{{ "x" * 9999999 }}{% endblock %}' + STEPS + "{% set s = self.b() %}" + END,
+    "list built by steps": ("{% set ns = namespace(l=[]) %}" + STEPS + '{% set ns.l = ns.l + ["x" * 999999] %}'
+                            + END + "{{ ns.l | join }}"),
+    "joins in a loop": ('{% set l = ["x" * 999999] * 9 %}{% set ns = namespace(l=[]) %}'
+                        + STEPS + "{% set ns.l = ns.l + [l | join] %}" + END),
+    "tilde in a loop": ('{% set a = "x" * 5000000 %}{% set ns = namespace(l=[]) %}'
+                        + STEPS + "{% set ns.l = ns.l + [a ~ a] %}" + END),
+    "method calls": ('{% set a = "x" * 9999999 %}{% set ns = namespace(l=[]) %}'
+                     + STEPS + "{% set ns.l = ns.l + [a.upper()] %}" + END),
+}
+
 
 def built_in_a_child(project, tmp_path) -> str:
-    """What building `project` says, in a child with 1 GB of address space."""
+    """What building `project` says, in a child with 1 GB of address space, then its peak memory in MB."""
     code = textwrap.dedent(f"""
         import pathlib, resource
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
@@ -51,6 +78,7 @@ def built_in_a_child(project, tmp_path) -> str:
             build(project, project / "build", ["scorm12"])
         except ContentErrors as exc:
             print(exc.format_message())
+        print("peak MB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
     """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                             env={"PYTHONPATH": str(REPO / "src"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
@@ -62,13 +90,38 @@ def built_in_a_child(project, tmp_path) -> str:
 @pytest.mark.parametrize("name", RUNAWAYS)
 def test_a_runaway_theme_template_is_a_located_error(tmp_path, name):
     payload, expected = RUNAWAYS[name]
-    project = tmp_path / "project"
+    said = built_in_a_child(with_own_index(tmp_path / "project", payload), tmp_path)
+    assert "index.html:1: theme template error: " + expected in said, said[-2000:]
+
+
+def with_own_index(project, payload: str):
+    """A one-lesson project whose own index.html starts with `payload` (its line 1)."""
     write_course(project / "content", default_files(1))
     template = project / "themes" / "default" / "templates" / "index.html"
     template.parent.mkdir(parents=True)
     template.write_text(payload + "\n" + (TEMPLATES / "index.html").read_text(encoding="utf-8"), encoding="utf-8")
-    said = built_in_a_child(project, tmp_path)
-    assert "index.html:1: theme template error: " + expected in said, said[-2000:]
+    return project
+
+
+@pytest.mark.parametrize("name", ACCUMULATIONS)
+def test_a_theme_that_accumulates_gigabytes_stops_at_the_page_budget(tmp_path, name):
+    said = built_in_a_child(with_own_index(tmp_path / "project", ACCUMULATIONS[name]), tmp_path)
+    assert "index.html:1: theme template error: " + TOO_MUCH in said, said[-2000:]
+    assert "— fix the template" in said
+    assert int(said.rsplit("peak MB", 1)[1]) < 400  # a few strings of ten million characters at most
+    assert not (tmp_path / "project" / "build").exists()
+
+
+def test_the_command_refuses_such_a_theme_with_exit_1(tmp_path):
+    project = with_own_index(tmp_path / "project", ACCUMULATIONS["set block doubling"])
+    result = subprocess.run([sys.executable, "-m", "courseforge", "build", str(project), "-f", "scorm12"],
+                            capture_output=True, text=True, timeout=120,
+                            env={"PYTHONPATH": str(REPO / "src"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+                                 "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 1
+    assert "index.html:1: theme template error: " + TOO_MUCH in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "build").exists()
 
 
 @pytest.mark.parametrize("name, expected", [("templates/page.html", "page.html:1: theme template error: the template is over 2 MB"),
@@ -83,6 +136,28 @@ def test_a_theme_file_of_gigabytes_is_not_read(tmp_path, name, expected):
         sparse.truncate(20 << 30)
     said = built_in_a_child(project, tmp_path)
     assert expected in said, said[-2000:]
+
+
+def test_a_theme_that_copies_a_lesson_at_the_size_limit_a_few_times_builds_the_same_package(tmp_path):
+    # A page of nearly 2 MB of Markdown, its section written through a macro and a set block: what a
+    # legitimate heavy own theme does, well within the page budget.
+    from courseforge.build import build
+    project = tmp_path / "project"
+    files = default_files(2)
+    paragraph = "A customer calls & asks about a refund <again>; the agent listens, then answers. " * 12
+    files["lessons/01-part-1.md"] += "".join(f"\n## Part {n}\n\n{paragraph}\n" for n in range(1800))
+    write_course(project / "content", files)
+    [bundled] = build(project, tmp_path / "bundled", ["scorm12"])
+    shutil.copytree(TEMPLATES, project / "themes" / "default" / "templates")
+    page = project / "themes" / "default" / "templates" / "page.html"
+    page.write_text("{% macro whole() %}{% set all %}" + page.read_text(encoding="utf-8")
+                    + "{% endset %}{{ all }}{% endmacro %}{% set copy %}{{ whole() }}{% endset %}{{ copy }}",
+                    encoding="utf-8")
+    [own] = build(project, tmp_path / "own", ["scorm12"])
+    with zipfile.ZipFile(bundled) as a, zipfile.ZipFile(own) as b:
+        assert a.namelist() == b.namelist()
+        assert [a.read(n) for n in a.namelist()] == [b.read(n) for n in b.namelist()]
+        assert max(info.file_size for info in a.infolist()) > 2_000_000  # the large page is there
 
 
 def test_a_copy_of_the_default_theme_renders_the_same_package(tmp_path):

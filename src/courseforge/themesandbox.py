@@ -5,7 +5,10 @@ two nested `range(100000)` loops ran for hours, a macro calling itself twice for
 and `{{ "x" * 10**10 }}` (folded into a constant when the template compiled) or `|center(10**10)`
 asked for gigabytes. Here every loop step and call counts against a budget per rendered page, the
 operators that multiply or join are checked before they run, and so are the numbers a filter or a
-method is given. Our own templates are trusted and never render here.
+method is given. What a page's render makes in all — every piece of text it writes, wherever to (the
+page, a block, a macro's or a `{% set %}` block's buffer, a `caller()`), and every value an operator,
+a filter or a call gives back — counts against a second budget, MAX_OUTPUT: each step may be small
+and still, two million of them, ask for terabytes. Our own templates are trusted and never render here.
 """
 from __future__ import annotations
 
@@ -13,34 +16,66 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 
-from jinja2 import nodes, pass_eval_context
+from jinja2 import nodes, pass_context, pass_eval_context
+from jinja2.compiler import CodeGenerator
 from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
+from markupsafe import escape
 
 MAX_STEPS = 2_000_000  # loop steps and calls in one render: the default page takes a few hundred
 MAX_SIZE = 10_000_000  # characters or items one operator may make
 MAX_NUMBER = 1_000_000  # a width, a count or a repeat given to a filter or a method
 MAX_BITS = 100_000  # an integer's size: 10**10**9 would take minutes to compute
+# Characters (or list items) one page's render may make in all, counting a text again each time it is
+# copied (a macro's result written out, a block put together). The default theme, copied as a project's
+# own, makes 33 000 for the index.html of 5 000 lessons (their pages go to parts past
+# pageparts.LAUNCH_LIMIT) and 2.2 million for a lesson at the 2 MB source limit; what only an index.html
+# holds whole, the course's data, assessments and role-plays, is far smaller. Fifty million leaves a
+# theme twenty copies of the largest page and keeps a runaway under 200 MB of text (4 bytes a character).
+MAX_OUTPUT = 50_000_000
 FORMAT_WIDTH = re.compile(r"\d{7,}")  # a width in a format string ("%999999999s", "{:>999999999}")
-COUNTED, JOINED = "cf_counted", "cf_joined"
+COUNTED, JOINED, WRITTEN, LITERAL = "cf_counted", "cf_joined", "cf_written", "cf_literal"
 # Where templates compiled here are kept (theme.py); Jinja checks an entry against its source only,
 # so every change to what _parse() adds takes a new name, or a template compiled without it would run.
-COMPILED = "templates-bounded-1"
+COMPILED = "templates-bounded-2"
+
+
+class _WrittenOnce(CodeGenerator):
+    """Code in which a value counted by WRITTEN, escaped there already, is not escaped a second time
+    (Markup(), copying the text, for every value a page writes). Should Jinja's code generator change
+    these two hooks, the value is escaped twice again: the same text, a little slower."""
+
+    def _output_child_pre(self, node, frame, finalize) -> None:
+        if not _counted_write(node, finalize):
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node, frame, finalize) -> None:
+        if not _counted_write(node, finalize):
+            super()._output_child_post(node, frame, finalize)
+
+
+def _counted_write(node, finalize) -> bool:
+    return isinstance(node, nodes.Filter) and node.name == WRITTEN and finalize.src is None
 
 
 class BoundedSandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = _WrittenOnce
 
     def __init__(self, **options) -> None:
         super().__init__(**options)
-        self.steps = 0
-        self.filters = {name: _bounded(function) for name, function in self.filters.items()}
-        self.filters[COUNTED], self.filters[JOINED] = self._counted, _joined
+        self.steps = self.made = 0
+        self.filters = {name: self.bounded(function) for name, function in self.filters.items()}
+        self.filters.update({COUNTED: self._counted, JOINED: _joined, WRITTEN: self._written, LITERAL: self._literal})
         self.globals.pop("lipsum", None)  # lipsum(n=10**9) writes paragraphs in a loop of its own
 
     def start_render(self) -> None:
-        self.steps = 0
+        self.steps = self.made = 0
+
+    def bounded(self, function):
+        """`function` as a filter of this sandbox: given no number over MAX_NUMBER, its result counted."""
+        return _bounded(function, self._made)
 
     def _step(self) -> None:
         self.steps += 1
@@ -48,14 +83,35 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             raise SecurityError(f"the template took more than {MAX_STEPS} loop steps and calls for one page; "
                                 "a theme shows the course, it does not compute")
 
+    def _made(self, size: int) -> None:
+        self.made += size
+        if self.made > MAX_OUTPUT:
+            raise SecurityError(f"the template made more than {MAX_OUTPUT} characters for one page; write each "
+                                "value once instead of copying it in a loop, a macro or a set block over and over")
+
+    @pass_context  # never called when the template compiles: what it counts is the render's
+    def _written(self, context, value, literal: int = 0):
+        # What Jinja's code does to a value it writes (_WrittenOnce), done here so that its length is
+        # known. `literal`: the template's own text written beside it.
+        text = (escape if context.eval_ctx.autoescape else str)(value)
+        self.made += len(text) + literal
+        if self.made > MAX_OUTPUT:  # the check inlined: a page writes a value tens of times
+            self._made(0)
+        return text
+
+    @pass_context  # as _written: counted when the page renders, not when the template compiles
+    def _literal(self, context, size: int) -> None:
+        self._made(size)
+
     def _counted(self, iterable: Iterable) -> Iterator:
         for item in iterable:
             self._step()
             yield item
 
     def _parse(self, source, name, filename):
-        # Every {% for %} walks its items through the counter, however it got them.
-        tree = _Joins().visit(super()._parse(source, name, filename))
+        # Every {% for %} walks its items through the counter, however it got them; every piece of text
+        # written is counted.
+        tree = _Written().visit(_Joins().visit(super()._parse(source, name, filename)))
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, COUNTED, [], [], None, None, lineno=loop.iter.lineno)
         return tree
@@ -63,7 +119,9 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         __self._step()
         _check_arguments(args, kwargs)
-        return super().call(__context, __obj, *args, **kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        __self._made(_length(result))  # a macro's text, a method's
+        return result
 
     def wrap_str_format(self, value):
         wrapped = super().wrap_str_format(value)
@@ -82,7 +140,9 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         elif operator_name == "%" and isinstance(left, str):
             _check_format(left)
             _check_arguments(right if isinstance(right, tuple) else (right,), {})
-        return super().call_binop(context, operator_name, left, right)
+        result = super().call_binop(context, operator_name, left, right)
+        self._made(_length(result))
+        return result
 
 
 class _Joins(NodeTransformer):
@@ -93,14 +153,36 @@ class _Joins(NodeTransformer):
         return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), JOINED, [], [], None, None, lineno=node.lineno)
 
 
+class _Written(NodeTransformer):
+    """Each value a template writes goes through the sandbox's count (WRITTEN), which also counts the
+    template's own text written with it: a loop of large prints, or of a large piece of the template."""
+
+    def visit_Output(self, node: nodes.Output) -> nodes.Output | list[nodes.Node]:
+        self.generic_visit(node)
+        literal = sum(len(child.data) for child in node.nodes if isinstance(child, nodes.TemplateData))
+        written = []
+        for child in node.nodes:
+            if not isinstance(child, nodes.TemplateData):
+                extra = [nodes.Const(literal)] if literal else []
+                child, literal = nodes.Filter(child, WRITTEN, extra, [], None, None, lineno=child.lineno), 0
+            written.append(child)
+        node.nodes = written
+        if literal:  # only the template's own text: counted by a statement of its own before it
+            count = nodes.Filter(nodes.Const(literal), LITERAL, [], [], None, None, lineno=node.lineno)
+            return [nodes.ExprStmt(count, lineno=node.lineno), node]
+        return node
+
+
 @pass_eval_context
 def _joined(eval_context, items: list) -> str:
-    if sum(_length(item) for item in items) > MAX_SIZE:
+    size = sum(_length(item) for item in items)
+    if size > MAX_SIZE:
         raise _too_large("a value joined with ~")
+    eval_context.environment._made(size)
     return (markup_join if eval_context.autoescape else str_join)(items)  # what `~` compiles to
 
 
-def _bounded(function):
+def _bounded(function, made):
     # The value filtered may be any number (a file size, say); what the template gives it is checked.
     given = 2 if hasattr(function, "jinja_pass_arg") else 1  # after the context or environment, if passed
     grows = _GROWERS.get(function.__name__)
@@ -112,7 +194,9 @@ def _bounded(function):
             _check_format(args[given - 1])
         if grows is not None:
             args = grows(args, given - 1, kwargs)
-        return function(*args, **kwargs)
+        result = function(*args, **kwargs)
+        made(_length(result))
+        return result
     return bounded
 
 
