@@ -124,6 +124,18 @@ def test_the_command_refuses_such_a_theme_with_exit_1(tmp_path):
     assert not (project / "build").exists()
 
 
+@pytest.mark.parametrize("payload, expected", [
+    ("{% for i in range(200000) %}{% endfor %}", "OverflowError: Range too big"),
+    ("{{ 2.0 ** 10000 }}", "OverflowError: (34, 'Numerical result out of range')"),
+    ("{{ 1 / 0 }}", "ZeroDivisionError: division by zero"),
+    ('{{ "a" + 1 }}', 'TypeError: can only concatenate str (not "int") to str'),
+    ('{{ "{:d}".format("a") }}', "ValueError: Unknown format code 'd' for object of type 'str'"),
+])
+def test_a_mistake_in_an_own_template_is_a_located_error(tmp_path, payload, expected):
+    said = built_in_a_child(with_own_index(tmp_path / "project", payload), tmp_path)
+    assert "index.html:1: theme template error: " + expected in said, said[-2000:]
+
+
 @pytest.mark.parametrize("name, expected", [("templates/page.html", "page.html:1: theme template error: the template is over 2 MB"),
                                             ("css/extra.css", "css/extra.css: this theme file is over 250 MB")])
 def test_a_theme_file_of_gigabytes_is_not_read(tmp_path, name, expected):
