@@ -36,6 +36,28 @@ RUNAWAYS = {
     "replace": ('{% set a = "x" * 1000000 %}{{ a | replace("x", a) }}', "a value replaced in would make more"),
     "indent": ('{% set a = "\\n" * 1000000 %}{{ a | indent(a) }}', "a value indented would make more"),
     "wordwrap": ('{% set a = "x " * 1000000 %}{{ a | wordwrap(1, wrapstring=a) }}', "a value wrapped would make more"),
+    "sum of lists": ("{{ ([[1]] * 1000000) | sum(start=[]) | length }}", "a sum of lists would make more"),
+    "fmt": ('{% set a = "x" * 1000000 %}{{ ("{x}" * 1000000) | fmt(x=a) }}', "the string '{x}{x}{x}"),
+    # A string's own methods, given small numbers and values that passed.
+    "replace method": ('{% set a = "x" * 1000000 %}{{ a.replace("x", a) }}', "a value replaced in would make more"),
+    "join method": ('{% set a = "x" * 1000000 %}{{ a.join([a] * 1000) }}', "a list joined would make more"),
+    "expandtabs": ('{% set a = "\t" * 1000000 %}{{ a.expandtabs(1000000) }}', "a value whose tabs are expanded"),
+    "translate": ('{% set a = "x" * 1000000 %}{{ a.translate({120: a}) }}', "a value translated would make more"),
+    "format places": ('{% set a = "x" * 1000000 %}{{ ("{0}" * 1000000).format(a) }}',
+                      "the format '{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}{' filled in would make more"),
+    "format_map places": ('{% set a = "x" * 1000000 %}{{ ("{x}" * 1000000).format_map({"x": a}) }}',
+                          "the format '{x}{x}{x}"),
+    "percent places": ('{% set a = "x" * 1000000 %}{{ ("%s" * 1000000) % ((a,) * 1000000) }}', "the format '%s%s%s"),
+    "format filter places": ('{% set a = "x" * 1000000 %}{{ ("%s" * 1000000) | format(*((a,) * 1000000)) }}',
+                             "the format '%s%s%s"),
+    # A list holding one long text ten million times takes 80 MB; made into text, ten trillion characters.
+    "list written": ('{% set a = "x" * 1000000 %}{{ [a] * 10000000 }}', "a value written would make more"),
+    "list in a namespace": ('{% set a = "x" * 1000000 %}{{ namespace(l=[a] * 10000000) }}', "a value written would"),
+    "items written": ('{% set a = "x" * 1000000 %}{{ dict(l=[a] * 10000000).items() }}', "a value written would"),
+    "list joined with ~": ('{% set a = "x" * 1000000 %}{{ ([a] * 10000000) ~ "" }}', "a value joined with ~ would"),
+    "list as a string": ('{% set a = "x" * 1000000 %}{{ ([a] * 10000000) | string }}', "a value made into text would"),
+    "list as JSON": ('{% set a = "x" * 1000000 %}{{ ([a] * 10000000) | tojson }}', "a value made into text would"),
+    "lists joined": ('{% set a = "x" * 1000000 %}{{ ([[a] * 1000] * 1000) | join }}', "a list joined would make more"),
 }
 
 # Each step within every bound of its own, the page's render in all asking for gigabytes or more.
@@ -92,6 +114,7 @@ def test_a_runaway_theme_template_is_a_located_error(tmp_path, name):
     payload, expected = RUNAWAYS[name]
     said = built_in_a_child(with_own_index(tmp_path / "project", payload), tmp_path)
     assert "index.html:1: theme template error: " + expected in said, said[-2000:]
+    assert int(said.rsplit("peak MB", 1)[1]) < 400
 
 
 def with_own_index(project, payload: str):

@@ -72,7 +72,8 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters["fmt"] = fill
+        # In the sandbox `("{x}" * 10**6) | fmt(x=long)` is measured first, as the sandbox's own filters are.
+        self.env.filters["fmt"] = fill if trusted else self.env.bounded(fill)
 
     @classmethod
     def for_course(cls, course: Course) -> "Theme":
