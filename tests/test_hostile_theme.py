@@ -58,6 +58,10 @@ RUNAWAYS = {
     "list as a string": ('{% set a = "x" * 1000000 %}{{ ([a] * 10000000) | string }}', "a value made into text would"),
     "list as JSON": ('{% set a = "x" * 1000000 %}{{ ([a] * 10000000) | tojson }}', "a value made into text would"),
     "lists joined": ('{% set a = "x" * 1000000 %}{{ ([[a] * 1000] * 1000) | join }}', "a list joined would make more"),
+    # Filters that walk ten million items themselves, lowering each long text: hours, item by item.
+    "unique": ('{% set a = "x" * 1000000 %}{{ ([a] * 1000000) | unique | list | length }}',
+               "the template made more than 50000000 characters for one page"),
+    "map": ('{{ ([1] * 10000000) | map("string") | list | length }}', "the template took more than 2000000 loop steps"),
 }
 
 # Each step within every bound of its own, the page's render in all asking for gigabytes or more.
@@ -193,6 +197,20 @@ def test_a_theme_that_copies_a_lesson_at_the_size_limit_a_few_times_builds_the_s
         assert a.namelist() == b.namelist()
         assert [a.read(n) for n in a.namelist()] == [b.read(n) for n in b.namelist()]
         assert max(info.file_size for info in a.infolist()) > 2_000_000  # the large page is there
+
+
+def test_what_the_sandbox_counts_renders_as_jinja_does():
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from courseforge.themesandbox import BoundedSandbox
+    source = """{% macro item(x) %}<li>{{ x }}</li>{% endmacro %}{% set rows %}{% for x in xs | sort %}{{ item(x) }}
+{% endfor %}{% endset %}<ul>{{ rows }}</ul>{% macro wrap() %}[{{ caller() }}]{% endmacro %}{% call wrap() %}&{{ xs[1] }}
+{% endcall %}{{ xs | map("upper") | join("-") }}
+{{ xs | unique | list }} {{ xs | select("ne", "b") | list | length }} {{ [[1], [2]] | sum(start=[]) }}
+{{ "%s & %d" % ("<i>", 3) }} {{ "{0}|{1}".format("<", 2) }} {{ ("a" ~ 1) * 3 }} {{ xs | tojson }} {{ none }} {{ 1.5 }}
+{% autoescape false %}{{ "<b>" }}{% endautoescape %}{% filter upper %}{{ xs }} text{% endfilter %} tail text"""
+    expected = ImmutableSandboxedEnvironment(autoescape=True).from_string(source).render(xs=["b", "<a>", "b"])
+    assert BoundedSandbox(autoescape=True).from_string(source).render(xs=["b", "<a>", "b"]) == expected
 
 
 def test_a_copy_of_the_default_theme_renders_the_same_package(tmp_path):

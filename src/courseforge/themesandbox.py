@@ -20,11 +20,11 @@ from jinja2.compiler import CodeGenerator
 from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
-from markupsafe import escape
+from markupsafe import Markup, escape
 
-from courseforge.themesizes import (GROWERS, MAX_BITS, MAX_SIZE, STRINGIFYING, check_arguments, check_format,
-                                    check_formatted, check_product, check_text, checked_method, length, text_size,
-                                    too_large)
+from courseforge.themesizes import (GROWERS, LOWERING, MAX_BITS, MAX_SIZE, STRINGIFYING, WALKING, check_arguments,
+                                    check_format, check_formatted, check_product, check_text, checked_method, length,
+                                    text_size, too_large)
 
 MAX_STEPS = 2_000_000  # loop steps and calls in one render: the default page takes a few hundred
 # Characters (or list items) one page's render may make in all, counting a text again each time it is
@@ -74,7 +74,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     def bounded(self, function):
         """`function` as a filter of this sandbox: given no number over MAX_NUMBER, its result counted."""
-        return _bounded(function, self._made)
+        return _bounded(function, self)
 
     def _step(self) -> None:
         self.steps += 1
@@ -92,9 +92,12 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     def _written(self, context, value, literal: int = 0):
         # What Jinja's code does to a value it writes (_WrittenOnce), done here so that its length is
         # known. `literal`: the template's own text written beside it.
-        if not isinstance(value, str):  # a list of ten million long texts written would be trillions
-            check_text(value, "a value written")
-        text = (escape if context.eval_ctx.autoescape else str)(value)
+        if type(value) is Markup:  # as is: escape() would copy it twice for the same text
+            text = value
+        else:
+            if not isinstance(value, str):  # a list of ten million long texts written would be trillions
+                check_text(value, "a value written")
+            text = (escape if context.eval_ctx.autoescape else str)(value)
         self.made += len(text) + literal
         if self.made > MAX_OUTPUT:  # the check inlined: a page writes a value tens of times
             self._made(0)
@@ -103,6 +106,24 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     @pass_context  # as _written: counted when the page renders, not when the template compiles
     def _literal(self, context, size: int) -> None:
         self._made(size)
+
+    def _walked(self, iterable: Iterable, lowers: bool) -> Iterable:
+        # What a filter walks item by item itself (|unique of ten million long texts, each lowered):
+        # a step each, and, where it may lower them, each text's length. A list is counted at once.
+        if not isinstance(iterable, (list, tuple)):
+            return self._walked_lazily(iterable, lowers)
+        self.steps += len(iterable) - 1
+        self._step()
+        if lowers:
+            self._made(sum(len(item) for item in iterable if isinstance(item, str)))
+        return iterable
+
+    def _walked_lazily(self, iterable: Iterable, lowers: bool) -> Iterator:
+        for item in iterable:
+            self._step()
+            if lowers and isinstance(item, str):
+                self._made(len(item))
+            yield item
 
     def _counted(self, iterable: Iterable) -> Iterator:
         for item in iterable:
@@ -193,16 +214,19 @@ def _joined(eval_context, items: list) -> str:
     return (markup_join if eval_context.autoescape else str_join)(items)  # what `~` compiles to
 
 
-def _bounded(function, made):
+def _bounded(function, sandbox: BoundedSandbox):
     # The value filtered may be any number (a file size, say); what the template gives it is checked.
     given = 2 if hasattr(function, "jinja_pass_arg") else 1  # after the context or environment, if passed
     grows, stringifies = GROWERS.get(function.__name__), function.__name__ in STRINGIFYING
+    walks, lowers, made = function.__name__ in WALKING, function.__name__ in LOWERING, sandbox._made
 
     @functools.wraps(function)  # keeps jinja_pass_arg: the filter still gets its context or environment
     def bounded(*args, **kwargs):
         check_arguments(args[given:], kwargs)
         if stringifies:
             check_text(args[given - 1], "a value made into text")
+        if walks:
+            args = (*args[:given - 1], sandbox._walked(args[given - 1], lowers), *args[given:])
         if grows is not None:
             args = grows(args, given - 1, kwargs)
         result = function(*args, **kwargs)

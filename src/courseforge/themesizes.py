@@ -26,6 +26,12 @@ STRINGIFYING = frozenset({
     "do_capitalize", "do_lower", "do_upper", "do_title", "do_trim", "do_striptags", "do_truncate", "do_wordcount",
     "do_wordwrap", "do_indent", "do_replace", "do_urlize", "do_xmlattr", "fill"})
 
+# Filters that walk every item of what they are given, whatever it is: they take it item by item
+# (|join measures its items whole first, GROWERS).
+WALKING = frozenset({"do_unique", "do_sort", "do_min", "do_max", "do_groupby", "do_map", "do_select", "do_reject",
+                     "do_selectattr", "do_rejectattr", "do_batch", "do_list", "do_sum"})
+LOWERING = frozenset({"do_unique", "do_sort", "do_min", "do_max", "do_groupby"})  # unless case_sensitive
+
 
 def text_size(value, limit: int = MAX_SIZE) -> int:
     """About len(str(value)), without making it: past `limit`, some size past it."""
