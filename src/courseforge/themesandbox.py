@@ -4,8 +4,8 @@ Jinja2's sandbox stops a template from reaching Python, not from running for eve
 two nested `range(100000)` loops ran for hours, a macro calling itself twice for every call for ever,
 and `{{ "x" * 10**10 }}` (folded into a constant when the template compiled) or `|center(10**10)`
 asked for gigabytes. Here every loop step and call counts against a budget per rendered page, the
-operators that multiply or join are checked before they run, and so are the numbers a filter or a
-method is given. What a page's render makes in all — every piece of text it writes, wherever to (the
+operators that multiply or join are checked before they run (themesizes.py), and so are the numbers a
+filter or a method is given. What a page's render makes in all — every piece of text it writes, wherever to (the
 page, a block, a macro's or a `{% set %}` block's buffer, a `caller()`), and every value an operator,
 a filter or a call gives back — counts against a second budget, MAX_OUTPUT: each step may be small
 and still, two million of them, ask for terabytes. Our own templates are trusted and never render here.
