@@ -16,6 +16,7 @@ from courseforge import cacheseal
 from courseforge.build import build
 from courseforge.clipcache import cached, write_meta
 from courseforge.loader import CACHE_DIR
+from courseforge.themesandbox import COMPILED
 
 
 
@@ -120,7 +121,7 @@ def test_compiled_templates_are_kept_with_the_user_never_in_the_course_folder(ow
     bundled = (REPO / "themes" / "default" / "templates" / "page.html").read_text(encoding="utf-8")
     page.write_text(bundled.replace("{{ lesson.title }}</h1>", "{{ lesson.title }} (first cut)</h1>"), encoding="utf-8")
     first = zips(project, tmp_path / "first")
-    assert list((kept / "templates-bounded-1").glob("__jinja2_*.cache")), "a project's theme, apart from ours"
+    assert list((kept / COMPILED).glob("__jinja2_*.cache")), "a project's theme, apart from ours"
     assert not [path for folder in (plain, project) for path in folder.rglob("*") if "jinja2" in path.name]
     assert "(first cut)" in package_text(first)
 

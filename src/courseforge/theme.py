@@ -72,7 +72,8 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters["fmt"] = fill
+        # In the sandbox `("{x}" * 10**6) | fmt(x=long)` is measured first, as the sandbox's own filters are.
+        self.env.filters["fmt"] = fill if trusted else self.env.bounded(fill)
 
     @classmethod
     def for_course(cls, course: Course) -> "Theme":
@@ -127,6 +128,13 @@ class Theme:
         except RecursionError as exc:  # a macro that calls itself without end
             filename, line = _template_frame(exc)
             raise self._error(filename, line, "a macro calls itself without end") from None
+        except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+            # `{{ 1 / 0 }}`, `range(200000)` in a project's own template: its mistake, shown where it
+            # is. Our own templates are code, and a slip in them stays a traceback.
+            filename, line = _template_frame(exc)
+            if not isinstance(self.env, BoundedSandbox) or filename is None:
+                raise
+            raise self._error(filename, line, f"{type(exc).__name__}: {exc}") from None
 
     def _error(self, filename: str | None, line: int | None, message: str) -> ContentErrors:
         path = Path(filename) if filename else self.dirs[0] / TEMPLATES
