@@ -134,8 +134,8 @@ def test_scenarios_are_rendered_into_every_package(make_course, tmp_path):
 
 
 def test_clip_renderers_are_forked_from_a_process_of_one_thread(make_course, tmp_path, monkeypatch):
-    # A fork copies the locks other threads hold into a child that may wait for ever on one: by the
-    # time clips render the caches' writer thread has work behind it, and it is gone before the fork.
+    # A fork copies the locks other threads hold into a child that may wait for ever on one: nothing
+    # of the build may leave a thread running when the clip renderers are forked.
     import threading
     from concurrent.futures import ProcessPoolExecutor
 

@@ -163,136 +163,13 @@ def test_a_large_sealed_file_of_ours_is_read_back_after_its_tag_is_checked_in_pi
     assert read_sealed(tmp_path / "big", limit=2 * CHECKED_FIRST) is None
 
 
-def test_files_written_behind_land_in_the_order_asked_and_before_any_read(own_key, tmp_path, monkeypatch):
-    # Within written_behind() a thread seals and writes the caches' files while the build goes on: a
-    # write, a removal and a write again of one file land in that order; a read of it waits for them
-    # (a read of another file does not); a file that cannot be written is dropped, as the stores drop it themselves.
-    import threading
-
-    target, blocked = tmp_path / "shard", tmp_path / "missing" / "shard"
-    release, landed = threading.Event(), []
-    real = cacheseal._write
-
-    def slow(path, data):
-        release.wait(10)  # nothing lands until the test says so: the caller went on meanwhile
-        real(path, data)
-        landed.append((path.name, data))
-
-    monkeypatch.setattr(cacheseal, "_write", slow)
-    before = threading.active_count()
-    with cacheseal.written_behind():
-        cacheseal.write_sealed(target, b"first")
-        cacheseal.remove_sealed(target)
-        cacheseal.write_sealed(blocked, b"no folder")  # OSError in the thread: dropped
-        cacheseal.write_sealed(target, b"second")
-        assert not target.exists() and landed == [], "the caller did not wait for the writes"
-        assert cacheseal.read_sealed(tmp_path / "other") is None and landed == [], \
-            "a read of a file no write is pending on goes on at once"
-        release.set()
-        assert cacheseal.read_sealed(target) == b"second"
-        cacheseal.write_sealed(target, b"third")
-    assert cacheseal.read_sealed(target) == b"third" and not blocked.exists()
-    assert landed == [("shard", b"first"), ("shard", b"second"), ("shard", b"third")]
-    assert threading.active_count() == before, "the writer's thread is gone: the next build forks its readers"
-    cacheseal.write_sealed(target, b"at once")  # outside: written before the call returns
-    assert cacheseal.read_sealed(target) == b"at once"
-
-
-def test_an_error_in_the_writer_that_is_not_the_file_systems_is_raised(own_key, tmp_path, monkeypatch):
-    import pytest
-
-    monkeypatch.setattr(cacheseal, "_write", lambda path, data: 1 / 0)
-    with pytest.raises(ZeroDivisionError):
-        with cacheseal.written_behind():
-            cacheseal.write_sealed(tmp_path / "shard", b"x")
-
-
-def test_a_forked_process_writes_its_own_files(own_key, tmp_path):
-    # A page reader forked within written_behind() has no writer thread: it writes at once.
-    with cacheseal.written_behind():
-        child = os.fork()
-        if child == 0:
-            try:
-                cacheseal.write_sealed(tmp_path / "child", b"forked")
-                os._exit(0 if (tmp_path / "child").is_file() else 1)
-            finally:
-                os._exit(2)
-        assert os.waitpid(child, 0)[1] == 0
-    assert cacheseal.read_sealed(tmp_path / "child") == b"forked"
-
-
-def test_a_build_leaves_its_caches_written_and_no_thread_behind(own_key, make_course, tmp_path):
-    import threading
-
+def test_a_build_leaves_its_caches_sealed_and_no_temporary_file(own_key, make_course, tmp_path):
     course = make_course(lessons=3)
-    before = threading.active_count()
     build(course, tmp_path / "out", ["scorm12"])
     store = course / CACHE_DIR
     shards = [path for path in store.rglob("*") if path.is_file() and not path.name.startswith(".")]
     assert shards and all(cacheseal.read_sealed(path, 1 << 30) is not None for path in shards)
     assert not [path for path in store.rglob(".*") if path.is_file()], "no temporary file is left"
-    assert threading.active_count() == before
-
-
-def test_settling_lands_every_write_and_lets_the_writers_thread_go_until_the_next(own_key, tmp_path):
-    # Before a fork (clip renderers, page readers) the process must have one thread: settle() lands
-    # what was asked for and ends the thread; a write after it starts another, gone at the end too.
-    import threading
-
-    before = threading.active_count()
-    with cacheseal.written_behind():
-        assert threading.active_count() == before, "no write asked for: no thread"
-        cacheseal.write_sealed(tmp_path / "first", b"one")
-        assert threading.active_count() == before + 1
-        cacheseal.settle()
-        assert threading.active_count() == before and (tmp_path / "first").is_file()
-        cacheseal.write_sealed(tmp_path / "second", b"two")
-        assert threading.active_count() == before + 1
-    assert threading.active_count() == before
-    assert cacheseal.read_sealed(tmp_path / "first") == b"one" and cacheseal.read_sealed(tmp_path / "second") == b"two"
-
-
-def test_a_read_waits_for_the_writes_of_its_own_file_alone(own_key, tmp_path, monkeypatch):
-    # A store saves shard after shard, each read just before it is written: were every read to wait
-    # for every write, the saves would run as if nothing were written behind. A file named otherwise
-    # (relative) is the same file.
-    import threading
-
-    release, landed = threading.Event(), []
-    real = cacheseal._write
-
-    def slow(path, data):
-        release.wait(5)
-        real(path, data)
-        landed.append(path.name)
-
-    cacheseal.write_sealed(tmp_path / "other", b"kept")
-    monkeypatch.setattr(cacheseal, "_write", slow)
-    monkeypatch.chdir(tmp_path)
-    with cacheseal.written_behind():
-        cacheseal.write_sealed(Path("shard"), b"new")
-        assert cacheseal.read_sealed(tmp_path / "other") == b"kept" and landed == [], "held up by another file"
-        release.set()
-        assert cacheseal.read_sealed(tmp_path / "shard") == b"new"
-
-
-def test_the_key_is_made_by_the_thread_that_asks_for_a_write_not_by_the_writers(own_key, tmp_path, monkeypatch):
-    # Made by the writer's thread, the key could be made by a read in the build's thread at once: two
-    # keys in one run, one of them over the other in the key file (files sealed with it misses next time).
-    import threading
-
-    makers = []
-    real = cacheseal.key_path
-
-    def noted():
-        makers.append(threading.current_thread())
-        return real()
-
-    monkeypatch.setattr(cacheseal, "key_path", noted)
-    with cacheseal.written_behind():
-        cacheseal.write_sealed(tmp_path / "shard", b"data")
-    assert makers == [threading.current_thread()]
-    assert cacheseal.read_sealed(tmp_path / "shard") == b"data"
 
 
 def test_a_file_that_cannot_be_written_leaves_no_temporary_file(own_key, tmp_path, monkeypatch):
@@ -303,8 +180,6 @@ def test_a_file_that_cannot_be_written_leaves_no_temporary_file(own_key, tmp_pat
     import pytest
 
     (tmp_path / "planted").mkdir()
-    with cacheseal.written_behind():
-        cacheseal.write_sealed(tmp_path / "planted", b"data")
     with pytest.raises(OSError):
         cacheseal.write_sealed(tmp_path / "planted", b"data")
 

@@ -53,7 +53,7 @@ def build(source: Path, out: Path | None, formats: Iterable[str] = FORMATS,
     warn = on_warning or (lambda warning: None)
     out = default_output(Path(source)) if out is None else out
     _refuse_output_among_sources(Path(source), Path(out))
-    with collector_paused(), cacheseal.written_behind():  # the caches are written while the build goes on
+    with collector_paused():
         prepared = prepare(source, warn, progress, processes, strict)
         course = prepared.course
         with Output(Path(out)) as output:

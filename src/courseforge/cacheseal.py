@@ -12,7 +12,6 @@ rebuilt. Without a writable home for the key, a key of this process alone: cache
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import functools
 import hmac
 import os
@@ -120,7 +119,6 @@ def read_sealed(path: Path, limit: int = MAX_SHARD) -> bytes | None:
     """The data of the sealed file at `path`, or None when there is none this user wrote (or it is
     over `limit` bytes). Only a regular file is read: a FIFO opened for reading would block the build
     forever, and a link may point anywhere."""
-    _written(path)
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
     except (OSError, ValueError):  # ValueError: a name with a NUL
@@ -151,26 +149,7 @@ def _sealed_by_us(file) -> bool:
 
 def write_sealed(path: Path, data: bytes) -> None:
     """Seal `data` into `path`, whole or not at all: readers never see half a file. The temporary file
-    is made afresh (a link planted under its name is replaced, never written through). Within
-    written_behind(), the writer's thread does it, and an OSError is dropped there (every store goes
-    on without its file when it cannot be written, as its callers do here)."""
-    writer = _writer.get()
-    if writer is not None and writer.pid == os.getpid():
-        writer.add(path, _write, path, data)
-    else:
-        _write(path, data)
-
-
-def remove_sealed(path: Path) -> None:
-    """Remove a sealed file: within written_behind(), after the writes asked for before."""
-    writer = _writer.get()
-    if writer is not None and writer.pid == os.getpid():
-        writer.add(path, path.unlink, True)
-    else:
-        path.unlink(missing_ok=True)
-
-
-def _write(path: Path, data: bytes) -> None:
+    is made afresh (a link planted under its name is replaced, never written through)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     temporary.unlink(missing_ok=True)
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
@@ -184,96 +163,3 @@ def _write(path: Path, data: bytes) -> None:
         # temporary file would stay for ever, one more each build.
         temporary.unlink(missing_ok=True)
         raise
-
-
-class _Writer:
-    """One thread that writes and removes sealed files in the order they were asked for, started by
-    the first of them (a build that writes nothing starts none)."""
-
-    def __init__(self):
-        self.pid, self.pool, self.pending = os.getpid(), None, []
-        self.last: dict[str, object] = {}  # a file's last write or removal asked for (a Future)
-
-    def add(self, path: Path, work, *args) -> None:
-        if self.pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            # The key is made here, not by the thread: made by it and by a read at once, it could be
-            # two keys through one temporary file (files sealed with the one lost: misses next time;
-            # or a replace that finds the temporary gone: the key warned about as unkept).
-            _key()
-            self.pool = ThreadPoolExecutor(1, "courseforge-cache")
-        self.pending.append(done := self.pool.submit(_quietly, work, *args))
-        self.last[os.path.abspath(path)] = done
-
-    def wait(self, path: Path | None = None) -> None:
-        """Every write asked for has landed; with `path`, those of that file: the thread does them
-        in order, so its last one landed means every one before it did (the others are not waited
-        for: a shard read is not held up by the writes of the shards saved before it)."""
-        if path is not None:
-            done = self.last.pop(os.path.abspath(path), None)
-            if done is not None:
-                done.result()  # an error that is not the file system's is raised here
-            return
-        pending, self.pending, self.last = self.pending, [], {}
-        for done in pending:
-            done.result()
-
-    def stop(self) -> None:
-        """Every write landed, and the thread gone: the next write starts another."""
-        try:
-            self.wait()
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        """The thread gone once the writes asked for have landed (their errors dropped: the build's
-        own error, if any, is the one to see)."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
-            self.pool = None
-
-
-def _quietly(work, *args) -> None:
-    with contextlib.suppress(OSError):
-        work(*args)
-
-
-_writer: contextvars.ContextVar[_Writer | None] = contextvars.ContextVar("cache_writer", default=None)
-
-
-@contextlib.contextmanager
-def written_behind():
-    """Within it, the caches' files are sealed and written by a thread of their own while the build
-    goes on: HMAC and the writes let go of the GIL, so they run beside the review and the rendering,
-    on another core (a cold build of 5 000 lessons writes 49 MB of cache, 60 ms). Every file has
-    landed when it ends, and each before that file is read (read_sealed waits for its own). A forked process
-    writes its own (the thread is not in it); the thread is gone at the end, so a later build in the
-    same process forks its page readers again (pagereading._start_method)."""
-    if _writer.get() is not None:  # within one already: its thread does the writing
-        yield
-        return
-    writer = _Writer()
-    token = _writer.set(writer)
-    try:
-        yield
-        writer.wait()
-    finally:
-        _writer.reset(token)
-        writer.close()
-
-
-def settle() -> None:
-    """Every write asked for so far has landed and the writer's thread is gone (the next write starts
-    another): called before this process forks, which copies the locks another thread holds, into a
-    child that waits for ever on one it needs (pagereading._start_method forks only with one thread)."""
-    writer = _writer.get()
-    if writer is not None and writer.pid == os.getpid():
-        writer.stop()
-
-
-def _written(path: Path) -> None:
-    """Every write of `path` asked for so far has landed: a read must not find it as it was before."""
-    writer = _writer.get()
-    if writer is not None and writer.pid == os.getpid():
-        writer.wait(path)

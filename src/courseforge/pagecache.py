@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 
 from courseforge import __version__, distributions
-from courseforge.cacheseal import read_sealed, remove_sealed, store_folder, write_sealed
+from courseforge.cacheseal import read_sealed, store_folder, write_sealed
 from courseforge.pageentry import MISS, decode
 
 FOLDER = "pages"
@@ -133,7 +133,7 @@ class PageCache:
     def _write(self, name: str, entries: dict[str, str]) -> None:
         target = self.folder / name
         if not entries:
-            remove_sealed(target)
+            target.unlink(missing_ok=True)
             return
         write_sealed(target, "".join(f"{key} {line}\n" for key, line in entries.items()).encode("utf-8"))
 

@@ -37,7 +37,7 @@ from pathlib import Path
 import jinja2
 
 from courseforge import __version__, distributions
-from courseforge.cacheseal import read_sealed, remove_sealed, write_sealed
+from courseforge.cacheseal import read_sealed, write_sealed
 from courseforge.loader import CACHE_DIR
 from courseforge.model import Course, Lesson
 from courseforge.pagecache import PageCache
@@ -214,7 +214,7 @@ class SectionStore(PageCache):
     def _write(self, name: str, entries: dict[str, memoryview | Section]) -> None:
         target = self.folder / name
         if not entries:
-            remove_sealed(target)
+            target.unlink(missing_ok=True)
             return
         data = []  # one join: 15 MB of sections at 5 000 lessons are copied once, not per line
         for key, entry in entries.items():

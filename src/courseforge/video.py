@@ -44,7 +44,7 @@ from typing import Protocol
 
 import click
 
-from courseforge import cacheseal, clipprune, speech
+from courseforge import clipprune, speech
 from courseforge.clipcache import cache_store, cached, clip_key, read_meta, remove_abandoned, tools_id
 from courseforge.clipencoding import ClipJob, render_clip
 from courseforge.cliptiming import VideoSettings, transcript_html, webvtt
@@ -185,7 +185,6 @@ def _run(jobs: list[ClipJob], workers: int, progress: Progress) -> None:
             gc.collect()  # the build pauses the collector (gcpause.py); a clip's frames must not pile up
             progress.advance(job.label)
         return
-    cacheseal.settle()  # forked from a process of one thread: the caches' writer must not hold a lock then
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(render_clip, job): job for job in jobs}
         try:
