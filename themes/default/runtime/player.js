@@ -11,7 +11,7 @@
   var CF = win.Courseforge = win.Courseforge || {};
   var adapters = [];
 
-  CF.registerAdapter = function (definition) {
+  CF.registerAdapter = definition => {
     if (definition && definition.name && typeof definition.create === 'function') adapters.push(definition);
   };
   (CF.pendingAdapters || []).forEach(CF.registerAdapter);
@@ -28,16 +28,15 @@
   }
 
   function format(template, values) {
-    return String(template).replace(/\{(\w+)\}/g, function (all, key) {
-      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : all;
-    });
+    return String(template).replace(/\{(\w+)\}/g, (all, key) =>
+      Object.prototype.hasOwnProperty.call(values, key) ? values[key] : all);
   }
   CF.format = format;
 
   // Adapter choice: every adapter that detects its environment, standard ones before the fallback.
   function connect(course) {
-    var ordered = adapters.filter(function (a) { return !a.fallback; })
-      .concat(adapters.filter(function (a) { return a.fallback; }));
+    var ordered = adapters.filter(a => !a.fallback)
+      .concat(adapters.filter(a => a.fallback));
     var i = 0;
     function next() {
       if (i >= ordered.length) return Promise.resolve({ adapter: null, connected: false });
@@ -49,15 +48,15 @@
       if (!definition.fallback) CF.refused = 1;
       var adapter;
       return Promise.resolve()
-        .then(function () {
+        .then(() => {
           adapter = definition.create(course);
           return adapter.init();
         })
-        .then(function (result) {
+        .then(result => {
           if (result && result.connected) return { adapter: adapter, connected: true };
           if (definition.fallback) return { adapter: adapter, connected: false, result: result || {} };
           return next();
-        }, function (error) {
+        }, error => {
           warn(definition.name + ' init failed', error);
           return next();
         });
@@ -84,7 +83,7 @@
     // A large course names each part once (pageparts.py): its pages stand here from the start, by
     // number, and learn their ids and titles when it arrives (receive). `check`: the number of the
     // page's first knowledge check, `n`: a lesson's number.
-    (course.lessons || []).forEach(function (entry) {
+    (course.lessons || []).forEach(entry => {
       var part = entry.part && { path: entry.part, first: self.lessons.length, size: entry.pages, check: check };
       if (part) self.parts.push(part);
       for (var k = 0; k < (part ? part.size : 1); k++) {
@@ -105,7 +104,7 @@
       next: doc.getElementById('cf-next'),
       toggle: doc.getElementById('cf-menu-toggle'),
       notice: doc.getElementById('cf-notice'),
-      exits: ['cf-exit', 'cf-exit-end'].map(function (id) { return doc.getElementById(id); }).filter(Boolean),
+      exits: ['cf-exit', 'cf-exit-end'].map(id => doc.getElementById(id)).filter(Boolean),
       print: doc.getElementById('cf-print')
     };
   }
@@ -116,9 +115,7 @@
   proto.enqueue = function (method, argument) {
     var adapter = this.adapter;
     if (!adapter || typeof adapter[method] !== 'function') return this.queue;
-    this.queue = this.queue.then(function () {
-      return adapter[method](argument);
-    }).catch(function (error) {
+    this.queue = this.queue.then(() => adapter[method](argument)).catch(error => {
       warn(adapter.name + '.' + method + ' failed', error);
     });
     return this.queue;
@@ -127,7 +124,7 @@
   proto.start = function () {
     var self = this, start, returning;
     this.bind();
-    return connect(this.course).then(function (link) {
+    return connect(this.course).then(link => {
       self.adapter = link.adapter;
       self.connected = link.connected;
       if (!self.connected && self.ui.notice) {
@@ -138,14 +135,14 @@
         self.ui.notice.hidden = false;
       }
       return self.adapter ? self.adapter.loadState() : null;
-    }).catch(function (error) {
+    }).catch(error => {
       warn('cannot load saved progress', error);
       return null;
-    }).then(function (saved) {
+    }).then(saved => {
       saved = saved || {};
       var total = self.lessons.length;
       self.state = CF.state.decode(saved.data, total);
-      self.state.viewed.forEach(function (i) { self.viewed[i] = true; });
+      self.state.viewed.forEach(i => { self.viewed[i] = true; });
       if (CF.Quizzes) self.quiz = new CF.Quizzes(self);
       if (CF.Scenarios) self.scenarios = new CF.Scenarios(self);
       start = self.indexOf(saved.location);
@@ -153,9 +150,9 @@
       if (start < 0) start = self.state.current;
       self.screens = new CF.Screens(self);
       // The first page's part comes while the learner reads the cover; "continue at" waits for its title.
-      var first = self.load(Math.max(0, start)).catch(function () { /* asked again when shown */ });
+      var first = self.load(Math.max(0, start)).catch(() => { /* asked again when shown */ });
       return returning && first;
-    }).then(function () {
+    }).then(() => {
       // A page the learner chose from the menu meanwhile wins over the cover.
       if (self.wanted < 0) self.screens.cover(start, returning);
       self.ready = true;
@@ -183,18 +180,18 @@
     if (!part) return Promise.reject(new Error('no part: ' + lesson.id));
     if (!part.loading) {
       var script = doc.createElement('script');
-      part.loading = new Promise(function (resolve, reject) {
+      part.loading = new Promise((resolve, reject) => {
         script.onload = resolve;
-        script.onerror = function () { reject(new Error('cannot load ' + part.path)); };
+        script.onerror = () => { reject(new Error('cannot load ' + part.path)); };
         script.src = part.path;
         doc.head.appendChild(script);
-      }).catch(function (error) {
+      }).catch(error => {
         delete part.loading;
         script.remove();
         throw error;
       });
     }
-    return part.loading.then(function () {
+    return part.loading.then(() => {
       if (!lesson.section) throw new Error(part.path + ' lacks page ' + (index + 1));
       return lesson;
     });
@@ -204,7 +201,7 @@
   // before the next page there (a printout follows the course), their questions' data joins the course's.
   proto.receive = function (data) {
     var self = this, holder = doc.createElement('template'), after = doc.getElementById('cf-complete');
-    var part = this.parts.filter(function (p) { return p.path === data.part; })[0], check = part && part.check;
+    var part = this.parts.filter(p => p.path === data.part)[0], check = part && part.check;
     if (!part || part.here) return;
     part.here = true;
     this.course.questions = Object.assign(this.course.questions || {}, data.questions);
@@ -212,7 +209,7 @@
       if (this.lessons[i].section) { after = this.lessons[i].section; break; }
     }
     if (part.list) part.list.textContent = '';
-    (data.pages || []).slice(0, part.size).forEach(function (entry, k) {
+    (data.pages || []).slice(0, part.size).forEach((entry, k) => {
       var index = part.first + k, lesson = self.lessons[index];
       lesson.id = entry.id;
       lesson.title = entry.title;
@@ -233,8 +230,8 @@
   // Every page in the document, then the browser's print dialog: the whole course on paper.
   proto.printAll = function () {
     var self = this, loads = [];
-    this.lessons.forEach(function (lesson, i) { if (!lesson.section) loads.push(self.load(i)); });
-    return Promise.all(loads).then(function () { win.print(); }, function (error) {
+    this.lessons.forEach((lesson, i) => { if (!lesson.section) loads.push(self.load(i)); });
+    return Promise.all(loads).then(() => { win.print(); }, error => {
       warn('cannot print', error);
       if (self.screens) self.screens.loading(-1, true);
     });
@@ -251,9 +248,9 @@
     if (lesson.part && lesson.part !== was.part) CF.menu.expand(this, lesson.part, true);
     if (!lesson.section) {
       this.screens.loading(index, false);
-      this.load(index).then(function () {
+      this.load(index).then(() => {
         if (self.wanted === index) self.show(index);
-      }, function (error) {
+      }, error => {
         warn('cannot load ' + lesson.id, error);
         if (self.wanted === index) self.screens.loading(index, true);
       });
@@ -275,7 +272,7 @@
     win.scrollTo(0, 0);
     this.save();
     // The next page's part comes while this one is read, so Next shows it at once.
-    if (index + 1 < total) this.load(index + 1).catch(function () { /* asked again when shown */ });
+    if (index + 1 < total) this.load(index + 1).catch(() => { /* asked again when shown */ });
   };
 
   // The course's graded result (quiz.js): null when it has no graded quiz, else {raw, passed, done}.
@@ -354,7 +351,7 @@
       // Text typed a moment ago (saved after a pause) must not be lost to a closing window.
       if (this.pending) this.adapter.saveState(this.snapshot(), true);
       var result = this.adapter.terminate({ finished: this.finished(), exit: !!exit });
-      if (result && typeof result.catch === 'function') result.catch(function (e) { warn('terminate failed', e); });
+      if (result && typeof result.catch === 'function') result.catch(e => { warn('terminate failed', e); });
       return result;
     } catch (e) {
       warn('terminate failed', e);
@@ -366,13 +363,13 @@
   proto.exit = function () {
     var self = this;
     if (!this.exiting) {
-      this.ui.exits.forEach(function (b) { b.disabled = true; });
-      this.exiting = this.queue.then(function () { return self.finish(true); }).catch(function (e) {
+      this.ui.exits.forEach(b => { b.disabled = true; });
+      this.exiting = this.queue.then(() => self.finish(true)).catch(e => {
         warn('exit failed', e);
-      }).then(function (result) {
+      }).then(result => {
         if (result && result.navigating) return;
         var screen = doc.getElementById('cf-closed');
-        Array.prototype.forEach.call(doc.body.children, function (node) { node.hidden = node !== screen; });
+        Array.prototype.forEach.call(doc.body.children, node => { node.hidden = node !== screen; });
         if (screen) screen.querySelector('h1').focus();
         if (win.opener) win.close();
       });
@@ -393,18 +390,18 @@
   proto.bind = function () {
     var self = this;
     var ui = this.ui;
-    if (ui.prev) ui.prev.addEventListener('click', function () { self.show(self.current - (self.screens.atEnd ? 0 : 1)); });
+    if (ui.prev) ui.prev.addEventListener('click', () => { self.show(self.current - (self.screens.atEnd ? 0 : 1)); });
     if (ui.next) {
-      ui.next.addEventListener('click', function () {
+      ui.next.addEventListener('click', () => {
         if (self.current < self.lessons.length - 1) self.show(self.current + 1);
         else self.screens.summary();
       });
     }
-    ui.app.addEventListener('click', function (event) { self.follow(event); });
-    ui.exits.forEach(function (button) { button.addEventListener('click', function () { self.exit(); }); });
+    ui.app.addEventListener('click', event => { self.follow(event); });
+    ui.exits.forEach(button => { button.addEventListener('click', () => { self.exit(); }); });
     this.bindPrint();
     if (ui.toggle) {
-      ui.toggle.addEventListener('click', function () {
+      ui.toggle.addEventListener('click', () => {
         var open = !self.menuOpen();
         self.setMenu(open);
         if (open) {
@@ -415,15 +412,15 @@
     }
     // Escape anywhere closes an open menu, focus back on its button (the disclosure pattern); a key
     // something else took (defaultPrevented), or an Escape with the menu closed, is left alone.
-    doc.addEventListener('keydown', function (event) {
+    doc.addEventListener('keydown', event => {
       if (/^Esc/.test(event.key) && !event.defaultPrevented && self.menuOpen()) {
         self.setMenu(false);
         ui.toggle.focus();
       }
     });
-    win.addEventListener('pagehide', function () { self.finish(); });
+    win.addEventListener('pagehide', () => { self.finish(); });
     // Back from the back/forward cache: an LMS session stays finished, local progress carries on.
-    win.addEventListener('pageshow', function (event) {
+    win.addEventListener('pageshow', event => {
       if (event.persisted && !self.connected) self.terminated = false;
     });
   };
@@ -443,28 +440,26 @@
   // the page answers the same way) loads them first; the browser's own Print menu prints what is
   // here, with a note at the top saying so.
   proto.bindPrint = function () {
-    var self = this, button = this.ui.print, missing = function () {
-      return self.lessons.some(function (l) { return !l.section; });
-    };
+    var self = this, button = this.ui.print, missing = () => self.lessons.some(l => !l.section);
     if (!this.parts.length) return;
     if (button) {
       button.hidden = false;
-      button.addEventListener('click', function () { self.printAll(); });
+      button.addEventListener('click', () => { self.printAll(); });
     }
-    doc.addEventListener('keydown', function (event) {
+    doc.addEventListener('keydown', event => {
       if ((event.ctrlKey || event.metaKey) && !event.altKey && (event.key === 'p' || event.key === 'P') && missing()) {
         event.preventDefault();
         self.printAll();
       }
     });
-    win.addEventListener('beforeprint', function () { doc.documentElement.classList.toggle('cf-print-partial', missing()); });
-    win.addEventListener('afterprint', function () { doc.documentElement.classList.remove('cf-print-partial'); });
+    win.addEventListener('beforeprint', () => { doc.documentElement.classList.toggle('cf-print-partial', missing()); });
+    win.addEventListener('afterprint', () => { doc.documentElement.classList.remove('cf-print-partial'); });
   };
 
   CF.Player = Player;
 
   // A part of the course's pages has arrived (see Player.load).
-  CF.addPages = function (data) {
+  CF.addPages = data => {
     if (CF.player && data) CF.player.receive(data);
   };
 
@@ -474,7 +469,7 @@
     if (!course || !course.lessons) return;
     doc.documentElement.classList.add('cf-js');
     CF.player = new Player(course, readJSON('cf-strings') || {});
-    CF.ready = CF.player.start().catch(function (error) { warn('player failed to start', error); });
+    CF.ready = CF.player.start().catch(error => { warn('player failed to start', error); });
   }
 
   // Deferred scripts run while readyState is "interactive"; DOMContentLoaded follows the last one,

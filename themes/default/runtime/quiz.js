@@ -11,7 +11,7 @@
 
   // mulberry32: an attempt's draw and order are rebuilt from its stored seed.
   function random(seed) {
-    return function () {
+    return () => {
       seed = (seed + 0x6D2B79F5) | 0;
       var t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
@@ -30,7 +30,7 @@
 
   var Question = CF.Question, judge = CF.judge, NEUTRAL = Question.NEUTRAL, all = Question.all, format = CF.format;
 
-  var newSeed = CF.seed = function () { return Math.floor(Math.random() * 2147483646) + 1; };  // scenario.js too
+  var newSeed = CF.seed = () => Math.floor(Math.random() * 2147483646) + 1;  // scenario.js too
 
   // Knowledge checks keep their last checked answer in state.checks (lesson questions in page
   // order, numbered from each page's first, player.js `check`: a large course's lessons arrive
@@ -45,14 +45,14 @@
     this.checks = [];
     this.byId = {};
     this.started = {};
-    player.lessons.forEach(function (lesson, index) {
+    player.lessons.forEach((lesson, index) => {
       if (lesson.section) self.attach(lesson, index, true);
     });
     this.restore();
     var main = doc.getElementById('cf-main') || doc.body;
-    main.addEventListener('change', function (e) { self.changed(e, true); });
-    main.addEventListener('input', function (e) { self.changed(e, false); });
-    main.addEventListener('click', function (e) { self.clicked(e); });
+    main.addEventListener('change', e => { self.changed(e, true); });
+    main.addEventListener('input', e => { self.changed(e, false); });
+    main.addEventListener('click', e => { self.clicked(e); });
     CF.ordering.bind(main);
   }
 
@@ -62,10 +62,8 @@
   // then its knowledge checks take back their saved answers at once).
   P.attach = function (lesson, index, starting) {
     var self = this, quiz = (this.course.quizzes || {})[lesson.id], questions = this.course.questions || {};
-    var nodes = all(lesson.section, 'fieldset.question').filter(function (n) {
-      return questions[n.getAttribute('data-question-id')];
-    });
-    var list = nodes.map(function (node, n) {
+    var nodes = all(lesson.section, 'fieldset.question').filter(n => questions[n.getAttribute('data-question-id')]);
+    var list = nodes.map((node, n) => {
       var q = new Question(node, questions[node.getAttribute('data-question-id')], lesson.id);
       if (!quiz) {
         q.check = lesson.check + n;
@@ -80,7 +78,7 @@
       id: lesson.id, index: index, d: quiz, questions: list, order: [], section: lesson.section,
       status: bar.querySelector('.quiz-status'), submit: bar.querySelector('.quiz-submit'),
       retry: bar.querySelector('.quiz-retry'),
-      slots: nodes.map(function (node) { return node.parentNode.insertBefore(doc.createComment(''), node); })
+      slots: nodes.map(node => node.parentNode.insertBefore(doc.createComment(''), node))
     };
   };
 
@@ -100,15 +98,15 @@
 
   P.restore = function () {
     var self = this, state = this.player.state, backup = this.readBackup();
-    this.checks.forEach(function (q) { self.restoreCheck(q); });
-    Object.keys(this.pages).forEach(function (id) {
+    this.checks.forEach(q => { self.restoreCheck(q); });
+    Object.keys(this.pages).forEach(id => {
       var page = self.pages[id], r = state.quizzes[page.index], saved = backup[page.index];
       if (!r) return;
       if (saved && saved.a === r.attempt && saved.s === r.seed) {
-        Object.keys(saved.t).forEach(function (n) { r.answers[n] = r.answers[n] || saved.t[n]; });
+        Object.keys(saved.t).forEach(n => { r.answers[n] = r.answers[n] || saved.t[n]; });
       }
       self.arrange(page);
-      page.questions.forEach(function (q, n) { q.write(r.answers[n]); });
+      page.questions.forEach((q, n) => { q.write(r.answers[n]); });
       self.render(page);
     });
   };
@@ -117,19 +115,19 @@
   // orders questions and choice options; the draw goes into the page's question slots.
   P.arrange = function (page) {
     var r = this.record(page), d = page.d, rnd = random(r.seed), S = this.S, questions = page.questions;
-    var graded = questions.filter(function (q) { return q.d.graded; });
+    var graded = questions.filter(q => q.d.graded);
     var drawn = d.draw && d.draw < graded.length ? shuffle(graded.slice(), rnd).slice(0, d.draw) : graded;
-    var order = questions.filter(function (q) { return !q.d.graded || drawn.indexOf(q) >= 0; });
+    var order = questions.filter(q => !q.d.graded || drawn.indexOf(q) >= 0);
     if (d.shuffle) {
       shuffle(order, rnd);
-      questions.forEach(function (q) {
+      questions.forEach(q => {
         var box = /^(single|multiple)$/.test(q.d.type) && q.node.querySelector('.question-options');
         if (!box) return;
-        shuffle(q.d.options.map(function (k) { return box.querySelector('[data-key="' + k + '"]'); }), rnd)
-          .forEach(function (o) { box.appendChild(o); });
+        shuffle(q.d.options.map(k => box.querySelector('[data-key="' + k + '"]')), rnd)
+          .forEach(o => { box.appendChild(o); });
       });
     }
-    order.concat(questions.filter(function (q) { return order.indexOf(q) < 0; })).forEach(function (q, n) {
+    order.concat(questions.filter(q => order.indexOf(q) < 0)).forEach((q, n) => {
       var slot = page.slots[n], shown = n < order.length;
       slot.parentNode.insertBefore(q.node, slot.nextSibling);
       q.node.hidden = !shown;
@@ -167,11 +165,11 @@
     win.clearTimeout(this.timer);
     player.pending = !now;
     if (now) player.save();
-    else this.timer = win.setTimeout(function () { if (player.pending) player.save(); }, 1000);
+    else this.timer = win.setTimeout(() => { if (player.pending) player.save(); }, 1000);
   };
 
   P.clicked = function (e) {
-    var button = e.target.closest && e.target.closest('button'), has = function (name) { return button.classList.contains(name); };
+    var button = e.target.closest && e.target.closest('button'), has = name => button.classList.contains(name);
     var page = button && button.closest('.quiz-actions, .quiz-result') && this.pages[button.closest('section').getAttribute('data-lesson-id')];
     if (button && has('question-check')) this.check(this.byId[button.closest('fieldset').getAttribute('data-question-id')]);
     if (page && has('quiz-submit')) this.submit(page);
@@ -195,14 +193,14 @@
   P.submit = function (page) {
     var r = this.record(page), self = this, player = this.player, graded = page.d.graded, earned = 0, possible = 0;
     if (r.submitted) return;
-    var answers = page.questions.map(function (q) { return page.order.indexOf(q) < 0 ? null : q.read(); });
-    var missing = page.order.filter(function (q) { return !answers[page.questions.indexOf(q)]; }).length;
+    var answers = page.questions.map(q => page.order.indexOf(q) < 0 ? null : q.read());
+    var missing = page.order.filter(q => !answers[page.questions.indexOf(q)]).length;
     if (missing && !page.confirm) {
       page.confirm = true;
       page.status.textContent = format(this.S.confirm, { n: missing });
       return;
     }
-    page.order.forEach(function (q) {
+    page.order.forEach(q => {
       var a = answers[page.questions.indexOf(q)];
       if (graded && q.d.graded) {
         possible += q.d.points;
@@ -233,7 +231,7 @@
     r.seed = newSeed();
     r.submitted = false;
     r.answers = [];
-    page.questions.forEach(function (q) { q.write(null); q.clear(); });
+    page.questions.forEach(q => { q.write(null); q.clear(); });
     this.started[page.id] = Date.now();
     this.arrange(page);
     page.step = 0;
@@ -258,13 +256,13 @@
   P.render = function (page) {
     var r = this.record(page), S = this.S, d = page.d, x = this.result(page), final = r.submitted && x.final;
     var text = d.graded ? format(d.attempts ? S.attempt : S.attemptUnlimited, { n: r.attempt, total: d.attempts }) : '';
-    page.questions.forEach(function (q) { q.node.disabled = r.submitted; });
+    page.questions.forEach(q => { q.node.disabled = r.submitted; });
     page.submit.hidden = r.submitted;
     page.retry.hidden = !r.submitted || final;
-    CF.assessment.card(this, page, r, x, function (q, a) { return a ? judge(q.d, a) : 'unanswered'; });
+    CF.assessment.card(this, page, r, x, (q, a) => a ? judge(q.d, a) : 'unanswered');
     CF.assessment.steps(this, page, r);
     if (r.submitted) {
-      page.order.forEach(function (q) { q.show(r.answers[page.questions.indexOf(q)], d.showAnswers && final, S); });
+      page.order.forEach(q => { q.show(r.answers[page.questions.indexOf(q)], d.showAnswers && final, S); });
       text = !d.graded ? S.surveyDone : format(x.passed ? S.passed : S.failed, { score: r.score, pass: x.mark });
       if (!final) text += ' ' + (x.left === Infinity ? S.retryAny : format(S.retryLeft, { n: x.left }));
       else if (d.graded && !x.passed) text += ' ' + S.noAttempts;
@@ -285,7 +283,7 @@
   // was submitted; done once each is final.
   P.outcome = function () {
     var self = this, total = 0, scored = true, passed = true, done = true, pages = 0, mark = 0;
-    Object.keys(this.pages).forEach(function (id) {
+    Object.keys(this.pages).forEach(id => {
       var page = self.pages[id], r = self.player.state.quizzes[page.index], x = r && self.result(page);
       if (!page.d.graded) return;
       pages++;
@@ -307,7 +305,7 @@
 
   P.backup = function (texts) {
     var state = this.player.state.quizzes, kept = {}, pages = Object.keys(texts || {}), notice = doc.getElementById('cf-notice');
-    pages.forEach(function (p) { kept[p] = { a: state[p].attempt, s: state[p].seed, t: texts[p] }; });
+    pages.forEach(p => { kept[p] = { a: state[p].attempt, s: state[p].seed, t: texts[p] }; });
     try {
       if (pages.length) win.localStorage.setItem(this.key(), JSON.stringify(kept));
       else win.localStorage.removeItem(this.key());
@@ -320,5 +318,5 @@
 
   CF.Quizzes = Quizzes;
   // The seeded shuffle, for scenario options too (scenario.js).
-  CF.shuffle = function (list, seed) { return shuffle(list, random(seed)); };
+  CF.shuffle = (list, seed) => shuffle(list, random(seed));
 })(window, document);

@@ -20,9 +20,9 @@
     this.endNode = $('cf-complete');
     this.pagerNode = doc.querySelector('.cf-pager');
     var self = this;
-    $('cf-start').addEventListener('click', function () { player.show(self.resumeAt); });
-    $('cf-restart').addEventListener('click', function () { player.show(0); });
-    $('cf-loading-retry').addEventListener('click', function () {
+    $('cf-start').addEventListener('click', () => { player.show(self.resumeAt); });
+    $('cf-restart').addEventListener('click', () => { player.show(0); });
+    $('cf-loading-retry').addEventListener('click', () => {
       if (self.retryAt >= 0) player.show(self.retryAt);
       else player.printAll();
     });
@@ -70,7 +70,7 @@
   };
 
   S.hidePages = function () {
-    this.p.lessons.forEach(function (lesson) {
+    this.p.lessons.forEach(lesson => {
       if (lesson.section) lesson.section.hidden = true;
       if (lesson.link) lesson.link.removeAttribute('aria-current');
     });
@@ -119,7 +119,7 @@
 
   S.update = function () {
     var p = this.p, self = this, total = p.lessons.length, done = 0, states = [];
-    p.lessons.forEach(function (lesson, i) {
+    p.lessons.forEach((lesson, i) => {
       var s = states[i] = self.state(i);
       if (s.done) done++;
       self.mark(lesson, s.state);
@@ -137,7 +137,7 @@
 
   S.mark = function (lesson, state) {
     if (!lesson.item) return;
-    STATES.forEach(function (name) { lesson.item.classList.toggle('cf-state-' + name, name === state); });
+    STATES.forEach(name => { lesson.item.classList.toggle('cf-state-' + name, name === state); });
     lesson.item.classList.toggle('is-viewed', state !== 'new');
     var label = lesson.item.querySelector('.cf-state'), text = '(' + this.S['state_' + state] + ')';
     if (label.textContent !== text) label.textContent = text;
@@ -146,9 +146,8 @@
   // The summary's status: what the course still needs, or that it is complete.
   S.openSurveys = function (states) {
     var p = this.p;
-    return p.lessons.filter(function (lesson, i) {
-      return lesson.kind === 'quiz' && !p.course.quizzes[lesson.id].graded && !states[i].done;
-    });
+    return p.lessons.filter((lesson, i) =>
+      lesson.kind === 'quiz' && !p.course.quizzes[lesson.id].graded && !states[i].done);
   };
 
   S.status = function (states) {
@@ -167,7 +166,7 @@
     $('cf-complete-done').textContent = CF.format(S.summaryDone, { done: done, total: p.lessons.length });
     if (p.parts.length && !this.atEnd) return;  // thousands of lines in a large course: only when shown
     list.textContent = '';
-    p.lessons.forEach(function (lesson, i) {
+    p.lessons.forEach((lesson, i) => {
       var item = el('li', 'cf-state-' + states[i].state), link = item.appendChild(el('a', '', self.name(lesson)));
       link.href = '#lesson-' + (lesson.id || '');
       link.setAttribute('data-page', i);
@@ -182,17 +181,17 @@
   var GROUPS = [['lessons', 'groupLessons'], ['practice', 'groupPractice'],
     ['assessment', 'groupAssessment'], ['survey', 'groupSurvey']];
 
-  var el = CF.el = function (tag, className, text) {  // assessment.js too
+  var el = CF.el = (tag, className, text) => {  // assessment.js too
     var node = doc.createElement(tag);
     if (className) node.className = className;
     if (text != null) node.textContent = text;
     return node;
   };
 
-  CF.menu = function (nav, p, S) {
+  CF.menu = (nav, p, S) => {
     var lists = {}, counts = {}, first = nav && nav.firstChild;
     if (!nav) return;
-    p.lessons.forEach(function (page, i) {
+    p.lessons.forEach((page, i) => {
       var key = page.kind === 'scenario' ? 'practice' : page.kind !== 'quiz' ? 'lessons'
         : p.course.quizzes[page.id].graded ? 'assessment' : 'survey';
       var list = lists[key] = lists[key] || el('ol', 'cf-menu'), part = page.part, n = counts[key] = (counts[key] || 0) + 1;
@@ -207,9 +206,9 @@
       button.type = 'button';
       button.setAttribute('aria-controls', part.list.id);
       button.setAttribute('aria-expanded', 'false');
-      button.addEventListener('click', function () { CF.menu.expand(p, part, part.list.hidden); });
+      button.addEventListener('click', () => { CF.menu.expand(p, part, part.list.hidden); });
     });
-    GROUPS.forEach(function (g) {
+    GROUPS.forEach(g => {
       var list = lists[g[0]], heading = el('h2', 'cf-menu-group', S[g[1]]);
       if (!list) return;
       heading.id = 'cf-menu-' + g[0];
@@ -220,7 +219,7 @@
   };
 
   // Page i's line in `list`, numbered n (a lesson in a part: its number among the lessons).
-  CF.menu.item = function (page, i, list, S, n) {
+  CF.menu.item = (page, i, list, S, n) => {
     var item = page.item = list.appendChild(el('li', 'cf-menu-item')), link = page.link = el('a', 'cf-menu-link');
     var mark = el('span', 'cf-mark');
     link.href = '#lesson-' + page.id;
@@ -228,13 +227,13 @@
     mark.setAttribute('aria-hidden', 'true');
     // Spaces between the parts: the link's accessible name reads "3. Title (not started)".
     [el('span', 'cf-menu-number', (n || page.n) + '.'), ' ', el('span', 'cf-menu-title', page.title), ' ', mark,
-      el('span', 'cf-state cf-sr-only', '(' + S.state_new + ')')].forEach(function (node) { link.append(node); });
+      el('span', 'cf-state cf-sr-only', '(' + S.state_new + ')')].forEach(node => { link.append(node); });
     item.appendChild(link);
   };
 
   // A part's group opened or closed; opened before its part is here, it says the part is loading
   // (or could not be: closing and opening it again tries again).
-  CF.menu.expand = function (p, part, open) {
+  CF.menu.expand = (p, part, open) => {
     var list = part.list;
     if (!list) return;
     list.hidden = !open;
@@ -242,7 +241,7 @@
     if (!open || part.here) return;
     list.textContent = '';
     var note = list.appendChild(el('li', 'cf-menu-note', p.strings.pageLoading));
-    p.load(part.first).catch(function () { note.textContent = p.strings.pageFailed; });
+    p.load(part.first).catch(() => { note.textContent = p.strings.pageFailed; });
   };
 
   CF.Screens = Screens;

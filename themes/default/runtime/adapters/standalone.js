@@ -83,8 +83,8 @@
   var definition = {
     name: 'standalone',
     fallback: true,
-    detect: function () { return true; },
-    create: function (course) { return new StandaloneAdapter(course); }
+    detect: () => true,
+    create: course => new StandaloneAdapter(course)
   };
   if (CF.registerAdapter) CF.registerAdapter(definition);
   else (CF.pendingAdapters = CF.pendingAdapters || []).push(definition);
