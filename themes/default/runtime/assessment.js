@@ -4,7 +4,7 @@
  * Retry first after a fail, the missed questions each linked to the lesson that teaches it), and,
  * with the course option oneQuestionPerScreen, one question at a time with a progress indicator.
  */
-(function (win, doc) {
+((win, doc) => {
   'use strict';
 
   var CF = win.Courseforge = win.Courseforge || {}, el = CF.el, plain = CF.Question.plain;
@@ -20,15 +20,15 @@
       box.appendChild(el('p', 'quiz-result-verdict', S.surveyDone));
       return;
     }
-    var graded = page.order.filter(function (q) { return q.d.graded; });
-    missed = graded.filter(function (q) { return judge(q, r.answers[page.questions.indexOf(q)]) !== 'correct'; });
+    var graded = page.order.filter(q => q.d.graded);
+    missed = graded.filter(q => judge(q, r.answers[page.questions.indexOf(q)]) !== 'correct');
     box.appendChild(el('p', 'quiz-result-verdict', x.passed ? S.resultPassed : S.resultFailed));
     box.appendChild(el('p', 'quiz-result-score', CF.format(S.resultScore, { score: r.score })));
     facts = el('ul', 'quiz-result-facts');
     [CF.format(S.resultMark, { pass: x.mark }),
       CF.format(S.resultCount, { correct: graded.length - missed.length, total: graded.length }),
       !x.passed && x.left !== Infinity ? CF.format(S.resultLeft, { n: Math.max(0, x.left) }) : null
-    ].forEach(function (text) { if (text) facts.appendChild(el('li', '', text)); });
+    ].forEach(text => { if (text) facts.appendChild(el('li', '', text)); });
     box.appendChild(facts);
     box.appendChild(retry);
     if (missed.length) box.appendChild(review(quizzes, missed));
@@ -40,7 +40,7 @@
     var S = quizzes.S, wrap = el('div', 'quiz-result-missed'), list = el('ul');
     var title = el('h2', 'quiz-result-title', S.resultMissed);
     wrap.appendChild(title);
-    missed.forEach(function (q) {
+    missed.forEach(q => {
       var item = el('li'), d = q.d, p = quizzes.player, index = p.indexOf(d.lesson), link;
       if (index < 0) index = d.lessonAt;
       item.appendChild(el('span', 'quiz-result-prompt', plain(q.node.querySelector('.question-prompt'))));
@@ -63,7 +63,7 @@
     if (!bar) return;
     bar.hidden = !on;
     page.step = Math.max(0, Math.min(page.order.length - 1, page.step || 0));
-    page.order.forEach(function (q, n) { q.node.classList.toggle('is-off-step', on && n !== page.step); });
+    page.order.forEach((q, n) => { q.node.classList.toggle('is-off-step', on && n !== page.step); });
     page.submit.hidden = r.submitted || (on && page.step < page.order.length - 1);
     if (!on) return;
     bar.querySelector('.quiz-steps-text').textContent = CF.format(S.question, { n: page.step + 1, total: page.order.length });
@@ -79,11 +79,11 @@
     bar.appendChild(text);
     bar.appendChild(el('div', 'cf-progress-bar')).appendChild(el('div', 'cf-progress-fill quiz-steps-fill'));
     bar.lastChild.setAttribute('aria-hidden', 'true');
-    [[-1, S.previousQuestion], [1, S.nextQuestion]].forEach(function (b) {
+    [[-1, S.previousQuestion], [1, S.nextQuestion]].forEach(b => {
       var button = el('button', 'cf-button' + (b[0] > 0 ? ' cf-button-primary' : ''), b[1]);
       button.type = 'button';
       button.setAttribute('data-step', b[0]);
-      button.addEventListener('click', function () {
+      button.addEventListener('click', () => {
         page.step += b[0];
         quizzes.render(page);
         var shown = page.order[page.step].node;

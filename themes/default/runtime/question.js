@@ -34,9 +34,9 @@
   function judge(d, a) {
     if (NEUTRAL[d.type]) return 'neutral';
     var cs = d.caseSensitive;
-    var ok = d.type === 'fill-in' ? d.answers.some(function (x) { return norm(x, cs) === norm(a, cs); })
-      : d.type === 'matching' ? d.correct.every(function (p) { return a[KEYS.indexOf(p[0])] === p[2]; })
-      : d.type === 'ordering' ? d.correct.every(function (k, n) { return a[KEYS.indexOf(k)] === KEYS[n]; })
+    var ok = d.type === 'fill-in' ? d.answers.some(x => norm(x, cs) === norm(a, cs))
+      : d.type === 'matching' ? d.correct.every(p => a[KEYS.indexOf(p[0])] === p[2])
+      : d.type === 'ordering' ? d.correct.every((k, n) => a[KEYS.indexOf(k)] === KEYS[n])
       : a.join() === d.correct.slice().sort().join();
     return ok ? 'correct' : 'wrong';
   }
@@ -44,121 +44,122 @@
   // The answer in SCORM vocabulary: keys, "source.target" pairs, keys in the chosen order, or text.
   function response(d, a) {
     if (TEXT[d.type]) return a;
-    if (d.type === 'matching') return d.options.map(function (k, i) { return a[i] && k + '.' + a[i]; }).filter(Boolean);
+    if (d.type === 'matching') return d.options.map((k, i) => a[i] && k + '.' + a[i]).filter(Boolean);
     if (d.type !== 'ordering') return a.slice();
     var order = [];
-    KEYS.split('').forEach(function (n) { d.options.forEach(function (k, i) { if (a[i] === n) order.push(k); }); });
+    KEYS.split('').forEach(n => { d.options.forEach((k, i) => { if (a[i] === n) order.push(k); }); });
     return order;
   }
 
-  function Question(node, d, page) {
-    var self = this;
-    this.node = node;
-    this.id = node.getAttribute('data-question-id');
-    this.d = d;
-    this.page = page;
-    this.box = node.querySelector('.question-feedback');
-    this.field = node.querySelector('input[type=text], textarea');
-    this.selects = all(node, 'select');
-    this.list = node.querySelector('.question-order');
-    this.button = node.querySelector('.question-check');
-    this.labels = {};
-    this.targets = {};
-    d.options.forEach(function (k) { self.labels[k] = plain(self.label(k)); });
-    if (this.selects[0]) all(this.selects[0], 'option').forEach(function (o) { self.targets[o.value] = plain(o); });
-  }
-
-  var Q = Question.prototype;
-
-  Q.label = function (key) {
-    return this.node.querySelector('label[for="' + this.node.id + '-' + key + '"]') || doc.getElementById(this.node.id + '-' + key);
-  };
-
-  // As state.js keeps it: text, or one key per choice / matched item / ordered item; null if none.
-  Q.read = function () {
-    var d = this.d, a = this.field ? this.field.value : d.options.map(function () { return ''; });
-    if (!this.field && !this.selects.length) a = all(this.node, 'input:checked').map(function (i) { return i.value; }).sort();
-    if (this.list) a = CF.ordering.read(this.list, d.options);
-    this.selects.forEach(function (s) { a[KEYS.indexOf(s.getAttribute('data-key'))] = s.value; });
-    return answered(d, a) ? a : null;
-  };
-
-  Q.write = function (a) {
-    var d = this.d;
-    if (this.field) this.field.value = typeof a === 'string' ? a : '';
-    all(this.node, 'input:not([type=text])').forEach(function (i) { i.checked = !!a && a.indexOf(i.value) >= 0; });
-    this.selects.forEach(function (s) { s.value = (a && a[KEYS.indexOf(s.getAttribute('data-key'))]) || ''; });
-    if (this.list) CF.ordering.write(this.list, d.options, a);
-  };
-
-  Q.clear = function () {
-    this.box.textContent = '';
-    this.node.classList.remove('is-correct', 'is-wrong', 'is-unanswered', 'is-retry');
-    all(this.node, '.question-mark').forEach(function (m) { m.parentNode.removeChild(m); });
-  };
-
-  Q.add = function (where, text, className) {
-    var node = doc.createElement(where === this.box ? 'p' : 'span');
-    node.className = className;
-    node.textContent = text;
-    where.appendChild(node);
-  };
-
-  // A copy of the page's stored feedback or explanation into the feedback box.
-  Q.take = function (selector) {
-    var found = this.node.querySelector('.question-store ' + selector);
-    if (found) this.box.appendChild(found.cloneNode(true));
-  };
-
-  // Right or wrong; with `reveal` also the right answer, the chosen options' feedback, the explanation.
-  Q.show = function (a, reveal, S) {
-    var self = this, d = this.d, node = this.node, box = this.box;
-    var result = a ? judge(d, a) : 'unanswered';
-    this.clear();
-    if (result === 'neutral') return;
-    node.classList.add('is-' + result);
-    this.add(box, S[result], 'question-result');
-    if (!reveal) return;
-    if (d.type === 'fill-in' && result !== 'correct') this.add(box, format(S.accepted, { answer: d.answers[0] }), '');
-    (d.correct || []).forEach(function (k, n) {
-      var pair = node.querySelector('.question-pair[data-key="' + k[0] + '"], .question-item[data-key="' + k[0] + '"]');
-      var mine = (a || [])[KEYS.indexOf(k[0])], mark = 'question-mark is-right';
-      // A correction on a wrong row, never a tick on it.
-      if (d.type === 'matching' && mine !== k[2]) self.add(pair, format(S.rightMatch, { answer: self.targets[k[2]] }), 'question-mark is-fix');
-      if (d.type === 'ordering' && mine !== KEYS[n]) self.add(pair, format(S.rightPosition, { answer: n + 1 }), 'question-mark is-fix');
-      if (d.type !== 'matching' && d.type !== 'ordering') self.add(self.label(k), S.rightAnswer, mark);
-    });
-    if (a && !TEXT[d.type] && d.type !== 'matching' && d.type !== 'ordering') {
-      a.forEach(function (k) {
-        if (d.correct.indexOf(k) < 0) self.add(self.label(k), S.wrongChoice, 'question-mark is-wrong');
-        self.take('[data-for="' + k + '"]');
-      });
+  class Question {
+    constructor(node, d, page) {
+      var t = this;
+      t.node = node;
+      t.id = node.getAttribute('data-question-id');
+      t.d = d;
+      t.page = page;
+      t.box = node.querySelector('.question-feedback');
+      t.field = node.querySelector('input[type=text], textarea');
+      t.selects = all(node, 'select');
+      t.list = node.querySelector('.question-order');
+      t.button = node.querySelector('.question-check');
+      t.labels = {};
+      t.targets = {};
+      d.options.forEach(k => { t.labels[k] = plain(t.label(k)); });
+      if (t.selects[0]) all(t.selects[0], 'option').forEach(o => { t.targets[o.value] = plain(o); });
     }
-    this.take('.question-explanation');
-  };
 
-  Q.hint = function (a, S) {
-    var self = this;
-    this.clear();
-    this.node.classList.add('is-retry');
-    this.add(this.box, S.tryAgain, 'question-result');
-    (TEXT[this.d.type] ? [] : a).forEach(function (k) { self.take('[data-for="' + k + '"]'); });
-  };
+    label(key) {
+      var t = this;
+      return t.node.querySelector('label[for="' + t.node.id + '-' + key + '"]') || doc.getElementById(t.node.id + '-' + key);
+    }
 
-  // The interaction the adapters record (runtime/xapi.js reads the same shape).
-  Q.interaction = function (a, graded, started) {
-    var d = this.d, self = this;
-    var list = function (keys, names) { return keys.map(function (k) { return { key: k, text: names[k] }; }); };
-    var i = {
-      id: this.id, type: d.scormType, prompt: plain(this.node.querySelector('.question-prompt')),
-      options: list(d.options, this.labels), correct: NEUTRAL[d.type] ? [] : (d.answers || d.correct).slice(),
-      response: response(d, a), result: judge(d, a), weighting: graded && d.graded ? d.points : 0,
-      latencyMs: Date.now() - (started || Date.now()), timestamp: new Date(), page: this.page, graded: graded && d.graded
-    };
-    if (d.type === 'matching') i.targets = list(d.targets, self.targets);
-    return i;
-  };
+    // As state.js keeps it: text, or one key per choice / matched item / ordered item; null if none.
+    read() {
+      var t = this, d = t.d, a = t.field ? t.field.value : d.options.map(() => '');
+      if (!t.field && !t.selects.length) a = all(t.node, 'input:checked').map(i => i.value).sort();
+      if (t.list) a = CF.ordering.read(t.list, d.options);
+      t.selects.forEach(s => { a[KEYS.indexOf(s.getAttribute('data-key'))] = s.value; });
+      return answered(d, a) ? a : null;
+    }
 
+    write(a) {
+      var t = this, d = t.d;
+      if (t.field) t.field.value = typeof a === 'string' ? a : '';
+      all(t.node, 'input:not([type=text])').forEach(i => { i.checked = !!a && a.indexOf(i.value) >= 0; });
+      t.selects.forEach(s => { s.value = (a && a[KEYS.indexOf(s.getAttribute('data-key'))]) || ''; });
+      if (t.list) CF.ordering.write(t.list, d.options, a);
+    }
+
+    clear() {
+      var t = this;
+      t.box.textContent = '';
+      t.node.classList.remove('is-correct', 'is-wrong', 'is-unanswered', 'is-retry');
+      all(t.node, '.question-mark').forEach(m => { m.parentNode.removeChild(m); });
+    }
+
+    add(where, text, className) {
+      var node = doc.createElement(where === this.box ? 'p' : 'span');
+      node.className = className;
+      node.textContent = text;
+      where.appendChild(node);
+    }
+
+    // A copy of the page's stored feedback or explanation into the feedback box.
+    take(selector) {
+      var t = this, found = t.node.querySelector('.question-store ' + selector);
+      if (found) t.box.appendChild(found.cloneNode(true));
+    }
+
+    // Right or wrong; with `reveal` also the right answer, the chosen options' feedback, the explanation.
+    show(a, reveal, S) {
+      var t = this, d = t.d, node = t.node, box = t.box;
+      var result = a ? judge(d, a) : 'unanswered';
+      t.clear();
+      if (result === 'neutral') return;
+      node.classList.add('is-' + result);
+      t.add(box, S[result], 'question-result');
+      if (!reveal) return;
+      if (d.type === 'fill-in' && result !== 'correct') t.add(box, format(S.accepted, { answer: d.answers[0] }), '');
+      (d.correct || []).forEach((k, n) => {
+        var pair = node.querySelector('.question-pair[data-key="' + k[0] + '"], .question-item[data-key="' + k[0] + '"]');
+        var mine = (a || [])[KEYS.indexOf(k[0])], mark = 'question-mark is-right';
+        // A correction on a wrong row, never a tick on it.
+        if (d.type === 'matching' && mine !== k[2]) t.add(pair, format(S.rightMatch, { answer: t.targets[k[2]] }), 'question-mark is-fix');
+        if (d.type === 'ordering' && mine !== KEYS[n]) t.add(pair, format(S.rightPosition, { answer: n + 1 }), 'question-mark is-fix');
+        if (d.type !== 'matching' && d.type !== 'ordering') t.add(t.label(k), S.rightAnswer, mark);
+      });
+      if (a && !TEXT[d.type] && d.type !== 'matching' && d.type !== 'ordering') {
+        a.forEach(k => {
+          if (d.correct.indexOf(k) < 0) t.add(t.label(k), S.wrongChoice, 'question-mark is-wrong');
+          t.take('[data-for="' + k + '"]');
+        });
+      }
+      t.take('.question-explanation');
+    }
+
+    hint(a, S) {
+      var t = this;
+      t.clear();
+      t.node.classList.add('is-retry');
+      t.add(t.box, S.tryAgain, 'question-result');
+      (TEXT[t.d.type] ? [] : a).forEach(k => { t.take('[data-for="' + k + '"]'); });
+    }
+
+    // The interaction the adapters record (runtime/xapi.js reads the same shape).
+    interaction(a, graded, started) {
+      var t = this, d = t.d;
+      var list = (keys, names) => keys.map(k => ({ key: k, text: names[k] }));
+      var i = {
+        id: t.id, type: d.scormType, prompt: plain(t.node.querySelector('.question-prompt')),
+        options: list(d.options, t.labels), correct: NEUTRAL[d.type] ? [] : (d.answers || d.correct).slice(),
+        response: response(d, a), result: judge(d, a), weighting: graded && d.graded ? d.points : 0,
+        latencyMs: Date.now() - (started || Date.now()), timestamp: new Date(), page: t.page, graded: graded && d.graded
+      };
+      if (d.type === 'matching') i.targets = list(d.targets, t.targets);
+      return i;
+    }
+  }
 
   // Ordering questions: a list the learner reorders by dragging an item or with its Move up / Move
   // down buttons, each move announced ("item: position n of total"). A move fires `change` on the
@@ -188,40 +189,39 @@
 
   // As state.js keeps an ordering answer: per item (in source key order) the key of its position.
   function read(list, keys) {
-    var order = items(list).map(function (li) { return li.getAttribute('data-key'); });
-    return keys.map(function (k) { return KEYS.charAt(order.indexOf(k)); });
+    var order = items(list).map(li => li.getAttribute('data-key'));
+    return keys.map(k => KEYS.charAt(order.indexOf(k)));
   }
 
   // a null: back to the first order shown (kept from the page as rendered).
   function write(list, keys, a) {
     var first = list.cfFirst = list.cfFirst || items(list);
-    var order = a ? keys.slice().sort(function (x, y) {
-      return KEYS.indexOf(a[keys.indexOf(x)]) - KEYS.indexOf(a[keys.indexOf(y)]);
-    }).map(function (k) { return list.querySelector('[data-key="' + k + '"]'); }) : first;
-    order.forEach(function (li) { list.appendChild(li); });
+    var order = a ? keys.slice().sort((x, y) => KEYS.indexOf(a[keys.indexOf(x)]) - KEYS.indexOf(a[keys.indexOf(y)]))
+      .map(k => list.querySelector('[data-key="' + k + '"]')) : first;
+    order.forEach(li => { list.appendChild(li); });
     list.classList.toggle('is-moved', !!a);
   }
 
   function bind(root) {
-    root.addEventListener('click', function (e) {
+    root.addEventListener('click', e => {
       var button = e.target.closest && e.target.closest('.question-move');
       if (button) move(button);
     });
-    root.addEventListener('dragstart', function (e) {
+    root.addEventListener('dragstart', e => {
       dragged = e.target.closest && e.target.closest('.question-item');
       if (!dragged || locked(dragged.parentNode)) return (dragged = null);
       e.dataTransfer.effectAllowed = 'move';
       e.dataTransfer.setData('text/plain', itemText(dragged));
       dragged.classList.add('is-dragged');
     });
-    root.addEventListener('dragover', function (e) {
+    root.addEventListener('dragover', e => {
       var over = e.target.closest && e.target.closest('.question-item');
       if (!dragged || !over || over.parentNode !== dragged.parentNode) return;
       e.preventDefault();
       var box = over.getBoundingClientRect();
       if (over !== dragged) over.parentNode.insertBefore(dragged, e.clientY > box.top + box.height / 2 ? over.nextSibling : over);
     });
-    root.addEventListener('dragend', function () {
+    root.addEventListener('dragend', () => {
       if (!dragged) return;
       dragged.classList.remove('is-dragged');
       moved(dragged.parentNode, dragged);

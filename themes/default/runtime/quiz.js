@@ -11,7 +11,7 @@
 
   // mulberry32: an attempt's draw and order are rebuilt from its stored seed.
   function random(seed) {
-    return function () {
+    return () => {
       seed = (seed + 0x6D2B79F5) | 0;
       var t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
@@ -30,295 +30,293 @@
 
   var Question = CF.Question, judge = CF.judge, NEUTRAL = Question.NEUTRAL, all = Question.all, format = CF.format;
 
-  var newSeed = CF.seed = function () { return Math.floor(Math.random() * 2147483646) + 1; };  // scenario.js too
+  var newSeed = CF.seed = () => Math.floor(Math.random() * 2147483646) + 1;  // scenario.js too
 
   // Knowledge checks keep their last checked answer in state.checks (lesson questions in page
   // order, numbered from each page's first, player.js `check`: a large course's lessons arrive
   // later, see attach); a quiz page keeps state.quizzes[page index] = {attempt, seed, submitted,
   // score, answers}.
-  function Quizzes(player) {
-    var self = this, course = player.course;
-    this.player = player;
-    this.S = player.strings;
-    this.course = course;
-    this.pages = {};
-    this.checks = [];
-    this.byId = {};
-    this.started = {};
-    player.lessons.forEach(function (lesson, index) {
-      if (lesson.section) self.attach(lesson, index, true);
-    });
-    this.restore();
-    var main = doc.getElementById('cf-main') || doc.body;
-    main.addEventListener('change', function (e) { self.changed(e, true); });
-    main.addEventListener('input', function (e) { self.changed(e, false); });
-    main.addEventListener('click', function (e) { self.clicked(e); });
-    CF.ordering.bind(main);
-  }
+  class Quizzes {
+    constructor(player) {
+      var t = this, course = player.course;
+      t.player = player;
+      t.S = player.strings;
+      t.course = course;
+      t.pages = {};
+      t.checks = [];
+      t.byId = {};
+      t.started = {};
+      player.lessons.forEach((lesson, index) => {
+        if (lesson.section) t.attach(lesson, index, true);
+      });
+      t.restore();
+      var main = doc.getElementById('cf-main') || doc.body;
+      main.addEventListener('change', e => { t.changed(e, true); });
+      main.addEventListener('input', e => { t.changed(e, false); });
+      main.addEventListener('click', e => { t.clicked(e); });
+      CF.ordering.bind(main);
+    }
 
-  var P = Quizzes.prototype;
+    // A page's questions, once its section is in the document (at start-up, or when its part loads:
+    // then its knowledge checks take back their saved answers at once).
+    attach(lesson, index, starting) {
+      var t = this, quiz = (t.course.quizzes || {})[lesson.id], questions = t.course.questions || {};
+      var nodes = all(lesson.section, 'fieldset.question').filter(n => questions[n.getAttribute('data-question-id')]);
+      var list = nodes.map((node, n) => {
+        var q = new Question(node, questions[node.getAttribute('data-question-id')], lesson.id);
+        if (!quiz) {
+          q.check = lesson.check + n;
+          t.checks[q.check] = q;
+          if (!starting) t.restoreCheck(q);
+        }
+        return (t.byId[q.id] = q);
+      });
+      var bar = lesson.section.querySelector('.quiz-actions');
+      if (!quiz || !bar) return;
+      t.pages[lesson.id] = {
+        id: lesson.id, index: index, d: quiz, questions: list, order: [], section: lesson.section,
+        status: bar.querySelector('.quiz-status'), submit: bar.querySelector('.quiz-submit'),
+        retry: bar.querySelector('.quiz-retry'),
+        slots: nodes.map(node => node.parentNode.insertBefore(doc.createComment(''), node))
+      };
+    }
 
-  // A page's questions, once its section is in the document (at start-up, or when its part loads:
-  // then its knowledge checks take back their saved answers at once).
-  P.attach = function (lesson, index, starting) {
-    var self = this, quiz = (this.course.quizzes || {})[lesson.id], questions = this.course.questions || {};
-    var nodes = all(lesson.section, 'fieldset.question').filter(function (n) {
-      return questions[n.getAttribute('data-question-id')];
-    });
-    var list = nodes.map(function (node, n) {
-      var q = new Question(node, questions[node.getAttribute('data-question-id')], lesson.id);
-      if (!quiz) {
-        q.check = lesson.check + n;
-        self.checks[q.check] = q;
-        if (!starting) self.restoreCheck(q);
-      }
-      return (self.byId[q.id] = q);
-    });
-    var bar = lesson.section.querySelector('.quiz-actions');
-    if (!quiz || !bar) return;
-    this.pages[lesson.id] = {
-      id: lesson.id, index: index, d: quiz, questions: list, order: [], section: lesson.section,
-      status: bar.querySelector('.quiz-status'), submit: bar.querySelector('.quiz-submit'),
-      retry: bar.querySelector('.quiz-retry'),
-      slots: nodes.map(function (node) { return node.parentNode.insertBefore(doc.createComment(''), node); })
-    };
-  };
+    restoreCheck(q) {
+      var t = this, a = t.player.state.checks[q.check];
+      // A wrong answer comes back without the right one: whether that was shown (a second try) is not kept.
+      if (a) { q.write(a); q.show(a, judge(q.d, a) === 'correct', t.S); }
+      q.button.disabled = !q.read();
+    }
 
-  P.restoreCheck = function (q) {
-    var a = this.player.state.checks[q.check];
-    // A wrong answer comes back without the right one: whether that was shown (a second try) is not kept.
-    if (a) { q.write(a); q.show(a, judge(q.d, a) === 'correct', this.S); }
-    q.button.disabled = !q.read();
-  };
+    record(page) {
+      var quizzes = this.player.state.quizzes, r = quizzes[page.index];
+      if (!r) r = quizzes[page.index] = { attempt: 1, seed: newSeed(), submitted: false, score: null, answers: [] };
+      r.graded = page.d.graded;
+      return r;
+    }
 
-  P.record = function (page) {
-    var quizzes = this.player.state.quizzes, r = quizzes[page.index];
-    if (!r) r = quizzes[page.index] = { attempt: 1, seed: newSeed(), submitted: false, score: null, answers: [] };
-    r.graded = page.d.graded;
-    return r;
-  };
-
-  P.restore = function () {
-    var self = this, state = this.player.state, backup = this.readBackup();
-    this.checks.forEach(function (q) { self.restoreCheck(q); });
-    Object.keys(this.pages).forEach(function (id) {
-      var page = self.pages[id], r = state.quizzes[page.index], saved = backup[page.index];
-      if (!r) return;
-      if (saved && saved.a === r.attempt && saved.s === r.seed) {
-        Object.keys(saved.t).forEach(function (n) { r.answers[n] = r.answers[n] || saved.t[n]; });
-      }
-      self.arrange(page);
-      page.questions.forEach(function (q, n) { q.write(r.answers[n]); });
-      self.render(page);
-    });
-  };
-
-  // The seed draws `draw` of the graded questions (ungraded ones always stay) and, with `shuffle`,
-  // orders questions and choice options; the draw goes into the page's question slots.
-  P.arrange = function (page) {
-    var r = this.record(page), d = page.d, rnd = random(r.seed), S = this.S, questions = page.questions;
-    var graded = questions.filter(function (q) { return q.d.graded; });
-    var drawn = d.draw && d.draw < graded.length ? shuffle(graded.slice(), rnd).slice(0, d.draw) : graded;
-    var order = questions.filter(function (q) { return !q.d.graded || drawn.indexOf(q) >= 0; });
-    if (d.shuffle) {
-      shuffle(order, rnd);
-      questions.forEach(function (q) {
-        var box = /^(single|multiple)$/.test(q.d.type) && q.node.querySelector('.question-options');
-        if (!box) return;
-        shuffle(q.d.options.map(function (k) { return box.querySelector('[data-key="' + k + '"]'); }), rnd)
-          .forEach(function (o) { box.appendChild(o); });
+    restore() {
+      var self = this, state = this.player.state, backup = this.readBackup();
+      this.checks.forEach(q => { self.restoreCheck(q); });
+      Object.keys(this.pages).forEach(id => {
+        var page = self.pages[id], r = state.quizzes[page.index], saved = backup[page.index];
+        if (!r) return;
+        if (saved && saved.a === r.attempt && saved.s === r.seed) {
+          Object.keys(saved.t).forEach(n => { r.answers[n] = r.answers[n] || saved.t[n]; });
+        }
+        self.arrange(page);
+        page.questions.forEach((q, n) => { q.write(r.answers[n]); });
+        self.render(page);
       });
     }
-    order.concat(questions.filter(function (q) { return order.indexOf(q) < 0; })).forEach(function (q, n) {
-      var slot = page.slots[n], shown = n < order.length;
-      slot.parentNode.insertBefore(q.node, slot.nextSibling);
-      q.node.hidden = !shown;
-      q.node.querySelector('.question-number').textContent = shown ? format(S.question, { n: n + 1, total: order.length }) : '';
-    });
-    page.order = order;
-  };
 
-  // The player calls this before it shows a page.
-  P.show = function (id) {
-    var page = this.pages[id];
-    this.started[id] = this.started[id] || Date.now();
-    if (page && !this.player.state.quizzes[page.index]) {
-      this.arrange(page);
-      this.render(page);
-    }
-  };
-
-  P.changed = function (e, now) {
-    var node = e.target.closest && e.target.closest('fieldset.question');
-    var q = node && this.byId[node.getAttribute('data-question-id')], player = this.player;
-    if (!q) return;
-    var count = node.querySelector('.question-count');
-    if (count) count.textContent = format(this.S.count, { n: q.field.value.length, max: q.field.maxLength });
-    var page = this.pages[q.page];
-    if (!page) {
-      q.button.disabled = !q.read();
-      return q.clear();
-    }
-    var r = this.record(page);
-    if (r.submitted) return;
-    r.answers[page.questions.indexOf(q)] = q.read();
-    page.confirm = false;
-    // Typing saves after a pause (and on leaving the field); the player saves what is pending on exit.
-    win.clearTimeout(this.timer);
-    player.pending = !now;
-    if (now) player.save();
-    else this.timer = win.setTimeout(function () { if (player.pending) player.save(); }, 1000);
-  };
-
-  P.clicked = function (e) {
-    var button = e.target.closest && e.target.closest('button'), has = function (name) { return button.classList.contains(name); };
-    var page = button && button.closest('.quiz-actions, .quiz-result') && this.pages[button.closest('section').getAttribute('data-lesson-id')];
-    if (button && has('question-check')) this.check(this.byId[button.closest('fieldset').getAttribute('data-question-id')]);
-    if (page && has('quiz-submit')) this.submit(page);
-    if (page && has('quiz-retry')) this.retry(page);
-  };
-
-  // A first wrong answer gets "try again" and, for choices, the chosen options' feedback as a hint;
-  // the right answer shows only after a second wrong one.
-  P.check = function (q) {
-    var a = q.read(), again = a && !q.tried && judge(q.d, a) === 'wrong';
-    if (!a) return;
-    if (again) q.hint(a, this.S);
-    else q.show(a, true, this.S);
-    q.tried = q.tried || again;
-    if (NEUTRAL[q.d.type]) q.add(q.box, this.S.recorded, 'question-result');
-    this.player.state.checks[q.check] = a;
-    this.player.enqueue('answer', q.interaction(a, false, this.started[q.page]));
-    this.player.save();
-  };
-
-  P.submit = function (page) {
-    var r = this.record(page), self = this, player = this.player, graded = page.d.graded, earned = 0, possible = 0;
-    if (r.submitted) return;
-    var answers = page.questions.map(function (q) { return page.order.indexOf(q) < 0 ? null : q.read(); });
-    var missing = page.order.filter(function (q) { return !answers[page.questions.indexOf(q)]; }).length;
-    if (missing && !page.confirm) {
-      page.confirm = true;
-      page.status.textContent = format(this.S.confirm, { n: missing });
-      return;
-    }
-    page.order.forEach(function (q) {
-      var a = answers[page.questions.indexOf(q)];
-      if (graded && q.d.graded) {
-        possible += q.d.points;
-        if (a && judge(q.d, a) === 'correct') earned += q.d.points;
+    // The seed draws `draw` of the graded questions (ungraded ones always stay) and, with `shuffle`,
+    // orders questions and choice options; the draw goes into the page's question slots.
+    arrange(page) {
+      var t = this, r = t.record(page), d = page.d, rnd = random(r.seed), S = t.S, questions = page.questions;
+      var graded = questions.filter(q => q.d.graded);
+      var drawn = d.draw && d.draw < graded.length ? shuffle(graded.slice(), rnd).slice(0, d.draw) : graded;
+      var order = questions.filter(q => !q.d.graded || drawn.indexOf(q) >= 0);
+      if (d.shuffle) {
+        shuffle(order, rnd);
+        questions.forEach(q => {
+          var box = /^(single|multiple)$/.test(q.d.type) && q.node.querySelector('.question-options');
+          if (!box) return;
+          shuffle(q.d.options.map(k => box.querySelector('[data-key="' + k + '"]')), rnd)
+            .forEach(o => { box.appendChild(o); });
+        });
       }
-      if (a) player.enqueue('answer', q.interaction(a, graded, self.started[page.id]));
-    });
-    r.answers = answers;
-    r.submitted = true;
-    if (graded) {
-      r.score = possible ? Math.round(earned * 100 / possible) : 0;
-      player.report();
+      order.concat(questions.filter(q => order.indexOf(q) < 0)).forEach((q, n) => {
+        var slot = page.slots[n], shown = n < order.length;
+        slot.parentNode.insertBefore(q.node, slot.nextSibling);
+        q.node.hidden = !shown;
+        q.node.querySelector('.question-number').textContent = shown ? format(S.question, { n: n + 1, total: order.length }) : '';
+      });
+      page.order = order;
     }
-    player.save();
-    player.updateProgress();
-    page.step = 0;
-    this.render(page);
-    // The result card at the top: focus and the view go there.
-    var card = page.section.querySelector('.quiz-result');
-    card.focus({ preventScroll: true });
-    card.scrollIntoView({ block: 'start' });
-  };
 
-  P.retry = function (page) {
-    var r = this.record(page);
-    if (!r.submitted || this.result(page).final) return;
-    r.attempt++;
-    r.seed = newSeed();
-    r.submitted = false;
-    r.answers = [];
-    page.questions.forEach(function (q) { q.write(null); q.clear(); });
-    this.started[page.id] = Date.now();
-    this.arrange(page);
-    page.step = 0;
-    this.render(page);
-    this.player.save();
-    page.order[0].node.querySelector('input, select, textarea, button').focus();
-  };
-
-  // Passed against the page's pass mark (else the course's mastery score); final once passed or out
-  // of attempts, and only then may the right answers be shown (showAnswers).
-  P.mark = function (page) {
-    return page.d.passingScore == null ? this.course.masteryScore || 0 : page.d.passingScore;
-  };
-
-  P.result = function (page) {
-    var r = this.record(page), d = page.d, mark = this.mark(page);
-    var left = d.attempts ? d.attempts - r.attempt + (r.submitted ? 0 : 1) : Infinity;
-    var passed = r.score !== null && r.score >= mark;
-    return { mark: mark, left: left, passed: passed, final: !d.graded || passed || left <= 0 };
-  };
-
-  P.render = function (page) {
-    var r = this.record(page), S = this.S, d = page.d, x = this.result(page), final = r.submitted && x.final;
-    var text = d.graded ? format(d.attempts ? S.attempt : S.attemptUnlimited, { n: r.attempt, total: d.attempts }) : '';
-    page.questions.forEach(function (q) { q.node.disabled = r.submitted; });
-    page.submit.hidden = r.submitted;
-    page.retry.hidden = !r.submitted || final;
-    CF.assessment.card(this, page, r, x, function (q, a) { return a ? judge(q.d, a) : 'unanswered'; });
-    CF.assessment.steps(this, page, r);
-    if (r.submitted) {
-      page.order.forEach(function (q) { q.show(r.answers[page.questions.indexOf(q)], d.showAnswers && final, S); });
-      text = !d.graded ? S.surveyDone : format(x.passed ? S.passed : S.failed, { score: r.score, pass: x.mark });
-      if (!final) text += ' ' + (x.left === Infinity ? S.retryAny : format(S.retryLeft, { n: x.left }));
-      else if (d.graded && !x.passed) text += ' ' + S.noAttempts;
+    // The player calls this before it shows a page.
+    show(id) {
+      var t = this, page = t.pages[id];
+      t.started[id] = t.started[id] || Date.now();
+      if (page && !t.player.state.quizzes[page.index]) {
+        t.arrange(page);
+        t.render(page);
+      }
     }
-    page.status.textContent = text;
-  };
 
-  // A quiz page's state for the menu and progress (screens.js): null before it is submitted.
-  P.status = function (id) {
-    var page = this.pages[id], r = page && this.player.state.quizzes[page.index];
-    if (!r || r.score == null && !r.submitted) return null;
-    if (!page.d.graded) return { state: 'done', done: true };
-    var x = this.result(page);
-    return { state: x.passed ? 'passed' : 'failed', done: x.final };
-  };
-
-  // The course's result: null without a graded page; raw (the mean of their scores) null until each
-  // was submitted; done once each is final.
-  P.outcome = function () {
-    var self = this, total = 0, scored = true, passed = true, done = true, pages = 0, mark = 0;
-    Object.keys(this.pages).forEach(function (id) {
-      var page = self.pages[id], r = self.player.state.quizzes[page.index], x = r && self.result(page);
-      if (!page.d.graded) return;
-      pages++;
-      mark = Math.max(mark, self.mark(page));
-      scored = scored && !!r && r.score !== null;
-      total += r && r.score || 0;
-      passed = passed && !!r && x.passed;
-      done = done && !!r && x.final;
-    });
-    return pages ? { raw: scored ? Math.round(total / pages) : null, passed: scored && passed, done: scored && done, mark: mark } : null;
-  };
-
-  // Graded texts in progress that do not fit the adapter's limit (state.fit) stay in this browser.
-  P.readBackup = function () {
-    try { return JSON.parse(win.localStorage.getItem(this.key()) || '{}') || {}; } catch (e) { return {}; }
-  };
-
-  P.key = function () { return 'courseforge-backup:' + this.course.id + '@' + this.course.version; };
-
-  P.backup = function (texts) {
-    var state = this.player.state.quizzes, kept = {}, pages = Object.keys(texts || {}), notice = doc.getElementById('cf-notice');
-    pages.forEach(function (p) { kept[p] = { a: state[p].attempt, s: state[p].seed, t: texts[p] }; });
-    try {
-      if (pages.length) win.localStorage.setItem(this.key(), JSON.stringify(kept));
-      else win.localStorage.removeItem(this.key());
-    } catch (e) { /* no storage: the notice below is all there is */ }
-    if (pages.length && notice) {
-      notice.textContent = this.S.overflow;
-      notice.hidden = false;
+    changed(e, now) {
+      var t = this, node = e.target.closest && e.target.closest('fieldset.question');
+      var q = node && t.byId[node.getAttribute('data-question-id')], player = t.player;
+      if (!q) return;
+      var count = node.querySelector('.question-count');
+      if (count) count.textContent = format(t.S.count, { n: q.field.value.length, max: q.field.maxLength });
+      var page = t.pages[q.page];
+      if (!page) {
+        q.button.disabled = !q.read();
+        return q.clear();
+      }
+      var r = t.record(page);
+      if (r.submitted) return;
+      r.answers[page.questions.indexOf(q)] = q.read();
+      page.confirm = false;
+      // Typing saves after a pause (and on leaving the field); the player saves what is pending on exit.
+      win.clearTimeout(t.timer);
+      player.pending = !now;
+      if (now) player.save();
+      else t.timer = win.setTimeout(() => { if (player.pending) player.save(); }, 1000);
     }
-  };
+
+    clicked(e) {
+      var t = this, button = e.target.closest && e.target.closest('button'), has = name => button.classList.contains(name);
+      var page = button && button.closest('.quiz-actions, .quiz-result') && t.pages[button.closest('section').getAttribute('data-lesson-id')];
+      if (button && has('question-check')) t.check(t.byId[button.closest('fieldset').getAttribute('data-question-id')]);
+      if (page && has('quiz-submit')) t.submit(page);
+      if (page && has('quiz-retry')) t.retry(page);
+    }
+
+    // A first wrong answer gets "try again" and, for choices, the chosen options' feedback as a hint;
+    // the right answer shows only after a second wrong one.
+    check(q) {
+      var t = this, a = q.read(), again = a && !q.tried && judge(q.d, a) === 'wrong';
+      if (!a) return;
+      if (again) q.hint(a, t.S);
+      else q.show(a, true, t.S);
+      q.tried = q.tried || again;
+      if (NEUTRAL[q.d.type]) q.add(q.box, t.S.recorded, 'question-result');
+      t.player.state.checks[q.check] = a;
+      t.player.enqueue('answer', q.interaction(a, false, t.started[q.page]));
+      t.player.save();
+    }
+
+    submit(page) {
+      var t = this, r = t.record(page), player = t.player, graded = page.d.graded, earned = 0, possible = 0;
+      if (r.submitted) return;
+      var answers = page.questions.map(q => page.order.indexOf(q) < 0 ? null : q.read());
+      var missing = page.order.filter(q => !answers[page.questions.indexOf(q)]).length;
+      if (missing && !page.confirm) {
+        page.confirm = true;
+        page.status.textContent = format(t.S.confirm, { n: missing });
+        return;
+      }
+      page.order.forEach(q => {
+        var a = answers[page.questions.indexOf(q)];
+        if (graded && q.d.graded) {
+          possible += q.d.points;
+          if (a && judge(q.d, a) === 'correct') earned += q.d.points;
+        }
+        if (a) player.enqueue('answer', q.interaction(a, graded, t.started[page.id]));
+      });
+      r.answers = answers;
+      r.submitted = true;
+      if (graded) {
+        r.score = possible ? Math.round(earned * 100 / possible) : 0;
+        player.report();
+      }
+      player.save();
+      player.updateProgress();
+      page.step = 0;
+      t.render(page);
+      // The result card at the top: focus and the view go there.
+      var card = page.section.querySelector('.quiz-result');
+      card.focus({ preventScroll: true });
+      card.scrollIntoView({ block: 'start' });
+    }
+
+    retry(page) {
+      var t = this, r = t.record(page);
+      if (!r.submitted || t.result(page).final) return;
+      r.attempt++;
+      r.seed = newSeed();
+      r.submitted = false;
+      r.answers = [];
+      page.questions.forEach(q => { q.write(null); q.clear(); });
+      t.started[page.id] = Date.now();
+      t.arrange(page);
+      page.step = 0;
+      t.render(page);
+      t.player.save();
+      page.order[0].node.querySelector('input, select, textarea, button').focus();
+    }
+
+    // Passed against the page's pass mark (else the course's mastery score); final once passed or out
+    // of attempts, and only then may the right answers be shown (showAnswers).
+    mark(page) {
+      return page.d.passingScore == null ? this.course.masteryScore || 0 : page.d.passingScore;
+    }
+
+    result(page) {
+      var t = this, r = t.record(page), d = page.d, mark = t.mark(page);
+      var left = d.attempts ? d.attempts - r.attempt + (r.submitted ? 0 : 1) : Infinity;
+      var passed = r.score !== null && r.score >= mark;
+      return { mark: mark, left: left, passed: passed, final: !d.graded || passed || left <= 0 };
+    }
+
+    render(page) {
+      var t = this, r = t.record(page), S = t.S, d = page.d, x = t.result(page), final = r.submitted && x.final;
+      var text = d.graded ? format(d.attempts ? S.attempt : S.attemptUnlimited, { n: r.attempt, total: d.attempts }) : '';
+      page.questions.forEach(q => { q.node.disabled = r.submitted; });
+      page.submit.hidden = r.submitted;
+      page.retry.hidden = !r.submitted || final;
+      CF.assessment.card(t, page, r, x, (q, a) => a ? judge(q.d, a) : 'unanswered');
+      CF.assessment.steps(t, page, r);
+      if (r.submitted) {
+        page.order.forEach(q => { q.show(r.answers[page.questions.indexOf(q)], d.showAnswers && final, S); });
+        text = !d.graded ? S.surveyDone : format(x.passed ? S.passed : S.failed, { score: r.score, pass: x.mark });
+        if (!final) text += ' ' + (x.left === Infinity ? S.retryAny : format(S.retryLeft, { n: x.left }));
+        else if (d.graded && !x.passed) text += ' ' + S.noAttempts;
+      }
+      page.status.textContent = text;
+    }
+
+    // A quiz page's state for the menu and progress (screens.js): null before it is submitted.
+    status(id) {
+      var t = this, page = t.pages[id], r = page && t.player.state.quizzes[page.index];
+      if (!r || r.score == null && !r.submitted) return null;
+      if (!page.d.graded) return { state: 'done', done: true };
+      var x = t.result(page);
+      return { state: x.passed ? 'passed' : 'failed', done: x.final };
+    }
+
+    // The course's result: null without a graded page; raw (the mean of their scores) null until each
+    // was submitted; done once each is final.
+    outcome() {
+      var t = this, total = 0, scored = true, passed = true, done = true, pages = 0, mark = 0;
+      Object.keys(t.pages).forEach(id => {
+        var page = t.pages[id], r = t.player.state.quizzes[page.index], x = r && t.result(page);
+        if (!page.d.graded) return;
+        pages++;
+        mark = Math.max(mark, t.mark(page));
+        scored = scored && !!r && r.score !== null;
+        total += r && r.score || 0;
+        passed = passed && !!r && x.passed;
+        done = done && !!r && x.final;
+      });
+      return pages ? { raw: scored ? Math.round(total / pages) : null, passed: scored && passed, done: scored && done, mark: mark } : null;
+    }
+
+    // Graded texts in progress that do not fit the adapter's limit (state.fit) stay in this browser.
+    readBackup() {
+      try { return JSON.parse(win.localStorage.getItem(this.key()) || '{}') || {}; } catch (e) { return {}; }
+    }
+
+    key() { var t = this; return 'courseforge-backup:' + t.course.id + '@' + t.course.version; }
+
+    backup(texts) {
+      var state = this.player.state.quizzes, kept = {}, pages = Object.keys(texts || {}), notice = doc.getElementById('cf-notice');
+      pages.forEach(p => { kept[p] = { a: state[p].attempt, s: state[p].seed, t: texts[p] }; });
+      try {
+        if (pages.length) win.localStorage.setItem(this.key(), JSON.stringify(kept));
+        else win.localStorage.removeItem(this.key());
+      } catch (e) { /* no storage: the notice below is all there is */ }
+      if (pages.length && notice) {
+        notice.textContent = this.S.overflow;
+        notice.hidden = false;
+      }
+    }
+  }
 
   CF.Quizzes = Quizzes;
   // The seeded shuffle, for scenario options too (scenario.js).
-  CF.shuffle = function (list, seed) { return shuffle(list, random(seed)); };
+  CF.shuffle = (list, seed) => shuffle(list, random(seed));
 })(window, document);

@@ -21,7 +21,7 @@
   var all = CF.Question.all;
   function q(n, k) { return n && n.querySelector(k); }
   function r(x) { return Math.round(x * 1e3) / 1e3; }
-  function play(v) { if (v) v.play().catch(function () { /* blocked: the learner presses play */ }); }
+  function play(v) { if (v) v.play().catch(() => { /* blocked: the learner presses play */ }); }
   var seed = CF.seed;
 
   function Page(p, id, index, box) {
@@ -35,8 +35,8 @@
     // This attempt's order of every decision's options, from its seed.
     function arrange() {
       if (!s.seed) s.seed = seed();
-      all(box, '.scene-options').forEach(function (k, n) {
-        CF.shuffle(all(k, 'button'), s.seed + n).forEach(function (b) { k.appendChild(b); });
+      all(box, '.scene-options').forEach((k, n) => {
+        CF.shuffle(all(k, 'button'), s.seed + n).forEach(b => { k.appendChild(b); });
       });
     }
 
@@ -63,7 +63,7 @@
     function go(c, quiet) {
       var was = p.experienced(), n, v, k;
       g.c = c;
-      all(box, '.scene').forEach(function (x) {
+      all(box, '.scene').forEach(x => {
         if ((x.hidden = x.dataset.scene !== c) && (v = q(x, 'video'))) v.pause();
       });
       v = q(n = node(), 'video');
@@ -96,7 +96,7 @@
       if (f) q(k, 'button').focus();
     }
 
-    box.addEventListener('click', function (e) {
+    box.addEventListener('click', e => {
       var b = e.target.closest('[data-do]'), a = b && b.dataset.do, c = d.scenes[g.c], o, right = [];
       if (a === 'toggle') {
         o = doc.getElementById(b.getAttribute('aria-controls'));
@@ -128,13 +128,13 @@
       if (a === 'choose') {
         a = b.dataset;
         p.enqueue('answer', { id: id + '-' + g.c, type: 'choice', prompt: c.decision.prompt,
-          options: all(b.parentNode, 'button').map(function (x) {
+          options: all(b.parentNode, 'button').map(x => {
             if (x.dataset.result === 'correct') right.push(x.dataset.choice);
             return { key: x.dataset.choice, text: x.textContent.trim() };
           }),
           correct: right, response: [a.choice], result: a.result, weighting: 0, latencyMs: Date.now() - t0,
           timestamp: new Date(), page: id, graded: false });
-        s.path = (s.path || '') + c.decision.options.map(function (x) { return x.id; }).indexOf(a.choice).toString(36);
+        s.path = (s.path || '') + c.decision.options.map(x => x.id).indexOf(a.choice).toString(36);
         fb.textContent = '';
         fb.appendChild(q(node(), '[data-for="' + a.choice + '"]').cloneNode(true));
         step(b, g.c);
@@ -145,7 +145,7 @@
 
     // Per clip: m the played segments [from, to]; a where the one playing began; t the last
     // position seen; base the progress saved before a reload; z a restoring seek, not the learner's.
-    all(box, 'video').forEach(function (v) {
+    all(box, 'video').forEach(v => {
       var c = v.closest('.scene').dataset.scene, track = q(v, 'track'), m = [], a = null, t = 0, base = 0, z;
       function close() {
         if (a !== null && t > a) m.push([a, t]);
@@ -153,7 +153,7 @@
       }
       function send(e, extra) {
         var got = 0, end = 0, len = v.duration || 0;
-        m.slice().sort(function (x, y) { return x[0] - y[0]; }).forEach(function (x) {
+        m.slice().sort((x, y) => x[0] - y[0]).forEach(x => {
           got += Math.max(0, x[1] - Math.max(x[0], end));
           end = Math.max(end, x[1]);
         });
@@ -169,7 +169,7 @@
         if (!e) return;
         p.enqueue('media', Object.assign({ event: e, scenario: id, scene: c, video: v.getAttribute('src'),
           time: r(v.currentTime), progress: got, length: r(len), lang: track.srclang,
-          playedSegments: m.map(function (x) { return r(x[0]) + '[.]' + r(x[1]); }).join('[,]') }, extra));
+          playedSegments: m.map(x => r(x[0]) + '[.]' + r(x[1])).join('[,]') }, extra));
         if (e !== 'played') p.save();
       }
       if (c === s.scene && s.time && s.time < d.scenes[c].duration - 1) {
@@ -178,29 +178,29 @@
       }
       // The frame draws each line: captions stay a track to turn on, not a second copy under it.
       track.track.mode = 'hidden';
-      v.onplay = function () {
+      v.onplay = () => {
         a = t = v.currentTime;
         send('played');
       };
-      v.ontimeupdate = function () {
+      v.ontimeupdate = () => {
         if (!v.seeking && a !== null) {
           t = v.currentTime;
           send();
         }
       };
-      v.onpause = function () {
+      v.onpause = () => {
         if (!v.seeking) t = v.currentTime;
         close();
         if (!v.ended) send('paused');
       };
       v.onseeking = close;
-      v.onseeked = function () {
+      v.onseeked = () => {
         if (!z) send('seeked', { timeFrom: r(t), timeTo: r(v.currentTime) });
         t = v.currentTime;
         if (!v.paused) a = t;
         z = 0;
       };
-      v.onended = function () {
+      v.onended = () => {
         send('completed');
         if (g.c !== c) return;
         if (d.scenes[c].ending && !s.done) finished();
@@ -211,7 +211,7 @@
     arrange();
     // The path so far comes back with a reload: each saved choice, from the start scene on (a
     // scene without a decision leads on to its next), and the last one's feedback.
-    (s.path || '').split('').reduce(function (c, k) {
+    (s.path || '').split('').reduce((c, k) => {
       while (d.scenes[c] && !d.scenes[c].decision) c = d.scenes[c].next;
       var o = d.scenes[c] && d.scenes[c].decision.options[parseInt(k, 36)], n = q(box, '[data-scene="' + c + '"]');
       if (!o || !n) return '';
@@ -225,23 +225,19 @@
 
   function Scenarios(p) {
     var pages = [];
-    p.lessons.forEach(function (lesson, i) {
+    p.lessons.forEach((lesson, i) => {
       var box = q(lesson.section, '.scenario');
       if (box && (p.course.scenarios || {})[lesson.id]) pages.push(new Page(p, lesson.id, i, box));
     });
     // Experienced: every scenario played to an ending, or the course does not ask for it.
-    this.done = function () {
-      return !p.course.requireScenarios || pages.every(function (g) { return g.s.done; });
-    };
+    this.done = () => !p.course.requireScenarios || pages.every(g => g.s.done);
     // This scenario played to an ending (the menu and progress, screens.js).
-    this.status = function (id) {
-      return pages.some(function (g) { return g.id === id && g.s.done; });
-    };
+    this.status = id => pages.some(g => g.id === id && g.s.done);
   }
 
   // The player shows a page: a clip left playing stops.
-  Scenarios.prototype.show = function () {
-    all(doc, 'video').forEach(function (v) { v.pause(); });
+  Scenarios.prototype.show = () => {
+    all(doc, 'video').forEach(v => { v.pause(); });
   };
 
   CF.Scenarios = Scenarios;

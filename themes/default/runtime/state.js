@@ -24,7 +24,7 @@
  * and written back; versions 1 ("1.c….v…") and 2 (no scenarios) still decode. Only [A-Za-z0-9._~!*-]
  * is written.
  */
-(function (root) {
+(root => {
   'use strict';
 
   var VERSION = '3';
@@ -48,7 +48,7 @@
 
   function base64urlToBytes(text) {
     if (!/^[A-Za-z0-9_-]*$/.test(text)) bad();
-    return atob(text.replace(/-/g, '+').replace(/_/g, '/')).split('').map(function (c) { return c.charCodeAt(0); });
+    return atob(text.replace(/-/g, '+').replace(/_/g, '/')).split('').map(c => c.charCodeAt(0));
   }
 
   function isIndex(n) {
@@ -66,25 +66,24 @@
 
   function encodeAnswer(a) {
     if (typeof a === 'string') {
-      return a && '*' + a.replace(/[^A-Za-z0-9]/g, function (c) {
+      return a && '*' + a.replace(/[^A-Za-z0-9]/g, c => {
         var n = c.charCodeAt(0);
         return c === ' ' ? '_' : n < 1296 ? '-' + ('0' + n.toString(36)).slice(-2) : '--' + ('000' + n.toString(36)).slice(-4);
       });
     }
-    return (a || []).map(function (key) { return /^[0-9a-z]$/.test(key) ? key : '_'; }).join('');
+    return (a || []).map(key => /^[0-9a-z]$/.test(key) ? key : '_').join('');
   }
 
   function decodeAnswer(text) {
     if (!text) return null;
     if (text.charAt(0) !== '*') {
       if (!/^[0-9a-z_]+$/.test(text)) bad();
-      return text.split('').map(function (c) { return c === '_' ? '' : c; });
+      return text.split('').map(c => c === '_' ? '' : c);
     }
     text = text.slice(1);
     if (!/^([A-Za-z0-9_]|-[0-9a-z]{2}|--[0-9a-z]{4})*$/.test(text)) bad();
-    return text.replace(/_|--(....)|-(..)/g, function (all, long, short) {
-      return all === '_' ? ' ' : String.fromCharCode(parseInt(long || short, 36));
-    });
+    return text.replace(/_|--(....)|-(..)/g, (all, long, short) =>
+      all === '_' ? ' ' : String.fromCharCode(parseInt(long || short, 36)));
   }
 
   function answers(list) {
@@ -114,25 +113,24 @@
     runs = runs.join('~');
     // Smaller courses' state reads as it always did.
     var fields = [VERSION, 'c' + current.toString(36), v.length > 512 && runs.length < v.length ? 'r' + runs : 'v' + v];
-    var records = function (key, map, write) {
+    var records = (key, map, write) => {
       map = map || {};
-      var list = Object.keys(map).filter(function (p) { return isIndex(+p); }).sort(function (a, b) { return a - b; })
-        .map(function (p) { return [number(+p)].concat(write(map[p])).join('~'); });
+      var list = Object.keys(map).filter(p => isIndex(+p)).sort((a, b) => a - b)
+        .map(p => [number(+p)].concat(write(map[p])).join('~'));
       if (list.length) fields.push(key + list.join('!'));
     };
-    records('a', state.quizzes, function (q) {
-      return [number(q.attempt), number(q.seed), q.submitted ? 's' : '', number(q.score)].concat(answers(q.answers));
-    });
+    records('a', state.quizzes, q =>
+      [number(q.attempt), number(q.seed), q.submitted ? 's' : '', number(q.score)].concat(answers(q.answers)));
     var checks = answers(state.checks);
     if (checks.length) fields.push('k' + checks.join('~'));
-    records('s', state.scenarios, function (s) {
+    records('s', state.scenarios, s => {
       var path = PATH.test(s.path || '') ? s.path || '' : '';
       return [s.done ? 'd' : '', SCENE.test(s.scene) ? s.scene : '', number(Math.round(s.time * 10)),
         number(Math.round(Math.min(1, s.progress) * 100))].concat(s.seed || path ? [s.seed ? number(s.seed) : ''] : [],
         path ? [path] : []);
     });
     var ext = state.ext || {};
-    Object.keys(ext).sort().forEach(function (key) {
+    Object.keys(ext).sort().forEach(key => {
       var value = String(ext[key]);
       if (/^[bd-jl-qtuw-z]$/.test(key) && PAYLOAD.test(value)) fields.push(key + value);
     });
@@ -159,13 +157,13 @@
             for (var bit = 0; bit < 8; bit++) if (bytes[b] & (1 << bit)) state.viewed.push(b * 8 + bit);
           }
         } else if (key === 'r') {
-          value.split('~').forEach(function (run) {
+          value.split('~').forEach(run => {
             var ends = run.split('-'), n = readNumber(ends[0]), last = ends.length > 1 ? readNumber(ends[1]) : n;
             if (ends.length > 2 || !isIndex(n) || !isIndex(last) || last < n) bad();
             for (; n <= last; n++) state.viewed.push(n);
           });
         } else if (v2 && key === 'a') {
-          value.split('!').forEach(function (record) {
+          value.split('!').forEach(record => {
             var p = record.split('~');
             if (p.length < 5 || !p[0]) bad();
             state.quizzes[readNumber(p[0])] = { attempt: readNumber(p[1]) || 1, seed: readNumber(p[2]) || 0,
@@ -174,7 +172,7 @@
         } else if (v2 && key === 'k') {
           state.checks = value.split('~').map(decodeAnswer);
         } else if (fields[0] === VERSION && key === 's') {
-          value.split('!').forEach(function (record) {
+          value.split('!').forEach(record => {
             var p = record.split('~');
             if (p.length < 5 || p.length > 7 || !p[0] || !SCENE.test(p[2])) bad();
             var record = state.scenarios[readNumber(p[0])] = { done: p[1] === 'd', scene: p[2], time: readNumber(p[3]) / 10,
@@ -187,7 +185,7 @@
         }
       }
       if (typeof total === 'number' && total >= 0) {
-        state.viewed = state.viewed.filter(function (n) { return n < total; });
+        state.viewed = state.viewed.filter(n => n < total);
         if (state.current >= total) state.current = 0;
         for (var p in state.quizzes) if (+p >= total) delete state.quizzes[p];
         for (p in state.scenarios) if (+p >= total) delete state.scenarios[p];
@@ -208,29 +206,29 @@
   function fit(state, limit) {
     var work = JSON.parse(JSON.stringify(state)), backup = {}, dropped = [];
     var quizzes = work.quizzes || {}, data = encode(work);
-    var text = function (a) { return typeof a === 'string' ? null : a; };
-    var none = function () { return null; };
-    var each = function (which, change) {
-      Object.keys(quizzes).forEach(function (p) {
+    var text = a => typeof a === 'string' ? null : a;
+    var none = () => null;
+    var each = (which, change) => {
+      Object.keys(quizzes).forEach(p => {
         var q = quizzes[p];
-        if (which(q)) q.answers = (q.answers || []).map(function (a, i) { return change(a, i, p); });
+        if (which(q)) q.answers = (q.answers || []).map((a, i) => change(a, i, p));
       });
     };
     var steps = {
-      'check texts': function () { work.checks = (work.checks || []).map(text); },
-      'survey texts': function () { each(function (q) { return !q.graded; }, text); },
-      'knowledge checks': function () { work.checks = []; },
-      'survey answers': function () { each(function (q) { return !q.graded; }, none); },
-      'submitted answers': function () { each(function (q) { return q.graded && q.submitted; }, none); },
-      'graded texts': function () {
-        each(function (q) { return q.graded && !q.submitted; }, function (a, i, p) {
+      'check texts': () => { work.checks = (work.checks || []).map(text); },
+      'survey texts': () => { each(q => !q.graded, text); },
+      'knowledge checks': () => { work.checks = []; },
+      'survey answers': () => { each(q => !q.graded, none); },
+      'submitted answers': () => { each(q => q.graded && q.submitted, none); },
+      'graded texts': () => {
+        each(q => q.graded && !q.submitted, (a, i, p) => {
           if (typeof a === 'string' && a) (backup[p] = backup[p] || {})[i] = a;
           return text(a);
         });
       },
       // Tens of thousands of pages viewed here and there: the marks of the later pages (the player
       // lists them in page order) go, halves at a time.
-      'viewed pages': function () {
+      'viewed pages': () => {
         while (work.viewed.length && encode(work).length > limit) work.viewed.length >>= 1;
       }
     };

@@ -8,8 +8,8 @@
  * keepalive.
  *
  * Written small on purpose: packages ship it minified but not renamed, and every byte counts against
- * the theme's budget (tests/test_theme_size.py). Hence short local names (`t` is always `this`) and
- * arrow callbacks: every browser with fetch keepalive, which this file needs anyway, has them.
+ * the theme's budget (tests/test_theme_size.py). Hence classes, short local names (`t` is always
+ * `this`) and arrow callbacks: every browser with fetch keepalive, which this file needs anyway, has them.
  */
 (function (win, doc) {
   'use strict';
@@ -58,96 +58,99 @@
   // V6: seconds and ratios with at most 3 decimals.
   var round = n => Math.round(n * 1e3) / 1e3;
 
-  function Client(endpoint, auth, key) {
-    var t = this;
-    t.base = endpoint.replace(/\/+$/, '') + '/';  // X2: exactly one "/" before the resource
-    t.auth = auth;
-    t.key = 'courseforge:xapi:' + key;
-    t.queue = [].concat(store('localStorage', t.key) || []);
+  class Client {
+    constructor(endpoint, auth, key) {
+      var t = this;
+      t.base = endpoint.replace(/\/+$/, '') + '/';  // X2: exactly one "/" before the resource
+      t.auth = auth;
+      t.key = 'courseforge:xapi:' + key;
+      t.queue = [].concat(store('localStorage', t.key) || []);
+    }
+
+    // Never rejects: {status, ok, text}, the body read whole; no answer at all is status 0.
+    request(method, path, params, body, ka) {
+      var t = this, headers = { 'X-Experience-API-Version': '1.0.3', Authorization: t.auth, 'Content-Type': 'application/json' }, q = [], k, v;  // X1
+      for (k in params) if ((v = params[k]) != null) q.push(k + '=' + encodeURIComponent(typeof v == 'string' ? v : JSON.stringify(v)));
+      return win.fetch(t.base + path + (q[0] ? '?' : '') + q.join('&'), { method, headers, keepalive: !!ka,
+        cache: 'no-store', body: body && JSON.stringify(body) })
+        .then(r => r.text().then(text => ({ status: r.status, ok: r.ok, text }))).catch(() => ({ status: 0 }));
+    }
+
+    get(path, params) {
+      return this.request('GET', path, params).then(r => {
+        if (r.status == 404) return null;
+        if (!r.ok) throw Error('HTTP ' + r.status + ' ' + path);
+        try { return JSON.parse(r.text); } catch (e) { return null; }  // an empty or broken document is no document
+      });
+    }
+
+    post(body, ka) { return this.request('POST', 'statements', 0, body, ka); }
+
+    save() { var t = this; store('localStorage', t.key, t.queue); }
+
+    drop(it) {
+      var t = this;
+      t.queue = t.queue.filter(x => x != it);
+      t.save();
+    }
+
+    send(statement) {
+      var t = this;
+      t.queue.push({ s: statement, n: 0 });
+      t.save();
+      t.retry();
+    }
+
+    retry() {
+      var t = this;
+      win.clearTimeout(t.timer);
+      t.timer = 0;
+      t.pump();
+    }
+
+    pump() {
+      var t = this, it = t.queue[0];
+      if (t.closed || t.inflight || t.timer || !it) return;
+      t.inflight = it;
+      it.n++;
+      t.save();
+      t.busy = t.post(it.s).then(r => {
+        // 409 on a retry: an earlier try got there. 408, 429, 5xx and no answer: try again; so 401 too,
+        // the credentials refused, not the statement (kept for a launch with good ones); other 4xx never.
+        var s = r.status, ok = s > 199 && s < 300 || s == 409 && it.n > 1, no = !ok && s > 399 && s < 500 && s != 401 && s != 408 && s != 429;
+        t.inflight = null;
+        if (no || s == 401) warn('refused ' + it.s.verb.id + ' ' + it.s.id + ': HTTP ' + s);
+        if (ok || no) {
+          t.delay = 0;
+          t.drop(it);
+          return t.pump();
+        }
+        t.delay = Math.min(6e4, (t.delay || 500) * 2);
+        t.timer = win.setTimeout(() => { t.timer = 0; t.pump(); }, t.delay);
+      });
+    }
+
+    // The end of a session, terminated last. With the page alive: batch after batch, each once the one
+    // before was stored. On pagehide (`ka`) no answer can be waited for, and parallel requests may
+    // overtake each other: one keepalive batch (the statement in flight too: an LRS keeps one copy of
+    // a statement sent twice), within Chromium's 64 KiB keepalive budget, given up once sent (sent
+    // again at the next launch it would come after terminated); what does not fit waits, in order.
+    flush(ka) {
+      var t = this, batch = [], size = 0;
+      t.closed = 1;
+      win.clearTimeout(t.timer);
+      t.queue.some(it => {
+        var n = new Blob([JSON.stringify(it.s)]).size;
+        if (batch[0] && size + n > 6e4) return 1;
+        batch.push(it);
+        size += n;
+      });
+      if (!batch[0]) return Promise.resolve();
+      batch.forEach(it => it.n++);
+      ka ? batch.forEach(t.drop, t) : t.save();
+      return t.post(batch.map(it => it.s), ka).then(r => r.ok && (batch.forEach(t.drop, t), !ka && t.flush()));
+    }
   }
-
-  var C = Client.prototype;
-
-  // Never rejects: {status, ok, text}, the body read whole; no answer at all is status 0.
-  C.request = function (method, path, params, body, ka) {
-    var headers = { 'X-Experience-API-Version': '1.0.3', Authorization: this.auth, 'Content-Type': 'application/json' }, q = [], k, v;  // X1
-    for (k in params) if ((v = params[k]) != null) q.push(k + '=' + encodeURIComponent(typeof v == 'string' ? v : JSON.stringify(v)));
-    return win.fetch(this.base + path + (q[0] ? '?' : '') + q.join('&'), { method, headers, keepalive: !!ka,
-      cache: 'no-store', body: body && JSON.stringify(body) })
-      .then(r => r.text().then(text => ({ status: r.status, ok: r.ok, text }))).catch(() => ({ status: 0 }));
-  };
-
-  C.get = function (path, params) {
-    return this.request('GET', path, params).then(r => {
-      if (r.status == 404) return null;
-      if (!r.ok) throw Error('HTTP ' + r.status + ' ' + path);
-      try { return JSON.parse(r.text); } catch (e) { return null; }  // an empty or broken document is no document
-    });
-  };
-
-  C.post = function (body, ka) { return this.request('POST', 'statements', 0, body, ka); };
-
-  C.save = function () { store('localStorage', this.key, this.queue); };
-
-  C.drop = function (it) {
-    this.queue = this.queue.filter(x => x != it);
-    this.save();
-  };
-
-  C.send = function (statement) {
-    this.queue.push({ s: statement, n: 0 });
-    this.save();
-    this.retry();
-  };
-
-  C.retry = function () {
-    win.clearTimeout(this.timer);
-    this.timer = 0;
-    this.pump();
-  };
-
-  C.pump = function () {
-    var t = this, it = t.queue[0];
-    if (t.closed || t.inflight || t.timer || !it) return;
-    t.inflight = it;
-    it.n++;
-    t.save();
-    t.busy = t.post(it.s).then(r => {
-      // 409 on a retry: an earlier try got there. 408, 429, 5xx and no answer: try again; so 401 too,
-      // the credentials refused, not the statement (kept for a launch with good ones); other 4xx never.
-      var s = r.status, ok = s > 199 && s < 300 || s == 409 && it.n > 1, no = !ok && s > 399 && s < 500 && s != 401 && s != 408 && s != 429;
-      t.inflight = null;
-      if (no || s == 401) warn('refused ' + it.s.verb.id + ' ' + it.s.id + ': HTTP ' + s);
-      if (ok || no) {
-        t.delay = 0;
-        t.drop(it);
-        return t.pump();
-      }
-      t.delay = Math.min(6e4, (t.delay || 500) * 2);
-      t.timer = win.setTimeout(() => { t.timer = 0; t.pump(); }, t.delay);
-    });
-  };
-
-  // The end of a session, terminated last. With the page alive: batch after batch, each once the one
-  // before was stored. On pagehide (`ka`) no answer can be waited for, and parallel requests may
-  // overtake each other: one keepalive batch (the statement in flight too: an LRS keeps one copy of
-  // a statement sent twice), within Chromium's 64 KiB keepalive budget, given up once sent (sent
-  // again at the next launch it would come after terminated); what does not fit waits, in order.
-  C.flush = function (ka) {
-    var t = this, batch = [], size = 0;
-    t.closed = 1;
-    win.clearTimeout(t.timer);
-    t.queue.some(it => {
-      var n = new Blob([JSON.stringify(it.s)]).size;
-      if (batch[0] && size + n > 6e4) return 1;
-      batch.push(it);
-      size += n;
-    });
-    if (!batch[0]) return Promise.resolve();
-    batch.forEach(it => it.n++);
-    ka ? batch.forEach(t.drop, t) : t.save();
-    return t.post(batch.map(it => it.s), ka).then(r => r.ok && (batch.forEach(t.drop, t), !ka && t.flush()));
-  };
 
   // X6: the player's interaction i (SCORM vocabulary) and its question q (course JSON) as an xAPI
   // cmi.interaction definition + response. Keys never hold a ".", so one "[,]" join with "." → "[.]"
@@ -178,235 +181,235 @@
    * template, tracking (false in cmi5 Browse/Review), mastery (0..1|null), returnURL, scope
    * (page id|null), session ({start, init, done}) and calls resume(saved document).
    */
-  function Tracker(name, course) {
-    var t = this;
-    t.name = name;
-    t.course = course;
-    t.maxDataLength = 65536;
-    t.seen = {};
-    t.grouping = [];
-    t.keepSession = Object;
-  }
+  class Tracker {
+    constructor(name, course) {
+      var t = this;
+      t.name = name;
+      t.course = course;
+      t.maxDataLength = 65536;
+      t.seen = {};
+      t.grouping = [];
+      t.keepSession = Object;
+    }
 
-  var T = Tracker.prototype;
+    init() {
+      var t = this, retry = () => t.client.retry();
+      return t.connect().then(() => {
+        t.sid = uuid();  // V4: the video session-id, one per page session
+        t.started = Date.now();
+        t.connected = true;
+        if (!t.session.init) {
+          t.session.init = true;
+          t.keepSession();
+          t.emit('initialized');  // C5-S4: the first statement of the session
+        }
+        // Back online, or the page hidden (maybe for good) or shown again: waiting statements go now.
+        win.addEventListener('online', retry);
+        doc.addEventListener('visibilitychange', retry);
+        return { connected: true };
+      });
+    }
 
-  T.init = function () {
-    var t = this, retry = () => t.client.retry();
-    return t.connect().then(() => {
-      t.sid = uuid();  // V4: the video session-id, one per page session
-      t.started = Date.now();
-      t.connected = true;
-      if (!t.session.init) {
-        t.session.init = true;
-        t.keepSession();
-        t.emit('initialized');  // C5-S4: the first statement of the session
+    // The State document as the LRS has it, or this browser's copy when that is newer (`n` counts the
+    // writes): the copy holds what could not be sent before the page went away (see terminate).
+    resume(saved) {
+      var t = this, mine = store('localStorage', t.client.key + ':state');
+      saved = saved instanceof Object ? saved : {};
+      t.doc = mine instanceof Object && mine.n > (saved.n || 0) ? mine : saved;
+      t.before = +t.doc.time || 0;
+    }
+
+    page(id) { return (this.course.lessons || []).filter(p => p.id === id)[0]; }
+
+    spent() { var t = this; return t.before + Date.now() - t.started; }
+
+    // Our State document (X10), written whole, one write at a time, and copied to localStorage; after
+    // a failed write the next change writes again. `mine`: the copy only.
+    persist(mine) {
+      var t = this, d = t.doc;
+      d.time = t.spent();
+      d.n = (d.n || 0) + 1;
+      store('localStorage', t.client.key + ':state', d);
+      if (mine) return;
+      if (t.writing) return (t.dirty = true);
+      t.dirty = false;
+      return t.writing = t.client.request('PUT', 'activities/state', t.where, d).then(r => {
+        t.writing = 0;
+        if (r.ok && t.dirty) return t.persist();
+        t.dirty = t.dirty || !r.ok;
+      });
+    }
+
+    // The activity of page `id` (a lesson, or an assessment: quiz pages), or without an id the root.
+    obj(id) {
+      var t = this, page = t.page(id) || { title: id }, quiz = page.kind == 'quiz';
+      return id ? act(t.base + (quiz ? '/test/' : '/lesson/') + id, page.title, TYPE + (quiz ? 'assessment' : 'lesson'))
+        : act(t.root, t.rootName || t.course.title, t.rootType);
+    }
+
+    // C5-D2: the context starts from the template; ours is added to it, never overwriting. Without an
+    // object the statement is about the root activity and cmi5-defined (the cmi5 category, C5-S2; with
+    // moveOn where the result has success or completion, C5-S7); with one it is cmi5-allowed (C5-S11).
+    // more: {parent, grouping, category: activity ids; ext: context extensions}.
+    emit(verb, obj, res, more = {}, when) {
+      var t = this, c = JSON.parse(JSON.stringify(t.template || {})), ca = c.contextActivities || {}, x = c.extensions || {};
+      var cat = t.name == 'cmi5' && !obj && CMI5 + 'context/categories/', k, s = { id: uuid(), actor: t.actor,
+        verb: { id: (/:/.test(verb) ? '' : VERB) + verb, display: { 'en-US': verb.split('/').pop() } }, object: obj || t.obj() };
+      var add = (list, id) => {
+        var l = [].concat(ca[list] || []);  // X7: lists, even where the template has a single activity
+        if (id && !l.some(a => a && a.id === id)) l.push({ objectType: 'Activity', id });
+        if (l[0]) ca[list] = l;
+      };
+      for (k in ca) add(k);
+      if (t.registration && !c.registration) c.registration = t.registration;
+      if (cat) add('category', cat + 'cmi5');
+      if (cat && res && ('success' in res || 'completion' in res)) add('category', cat + 'moveon');
+      t.grouping.concat(more.grouping).forEach(id => add('grouping', id));
+      add('parent', more.parent);
+      add('category', more.category);
+      for (k in more.ext) if (!(k in x)) x[k] = more.ext[k];
+      // xAPI: no empty objects.
+      if (Object.keys(ca)[0]) c.contextActivities = ca;
+      if (Object.keys(x)[0]) c.extensions = x;
+      if (Object.keys(c)[0]) s.context = c;
+      if (res && Object.keys(res)[0]) s.result = res;
+      // X4: UTC with milliseconds, strictly increasing, so that their order is the order of sending.
+      last = Math.max(when ? +when : Date.now(), last + 1);
+      s.timestamp = new Date(last).toISOString();
+      t.client.send(s);
+    }
+
+    // Whatever the document holds: the player ignores an unknown page and state.js decodes garbage as fresh.
+    loadState() {
+      var t = this, d = t.doc;
+      return { location: t.scope || d.location, data: d.data, resumed: 'time' in d };
+    }
+
+    // `final`: terminate() follows at once and writes it (or, on pagehide, keeps the copy).
+    saveState(snap, final) {
+      var t = this;
+      if (t.ended || !snap) return;
+      t.location = t.doc.location = snap.location;
+      if (snap.data != null) t.doc.data = snap.data;  // null: over the limit, the last that fitted stays
+      t.persist(final);
+    }
+
+    // `tracking` is false in cmi5 Browse/Review and once the session has ended.
+    progress(info) {
+      var t = this, d = t.doc, id = t.location, ext = {}, n;
+      if (!t.tracking || !info) return;
+      if (id && !t.seen[id]) {
+        t.seen[id] = true;
+        t.emit('experienced', t.obj(id), null, { parent: t.root });
       }
-      // Back online, or the page hidden (maybe for good) or shown again: waiting statements go now.
-      win.addEventListener('online', retry);
-      doc.addEventListener('visibilitychange', retry);
-      return { connected: true };
-    });
-  };
-
-  // The State document as the LRS has it, or this browser's copy when that is newer (`n` counts the
-  // writes): the copy holds what could not be sent before the page went away (see terminate).
-  T.resume = function (saved) {
-    var t = this, mine = store('localStorage', t.client.key + ':state');
-    saved = saved instanceof Object ? saved : {};
-    t.doc = mine instanceof Object && mine.n > (saved.n || 0) ? mine : saved;
-    t.before = +t.doc.time || 0;
-  };
-
-  T.page = function (id) { return (this.course.lessons || []).filter(p => p.id === id)[0]; };
-
-  T.spent = function () { return this.before + Date.now() - this.started; };
-
-  // Our State document (X10), written whole, one write at a time, and copied to localStorage; after
-  // a failed write the next change writes again. `mine`: the copy only.
-  T.persist = function (mine) {
-    var t = this, d = t.doc;
-    d.time = t.spent();
-    d.n = (d.n || 0) + 1;
-    store('localStorage', t.client.key + ':state', d);
-    if (mine) return;
-    if (t.writing) return (t.dirty = true);
-    t.dirty = false;
-    return t.writing = t.client.request('PUT', 'activities/state', t.where, d).then(r => {
-      t.writing = 0;
-      if (r.ok && t.dirty) return t.persist();
-      t.dirty = t.dirty || !r.ok;
-    });
-  };
-
-  // The activity of page `id` (a lesson, or an assessment: quiz pages), or without an id the root.
-  T.obj = function (id) {
-    var t = this, page = t.page(id) || { title: id }, quiz = page.kind == 'quiz';
-    return id ? act(t.base + (quiz ? '/test/' : '/lesson/') + id, page.title, TYPE + (quiz ? 'assessment' : 'lesson'))
-      : act(t.root, t.rootName || t.course.title, t.rootType);
-  };
-
-  // C5-D2: the context starts from the template; ours is added to it, never overwriting. Without an
-  // object the statement is about the root activity and cmi5-defined (the cmi5 category, C5-S2; with
-  // moveOn where the result has success or completion, C5-S7); with one it is cmi5-allowed (C5-S11).
-  // more: {parent, grouping, category: activity ids; ext: context extensions}.
-  T.emit = function (verb, obj, res, more = {}, when) {
-    var t = this, c = JSON.parse(JSON.stringify(t.template || {})), ca = c.contextActivities || {}, x = c.extensions || {};
-    var cat = t.name == 'cmi5' && !obj && CMI5 + 'context/categories/', k, s = { id: uuid(), actor: t.actor,
-      verb: { id: (/:/.test(verb) ? '' : VERB) + verb, display: { 'en-US': verb.split('/').pop() } }, object: obj || t.obj() };
-    var add = (list, id) => {
-      var l = [].concat(ca[list] || []);  // X7: lists, even where the template has a single activity
-      if (id && !l.some(a => a && a.id === id)) l.push({ objectType: 'Activity', id });
-      if (l[0]) ca[list] = l;
-    };
-    for (k in ca) add(k);
-    if (t.registration && !c.registration) c.registration = t.registration;
-    if (cat) add('category', cat + 'cmi5');
-    if (cat && res && ('success' in res || 'completion' in res)) add('category', cat + 'moveon');
-    t.grouping.concat(more.grouping).forEach(id => add('grouping', id));
-    add('parent', more.parent);
-    add('category', more.category);
-    for (k in more.ext) if (!(k in x)) x[k] = more.ext[k];
-    // xAPI: no empty objects.
-    if (Object.keys(ca)[0]) c.contextActivities = ca;
-    if (Object.keys(x)[0]) c.extensions = x;
-    if (Object.keys(c)[0]) s.context = c;
-    if (res && Object.keys(res)[0]) s.result = res;
-    // X4: UTC with milliseconds, strictly increasing, so that their order is the order of sending.
-    last = Math.max(when ? +when : Date.now(), last + 1);
-    s.timestamp = new Date(last).toISOString();
-    t.client.send(s);
-  };
-
-  // Whatever the document holds: the player ignores an unknown page and state.js decodes garbage as fresh.
-  T.loadState = function () {
-    var d = this.doc;
-    return { location: this.scope || d.location, data: d.data, resumed: 'time' in d };
-  };
-
-  // `final`: terminate() follows at once and writes it (or, on pagehide, keeps the copy).
-  T.saveState = function (snap, final) {
-    var t = this;
-    if (t.ended || !snap) return;
-    t.location = t.doc.location = snap.location;
-    if (snap.data != null) t.doc.data = snap.data;  // null: over the limit, the last that fitted stays
-    t.persist(final);
-  };
-
-  // `tracking` is false in cmi5 Browse/Review and once the session has ended.
-  T.progress = function (info) {
-    var t = this, d = t.doc, id = t.location, ext = {}, n;
-    if (!t.tracking || !info) return;
-    if (id && !t.seen[id]) {
-      t.seen[id] = true;
-      t.emit('experienced', t.obj(id), null, { parent: t.root });
+      if (t.scope) return id == t.scope && t.complete(1);  // one AU per page: shown = done
+      n = Math.floor(100 * info.viewed / info.total) || 0;
+      // C5-S10: never 100 (completed says that) and nothing once completed.
+      if (d.completed || n >= 100 || n <= (d.progress || 0)) return;
+      d.progress = ext[CMI5 + 'result/extensions/progress'] = n;
+      t.persist();
+      t.emit('progressed', t.obj(), { extensions: ext });
     }
-    if (t.scope) return id == t.scope && t.complete(1);  // one AU per page: shown = done
-    n = Math.floor(100 * info.viewed / info.total) || 0;
-    // C5-S10: never 100 (completed says that) and nothing once completed.
-    if (d.completed || n >= 100 || n <= (d.progress || 0)) return;
-    d.progress = ext[CMI5 + 'result/extensions/progress'] = n;
-    t.persist();
-    t.emit('progressed', t.obj(), { extensions: ext });
-  };
 
-  // C5-S5: once per registration, remembered in our State document. The player's complete() (every
-  // page viewed) does not count in a one-AU-per-page launch: there the page shown is the AU.
-  T.complete = function (page) {
-    var t = this;
-    if (!t.tracking || t.doc.completed || t.scope && !page) return;
-    t.doc.completed = true;
-    t.persist();
-    t.emit('completed', null, { completion: true, duration: dur(t.spent()) });
-  };
-
-  // C5-S4/S5/S8: passed once per registration, judged by the LMS's masteryScore when it sent one
-  // (TinCan has none: the assessment's own pass mark decides); failed waits for terminate so that
-  // a later pass in the same session can still be reported.
-  T.score = function (r) {
-    var t = this, m = t.mastery, more = { ext: {} }, s, ok, res;
-    if (!t.tracking || !r || t.doc.passed) return;
-    s = typeof r.scaled == 'number' ? r.scaled : (r.raw - r.min) / (r.max - r.min);
-    if (!(s >= 0 && s <= 1)) return warn('score not 0..1: ' + JSON.stringify(r));
-    s = Math.round(s * 1e4) / 1e4;
-    ok = m != null ? s >= m : !!r.passed;
-    res = { score: [r.raw, r.min, r.max].every(Number.isInteger) && r.min <= r.raw && r.raw <= r.max && r.min < r.max ?
-      { scaled: s, raw: r.raw, min: r.min, max: r.max } : { scaled: s }, success: ok, duration: dur(t.spent()) };  // C5-S9
-    if (m != null) more.ext[CMI5 + 'context/extensions/masteryscore'] = m;
-    if (!ok) return (t.failed = [res, more]);
-    t.failed = null;
-    t.doc.passed = true;
-    t.persist();
-    t.emit('passed', null, res, more);
-  };
-
-  T.answer = function (i) {
-    var t = this, page, made, q, res = {};
-    if (!t.tracking || !i || !i.id) return;
-    page = t.obj(i.page || t.location).id;
-    made = interaction(i, (t.course.questions || {})[i.id] || {});
-    q = act(page + '/question/' + i.id);
-    q.definition = made.definition;
-    if (made.response != null) res.response = made.response;
-    if (/^[cwi]/.test(i.result)) res.success = i.result == 'correct';  // correct, wrong/incorrect; not neutral
-    if (i.latencyMs >= 0) res.duration = dur(i.latencyMs);
-    t.emit('answered', q, res, { parent: page, grouping: t.root }, i.timestamp);
-  };
-
-  // V1-V7: a scenario clip's played/paused/seeked/completed, cmi5-allowed (also in Browse/Review:
-  // §10.2.2 forbids only cmi5-defined statements there). Never the profile's initialized/terminated:
-  // inside an AU session those verbs belong to the AU (C5-S4).
-  T.media = function (m) {
-    var t = this, e = m && m.event, E = VIDEO + '/extensions/', r = {}, c = {}, sc, scene;
-    var seg = String(m && m.playedSegments || '').replace(/\d*\.\d+/g, round);
-    var put = (map, key, n) => { if (n >= 0) map[E + key] = round(n); };
-    if (t.ended || !/^(played|paused|seeked|completed)$/.test(e)) return;
-    sc = (t.course.scenarios || {})[m.scenario] || {};
-    scene = (sc.scenes || {})[m.scene] || {};
-    if (e == 'seeked') {
-      put(r, 'time-from', m.timeFrom);
-      put(r, 'time-to', m.timeTo);
-    } else put(r, 'time', m.time);
-    if (e == 'paused' || e == 'completed') {
-      put(r, 'progress', Math.min(1, m.progress));
-      r[E + 'played-segments'] = seg;
+    // C5-S5: once per registration, remembered in our State document. The player's complete() (every
+    // page viewed) does not count in a one-AU-per-page launch: there the page shown is the AU.
+    complete(page) {
+      var t = this;
+      if (!t.tracking || t.doc.completed || t.scope && !page) return;
+      t.doc.completed = true;
+      t.persist();
+      t.emit('completed', null, { completion: true, duration: dur(t.spent()) });
     }
-    r = { extensions: r };
-    if (e == 'completed') {
-      r.completion = true;
-      // The time spent watching: the played segments.
-      r.duration = dur(1e3 * seg.split('[,]').reduce((sum, p) => (p = p.split('[.]'), sum + (p[1] - p[0] || 0)), 0));
-    }
-    put(c, 'length', m.length);
-    c[E + 'session-id'] = t.sid;
-    if (m.lang) c[E + 'cc-subtitle-lang'] = m.lang;
-    t.emit(e == 'completed' ? e : VIDEO + '/verbs/' + e, act(t.root + '/video/' + m.scenario + '/' + m.scene,
-      [sc.title, scene.title || m.video].filter(Boolean).join(': '), VIDEO + '/activity-type/video'), r,
-      { parent: t.root, category: VIDEO, ext: c });
-  };
 
-  // Exactly once and last (C5-S4), and nothing after it (cmi5 §9.3.8). From "Exit course" the page
-  // waits for the statement and the State write in flight, writes the State document, sends the
-  // statements, terminated last, then goes to cmi5's returnURL. On pagehide nothing can wait, and a
-  // State write sent now could reach the LRS after terminated: the State document stays in this
-  // browser (resume() takes it back) and the statements go as one keepalive batch.
-  T.terminate = function () {
-    var t = this, c = t.client, url = t.returnURL, write = () => t.writing ? t.writing.then(write) : t.persist();
-    if (t.ended || !t.connected) return;
-    c.closed = 1;  // failed and terminated wait for flush(), together: neither overtakes the other
-    t.persist(1);
-    if (t.failed) t.emit('failed', null, t.failed[0], t.failed[1]);
-    t.emit('terminated', null, { duration: dur(Date.now() - t.session.start) });
-    t.ended = t.session.done = true;
-    t.tracking = false;
-    t.keepSession();
-    if (unloading) return c.flush(1);
-    live = t;
-    return Promise.resolve(c.busy).then(write).then(() => c.flush()).then(() => {
-      live = 0;
-      if (url) win.location.assign(url);
-      return url && { navigating: true };
-    });
-  };
+    // C5-S4/S5/S8: passed once per registration, judged by the LMS's masteryScore when it sent one
+    // (TinCan has none: the assessment's own pass mark decides); failed waits for terminate so that
+    // a later pass in the same session can still be reported.
+    score(r) {
+      var t = this, m = t.mastery, more = { ext: {} }, s, ok, res;
+      if (!t.tracking || !r || t.doc.passed) return;
+      s = typeof r.scaled == 'number' ? r.scaled : (r.raw - r.min) / (r.max - r.min);
+      if (!(s >= 0 && s <= 1)) return warn('score not 0..1: ' + JSON.stringify(r));
+      s = Math.round(s * 1e4) / 1e4;
+      ok = m != null ? s >= m : !!r.passed;
+      res = { score: [r.raw, r.min, r.max].every(Number.isInteger) && r.min <= r.raw && r.raw <= r.max && r.min < r.max ?
+        { scaled: s, raw: r.raw, min: r.min, max: r.max } : { scaled: s }, success: ok, duration: dur(t.spent()) };  // C5-S9
+      if (m != null) more.ext[CMI5 + 'context/extensions/masteryscore'] = m;
+      if (!ok) return (t.failed = [res, more]);
+      t.failed = null;
+      t.doc.passed = true;
+      t.persist();
+      t.emit('passed', null, res, more);
+    }
+
+    answer(i) {
+      var t = this, page, made, q, res = {};
+      if (!t.tracking || !i || !i.id) return;
+      page = t.obj(i.page || t.location).id;
+      made = interaction(i, (t.course.questions || {})[i.id] || {});
+      q = act(page + '/question/' + i.id);
+      q.definition = made.definition;
+      if (made.response != null) res.response = made.response;
+      if (/^[cwi]/.test(i.result)) res.success = i.result == 'correct';  // correct, wrong/incorrect; not neutral
+      if (i.latencyMs >= 0) res.duration = dur(i.latencyMs);
+      t.emit('answered', q, res, { parent: page, grouping: t.root }, i.timestamp);
+    }
+
+    // V1-V7: a scenario clip's played/paused/seeked/completed, cmi5-allowed (also in Browse/Review:
+    // §10.2.2 forbids only cmi5-defined statements there). Never the profile's initialized/terminated:
+    // inside an AU session those verbs belong to the AU (C5-S4).
+    media(m) {
+      var t = this, e = m && m.event, E = VIDEO + '/extensions/', r = {}, c = {}, sc, scene;
+      var seg = String(m && m.playedSegments || '').replace(/\d*\.\d+/g, round);
+      var put = (map, key, n) => { if (n >= 0) map[E + key] = round(n); };
+      if (t.ended || !/^(played|paused|seeked|completed)$/.test(e)) return;
+      sc = (t.course.scenarios || {})[m.scenario] || {};
+      scene = (sc.scenes || {})[m.scene] || {};
+      if (e == 'seeked') {
+        put(r, 'time-from', m.timeFrom);
+        put(r, 'time-to', m.timeTo);
+      } else put(r, 'time', m.time);
+      if (e == 'paused' || e == 'completed') {
+        put(r, 'progress', Math.min(1, m.progress));
+        r[E + 'played-segments'] = seg;
+      }
+      r = { extensions: r };
+      if (e == 'completed') {
+        r.completion = true;
+        // The time spent watching: the played segments.
+        r.duration = dur(1e3 * seg.split('[,]').reduce((sum, p) => (p = p.split('[.]'), sum + (p[1] - p[0] || 0)), 0));
+      }
+      put(c, 'length', m.length);
+      c[E + 'session-id'] = t.sid;
+      if (m.lang) c[E + 'cc-subtitle-lang'] = m.lang;
+      t.emit(e == 'completed' ? e : VIDEO + '/verbs/' + e, act(t.root + '/video/' + m.scenario + '/' + m.scene,
+        [sc.title, scene.title || m.video].filter(Boolean).join(': '), VIDEO + '/activity-type/video'), r,
+        { parent: t.root, category: VIDEO, ext: c });
+    }
+
+    // Exactly once and last (C5-S4), and nothing after it (cmi5 §9.3.8). From "Exit course" the page
+    // waits for the statement and the State write in flight, writes the State document, sends the
+    // statements, terminated last, then goes to cmi5's returnURL. On pagehide nothing can wait, and a
+    // State write sent now could reach the LRS after terminated: the State document stays in this
+    // browser (resume() takes it back) and the statements go as one keepalive batch.
+    terminate() {
+      var t = this, c = t.client, url = t.returnURL, write = () => t.writing ? t.writing.then(write) : t.persist();
+      if (t.ended || !t.connected) return;
+      c.closed = 1;  // failed and terminated wait for flush(), together: neither overtakes the other
+      t.persist(1);
+      if (t.failed) t.emit('failed', null, t.failed[0], t.failed[1]);
+      t.emit('terminated', null, { duration: dur(Date.now() - t.session.start) });
+      t.ended = t.session.done = true;
+      t.tracking = false;
+      t.keepSession();
+      if (unloading) return c.flush(1);
+      live = t;
+      return Promise.resolve(c.busy).then(write).then(() => c.flush()).then(() => {
+        live = 0;
+        if (url) win.location.assign(url);
+        return url && { navigating: true };
+      });
+    }
+  }
 
   // Pagehide during an exit: what is left goes at once.
   var unload = e => {

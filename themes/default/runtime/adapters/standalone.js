@@ -22,69 +22,69 @@
     }
   }
 
-  function StandaloneAdapter(course) {
-    this.name = 'standalone';
-    this.key = 'courseforge:' + (course && course.id) + '@' + (course && course.version);
-    this.maxDataLength = 65536;
-    this.store = null;
-    this.record = { location: null, data: null, completed: false };
-  }
-
-  var proto = StandaloneAdapter.prototype;
-
-  proto.init = function () {
-    this.store = storage();
-    return { connected: false, persistent: !!this.store };
-  };
-
-  // No storage, nothing stored, or not our record: a fresh start.
-  proto.loadState = function () {
-    var saved = null;
-    try { saved = JSON.parse(this.store.getItem(this.key)); } catch (e) { /* a fresh start */ }
-    if (!(saved instanceof Object)) return { location: null, data: null, resumed: false };
-    this.record.completed = !!saved.completed;
-    this.record.score = saved.score || null;
-    return { location: text(saved.location), data: text(saved.data), resumed: true };
-  };
-
-  // Whether the record is stored (no storage, or full: it is not).
-  proto.write = function () {
-    try {
-      this.store.setItem(this.key, JSON.stringify(this.record));
-      return true;
-    } catch (e) {
-      return false;
+  class StandaloneAdapter {
+    constructor(course) {
+      this.name = 'standalone';
+      this.key = 'courseforge:' + (course && course.id) + '@' + (course && course.version);
+      this.maxDataLength = 65536;
+      this.store = null;
+      this.record = { location: null, data: null, completed: false };
     }
-  };
 
-  proto.saveState = function (snapshot) {
-    var s = snapshot || {};
-    this.record.location = s.location != null ? String(s.location) : null;
-    this.record.data = s.data != null ? String(s.data) : null;
-    return this.write();
-  };
+    init() {
+      this.store = storage();
+      return { connected: false, persistent: !!this.store };
+    }
 
-  proto.complete = function () {
-    this.record.completed = true;
-    this.write();
-  };
+    // No storage, nothing stored, or not our record: a fresh start.
+    loadState() {
+      var saved = null;
+      try { saved = JSON.parse(this.store.getItem(this.key)); } catch (e) { /* a fresh start */ }
+      if (!(saved instanceof Object)) return { location: null, data: null, resumed: false };
+      this.record.completed = !!saved.completed;
+      this.record.score = saved.score || null;
+      return { location: text(saved.location), data: text(saved.data), resumed: true };
+    }
 
-  // Answers stay in the player's state (no `answer`: the player skips what an adapter lacks); the
-  // last graded result is kept beside it.
-  proto.score = function (result) {
-    this.record.score = result ? { raw: result.raw, passed: !!result.passed } : null;
-    this.write();
-  };
+    // Whether the record is stored (no storage, or full: it is not).
+    write() {
+      try {
+        this.store.setItem(this.key, JSON.stringify(this.record));
+        return true;
+      } catch (e) {
+        return false;
+      }
+    }
 
-  proto.terminate = function () {
-    this.write();
-  };
+    saveState(snapshot) {
+      var s = snapshot || {};
+      this.record.location = s.location != null ? String(s.location) : null;
+      this.record.data = s.data != null ? String(s.data) : null;
+      return this.write();
+    }
+
+    complete() {
+      this.record.completed = true;
+      this.write();
+    }
+
+    // Answers stay in the player's state (no `answer`: the player skips what an adapter lacks); the
+    // last graded result is kept beside it.
+    score(result) {
+      this.record.score = result ? { raw: result.raw, passed: !!result.passed } : null;
+      this.write();
+    }
+
+    terminate() {
+      this.write();
+    }
+  }
 
   var definition = {
     name: 'standalone',
     fallback: true,
-    detect: function () { return true; },
-    create: function (course) { return new StandaloneAdapter(course); }
+    detect: () => true,
+    create: course => new StandaloneAdapter(course)
   };
   if (CF.registerAdapter) CF.registerAdapter(definition);
   else (CF.pendingAdapters = CF.pendingAdapters || []).push(definition);
