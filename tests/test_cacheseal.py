@@ -190,3 +190,33 @@ def test_a_file_that_cannot_be_written_leaves_no_temporary_file(own_key, tmp_pat
     with pytest.raises(OSError):
         cacheseal.write_sealed(tmp_path / "shard", b"data")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["home-cache", "planted"]
+
+
+def test_a_file_written_in_pieces_is_the_file_written_whole(own_key, tmp_path):
+    """The page, section and deflate stores hand their shards over piece by piece (no joined copy of
+    tens of MB): the file is byte for byte the one written from the joined data, and reads back."""
+    import random
+
+    rng = random.Random(7)
+    for trial in range(40):
+        pieces = [rng.randbytes(rng.choice((0, 1, 31, 32, 33, 5000, 70000, 200000))) for _ in range(rng.randrange(0, 12))]
+        whole, parts = tmp_path / f"whole{trial}", tmp_path / f"parts{trial}"
+        cacheseal.write_sealed(whole, b"".join(pieces))
+        cacheseal.write_sealed(parts, iter([memoryview(piece) if trial % 2 else piece for piece in pieces]))
+        assert parts.read_bytes() == whole.read_bytes()
+        assert cacheseal.read_sealed(parts, 1 << 30) == b"".join(pieces)
+
+
+def test_pieces_that_fail_half_way_leave_neither_the_file_nor_a_temporary_one(own_key, tmp_path):
+    import pytest
+
+    cacheseal.write_sealed(tmp_path / "shard", b"the last good shard")
+
+    def pieces():
+        yield b"x" * 100_000
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        cacheseal.write_sealed(tmp_path / "shard", pieces())
+    assert cacheseal.read_sealed(tmp_path / "shard") == b"the last good shard"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["home-cache", "shard"]

@@ -135,7 +135,7 @@ class PageCache:
         if not entries:
             target.unlink(missing_ok=True)
             return
-        write_sealed(target, "".join(f"{key} {line}\n" for key, line in entries.items()).encode("utf-8"))
+        write_sealed(target, (f"{key} {line}\n".encode("utf-8") for key, line in entries.items()))
 
 
 class PageStore(PageCache):

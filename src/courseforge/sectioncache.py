@@ -216,10 +216,10 @@ class SectionStore(PageCache):
         if not entries:
             target.unlink(missing_ok=True)
             return
-        data = []  # one join: 15 MB of sections at 5 000 lessons are copied once, not per line
+        data = []  # written piece by piece: 15 MB of sections at 5 000 lessons are never joined
         for key, entry in entries.items():
             if isinstance(entry, Section):
                 data += (key.encode("ascii"), b" %d " % entry.length, entry.piece, b"\n")
             else:
                 data += (key.encode("ascii"), b" ", entry, b"\n")
-        write_sealed(target, b"".join(data))
+        write_sealed(target, data)

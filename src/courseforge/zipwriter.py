@@ -196,9 +196,9 @@ class _PieceCache:
 
     def save(self) -> None:
         """Keep what this build used, nothing older."""
-        records = b"".join(self.RECORD.pack(key, len(self.pieces[key])) + self.pieces[key] for key in sorted(self.used))
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_sealed(self.path, records)
+        write_sealed(self.path, (part for key in sorted(self.used)
+                                 for part in (self.RECORD.pack(key, len(self.pieces[key])), self.pieces[key])))
         if self.kept != self.entries:
             write_sealed(self.entries_path, FORMAT + b"".join(
                 self.ENTRY.pack(key, crc, size, len(pieces)) + b"".join(pieces)
