@@ -2,6 +2,7 @@
 import json
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -9,7 +10,7 @@ from conftest import cache_text, lesson, other_shard, write_cache
 from courseforge import pageentry, pagereading
 from courseforge.build import build
 from courseforge.loader import CACHE_DIR, load
-from courseforge.model import Lesson, PageText
+from courseforge.model import Block, Lesson, PageText
 
 BODY = """\
 ## Colours
@@ -237,6 +238,33 @@ def test_an_entry_our_worker_wrote_makes_the_page_decode_makes_unchecked(folder)
         assert own[0].source is page.source and all(q.source is page.source for q in own[0].questions)
         kinds = [block.kind for block in own[0].page_text.blocks]
         assert all(kind is sys.intern(kind) for kind in kinds)
+
+
+def test_a_page_our_worker_wrote_keeps_its_blocks_as_text_until_they_are_read(folder):
+    """The review reads a page's blocks only for the glossary rule: until a reader asks, the parent
+    holds them as the entry's JSON text; read, they are what the checked decoder makes."""
+    from courseforge.ownentry import decode_own
+    from courseforge.pagecold import BULK, CachedText
+
+    for page in load(folder, cache=False).pages:
+        entry = pageentry.encode(page, None, [])
+        text = decode_own(entry, page.source)[0].page_text
+        assert isinstance(text, CachedText)
+        with pytest.raises(AttributeError):
+            PageText.blocks.__get__(text)  # the slot itself: unset, nothing decoded
+        for name in BULK:
+            if name != "blocks":  # the rest of the words came with the page
+                assert getattr(PageText, name).__get__(text) == getattr(page.page_text, name)
+        assert text.blocks == page.page_text.blocks and text.blocks  # decoded on first read
+        assert text == page.page_text and text._cold is None
+        assert all(block.kind is sys.intern(block.kind) for block in text.blocks)
+
+
+def test_an_entry_keeps_the_blocks_last_so_they_can_stay_text():
+    text = PageText(blocks=[Block(3, "Words.", "paragraph")], headings=[(2, 2, "H")])
+    head, html, words = pageentry.encode(Lesson("a", "A", 1, Path("a.md"), "<p>x</p>", page_text=text), None, []).split("\t")
+    assert json.loads(words)[-1] == [[3, "Words.", "paragraph"]]
+    assert pageentry.STORED[-1] == "blocks" and sorted(pageentry.STORED) == sorted(pageentry.BULK)
 
 
 def test_a_page_read_by_a_worker_by_the_building_process_or_from_the_cache_is_the_same(folder, make_course):

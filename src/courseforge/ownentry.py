@@ -4,21 +4,22 @@ pageentry.decode checks every value of an entry against its SCHEMA, since a cach
 An entry a worker process of this build has just made of the page it read was written by
 pageentry.encode from that page: it fits the schema by construction, so the parent builds the page
 straight from the JSON, with the same classes, tuples, paths and shared words decode() makes, and none
-of its checks (half of what a cold build's parent spent on every page). Never given a cached line: the
-page cache decodes with pageentry.decode alone. tests/test_pageentry.py checks that both make equal pages.
+of its checks (half of what a cold build's parent spent on every page). The page's blocks, its prose, stay
+JSON text until a reader asks for them (a pagecold.CachedText). Never given a cached line: the page
+cache decodes with pageentry.decode alone. tests/test_pageentry.py checks that both make equal pages.
 """
 from __future__ import annotations
 
 import itertools
 import json
 import sys
-from dataclasses import fields
 from json.decoder import scanstring as _string
 from pathlib import Path
 
 from courseforge.model import PageText
-from courseforge.pagecold import BULK, LIGHT
-from courseforge.pageentry import DATA, ITEM_LINES, KINDS, LAYOUT, LINES, PATH, SCHEMA, SHARED, Items, Row, _plain_types
+from courseforge.pagecold import BULK, LIGHT, CachedText, ColdPart
+from courseforge.pageentry import (DATA, ITEM_LINES, KINDS, LAYOUT, LINES, PATH, SCHEMA, SHARED, STORED, Items, Row,
+                                   _plain_types)
 
 _KEPT = (DATA, LINES, ITEM_LINES)  # JSON gives them as the page had them
 _json = json.JSONDecoder().scan_once  # (text, where a JSON value starts) → (the value, where it ends)
@@ -34,10 +35,28 @@ def decode_own(line: str, source: Path):
     html, end = _string(line, end + 2)  # past the tab and the opening quote
     if kind == "lesson":
         page.html = html
-    bulk = [make(value, None) if make else value for make, value in zip(_BULK_MAKERS, _json(line, end + 1)[0])]
-    values = [*page.page_text, *bulk]
-    page.page_text = PageText(*[values[at] for at in _TEXT_ORDER])
+    light, text = page.page_text, object.__new__(CachedText)
+    text.front, text.stats, text.marks = light
+    end += 2  # past the tab and the words' "["
+    for name, make in _EAGER:  # the words in their STORED order, but the blocks, last
+        value, end = _json(line, end)
+        setattr(text, name, make(value, None) if make else value)
+        end += 1  # the comma
+    # The blocks stay JSON text until a reader asks: in a build, only the glossary rule of the review
+    # reads them, and a course without a glossary never does (half of what decoding a page cost here).
+    blocks = line[end:-1]
+    text._cold = ColdPart(lambda: blocks, _blocks, _written_wrong)
+    page.page_text = text
     return page, entry["id_line"], list(map(tuple, entry["links"]))
+
+
+def _blocks(blocks: str) -> tuple[str, list]:
+    """What pagecold.ColdPart.decode gives: (html, BULK's values), of which only the blocks are unset."""
+    return "", [_BLOCKS(_json(blocks, 0)[0], None) if name == "blocks" else None for name in BULK]
+
+
+def _written_wrong():
+    raise AssertionError("an entry this build's worker wrote does not decode")
 
 
 def _maker(kind):
@@ -112,7 +131,7 @@ def _path(data: str, at) -> Path:
     return source if data == named else Path(data)
 
 
-_TEXT_ORDER = [(*LIGHT, *BULK).index(f.name) for f in fields(PageText)]  # where each field of a PageText is among them
 _LIGHT_MAKERS = [_maker(SCHEMA[PageText][name]) for name in LIGHT]
-_BULK_MAKERS = [_maker(SCHEMA[PageText][name]) for name in BULK]
+_EAGER = [(name, _maker(SCHEMA[PageText][name])) for name in STORED if name != "blocks"]
+_BLOCKS = _maker(SCHEMA[PageText]["blocks"])
 _MAKERS = {name: _class_maker(cls) for name, cls in KINDS.items()}

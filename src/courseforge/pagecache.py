@@ -26,9 +26,10 @@ FOLDER = "pages"
 TEXT_FOLDER = "pages-text"
 TAKEN = ""  # an entry already decoded this build: its text is not kept twice
 # The modules whose code decides what a page becomes: editing one invalidates every entry.
+# pagecold.py too: its LIGHT and BULK lay out an entry's parts.
 READERS = ("pages.py", "markdown.py", "markdownrules.py", "blockshape.py", "quiz.py", "fields.py", "yamltext.py",
-           "assets.py", "model.py", "pagecache.py", "pageentry.py", "cacheseal.py", "pagetext.py", "prosestats.py",
-           "sourcetext.py", "svg.py", "textmarks.py")
+           "assets.py", "model.py", "pagecache.py", "pageentry.py", "pagecold.py", "cacheseal.py", "pagetext.py",
+           "prosestats.py", "sourcetext.py", "svg.py", "textmarks.py")
 
 
 def code_fingerprint() -> str:

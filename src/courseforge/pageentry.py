@@ -39,7 +39,7 @@ def encode(page, id_line: int | None, links: list[tuple]) -> str:
     kind = KIND_NAMES[type(page)]
     head = _compact({"kind": kind, "page": page, "id_line": id_line, "links": links})
     html = encode_basestring_ascii(page.html) if kind == "lesson" else '""'  # json.dumps(text), less its layers
-    return f"{head}\t{html}\t{_compact(_BULK_OF(page.page_text))}"
+    return f"{head}\t{html}\t{_compact(_STORED_OF(page.page_text))}"
 
 
 def _compact(value) -> str:
@@ -154,7 +154,11 @@ SHARED = {Block: 2}
 NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in SCHEMA}
 LAYOUT = {cls: tuple(SCHEMA[cls][f.name] for f in fields(cls)) for cls in SCHEMA}
 GETTERS = {cls: operator.attrgetter(*names) for cls, names in NAMES.items()}  # every class has several fields
-_LIGHT_OF, _BULK_OF = operator.attrgetter(*LIGHT), operator.attrgetter(*BULK)
+# The cold part's words are stored in this order: the blocks (a page's prose, most of its words) last, so
+# that a page a worker of this build read leaves them as JSON text until a reader asks (ownentry.py).
+STORED = (*(name for name in BULK if name != "blocks"), "blocks")
+_LIGHT_OF, _STORED_OF = operator.attrgetter(*LIGHT), operator.attrgetter(*STORED)
+_AS_BULK = [STORED.index(name) for name in BULK]  # where each of BULK is among STORED
 
 
 def _compiled(kind):
@@ -304,8 +308,9 @@ def _cold(cold: str) -> tuple[str, list]:
 
 
 def _bulk(bulk: str) -> list:
-    """The values of BULK from their JSON text; raises one of MISS if they do not fit."""
-    return [make(value, None) for make, value in zip(_BULK_MAKERS, _sized(json.loads(bulk), len(BULK)))]
+    """The values of BULK (in its order) from their JSON text; raises one of MISS if they do not fit."""
+    stored = [make(value, None) for make, value in zip(_STORED_MAKERS, _sized(json.loads(bulk), len(STORED)))]
+    return [stored[at] for at in _AS_BULK]
 
 
 def _sized(data, size: int) -> list:
@@ -315,7 +320,7 @@ def _sized(data, size: int) -> list:
 
 
 _LIGHT_MAKERS = [_compiled(SCHEMA[PageText][name]) for name in LIGHT]
-_BULK_MAKERS = [_compiled(SCHEMA[PageText][name]) for name in BULK]  # no paths among them: no source to name
+_STORED_MAKERS = [_compiled(SCHEMA[PageText][name]) for name in STORED]  # no paths among them: no source to name
 GETTERS[PageText] = GETTERS[CachedText] = _LIGHT_OF
 _WHOLE_LESSON, _HTML_AT = GETTERS[Lesson], NAMES[Lesson].index("html")
 GETTERS[Lesson] = lambda lesson: (*(values := _WHOLE_LESSON(lesson))[:_HTML_AT], "", *values[_HTML_AT + 1:])  # noqa: E731
