@@ -155,9 +155,9 @@ class _Links:
 
 
 class _Readers:
-    """Read the pages the cache misses: in worker processes once there are enough of them to pay for
-    their start, each chunk handed over as soon as it is known (while the parent still hashes the
-    pages after it), or here. Chunks come back in the order they were added."""
+    """Read the pages the cache misses: here, and in worker processes (one fewer than `processes`) once
+    there are enough of them to pay for their start, each chunk handed over as soon as it is known
+    (while the parent still hashes the pages after it). Chunks come back in the order they were added."""
 
     def __init__(self, setting: Setting, processes: int | None, pages: int):
         self.setting, self.pool, self.chunks, self.pending = setting, None, [], []
@@ -184,8 +184,18 @@ class _Readers:
             return read_chunk(self.setting, self.pending)
         if self.pending:
             self._submit()
-        # Each chunk's pages are decoded as soon as it is back, while the workers read the next ones.
-        return [_unpack(read, job) for chunk, jobs in self.chunks for read, job in zip(chunk.result(), jobs)]
+        # This process is one of the readers: it takes the chunks no worker has started yet, from the
+        # last one back, while the workers go on from the first. A page read here comes as it is, not
+        # as an entry sent through a pipe and decoded again (a tenth of what a worker's page costs).
+        here: dict[int, list[Read]] = {}
+        for index in range(len(self.chunks) - 1, -1, -1):
+            chunk, jobs = self.chunks[index]
+            if not chunk.cancel():  # a worker has it: every chunk before it too
+                break
+            here[index] = read_chunk(self.setting, jobs)
+        # The workers' chunks are decoded in order, each as soon as it is back.
+        return [read for index, (chunk, jobs) in enumerate(self.chunks)
+                for read in (here[index] if index in here else map(_unpack, chunk.result(), jobs))]
 
     def _submit(self) -> None:
         if self.pool is None:
@@ -197,8 +207,9 @@ class _Readers:
                 import courseforge.pages  # noqa: F401
 
                 _markdown()
-            # The setting (every page's path) goes to each worker once, not with each chunk.
-            self.pool = ProcessPoolExecutor(self.processes, mp_context=get_context(method),
+            # The setting (every page's path) goes to each worker once, not with each chunk. This
+            # process reads too (finish()): one worker fewer than the readers.
+            self.pool = ProcessPoolExecutor(self.processes - 1, mp_context=get_context(method),
                                             initializer=_take_setting, initargs=(self.setting,))
         self.chunks.append((self.pool.submit(_read_jobs, self.pending), self.pending))
         self.pending = []
