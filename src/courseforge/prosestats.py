@@ -16,7 +16,7 @@ import re
 from itertools import chain
 
 from courseforge.model import PageStats, PageText, Sentence
-from courseforge.pagetext import sentence_spans, sentences, word_count, words
+from courseforge.pagetext import _AS_WORD_MARKS, sentence_spans, sentences, word_count, words
 
 MIN_WORDS = 100  # a grade of a shorter page says little
 OPENING_WORDS = 8  # of a sentence, to name it in a message
@@ -71,12 +71,17 @@ def has_passive(text: str) -> bool:
         text = text.translate(TO_ASCII)
     # Now lower() makes no other character an ASCII letter, nor two of one: `text`, its bytes and
     # lowered(text) hold each character at the same place.
-    spaced = b" " + text.encode("ascii", "replace").translate(_WORD_OR_SPACE)
+    return _passive_at(text, b" " + text.encode("ascii", "replace").translate(_WORD_OR_SPACE))
+
+
+def _passive_at(text: str, spaced: bytes) -> bool:
+    """PASSIVE.search(text) is not None, given `spaced`: b" " and a byte a character of `text`, the
+    character as _WORD_OR_SPACE makes it once TO_ASCII has made İ ı ſ K ASCII letters."""
     found = BE_OR_GET.finditer(spaced)
     first = next(found, None)
     if first is None:  # no form of be or get at all: settled without lowering the text
         return False
-    low = text.lower()
+    low = lowered(text)
     # A match starts where one of these does: a space at `start` in `spaced`, its word at `start` in `low`.
     return any(PASSIVE_LOWERED.match(low, place.start()) for place in chain((first,), found))
 
@@ -88,37 +93,131 @@ def is_passive(sentence: str) -> bool:
 
 def measure(text: PageText) -> PageStats:
     prose = [block for block in text.blocks if block.kind == "paragraph"]
-    # Joined by a line break, which no WORD match crosses: one pass each instead of one a block.
-    joined = "\n".join(block.text for block in prose)
-    prose_words = word_count(joined)
+    texts = [block.text for block in prose]
+    # Joined by a sentence break of its own between NULs, which no WORD match, passive or other sentence
+    # break takes in (nor any \s, \b or lookahead of theirs sees past): what each finds in `apart` is
+    # what it finds in the blocks, and a WORD ("A") and a break more a join.
+    apart = JOIN.join(texts)
+    joins = max(len(texts) - 1, 0)
+    marked = _marked(apart)  # one encoding of the prose for the three passes below
+    word_marks = marked.translate(_AS_WORD_MARKS, _CONNECTORS)  # as pagetext.word_count() makes them
+    prose_words = word_marks.count(b" x") + word_marks.startswith(b"x") - joins
     others = [block.text for block in (*text.blocks, *text.questions) if block.kind != "paragraph"]
     reading = prose_words + word_count("\n".join(others))
-    counted, passive, long = 0, [], []
-    # Most pages have no passive at all: one search of them all (which finds at least what a search of
+    # Most pages have no passive at all: one search of them all (which finds exactly what a search of
     # each paragraph does) spares each paragraph's; most paragraphs have none: skip their sentences' test.
-    anywhere = has_passive(joined)
-    for block in prose:
-        maybe = anywhere and has_passive(block.text)
+    anywhere = _passive_at(apart, b" " + marked.translate(_PASSIVE_MARKS))
+    counted, to_read = _sentences_to_read(prose, texts, apart, marked, anywhere)
+    passive, long = [], []
+    for block, spans, maybe in to_read:
         text_of = block.text
-        # Each sentence is counted; only one long enough or in a passive paragraph is looked at closer
-        # (what pagetext.sentences gives, without making every sentence's line and spacing).
-        for start, end in sentence_spans(text_of):
+        # Only a sentence long enough or in a passive paragraph is looked at closer (what
+        # pagetext.sentences gives, without making every sentence's line and spacing).
+        for start, end in spans:
             said = text_of[start:end].split()
-            if said:
-                counted += 1
-                if maybe or len(said) >= LONG_FROM:
-                    sentence = " ".join(said)
-                    count = word_count(sentence)  # len(words(sentence)), at C speed
-                    is_long = len(said) >= LONG_FROM and count >= LONG_FROM
-                    in_passive = maybe and is_passive(sentence)
-                    if is_long or in_passive:
-                        found = Sentence(block.line + text_of.count("\n", 0, start), count, in_passive,
-                                         " ".join(said[:OPENING_WORDS]) + (" …" if len(said) > OPENING_WORDS else ""))
-                        (long if is_long else passive).append(found)
-                        if is_long and found.passive:
-                            passive.append(found)
+            if said and (maybe or len(said) >= LONG_FROM):
+                sentence = " ".join(said)
+                count = word_count(sentence)  # len(words(sentence)), at C speed
+                is_long = len(said) >= LONG_FROM and count >= LONG_FROM
+                in_passive = maybe and is_passive(sentence)
+                if is_long or in_passive:
+                    found = Sentence(block.line + text_of.count("\n", 0, start), count, in_passive,
+                                     " ".join(said[:OPENING_WORDS]) + (" …" if len(said) > OPENING_WORDS else ""))
+                    (long if is_long else passive).append(found)
+                    if is_long and found.passive:
+                        passive.append(found)
     return PageStats(reading, _grade(prose, prose_words), prose[0].line if prose else None, counted, tuple(passive),
                      tuple(long))
+
+
+# The prose as bytes, one a character, for the passes of measure(): ASCII as it is, and each character
+# beyond it as a byte of what it is to every pass (the sentence breaks' pattern, WORD, PASSIVE, str.split):
+# a space " " (any str.isspace() one, the same as \s), a closing quote ")" (” ; ’ is also part of a
+# WORD: 0x80), an opening one "(" (“ ‘), a full stop "…" 0x81, one of the letters IGNORECASE takes
+# for ASCII ones (İ ı ſ K) 0x82 to 0x85, another letter or digit 0x86, anything else "#".
+_BEYOND_MARKS = {"’": 0x80, "…": 0x81, "\u0130": 0x82, "\u0131": 0x83, "\u017f": 0x84, "\u212a": 0x85, "”": 41,
+                 "“": 40, "‘": 40}
+
+
+def _mark_of(char: str) -> int:
+    known = _BEYOND_MARKS.get(char)
+    if known is not None:
+        return known
+    return 32 if char.isspace() else 0x86 if char.isalnum() else 35
+
+
+def _marked(text: str) -> bytes:
+    data = text.encode("ascii", "replace")
+    if text.isascii():
+        return data
+    # As _as_classes(): the few characters beyond ASCII (each a "?" at its own place) where they are.
+    places = data.count(b"?")
+    if places <= FEW_PLACES:
+        marked, at = bytearray(data), 0
+        for _ in range(places):
+            at = data.index(b"?", at)
+            char = text[at]
+            if char != "?":
+                marked[at] = _mark_of(char)
+            at += 1
+        return bytes(marked)
+    kinds = {char: chr(_mark_of(char)) for char in set(_BEYOND_ASCII.findall(text))}
+    if len(kinds) > FEW_KINDS:
+        text = text.translate(str.maketrans(kinds))
+    else:
+        for char, kind in kinds.items():
+            text = text.replace(char, kind)
+    return text.encode("latin-1")
+
+
+# Each pass's view of them. WORD: a letter or digit "x", a connector (' - ’) gone, anything else a space.
+_CONNECTORS = b"'-\x80"
+# PASSIVE (has_passive()): İ ı ſ K the ASCII letters TO_ASCII makes them, anything else beyond ASCII a space.
+_PASSIVE_MARKS = bytes(b"iisk"[code - 0x82] if 0x82 <= code <= 0x85 else _WORD_OR_SPACE[code] for code in range(256))
+# pagetext.SENTENCE_BREAK, r"[.!?…][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])": each of its sets is a union of these
+# marks: a full stop ".", '"' (closing or opening), ")" closing only, "(" opening only, a space " ", "A" a
+# capital or a digit, NUL (in none of them, kept to find JOIN), "x" anything else. A match in the marks is
+# one in the text, where it is.
+_SENTENCE_MARKS = bytes(ord("." if char in ".!?\x81" else char if char in '\0")(' else ")" if char == "\x80" else
+                            " " if char.isspace() and char.isascii() else
+                            "A" if char.isascii() and (char.isupper() or char.isdigit()) else "x")
+                        for char in map(chr, range(256)))
+# Its stop first, as a literal: the search skips to the stops, twice as fast as from the set of four.
+_BREAK = re.compile(rb'\.[)"]* +(?=["(]?A)')
+
+JOIN = "\0. A\0"
+# The sentence marks with each break a "|" and only spaces, breaks and NULs kept: a sentence of n words
+# (str.split()) holds n - 1 spaces at least (str.isspace(), " " here), so none is long where no
+# stretch between breaks holds LONG_FROM - 1.
+_BREAKS_AND_SPACES = bytes(code for code in range(256) if code not in b" |\0")
+_LONG_SPACES = b" " * (LONG_FROM - 1)
+_JOIN_MARKS = b"\0|\0"  # JOIN's NUL, break and NUL
+
+
+def _sentences_to_read(prose, texts: list[str], apart: str, marked: bytes, anywhere: bool):
+    """(How many sentences `prose` holds, [(block, the (start, end) of its sentences to look at, whether
+    its paragraph holds a passive)]): every sentence of a paragraph with a passive, and of the others
+    those which may hold LONG_FROM words; `apart` is the texts of `prose` joined by JOIN, `marked` it marked."""
+    breaks = _BREAK.sub(b"|", marked.translate(_SENTENCE_MARKS)).translate(None, _BREAKS_AND_SPACES)
+    joins = max(len(texts) - 1, 0)
+    # A paragraph's sentences are the stretches between its breaks, and none is blank: each but the last
+    # ends with its stop, the last starts with the capital, digit or quote the break looked ahead to.
+    counted = breaks.count(b"|") - joins + len(texts) - sum(map(str.isspace, texts)) - texts.count("")
+    maybe = [has_passive(text) for text in texts] if anywhere else [False] * len(texts)
+    if _LONG_SPACES not in breaks:
+        return counted, [(block, sentence_spans(block.text), True) for block, passive_in in zip(prose, maybe)
+                         if passive_in]
+    if apart.count("\0") != 2 * joins:  # a NUL of their own: every sentence of every paragraph
+        return counted, [(block, sentence_spans(block.text), passive_in) for block, passive_in in zip(prose, maybe)]
+    to_read = []
+    for block, passive_in, spaces in zip(prose, maybe, breaks.split(_JOIN_MARKS)):
+        if passive_in:
+            to_read.append((block, sentence_spans(block.text), True))
+        elif _LONG_SPACES in spaces:
+            # Its sentences and the spaces of each, one "|" apart.
+            to_read.append((block, [span for span, between in zip(sentence_spans(block.text), spaces.split(b"|"))
+                                    if len(between) >= LONG_FROM - 1], False))
+    return counted, to_read
 
 
 def long_sentences(prose, limit: int) -> list[Sentence]:
