@@ -419,3 +419,19 @@ def test_the_prose_marks_are_each_pass_view_of_the_text():
         assert (marked.translate(prosestats._SENTENCE_MARKS).count(b" ") ==
                 sum(char.isspace() for char in text)), repr(text)
     assert re.compile(r"\s").pattern and all(char.isspace() == bool(re.match(r"\s", char)) for char in characters)
+
+
+def test_the_grade_from_the_prose_marks_is_the_plain_one():
+    # measure() grades the paragraphs from their marks (_marked(), JOIN between them): the grade the
+    # text joined and stopped gives, with every space, letters beyond ASCII, stops at the ends.
+    rng = random.Random(27)
+    many = [chr(code) for code in (*range(0x391, 0x3c9), *range(0x2000, 0x2070), 0x2026, 0x2019, 0x130, 0x131, 0x17f,
+                                   0x212a, 0x85, 0xa0, 0x3000, 0x1c, 0x1f)]
+    for _ in range(3000):
+        texts = [_adversarial_text(rng) if rng.random() < 0.5 else
+                 "".join(rng.choice(many) if rng.random() < 0.2 else piece for piece in _text(rng, 60).split(" "))
+                 for _ in range(rng.randint(1, 6))]
+        texts = [text.replace("\0", "") for text in texts]  # NULs of their own are graded the plain way
+        prose = [Block(1, text, "paragraph") for text in texts]
+        marks = prosestats._marked(prosestats.JOIN.join(texts)).split(prosestats._JOIN_MARKED)
+        assert prosestats._grade_of_marks(texts, marks) == before._grade(prose, prosestats.MIN_WORDS), texts

@@ -13,7 +13,8 @@ adjectives of feeling ("worried", "tired") are not counted.
 from __future__ import annotations
 
 import re
-from itertools import chain
+from bisect import bisect_right
+from itertools import accumulate, chain, compress
 
 from courseforge.model import PageStats, PageText, Sentence
 from courseforge.pagetext import _AS_WORD_MARKS, sentence_spans, sentences, word_count, words
@@ -126,8 +127,13 @@ def measure(text: PageText) -> PageStats:
                     (long if is_long else passive).append(found)
                     if is_long and found.passive:
                         passive.append(found)
-    return PageStats(reading, _grade(prose, prose_words), prose[0].line if prose else None, counted, tuple(passive),
-                     tuple(long))
+    if prose_words < MIN_WORDS:
+        grade = None
+    elif apart.count("\0") == 2 * joins:  # the paragraphs' marks are those between JOINs'
+        grade = _grade_of_marks(texts, marked.split(_JOIN_MARKED))
+    else:
+        grade = _grade(prose, prose_words)
+    return PageStats(reading, grade, prose[0].line if prose else None, counted, tuple(passive), tuple(long))
 
 
 # The prose as bytes, one a character, for the passes of measure(): ASCII as it is, and each character
@@ -146,13 +152,17 @@ def _mark_of(char: str) -> int:
     return 32 if char.isspace() else 0x86 if char.isalnum() else 35
 
 
+MARKED_PLACES = 64
+
+
 def _marked(text: str) -> bytes:
     data = text.encode("ascii", "replace")
     if text.isascii():
         return data
-    # As _as_classes(): the few characters beyond ASCII (each a "?" at its own place) where they are.
+    # As _as_classes(): the few characters beyond ASCII (each a "?" at its own place) where they are;
+    # for prose up to MARKED_PLACES, a third of the time of finding the kinds of a page of 5 000 characters.
     places = data.count(b"?")
-    if places <= FEW_PLACES:
+    if places <= MARKED_PLACES:
         marked, at = bytearray(data), 0
         for _ in range(places):
             at = data.index(b"?", at)
@@ -182,42 +192,50 @@ _SENTENCE_MARKS = bytes(ord("." if char in ".!?\x81" else char if char in '\0")(
                             " " if char.isspace() and char.isascii() else
                             "A" if char.isascii() and (char.isupper() or char.isdigit()) else "x")
                         for char in map(chr, range(256)))
-# Its stop first, as a literal: the search skips to the stops, twice as fast as from the set of four.
-_BREAK = re.compile(rb'\.[)"]* +(?=["(]?A)')
+# Its stop first, as a literal: the search skips to the stops, twice as fast as from the set of four;
+# split() gives what is between breaks and, in turn, each break but its stop.
+_BREAK = re.compile(rb'\.([)"]* +)(?=["(]?A)')
 
 JOIN = "\0. A\0"
-# The sentence marks with each break a "|" and only spaces, breaks and NULs kept: a sentence of n words
-# (str.split()) holds n - 1 spaces at least (str.isspace(), " " here), so none is long where no
-# stretch between breaks holds LONG_FROM - 1.
-_BREAKS_AND_SPACES = bytes(code for code in range(256) if code not in b" |\0")
+_JOIN_MARKED = JOIN.encode("ascii")
+# What is between breaks, one "|" apart, with only its spaces kept: a sentence of n words (str.split())
+# holds n - 1 spaces at least (str.isspace(), " " here), so none is long where no stretch between
+# breaks (a sentence, and next to a JOIN its NUL or its "A" and NUL) holds LONG_FROM - 1.
+_NOT_SPACE_OR_BAR = bytes(code for code in range(256) if code not in b" |")
 _LONG_SPACES = b" " * (LONG_FROM - 1)
-_JOIN_MARKS = b"\0|\0"  # JOIN's NUL, break and NUL
+_MAY_BE_LONG = (LONG_FROM - 2).__lt__  # for a count of spaces
 
 
 def _sentences_to_read(prose, texts: list[str], apart: str, marked: bytes, anywhere: bool):
     """(How many sentences `prose` holds, [(block, the (start, end) of its sentences to look at, whether
     its paragraph holds a passive)]): every sentence of a paragraph with a passive, and of the others
     those which may hold LONG_FROM words; `apart` is the texts of `prose` joined by JOIN, `marked` it marked."""
-    breaks = _BREAK.sub(b"|", marked.translate(_SENTENCE_MARKS)).translate(None, _BREAKS_AND_SPACES)
+    parts = _BREAK.split(marked.translate(_SENTENCE_MARKS))  # a piece, a break but its stop, a piece...
     joins = max(len(texts) - 1, 0)
     # A paragraph's sentences are the stretches between its breaks, and none is blank: each but the last
     # ends with its stop, the last starts with the capital, digit or quote the break looked ahead to.
-    counted = breaks.count(b"|") - joins + len(texts) - sum(map(str.isspace, texts)) - texts.count("")
-    maybe = [has_passive(text) for text in texts] if anywhere else [False] * len(texts)
-    if _LONG_SPACES not in breaks:
-        return counted, [(block, sentence_spans(block.text), True) for block, passive_in in zip(prose, maybe)
-                         if passive_in]
-    if apart.count("\0") != 2 * joins:  # a NUL of their own: every sentence of every paragraph
-        return counted, [(block, sentence_spans(block.text), passive_in) for block, passive_in in zip(prose, maybe)]
-    to_read = []
-    for block, passive_in, spaces in zip(prose, maybe, breaks.split(_JOIN_MARKS)):
-        if passive_in:
-            to_read.append((block, sentence_spans(block.text), True))
-        elif _LONG_SPACES in spaces:
-            # Its sentences and the spaces of each, one "|" apart.
-            to_read.append((block, [span for span, between in zip(sentence_spans(block.text), spaces.split(b"|"))
-                                    if len(between) >= LONG_FROM - 1], False))
-    return counted, to_read
+    counted = len(parts) // 2 - joins + len(texts) - sum(map(str.isspace, texts)) - texts.count("")
+    to_read = {number: (sentence_spans(text), True) for number, text in enumerate(texts) if anywhere and has_passive(text)}
+    spaces = b"|".join(parts[::2]).translate(None, _NOT_SPACE_OR_BAR)
+    if _LONG_SPACES not in spaces:
+        pass
+    elif apart.count("\0") != 2 * joins:  # a NUL of their own: every sentence of every paragraph
+        for number, text in enumerate(texts):
+            to_read.setdefault(number, (sentence_spans(text), False))
+    else:
+        offsets = list(accumulate(map(len, parts), initial=0))  # of each part, but for the stops between pieces
+        starts = list(accumulate((len(text) + len(JOIN) for text in texts), initial=0))  # of each paragraph
+        for piece in compress(range(len(parts)), map(_MAY_BE_LONG, map(len, spaces.split(b"|")))):
+            # In `apart`, from its first character to its stop (or the end).
+            start = offsets[2 * piece] + piece
+            end = min(offsets[2 * piece + 1] + piece + 1, len(apart))
+            # Its paragraph: it starts there, or at the "A" of the JOIN before it.
+            number = bisect_right(starts, start + 2) - 1
+            at = starts[number]
+            spans, passive_in = to_read.setdefault(number, ([], False))
+            if not passive_in:
+                spans.append((max(start - at, 0), min(end - at, len(texts[number]))))
+    return counted, [(prose[number], *to_read[number]) for number in sorted(to_read)]
 
 
 def long_sentences(prose, limit: int) -> list[Sentence]:
@@ -261,6 +279,13 @@ _NOT_WORD_SPACE_OR_STOP = bytes(code for code in _NOT_WORD_OR_SPACE if code not 
 # fast (a run of x or of spaces given back never lets the pattern go on).
 _WORDS_AND_STOP = _WORDS.translate(bytes.maketrans(b"!?", b".."))
 _THREE_WORDS = re.compile(rb"x++ ++x++ ++x[^.]*+")
+# The same on _as_classes() and on _marked() (beyond ASCII: ’ and … neither, İ ı ſ K and other letters
+# and digits word characters).
+_CLASSED_WORDS = (_WORDS, _NOT_WORD_OR_SPACE)
+_CLASSED_WORDS_AND_STOP = (_WORDS_AND_STOP, _NOT_WORD_SPACE_OR_STOP)
+_MARKED_WORDS = (_WORDS[:0x82] + b"x" * 5 + _WORDS[0x87:], _NOT_WORD_OR_SPACE + b"\x80\x81")
+_MARKED_WORDS_AND_STOP = (_WORDS_AND_STOP[:0x82] + b"x" * 5 + _WORDS_AND_STOP[0x87:],
+                          _NOT_WORD_SPACE_OR_STOP + b"\x80\x81")
 FEW_PLACES = 24  # "?" a text may hold (its own, or characters beyond ASCII encoded) to be classed one by one
 
 
@@ -290,15 +315,23 @@ def _as_classes(text: str) -> bytes:
     return text.encode("ascii")
 
 
+def _grade_of_marks(texts: list[str], marks: list[bytes]) -> float:
+    """_grade() of paragraphs of MIN_WORDS or more, given each one's text and marks (_marked())."""
+    joined = b"\n".join(mark if text.rstrip()[-1:] in ".!?…:" else mark + b"." for text, mark in zip(texts, marks))
+    return round(_coleman_liau(joined, _MARKED_WORDS, _MARKED_WORDS_AND_STOP), 1)
+
+
 def coleman_liau(text: str) -> float:
-    data = _as_classes(text)
-    marks = data.translate(_WORDS, _NOT_WORD_OR_SPACE)  # "x" a word character, " " a space
+    return _coleman_liau(_as_classes(text), _CLASSED_WORDS, _CLASSED_WORDS_AND_STOP) if text else 0.0
+
+
+def _coleman_liau(data: bytes, words: tuple[bytes, bytes], words_and_stop: tuple[bytes, bytes]) -> float:
+    """coleman_liau() of a text not empty, given as `data` and translate()'s arguments for its words and for
+    its words and stops."""
+    marks = data.translate(*words)  # "x" a word character, " " a space
     count = marks.count(b" x") + marks.startswith(b"x")
     letters = marks.count(b"x") / count * 100 if count else 0.0
-    if not text:
-        sentences = 0
-    else:
-        sentences = max(1, len(_THREE_WORDS.findall(data.translate(_WORDS_AND_STOP, _NOT_WORD_SPACE_OR_STOP))))
+    sentences = max(1, len(_THREE_WORDS.findall(data.translate(*words_and_stop))))
     per_word = sentences / count * 100 if count else 0.0
     if letters == 0 or per_word == 0:
         return 0.0
