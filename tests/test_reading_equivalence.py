@@ -435,3 +435,29 @@ def test_the_grade_from_the_prose_marks_is_the_plain_one():
         prose = [Block(1, text, "paragraph") for text in texts]
         marks = prosestats._marked(prosestats.JOIN.join(texts)).split(prosestats._JOIN_MARKED)
         assert prosestats._grade_of_marks(texts, marks) == before._grade(prose, prosestats.MIN_WORDS), texts
+
+
+def test_text_marks_of_pages_of_many_blocks_are_the_plain_ones():
+    # scan() searches the whole page (lowered) for the words each scanner's first test looks for and
+    # asks only the blocks holding one: around block edges, letters lower() changes (Σ, İ, the Kelvin
+    # sign), repeated words, words split by a block's edge, and every kind of space.
+    from courseforge import textmarks
+
+    us, gb, listed, _ = textmarks._spellings()
+    variants = sorted(listed)[::40] + ["colour", "Color", "organise", "organize", "program", "practise", "centre"]
+    pieces = [*WORDS, *variants, "ΣΑΣ", "σ", "İ", "\u212a", "ſ", "zip", "code", "zip code", "ZIP CODE", "cell phone",
+              "the red one", "RED", "shown in green", "Green", "$", "£5", "USD", "usd", "₹", "€", "ⅿ", "\u2100", "café",
+              "colo", "ur", "zi", "p code", "red", "re", "d", "\U0001f600", "\u0130s"]
+    rng = random.Random(28)
+    for _ in range(1500):
+        blocks = [Block(rng.randint(1, 400), "".join(rng.choice(pieces) + rng.choice(SPACES + [""])
+                                                     for _ in range(rng.randint(0, 12))), rng.choice(["paragraph", "question"]))
+                  for _ in range(rng.randint(0, 40))]
+        assert textmarks.scan(blocks) == before.scan(blocks), blocks
+
+
+def test_lower_keeps_every_character_but_one_where_it_is():
+    # scan() finds the blocks' words in the page lowered at the blocks' own places: lower() makes each
+    # character one, but for İ (a page holding it has each block asked).
+    longer = [chr(code) for code in range(0x110000) if len(chr(code).lower()) != 1]
+    assert longer == ["\u0130"]
