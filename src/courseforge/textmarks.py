@@ -92,6 +92,13 @@ def _spellings() -> tuple[dict, dict, frozenset, frozenset]:
 
 
 @functools.cache
+def _page_words() -> frozenset[bytes]:
+    """Every word a page-wide test of scan() looks for among the page's runs, as bytes."""
+    return frozenset(word.encode("ascii") for words in (_spellings()[2], TERM_WORDS, CODE_WORDS, COLOUR_WORDS)
+                     for word in words)
+
+
+@functools.cache
 def not_letters() -> dict[int, str]:
     """str.translate's table for the words of any text: made when a text needs it, not by every build
     that imports this module (8 000 entries)."""
@@ -114,8 +121,13 @@ def scan(blocks, ignores: tuple = ()) -> TextMarks:
     caseless = not plain and any(letter in whole for letter in CASELESS_ASCII)
     # Without those four, lower() makes no letter beyond ASCII an ASCII one: the runs of the text
     # lowered are those of the text, lowered by the table that finds them.
-    runs = set(_letter_runs(whole.lower()) if caseless else
-               whole.encode("ascii", "replace").translate(LOWER_LETTER_RUNS).decode("ascii").split())
+    if caseless:
+        runs = set(_letter_runs(whole.lower()))
+    else:
+        letters = whole.encode("ascii", "replace").translate(LOWER_LETTER_RUNS).split()
+        # Most pages hold none of the words below: one test of the runs as they are settles it (no set
+        # of them to make, nor each test of it); a page that does holds one early, mostly.
+        runs = () if _page_words().isdisjoint(letters) else set(map(bytes.decode, letters))
     # Each test holds wherever a block's scan finds something: a term, a code or a colour that its
     # pattern matches is a whole run of ASCII letters in the text lowered, unless the text holds a
     # letter that IGNORECASE takes for an ASCII one. Set lookups, not a search of the page for each.
