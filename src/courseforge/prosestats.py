@@ -215,7 +215,8 @@ def _sentences_to_read(prose, texts: list[str], apart: str, marked: bytes, anywh
     # A paragraph's sentences are the stretches between its breaks, and none is blank: each but the last
     # ends with its stop, the last starts with the capital, digit or quote the break looked ahead to.
     counted = len(parts) // 2 - joins + len(texts) - sum(map(str.isspace, texts)) - texts.count("")
-    to_read = {number: (sentence_spans(text), True) for number, text in enumerate(texts) if anywhere and has_passive(text)}
+    to_read = {number: (sentence_spans(text), True) for number, text in enumerate(texts) if has_passive(text)} \
+        if anywhere else {}
     spaces = b"|".join(parts[::2]).translate(None, _NOT_SPACE_OR_BAR)
     if _LONG_SPACES not in spaces:
         pass
