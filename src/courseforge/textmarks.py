@@ -77,6 +77,9 @@ class TextMarks:
     ignores: tuple[tuple[int, tuple[str, ...]], ...] = ()  # lines of the source naming rules to ignore
 
 
+NO_MARKS = TextMarks()  # what most pages hold: one made once (frozen, so shared)
+
+
 def spelling_lists() -> tuple[dict, dict]:
     """(American spelling → British, British → American), breame's lists."""
     return _spellings()[:2]
@@ -138,7 +141,7 @@ def scan(blocks, ignores: tuple = ()) -> TextMarks:
              "$" in whole or not CODE_WORDS.isdisjoint(runs) or (not plain and any(s in whole for s in SYMBOLS)),
              caseless or not COLOUR_WORDS.isdisjoint(runs))
     if not any(scans):
-        return TextMarks(ignores=ignores)
+        return TextMarks(ignores=ignores) if ignores else NO_MARKS
     found: tuple[list, list, list, list] = ([], [], [], [])
     if caseless:  # lower() may make a character two, and the blocks' tests find more: each block asked
         asked = [(scanner, into, range(len(blocks))) for scanner, wanted, into in zip(SCANNERS, scans, found) if wanted]
