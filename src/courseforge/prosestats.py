@@ -97,7 +97,7 @@ def measure(text: PageText) -> PageStats:
     texts = [block.text for block in prose]
     # Joined by a sentence break of its own between NULs, which no WORD match, passive or other sentence
     # break takes in (nor any \s, \b or lookahead of theirs sees past): what each finds in `apart` is
-    # what it finds in the blocks, and a WORD ("A") and a break more a join.
+    # what it finds in the blocks, and one WORD ("A") and one break more for each join.
     apart = JOIN.join(texts)
     joins = max(len(texts) - 1, 0)
     marked = _marked(apart)  # one encoding of the prose for the three passes below
@@ -152,7 +152,7 @@ def _mark_of(char: str) -> int:
     return 32 if char.isspace() else 0x86 if char.isalnum() else 35
 
 
-MARKED_PLACES = 64
+MARKED_PLACES = 64  # characters beyond ASCII marked one by one (FEW_PLACES for _as_classes())
 
 
 def _marked(text: str) -> bytes:
@@ -218,9 +218,9 @@ def _sentences_to_read(prose, texts: list[str], apart: str, marked: bytes, anywh
     to_read = {number: (sentence_spans(text), True) for number, text in enumerate(texts) if has_passive(text)} \
         if anywhere else {}
     spaces = b"|".join(parts[::2]).translate(None, _NOT_SPACE_OR_BAR)
-    if _LONG_SPACES not in spaces:
-        pass
-    elif apart.count("\0") != 2 * joins:  # a NUL of their own: every sentence of every paragraph
+    if _LONG_SPACES not in spaces:  # no sentence is long
+        return counted, [(prose[number], *to_read[number]) for number in sorted(to_read)]
+    if apart.count("\0") != 2 * joins:  # a NUL of their own: every sentence of every paragraph
         for number, text in enumerate(texts):
             to_read.setdefault(number, (sentence_spans(text), False))
     else:
