@@ -407,6 +407,9 @@ def test_the_prose_marks_are_each_pass_view_of_the_text():
     texts = [f"a{char}b. {char}A x{char}Is asked" for char in characters]
     texts += ["".join(rng.choice(characters + [" ", "a", ".", "A"] * 40) for _ in range(rng.randint(0, 80)))
               for _ in range(4000)]
+    # More than prosestats.MARKED_PLACES of a few kinds (FEW_KINDS or fewer), or of many.
+    few = ["’", "…", "é", "\u00a0", "“", "”", "İ", "\u212a", "?", "a", " ", ".", "A", "is", "asked"]
+    texts += ["".join(rng.choice(few) for _ in range(rng.randint(60, 300))) for _ in range(800)]
     for text in texts:
         marked = prosestats._marked(text)
         assert len(marked) == len(text), repr(text)
