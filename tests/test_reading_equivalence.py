@@ -359,3 +359,111 @@ def test_the_passive_search_from_space_to_space_finds_what_the_plain_pattern_doe
     for _ in range(20000):
         text = "".join(rng.choice(pieces) + rng.choice(spaces) for _ in range(rng.randint(0, 8)))
         assert prosestats.has_passive(text) == (prosestats.PASSIVE.search(text) is not None), repr(text)
+
+
+# Every character str.isspace() knows (what str.split() splits at and \s matches), and around them what
+# the page measures' shared marks tell apart: stops and quotes at block edges, NULs and JOIN itself in
+# a block, "|", many characters beyond ASCII (more than prosestats.FEW_PLACES and FEW_KINDS), İ ı ſ K,
+# passive forms in any case, and sentences of LONG_FROM words give or take one.
+EVERY_SPACE = [chr(code) for code in range(0x3001) if chr(code).isspace()]
+
+
+def _adversarial_text(rng: random.Random) -> str:
+    pieces = [*WORDS, "\0", prosestats.JOIN, "|", "A", ". A", ".\0A", "..", "?", "?”", "!’ (", ".)", '." "', "…",
+              "“", "‘", "”", "’", "İs", "ıS", "waſ", "\u212aept", "WAS Asked", "is known", "got used", "٣", "é", "Σ",
+              "\u2028", "\x1c", "\x1f", "\x85", "\u00a0", "\u3000", "x" * 30, "3", "_"]
+    parts = []
+    for _ in range(rng.randint(0, 4)):  # sentences of about LONG_FROM words, the limit around which it changes
+        length = prosestats.LONG_FROM + rng.randint(-2, 1)
+        parts += [rng.choice(["The", "(A", '"We', "3"])] + [rng.choice(WORDS[:12]) for _ in range(length - 1)]
+        parts[-1] += rng.choice([".", "!", "?", "…", ".”", ".)", ""])
+    for _ in range(rng.randint(0, 40)):
+        parts.insert(rng.randint(0, len(parts)), rng.choice(pieces))
+    text = ""
+    for part in parts:
+        text += part + (rng.choice(EVERY_SPACE) if rng.random() < 0.3 else " ")
+    return text[rng.randint(0, 2):len(text) - rng.randint(0, 2)]  # a stop, quote or space at either edge
+
+
+def test_page_measures_are_the_plain_ones_for_adversarial_pages():
+    rng = random.Random(25)
+    for _ in range(6000):
+        page, line = PageText(), 1
+        for _ in range(rng.randint(0, 6)):
+            kind = rng.choice(["paragraph"] * 6 + ["heading", "question"])
+            text = rng.choice([_adversarial_text(rng), _text(rng, rng.choice([5, 40, 120])), "", " ", "\n", "\0"])
+            block = Block(line, text, kind)
+            (page.questions if kind == "question" else page.blocks).append(block)
+            line += text.count("\n") + rng.randint(1, 3)
+        assert prosestats.measure(page) == before.measure(page), page
+
+
+def test_the_prose_marks_are_each_pass_view_of_the_text():
+    # One encoding of the prose serves word_count, has_passive and the sentence breaks: for every
+    # character below U+3001 (and beyond), alone and among others, each pass finds what it did.
+    import re
+
+    from courseforge.pagetext import SENTENCE_BREAK, word_count
+
+    characters = [chr(code) for code in range(0x3001)] + ["\U0001f600", "\ud800", "\u212a", "\uff21"]
+    rng = random.Random(26)
+    texts = [f"a{char}b. {char}A x{char}Is asked" for char in characters]
+    texts += ["".join(rng.choice(characters + [" ", "a", ".", "A"] * 40) for _ in range(rng.randint(0, 80)))
+              for _ in range(4000)]
+    # More than prosestats.MARKED_PLACES of a few kinds (FEW_KINDS or fewer), or of many.
+    few = ["’", "…", "é", "\u00a0", "“", "”", "İ", "\u212a", "?", "a", " ", ".", "A", "is", "asked"]
+    texts += ["".join(rng.choice(few) for _ in range(rng.randint(60, 300))) for _ in range(800)]
+    for text in texts:
+        marked = prosestats._marked(text)
+        assert len(marked) == len(text), repr(text)
+        words = marked.translate(pagetext._AS_WORD_MARKS, prosestats._CONNECTORS)
+        assert words.count(b" x") + words.startswith(b"x") == word_count(text) == len(before.words(text)), repr(text)
+        assert prosestats._passive_at(text, b" " + marked.translate(prosestats._PASSIVE_MARKS)) == \
+            (prosestats.PASSIVE.search(text) is not None), repr(text)
+        assert [m.span() for m in prosestats._BREAK.finditer(marked.translate(prosestats._SENTENCE_MARKS))] == \
+            [m.span() for m in SENTENCE_BREAK.finditer(text)], repr(text)
+        assert (marked.translate(prosestats._SENTENCE_MARKS).count(b" ") ==
+                sum(char.isspace() for char in text)), repr(text)
+    assert re.compile(r"\s").pattern and all(char.isspace() == bool(re.match(r"\s", char)) for char in characters)
+
+
+def test_the_grade_from_the_prose_marks_is_the_plain_one():
+    # measure() grades the paragraphs from their marks (_marked(), JOIN between them): the grade the
+    # text joined and stopped gives, with every space, letters beyond ASCII, stops at the ends.
+    rng = random.Random(27)
+    many = [chr(code) for code in (*range(0x391, 0x3c9), *range(0x2000, 0x2070), 0x2026, 0x2019, 0x130, 0x131, 0x17f,
+                                   0x212a, 0x85, 0xa0, 0x3000, 0x1c, 0x1f)]
+    for _ in range(3000):
+        texts = [_adversarial_text(rng) if rng.random() < 0.5 else
+                 "".join(rng.choice(many) if rng.random() < 0.2 else piece for piece in _text(rng, 60).split(" "))
+                 for _ in range(rng.randint(1, 6))]
+        texts = [text.replace("\0", "") for text in texts]  # NULs of their own are graded the plain way
+        prose = [Block(1, text, "paragraph") for text in texts]
+        marks = prosestats._marked(prosestats.JOIN.join(texts)).split(prosestats._JOIN_MARKED)
+        assert prosestats._grade_of_marks(texts, marks) == before._grade(prose, prosestats.MIN_WORDS), texts
+
+
+def test_text_marks_of_pages_of_many_blocks_are_the_plain_ones():
+    # scan() searches the whole page (lowered) for the words each scanner's first test looks for and
+    # asks only the blocks holding one: around block edges, letters lower() changes (Σ, İ, the Kelvin
+    # sign), repeated words, words split by a block's edge, and every kind of space.
+    from courseforge import textmarks
+
+    us, gb, listed, _ = textmarks._spellings()
+    variants = sorted(listed)[::40] + ["colour", "Color", "organise", "organize", "program", "practise", "centre"]
+    pieces = [*WORDS, *variants, "ΣΑΣ", "σ", "İ", "\u212a", "ſ", "zip", "code", "zip code", "ZIP CODE", "cell phone",
+              "the red one", "RED", "shown in green", "Green", "$", "£5", "USD", "usd", "₹", "€", "ⅿ", "\u2100", "café",
+              "colo", "ur", "zi", "p code", "red", "re", "d", "\U0001f600", "\u0130s"]
+    rng = random.Random(28)
+    for _ in range(1500):
+        blocks = [Block(rng.randint(1, 400), "".join(rng.choice(pieces) + rng.choice(SPACES + [""])
+                                                     for _ in range(rng.randint(0, 12))), rng.choice(["paragraph", "question"]))
+                  for _ in range(rng.randint(0, 40))]
+        assert textmarks.scan(blocks) == before.scan(blocks), blocks
+
+
+def test_lower_keeps_every_character_but_one_where_it_is():
+    # scan() finds the blocks' words in the page lowered at the blocks' own places: lower() makes each
+    # character one, but for İ (a page holding it has each block asked).
+    longer = [chr(code) for code in range(0x110000) if len(chr(code).lower()) != 1]
+    assert longer == ["\u0130"]

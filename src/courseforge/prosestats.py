@@ -13,10 +13,11 @@ adjectives of feeling ("worried", "tired") are not counted.
 from __future__ import annotations
 
 import re
-from itertools import chain
+from bisect import bisect_right
+from itertools import accumulate, chain, compress
 
 from courseforge.model import PageStats, PageText, Sentence
-from courseforge.pagetext import sentence_spans, sentences, word_count, words
+from courseforge.pagetext import _AS_WORD_MARKS, sentence_spans, sentences, word_count, words
 
 MIN_WORDS = 100  # a grade of a shorter page says little
 OPENING_WORDS = 8  # of a sentence, to name it in a message
@@ -71,12 +72,17 @@ def has_passive(text: str) -> bool:
         text = text.translate(TO_ASCII)
     # Now lower() makes no other character an ASCII letter, nor two of one: `text`, its bytes and
     # lowered(text) hold each character at the same place.
-    spaced = b" " + text.encode("ascii", "replace").translate(_WORD_OR_SPACE)
+    return _passive_at(text, b" " + text.encode("ascii", "replace").translate(_WORD_OR_SPACE))
+
+
+def _passive_at(text: str, spaced: bytes) -> bool:
+    """PASSIVE.search(text) is not None, given `spaced`: b" " and a byte a character of `text`, the
+    character as _WORD_OR_SPACE makes it once TO_ASCII has made İ ı ſ K ASCII letters."""
     found = BE_OR_GET.finditer(spaced)
     first = next(found, None)
     if first is None:  # no form of be or get at all: settled without lowering the text
         return False
-    low = text.lower()
+    low = lowered(text)
     # A match starts where one of these does: a space at `start` in `spaced`, its word at `start` in `low`.
     return any(PASSIVE_LOWERED.match(low, place.start()) for place in chain((first,), found))
 
@@ -88,37 +94,149 @@ def is_passive(sentence: str) -> bool:
 
 def measure(text: PageText) -> PageStats:
     prose = [block for block in text.blocks if block.kind == "paragraph"]
-    # Joined by a line break, which no WORD match crosses: one pass each instead of one a block.
-    joined = "\n".join(block.text for block in prose)
-    prose_words = word_count(joined)
+    texts = [block.text for block in prose]
+    # Joined by a sentence break of its own between NULs, which no WORD match, passive or other sentence
+    # break takes in (nor any \s, \b or lookahead of theirs sees past): what each finds in `apart` is
+    # what it finds in the blocks, and one WORD ("A") and one break more for each join.
+    apart = JOIN.join(texts)
+    joins = max(len(texts) - 1, 0)
+    marked = _marked(apart)  # one encoding of the prose for the three passes below
+    word_marks = marked.translate(_AS_WORD_MARKS, _CONNECTORS)  # as pagetext.word_count() makes them
+    prose_words = word_marks.count(b" x") + word_marks.startswith(b"x") - joins
     others = [block.text for block in (*text.blocks, *text.questions) if block.kind != "paragraph"]
     reading = prose_words + word_count("\n".join(others))
-    counted, passive, long = 0, [], []
-    # Most pages have no passive at all: one search of them all (which finds at least what a search of
+    # Most pages have no passive at all: one search of them all (which finds exactly what a search of
     # each paragraph does) spares each paragraph's; most paragraphs have none: skip their sentences' test.
-    anywhere = has_passive(joined)
-    for block in prose:
-        maybe = anywhere and has_passive(block.text)
+    anywhere = _passive_at(apart, b" " + marked.translate(_PASSIVE_MARKS))
+    counted, to_read = _sentences_to_read(prose, texts, apart, marked, anywhere)
+    passive, long = [], []
+    for block, spans, maybe in to_read:
         text_of = block.text
-        # Each sentence is counted; only one long enough or in a passive paragraph is looked at closer
-        # (what pagetext.sentences gives, without making every sentence's line and spacing).
-        for start, end in sentence_spans(text_of):
+        # Only a sentence long enough or in a passive paragraph is looked at closer (what
+        # pagetext.sentences gives, without making every sentence's line and spacing).
+        for start, end in spans:
             said = text_of[start:end].split()
-            if said:
-                counted += 1
-                if maybe or len(said) >= LONG_FROM:
-                    sentence = " ".join(said)
-                    count = word_count(sentence)  # len(words(sentence)), at C speed
-                    is_long = len(said) >= LONG_FROM and count >= LONG_FROM
-                    in_passive = maybe and is_passive(sentence)
-                    if is_long or in_passive:
-                        found = Sentence(block.line + text_of.count("\n", 0, start), count, in_passive,
-                                         " ".join(said[:OPENING_WORDS]) + (" …" if len(said) > OPENING_WORDS else ""))
-                        (long if is_long else passive).append(found)
-                        if is_long and found.passive:
-                            passive.append(found)
-    return PageStats(reading, _grade(prose, prose_words), prose[0].line if prose else None, counted, tuple(passive),
-                     tuple(long))
+            if said and (maybe or len(said) >= LONG_FROM):
+                sentence = " ".join(said)
+                count = word_count(sentence)  # len(words(sentence)), at C speed
+                is_long = len(said) >= LONG_FROM and count >= LONG_FROM
+                in_passive = maybe and is_passive(sentence)
+                if is_long or in_passive:
+                    found = Sentence(block.line + text_of.count("\n", 0, start), count, in_passive,
+                                     " ".join(said[:OPENING_WORDS]) + (" …" if len(said) > OPENING_WORDS else ""))
+                    (long if is_long else passive).append(found)
+                    if is_long and found.passive:
+                        passive.append(found)
+    if prose_words < MIN_WORDS:
+        grade = None
+    elif apart.count("\0") == 2 * joins:  # the paragraphs' marks are those between JOINs'
+        grade = _grade_of_marks(texts, marked.split(_JOIN_MARKED))
+    else:
+        grade = _grade(prose, prose_words)
+    return PageStats(reading, grade, prose[0].line if prose else None, counted, tuple(passive), tuple(long))
+
+
+# The prose as bytes, one a character, for the passes of measure(): ASCII as it is, and each character
+# beyond it as a byte of what it is to every pass (the sentence breaks' pattern, WORD, PASSIVE, str.split):
+# a space " " (any str.isspace() one, the same as \s), a closing quote ")" (” ; ’ is also part of a
+# WORD: 0x80), an opening one "(" (“ ‘), a full stop "…" 0x81, one of the letters IGNORECASE takes
+# for ASCII ones (İ ı ſ K) 0x82 to 0x85, another letter or digit 0x86, anything else "#".
+_BEYOND_MARKS = {"’": 0x80, "…": 0x81, "\u0130": 0x82, "\u0131": 0x83, "\u017f": 0x84, "\u212a": 0x85, "”": 41,
+                 "“": 40, "‘": 40}
+
+
+def _mark_of(char: str) -> int:
+    known = _BEYOND_MARKS.get(char)
+    if known is not None:
+        return known
+    return 32 if char.isspace() else 0x86 if char.isalnum() else 35
+
+
+MARKED_PLACES = 64  # characters beyond ASCII marked one by one (FEW_PLACES for _as_classes())
+
+
+def _marked(text: str) -> bytes:
+    data = text.encode("ascii", "replace")
+    if text.isascii():
+        return data
+    # As _as_classes(): the few characters beyond ASCII (each a "?" at its own place) where they are;
+    # for prose up to MARKED_PLACES, a third of the time of finding the kinds of a page of 5 000 characters.
+    places = data.count(b"?")
+    if places <= MARKED_PLACES:
+        marked, at = bytearray(data), 0
+        for _ in range(places):
+            at = data.index(b"?", at)
+            char = text[at]
+            if char != "?":
+                marked[at] = _mark_of(char)
+            at += 1
+        return bytes(marked)
+    kinds = {char: chr(_mark_of(char)) for char in set(_BEYOND_ASCII.findall(text))}
+    if len(kinds) > FEW_KINDS:
+        text = text.translate(str.maketrans(kinds))
+    else:
+        for char, kind in kinds.items():
+            text = text.replace(char, kind)
+    return text.encode("latin-1")
+
+
+# Each pass's view of them. WORD: a letter or digit "x", a connector (' - ’) gone, anything else a space.
+_CONNECTORS = b"'-\x80"
+# PASSIVE (has_passive()): İ ı ſ K the ASCII letters TO_ASCII makes them, anything else beyond ASCII a space.
+_PASSIVE_MARKS = bytes(b"iisk"[code - 0x82] if 0x82 <= code <= 0x85 else _WORD_OR_SPACE[code] for code in range(256))
+# pagetext.SENTENCE_BREAK, r"[.!?…][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])": each of its sets is a union of these
+# marks: a full stop ".", '"' (closing or opening), ")" closing only, "(" opening only, a space " ", "A" a
+# capital or a digit, NUL (in none of them, kept to find JOIN), "x" anything else. A match in the marks is
+# one in the text, where it is.
+_SENTENCE_MARKS = bytes(ord("." if char in ".!?\x81" else char if char in '\0")(' else ")" if char == "\x80" else
+                            " " if char.isspace() and char.isascii() else
+                            "A" if char.isascii() and (char.isupper() or char.isdigit()) else "x")
+                        for char in map(chr, range(256)))
+# Its stop first, as a literal: the search skips to the stops, twice as fast as from the set of four;
+# split() gives what is between breaks and, in turn, each break but its stop.
+_BREAK = re.compile(rb'\.([)"]* +)(?=["(]?A)')
+
+JOIN = "\0. A\0"
+_JOIN_MARKED = JOIN.encode("ascii")
+# What is between breaks, one "|" apart, with only its spaces kept: a sentence of n words (str.split())
+# holds n - 1 spaces at least (str.isspace(), " " here), so none is long where no stretch between
+# breaks (a sentence, and next to a JOIN its NUL or its "A" and NUL) holds LONG_FROM - 1.
+_NOT_SPACE_OR_BAR = bytes(code for code in range(256) if code not in b" |")
+_LONG_SPACES = b" " * (LONG_FROM - 1)
+_MAY_BE_LONG = (LONG_FROM - 2).__lt__  # for a count of spaces
+
+
+def _sentences_to_read(prose, texts: list[str], apart: str, marked: bytes, anywhere: bool):
+    """(How many sentences `prose` holds, [(block, the (start, end) of its sentences to look at, whether
+    its paragraph holds a passive)]): every sentence of a paragraph with a passive, and of the others
+    those which may hold LONG_FROM words; `apart` is the texts of `prose` joined by JOIN, `marked` it marked."""
+    parts = _BREAK.split(marked.translate(_SENTENCE_MARKS))  # a piece, a break but its stop, a piece...
+    joins = max(len(texts) - 1, 0)
+    # A paragraph's sentences are the stretches between its breaks, and none is blank: each but the last
+    # ends with its stop, the last starts with the capital, digit or quote the break looked ahead to.
+    counted = len(parts) // 2 - joins + len(texts) - sum(map(str.isspace, texts)) - texts.count("")
+    to_read = {number: (sentence_spans(text), True) for number, text in enumerate(texts) if has_passive(text)} \
+        if anywhere else {}
+    spaces = b"|".join(parts[::2]).translate(None, _NOT_SPACE_OR_BAR)
+    if _LONG_SPACES not in spaces:  # no sentence is long
+        return counted, [(prose[number], *to_read[number]) for number in sorted(to_read)]
+    if apart.count("\0") != 2 * joins:  # a NUL of their own: every sentence of every paragraph
+        for number, text in enumerate(texts):
+            to_read.setdefault(number, (sentence_spans(text), False))
+    else:
+        offsets = list(accumulate(map(len, parts), initial=0))  # of each part, but for the stops between pieces
+        starts = list(accumulate((len(text) + len(JOIN) for text in texts), initial=0))  # of each paragraph
+        for piece in compress(range(len(parts)), map(_MAY_BE_LONG, map(len, spaces.split(b"|")))):
+            # In `apart`, from its first character to its stop (or the end).
+            start = offsets[2 * piece] + piece
+            end = min(offsets[2 * piece + 1] + piece + 1, len(apart))
+            # Its paragraph: it starts there, or at the "A" of the JOIN before it.
+            number = bisect_right(starts, start + 2) - 1
+            at = starts[number]
+            spans, passive_in = to_read.setdefault(number, ([], False))
+            if not passive_in:
+                spans.append((max(start - at, 0), min(end - at, len(texts[number]))))
+    return counted, [(prose[number], *to_read[number]) for number in sorted(to_read)]
 
 
 def long_sentences(prose, limit: int) -> list[Sentence]:
@@ -162,6 +280,13 @@ _NOT_WORD_SPACE_OR_STOP = bytes(code for code in _NOT_WORD_OR_SPACE if code not 
 # fast (a run of x or of spaces given back never lets the pattern go on).
 _WORDS_AND_STOP = _WORDS.translate(bytes.maketrans(b"!?", b".."))
 _THREE_WORDS = re.compile(rb"x++ ++x++ ++x[^.]*+")
+# The same on _as_classes() and on _marked() (beyond ASCII: ’ and … neither, İ ı ſ K and other letters
+# and digits word characters).
+_CLASSED_WORDS = (_WORDS, _NOT_WORD_OR_SPACE)
+_CLASSED_WORDS_AND_STOP = (_WORDS_AND_STOP, _NOT_WORD_SPACE_OR_STOP)
+_MARKED_WORDS = (_WORDS[:0x82] + b"x" * 5 + _WORDS[0x87:], _NOT_WORD_OR_SPACE + b"\x80\x81")
+_MARKED_WORDS_AND_STOP = (_WORDS_AND_STOP[:0x82] + b"x" * 5 + _WORDS_AND_STOP[0x87:],
+                          _NOT_WORD_SPACE_OR_STOP + b"\x80\x81")
 FEW_PLACES = 24  # "?" a text may hold (its own, or characters beyond ASCII encoded) to be classed one by one
 
 
@@ -191,15 +316,23 @@ def _as_classes(text: str) -> bytes:
     return text.encode("ascii")
 
 
+def _grade_of_marks(texts: list[str], marks: list[bytes]) -> float:
+    """_grade() of paragraphs of MIN_WORDS or more, given each one's text and marks (_marked())."""
+    joined = b"\n".join(mark if text.rstrip()[-1:] in ".!?…:" else mark + b"." for text, mark in zip(texts, marks))
+    return round(_coleman_liau(joined, _MARKED_WORDS, _MARKED_WORDS_AND_STOP), 1)
+
+
 def coleman_liau(text: str) -> float:
-    data = _as_classes(text)
-    marks = data.translate(_WORDS, _NOT_WORD_OR_SPACE)  # "x" a word character, " " a space
+    return _coleman_liau(_as_classes(text), _CLASSED_WORDS, _CLASSED_WORDS_AND_STOP) if text else 0.0
+
+
+def _coleman_liau(data: bytes, words: tuple[bytes, bytes], words_and_stop: tuple[bytes, bytes]) -> float:
+    """coleman_liau() of a text not empty, given as `data` and translate()'s arguments for its words and for
+    its words and stops."""
+    marks = data.translate(*words)  # "x" a word character, " " a space
     count = marks.count(b" x") + marks.startswith(b"x")
     letters = marks.count(b"x") / count * 100 if count else 0.0
-    if not text:
-        sentences = 0
-    else:
-        sentences = max(1, len(_THREE_WORDS.findall(data.translate(_WORDS_AND_STOP, _NOT_WORD_SPACE_OR_STOP))))
+    sentences = max(1, len(_THREE_WORDS.findall(data.translate(*words_and_stop))))
     per_word = sentences / count * 100 if count else 0.0
     if letters == 0 or per_word == 0:
         return 0.0

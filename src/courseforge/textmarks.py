@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +77,9 @@ class TextMarks:
     ignores: tuple[tuple[int, tuple[str, ...]], ...] = ()  # lines of the source naming rules to ignore
 
 
+NO_MARKS = TextMarks()  # what most pages hold: one made once (frozen, so shared)
+
+
 def spelling_lists() -> tuple[dict, dict]:
     """(American spelling → British, British → American), breame's lists."""
     return _spellings()[:2]
@@ -87,6 +92,13 @@ def _spellings() -> tuple[dict, dict, frozenset, frozenset]:
 
     listed = frozenset(US.keys() | GB.keys())
     return US, GB, listed, frozenset(word for word in listed if word not in BOTH and not ARCHAIC.search(US.get(word, "")))
+
+
+@functools.cache
+def _page_words() -> frozenset[bytes]:
+    """Every word a page-wide test of scan() looks for among the page's runs, as bytes."""
+    return frozenset(word.encode("ascii") for words in (_spellings()[2], TERM_WORDS, CODE_WORDS, COLOUR_WORDS)
+                     for word in words)
 
 
 @functools.cache
@@ -112,28 +124,66 @@ def scan(blocks, ignores: tuple = ()) -> TextMarks:
     caseless = not plain and any(letter in whole for letter in CASELESS_ASCII)
     # Without those four, lower() makes no letter beyond ASCII an ASCII one: the runs of the text
     # lowered are those of the text, lowered by the table that finds them.
-    runs = set(_letter_runs(whole.lower()) if caseless else
-               whole.encode("ascii", "replace").translate(LOWER_LETTER_RUNS).decode("ascii").split())
+    if caseless:
+        runs = set(_letter_runs(whole.lower()))
+    else:
+        letters = whole.encode("ascii", "replace").translate(LOWER_LETTER_RUNS).split()
+        # Most pages hold none of the words below: one test of the runs as they are settles it (no set
+        # of them to make, nor each test of it); a page that does holds one early, mostly.
+        runs = () if _page_words().isdisjoint(letters) else set(map(bytes.decode, letters))
     # Each test holds wherever a block's scan finds something: a term, a code or a colour that its
     # pattern matches is a whole run of ASCII letters in the text lowered, unless the text holds a
     # letter that IGNORECASE takes for an ASCII one. Set lookups, not a search of the page for each.
-    scans = (not listed.isdisjoint(runs),  # finds every word the blocks' test does
+    # The listed words on the page: a block's test finds one of them, if any (each a run of its text lowered).
+    hits = listed.intersection(runs)
+    scans = (bool(hits),  # finds every word the blocks' test does
              caseless or not TERM_WORDS.isdisjoint(runs),
              "$" in whole or not CODE_WORDS.isdisjoint(runs) or (not plain and any(s in whole for s in SYMBOLS)),
              caseless or not COLOUR_WORDS.isdisjoint(runs))
     if not any(scans):
-        return TextMarks(ignores=ignores)
+        return TextMarks(ignores=ignores) if ignores else NO_MARKS
     found: tuple[list, list, list, list] = ([], [], [], [])
-    for block in blocks:
-        for scanner, wanted, into in zip(SCANNERS, scans, found):
-            if wanted:
-                into += scanner(block, us, gb, listed)
+    if caseless:  # lower() may make a character two, and the blocks' tests find more: each block asked
+        asked = [(scanner, into, range(len(blocks))) for scanner, wanted, into in zip(SCANNERS, scans, found) if wanted]
+    else:
+        # Each scanner finds nothing in a block where its own first test, a search of the block (lowered,
+        # but for currencies) for one of a few words, fails: search the page for them instead, and ask
+        # only the blocks holding one. lower() keeps each character where it is: a word (ASCII letters
+        # and spaces, or a currency mark) found in the page lowered is in the block lowered there.
+        lower = whole.lower()
+        starts = list(accumulate((len(block.text) + 1 for block in blocks), initial=0))
+        asked = [(scanner, into, _holding(text, starts, words))
+                 for scanner, wanted, into, text, words in zip(SCANNERS, scans, found, (lower, lower, whole, lower),
+                                                               (hits, US_TERMS, CURRENCY_MARKS, COLOUR_NAMES))
+                 if wanted]
+    for number, block in enumerate(blocks):
+        for scanner, into, holding in asked:
+            if number in holding:
+                into += scanner(block, us, gb, hits)
     return TextMarks(*map(tuple, found), ignores)
 
 
+def _holding(text: str, starts: list[int], words) -> set[int]:
+    """The blocks (each starting at starts[number] in `text`) where one of `words` is found."""
+    holding = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            number = bisect_right(starts, at) - 1
+            holding.add(number)
+            at = text.find(word, starts[number + 1])  # on from the next block
+    return holding
+
+
 def _spellings_in(block, us: dict, gb: dict, listed: frozenset) -> list:
+    """The words of `block` of one variant only, given `listed`: breame's words, or those of them its
+    page holds (scan())."""
     text = block.text
     lower = text.lower()
+    # A word the test below finds is a run of ASCII letters of `lower`: where none of the page's
+    # listed words is even part of it, the block holds none (most blocks of a page that holds some).
+    if len(listed) <= FEW_LISTED and not any(word in lower for word in listed):
+        return []
     beyond = lower and max(lower) >= "\u2100"  # a character not_letters() keeps
     if listed.isdisjoint(lower.translate(not_letters()).split() if beyond else _letter_runs(lower)):
         return []  # settled at C speed
@@ -167,6 +217,7 @@ def _colours_in(block, *lists) -> list:
             if match.group(0).lower().split()[0] in POINTING or NOUNS.search(match.group(0))]
 
 
+FEW_LISTED = 64  # listed words to look for in a block one by one before its words are split
 SCANNERS = (_spellings_in, _terms_in, _currencies_in, _colours_in)
 
 
