@@ -25,7 +25,9 @@ from courseforge.sourcetext import MAX_SOURCE_BYTES, read_at_most
 # a rebuild that finds every page in the cache never needs them.
 
 PARALLEL_FROM = 300  # pages in a course before worker processes may pay for their start-up
-CHUNKS_PER_PROCESS = 16  # small enough chunks that every core stays busy to the end
+# Small enough chunks that every core stays busy to the end: this process stops taking chunks when it
+# meets one a worker holds, and waits for what that worker still has (its chunk and one queued).
+CHUNKS_PER_PROCESS = 48
 MIN_CHUNK, MAX_CHUNK = 25, 200  # pages: a chunk's overhead is a few milliseconds
 
 
@@ -186,16 +188,26 @@ class _Readers:
             self._submit()
         # This process is one of the readers: it takes the chunks no worker has started yet, from the
         # last one back, while the workers go on from the first. A page read here comes as it is, not
-        # as an entry sent through a pipe and decoded again (a tenth of what a worker's page costs).
-        here: dict[int, list[Read]] = {}
-        for index in range(len(self.chunks) - 1, -1, -1):
-            chunk, jobs = self.chunks[index]
+        # as an entry sent through a pipe and decoded again (a tenth of what a worker's page costs);
+        # between its chunks, it decodes those the workers have sent back, so few are left at the end.
+        done: dict[int, list[Read]] = {}
+        ahead, last = 0, len(self.chunks) - 1  # chunks before `ahead` are decoded, after `last` read here
+        while ahead <= last:
+            chunk, jobs = self.chunks[last]
             if not chunk.cancel():  # a worker has it: every chunk before it too
                 break
-            here[index] = read_chunk(self.setting, jobs)
-        # The workers' chunks are decoded in order, each as soon as it is back.
-        return [read for index, (chunk, jobs) in enumerate(self.chunks)
-                for read in (here[index] if index in here else map(_unpack, chunk.result(), jobs))]
+            done[last] = read_chunk(self.setting, jobs)
+            last -= 1
+            while ahead <= last and self.chunks[ahead][0].done():
+                done[ahead] = self._unpacked(ahead)
+                ahead += 1
+        for index in range(ahead, last + 1):  # each as soon as it is back
+            done[index] = self._unpacked(index)
+        return [read for index in range(len(self.chunks)) for read in done[index]]
+
+    def _unpacked(self, index: int) -> list[Read]:
+        chunk, jobs = self.chunks[index]
+        return list(map(_unpack, chunk.result(), jobs))
 
     def _submit(self) -> None:
         if self.pool is None:
