@@ -1,12 +1,15 @@
 """What of markdown-it a lesson page does without, its output the same: the rules whose marks the page
 does not hold (markdown.LessonMarkdown parses it without them), and renderToken's general steps for a
 tag without attributes (markdown.create() writes such tags with render_bare_tag).
-tests/test_reading_equivalence.py compares both with markdown-it's own ways.
+tests/test_reading_equivalence.py compares both with markdown-it's own ways; a renderer (LessonRenderer)
+whose loops write those tags and runs of text themselves, where markdown-it calls a rule for each token.
 """
 from __future__ import annotations
 
 import re
 
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 
@@ -109,6 +112,77 @@ def render_bare_tag(self, tokens, idx, options, env) -> str:
         if after.type == "inline" or after.hidden or (after.nesting == -1 and after.tag == token.tag):
             return tag + ">"
     return tag + ">\n"
+
+
+class LessonRenderer(RendererHTML):
+    """markdown-it's HTML renderer, its output the same, with loops that write a tag render_bare_tag is
+    the rule of (when it has no attributes) and a text token of its own rule themselves: most of a
+    lesson's tokens, each a rule's call in RendererHTML's loops (half of the time of rendering a page).
+    Any other token, or one whose rule was changed, goes to its rule or renderToken as there."""
+
+    def render(self, tokens, options, env) -> str:
+        return self._loop(tokens, options, env, True)
+
+    def renderInline(self, tokens, options, env) -> str:
+        return self._loop(tokens, options, env, False)
+
+    def _loop(self, tokens, options, env, blocks: bool) -> str:
+        """RendererHTML.render's loop (`blocks`: an inline token's children rendered in it) or its
+        renderInline's."""
+        rules = self.rules
+        bare = {}  # token type → its rule, or one of _NO_RULE (renderToken), _BARE, _ITEM (see _as_bare)
+        plain_text = getattr(rules.get("text"), "__func__", None) is RendererHTML.text
+        slash = " /" if options["xhtmlOut"] else ""
+        out: list[str] = []
+        last = len(tokens) - 1
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind == "text" and plain_text:
+                out.append(escapeHtml(token.content))
+                continue
+            if kind == "inline" and blocks:
+                children = token.children
+                if children:
+                    if len(children) == 1 and plain_text and children[0].type == "text":  # most paragraphs
+                        out.append(escapeHtml(children[0].content))
+                    else:
+                        out.append(self._loop(children, options, env, False))
+                continue
+            rule = bare.get(kind, _UNSEEN)
+            if rule is _UNSEEN:
+                rule = bare[kind] = _as_bare(rules.get(kind, _NO_RULE))
+            if (rule is not _BARE and (rule is not _ITEM or "checked" in token.meta)) or token.attrs:
+                if rule is _NO_RULE:
+                    out.append(self.renderToken(tokens, index, options, env))
+                else:
+                    out.append(rules[kind](tokens, index, options, env))
+            elif token.hidden:  # render_bare_tag's steps from here on
+                continue
+            elif token.nesting == -1:
+                out.append(f"</{token.tag}>\n" if token.block else f"</{token.tag}>")
+            elif not token.block:
+                out.append(f"<{token.tag}{slash}>" if token.nesting == 0 else f"<{token.tag}>")
+            else:
+                tag = token.tag
+                start = "\n<" if index and tokens[index - 1].hidden else "<"
+                if token.nesting == 0:
+                    out.append(f"{start}{tag}{slash}>\n")
+                elif index < last and ((after := tokens[index + 1]).type == "inline" or after.hidden
+                                       or (after.nesting == -1 and after.tag == tag)):
+                    out.append(f"{start}{tag}>")
+                else:
+                    out.append(f"{start}{tag}>\n")
+        return "".join(out)
+
+
+def _as_bare(rule):
+    """_BARE for render_bare_tag, _ITEM for markdown-it's list_item_open (renderToken's output but for
+    a task list's check box), else `rule`."""
+    function = getattr(rule, "__func__", None)
+    return _BARE if function is render_bare_tag else _ITEM if function is RendererHTML.list_item_open else rule
+
+
+_NO_RULE, _UNSEEN, _BARE, _ITEM = object(), object(), object(), object()
 
 
 # Where each of markdown-it's inline rules may act: the character it starts at. In a span holding none
