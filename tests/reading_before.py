@@ -334,3 +334,22 @@ def render_callout(self, tokens, idx, options, env) -> str:
         heading += f": {escapeHtml(title)}"
     return (f'<div class="callout callout-{escapeHtml(kind)}" role="note">'
             f'<p class="callout-title">{heading}</p>\n')
+
+
+# markdown.py: the core rule dropping `check:` comments as it was
+from courseforge.markdown import strip_check_comments  # noqa: E402
+
+
+def drop_check_comments(state) -> None:
+    tokens = state.tokens
+    if "<!--" in state.src:
+        for token in tokens:
+            if token.type == "inline" and "<!--" in token.content:
+                token.content = strip_check_comments(token.content).strip()
+    empty = [index for index, token in enumerate(tokens) if token.type in ("paragraph_close", "heading_close")
+             and index >= 2 and tokens[index - 1].content == ""
+             and tokens[index - 2].type == token.type.replace("close", "open")]
+    for index in reversed(empty):
+        opener = tokens[index - 2]
+        rule = [] if opener.markup != "-" else [Token("hr", "hr", 0, map=opener.map, markup="---", block=True)]
+        tokens[index - 2:index + 1] = rule

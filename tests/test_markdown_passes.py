@@ -30,7 +30,7 @@ PIECES = [
     "[link](a.md)", "[**bold** link](u)", "[r]", "[a]: /u\n", "[a]", "<http://x.org>", "<a@b.c>",
     "![alt](p.png)", "![a b](my pic.png)", "! [x](y.png)", "![i] (p.png)", "![t](p.png \"T\")", "!",
     "&amp;", "&#35;", "&copy;", "&", "<b>raw</b>", "<div>\nblock\n</div>\n", "<", ">", "\\*", "\\", "\\\n", "  \n",
-    "'q'", '"q"', "(c)", "--", "...", "don't", "x -> y",
+    "'q'", '"q"', 'a"b', "(c)", "--", "...", "don't", "x -> y",
     "| a | b |\n|---|---|\n| c | d |\n", "| a | b |\n|:--|--:|\n| c |\n", "|", "a | b", "|---|",
     "::: tip Title\n", "::: story\n", "::: note A *note*\n", "::: warning\n", "::: example <x> & \"y\"\n",
     "::: reflection\n", "::: oddity\n", "::: tip\n", "::: tip Other\n", "::: tip  Title \n", ":::\n", ":::\n", "::::\n",
@@ -72,12 +72,13 @@ def _former_renderer(md) -> RendererHTML:
 
 
 class Former(LessonMarkdown):
-    """LessonMarkdown as it was: markdown-it's whole parser and its own inline rule, the former lift of
-    questions and markdown-it's own renderer."""
+    """LessonMarkdown as it was: markdown-it's whole parser and its own inline rule, the former rule for
+    `check:` comments and lift of questions, and markdown-it's own renderer."""
 
     def __init__(self):
         super().__init__()
         self.md.core.ruler.at("inline", markdown_its_inline)
+        self.md.core.ruler.at("check_comments", before.drop_check_comments)
         self.md.renderer = _former_renderer(self.md)
         self._parser = lambda text: self.md
 
@@ -137,7 +138,7 @@ def _token(rng: random.Random, kinds=KINDS, depth: int = 0) -> Token:
     tag = rng.choice(["p", "li", "ul", "em", "td", "h1", "h2", "div", "", "img", "code"])
     token = Token(kind, tag, nesting, block=rng.random() < 0.6, hidden=rng.random() < 0.2,
                   attrs=rng.choice([{}, {}, {}, {"style": "x"}, {"src": "a<b>.png", "alt": ""}, {"class": "c"}]),
-                  content=rng.choice(["", "x", "a & b < \"c\" > 'd'", "Line\nnext"]),
+                  content=rng.choice(["", "x", "a & b < \"c\" > 'd'", "Line\nnext", "a\"b", "x>y", "a<b", "&"]),
                   info=rng.choice(["", "tip T", "story", "py"]), markup=rng.choice(["", "#", "==", "-"]),
                   meta=rng.choice([{}, {}, {"checked": True}, {"checked": False}]))
     if kind in ("inline", "image") and depth == 0:

@@ -6,7 +6,6 @@ can check and collect assets without this module doing any I/O.
 """
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -132,7 +131,9 @@ def _drop_check_comments(state) -> None:
     # Raw HTML is off, so without this the comment would show as text; a paragraph of nothing else goes
     # (and so does one that was empty already: a line of no-break spaces, say).
     tokens = state.tokens
-    if "<!--" in state.src:  # an inline token's text is the source's: no comment there, none in it
+    # An inline token's text is the source's: no comment there, none in it. (A search for "<" first: at
+    # memchr speed, where one for "<!--" reads a page a few times slower, and most pages hold no "<".)
+    if "<" in state.src and "<!--" in state.src:
         for token in tokens:
             if token.type == "inline" and "<!--" in token.content:
                 token.content = strip_check_comments(token.content).strip()
@@ -229,10 +230,9 @@ class LessonMarkdown:
         images = comments or ("!" in text and "![" in text)
         if not (colons or images):
             return tokens
-        kinds = list(map(_TYPE, tokens))
-        looked_at = [index for index, kind in enumerate(kinds) if kind in _LOOKED_AT and (
-            kind != "inline" or colons and ":" in (content := tokens[index].content) and ":::" in content
-            or images and "!" in tokens[index].content and "![" in tokens[index].content)]
+        looked_at = [index for index, token in enumerate(tokens) if (kind := token.type) in _LOOKED_AT and (
+            kind != "inline" or colons and ":" in (content := token.content) and ":::" in content
+            or images and "!" in token.content and "![" in token.content)]
         out: list[Token] = []
         lines = None  # the source's, split once a block needs them
         copied, dropped = 0, set()  # tokens[:copied] are out or dropped; the closes of questions cut short
@@ -245,14 +245,14 @@ class LessonMarkdown:
                 out += tokens[copied:index]
                 copied = index + 1
                 continue
-            if kinds[index] == "inline":
+            if token.type == "inline":
                 if token.map:
                     if ":::" in token.content:
                         blockshape.check_stray_closes(token, problems)
                     if "![" in token.content:
                         blockshape.check_unread_images(token, problems)
                 continue
-            if kinds[index] == "container_callout_close":
+            if token.type == "container_callout_close":
                 if callouts:
                     callouts.pop()
                 continue
@@ -322,7 +322,6 @@ class LessonMarkdown:
                 line += 1
 
 
-_TYPE = operator.attrgetter("type")
 _LOOKED_AT = frozenset({"container_callout_open", "container_callout_close", "inline"})  # by _lift_questions
 
 

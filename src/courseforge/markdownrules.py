@@ -138,13 +138,13 @@ class LessonRenderer(RendererHTML):
         for index, token in enumerate(tokens):
             kind = token.type
             if kind == "text" and plain_text:
-                out.append(escapeHtml(token.content))
+                out.append(escaped(token.content))
                 continue
             if kind == "inline" and blocks:
                 children = token.children
                 if children:
                     if len(children) == 1 and plain_text and children[0].type == "text":  # most paragraphs
-                        out.append(escapeHtml(children[0].content))
+                        out.append(escaped(children[0].content))
                     else:
                         out.append(self._loop(children, options, env, False))
                 continue
@@ -180,6 +180,12 @@ def _as_bare(rule):
     a task list's check box), else `rule`."""
     function = getattr(rule, "__func__", None)
     return _BARE if function is render_bare_tag else _ITEM if function is RendererHTML.list_item_open else rule
+
+
+def escaped(text: str) -> str:
+    """escapeHtml(text), at once for a text without any of the characters it escapes (most): four
+    searches for one character each run at memchr speed, its four replace calls 7 times slower."""
+    return escapeHtml(text) if "&" in text or "<" in text or ">" in text or '"' in text else text
 
 
 _NO_RULE, _UNSEEN, _BARE, _ITEM = object(), object(), object(), object()
