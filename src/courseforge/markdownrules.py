@@ -19,11 +19,13 @@ from markdown_it.token import Token
 # token). With no 4 spaces or tab, no line is indented 4 columns: the other rules, which give way to a
 # line indented as code only while "code" is on, never meet one. Removing a `check:` comment from a
 # line may bring "!" and "[" together, never a mark that was not in the page (so none for images but
-# "[").
+# "["). The core rule text_join turns the text_special tokens of "escape" and "entity" into text and
+# joins each to the text beside it; with neither rule at work there are none, and no text token is
+# beside another (markdown-it's inline rule "fragments_join" joined them, ours makes one alone).
 RULE_MARKS = {"table": ("|",), "code": ("    ", "\t"), "fence": ("```", "~~~"), "blockquote": (">",),
               "reference": ("[",), "heading": ("#",), "container_callout": (":::",), "escape": ("\\",),
               "backticks": ("`",), "link": ("[",), "image": ("[",), "autolink": ("<",), "entity": ("&",),
-              "smartquotes": ("'", '"')}
+              "smartquotes": ("'", '"'), "text_join": ("\\", "&")}
 MOST_PARSERS = 64  # ways of lacking marks a process keeps a parser for (each made in a fraction of a ms)
 
 
@@ -59,6 +61,8 @@ def unused_rules(text: str) -> tuple[str, ...]:
         unused.append("entity")
     if "'" not in text and '"' not in text:
         unused.append("smartquotes")
+    if "\\" not in text and "&" not in text:
+        unused.append("text_join")
     if not _breaks_or_underlines(text):
         unused += ("hr", "lheading")
     return tuple(unused)
