@@ -353,3 +353,12 @@ def drop_check_comments(state) -> None:
         opener = tokens[index - 2]
         rule = [] if opener.markup != "-" else [Token("hr", "hr", 0, map=opener.map, markup="---", block=True)]
         tokens[index - 2:index + 1] = rule
+
+
+# markdown.py: LessonMarkdown.render as it was, every inline token's links resolved
+def render_page(self, parsed, resolve) -> str:
+    for token in parsed.tokens if parsed.linked else ():
+        if token.type == "inline" and token.children:
+            line = token.map[0] + 1 if token.map else 1
+            self._resolve_links(token.children, line, resolve)
+    return self.md.renderer.render(parsed.tokens, self.md.options, {})

@@ -73,7 +73,7 @@ def _former_renderer(md) -> RendererHTML:
 
 class Former(LessonMarkdown):
     """LessonMarkdown as it was: markdown-it's whole parser and its own inline rule, the former rule for
-    `check:` comments and lift of questions, and markdown-it's own renderer."""
+    `check:` comments, lift of questions and page render, and markdown-it's own renderer."""
 
     def __init__(self):
         super().__init__()
@@ -83,6 +83,7 @@ class Former(LessonMarkdown):
         self._parser = lambda text: self.md
 
     _lift_questions = staticmethod(before.lift_questions)
+    render = before.render_page
 
 
 def _recording(asked: list):

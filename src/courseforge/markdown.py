@@ -302,7 +302,8 @@ class LessonMarkdown:
 
     def render(self, parsed: Parsed, resolve: Resolver) -> str:
         for token in parsed.tokens if parsed.linked else ():
-            if token.type == "inline" and token.children:
+            # A link or an image is written with "[", an autolink with "<": a span without either has none.
+            if token.type == "inline" and token.children and ("[" in token.content or "<" in token.content):
                 line = token.map[0] + 1 if token.map else 1
                 self._resolve_links(token.children, line, resolve)
         return self.md.renderer.render(parsed.tokens, self.md.options, {})
