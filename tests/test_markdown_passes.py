@@ -141,7 +141,7 @@ def _token(rng: random.Random, kinds=KINDS, depth: int = 0) -> Token:
                   attrs=rng.choice([{}, {}, {}, {"style": "x"}, {"src": "a<b>.png", "alt": ""}, {"class": "c"}]),
                   content=rng.choice(["", "x", "a & b < \"c\" > 'd'", "Line\nnext", "a\"b", "x>y", "a<b", "&"]),
                   info=rng.choice(["", "tip T", "story", "py"]), markup=rng.choice(["", "#", "==", "-"]),
-                  meta=rng.choice([{}, {}, {"checked": True}, {"checked": False}]))
+                  meta=rng.choice([{}, {}, {"checked": True}, {"checked": False}, None]))
     if kind in ("inline", "image") and depth == 0:
         token.children = [_token(rng, [k for k in KINDS if k != "inline"] + ["text"] * 8, 1)
                           for _ in range(rng.randint(0, 6))] if rng.random() < 0.9 else None
@@ -159,7 +159,8 @@ def _outcome(render, tokens, options):
 
 
 def _copy(tokens):
-    return [Token(**{**token.as_dict(children=False), "attrs": dict(token.attrs), "meta": dict(token.meta),
+    return [Token(**{**token.as_dict(children=False), "attrs": dict(token.attrs),
+                     "meta": None if token.meta is None else dict(token.meta),
                      "map": token.map and list(token.map),
                      "children": None if token.children is None else _copy(token.children)}) for token in tokens]
 

@@ -1,8 +1,9 @@
 """What of markdown-it a lesson page does without, its output the same: the rules whose marks the page
 does not hold (markdown.LessonMarkdown parses it without them), and renderToken's general steps for a
 tag without attributes (markdown.create() writes such tags with render_bare_tag).
-tests/test_reading_equivalence.py compares both with markdown-it's own ways; a renderer (LessonRenderer)
-whose loops write those tags and runs of text themselves, where markdown-it calls a rule for each token.
+tests/test_markdown_rules.py compares both with markdown-it's own ways. And a renderer whose loops
+write such tags and runs of text themselves, where markdown-it calls a rule for each token
+(LessonRenderer; tests/test_markdown_passes.py compares it with markdown-it's).
 """
 from __future__ import annotations
 
@@ -155,7 +156,7 @@ class LessonRenderer(RendererHTML):
             rule = bare.get(kind, _UNSEEN)
             if rule is _UNSEEN:
                 rule = bare[kind] = _as_bare(rules.get(kind, _NO_RULE))
-            if (rule is not _BARE and (rule is not _ITEM or "checked" in token.meta)) or token.attrs:
+            if (rule is not _BARE and (rule is not _ITEM or token.meta and "checked" in token.meta)) or token.attrs:
                 if rule is _NO_RULE:
                     out.append(self.renderToken(tokens, index, options, env))
                 else:
