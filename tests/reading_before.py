@@ -198,3 +198,167 @@ def _plain(value):
     if kind is dict:
         return {key: _plain(item) for key, item in value.items()}
     return value
+
+
+# markdown.py: LessonMarkdown._lift_questions as it was, a step a token
+from courseforge import blockshape  # noqa: E402
+from courseforge.markdown import (CALLOUT_KINDS, QuestionBlock, _callout_parts, _closing, _question_id,  # noqa: E402
+                                  question_marker)
+from markdown_it.token import Token  # noqa: E402
+
+
+def lift_questions(tokens, text: str, found: list, problems: list) -> list:
+    out = []
+    lines = None
+    index, dropped = 0, set()
+    callouts = []
+    while index < len(tokens):
+        token = tokens[index]
+        if index in dropped:
+            index += 1
+            continue
+        if token.type == "container_callout_close" and callouts:
+            callouts.pop()
+        if token.type == "container_callout_open":
+            lines = text.split("\n") if lines is None else lines
+            kind = _callout_parts(token.info)[0]
+            if callouts:
+                blockshape.check_shared_close(token, callouts[-1], _callout_parts(callouts[-1].info)[0], problems)
+            if kind == "question":
+                start, end = token.map
+                close = _closing(tokens, index)
+                inner = blockshape.opened_inside(tokens, index, close)
+                if inner is not None:
+                    end = tokens[inner].map[0]
+                    blockshape.report_open_question(start, tokens[inner], problems)
+                    dropped.add(close)
+                else:
+                    blockshape.check_closed(token, lines, "question", "its last answer", problems)
+                body = [line for line in lines[start + 1:end] if line.strip() != ":::"]
+                found.append(QuestionBlock(token.info.strip(), body, start + 1))
+                marker = Token("html_block", "", 0, map=token.map,
+                               content=question_marker(_question_id(token.info)))
+                out.append(marker)
+                index = close + 1 if inner is None else inner
+                continue
+            if kind not in CALLOUT_KINDS:
+                problems.append((token.map[0] + 1 if token.map else 1, f'unknown callout "::: {kind}"',
+                                 f"use one of: {', '.join(CALLOUT_KINDS)}"))
+            else:
+                blockshape.check_closed(token, lines, kind, "its last line", problems)
+            callouts.append(token)
+        elif token.type == "inline" and token.map:
+            if ":::" in token.content:
+                blockshape.check_stray_closes(token, problems)
+            if "![" in token.content:
+                blockshape.check_unread_images(token, problems)
+        out.append(token)
+        index += 1
+    return out
+
+
+# pagetext.py: page_text as it was, a call a token
+from courseforge import pagetext as _pagetext  # noqa: E402
+from courseforge.model import Block  # noqa: E402
+
+
+def page_text(parsed, front) -> PageText:
+    page = PageText(front)
+    tokens = parsed.tokens
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "inline":
+            _inline(page, token, tokens[index - 1] if index else None, token.map[0] + 1 if token.map else 1)
+        elif kind == "container_callout_open":
+            empty = index + 1 < len(tokens) and tokens[index + 1].type == "container_callout_close"
+            page.callouts.append((token.map[0] + 1 if token.map else 1, token.info.strip().split(" ")[0], empty))
+        elif kind == "table_open":
+            page.tables.append((token.map[0] + 1 if token.map else 1, _pagetext._header_cells(tokens, index)))
+    for block in parsed.questions:
+        page.questions += _pagetext._question_blocks(block)
+    return page
+
+
+def _inline(page: PageText, token, opener, line: int) -> None:
+    children = token.children or ()
+    if len(children) == 1 and children[0].type == "text":
+        _block(page, opener, line, children[0].content)
+        return
+    text, link, at = [], None, line
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            text.append(child.content)
+            if link is not None:
+                link[1].append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            text.append("\n")
+            at += 1
+        elif child.type == "image":
+            page.images.append((at, child.content, str(child.attrGet("src") or "")))
+        elif child.type == "link_open":
+            link = (at, [], str(child.attrGet("href") or ""))
+        elif child.type == "link_close" and link is not None:
+            page.links.append((link[0], "".join(link[1]).strip(), link[2]))
+            link = None
+    _block(page, opener, line, "".join(text))
+
+
+def _block(page: PageText, opener, line: int, joined: str) -> None:
+    kind = _pagetext.OPENERS.get(opener.type if opener else "", "paragraph")
+    if kind == "heading":
+        page.headings.append((line, _pagetext._level(opener.markup), joined))
+    if joined.strip():
+        page.blocks.append(Block(line, joined, kind))
+
+
+# markdown.py: the heading and callout render rules as they were
+from markdown_it.common.utils import escapeHtml  # noqa: E402
+
+
+def render_heading_open(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if token.tag == "h1":
+        token.tag = "h2"
+        tokens[idx + 2].tag = "h2"
+    return self.renderToken(tokens, idx, options, env)
+
+
+def render_callout(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if token.nesting == -1:
+        return "</div>\n"
+    kind, title = _callout_parts(token.info)
+    label = CALLOUT_KINDS.get(kind, kind.capitalize())
+    heading = f"<strong>{escapeHtml(label)}</strong>"
+    if title:
+        heading += f": {escapeHtml(title)}"
+    return (f'<div class="callout callout-{escapeHtml(kind)}" role="note">'
+            f'<p class="callout-title">{heading}</p>\n')
+
+
+# markdown.py: the core rule dropping `check:` comments as it was
+from courseforge.markdown import strip_check_comments  # noqa: E402
+
+
+def drop_check_comments(state) -> None:
+    tokens = state.tokens
+    if "<!--" in state.src:
+        for token in tokens:
+            if token.type == "inline" and "<!--" in token.content:
+                token.content = strip_check_comments(token.content).strip()
+    empty = [index for index, token in enumerate(tokens) if token.type in ("paragraph_close", "heading_close")
+             and index >= 2 and tokens[index - 1].content == ""
+             and tokens[index - 2].type == token.type.replace("close", "open")]
+    for index in reversed(empty):
+        opener = tokens[index - 2]
+        rule = [] if opener.markup != "-" else [Token("hr", "hr", 0, map=opener.map, markup="---", block=True)]
+        tokens[index - 2:index + 1] = rule
+
+
+# markdown.py: LessonMarkdown.render as it was, every inline token's links resolved
+def render_page(self, parsed, resolve) -> str:
+    for token in parsed.tokens if parsed.linked else ():
+        if token.type == "inline" and token.children:
+            line = token.map[0] + 1 if token.map else 1
+            self._resolve_links(token.children, line, resolve)
+    return self.md.renderer.render(parsed.tokens, self.md.options, {})

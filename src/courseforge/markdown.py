@@ -18,7 +18,8 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from courseforge import blockshape
-from courseforge.markdownrules import BARE_TAGS, MOST_PARSERS, plain_inline, render_bare_tag, unused_rules
+from courseforge.markdownrules import (BARE_TAGS, MOST_PARSERS, LessonRenderer, plain_inline, render_bare_tag,
+                                      unused_rules)
 
 CALLOUT_KINDS = {
     "story": "Story",
@@ -69,7 +70,19 @@ def _render_callout(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
     if token.nesting == -1:
         return "</div>\n"
-    kind, title = _callout_parts(token.info)
+    opening = _CALLOUT_OPENINGS.get(token.info)
+    if opening is None:
+        if len(_CALLOUT_OPENINGS) > 1000:  # a title is the author's: as many as callouts in a course
+            _CALLOUT_OPENINGS.clear()
+        opening = _CALLOUT_OPENINGS[token.info] = _callout_opening(token.info)
+    return opening
+
+
+_CALLOUT_OPENINGS: dict[str, str] = {}  # a callout's info → _callout_opening(info): most are a few kinds alone
+
+
+def _callout_opening(info: str) -> str:
+    kind, title = _callout_parts(info)
     label = CALLOUT_KINDS.get(kind, kind.capitalize())
     heading = f"<strong>{escapeHtml(label)}</strong>"
     if title:
@@ -94,7 +107,7 @@ def _render_heading_open(self, tokens, idx, options, env) -> str:
     if token.tag == "h1":
         token.tag = "h2"
         tokens[idx + 2].tag = "h2"
-    return self.renderToken(tokens, idx, options, env)
+    return render_bare_tag(self, tokens, idx, options, env)  # renderToken's output
 
 
 def _render_image(self, tokens, idx, options, env) -> str:
@@ -118,7 +131,9 @@ def _drop_check_comments(state) -> None:
     # Raw HTML is off, so without this the comment would show as text; a paragraph of nothing else goes
     # (and so does one that was empty already: a line of no-break spaces, say).
     tokens = state.tokens
-    if "<!--" in state.src:  # an inline token's text is the source's: no comment there, none in it
+    # An inline token's text is the source's: no comment there, none in it. (A search for "<" first: at
+    # memchr speed, where one for "<!--" reads a page a few times slower, and most pages hold no "<".)
+    if "<" in state.src and "<!--" in state.src:
         for token in tokens:
             if token.type == "inline" and "<!--" in token.content:
                 token.content = strip_check_comments(token.content).strip()
@@ -151,7 +166,7 @@ def _normalize(state) -> None:
 
 
 def create() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True}, renderer_cls=LessonRenderer)
     md.enable(["table", "replacements", "smartquotes"])
     # With `html` off these two rules turn every line and every `<` down, after being tried on each
     # (markdown-it: "html" is a shorthand for enabling them): 7 % of a parse spent on nothing.
@@ -205,53 +220,69 @@ class LessonMarkdown:
     @staticmethod
     def _lift_questions(tokens: list[Token], text: str, found: list[QuestionBlock], problems: list) -> list[Token]:
         """Replace each `::: question` container by a marker and keep its source lines for quiz.py;
-        report the callouts of unknown kinds that are left, and every `:::` left open or closing nothing."""
+        report the callouts of unknown kinds that are left, and every `:::` left open or closing nothing.
+        Only containers and inline tokens holding `:::` or `![` are looked at (the others are copied a run
+        at a time), and none if the page holds neither mark nor a `check:` comment (whose removal may
+        bring the characters of one together). A search for one character runs at memchr speed, one for
+        several a few times slower: each is looked for where its first character is."""
+        comments = "<" in text and "<!--" in text
+        colons = comments or ":::" in text
+        images = comments or ("!" in text and "![" in text)
+        if not (colons or images):
+            return tokens
+        looked_at = [index for index, token in enumerate(tokens) if (kind := token.type) in _LOOKED_AT and (
+            kind != "inline" or colons and ":" in (content := token.content) and ":::" in content
+            or images and "!" in token.content and "![" in token.content)]
         out: list[Token] = []
         lines = None  # the source's, split once a block needs them
-        index, dropped = 0, set()  # the closes of questions cut short at a block opened inside them
+        copied, dropped = 0, set()  # tokens[:copied] are out or dropped; the closes of questions cut short
         callouts: list[Token] = []  # the callouts open at this token
-        while index < len(tokens):
+        for index in looked_at:
+            if index < copied:  # in a question lifted out
+                continue
             token = tokens[index]
             if index in dropped:
-                index += 1
+                out += tokens[copied:index]
+                copied = index + 1
                 continue
-            if token.type == "container_callout_close" and callouts:
-                callouts.pop()
-            if token.type == "container_callout_open":
-                lines = text.split("\n") if lines is None else lines
-                kind = _callout_parts(token.info)[0]
+            if token.type == "inline":
+                if token.map:
+                    if ":::" in token.content:
+                        blockshape.check_stray_closes(token, problems)
+                    if "![" in token.content:
+                        blockshape.check_unread_images(token, problems)
+                continue
+            if token.type == "container_callout_close":
                 if callouts:
-                    blockshape.check_shared_close(token, callouts[-1], _callout_parts(callouts[-1].info)[0], problems)
-                if kind == "question":
-                    start, end = token.map
-                    close = _closing(tokens, index)
-                    inner = blockshape.opened_inside(tokens, index, close)
-                    if inner is not None:  # the question ends where the next block starts
-                        end = tokens[inner].map[0]
-                        blockshape.report_open_question(start, tokens[inner], problems)
-                        dropped.add(close)
-                    else:
-                        blockshape.check_closed(token, lines, "question", "its last answer", problems)
-                    body = [line for line in lines[start + 1:end] if line.strip() != ":::"]
-                    found.append(QuestionBlock(token.info.strip(), body, start + 1))
-                    marker = Token("html_block", "", 0, map=token.map,
-                                   content=question_marker(_question_id(token.info)))
-                    out.append(marker)
-                    index = close + 1 if inner is None else inner
-                    continue
-                if kind not in CALLOUT_KINDS:
-                    problems.append((token.map[0] + 1 if token.map else 1, f'unknown callout "::: {kind}"',
-                                     f"use one of: {', '.join(CALLOUT_KINDS)}"))
+                    callouts.pop()
+                continue
+            lines = text.split("\n") if lines is None else lines
+            kind = _callout_parts(token.info)[0]
+            if callouts:
+                blockshape.check_shared_close(token, callouts[-1], _callout_parts(callouts[-1].info)[0], problems)
+            if kind == "question":
+                start, end = token.map
+                close = _closing(tokens, index)
+                inner = blockshape.opened_inside(tokens, index, close)
+                if inner is not None:  # the question ends where the next block starts
+                    end = tokens[inner].map[0]
+                    blockshape.report_open_question(start, tokens[inner], problems)
+                    dropped.add(close)
                 else:
-                    blockshape.check_closed(token, lines, kind, "its last line", problems)
-                callouts.append(token)
-            elif token.type == "inline" and token.map:
-                if ":::" in token.content:
-                    blockshape.check_stray_closes(token, problems)
-                if "![" in token.content:
-                    blockshape.check_unread_images(token, problems)
-            out.append(token)
-            index += 1
+                    blockshape.check_closed(token, lines, "question", "its last answer", problems)
+                body = [line for line in lines[start + 1:end] if line.strip() != ":::"]
+                found.append(QuestionBlock(token.info.strip(), body, start + 1))
+                out += tokens[copied:index]
+                out.append(Token("html_block", "", 0, map=token.map, content=question_marker(_question_id(token.info))))
+                copied = close + 1 if inner is None else inner
+                continue
+            if kind not in CALLOUT_KINDS:
+                problems.append((token.map[0] + 1 if token.map else 1, f'unknown callout "::: {kind}"',
+                                 f"use one of: {', '.join(CALLOUT_KINDS)}"))
+            else:
+                blockshape.check_closed(token, lines, kind, "its last line", problems)
+            callouts.append(token)
+        out += tokens[copied:]
         return out
 
     def render_fragment(self, text: str, resolve: Resolver, line: int) -> str:
@@ -271,7 +302,8 @@ class LessonMarkdown:
 
     def render(self, parsed: Parsed, resolve: Resolver) -> str:
         for token in parsed.tokens if parsed.linked else ():
-            if token.type == "inline" and token.children:
+            # A link or an image is written with "[", an autolink with "<": a span without either has none.
+            if token.type == "inline" and token.children and ("[" in token.content or "<" in token.content):
                 line = token.map[0] + 1 if token.map else 1
                 self._resolve_links(token.children, line, resolve)
         return self.md.renderer.render(parsed.tokens, self.md.options, {})
@@ -289,6 +321,9 @@ class LessonMarkdown:
                     child.attrSet("href", new)
             elif child.type == "softbreak":
                 line += 1
+
+
+_LOOKED_AT = frozenset({"container_callout_open", "container_callout_close", "inline"})  # by _lift_questions
 
 
 def _closing(tokens: list[Token], index: int) -> int:

@@ -1,12 +1,16 @@
 """What of markdown-it a lesson page does without, its output the same: the rules whose marks the page
 does not hold (markdown.LessonMarkdown parses it without them), and renderToken's general steps for a
 tag without attributes (markdown.create() writes such tags with render_bare_tag).
-tests/test_reading_equivalence.py compares both with markdown-it's own ways.
+tests/test_markdown_rules.py compares both with markdown-it's own ways. And a renderer whose loops
+write such tags and runs of text themselves, where markdown-it calls a rule for each token
+(LessonRenderer; tests/test_markdown_passes.py compares it with markdown-it's).
 """
 from __future__ import annotations
 
 import re
 
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 
@@ -16,11 +20,13 @@ from markdown_it.token import Token
 # token). With no 4 spaces or tab, no line is indented 4 columns: the other rules, which give way to a
 # line indented as code only while "code" is on, never meet one. Removing a `check:` comment from a
 # line may bring "!" and "[" together, never a mark that was not in the page (so none for images but
-# "[").
+# "["). The core rule text_join turns the text_special tokens of "escape" and "entity" into text and
+# joins each to the text beside it; with neither rule at work there are none, and no text token is
+# beside another (markdown-it's inline rule "fragments_join" joined them, ours makes one alone).
 RULE_MARKS = {"table": ("|",), "code": ("    ", "\t"), "fence": ("```", "~~~"), "blockquote": (">",),
               "reference": ("[",), "heading": ("#",), "container_callout": (":::",), "escape": ("\\",),
               "backticks": ("`",), "link": ("[",), "image": ("[",), "autolink": ("<",), "entity": ("&",),
-              "smartquotes": ("'", '"')}
+              "smartquotes": ("'", '"'), "text_join": ("\\", "&")}
 MOST_PARSERS = 64  # ways of lacking marks a process keeps a parser for (each made in a fraction of a ms)
 
 
@@ -56,6 +62,8 @@ def unused_rules(text: str) -> tuple[str, ...]:
         unused.append("entity")
     if "'" not in text and '"' not in text:
         unused.append("smartquotes")
+    if "\\" not in text and "&" not in text:
+        unused.append("text_join")
     if not _breaks_or_underlines(text):
         unused += ("hr", "lheading")
     return tuple(unused)
@@ -77,8 +85,8 @@ def _breaks_or_underlines(text: str) -> bool:
     ends = [found.start() for found in _MARKED_END.finditer(text)]
     if not ends:
         return False
-    if len(ends) != 2 or not text.startswith("---\n") or "\n..." in text:
-        return True
+    if len(ends) != 2 or not text.startswith("---\n") or "\n..." in text[:ends[1]]:  # a `...` line after
+        return True  # the second would be in the body, where it is neither (and looked for, a µs a page)
     return text[text.rfind("\n", 0, ends[1]) + 1:ends[1]] != "---"
 
 
@@ -111,6 +119,83 @@ def render_bare_tag(self, tokens, idx, options, env) -> str:
     return tag + ">\n"
 
 
+class LessonRenderer(RendererHTML):
+    """markdown-it's HTML renderer, its output the same, with loops that write a tag render_bare_tag is
+    the rule of (when it has no attributes) and a text token of its own rule themselves: most of a
+    lesson's tokens, each a rule's call in RendererHTML's loops (half of the time of rendering a page).
+    Any other token, or one whose rule was changed, goes to its rule or renderToken as there."""
+
+    def render(self, tokens, options, env) -> str:
+        return self._loop(tokens, options, env, True)
+
+    def renderInline(self, tokens, options, env) -> str:
+        return self._loop(tokens, options, env, False)
+
+    def _loop(self, tokens, options, env, blocks: bool) -> str:
+        """RendererHTML.render's loop (`blocks`: an inline token's children rendered in it) or its
+        renderInline's."""
+        rules = self.rules
+        bare = {}  # token type → its rule, or one of _NO_RULE (renderToken), _BARE, _ITEM (see _as_bare)
+        plain_text = getattr(rules.get("text"), "__func__", None) is RendererHTML.text
+        slash = " /" if options["xhtmlOut"] else ""
+        out: list[str] = []
+        last = len(tokens) - 1
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind == "text" and plain_text:
+                out.append(escaped(token.content))
+                continue
+            if kind == "inline" and blocks:
+                children = token.children
+                if children:
+                    if len(children) == 1 and plain_text and children[0].type == "text":  # most paragraphs
+                        out.append(escaped(children[0].content))
+                    else:
+                        out.append(self._loop(children, options, env, False))
+                continue
+            rule = bare.get(kind, _UNSEEN)
+            if rule is _UNSEEN:
+                rule = bare[kind] = _as_bare(rules.get(kind, _NO_RULE))
+            if (rule is not _BARE and (rule is not _ITEM or token.meta and "checked" in token.meta)) or token.attrs:
+                if rule is _NO_RULE:
+                    out.append(self.renderToken(tokens, index, options, env))
+                else:
+                    out.append(rules[kind](tokens, index, options, env))
+            elif token.hidden:  # render_bare_tag's steps from here on
+                continue
+            elif token.nesting == -1:
+                out.append(f"</{token.tag}>\n" if token.block else f"</{token.tag}>")
+            elif not token.block:
+                out.append(f"<{token.tag}{slash}>" if token.nesting == 0 else f"<{token.tag}>")
+            else:
+                tag = token.tag
+                start = "\n<" if index and tokens[index - 1].hidden else "<"
+                if token.nesting == 0:
+                    out.append(f"{start}{tag}{slash}>\n")
+                elif index < last and ((after := tokens[index + 1]).type == "inline" or after.hidden
+                                       or (after.nesting == -1 and after.tag == tag)):
+                    out.append(f"{start}{tag}>")
+                else:
+                    out.append(f"{start}{tag}>\n")
+        return "".join(out)
+
+
+def _as_bare(rule):
+    """_BARE for render_bare_tag, _ITEM for markdown-it's list_item_open (renderToken's output but for
+    a task list's check box), else `rule`."""
+    function = getattr(rule, "__func__", None)
+    return _BARE if function is render_bare_tag else _ITEM if function is RendererHTML.list_item_open else rule
+
+
+def escaped(text: str) -> str:
+    """escapeHtml(text), at once for a text without any of the characters it escapes (most): four
+    searches for one character each run at memchr speed, its four replace calls 7 times slower."""
+    return escapeHtml(text) if "&" in text or "<" in text or ">" in text or '"' in text else text
+
+
+_NO_RULE, _UNSEEN, _BARE, _ITEM = object(), object(), object(), object()
+
+
 # Where each of markdown-it's inline rules may act: the character it starts at. In a span holding none
 # of the enabled rules' characters, the text rule (always first) takes every character, the others
 # never get a turn, and the span is one text token (what markdown-it's own inline parse makes of it).
@@ -125,17 +210,19 @@ def plain_inline(md):
     """A core rule for `md` in place of markdown-it's "inline": a span that no inline rule but text
     may act in gets its one text token at once, without an inline parser's state, rule tries and
     passes (4 % of reading a page of plain prose); every other span is parsed by markdown-it."""
-    marks_of: dict[tuple, re.Pattern | None] = {}
+    marks_of: dict[tuple, tuple[str, ...] | None] = {}
 
-    def marks() -> re.Pattern | None:
-        """What sends a span to markdown-it: any enabled rule's character (None: every span goes)."""
+    def marks() -> tuple[str, ...] | None:
+        """What sends a span to markdown-it: any enabled rule's character (None: every span goes). Each
+        is looked for on its own: a search for one character runs at memchr speed, many times faster
+        than a search for a class of them (a span of prose is read 15 times faster)."""
         rules, after = md.inline.ruler.get_active_rules(), md.inline.ruler2.get_active_rules()
         known = (tuple(rules), tuple(after))
         if known not in marks_of:
             plain = (rules[:1] == ["text"] and all(name in INLINE_MARKS for name in rules)
                      and LONE_TEXT_KEPT_BY.issuperset(after))
             characters = "".join(INLINE_MARKS[name] for name in rules) if plain else ""
-            marks_of[known] = re.compile(f"[{re.escape(characters)}]") if plain and characters else None
+            marks_of[known] = tuple(dict.fromkeys(characters)) if plain and characters else None
         return marks_of[known]
 
     def inline(state) -> None:
@@ -146,7 +233,7 @@ def plain_inline(md):
                 if token.children is None:
                     token.children = []
                 content = token.content
-                if found is not None and content and not found.search(content):
+                if found is not None and content and not any(map(content.__contains__, found)):
                     text = Token("text", "", 0)
                     text.content = content
                     token.children.append(text)

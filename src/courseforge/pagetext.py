@@ -64,11 +64,18 @@ def sentences(block: Block) -> Iterator[tuple[int, str]]:
 def page_text(parsed: Parsed, front) -> PageText:
     """Call before rendering: rendering rewrites image and link addresses."""
     page = PageText(front)
-    tokens = parsed.tokens
+    tokens, blocks = parsed.tokens, page.blocks
     for index, token in enumerate(tokens):
         kind = token.type
         if kind == "inline":
-            _inline(page, token, tokens[index - 1] if index else None, token.map[0] + 1 if token.map else 1)
+            children = token.children
+            # Most blocks: a paragraph of one run of text, taken here (what _inline does with it).
+            if children and len(children) == 1 and (run := children[0]).type == "text" and index \
+                    and tokens[index - 1].type == "paragraph_open":
+                if run.content.strip():
+                    blocks.append(Block(token.map[0] + 1 if token.map else 1, run.content, "paragraph"))
+            else:
+                _inline(page, token, tokens[index - 1] if index else None, token.map[0] + 1 if token.map else 1)
         elif kind == "container_callout_open":
             empty = index + 1 < len(tokens) and tokens[index + 1].type == "container_callout_close"
             page.callouts.append((token.map[0] + 1 if token.map else 1, token.info.strip().split(" ")[0], empty))
