@@ -362,3 +362,37 @@ def test_a_page_without_a_good_id_takes_its_files_name_and_says_why(tmp_path, fr
     assert page.id == page_id
     said = [f"line {error.location.line}: {error.problem}" for error in problems.errors]
     assert said == ([problem] if problem else [])
+
+
+def test_the_building_process_reads_the_chunks_no_worker_has_started(make_course, monkeypatch):
+    """With workers, this process reads too: the chunks still waiting, from the last one back, while
+    the workers take them from the first. Its pages come as they are (no entry decoded again), the
+    workers' as their entries; the course is the same as one process reading it all."""
+    import os
+    import time
+
+    folder = make_course(course_files(40), lessons=0)
+    parent, unpacked, real_read, real_unpack = os.getpid(), [], pagereading.read_chunk, pagereading._unpack
+    here: list = []
+
+    def read_chunk(setting, jobs):
+        if os.getpid() == parent and jobs and not here:
+            time.sleep(0.3)  # the worker has surely started on the first chunks meanwhile
+        if os.getpid() == parent:
+            here.extend(job.number for job in jobs)
+        return real_read(setting, jobs)
+
+    def unpack(read, job):
+        unpacked.append(job.number)
+        return real_unpack(read, job)
+
+    monkeypatch.setattr(pagereading, "read_chunk", read_chunk)
+    monkeypatch.setattr(pagereading, "_unpack", unpack)
+    both = load(folder, cache=False, processes=2)
+    assert here and unpacked and sorted(here + unpacked) == list(range(1, 42))
+    assert min(here) > max(unpacked), "this process takes the last chunks, the worker the first"
+    monkeypatch.undo()
+    alone = load(folder, cache=False, processes=1)
+    assert [(page.id, page.number, page.page_text) for page in both.pages] == [
+        (page.id, page.number, page.page_text) for page in alone.pages]
+    assert [lesson.html for lesson in both.lessons] == [lesson.html for lesson in alone.lessons]

@@ -25,7 +25,9 @@ from courseforge.sourcetext import MAX_SOURCE_BYTES, read_at_most
 # a rebuild that finds every page in the cache never needs them.
 
 PARALLEL_FROM = 300  # pages in a course before worker processes may pay for their start-up
-CHUNKS_PER_PROCESS = 16  # small enough chunks that every core stays busy to the end
+# Small enough chunks that every core stays busy to the end: this process stops taking chunks when it
+# meets one a worker holds, and waits for what that worker still has (its chunk and one queued).
+CHUNKS_PER_PROCESS = 48
 MIN_CHUNK, MAX_CHUNK = 25, 200  # pages: a chunk's overhead is a few milliseconds
 
 
@@ -155,9 +157,9 @@ class _Links:
 
 
 class _Readers:
-    """Read the pages the cache misses: in worker processes once there are enough of them to pay for
-    their start, each chunk handed over as soon as it is known (while the parent still hashes the
-    pages after it), or here. Chunks come back in the order they were added."""
+    """Read the pages the cache misses: here, and in worker processes (one fewer than `processes`) once
+    there are enough of them to pay for their start, each chunk handed over as soon as it is known
+    (while the parent still hashes the pages after it). Chunks come back in the order they were added."""
 
     def __init__(self, setting: Setting, processes: int | None, pages: int):
         self.setting, self.pool, self.chunks, self.pending = setting, None, [], []
@@ -184,8 +186,28 @@ class _Readers:
             return read_chunk(self.setting, self.pending)
         if self.pending:
             self._submit()
-        # Each chunk's pages are decoded as soon as it is back, while the workers read the next ones.
-        return [_unpack(read, job) for chunk, jobs in self.chunks for read, job in zip(chunk.result(), jobs)]
+        # This process is one of the readers: it takes the chunks no worker has started yet, from the
+        # last one back, while the workers go on from the first. A page read here comes as it is, not
+        # as an entry sent through a pipe and decoded again (a tenth of what a worker's page costs);
+        # between its chunks, it decodes those the workers have sent back, so few are left at the end.
+        done: dict[int, list[Read]] = {}
+        ahead, last = 0, len(self.chunks) - 1  # chunks before `ahead` are decoded, after `last` read here
+        while ahead <= last:
+            chunk, jobs = self.chunks[last]
+            if not chunk.cancel():  # a worker has it: every chunk before it too
+                break
+            done[last] = read_chunk(self.setting, jobs)
+            last -= 1
+            while ahead <= last and self.chunks[ahead][0].done():
+                done[ahead] = self._unpacked(ahead)
+                ahead += 1
+        for index in range(ahead, last + 1):  # each as soon as it is back
+            done[index] = self._unpacked(index)
+        return [read for index in range(len(self.chunks)) for read in done[index]]
+
+    def _unpacked(self, index: int) -> list[Read]:
+        chunk, jobs = self.chunks[index]
+        return list(map(_unpack, chunk.result(), jobs))
 
     def _submit(self) -> None:
         if self.pool is None:
@@ -197,8 +219,9 @@ class _Readers:
                 import courseforge.pages  # noqa: F401
 
                 _markdown()
-            # The setting (every page's path) goes to each worker once, not with each chunk.
-            self.pool = ProcessPoolExecutor(self.processes, mp_context=get_context(method),
+            # The setting (every page's path) goes to each worker once, not with each chunk. This
+            # process reads too (finish()): one worker fewer than the readers.
+            self.pool = ProcessPoolExecutor(self.processes - 1, mp_context=get_context(method),
                                             initializer=_take_setting, initargs=(self.setting,))
         self.chunks.append((self.pool.submit(_read_jobs, self.pending), self.pending))
         self.pending = []
