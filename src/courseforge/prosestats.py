@@ -156,22 +156,27 @@ MARKED_PLACES = 64  # characters beyond ASCII marked one by one (FEW_PLACES for 
 
 
 def _marked(text: str) -> bytes:
+    return _bytes_of(text, _mark_of, MARKED_PLACES)
+
+
+def _bytes_of(text: str, mark_of, one_by_one: int) -> bytes:
+    """`text` as bytes, one a character: ASCII as it is, each character beyond it as mark_of(it). Most
+    texts hold a few (dashes, curly quotes), each a "?" at its own place once encoded: up to `one_by_one`
+    of them are marked where they are, not found by a search of the whole text."""
     data = text.encode("ascii", "replace")
     if text.isascii():
         return data
-    # As _as_classes(): the few characters beyond ASCII (each a "?" at its own place) where they are;
-    # for prose up to MARKED_PLACES, a third of the time of finding the kinds of a page of 5 000 characters.
     places = data.count(b"?")
-    if places <= MARKED_PLACES:
+    if places <= one_by_one:
         marked, at = bytearray(data), 0
         for _ in range(places):
             at = data.index(b"?", at)
             char = text[at]
             if char != "?":
-                marked[at] = _mark_of(char)
+                marked[at] = mark_of(char)
             at += 1
         return bytes(marked)
-    kinds = {char: chr(_mark_of(char)) for char in set(_BEYOND_ASCII.findall(text))}
+    kinds = {char: chr(mark_of(char)) for char in set(_BEYOND_ASCII.findall(text))}
     if len(kinds) > FEW_KINDS:
         text = text.translate(str.maketrans(kinds))
     else:
@@ -291,29 +296,11 @@ FEW_PLACES = 24  # "?" a text may hold (its own, or characters beyond ASCII enco
 
 
 def _as_classes(text: str) -> bytes:
-    data = text.encode("ascii", "replace")
-    if text.isascii():
-        return data
-    # Each character beyond ASCII is a "?" at its own place in `data`: most texts hold a few (dashes,
-    # curly quotes), classed where they are, not found by a search of the whole text.
-    places = data.count(b"?")
-    if places <= FEW_PLACES:
-        classed, at = bytearray(data), 0
-        for _ in range(places):
-            at = data.index(b"?", at)
-            char = text[at]
-            if char != "?":
-                classed[at] = 97 if char.isalnum() else 32 if char.isspace() else 35  # "a", " " or "#"
-            at += 1
-        return bytes(classed)
-    kinds = {char: "a" if char.isalnum() else " " if char.isspace() else "#"
-             for char in set(_BEYOND_ASCII.findall(text))}
-    if len(kinds) > FEW_KINDS:
-        text = text.translate(str.maketrans(kinds))
-    else:
-        for char, kind in kinds.items():
-            text = text.replace(char, kind)
-    return text.encode("ascii")
+    return _bytes_of(text, _class_of, FEW_PLACES)
+
+
+def _class_of(char: str) -> int:
+    return 97 if char.isalnum() else 32 if char.isspace() else 35  # "a", " " or "#"
 
 
 def _grade_of_marks(texts: list[str], marks: list[bytes]) -> float:
