@@ -70,14 +70,17 @@ def test_someone_elses_deflate_cache_cannot_change_a_package(own_key, make_cours
     folder = make_course({"lessons/01-a.md": lesson("a", "A", body)}, lessons=0)
     clean = zips(folder, tmp_path / "clean")
     cache = folder / CACHE_DIR / "deflate.bin"
+    from courseforge.zipwriter import FORMAT
+
     records = cacheseal.opened(cache.read_bytes())
-    assert records
+    assert records.startswith(FORMAT)
+    records = records[len(FORMAT):]
     key, size = records[:20], int.from_bytes(records[20:24], "little")
     import zlib
 
     other = zlib.compressobj(6, zlib.DEFLATED, -15)
     forged = other.compress(b"<script>alert(1)</script>") + other.flush(zlib.Z_FULL_FLUSH)
-    payload = key + len(forged).to_bytes(4, "little") + forged + records[24 + size:]
+    payload = FORMAT + key + len(forged).to_bytes(4, "little") + forged + records[24 + size:]
     as_someone_else(monkeypatch, tmp_path, lambda: cache.write_bytes(cacheseal.seal(payload)))
     assert zips(folder, tmp_path / "again") == clean
     cache.write_bytes(payload)  # unsealed

@@ -55,6 +55,19 @@ def test_an_edit_deflates_only_its_piece_again(tmp_path, monkeypatch):
     assert again == written(tmp_path, "uncached.zip", edited)
 
 
+def test_pieces_deflated_otherwise_are_not_mixed_into_a_zip(tmp_path, monkeypatch):
+    """A build that deflates otherwise (another level, another zlib: FORMAT) deflates every piece again:
+    with the last build's pieces its zip would differ from the one it makes without a cache."""
+    page = big_page()
+    with zipwriter.deflate_cache(tmp_path / "cache"):
+        written(tmp_path, "level6.zip", page)
+    monkeypatch.setattr(zipwriter, "LEVEL", 1)
+    monkeypatch.setattr(zipwriter, "FORMAT", zipwriter.FORMAT.replace(b"6 ", b"1 ", 1))
+    with zipwriter.deflate_cache(tmp_path / "cache"):
+        warm = written(tmp_path, "warm.zip", page)
+    assert warm == written(tmp_path, "level1.zip", page) != (tmp_path / "level6.zip").read_bytes()
+
+
 def test_a_broken_cache_file_is_ignored(tmp_path):
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / "deflate.bin").write_bytes(b"\xff" * 30)

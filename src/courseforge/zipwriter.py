@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
+import itertools
 import os
 import re
 import struct
@@ -155,7 +156,8 @@ def _cores() -> int:
 
 class _PieceCache:
     """Deflated pieces by the SHA-1 of their bytes, in one file sealed with this user's key (a piece
-    from someone else's cache could unpack to anything): [20-byte key][4-byte length][data]…; and
+    from someone else's cache could unpack to anything): the FORMAT line, then [20-byte key][4-byte
+    length][data]…; and
     Keyed entries by their key, in another: the FORMAT line, then [32-byte key][CRC][size][number of
     pieces][their keys]… An entry whose pieces are not all here is a miss."""
 
@@ -165,7 +167,10 @@ class _PieceCache:
     def __init__(self, path: Path, entries_path: Path):
         self.path, self.entries_path, self.pieces, self.used = path, entries_path, {}, set()
         with contextlib.suppress(struct.error):
-            blob, at = read_sealed(path, MAX_PIECES) or b"", 0
+            blob = read_sealed(path, MAX_PIECES) or b""
+            # Pieces deflated otherwise (another level, another zlib) would mix into this build's zips:
+            # the same source would then zip to other bytes warm than cold.
+            at = len(FORMAT) if blob.startswith(FORMAT) else len(blob)
             while at < len(blob):
                 key, size = self.RECORD.unpack_from(blob, at)
                 at += self.RECORD.size
@@ -197,8 +202,8 @@ class _PieceCache:
     def save(self) -> None:
         """Keep what this build used, nothing older."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_sealed(self.path, (part for key in sorted(self.used)
-                                 for part in (self.RECORD.pack(key, len(self.pieces[key])), self.pieces[key])))
+        write_sealed(self.path, itertools.chain((FORMAT,), (part for key in sorted(self.used) for part in
+                                                           (self.RECORD.pack(key, len(self.pieces[key])), self.pieces[key]))))
         if self.kept != self.entries:
             write_sealed(self.entries_path, FORMAT + b"".join(
                 self.ENTRY.pack(key, crc, size, len(pieces)) + b"".join(pieces)
