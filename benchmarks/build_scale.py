@@ -26,6 +26,8 @@ from pathlib import Path
 
 WORDS = ("customer agent empathy listen notice cue frame call feel understand respond act policy "
          "support coach story reflect team service problem time order refund wait question answer").split()
+# One block: rows apart, as blank lines set them, would be three paragraphs of pipes and dashes.
+TABLE = "| cue | meaning |\n|---|---|\n| *wait* | **time** |"
 TARGETS = {"cold": 2.0, "warm": 0.5}  # seconds at 5 000 lessons
 TARGET_VERSION = 0.1
 TARGET_MB = 200
@@ -71,7 +73,7 @@ def make_course(root: Path, lessons: int) -> Path:
     (root / "course.yml").write_text("title: Scale test\nidentifier: scale-test\nmastery_score: 80\n")
     for n in range(1, lessons + 1):
         body = [f"## Part {n}", paragraph(rng, 80), "::: story A story", paragraph(rng, 60), ":::",
-                "| cue | meaning |", "|---|---|", "| *wait* | **time** |", paragraph(rng, 80),
+                TABLE, paragraph(rng, 80),
                 "- " + paragraph(rng, 20), "- " + paragraph(rng, 20), "::: reflection", paragraph(rng, 30), ":::"]
         (root / "lessons" / f"{n:04d}-lesson.md").write_text(
             f"---\nid: lesson-{n}\ntitle: Lesson {n}\nobjectives:\n  - Do thing {n}\nminutes: 5\n---\n\n"

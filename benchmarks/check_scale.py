@@ -19,7 +19,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from build_scale import WORDS, paragraph
+from build_scale import TABLE, WORDS, paragraph
 
 TARGET_1000 = 2.0
 
@@ -54,7 +54,7 @@ def make_course(root: Path, lessons: int) -> Path:
     (root / "course.yml").write_text("title: Scale test\nidentifier: scale-test\nmastery_score: 80\nlanguage: en-GB\n")
     for n in range(1, lessons + 1):
         body = [f"## Part {n}", paragraph(rng, 80), "::: story A story", paragraph(rng, 60), ":::",
-                "| cue | meaning |", "|---|---|", "| *wait* | **time** |", paragraph(rng, 80),
+                TABLE, paragraph(rng, 80),
                 "- " + paragraph(rng, 20), "- " + paragraph(rng, 20), QUESTION.format(n=n, w=rng.choice(WORDS))]
         (root / "lessons" / f"{n:04d}-lesson.md").write_text(
             f"---\nid: lesson-{n}\ntitle: Lesson {n}\nobjectives:\n  - Do thing {n}\nminutes: 2\n---\n\n"
