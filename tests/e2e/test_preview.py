@@ -79,6 +79,24 @@ def test_a_save_reloads_the_course_at_the_same_place(preview, page):
     assert "Build 2 ready" in page.locator("#pv-status").inner_text()
 
 
+def test_a_save_that_changes_nothing_leaves_the_page_as_it_is(preview, page):
+    # Saved again unedited (many authors save by habit): the build makes the same course, so the page
+    # is not reloaded; the panel says so and counts the build.
+    running, project = preview
+    page.goto(running.url)
+    course = page.frame_locator("#pv-frame")
+    start(course)
+    course.locator("#cf-next").click()
+    course.get_by_role("heading", name="Listening first", level=1).wait_for()
+    page.evaluate("() => { document.getElementById('pv-frame').contentWindow.cfStayed = true; }")
+    source = project / LESSON
+    source.write_text(source.read_text())
+    page.wait_for_function("() => document.getElementById('pv-status').textContent.includes('nothing changed')")
+    assert "Build 2 in" in page.locator("#pv-status").inner_text()
+    assert page.evaluate("() => document.getElementById('pv-frame').contentWindow.cfStayed === true")
+    assert course.get_by_role("heading", name="Listening first", level=1).is_visible()
+
+
 def test_an_error_shows_in_the_page_and_the_last_good_build_stays(preview, page):
     running, project = preview
     page.goto(running.url)

@@ -58,7 +58,10 @@ class Preview:
         names = ", ".join(sorted(_shown(path, self.project) for path in paths))
         self.report(f"changed: {names}", False)
         if self.session.rebuild(paths):
-            self.broker.publish("reload", {**self.session.state(), "seconds": time.perf_counter() - started})
+            # A build that changed nothing on show leaves the page as it is: a video playing, an
+            # answer half given and the place in a long page stay.
+            event = "unchanged" if self.session.same_as_before else "reload"
+            self.broker.publish(event, {**self.session.state(), "seconds": time.perf_counter() - started})
         else:
             self.broker.publish("problems", self.session.state())
 

@@ -56,6 +56,9 @@ class Session:
         # those rendered with it: a rebuild renders these before it says so, any other on request.
         self.launched: set[str] = set()
         self.shown: set[str] = set()
+        # Whether the last good build made the very files of the one before it, for every standard on
+        # show (a save without an edit, a file no page uses): the page need not reload.
+        self.same_as_before = False
 
     def rebuild(self, changed: set[Path] | None = None) -> bool:
         """Build again after `changed` (None: anything may have); True when it worked. On failure
@@ -85,13 +88,17 @@ class Session:
             return self._failed([f"courseforge failed: {exc!r} — please report it with the terminal's traceback"],
                                 warnings)
         with self.lock:
+            # After a failed build the page shows its problems: it reloads to show the course again.
+            self.same_as_before = not self.errors and all(
+                name in self.sites and self.sites[name].files == made.files for name, made in sites.items())
             self.prepared, self.sites, self.errors, self.warnings = prepared, sites, [], warnings
             self.number += 1
             for name, made in sites.items():
                 self._version(name, made)
         for warning in warnings:
             self.report(f"warning: {warning}", True)
-        self.report(f"built in {time.perf_counter() - started:.2f} s", False)
+        same = ", the same course as before" if self.same_as_before else ""
+        self.report(f"built in {time.perf_counter() - started:.2f} s{same}", False)
         return True
 
     def _theme(self, course: Course) -> Theme:

@@ -1,7 +1,10 @@
 """Watch a course's sources (and the project's theme overrides) with watchfiles, and call back with
-the paths that changed. The caches the build writes into the project are not sources."""
+the paths that changed. The caches the build writes into the project are not sources, nor are the
+files editors and tools write beside a source: a build after each would reload the author's page
+for nothing (Emacs auto-saves every few hundred keystrokes)."""
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -11,6 +14,10 @@ DEBOUNCE_MS = 30  # an editor's save is often several writes: wait this long for
 # A burst is over once this long passes without a new write: every save waits one to two steps, and
 # an editor's writes of one save come well within it.
 STEP_MS = 5
+# Beside watchfiles' own (vim's swap files, backups ending in ~, Emacs' locks, JetBrains' temporary
+# files): Emacs' auto-saves (#name#), Kate's swap files, the save streams of GNOME's editors, and the
+# file vim writes to test a folder before it saves there.
+EDITOR_FILES = (r"^#.*#$", r"\.kate-swp$", r"^\.goutputstream-", r"^4913$")
 
 
 def watched_paths(course_root: Path, project: Path) -> list[Path]:
@@ -22,7 +29,20 @@ def watch(paths: list[Path], on_change, stop: threading.Event) -> None:
     """Block until `stop` is set, calling on_change(set of paths) after each burst of changes."""
     from watchfiles import DefaultFilter, watch as watch_files
 
-    ignore = DefaultFilter(ignore_dirs=(*DefaultFilter.ignore_dirs, CACHE_DIR, "build"))
+    ignore = DefaultFilter(ignore_dirs=(*DefaultFilter.ignore_dirs, CACHE_DIR, "build"),
+                           ignore_entity_patterns=(*DefaultFilter.ignore_entity_patterns, *EDITOR_FILES))
     for changes in watch_files(*paths, watch_filter=ignore, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop,
                                raise_interrupt=False):
-        on_change({Path(path) for _, path in changes})
+        changed = sources(changes)
+        if changed:
+            on_change(changed)
+
+
+def sources(changes: set[tuple[int, str]]) -> set[Path]:
+    """The paths of a burst of changes that may change the course: not a file made within it and gone
+    by its end (`sed -i`'s, an editor's save through a temporary file), which no build can have read.
+    Should its removal come in the next burst, that one's build makes the same course: no reload."""
+    from watchfiles import Change
+
+    passing = {path for change, path in changes if change == Change.added and not os.path.lexists(path)}
+    return {Path(path) for _, path in changes if path not in passing}

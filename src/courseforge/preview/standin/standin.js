@@ -326,6 +326,12 @@
       say('Build ' + built.build + ' ready in ' + built.seconds.toFixed(2) + ' s' + warned(built.warnings));
       launch(false, true);
     });
+    events.addEventListener('unchanged', function (event) {
+      var built = JSON.parse(event.data);
+      update(built);
+      say('Build ' + built.build + ' in ' + built.seconds.toFixed(2) + ' s: nothing changed, the page stays as it is' +
+          warned(built.warnings));
+    });
     events.addEventListener('problems', function (event) {
       var got = JSON.parse(event.data);
       showErrors(got.errors, !!got.course);
