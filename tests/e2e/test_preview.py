@@ -62,13 +62,19 @@ def served(preview, path: str) -> str:
         return answer.read().decode()
 
 
-def test_a_save_reloads_the_course_at_the_same_place(preview, page):
-    running, project = preview
+def on_the_second_page(running, page):
+    """The stand-in opened, the course started and its second page (the lesson LESSON) on show."""
     page.goto(running.url)
     course = page.frame_locator("#pv-frame")
     start(course)
     course.locator("#cf-next").click()
     course.get_by_role("heading", name="Listening first", level=1).wait_for()
+    return course
+
+
+def test_a_save_reloads_the_course_at_the_same_place(preview, page):
+    running, project = preview
+    course = on_the_second_page(running, page)
     location = page.locator("#pv-model tr", has_text="cmi.core.lesson_location")
     assert location.locator("td").nth(1).inner_text() == "listening"
 
@@ -83,11 +89,7 @@ def test_a_save_that_changes_nothing_leaves_the_page_as_it_is(preview, page):
     # Saved again unedited (many authors save by habit): the build makes the same course, so the page
     # is not reloaded; the panel says so and counts the build.
     running, project = preview
-    page.goto(running.url)
-    course = page.frame_locator("#pv-frame")
-    start(course)
-    course.locator("#cf-next").click()
-    course.get_by_role("heading", name="Listening first", level=1).wait_for()
+    course = on_the_second_page(running, page)
     page.evaluate("() => { document.getElementById('pv-frame').contentWindow.cfStayed = true; }")
     source = project / LESSON
     source.write_text(source.read_text())
