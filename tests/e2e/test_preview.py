@@ -403,3 +403,43 @@ def new_session_started(running) -> bool:
     """Whether the session `running` launched first has sent its initialized."""
     launched = [one for verb, one in sessions(running) if verb == "launched"]
     return bool(launched) and ("initialized", launched[0]) in sessions(running)
+
+
+def test_two_tabs_of_one_preview_take_turns_with_its_learner_and_never_end_each_other_s_session(preview, page):
+    """A preview started again opens a tab beside the old page, which reconnects: both relaunched at
+    each save, each ending the other's cmi5 session. The tab that launched last runs the course; the
+    other stands aside (its session ended first), hears saves without relaunching, and takes the course
+    back on request."""
+    running, project = preview
+    page.goto(running.url)
+    page.get_by_role("group", name="Standard").get_by_role("button", name="cmi5", exact=True).click()
+    listed(page, "initialized", 1)
+    other = page.context.new_page()  # the same browser: the standard chosen is remembered
+    other.goto(running.url)
+    listed(other, "initialized", 1)
+    notice = page.get_by_role("heading", name="The course is open in another tab of this preview")
+    notice.wait_for()
+    page.wait_for_function("() => document.getElementById('pv-frame').contentDocument.URL === 'about:blank'")
+    one, two = dict.fromkeys(session for _, session in sessions(running))
+    assert sessions(running) == [("launched", one), ("initialized", one), ("terminated", one),
+                                 ("launched", two), ("initialized", two)]
+
+    source = project / LESSON
+    source.write_text(source.read_text().replace("A customer rarely starts", "Edited: a customer rarely starts"))
+    listed(other, "initialized", 2)
+    page.wait_for_function("() => document.getElementById('pv-status').textContent.startsWith('Build 2 ready.')")
+    three = sessions(running)[-1][1]
+    assert sessions(running)[3:] == [("launched", two), ("initialized", two), ("terminated", two),
+                                     ("launched", three), ("initialized", three)]
+    assert page.evaluate("() => document.getElementById('pv-frame').contentDocument.URL") == "about:blank"
+    assert not other.locator("#pv-log > li", has_text="refused").count()
+
+    heard = len(logged(page, ("initialized",)))  # the learner's statements reach the panel of either tab
+    page.get_by_role("button", name="Show it here").click()
+    listed(page, "initialized", heard + 1)
+    other.get_by_role("heading", name="The course is open in another tab of this preview").wait_for()
+    assert notice.is_hidden()
+    assert [verb for verb, _ in sessions(running)[-4:]] == ["initialized", "terminated", "launched", "initialized"]
+    assert sessions(running)[-3] == ("terminated", three)
+    violations = axe_violations(other.main_frame)
+    assert not violations, "axe-core found WCAG violations in the stand-in page:\n" + format_violations(violations)

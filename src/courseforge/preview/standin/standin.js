@@ -16,6 +16,13 @@
   // it (its State holds the session's data), whatever page the learner walked on to.
   var launchedPage = null;
   var STORE = 'courseforge:preview:', NO_BUILD = 'No build yet: fix the problems above and save.';
+  // Tabs of one preview share its one learner: the tab that launched last runs the course and the
+  // others stand aside, their sessions ended first. Two tabs (a preview started again opens one
+  // beside the page that reconnects) otherwise relaunched at every save, each ending the other's
+  // cmi5 session and writing over the other's SCORM data.
+  var ELSEWHERE = 'The course is open in another tab of this preview.';
+  var tab = Math.random().toString(36).slice(2), aside = false;
+  var tabs = 'BroadcastChannel' in win ? new win.BroadcastChannel('courseforge-preview') : null;
   var READY_POLL_MS = 10, READY_TRIES = 3000;  // a relaunched player has 30 s to start
 
   function byId(id) { return doc.getElementById(id); }
@@ -237,6 +244,24 @@
     });
   }
 
+  function standAside() {
+    aside = true;
+    launches += 1;  // a launch under way here goes no further
+    byId('pv-elsewhere').hidden = false;
+    say(ELSEWHERE);
+    return unload().then(function () {
+      // Its data was kept as the course ended; the tab that takes the course back reads it afresh.
+      if (lms) lms.detached = true;
+      lms = null;
+    });
+  }
+
+  function takeOver() {
+    aside = false;
+    byId('pv-elsewhere').hidden = true;
+    if (tabs) tabs.postMessage({ launching: tab });
+  }
+
   // A relaunch is what a learner gets when they open the course again: the old page ends (unload()),
   // the new one resumes from what the LMS kept, past the cover when the author was past it (a new
   // learner starts on the cover); `keepPlace`: a save's reload, which also brings the author back to
@@ -248,6 +273,7 @@
       say(NO_BUILD);
       return null;
     }
+    takeOver();
     var name = standard(), key = STORE + state.course.id + ':' + name, base = launchPage(), how = kind();
     var shown = readingPlace(), place = keepPlace ? shown : null, resume = !fresh && pastCover();
     // An xAPI session is in the frame: the LMS is told of the launch, whatever its standard, to end it.
@@ -323,12 +349,14 @@
     events.addEventListener('reload', function (event) {
       var built = JSON.parse(event.data);
       update(built);
+      if (aside) return say('Build ' + built.build + ' ready. ' + ELSEWHERE);
       say('Build ' + built.build + ' ready in ' + built.seconds.toFixed(2) + ' s' + warned(built.warnings));
       launch(false, true);
     });
     events.addEventListener('unchanged', function (event) {
       var built = JSON.parse(event.data);
       update(built);
+      if (aside) return say('Build ' + built.build + ' ready. ' + ELSEWHERE);
       say('Build ' + built.build + ' in ' + built.seconds.toFixed(2) + ' s: nothing changed, the page stays as it is' +
           warned(built.warnings));
     });
@@ -350,6 +378,7 @@
       var was = chosen().version;
       refresh().then(function () {
         if (!state.course) return say('The preview is back; fix the problems above and save.');
+        if (aside) return say('The preview is back. ' + ELSEWHERE);
         say('The preview is back: build ' + state.build);
         if (chosen().version !== was) launch(false, true);
       });
@@ -362,6 +391,10 @@
     say('The preview has stopped: saves are not shown until `courseforge preview` runs again (this page reconnects).');
   }
 
+  if (tabs) tabs.addEventListener('message', function (event) {
+    if (event.data && event.data.launching !== tab && !aside) standAside();
+  });
+  byId('pv-here').addEventListener('click', function () { launch(false); });
   byId('pv-relaunch').addEventListener('click', function () { launch(false); });
   byId('pv-reset').addEventListener('click', function () { if (launch(true)) say('New learner'); });
 
