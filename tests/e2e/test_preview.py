@@ -443,3 +443,20 @@ def test_two_tabs_of_one_preview_take_turns_with_its_learner_and_never_end_each_
     assert sessions(running)[-3] == ("terminated", three)
     violations = axe_violations(other.main_frame)
     assert not violations, "axe-core found WCAG violations in the stand-in page:\n" + format_violations(violations)
+
+
+def test_of_two_tabs_launching_at_once_the_later_keeps_the_course(preview, page):
+    """Each hears the other's launch: both would stand aside. A launch heard from another tab stands this
+    tab aside only if it came after this tab's own (as both tabs judge it the same way)."""
+    running, _ = preview
+    page.goto(running.url)
+    page.wait_for_function(FRAME_READY)
+    other = page.context.new_page()
+    other.goto(running.url + "preview/state")  # the preview's origin, without a stand-in that launches
+    tell = "at => new BroadcastChannel('courseforge-preview').postMessage({ launching: 'other', at: at })"
+    other.evaluate(tell, 1)  # a launch from 1970: before this tab's
+    page.wait_for_timeout(500)
+    assert page.locator("#pv-elsewhere").is_hidden()
+    assert page.evaluate(FRAME_READY)
+    other.evaluate(tell, 4_102_444_800_000)  # 2100: after it
+    page.get_by_role("heading", name="The course is open in another tab of this preview").wait_for()

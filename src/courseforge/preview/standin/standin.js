@@ -21,7 +21,7 @@
   // beside the page that reconnects) otherwise relaunched at every save, each ending the other's
   // cmi5 session and writing over the other's SCORM data.
   var ELSEWHERE = 'The course is open in another tab of this preview.';
-  var tab = Math.random().toString(36).slice(2), aside = false;
+  var tab = Math.random().toString(36).slice(2), aside = false, claimed = null;
   var tabs = 'BroadcastChannel' in win ? new win.BroadcastChannel('courseforge-preview') : null;
   var READY_POLL_MS = 10, READY_TRIES = 3000;  // a relaunched player has 30 s to start
 
@@ -259,7 +259,15 @@
   function takeOver() {
     aside = false;
     byId('pv-elsewhere').hidden = true;
-    if (tabs) tabs.postMessage({ launching: tab });
+    claimed = { launching: tab, at: Date.now() };
+    if (tabs) tabs.postMessage(claimed);
+  }
+
+  // Whether `other` (another tab's launch) came after this tab's last: two tabs launching at once
+  // each hear the other, and both agree on the later one (the larger tab id on a tie), which keeps
+  // the course.
+  function later(other) {
+    return !claimed || other.at > claimed.at || other.at === claimed.at && other.launching > claimed.launching;
   }
 
   // A relaunch is what a learner gets when they open the course again: the old page ends (unload()),
@@ -392,7 +400,8 @@
   }
 
   if (tabs) tabs.addEventListener('message', function (event) {
-    if (event.data && event.data.launching !== tab && !aside) standAside();
+    var other = event.data;
+    if (other && other.launching !== tab && !aside && later(other)) standAside();
   });
   byId('pv-here').addEventListener('click', function () { launch(false); });
   byId('pv-relaunch').addEventListener('click', function () { launch(false); });
