@@ -460,3 +460,19 @@ def test_of_two_tabs_launching_at_once_the_later_keeps_the_course(preview, page)
     assert page.evaluate(FRAME_READY)
     other.evaluate(tell, 4_102_444_800_000)  # 2100: after it
     page.get_by_role("heading", name="The course is open in another tab of this preview").wait_for()
+
+
+def test_a_tab_taking_a_scorm_course_over_has_what_the_other_kept_as_its_course_ended(preview, page):
+    """The tab giving the course up ends it after the other tab's launch began: the session's end (its
+    time added to total_time, its last suspend_data) reaches the learner's data after the taking tab's
+    LMS was made. That LMS reads the data again as its session starts."""
+    running, _ = preview
+    on_the_second_page(running, page)
+    other = page.context.new_page()
+    other.goto(running.url)
+    other.wait_for_function(FRAME_READY)
+    page.get_by_role("heading", name="The course is open in another tab of this preview").wait_for()
+    total = other.locator("#pv-model tr", has_text="cmi.core.total_time").locator("td").nth(1)
+    assert total.inner_text() != "0000:00:00.00", "the first tab's session time was lost"
+    location = other.locator("#pv-model tr", has_text="cmi.core.lesson_location").locator("td").nth(1)
+    assert location.inner_text() == "listening"

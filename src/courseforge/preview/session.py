@@ -88,9 +88,12 @@ class Session:
             return self._failed([f"courseforge failed: {exc!r} — please report it with the terminal's traceback"],
                                 warnings)
         with self.lock:
-            # After a failed build the page shows its problems: it reloads to show the course again.
-            self.same_as_before = not self.errors and all(
-                name in self.sites and self.sites[name].files == made.files for name, made in sites.items())
+            # After a failed build the page shows its problems: it reloads to show the course again. The
+            # course's settings count beside its files: some are the LMS's alone (the activity IRI, an AU
+            # a page), which a launch takes from course.yml as an LMS takes them from the package.
+            self.same_as_before = not self.errors and self.prepared is not None and \
+                prepared.course.config == self.prepared.course.config and all(
+                    name in self.sites and self.sites[name].files == made.files for name, made in sites.items())
             self.prepared, self.sites, self.errors, self.warnings = prepared, sites, [], warnings
             self.number += 1
             for name, made in sites.items():

@@ -1,10 +1,10 @@
 """Watch a course's sources (and the project's theme overrides) with watchfiles, and call back with
 the paths that changed. The caches the build writes into the project are not sources, nor are the
-files editors and tools write beside a source: a build after each would reload the author's page
-for nothing (Emacs auto-saves every few hundred keystrokes)."""
+files editors write beside a source (Emacs auto-saves every few hundred keystrokes). Any other file
+may be one (a lesson's image has any name), so it is rebuilt for; a build that makes the same course
+leaves the page as it is (session.py)."""
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -33,16 +33,4 @@ def watch(paths: list[Path], on_change, stop: threading.Event) -> None:
                            ignore_entity_patterns=(*DefaultFilter.ignore_entity_patterns, *EDITOR_FILES))
     for changes in watch_files(*paths, watch_filter=ignore, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop,
                                raise_interrupt=False):
-        changed = sources(changes)
-        if changed:
-            on_change(changed)
-
-
-def sources(changes: set[tuple[int, str]]) -> set[Path]:
-    """The paths of a burst of changes that may change the course: not a file made within it and gone
-    by its end (`sed -i`'s, an editor's save through a temporary file), which no build can have read.
-    Should its removal come in the next burst, that one's build makes the same course: no reload."""
-    from watchfiles import Change
-
-    passing = {path for change, path in changes if change == Change.added and not os.path.lexists(path)}
-    return {Path(path) for _, path in changes if path not in passing}
+        on_change({Path(path) for _, path in changes})

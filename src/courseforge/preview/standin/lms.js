@@ -90,7 +90,7 @@
     this.course = course;
     this.key = key;
     this.onCall = onCall;
-    try { saved = JSON.parse(win.localStorage.getItem(key)); } catch (e) { /* private mode: start over */ }
+    saved = this.kept();
     this.data = saved || this.model.defaults(course);
     this.error = '0';
     this.open = false;
@@ -117,7 +117,15 @@
     win[m.global] = api;
   };
 
+  P.kept = function () {
+    try { return JSON.parse(win.localStorage.getItem(this.key)); } catch (e) { return null; /* private mode */ }
+  };
+
   P.initialize = function () {
+    // Read again as the session starts: another tab of the preview that gave up the course for this
+    // launch kept its learner's data as its course ended, after this LMS was made.
+    var kept = this.detached ? null : this.kept();
+    if (kept) this.data = Object.assign(kept, this.model.packaged(this.course));
     var m = this.model, ended = m.attempts && Object.prototype.hasOwnProperty.call(this.data, m.exit) &&
       this.data[m.exit] !== 'suspend';
     this.open = true;

@@ -232,9 +232,10 @@
   // pagehide sends cmi5's `terminated` (a keepalive fetch), and the LMS, asked for the next launch,
   // waits for it (or records `abandoned`). Navigated straight to the next launch, the old page's
   // end reached the LMS after the new session began.
-  function unload() {
-    var page = frame.contentDocument;
-    if (!page || page.URL === 'about:blank') return Promise.resolve();
+  // `loading`: also a course still on its way to the frame (its document is blank until it comes).
+  function unload(loading) {
+    var page = frame.contentDocument, going = loading && (frame.getAttribute('src') || 'about:blank') !== 'about:blank';
+    if (!going && (!page || page.URL === 'about:blank')) return Promise.resolve();
     return new Promise(function (done) {
       frame.addEventListener('load', function gone() {
         frame.removeEventListener('load', gone);
@@ -245,13 +246,16 @@
   }
 
   function standAside() {
+    var old = lms;
     aside = true;
     launches += 1;  // a launch under way here goes no further
     byId('pv-elsewhere').hidden = false;
     say(ELSEWHERE);
-    return unload().then(function () {
-      // Its data was kept as the course ended; the tab that takes the course back reads it afresh.
-      if (lms) lms.detached = true;
+    return unload(true).then(function () {
+      // Its data was kept as the course ended (the other tab reads it as its session starts); unless
+      // this tab took the course back meanwhile, its LMS writes no more.
+      if (!aside || lms !== old) return;
+      if (old) old.detached = true;
       lms = null;
     });
   }
@@ -403,7 +407,10 @@
     var other = event.data;
     if (other && other.launching !== tab && !aside && later(other)) standAside();
   });
-  byId('pv-here').addEventListener('click', function () { launch(false); });
+  byId('pv-here').addEventListener('click', function () {
+    launch(false);
+    frame.focus();  // the button is gone: the keyboard goes on in the course
+  });
   byId('pv-relaunch').addEventListener('click', function () { launch(false); });
   byId('pv-reset').addEventListener('click', function () { if (launch(true)) say('New learner'); });
 
