@@ -476,3 +476,20 @@ def test_a_tab_taking_a_scorm_course_over_has_what_the_other_kept_as_its_course_
     assert total.inner_text() != "0000:00:00.00", "the first tab's session time was lost"
     location = other.locator("#pv-model tr", has_text="cmi.core.lesson_location").locator("td").nth(1)
     assert location.inner_text() == "listening"
+
+
+def test_a_tab_standing_aside_hears_that_the_tab_with_the_course_was_closed(preview, page):
+    running, _ = preview
+    page.goto(running.url)
+    page.wait_for_function(FRAME_READY)
+    other = page.context.new_page()
+    other.goto(running.url)
+    other.wait_for_function(FRAME_READY)
+    page.get_by_role("heading", name="The course is open in another tab of this preview").wait_for()
+    other.close()
+    page.get_by_role("heading", name="The tab that ran the course was closed").wait_for()
+    assert "goes on with the course in this tab" in page.locator("#pv-status").inner_text()
+    page.get_by_role("button", name="Show it here").click()
+    page.wait_for_function(FRAME_READY)
+    assert page.locator("#pv-elsewhere").is_hidden()
+    assert page.evaluate("() => document.activeElement === document.getElementById('pv-frame')")

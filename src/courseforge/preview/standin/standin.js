@@ -21,7 +21,8 @@
   // beside the page that reconnects) otherwise relaunched at every save, each ending the other's
   // cmi5 session and writing over the other's SCORM data.
   var ELSEWHERE = 'The course is open in another tab of this preview.';
-  var tab = Math.random().toString(36).slice(2), aside = false, claimed = null;
+  var tab = Math.random().toString(36).slice(2), aside = false, claimed = null, owner = null;
+  var CLOSED = 'The tab that ran the course was closed';
   var tabs = 'BroadcastChannel' in win ? new win.BroadcastChannel('courseforge-preview') : null;
   var READY_POLL_MS = 10, READY_TRIES = 3000;  // a relaunched player has 30 s to start
 
@@ -245,10 +246,13 @@
     });
   }
 
-  function standAside() {
+  // `other`: the launch that took the course, its tab's id.
+  function standAside(other) {
     var old = lms;
     aside = true;
+    owner = other;
     launches += 1;  // a launch under way here goes no further
+    byId('pv-elsewhere-title').textContent = ELSEWHERE.slice(0, -1);
     byId('pv-elsewhere').hidden = false;
     say(ELSEWHERE);
     return unload(true).then(function () {
@@ -405,7 +409,25 @@
 
   if (tabs) tabs.addEventListener('message', function (event) {
     var other = event.data;
-    if (other && other.launching !== tab && !aside && later(other)) standAside();
+    if (!other) return;
+    if (other.closed && aside && other.closed === owner) {  // or reloaded: then it takes the course again
+      byId('pv-elsewhere-title').textContent = CLOSED;
+      return say(CLOSED + ': "Show it here" goes on with the course in this tab.');
+    }
+    if (other.launching && other.launching !== tab && (aside || later(other))) {
+      if (aside) {  // the course's tab relaunched (a save), or another took it, or the closed one is back
+        owner = other.launching;
+        var title = byId('pv-elsewhere-title');
+        if (title.textContent !== CLOSED) return;
+        title.textContent = ELSEWHERE.slice(0, -1);
+        return say(ELSEWHERE);
+      }
+      standAside(other.launching);
+    }
+  });
+  // The tab running the course tells the others when it goes (closed, or reloaded).
+  win.addEventListener('pagehide', function () {
+    if (tabs && claimed && !aside) tabs.postMessage({ closed: tab });
   });
   byId('pv-here').addEventListener('click', function () {
     launch(false);
