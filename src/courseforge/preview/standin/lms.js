@@ -85,13 +85,11 @@
   var COUNTED = /^(cmi\.(?:interactions|objectives))\.(\d+)\./;
 
   function PreviewLMS(kind, key, course, onCall) {
-    var saved = null;
     this.model = MODELS[kind];
     this.course = course;
     this.key = key;
     this.onCall = onCall;
-    saved = this.kept();
-    this.data = saved || this.model.defaults(course);
+    this.data = this.kept() || this.model.defaults(course);
     this.error = '0';
     this.open = false;
     this.detached = false;  // a reset learner's old session must not write itself back

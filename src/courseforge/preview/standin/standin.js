@@ -20,9 +20,8 @@
   // others stand aside, their sessions ended first. Two tabs (a preview started again opens one
   // beside the page that reconnects) otherwise relaunched at every save, each ending the other's
   // cmi5 session and writing over the other's SCORM data.
-  var ELSEWHERE = 'The course is open in another tab of this preview.';
+  var ELSEWHERE = 'The course is open in another tab of this preview', CLOSED = 'The tab that ran the course was closed';
   var tab = Math.random().toString(36).slice(2), aside = false, claimed = null, owner = null;
-  var CLOSED = 'The tab that ran the course was closed';
   var tabs = 'BroadcastChannel' in win ? new win.BroadcastChannel('courseforge-preview') : null;
   var READY_POLL_MS = 10, READY_TRIES = 3000;  // a relaunched player has 30 s to start
 
@@ -252,9 +251,8 @@
     aside = true;
     owner = other;
     launches += 1;  // a launch under way here goes no further
-    byId('pv-elsewhere-title').textContent = ELSEWHERE.slice(0, -1);
     byId('pv-elsewhere').hidden = false;
-    say(ELSEWHERE);
+    notice(ELSEWHERE);
     return unload(true).then(function () {
       // Its data was kept as the course ended (the other tab reads it as its session starts); unless
       // this tab took the course back meanwhile, its LMS writes no more.
@@ -262,6 +260,12 @@
       if (old) old.detached = true;
       lms = null;
     });
+  }
+
+  // The notice of a tab standing aside says `why`, and so does its status line.
+  function notice(why) {
+    byId('pv-elsewhere-title').textContent = why;
+    say(why + (why === CLOSED ? ': "Show it here" goes on with the course in this tab.' : '.'));
   }
 
   function takeOver() {
@@ -365,14 +369,14 @@
     events.addEventListener('reload', function (event) {
       var built = JSON.parse(event.data);
       update(built);
-      if (aside) return say('Build ' + built.build + ' ready. ' + ELSEWHERE);
+      if (aside) return say('Build ' + built.build + ' ready. ' + ELSEWHERE + '.');
       say('Build ' + built.build + ' ready in ' + built.seconds.toFixed(2) + ' s' + warned(built.warnings));
       launch(false, true);
     });
     events.addEventListener('unchanged', function (event) {
       var built = JSON.parse(event.data);
       update(built);
-      if (aside) return say('Build ' + built.build + ' ready. ' + ELSEWHERE);
+      if (aside) return say('Build ' + built.build + ' ready. ' + ELSEWHERE + '.');
       say('Build ' + built.build + ' in ' + built.seconds.toFixed(2) + ' s: nothing changed, the page stays as it is' +
           warned(built.warnings));
     });
@@ -394,7 +398,7 @@
       var was = chosen().version;
       refresh().then(function () {
         if (!state.course) return say('The preview is back; fix the problems above and save.');
-        if (aside) return say('The preview is back. ' + ELSEWHERE);
+        if (aside) return say('The preview is back. ' + ELSEWHERE + '.');
         say('The preview is back: build ' + state.build);
         if (chosen().version !== was) launch(false, true);
       });
@@ -411,16 +415,13 @@
     var other = event.data;
     if (!other) return;
     if (other.closed && aside && other.closed === owner) {  // or reloaded: then it takes the course again
-      byId('pv-elsewhere-title').textContent = CLOSED;
-      return say(CLOSED + ': "Show it here" goes on with the course in this tab.');
+      return notice(CLOSED);
     }
     if (other.launching && other.launching !== tab && (aside || later(other))) {
       if (aside) {  // the course's tab relaunched (a save), or another took it, or the closed one is back
         owner = other.launching;
-        var title = byId('pv-elsewhere-title');
-        if (title.textContent !== CLOSED) return;
-        title.textContent = ELSEWHERE.slice(0, -1);
-        return say(ELSEWHERE);
+        if (byId('pv-elsewhere-title').textContent === CLOSED) notice(ELSEWHERE);
+        return;
       }
       standAside(other.launching);
     }
