@@ -192,3 +192,31 @@ def test_interface_in_the_course_language(lms_context, server, tmp_path):
     assert page.inner_text(f"#lesson-{ids[1]} .lesson-meta").startswith(f"Lektion 2 von {lessons}")
     assert page.inner_text(f"#lesson-{ids[1]} .question-check >> nth=0") == "Antwort prüfen"
     watch.assert_clean()
+
+
+@pytest.mark.parametrize("width,height,title", [(1366, 768, None), (1000, 768, "Empathy " * 24), (1280, 360, None)],
+                         ids=["tall", "tall-long-title", "short"])
+def test_side_menu_meets_the_top_of_the_window_when_scrolled(lms_context, server, shipped_package, width, height,
+                                                              title):
+    """The side menu sticks right below the sticky header, however many lines the course title takes
+    (it hid under the header by 12 px, more with a long title); on a short window the header scrolls
+    away (max-height 25em) and the menu goes up with it (it left a band of page above it)."""
+    context, watch = lms_context
+    page = open_course(context, server.origin + shipped_package.url, width, height)
+    begin(page)
+    if title:
+        page.evaluate("title => document.querySelector('.cf-course-title').textContent = title", title)
+        page.wait_for_function("() => document.querySelector('.cf-header').offsetHeight > 100")
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    place = page.evaluate("""() => {
+        const nav = document.querySelector('.cf-nav').getBoundingClientRect();
+        const header = document.querySelector('.cf-header').getBoundingClientRect();
+        return {scrolled: scrollY, nav: nav.top, bottom: nav.bottom, header: Math.max(header.bottom, 0), height: innerHeight};
+    }""")
+    assert place["scrolled"] > 200, place  # the lesson is longer than the window
+    assert abs(place["nav"] - place["header"]) <= 1, place  # no gap above the menu, and no overlap
+    assert place["bottom"] <= place["height"] + 1, place  # its foot is on screen: it scrolls inside itself
+    if height < 400:
+        assert place["header"] == 0, place
+    watch.assert_clean()

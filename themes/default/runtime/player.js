@@ -479,6 +479,9 @@
     var course = readJSON('cf-course');
     if (!course || !course.lessons) return;
     doc.documentElement.classList.add('cf-js');
+    // The side menu sticks under the header, as tall as its title's lines make it (--cf-head, in the CSS).
+    var head = doc.querySelector('.cf-header');
+    if (head && win.ResizeObserver) new ResizeObserver(() => doc.documentElement.style.setProperty('--cf-head', head.offsetHeight + 'px')).observe(head);
     CF.player = new Player(course, readJSON('cf-strings') || {});
     CF.ready = CF.player.start().catch(error => { warn('player failed to start', error); });
   }
