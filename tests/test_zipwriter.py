@@ -1,7 +1,10 @@
 """Large entries deflated in pieces: valid zips, the same bytes cached or not, on one core or more."""
 import hashlib
+import zlib
 import random
 import zipfile
+
+import deflate
 
 from courseforge import zipwriter
 from courseforge.package import write_zip
@@ -86,8 +89,8 @@ def test_parts_of_a_large_course_are_reused_whole(tmp_path, monkeypatch):
     with zipwriter.deflate_cache(tmp_path / "cache"):
         write_zip(parts, tmp_path / "first.zip")
     deflated = []
-    real = zipwriter._deflate_piece
-    monkeypatch.setattr(zipwriter, "_deflate_piece", lambda piece: deflated.append(piece) or real(piece))
+    real = zipwriter._deflate_part
+    monkeypatch.setattr(zipwriter, "_deflate_part", lambda part: deflated.append(part[0]) or real(part))
     parts["pages/0005.js"] += b" EDITED"
     with zipwriter.deflate_cache(tmp_path / "cache"):
         again = write_zip(parts, tmp_path / "again.zip").read_bytes()
@@ -96,6 +99,33 @@ def test_parts_of_a_large_course_are_reused_whole(tmp_path, monkeypatch):
     assert again == write_zip(parts, tmp_path / "uncached.zip").read_bytes()
     with zipfile.ZipFile(tmp_path / "again.zip") as archive:
         assert archive.testzip() is None and archive.read("pages/0005.js") == parts["pages/0005.js"]
+
+
+def test_entries_under_a_megabyte_are_one_libdeflate_stream(tmp_path):
+    rng = random.Random(4)
+    prose = " ".join(rng.choice("cue frame call feel".split()) for _ in range(12000)).encode()
+    small = b"var small = 1;\n"
+    path = write_zip({"pages/0001.js": prose, "runtime/small.js": small}, tmp_path / "a.zip")
+    data = path.read_bytes()
+    for entry in (prose, small):
+        stream = deflate.deflate_compress(entry, zipwriter.LEVEL)
+        assert stream in data
+        assert zlib.decompress(stream, -15) == entry  # what every unzip inflates
+
+
+def test_a_piece_and_an_entry_of_the_same_bytes_keep_their_own_deflated_forms(tmp_path):
+    """A piece of a large entry ends without the final mark (pieces are joined), an entry of the same
+    bytes is a whole stream: kept under one key, one would end the other's entry too early or never."""
+    page = big_page()
+    piece = next(bytes(piece) for piece in zipwriter._pieces(page) if len(piece) >= zipwriter.CACHED_FROM)
+    assert zipwriter.CACHED_FROM <= len(piece) < zipwriter.PIECES_FROM
+    entries = {"index.html": page, "pages/0001.js": piece}
+    plain = write_zip(entries, tmp_path / "plain.zip").read_bytes()
+    for name in ("cold.zip", "warm.zip"):
+        with zipwriter.deflate_cache(tmp_path / "cache"):
+            assert write_zip(entries, tmp_path / name).read_bytes() == plain
+    with zipfile.ZipFile(tmp_path / "warm.zip") as archive:
+        assert archive.testzip() is None and archive.read("pages/0001.js") == piece
 
 
 def keyed_parts(made: list[str], edit: bytes = b"") -> dict:
