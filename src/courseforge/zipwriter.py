@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-import deflate
+import deflate as libdeflate
 
 from courseforge.cacheseal import read_sealed, store_folder, write_sealed
 
@@ -48,7 +48,7 @@ CENTRAL = struct.Struct("<4sHHHHHHLLLHHHHHLL")
 END = struct.Struct("<4sHHHHLLH")
 # How pieces are cut and deflated: a kept entry's pieces are those of the build that kept it.
 FORMAT = b"%d %d %d %d %d %s %s\n" % (LEVEL, CACHED_FROM, PIECES_FROM, MAX_PIECE, CUT_ONE_IN,
-                                      zlib.ZLIB_RUNTIME_VERSION.encode(), deflate.__version__.encode())
+                                      zlib.ZLIB_RUNTIME_VERSION.encode(), libdeflate.__version__.encode())
 _cache: contextvars.ContextVar["_PieceCache | None"] = contextvars.ContextVar("deflate_cache", default=None)
 
 
@@ -87,7 +87,7 @@ def write(entries: list[tuple[str, bytes | Keyed, bool]], dest: Path) -> Path:
                 crc, size, packed = found
             else:
                 packed, pieces = next(packed_all) if deflate else (data, None)
-                crc, size = zlib.crc32(data), len(data)
+                crc, size = libdeflate.crc32(data), len(data)
                 if cache is not None and pieces and isinstance(given, Keyed):
                     cache.keep(given.key, crc, size, pieces)
             method, encoded = 8 if deflate else 0, name.encode("ascii")
@@ -157,7 +157,7 @@ def _deflate_part(part: tuple[memoryview, bool]) -> bytes:
 
 def _deflate_stream(data: bytes | memoryview) -> bytes:
     """A whole entry as one final deflate stream."""
-    return deflate.deflate_compress(data, LEVEL)
+    return libdeflate.deflate_compress(data, LEVEL)
 
 
 def _deflate_piece(piece: memoryview) -> bytes:
