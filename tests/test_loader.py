@@ -227,3 +227,18 @@ def test_graded_assessment_needs_a_passing_score(make_course):
                           "assessments/01-final.md": QUIZ})
     [error] = errors_of(folder)
     assert "a graded assessment needs a passing score" in error
+
+
+def test_pages_paths_are_those_slash_makes(tmp_path):
+    """The loader makes 5 000 lessons' paths with pathlib's child maker: the same Path objects as `/`,
+    whatever the name, and `/` itself on a Python without it."""
+    from courseforge.loader import _child_maker
+
+    names = ["01-welcome.md", "a b.md", "é-ü.md", "-dash.md", "x:y.md", "tab\tname.md", "back\\slash.md", "...md"]
+    folder = tmp_path / "lessons"
+    made = list(map(_child_maker(folder), names))
+    assert made == [folder / name for name in names]
+    assert [str(path) for path in made] == [str(folder / name) for name in names]
+    assert [path.name for path in made] == names and all(path.parent == folder for path in made)
+    plain = type("PlainPath", (), {"joinpath": folder.joinpath})()  # no private maker: `/`'s own
+    assert list(map(_child_maker(plain), names)) == made
