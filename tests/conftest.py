@@ -152,4 +152,10 @@ def progress_recorder(heard: list) -> type:
 
         def removed(self, count, size):
             heard.append(("removed", count))
+
+        def capped(self, count, size, cap):
+            heard.append(("capped", count))
+
+        def over_cap(self, size, cap):
+            heard.append(("over cap", size))
     return Heard

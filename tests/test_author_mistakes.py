@@ -311,3 +311,53 @@ def test_a_setting_written_twice_in_a_question_is_named(starter):
          "explanation: Listen first.\nexplanation: The cue that matters")
     assert problems_of(starter) == [("02-listening.md", 27, "`explanation:` appears twice in this question — keep "
                                      "one of them (the other is on line 26)")]
+
+
+# A line an editor shows is one LF, CRLF or CR ends (VS Code, Vim, Emacs; microsoft/vscode#98989): a
+# form feed, vertical tab, \x1c-\x1e, NEL, U+2028 or U+2029 (where str.splitlines() and YAML break)
+# in a page or course.yml moved every `check: ignore` comment after it a line away from its finding.
+ODD_BREAKS = ["\f", "\v", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+def review_errors(folder: Path) -> list[str]:
+    from courseforge.check import check_course
+
+    with pytest.raises(ContentErrors) as caught:
+        check_course(load(folder, cache=False))
+    return [str(error).replace(f"{folder}/", "") for error in caught.value.errors]
+
+
+@pytest.mark.parametrize("odd", ODD_BREAKS)
+def test_a_page_comment_after_an_odd_line_break_is_read_at_its_line(tmp_path, odd):
+    from check_support import course, findings, lesson_text
+
+    def page(comment: str) -> dict:
+        body = f"A note{odd}pasted from a memo.\n\nFor the policy [click here](../files/p.pdf). {comment}"
+        return {"files/p.pdf": b"%PDF", "lessons/01-part-1.md": lesson_text(body=body).encode("utf-8")}
+
+    assert findings(course(tmp_path, page("")), "link-text")[0].location.line == 13
+    assert findings(course(tmp_path, page("<!-- check: ignore link-text -->"), "quiet"), "link-text") == []
+    assert review_errors(course(tmp_path, page("<!-- check: ignore link-txt -->"), "misspelt")) == [
+        'lessons/01-part-1.md:13: "check: ignore" names an unknown rule "link-txt" — did you mean "link-text"?']
+    front = lesson_text().replace("title: Part 1", f"title: Part{odd}1").replace("objectives:\n", "objectives:  # check: ignore\n")
+    assert review_errors(course(tmp_path, {"lessons/01-part-1.md": front.encode("utf-8")}, "front")) == [
+        'lessons/01-part-1.md:4: "check: ignore" names no rule — write the rules or families to switch off '
+        'after "ignore", or all']
+
+
+@pytest.mark.parametrize("odd", ODD_BREAKS)
+def test_course_yml_after_an_odd_line_break_is_named_at_its_lines(tmp_path, odd):
+    from check_support import course
+    from conftest import COURSE_YML
+
+    from courseforge.build import build
+
+    text = COURSE_YML.replace("A course made by a test.", f"A course{odd}made by a test.") + "theme: nope\n"
+    folder = course(tmp_path, {"course.yml": text.encode("utf-8")})
+    with pytest.raises(ContentErrors) as caught:
+        build(folder, tmp_path / "out", ["scorm12"])
+    assert [(error.location.line, error.problem) for error in caught.value.errors] == [(9, 'theme "nope" was not found')]
+    commented = COURSE_YML.replace("A course made by a test.", f"A course{odd}made by a test.") + \
+        "# check: ignore link-text\n"
+    assert review_errors(course(tmp_path, {"course.yml": commented.encode("utf-8")}, "commented"))[0].startswith(
+        'course.yml:9: a "check: ignore" comment in course.yml switches nothing off')

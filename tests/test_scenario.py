@@ -482,3 +482,100 @@ def test_the_page_tells_a_line_from_an_action(make_course):
     # tincan.xml labels each choice with the words on its button, as the runtime reports them.
     labels = [d.decode() for d in re.findall(rb"<description[^>]*>([^<]*)</description>", descriptor(course, "index.html"))]
     assert "Hi." in labels and "Walk away." in labels
+
+
+# Lines as an editor shows them. str.splitlines() ends a line at a form feed, a vertical tab, \x1c-\x1e,
+# NEL, U+2028 and U+2029, YAML at the last three; VS Code, Vim and Emacs at LF, CRLF and CR only
+# (microsoft/vscode#98989). The review counted one way and the loader another, so a mistake after
+# such a character was named a line or more away from where the author sees it.
+ODD_BREAKS = ["\f", "\v", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+ODD_SCRIPT = """\
+title: A short call
+characters:
+  sam: {name: Sam, role: Customer}  # pasted from a memo:{odd}page two
+scenes:
+  start:
+    lines:
+      - sam: My order{odd}is late again.
+    decision:
+      options:
+        - say: That is the second time. Let me fix it now.
+          result: correct
+          empathy: Cognitive.
+          felt: Understood.
+          feedback: You named what mattered.
+          next: fixed
+        - say: Please hold.
+          result: neutral
+          empathy: None shown.
+          felt: Ignored.
+          feedback: The cue went unanswered.
+          next: fixed
+  fixed:
+    lines:
+      - sam: Thank you.
+"""
+
+
+def odd_course(tmp_path: Path, odd: str, script: str, name: str = "course") -> Path:
+    from check_support import course
+
+    # Written as bytes: neither write_text's newline handling nor textwrap.dedent sees the character.
+    return course(tmp_path, {"scenarios/01-call.yml": script.replace("{odd}", odd).encode("utf-8")}, name)
+
+
+def line_of_text(script: str, text: str) -> int:
+    """The line an editor shows `text` on: this script breaks lines with LF alone."""
+    return script[:script.index(text)].count("\n") + 1
+
+
+def content_errors(folder: Path, review: bool = False) -> list[str]:
+    from courseforge.check import check_course
+    from courseforge.errors import ContentErrors
+    from courseforge.loader import load
+
+    with pytest.raises(ContentErrors) as caught:
+        course = load(folder, cache=False)
+        if review:
+            check_course(course)
+    return [str(error).replace(f"{folder}/", "") for error in caught.value.errors]
+
+
+@pytest.mark.parametrize("odd", ODD_BREAKS)
+def test_a_mistake_after_an_odd_line_break_is_named_at_the_line_an_editor_shows(tmp_path, odd):
+    script = ODD_SCRIPT.replace("  fixed:\n", "  fixed:\n    titel: Sorted\n")
+    line = line_of_text(script, "titel")
+    assert line == 23
+    [error] = content_errors(odd_course(tmp_path, odd, script))
+    assert error.startswith(f'scenarios/01-call.yml:{line}: unknown key "titel" in scene "fixed"'), error
+
+
+@pytest.mark.parametrize("odd", ODD_BREAKS)
+def test_a_yaml_syntax_error_after_an_odd_line_break_is_named_at_its_line(tmp_path, odd):
+    script = ODD_SCRIPT.replace("next: fixed\n  fixed:", "next: [fixed\n  fixed:")
+    [error] = content_errors(odd_course(tmp_path, odd, script))
+    [plain] = content_errors(odd_course(tmp_path, " ", script, "plain"))
+    assert error == plain and error.startswith("scenarios/01-call.yml:22: YAML syntax error")
+
+
+@pytest.mark.parametrize("odd", ODD_BREAKS)
+def test_a_check_ignore_comment_after_an_odd_line_break_is_read_at_its_line(tmp_path, odd):
+    from check_support import findings
+
+    quiet = ODD_SCRIPT.replace("  start:\n", "  # check: ignore shared-consequence\n  start:\n")
+    assert findings(odd_course(tmp_path, odd, ODD_SCRIPT), "shared-consequence")[0].location.line == 5
+    assert findings(odd_course(tmp_path, odd, quiet, "quiet"), "shared-consequence") == []
+    misspelt = ODD_SCRIPT.replace("  fixed:\n", "  fixed:  # check: ignore shared-consequense\n")
+    line = line_of_text(misspelt, "check: ignore shared-consequense")
+    assert content_errors(odd_course(tmp_path, odd, misspelt, "misspelt"), review=True) == [
+        f'scenarios/01-call.yml:{line}: "check: ignore" names an unknown rule "shared-consequense" — '
+        'did you mean "shared-consequence"?']
+
+
+@pytest.mark.parametrize("odd", ODD_BREAKS)
+def test_check_ignore_words_in_a_quoted_line_after_an_odd_line_break_are_no_comment(tmp_path, odd):
+    """A form feed stopped PyYAML's scan of the file as saved, and every `# check: ignore` then counted."""
+    from check_support import findings
+
+    said = ODD_SCRIPT.replace("- sam: Thank you.", '- sam: "Type # check: ignore and a rule, then save."')
+    assert len(findings(odd_course(tmp_path, odd, said), "shared-consequence")) == 1

@@ -93,6 +93,9 @@ def prepare(source: Path, warn: Callable[[ContentError], None], progress=None,
 
 
 def _prepare(source: Path, warn, progress, processes: int | None, strict: bool, theme_for) -> Prepared:
+    from courseforge import clipprune
+
+    clipprune.size_cap()  # a cap that is not a number stops the build now, not once its clips are rendered
     course = load(Path(source), processes=processes)
     try:
         findings = check_course(course).findings
@@ -150,16 +153,16 @@ def _render_media(course, shared: dict[str, bytes], warn, progress) -> dict:
 
 
 def _prune_clips(cache: Path, progress) -> None:
-    """The clips of scenarios the course no longer has go too, once a week unused (clipprune.py);
-    without importing the video modules a course without scenarios never needs."""
+    """The clips of scenarios the course no longer has go too, once a week unused or when the cache is
+    above its cap (clipprune.py); without importing the video modules a course without scenarios never needs."""
     from courseforge import clipprune
 
     store = cache / "video"
     if cache.is_symlink() or store.is_symlink() or not store.is_dir():
         return  # no clip cache, or one that is a link: nothing is removed through it
-    removed = clipprune.prune(store, set())
-    if removed[0] and progress is not None:
-        progress.removed(*removed)
+    pruned = clipprune.prune(store, set())
+    if progress is not None:
+        clipprune.tell(pruned, store, progress)
 
 
 def _warn_unkept_key(course, warn) -> None:

@@ -156,9 +156,11 @@ def preview(source: Path, host: str, port: int, open_browser: bool) -> None:
     """Serve the course in SOURCE in a stand-in LMS page; rebuild and reload on every save."""
     import webbrowser
 
+    from courseforge import clipprune
     from courseforge.preview import Preview
     from courseforge.video import ConsoleProgress
 
+    clipprune.size_cap()  # a cap that is not a number is said before serving, not on every save's page
     server = Preview(source, host, port, lambda text, is_error: click.echo(text, err=is_error),
                      progress=ConsoleProgress).start()
     try:  # from here on Ctrl+C stops it cleanly, even at once after the line that says where it serves

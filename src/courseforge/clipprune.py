@@ -11,6 +11,14 @@ read them, and pruning takes the lock exclusively or does not happen (another bu
 next one prunes). A clip another build is making is a dot-named work folder (clipcache.work_prefix),
 never an entry, and is renamed into place with a fresh meta.json: pruning does not see the one and
 keeps the other.
+
+A cap bounds the store's size as well (CAP_VARIABLE, a machine's concern rather than a course's: its
+disk, a CI runner's cache): a day of heavy tuning, or a large video_size, leaves far more than a disk
+should carry for a week. After the age rule, the entries this build did not use go least recently used
+first until the store is within the cap. What this build uses always stays (the preview shows it), even
+when it alone is larger than the cap: that is said, once, and the cap then keeps nothing else. Sizes
+are the entries' files' sizes from stat, never from reading them; work folders are not counted (they
+are renamed into entries or removed with their dead process, clipcache.remove_abandoned).
 """
 from __future__ import annotations
 
@@ -20,7 +28,10 @@ import re
 import shutil
 import stat
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+import click
 
 try:
     import fcntl
@@ -31,6 +42,41 @@ GRACE = 7 * 24 * 3600
 SKEW = 24 * 3600  # a use this far in the future is a clock set back, not a use to keep for ever
 ENTRY = re.compile(r"^[0-9a-f]{32}$")
 LOCK = "lock"  # not dot-named: those are clips being made (clipcache.WORK)
+CAP_VARIABLE = "COURSEFORGE_CLIP_CACHE_MB"
+DEFAULT_CAP_MB = 1000  # 1 GB: some 1400 clips at 1280x720, a large course and a good deal of tuning
+MB = 1_000_000  # as every size courseforge prints (and package_budget_mb) counts it
+MAX_CAP_DIGITS = 15  # a million terabytes: any longer value is no cap at all (int() refuses 4300+ digits)
+
+
+class CapError(click.ClickException):
+    """A cap that is not a number: one line naming the variable, exit status 1, before any work."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What one prune removed, and what it could not."""
+
+    aged: tuple[int, int] = (0, 0)  # entries unused for GRACE: how many, their bytes
+    capped: tuple[int, int] = (0, 0)  # entries removed, least recently used first, to bring the store within `cap`
+    kept: int = 0  # the bytes of this build's own entries when they alone exceed `cap` (kept all the same), else 0
+    cap: int = 0
+
+
+def size_cap() -> int:
+    """The store's cap in bytes: CAP_VARIABLE, a whole number of megabytes (empty or unset: the default;
+    0: keep only what the last build used), else CapError."""
+    value = os.environ.get(CAP_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_CAP_MB * MB
+    if not re.fullmatch(r"[0-9]+", value):  # int() would take "1_000", "+5" and other scripts' digits too
+        shown = value if len(value) <= 40 else value[:39] + "…"
+        raise CapError(f"{CAP_VARIABLE} is {shown!r}, but it must be a whole number of megabytes: the most "
+                       f"the clip cache (.courseforge-cache/video) may hold, such as {DEFAULT_CAP_MB} (the "
+                       f"default when it is not set) — or 0 to keep only the clips of the last build")
+    digits = value.lstrip("0") or "0"
+    return int(digits) * MB if len(digits) <= MAX_CAP_DIGITS else 10 ** (MAX_CAP_DIGITS + 6)
 
 
 @contextlib.contextmanager
@@ -62,36 +108,77 @@ def mark_used(entry: Path) -> None:
         return
 
 
-def prune(store: Path, used: set[Path], now: float | None = None) -> tuple[int, int]:
-    """Remove the entries not in `used` that have gone unused for GRACE: (how many, their bytes).
-    Nothing happens while another build holds the store, and nothing but entry folders is touched."""
+def prune(store: Path, used: set[Path], now: float | None = None, cap: int | None = None) -> Pruned:
+    """Remove the entries not in `used` that have gone unused for GRACE, then, least recently used
+    first, those that keep the store above `cap` bytes (default: size_cap()). Nothing happens while
+    another build holds the store, and nothing but entry folders is touched."""
     now = time.time() if now is None else now
+    cap = size_cap() if cap is None else cap
     handle = _open_lock(store)
     if handle is None:
-        return 0, 0
-    removed = size = 0
+        return Pruned(cap=cap)
+    aged = capped = (0, 0)
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:  # another build is looking for or reading its clips
-            return 0, 0
+            return Pruned(cap=cap)
         try:
             listing = list(os.scandir(store))
         except OSError:
-            return 0, 0
+            return Pruned(cap=cap)
+        in_use = 0
+        others = []  # (last use, name, path, bytes) of the entries the age rule kept
         for found in listing:
             path = Path(found.path)
-            if not ENTRY.match(found.name) or path in used or not found.is_dir(follow_symlinks=False):
+            if not ENTRY.match(found.name) or not found.is_dir(follow_symlinks=False):
+                continue
+            if path in used:
+                in_use += _size(path)
                 continue
             last = _last_use(path, now)
-            if last is not None and now - last > GRACE:
-                taken = _size(path)
-                shutil.rmtree(path, ignore_errors=True)
-                if not path.exists():
-                    removed, size = removed + 1, size + taken
+            if last is None:
+                continue
+            if now - last > GRACE:
+                aged = _add(aged, _remove(path))
+            else:
+                others.append((last, found.name, path, _size(path)))
+        total = in_use + sum(entry[3] for entry in others)
+        for _last, _name, path, size in sorted(others):  # least recently used first, then by name
+            if total <= cap:
+                break
+            gone = _remove(path, size)
+            total -= gone[1]
+            capped = _add(capped, gone)
     finally:
         os.close(handle)
-    return removed, size
+    return Pruned(aged, capped, in_use if in_use > cap else 0, cap)
+
+
+def _remove(entry: Path, size: int | None = None) -> tuple[int, int]:
+    """(1, its bytes) once `entry` is gone, (0, 0) if it stays (a file another user owns…)."""
+    size = _size(entry) if size is None else size
+    shutil.rmtree(entry, ignore_errors=True)
+    return (0, 0) if entry.exists() else (1, size)
+
+
+def _add(counted: tuple[int, int], more: tuple[int, int]) -> tuple[int, int]:
+    return counted[0] + more[0], counted[1] + more[1]
+
+
+def tell(pruned: Pruned, store: Path, progress) -> None:
+    """Say what `pruned` removed, a line per rule; a store its own build's clips overfill, once per
+    process (the preview rebuilds on every save and would say it every time)."""
+    if pruned.aged[0]:
+        progress.removed(*pruned.aged)
+    if pruned.capped[0]:
+        progress.capped(*pruned.capped, pruned.cap)
+    if pruned.kept and (store, pruned.cap) not in _TOLD_OVER_CAP:
+        _TOLD_OVER_CAP.add((store, pruned.cap))
+        progress.over_cap(pruned.kept, pruned.cap)
+
+
+_TOLD_OVER_CAP: set[tuple[Path, int]] = set()
 
 
 def _last_use(entry: Path, now: float) -> float | None:

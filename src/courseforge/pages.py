@@ -86,7 +86,7 @@ class PageReader:
             return None
         text = page_text(parsed, front)  # before rendering rewrites link addresses
         text.stats = measure(text)  # here, so it runs in the reading workers and is cached with the page
-        text.marks = page_marks(text, source, path)  # likewise
+        text.marks = page_marks(text, source)  # likewise
         resolve = self.assets.resolver(path, self.page_files)
         html = self.markdown.render(parsed, resolve)
         questions = self._questions(path, parsed, resolve)

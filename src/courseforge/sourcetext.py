@@ -1,9 +1,13 @@
 """Reading an author's text file the same way wherever it was written.
 
 Windows editors add a byte-order mark and CRLF line ends; old Macs end lines with CR alone. And a
-few characters count as line breaks for some readers but not others: Python's `str.splitlines` and
-YAML break at U+2028, U+2029 and NEL, markdown-it does not, so one of them in a page shifted the
-line numbers of everything after it. Every reader gets LF lines and nothing else that breaks one.
+few characters count as line breaks for some readers but not others: Python's `str.splitlines`
+breaks at U+2028, U+2029, NEL, form feed, vertical tab and \x1c-\x1e, YAML (PyYAML's reader and
+libyaml alike) at the first three, markdown-it at none, so one of them in a file shifted the line
+numbers of everything after it. Every reader gets LF lines and nothing else that breaks one, and so
+counts lines as editors show them: VS Code ends a line at LF, CRLF and CR only, and offers to remove
+the others as "unusual line terminators" (microsoft/vscode#98989); Vim and Emacs show them inside
+their line (^L, <85>). Whatever numbers a file's lines reads it here (source_lines()).
 """
 from __future__ import annotations
 
@@ -85,6 +89,20 @@ def _streamed(handle: int, limit: int) -> bytes:
         parts.append(part)
         size += len(part)
     return b"".join(parts)
+
+
+def source_lines(path: Path) -> list[str]:
+    """The lines of `path` as read_source() reads it, numbered from 1 as an editor and every reader
+    number them (str.splitlines() on the file as saved broke a line at a form feed or U+2028);
+    [] for a file that cannot be read, which its reader has said already."""
+    try:
+        text = read_source(path)
+    except (OSError, SourceError):
+        return []
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the file's last line end starts no line of its own
+    return lines
 
 
 def normalise(text: str) -> str:

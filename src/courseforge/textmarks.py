@@ -14,7 +14,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
-from pathlib import Path
 
 from courseforge.model import PageText
 
@@ -221,17 +220,18 @@ FEW_LISTED = 64  # listed words to look for in a block one by one before its wor
 SCANNERS = (_spellings_in, _terms_in, _currencies_in, _colours_in)
 
 
-def page_marks(text: PageText, source: str, path: Path) -> TextMarks:
-    """A page's marks; `source` is its text as read, `path` its file."""
+def page_marks(text: PageText, source: str) -> TextMarks:
+    """A page's marks; `source` is its text as read (sourcetext.read_source)."""
     named = "check:" in source and IGNORE_COMMENT.search(source)  # the plain test first: most pages have none
-    return scan((*text.blocks, *text.questions), ignore_lines(path) if named else ())
+    return scan((*text.blocks, *text.questions), ignore_lines(source) if named else ())
 
 
-def ignore_lines(path: Path) -> tuple[tuple[int, tuple[str, ...]], ...]:
-    """(line, rules) for each line of `path` with a `check: ignore` comment, numbered as
-    source_lines() numbers them (the review's way: every line break Python knows of ends a line)."""
+def ignore_lines(source: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """(line, rules) for each line of `source` (a page as read: LF lines only) with a `check: ignore`
+    comment, numbered as its blocks are and as an editor shows them. The file read again and split
+    by str.splitlines() put a comment after a form feed or U+2028 a line below its finding."""
     found = []
-    for number, text in enumerate(source_lines(path), start=1):
+    for number, text in enumerate(source.split("\n"), start=1):
         named: set[str] = set()
         for match in IGNORE_COMMENT.finditer(text):
             named |= ignored_names(match)
@@ -244,13 +244,6 @@ def ignored_names(match: re.Match) -> set[str]:
     """The names an IGNORE_COMMENT match gives, in lower case (they are matched whatever their case);
     {""} for none."""
     return set(re.split(r"[\s,]+", match.group(1).strip().lower()))
-
-
-def source_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return []
 
 
 def _line(block, match: re.Match) -> int:

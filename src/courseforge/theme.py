@@ -18,7 +18,7 @@ from courseforge.assets import MAX_ASSET_BYTES
 from courseforge.cacheseal import user_dir
 from courseforge.errors import ContentError, ContentErrors, Location, Problems
 from courseforge.model import Course
-from courseforge.sourcetext import MAX_SOURCE_BYTES
+from courseforge.sourcetext import MAX_SOURCE_BYTES, source_lines
 from courseforge.themesandbox import COMPILED, BoundedSandbox
 
 TEMPLATES = "templates"
@@ -223,7 +223,8 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
 
 
 def _line_of(path: Path, key: str) -> int | None:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    # Numbered as course.yml's reader numbers it (a form feed or U+2028 breaks no line there).
+    for number, line in enumerate(source_lines(path), start=1):
         if re.match(rf"^{key}\s*:", line):
             return number
     return None

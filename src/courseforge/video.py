@@ -17,7 +17,8 @@ and, as attributes, what the player page needs:
     media.warnings → [ContentError]      e.g. the one saying clips are silent without espeak-ng
     media.rendered, media.reused         clips encoded in this run / taken from the cache
     media.removed                        (count, bytes) of cache entries unused for a week, removed
-                                         (clipprune.py)
+    media.capped                         (count, bytes) of the least recently used ones removed to keep
+                                         the cache within its size cap (clipprune.py)
 
 How a clip is made. The picture is still while a line is spoken, so each line's frame is drawn once
 (Pillow), held for the line's audio plus a pause, and encoded at a low frame rate with x264 tuned for
@@ -62,6 +63,7 @@ class Media(dict):
         self.rendered = 0
         self.reused = 0
         self.removed = (0, 0)  # cache entries unused for a week that this build removed, and their bytes
+        self.capped = (0, 0)  # those it removed, least recently used first, to keep the cache within its cap
 
 
 class Progress(Protocol):
@@ -69,6 +71,8 @@ class Progress(Protocol):
     def advance(self, label: str) -> None: ...
     def finish(self) -> None: ...
     def removed(self, count: int, size: int) -> None: ...  # only when something was removed
+    def capped(self, count: int, size: int, cap: int) -> None: ...  # the same, to keep the cache within `cap` bytes
+    def over_cap(self, size: int, cap: int) -> None: ...  # this build's own clips alone take more than `cap`
 
 
 class ConsoleProgress:
@@ -97,9 +101,25 @@ class ConsoleProgress:
 
     def removed(self, count: int, size: int) -> None:
         days = clipprune.GRACE // 86400
-        amount = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
         click.echo(f"video: removed {count} cached clip{'s' if count != 1 else ''} unused for over {days} days "
-                   f"({amount})", err=True)
+                   f"({_amount(size)})", err=True)
+
+    def capped(self, count: int, size: int, cap: int) -> None:
+        click.echo(f"video: removed {count} least recently used cached clip{'s' if count != 1 else ''} to keep the "
+                   f"cache within its {_cap(cap)} cap ({_amount(size)})", err=True)
+
+    def over_cap(self, size: int, cap: int) -> None:
+        click.echo(f"video: the clips this build uses take {_amount(size)}, more than the cache's {_cap(cap)} cap: "
+                   f"they are kept (set {clipprune.CAP_VARIABLE} to a larger number of MB to keep others too)", err=True)
+
+
+def _amount(size: int) -> str:
+    # Clips at 320x180 weigh tens of KB: "(0.0 MB)" read as if nothing had been removed.
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
+
+
+def _cap(cap: int) -> str:
+    return f"{cap // clipprune.MB} MB"
 
 
 class _Quiet:
@@ -107,6 +127,8 @@ class _Quiet:
     def advance(self, label: str) -> None: ...
     def finish(self) -> None: ...
     def removed(self, count: int, size: int) -> None: ...
+    def capped(self, count: int, size: int, cap: int) -> None: ...
+    def over_cap(self, size: int, cap: int) -> None: ...
 
 
 # The public entry point.
@@ -147,9 +169,9 @@ def render_media(scenarios: list[Scenario], out_settings: VideoSettings, cache_d
             for scene in scenario.scenes.values():
                 _collect(media, scenario, scene, entries[scenario.id, scene.id])
     # Only now, every clip of the course in hand: a build stopped earlier never prunes.
-    media.removed = clipprune.prune(store, set(entries.values()))
-    if media.removed[0]:
-        progress.removed(*media.removed)
+    pruned = clipprune.prune(store, set(entries.values()))
+    media.removed, media.capped = pruned.aged, pruned.capped
+    clipprune.tell(pruned, store, progress)
     return media
 
 

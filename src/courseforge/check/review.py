@@ -13,7 +13,8 @@ from pathlib import Path
 import yaml
 
 from courseforge.model import Block, Course, PageText
-from courseforge.textmarks import TextMarks, ignored_names, page_marks, scan, source_lines
+from courseforge.sourcetext import SourceError, read_source, source_lines
+from courseforge.textmarks import TextMarks, ignored_names, page_marks, scan
 
 # A `check: ignore` comment as written: `<!-- check: ignore … -->` in Markdown, `# check: ignore …` in
 # YAML. The names may be missing (`# check: ignore`): that comment switches nothing off.
@@ -79,7 +80,7 @@ class Review:
 
     def _page_marks(self, path: Path, page: PageText) -> TextMarks:
         if page.marks is None:  # a page the reader did not scan
-            page.marks = page_marks(page, "\n".join(self.lines(path)), path)
+            page.marks = page_marks(page, "\n".join(self.lines(path)))
         return page.marks
 
     def ignored_at(self, path: Path, line: int | None) -> frozenset[str]:
@@ -112,18 +113,20 @@ class Review:
         return self._comments[path]
 
     def lines(self, path: Path) -> list[str]:
-        """The source file's lines, read once."""
+        """The source file's lines, read once, as its reader and an editor number them (sourcetext.py)."""
         if path not in self._files:
             self._files[path] = source_lines(path)
         return self._files[path]
 
 
 def _yaml_comments(path: Path) -> Callable[[int, int], bool]:
+    # The text the loader composed, as Review.lines() numbers it: scanned as saved, U+2028 and NEL
+    # ended a line for PyYAML, and a form feed stopped its scan, so that every match counted.
     try:
-        tokens = yaml.scan(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        tokens = yaml.scan(read_source(path), Loader=yaml.SafeLoader)
         scalars = [(_text_starts(scalar), (scalar.end_mark.line + 1, scalar.end_mark.column))
                    for scalar in tokens if isinstance(scalar, yaml.ScalarToken)]
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, SourceError, yaml.YAMLError):
         return lambda line, column: True  # a file the loader refused was said already; every match counts
     return lambda line, column: not any(start <= (line, column) < end for start, end in scalars)
 
