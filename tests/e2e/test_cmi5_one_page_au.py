@@ -7,12 +7,14 @@ the session and goes back to the LMS (C5-D5). An assessment's AU fails, then pas
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
 from .conftest_xapi import QUIZ_COURSE, READY, _build, ends_with_terminated, settle, stored, verbs, visible_lesson
 from .e2e_support import axe_violations, format_violations
 from .lrs import SESSION_ID
+from .test_large_course import large_course  # noqa: F401 - a fixture
 from .test_cmi5_lrs import au_statements, check_cmi5, expected_failures
 from .test_learner_layout import OVERFLOW, SMALL_CONTROLS
 
@@ -263,3 +265,33 @@ def test_a_reloaded_au_still_shows_its_own_page_alone(lms, ralph, package, xapi_
     found = stored(ralph, ends_with_terminated, registration=session.registration)
     check_cmi5(found, [session])
     assert verbs(au_statements(found)) == ["initialized", "experienced", "completed", "terminated"]
+
+
+def test_an_au_of_a_page_in_a_later_part_of_a_large_course_shows_it_alone(lms, ralph, large_course, tmp_path,
+                                                                           xapi_page):
+    """A large course's pages come in parts (pageparts.py): the AU of a page far from the first part
+    loads that page's part and shows the page alone, as in a small course."""
+    page, watch = xapi_page
+    source = tmp_path / "large"
+    shutil.copytree(large_course, source)
+    (source / "course.yml").write_text((source / "course.yml").read_text() + "cmi5_au_per_lesson: true\n")
+    folder = _build(source, tmp_path / "out", "cmi5")
+    assert 'id="lesson-l41"' not in (folder / "index.html").read_text(encoding="utf-8")  # in a part
+    session = lms.launch_cmi5("large-one-page", folder, au=40)
+    assert session.au_id.endswith("/au/l41")
+    page.goto(session.url)
+    page.wait_for_function(READY)
+    assert visible_lesson(page) == "l41" and not page.is_visible("#cf-cover") and not page.is_visible("#cf-nav")
+    assert reachable(page) == [] and page.is_disabled("#cf-prev")
+    page.click("#cf-next")
+    assert page.inner_text("#cf-complete-text") == (
+        "This part of the course is complete. Exit it to go on with the course in your learning management system.")
+    settle(page)
+    with page.expect_navigation(url=f"{lms.origin}/return?registration={session.registration}"):
+        page.click("#cf-exit-end")
+    found = stored(ralph, ends_with_terminated, registration=session.registration)
+    check_cmi5(found, [session])
+    assert verbs(au_statements(found)) == ["initialized", "experienced", "completed", "terminated"]
+    assert {s["object"]["id"] for s in found} == {session.activity_id, session.activity_id + "/lesson/l41"}
+    assert lms.violations == []
+    assert watch.unexpected(expected_failures) == []
