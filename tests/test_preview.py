@@ -413,6 +413,20 @@ def test_the_au_launched_for_a_page_is_the_one_the_course_s_cmi5_xml_declares_fo
             assert str(launched[name]) == str(au.get(name)), (page.id, name)
 
 
+def test_the_state_lists_a_per_page_course_s_aus_for_the_stand_in_s_choice(make_course, tmp_path):
+    """A launch of one AU shows its page alone (runtime/player.js): the stand-in lists the AUs, as an
+    LMS does, so that the author can go from one to another; a course of one AU lists none."""
+    folder = make_course({"course.yml": COURSE_YML + "cmi5_au_per_lesson: true\n",
+                          "assessments/01-one.md": GRADED.format(id="one", score=70)})
+    session = Session(folder, report=lambda text, is_error: None)
+    assert session.rebuild()
+    pages = session.prepared.course.pages
+    assert session.state()["course"]["aus"] == [[page.id, page.title] for page in pages]
+    assert [au[0] for au in session.state()["course"]["aus"]][-1] == "one"
+    whole = Session(make_course(root=tmp_path / "whole"), report=lambda text, is_error: None)
+    assert whole.rebuild() and whole.state()["course"]["aus"] is None
+
+
 def test_a_course_of_one_au_is_launched_in_it_whatever_the_page_shown(make_course):
     session = Session(make_course(), report=lambda text, is_error: None)
     assert session.launched_au() is None  # nothing built yet

@@ -366,15 +366,15 @@ def test_one_au_per_page(lms, ralph, xapi_packages, xapi_page):
 
 
 def test_a_lesson_au_scores_nothing_even_in_the_assessment(lms, ralph, xapi_packages, xapi_page):
-    """C5-S8: a lesson's AU (moveOn Completed, no masteryScore) lets the learner walk on into the
-    assessment; passing it there reported `passed` for the lesson's AU, never for the assessment's."""
+    """C5-S8: a lesson's AU (moveOn Completed, no masteryScore) shows its lesson alone (the learner
+    cannot walk on into the assessment: test_cmi5_one_page_au.py); a pass its adapter hears all the
+    same reported `passed` for the lesson's AU, never for the assessment's."""
     page, watch = xapi_page
     folder = xapi_packages["per-page-cmi5"]
     session = lms.launch_cmi5("per-page-cmi5", folder, au=0)
     assert session.au_id.endswith("/au/part-1") and "masteryScore" not in session.launch_data
     open_au(page, session.url)
-    walk(page, lesson_ids(folder))
-    assert visible_lesson(page) == "final"
+    assert visible_lesson(page) == "part-1"
     score(page, 10)
     settle(page)
     close_page(page)

@@ -197,9 +197,11 @@ def test_a_course_of_one_au_per_page_is_launched_in_the_au_of_the_page_shown(per
     assert session_of(initialized) == session_of(launched)
     assert logged(page) == ["initialized Listening first", "launched Listening first"]
 
-    course.locator("#cf-prev").click()
-    course.get_by_role("heading", name="Welcome", level=1).wait_for()
-    page.get_by_role("button", name="Relaunch").click()  # on another page: the LMS launches that page's AU
+    # The AU shows its page alone (player.js): the way to another page is the LMS's list of AUs.
+    assert course.locator("#cf-prev").is_disabled() and not course.locator("#cf-nav").is_visible()
+    assert page.get_by_label("AU to launch").input_value() == "listening"
+    page.get_by_label("AU to launch").select_option("welcome")
+    page.get_by_role("button", name="Relaunch").click()  # the LMS launches the AU chosen
     page.locator("#pv-log li", has_text="launched Welcome").wait_for()
     course.get_by_role("heading", name="Welcome", level=1).wait_for()
     again = [s for s in running.lrs.statements if s["verb"]["id"].endswith("/launched")][-1]
@@ -212,16 +214,18 @@ def test_a_course_of_one_au_per_page_is_launched_in_the_au_of_the_page_shown(per
 
 def test_a_save_reloads_a_per_page_course_in_the_au_launched_so_its_session_s_data_stays(per_page, page,
                                                                                           tmp_path):
-    """A save's reload is the same learner going on: launched in the AU of the page on show, a
-    learner who had walked on to another page came back in that page's AU, whose State holds nothing
-    of what they did in the first (their viewed pages, an assessment's answers)."""
+    """A save's reload is the same learner going on, in the AU launched last (chosen in the list of AUs,
+    as a learner does in an LMS), whose State holds what they did there alone: each AU shows its own
+    page, without a cover."""
     running = per_page
     page.goto(running.url)
     course = page.frame_locator("#pv-frame")
     page.get_by_role("group", name="Standard").get_by_role("button", name="cmi5", exact=True).click()
-    start(course)
     page.locator("#pv-log li", has_text="initialized Welcome").wait_for()
-    course.locator("#cf-next").click()
+    course.get_by_role("heading", name="Welcome", level=1).wait_for()
+    page.get_by_label("AU to launch").select_option("listening")
+    page.get_by_role("button", name="Relaunch").click()
+    page.locator("#pv-log li", has_text="initialized Listening first").wait_for()
     course.get_by_role("heading", name="Listening first", level=1).wait_for()
     iri = running.session.prepared.course.iri
     source = tmp_path / "project" / LESSON
@@ -229,9 +233,12 @@ def test_a_save_reloads_a_per_page_course_in_the_au_launched_so_its_session_s_da
     course.get_by_text("Edited: a customer rarely starts").wait_for()
     assert course.get_by_role("heading", name="Listening first", level=1).is_visible()
     launched = [s for s in running.lrs.statements if s["verb"]["id"].endswith("/launched")]
-    assert [s["context"]["contextActivities"]["grouping"][0]["id"] for s in launched] == [iri + "/au/welcome"] * 2
+    assert [s["context"]["contextActivities"]["grouping"][0]["id"] for s in launched] == \
+        [iri + "/au/welcome"] + [iri + "/au/listening"] * 2
+    assert page.get_by_label("AU to launch").input_value() == "listening"
     viewed = "() => document.getElementById('pv-frame').contentWindow.Courseforge.player.state.viewed.join(',')"
-    assert page.evaluate(viewed) == "0,1"
+    assert page.evaluate(viewed) == "1"
+
 
 ENDS = ("launched", "initialized", "terminated", "abandoned")
 

@@ -186,7 +186,11 @@ class Session:
                 "standards": [{"name": name, "kind": LAUNCH_KINDS[name], "version": self.versions.get(name, [None])[0]}
                               for name in standards()],
                 "course": {"id": course.id, "title": course.title, "iri": course.iri,
-                           "masteryScore": course.pass_mark} if course else None,
+                           "masteryScore": course.pass_mark,
+                           # A course of one AU per page: the AUs an LMS lists, by page (id, title), for
+                           # the stand-in's choice; a launch of one shows that page alone (player.js).
+                           "aus": [[page.id, page.title] for page in course.pages]
+                           if course.config.cmi5_au_per_lesson else None} if course else None,
             }
 
 

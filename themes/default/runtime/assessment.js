@@ -34,8 +34,9 @@
     if (missed.length) box.appendChild(review(quizzes, missed));
   }
 
-  // The missed questions, each with a link to the lesson that teaches it (when the course says; in a
-  // large course the question knows the lesson's place and title, its part may be still to come).
+  // The missed questions, each with a link to the lesson that teaches it (when the course says, and
+  // the launch covers that lesson; in a large course the question knows the lesson's place and title,
+  // its part may be still to come).
   function review(quizzes, missed) {
     var S = quizzes.S, wrap = el('div', 'quiz-result-missed'), list = el('ul');
     var title = el('h2', 'quiz-result-title', S.resultMissed);
@@ -44,7 +45,7 @@
       var item = el('li'), d = q.d, p = quizzes.player, index = p.indexOf(d.lesson), link;
       if (index < 0) index = d.lessonAt;
       item.appendChild(el('span', 'quiz-result-prompt', plain(q.node.querySelector('.question-prompt'))));
-      if (index >= 0) {
+      if (p.covers(index)) {
         link = el('a', 'quiz-result-lesson', CF.format(S.resultLesson, { lesson: p.lessons[index].title || d.lessonTitle }));
         link.href = '#lesson-' + d.lesson;
         link.setAttribute('data-page', index);

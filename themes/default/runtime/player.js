@@ -5,6 +5,10 @@
  * or Promises; the player awaits them one after the other. What surrounds the pages (cover, menu
  * states, progress, course summary) is runtime/screens.js.
  *
+ * An adapter whose launch covers one page of the course, not all of it, names that page by its id
+ * (`scope`): the player then shows that page alone, without the cover, the menu or a way to another
+ * page, and after it the summary of that page with its way out (`covers`).
+ *
  * Written small, as every runtime file: packages ship them minified but not renamed, and each byte
  * counts against the theme's budget (tests/test_theme_size.py). Hence classes, arrow callbacks and
  * `t` for `this` in a method using it more than once; every browser the player runs in has them.
@@ -62,6 +66,8 @@
           return next();
         }, error => {
           warn(definition.name + ' init failed', error);
+          // The one page a launch that did not start covers still bounds what the learner sees.
+          CF.scope = CF.scope || adapter && adapter.scope;
           return next();
         });
     }
@@ -85,6 +91,7 @@
       t.lessons = [];
       t.parts = [];
       t.wanted = -1;
+      t.only = -1;  // the one page the launch covers, or -1: all of them
       var check = 0, n = 0;
       // A large course names each part once (pageparts.py): its pages stand here from the start, by
       // number, and learn their ids and titles when it arrives (receive). `check`: the number of the
@@ -131,6 +138,8 @@
       return connect(t.course).then(link => {
         t.adapter = link.adapter;
         t.connected = link.connected;
+        t.only = t.indexOf((t.adapter || 0).scope || CF.scope);
+        t.ui.app.classList.toggle('cf-one', t.only >= 0);
         if (!t.connected && t.ui.notice) {
           if (link.result && link.result.persistent === false && t.strings.noticeNoStorage) {
             t.ui.notice.textContent = t.strings.noticeNoStorage;
@@ -157,8 +166,9 @@
         var first = t.load(Math.max(0, start)).catch(() => { /* asked again when shown */ });
         return returning && first;
       }).then(() => {
-        // A page the learner chose from the menu meanwhile wins over the cover.
-        if (t.wanted < 0) t.screens.cover(start, returning);
+        // A page the learner chose from the menu meanwhile wins over the cover; a launch of one page opens on it.
+        if (t.only >= 0) t.show(t.only);
+        else if (t.wanted < 0) t.screens.cover(start, returning);
         t.ready = true;
       });
     }
@@ -168,6 +178,12 @@
       var t = this;
       for (var i = 0; id != null && i < t.lessons.length; i++) if (t.lessons[i].id === id) return i;
       return -1;
+    }
+
+    // Whether page i is one this launch covers (one page, or all of them): the pager leads to no other.
+    covers(i) {
+      var t = this;
+      return !!t.lessons[i] && (t.only < 0 || i === t.only);
     }
 
     viewedCount() {
@@ -245,7 +261,7 @@
     show(index) {
       var t = this, total = t.lessons.length;
       if (!total) return;
-      index = Math.max(0, Math.min(total - 1, index | 0));
+      index = t.only < 0 ? Math.max(0, Math.min(total - 1, index | 0)) : t.only;
       var lesson = t.lessons[index], was = t.lessons[t.wanted] || {};
       t.wanted = index;
       // Coming into a part opens its group, so the menu shows where the learner is; a group they
@@ -269,6 +285,7 @@
       t.screens.leave();
       t.screens.hidePages();
       lesson.section.hidden = false;
+      lesson.section.classList.add('cf-shown');  // what a launch of one page prints (courseforge.css)
       if (lesson.link) lesson.link.setAttribute('aria-current', 'page');
       t.screens.pager(index);
       t.setMenu(false);
@@ -277,7 +294,7 @@
       win.scrollTo(0, 0);
       t.save();
       // The next page's part comes while this one is read, so Next shows it at once.
-      if (index + 1 < total) t.load(index + 1).catch(() => { /* asked again when shown */ });
+      if (t.covers(index + 1)) t.load(index + 1).catch(() => { /* asked again when shown */ });
     }
 
     // The course's graded result (quiz.js): null when it has no graded quiz, else {raw, passed, done}.
@@ -403,7 +420,7 @@
       if (ui.prev) ui.prev.addEventListener('click', () => { t.show(t.current - (t.screens.atEnd ? 0 : 1)); });
       if (ui.next) {
         ui.next.addEventListener('click', () => {
-          if (t.current < t.lessons.length - 1) t.show(t.current + 1);
+          if (t.covers(t.current + 1)) t.show(t.current + 1);
           else t.screens.summary();
         });
       }

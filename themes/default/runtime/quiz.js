@@ -279,12 +279,12 @@
     }
 
     // The course's result: null without a graded page; raw (the mean of their scores) null until each
-    // was submitted; done once each is final.
+    // was submitted; done once each is final. Only the pages the launch covers count (player.js).
     outcome() {
       var t = this, total = 0, scored = true, passed = true, done = true, pages = 0, mark = 0;
       Object.keys(t.pages).forEach(id => {
         var page = t.pages[id], r = t.player.state.quizzes[page.index], x = r && t.result(page);
-        if (!page.d.graded) return;
+        if (!page.d.graded || !t.player.covers(page.index)) return;
         pages++;
         mark = Math.max(mark, t.mark(page));
         scored = scored && !!r && r.score !== null;

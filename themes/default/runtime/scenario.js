@@ -27,6 +27,7 @@
   function Page(p, id, index, box) {
     var g = this, d = p.course.scenarios[id], fb = q(box, '.scenario-feedback'), t0;
     g.id = id;
+    g.i = index;
     var s = g.s = p.state.scenarios[index] = p.state.scenarios[index] || { scene: d.start };
     var path = q(box, '.scenario-path'), steps = q(path, 'ol');
 
@@ -229,8 +230,8 @@
       var box = q(lesson.section, '.scenario');
       if (box && (p.course.scenarios || {})[lesson.id]) pages.push(new Page(p, lesson.id, i, box));
     });
-    // Experienced: every scenario played to an ending, or the course does not ask for it.
-    this.done = () => !p.course.requireScenarios || pages.every(g => g.s.done);
+    // Experienced: every scenario the launch covers played to an ending, or the course does not ask for it.
+    this.done = () => !p.course.requireScenarios || pages.every(g => g.s.done || !p.covers(g.i));
     // This scenario played to an ending (the menu and progress, screens.js).
     this.status = id => pages.some(g => g.id === id && g.s.done);
   }

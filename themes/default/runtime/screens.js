@@ -21,6 +21,8 @@
       t.coverNode = $('cf-cover');
       t.endNode = $('cf-complete');
       t.pagerNode = doc.querySelector('.cf-pager');
+      // A launch of one page (player.js `only`): its summary is that page's, named so, and Next says so.
+      if (player.only >= 0) t.S.nextSummary = $('cf-complete-title').textContent = t.S.partSummary;
       $('cf-start').addEventListener('click', () => { player.show(t.resumeAt); });
       $('cf-restart').addEventListener('click', () => { player.show(0); });
       $('cf-loading-retry').addEventListener('click', () => {
@@ -86,10 +88,10 @@
       t.atEnd = false;
     }
 
-    // Previous and Next around page `index`; Next names where it goes.
+    // Previous and Next around page `index`, within the pages the launch covers; Next names where it goes.
     pager(index) {
-      var t = this, p = t.p, last = index === p.lessons.length - 1, next = $('cf-next');
-      $('cf-prev').disabled = index === 0;
+      var t = this, p = t.p, last = !p.covers(index + 1), next = $('cf-next');
+      $('cf-prev').disabled = !p.covers(index - 1);
       next.hidden = false;
       $('cf-next-title').textContent = last ? t.S.nextSummary : t.name(p.lessons[index + 1]);
     }
@@ -126,15 +128,17 @@
         if (s.done) done++;
         t.mark(lesson, s.state);
       });
-      // "Course complete" waits for an open survey too, though the LMS may hear it sooner.
-      var percent = total ? Math.round(done * 100 / total) : 0, complete = p.complete() && !t.openSurveys(states).length;
+      // "Course complete" waits for an open survey too, though the LMS may hear it sooner. A launch of
+      // one page is complete with that page (failed for good is done, not complete).
+      var one = states[p.only], percent = total ? Math.round(done * 100 / total) : 0;
+      var complete = one ? one.done && one.state != 'failed' : p.complete() && !t.openSurveys(states).length;
       var text = CF.format(t.S.progress, { done: done, total: total }) + ' · ' +
         CF.format(t.S.progressPercent, { percent: percent }) + (complete ? ' ' + t.S.progressDone : '');
       var node = $('cf-progress-text');
       if (node.textContent !== text) node.textContent = text;
       $('cf-progress-fill').style.width = percent + '%';
       p.ui.app.classList.toggle('cf-is-complete', complete);
-      t.fillSummary(states, done);
+      t.fillSummary(states, done, complete);
     }
 
     mark(lesson, state) {
@@ -145,24 +149,27 @@
       if (label.textContent !== text) label.textContent = text;
     }
 
-    // The summary's status: what the course still needs, or that it is complete.
+    // The surveys not sent yet.
     openSurveys(states) {
       var p = this.p;
       return p.lessons.filter((lesson, i) =>
         lesson.kind === 'quiz' && !p.course.quizzes[lesson.id].graded && !states[i].done);
     }
 
-    status(states) {
-      var t = this, p = t.p, S = t.S, outcome = p.outcome(), open = t.openSurveys(states);
+    // The summary's status: what the course still needs, or that it is complete; in a launch of one
+    // page, whether that page is (`complete`, update()).
+    status(states, complete) {
+      var t = this, p = t.p, S = t.S, outcome = p.outcome(), open = t.openSurveys(states), one = states[p.only];
+      if (one) return complete ? S.partDone : one.done ? S.completeFailed : S.partOpen;
       if (p.complete() && open.length) return S.completeDone + ' ' + CF.format(S.surveyOpen, { page: open[0].title });
       if (!p.experienced()) return S.completeScenarios;
       if (outcome) return outcome.passed ? S.completeDone : outcome.done ? S.completeFailed : S.completePending;
       return p.viewedCount() === p.lessons.length ? S.completeDone : S.completeOpen;
     }
 
-    fillSummary(states, done) {
+    fillSummary(states, done, complete) {
       var t = this, p = t.p, S = t.S, outcome = p.outcome(), score = $('cf-complete-score'), list = $('cf-complete-list');
-      $('cf-complete-text').textContent = t.status(states);
+      $('cf-complete-text').textContent = t.status(states, complete);
       score.hidden = !outcome || outcome.raw === null;
       if (!score.hidden) score.textContent = CF.format(S.summaryScore, { score: outcome.raw, pass: outcome.mark });
       $('cf-complete-done').textContent = CF.format(S.summaryDone, { done: done, total: p.lessons.length });

@@ -4,7 +4,8 @@
  * in a real LMS), shows content errors, and lists what the LMS receives: the SCORM data model and
  * calls (lms.js) or the xAPI statements the in-memory LRS stores (under cmi5, from the `launched`
  * statement the LMS records before each launch, of the AU of the page on show, or on a save's
- * reload of the AU launched last).
+ * reload of the AU launched last). A course of one AU per page lists its AUs as an LMS does: each
+ * launch of one shows its page alone, so the AU chosen there is the way to another page.
  */
 (function (win, doc) {
   'use strict';
@@ -15,6 +16,8 @@
   // The page whose AU was launched last, in a course of one AU per page: a save's reload goes on in
   // it (its State holds the session's data), whatever page the learner walked on to.
   var launchedPage = null;
+  // The AU chosen in the list (a course of one AU per page under cmi5) when Relaunch was pressed.
+  var auList = byId('pv-au'), picked = null;
   var STORE = 'courseforge:preview:', NO_BUILD = 'No build yet: fix the problems above and save.';
   // Tabs of one preview share its one learner: the tab that launched last runs the course and the
   // others stand aside, their sessions ended first. Two tabs (a preview started again opens one
@@ -98,6 +101,7 @@
       button.addEventListener('click', function () { choose(name); });
       picker.appendChild(button);
     });
+    showAUs();
   }
 
   function choose(name) {
@@ -105,7 +109,20 @@
     Array.prototype.forEach.call(picker.children, function (button) {
       button.setAttribute('aria-pressed', String(button.textContent === name));
     });
+    showAUs();
     launch(false);
+  }
+
+  // The AU list: shown under cmi5 for a course of one AU per page, filled again when its pages change.
+  // It says which AU Relaunch opens (a select fires `change` at each arrow key: none launches by itself).
+  function showAUs() {
+    var aus = state && state.course && state.course.aus, key = JSON.stringify(aus);
+    byId('pv-au-field').hidden = !aus || standard() !== 'cmi5';
+    if (!aus || auList.dataset.key === key) return;
+    auList.dataset.key = key;
+    auList.textContent = '';
+    aus.forEach(function (au) { auList.appendChild(new Option(au[1], au[0])); });
+    if (launchedPage) auList.value = launchedPage;
   }
 
   function addLog(text, detail) {
@@ -206,10 +223,11 @@
       var fresh = page && page !== old;
       if (fresh && course && course.ready) {
         course.ready.then(function () {
-          var cover = page.getElementById('cf-cover');
-          if (id === launches && frame.contentDocument === page && cover && !cover.hidden) {
-            page.getElementById('cf-start').click();
-            var player = course.player, at = place && player ? player.indexOf(place.page) : -1;
+          // A launch of one page (a course of one AU per page under cmi5) opens on it, without a cover.
+          var cover = page.getElementById('cf-cover'), player = course.player, one = player && player.only >= 0;
+          if (id === launches && frame.contentDocument === page && cover && (!cover.hidden || one)) {
+            if (!one) page.getElementById('cf-start').click();
+            var at = place && player ? player.indexOf(place.page) : -1;
             // An AU of a course of one AU per page opens on its own page: the author is walked on to theirs.
             if (at >= 0 && at !== player.current) player.show(at);
             var lesson = player && player.lessons[player.current];
@@ -308,7 +326,9 @@
       if (id !== launches) return null;  // launched again meanwhile
       if (resume) continueWhenReady(id, frame.contentDocument, place);
       if (scorm) return launchSCORM(id, fresh, key, base, how, leaving);
-      return launchXAPI(id, fresh, name, base, keepPlace && launchedPage || shown && shown.page);
+      var page = keepPlace && launchedPage || picked || shown && shown.page;
+      picked = null;
+      return launchXAPI(id, fresh, name, base, page);
     });
   }
 
@@ -345,6 +365,7 @@
       // come after this answer.
       (answer.ended || []).forEach(onStatement);
       launchedPage = answer.params.page || null;
+      if (launchedPage) auList.value = launchedPage;
       if (answer.params.registration !== registration) clearPanel();
       registration = answer.params.registration;
       // Recorded before this answer, so its event may have come while the panel heard another registration.
@@ -360,6 +381,7 @@
   function update(got) {
     state = got;
     byId('pv-course').textContent = got.course ? '— ' + got.course.title : '';
+    showAUs();
     showErrors(got.errors, !!got.course);
     showWarnings(got.warnings);
   }
@@ -434,7 +456,10 @@
     launch(false);
     frame.focus();  // the button is gone: the keyboard goes on in the course
   });
-  byId('pv-relaunch').addEventListener('click', function () { launch(false); });
+  byId('pv-relaunch').addEventListener('click', function () {
+    picked = byId('pv-au-field').hidden ? null : auList.value;
+    launch(false);
+  });
   byId('pv-reset').addEventListener('click', function () { if (launch(true)) say('New learner'); });
 
   refresh().then(function () {

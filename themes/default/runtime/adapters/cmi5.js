@@ -24,7 +24,9 @@
 
   function connect() {
     var t = this, X = CF.xapi, p = launch(), actor = JSON.parse(p.actor), key = 'courseforge:cmi5:' + p.fetch;
-    var where = { activityId: p.activityId, agent: actor, registration: p.registration };
+    var where = { activityId: p.activityId, agent: actor, registration: p.registration }, page = p.page && t.page(p.page);
+    // The player shows this page alone (player.js), also when this launch has ended (a reload).
+    t.scope = page ? page.id : null;
     t.session = X.store('sessionStorage', key) || { start: Date.now() };
     t.keepSession = () => X.store('sessionStorage', key, t.session);
     if (t.session.done) return Promise.reject(Error('this launch has ended; start the course again from the LMS'));
@@ -39,7 +41,7 @@
         t.client.get('agents/profile', { agent: actor, profileId: 'cmi5LearnerPreferences' }).catch(() => null)  // C5-D6
       ]);
     }).then(got => {
-      var data = got[0], mastery = parseFloat(data && data.masteryScore), page = p.page && t.page(p.page);
+      var data = got[0], mastery = parseFloat(data && data.masteryScore);
       if (!data || !data.contextTemplate) throw Error('no LMS.LaunchData document');
       t.actor = actor;
       t.registration = p.registration;
@@ -49,9 +51,8 @@
       t.mastery = mastery >= 0 && mastery <= 1 ? mastery : null;  // C5-D4
       t.returnURL = data.returnURL || null;  // C5-D5
       t.resume(got[1]);
-      t.scope = page ? page.id : null;
-      // C5-S8: the AU of a page other than a graded assessment scores nothing, even if the learner
-      // walks into the assessment from it (its moveOn is Completed; the assessment's own AU passes).
+      // C5-S8: the AU of a page other than a graded assessment scores nothing, whatever it is told (its
+      // moveOn is Completed; the assessment's own AU passes). The player shows that page alone anyway.
       if (page && !(t.course.quizzes[page.id] || 0).graded) t.score = Object;
       t.rootName = page && page.title;
     });

@@ -1,0 +1,297 @@
+"""A course of one cmi5 AU per page (course.yml `cmi5_au_per_lesson: true`), each AU launched by the LMS
+stand-in on its own, run in headless Chromium, statements stored by Ralph: the launch shows its own page
+and nothing else of the course. The learner cannot reach another page (menu, Previous/Next, the cover,
+the summary's list, an assessment's links back to a lesson; by mouse or keyboard), so nothing they do is
+recorded under another page's AU; the end of the page is that page's summary, whose "Exit course" ends
+the session and goes back to the LMS (C5-D5). An assessment's AU fails, then passes, on its own."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from .conftest_xapi import QUIZ_COURSE, READY, _build, ends_with_terminated, settle, stored, verbs, visible_lesson
+from .e2e_support import axe_violations, format_violations
+from .lrs import SESSION_ID
+from .test_large_course import large_course  # noqa: F401 - a fixture
+from .test_cmi5_lrs import au_statements, check_cmi5, expected_failures
+from .test_learner_layout import OVERFLOW, SMALL_CONTROLS
+
+COURSE = {
+    "course.yml": QUIZ_COURSE["course.yml"] + "cmi5_au_per_lesson: true\n",
+    # Two questions a learner answers by a click each; the first names what part 2 teaches, so that a
+    # missed answer links back to it (assessment.js) where the launch covers that lesson.
+    "assessments/01-final.md": """---
+id: final
+title: Final check
+---
+
+::: question q-cue single
+Which cue matters most?
+objective: part-2#1
+- [x] Narrow feet
+- [ ] Colour
+:::
+
+::: question q-true true-false
+Empathy can be learnt.
+- [x] True
+- [ ] False
+:::
+""",
+}
+# A second graded assessment, with an AU of its own: the first's AU passes on the first alone.
+COURSE["assessments/02-extra.md"] = """---
+id: extra
+title: Extra check
+---
+
+::: question q-extra true-false
+Listening comes first.
+- [x] True
+- [ ] False
+:::
+"""
+for _n in (1, 2, 3, 4):
+    COURSE[f"lessons/0{_n}-part-{_n}.md"] = (f"---\nid: part-{_n}\ntitle: Part {_n}\nobjectives:\n  - Learn {_n}\n"
+                                             f"---\n\n## Section {_n}\n\nText of part {_n}.\n")
+PAGES = ["part-1", "part-2", "part-3", "part-4", "final", "extra"]
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    root = tmp_path_factory.mktemp("one-page-au")
+    for name, text in COURSE.items():
+        (root / "src" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "src" / name).write_text(text, encoding="utf-8")
+    return _build(root / "src", root / "out", "cmi5")
+
+
+def launch(lms, page, folder, au: int, width: int = 1366, height: int = 768):
+    session = lms.launch_cmi5("one-page-au", folder, au=au)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(session.url)
+    page.wait_for_function(READY)
+    assert page.evaluate("Courseforge.player.adapter.name") == "cmi5"
+    return session
+
+
+def reachable(page) -> list[str]:
+    """The visible controls that name a page of the course (menu, summary and review links), as
+    "data-page:text", and the menu's own button when it shows."""
+    return page.evaluate("""() => [...document.querySelectorAll('a[data-page], a[href^="#lesson-"], #cf-menu-toggle')]
+        .filter(n => n.getClientRects().length)
+        .map(n => (n.getAttribute('data-page') || n.id) + ':' + n.textContent.trim())""")
+
+
+def tab_round(page) -> list[str]:
+    """Each focus stop of one round of Tab from the top (by keyboard alone), as "id|data-page|text"."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.evaluate("window.scrollTo(0, 0)")
+    stops, first = [], None
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        stop = page.evaluate("""() => { const n = document.activeElement;
+            return n === document.body ? '' : [n.id, n.getAttribute('data-page') || '',
+                                               n.textContent.trim().slice(0, 40), n.tagName].join('|'); }""")
+        if stop == first:
+            break
+        first = first or stop
+        if stop:
+            stops.append(stop)
+    return stops
+
+
+def press_on(page, selector: str) -> None:
+    """Tab (or Shift+Tab for an earlier control) until `selector` has the focus, then Enter."""
+    for key in ["Tab"] * 40 + ["Shift+Tab"] * 80:
+        if page.evaluate("s => document.activeElement === document.querySelector(s)", selector):
+            page.keyboard.press("Enter")
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{selector} is not reached by the keyboard")
+
+
+def fits_a_phone(page, screen: str) -> list[str]:
+    page.set_viewport_size({"width": 320, "height": 640})
+    problems = [f"{screen}: scrolls sideways by {page.evaluate(OVERFLOW)} px"] if page.evaluate(OVERFLOW) > 0 else []
+    problems += [f"{screen}: control {c['w']}x{c['h']}: {c['what']}" for c in page.evaluate(SMALL_CONTROLS)]
+    violations = axe_violations(page)
+    if violations:
+        problems.append(f"{screen} at 320 px: " + format_violations(violations))
+    page.set_viewport_size({"width": 1366, "height": 768})
+    violations = axe_violations(page)
+    if violations:
+        problems.append(f"{screen}: " + format_violations(violations))
+    return problems
+
+
+def test_a_middle_lesson_s_au_shows_that_lesson_alone_and_completes_only_itself(lms, ralph, package, xapi_page):
+    page, watch = xapi_page
+    session = launch(lms, page, package, au=1)
+    assert session.au_id.endswith("/au/part-2")
+    # Straight on its page: no cover, no menu (the side menu a laptop shows, or its button), no pager
+    # way back; the header's course progress (of pages this launch cannot show) is gone too.
+    assert visible_lesson(page) == "part-2" and not page.is_visible("#cf-cover")
+    assert not page.is_visible("#cf-nav") and not page.is_visible("#cf-progress-text")
+    assert reachable(page) == []
+    assert page.is_disabled("#cf-prev")
+    assert page.inner_text("#cf-next") == "Next\nSummary of this part"
+    problems = fits_a_phone(page, "page")
+
+    # By keyboard alone: no focus stop leads to another page; Next leads to this page's summary, and
+    # Previous from there back to the page.
+    stops = tab_round(page)
+    assert {"cf-exit", "cf-next"} <= {s.split("|")[0] for s in stops}, stops
+    assert not [s for s in stops if s.split("|")[1] not in ("", "1")], stops
+    assert not [s for s in stops if s.startswith("cf-menu-toggle|")], stops
+    press_on(page, "#cf-next")
+    page.wait_for_selector("#cf-complete", state="visible")
+    assert page.inner_text("#cf-complete-title") == "Summary of this part"
+    assert page.inner_text("#cf-complete-text") == (
+        "This part of the course is complete. Exit it to go on with the course in your learning management system.")
+    assert reachable(page) == [] and page.is_visible("#cf-exit-end")
+    problems += fits_a_phone(page, "summary")
+    stops = tab_round(page)
+    assert {"cf-exit", "cf-exit-end", "cf-prev"} <= {s.split("|")[0] for s in stops}, stops
+    assert not [s for s in stops if s.split("|")[1] not in ("", "1")], stops
+    press_on(page, "#cf-prev")
+    page.wait_for_function("() => !document.getElementById('lesson-part-2').hidden")
+    assert page.is_disabled("#cf-prev") and visible_lesson(page) == "part-2"
+    # Nor does the player show another page when asked to (a stray link, a menu click during the launch).
+    page.evaluate("Courseforge.player.show(0); Courseforge.player.show(2)")
+    assert visible_lesson(page) == "part-2" and page.evaluate("Courseforge.player.current") == 1
+    press_on(page, "#cf-next")
+    page.wait_for_selector("#cf-complete", state="visible")
+    # On paper too: the page alone, not the whole course.
+    page.emulate_media(media="print")
+    printed = page.evaluate("[...document.querySelectorAll('.cf-cover, section.lesson')]"
+                            ".filter(n => n.getClientRects().length).map(n => n.id)")
+    page.emulate_media(media="screen")
+    assert printed == ["lesson-part-2"]
+    settle(page)
+
+    # Finishing: the summary's "Exit course" ends the session and goes back to the LMS.
+    page.focus("#cf-exit-end")
+    with page.expect_navigation(url=f"{lms.origin}/return?registration={session.registration}"):
+        page.keyboard.press("Enter")
+    found = stored(ralph, ends_with_terminated, registration=session.registration)
+    check_cmi5(found, [session])  # every statement of the registration is this launch's session
+    assert verbs(au_statements(found)) == ["initialized", "experienced", "completed", "terminated"]
+    [completed] = [s for s in found if s["verb"]["id"].endswith("/completed")]
+    assert completed["object"]["id"] == session.activity_id
+    assert completed["context"]["contextActivities"]["grouping"] == [{"objectType": "Activity", "id": session.au_id}]
+    [experienced] = [s for s in found if s["verb"]["id"].endswith("/experienced")]
+    assert experienced["object"]["id"] == session.activity_id + "/lesson/part-2"
+    text = json.dumps(found)
+    assert not [p for p in PAGES if p != "part-2" and f"/{p}" in text], "a statement of another page"
+    assert lms.violations == []
+    assert watch.unexpected(expected_failures) == []
+    assert problems == []
+
+
+def answer(page, cue: str, truth: str) -> None:
+    page.locator("#lesson-final label", has_text=cue).click()
+    page.locator("#lesson-final label", has_text=truth).click()
+    page.locator("#lesson-final button", has_text="Submit").click()
+
+
+def test_an_assessment_s_au_shows_it_alone_and_fails_then_passes_its_own_au(lms, ralph, package, xapi_page):
+    page, watch = xapi_page
+    first = launch(lms, page, package, au=4)
+    assert first.au_id.endswith("/au/final") and first.launch_data["moveOn"] == "CompletedAndPassed"
+    assert visible_lesson(page) == "final" and not page.is_visible("#cf-nav")
+    assert reachable(page) == [] and page.is_disabled("#cf-prev")
+    # Failed (one of two right, the mastery score is 0.8): the missed question teaches part 2, which
+    # this launch does not show, so it comes without a link there.
+    answer(page, "Colour", "True")
+    page.wait_for_selector("#lesson-final .quiz-result-missed", state="visible")
+    assert "Which cue matters most?" in page.inner_text("#lesson-final .quiz-result-missed")
+    assert reachable(page) == []
+    problems = fits_a_phone(page, "failed assessment")
+    page.click("#cf-next")
+    assert page.inner_text("#cf-complete-text") == "This part of the course is not complete yet."
+    assert page.inner_text("#cf-complete-score") == "Your score: 50% (pass mark 80%)."
+    settle(page)
+    with page.expect_navigation(url=f"{lms.origin}/return?registration={first.registration}"):
+        page.click("#cf-exit-end")
+    stored(ralph, ends_with_terminated, registration=first.registration)
+
+    # Launched again by the LMS (the same learner and registration): the AU resumes on its page, the
+    # failed attempt on show, and passes.
+    second = lms.launch_cmi5("one-page-au", package, au=4, actor=first.actor, registration=first.registration)
+    page.goto(second.url)
+    page.wait_for_function(READY)
+    assert visible_lesson(page) == "final" and not page.is_visible("#cf-cover") and reachable(page) == []
+    page.locator("#lesson-final button", has_text="Retry").click()
+    answer(page, "Narrow feet", "True")
+    page.wait_for_selector("#lesson-final .quiz-result", state="visible")
+    page.click("#cf-next")
+    assert page.inner_text("#cf-complete-text") == (
+        "This part of the course is complete. Exit it to go on with the course in your learning management system.")
+    assert page.inner_text("#cf-complete-score") == "Your score: 100% (pass mark 80%)."
+    problems += fits_a_phone(page, "passed summary")
+    settle(page)
+    with page.expect_navigation(url=f"{lms.origin}/return?registration={first.registration}"):
+        page.click("#cf-exit-end")
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=first.registration)
+    check_cmi5(found, [first, second], mastery=0.8)
+    names = [verbs([s for s in au_statements(found) if s["context"]["extensions"][SESSION_ID] == one.session_id
+                    and not s["verb"]["id"].endswith("/answered")]) for one in (first, second)]
+    assert names == [["initialized", "experienced", "completed", "failed", "terminated"],
+                     ["initialized", "experienced", "passed", "terminated"]], names
+    [passed] = [s for s in found if s["verb"]["id"].endswith("/passed")]
+    assert passed["object"]["id"] == first.activity_id and passed["result"]["score"]["scaled"] == 1
+    text = json.dumps(found)
+    assert not [p for p in PAGES if p != "final" and f"/{p}" in text], "a statement of another page"
+    assert lms.violations == []
+    assert watch.unexpected(expected_failures) == []
+    assert problems == []
+
+
+def test_a_reloaded_au_still_shows_its_own_page_alone(lms, ralph, package, xapi_page):
+    """A reload ends the launch's session (C5-L4): the player carries on unconnected, and still shows
+    only the page the launch covered, whose AU the LMS must launch again."""
+    page, watch = xapi_page
+    session = launch(lms, page, package, au=2)
+    assert visible_lesson(page) == "part-3"
+    settle(page)
+    page.reload()
+    page.wait_for_function(READY)
+    assert page.evaluate("Courseforge.player.adapter.name") == "standalone" and page.is_visible("#cf-notice")
+    assert visible_lesson(page) == "part-3" and not page.is_visible("#cf-cover")
+    assert reachable(page) == [] and page.is_disabled("#cf-prev")
+    page.close()
+    found = stored(ralph, ends_with_terminated, registration=session.registration)
+    check_cmi5(found, [session])
+    assert verbs(au_statements(found)) == ["initialized", "experienced", "completed", "terminated"]
+
+
+def test_an_au_of_a_page_in_a_later_part_of_a_large_course_shows_it_alone(lms, ralph, large_course, tmp_path,
+                                                                           xapi_page):
+    """A large course's pages come in parts (pageparts.py): the AU of a page far from the first part
+    loads that page's part and shows the page alone, as in a small course."""
+    page, watch = xapi_page
+    source = tmp_path / "large"
+    shutil.copytree(large_course, source)
+    (source / "course.yml").write_text((source / "course.yml").read_text() + "cmi5_au_per_lesson: true\n")
+    folder = _build(source, tmp_path / "out", "cmi5")
+    assert 'id="lesson-l41"' not in (folder / "index.html").read_text(encoding="utf-8")  # in a part
+    session = lms.launch_cmi5("large-one-page", folder, au=40)
+    assert session.au_id.endswith("/au/l41")
+    page.goto(session.url)
+    page.wait_for_function(READY)
+    assert visible_lesson(page) == "l41" and not page.is_visible("#cf-cover") and not page.is_visible("#cf-nav")
+    assert reachable(page) == [] and page.is_disabled("#cf-prev")
+    page.click("#cf-next")
+    assert page.inner_text("#cf-complete-text") == (
+        "This part of the course is complete. Exit it to go on with the course in your learning management system.")
+    settle(page)
+    with page.expect_navigation(url=f"{lms.origin}/return?registration={session.registration}"):
+        page.click("#cf-exit-end")
+    found = stored(ralph, ends_with_terminated, registration=session.registration)
+    check_cmi5(found, [session])
+    assert verbs(au_statements(found)) == ["initialized", "experienced", "completed", "terminated"]
+    assert {s["object"]["id"] for s in found} == {session.activity_id, session.activity_id + "/lesson/l41"}
+    assert lms.violations == []
+    assert watch.unexpected(expected_failures) == []
