@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from check_support import SCENARIO
 from courseforge.errors import Problems
 from courseforge.model import MOODS, NARRATOR, Look, Voice
 from courseforge.scenario import DEFAULT_ACTION_PROMPT, DEFAULT_PROMPT, load_scenarios
@@ -489,32 +490,10 @@ def test_the_page_tells_a_line_from_an_action(make_course):
 # (microsoft/vscode#98989). The review counted one way and the loader another, so a mistake after
 # such a character was named a line or more away from where the author sees it.
 ODD_BREAKS = ["\f", "\v", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
-ODD_SCRIPT = """\
-title: A short call
-characters:
-  sam: {name: Sam, role: Customer}  # pasted from a memo:{odd}page two
-scenes:
-  start:
-    lines:
-      - sam: My order{odd}is late again.
-    decision:
-      options:
-        - say: That is the second time. Let me fix it now.
-          result: correct
-          empathy: Cognitive.
-          felt: Understood.
-          feedback: You named what mattered.
-          next: fixed
-        - say: Please hold.
-          result: neutral
-          empathy: None shown.
-          felt: Ignored.
-          feedback: The cue went unanswered.
-          next: fixed
-  fixed:
-    lines:
-      - sam: Thank you.
-"""
+# check_support's script, with an odd character in a YAML comment and in a spoken line.
+ODD_SCRIPT = (SCENARIO.replace("{second_result}", "neutral").replace("{second_next}", "fixed")
+              .replace("Customer}", "Customer}  # pasted from a memo:{odd}page two")
+              .replace("My order is late", "My order{odd}is late"))
 
 
 def odd_course(tmp_path: Path, odd: str, script: str, name: str = "course") -> Path:
