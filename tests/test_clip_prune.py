@@ -248,6 +248,13 @@ def test_a_build_whose_own_clips_exceed_the_cap_keeps_them_and_says_so_once(tmp_
     said = [line for line in capsys.readouterr().err.splitlines() if line.startswith("video:")]
     assert said == ["video: the clips this build uses take 3.6 MB, more than the cache's 1 MB cap: they are kept "
                     "(set COURSEFORGE_CLIP_CACHE_MB to a larger number of MB to keep others too)"]
+    # 0 is the documented way to keep only the last build's clips: what it asks for is not a notice.
+    fresh = tmp_path / "other-store"
+    used = {fake_entry(fresh, f"{n:032x}", days_unused=0, size=600_000) for n in range(2)}
+    pruned = clipprune.prune(fresh, used, cap=0)
+    assert pruned.kept and all(entry.exists() for entry in used)
+    clipprune.tell(pruned, fresh, ConsoleProgress())
+    assert not [line for line in capsys.readouterr().err.splitlines() if line.startswith("video:")]
 
 
 def test_a_build_says_what_the_cap_removed_in_one_line(tmp_path, capsys, monkeypatch):

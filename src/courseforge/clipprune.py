@@ -173,7 +173,8 @@ def tell(pruned: Pruned, store: Path, progress) -> None:
         progress.removed(*pruned.aged)
     if pruned.capped[0]:
         progress.capped(*pruned.capped, pruned.cap)
-    if pruned.kept and (store, pruned.cap) not in _TOLD_OVER_CAP:
+    # A cap of 0 asks for exactly this (only the last build's clips): nothing to say then.
+    if pruned.kept and pruned.cap and (store, pruned.cap) not in _TOLD_OVER_CAP:
         _TOLD_OVER_CAP.add((store, pruned.cap))
         progress.over_cap(pruned.kept, pruned.cap)
 
