@@ -6,9 +6,9 @@ words) in about 40 % of its time, and gives the same bytes on every machine for 
 An entry of a megabyte or more is cut into pieces at content-defined points (some `<section`
 starts, chosen by a hash of what follows, so an edit moves no other cut), deflated by zlib on their
 own with a full flush (libdeflate only makes whole streams) and joined into one valid deflate
-stream, as pigz does. Entries of 16 KB or more, and pieces, are deflated all together on every core. Within `deflate_cache(folder)`, pieces
-deflated by the previous build are reused: a rebuild after editing one lesson of a large course
-deflates its part (pageparts.py), not the whole course.
+stream, as pigz does. Entries of 16 KB or more, and pieces, are deflated all together on every
+core. Within `deflate_cache(folder)`, what the previous build deflated is reused: a rebuild after
+editing one lesson of a large course deflates its part (pageparts.py), not the whole course.
 An entry may also be `Keyed`: known by a hash of what makes it (a part: its pages' section keys…).
 The cache keeps such an entry's CRC, size and the keys of its deflated pieces under that hash, so a
 rebuild writes an unchanged part without making, hashing or checksumming its bytes.
@@ -183,9 +183,9 @@ def _cores() -> int:
 
 
 class _PieceCache:
-    """Deflated pieces by the SHA-1 of their bytes (streams by _stream_key), in one file sealed with this user's key (a piece
-    from someone else's cache could unpack to anything): the FORMAT line, then [20-byte key][4-byte
-    length][data]…; and
+    """Deflated pieces by the SHA-1 of their bytes (whole streams by _stream_key), in one file sealed
+    with this user's key (a piece from someone else's cache could unpack to anything): the FORMAT
+    line, then [20-byte key][4-byte length][data]…; and
     Keyed entries by their key, in another: the FORMAT line, then [32-byte key][CRC][size][number of
     pieces][their keys]… An entry whose pieces are not all here is a miss."""
 
