@@ -249,6 +249,32 @@ def test_an_assessment_s_au_shows_it_alone_and_fails_then_passes_its_own_au(lms,
     assert problems == []
 
 
+def test_an_au_shows_no_way_to_another_page_while_the_lms_has_not_answered(lms, ralph, package, xapi_page):
+    """The launch URL names the AU's page; the LMS's answers (the fetch URL's token, LMS.LaunchData) come
+    later, a second or more on a slow LMS. Meanwhile no menu or cover shows, so no click can open a page
+    this launch does not cover."""
+    page, watch = xapi_page
+    held = []
+    page.route("**/fetch/*", lambda route: held.append(route))  # the token's POST waits until let go
+    session = lms.launch_cmi5("one-page-au", package, au=2)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(session.url)
+    page.wait_for_function("() => !!(window.Courseforge && Courseforge.player)")
+    assert held and not page.evaluate("Courseforge.player.ready")
+    assert page.evaluate("Courseforge.player.only") == 2
+    assert reachable(page) == [] and not page.is_visible("#cf-cover") and not page.is_visible("#cf-nav")
+    held[0].continue_()
+    page.wait_for_function(READY)
+    assert visible_lesson(page) == "part-3" and reachable(page) == []
+    settle(page)
+    page.close()
+    found = stored(ralph, ends_with_terminated, registration=session.registration)
+    check_cmi5(found, [session])
+    assert verbs(au_statements(found)) == ["initialized", "experienced", "completed", "terminated"]
+    assert lms.violations == []
+    assert watch.unexpected(expected_failures) == []
+
+
 def test_a_reloaded_au_still_shows_its_own_page_alone(lms, ralph, package, xapi_page):
     """A reload ends the launch's session (C5-L4): the player carries on unconnected, and still shows
     only the page the launch covered, whose AU the LMS must launch again."""

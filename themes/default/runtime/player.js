@@ -42,7 +42,9 @@
   CF.format = format;
 
   // Adapter choice: every adapter that detects its environment, standard ones before the fallback.
-  function connect(course) {
+  // `narrow` hears the page a launch covers as soon as the adapter knows it (from its launch URL),
+  // before the LMS answers: no menu or cover shows meanwhile, for a click to lead off that page.
+  function connect(course, narrow) {
     var ordered = adapters.filter(a => !a.fallback)
       .concat(adapters.filter(a => a.fallback));
     var i = 0;
@@ -58,7 +60,9 @@
       return Promise.resolve()
         .then(() => {
           adapter = definition.create(course);
-          return adapter.init();
+          var started = adapter.init();
+          narrow(adapter.scope || CF.scope);
+          return started;
         })
         .then(result => {
           if (result && result.connected) return { adapter: adapter, connected: true };
@@ -133,13 +137,12 @@
     }
 
     start() {
-      var t = this, start, returning;
+      var t = this, start, returning, narrow = id => t.ui.app.classList.toggle('cf-one', (t.only = t.indexOf(id)) >= 0);
       t.bind();
-      return connect(t.course).then(link => {
+      return connect(t.course, narrow).then(link => {
         t.adapter = link.adapter;
         t.connected = link.connected;
-        t.only = t.indexOf((t.adapter || 0).scope || CF.scope);
-        t.ui.app.classList.toggle('cf-one', t.only >= 0);
+        narrow((t.adapter || 0).scope || CF.scope);
         if (!t.connected && t.ui.notice) {
           if (link.result && link.result.persistent === false && t.strings.noticeNoStorage) {
             t.ui.notice.textContent = t.strings.noticeNoStorage;
