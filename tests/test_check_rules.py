@@ -299,6 +299,22 @@ def test_runs_of_eight_words_shared_with_a_source(tmp_path):
     assert findings(folder, "shared-text") == []
 
 
+@pytest.mark.parametrize("name, before", [
+    ("article.txt", "Intro line.\fA form feed.\u2028A line separator.\x1cAnd a file separator.\r\nCRLF.\rCR.\n"),
+    ("article.html", '<p class="intro"\n   id="x">Intro.</p>\n<a\nhref="#">link</a>\n<br>\n'),
+])
+def test_a_shared_run_names_the_source_line_an_editor_shows(tmp_path, name, before):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    article = before + "When customers feel heard they stop restating their case and start working with you.\n"
+    (sources / name).write_bytes(article.encode("utf-8"))
+    text = lesson_text(body="Remember: customers feel heard they stop restating their case and start working.")
+    [found] = findings(course(tmp_path, {"lessons/01-part-1.md": text}), "shared-text", sources=sources)
+    line = 1 + article.replace("\r\n", "\n").replace("\r", "\n").split("When")[0].count("\n")
+    assert line == (4 if name == "article.txt" else 6)
+    assert f"{name}:{line}:" in found.problem, found.problem
+
+
 def test_sources_never_reach_outside_their_folder_through_symlinks(tmp_path):
     outside = tmp_path / "private"
     outside.mkdir()

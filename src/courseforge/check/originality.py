@@ -16,6 +16,7 @@ from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
 from courseforge.coursefolder import OURS
 from courseforge.errors import Location
+from courseforge.sourcetext import normalise
 
 RUN = 8
 TEXT_FILES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".rst", ".text"})
@@ -42,11 +43,14 @@ def shingle_table(folder: Path, own: frozenset[Path] = frozenset()) -> dict[int,
     """hash of eight words → (source file, line of the first word); the first place wins."""
     table: dict[int, tuple[Path, int]] = {}
     for path in _source_files(folder, own):
-        text = path.read_text(encoding="utf-8", errors="replace")
+        # Lines numbered as an editor numbers them (sourcetext.normalise: str.splitlines() also broke
+        # them at a form feed or U+2028), and a tag across lines keeps its line breaks: the finding
+        # names the line the reader finds the words on.
+        text = normalise(path.read_text(encoding="utf-8", errors="replace"))
         if path.suffix.lower() in (".html", ".htm"):
-            text = html.unescape(TAG.sub(" ", text))
+            text = html.unescape(TAG.sub(lambda tag: " " + "\n" * tag.group().count("\n"), text))
         words, lines = [], []
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(text.split("\n"), start=1):
             found = WORD.findall(line.lower())
             words += found
             lines += [number] * len(found)
