@@ -156,6 +156,24 @@ def test_one_au_per_lesson(make_course, tmp_path):
     assert aus(data)[0].findtext("c:description/c:langstring", None, NS) == "Learn about part 1"
 
 
+def test_a_per_page_au_s_exit_leaves_that_part(make_course, tmp_path):
+    """An AU of one page ends with "Exit this part" (the LMS shows the course's other AUs next); the
+    same course's whole-course packages, and a cmi5 course of one AU, keep "Exit course"."""
+    per_page = make_course({"course.yml": COURSE_YML.replace("language: en", "language: fr")
+                                          + "cmi5_au_per_lesson: true\n"})
+    built = {path.name.rsplit("-", 1)[1]: path for path in build(per_page, tmp_path / "per-page", ["cmi5", "scorm12"])}
+    whole = build(make_course({"course.yml": COURSE_YML}), tmp_path / "whole", ["cmi5"])[0]
+
+    def exits(package) -> list[str]:
+        with zipfile.ZipFile(package) as archive:
+            page = etree.HTML(archive.read("index.html"))
+        return [page.xpath(f'//*[@id="{name}"]')[0].text for name in ("cf-exit", "cf-exit-end")]
+
+    assert exits(built["cmi5.zip"]) == ["Quitter cette partie"] * 2
+    assert exits(built["scorm12.zip"]) == ["Quitter le cours"] * 2
+    assert exits(whole) == ["Exit course"] * 2
+
+
 def test_same_source_gives_identical_zips(make_course, tmp_path):
     folder = make_course({"assessments/01-final.md": QUIZ})
     one, two = cmi5_zip(folder, tmp_path, "a"), cmi5_zip(folder, tmp_path, "b")

@@ -222,10 +222,11 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
     pages = pages or render_pages(course, theme, clips)
     strings = strings_for(course.config.language, course.config.strings)
     data = course_data(course, standard, clips)
+    one_page_launches = standard == "cmi5" and course.config.cmi5_au_per_lesson  # each AU shows one page
     context = {
         "course": course.config, "lessons": course.lessons, "quizzes": course.quizzes,
         "scenarios": course.scenarios, "t": strings, "strings": strings, "standard": standard,
-        "runtime_scripts": runtime,
+        "runtime_scripts": runtime, "one_page_launches": one_page_launches,
         "strings_json": script_json(strings),
         "brand_css": Markup(brand_css(course.config.branding)),
         "logo": course.logo,
@@ -242,7 +243,7 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
         for question in data["questions"].values():
             if question.get("lesson") in in_parts:  # an assessment's link back to a lesson whose part is still to come
                 question["lessonAt"], question["lessonTitle"] = places[question["lesson"]]
-        data["lessons"] = launch_list(data["lessons"], parts, standard == "cmi5" and course.config.cmi5_au_per_lesson)
+        data["lessons"] = launch_list(data["lessons"], parts, one_page_launches)
         files.update((part.path, _part_entry(part)) for part in parts)
         index = _index(theme, context, data, [section for section in pages.sections if section.page_id not in in_parts])
     files[LAUNCH] = index

@@ -2,7 +2,7 @@
 stand-in on its own, run in headless Chromium, statements stored by Ralph: the launch shows its own page
 and nothing else of the course. The learner cannot reach another page (menu, Previous/Next, the cover,
 the summary's list, an assessment's links back to a lesson; by mouse or keyboard), so nothing they do is
-recorded under another page's AU; the end of the page is that page's summary, whose "Exit course" ends
+recorded under another page's AU; the end of the page is that page's summary, whose "Exit this part" ends
 the session and goes back to the LMS (C5-D5). An assessment's AU fails, then passes, on its own."""
 from __future__ import annotations
 
@@ -151,6 +151,8 @@ def test_a_middle_lesson_s_au_shows_that_lesson_alone_and_completes_only_itself(
     assert page.inner_text("#cf-complete-text") == (
         "This part of the course is complete. Exit it to go on with the course in your learning management system.")
     assert reachable(page) == [] and page.is_visible("#cf-exit-end")
+    # It leaves this part, not the course: the LMS shows the course's other AUs next.
+    assert [page.inner_text(s) for s in ("#cf-exit", "#cf-exit-end")] == ["Exit this part"] * 2
     problems += fits_a_phone(page, "summary")
     stops = tab_round(page)
     assert {"cf-exit", "cf-exit-end", "cf-prev"} <= {s.split("|")[0] for s in stops}, stops
@@ -171,7 +173,7 @@ def test_a_middle_lesson_s_au_shows_that_lesson_alone_and_completes_only_itself(
     assert printed == ["lesson-part-2"]
     settle(page)
 
-    # Finishing: the summary's "Exit course" ends the session and goes back to the LMS.
+    # Finishing: the summary's "Exit this part" ends the session and goes back to the LMS.
     page.focus("#cf-exit-end")
     with page.expect_navigation(url=f"{lms.origin}/return?registration={session.registration}"):
         page.keyboard.press("Enter")
