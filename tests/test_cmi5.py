@@ -156,6 +156,28 @@ def test_one_au_per_lesson(make_course, tmp_path):
     assert aus(data)[0].findtext("c:description/c:langstring", None, NS) == "Learn about part 1"
 
 
+def test_one_au_per_page_gives_a_scenario_its_au_in_the_learner_s_order(make_course):
+    """A scenario is a page of the course too: without an AU of its own no learner would ever reach it,
+    since each AU shows its own page alone. Its AU comes where the player puts it, after the lessons."""
+    from check_support import SCENARIO
+    from courseforge.exporters.cmi5 import structure
+    from courseforge.loader import load
+
+    script = SCENARIO.replace("{second_result}", "neutral").replace("{second_next}", "fixed").replace(
+        "title: A short call\n", "title: A short call\ndescription: Practise a late order.\n")
+    course = load(make_course({"course.yml": COURSE_YML + "cmi5_au_per_lesson: true\n", "assessments/01-final.md": QUIZ,
+                               "scenarios/01-short-call.yml": script}, lessons=2))
+    base = "https://courseforge.invalid/courses/tiny-course/au/"
+    got = [(au.get("id"), au.findtext("c:url", None, NS), au.get("moveOn"),
+            au.findtext("c:description/c:langstring", None, NS)) for au in aus(structure(course))]
+    assert got == [
+        (base + "part-1", "index.html?page=part-1", "Completed", "Learn about part 1"),
+        (base + "part-2", "index.html?page=part-2", "Completed", "Learn about part 2"),
+        (base + "short-call", "index.html?page=short-call", "Completed", "Practise a late order."),
+        (base + "final", "index.html?page=final", "CompletedAndPassed", "Final check"),
+    ]
+
+
 def test_a_per_page_au_s_exit_leaves_that_part(make_course, tmp_path):
     """An AU of one page ends with "Exit this part" (the LMS shows the course's other AUs next); the
     same course's whole-course packages, and a cmi5 course of one AU, keep "Exit course"."""

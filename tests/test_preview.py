@@ -398,14 +398,18 @@ def test_the_au_launched_for_a_page_is_the_one_the_course_s_cmi5_xml_declares_fo
 
     from courseforge.exporters import cmi5
 
-    folder = make_course({"course.yml": COURSE_YML + "cmi5_au_per_lesson: true\n",
+    from check_support import SCENARIO
+
+    folder = make_course({"course.yml": COURSE_YML + "cmi5_au_per_lesson: true\nvideo_size: 160x90\n",
                           "assessments/01-one.md": GRADED.format(id="one", score=70),
-                          "assessments/02-two.md": GRADED.format(id="two", score=90)})
+                          "assessments/02-two.md": GRADED.format(id="two", score=90),
+                          "scenarios/01-call.yml": SCENARIO.replace("{second_result}", "neutral").replace(
+                              "{second_next}", "fixed")})
     session = Session(folder, report=lambda text, is_error: None)
     assert session.rebuild()
     declared = etree.fromstring(cmi5.structure(session.prepared.course)).findall(f"{{{cmi5.CMI5_NS}}}au")
-    assert len(declared) == 5
-    for page, au in zip(session.prepared.course.pages, declared):
+    assert len(declared) == 6 and declared[3].get("id").endswith("/au/call")  # a scenario, after the lessons
+    for page, au in zip(session.prepared.course.sequence, declared, strict=True):
         launched = session.launched_au(page.id)
         assert launched["url"] == au.findtext(f"{{{cmi5.CMI5_NS}}}url") == f"index.html?page={page.id}"
         assert launched["title"] == page.title and launched["language"] == "en"
@@ -420,7 +424,7 @@ def test_the_state_lists_a_per_page_course_s_aus_for_the_stand_in_s_choice(make_
                           "assessments/01-one.md": GRADED.format(id="one", score=70)})
     session = Session(folder, report=lambda text, is_error: None)
     assert session.rebuild()
-    pages = session.prepared.course.pages
+    pages = session.prepared.course.sequence
     assert session.state()["course"]["aus"] == [[page.id, page.title] for page in pages]
     assert [au[0] for au in session.state()["course"]["aus"]][-1] == "one"
     whole = Session(make_course(root=tmp_path / "whole"), report=lambda text, is_error: None)

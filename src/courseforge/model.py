@@ -193,8 +193,13 @@ class Course:
 
     @property
     def pages(self) -> list:
-        """Lessons, then assessments: the order a learner meets them."""
+        """Lessons, then assessments: the pages read from Markdown."""
         return [*self.lessons, *self.quizzes]
+
+    @property
+    def sequence(self) -> list:
+        """Every page in the order a learner meets them: lessons, scenarios (practice), then assessments."""
+        return [*self.lessons, *self.scenarios, *self.quizzes]
 
     @property
     def title(self) -> str:

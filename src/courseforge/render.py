@@ -37,18 +37,13 @@ def course_data(course: Course, standard: str, clips: dict | None = None) -> dic
         "version": course.config.version,
         "standard": standard,
         "masteryScore": course.config.mastery_score,
-        "lessons": [_page_entry(page) for page in _player_pages(course)],
+        "lessons": [_page_entry(page) for page in course.sequence],
         "quizzes": {quiz.id: _quiz_data(quiz) for quiz in course.quizzes},
         "requireScenarios": course.config.require_scenarios,
         "scenarios": {scenario.id: _scenario_data(scenario, clips or {}) for scenario in course.scenarios},
         "questions": _questions_data(course),
         "oneQuestionPerScreen": course.config.one_question_per_screen,
     }
-
-
-def _player_pages(course: Course) -> list:
-    """The order a learner meets pages: lessons, scenarios (practice), then assessments."""
-    return [*course.lessons, *course.scenarios, *course.quizzes]
 
 
 def _page_entry(page) -> dict:

@@ -13,6 +13,7 @@ import uuid
 import zipfile
 
 import pytest
+from lxml import etree
 
 from .conftest_xapi import (VERB, VIDEO, adapter_name, close_page, ends_with_terminated, open_au, page_language, settle,
                             stored, strictly_valid, verbs, video_valid)
@@ -184,6 +185,10 @@ def test_tincan_clip_statements_and_a_decision(lms, ralph, xapi_packages, xapi_p
 
 @pytest.fixture(scope="module")
 def scenario_packages(tmp_path_factory) -> dict[str, object]:
+    """The scenario course as cmi5 and TinCan packages, and as the cmi5 package of one AU a page
+    ("cmi5-per-page"), built from a copy of the course (its clips come from the first build's cache)."""
+    import shutil
+
     from conftest import COURSE_YML, default_files, write_course
     from courseforge.build import build
 
@@ -193,19 +198,25 @@ def scenario_packages(tmp_path_factory) -> dict[str, object]:
     files["course.yml"] = COURSE_YML + "video_size: 320x180\nrequire_scenarios: true\n"
     files["scenarios/01-short-call.yml"] = SCENARIO
     folders = {}
-    for path in build(write_course(root / "course", files), root / "out", ["cmi5", "tincan"]):
-        standard = path.stem.rsplit("-", 1)[1]
-        with zipfile.ZipFile(path) as archive:
-            archive.extractall(root / standard)
-        folders[standard] = root / standard
+    course = write_course(root / "course", files)
+    for formats, suffix in ((["cmi5", "tincan"], ""), (["cmi5"], "-per-page")):
+        for path in build(course, root / "out", formats):
+            standard = path.stem.rsplit("-", 1)[1] + suffix
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(root / standard)
+            folders[standard] = root / standard
+        shutil.rmtree(root / "out")
+        (course / "course.yml").write_text(files["course.yml"] + "cmi5_au_per_lesson: true\n")
     return folders
 
 
-def play_scenario(page, watch_ending: bool = False) -> dict:
+def play_scenario(page, watch_ending: bool = False, opened: bool = False) -> dict:
     """Play the first clip, pause, seek near its end, play it out, then choose option a (correct), and
-    skip the ending clip or watch it to its end: what the clip was (its length) as the page knows it."""
+    skip the ending clip or watch it to its end: what the clip was (its length) as the page knows it.
+    `opened`: the scenario's page shows already (a launch of that page alone)."""
     from .test_scenario_scorm12 import ENDING, PAGE, START
-    page.click(f'a[href="{PAGE}"]')  # a click: also the user gesture the consequence clip plays with
+    if not opened:
+        page.click(f'a[href="{PAGE}"]')  # a click: also the user gesture the consequence clip plays with
     page.wait_for_function("s => !document.querySelector(s).hidden", arg=PAGE)
     video = f"{START} video"
     assert page.evaluate("s => { const v = document.querySelector(s); v.muted = true;"
@@ -296,5 +307,30 @@ def test_tincan_real_scenario_page(lms, ralph, scenario_packages, xapi_page):
     ending = [s for s in found if is_video(s) and s["object"]["id"] == f"{session.activity_id}/video/{ID}/sorted"]
     assert verbs(ending) == ["played", "completed"], verbs(ending)  # watched through: all of it
     assert ending[1]["result"]["extensions"][EXT + "progress"] == 1 and ending[1]["result"]["completion"] is True
+    assert lms.violations == [], lms.violations
+    assert watch.unexpected(expected_failures) == []
+
+
+def test_a_per_page_cmi5_au_of_a_scenario_completes_once_the_scenario_ends(lms, ralph, scenario_packages, xapi_page):
+    """With require_scenarios, the AU of a scenario's page is completed when the scenario reaches an
+    ending, as the whole course is; shown alone, it is not completed."""
+    page, watch = xapi_page
+    folder = scenario_packages["cmi5-per-page"]
+    from .test_scenario_scorm12 import ID
+    urls = [au.findtext("{*}url").strip() for au in etree.fromstring((folder / "cmi5.xml").read_bytes()).iter("{*}au")]
+    session = lms.launch_cmi5("scenario-cmi5-per-page", folder, au=urls.index(f"index.html?page={ID}"))
+    open_au(page, session.url)
+    assert adapter_name(page) == "cmi5" and page.evaluate("Courseforge.player.only") >= 0
+    settle(page)
+    shown = stored(ralph, lambda f: "experienced" in verbs(f), registration=session.registration)
+    assert "completed" not in verbs(au_statements(shown))
+    page.click("#cf-main")  # the user gesture the consequence clip plays with
+    play_scenario(page, opened=True)
+    settle(page)
+    close_page(page)
+    found = stored(ralph, ends_with_terminated, registration=session.registration)
+    check_cmi5(found, [session])
+    names = verbs([s for s in au_statements(found) if not is_video(s)])
+    assert names.count("completed") == 1 and names.index("completed") > names.index("answered"), names
     assert lms.violations == [], lms.violations
     assert watch.unexpected(expected_failures) == []

@@ -56,7 +56,7 @@ def _au(parent, course: Course, ident: str, title: str, description: str, url: s
 
 
 def _page_description(page) -> str:
-    return "; ".join(getattr(page, "objectives", ())) or page.title
+    return "; ".join(getattr(page, "objectives", ())) or getattr(page, "description", "") or page.title
 
 
 def structure(course: Course, launch: str = "index.html") -> bytes:
@@ -66,7 +66,7 @@ def structure(course: Course, launch: str = "index.html") -> bytes:
     _text(element, "title", course.title, config.language)
     _text(element, "description", config.description or course.title, config.language)
     if config.cmi5_au_per_lesson:
-        for page in course.pages:
+        for page in course.sequence:  # a scenario too: no AU, and no learner would ever reach it
             scored = isinstance(page, Quiz) and page.graded
             url = f"{launch}?{PAGE_PARAMETER}={quote(page.id, safe='')}"
             _au(root, course, f"{iri}/au/{page.id}", page.title, _page_description(page), url, scored,

@@ -17,7 +17,7 @@ from lxml import etree
 
 from courseforge.build import Prepared, prepare, site
 from courseforge.errors import ContentErrors
-from courseforge.model import Course, Quiz, Site
+from courseforge.model import Course, Quiz, Scenario, Site
 from courseforge.theme import Theme
 
 # How the stand-in page launches each standard; a standard the exporters gain shows up in the
@@ -167,9 +167,9 @@ class Session:
             # A page's AU is made of that page alone (exporters/cmi5.py), so the cmi5.xml of a course of
             # that one page declares it as the whole course's does: that took 0.14 s of CPU at each
             # launch of a course of 5000 pages (tests/test_preview.py holds the two the same).
-            shown = next((one for one in course.pages if one.id == page), course.pages[0])
-            assessment = isinstance(shown, Quiz)
-            course = replace(course, lessons=[] if assessment else [shown], quizzes=[shown] if assessment else [])
+            shown = next((one for one in course.sequence if one.id == page), course.sequence[0])
+            kind = "quizzes" if isinstance(shown, Quiz) else "scenarios" if isinstance(shown, Scenario) else "lessons"
+            course = replace(course, **{"lessons": [], "scenarios": [], "quizzes": [], kind: [shown]})
         au = etree.fromstring(cmi5.structure(course)).find(f"{{{cmi5.CMI5_NS}}}au")
         mastery, title = au.get("masteryScore"), au.find(f"{{{cmi5.CMI5_NS}}}title/{{{cmi5.CMI5_NS}}}langstring")
         return {"id": au.get("id"), "url": au.findtext(f"{{{cmi5.CMI5_NS}}}url").strip(),
@@ -189,7 +189,7 @@ class Session:
                            "masteryScore": course.pass_mark,
                            # A course of one AU per page: the AUs an LMS lists, by page (id, title), for
                            # the stand-in's choice; a launch of one shows that page alone (player.js).
-                           "aus": [[page.id, page.title] for page in course.pages]
+                           "aus": [[page.id, page.title] for page in course.sequence]
                            if course.config.cmi5_au_per_lesson else None} if course else None,
             }
 

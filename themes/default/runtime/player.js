@@ -364,7 +364,7 @@
       t.pending = false;
       t.enqueue('saveState', t.snapshot());
       var indexes = t.state.viewed;
-      t.enqueue('progress', { viewed: indexes.length, total: t.lessons.length });
+      t.enqueue('progress', { viewed: indexes.length, total: t.lessons.length, done: t.experienced() });
       if (indexes.length === t.lessons.length && t.experienced() && !t.completeReported) {
         t.completeReported = true;
         t.enqueue('complete');

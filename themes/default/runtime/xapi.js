@@ -302,7 +302,8 @@
         t.seen[id] = true;
         t.emit('experienced', t.obj(id), null, { parent: t.root });
       }
-      if (t.scope) return id == t.scope && t.complete(1);  // one AU per page: shown = done
+      // One AU per page: done once shown, a scenario's (with requireScenarios) once played to an ending.
+      if (t.scope) return id == t.scope && info.done && t.complete(1);
       n = Math.floor(100 * info.viewed / info.total) || 0;
       // C5-S10: never 100 (completed says that) and nothing once completed.
       if (d.completed || n >= 100 || n <= (d.progress || 0)) return;
