@@ -311,6 +311,20 @@ def test_an_au_of_a_page_in_a_later_part_of_a_large_course_shows_it_alone(lms, r
     page.wait_for_function(READY)
     assert visible_lesson(page) == "l41" and not page.is_visible("#cf-cover") and not page.is_visible("#cf-nav")
     assert reachable(page) == [] and page.is_disabled("#cf-prev")
+    # Printed, it is this page alone: Ctrl+P and the browser's menu alike print it as it is, with no
+    # note of pages left out and no other part loaded for nothing.
+    sections = page.evaluate("document.querySelectorAll('section.lesson').length")
+    page.evaluate("() => { window.print = () => { window.cfPrinted = (window.cfPrinted || 0) + 1; }; }")
+    page.keyboard.press("Control+P")
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert not page.is_visible("#cf-print-note")
+    printed = page.evaluate("[...document.querySelectorAll('section.lesson')].filter(n => n.getClientRects().length)"
+                            ".map(n => n.id)")
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    assert printed == ["lesson-l41"]
+    assert page.evaluate("document.querySelectorAll('section.lesson').length") == sections
     page.click("#cf-next")
     assert page.inner_text("#cf-complete-text") == (
         "This part of the course is complete. Exit it to go on with the course in your learning management system.")

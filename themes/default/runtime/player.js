@@ -468,9 +468,9 @@
 
     // Printing a course whose pages are not all here: "Print the whole course" (and Ctrl+P, which
     // the page answers the same way) loads them first; the browser's own Print menu prints what is
-    // here, with a note at the top saying so.
+    // here, with a note at the top saying so. A launch of one page prints that page alone: none is missing.
     bindPrint() {
-      var t = this, button = t.ui.print, missing = () => t.lessons.some(l => !l.section);
+      var t = this, button = t.ui.print, missing = () => t.only < 0 && t.lessons.some(l => !l.section);
       if (!t.parts.length) return;
       if (button) {
         button.hidden = false;
