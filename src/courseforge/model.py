@@ -43,10 +43,10 @@ class CourseConfig:
     lessons: tuple[str, ...] | None = None
     assessments: tuple[str, ...] | None = None
     iri: str | None = None  # the course's xAPI/cmi5 IRI; None: DEFAULT_IRI_BASE + identifier
-    cmi5_au_per_lesson: bool = False
+    cmi5_au_per_lesson: bool = False  # cmi5: one AU per page (lessons, scenarios, assessments), not one a course
     require_scenarios: bool = False  # completion also needs every scenario played to an ending
     video_size: tuple[int, int] = (1280, 720)
-    package_budget_mb: int = 250  # warn when a package is larger: many LMSs cap uploads  # cmi5: one AU per lesson and assessment instead of one per course
+    package_budget_mb: int = 250  # warn when a package is larger: many LMSs cap uploads
     check: CheckSettings = field(default_factory=CheckSettings)
     one_question_per_screen: bool = False  # assessments show one question at a time
     branding: Branding | None = None

@@ -53,10 +53,21 @@ Listening comes first.
 - [ ] False
 :::
 """
+# A survey, with an AU of its own: completed once sent, not once opened.
+COURSE["assessments/03-survey.md"] = """---
+id: survey
+title: Your view
+graded: false
+---
+
+::: question q-useful likert
+This part was useful.
+:::
+"""
 for _n in (1, 2, 3, 4):
     COURSE[f"lessons/0{_n}-part-{_n}.md"] = (f"---\nid: part-{_n}\ntitle: Part {_n}\nobjectives:\n  - Learn {_n}\n"
                                              f"---\n\n## Section {_n}\n\nText of part {_n}.\n")
-PAGES = ["part-1", "part-2", "part-3", "part-4", "final", "extra"]
+PAGES = ["part-1", "part-2", "part-3", "part-4", "final", "extra", "survey"]
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory):
@@ -240,8 +251,9 @@ def test_an_assessment_s_au_shows_it_alone_and_fails_then_passes_its_own_au(lms,
     check_cmi5(found, [first, second], mastery=0.8)
     names = [verbs([s for s in au_statements(found) if s["context"]["extensions"][SESSION_ID] == one.session_id
                     and not s["verb"]["id"].endswith("/answered")]) for one in (first, second)]
-    assert names == [["initialized", "experienced", "completed", "failed", "terminated"],
-                     ["initialized", "experienced", "passed", "terminated"]], names
+    # Completed once the assessment is over (passed, or failed with no attempt left), as its summary says.
+    assert names == [["initialized", "experienced", "failed", "terminated"],
+                     ["initialized", "experienced", "passed", "completed", "terminated"]], names
     [passed] = [s for s in found if s["verb"]["id"].endswith("/passed")]
     assert passed["object"]["id"] == first.activity_id and passed["result"]["score"]["scaled"] == 1
     text = json.dumps(found)
@@ -254,7 +266,8 @@ def test_an_assessment_s_au_shows_it_alone_and_fails_then_passes_its_own_au(lms,
 def test_an_au_shows_no_way_to_another_page_while_the_lms_has_not_answered(lms, ralph, package, xapi_page):
     """The launch URL names the AU's page; the LMS's answers (the fetch URL's token, LMS.LaunchData) come
     later, a second or more on a slow LMS. Meanwhile no menu or cover shows, so no click can open a page
-    this launch does not cover."""
+    this launch does not cover, and "Exit this part" waits for the launch to end its session (it ended
+    nothing, and left the learner on the closed screen while the launch went on)."""
     page, watch = xapi_page
     held = []
     page.route("**/fetch/*", lambda route: held.append(route))  # the token's POST waits until let go
@@ -265,14 +278,40 @@ def test_an_au_shows_no_way_to_another_page_while_the_lms_has_not_answered(lms, 
     assert held and not page.evaluate("Courseforge.player.ready")
     assert page.evaluate("Courseforge.player.only") == 2
     assert reachable(page) == [] and not page.is_visible("#cf-cover") and not page.is_visible("#cf-nav")
-    held[0].continue_()
-    page.wait_for_function(READY)
-    assert visible_lesson(page) == "part-3" and reachable(page) == []
-    settle(page)
-    page.close()
+    # "Exit this part" clicked meanwhile waits for the launch, then ends its session the usual way.
+    page.click("#cf-exit")
+    assert page.is_disabled("#cf-exit") and not page.is_visible("#cf-closed")
+    with page.expect_navigation(url=f"{lms.origin}/return?registration={session.registration}"):
+        held[0].continue_()
     found = stored(ralph, ends_with_terminated, registration=session.registration)
     check_cmi5(found, [session])
-    assert verbs(au_statements(found)) == ["initialized", "experienced", "completed", "terminated"]
+    assert verbs(au_statements(found)) == ["initialized", "terminated"]  # left before the page showed
+    assert lms.violations == []
+    assert watch.unexpected(expected_failures) == []
+
+
+def test_a_survey_s_au_is_completed_once_sent_as_its_summary_says(lms, ralph, package, xapi_page):
+    page, watch = xapi_page
+    session = launch(lms, page, package, au=PAGES.index("survey"))
+    assert session.au_id.endswith("/au/survey") and visible_lesson(page) == "survey"
+    settle(page)
+    shown = stored(ralph, lambda f: "experienced" in verbs(f), registration=session.registration)
+    assert "completed" not in verbs(au_statements(shown))
+    page.click("#cf-next")
+    assert page.inner_text("#cf-complete-text") == "This part of the course is not complete yet."
+    page.click("#cf-prev")
+    page.locator("#lesson-survey label", has_text="Strongly agree").click()
+    page.locator("#lesson-survey button", has_text="Submit").click()
+    page.click("#cf-next")
+    assert page.inner_text("#cf-complete-text") == (
+        "This part of the course is complete. Exit it to go on with the course in your learning management system.")
+    settle(page)
+    with page.expect_navigation(url=f"{lms.origin}/return?registration={session.registration}"):
+        page.click("#cf-exit-end")
+    found = stored(ralph, ends_with_terminated, registration=session.registration)
+    check_cmi5(found, [session])
+    assert verbs([s for s in au_statements(found) if not s["verb"]["id"].endswith("/answered")]) == \
+        ["initialized", "experienced", "completed", "terminated"]
     assert lms.violations == []
     assert watch.unexpected(expected_failures) == []
 

@@ -186,7 +186,8 @@ def test_tincan_clip_statements_and_a_decision(lms, ralph, xapi_packages, xapi_p
 @pytest.fixture(scope="module")
 def scenario_packages(tmp_path_factory) -> dict[str, object]:
     """The scenario course as cmi5 and TinCan packages, and as the cmi5 package of one AU a page
-    ("cmi5-per-page"), built from a copy of the course (its clips come from the first build's cache)."""
+    ("cmi5-per-page"; "cmi5-per-page-optional" without require_scenarios), each build's clips from the
+    first build's cache."""
     import shutil
 
     from conftest import COURSE_YML, default_files, write_course
@@ -199,14 +200,16 @@ def scenario_packages(tmp_path_factory) -> dict[str, object]:
     files["scenarios/01-short-call.yml"] = SCENARIO
     folders = {}
     course = write_course(root / "course", files)
-    for formats, suffix in ((["cmi5", "tincan"], ""), (["cmi5"], "-per-page")):
+    per_page = files["course.yml"] + "cmi5_au_per_lesson: true\n"
+    for formats, suffix, settings in ((["cmi5", "tincan"], "", files["course.yml"]), (["cmi5"], "-per-page", per_page),
+                                      (["cmi5"], "-per-page-optional", per_page.replace("require_scenarios: true\n", ""))):
+        (course / "course.yml").write_text(settings)
         for path in build(course, root / "out", formats):
             standard = path.stem.rsplit("-", 1)[1] + suffix
             with zipfile.ZipFile(path) as archive:
                 archive.extractall(root / standard)
             folders[standard] = root / standard
         shutil.rmtree(root / "out")
-        (course / "course.yml").write_text(files["course.yml"] + "cmi5_au_per_lesson: true\n")
     return folders
 
 
@@ -311,26 +314,56 @@ def test_tincan_real_scenario_page(lms, ralph, scenario_packages, xapi_page):
     assert watch.unexpected(expected_failures) == []
 
 
-def test_a_per_page_cmi5_au_of_a_scenario_completes_once_the_scenario_ends(lms, ralph, scenario_packages, xapi_page):
-    """With require_scenarios, the AU of a scenario's page is completed when the scenario reaches an
-    ending, as the whole course is; shown alone, it is not completed."""
-    page, watch = xapi_page
-    folder = scenario_packages["cmi5-per-page"]
+def launch_scenario_au(lms, page, folder, name: str):
     from .test_scenario_scorm12 import ID
     urls = [au.findtext("{*}url").strip() for au in etree.fromstring((folder / "cmi5.xml").read_bytes()).iter("{*}au")]
-    session = lms.launch_cmi5("scenario-cmi5-per-page", folder, au=urls.index(f"index.html?page={ID}"))
+    session = lms.launch_cmi5(name, folder, au=urls.index(f"index.html?page={ID}"))
     open_au(page, session.url)
     assert adapter_name(page) == "cmi5" and page.evaluate("Courseforge.player.only") >= 0
+    return session
+
+
+PART_DONE = "This part of the course is complete. Exit it to go on with the course in your learning management system."
+
+
+def test_a_per_page_cmi5_au_of_a_scenario_completes_once_the_scenario_ends(lms, ralph, scenario_packages, xapi_page):
+    """With require_scenarios, the AU of a scenario's page is completed when the scenario reaches an
+    ending, as the whole course is; shown alone, it is not completed, and its summary says so."""
+    page, watch = xapi_page
+    session = launch_scenario_au(lms, page, scenario_packages["cmi5-per-page"], "scenario-cmi5-per-page")
     settle(page)
     shown = stored(ralph, lambda f: "experienced" in verbs(f), registration=session.registration)
     assert "completed" not in verbs(au_statements(shown))
+    page.click("#cf-next")
+    assert page.inner_text("#cf-complete-text") == "This part of the course is not complete yet."
+    page.click("#cf-prev")
     page.click("#cf-main")  # the user gesture the consequence clip plays with
     play_scenario(page, opened=True)
+    page.click("#cf-next")
+    assert page.inner_text("#cf-complete-text") == PART_DONE
     settle(page)
     close_page(page)
     found = stored(ralph, ends_with_terminated, registration=session.registration)
     check_cmi5(found, [session])
     names = verbs([s for s in au_statements(found) if not is_video(s)])
     assert names.count("completed") == 1 and names.index("completed") > names.index("answered"), names
+    assert lms.violations == [], lms.violations
+    assert watch.unexpected(expected_failures) == []
+
+
+def test_a_per_page_cmi5_au_of_a_scenario_the_course_does_not_require_completes_when_shown(lms, ralph, scenario_packages,
+                                                                                           xapi_page):
+    """Without require_scenarios a course completes without its scenarios played, so a scenario's AU
+    is completed once shown, and its summary says it is complete: not "not complete yet"."""
+    page, watch = xapi_page
+    session = launch_scenario_au(lms, page, scenario_packages["cmi5-per-page-optional"], "scenario-cmi5-optional")
+    page.click("#cf-next")
+    assert page.inner_text("#cf-complete-text") == PART_DONE
+    settle(page)
+    close_page(page)
+    found = stored(ralph, ends_with_terminated, registration=session.registration)
+    check_cmi5(found, [session])
+    assert verbs([s for s in au_statements(found) if not is_video(s)]) == \
+        ["initialized", "experienced", "completed", "terminated"]
     assert lms.violations == [], lms.violations
     assert watch.unexpected(expected_failures) == []

@@ -66,7 +66,7 @@ def structure(course: Course, launch: str = "index.html") -> bytes:
     _text(element, "title", course.title, config.language)
     _text(element, "description", config.description or course.title, config.language)
     if config.cmi5_au_per_lesson:
-        for page in course.sequence:  # a scenario too: no AU, and no learner would ever reach it
+        for page in course.sequence:  # a scenario too: without an AU of its own no learner could reach it
             scored = isinstance(page, Quiz) and page.graded
             url = f"{launch}?{PAGE_PARAMETER}={quote(page.id, safe='')}"
             _au(root, course, f"{iri}/au/{page.id}", page.title, _page_description(page), url, scored,

@@ -139,7 +139,9 @@
     start() {
       var t = this, start, returning, narrow = id => t.ui.app.classList.toggle('cf-one', (t.only = t.indexOf(id)) >= 0);
       t.bind();
-      return connect(t.course, narrow).then(link => {
+      // The adapter's calls, "Exit course" among them, wait for the launch: an exit clicked before the LMS
+      // answered would otherwise end nothing, and leave the learner on the closed screen while it starts.
+      return t.queue = connect(t.course, narrow).then(link => {
         t.adapter = link.adapter;
         t.connected = link.connected;
         narrow((t.adapter || 0).scope || CF.scope);
@@ -364,7 +366,10 @@
       t.pending = false;
       t.enqueue('saveState', t.snapshot());
       var indexes = t.state.viewed;
-      t.enqueue('progress', { viewed: indexes.length, total: t.lessons.length, done: t.experienced() });
+      // `done`: a launch of one page is complete when its summary says so (screens.js state()): a
+      // lesson once shown, a survey once sent, an assessment once passed or out of attempts.
+      t.enqueue('progress', { viewed: indexes.length, total: t.lessons.length,
+        done: t.only < 0 || t.screens.state(t.only).done });
       if (indexes.length === t.lessons.length && t.experienced() && !t.completeReported) {
         t.completeReported = true;
         t.enqueue('complete');

@@ -116,8 +116,12 @@
       var quiz = p.quiz && p.quiz.status(lesson.id);
       if (quiz) return quiz;
       if (p.scenarios && p.scenarios.status(lesson.id)) return { state: 'done', done: true };
-      // A lesson is done once viewed, and says so; another page opened but not finished stays "viewed".
-      if (p.viewed[i] && lesson.kind === 'lesson') return { state: 'done', done: true };
+      // A lesson is done once viewed, and says so; another page opened but not finished stays "viewed",
+      // but for the scenario a launch of one page covers, done once viewed unless the course requires
+      // scenarios (its AU completes the way the whole course would).
+      if (p.viewed[i] && (lesson.kind === 'lesson' || i === p.only && lesson.kind === 'scenario' && !p.course.requireScenarios)) {
+        return { state: 'done', done: true };
+      }
       return { state: p.viewed[i] ? 'viewed' : 'new', done: false };
     }
 

@@ -302,7 +302,7 @@
         t.seen[id] = true;
         t.emit('experienced', t.obj(id), null, { parent: t.root });
       }
-      // One AU per page: done once shown, a scenario's (with requireScenarios) once played to an ending.
+      // One AU per page: completed once the player counts its page done (a lesson shown, a survey sent…).
       if (t.scope) return id == t.scope && info.done && t.complete(1);
       n = Math.floor(100 * info.viewed / info.total) || 0;
       // C5-S10: never 100 (completed says that) and nothing once completed.

@@ -2,7 +2,8 @@
  * courseforge cmi5 adapter (needs runtime/xapi.js, which holds the statement rules): launch
  * parameters, one POST to the fetch URL (token kept in sessionStorage for reloads), LMS.LaunchData,
  * cmi5LearnerPreferences (C5-L, C5-D). A per-page AU (url index.html?page=<id>) opens on its page
- * and is completed once that page has been shown. Small names and arrow callbacks: see xapi.js.
+ * and is completed once the player counts that page done (xapi.js progress()). Small names and arrow
+ * callbacks: see xapi.js.
  */
 (function (win) {
   'use strict';
