@@ -179,21 +179,24 @@ def test_one_au_per_page_gives_a_scenario_its_au_in_the_learner_s_order(make_cou
 
 
 def test_a_per_page_au_s_exit_leaves_that_part(make_course, tmp_path):
-    """An AU of one page ends with "Exit this part" (the LMS shows the course's other AUs next); the
-    same course's whole-course packages, and a cmi5 course of one AU, keep "Exit course"."""
+    """An AU of one page ends with "Exit this part" (the LMS shows the course's other AUs next), and
+    the screen an exit leads to without a return URL says the part was left; the same course's
+    whole-course packages, and a cmi5 course of one AU, keep "Exit course" and "left the course"."""
     per_page = make_course({"course.yml": COURSE_YML.replace("language: en", "language: fr")
                                           + "cmi5_au_per_lesson: true\n"})
     built = {path.name.rsplit("-", 1)[1]: path for path in build(per_page, tmp_path / "per-page", ["cmi5", "scorm12"])}
     whole = build(make_course({"course.yml": COURSE_YML}), tmp_path / "whole", ["cmi5"])[0]
 
     def exits(package) -> list[str]:
+        """The two exit buttons' labels, and what the screen after an exit without a return URL says."""
         with zipfile.ZipFile(package) as archive:
             page = etree.HTML(archive.read("index.html"))
-        return [page.xpath(f'//*[@id="{name}"]')[0].text for name in ("cf-exit", "cf-exit-end")]
+        return [page.xpath(f'//*[@id="{name}"]')[0].text for name in ("cf-exit", "cf-exit-end")] + \
+            [page.xpath('//*[@id="cf-closed"]/p')[0].text]
 
-    assert exits(built["cmi5.zip"]) == ["Quitter cette partie"] * 2
-    assert exits(built["scorm12.zip"]) == ["Quitter le cours"] * 2
-    assert exits(whole) == ["Exit course"] * 2
+    assert exits(built["cmi5.zip"]) == ["Quitter cette partie"] * 2 + ["Vous avez quitté cette partie du cours."]
+    assert exits(built["scorm12.zip"]) == ["Quitter le cours"] * 2 + ["Vous avez quitté le cours : Tiny course."]
+    assert exits(whole) == ["Exit course"] * 2 + ["You have left the course: Tiny course."]
 
 
 def test_same_source_gives_identical_zips(make_course, tmp_path):
