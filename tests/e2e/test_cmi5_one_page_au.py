@@ -68,6 +68,7 @@ for _n in (1, 2, 3, 4):
     COURSE[f"lessons/0{_n}-part-{_n}.md"] = (f"---\nid: part-{_n}\ntitle: Part {_n}\nobjectives:\n  - Learn {_n}\n"
                                              f"---\n\n## Section {_n}\n\nText of part {_n}.\n")
 PAGES = ["part-1", "part-2", "part-3", "part-4", "final", "extra", "survey"]
+PART_DONE = "This part of the course is complete. Exit it to go on with the course in your learning management system."
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory):
@@ -85,6 +86,19 @@ def launch(lms, page, folder, au: int, width: int = 1366, height: int = 768):
     page.wait_for_function(READY)
     assert page.evaluate("Courseforge.player.adapter.name") == "cmi5"
     return session
+
+
+def not_completed_when_shown(ralph, session) -> None:
+    """The AU's page has shown (its `experienced` is stored), and the AU is not completed for that."""
+    shown = stored(ralph, lambda f: "experienced" in verbs(f), registration=session.registration)
+    assert "completed" not in verbs(au_statements(shown))
+
+
+def exit_to_the_lms(page, lms, session) -> None:
+    """The summary's exit: the session ends, and the window goes to the LMS's return URL (C5-D5)."""
+    settle(page)
+    with page.expect_navigation(url=f"{lms.origin}/return?registration={session.registration}"):
+        page.click("#cf-exit-end")
 
 
 def reachable(page) -> list[str]:
@@ -159,8 +173,7 @@ def test_a_middle_lesson_s_au_shows_that_lesson_alone_and_completes_only_itself(
     press_on(page, "#cf-next")
     page.wait_for_selector("#cf-complete", state="visible")
     assert page.inner_text("#cf-complete-title") == "Summary of this part"
-    assert page.inner_text("#cf-complete-text") == (
-        "This part of the course is complete. Exit it to go on with the course in your learning management system.")
+    assert page.inner_text("#cf-complete-text") == PART_DONE
     assert reachable(page) == [] and page.is_visible("#cf-exit-end")
     # It leaves this part, not the course: the LMS shows the course's other AUs next.
     assert [page.inner_text(s) for s in ("#cf-exit", "#cf-exit-end")] == ["Exit this part"] * 2
@@ -225,9 +238,7 @@ def test_an_assessment_s_au_shows_it_alone_and_fails_then_passes_its_own_au(lms,
     page.click("#cf-next")
     assert page.inner_text("#cf-complete-text") == "This part of the course is not complete yet."
     assert page.inner_text("#cf-complete-score") == "Your score: 50% (pass mark 80%)."
-    settle(page)
-    with page.expect_navigation(url=f"{lms.origin}/return?registration={first.registration}"):
-        page.click("#cf-exit-end")
+    exit_to_the_lms(page, lms, first)
     stored(ralph, ends_with_terminated, registration=first.registration)
 
     # Launched again by the LMS (the same learner and registration): the AU resumes on its page, the
@@ -240,13 +251,10 @@ def test_an_assessment_s_au_shows_it_alone_and_fails_then_passes_its_own_au(lms,
     answer(page, "Narrow feet", "True")
     page.wait_for_selector("#lesson-final .quiz-result", state="visible")
     page.click("#cf-next")
-    assert page.inner_text("#cf-complete-text") == (
-        "This part of the course is complete. Exit it to go on with the course in your learning management system.")
+    assert page.inner_text("#cf-complete-text") == PART_DONE
     assert page.inner_text("#cf-complete-score") == "Your score: 100% (pass mark 80%)."
     problems += fits_a_phone(page, "passed summary")
-    settle(page)
-    with page.expect_navigation(url=f"{lms.origin}/return?registration={first.registration}"):
-        page.click("#cf-exit-end")
+    exit_to_the_lms(page, lms, first)
     found = stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=first.registration)
     check_cmi5(found, [first, second], mastery=0.8)
     names = [verbs([s for s in au_statements(found) if s["context"]["extensions"][SESSION_ID] == one.session_id
@@ -295,19 +303,15 @@ def test_a_survey_s_au_is_completed_once_sent_as_its_summary_says(lms, ralph, pa
     session = launch(lms, page, package, au=PAGES.index("survey"))
     assert session.au_id.endswith("/au/survey") and visible_lesson(page) == "survey"
     settle(page)
-    shown = stored(ralph, lambda f: "experienced" in verbs(f), registration=session.registration)
-    assert "completed" not in verbs(au_statements(shown))
+    not_completed_when_shown(ralph, session)
     page.click("#cf-next")
     assert page.inner_text("#cf-complete-text") == "This part of the course is not complete yet."
     page.click("#cf-prev")
     page.locator("#lesson-survey label", has_text="Strongly agree").click()
     page.locator("#lesson-survey button", has_text="Submit").click()
     page.click("#cf-next")
-    assert page.inner_text("#cf-complete-text") == (
-        "This part of the course is complete. Exit it to go on with the course in your learning management system.")
-    settle(page)
-    with page.expect_navigation(url=f"{lms.origin}/return?registration={session.registration}"):
-        page.click("#cf-exit-end")
+    assert page.inner_text("#cf-complete-text") == PART_DONE
+    exit_to_the_lms(page, lms, session)
     found = stored(ralph, ends_with_terminated, registration=session.registration)
     check_cmi5(found, [session])
     assert verbs([s for s in au_statements(found) if not s["verb"]["id"].endswith("/answered")]) == \
@@ -365,11 +369,8 @@ def test_an_au_of_a_page_in_a_later_part_of_a_large_course_shows_it_alone(lms, r
     assert printed == ["lesson-l41"]
     assert page.evaluate("document.querySelectorAll('section.lesson').length") == sections
     page.click("#cf-next")
-    assert page.inner_text("#cf-complete-text") == (
-        "This part of the course is complete. Exit it to go on with the course in your learning management system.")
-    settle(page)
-    with page.expect_navigation(url=f"{lms.origin}/return?registration={session.registration}"):
-        page.click("#cf-exit-end")
+    assert page.inner_text("#cf-complete-text") == PART_DONE
+    exit_to_the_lms(page, lms, session)
     found = stored(ralph, ends_with_terminated, registration=session.registration)
     check_cmi5(found, [session])
     assert verbs(au_statements(found)) == ["initialized", "experienced", "completed", "terminated"]

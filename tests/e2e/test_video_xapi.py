@@ -19,6 +19,7 @@ from .conftest_xapi import (VERB, VIDEO, adapter_name, close_page, ends_with_ter
                             stored, strictly_valid, verbs, video_valid)
 from .lrs import CMI5_CATEGORY, SESSION_ID
 from .test_cmi5_lrs import au_statements, categories, check_cmi5, expected_failures, is_video
+from .test_cmi5_one_page_au import PART_DONE, not_completed_when_shown
 from .test_tincan_lrs import check_tincan
 
 EXT = VIDEO + "/extensions/"
@@ -323,7 +324,13 @@ def launch_scenario_au(lms, page, folder, name: str):
     return session
 
 
-PART_DONE = "This part of the course is complete. Exit it to go on with the course in your learning management system."
+def closed_au_verbs(page, ralph, session) -> list[str]:
+    """The page closed: the verbs of the AU's own statements (its clips' left out), once checked."""
+    settle(page)
+    close_page(page)
+    found = stored(ralph, ends_with_terminated, registration=session.registration)
+    check_cmi5(found, [session])
+    return verbs([s for s in au_statements(found) if not is_video(s)])
 
 
 def test_a_per_page_cmi5_au_of_a_scenario_completes_once_the_scenario_ends(lms, ralph, scenario_packages, xapi_page):
@@ -332,8 +339,7 @@ def test_a_per_page_cmi5_au_of_a_scenario_completes_once_the_scenario_ends(lms, 
     page, watch = xapi_page
     session = launch_scenario_au(lms, page, scenario_packages["cmi5-per-page"], "scenario-cmi5-per-page")
     settle(page)
-    shown = stored(ralph, lambda f: "experienced" in verbs(f), registration=session.registration)
-    assert "completed" not in verbs(au_statements(shown))
+    not_completed_when_shown(ralph, session)
     page.click("#cf-next")
     assert page.inner_text("#cf-complete-text") == "This part of the course is not complete yet."
     page.click("#cf-prev")
@@ -341,11 +347,7 @@ def test_a_per_page_cmi5_au_of_a_scenario_completes_once_the_scenario_ends(lms, 
     play_scenario(page, opened=True)
     page.click("#cf-next")
     assert page.inner_text("#cf-complete-text") == PART_DONE
-    settle(page)
-    close_page(page)
-    found = stored(ralph, ends_with_terminated, registration=session.registration)
-    check_cmi5(found, [session])
-    names = verbs([s for s in au_statements(found) if not is_video(s)])
+    names = closed_au_verbs(page, ralph, session)
     assert names.count("completed") == 1 and names.index("completed") > names.index("answered"), names
     assert lms.violations == [], lms.violations
     assert watch.unexpected(expected_failures) == []
@@ -359,11 +361,6 @@ def test_a_per_page_cmi5_au_of_a_scenario_the_course_does_not_require_completes_
     session = launch_scenario_au(lms, page, scenario_packages["cmi5-per-page-optional"], "scenario-cmi5-optional")
     page.click("#cf-next")
     assert page.inner_text("#cf-complete-text") == PART_DONE
-    settle(page)
-    close_page(page)
-    found = stored(ralph, ends_with_terminated, registration=session.registration)
-    check_cmi5(found, [session])
-    assert verbs([s for s in au_statements(found) if not is_video(s)]) == \
-        ["initialized", "experienced", "completed", "terminated"]
+    assert closed_au_verbs(page, ralph, session) == ["initialized", "experienced", "completed", "terminated"]
     assert lms.violations == [], lms.violations
     assert watch.unexpected(expected_failures) == []
