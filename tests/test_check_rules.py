@@ -315,6 +315,41 @@ def test_a_shared_run_names_the_source_line_an_editor_shows(tmp_path, name, befo
     assert f"{name}:{line}:" in found.problem, found.problem
 
 
+def test_sources_are_read_whatever_their_depth_or_their_unclosed_tags(tmp_path):
+    """A source a thousand folders deep (os.walk() recursed once a level: RecursionError), an HTML
+    source of "<" alone (the tag pattern read on from each "<" to the end of the text: 7 s for 100 000),
+    and only the course's own runs kept from the sources (a table of all of them took a gigabyte for
+    20 MB of articles): the same finding as from a plain article."""
+    sources = deep = tmp_path / "sources"
+    sources.mkdir()
+    levels = []
+    for _ in range(1100):  # a level at a time: mkdir(parents=True) recurses too
+        deep /= "a"
+        deep.mkdir()
+        levels.append(deep)
+    try:
+        _read_deep_and_odd_sources(tmp_path, sources, deep)
+    finally:  # a level at a time too: pytest's rmtree of tmp_path recurses
+        (deep / "article.txt").unlink(missing_ok=True)
+        for level in reversed(levels):
+            level.rmdir()
+
+
+def _read_deep_and_odd_sources(tmp_path, sources, deep):
+    from courseforge.check.originality import RUN, WORD, shingle_table
+
+    article = "Intro.\nWhen customers feel heard they stop restating their case and start.\n"
+    (deep / "article.txt").write_text(article)
+    (sources / "odd.html").write_text("<" * 100_000)
+    text = lesson_text(body="Remember: customers feel heard they stop restating their case and start working.")
+    [found] = findings(course(tmp_path, {"lessons/01-part-1.md": text}), "shared-text", sources=sources)
+    assert "article.txt:2:" in found.problem and found.problem.startswith("10 words shared with ")
+    words = WORD.findall("customers feel heard they stop restating their case and start")
+    wanted = {hash(tuple(words[:RUN]))}
+    assert shingle_table(sources, wanted=wanted) == {hash(tuple(words[:RUN])): (deep / "article.txt", 2)}
+    assert len(shingle_table(sources)) == len(WORD.findall(article.lower())) - RUN + 1  # without `wanted`: all
+
+
 def test_sources_never_reach_outside_their_folder_through_symlinks(tmp_path):
     outside = tmp_path / "private"
     outside.mkdir()

@@ -1,8 +1,10 @@
 """Originality (`check --sources DIR`): every run of 8 or more words a course shares with a source.
 
-Each source's words are hashed in overlapping runs of eight (shingles) into one table; each course
-text is then looked up run by run, and overlapping hits merge into one finding naming both places.
-Linear in the words on both sides.
+The course's texts are hashed in overlapping runs of eight words (shingles); each source is then read
+word by word and the first place of each of those runs is noted; the course's texts are looked up run
+by run, and overlapping hits merge into one finding naming both places. Linear in the words on both
+sides, and what is kept is the course's runs alone: a sources folder of any size is streamed (a table
+of every source's runs took a gigabyte for 20 MB of articles).
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import html
 import os
 import re
 import stat
+from collections import deque
 from pathlib import Path
 
 from courseforge.check.findings import Finding, finding
@@ -22,25 +25,40 @@ RUN = 8
 TEXT_FILES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".rst", ".text"})
 MAX_SOURCE_BYTES = 20_000_000  # an article is far smaller; a huge file is a mistake, not a source
 WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-TAG = re.compile(r"<[^>]+>")
+# A tag: no "<" inside, so that a text of "<" without ">" is read once, not once from each "<" to its end.
+TAG = re.compile(r"<[^<>]*>")
 
 
 def _source_files(folder: Path, own: frozenset[Path]) -> list[Path]:
-    """The articles under `folder`; not the course's own pages, nor what builds leave (packages, answer
-    keys, caches): `--sources .` in a project found every lesson copied from itself."""
+    """The articles under `folder`, in the order os.walk() lists them; not the course's own pages, nor
+    what builds leave (packages, answer keys, caches): `--sources .` in a project found every lesson
+    copied from itself. Walked with a list of folders to read, not recursively: a folder a thousand
+    levels deep is read like any other."""
     found = []
-    for parent, dirs, files in os.walk(folder):  # symlinks are not followed: nothing outside DIR is read
-        dirs[:] = sorted(name for name in dirs if name not in OURS)
-        paths = (Path(parent) / name for name in sorted(files) if Path(name).suffix.lower() in TEXT_FILES)
-        for path in paths:
-            info = path.lstat()  # a link may point anywhere, and reading a FIFO blocks forever
-            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_SOURCE_BYTES and path.resolve() not in own:
-                found.append(path)
+    folders = [str(folder)]
+    while folders:
+        parent = folders.pop()
+        try:
+            with os.scandir(parent) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue  # as os.walk(): a folder that cannot be listed holds nothing to read
+        # Symlinks are not followed (nothing outside DIR is read), and reading a FIFO blocks forever.
+        folders += reversed([entry.path for entry in entries if entry.name not in OURS
+                             and entry.is_dir(follow_symlinks=False)])
+        for entry in entries:
+            if Path(entry.name).suffix.lower() in TEXT_FILES:
+                path = Path(entry.path)
+                info = path.lstat()
+                if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_SOURCE_BYTES and path.resolve() not in own:
+                    found.append(path)
     return found
 
 
-def shingle_table(folder: Path, own: frozenset[Path] = frozenset()) -> dict[int, tuple[Path, int]]:
-    """hash of eight words → (source file, line of the first word); the first place wins."""
+def shingle_table(folder: Path, own: frozenset[Path] = frozenset(),
+                  wanted: set[int] | None = None) -> dict[int, tuple[Path, int]]:
+    """hash of eight words → (source file, line of the first word); the first place wins. With
+    `wanted`, only those hashes are kept (the course's own runs)."""
     table: dict[int, tuple[Path, int]] = {}
     for path in _source_files(folder, own):
         # Lines numbered as an editor numbers them (sourcetext.normalise: str.splitlines() also broke
@@ -49,23 +67,26 @@ def shingle_table(folder: Path, own: frozenset[Path] = frozenset()) -> dict[int,
         text = normalise(path.read_text(encoding="utf-8", errors="replace"))
         if path.suffix.lower() in (".html", ".htm"):
             text = html.unescape(TAG.sub(lambda tag: " " + "\n" * tag.group().count("\n"), text))
-        words, lines = [], []
+        run, lines = deque(maxlen=RUN), deque(maxlen=RUN)  # the last eight words, and their lines
         for number, line in enumerate(text.split("\n"), start=1):
-            found = WORD.findall(line.lower())
-            words += found
-            lines += [number] * len(found)
-        for i in range(len(words) - RUN + 1):
-            table.setdefault(hash(tuple(words[i:i + RUN])), (path, lines[i]))
+            for word in WORD.findall(line.lower()):
+                run.append(word)
+                lines.append(number)
+                if len(run) == RUN:
+                    key = hash(tuple(run))
+                    if key not in table and (wanted is None or key in wanted):
+                        table[key] = (path, lines[0])
     return table
 
 
 def shared_text(review: Review) -> list[Finding]:
     if review.sources is None:
         return []
-    table = shingle_table(review.sources, frozenset(page.source.resolve() for page in review.course.pages))
+    texts = [(path, block, WORD.findall(block.text.lower())) for path, block in review.texts()]
+    wanted = {hash(tuple(words[i:i + RUN])) for _, _, words in texts for i in range(len(words) - RUN + 1)}
+    table = shingle_table(review.sources, frozenset(page.source.resolve() for page in review.course.pages), wanted)
     found = []
-    for path, block in review.texts():
-        words = WORD.findall(block.text.lower())
+    for path, block, words in texts:
         for start, count, hit in _shared_runs(words, table):
             found.append(finding("shared-text", path, block.line,
                                  f'{count} words shared with {Location(*hit)}: "{" ".join(words[start:start + RUN])} …"',

@@ -7,7 +7,9 @@ front matter, measures and marks, which a page served from the cache holds witho
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from itertools import accumulate
 from pathlib import Path
 
 import yaml
@@ -124,11 +126,21 @@ def _yaml_comments(path: Path) -> Callable[[int, int], bool]:
     # ended a line for PyYAML, and a form feed stopped its scan, so that every match counted.
     try:
         tokens = yaml.scan(read_source(path), Loader=yaml.SafeLoader)
-        scalars = [(_text_starts(scalar), (scalar.end_mark.line + 1, scalar.end_mark.column))
-                   for scalar in tokens if isinstance(scalar, yaml.ScalarToken)]
+        scalars = sorted((_text_starts(scalar), (scalar.end_mark.line + 1, scalar.end_mark.column))
+                         for scalar in tokens if isinstance(scalar, yaml.ScalarToken))
     except (OSError, SourceError, yaml.YAMLError):
         return lambda line, column: True  # a file the loader refused was said already; every match counts
-    return lambda line, column: not any(start <= (line, column) < end for start, end in scalars)
+    # A place is in a scalar when one of those starting at or before it ends after it: the latest end
+    # among them, found by bisection, not by trying every scalar (a script of 20 000 scalars and 50 000
+    # comments took minutes). A block scalar's text may start after its end (an empty one).
+    starts = [start for start, _ in scalars]
+    ends = list(accumulate((end for _, end in scalars), max))
+
+    def outside(line: int, column: int) -> bool:
+        at = bisect_right(starts, (line, column)) - 1
+        return at < 0 or not (line, column) < ends[at]
+
+    return outside
 
 
 def _text_starts(scalar: yaml.ScalarToken) -> tuple[int, int]:
