@@ -361,3 +361,62 @@ def test_course_yml_after_an_odd_line_break_is_named_at_its_lines(tmp_path, odd)
         "# check: ignore link-text\n"
     assert review_errors(course(tmp_path, {"course.yml": commented.encode("utf-8")}, "commented"))[0].startswith(
         'course.yml:9: a "check: ignore" comment in course.yml switches nothing off')
+
+
+def _write_bytes_in(path: Path, old: str, new: bytes) -> None:
+    data = path.read_bytes()
+    assert old.encode() in data
+    path.write_bytes(data.replace(old.encode(), new, 1))
+
+
+# Each: a file of the starter, the text it holds, what replaces it, the line and the message. Control
+# characters and NULs reached lxml (which refuses them in cmi5.xml and tincan.xml) or the file system as
+# a traceback; each is now one line at its place.
+HOSTILE = [
+    ("lessons/01-welcome.md", "title: Welcome", b'title: "Wel\\x01come"', 2,
+     "YAML syntax error in the front matter: a quoted value makes the control character U+0001, which no "
+     "package can carry — remove the escape that makes it, such as \\x01 or \\u0001"),
+    ("lessons/01-welcome.md", "title: Welcome", b"title: Wel\x01come", 2,
+     "the file holds the control character U+0001, which no package can carry — delete it (an editor may "
+     "show it as a box, a ? or ^A)"),
+    ("lessons/01-welcome.md", "title: Welcome", b"title: Wel\xef\xbf\xbfcome", 2,
+     "the file holds the noncharacter U+FFFF, which no package can carry — delete it (an editor may "
+     "show it as a box, a ? or ^A)"),
+    ("course.yml", "title: My first course", b'title: "My \\e course"', 2,
+     "YAML syntax error: a quoted value makes the control character U+001B, which no package can carry — "
+     "remove the escape that makes it, such as \\x01 or \\u0001"),
+    ("scenarios/01-first-call.yml", "title: The first call", b'title: "The \\uFFFE call"', 2,
+     "YAML syntax error: a quoted value makes the noncharacter U+FFFE, which no package can carry — "
+     "remove the escape that makes it, such as \\x01 or \\u0001"),
+    ("lessons/01-welcome.md", "title: Welcome", b"title: Welcome\n---\n\n[a](files/a%00b.pdf)\n\n---\nx: y", 5,
+     "'files/a\\x00b.pdf' holds a NUL character — remove it from the path"),
+]
+
+
+@pytest.mark.parametrize("name, old, new, line, message", HOSTILE)
+def test_a_control_character_or_a_nul_is_one_line_at_its_place(starter, name, old, new, line, message):
+    _write_bytes_in(starter / "content" / name, old, new)
+    result = run_cli("build", str(starter))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output  # not a traceback
+    assert f"{name.rsplit('/', 1)[-1]}:{line}: {message}" in result.output, result.output
+    assert not (starter / "build").exists()
+
+
+def test_a_nul_in_a_listed_page_or_the_logo_is_one_line(starter):
+    with open(starter / "content" / "course.yml", "a", encoding="utf-8") as yml:
+        yml.write('lessons:\n  - "01-welcome\\0.md"\n  - 02-listening.md\nbranding:\n  logo: "images/a\\0.svg"\n')
+    assert problems_of(starter) == [("course.yml", 16, "YAML syntax error: a quoted value makes the control character "
+                                     "U+0000, which no package can carry — remove the escape that makes it, such as "
+                                     "\\x01 or \\u0001")]
+
+
+def test_a_name_that_is_not_utf8_is_one_line(starter):
+    import os
+
+    lessons = os.fsencode(starter / "content" / "lessons")
+    os.rename(os.path.join(lessons, b"02-listening.md"), os.path.join(lessons, b"02-list\xffening.md"))
+    result = run_cli("build", str(starter))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "02-list\\udcffening.md: this name is not UTF-8 text — rename it: a package's file names, links and " \
+           "cache keys are UTF-8" in result.output
+    assert not (starter / "build").exists()

@@ -227,15 +227,15 @@ def test_an_unsealed_or_forged_store_is_a_miss(tmp_path, counted):
 
 
 def test_a_page_whose_findings_would_not_read_back_is_reviewed_every_time(tmp_path, counted):
-    # The store's separator and a line break, each in a finding's text.
-    odd = lesson_text("part-4", 4, body="![Image of a\x1fphone](../images/a.png)")
+    # A line break in a finding's text. (The store's separator, \x1f, is a control character no source
+    # may hold: sourcetext.py refuses it, and no escape of a front matter makes one.)
     broken = lesson_text("part-5", 5, body="![Image of\na phone](../images/a.png)")
-    folder = flawed_course(tmp_path, **{"lessons/04-part-4.md": odd, "lessons/05-part-5.md": broken})
+    folder = flawed_course(tmp_path, **{"lessons/05-part-5.md": broken})
     truth = said(check_course(load(folder)))
     counted.clear()
     warm = said(check_course(load(folder)))
-    assert {name for _, name in counted} == {"04-part-4.md", "05-part-5.md"}
-    assert warm == truth == unkept(folder) and "Image of a\x1fphone" in truth[1] and "Image of\na phone" in truth[1]
+    assert {name for _, name in counted} == {"05-part-5.md"}
+    assert warm == truth == unkept(folder) and "Image of\na phone" in truth[1]
 
 
 def test_a_cache_folder_that_cannot_be_written_still_gives_the_report(tmp_path):

@@ -41,6 +41,13 @@ def check_folder(folder: Path, project: Path, problems: Problems, skip: frozense
 
 def _check_entry(entry: os.DirEntry, root: Path, problems: Problems) -> bool:
     """Whether `entry` is a folder to look into (a link to a folder inside the project is not walked)."""
+    if not entry.name.isascii():
+        try:  # a name whose bytes are not UTF-8 reaches Python with surrogates no encoder takes
+            entry.name.encode("utf-8")
+        except UnicodeEncodeError:
+            problems.error(Path(entry.path), None, "this name is not UTF-8 text",
+                           "rename it: a package's file names, links and cache keys are UTF-8")
+            return False
     try:
         if entry.is_symlink():
             path = Path(entry.path)

@@ -9,6 +9,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from courseforge.sourcetext import unfit_name
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -143,7 +145,34 @@ def compose(text: str) -> yaml.Node | None:
     finally:
         loader.dispose()
     _bound_aliases(node, text, 0)
+    _refuse_unfit(node, text, 0)
     return node
+
+
+# What no package can carry (sourcetext.py refuses it in a file): here, what a double-quoted value's
+# escapes make of the text (\x01, \v, \uFFFE, half of a surrogate pair…).
+_UNFIT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _refuse_unfit(node: yaml.Node | None, text: str, line_offset: int) -> None:
+    if node is None or "\\" not in text:  # no escape, nothing made: the file itself was checked
+        return
+    seen, todo = set(), [node]
+    while todo:  # each node once: an alias shares its anchor's
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            found = _UNFIT.search(node.value)
+            if found is not None:
+                raise YamlSyntaxError(node.start_mark.line + 1 + line_offset,
+                                      f"a quoted value makes {unfit_name(found.group())}, which no package can carry",
+                                      "remove the escape that makes it, such as \\x01 or \\u0001")
+        elif isinstance(node, yaml.SequenceNode):
+            todo += node.value
+        elif isinstance(node, yaml.MappingNode):
+            todo += [part for pair in node.value for part in pair]
 
 
 def key_nodes(text: str) -> dict[str, yaml.Node]:
@@ -295,6 +324,7 @@ def _mapping(text: str, line_offset: int) -> Mapping:
     try:
         node = loader.get_single_node()
         _refuse_aliases(text, line_offset)  # once the text is known to parse
+        _refuse_unfit(node, text, line_offset)
         data = None if node is None else _scalars(loader, node, text) or loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, line_offset, text) from None
