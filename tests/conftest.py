@@ -1,6 +1,7 @@
 """Shared test helpers: tiny courses written into tmp_path."""
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -159,3 +160,22 @@ def progress_recorder(heard: list) -> type:
         def over_cap(self, size, cap):
             heard.append(("over cap", size))
     return Heard
+
+
+@contextlib.contextmanager
+def deep_folder(parent: Path, levels: int = 1100):
+    """A folder `levels` deep under `parent` ("a/a/…"), made and removed a level at a time: Path.mkdir(
+    parents=True) and shutil.rmtree (pytest's cleanup of tmp_path too) recurse once a level."""
+    made, folder = [], parent
+    for _ in range(levels):
+        folder /= "a"
+        folder.mkdir()
+        made.append(folder)
+    try:
+        yield folder
+    finally:
+        for level in reversed(made):
+            for entry in level.iterdir():
+                if not entry.is_dir() or entry.is_symlink():
+                    entry.unlink()
+            level.rmdir()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from check_support import SCENARIO, course, findings, lesson_text, single
-from conftest import COURSE_YML
+from conftest import COURSE_YML, deep_folder
 from courseforge.check.timing import clip_seconds
 from courseforge.errors import ContentErrors
 from courseforge.loader import load
@@ -320,19 +320,10 @@ def test_sources_are_read_whatever_their_depth_or_their_unclosed_tags(tmp_path):
     source of "<" alone (the tag pattern read on from each "<" to the end of the text: 7 s for 100 000),
     and only the course's own runs kept from the sources (a table of all of them took a gigabyte for
     20 MB of articles): the same finding as from a plain article."""
-    sources = deep = tmp_path / "sources"
+    sources = tmp_path / "sources"
     sources.mkdir()
-    levels = []
-    for _ in range(1100):  # a level at a time: mkdir(parents=True) recurses too
-        deep /= "a"
-        deep.mkdir()
-        levels.append(deep)
-    try:
+    with deep_folder(sources) as deep:
         _read_deep_and_odd_sources(tmp_path, sources, deep)
-    finally:  # a level at a time too: pytest's rmtree of tmp_path recurses
-        (deep / "article.txt").unlink(missing_ok=True)
-        for level in reversed(levels):
-            level.rmdir()
 
 
 def _read_deep_and_odd_sources(tmp_path, sources, deep):

@@ -335,3 +335,44 @@ def test_files_each_under_the_limit_but_gigabytes_together_are_refused_before_re
             sparse.truncate(249_000_000)
     [error] = errors_of(folder)
     assert "files/h8.pdf: the course's linked files come to more than 2000 MB with this one" in error, error
+
+
+def test_folders_a_thousand_levels_deep_are_walked_and_paths_too_long_for_a_manifest_refused(tmp_path):
+    """os.walk() and Path.rglob() recursed once a level: a course or theme folder 1 100 levels deep
+    ended the build and the review in a RecursionError. It is walked now; a file down there that a
+    package would carry has a path longer than a manifest's href can hold (2000), a located error."""
+    from conftest import deep_folder
+
+    from courseforge.assets import ASSET_DIR
+    from courseforge.build import build
+    from courseforge.check import check_course
+
+    project = project_with(tmp_path)
+    images = project / "content" / "images"
+    images.mkdir()
+    with deep_folder(images) as deep:
+        (deep / "far.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+        report = check_course(load(project, cache=False))
+        assert [(f.rule, f.location.path.name) for f in report.findings if f.rule == "unused-file"] == \
+            [("unused-file", "far.png")]
+        lesson = project / "content" / "lessons" / "01-part-1.md"
+        text = lesson.read_text()
+        lesson.write_text(text + f"\n![Far](../{deep.relative_to(project / 'content')}/far.png)\n")
+        with pytest.raises(ContentErrors) as caught:
+            build(project, project / "build", ["scorm12"])
+        href = f"{ASSET_DIR}/images/{'a/' * 1100}far.png"
+        [error] = caught.value.errors
+        assert error.problem.startswith(f"a linked file's path in the package would be {len(href)} characters long, "
+                                        "over the 2000 a manifest can name: '../images/a/a/")
+        lesson.write_text(text)
+    theme = project / "themes" / "default"
+    theme.mkdir(parents=True)
+    with deep_folder(theme) as deep:
+        (deep / "far.css").write_text("p { color: black; }")
+        with pytest.raises(ContentErrors) as caught:
+            build(project, project / "build", ["scorm12"])
+        [error] = caught.value.errors
+        assert error.location.path.name == "far.css" and error.problem == (
+            f"this theme file's path is {len('a/' * 1100 + 'far.css')} characters long, over the 2000 a package's "
+            "manifest can name")
+    assert not (project / "build").exists()

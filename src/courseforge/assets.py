@@ -11,6 +11,8 @@ from courseforge.svg import svg_problem
 
 # Z3: LMS file systems are case-sensitive and some importers choke on anything but ASCII.
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._/-]+$")
+# A file's path in a package: the manifests name each file in an href of at most 2000 characters.
+MAX_PACKAGE_PATH = 2000
 ASSET_DIR = "assets"
 IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"})
 # What a browser opens as a page that can run script; any other linked file is a download or media.
@@ -121,9 +123,14 @@ class AssetCollector:
             self.problems.error(source, line, f"file name {relative!r} has spaces or non-ASCII characters",
                                 "rename it using only letters, digits, '.', '-' and '_'")
             return None
+        href = f"{ASSET_DIR}/{relative}"
+        if len(href) > MAX_PACKAGE_PATH:
+            self.problems.error(source, line, f"a linked file's path in the package would be {len(href)} characters "
+                                f"long, over the {MAX_PACKAGE_PATH} a manifest can name: {path!r}",
+                                "move it to a folder nearer the course folder, or shorten its folders' names")
+            return None
         if not self._safe_content(target, path, source, line, is_image):
             return None
-        href = f"{ASSET_DIR}/{relative}"
         self.assets.setdefault(href, Asset(target, href))
         return href
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from courseforge.errors import Problems
@@ -71,3 +72,25 @@ def _check_entry(entry: os.DirEntry, root: Path, problems: Problems) -> bool:
 def _not_a_file(path: Path, problems: Problems) -> None:
     problems.error(path, None, "this is not a regular file (a pipe, socket or device)",
                    "delete it; a course folder holds only files and folders")
+
+
+def walk_files(folder: Path, keep: Callable[[str], bool]) -> Iterator[os.DirEntry]:
+    """Every entry of `folder` and of the folders in it whose name `keep` takes, but the folders walked
+    into: in name order, each folder's entries before those of its folders, as os.walk() lists them.
+    Walked with a list of folders to read, not recursively (os.walk() and Path.rglob() ended in a
+    RecursionError at a thousand levels). A link is never walked into: it comes as an entry, a link to a
+    folder too (for the caller to judge where it leads). A folder that cannot be listed holds nothing."""
+    folders = [str(folder)]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        inner = []
+        for entry in entries:
+            if not entry.is_dir(follow_symlinks=False):
+                yield entry
+            elif keep(entry.name):
+                inner.append(entry.path)
+        folders += reversed(inner)

@@ -14,8 +14,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from courseforge.assets import MAX_ASSET_BYTES
+from courseforge.assets import MAX_ASSET_BYTES, MAX_PACKAGE_PATH
 from courseforge.cacheseal import user_dir
+from courseforge.coursefolder import walk_files
 from courseforge.errors import ContentError, ContentErrors, Location, Problems
 from courseforge.model import Course
 from courseforge.sourcetext import MAX_SOURCE_BYTES, source_lines
@@ -98,13 +99,17 @@ class Theme:
         problems = Problems()
         for folder in self.dirs:
             root = folder.resolve()
-            for path in sorted(folder.rglob("*")):
+            for path in sorted(Path(entry.path) for entry in walk_files(folder, lambda name: not name.startswith("."))):
                 relative = path.relative_to(folder)
                 if relative.parts[0] == TEMPLATES or any(part.startswith(".") for part in relative.parts):
                     continue
                 if not path.resolve().is_relative_to(root):
                     problems.error(path, None, "this theme file is a link to a file outside the theme",
                                    "copy the file into the theme instead of linking to it")
+                elif len(relative.as_posix()) > MAX_PACKAGE_PATH:
+                    problems.error(path, None, f"this theme file's path is {len(relative.as_posix())} characters long, "
+                                   f"over the {MAX_PACKAGE_PATH} a package's manifest can name",
+                                   "move it to a folder nearer the theme's, or shorten its folders' names")
                 elif path.is_file() and path.stat().st_size > MAX_ASSET_BYTES:  # a sparse file of gigabytes was read whole
                     problems.error(path, None, f"this theme file is over {MAX_ASSET_BYTES // 1_000_000} MB",
                                    "shrink it: LMSs refuse large packages")

@@ -3,12 +3,12 @@ different results that play the same consequence."""
 from __future__ import annotations
 
 import html
-import os
 import re
 from pathlib import Path
 
 from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
+from courseforge.coursefolder import walk_files
 
 # Files a lesson would link to; course sources (.md, .yml) and build output (.zip) are not among them.
 ASSET_TYPES = frozenset(".png .jpg .jpeg .gif .svg .webp .avif .mp3 .mp4 .webm .ogg .wav .vtt .pdf .docx .xlsx "
@@ -29,13 +29,10 @@ def unused_files(review: Review) -> list[Finding]:
 
 
 def _asset_files(root: Path) -> list[Path]:
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in NOT_COURSE)  # caches, output
-        # Thousands of lessons: their names are sorted out as text, never made into paths.
-        found += [Path(folder) / name for name in sorted(files)
-                  if not name.startswith(".") and _type(name) in ASSET_TYPES]
-    return found
+    # Not in caches or output; thousands of lessons: their names are sorted out as text, never made into paths.
+    course_folder = lambda name: not name.startswith(".") and name not in NOT_COURSE  # noqa: E731
+    return [Path(entry.path) for entry in walk_files(root, course_folder)
+            if not entry.name.startswith(".") and _type(entry.name) in ASSET_TYPES]
 
 
 def _type(name: str) -> str:

@@ -9,7 +9,6 @@ of every source's runs took a gigabyte for 20 MB of articles).
 from __future__ import annotations
 
 import html
-import os
 import re
 import stat
 from collections import deque
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
-from courseforge.coursefolder import OURS
+from courseforge.coursefolder import OURS, walk_files
 from courseforge.errors import Location
 from courseforge.sourcetext import normalise
 
@@ -30,28 +29,15 @@ TAG = re.compile(r"<[^<>]*>")
 
 
 def _source_files(folder: Path, own: frozenset[Path]) -> list[Path]:
-    """The articles under `folder`, in the order os.walk() lists them; not the course's own pages, nor
-    what builds leave (packages, answer keys, caches): `--sources .` in a project found every lesson
-    copied from itself. Walked with a list of folders to read, not recursively: a folder a thousand
-    levels deep is read like any other."""
+    """The articles under `folder`; not the course's own pages, nor what builds leave (packages, answer
+    keys, caches): `--sources .` in a project found every lesson copied from itself."""
     found = []
-    folders = [str(folder)]
-    while folders:
-        parent = folders.pop()
-        try:
-            with os.scandir(parent) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError:
-            continue  # as os.walk(): a folder that cannot be listed holds nothing to read
-        # Symlinks are not followed (nothing outside DIR is read), and reading a FIFO blocks forever.
-        folders += reversed([entry.path for entry in entries if entry.name not in OURS
-                             and entry.is_dir(follow_symlinks=False)])
-        for entry in entries:
-            if Path(entry.name).suffix.lower() in TEXT_FILES:
-                path = Path(entry.path)
-                info = path.lstat()
-                if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_SOURCE_BYTES and path.resolve() not in own:
-                    found.append(path)
+    for entry in walk_files(folder, lambda name: name not in OURS):  # links are not followed into
+        if Path(entry.name).suffix.lower() in TEXT_FILES:
+            path = Path(entry.path)
+            info = path.lstat()  # a link may point anywhere, and reading a FIFO blocks forever
+            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_SOURCE_BYTES and path.resolve() not in own:
+                found.append(path)
     return found
 
 
