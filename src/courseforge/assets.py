@@ -99,7 +99,7 @@ class AssetCollector:
         return False
 
     def _local(self, path: str, source: Path, line: int, lesson_files: frozenset[Path], is_image: bool) -> str | None:
-        if "\0" in path:  # no file name holds one (%00 in a link, \0 in YAML): the system refuses it
+        if "\0" in path:  # a link's %00: no file name holds one, and the system refuses it
             self.problems.error(source, line, f"{path!r} holds a NUL character", "remove it from the path")
             return None
         target = (source.parent / path).resolve()

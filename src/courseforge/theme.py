@@ -99,7 +99,8 @@ class Theme:
         problems = Problems()
         for folder in self.dirs:
             root = folder.resolve()
-            for path in sorted(Path(entry.path) for entry in walk_files(folder, lambda name: not name.startswith("."))):
+            shown = walk_files(folder, lambda name: not name.startswith("."))  # hidden folders are skipped
+            for path in sorted(Path(entry.path) for entry in shown):
                 relative = path.relative_to(folder)
                 if relative.parts[0] == TEMPLATES or any(part.startswith(".") for part in relative.parts):
                     continue
