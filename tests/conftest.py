@@ -179,3 +179,23 @@ def deep_folder(parent: Path, levels: int = 1100):
                 if not entry.is_dir() or entry.is_symlink():
                     entry.unlink()
             level.rmdir()
+
+
+def script_parts(package: Path) -> list[str]:
+    """The runtime files a package's one script (render.SCRIPT_BUNDLE) is made of, in order: each
+    part found by its minified text. Asserts the package ships no other runtime file."""
+    import zipfile
+
+    from courseforge.minify import shrink
+    from courseforge.render import SCRIPT_BUNDLE
+
+    theme = REPO / "themes" / "default"
+    with zipfile.ZipFile(package) as archive:
+        assert {n for n in archive.namelist() if n.startswith("runtime/")} == {SCRIPT_BUNDLE}
+        bundle = archive.read(SCRIPT_BUNDLE)
+    found = {}
+    for path in sorted(theme.glob("runtime/**/*.js")):
+        at = bundle.find(shrink(path.name, path.read_bytes()))
+        if at >= 0:
+            found[at] = path.relative_to(theme).as_posix()
+    return [found[at] for at in sorted(found)]

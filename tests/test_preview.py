@@ -458,7 +458,7 @@ def test_course_files_revalidate_so_a_relaunch_fetches_only_what_changed(make_co
     folder = make_course()
     running = Preview(folder).start()
     try:
-        url = running.url + "course/scorm12/runtime/player.js"
+        url = running.url + "course/scorm12/runtime/courseforge.js"
         with urllib.request.urlopen(url) as first:
             tag = first.headers["ETag"]
             assert first.headers["Cache-Control"] == "no-cache" and tag
@@ -534,7 +534,7 @@ def test_a_build_s_files_are_served_for_good_under_a_version_only_its_launch_pag
             launched = page.url  # redirected into the build's versioned folder, the query kept
         version = _version(running, "scorm12")
         assert launched == f"{running.url}course/scorm12/@{version}/index.html?launch=1"
-        player = f"{running.url}course/scorm12/@{version}/runtime/player.js"
+        player = f"{running.url}course/scorm12/@{version}/runtime/courseforge.js"
         with urllib.request.urlopen(player) as script:
             assert script.headers["Cache-Control"] == "max-age=31536000, immutable"
         # Chromium keeps a range (what a <video> asks for) only when it comes with a validator.

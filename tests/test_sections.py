@@ -138,7 +138,6 @@ def test_an_edit_of_a_shipped_template_renders_every_page_again(course, tmp_path
     themes = tmp_path / "themes"
     shutil.copytree(REPO / "themes", themes)
     monkeypatch.setattr(theme, "bundled_dir", lambda: themes)
-    monkeypatch.setattr(sectioncache, "bundled_dir", lambda: themes)
     zips(course, tmp_path / "cold")
     for name in ("page.html", "question.html"):
         template = themes / "default" / "templates" / name

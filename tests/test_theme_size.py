@@ -6,6 +6,8 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
+
 THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 # Issue 9's budget for what a learner's browser loads: the JS + CSS one package ships, minified as
 # shipped, and gzipped file by file as a web server or LMS sends them.
@@ -23,7 +25,7 @@ def shipped_sizes(package: Path) -> tuple[int, int]:
     """(minified bytes, gzipped bytes) of the package's JS and CSS."""
     with zipfile.ZipFile(package) as archive:
         names = [n for n in archive.namelist() if n.endswith((".js", ".css"))]
-        assert "runtime/player.js" in names and "css/courseforge.css" in names
+        assert "runtime/courseforge.js" in names and "css/courseforge.css" in names
         data = [archive.read(n) for n in names]
     return sum(map(len, data)), sum(len(gzip.compress(d, 9, mtime=0)) for d in data)
 
@@ -39,13 +41,23 @@ def test_player_js_and_css_within_budget(tmp_path):
         assert zipped <= LIMIT_GZIP, f"{package.name}: {zipped / 1024:.1f} KB gzip, the budget is 30 KB"
 
 
-def test_packages_carry_only_their_own_adapter(tmp_path):
+@pytest.mark.parametrize("standard", ["scorm12", "scorm2004", "cmi5", "tincan"])
+def test_packages_carry_the_player_and_their_own_adapter_in_one_script(tmp_path, standard):
+    """Under the shipped index.html a package loads one script: the player's parts, its standard's
+    adapter and the standalone fallback, minified, in the order they run; no other runtime file."""
     from courseforge.build import build
-    [package] = build(THEME.parent.parent, tmp_path, ["scorm12"])
-    names = set(zipfile.ZipFile(package).namelist())
-    assert "runtime/adapters/scorm12.js" in names and "runtime/adapters/standalone.js" in names
-    assert not {n for n in names if n.startswith("runtime/adapters/")} - {
-        "runtime/adapters/scorm12.js", "runtime/adapters/standalone.js"}
+    from courseforge.exporters import EXPORTERS
+    from courseforge.minify import shrink
+    from courseforge.render import FALLBACK_SCRIPT, PLAYER_SCRIPTS, SCENARIO_SCRIPT, SCRIPT_BUNDLE
+
+    [package] = build(THEME.parent.parent, tmp_path, [standard])
+    parts = [*PLAYER_SCRIPTS, SCENARIO_SCRIPT, *EXPORTERS[standard].RUNTIME, FALLBACK_SCRIPT]
+    with zipfile.ZipFile(package) as archive:
+        names = set(archive.namelist())
+        assert {n for n in names if n.startswith("runtime/")} == {SCRIPT_BUNDLE}
+        assert archive.read(SCRIPT_BUNDLE) == b";\n".join(shrink(p, (THEME / p).read_bytes()) for p in parts) + b"\n"
+        page = archive.read("index.html").decode("utf-8")
+    assert page.count("<script src=") == 1 and f'<script src="{SCRIPT_BUNDLE}" defer>' in page
 
 
 def test_runtime_layout():

@@ -34,7 +34,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import jinja2
 
 from courseforge import __version__, distributions
 from courseforge.cacheseal import read_sealed, write_sealed
@@ -42,7 +41,7 @@ from courseforge.loader import CACHE_DIR
 from courseforge.model import Course, Lesson
 from courseforge.pagecache import PageCache
 from courseforge.pageparts import Section
-from courseforge.theme import Theme, bundled_dir
+from courseforge.theme import Theme
 
 FOLDER = "sections"
 TEMPLATES = ("page.html", "question.html")  # what a lesson's or assessment's section is rendered from
@@ -71,16 +70,11 @@ def theme_key(theme: Theme, strings: dict[str, str], lessons: int) -> str | None
         add((here / name).read_bytes())
     for package in RENDERERS:
         add(distributions.version(package))
-    ours = bundled_dir().resolve()
     for name in TEMPLATES:
-        try:
-            source, filename, _ = theme.env.loader.get_source(theme.env, name)
-        except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):  # missing, or too large
-            return None  # rendering reports it
-        if not Path(filename).resolve().is_relative_to(ours):
+        if not theme.bundled(name):
             return None
         add(name)
-        add(source)
+        add(theme.env.loader.get_source(theme.env, name)[0])
     return digest.hexdigest()
 
 

@@ -92,6 +92,15 @@ class Theme:
                 dirs.append(d)
         return cls(dirs)
 
+    def bundled(self, name: str) -> bool:
+        """Whether the template `name` in use is one courseforge ships, not a project's own: what it
+        reads and loads is then known (sectioncache.py, render.py's script bundle)."""
+        try:
+            _, filename, _ = self.env.loader.get_source(self.env, name)
+        except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):  # missing, or too large: rendering reports it
+            return False
+        return Path(filename).resolve().is_relative_to(bundled_dir().resolve())
+
     def static_files(self) -> dict[str, bytes]:
         """Every non-template file of the theme, the first folder's copy winning. A file or folder
         linked from outside its theme is an error: it would ship a file of this machine."""
