@@ -187,9 +187,9 @@ def test_a_theme_that_copies_a_lesson_at_the_size_limit_a_few_times_builds_the_s
     files["lessons/01-part-1.md"] += "".join(f"\n## Part {n}\n\n{paragraph}\n" for n in range(1800))
     write_course(project / "content", files)
     [bundled] = build(project, tmp_path / "bundled", ["scorm12"])
-    shutil.copytree(TEMPLATES, project / "themes" / "default" / "templates")
-    page = project / "themes" / "default" / "templates" / "page.html"
-    page.write_text("{% macro whole() %}{% set all %}" + page.read_text(encoding="utf-8")
+    page = project / "themes" / "default" / "templates" / "page.html"  # index.html stays ours: scripts joined
+    page.parent.mkdir(parents=True)
+    page.write_text("{% macro whole() %}{% set all %}" + (TEMPLATES / "page.html").read_text(encoding="utf-8")
                     + "{% endset %}{{ all }}{% endmacro %}{% set copy %}{{ whole() }}{% endset %}{{ copy }}",
                     encoding="utf-8")
     [own] = build(project, tmp_path / "own", ["scorm12"])

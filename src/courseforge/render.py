@@ -254,12 +254,13 @@ def render(course: Course, theme: Theme, standard: str, shared: dict[str, bytes]
 
 
 def _scripts(course: Course, theme: Theme, runtime: tuple[str, ...], files: dict) -> list[str]:
-    """The scripts index.html loads, in order. Under the shipped index.html they travel joined in one
-    file (and the parts are not shipped apart): one request instead of ten, inside an LMS frame often
-    over a slow network, and one deflate stream is 3.6 KB smaller than ten. A project's own index.html
-    may name the parts, so it gets them apart, as before."""
+    """The scripts index.html loads (its `scripts`), in order. They travel joined in one file, and the
+    parts are not shipped apart: one request instead of ten, inside an LMS frame often over a slow
+    network, and one deflate stream is 3.6 KB smaller than ten. A project's own template written
+    before may name the parts one by one: then they ship apart, as they did."""
     scripts = [*PLAYER_SCRIPTS, *([SCENARIO_SCRIPT] if course.scenarios else []), *runtime, FALLBACK_SCRIPT]
-    if not theme.bundled(LAUNCH):
+    parts = [*PLAYER_SCRIPTS, SCENARIO_SCRIPT, FALLBACK_SCRIPT]
+    if theme.own_templates_name([f"{quote}{path}{quote}" for path in parts for quote in "\"'"]):  # as src="…"
         return scripts
     if not course.scenarios:
         files.pop(SCENARIO_SCRIPT, None)  # nothing under the shipped index.html loads it

@@ -19,7 +19,7 @@ from courseforge.cacheseal import user_dir
 from courseforge.coursefolder import walk_files
 from courseforge.errors import ContentError, ContentErrors, Location, Problems
 from courseforge.model import Course
-from courseforge.sourcetext import MAX_SOURCE_BYTES, source_lines
+from courseforge.sourcetext import MAX_SOURCE_BYTES, read_at_most, source_lines
 from courseforge.themesandbox import COMPILED, BoundedSandbox
 
 TEMPLATES = "templates"
@@ -100,6 +100,20 @@ class Theme:
         except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):  # missing, or too large: rendering reports it
             return False
         return Path(filename).resolve().is_relative_to(bundled_dir().resolve())
+
+    def own_templates_name(self, texts: Iterable[str]) -> bool:
+        """Whether a template the project brings (not one courseforge ships) holds one of `texts`."""
+        ours, texts = bundled_dir().resolve(), tuple(texts)
+        for folder in self.dirs:
+            if (folder / TEMPLATES).is_dir() and not folder.resolve().is_relative_to(ours):
+                for entry in walk_files(folder / TEMPLATES, lambda name: True):
+                    if not entry.is_file(follow_symlinks=False):  # a link, a pipe: the loader judges them
+                        continue
+                    with contextlib.suppress(OSError):
+                        source = read_at_most(entry.path, MAX_SOURCE_BYTES).decode("utf-8", "replace")
+                        if any(text in source for text in texts):
+                            return True
+        return False
 
     def static_files(self) -> dict[str, bytes]:
         """Every non-template file of the theme, the first folder's copy winning. A file or folder
