@@ -64,7 +64,19 @@ def test_links_and_images_go_through_the_resolver_with_lines():
     _, html = render("Para\n\n![Alt](../images/a.png)\nand [handout](files/h.pdf)\n", resolve)
     assert seen == [("../images/a.png", 3, True), ("files/h.pdf", 4, False)]
     assert '<img src="assets/a.png" alt="Alt" loading="lazy" />' in html
-    assert '<a href="assets/h.pdf">handout</a>' in html
+    assert '<a href="assets/h.pdf" target="_blank" rel="noopener" aria-describedby="cf-new-tab">handout</a>' in html
+
+
+def test_links_away_from_the_player_open_beside_it_and_say_so():
+    """Followed in the player's frame, a web page or a file would end the LMS session with the page."""
+    _, html = render("[a](https://example.com/a) [b](//example.com/b) <HTTP://EXAMPLE.COM/c> [d](#here) "
+                     "[e](mailto:help@example.com) [f](tel:+15550100)\n")
+    away = ' target="_blank" rel="noopener" aria-describedby="cf-new-tab">'
+    for href in ("https://example.com/a", "//example.com/b", "HTTP://EXAMPLE.COM/c"):
+        assert f'href="{href}"{away}' in html
+    for href in ("#here", "mailto:help@example.com", "tel:+15550100"):
+        assert f'href="{href}">' in html
+    assert html.count("_blank") == 3
 
 
 def test_a_page_ending_in_a_quote_s_empty_line_without_a_line_break_is_read():

@@ -316,13 +316,22 @@ class LessonMarkdown:
                 if new is not None:
                     child.attrSet("src", new)
             elif child.type == "link_open":
-                new = resolve(str(child.attrGet("href") or ""), line, False)
+                url = str(child.attrGet("href") or "")
+                new = resolve(url, line, False)
                 if new is not None:
                     child.attrSet("href", new)
+                if new is not None or WEB_LINK.match(url):
+                    # Followed in the player's own frame, a web page or a file would end the LMS
+                    # session with the page, and Back would find it closed: it opens beside the
+                    # player, which says so (index.html's #cf-new-tab).
+                    child.attrSet("target", "_blank")
+                    child.attrSet("rel", "noopener")
+                    child.attrSet("aria-describedby", "cf-new-tab")
             elif child.type == "softbreak":
                 line += 1
 
 
+WEB_LINK = re.compile(r"\s*(https?:)?//", re.IGNORECASE)  # not mailto: or tel:, which leave the page where it is
 _LOOKED_AT = frozenset({"container_callout_open", "container_callout_close", "inline"})  # by _lift_questions
 
 

@@ -110,3 +110,36 @@ def test_exit_course_without_an_lms_keeps_progress(file_context, shipped_package
     begin(page)
     assert visible_lesson(page) == ids[1]
     watch.assert_clean()
+
+
+def test_a_link_out_of_a_lesson_opens_beside_the_player_and_the_session_goes_on(lms_context, server, make_course,
+                                                                                 package_factory):
+    """A web page or a file linked from a lesson opens in a new tab: followed in the SCO's own frame it
+    ended the LMS session (pagehide, LMSFinish) and Back found the course closed. Screen readers hear
+    that it opens a new tab (aria-describedby), in the course's language."""
+    from conftest import lesson
+
+    context, watch = lms_context
+    body = "Read [the policy](https://example.com/policy) or [the handout](../files/handout.pdf)."
+    package = package_factory(make_course({"lessons/01-part-1.md": lesson("part-1", "Part 1", body),
+                                           "files/handout.pdf": b"%PDF-1.4\n%%EOF\n"}, lessons=2))
+    page = open_lms(context, server)
+    sco = launch(page, package)
+    assert sco.evaluate("document.getElementById('cf-new-tab').textContent") == "opens in a new tab"
+    for link, opened in (("the policy", "https://example.com/policy"), ("the handout", "files/handout.pdf")):
+        with page.expect_popup() as popup:
+            sco.click(f"text={link}")
+        assert popup.value.url.endswith(opened) or opened in watch.foreign
+        popup.value.close()
+        assert sco.evaluate("l => document.querySelector(`a[href$='${l}']`).getAttribute('rel')", opened.split("/")[-1]) == "noopener"
+    assert visible_lesson(sco) == "part-1" and "LMSFinish" not in [c["fn"] for c in calls(page)]
+    sco.click("#cf-next")  # the session goes on: the next page reaches the LMS
+    wait_for_call(page, "LMSCommit")
+    assert page.evaluate("cfLMS.cmi()")["core"]["lesson_location"] == "part-2"
+    page.evaluate("cfLMS.unload()")
+    wait_for_call(page, "LMSFinish")
+    assert_api_clean(page)
+    assert watch.foreign == ["https://example.com/policy"]  # what the test's browser may not fetch
+    watch.foreign.clear()
+    watch.failed = [failure for failure in watch.failed if not failure.endswith(" https://example.com/policy")]
+    watch.assert_clean()
