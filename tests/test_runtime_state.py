@@ -602,6 +602,7 @@ const out = {};
 {
   const { api, adapter } = session({ 'cmi.core.lesson_status': 'not attempted', 'cmi.student_data.mastery_score': '80' });
   adapter.init();
+  out.passMark = adapter.passMark;
   api.calls.length = 0;
   items.forEach(i => adapter.answer(Object.assign({}, base, i)));
   out.interactions = api.calls.slice();
@@ -681,6 +682,7 @@ def test_scored_course_status_follows_the_mastery_score(recorded):
                                     ["LMSSetValue", "cmi.core.score.max", "100"],
                                     ["LMSSetValue", "cmi.core.lesson_status", "failed"]], \
         "the LMS's mastery score (80) decides, as the LMS itself would (S12-R4, Q3)"
+    assert recorded["passMark"] == 80, "the player's quiz pages judge by the LMS's mark too (quiz.js mark)"
     assert recorded["scoreHigh"][0] == ["LMSSetValue", "cmi.core.score.raw", "100"]
     assert recorded["scoreHigh"][-1] == ["LMSSetValue", "cmi.core.lesson_status", "passed"]
     assert recorded["finished"] is True, "passed: exit '' from now on"

@@ -225,6 +225,7 @@ def test_scored_course_fails_then_passes_by_the_mastery_score(lms, ralph, xapi_p
     ids = lesson_ids(xapi_packages["scored-cmi5"])
     first = launch_and_open(lms, page, xapi_packages, "scored-cmi5")
     assert first.launch_data["masteryScore"] == 0.8 and first.launch_data["moveOn"] == "CompletedAndPassed"
+    assert page.evaluate("Courseforge.player.adapter.passMark") == 80  # what the quiz pages judge by (C5-D4)
     walk(page, ids)
     answer_all(page)
     score(page, 5)  # 0.5 < 0.8: failed, sent when the session ends (a pass could still come)

@@ -287,8 +287,12 @@ def test_passing_score_comes_from_the_lms(lms_context, server, course):
             apply(sco, qid, plan(sco, qid, course.quiz.answers.get(qid), right=True))
     sco.click(f"#lesson-{FINAL} .quiz-submit")  # "Questions not answered yet": submit anyway
     assert "Questions not answered yet: 1." in sco.inner_text(f"#lesson-{FINAL} .quiz-status")
-    submit(sco, FINAL)
+    status = submit(sco, FINAL)
     assert last_set(page, "cmi.success_status") == "failed", "below the LMS's passing score of 1"
+    # The page judges by the LMS's mark too: it said "you passed" (the course's 80) while the LMS
+    # recorded failed, locked the attempt and showed the answers.
+    assert "you passed" not in status and "the pass mark is 100%" in status, status
+    assert sco.is_visible(f"#lesson-{FINAL} .quiz-retry")
     finish(page)
     watch.assert_clean()
 

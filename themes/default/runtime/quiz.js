@@ -239,10 +239,13 @@
       page.order[0].node.querySelector('input, select, textarea, button').focus();
     }
 
-    // Passed against the page's pass mark (else the course's mastery score); final once passed or out
-    // of attempts, and only then may the right answers be shown (showAnswers).
+    // Passed against the LMS's pass mark when it sets one (the adapter's passMark, in percent: the
+    // page must not say "passed" where the LMS records failed), else the page's, else the course's
+    // mastery score; final once passed or out of attempts, and only then may the right answers be
+    // shown (showAnswers).
     mark(page) {
-      return page.d.passingScore == null ? this.course.masteryScore || 0 : page.d.passingScore;
+      var lms = this.player.adapter && this.player.adapter.passMark;
+      return lms != null ? lms : page.d.passingScore == null ? this.course.masteryScore || 0 : page.d.passingScore;
     }
 
     result(page) {

@@ -49,7 +49,8 @@
       t.root = t.base = p.activityId;  // C5-L5: the launch activityId, never the au id of cmi5.xml
       t.template = data.contextTemplate;
       t.tracking = (data.launchMode || 'Normal') == 'Normal';  // C5-D3: Browse/Review: no cmi5-defined statement but the two
-      t.mastery = mastery >= 0 && mastery <= 1 ? mastery : null;  // C5-D4
+      t.mastery = mastery >= 0 && mastery <= 1 ? mastery : null;  // C5-D4, the player's pass mark too
+      t.passMark = t.mastery == null ? null : Math.round(mastery * 1e4) / 100;
       t.returnURL = data.returnURL || null;  // C5-D5
       t.resume(got[1]);
       // C5-S8: the AU of a page other than a graded assessment scores nothing, whatever it is told (its

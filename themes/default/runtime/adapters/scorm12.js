@@ -86,7 +86,7 @@
     var status = this.get('cmi.core.lesson_status');
     this.initialStatus = status;
     var mastery = this.scored ? this.get('cmi.student_data.mastery_score') : '';
-    if (mastery !== '' && !isNaN(+mastery)) this.mastery = +mastery;
+    if (mastery !== '' && !isNaN(+mastery)) this.mastery = this.passMark = +mastery;
     if (this.mode !== 'review' && (status === 'not attempted' || status === '' || (status === 'browsed' && this.mode === 'normal'))) {
       // S12-R1 / Q5 (and S12-R6 for browse mode): mark the attempt started and commit at once.
       this.set('cmi.core.lesson_status', this.mode === 'browse' ? 'browsed' : 'incomplete');

@@ -122,7 +122,7 @@
     this.mode = this.get('cmi.mode') || 'normal';
     this.initialSuccess = this.get('cmi.success_status');
     var passing = this.scored ? this.get('cmi.scaled_passing_score') : '';
-    if (passing !== '' && !isNaN(+passing)) this.passing = +passing;
+    if (passing !== '' && !isNaN(+passing)) this.passMark = Math.round((this.passing = +passing) * 1e4) / 100;
     var completion = this.get('cmi.completion_status');
     if (this.mode === 'normal' && (completion === 'not attempted' || completion === 'unknown' || completion === '')) {
       // S04-R1: the attempt has started; committed at once so a closed window is not "completed".
