@@ -86,7 +86,6 @@ def test_what_the_parts_read_puts_them_together_again(course, tmp_path, made, mo
     themes = tmp_path / "themes"
     shutil.copytree(REPO / "themes", themes)
     monkeypatch.setattr(theme, "bundled_dir", lambda: themes)
-    monkeypatch.setattr(sectioncache, "bundled_dir", lambda: themes)
     zips(course, tmp_path / "cold")
     every = sorted(made)
     if change == "lesson count":  # every page says "Lesson n of 31", and the last part gains a page
