@@ -377,3 +377,195 @@ def test_an_au_of_a_page_in_a_later_part_of_a_large_course_shows_it_alone(lms, r
     assert {s["object"]["id"] for s in found} == {session.activity_id, session.activity_id + "/lesson/l41"}
     assert lms.violations == []
     assert watch.unexpected(expected_failures) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# What this browser keeps for a launch is that launch's own (Courseforge.room, player.js): the
+# standalone adapter's progress once a launch has ended and is reloaded, and quiz.js's backup of
+# graded texts that do not fit the adapter's limit. The course's own key is a file:// course's
+# (tests/e2e/test_standalone.py).
+
+def reloaded(page, au: str) -> dict:
+    """Reload the launch (its session ends on pagehide, C5-L4): the player falls back to the standalone
+    adapter, on the AU's page alone, and says the session has ended. Its stored progress, as read back."""
+    page.reload()
+    page.wait_for_function(READY)
+    assert page.evaluate("Courseforge.player.adapter.name") == "standalone" and page.is_visible("#cf-notice")
+    assert visible_lesson(page) == au and reachable(page) == []
+    return progress(page)
+
+
+def progress(page) -> dict:
+    """The player's progress (the pages viewed, each quiz attempt's score by page index, null while not
+    submitted) and the keys this browser keeps it under."""
+    return page.evaluate("""() => { const p = Courseforge.player, s = p.state;
+        return {viewed: s.viewed, quizzes: Object.fromEntries(Object.entries(s.quizzes).map(([k, q]) => [k, q.score])),
+                key: p.adapter.key, keys: Object.keys(localStorage).filter(k => /^courseforge:(?!xapi:)/.test(k)).sort()}; }""")
+
+
+def course_key(page) -> str:
+    return page.evaluate("(c => 'courseforge:' + c.id + '@' + c.version)"
+                         "(JSON.parse(document.getElementById('cf-course').textContent))")
+
+
+def score_shown(page) -> str:
+    """The summary's score line (empty before a submission), and back to the page."""
+    page.click("#cf-next")
+    text = page.inner_text("#cf-complete-score") if page.is_visible("#cf-complete-score") else ""
+    page.click("#cf-prev")
+    return text
+
+
+def test_reloaded_aus_each_keep_their_own_progress(lms, ralph, package, xapi_page):
+    """Two assessment AUs of one course, each launched, then reloaded once its session ended: each AU's
+    fallback keeps its own attempt, and never holds or shows the other's (one course-wide key did)."""
+    page, watch = xapi_page
+    final = launch(lms, page, package, au=PAGES.index("final"))
+    settle(page)
+    got = reloaded(page, "final")
+    assert got["quizzes"] == {"4": None} and score_shown(page) == ""
+    answer(page, "Colour", "True")  # failed: 50%
+    page.wait_for_selector("#lesson-final .quiz-result-missed", state="visible")
+    page.evaluate("Courseforge.player.queue")
+
+    extra = launch(lms, page, package, au=PAGES.index("extra"))
+    settle(page)
+    got = reloaded(page, "extra")
+    # Nothing of the other AU: no attempt, no page viewed.
+    assert got["quizzes"] == {"5": None} and got["viewed"] == [PAGES.index("extra")], got
+    assert score_shown(page) == ""
+    page.locator("#lesson-extra label", has_text="True").click()
+    page.locator("#lesson-extra button", has_text="Submit").click()
+    page.wait_for_selector("#lesson-extra .quiz-result", state="visible")
+    assert score_shown(page) == "Your score: 100% (pass mark 80%)."
+    page.evaluate("Courseforge.player.queue")
+
+    # The first AU's window again (its launch has ended: the same tab knows it): its own failed attempt.
+    page.goto(final.url)
+    page.wait_for_function(READY)
+    assert page.evaluate("Courseforge.player.adapter.name") == "standalone" and visible_lesson(page) == "final"
+    got = progress(page)
+    assert got["quizzes"] == {"4": 50} and got["viewed"] == [PAGES.index("final")], got
+    assert score_shown(page) == "Your score: 50% (pass mark 80%)."
+    # Kept under the course's key (a file:// course's), the launch's registration and its AU's activityId.
+    base = course_key(page)
+    assert got["key"] == f"{base} {final.registration} {final.activity_id}"
+    assert got["keys"] == sorted([got["key"], f"{base} {extra.registration} {extra.activity_id}"])
+    assert lms.violations == []
+    assert watch.unexpected(expected_failures) == []
+
+
+def test_a_reloaded_assessment_au_never_shows_another_registration_s_attempt(lms, ralph, package, xapi_page):
+    """The same assessment AU under two registrations (two learners, or the course taken again) in one
+    browser: the second's reloaded launch starts afresh, and the first's keeps its own attempt."""
+    page, watch = xapi_page
+    first = launch(lms, page, package, au=PAGES.index("final"))
+    settle(page)
+    reloaded(page, "final")
+    answer(page, "Colour", "True")  # failed: 50%
+    page.wait_for_selector("#lesson-final .quiz-result-missed", state="visible")
+    page.evaluate("Courseforge.player.queue")
+
+    second = launch(lms, page, package, au=PAGES.index("final"))
+    assert second.registration != first.registration and second.activity_id == first.activity_id
+    settle(page)
+    got = reloaded(page, "final")
+    assert got["quizzes"] == {"4": None} and score_shown(page) == "", "another registration's attempt shows"
+    assert page.is_visible("#lesson-final button.quiz-submit") and not page.is_visible("#lesson-final .quiz-result")
+    answer(page, "Narrow feet", "True")  # passed: 100%
+    page.wait_for_selector("#lesson-final .quiz-result", state="visible")
+    assert score_shown(page) == "Your score: 100% (pass mark 80%)."
+    page.evaluate("Courseforge.player.queue")
+
+    page.goto(first.url)
+    page.wait_for_function(READY)
+    assert page.evaluate("Courseforge.player.adapter.name") == "standalone"
+    assert score_shown(page) == "Your score: 50% (pass mark 80%)."
+    base = course_key(page)
+    assert progress(page)["keys"] == sorted(f"{base} {s.registration} {s.activity_id}" for s in (first, second))
+    assert lms.violations == []
+    assert watch.unexpected(expected_failures) == []
+
+
+# A course whose two graded assessments each ask for a text, each with an AU of its own.
+TEXT_COURSE = {
+    "course.yml": COURSE["course.yml"],
+    "lessons/01-part-1.md": COURSE["lessons/01-part-1.md"],
+    "assessments/01-first.md": "---\nid: first\ntitle: First check\n---\n\n::: question q-first fill-in\n"
+                               "The first step is to ____.\n= listen\n:::\n",
+    "assessments/02-second.md": "---\nid: second\ntitle: Second check\n---\n\n::: question q-second fill-in\n"
+                                "The last step is to ____.\n= act\n:::\n",
+}
+
+
+def type_over_the_limit(page, au: str, text: str) -> None:
+    """The text typed into the AU's fill-in does not fit the adapter's limit (made small here): the
+    state saved leaves it out (state.js fit), and quiz.js keeps it in this browser instead."""
+    page.evaluate("Courseforge.player.adapter.maxDataLength = 60")
+    page.fill(f"#lesson-{au} input[type=text]", text)
+    page.press(f"#lesson-{au} input[type=text]", "Tab")  # the change saves at once
+    page.wait_for_selector("#cf-notice", state="visible")
+    settle(page)
+
+
+def backups(page) -> dict:
+    return page.evaluate("""() => Object.fromEntries(Object.keys(localStorage)
+        .filter(k => k.startsWith('courseforge-backup:')).map(k => [k, localStorage.getItem(k)]))""")
+
+
+def exit_part(page, lms, session) -> None:
+    settle(page)
+    with page.expect_navigation(url=f"{lms.origin}/return?registration={session.registration}"):
+        page.click("#cf-exit")
+
+
+def test_graded_texts_kept_in_the_browser_are_each_launch_s_own(lms, ralph, tmp_path, xapi_page):
+    """Texts that do not fit the state the LMS keeps wait in this browser until the AU is launched again:
+    another AU of the same registration, or the same AU under another registration, keeps its own beside
+    them and never overwrites or removes them (one course-wide key did)."""
+    page, watch = xapi_page
+    for name, text in TEXT_COURSE.items():
+        (tmp_path / "src" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "src" / name).write_text(text, encoding="utf-8")
+    folder = _build(tmp_path / "src", tmp_path / "out", "cmi5")
+    mine, theirs, other = "listen " * 20, "act " * 30, "hear them out " * 10
+
+    first = lms.launch_cmi5("text-au", folder, au=1)
+    page.goto(first.url)
+    page.wait_for_function(READY)
+    assert visible_lesson(page) == "first" and page.evaluate("Courseforge.player.adapter.name") == "cmi5"
+    type_over_the_limit(page, "first", mine)
+    exit_part(page, lms, first)
+
+    # The same registration's other AU, then the first AU under another registration: their own texts.
+    second = lms.launch_cmi5("text-au", folder, au=2, actor=first.actor, registration=first.registration)
+    page.goto(second.url)
+    page.wait_for_function(READY)
+    assert visible_lesson(page) == "second"
+    type_over_the_limit(page, "second", theirs)
+    exit_part(page, lms, second)
+    again = lms.launch_cmi5("text-au", folder, au=1)
+    page.goto(again.url)
+    page.wait_for_function(READY)
+    assert page.input_value("#lesson-first input[type=text]") == "", "another registration's text shows"
+    type_over_the_limit(page, "first", other)
+    base = course_key(page).replace("courseforge:", "courseforge-backup:", 1)
+    key = {s.registration + s.activity_id: f"{base} {s.registration} {s.activity_id}" for s in (first, second, again)}
+    kept = backups(page)  # each under the course's key, the registration and the AU's activityId
+    exit_part(page, lms, again)
+
+    # Each AU launched again: its text is back where the learner left it (and, now that it fits the
+    # LMS's state, no longer kept here); the others' stay.
+    for au, session, text, left in ((1, first, mine, (second, again)), (2, second, theirs, (again,))):
+        resumed = lms.launch_cmi5("text-au", folder, au=au, actor=first.actor, registration=first.registration)
+        page.goto(resumed.url)
+        page.wait_for_function(READY)
+        assert page.input_value(f"#lesson-{visible_lesson(page)} input[type=text]") == text
+        settle(page)
+        assert sorted(backups(page)) == sorted(key[s.registration + s.activity_id] for s in left)
+        exit_part(page, lms, resumed)
+    assert sorted(kept) == sorted(key.values())
+    assert [text in kept[key[s.registration + s.activity_id]]
+            for s, text in ((first, mine), (second, theirs), (again, other))] == [True] * 3
+    assert lms.violations == []
+    assert watch.unexpected(expected_failures) == []

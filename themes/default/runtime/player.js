@@ -9,6 +9,12 @@
  * (`scope`): the player then shows that page alone, without the cover, the menu or a way to another
  * page, and after it the summary of that page with its way out (`covers`).
  *
+ * An adapter that finds its launch names it in Courseforge.room (' ' + what tells the launch apart, as
+ * soon as it starts, before any answer of the LMS): what this browser keeps for the launch (the
+ * standalone adapter's progress when the launch cannot start, quiz.js's backup of graded texts) is
+ * keyed with it, so that one registration's or one AU's record never shows in another. No room (a
+ * course opened from file://, SCORM): the keys are those of the course alone, as they always were.
+ *
  * Written small, as every runtime file: packages ship them minified but not renamed, and each byte
  * counts against the theme's budget (tests/test_theme_size.py). Hence classes, arrow callbacks and
  * `t` for `this` in a method using it more than once; every browser the player runs in has them.

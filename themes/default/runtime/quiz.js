@@ -96,17 +96,17 @@
     }
 
     restore() {
-      var self = this, state = this.player.state, backup = this.readBackup();
-      this.checks.forEach(q => { self.restoreCheck(q); });
-      Object.keys(this.pages).forEach(id => {
-        var page = self.pages[id], r = state.quizzes[page.index], saved = backup[page.index];
+      var t = this, state = t.player.state, backup = t.readBackup();
+      t.checks.forEach(q => { t.restoreCheck(q); });
+      Object.keys(t.pages).forEach(id => {
+        var page = t.pages[id], r = state.quizzes[page.index], saved = backup[page.index];
         if (!r) return;
         if (saved && saved.a === r.attempt && saved.s === r.seed) {
           Object.keys(saved.t).forEach(n => { r.answers[n] = r.answers[n] || saved.t[n]; });
         }
-        self.arrange(page);
+        t.arrange(page);
         page.questions.forEach((q, n) => { q.write(r.answers[n]); });
-        self.render(page);
+        t.render(page);
       });
     }
 
@@ -298,12 +298,13 @@
       return pages ? { raw: scored ? Math.round(total / pages) : null, passed: scored && passed, done: scored && done, mark: mark } : null;
     }
 
-    // Graded texts in progress that do not fit the adapter's limit (state.fit) stay in this browser.
+    // Graded texts in progress that do not fit the adapter's limit (state.fit) stay in this browser, under
+    // a key of this launch's own (Courseforge.room, player.js): another AU or registration keeps its own.
     readBackup() {
       try { return JSON.parse(win.localStorage.getItem(this.key()) || '{}') || {}; } catch (e) { return {}; }
     }
 
-    key() { var t = this; return 'courseforge-backup:' + t.course.id + '@' + t.course.version; }
+    key() { var c = this.course; return 'courseforge-backup:' + c.id + '@' + c.version + (CF.room || ''); }
 
     backup(texts) {
       var state = this.player.state.quizzes, kept = {}, pages = Object.keys(texts || {}), notice = doc.getElementById('cf-notice');

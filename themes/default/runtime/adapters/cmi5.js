@@ -24,8 +24,11 @@
   }
 
   function connect() {
-    var t = this, X = CF.xapi, p = launch(), actor = JSON.parse(p.actor), key = 'courseforge:cmi5:' + p.fetch;
-    var where = { activityId: p.activityId, agent: actor, registration: p.registration }, page = p.page && t.page(p.page);
+    var t = this, X = CF.xapi, p = launch(), id = p.registration + ' ' + p.activityId, key = 'courseforge:cmi5:' + p.fetch;
+    // What this browser keeps for the launch (the standalone adapter's progress once the launch has
+    // ended, quiz.js's backup) is this registration's and this AU's (its activityId, C5-L5) alone.
+    CF.room = ' ' + id;
+    var actor = JSON.parse(p.actor), where = { activityId: p.activityId, agent: actor, registration: p.registration }, page = p.page && t.page(p.page);
     // The player shows this page alone (player.js), also when this launch has ended (a reload).
     t.scope = page ? page.id : null;
     t.session = X.store('sessionStorage', key) || { start: Date.now() };
@@ -35,7 +38,7 @@
     return (t.session.token ? Promise.resolve(t.session.token) : token(p.fetch)).then(value => {
       t.session.token = value;  // C5-L4: per session, in this tab only
       t.keepSession();
-      t.client = new X.Client(p.endpoint, 'Basic ' + value, p.registration + ' ' + p.activityId);
+      t.client = new X.Client(p.endpoint, 'Basic ' + value, id);
       return Promise.all([
         t.client.get('activities/state', Object.assign({ stateId: 'LMS.LaunchData' }, where)),  // C5-D1
         t.client.get('activities/state', t.where),

@@ -1,7 +1,10 @@
 /*
  * courseforge standalone adapter: no LMS. Progress lives in this browser's localStorage under a key
  * made from the course id and version. Registered as the fallback, so it is used when no other
- * adapter finds its LMS.
+ * adapter finds its LMS, or when one that found its launch cannot start (a cmi5 launch reloaded after
+ * its session ended): that adapter names the launch in Courseforge.room (player.js), and the key ends
+ * with it, so one registration's or one AU's progress never shows in another's. A course opened from
+ * file:// has no room: its key stays what it always was.
  */
 (function (win) {
   'use strict';
@@ -25,7 +28,7 @@
   class StandaloneAdapter {
     constructor(course) {
       this.name = 'standalone';
-      this.key = 'courseforge:' + (course && course.id) + '@' + (course && course.version);
+      this.key = 'courseforge:' + course.id + '@' + course.version + (CF.room || '');
       this.maxDataLength = 65536;
       this.store = null;
       this.record = { location: null, data: null, completed: false };

@@ -40,7 +40,11 @@
   }
 
   function connect() {
-    var t = this, p = launch(), actor = agent(p.actor);
+    var t = this, p = launch(), actor;
+    // What this browser keeps for the launch (quiz.js's backup; the standalone adapter's progress when
+    // the LRS cannot be reached) is this registration's, activity's and learner's alone.
+    CF.room = ' ' + [p.registration, p.activity, p.actor];
+    actor = agent(p.actor);
     return (p.activity ? Promise.resolve(p.activity) : packageId()).then(root => {
       t.session = { start: Date.now() };
       t.actor = actor;

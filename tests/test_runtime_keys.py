@@ -1,0 +1,84 @@
+"""The localStorage keys what a browser keeps for a course goes under (the standalone adapter's progress,
+quiz.js's backup of graded texts): a course opened from file:// keeps the course's own key, the one every
+earlier player wrote; a launch by an LMS adds what tells it apart (Courseforge.room, player.js), so that
+one registration's, one AU's or one learner's record never shows in another's. Node over the runtime's
+adapters, with no LMS answering (the cmi5 launch has ended, the TinCan LRS cannot be reached): each
+falls back to the standalone adapter. In Chromium against Ralph: tests/e2e/test_cmi5_one_page_au.py."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import node_json
+
+RUNTIME = Path(__file__).resolve().parent.parent / "themes" / "default" / "runtime"
+
+SCRIPT = r"""
+const memory = () => { const m = {};
+  return {getItem: k => (k in m ? m[k] : null), setItem: (k, v) => { m[k] = String(v); }, removeItem: k => { delete m[k]; }}; };
+const window = global.window = {location: {search: ''}, localStorage: memory(), sessionStorage: memory(),
+  console: {warn() {}}, addEventListener() {}, crypto: require('crypto').webcrypto,
+  fetch: () => Promise.reject(new TypeError('Failed to fetch'))};
+global.document = {documentElement: {lang: 'en'}, addEventListener() {}};
+const adapters = [];
+const CF = window.Courseforge = {registerAdapter: d => adapters.push(d), Question: {NEUTRAL: {}}};
+process.argv.slice(1).forEach(file => require(file));
+const course = {id: 'empathy', version: '2.0.0', lessons: [{id: 'final', kind: 'quiz'}], quizzes: {}};
+const by = name => adapters.filter(a => a.name === name)[0];
+// The keys the page uses once the adapter `name` (if any) has tried the launch in the address.
+async function keys(name, search) {
+  delete CF.room;
+  window.location.search = search;
+  if (name) {
+    if (!by(name).detect()) return 'not detected';
+    await by(name).create(course).init().then(() => 'connected', e => e.message);
+  }
+  return [by('standalone').create(course).key, CF.Quizzes.prototype.key.call({course})];
+}
+const actor = encodeURIComponent(JSON.stringify({objectType: 'Agent',
+  account: {homePage: 'https://lms.example.com', name: 'jo'}}));
+const LMS = encodeURIComponent('https://lms.example.com/'), LRS = encodeURIComponent('https://lrs.example.com/xAPI/');
+const cmi5 = (reg, au) => `?endpoint=${LRS}&fetch=${LMS}fetch%2F${reg}${au}&actor=${actor}&registration=${reg}` +
+  `&activityId=${LMS}activities%2F${au}&page=final`;
+const tincan = more => `?endpoint=${LRS}&auth=Basic%20x&actor=${actor}` + more;
+(async () => {
+  const out = {};
+  out.file = await keys(null, '');
+  // A reload of each launch: its session has ended (this tab knows it), so it does not start again.
+  for (const [reg, au] of [['r1', 'a1'], ['r1', 'a2'], ['r2', 'a1']]) {
+    const fetch = `https://lms.example.com/fetch/${reg}${au}`;
+    window.sessionStorage.setItem('courseforge:cmi5:' + fetch, JSON.stringify({done: true}));
+    out[`cmi5 ${reg} ${au}`] = await keys('cmi5', cmi5(reg, au));
+  }
+  out.tincan = await keys('tincan', tincan('&registration=r3&activity_id=urn%3Acourse'));
+  out.tincanBare = await keys('tincan', tincan(''));
+  console.log(JSON.stringify(out));
+})();
+"""
+
+
+@pytest.fixture(scope="module")
+def keys() -> dict:
+    files = ["xapi.js", "adapters/cmi5.js", "adapters/tincan.js", "adapters/standalone.js", "quiz.js"]
+    return node_json(SCRIPT, *(RUNTIME / f for f in files))
+
+
+def test_a_course_from_file_keeps_the_key_every_player_wrote(keys):
+    assert keys["file"] == ["courseforge:empathy@2.0.0", "courseforge-backup:empathy@2.0.0"]
+
+
+def test_an_ended_cmi5_launch_keeps_its_own_registration_s_and_au_s_keys(keys):
+    # No learner in them: a cmi5 registration is one learner's (the LMS makes one per learner and course).
+    for reg, au in (("r1", "a1"), ("r1", "a2"), ("r2", "a1")):
+        room = f" {reg} https://lms.example.com/activities/{au}"
+        assert keys[f"cmi5 {reg} {au}"] == ["courseforge:empathy@2.0.0" + room,
+                                            "courseforge-backup:empathy@2.0.0" + room]
+
+
+def test_a_tincan_launch_keeps_its_own_registration_s_activity_s_and_learner_s_keys(keys):
+    actor = '{"objectType":"Agent","account":{"homePage":"https://lms.example.com","name":"jo"}}'
+    assert keys["tincan"] == [f"courseforge:empathy@2.0.0 r3,urn:course,{actor}",
+                              f"courseforge-backup:empathy@2.0.0 r3,urn:course,{actor}"]
+    # No registration, no activity_id (tincan.xml names it): still the launch's learner's, never the course's.
+    assert keys["tincanBare"] == [f"courseforge:empathy@2.0.0 ,,{actor}", f"courseforge-backup:empathy@2.0.0 ,,{actor}"]
