@@ -2,6 +2,7 @@
 in localStorage and says so; print shows every lesson without the navigation."""
 from __future__ import annotations
 
+import json
 import re
 
 import yaml
@@ -73,6 +74,27 @@ def course_key() -> str:
     """The key every player so far kept a file:// course's progress under: from course.yml itself."""
     course = yaml.safe_load((CONTENT / "course.yml").read_text(encoding="utf-8"))
     return f"courseforge:{course['identifier']}@{course['version']}"
+
+
+def test_progress_an_earlier_player_kept_still_resumes(file_context, shipped_package):
+    """What a learner's browser holds from an earlier version of the player is theirs after an upgrade,
+    and stays theirs when they leave from the cover, before going on (that wrote it away)."""
+    context, watch = file_context
+    ids = shipped_package.lesson_ids
+    record = {"location": ids[1], "data": "3.c1.vAw", "completed": False}  # pages 1 and 2 viewed, at page 2
+    # Written before the player starts (the page's own first document, about:blank, has no storage).
+    context.add_init_script("([key, record]) => location.protocol != 'file:' || localStorage.getItem(key) ||"
+                            " localStorage.setItem(key, record)"
+                            .join(["(", f")({json.dumps([course_key(), json.dumps(record)])})"]))
+    page = open_file(context, shipped_package, cover=True)
+    title = page.inner_text(f"#lesson-{ids[1]}-title")
+    assert page.inner_text("#cf-resume") == f"Welcome back — continue at “{title}”."
+    page.reload()  # gone from the cover, and back
+    page.wait_for_function(READY)
+    assert page.inner_text("#cf-resume") == f"Welcome back — continue at “{title}”."
+    begin(page)
+    assert visible_lesson(page) == ids[1] and viewed_ids(page) == ids[:2]
+    watch.assert_clean()
 
 
 def test_completion_page_offline(file_context, shipped_package):

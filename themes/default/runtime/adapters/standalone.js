@@ -78,9 +78,9 @@
       this.write();
     }
 
-    terminate() {
-      this.write();
-    }
+    // Each change was written as it came: nothing is left. (Writing the record again wrote a returning
+    // learner's progress away when they left from the cover, before this page had saved anything.)
+    terminate() {}
   }
 
   var definition = {
