@@ -23,6 +23,14 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+def script_words(text: str) -> int:
+    """Words of any script (a reading time's): letters or digits of any script in a run, and every two
+    characters of Han or kana, written without spaces."""
+    unspaced = re.findall(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text)
+    spaced = re.sub(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", " ", text)
+    return len(re.findall(r"[^\W_](?:[^\W_]|['’-])*", spaced)) + (len(unspaced) + 1) // 2
+
+
 def sentences(block: Block) -> Iterator[tuple[int, str]]:
     """(line, sentence) pairs; a sentence's line is where it starts."""
     start, text = 0, block.text
@@ -44,7 +52,7 @@ def measure(text: PageText) -> PageStats:
     # Joined by a line break, which no WORD match crosses: one pass each instead of one a block.
     prose_words = len(words("\n".join(block.text for block in prose)))
     others = [block.text for block in (*text.blocks, *text.questions) if block.kind != "paragraph"]
-    reading = prose_words + len(words("\n".join(others)))
+    reading = script_words("\n".join(block.text for block in prose)) + script_words("\n".join(others))
     counted, passive, long = 0, [], []
     for line, sentence, is_long, maybe in _sentences(prose):
         counted += 1

@@ -155,6 +155,20 @@ def test_a_lesson_claiming_far_more_minutes_than_its_words_take(tmp_path):
                                   "take less than a minute")  # not "its 0 questions … take about 0"
 
 
+def test_a_lesson_s_words_are_counted_in_every_script(tmp_path):
+    """Reading time counts words of any script: a Russian lesson of 400 words and a Japanese one of
+    800 characters read in about 2 minutes; ASCII-only counting took both for no words at all."""
+    russian = " ".join(["Клиент", "ждёт", "ответа", "сегодня."] * 100)
+    japanese = "お客様の話を聞きます。" * 80
+    for name, body in (("ru", russian), ("ja", japanese)):
+        text = lesson_text(body=body).replace("minutes: 1", "minutes: 2").split("::: question")[0]
+        assert findings(course(tmp_path, {"lessons/01-part-1.md": text}, name=name), "time-claim") == [], name
+    from courseforge.pagetext import script_word_count, word_count
+    assert script_word_count(russian) == 400 and script_word_count(japanese) == 400
+    assert script_word_count("Une élève naïve") == 3 and word_count("Une élève naïve") == 5  # the English measures'
+    assert script_word_count("It’s a well-known fact, isn't it?") == word_count("It’s a well-known fact, isn't it?") == 6
+
+
 def test_clip_lengths_follow_the_video_timeline_without_rendering(tmp_path):
     # Title card 2 s; "Thank you." at 160 words a minute is below the 1.5 s floor, then a 1 s tail.
     folder = course(tmp_path, {"scenarios/01-call.yml": SCENARIO.replace("{second_result}", "wrong").replace(

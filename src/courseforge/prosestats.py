@@ -17,7 +17,8 @@ from bisect import bisect_right
 from itertools import accumulate, chain, compress
 
 from courseforge.model import PageStats, PageText, Sentence
-from courseforge.pagetext import _AS_WORD_MARKS, sentence_spans, sentences, word_count, words
+from courseforge.pagetext import (_AS_WORD_MARKS, LETTER_BEYOND_ASCII, script_word_count, sentence_spans,
+                                  sentences, word_count, words)
 
 MIN_WORDS = 100  # a grade of a shorter page says little
 OPENING_WORDS = 8  # of a sentence, to name it in a message
@@ -104,7 +105,14 @@ def measure(text: PageText) -> PageStats:
     word_marks = marked.translate(_AS_WORD_MARKS, _CONNECTORS)  # as pagetext.word_count() makes them
     prose_words = word_marks.count(b" x") + word_marks.startswith(b"x") - joins
     others = [block.text for block in (*text.blocks, *text.questions) if block.kind != "paragraph"]
-    reading = prose_words + word_count("\n".join(others))
+    other_text = "\n".join(others)
+    # WORD counts what SCRIPT_WORD does unless a letter or digit beyond ASCII is there: in the prose,
+    # one of the marks _marked() gives them (a byte search, not a pass over the text).
+    if any(mark in marked for mark in _LETTER_MARKS) or (not other_text.isascii() and
+                                                       LETTER_BEYOND_ASCII.search(other_text)):
+        reading = script_word_count("\n".join(texts)) + script_word_count(other_text)
+    else:
+        reading = prose_words + word_count(other_text)
     # Most pages have no passive at all: one search of them all (which finds exactly what a search of
     # each paragraph does) spares each paragraph's; most paragraphs have none: skip their sentences' test.
     anywhere = _passive_at(apart, b" " + marked.translate(_PASSIVE_MARKS))
@@ -185,6 +193,7 @@ def _bytes_of(text: str, mark_of, one_by_one: int) -> bytes:
     return text.encode("latin-1")
 
 
+_LETTER_MARKS = (b"\x86", b"\x82", b"\x83", b"\x84", b"\x85")  # a letter or digit beyond ASCII
 # Each pass's view of them. WORD: a letter or digit "x", a connector (' - ’) gone, anything else a space.
 _CONNECTORS = b"'-\x80"
 # PASSIVE (has_passive()): İ ı ſ K the ASCII letters TO_ASCII makes them, anything else beyond ASCII a space.
