@@ -32,10 +32,10 @@ const window = {
   fetch: (url, init) => {
     calls.push({url, method: init.method, headers: init.headers, keepalive: init.keepalive,
                 body: init.body ? JSON.parse(init.body) : null});
-    const next = answers.shift();
+    const [next, body] = [].concat(answers.shift());  // a status, or [status, body]
     if (next === 'network') return Promise.reject(new TypeError('Failed to fetch'));
     answered++;
-    return Promise.resolve({status: next, ok: next >= 200 && next < 300, text: () => (reads++, Promise.resolve(''))});
+    return Promise.resolve({status: next, ok: next >= 200 && next < 300, text: () => (reads++, Promise.resolve(body || ''))});
   },
 };
 global.window = window;
@@ -114,6 +114,53 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
   closing.send(statement('i')); await tick(); await fire();
   out.afterClose = calls[calls.length - 1] === last;
 
+  // The LRS (or the LMS's proxy) down when the tab closes: the keepalive batch fails, unseen by the
+  // page, which is gone. It stays in localStorage, marked sent; the next launch asks the LRS for its
+  // last statement: not there, so it sends them again, same ids, before its own, and never the
+  // earlier session's terminated (the LMS would end this session with it).
+  const down = new X.Client('https://lrs.example.com/xAPI/', 'Basic x', 'down');
+  answers = [503, 503];
+  down.send(statement('o1')); await tick();
+  down.send(statement('o2'));
+  down.send(Object.assign(statement('end'), {verb: {id: 'http://adlnet.gov/expapi/verbs/terminated'}}));
+  answers = ['network'];
+  await down.flush(1); await tick();
+  const kept = JSON.parse(store['courseforge:xapi:down']);
+  out.down = {sent: calls[calls.length - 1].body.map(s => s.n), keepalive: calls[calls.length - 1].keepalive,
+              kept: kept.map(i => [i.s.n, i.k, i.n > 0])};
+  const ids = kept.map(i => i.s.id);
+  let from = calls.length;
+  const next = new X.Client('https://lrs.example.com/xAPI/', 'Basic y', 'down');
+  answers = [404, 200, 409, 204];
+  next.send(statement('new')); await tick(); await tick(); await tick(); await tick();
+  const wire = c => [c.method, c.url.split('/xAPI/')[1], c.body && c.body.n];
+  out.downNext = {calls: calls.slice(from).map(wire), ids: calls.slice(from + 1, from + 3).map(c => c.body && c.body.id),
+                  kept: ids.slice(0, 2), left: next.queue.length, stored: JSON.parse(store['courseforge:xapi:down']).length};
+  // The LRS up when the tab closed (the usual end): the batch arrived; the next launch finds its last
+  // statement and sends none of it again.
+  const up = new X.Client('https://lrs.example.com/xAPI/', 'Basic x', 'up');
+  answers = [503];
+  up.send(statement('u1')); await tick();
+  up.send(Object.assign(statement('end'), {verb: {id: 'http://adlnet.gov/expapi/verbs/terminated'}}));
+  up.post = (body, ka) => (calls.push({url: 'https://lrs.example.com/xAPI/statements', method: 'POST', keepalive: ka,
+    body}), new Promise(() => {}));  // the page went away: its answer is never read
+  up.flush(1); await tick();
+  from = calls.length;
+  const again = new X.Client('https://lrs.example.com/xAPI/', 'Basic y', 'up');
+  answers = [[200, JSON.stringify(up.queue[0])], 204];
+  again.send(statement('mine')); await tick(); await tick(); await tick();
+  out.upNext = {calls: calls.slice(from).map(wire), left: again.queue.length, asked: up.queue[0] && up.queue[0].s.id};
+  // The GET of a batch sent from an earlier page: still unknown after a 503, asked again after the backoff.
+  store['courseforge:xapi:unsure'] = JSON.stringify([{s: statement('p'), n: 1, k: 1}]);
+  const unsure = new X.Client('https://lrs.example.com/xAPI/', 'Basic y', 'unsure');
+  from = calls.length;
+  answers = [503];
+  unsure.send(statement('q')); await tick();
+  out.unsure = {calls: calls.slice(from).map(wire), delay: unsure.delay, kept: unsure.queue.map(i => [i.s.n, i.k])};
+  answers = [[200, '{"statements": []}'], 200, 204];  // Ralph's answer to an id it does not hold
+  await fire(); await tick(); await tick();
+  out.unsureLater = {calls: calls.slice(from).map(wire), left: unsure.queue.length};
+
   // Batches past the keepalive budget go one after the other; after one fails, none (no overtaking).
   store['courseforge:xapi:batches'] = JSON.stringify(['j', 'k', 'l'].map(n => ({s: Object.assign(statement(n),
     {pad: 'x'.repeat(30000)}), n: 1})));
@@ -141,7 +188,7 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
   // "Exit course": the State write in flight, then the final one, then the statements, terminated last.
   const exiting = stateful('exit', {n: 1});
   exiting.returnURL = 'https://lms.example.com/return';
-  let from = calls.length;
+  from = calls.length;
   answers = [204];
   exiting.saveState({location: 'part-1', data: 'a'});
   exiting.saveState({location: 'final', data: 'b'}, true);
@@ -261,6 +308,91 @@ def out() -> dict:
     return node_json(SCRIPT, XAPI_JS)
 
 
+TINCAN_JS = XAPI_JS.parent / "adapters" / "tincan.js"
+
+# Two learners, one browser profile, a TinCan launch without a registration (as many LMSs launch):
+# Alice's page closes while the LRS is down (her statements and State copy wait in localStorage);
+# Bob's launch must not get any of it; Alice's next launch gets all of it back.
+SHARED = r"""
+const nodeCrypto = require('crypto');
+const store = {}, calls = [], listeners = {};
+let down = false;
+const window = {
+  crypto: {randomUUID: () => nodeCrypto.randomUUID()},
+  localStorage: {getItem: k => (k in store ? store[k] : null), setItem: (k, v) => { store[k] = String(v); }},
+  console: {warn() {}}, setTimeout: () => 0, clearTimeout() {},
+  addEventListener(type, fn) { (listeners[type] = listeners[type] || []).push(fn); },
+  location: {search: ''},
+  fetch: (url, init) => {
+    calls.push({url, method: init.method, body: init.body && JSON.parse(init.body)});
+    const status = down ? 503 : init.method == 'GET' ? 404 : 204;
+    return Promise.resolve({status, ok: status < 300, text: () => Promise.resolve('')});
+  },
+};
+global.window = window;
+global.document = {documentElement: {lang: 'en'}, addEventListener() {}};
+require(process.argv[1]);
+require(process.argv[2]);
+const tick = () => new Promise(r => setImmediate(r));
+const dispatch = type => (listeners[type] || []).forEach(fn => fn({type}));
+const course = {title: 'C', lessons: [{id: 'p1', kind: 'lesson', title: 'P1'}, {id: 'p2', kind: 'lesson', title: 'P2'}],
+  questions: {}, quizzes: {}};
+const tincan = window.Courseforge.pendingAdapters[0];
+const launch = (who, endpoint) => { window.location.search = '?' + new URLSearchParams({endpoint: endpoint || 'https://lrs.example.com/xAPI/',
+  auth: 'Basic x', actor: JSON.stringify({name: who, mbox: 'mailto:' + who + '@example.com'}), activity_id: 'https://example.com/c'}); };
+const who = c => [].concat(c.body).map(s => s.verb.id.split('/').pop() + ' by ' + s.actor.name);
+(async () => {
+  const out = {};
+  launch('alice');
+  const a = tincan.create(course); await a.init(); await tick();
+  down = true;
+  a.saveState({location: 'p2', data: 'alice-data'}); a.progress({viewed: 2, total: 2}); a.complete(); await tick();
+  dispatch('pagehide'); a.terminate(); await tick(); dispatch('pageshow');
+  down = false;
+  let from = calls.length;
+  launch('bob');
+  const b = tincan.create(course); await b.init();
+  out.bobResumes = b.loadState();
+  b.saveState({location: 'p1', data: 'bob-data'}); b.progress({viewed: 2, total: 2}); b.complete(); await tick(); await tick();
+  out.bob = {statements: calls.slice(from).filter(c => c.method == 'POST').map(who),
+             puts: calls.slice(from).filter(c => c.method == 'PUT').map(c => [JSON.parse(new URL(c.url).searchParams.get('agent')).name, c.body.data])};
+  dispatch('pagehide'); b.terminate(); await tick(); dispatch('pageshow');
+  // Alice again, on another LRS: nothing of hers there either (a queue is sent where it was made).
+  launch('alice', 'https://other-lrs.example.com/xAPI/');
+  out.aliceElsewhere = (await (async () => { const o = tincan.create(course); await o.init(); return o.loadState(); })());
+  from = calls.length;
+  launch('alice');
+  const back = tincan.create(course); await back.init(); await tick(); await tick(); await tick(); await tick();
+  out.aliceBack = {resumes: back.loadState(), statements: calls.slice(from).filter(c => c.method == 'POST').flatMap(who),
+                   asked: calls.slice(from).filter(c => c.method == 'GET').map(c => new URL(c.url).pathname.split('/').pop())};
+  console.log(JSON.stringify(out));
+})().catch(e => { console.error(e); process.exit(1); });
+"""
+
+
+@pytest.fixture(scope="module")
+def shared() -> dict:
+    return node_json(SHARED, XAPI_JS, TINCAN_JS)
+
+
+def test_the_next_learner_on_a_shared_browser_gets_nothing_of_the_last_one(shared):
+    # Bob resumed at Alice's page with her answers, her statements went out in his session, her
+    # document was written to his State, and his completed was never sent ("already completed").
+    assert shared["bobResumes"] == {"resumed": False}
+    assert shared["bob"]["statements"] == [["initialized by bob"], ["experienced by bob"], ["completed by bob"]]
+    assert shared["bob"]["puts"] == [["bob", "bob-data"], ["bob", "bob-data"]]
+    assert shared["aliceElsewhere"]["resumed"] is False
+
+
+def test_a_learner_gets_their_own_copy_and_queue_back_on_that_browser(shared):
+    back = shared["aliceBack"]
+    assert back["resumes"] == {"location": "p2", "data": "alice-data", "resumed": True}
+    # Her statements of the closed page first (asked after, not there, so sent again), then her own.
+    assert back["asked"] == ["state", "statements"]
+    assert back["statements"] == ["experienced by alice", "completed by alice",
+                                  "initialized by alice"]
+
+
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
@@ -310,6 +442,31 @@ def test_a_queue_left_by_an_earlier_page_goes_first(out):
 def test_pagehide_flush_sends_everything_in_one_keepalive_batch_and_closes(out):
     assert out["flush"] == {"inFlight": "f", "batch": ["f", "g", "h"], "keepalive": True, "left": []}
     assert out["afterClose"] is True
+
+
+def test_a_keepalive_batch_that_failed_is_sent_again_at_the_next_launch(out):
+    # Closing the tab while the LRS was down lost the whole batch: it left the queue before it was sent.
+    assert out["down"] == {"sent": ["o1", "o2", "end"], "keepalive": True,
+                           "kept": [["o1", 1, True], ["o2", 1, True], ["end", 1, True]]}
+    next_launch = out["downNext"]
+    assert next_launch["calls"] == [["GET", "statements?statementId=" + next_launch["kept"][1], None],
+                                    ["POST", "statements", "o1"], ["POST", "statements", "o2"],
+                                    ["POST", "statements", "new"]]
+    assert next_launch["ids"] == next_launch["kept"]  # the same statements, never a copy with a new id
+    assert next_launch["left"] == 0 and next_launch["stored"] == 0  # o2's 409 on a resend: delivered
+
+
+def test_a_keepalive_batch_that_arrived_is_never_sent_again(out):
+    assert out["upNext"]["calls"][0] == ["GET", "statements?statementId=" + out["upNext"]["asked"], None]
+    assert out["upNext"]["calls"][1:] == [["POST", "statements", "mine"]] and out["upNext"]["left"] == 0
+
+
+def test_a_kept_batch_unknown_after_a_503_is_asked_after_again_then_sent(out):
+    assert out["unsure"]["calls"] == [["GET", out["unsure"]["calls"][0][1], None]]
+    assert out["unsure"]["calls"][0][1].startswith("statements?statementId=")
+    assert out["unsure"]["delay"] == 1000 and out["unsure"]["kept"] == [["p", 1], ["q", None]]
+    assert [c[0] for c in out["unsureLater"]["calls"]] == ["GET", "GET", "POST", "POST"]
+    assert out["unsureLater"]["left"] == 0
 
 
 def test_flush_batches_go_in_order_and_stop_at_a_failure(out):

@@ -5,7 +5,7 @@
  * dropped with a warning; the undelivered wait in localStorage for the next launch. Every answer's
  * body is read: Chromium counts an unread keepalive answer marked no-store against its 64 KiB
  * keepalive budget for as long as the page lives. Only what is sent while the page goes away is
- * keepalive.
+ * keepalive, and that batch stays in localStorage until a later launch learns that it arrived.
  *
  * Written small on purpose: packages ship it minified but not renamed, and every byte counts against
  * the theme's budget (tests/test_theme_size.py). Hence classes, short local names (`t` is always
@@ -58,13 +58,23 @@
   // V6: seconds and ratios with at most 3 decimals.
   var round = n => Math.round(n * 1e3) / 1e3;
 
+  // A short hash (two 32-bit ones) that tells learners apart in a storage key without writing them in it.
+  var hash = text => [2166136261, 5381].map((h, i) => {
+    for (var c of text) h = Math.imul(h ^ c.charCodeAt(0), i ? 33 : 16777619);
+    return (h >>> 0).toString(36);
+  }).join('');
+
   class Client {
-    constructor(endpoint, auth, key) {
-      var t = this;
+    // `actor` (TinCan, where a launch need not have a registration): what this browser keeps is this
+    // learner's at this LRS alone, another learner on the same browser never gets it (their IFI).
+    constructor(endpoint, auth, key, actor) {
+      var t = this, a = actor || 0, ac = a.account || 0;
       t.base = endpoint.replace(/\/+$/, '') + '/';  // X2: exactly one "/" before the resource
       t.auth = auth;
-      t.key = 'courseforge:xapi:' + key;
-      t.queue = [].concat(store('localStorage', t.key) || []);
+      t.key = 'courseforge:xapi:' + key + (actor ? ' ' + hash(JSON.stringify([t.base, a.mbox, a.mbox_sha1sum, a.openid, ac.homePage, ac.name])) : '');
+      // An earlier session's terminated is never sent from this one: the LMS refuses every request of a
+      // session after its terminated (cmi5 §9.3.8), and has closed that one (abandoned) by now.
+      t.queue = [].concat(store('localStorage', t.key) || []).filter(it => !/\/terminated$/.test(it.s.verb.id));
     }
 
     // Never rejects: {status, ok, text}, the body read whole; no answer at all is status 0.
@@ -108,17 +118,29 @@
       t.pump();
     }
 
+    // A keepalive batch of an earlier page (`k`, at the queue's head: every batch starts there) comes
+    // first: its last statement asked for (a GET, which no LMS refuses after a terminated and which
+    // changes nothing). Found: that batch arrived, and it held every one marked, as an LRS stores a
+    // batch whole or not at all; dropped, never sent twice. Not found (or reading refused): sent again
+    // one by one, same ids (an LRS keeps one copy of a statement; 409 on a retry: delivered).
     pump() {
-      var t = this, it = t.queue[0];
+      var t = this, it = t.queue[0], kept = t.queue.filter(x => x.k).pop();
       if (t.closed || t.inflight || t.timer || !it) return;
       t.inflight = it;
-      it.n++;
+      if (!kept) it.n++;
       t.save();
-      t.busy = t.post(it.s).then(r => {
+      t.busy = (kept ? t.request('GET', 'statements', { statementId: kept.s.id }) : t.post(it.s)).then(r => {
         // 409 on a retry: an earlier try got there. 408, 429, 5xx and no answer: try again; so 401 too,
         // the credentials refused, not the statement (kept for a launch with good ones); other 4xx never.
         var s = r.status, ok = s > 199 && s < 300 || s == 409 && it.n > 1, no = !ok && s > 399 && s < 500 && s != 401 && s != 408 && s != 429;
         t.inflight = null;
+        if (kept && (ok || no)) {
+          // Found: the statement (or a StatementResult that lists it; Ralph answers an unknown id with an empty one).
+          t.queue = t.queue.filter(x => !(ok && r.text.includes(kept.s.id) && x.k));
+          t.queue.forEach(x => delete x.k);
+          t.save();
+          return t.pump();
+        }
         if (no || s == 401) warn('refused ' + it.s.verb.id + ' ' + it.s.id + ': HTTP ' + s);
         if (ok || no) {
           t.delay = 0;
@@ -133,8 +155,9 @@
     // The end of a session, terminated last. With the page alive: batch after batch, each once the one
     // before was stored. On pagehide (`ka`) no answer can be waited for, and parallel requests may
     // overtake each other: one keepalive batch (the statement in flight too: an LRS keeps one copy of
-    // a statement sent twice), within Chromium's 64 KiB keepalive budget, given up once sent (sent
-    // again at the next launch it would come after terminated); what does not fit waits, in order.
+    // a statement sent twice), within Chromium's 64 KiB keepalive budget, kept in localStorage marked
+    // `k` (sent, maybe lost: an LRS down, a proxy's 5xx, 401) for the next launch to ask after (pump);
+    // what does not fit waits, in order.
     flush(ka) {
       var t = this, batch = [], size = 0;
       t.closed = 1;
@@ -146,8 +169,8 @@
         size += n;
       });
       if (!batch[0]) return Promise.resolve();
-      batch.forEach(it => it.n++);
-      ka ? batch.forEach(t.drop, t) : t.save();
+      batch.forEach(it => (it.n++, it.k = it.k || ka));
+      t.save();
       return t.post(batch.map(it => it.s), ka).then(r => r.ok && (batch.forEach(t.drop, t), !ka && t.flush()));
     }
   }

@@ -54,7 +54,9 @@
       t.grouping = p.grouping ? [p.grouping] : [];
       t.tracking = true;
       t.mastery = null;  // the assessment's own pass mark decides
-      t.client = new CF.xapi.Client(p.endpoint, p.auth, (p.registration || '') + ' ' + root);
+      // Keyed by the learner too: without a registration two learners of one browser shared the queue
+      // and the State copy (the next one resumed the last one's progress, sent their statements).
+      t.client = new CF.xapi.Client(p.endpoint, p.auth, (p.registration || '') + ' ' + root, actor);
       t.where = { stateId: 'courseforge.resume', activityId: root, agent: actor, registration: p.registration };
       return t.client.get('activities/state', t.where);
     }).then(saved => t.resume(saved));
