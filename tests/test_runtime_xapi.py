@@ -183,7 +183,34 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
   };
   store['courseforge:xapi:kept:state'] = JSON.stringify({location: 'final', data: 'mine', n: 5});
   out.resumed = [stateful('kept', {location: 'part-1', n: 4}).doc.location,
-                 stateful('kept', {location: 'part-1', n: 6}).doc.location, stateful('none', null).doc];
+                 stateful('kept', {location: 'part-1', n: 6}).doc.location,
+                 (({b, w, ...rest}) => rest)(stateful('none', null).doc)];
+  // Two devices, one registration. Device A resumes the LRS's document (n 1), writes it (n 2), and its
+  // page goes away while the LRS is down: two writes on its copy alone (n 4).
+  const lrsDoc = {};
+  const device = (key, saved) => { const t = stateful(key, saved ? JSON.parse(JSON.stringify(saved)) : null);
+    t.client.request = (method, path, params, body) => { if (!lrsDown) Object.assign(lrsDoc, JSON.parse(JSON.stringify(body)));
+      return Promise.resolve({status: lrsDown ? 503 : 204, ok: !lrsDown, text: ''}); };
+    return t; };
+  let lrsDown = false;
+  const a1 = device('devA', {location: 'part-1', data: 'a-1', n: 1});
+  a1.saveState({location: 'part-1', data: 'a-2'}); await tick();
+  lrsDown = true;
+  a1.saveState({location: 'part-1', data: 'a-3'}); await tick();
+  a1.saveState({location: 'part-1', data: 'a-4'}, true);
+  lrsDown = false;
+  const copyA = store['courseforge:xapi:devA:state'];
+  // Device B (another browser: its own storage) resumes the LRS's document and submits the final.
+  const b1 = device('devB', lrsDoc);
+  b1.saveState({location: 'final', data: 'b-submitted'}); await tick();
+  out.devices = {lrs: [lrsDoc.n, lrsDoc.data], copyA: JSON.parse(copyA).n,
+                 backOnA: device('devA', lrsDoc).doc.data};
+  // Back on A, the LRS's document the one A's page started from (its writes never arrived), or the one
+  // it wrote last (n 3: arrived, its answer lost): A's copy wins.
+  store['courseforge:xapi:devA:state'] = copyA;
+  out.devices.unchanged = device('devA', {location: 'part-1', data: 'a-1', n: 1}).doc.data;
+  store['courseforge:xapi:devA:state'] = copyA;
+  out.devices.own = device('devA', Object.assign(JSON.parse(copyA), {data: 'a-3', n: 3})).doc.data;
   const shape = c => [c.method, !!c.keepalive, c.method == 'PUT' ? c.body.location : [].concat(c.body).map(s => s.verb.id.split('/').pop())];
   // "Exit course": the State write in flight, then the final one, then the statements, terminated last.
   const exiting = stateful('exit', {n: 1});
@@ -477,6 +504,15 @@ def test_flush_batches_go_in_order_and_stop_at_a_failure(out):
 
 def test_the_newer_state_document_wins_at_resume(out):
     assert out["resumed"] == ["final", "part-1", {}]
+
+
+def test_a_stale_copy_never_overwrites_progress_written_from_another_device(out):
+    # Device A's copy (4 writes) won over B's document (3: A's 2, then B's final) and wrote it away.
+    assert out["devices"]["lrs"] == [3, "b-submitted"] and out["devices"]["copyA"] == 4
+    assert out["devices"]["backOnA"] == "b-submitted"
+    # What the copy is for stays: writes the LRS never got win over the document they followed, and
+    # over one written by the copy's own page (its answer lost as the page went away).
+    assert out["devices"]["unchanged"] == "a-4" and out["devices"]["own"] == "a-4"
 
 
 def test_exit_writes_the_state_before_terminated_then_returns(out):

@@ -233,12 +233,18 @@
       });
     }
 
-    // The State document as the LRS has it, or this browser's copy when that is newer (`n` counts the
-    // writes): the copy holds what could not be sent before the page went away (see terminate).
+    // The State document as the LRS has it, or this browser's copy when that is newer: the copy holds
+    // what could not be sent before the page went away (see terminate). Newer: more writes (`n` counts
+    // them) on the LRS's very document, the one the copy's page started from (`b`, its `n`) or one that
+    // page wrote itself (`w`, its id; a write whose answer never came). A document written from another
+    // device since is newer whatever the count: it wins. (A copy kept before `b` was: the count alone.)
     resume(saved) {
-      var t = this, mine = store('localStorage', t.client.key + ':state');
+      var t = this, mine = store('localStorage', t.client.key + ':state'), n;
       saved = saved instanceof Object ? saved : {};
-      t.doc = mine instanceof Object && mine.n > (saved.n || 0) ? mine : saved;
+      n = saved.n || 0;
+      t.doc = mine instanceof Object && mine.n > n && (mine.b == null || mine.b == n || mine.w == saved.w) ? mine : saved;
+      t.doc.b = n;
+      t.doc.w = uuid();
       t.before = +t.doc.time || 0;
     }
 
