@@ -420,3 +420,36 @@ def test_a_name_that_is_not_utf8_is_one_line(starter):
     assert "02-list\\udcffening.md: this name is not UTF-8 text — rename it: a package's file names, links and " \
            "cache keys are UTF-8" in result.output
     assert not (starter / "build").exists()
+
+
+SWALLOWED = "is indented, so it is read as part of the"
+
+
+@pytest.mark.parametrize("name, old, new, line, message", [
+    # a setting indented under a `>-` or `|` value joins its text and does nothing
+    ("course.yml", "Replace it with your own.\n", "Replace it with your own.\n  require_scenarios: true\n", 9,
+     f'"require_scenarios: true" {SWALLOWED} description — start it at the beginning of the line'),
+    # not "a graded assessment needs a passing score" at the assessment, where nothing is wrong
+    ("course.yml", "Replace it with your own.\nauthors:\n  - Your name\nmastery_score: 80",
+     "Replace it with your own.\n  mastery_score: 80\nauthors:\n  - Your name", 9,
+     f'"mastery_score: 80" {SWALLOWED} description — start it at the beginning of the line'),
+    ("course.yml", "description: >-\n  A short", "description: |\n  A short", None, None),
+    ("lessons/01-welcome.md", "title: Welcome\n", "title: >-\n  Welcome\n  minutes: 2\n", 4,
+     f'"minutes: 2" {SWALLOWED} title — start it at the beginning of the line'),
+])
+def test_a_setting_indented_into_a_block_value_is_named(starter, name, old, new, line, message):
+    if line is None:  # the same mistake under a literal `|` value
+        edit(starter / "content" / name, old, new)
+        name, old, new, line = "course.yml", "your own.\n", "your own.\n  theme: default\n", 9
+        message = f'"theme: default" {SWALLOWED} description — start it at the beginning of the line'
+    edit(starter / "content" / name, old, new)
+    assert problems_of(starter) == [(Path(name).name, line, message)]
+
+
+@pytest.mark.parametrize("description", [
+    "description: |\n  Title: the course's name, as a learner sees it.\n",
+    "description: >-\n  mastery_scores: 80\n",  # not a setting
+])
+def test_a_block_value_whose_lines_only_look_like_settings_is_fine(starter, description):
+    edit(starter / "content" / "course.yml", "description: >-\n  A short", description + "  A short")
+    load(starter, cache=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 from courseforge.branding import read_branding
 from courseforge.check.catalogue import IGNORABLE, ignore_hint
 from courseforge.errors import Problems
-from courseforge.fields import FieldReader, check_keys, unknown_key_hint
+from courseforge.fields import FieldReader, check_indented_keys, check_keys, unknown_key_hint
 from courseforge.model import CheckSettings, CourseConfig
 from courseforge.sourcetext import SourceError, read_source
 from courseforge.strings import read_overrides
@@ -35,8 +35,9 @@ MAX_VERSION = 20
 IRI = re.compile(r"^https?://[^\s/?#<>\"{}|\\^`]+(/[^\s?#<>\"{}|\\^`]*)?$")
 
 
-def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping, dict[str, dict[str, int]]] | None:
-    """The course's settings, its keys' lines, and the lines of the keys of its blocks (`branding:`…)."""
+def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping, dict[str, dict[str, int]], set[str]] | None:
+    """The course's settings, its keys' lines, the lines of the keys of its blocks (`branding:`…), and
+    the keys an author indented into a block value above them (said already: lost, not missing)."""
     try:
         text = read_source(path)
         mapping = load_mapping(text)
@@ -50,6 +51,7 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping, 
         return None
     block_lines = {key: key_lines(node) for key, node in nodes.items() if key in ("check", "branding", "strings")}
     check_keys(mapping, KEYS, path, problems)
+    lost = check_indented_keys(text, KEYS, path, problems, nodes=nodes)
     read = FieldReader(mapping, path, problems)
     title = read.text("title", required=True)
     if title and len(title) > MAX_TITLE:
@@ -94,7 +96,7 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping, 
                                mapping.line("strings" if "strings" in mapping.data else "language"), problems,
                                block_lines.get("strings")),
     )
-    return config, mapping, block_lines
+    return config, mapping, block_lines, lost
 
 
 def _iri(read: FieldReader, mapping: Mapping, path: Path, problems: Problems) -> str | None:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from courseforge.errors import Problems
-from courseforge.yamltext import Mapping
+from courseforge.yamltext import Mapping, indented_keys
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -17,6 +17,17 @@ def check_keys(mapping: Mapping, allowed: tuple[str, ...], path: Path, problems:
     for key in mapping.data:
         if key not in allowed:
             problems.error(path, mapping.line(key), f'unknown key "{key}"', unknown_key_hint(key, allowed))
+
+
+def check_indented_keys(text: str, allowed: tuple[str, ...], path: Path, problems: Problems,
+                        line_offset: int = 0, nodes: dict | None = None) -> set[str]:
+    """Name each setting an author indented into a `>-` or `|` value above it; the keys so lost."""
+    lost = set()
+    for line, written, key in indented_keys(text, allowed, line_offset, nodes):
+        problems.error(path, line, f'"{written}" is indented, so it is read as part of the {key}',
+                       "start it at the beginning of the line")
+        lost.add(written.split(":", 1)[0].strip())
+    return lost
 
 
 def unknown_key_hint(key: object, allowed: tuple[str, ...]) -> str:

@@ -70,7 +70,7 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
     loaded = load_config(course_dir / COURSE_FILE, problems)
     if loaded is None:
         problems.raise_if_any()
-    config, mapping, block_lines = loaded
+    config, mapping, block_lines, lost = loaded
     lessons = _page_files(course_dir, LESSON_DIR, config.lessons, mapping, problems, required=True)
     quizzes = _page_files(course_dir, QUIZ_DIR, config.assessments, mapping, problems, required=False)
     course = Course(config, course_dir, project)
@@ -93,8 +93,9 @@ def load(source: Path, cache: bool = True, processes: int | None = None) -> Cour
         if read.digest is not None:
             course.digests[path] = read.digest
         (course.lessons if number <= len(lessons) else course.quizzes).append(page)
-    if "mastery_score" in mapping.data and config.mastery_score is None:
-        # course.yml's mastery_score is wrong, and said so: its assessments are not told to add one.
+    if ("mastery_score" in mapping.data or "mastery_score" in lost) and config.mastery_score is None:
+        # course.yml's mastery_score is wrong (or indented into the text above it), and said so: its
+        # assessments are not told to add one.
         from courseforge.pages import NO_PASSING_SCORE  # here: a warm rebuild never loads the page reader
 
         problems.errors = [error for error in problems.errors if error.problem != NO_PASSING_SCORE]

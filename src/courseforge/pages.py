@@ -7,7 +7,7 @@ from pathlib import Path
 
 from courseforge.assets import AssetCollector
 from courseforge.errors import Problems
-from courseforge.fields import SLUG, FieldReader, check_keys
+from courseforge.fields import SLUG, FieldReader, check_indented_keys, check_keys
 from courseforge.markdown import LessonMarkdown, Parsed
 from courseforge.model import Lesson, Question, Quiz
 from courseforge.pagetext import page_text
@@ -116,6 +116,7 @@ class PageReader:
                                 exc.hint or "check indentation and quote values that contain `:` or `#`")
             return None
         check_keys(front, keys, path, self.problems)
+        check_indented_keys(text, keys, path, self.problems, line - 1)
         return front
 
     @staticmethod

@@ -184,6 +184,27 @@ def key_nodes(text: str) -> dict[str, yaml.Node]:
     return {str(key.value): value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
 
 
+def indented_keys(text: str, known: tuple[str, ...], line_offset: int = 0,
+                  nodes: dict[str, yaml.Node] | None = None) -> list[tuple[int, str, str]]:
+    """(line, the line as written, the key whose value holds it) of each line of a top-level folded or
+    literal value (`description: >-`) that reads as a `known` key: indented with the text above it,
+    a setting is read as more of that text and does nothing. `nodes`: key_nodes(text), if made."""
+    if ">" not in text and "|" not in text:
+        return []  # no block value: most files, decided without a search
+    indented = re.compile(rf"[ \t]+(?:{'|'.join(map(re.escape, known))})[ \t]*:(?:[ \t]|$)")
+    lines = text.split("\n")
+    if not any(indented.match(line) for line in lines):
+        return []
+    found = []
+    for key, node in (key_nodes(text) if nodes is None else nodes).items():
+        if type(node) is yaml.ScalarNode and node.style in ("|", ">"):
+            # The block's lines follow its indicator's; its end is the start of the next key's line.
+            for index in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+                if indented.match(lines[index]):
+                    found.append((index + 1 + line_offset, lines[index].strip(), key))
+    return found
+
+
 def key_lines(node: yaml.Node | None) -> dict[str, int]:
     """The 1-based line of each key of a mapping node: a problem under `check:` is named at its own line."""
     if not isinstance(node, yaml.MappingNode):
