@@ -453,3 +453,28 @@ def test_a_setting_indented_into_a_block_value_is_named(starter, name, old, new,
 def test_a_block_value_whose_lines_only_look_like_settings_is_fine(starter, description):
     edit(starter / "content" / "course.yml", "description: >-\n  A short", description + "  A short")
     load(starter, cache=False)
+
+
+@pytest.mark.parametrize("name, old, new, line, message", [
+    # YAML 1.1 reads these words as true or false; a text setting said "must be a non-empty text"
+    ("course.yml", "language: en", "language: no", 5, "\"no\" is read as yes/no in YAML — put it in quotes: "
+     "language: \"no\""),
+    ("course.yml", "title: My first course", "title: Off  # for now", 2, "\"Off\" is read as yes/no in YAML — put it "
+     "in quotes: title: \"Off\""),
+    ("course.yml", "identifier: my-first-course", "identifier: TRUE", 3, "\"TRUE\" is read as true/false in YAML — "
+     "put it in quotes: identifier: \"TRUE\""),
+    ("lessons/02-listening.md", "title: Listening first", "title: Yes", 2, "\"Yes\" is read as yes/no in YAML — "
+     "put it in quotes: title: \"Yes\""),
+    ("lessons/02-listening.md", "title: Listening first\n", "id: 'x'\ntitle: no\n", 3, "\"no\" is read as yes/no in "
+     "YAML — put it in quotes: title: \"no\""),  # a front matter libyaml reads, not the plain reading
+])
+def test_a_yes_or_no_word_where_a_text_belongs_is_told_to_be_quoted(starter, name, old, new, line, message):
+    edit(starter / "content" / name, old, new)
+    assert problems_of(starter) == [(Path(name).name, line, message)]
+
+
+def test_a_quoted_yes_or_no_word_is_a_text(starter):
+    edit(starter / "content" / "course.yml", "language: en", 'language: "no"')
+    edit(starter / "content" / "lessons" / "02-listening.md", "title: Listening first", "title: 'Yes'")
+    course = load(starter, cache=False)
+    assert (course.config.language, course.lessons[1].title) == ("no", "Yes")

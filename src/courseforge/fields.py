@@ -36,11 +36,17 @@ def unknown_key_hint(key: object, allowed: tuple[str, ...]) -> str:
     return f"{hint} (allowed: {', '.join(allowed)})"
 
 
-class FieldReader:
-    """Reads typed values out of a Mapping, recording a located error for each bad one."""
+# YAML 1.1's words for true and false (PyYAML's resolver): `language: no` (Norwegian) is False.
+_YES_NO = re.compile(r"(?<![^\s:])(yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)"
+                     r"[ \t]*(?:#.*)?$")
 
-    def __init__(self, mapping: Mapping, path: Path, problems: Problems):
-        self.mapping, self.path, self.problems = mapping, path, problems
+
+class FieldReader:
+    """Reads typed values out of a Mapping, recording a located error for each bad one. `source`: the
+    text of the file (its lines numbered as the mapping's), to quote a value as the author wrote it."""
+
+    def __init__(self, mapping: Mapping, path: Path, problems: Problems, source: str | None = None):
+        self.mapping, self.path, self.problems, self.source = mapping, path, problems, source
 
     def _bad(self, key: str, problem: str, hint: str, index: int | None = None) -> None:
         self.problems.error(self.path, self.mapping.line(key, index), problem, hint)
@@ -53,10 +59,22 @@ class FieldReader:
             return default
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
+        if isinstance(value, bool):
+            word = self._yes_no(key, value)
+            read = "true/false" if word.lower() in ("true", "false") else "yes/no"
+            self._bad(key, f'"{word}" is read as {read} in YAML', f'put it in quotes: {key}: "{word}"')
+            return default
         if not isinstance(value, str) or not value.strip():
             self._bad(key, f'"{key}" must be a non-empty text', f'write `{key}: some text`')
             return default
         return value.strip()
+
+    def _yes_no(self, key: str, value: bool) -> str:
+        """The word that made `value` as the author wrote it on the key's line (`No`, `off`…)."""
+        line = self.mapping.key_lines.get(key)
+        lines = self.source.split("\n") if self.source is not None and line is not None else []
+        found = _YES_NO.search(lines[line - 1]) if line is not None and line <= len(lines) else None
+        return found.group(1) if found else str(value).lower()
 
     def slug(self, key: str, default: str | None = None, required: bool = False) -> str | None:
         value = self.text(key, default, required)

@@ -91,7 +91,7 @@ class PageReader:
         html = self.markdown.render(parsed, resolve)
         questions = self._questions(path, parsed, resolve)
         self.id_line = front.line("id")
-        return text, front, FieldReader(front, path, self.problems), html, questions
+        return text, front, FieldReader(front, path, self.problems, source), html, questions
 
     def _questions(self, path: Path, parsed: Parsed, resolve) -> list[Question]:
         questions = []
