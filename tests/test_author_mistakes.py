@@ -478,3 +478,33 @@ def test_a_quoted_yes_or_no_word_is_a_text(starter):
     edit(starter / "content" / "lessons" / "02-listening.md", "title: Listening first", "title: 'Yes'")
     course = load(starter, cache=False)
     assert (course.config.language, course.lessons[1].title) == ("no", "Yes")
+
+
+WELCOME = "![A page of a course: a title, two lines of text and a green tick.](../images/welcome.svg)"
+
+
+@pytest.mark.parametrize("written, message", [
+    # a path as Windows' Explorer copies it is a file on the author's computer, not on the internet
+    (r"![A picture](C:\Users\anna\Desktop\welcome.svg)", r"image 'C:\Users\anna\Desktop\welcome.svg' is a file on "
+     "this computer, which learners do not have — copy it into the course folder (e.g. images/) and link to that: "
+     "../images/welcome.svg"),
+    ("[the policy](C:/Users/anna/policy.pdf)", "link 'C:/Users/anna/policy.pdf' is a file on this computer, which "
+     "learners do not have — copy it into the course folder (e.g. files/) and link to that: ../files/policy.pdf"),
+    (r"![A picture](..\images\welcome.svg)", r"'..\images\welcome.svg' has \ between its folders, which web "
+     r"addresses do not take — write / instead: ../images/welcome.svg"),
+    ("![A picture](../images/Welcome.SVG)", "'../images/Welcome.SVG' does not exist — did you mean "
+     "../images/welcome.svg? names must match in case: LMS servers tell them apart"),
+    ("![A picture](../Images/welcome.svg)", "'../Images/welcome.svg' does not exist — did you mean "
+     "../images/welcome.svg? names must match in case: LMS servers tell them apart"),
+    ("![A picture](images/welcome.svg)", "'images/welcome.svg' does not exist — the path is relative to this "
+     "lesson file: write ../images/welcome.svg"),
+    ("[our policy](www.example.com/policy)", "'www.example.com/policy' does not exist in the course — to link to a "
+     "web page, write its whole address: https://www.example.com/policy"),
+    ("[our policy](example.org)", "'example.org' does not exist in the course — to link to a web page, write its "
+     "whole address: https://example.org"),
+    ("![A picture](../images/welcome.png)", "'../images/welcome.png' does not exist — check the spelling and that "
+     "the path is relative to this lesson file"),  # no file it could mean: the usual advice
+])
+def test_a_path_an_author_got_wrong_says_what_to_write(starter, written, message):
+    edit(starter / "content" / "lessons" / "01-welcome.md", WELCOME, written)
+    assert problems_of(starter) == [("01-welcome.md", 21, message)]

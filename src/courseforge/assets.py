@@ -1,6 +1,7 @@
 """Files a lesson links to: checked (exists, stays inside the course) and collected once."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -30,6 +31,12 @@ OTHER_FILES = ((b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a zip archive (or 
                (b"BM", "a BMP image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
                (b"\x00\x00\x01\x00", "an icon (.ico)"))
 SNIFFED = 512
+# A file's place on the author's own computer, as Windows' Explorer copies it: C:\Users\… or C:/Users/….
+ON_THIS_COMPUTER = re.compile(r"^(?:file:/*)?[A-Za-z]:[\\/]", re.IGNORECASE)
+# A web address written without its https:// (www.example.com/policy): read as a file in the course.
+WEB_HOST = re.compile(r"^(?:www\.[^/\\]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|int|io|co|info|biz|"
+                      r"eu|uk|us|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pl|pt|br|ca|au|nz|jp|cn|in|ru))(?:/|$)",
+                      re.IGNORECASE)
 BEFORE_TEXT = b"\xef\xbb\xbf \t\r\n"  # a byte-order mark and blank space
 
 
@@ -48,6 +55,10 @@ class AssetCollector:
     def resolve(self, url: str, source: Path, line: int, is_image: bool,
                 lesson_files: frozenset[Path] = frozenset()) -> str | None:
         parts = urlsplit(url)
+        # A drive letter reads as a one-letter scheme (C:\Users → "c"): tested before any web address.
+        if (len(parts.scheme) == 1 or parts.scheme == "file") and ON_THIS_COMPUTER.match(unquote(url)):
+            self._on_this_computer(unquote(url), source, line, is_image)
+            return None
         if parts.scheme or parts.netloc:
             if is_image:
                 self.problems.error(source, line, f"image {url!r} is loaded from the internet",
@@ -114,10 +125,7 @@ class AssetCollector:
                                 "lessons are pages of one player: refer to the lesson by its title instead")
             return None
         if not target.is_file():
-            what = "is a folder" if target.is_dir() else "does not exist"
-            written_in = "this lesson file" if source.suffix == ".md" else f"the folder of {source.name}"
-            self.problems.error(source, line, f"{path!r} {what}",
-                                f"check the spelling and that the path is relative to {written_in}")
+            self._missing(path, target, source, line, is_image)
             return None
         if not SAFE_NAME.match(relative):
             self.problems.error(source, line, f"file name {relative!r} has spaces or non-ASCII characters",
@@ -134,8 +142,65 @@ class AssetCollector:
         self.assets.setdefault(href, Asset(target, href))
         return href
 
+    def _on_this_computer(self, path: str, source: Path, line: int, is_image: bool) -> None:
+        name = re.split(r"[\\/]", path)[-1]
+        folder = "images/" if is_image else "files/"
+        at = Path(os.path.relpath(self.root / folder / name, source.parent.resolve())).as_posix()
+        self.problems.error(source, line, f"{'image' if is_image else 'link'} '{path}' is a file on this computer, "
+                            "which learners do not have", f"copy it into the course folder (e.g. {folder}) "
+                            f"and link to that: {at}")
+
+    def _missing(self, path: str, target: Path, source: Path, line: int, is_image: bool) -> None:
+        """The one message for a link to no file: what the author most likely meant, when it can tell.
+        Runs only for a failing link, so the folder listings cost nothing on a course that builds."""
+        if target.is_dir():
+            problem, hint = f"{path!r} is a folder", None
+        elif "\\" in path:
+            problem, hint = f"'{path}' has \\ between its folders, which web addresses do not take", \
+                f"write / instead: {path.replace(chr(92), '/')}"
+        elif not is_image and WEB_HOST.match(path):
+            problem, hint = f"{path!r} does not exist in the course", \
+                f"to link to a web page, write its whole address: https://{path}"
+        else:
+            problem, hint = f"{path!r} does not exist", None
+            spelt = _spelt_in_case(source.parent, path)
+            if spelt is not None:
+                hint = f"did you mean {spelt}? names must match in case: LMS servers tell them apart"
+            elif source.parent.resolve() != self.root and not path.startswith("/") and ".." not in path.split("/") \
+                    and (self.root / path).is_file():
+                # Written from the course folder (images/a.svg), as the author sees it in a file browser.
+                at = Path(os.path.relpath(self.root / path, source.parent.resolve())).as_posix()
+                hint = f"the path is relative to {_written_in(source)}: write {at}"
+        self.problems.error(source, line, problem,
+                            hint or f"check the spelling and that the path is relative to {_written_in(source)}")
+
     def collected(self) -> list[Asset]:
         return [self.assets[key] for key in sorted(self.assets)]
+
+
+def _written_in(source: Path) -> str:
+    return "this lesson file" if source.suffix == ".md" else f"the folder of {source.name}"
+
+
+def _spelt_in_case(folder: Path, path: str) -> str | None:
+    """`path` (relative to `folder`) as the file it names is spelt, when only letter case tells them
+    apart (Welcome.SVG for welcome.svg: found on Windows and macOS, not on an LMS's server)."""
+    written = []
+    for part in path.split("/"):
+        if part in ("", ".", ".."):
+            folder = folder / part if part else folder
+            written.append(part)
+            continue
+        try:
+            same = [entry.name for entry in os.scandir(folder) if entry.name.lower() == part.lower()]
+        except OSError:
+            return None
+        if len(same) != 1:  # none, or several that differ in case only: no one answer
+            return None
+        folder = folder / same[0]
+        written.append(same[0])
+    spelt = "/".join(written)
+    return spelt if spelt != path and folder.is_file() else None
 
 
 def picture_kind(head: bytes) -> tuple[str, str]:
