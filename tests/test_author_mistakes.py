@@ -57,13 +57,39 @@ def test_a_folder_listed_in_course_yml_is_named_a_folder(starter):
             "lessons/, e.g. 01-welcome.md") in problems_of(starter)
 
 
-@pytest.mark.parametrize("renamed", ["02-listening.MD", "02-listening.markdown"])
-def test_a_lesson_not_ending_in_md_is_named_in_a_warning(starter, renamed):
+@pytest.mark.parametrize("command", [("build",), ("check",), ("check", "--json")])
+@pytest.mark.parametrize("renamed", ["02-listening.MD", "02-listening.markdown", "02-listening.md.txt"])
+def test_a_lesson_not_ending_in_md_is_named_in_a_warning(starter, renamed, command):
+    # `check` said only the errors the missing lesson causes (its objectives named by the assessment)
     lessons = starter / "content" / "lessons"
     (lessons / "02-listening.md").rename(lessons / renamed)
-    result = run_cli("build", str(starter))
-    assert f"{renamed}: only .md files are read as pages, so this one is left out — rename it to " \
-           "02-listening.md" in result.output
+    result = run_cli(*command, str(starter))
+    assert result.exit_code == 1
+    warning = "only .md files are read as pages, so this one is left out"
+    if "--json" in command:
+        import json
+
+        report = json.loads(result.stdout)
+        assert [(Path(item["path"]).name, item["problem"], item["hint"]) for item in report["warnings"]] == [
+            (renamed, warning, "rename it to 02-listening.md")] and report["errors"]
+    else:
+        assert f"{renamed}: {warning} — rename it to 02-listening.md" in result.output
+        assert result.output.index(warning) < result.output.index("problems found")
+
+
+@pytest.mark.parametrize("name, folder, passed, hint", [
+    ("course.yaml", "content", "", "rename content/course.yaml to course.yml"),
+    ("course.yml.txt", "content", "content", "rename course.yml.txt to course.yml"),
+    ("Course.yml", "", "", "rename Course.yml to course.yml"),
+])
+def test_a_course_yml_saved_under_another_name_is_named(starter, name, folder, passed, hint):
+    if folder == "":
+        (starter / "content" / "course.yml").rename(starter / name)
+    else:
+        (starter / "content" / "course.yml").rename(starter / folder / name)
+    result = run_cli("check", str(starter / passed))
+    assert result.exit_code == 1
+    assert f"has no course.yml, and no content/course.yml either — {hint}: it is the only name read" in result.output
 
 
 UNCLOSED = [

@@ -104,12 +104,17 @@ def check(source: Path, as_json: bool, sources: Path | None) -> None:
     from courseforge.gcpause import collector_paused
     from courseforge.loader import load
 
+    course = None
     try:
         with collector_paused():
             course = load(source)
             report = check_course(course, sources)
     except ContentErrors as problems:
         problems.outcome = "the course was not reviewed"
+        if course is not None and not problems.warnings:
+            # The review's own errors (an objective naming a lesson that is not read) come without the
+            # load's warnings, and a page left out (saved as `.MD`) is often what explains them.
+            problems.warnings = list(course.warnings)
         if as_json:  # a tool that reads stdout gets JSON whatever happened; people read stderr
             click.echo(_problems_json(problems))
         raise

@@ -50,7 +50,28 @@ def no_course(source: Path) -> ContentError:
         if locate(above) is not None:
             hint = f"it is inside the course {os.path.relpath(above)}: pass that folder, or run the command there"
             break
+    misnamed = _misnamed_config(source)
+    if misnamed is not None:
+        hint = f"rename {misnamed} to {COURSE_FILE}: it is the only name read"
     return ContentError(Location(source), f"has no {COURSE_FILE}, and no content/{COURSE_FILE} either", hint)
+
+
+# What a course.yml is saved as by an editor that prefers .yaml, by Notepad (.txt added) or by caps lock.
+_CONFIG_NAMES = frozenset({"course.yml", "course.yaml", "course.yml.txt", "course.yaml.txt"})
+
+
+def _misnamed_config(source: Path) -> str | None:
+    """The course file of `source` (or of its content/) saved under another name, as written from `source`."""
+    for folder in (source / "content", source):
+        try:
+            with os.scandir(folder) as listing:
+                names = sorted(entry.name for entry in listing if entry.name.lower() in _CONFIG_NAMES
+                               and entry.name != COURSE_FILE and entry.is_file())
+        except OSError:
+            continue
+        if names:
+            return (Path(folder.name) / names[0]).as_posix() if folder != source else names[0]
+    return None
 
 
 CACHE_DIR = ".courseforge-cache"
@@ -198,9 +219,11 @@ def _markdown_files(folder: Path, problems: Problems) -> list[Path]:
                                f"rename it so that its name does not end in .md, or move it out of {folder.name}/")
             else:
                 pages.append(name)
-        elif name.lower().endswith((".md", ".markdown")) and not entry.is_dir():
+        elif name.lower().endswith((".md", ".markdown", ".md.txt", ".markdown.txt")) and not entry.is_dir():
+            # `.MD`, `.markdown`, or `.md.txt` as Notepad saves a file whose type it was not told
+            stem = name[:-4] if name.lower().endswith(".txt") else name
             problems.warn(Path(entry.path), None, "only .md files are read as pages, so this one is left out",
-                          f"rename it to {name.rpartition('.')[0]}.md")
+                          f"rename it to {stem.rpartition('.')[0]}.md")
     # Sorting names, not Path objects: ten times faster with thousands of lessons.
     return list(map(_child_maker(folder), sorted(pages)))
 
