@@ -222,6 +222,8 @@ def test_a_tab_in_yaml_indentation_is_named_as_a_tab(starter, name, old, new, li
      'unknown key "branding.logoo" — did you mean "logo"? (allowed: primary, logo, font)'),
     ("strings:\n  start: Go\n  resume: ''\n", 14, '"strings.resume" must be a non-empty text — write `resume: "your '
      'wording"`'),
+    ("strings:\n  start: Go\n  resume: No  # the wording\n", 14, '"No" is read as yes/no in YAML — put it in '
+     'quotes: resume: "No"'),
 ])
 def test_a_mistake_inside_a_course_yml_block_is_named_at_its_line(starter, block, line, message):
     with open(starter / "content" / "course.yml", "a", encoding="utf-8") as yml:

@@ -35,7 +35,8 @@ MAX_VERSION = 20
 IRI = re.compile(r"^https?://[^\s/?#<>\"{}|\\^`]+(/[^\s?#<>\"{}|\\^`]*)?$")
 
 
-def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping, dict[str, dict[str, int]], set[str]] | None:
+def load_config(path: Path, problems: Problems
+                ) -> tuple[CourseConfig, Mapping, dict[str, dict[str, int]], set[str]] | None:
     """The course's settings, its keys' lines, the lines of the keys of its blocks (`branding:`…), and
     the keys an author indented into a block value above them (said already: lost, not missing)."""
     try:
@@ -94,7 +95,7 @@ def load_config(path: Path, problems: Problems) -> tuple[CourseConfig, Mapping, 
                                block_lines.get("branding")),
         strings=read_overrides(mapping.data.get("strings"), language or "en", path,
                                mapping.line("strings" if "strings" in mapping.data else "language"), problems,
-                               block_lines.get("strings")),
+                               block_lines.get("strings"), text),
     )
     return config, mapping, block_lines, lost
 

@@ -41,6 +41,16 @@ _YES_NO = re.compile(r"(?<![^\s:])(yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|tru
                      r"[ \t]*(?:#.*)?$")
 
 
+def yes_no_problem(key: str, value: bool, source: str | None, line: int | None) -> tuple[str, str]:
+    """(problem, hint) for a text setting YAML read as true or false, quoting the word as the author
+    wrote it on `line` of `source` (`No`, `off`…) when it is there to read."""
+    lines = source.split("\n") if source is not None and line is not None else []
+    found = _YES_NO.search(lines[line - 1]) if line is not None and 0 < line <= len(lines) else None
+    word = found.group(1) if found else str(value).lower()
+    read = "true/false" if word.lower() in ("true", "false") else "yes/no"
+    return f'"{word}" is read as {read} in YAML', f'put it in quotes: {key}: "{word}"'
+
+
 class FieldReader:
     """Reads typed values out of a Mapping, recording a located error for each bad one. `source`: the
     text of the file (its lines numbered as the mapping's), to quote a value as the author wrote it."""
@@ -60,21 +70,12 @@ class FieldReader:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
         if isinstance(value, bool):
-            word = self._yes_no(key, value)
-            read = "true/false" if word.lower() in ("true", "false") else "yes/no"
-            self._bad(key, f'"{word}" is read as {read} in YAML', f'put it in quotes: {key}: "{word}"')
+            self._bad(key, *yes_no_problem(key, value, self.source, self.mapping.key_lines.get(key)))
             return default
         if not isinstance(value, str) or not value.strip():
             self._bad(key, f'"{key}" must be a non-empty text', f'write `{key}: some text`')
             return default
         return value.strip()
-
-    def _yes_no(self, key: str, value: bool) -> str:
-        """The word that made `value` as the author wrote it on the key's line (`No`, `off`…)."""
-        line = self.mapping.key_lines.get(key)
-        lines = self.source.split("\n") if self.source is not None and line is not None else []
-        found = _YES_NO.search(lines[line - 1]) if line is not None and line <= len(lines) else None
-        return found.group(1) if found else str(value).lower()
 
     def slug(self, key: str, default: str | None = None, required: bool = False) -> str | None:
         value = self.text(key, default, required)

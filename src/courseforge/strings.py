@@ -34,10 +34,11 @@ def strings_for(language: str, overrides: tuple[tuple[str, str], ...] = ()) -> d
 
 
 def read_overrides(value, language: str, path: Path, line: int, problems,
-                   key_lines: dict[str, int] | None = None) -> tuple[tuple[str, str], ...]:
+                   key_lines: dict[str, int] | None = None, source: str | None = None) -> tuple[tuple[str, str], ...]:
     """course.yml `strings:` (interface string name → the course's own wording), checked; and a
-    warning when the course's language has no table of its own. `key_lines`: each name's line."""
-    from courseforge.fields import unknown_key_hint
+    warning when the course's language has no table of its own. `key_lines`: each name's line;
+    `source`: course.yml's text, to quote a yes/no word as written."""
+    from courseforge.fields import unknown_key_hint, yes_no_problem
 
     if locale_for(language) is None:
         problems.warn(path, line, f'the player has no interface strings in "{language}"; they will be in English',
@@ -53,6 +54,9 @@ def read_overrides(value, language: str, path: Path, line: int, problems,
         if key not in known:
             problems.error(path, (key_lines or {}).get(str(key), line), f'unknown interface string "strings.{key}"',
                            unknown_key_hint(key, known))
+        elif isinstance(text, bool):  # `close: Off`, where "Off" was the wording
+            problems.error(path, (key_lines or {}).get(str(key), line),
+                           *yes_no_problem(str(key), text, source, (key_lines or {}).get(str(key))))
         elif not isinstance(text, str) or not text.strip():
             problems.error(path, (key_lines or {}).get(str(key), line), f'"strings.{key}" must be a non-empty text',
                            f'write `{key}: "your wording"`')
