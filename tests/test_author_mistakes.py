@@ -536,3 +536,18 @@ WELCOME = "![A page of a course: a title, two lines of text and a green tick.](.
 def test_a_path_an_author_got_wrong_says_what_to_write(starter, written, message):
     edit(starter / "content" / "lessons" / "01-welcome.md", WELCOME, written)
     assert problems_of(starter) == [("01-welcome.md", 21, message)]
+
+
+@pytest.mark.parametrize("name, old, new, value", [
+    # a text YAML 1.1 reads as a number or a date is kept as written: 12:30 is 750 to it, 1.10 is 1.1,
+    # and a date was refused as "must be a non-empty text"
+    ("course.yml", "title: My first course", "title: 12:30", "12:30"),
+    ("course.yml", 'version: "1.0.0"', "version: 2024-01-05  # the release", "2024-01-05"),
+    ("lessons/02-listening.md", "title: Listening first", "title: 1.10", "1.10"),
+    ("lessons/02-listening.md", "title: Listening first", "title: 101", "101"),
+])
+def test_a_text_written_as_a_number_or_date_is_kept_as_written(starter, name, old, new, value):
+    edit(starter / "content" / name, old, new)
+    course = load(starter, cache=False)
+    key = new.split(":")[0]
+    assert (getattr(course.config, key) if name == "course.yml" else course.lessons[1].title) == value

@@ -1,9 +1,12 @@
 """Checks shared by course.yml and lesson front matter: known keys, types, did-you-mean."""
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from pathlib import Path
+
+import yaml
 
 from courseforge.errors import Problems
 from courseforge.yamltext import Mapping, indented_keys
@@ -36,6 +39,9 @@ def unknown_key_hint(key: object, allowed: tuple[str, ...]) -> str:
     return f"{hint} (allowed: {', '.join(allowed)})"
 
 
+# `key: value` on one line, the value plain (no quote, no comment): where a number or date was written.
+_PLAIN_VALUE = re.compile(r"[ \t]*([^\s:#'\"][^:#]*?)[ \t]*:[ \t]+([^\s#'\"&*!|>{\[](?:[^#]*[^\s#])?)[ \t]*(?:[ \t]#.*)?$")
+
 # YAML 1.1's words for true and false (PyYAML's resolver): `language: no` (Norwegian) is False.
 _YES_NO = re.compile(r"(?<![^\s:])(yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)"
                      r"[ \t]*(?:#.*)?$")
@@ -67,8 +73,8 @@ class FieldReader:
             if required:
                 self._bad(key, f'"{key}" is missing', f'add a line `{key}: ...`')
             return default
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
+        if isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool):
+            return self._as_written(key, value)
         if isinstance(value, bool):
             self._bad(key, *yes_no_problem(key, value, self.source, self.mapping.key_lines.get(key)))
             return default
@@ -76,6 +82,22 @@ class FieldReader:
             self._bad(key, f'"{key}" must be a non-empty text', f'write `{key}: some text`')
             return default
         return value.strip()
+
+    def _as_written(self, key: str, value) -> str:
+        """A text YAML read as a number or a date, as the author wrote it: `title: 12:30` is 750 to
+        YAML 1.1 and `1.10` is 1.1; a date is no text at all. The spelling on the key's line is
+        taken only when YAML reads it as the very value (else str(value), as before)."""
+        line = self.mapping.key_lines.get(key)
+        lines = self.source.split("\n") if self.source is not None and line is not None else []
+        found = _PLAIN_VALUE.match(lines[line - 1]) if line is not None and 0 < line <= len(lines) else None
+        if found is not None and found.group(1) == key:
+            try:
+                read = yaml.safe_load(found.group(2))
+            except yaml.YAMLError:
+                read = None
+            if type(read) is type(value) and read == value:
+                return found.group(2)
+        return str(value)
 
     def slug(self, key: str, default: str | None = None, required: bool = False) -> str | None:
         value = self.text(key, default, required)
