@@ -551,3 +551,18 @@ def test_a_text_written_as_a_number_or_date_is_kept_as_written(starter, name, ol
     course = load(starter, cache=False)
     key = new.split(":")[0]
     assert (getattr(course.config, key) if name == "course.yml" else course.lessons[1].title) == value
+
+
+@pytest.mark.parametrize("item, rename, hint", [
+    # the name to write, where "list file names inside lessons/" left the author to guess it
+    ("01-welcome", None, "write 01-welcome.md: the list names each page's file"),
+    ("01-welcome.MD", None, "write 01-welcome.md: the list names each page's file"),
+    ("01-welcome.MD", "01-welcome.MD", "rename the file to 01-welcome.md (only .md files are read as pages) and "
+     "list that name"),
+])
+def test_a_lesson_listed_without_md_is_told_the_name_to_write(starter, item, rename, hint):
+    if rename:
+        (starter / "content" / "lessons" / "01-welcome.md").rename(starter / "content" / "lessons" / rename)
+    with open(starter / "content" / "course.yml", "a", encoding="utf-8") as yml:
+        yml.write(f"lessons:\n  - {item}\n  - 02-listening.md\n")
+    assert ("course.yml", 13, f'"{item}" is not a .md file in lessons/ — {hint}') in problems_of(starter)

@@ -182,8 +182,17 @@ def _page_files(course_dir: Path, folder_name: str, listed: tuple[str, ...] | No
         line = mapping.line(folder_name, index)
         path = (folder / name).resolve()
         if not path.is_relative_to(folder.resolve()) or not name.endswith(".md"):
-            problems.error(config, line, f'"{name}" is not a .md file in {folder_name}/',
-                           f"list file names inside {folder_name}/, e.g. 01-welcome.md")
+            # `- 01-welcome` for 01-welcome.md, `- 02-listening.MD` for the page saved so: the name to write
+            stem = name[:-3] if name.lower().endswith(".md") else name
+            meant = f"{stem}.md" if name != f"{stem}.md" and path.is_relative_to(folder.resolve()) \
+                and (folder / f"{stem}.md").is_file() else None
+            if meant:
+                hint = f"write {meant}: the list names each page's file"
+            elif name != stem and path.is_relative_to(folder.resolve()) and path.is_file():
+                hint = f"rename the file to {stem}.md (only .md files are read as pages) and list that name"
+            else:
+                hint = f"list file names inside {folder_name}/, e.g. 01-welcome.md"
+            problems.error(config, line, f'"{name}" is not a .md file in {folder_name}/', hint)
         elif path.is_dir():
             problems.error(config, line, f'"{folder_name}/{name}" is a folder, not a page',
                            f"list the .md files inside {folder_name}/, e.g. 01-welcome.md")
