@@ -34,8 +34,9 @@ SNIFFED = 512
 # A file's place on the author's own computer, as Windows' Explorer copies it: C:\Users\… or C:/Users/….
 ON_THIS_COMPUTER = re.compile(r"^(?:file:/*)?[A-Za-z]:[\\/]", re.IGNORECASE)
 # A web address written without its https:// (www.example.com/policy): read as a file in the course.
+# Common top-level domains only, none a file type a course links to (.pl and .in are Perl and make).
 WEB_HOST = re.compile(r"^(?:www\.[^/\\]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|int|io|co|info|biz|"
-                      r"eu|uk|us|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pl|pt|br|ca|au|nz|jp|cn|in|ru))(?:/|$)",
+                      r"eu|uk|us|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pt|br|ca|au|nz|jp|cn|ru))(?:/|$)",
                       re.IGNORECASE)
 BEFORE_TEXT = b"\xef\xbb\xbf \t\r\n"  # a byte-order mark and blank space
 
