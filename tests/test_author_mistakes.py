@@ -566,3 +566,47 @@ def test_a_lesson_listed_without_md_is_told_the_name_to_write(starter, item, ren
     with open(starter / "content" / "course.yml", "a", encoding="utf-8") as yml:
         yml.write(f"lessons:\n  - {item}\n  - 02-listening.md\n")
     assert ("course.yml", 13, f'"{item}" is not a .md file in lessons/ — {hint}') in problems_of(starter)
+
+
+def _not_a_box(written: str, fix: str = 'write "- [ ]" or "- [x]"') -> str:
+    return f'"{written}" is not an answer box — {fix}'
+
+
+@pytest.mark.parametrize("written, message", [
+    # an answer line typed a little wrong is one line at its place, not text added to the question
+    # (where the learner read "[] a" and had an option fewer) nor a count of options it left short
+    ("- [] a", _not_a_box("- []", 'write "- [ ]" (with a space) or "- [x]"')),
+    ("* [] a", _not_a_box("* []", 'write "- [ ]" (with a space) or "- [x]"')),
+    ("- ( ) a", _not_a_box("- ( )", 'write "- [ ]" or "- [x]", with square brackets')),
+    ("- (x) a", _not_a_box("- (x)", 'write "- [ ]" or "- [x]", with square brackets')),
+    ("- [ x ] a", _not_a_box("- [ x ]")),
+    ("- [✓] a", _not_a_box("- [✓]")),
+    ("-[ ] a", '"-[ ]" needs one space between "-" and the box — write "- [ ] …"'),
+    ("-  [x] a", '"-  [x]" needs one space between "-" and the box — write "- [x] …"'),
+    ("+ [ ] a", 'answer lines start with "- ", not "+" — write "- [ ] …"'),
+    ("1. [ ] a", 'answer lines start with "- ", not a number — write "- [ ] …"'),
+    ("  2) [x] a", 'answer lines start with "- ", not a number — write "- [x] …"'),
+    ("[ ] a", '"[ ]" needs "- " before it: answer lines start with "- " — write "- [ ] …"'),
+    ("[x] a", '"[x]" needs "- " before it: answer lines start with "- " — write "- [x] …"'),
+])
+def test_an_answer_line_typed_wrong_is_one_line_at_its_place(starter, written, message):
+    with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
+        page.write(f"\n::: question q multiple\nWhich?\n{written}\n  feedback: Right.\n- [x] b\n:::\n")
+    assert problems_of(starter) == [("02-listening.md", 31, message)]
+
+
+def test_numbered_options_are_named_at_each_line_and_nothing_else(starter):
+    page = starter / "content" / "lessons" / "02-listening.md"
+    edit(page, "- [ ] That the parcel is late", "1. [ ] That the parcel is late")
+    edit(page, "- [x] That it is a present", "2. [x] That it is a present")
+    message = 'answer lines start with "- ", not a number — write "- [{}] …"'
+    assert problems_of(starter) == [("02-listening.md", 22, message.format(" ")),
+                                    ("02-listening.md", 24, message.format("x"))]
+
+
+@pytest.mark.parametrize("written", ["- [X] b", "* [ ] b", "- [x]b", "  - [ ] b"])
+def test_answer_lines_the_syntax_takes_still_make_options(starter, written):
+    with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
+        page.write(f"\n::: question q multiple\n[Listen first] Which?\n- [x] a\n{written}\n:::\n")
+    question = load(starter, cache=False).lessons[1].questions[-1]
+    assert [o.text for o in question.options] == ["a", "b"] and "[Listen first]" in question.prompt_html

@@ -37,6 +37,11 @@ SCORM_TYPES = {"single": "choice", "multiple": "choice", "true-false": "true-fal
 CHOICE = re.compile(r"^[-*] \[( |x|X)\]\s*(.*)$")
 PAIR = re.compile(r"^[-*] (.*?)\s*->\s*(.*)$")
 ORDERED = re.compile(r"^\d+[.)] +(.*)$")
+# A line in a choice question that is plainly an answer typed slightly wrong: a list mark (or a number)
+# then a box of spaces, x's or ticks in square or round brackets, or a right box missing its "- ". Read
+# only on a question's lines that nothing else took, so prose pays nothing for it.
+NEAR_CHOICE = re.compile(r"^(?:(?P<lead>[-*+•]|\d+[.)])(?P<gap>\s*)(?P<box>[\[(][ xX*✓✔]{0,3}[\])])"
+                         r"|(?P<bare>\[[ xX]\])\s)")
 SETTING = re.compile(r"^(explanation|points|case|scale|feedback|objective):\s*(.*)$")
 
 CHOICE_TYPES = ("single", "multiple", "true-false")
@@ -64,6 +69,7 @@ class _Draft:
     first_answer_line: int | None = None
     prompt_line: int | None = None  # where the prompt's text starts (a link's line counts from it)
     scenario_line: int | None = None
+    mistyped: bool = False  # an answer line was typed wrong (and reported): the question is not built
 
 
 class QuestionParser:
@@ -102,7 +108,9 @@ class QuestionParser:
                 choice = draft.choices[-1]
                 choice[2], choice[4] = text[len("feedback:"):].strip(), number
                 continue
-            if self._answer_line(qtype, text, number, draft, report):
+            if self._answer_line(qtype, text, number, draft, report) \
+                    or qtype in CHOICE_TYPES and ("[" in text or "(" in text) \
+                    and self._mistyped_choice(text, number, draft, report):  # a box is looked for where one is
                 draft.first_answer_line = draft.first_answer_line or number
                 continue
             setting = SETTING.match(text)
@@ -139,6 +147,34 @@ class QuestionParser:
                    "write the objective's number in this lesson, `lesson-id#2`, or its text")
 
     @staticmethod
+    def _mistyped_choice(text: str, number: int, draft: _Draft, report: Report) -> bool:
+        """Report an answer line of a choice question typed slightly wrong, once, and keep it as the option
+        it was meant to be: its feedback stays with it, and no count of options blames it twice."""
+        near = NEAR_CHOICE.match(text)
+        if near is None:
+            return False
+        lead, box = near["lead"], near["box"] or near["bare"]
+        right = box[1:-1].strip() != ""
+        fix = f'write "- [{"x" if right else " "}] …"'
+        if near["bare"]:
+            report(number, f'"{box}" needs "- " before it: answer lines start with "- "', fix)
+        elif lead[0].isdigit():
+            report(number, 'answer lines start with "- ", not a number', fix)
+        elif lead not in "-*":
+            report(number, f'answer lines start with "- ", not "{lead}"', fix)
+        elif near["gap"] != " ":
+            report(number, f'"{lead}{near["gap"]}{box}" needs one space between "{lead}" and the box', fix)
+        elif box == "[]":
+            report(number, f'"{lead} []" is not an answer box', 'write "- [ ]" (with a space) or "- [x]"')
+        elif box[0] == "(":
+            report(number, f'"{lead} {box}" is not an answer box', 'write "- [ ]" or "- [x]", with square brackets')
+        else:
+            report(number, f'"{lead} {box}" is not an answer box', 'write "- [ ]" or "- [x]"')
+        draft.choices.append([right, text[near.end():].strip(), "", number, number])
+        draft.mistyped = True
+        return True
+
+    @staticmethod
     def _answer_line(qtype: str, text: str, number: int, draft: _Draft, report: Report) -> bool:
         if qtype in ("single", "multiple", "true-false") and (m := CHOICE.match(text)):
             draft.choices.append([m.group(1) != " ", m.group(2).strip(), "", number, number])
@@ -166,7 +202,7 @@ class QuestionParser:
         settings = draft.settings
         # Checked whatever else is wrong with the question: every problem in one run.
         case_sensitive, points = self._case(settings, report), self._points(settings, report)
-        if not prompt or options is None:
+        if not prompt or options is None or draft.mistyped:
             return None
         return Question(
             id=qid, type=qtype, source=source, line=line, prompt_html=self.block(prompt, draft.prompt_line or line),
