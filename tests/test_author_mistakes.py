@@ -610,3 +610,34 @@ def test_answer_lines_the_syntax_takes_still_make_options(starter, written):
         page.write(f"\n::: question q multiple\n[Listen first] Which?\n- [x] a\n{written}\n:::\n")
     question = load(starter, cache=False).lessons[1].questions[-1]
     assert [o.text for o in question.options] == ["a", "b"] and "[Listen first]" in question.prompt_html
+
+
+ORDER_FIX = "list the items in the right order, numbered 1, 2, 3…"
+
+
+@pytest.mark.parametrize("items, line, problem", [
+    # the key is the order the items are written in: a number out of place would make a key not meant
+    ("1. Listen\n3. Say back\n2. Offer", 32, "item numbered 3 comes before 2"),
+    ("1. Listen\n1. Say back\n1. Offer", 32, "this item is numbered 1, like the one on line 31"),
+    ("2. Listen\n3. Say back", 31, "item numbered 2 is where 1 belongs"),
+    ("1) Listen\n2) Say back\n4) Offer", 33, "item numbered 4 is where 3 belongs"),
+])
+def test_ordering_items_numbered_out_of_order_are_named(starter, items, line, problem):
+    with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
+        page.write(f"\n::: question q ordering\nPut them in order.\n{items}\n:::\n")
+    assert problems_of(starter) == [("02-listening.md", line, f"{problem} — {ORDER_FIX}")]
+
+
+def test_ordering_items_numbered_in_order_keep_their_order(starter):
+    with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
+        page.write("\n::: question q ordering\nPut them in order.\n01. Listen\n02. Say back\n3) Offer\n:::\n")
+    question = load(starter, cache=False).lessons[1].questions[-1]
+    assert [o.text for o in question.options] == ["Listen", "Say back", "Offer"]
+
+
+def test_an_assessment_whose_only_question_is_wrong_is_not_also_called_empty(starter):
+    page = starter / "content" / "assessments" / "01-check.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text[:text.index("::: question")] + "::: question ord1 ordering\nPut the steps in order.\n"
+                    "1. Listen\n3. Say back the detail\n2. Offer a solution\n:::\n", encoding="utf-8")
+    assert problems_of(starter) == [("01-check.md", 11, f"item numbered 3 comes before 2 — {ORDER_FIX}")]

@@ -29,6 +29,7 @@ class PageReader:
         self.page_files = page_files
         self.mastery_score = mastery_score
         self.id_line: int | None = None
+        self.questions_left_out = 0  # the last page's question blocks that had a problem (reported)
 
     def lesson(self, path: Path, number: int, data: bytes | None = None) -> Lesson | None:
         """`data`: the file's bytes (to a byte past the size limit) if they were read already."""
@@ -50,14 +51,16 @@ class PageReader:
         graded = read.boolean("graded", True)
         scored = [q for q in questions if q.graded]
         draw = read.integer("draw", 1, 1000)
-        if draw is not None and draw > len(scored):
+        # A question left out for a problem of its own would be blamed again as one missing.
+        complete = not self.questions_left_out
+        if draw is not None and draw > len(scored) and complete:
             self.problems.error(path, front.line("draw"), f"draw: {draw} is more than the {len(scored)} graded "
                                 f"questions on this page", "lower `draw` or add questions")
         passing = read.integer("passing_score", 0, 100)
         if graded and passing is None and self.mastery_score is None:
             self.problems.error(path, front.first_line, NO_PASSING_SCORE,
                                 "add `passing_score: 80` here or `mastery_score: 80` to course.yml")
-        if graded and not scored:
+        if graded and not scored and complete:
             self.problems.error(path, front.first_line, "a graded assessment has no graded question",
                                 "add questions, or set `graded: false` for a survey")
         return Quiz(
@@ -90,6 +93,7 @@ class PageReader:
         resolve = self.assets.resolver(path, self.page_files)
         html = self.markdown.render(parsed, resolve)
         questions = self._questions(path, parsed, resolve)
+        self.questions_left_out = len(parsed.questions) - len(questions)
         self.id_line = front.line("id")
         return text, front, FieldReader(front, path, self.problems, source), html, questions
 

@@ -36,7 +36,7 @@ SCORM_TYPES = {"single": "choice", "multiple": "choice", "true-false": "true-fal
 
 CHOICE = re.compile(r"^[-*] \[( |x|X)\]\s*(.*)$")
 PAIR = re.compile(r"^[-*] (.*?)\s*->\s*(.*)$")
-ORDERED = re.compile(r"^\d+[.)] +(.*)$")
+ORDERED = re.compile(r"^(\d+)[.)] +(.*)$")
 # A line in a choice question that is plainly an answer typed slightly wrong: a list mark (or a number)
 # then a box of spaces, x's or ticks in square or round brackets, or a right box missing its "- ". Read
 # only on a question's lines that nothing else took, so prose pays nothing for it.
@@ -69,6 +69,7 @@ class _Draft:
     first_answer_line: int | None = None
     prompt_line: int | None = None  # where the prompt's text starts (a link's line counts from it)
     scenario_line: int | None = None
+    numbers: list[str] = field(default_factory=list)  # each ordering item's number, without leading zeros
     mistyped: bool = False  # an answer line was typed wrong (and reported): the question is not built
 
 
@@ -187,7 +188,9 @@ class QuestionParser:
             else:
                 draft.pairs.append((left, right, number))
         elif qtype == "ordering" and (m := ORDERED.match(text)):
-            draft.ordered.append((m.group(1).strip(), number))
+            draft.ordered.append((m.group(2).strip(), number))
+            # Kept as digits: int() refuses thousands of them, and a number is only compared.
+            draft.numbers.append(m.group(1).lstrip("0") or "0")
         elif qtype == "fill-in" and text.startswith("="):
             draft.answers.append(" ".join(text[1:].split()))
         else:
@@ -263,7 +266,9 @@ class QuestionParser:
         if len(draft.ordered) < 2:
             report(line, f'ordering question "{qid}" needs at least two items', "list them as `1. first`, `2. second`")
             return None, None
-        if not _distinct(qid, draft.ordered, "item", report) or not self._fits(qid, len(draft.ordered), line, report):
+        numbered = _numbered_in_order(draft, report)
+        if not _distinct(qid, draft.ordered, "item", report) or not self._fits(qid, len(draft.ordered), line, report) \
+                or not numbered:
             return None, None
         return tuple(Option(KEYS[i], self.inline(text, at), text, True)
                      for i, (text, at) in enumerate(draft.ordered)), ()
@@ -318,6 +323,31 @@ def _misplaced_feedback(qtype: str, draft: _Draft) -> tuple[str, str]:
                 "put it on the line after the `- [ ]` option it answers, indented by two spaces")
     return ("`feedback:` is not indented under an option",
             "indent it by two spaces, on the line after the `- [ ]` option it answers")
+
+
+COUNTING = [str(number) for number in range(1, len(KEYS) + 1)]  # the numbers of the items that fit
+
+
+def _numbered_in_order(draft: _Draft, report: Report) -> bool:
+    """Whether an ordering question's items are numbered 1, 2, 3... as listed: the key is the order the
+    items are written in, so an item numbered out of place would make a key the author did not mean."""
+    numbers = draft.numbers
+    if numbers == COUNTING[:len(numbers)]:  # as nearly every question writes them
+        return True
+    for index, (written, (_, at)) in enumerate(zip(numbers, draft.ordered)):
+        wanted = str(index + 1)
+        if written == wanted:
+            continue
+        if wanted in numbers[index + 1:]:
+            problem = f"item numbered {written} comes before {wanted}"
+        elif written in numbers[:index]:
+            first = draft.ordered[numbers.index(written)][1]
+            problem = f"this item is numbered {written}, like the one on line {first}"
+        else:
+            problem = f"item numbered {written} is where {wanted} belongs"
+        report(at, problem, "list the items in the right order, numbered 1, 2, 3…")
+        return False
+    return True
 
 
 def _distinct(qid: str, written: list[tuple[str, int]], what: str, report: Report) -> bool:
