@@ -641,3 +641,29 @@ def test_an_assessment_whose_only_question_is_wrong_is_not_also_called_empty(sta
     page.write_text(text[:text.index("::: question")] + "::: question ord1 ordering\nPut the steps in order.\n"
                     "1. Listen\n3. Say back the detail\n2. Offer a solution\n:::\n", encoding="utf-8")
     assert problems_of(starter) == [("01-check.md", 11, f"item numbered 3 comes before 2 — {ORDER_FIX}")]
+
+
+JOINED = 'this line continues objective 1 — line the "-" up with the one above to make it a separate objective'
+
+
+@pytest.mark.parametrize("written", ["   - Say back the detail", "    - Say back the detail", "   -"])
+def test_an_objective_indented_too_far_is_named_not_joined_to_the_one_above(starter, written):
+    edit(starter / "content" / "lessons" / "02-listening.md", "customer\nminutes:", f"customer\n{written}\nminutes:")
+    assert problems_of(starter) == [("02-listening.md", 5, JOINED)]
+
+
+def test_an_objective_joined_in_the_middle_of_the_list_names_its_own(starter):
+    edit(starter / "content" / "lessons" / "02-listening.md", "customer\nminutes:",
+         "customer\n  - Say back the detail\n     - Offer a fix\n  - Check it worked\nminutes:")
+    assert problems_of(starter) == [("02-listening.md", 6, JOINED.replace("objective 1", "objective 2"))]
+
+
+@pytest.mark.parametrize("written, objective", [
+    # a line YAML rightly reads as more of the objective: its text, not a mistake
+    ("  - Notice the detail\n    that matters", "Notice the detail that matters"),
+    ("  - >-\n    Notice the detail:\n    - the one that matters", "Notice the detail: - the one that matters"),
+])
+def test_an_objective_written_on_two_lines_is_one_objective(starter, written, objective):
+    edit(starter / "content" / "lessons" / "02-listening.md", "  - Notice the detail that matters to the customer",
+         written)
+    assert load(starter, cache=False).lessons[1].objectives == (objective,)

@@ -121,12 +121,44 @@ class PageReader:
             return None
         check_keys(front, keys, path, self.problems)
         check_indented_keys(text, keys, path, self.problems, line - 1)
+        for at in _joined_items(front, text, line, "objectives"):
+            self.problems.error(path, at[0], f"this line continues objective {at[1]}",
+                                'line the "-" up with the one above to make it a separate objective')
         return front
 
     @staticmethod
     def _id(read: FieldReader, path: Path) -> str:
         # The file's name makes the id only when the front matter gives none (or a bad one): most give one.
         return read.slug("id") or default_id(path)
+
+
+def _joined_items(front: Mapping, text: str, first: int, key: str) -> list[tuple[int, int]]:
+    """(line, item number) of each line under the list `key` that starts with "- " yet YAML read as more
+    of the item above, being indented further than its "-": the author meant another item, and the two
+    would show as one. Read from the raw lines: an item's text cannot tell a joined "- " from a dash
+    written in it. Only the lines between an item and the next item or key are looked at (mostly none)."""
+    starts = front.item_lines.get(key)
+    if not starts:
+        return []
+    after = [n for n in front.key_lines.values() if n > starts[-1]]
+    ends = starts[1:] + [min(after) if after else first + text.count("\n") + 1]
+    if all(end == start + 1 for start, end in zip(starts, ends)):
+        return []  # each item on its one line: the front matter most pages write
+    lines = text.split("\n")
+    joined = []
+    for number, (start, end) in enumerate(zip(starts, ends), start=1):
+        if end == start + 1:
+            continue
+        item = lines[start - first]
+        dash = len(item) - len(item.lstrip())
+        if item[dash + 1:].lstrip()[:1] in ("|", ">"):  # a block scalar's text is the author's own
+            continue
+        for at in range(start + 1, min(end, first + len(lines))):
+            written = lines[at - first]
+            stripped = written.lstrip()
+            if (stripped == "-" or stripped.startswith("- ")) and len(written) - len(stripped) > dash:
+                joined.append((at, number))
+    return joined
 
 
 def _last_key_line(source: str) -> str:
