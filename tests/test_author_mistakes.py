@@ -667,3 +667,25 @@ def test_an_objective_written_on_two_lines_is_one_objective(starter, written, ob
     edit(starter / "content" / "lessons" / "02-listening.md", "  - Notice the detail that matters to the customer",
          written)
     assert load(starter, cache=False).lessons[1].objectives == (objective,)
+
+
+BARE_END = 'a block ends with a bare ":::" — delete "{}"'
+
+
+@pytest.mark.parametrize("name, old, new, line, word", [
+    # `::: end` opens a block "end" inside the one it was meant to close: one line, not three
+    ("lessons/01-welcome.md", "on a phone.\n:::", "on a phone.\n::: end", 25, "end"),
+    ("lessons/02-listening.md", "an apology.\n:::", "an apology.\n::: end", 15, "end"),
+    ("lessons/02-listening.md", "to the customer.\n:::", "to the customer.\n:::   END", 27, "END"),
+])
+def test_a_block_closed_with_end_is_one_line_at_that_line(starter, name, old, new, line, word):
+    edit(starter / "content" / name, old, new)
+    assert problems_of(starter) == [(Path(name).name, line, BARE_END.format(word))]
+
+
+def test_each_block_closed_with_end_is_named_once(starter):
+    page = starter / "content" / "lessons" / "02-listening.md"
+    edit(page, "an apology.\n:::", "an apology.\n::: end")
+    edit(page, "to the customer.\n:::", "to the customer.\n::: end")
+    assert problems_of(starter) == [("02-listening.md", 15, BARE_END.format("end")),
+                                    ("02-listening.md", 27, BARE_END.format("end"))]

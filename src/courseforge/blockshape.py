@@ -20,10 +20,30 @@ def is_close(line: str) -> bool:
     return len(marks) >= 3 and marks.strip(":") == ""
 
 
+def is_bare_end(info: str) -> bool:
+    """`::: end`: a closing line written as other tools write it. markdown-it opens a block "end" there,
+    inside the one it was meant to close."""
+    return info.strip().lower() == "end"
+
+
+def bare_end(token: Token) -> tuple[int, str, str]:
+    return (token.map[0] + 1, 'a block ends with a bare ":::"', f'delete "{token.info.strip()}"')
+
+
+def _first_fence_is_bare_end(token: Token, lines: list[str]) -> bool:
+    for line in lines[token.map[0] + 1:token.map[1]]:
+        marks = line.lstrip("> \t")
+        if marks.startswith(":::"):
+            return is_bare_end(marks.lstrip(":"))
+    return False
+
+
 def check_closed(token: Token, lines: list[str], kind: str, last: str, problems: list) -> None:
     """The container rule ends a block at (0-based) line map[1]: a `:::` line there, or the end of the
-    page (or of the list or quote holding it) when the block was left open."""
-    if token.map and not (token.map[1] < len(lines) and is_close(lines[token.map[1]].lstrip("> \t"))):
+    page (or of the list or quote holding it) when the block was left open. A block whose first `:::`
+    line is `::: end` was closed, as the author sees it: that line is the one named."""
+    if token.map and not (token.map[1] < len(lines) and is_close(lines[token.map[1]].lstrip("> \t"))) \
+            and not _first_fence_is_bare_end(token, lines):
         problems.append((token.map[0] + 1, f"`::: {token.info.strip()}` has no closing `:::`",
                          f"end the {kind} with a `:::` line after {last}"))
 

@@ -237,6 +237,7 @@ class LessonMarkdown:
         lines = None  # the source's, split once a block needs them
         copied, dropped = 0, set()  # tokens[:copied] are out or dropped; the closes of questions cut short
         callouts: list[Token] = []  # the callouts open at this token
+        ended: set[int] = set()  # `::: end` lines named already, as the close of a question
         for index in looked_at:
             if index < copied:  # in a question lifted out
                 continue
@@ -258,7 +259,12 @@ class LessonMarkdown:
                 continue
             lines = text.split("\n") if lines is None else lines
             kind = _callout_parts(token.info)[0]
-            if callouts:
+            if (callouts or index in ended) and blockshape.is_bare_end(token.info):  # meant as the close
+                if index not in ended:
+                    problems.append(blockshape.bare_end(token))
+                callouts.append(token)
+                continue
+            if callouts and not blockshape.is_bare_end(callouts[-1].info):  # that one is named already
                 blockshape.check_shared_close(token, callouts[-1], _callout_parts(callouts[-1].info)[0], problems)
             if kind == "question":
                 start, end = token.map
@@ -266,7 +272,11 @@ class LessonMarkdown:
                 inner = blockshape.opened_inside(tokens, index, close)
                 if inner is not None:  # the question ends where the next block starts
                     end = tokens[inner].map[0]
-                    blockshape.report_open_question(start, tokens[inner], problems)
+                    if blockshape.is_bare_end(tokens[inner].info):
+                        problems.append(blockshape.bare_end(tokens[inner]))
+                        ended.add(inner)
+                    else:
+                        blockshape.report_open_question(start, tokens[inner], problems)
                     dropped.add(close)
                 else:
                     blockshape.check_closed(token, lines, "question", "its last answer", problems)
