@@ -1,5 +1,5 @@
-"""Housekeeping: files nothing uses, questions asked twice, empty callouts, HTML that shows as text,
-and scenario options of different results that play the same consequence."""
+"""Housekeeping: files nothing uses, questions asked twice, empty callouts, and scenario options of
+different results that play the same consequence."""
 from __future__ import annotations
 
 import html
@@ -15,10 +15,6 @@ ASSET_TYPES = frozenset(".png .jpg .jpeg .gif .svg .webp .avif .mp3 .mp4 .webm .
                         ".pptx .odt .csv .txt".split())
 NOT_COURSE = frozenset({"build", "themes", "node_modules", "dist"})
 TAG = re.compile(r"<[^>]+>")
-# An HTML tag as authors paste them (<br>, </u>, <iframe src="…">); not an autolink (<https://…>, <a@b.c>)
-# nor a comparison ("a < b"). Code spans are taken out first: HTML shown as code is meant.
-HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-CODE_SPAN = re.compile(r"(`+).*?\1")
 
 
 def unused_files(review: Review) -> list[Finding]:
@@ -71,25 +67,6 @@ def empty_callouts(review: Review, page) -> list[Finding]:
             for line, kind, empty in review.page(page).callouts if empty]
 
 
-def raw_html(review: Review, page) -> list[Finding]:
-    """Raw HTML is escaped (README, "Raw HTML and files"): a pasted <br> or embed code shows to the
-    learner as its tags. Said once a line, at the first tag."""
-    text, lines, found, seen = review.page(page), None, [], set()
-    for block in (*text.blocks, *text.questions):
-        if "<" not in block.text:  # most blocks: no line is read again
-            continue
-        lines = lines if lines is not None else review.lines(page.source)
-        for number in range(block.line, min(block.line + block.text.count("\n"), len(lines)) + 1):
-            tag = HTML_TAG.search(CODE_SPAN.sub("", lines[number - 1]))
-            if tag and number not in seen:
-                seen.add(number)
-                shown = tag.group(0) if len(tag.group(0)) <= 40 else tag.group(0)[:38] + "…>"
-                found.append(finding("raw-html", page.source, number, f"HTML shows to the learner as text: {shown}",
-                                     "write it in Markdown (a blank line between paragraphs, **bold**, "
-                                     "[text](address) for a link, an image file for a picture), or remove it"))
-    return found
-
-
 def shared_consequences(review: Review) -> list[Finding]:
     found = []
     for scenario in review.course.scenarios:
@@ -110,4 +87,4 @@ def shared_consequences(review: Review) -> list[Finding]:
 
 
 RULES = {"unused-file": unused_files, "duplicate-stem": duplicate_stems, "shared-consequence": shared_consequences}
-PAGE_RULES = {"empty-callout": empty_callouts, "raw-html": raw_html}
+PAGE_RULES = {"empty-callout": empty_callouts}
