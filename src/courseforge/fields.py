@@ -50,11 +50,19 @@ _YES_NO = re.compile(r"(?<![^\s:])(yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|tru
 def yes_no_problem(key: str, value: bool, source: str | None, line: int | None) -> tuple[str, str]:
     """(problem, hint) for a text setting YAML read as true or false, quoting the word as the author
     wrote it on `line` of `source` (`No`, `off`…) when it is there to read."""
-    lines = source.split("\n") if source is not None and line is not None else []
-    found = _YES_NO.search(lines[line - 1]) if line is not None and 0 < line <= len(lines) else None
+    written = _written_line(source, line)
+    found = _YES_NO.search(written) if written is not None else None
     word = found.group(1) if found else str(value).lower()
     read = "true/false" if word.lower() in ("true", "false") else "yes/no"
     return f'"{word}" is read as {read} in YAML', f'put it in quotes: {key}: "{word}"'
+
+
+def _written_line(source: str | None, line: int | None) -> str | None:
+    """Line `line` (1-based) of `source` as the author wrote it, if both are known."""
+    if source is None or line is None or line < 1:
+        return None
+    lines = source.split("\n", line)
+    return lines[line - 1] if line <= len(lines) else None
 
 
 class FieldReader:
@@ -87,9 +95,8 @@ class FieldReader:
         """A text YAML read as a number or a date, as the author wrote it: `title: 12:30` is 750 to
         YAML 1.1 and `1.10` is 1.1; a date is no text at all. The spelling on the key's line is
         taken only when YAML reads it as the very value (else str(value), as before)."""
-        line = self.mapping.key_lines.get(key)
-        lines = self.source.split("\n") if self.source is not None and line is not None else []
-        found = _PLAIN_VALUE.match(lines[line - 1]) if line is not None and 0 < line <= len(lines) else None
+        written = _written_line(self.source, self.mapping.key_lines.get(key))
+        found = _PLAIN_VALUE.match(written) if written is not None else None
         if found is not None and found.group(1) == key:
             try:
                 read = yaml.safe_load(found.group(2))
