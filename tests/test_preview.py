@@ -703,3 +703,28 @@ def test_the_watcher_passes_on_sources_not_the_files_editors_write_beside_them(t
         watcher.join(timeout=10)
     everything = set().union(*heard)
     assert saved in everything and everything.isdisjoint(scratch)
+
+
+def test_a_closed_preview_answers_no_more_on_the_connections_the_browser_kept_open(make_course):
+    """shutdown() stops the accepting alone: a page's kept-alive connections went on being answered by
+    the closed preview's threads, so a page reconnecting to a preview started again on the same port
+    was served the old run's state and launched into the old run's LRS."""
+    import http.client
+    preview = Preview(make_course(lessons=1), report=lambda text, is_error: None).start()
+    host, port = preview.server.server_address[:2]
+    kept = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        kept.request("GET", "/preview/state")
+        answer = kept.getresponse()
+        run = json.loads(answer.read())["run"]
+        assert answer.status == 200 and run == preview.session.nonce
+        preview.close()
+        try:
+            kept.request("GET", "/preview/state")
+            status = kept.getresponse().status
+        except (ConnectionError, http.client.HTTPException):
+            status = None
+        assert status is None
+    finally:
+        kept.close()
+        preview.close()

@@ -16,6 +16,7 @@ import mimetypes
 import re
 import socket
 import sys
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -49,6 +50,31 @@ class PreviewServer(ThreadingHTTPServer):
             raise _unusable(address, error) from None
         self.session, self.broker, self.lrs = session, broker, lrs
         self.asked = address[0]  # --host as typed: a name the browser will send as Host
+        # The browser keeps its HTTP/1.1 connections open, and shutdown() stops accepting new ones
+        # only: a closed preview went on answering on them from its threads, so a page reconnecting
+        # to a preview started again on the same port was served the old run's build and LRS.
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+
+    def process_request(self, request, client_address) -> None:
+        with self.connections_lock:
+            self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        with self.connections_lock:
+            open_ = list(self.connections)
+        for request in open_:
+            try:
+                request.shutdown(socket.SHUT_RDWR)
+            except OSError:  # closed by its thread meanwhile
+                pass
 
     def names(self) -> frozenset[str] | None:
         """The Host values this server answers to: its address, --host as typed and, on a loopback

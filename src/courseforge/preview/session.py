@@ -182,7 +182,9 @@ class Session:
         with self.lock:
             course = self.prepared.course if self.prepared else None
             return {
-                "build": self.number, "errors": self.errors, "warnings": self.warnings,
+                # This process's own: a page that reconnects to a preview started again relaunches, its
+                # course's LMS data (the LRS's sessions above all) being the old process's.
+                "run": self.nonce, "build": self.number, "errors": self.errors, "warnings": self.warnings,
                 "standards": [{"name": name, "kind": LAUNCH_KINDS[name], "version": self.versions.get(name, [None])[0]}
                               for name in standards()],
                 "course": {"id": course.id, "title": course.title, "iri": course.iri,

@@ -417,12 +417,15 @@
     events.addEventListener('open', function () {
       if (!lost) return;
       lost = false;
-      var was = chosen().version;
+      // Another run (a preview started again) or a build the page did not hear of: the course is
+      // relaunched. A version compared instead was that of the page's last state, not of the launch,
+      // and null for a standard not served yet, which a new run's too is.
+      var was = state.run + ' ' + state.build;
       refresh().then(function () {
         if (!state.course) return say('The preview is back; fix the problems above and save.');
         if (aside) return say('The preview is back. ' + ELSEWHERE + '.');
         say('The preview is back: build ' + state.build);
-        if (chosen().version !== was) launch(false, true);
+        if (state.run + ' ' + state.build !== was) launch(false, true);
       });
     });
   }
