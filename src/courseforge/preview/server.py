@@ -44,17 +44,18 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address, session, broker, lrs):
+        # The browser keeps its HTTP/1.1 connections open, and shutdown() stops accepting new ones
+        # only: a closed preview went on answering on them from its threads, so a page reconnecting
+        # to a preview started again on the same port was served the old run's build and LRS.
+        # Set before binding, whose failure calls server_close().
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
         try:
             super().__init__(address, Handler)
         except OSError as error:
             raise _unusable(address, error) from None
         self.session, self.broker, self.lrs = session, broker, lrs
         self.asked = address[0]  # --host as typed: a name the browser will send as Host
-        # The browser keeps its HTTP/1.1 connections open, and shutdown() stops accepting new ones
-        # only: a closed preview went on answering on them from its threads, so a page reconnecting
-        # to a preview started again on the same port was served the old run's build and LRS.
-        self.connections: set[socket.socket] = set()
-        self.connections_lock = threading.Lock()
 
     def process_request(self, request, client_address) -> None:
         with self.connections_lock:
