@@ -112,7 +112,8 @@ def test_the_memory_lrs_launches_cmi5_and_stores_each_statement_once():
     params, launched = lrs.launch("cmi5", course, "http://127.0.0.1:1", fresh=False, au=AU)
     assert launch_data(lrs, params)["masteryScore"] == 0.8
     statement = {"id": "9d8e1c1e-0000-4000-8000-000000000001",
-                 "verb": {"id": "http://adlnet.gov/expapi/verbs/initialized"}}
+                 "verb": {"id": "http://adlnet.gov/expapi/verbs/initialized"},
+                 "context": {"extensions": {SESSION: launch_data(lrs, params)["contextTemplate"]["extensions"][SESSION]}}}
     for _ in range(2):
         assert lrs.handle("POST", "xapi/statements", "", json.dumps(statement).encode(), issued(lrs, params))[0] == 200
     assert lrs.statements == heard == [launched, statement]
@@ -279,6 +280,28 @@ def test_a_relaunch_waits_for_the_old_session_s_terminated_before_launched():
     assert verbs(lrs.statements) == [("launched", first), ("initialized", first), ("terminated", first),
                                      ("launched", second)]
     assert sent(lrs, auth, first, "completed") == 403  # nothing of a session after its terminated
+
+
+def test_a_statement_naming_another_session_is_refused_and_ends_nothing():
+    """cmi5 §9.6.3.1: an AU's statements name its session. A `terminated` of another session (a copy
+    of an old launch's page, a theme's statement) was stored and ended the session whose token sent it."""
+    heard = []
+    lrs = MemoryLRS(on_refused=heard.append)
+    params, auth, first = session(lrs)
+    assert sent(lrs, auth, first, "initialized") == 200
+    status, answer = lrs.handle("POST", "xapi/statements", "", json.dumps([
+        {"verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"}, "object": {"id": "x"},
+         "context": {"extensions": {SESSION: first}}},
+        {"verb": {"id": "http://adlnet.gov/expapi/verbs/terminated"}, "object": {"id": "x"},
+         "context": {"extensions": {SESSION: "another"}}}]).encode(), auth)
+    assert status == 400 and "names session 'another'" in json.loads(answer)["error"]
+    assert [one["request"] for one in heard] == ["POST statements experienced terminated"]
+    assert heard[0]["status"] == 400 and heard[0]["registration"] == params["registration"]
+    assert sent(lrs, auth, first, "experienced") == 200  # the batch stored nothing; the session goes on
+    assert [verb for verb, _ in verbs(lrs.statements)] == ["launched", "initialized", "experienced"]
+    statement = {"verb": {"id": "http://adlnet.gov/expapi/verbs/terminated"}, "object": {"id": "x"}}
+    assert lrs.handle("POST", "xapi/statements", "", json.dumps(statement).encode(), auth)[0] == 400
+    assert lrs.latest.end is None and sent(lrs, auth, first, "terminated") == 200 and lrs.latest.end
 
 
 def test_a_session_that_did_not_terminate_is_abandoned_before_the_next_launch_and_hears_no_more():

@@ -94,10 +94,13 @@ def launch(running: Preview, standard: str) -> dict:
     return params
 
 
-def post(running: Preview, auth: str | None, more: dict | None = None) -> tuple[int, dict, bytes]:
-    """(status, headers, body) of a statement posted to the preview with `auth` (None: no Authorization)."""
+def post(running: Preview, auth: str | None, more: dict | None = None,
+         statement: dict | None = None) -> tuple[int, dict, bytes]:
+    """(status, headers, body) of a statement (INITIALIZED unless given) posted to the preview with `auth`
+    (None: no Authorization)."""
     headers = {"Content-Type": "application/json", **({"Authorization": auth} if auth else {}), **(more or {})}
-    asked = urllib.request.Request(running.url + "lrs/xapi/statements", data=INITIALIZED, headers=headers)
+    body = INITIALIZED if statement is None else json.dumps(statement).encode()
+    asked = urllib.request.Request(running.url + "lrs/xapi/statements", data=body, headers=headers)
     try:
         with urllib.request.urlopen(asked) as answer:
             return answer.status, dict(answer.headers), answer.read()
@@ -114,7 +117,8 @@ def test_a_preview_started_again_on_its_port_refuses_the_credentials_the_earlier
         old = {}
         for standard in ("cmi5", "tincan"):  # each taken while it is the launch on show
             old[standard] = launch(first, standard)["auth"]
-            assert post(first, old[standard])[0] == 200
+            own = {"context": {"extensions": {SESSION: first.lrs.latest.id}}} if standard == "cmi5" else {}
+            assert post(first, old[standard], statement={**json.loads(INITIALIZED), **own})[0] == 200
     finally:
         first.close()
     again = Preview(folder, port=port).start()
@@ -136,6 +140,8 @@ def test_a_preview_started_again_on_its_port_refuses_the_credentials_the_earlier
             [("refused", 401, "POST statements initialized")] * 5
         assert again.lrs.statements == []
         assert post(again, launch(again, "tincan")["auth"])[0] == 200
-        assert post(again, launch(again, "cmi5")["auth"])[0] == 200
+        auth = launch(again, "cmi5")["auth"]
+        own = {"context": {"extensions": {SESSION: again.lrs.latest.id}}}
+        assert post(again, auth, statement={**json.loads(INITIALIZED), **own})[0] == 200
     finally:
         again.close()

@@ -56,7 +56,7 @@ class AUSession:
 class MemoryLRS:
     def __init__(self, on_statement=lambda statement: None, on_refused=lambda refusal: None):
         self.on_statement = on_statement
-        self.on_refused = on_refused  # each request answered 401 or 403: the panel lists them too
+        self.on_refused = on_refused  # each request answered 401, 403, or 400 with a reason: the panel lists them too
         self.statements: list[dict] = []
         self.documents: dict[tuple, bytes] = {}
         self.registrations: dict[str, str] = {}  # standard → the current learner's registration
@@ -162,7 +162,7 @@ class MemoryLRS:
             except ValueError:  # not from a package of ours (any open page may post here)
                 return 400, b""
             status, answer = self._store(given, params.get("statementId"), session)
-            if status == 403:
+            if status == 403 or status == 400 and answer:
                 return self._refused(status, answer, method, path, params, body, session)
             return status, answer
         if path == "xapi/statements" and method == "GET":
@@ -186,10 +186,18 @@ class MemoryLRS:
 
     def _store(self, given, statement_id: str | None, session: AUSession | None) -> tuple[int, bytes]:
         batch = given if isinstance(given, list) else [given]
+        if not all(isinstance(statement, dict) for statement in batch):
+            return 400, b""
+        if session is not None:
+            # cmi5 §9.6.3.1: each statement of an AU names the session its LMS.LaunchData gave. One naming
+            # another (a stale copy, a theme's own statement) was taken, a `terminated` of it ending this one.
+            stray = next((statement for statement in batch if _session_of(statement) != session.id), None)
+            if stray is not None:
+                return 400, json.dumps({"error": f"this statement names session {_session_of(stray)!r}, not the "
+                                        f"launch's {session.id!r} (cmi5 §9.6.3.1): take the session id from "
+                                        "LMS.LaunchData's contextTemplate"}).encode()
         ids = []
         for statement in batch:
-            if not isinstance(statement, dict):
-                return 400, b""
             statement.setdefault("id", statement_id or str(uuid.uuid4()))
             ids.append(statement["id"])
             if not self._keep(statement, session):
@@ -279,6 +287,13 @@ def _ended(session: AUSession) -> bytes:
     of it (ADL's CATAPULT player answers 403 too); the AU that still writes has been closed."""
     return json.dumps({"error": f"this cmi5 session has ended ({session.end.rsplit('/', 1)[1]}): "
                        "a new launch has its own"}).encode()
+
+
+def _session_of(statement: dict):
+    """The cmi5 session id a statement's context names (None: none)."""
+    context = statement.get("context")
+    extensions = context.get("extensions") if isinstance(context, dict) else None
+    return extensions.get(SESSION_ID) if isinstance(extensions, dict) else None
 
 
 def _verbs(body: bytes) -> list[str]:
