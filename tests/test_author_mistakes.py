@@ -501,6 +501,42 @@ def test_a_yes_or_no_word_where_a_text_belongs_is_told_to_be_quoted(starter, nam
     assert problems_of(starter) == [(Path(name).name, line, message)]
 
 
+@pytest.mark.parametrize("name, old, new, line, message", [
+    # the same words as list items said "item 1 of "authors" is not a text", which "No" (a surname) is
+    ("course.yml", "authors:\n  - Your name", "authors: [No]", 9, "\"No\" is read as yes/no in YAML — put it in "
+     "quotes: \"No\""),
+    ("course.yml", "authors:\n  - Your name", "authors: [Anna, yes]", 9, "\"yes\" is read as yes/no in YAML — put "
+     "it in quotes: \"yes\""),
+    ("course.yml", "authors:\n  - Your name", "authors:\n  - off", 10, "\"off\" is read as yes/no in YAML — put it "
+     "in quotes: - \"off\""),
+    ("course.yml", "  - Your name", "  - Anna\n  - No  # a surname", 11, "\"No\" is read as yes/no in YAML — put it "
+     "in quotes: - \"No\""),
+    ("course.yml", "authors:\n  - Your name", "authors: No", 9, "\"No\" is read as yes/no in YAML — put it in "
+     "quotes: authors: \"No\""),
+    ("lessons/01-welcome.md", "  - Recognise the parts of a lesson file", "  - Recognise it\n  - TRUE", 5,
+     "\"TRUE\" is read as true/false in YAML — put it in quotes: - \"TRUE\""),
+    ("lessons/01-welcome.md", "  - Recognise the parts of a lesson file", "  - 'Recognise: it'\n  - On", 5,
+     "\"On\" is read as yes/no in YAML — put it in quotes: - \"On\""),  # a front matter libyaml reads
+])
+def test_a_yes_or_no_word_in_a_list_is_told_to_be_quoted(starter, name, old, new, line, message):
+    edit(starter / "content" / name, old, new)
+    assert problems_of(starter) == [(Path(name).name, line, message)]
+
+
+@pytest.mark.parametrize("written, kept", [
+    # as a setting's (`title: 12:30`), an item YAML reads as a number or a date is kept as written
+    ("[1.10, '12:30', 12:30]", ("1.10", "12:30", "12:30")),
+    ("\n  - 2024-01-05\n  - 3", ("2024-01-05", "3")),
+    ("1984", ("1984",)),
+    ("[\"No\", 'off']", ("No", "off")),  # quoted, as the message says
+])
+def test_a_list_item_read_as_a_number_or_date_is_kept_as_written(starter, written, kept):
+    edit(starter / "content" / "course.yml", "authors:\n  - Your name", f"authors: {written}".replace(": \n", ":\n"))
+    edit(starter / "content" / "lessons" / "01-welcome.md", "  - Recognise the parts of a lesson file", "  - 1.10")
+    course = load(starter, cache=False)
+    assert (course.config.authors, course.lessons[0].objectives) == (kept, ("1.10",))
+
+
 def test_a_quoted_yes_or_no_word_is_a_text(starter):
     edit(starter / "content" / "course.yml", "language: en", 'language: "no"')
     edit(starter / "content" / "lessons" / "02-listening.md", "title: Listening first", "title: 'Yes'")

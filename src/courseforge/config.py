@@ -53,7 +53,7 @@ def load_config(path: Path, problems: Problems
     block_lines = {key: key_lines(node) for key, node in nodes.items() if key in ("check", "branding", "strings")}
     check_keys(mapping, KEYS, path, problems)
     lost = check_indented_keys(text, KEYS, path, problems, nodes=nodes)
-    read = FieldReader(mapping, path, problems, text)
+    read = FieldReader(mapping, path, problems, text, nodes)
     title = read.text("title", required=True)
     if title and len(title) > MAX_TITLE:
         problems.error(path, mapping.line("title"), f"title is {len(title)} characters long; SCORM allows {MAX_TITLE}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -53,8 +54,12 @@ def yes_no_problem(key: str, value: bool, source: str | None, line: int | None) 
     written = _written_line(source, line)
     found = _YES_NO.search(written) if written is not None else None
     word = found.group(1) if found else str(value).lower()
+    return _quote_it(word, f'{key}: "{word}"')
+
+
+def _quote_it(word: str, to_write: str) -> tuple[str, str]:
     read = "true/false" if word.lower() in ("true", "false") else "yes/no"
-    return f'"{word}" is read as {read} in YAML', f'put it in quotes: {key}: "{word}"'
+    return f'"{word}" is read as {read} in YAML', f"put it in quotes: {to_write}"
 
 
 def _written_line(source: str | None, line: int | None) -> str | None:
@@ -69,8 +74,12 @@ class FieldReader:
     """Reads typed values out of a Mapping, recording a located error for each bad one. `source`: the
     text of the file (its lines numbered as the mapping's), to quote a value as the author wrote it."""
 
-    def __init__(self, mapping: Mapping, path: Path, problems: Problems, source: str | None = None):
+    def __init__(self, mapping: Mapping, path: Path, problems: Problems, source: str | None = None,
+                 nodes: dict[str, yaml.Node] | Callable[[], dict[str, yaml.Node]] | None = None):
+        """`nodes`: key_nodes() of the mapping's YAML, or a function that makes it; read only for a list
+        item YAML did not take as a text (rare), to quote it as written."""
         self.mapping, self.path, self.problems, self.source = mapping, path, problems, source
+        self._nodes = nodes
 
     def _bad(self, key: str, problem: str, hint: str, index: int | None = None) -> None:
         self.problems.error(self.path, self.mapping.line(key, index), problem, hint)
@@ -118,6 +127,9 @@ class FieldReader:
         value = self.mapping.data.get(key)
         if value is None:
             return None
+        if allow_single and isinstance(value, (bool, int, float, datetime.date)):
+            one = self.text(key)  # `authors: No` or `authors: 1984`, as text() reads a setting
+            return None if one is None else (one,)
         if allow_single and isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
@@ -125,11 +137,40 @@ class FieldReader:
             return None
         items = []
         for index, item in enumerate(value):
-            if not isinstance(item, (str, int, float)) or isinstance(item, bool) or not str(item).strip():
+            if isinstance(item, bool):
+                self._bad(key, *self._yes_no_item(key, index, item), index)
+                continue
+            if isinstance(item, (int, float, datetime.date)):
+                items.append(self._item_as_written(key, index, item))
+                continue
+            if not isinstance(item, str) or not item.strip():
                 self._bad(key, f'item {index + 1} of "{key}" is not a text', "write `- some text`", index)
                 continue
-            items.append(str(item).strip())
+            items.append(item.strip())
         return tuple(items)
+
+    def _item_node(self, key: str, index: int) -> tuple[yaml.ScalarNode | None, bool]:
+        """The node of item `index` of the list under `key`, if it is a plain scalar (the spelling YAML
+        read a number, date or yes/no word from), and whether the list is a `[...]` one."""
+        nodes = self._nodes() if callable(self._nodes) else self._nodes
+        found = (nodes or {}).get(key)
+        if type(found) is not yaml.SequenceNode or index >= len(found.value):
+            return None, False
+        item = found.value[index]
+        plain = type(item) is yaml.ScalarNode and not item.style  # None, or '' from libyaml
+        return (item if plain else None), bool(found.flow_style)
+
+    def _yes_no_item(self, key: str, index: int, value: bool) -> tuple[str, str]:
+        """As a setting (yes_no_problem): `- No` is a surname to the author and False to YAML 1.1."""
+        node, flow = self._item_node(key, index)
+        word = node.value if node is not None else str(value).lower()
+        return _quote_it(word, f'"{word}"' if flow else f'- "{word}"')
+
+    def _item_as_written(self, key: str, index: int, value) -> str:
+        """An item YAML read as a number or a date, as the author wrote it (`- 1.10`, not 1.1), as
+        _as_written() keeps a setting."""
+        node, _ = self._item_node(key, index)
+        return node.value if node is not None else str(value)
 
     def boolean(self, key: str, default: bool) -> bool:
         value = self.mapping.data.get(key)

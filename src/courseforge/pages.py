@@ -15,7 +15,7 @@ from courseforge.prosestats import measure
 from courseforge.quiz import QuestionParser
 from courseforge.sourcetext import SourceError, read_source, source_text
 from courseforge.textmarks import page_marks
-from courseforge.yamltext import Mapping, YamlSyntaxError, load_mapping
+from courseforge.yamltext import Mapping, YamlSyntaxError, key_nodes, load_mapping
 
 LESSON_KEYS = ("id", "title", "objectives", "minutes")
 NO_PASSING_SCORE = "a graded assessment needs a passing score"
@@ -95,7 +95,8 @@ class PageReader:
         questions = self._questions(path, parsed, resolve)
         self.questions_left_out = len(parsed.questions) - len(questions)
         self.id_line = front.line("id")
-        return text, front, FieldReader(front, path, self.problems, source), html, questions
+        nodes = lambda: key_nodes(parsed.front_matter)  # noqa: E731 (made only for an item to quote)
+        return text, front, FieldReader(front, path, self.problems, source, nodes), html, questions
 
     def _questions(self, path: Path, parsed: Parsed, resolve) -> list[Question]:
         questions = []
