@@ -451,27 +451,77 @@ def test_a_name_that_is_not_utf8_is_one_line(starter):
 
 
 SWALLOWED = "is indented, so it is read as part of the"
+LINE_UP = "line it up with the other keys, at the beginning of the line"
 
 
 @pytest.mark.parametrize("name, old, new, line, message", [
     # a setting indented under a `>-` or `|` value joins its text and does nothing
     ("course.yml", "Replace it with your own.\n", "Replace it with your own.\n  require_scenarios: true\n", 9,
-     f'"require_scenarios: true" {SWALLOWED} description — start it at the beginning of the line'),
+     f'"require_scenarios: true" {SWALLOWED} description — {LINE_UP}'),
     # not "a graded assessment needs a passing score" at the assessment, where nothing is wrong
     ("course.yml", "Replace it with your own.\nauthors:\n  - Your name\nmastery_score: 80",
      "Replace it with your own.\n  mastery_score: 80\nauthors:\n  - Your name", 9,
-     f'"mastery_score: 80" {SWALLOWED} description — start it at the beginning of the line'),
+     f'"mastery_score: 80" {SWALLOWED} description — {LINE_UP}'),
     ("course.yml", "description: >-\n  A short", "description: |\n  A short", None, None),
     ("lessons/01-welcome.md", "title: Welcome\n", "title: >-\n  Welcome\n  minutes: 2\n", 4,
-     f'"minutes: 2" {SWALLOWED} title — start it at the beginning of the line'),
+     f'"minutes: 2" {SWALLOWED} title — {LINE_UP}'),
 ])
 def test_a_setting_indented_into_a_block_value_is_named(starter, name, old, new, line, message):
     if line is None:  # the same mistake under a literal `|` value
         edit(starter / "content" / name, old, new)
         name, old, new, line = "course.yml", "your own.\n", "your own.\n  theme: default\n", 9
-        message = f'"theme: default" {SWALLOWED} description — start it at the beginning of the line'
+        message = f'"theme: default" {SWALLOWED} description — {LINE_UP}'
     edit(starter / "content" / name, old, new)
     assert problems_of(starter) == [(Path(name).name, line, message)]
+
+
+CHECK_FRONT = "title: Check your understanding\nattempts: 3\n"
+
+
+@pytest.mark.parametrize("name, old, new, line, message", [
+    # a setting indented under the one above: one line at it, and for a passing score not "a graded
+    # assessment needs a passing score" too (course.yml gives none here, so the page must)
+    ("assessments/01-check.md", CHECK_FRONT, "title: >-\n  Check your understanding\n  passing_score: 80\n", 4,
+     f'"passing_score: 80" {SWALLOWED} title — {LINE_UP}'),
+    ("assessments/01-check.md", CHECK_FRONT, "title: Check\nshuffle:\n  passing_score: 80  # of 100\n", 4,
+     f'"passing_score: 80  # of 100" {SWALLOWED} shuffle — {LINE_UP}'),
+    # YAML cannot read these at all: the line is named for what it is, not as a syntax error
+    ("assessments/01-check.md", CHECK_FRONT, "title: Check your understanding\n  passing_score: 80\n", 3,
+     f'"passing_score: 80" {SWALLOWED} title — {LINE_UP}'),
+    ("assessments/01-check.md", CHECK_FRONT, "title: Check\nattempts: 3\n  # of 100\n  passing_score: 80\n", 5,
+     f'"passing_score: 80" {SWALLOWED} attempts — {LINE_UP}'),
+    ("course.yml", "mastery_score: 80", "  mastery_score: 80", 11, f'"mastery_score: 80" {SWALLOWED} authors — {LINE_UP}'),
+    ("course.yml", "language: en\n", "language:\n  theme: default\n", 6, f'"theme: default" {SWALLOWED} language — '
+     f"{LINE_UP}"),  # left empty (en), as written, not refused as "not a text"
+])
+def test_a_setting_indented_under_another_is_named_and_not_missing(starter, name, old, new, line, message):
+    if name.startswith("assessments"):
+        edit(starter / "content" / "course.yml", "mastery_score: 80\n", "")
+    edit(starter / "content" / name, old, new)
+    assert problems_of(starter) == [(Path(name).name, line, message)]
+
+
+def test_a_setting_indented_under_an_empty_title_leaves_the_title_missing(starter):
+    # `title:` holds nothing but the indented setting: its own line says so, the title is missing as written
+    edit(starter / "content" / "course.yml", "mastery_score: 80\n", "")
+    edit(starter / "content" / "assessments" / "01-check.md", CHECK_FRONT, "title:\n  passing_score: 80\n")
+    assert problems_of(starter) == [("01-check.md", 2, '"title" is missing — add a line `title: ...`'),
+                                    ("01-check.md", 3, f'"passing_score: 80" {SWALLOWED} title — {LINE_UP}')]
+
+
+@pytest.mark.parametrize("block", ["strings:\n  start: Go\n", "check:\n  max_grade: 9\n",
+                                   "title2:\n  title: x\n"])
+def test_a_block_of_settings_or_a_key_that_is_not_one_is_not_named_indented(starter, block):
+    # under `strings:` or `check:` an indent is right; under an unknown key, the unknown key is the mistake
+    with open(starter / "content" / "course.yml", "a", encoding="utf-8") as yml:
+        yml.write(block)
+    if block.startswith("title2"):
+        assert [message for *_, message in problems_of(starter)] == [
+            'unknown key "title2" — did you mean "title"? (allowed: title, identifier, version, language, description, '
+            "authors, mastery_score, theme, lessons, assessments, iri, cmi5_au_per_lesson, require_scenarios, "
+            "video_size, package_budget_mb, check, one_question_per_screen, branding, strings)"]
+    else:
+        load(starter, cache=False)
 
 
 @pytest.mark.parametrize("description", [

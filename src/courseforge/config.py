@@ -7,7 +7,8 @@ from pathlib import Path
 from courseforge.branding import read_branding
 from courseforge.check.catalogue import IGNORABLE, ignore_hint
 from courseforge.errors import Problems
-from courseforge.fields import FieldReader, check_indented_keys, check_keys, unknown_key_hint
+from courseforge.fields import (FieldReader, check_indented_keys, check_keys, check_nested_keys, indented_key_problem,
+                               unknown_key_hint)
 from courseforge.model import CheckSettings, CourseConfig
 from courseforge.sourcetext import SourceError, read_source
 from courseforge.strings import read_overrides
@@ -22,6 +23,7 @@ KEYS = ("title", "identifier", "version", "language", "description", "authors",
 CHECK_LIMITS = {"reading_wpm": (80, 600), "question_seconds": (0, 600), "time_tolerance": (0, 1000),
                 "max_grade": (1, 30), "max_sentence_words": (5, 200), "max_passive_percent": (0, 100)}
 CHECK_KEYS = ("ignore", *CHECK_LIMITS)
+BLOCKS = ("check", "branding", "strings")  # the settings written as `key: value` lines under them
 # BCP 47 in the shape LMSs and <html lang> accept: en, en-GB, pt-BR, zh-Hant-TW.
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 VIDEO_SIZE = re.compile(r"^(\d{2,4})x(\d{2,4})$")
@@ -47,12 +49,17 @@ def load_config(path: Path, problems: Problems
         problems.error(path, exc.line, exc.problem, exc.hint)
         return None
     except YamlSyntaxError as exc:
-        problems.error(path, exc.line, f"YAML syntax error: {exc.problem}",
-                       exc.hint or "check indentation and quote values that contain `:` or `#`")
+        indented = None if exc.hint else indented_key_problem(text, exc.line, KEYS, blocks=BLOCKS)
+        if indented is not None:
+            problems.error(path, exc.line, *indented)
+        else:
+            problems.error(path, exc.line, f"YAML syntax error: {exc.problem}",
+                           exc.hint or "check indentation and quote values that contain `:` or `#`")
         return None
-    block_lines = {key: key_lines(node) for key, node in nodes.items() if key in ("check", "branding", "strings")}
+    block_lines = {key: key_lines(node) for key, node in nodes.items() if key in BLOCKS}
     check_keys(mapping, KEYS, path, problems)
     lost = check_indented_keys(text, KEYS, path, problems, nodes=nodes)
+    lost |= check_nested_keys(mapping, text, KEYS, path, problems, nodes=nodes, blocks=BLOCKS)
     read = FieldReader(mapping, path, problems, text, nodes)
     title = read.text("title", required=True)
     if title and len(title) > MAX_TITLE:

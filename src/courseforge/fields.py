@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from courseforge.errors import Problems
-from courseforge.yamltext import Mapping, indented_keys
+from courseforge.yamltext import Mapping, indented_keys, key_nodes
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -23,15 +23,70 @@ def check_keys(mapping: Mapping, allowed: tuple[str, ...], path: Path, problems:
             problems.error(path, mapping.line(key), f'unknown key "{key}"', unknown_key_hint(key, allowed))
 
 
+LINE_UP = "line it up with the other keys, at the beginning of the line"
+
+
 def check_indented_keys(text: str, allowed: tuple[str, ...], path: Path, problems: Problems,
                         line_offset: int = 0, nodes: dict | None = None) -> set[str]:
     """Name each setting an author indented into a `>-` or `|` value above it; the keys so lost."""
     lost = set()
     for line, written, key in indented_keys(text, allowed, line_offset, nodes):
-        problems.error(path, line, f'"{written}" is indented, so it is read as part of the {key}',
-                       "start it at the beginning of the line")
+        problems.error(path, line, f'"{written}" is indented, so it is read as part of the {key}', LINE_UP)
         lost.add(written.split(":", 1)[0].strip())
     return lost
+
+
+def check_nested_keys(mapping: Mapping, text: str, allowed: tuple[str, ...], path: Path, problems: Problems,
+                      line_offset: int = 0, nodes: dict | None = None, blocks: tuple[str, ...] = ()) -> set[str]:
+    """Name each setting an author indented under a key with nothing after its colon (`title:`, then
+    `  passing_score: 80`): YAML reads the two as one setting whose value is the other. The keys so
+    lost (said here, so not missing too). A key that holds only such settings is left empty, as the
+    author wrote it, rather than refused as not a text. `blocks`: the keys whose value is `key: value`
+    lines (course.yml's `check:`…); under an unknown key, that key is the mistake (check_keys says so)."""
+    holders = [key for key, value in mapping.data.items()
+               if type(value) is dict and key in allowed and key not in blocks]
+    if not holders:
+        return set()  # no value is a mapping: every front matter, decided without composing it
+    nodes = key_nodes(text) if nodes is None else nodes
+    lines = text.split("\n")
+    lost = set()
+    for holder in holders:
+        node = nodes.get(str(holder))
+        if type(node) is not yaml.MappingNode or node.flow_style:  # `title: {passing_score: 80}` is no indent
+            continue
+        names = [key.value if type(key) is yaml.ScalarNode else None for key, _ in node.value]
+        for name, (key, _) in zip(names, node.value):
+            if name in allowed:
+                problems.error(path, key.start_mark.line + 1 + line_offset,
+                               f'"{lines[key.start_mark.line].strip()}" is indented, so it is read as part of the '
+                               f"{holder}", LINE_UP)
+                lost.add(name)
+        if all(name in allowed for name in names):
+            mapping.data[holder] = None
+    return lost
+
+
+# A top-level `key:` line, and a line that indents a setting's `key:` (filled in with the known keys).
+_TOP_KEY = re.compile(r"([^\s:#'\"-][^:#]*?)[ \t]*:(?:[ \t]|$)")
+_INDENTED_KEY = r" +({})[ \t]*:(?:[ \t]|$)"
+
+
+def indented_key_problem(text: str, line: int | None, allowed: tuple[str, ...], line_offset: int = 0,
+                         blocks: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """(problem, hint) for a YAML syntax error at `line` that indents a setting under the one above
+    (`title: Check`, then `  passing_score: 80`), which YAML tried to read as more of its value; None
+    for any other. `blocks`: the keys whose value is `key: value` lines, where an indent is right."""
+    index = line - 1 - line_offset if line is not None else -1
+    lines = text.split("\n")
+    if not 0 <= index < len(lines):
+        return None
+    found = re.match(_INDENTED_KEY.format("|".join(map(re.escape, allowed))), lines[index])
+    if found is None:
+        return None
+    holder = next((top.group(1) for top in map(_TOP_KEY.match, reversed(lines[:index])) if top), None)
+    if holder is None or holder in blocks:
+        return None
+    return f'"{lines[index].strip()}" is indented, so it is read as part of the {holder}', LINE_UP
 
 
 def unknown_key_hint(key: object, allowed: tuple[str, ...]) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from courseforge.assets import AssetCollector
 from courseforge.errors import Problems
-from courseforge.fields import SLUG, FieldReader, check_indented_keys, check_keys
+from courseforge.fields import (SLUG, FieldReader, check_indented_keys, check_keys, check_nested_keys,
+                                indented_key_problem)
 from courseforge.markdown import LessonMarkdown, Parsed
 from courseforge.model import Lesson, Question, Quiz
 from courseforge.pagetext import page_text
@@ -30,6 +31,7 @@ class PageReader:
         self.mastery_score = mastery_score
         self.id_line: int | None = None
         self.questions_left_out = 0  # the last page's question blocks that had a problem (reported)
+        self.lost: set[str] = set()  # the last page's settings indented into another (reported)
 
     def lesson(self, path: Path, number: int, data: bytes | None = None) -> Lesson | None:
         """`data`: the file's bytes (to a byte past the size limit) if they were read already."""
@@ -57,7 +59,7 @@ class PageReader:
             self.problems.error(path, front.line("draw"), f"draw: {draw} is more than the {len(scored)} graded "
                                 f"questions on this page", "lower `draw` or add questions")
         passing = read.integer("passing_score", 0, 100)
-        if graded and passing is None and self.mastery_score is None:
+        if graded and passing is None and self.mastery_score is None and "passing_score" not in self.lost:
             self.problems.error(path, front.first_line, NO_PASSING_SCORE,
                                 "add `passing_score: 80` here or `mastery_score: 80` to course.yml")
         if graded and not scored and complete:
@@ -117,11 +119,16 @@ class PageReader:
         try:
             front = load_mapping(text, line_offset=line - 1)
         except YamlSyntaxError as exc:
-            self.problems.error(path, exc.line, f"YAML syntax error in the front matter: {exc.problem}",
-                                exc.hint or "check indentation and quote values that contain `:` or `#`")
+            indented = None if exc.hint else indented_key_problem(text, exc.line, keys, line - 1)
+            if indented is not None:
+                self.problems.error(path, exc.line, *indented)
+            else:
+                self.problems.error(path, exc.line, f"YAML syntax error in the front matter: {exc.problem}",
+                                    exc.hint or "check indentation and quote values that contain `:` or `#`")
             return None
         check_keys(front, keys, path, self.problems)
-        check_indented_keys(text, keys, path, self.problems, line - 1)
+        self.lost = check_indented_keys(text, keys, path, self.problems, line - 1)
+        self.lost |= check_nested_keys(front, text, keys, path, self.problems, line - 1)
         for at in _joined_items(front, text, line, "objectives"):
             self.problems.error(path, at[0], f"this line continues objective {at[1]}",
                                 'line the "-" up with the one above to make it a separate objective')
