@@ -698,13 +698,14 @@ def test_answer_lines_the_syntax_takes_still_make_options(starter, written):
     assert [o.text for o in question.options] == ["a", "b"] and "[Listen first]" in question.prompt_html
 
 
-ORDER_FIX = "list the items in the right order, numbered 1, 2, 3…"
+ORDER_FIX = "list the items in the right order, numbered 1, 2, 3… (or every one 1.)"
 
 
 @pytest.mark.parametrize("items, line, problem", [
     # the key is the order the items are written in: a number out of place would make a key not meant
     ("1. Listen\n3. Say back\n2. Offer", 32, "item numbered 3 comes before 2"),
-    ("1. Listen\n1. Say back\n1. Offer", 32, "this item is numbered 1, like the one on line 31"),
+    ("1. Listen\n1. Say back\n2. Offer", 32, "this item is numbered 1, like the one on line 31"),
+    ("1. Listen\n2. Say back\n2. Offer", 33, "this item is numbered 2, like the one on line 32"),
     ("2. Listen\n3. Say back", 31, "item numbered 2 is where 1 belongs"),
     ("1) Listen\n2) Say back\n4) Offer", 33, "item numbered 4 is where 3 belongs"),
 ])
@@ -717,6 +718,16 @@ def test_ordering_items_numbered_out_of_order_are_named(starter, items, line, pr
 def test_ordering_items_numbered_in_order_keep_their_order(starter):
     with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
         page.write("\n::: question q ordering\nPut them in order.\n01. Listen\n02. Say back\n3) Offer\n:::\n")
+    question = load(starter, cache=False).lessons[1].questions[-1]
+    assert [o.text for o in question.options] == ["Listen", "Say back", "Offer"]
+
+
+@pytest.mark.parametrize("items", ["1. Listen\n1. Say back\n1. Offer", "1) Listen\n1) Say back\n1) Offer",
+                                   "3. Listen\n03. Say back\n3. Offer"])
+def test_ordering_items_all_numbered_alike_keep_their_order(starter, items):
+    # Markdown's lazy numbering (every item `1.`) shows 1, 2, 3: the items are in the order written
+    with open(starter / "content" / "lessons" / "02-listening.md", "a", encoding="utf-8") as page:
+        page.write(f"\n::: question q ordering\nPut them in order.\n{items}\n:::\n")
     question = load(starter, cache=False).lessons[1].questions[-1]
     assert [o.text for o in question.options] == ["Listen", "Say back", "Offer"]
 

@@ -329,23 +329,26 @@ COUNTING = [str(number) for number in range(1, len(KEYS) + 1)]  # the numbers of
 
 
 def _numbered_in_order(draft: _Draft, report: Report) -> bool:
-    """Whether an ordering question's items are numbered 1, 2, 3... as listed: the key is the order the
-    items are written in, so an item numbered out of place would make a key the author did not mean."""
+    """Whether an ordering question's items are numbered 1, 2, 3... as listed, or all alike: the key is
+    the order the items are written in, so an item numbered out of place would make a key the author did
+    not mean. `1. 1. 1.` is Markdown's own way to write a list (it shows 1, 2, 3): file order too."""
     numbers = draft.numbers
     if numbers == COUNTING[:len(numbers)]:  # as nearly every question writes them
+        return True
+    if numbers.count(numbers[0]) == len(numbers):
         return True
     for index, (written, (_, at)) in enumerate(zip(numbers, draft.ordered)):
         wanted = str(index + 1)
         if written == wanted:
             continue
-        if wanted in numbers[index + 1:]:
-            problem = f"item numbered {written} comes before {wanted}"
-        elif written in numbers[:index]:
+        if written in numbers[:index]:  # a list half numbered as Markdown allows (1. 1. 2.)
             first = draft.ordered[numbers.index(written)][1]
             problem = f"this item is numbered {written}, like the one on line {first}"
+        elif wanted in numbers[index + 1:]:
+            problem = f"item numbered {written} comes before {wanted}"
         else:
             problem = f"item numbered {written} is where {wanted} belongs"
-        report(at, problem, "list the items in the right order, numbered 1, 2, 3…")
+        report(at, problem, "list the items in the right order, numbered 1, 2, 3… (or every one 1.)")
         return False
     return True
 
