@@ -786,3 +786,42 @@ def test_each_block_closed_with_end_is_named_once(starter):
     edit(page, "to the customer.\n:::", "to the customer.\n::: end")
     assert problems_of(starter) == [("02-listening.md", 15, BARE_END.format("end")),
                                     ("02-listening.md", 27, BARE_END.format("end"))]
+
+
+BROKEN_FRONT = "---\ntitle: [a title\n---\n\nText.\n"
+
+
+@pytest.mark.parametrize("command, again", [("build", "build again"), ("check", "check again")])
+def test_thousands_of_mistakes_print_the_first_fifty_and_count_the_rest(starter, command, again):
+    # 60 lessons with a front matter YAML cannot read: 60 lines pushed the first ones off the screen
+    lessons = starter / "content" / "lessons"
+    for number in range(3, 63):
+        (lessons / f"{number:02d}-more.md").write_text(BROKEN_FRONT, encoding="utf-8")
+    result = run_cli(command, str(starter))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    lines = result.output.splitlines()
+    named = [line for line in lines if "-more.md:3: YAML syntax error" in line]
+    assert [line.split(":", 1)[0].rsplit("/", 1)[1] for line in named] == [f"{n:02d}-more.md" for n in range(3, 53)]
+    outcome = "nothing was written" if command == "build" else "the course was not reviewed"
+    assert lines[-2:] == [f"… and 10 more problems — fix these and {again}", f"60 problems found; {outcome}."]
+    assert not (starter / "build").exists()
+
+
+def test_fifty_mistakes_are_all_printed(starter):
+    lessons = starter / "content" / "lessons"
+    for number in range(3, 53):
+        (lessons / f"{number:02d}-more.md").write_text(BROKEN_FRONT, encoding="utf-8")
+    lines = run_cli("build", str(starter)).output.splitlines()
+    assert len(lines) == 51 and lines[-1] == "50 problems found; nothing was written."
+
+
+def test_the_warnings_met_before_a_stop_are_capped_too(starter):
+    # 30 pages left out (saved as .MD) and one error: the warnings come first, the first 25 of them
+    lessons = starter / "content" / "lessons"
+    for number in range(3, 33):
+        (lessons / f"{number:02d}-more.MD").write_text("---\ntitle: More\n---\n\nText.\n", encoding="utf-8")
+    edit(lessons / "01-welcome.md", "title: Welcome", "title: [Welcome")
+    lines = run_cli("build", str(starter)).output.splitlines()
+    assert [line.startswith("warning: ") for line in lines] == [True] * 26 + [False] * 2
+    assert lines[25] == "warning: 5 more warnings (5 files) — `courseforge check --json` lists them all"
+    assert "01-welcome.md:" in lines[26] and lines[27] == "1 problem found; nothing was written."

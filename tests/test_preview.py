@@ -76,6 +76,42 @@ def test_the_page_is_handed_the_last_build_s_warnings_good_or_failed(make_course
     assert session.state()["warnings"] == []  # the failed save's, not those of the build still on show
 
 
+def test_a_save_with_many_errors_shows_the_first_fifty_in_the_terminal_and_the_page(make_course):
+    """60 lessons with a front matter YAML cannot read: the page's list and the terminal cut at 50, as
+    `build` does, and count the rest; the page still hears the whole count for its status line."""
+    folder = make_course()
+    said: list[str] = []
+    session = Session(folder, report=lambda text, is_error: said.append(text))
+    assert session.rebuild()
+    for number in range(4, 64):
+        (folder / "lessons" / f"{number:02d}-more.md").write_text("---\ntitle: [x\n---\n\nText.\n")
+    said.clear()
+    assert not session.rebuild()
+    state = session.state()
+    assert len(state["errors"]) == 50 and state["errorCount"] == 60 and "04-more.md:" in state["errors"][0]
+    assert state["moreErrors"] == "… and 10 more problems — fix these and save again"
+    assert len(said) == 52 and said[-2:] == ["… and 10 more problems — fix these and save again",
+                                             "60 problems found; still showing the last good build"]
+    (folder / "lessons" / "04-more.md").unlink()
+    for number in range(5, 54):
+        (folder / "lessons" / f"{number:02d}-more.md").unlink()
+    assert not session.rebuild()
+    assert session.state()["errorCount"] == 10 and session.state()["moreErrors"] is None
+
+
+def test_a_build_with_many_warnings_shows_the_first_25_and_counts_the_rest_by_rule(make_course):
+    # 30 lessons whose objectives no question assesses, each claiming more minutes than its words take
+    folder = make_course(lessons=30)
+    said: list[str] = []
+    session = Session(folder, report=lambda text, is_error: said.append(text))
+    assert session.rebuild()
+    state = session.state()
+    assert len(state["warnings"]) == 25 and state["warningCount"] == 60
+    more = "35 more warnings (30 time-claim, 5 objective-unassessed) — run `courseforge check` to list them all"
+    assert state["moreWarnings"] == more
+    assert len(said) == 27 and said[-2] == f"warning: {more}" and said[-1].startswith("built in ")
+
+
 def test_the_standards_on_offer_follow_the_exporter_registry(monkeypatch):
     assert standards() == [name for name in EXPORTERS]
     monkeypatch.setitem(EXPORTERS, "scorm2004", object())

@@ -30,33 +30,6 @@ class FormatChoice(click.Choice):
         pass
 
 
-class WarningLines:
-    """A build's warnings on stderr, the first SHOWN of them in full: a large course that breaks one
-    rule on every page (5 000 lessons, 15 000 warnings) would bury the build's own lines. The rest are
-    counted by rule in one closing line; `courseforge check` lists every one."""
-
-    SHOWN = 25
-
-    def __init__(self) -> None:
-        self.shown, self.more = 0, {}
-
-    def show(self, warning) -> None:
-        if self.shown < self.SHOWN:
-            click.echo(f"warning: {warning}", err=True)
-            self.shown += 1
-        else:
-            rule = getattr(warning, "rule", "files")  # a loader warning (a page left out…) has no rule
-            self.more[rule] = self.more.get(rule, 0) + 1
-
-    def close(self) -> None:
-        if self.more:
-            count = sum(self.more.values())
-            rules = sorted(self.more.items(), key=lambda item: (-item[1], item[0]))
-            kinds = ", ".join(f"{number} {rule}" for rule, number in rules[:4]) + (", …" if len(rules) > 4 else "")
-            click.echo(f"warning: {count} more warning{'s' if count != 1 else ''} ({kinds}) — "
-                       "run `courseforge check` to list them all", err=True)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="courseforge")
 def main() -> None:
@@ -75,6 +48,7 @@ def main() -> None:
 def build(source: Path, out: Path | None, formats: tuple[str, ...], answer_key: bool, strict: bool) -> None:
     """Build the course in SOURCE (a folder with course.yml or content/course.yml)."""
     from courseforge.build import FORMATS, build as build_course
+    from courseforge.errors import WarningLines
     from courseforge.video import ConsoleProgress
 
     chosen = FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
@@ -110,7 +84,7 @@ def check(source: Path, as_json: bool, sources: Path | None) -> None:
             course = load(source)
             report = check_course(course, sources)
     except ContentErrors as problems:
-        problems.outcome = "the course was not reviewed"
+        problems.outcome, problems.again = "the course was not reviewed", "check again"
         if course is not None and not problems.warnings:
             # The review's own errors (an objective naming a lesson that is not read) come without the
             # load's warnings, and a page left out (saved as `.MD`) is often what explains them.

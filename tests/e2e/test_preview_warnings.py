@@ -71,3 +71,21 @@ def test_the_last_build_s_warnings_show_in_the_page_by_keyboard_and_follow_each_
         assert page.locator("#pv-warnings").is_hidden() and page.get_by_role("alert").is_hidden()
     finally:
         running.close()
+
+
+def test_a_save_with_many_errors_lists_the_first_fifty_and_counts_the_rest(tmp_path, page):
+    # as `build` prints them: 60 lines of errors made a page to scroll through, the first fixes out of sight
+    project = tmp_path / "project"
+    create(project)
+    running = Preview(project).start()
+    try:
+        page.goto(running.url)
+        page.wait_for_function(FRAME_READY)
+        for number in range(3, 63):
+            (project / "content" / "lessons" / f"{number:02d}-more.md").write_text("---\ntitle: [x\n---\n\nText.\n")
+        page.get_by_role("status").get_by_text("60 problems in the last save").wait_for()
+        items = page.locator("#pv-error-list li")
+        assert items.count() == 51 and "03-more.md:" in items.first.inner_text()
+        assert items.last.inner_text() == "… and 10 more problems — fix these and save again"
+    finally:
+        running.close()

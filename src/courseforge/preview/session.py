@@ -16,7 +16,8 @@ import click
 from lxml import etree
 
 from courseforge.build import Prepared, prepare, site
-from courseforge.errors import ContentErrors
+from courseforge.errors import (LISTED_BY_CHECK, LISTED_BY_JSON, SHOWN_ERRORS, SHOWN_WARNINGS, ContentErrors,
+                               WarningLines, hidden_warnings, more_problems, more_warnings)
 from courseforge.model import Course, Quiz, Scenario, Site
 from courseforge.theme import Theme
 
@@ -42,6 +43,7 @@ class Session:
         self.sites: dict[str, Site] = {}
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        self.hidden: dict[str, int] = {}  # how many warnings of each rule the page is not shown
         self.number = 0  # of the last good build
         self.lock = threading.Lock()
         # standard → (version, the site's files but its launch page): the version names those files
@@ -63,7 +65,7 @@ class Session:
     def rebuild(self, changed: set[Path] | None = None) -> bool:
         """Build again after `changed` (None: anything may have); True when it worked. On failure
         the last good build stays served."""
-        started, warnings = time.perf_counter(), []
+        started, warnings = time.perf_counter(), []  # as heard, each a ContentError or a check finding
         if changed is None or self.theme is not None and _touches(changed, self.theme.dirs):
             # Jinja notices a compiled template's edits, not a template added in front of it.
             self.theme = None
@@ -73,13 +75,13 @@ class Session:
             # reload; before any is shown, one is, so that a theme's template error shows too.
             eager = sorted(self.shown) or standards()[:1]
         try:
-            prepared = prepare(self.source, lambda warning: warnings.append(str(warning)),
-                               self.progress() if self.progress else None, theme_for=self._theme)
+            prepared = prepare(self.source, warnings.append, self.progress() if self.progress else None,
+                               theme_for=self._theme)
             sites = {name: site(prepared, name) for name in eager}
         except ContentErrors as exc:  # the warnings met before it stopped often explain it (a page left out)
             # Those the loader raised with, and those heard before a later step stopped (a page left
             # out, then a `check: ignore` comment naming no rule).
-            met = list(dict.fromkeys([*warnings, *(str(warning) for warning in exc.warnings)]))
+            met = list({str(warning): warning for warning in [*warnings, *exc.warnings]}.values())
             return self._failed([str(error) for error in exc.errors], met)
         except click.ClickException as exc:  # a clip ffmpeg cut short, an unwritable cache…: said as build says it
             return self._failed([exc.format_message()], warnings)
@@ -94,12 +96,15 @@ class Session:
             self.same_as_before = not self.errors and self.prepared is not None and \
                 prepared.course.config == self.prepared.course.config and all(
                     name in self.sites and self.sites[name].files == made.files for name, made in sites.items())
-            self.prepared, self.sites, self.errors, self.warnings = prepared, sites, [], warnings
+            self.prepared, self.sites, self.errors = prepared, sites, []
+            self.warnings, self.hidden = [str(warning) for warning in warnings], hidden_warnings(warnings)
             self.number += 1
             for name, made in sites.items():
                 self._version(name, made)
+        said = WarningLines(lambda line: self.report(line, True))
         for warning in warnings:
-            self.report(f"warning: {warning}", True)
+            said.show(warning)
+        said.close()
         same = ", the same course as before" if self.same_as_before else ""
         self.report(f"built in {time.perf_counter() - started:.2f} s{same}", False)
         return True
@@ -111,15 +116,20 @@ class Session:
             self.theme = fresh
         return self.theme
 
-    def _failed(self, errors: list[str], warnings: list[str] = ()) -> bool:
+    def _failed(self, errors: list[str], warnings: list = ()) -> bool:
         with self.lock:
             # The page shows the last save's warnings beside its errors, as the terminal does.
-            self.errors, self.warnings = errors, list(warnings)
+            self.errors, self.warnings = errors, [str(warning) for warning in warnings]
+            self.hidden = hidden_warnings(list(warnings))
             built = self.prepared is not None
+        said = WarningLines(lambda line: self.report(line, True), LISTED_BY_JSON)
         for warning in warnings:
-            self.report(f"warning: {warning}", True)
-        for error in errors:
+            said.show(warning)
+        said.close()
+        for error in errors[:SHOWN_ERRORS]:
             self.report(error, True)
+        if len(errors) > SHOWN_ERRORS:
+            self.report(more_problems(len(errors) - SHOWN_ERRORS, "save again"), True)
         shown = "still showing the last good build" if built else "nothing to show until the course builds"
         self.report(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found; {shown}", True)
         return False
@@ -184,7 +194,16 @@ class Session:
             return {
                 # This process's own: a page that reconnects to a preview started again relaunches, its
                 # course's LMS data (the LRS's sessions above all) being the old process's.
-                "run": self.nonce, "build": self.number, "errors": self.errors, "warnings": self.warnings,
+                # The first of the errors and warnings, as the terminal shows them (errors.SHOWN_…),
+                # each list then counted whole and its rest said in one line: a course of 5 000 bad
+                # pages sent 5 000 lines to each open page at every save, to make a list of them.
+                "run": self.nonce, "build": self.number,
+                "errors": self.errors[:SHOWN_ERRORS], "errorCount": len(self.errors),
+                "moreErrors": more_problems(len(self.errors) - SHOWN_ERRORS, "save again")
+                if len(self.errors) > SHOWN_ERRORS else None,
+                "warnings": self.warnings[:SHOWN_WARNINGS], "warningCount": len(self.warnings),
+                "moreWarnings": more_warnings(self.hidden, LISTED_BY_JSON if self.errors else LISTED_BY_CHECK)
+                if self.hidden else None,
                 "standards": [{"name": name, "kind": LAUNCH_KINDS[name], "version": self.versions.get(name, [None])[0]}
                               for name in standards()],
                 "course": {"id": course.id, "title": course.title, "iri": course.iri,

@@ -54,38 +54,39 @@
 
   function say(text) { byId('pv-status').textContent = text; }
 
-  // `built`: a good build is on show (none when the preview started on a course with errors).
-  function showErrors(errors, built) {
-    var list = byId('pv-error-list');
-    byId('pv-error-title').textContent = built ? 'Fix this, then save: the preview still shows the last good build.'
-      : 'Fix this, then save: the course has not built yet, so there is nothing to show.';
+  // The items of a list, and the line the server says the rest in (a long list is cut, as the
+  // terminal cuts it: `… and 4950 more problems`), if any.
+  function fill(list, lines, more) {
     list.textContent = '';
-    errors.forEach(function (text) {
+    lines.concat(more ? [more] : []).forEach(function (text) {
       var item = doc.createElement('li');
       item.textContent = text;
       list.appendChild(item);
     });
-    byId('pv-error').hidden = !errors.length;
+  }
+
+  // `got`: the state; `built`: a good build is on show (none when the preview started on a course with errors).
+  function showErrors(got, built) {
+    byId('pv-error-title').textContent = built ? 'Fix this, then save: the preview still shows the last good build.'
+      : 'Fix this, then save: the course has not built yet, so there is nothing to show.';
+    fill(byId('pv-error-list'), got.errors, got.moreErrors);
+    byId('pv-error').hidden = !got.errorCount;
   }
 
   // The build's warnings (check findings, a page left out…), which the terminal alone used to show:
   // folded to their count, each `path:line: what — how to fix it` when opened. The list is filled in
   // place, so a rebuild keeps it open or closed as the author left it.
-  function showWarnings(warnings) {
-    var list = byId('pv-warnings-list'), count = warnings.length;
+  function showWarnings(got) {
+    var count = got.warningCount;
     byId('pv-warnings-title').textContent = count + ' warning' + (count === 1 ? '' : 's') + ' in the last build';
-    list.textContent = '';
-    warnings.forEach(function (text) {
-      var item = doc.createElement('li');
-      item.textContent = text;
-      list.appendChild(item);
-    });
+    fill(byId('pv-warnings-list'), got.warnings, got.moreWarnings);
     byId('pv-warnings').hidden = !count;
   }
 
   // What the status line adds about them, so a screen reader hears the count at each rebuild.
-  function warned(warnings) {
-    return warnings.length ? ' — ' + warnings.length + ' warning' + (warnings.length === 1 ? '' : 's') : '';
+  function warned(got) {
+    var count = got.warningCount;
+    return count ? ' — ' + count + ' warning' + (count === 1 ? '' : 's') : '';
   }
 
   function fillStandards() {
@@ -382,8 +383,8 @@
     state = got;
     byId('pv-course').textContent = got.course ? '— ' + got.course.title : '';
     showAUs();
-    showErrors(got.errors, !!got.course);
-    showWarnings(got.warnings);
+    showErrors(got, !!got.course);
+    showWarnings(got);
   }
 
   function listen() {
@@ -392,7 +393,7 @@
       var built = JSON.parse(event.data);
       update(built);
       if (aside) return say('Build ' + built.build + ' ready. ' + ELSEWHERE + '.');
-      say('Build ' + built.build + ' ready in ' + built.seconds.toFixed(2) + ' s' + warned(built.warnings));
+      say('Build ' + built.build + ' ready in ' + built.seconds.toFixed(2) + ' s' + warned(built));
       launch(false, true);
     });
     events.addEventListener('unchanged', function (event) {
@@ -400,13 +401,13 @@
       update(built);
       if (aside) return say('Build ' + built.build + ' ready. ' + ELSEWHERE + '.');
       say('Build ' + built.build + ' in ' + built.seconds.toFixed(2) + ' s: nothing changed, the page stays as it is' +
-          warned(built.warnings));
+          warned(built));
     });
     events.addEventListener('problems', function (event) {
       var got = JSON.parse(event.data);
-      showErrors(got.errors, !!got.course);
-      showWarnings(got.warnings);
-      say(got.errors.length + ' problem' + (got.errors.length === 1 ? '' : 's') + ' in the last save' + warned(got.warnings));
+      showErrors(got, !!got.course);
+      showWarnings(got);
+      say(got.errorCount + ' problem' + (got.errorCount === 1 ? '' : 's') + ' in the last save' + warned(got));
     });
     events.addEventListener('statement', function (event) { onStatement(JSON.parse(event.data)); });
     events.addEventListener('refused', function (event) { onRefused(JSON.parse(event.data)); });
