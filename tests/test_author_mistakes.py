@@ -490,7 +490,8 @@ CHECK_FRONT = "title: Check your understanding\nattempts: 3\n"
      f'"passing_score: 80" {SWALLOWED} title — {LINE_UP}'),
     ("assessments/01-check.md", CHECK_FRONT, "title: Check\nattempts: 3\n  # of 100\n  passing_score: 80\n", 5,
      f'"passing_score: 80" {SWALLOWED} attempts — {LINE_UP}'),
-    ("course.yml", "mastery_score: 80", "  mastery_score: 80", 11, f'"mastery_score: 80" {SWALLOWED} authors — {LINE_UP}'),
+    ("course.yml", "mastery_score: 80", "  mastery_score: 80", 11,
+     f'"mastery_score: 80" {SWALLOWED} authors — {LINE_UP}'),
     ("course.yml", "language: en\n", "language:\n  theme: default\n", 6, f'"theme: default" {SWALLOWED} language — '
      f"{LINE_UP}"),  # left empty (en), as written, not refused as "not a text"
 ])
@@ -517,8 +518,8 @@ def test_a_block_of_settings_or_a_key_that_is_not_one_is_not_named_indented(star
         yml.write(block)
     if block.startswith("title2"):
         assert [message for *_, message in problems_of(starter)] == [
-            'unknown key "title2" — did you mean "title"? (allowed: title, identifier, version, language, description, '
-            "authors, mastery_score, theme, lessons, assessments, iri, cmi5_au_per_lesson, require_scenarios, "
+            'unknown key "title2" — did you mean "title"? (allowed: title, identifier, version, language, '
+            "description, authors, mastery_score, theme, lessons, assessments, iri, cmi5_au_per_lesson, require_scenarios, "
             "video_size, package_budget_mb, check, one_question_per_screen, branding, strings)"]
     else:
         load(starter, cache=False)
