@@ -3,7 +3,8 @@ quiz.js's backup of graded texts): a course opened from file:// keeps the course
 earlier player wrote; a launch by an LMS adds what tells it apart (Courseforge.room, player.js), so that
 one registration's, one AU's or one learner's record never shows in another's. Node over the runtime's
 adapters, with no LMS answering (the cmi5 launch has ended, the TinCan LRS cannot be reached): each
-falls back to the standalone adapter. In Chromium against Ralph: tests/e2e/test_cmi5_one_page_au.py."""
+falls back to the standalone adapter; a SCORM LMS (a stub API) names its learner. In Chromium against
+Ralph: tests/e2e/test_cmi5_one_page_au.py; under scorm-again: tests/e2e/test_shared_browser.py."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,7 +33,7 @@ async function keys(name, search) {
   window.location.search = search;
   if (name) {
     if (!by(name).detect()) return 'not detected';
-    await by(name).create(course).init().then(() => 'connected', e => e.message);
+    await Promise.resolve().then(() => by(name).create(course).init()).then(() => 'connected', e => e.message);
   }
   return [by('standalone').create(course).key, CF.Quizzes.prototype.key.call({course})];
 }
@@ -53,6 +54,16 @@ const tincan = more => `?endpoint=${LRS}&auth=Basic%20x&actor=${actor}` + more;
   }
   out.tincan = await keys('tincan', tincan('&registration=r3&activity_id=urn%3Acourse'));
   out.tincanBare = await keys('tincan', tincan(''));
+  // A SCORM LMS's API on the window: every element read answers what `values` holds, else "".
+  for (const [edition, name, element] of [['scorm12', 'API', 'cmi.core.student_id'], ['scorm2004', 'API_1484_11', 'cmi.learner_id']]) {
+    for (const learner of ['learner-a', 'learner-b', '']) {
+      const values = {[element]: learner}, ok = () => 'true';
+      window[name] = {Initialize: ok, LMSInitialize: ok, Commit: ok, LMSCommit: ok, SetValue: ok, LMSSetValue: ok,
+        GetValue: e => values[e] || '', LMSGetValue: e => values[e] || '', GetLastError: () => '0', LMSGetLastError: () => '0'};
+      out[`${edition} ${learner}`] = await keys(edition, '');
+      delete window[name];
+    }
+  }
   console.log(JSON.stringify(out));
 })();
 """
@@ -60,7 +71,8 @@ const tincan = more => `?endpoint=${LRS}&auth=Basic%20x&actor=${actor}` + more;
 
 @pytest.fixture(scope="module")
 def keys() -> dict:
-    files = ["xapi.js", "adapters/cmi5.js", "adapters/tincan.js", "adapters/standalone.js", "quiz.js"]
+    files = ["xapi.js", "lmsapi.js", "adapters/cmi5.js", "adapters/tincan.js", "adapters/scorm12.js",
+             "adapters/scorm2004.js", "adapters/standalone.js", "quiz.js"]
     return node_json(SCRIPT, *(RUNTIME / f for f in files))
 
 
@@ -82,3 +94,13 @@ def test_a_tincan_launch_keeps_its_own_registration_s_activity_s_and_learner_s_k
                               f"courseforge-backup:empathy@2.0.0 r3,urn:course,{actor}"]
     # No registration, no activity_id (tincan.xml names it): still the launch's learner's, never the course's.
     assert keys["tincanBare"] == [f"courseforge:empathy@2.0.0 ,,{actor}", f"courseforge-backup:empathy@2.0.0 ,,{actor}"]
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_a_scorm_launch_keeps_its_learner_s_keys(keys, edition):
+    # One browser, learners in turn (a kiosk): each learner id (cmi.core.student_id, cmi.learner_id)
+    # its own keys; an LMS that names no learner leaves the course's own.
+    for learner in ("learner-a", "learner-b"):
+        assert keys[f"{edition} {learner}"] == [f"courseforge:empathy@2.0.0 {learner}",
+                                               f"courseforge-backup:empathy@2.0.0 {learner}"]
+    assert keys[f"{edition} "] == keys["file"]

@@ -10,10 +10,11 @@
  * page, and after it the summary of that page with its way out (`covers`).
  *
  * An adapter that finds its launch names it in Courseforge.room (' ' + what tells the launch apart, as
- * soon as it starts, before any answer of the LMS): what this browser keeps for the launch (the
- * standalone adapter's progress when the launch cannot start, quiz.js's backup of graded texts) is
- * keyed with it, so that one registration's or one AU's record never shows in another. No room (a
- * course opened from file://, SCORM): the keys are those of the course alone, as they always were.
+ * soon as it starts: xAPI before any answer of the LMS, SCORM from the learner id once connected, before
+ * any state is read): what this browser keeps for the launch (the standalone adapter's progress when the
+ * launch cannot start, quiz.js's backup of graded texts) is keyed with it, so that one registration's,
+ * AU's or learner's record never shows in another. No room (a course opened from file://, an LMS that
+ * names no learner): the keys are those of the course alone, as they always were.
  *
  * Written small, as every runtime file: packages ship them minified but not renamed, and each byte
  * counts against the theme's budget (tests/test_theme_size.py). Hence classes, arrow callbacks and

@@ -82,6 +82,10 @@
     }
     this.initialized = true;
     this.startedAt = Date.now();
+    // What this browser keeps for the launch (quiz.js's backup, player.js) is this learner's: on a shared
+    // browser the next learner's launch neither shows nor removes it. No learner id: the course's keys.
+    var learner = this.get('cmi.core.student_id');
+    if (learner) CF.room = ' ' + learner;
     this.mode = this.get('cmi.core.lesson_mode') || 'normal';
     var status = this.get('cmi.core.lesson_status');
     this.initialStatus = status;

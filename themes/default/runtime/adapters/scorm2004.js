@@ -119,6 +119,10 @@
     }
     this.initialized = true;
     this.startedAt = Date.now();
+    // What this browser keeps for the launch (quiz.js's backup, player.js) is this learner's: on a shared
+    // browser the next learner's launch neither shows nor removes it. No learner id: the course's keys.
+    var learner = this.get('cmi.learner_id');
+    if (learner) CF.room = ' ' + learner;
     this.mode = this.get('cmi.mode') || 'normal';
     this.initialSuccess = this.get('cmi.success_status');
     var passing = this.scored ? this.get('cmi.scaled_passing_score') : '';
