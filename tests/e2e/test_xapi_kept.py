@@ -6,13 +6,17 @@
   was lost.
 - Two learners of one browser profile, TinCan launches without a registration: the next learner gets
   nothing of the last one (their page and answers, their State document, their statements).
+- A launch that cannot start again (cmi5: reloaded once its session ended; TinCan: the LRS out of
+  reach) falls back to the standalone adapter in the launch's room (Courseforge.room): it starts from
+  what the learner had when the launch ended, not from a fresh course; another registration's or
+  learner's launch finds nothing of it.
 """
 from __future__ import annotations
 
 import json
 from collections import Counter
 
-from .conftest_xapi import (adapter_name, close_page, lesson_ids, open_au, settle, stored, verbs,
+from .conftest_xapi import (READY, adapter_name, close_page, lesson_ids, open_au, settle, stored, verbs,
                             visible_lesson, walk)
 from .lrs import SESSION_ID
 from .test_cmi5_lrs import au_statements, check_cmi5, expected_failures, launch_and_open
@@ -96,5 +100,80 @@ def test_the_next_learner_on_a_shared_browser_starts_afresh(lms, ralph, xapi_pac
     assert visible_lesson(page) == ids[3]
     settle(page)
     close_page(page)
+    assert lms.violations == [], lms.violations
+    assert watch.unexpected(expected_failures) == []
+
+
+def fallen_back(page) -> dict:
+    """The page (open or reloaded) once the player runs on the standalone adapter, saying the launch did not
+    start: where its cover leads (Start or Continue), the pages it counts viewed, and its record's key."""
+    page.wait_for_function(READY)
+    assert adapter_name(page) == "standalone" and page.is_visible("#cf-notice")
+    return page.evaluate("""() => { const p = Courseforge.player;
+        return {start: document.getElementById('cf-start').textContent.trim(), viewed: p.state.viewed,
+                key: p.adapter.key, kept: Object.keys(localStorage).filter(k => k === p.adapter.key)}; }""")
+
+
+def test_an_ended_cmi5_launch_reloaded_starts_where_the_learner_was(lms, ralph, xapi_packages, xapi_page):
+    page, watch = xapi_page
+    folder = xapi_packages["shipped-cmi5"]
+    ids = lesson_ids(folder)
+    session = launch_and_open(lms, page, xapi_packages, "shipped-cmi5")
+    walk(page, ids, stop=3)
+    page.reload()  # pagehide ends the session (C5-L4): the reloaded launch cannot start again
+    got = fallen_back(page)
+    assert got["start"] == "Continue" and got["viewed"] == [0, 1, 2], got
+    assert got["key"].endswith(f" {session.registration} {session.activity_id}") and got["kept"] == [got["key"]]
+    page.click("#cf-start")
+    assert visible_lesson(page) == ids[2]
+    page.click("#cf-next")
+    assert visible_lesson(page) == ids[3]
+
+    # The same AU under another registration (another learner, or the course taken again), ended and
+    # reloaded: nothing of the first.
+    other = launch_and_open(lms, page, xapi_packages, "shipped-cmi5")
+    assert visible_lesson(page) == ids[0]
+    settle(page)
+    page.reload()
+    got = fallen_back(page)
+    assert got["viewed"] == [0], got  # its own cover page alone
+    assert got["key"].endswith(f" {other.registration} {other.activity_id}")
+
+    # The first launch's page again (the same tab knows it ended): where its fallback left it.
+    page.goto(session.url)
+    got = fallen_back(page)
+    assert got["start"] == "Continue" and got["viewed"] == [0, 1, 2, 3], got
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 1, registration=session.registration)
+    check_cmi5(found, [session])
+    assert session.fetches == ["POST"] and other.fetches == ["POST"]
+    assert lms.violations == [], lms.violations
+    assert watch.unexpected(expected_failures) == []
+
+
+def test_a_tincan_launch_with_the_lrs_out_of_reach_starts_where_the_learner_was(lms, ralph, xapi_packages,
+                                                                                  xapi_page):
+    page, watch = xapi_page
+    folder = xapi_packages["shipped-tincan"]
+    ids = lesson_ids(folder)
+    alice = lms.launch_tincan("shipped-tincan", folder, actor=lms.learner("alice"))
+    open_au(page, alice.url)
+    assert adapter_name(page) == "tincan"
+    walk(page, ids, stop=3)
+    close_page(page)
+    stored(ralph, lambda f: "terminated" in verbs(f), registration=alice.registration)
+
+    # The LRS out of reach: no State document, so no launch; the fallback in the launch's room.
+    page.route("**/xAPI/activities/state**", lambda route: route.abort())
+    again = lms.launch_tincan("shipped-tincan", folder, actor=alice.actor, registration=alice.registration)
+    page.goto(again.url)
+    got = fallen_back(page)
+    assert got["start"] == "Continue" and got["viewed"] == [0, 1, 2], got
+    page.click("#cf-start")
+    assert visible_lesson(page) == ids[2]
+    # Another learner (or another registration) finds nothing of hers.
+    bob = lms.launch_tincan("shipped-tincan", folder, actor=lms.learner("bob"))
+    page.goto(bob.url)
+    got = fallen_back(page)
+    assert got["start"] == "Start" and got["viewed"] == [], got
     assert lms.violations == [], lms.violations
     assert watch.unexpected(expected_failures) == []

@@ -4,12 +4,16 @@
  * adapter finds its LMS, or when one that found its launch cannot start (a cmi5 launch reloaded after
  * its session ended): that adapter names the launch in Courseforge.room (player.js), and the key ends
  * with it, so one registration's or one AU's progress never shows in another's. A course opened from
- * file:// has no room: its key stays what it always was.
+ * file:// has no room: its key stays what it always was. An xAPI launch leaves its last state under
+ * that key as it ends (xapi.js terminate), so that this adapter starts from where the learner was.
  */
 (function (win) {
   'use strict';
 
   var CF = win.Courseforge = win.Courseforge || {};
+
+  // The key of a course's record in this launch's room (xapi.js writes there too).
+  var key = CF.localKey = course => 'courseforge:' + course.id + '@' + course.version + (CF.room || '');
 
   // What a stored field holds: a text, else nothing.
   function text(value) { return typeof value === 'string' ? value : null; }
@@ -28,7 +32,7 @@
   class StandaloneAdapter {
     constructor(course) {
       this.name = 'standalone';
-      this.key = 'courseforge:' + course.id + '@' + course.version + (CF.room || '');
+      this.key = key(course);
       this.maxDataLength = 65536;
       this.store = null;
       this.record = { location: null, data: null, completed: false };
