@@ -152,6 +152,13 @@ class Watch:
 @pytest.fixture
 def xapi_page(browser, lms):
     """A fresh browser context and page with its Watch; the stand-in's logs start empty."""
+    context, page, watch = xapi_context(browser, lms)
+    yield page, watch
+    context.close()
+
+
+def xapi_context(browser, lms):
+    """xapi_page's context (to close), page and Watch, in `browser`."""
     lms.reset()
     context = browser.new_context()
     context.set_default_timeout(10_000)
@@ -175,9 +182,7 @@ def xapi_page(browser, lms):
     context.on("weberror", lambda error: watch.page_errors.append(str(error.error)))
     context.on("request", on_request)
     context.on("response", on_response)
-    page = context.new_page()
-    yield page, watch
-    context.close()
+    return context, context.new_page(), watch
 
 
 # ---------------------------------------------------------------------------------------------

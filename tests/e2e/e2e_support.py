@@ -59,8 +59,12 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 class StaticFiles(http.server.SimpleHTTPRequestHandler):
     """Files as a real web server serves them: never cached, byte ranges, quiet. Subclasses map paths."""
 
+    # no-store also keeps every page out of the back/forward cache; tests/e2e/test_bfcache.py serves
+    # them "no-cache" (revalidated, as many LMSs serve content) to let it in.
+    cache_control = "no-store"
+
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", self.cache_control)
         super().end_headers()
 
     def send_head(self):

@@ -461,9 +461,21 @@
         }
       });
       win.addEventListener('pagehide', () => { t.finish(); });
-      // Back from the back/forward cache: an LMS session stays finished, local progress carries on.
+      // Back from the back/forward cache: an LMS session, ended on pagehide, stays ended. As after a
+      // reload, the learner carries on with the fallback adapter (in the launch's room: what they do
+      // now is kept in this browser, where it went nowhere), and the notice says so.
       win.addEventListener('pageshow', event => {
-        if (event.persisted && !t.connected) t.terminated = false;
+        if (!event.persisted) return;
+        if (t.connected) {
+          t.connected = false;
+          t.adapter = adapters.filter(a => a.fallback)[0].create(t.course);
+          t.adapter.init();
+          if (ui.notice) {
+            ui.notice.textContent = t.strings.noticeEnded;
+            ui.notice.hidden = false;
+          }
+        }
+        t.terminated = false;
       });
     }
 
