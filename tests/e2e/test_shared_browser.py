@@ -48,12 +48,12 @@ def learner(edition: str, name: str) -> dict:
             "scaled_passing_score": "0.8"}
 
 
-def session(context, server, package, edition: str, preload: dict):
+def session(context, server, packages, standard: str, preload: dict):
     """The LMS page and the SCO launched from it, past the cover (Start, or Continue where the learner was)."""
     page = context.new_page()
-    page.goto(f"{server.origin}/lms/lms.html?edition={edition}")
-    sco = launch(page, package, preload=preload)
-    assert sco.evaluate("Courseforge.player.adapter.name") != "standalone"
+    page.goto(f"{server.origin}/lms/lms.html?edition={EDITIONS[standard][0]}")
+    sco = launch(page, packages[standard], preload=preload)
+    assert sco.evaluate("Courseforge.player.adapter.name") == standard
     # Both learners draw the same seed for the assessment's attempt: a backup is offered to an attempt
     # of the same number and seed (quiz.js restore), which between two learners is a 1 in 2^31 chance
     # made certain here, so that only the key keeps one learner's text from the other.
@@ -101,21 +101,20 @@ def test_learners_in_turn_each_get_their_own_kept_texts_back(lms_context, server
     (same seed), finds none of A's text and types their own; A, resumed, finds their own, and B theirs."""
     context, watch = lms_context
     edition, finish = EDITIONS[standard]
-    package = packages[standard]
     first = {name: learner(edition, name) for name in TEXTS}
 
-    page, sco = session(context, server, package, edition, first["learner-b"])
+    page, sco = session(context, server, packages, standard, first["learner-b"])
     to_final(sco)
     saved_b = leave(page, finish, first["learner-b"])
 
-    page, sco = session(context, server, package, edition, first["learner-a"])
+    page, sco = session(context, server, packages, standard, first["learner-a"])
     to_final(sco)
     type_over_the_limit(sco, TEXTS["learner-a"])
     key = sco.evaluate("Courseforge.player.quiz.key()")
     assert key.endswith(" learner-a") and backups(sco) == [key]
     saved_a = leave(page, finish, first["learner-a"])
 
-    page, sco = session(context, server, package, edition, saved_b)
+    page, sco = session(context, server, packages, standard, saved_b)
     assert sco.evaluate("document.querySelector('section.lesson:not([hidden])').dataset.lessonId") == "final"
     assert typed(sco) == "", "another learner's text shows"
     type_over_the_limit(sco, TEXTS["learner-b"])
@@ -124,7 +123,7 @@ def test_learners_in_turn_each_get_their_own_kept_texts_back(lms_context, server
 
     # Each learner's next launch: their own text, back where they left it.
     for name, saved in (("learner-a", saved_a), ("learner-b", saved_b)):
-        page, sco = session(context, server, package, edition, saved)
+        page, sco = session(context, server, packages, standard, saved)
         assert typed(sco) == TEXTS[name], f"{name}'s own text is not back"
         leave(page, finish, first[name])
     watch.assert_clean()
