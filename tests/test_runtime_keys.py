@@ -19,7 +19,7 @@ SCRIPT = r"""
 const memory = () => { const m = {};
   return {getItem: k => (k in m ? m[k] : null), setItem: (k, v) => { m[k] = String(v); }, removeItem: k => { delete m[k]; }}; };
 const window = global.window = {location: {search: ''}, localStorage: memory(), sessionStorage: memory(),
-  console: {warn() {}}, addEventListener() {}, crypto: require('crypto').webcrypto,
+  console: {warn() {}}, addEventListener() {}, crypto: require('crypto').webcrypto, setTimeout() {}, clearTimeout() {},
   fetch: () => Promise.reject(new TypeError('Failed to fetch'))};
 global.document = {documentElement: {lang: 'en'}, addEventListener() {}};
 const adapters = [];
@@ -30,6 +30,7 @@ const by = name => adapters.filter(a => a.name === name)[0];
 // The keys the page uses once the adapter `name` (if any) has tried the launch in the address.
 async function keys(name, search) {
   delete CF.room;
+  delete CF.kept;
   window.location.search = search;
   if (name) {
     if (!by(name).detect()) return 'not detected';
@@ -64,6 +65,37 @@ const tincan = more => `?endpoint=${LRS}&auth=Basic%20x&actor=${actor}` + more;
       delete window[name];
     }
   }
+  // Where the standalone adapter starts once the launch in the address did not: its own record in the
+  // launch's room, else the copy the launch's xAPI tracker kept of its State document (CF.kept).
+  const ls = window.localStorage;
+  const starts = async (name, search) => {
+    delete CF.room;
+    delete CF.kept;
+    window.location.search = search;
+    await Promise.resolve().then(() => by(name).create(course).init()).catch(() => null);
+    const fallback = by('standalone').create(course);
+    fallback.init();
+    return fallback.loadState();
+  };
+  ls.setItem('courseforge:xapi:r1 https://lms.example.com/activities/a1:state',
+             JSON.stringify({location: 'final', data: 'kept', completed: true, n: 4}));
+  out.cmi5Kept = await starts('cmi5', cmi5('r1', 'a1'));  // ended above: the tracker's copy
+  out.cmi5Other = await starts('cmi5', cmi5('r2', 'a1'));  // another registration's: nothing of it
+  ls.setItem('courseforge:empathy@2.0.0 r1 https://lms.example.com/activities/a1', JSON.stringify({location: 'final', data: 'own'}));
+  out.cmi5Own = await starts('cmi5', cmi5('r1', 'a1'));  // a record of its own first
+  // A TinCan session that starts (the LRS has no State document yet) removes the room's record, older
+  // than its own state; its copy is where the fallback starts should the LRS be out of reach next time.
+  const search = tincan('&registration=r3&activity_id=urn%3Acourse'), room = out.tincan[0];
+  ls.setItem(room, JSON.stringify({location: 'final', data: 'older'}));
+  window.fetch = () => Promise.resolve({status: 404, ok: false, text: () => Promise.resolve('')});
+  window.location.search = search;
+  const tracker = by('tincan').create(course);
+  await tracker.init();
+  tracker.saveState({location: 'final', data: 'session'}, true);  // the copy alone (no State write)
+  out.tincanRecord = ls.getItem(room);
+  window.fetch = () => Promise.reject(new TypeError('Failed to fetch'));
+  out.tincanKept = await starts('tincan', search);
+  out.tincanOther = await starts('tincan', tincan('&registration=r4&activity_id=urn%3Acourse'));
   console.log(JSON.stringify(out));
 })();
 """
@@ -104,3 +136,19 @@ def test_a_scorm_launch_keeps_its_learner_s_keys(keys, edition):
         assert keys[f"{edition} {learner}"] == [f"courseforge:empathy@2.0.0 {learner}",
                                                f"courseforge-backup:empathy@2.0.0 {learner}"]
     assert keys[f"{edition} "] == keys["file"]
+
+
+def test_a_launch_that_does_not_start_falls_back_to_where_the_learner_was(keys):
+    # cmi5 reloaded once ended: the tracker's copy of the registration's and AU's State document, never
+    # another registration's; a record the fallback made itself comes first (it is newer).
+    assert keys["cmi5Kept"] == {"location": "final", "data": "kept", "resumed": True}
+    assert keys["cmi5Other"] == {"location": None, "data": None, "resumed": False}
+    assert keys["cmi5Own"] == {"location": "final", "data": "own", "resumed": True}
+
+
+def test_a_session_that_starts_supersedes_the_fallback_s_record(keys):
+    # TinCan with the LRS out of reach: the last session's copy, the record made before it gone; another
+    # registration starts afresh.
+    assert keys["tincanRecord"] is None
+    assert keys["tincanKept"] == {"location": "final", "data": "session", "resumed": True}
+    assert keys["tincanOther"] == {"location": None, "data": None, "resumed": False}

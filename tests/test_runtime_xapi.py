@@ -220,11 +220,8 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
   exiting.saveState({location: 'part-1', data: 'a'});
   exiting.saveState({location: 'final', data: 'b'}, true);
   answers = [204, 200];
-  // What the standalone adapter starts from in the launch's room (standalone.js names the key).
-  window.Courseforge.localKey = c => 'courseforge:' + c.title + ' room';
   out.exitResult = await exiting.terminate();
   out.exit = calls.slice(from).map(shape);
-  out.exitLocal = JSON.parse(store['courseforge:The course room']);
   out.assigned = assigned.slice();
   // Pagehide: no State write (it could arrive after terminated); the copy keeps it; one keepalive batch.
   const leaving = stateful('leave', {n: 1});
@@ -238,8 +235,7 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
   leaving.terminate(); await tick(); await tick();
   dispatch('pageshow');
   out.leave = {calls: calls.slice(from).map(shape), queue: leaving.client.queue.length,
-               copy: JSON.parse(store['courseforge:xapi:leave:state']), local: JSON.parse(store['courseforge:The course room'])};
-  delete window.Courseforge.localKey;
+               copy: JSON.parse(store['courseforge:xapi:leave:state'])};
 
   const options = [{key: '0', text: 'True'}, {key: '1', text: 'False'}];
   out.interactions = [
@@ -529,12 +525,6 @@ def test_pagehide_writes_no_state_after_terminated_and_keeps_a_copy(out):
     assert leave["calls"] == [["PUT", False, "part-1"], ["POST", False, ["m"]], ["POST", True, ["m", "terminated"]]]
     assert leave["queue"] == 0
     assert leave["copy"]["location"] == "final" and leave["copy"]["data"] == "typed" and leave["copy"]["n"] >= 3
-
-
-def test_an_ended_session_leaves_its_state_where_the_standalone_adapter_starts(out):
-    # One record a room, written over by each session's end: the last session's state alone.
-    assert out["exitLocal"] == {"location": "final", "data": "b", "completed": False}
-    assert out["leave"]["local"] == {"location": "final", "data": "typed", "completed": False}
 
 
 def test_terminate_sends_failed_and_terminated_together(out):

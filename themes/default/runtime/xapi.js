@@ -221,6 +221,10 @@
         t.sid = uuid();  // V4: the video session-id, one per page session
         t.started = Date.now();
         t.connected = true;
+        // Should a launch of this room not start later (cmi5: reloaded once ended; TinCan: the LRS out of
+        // reach), the standalone adapter starts from this session's copy of the State document (CF.kept),
+        // not from a record of its own made before this session, which this session's state supersedes.
+        try { win.localStorage.removeItem(CF.localKey(t.course)); } catch (e) { /* no storage, no record */ }
         if (!t.session.init) {
           t.session.init = true;
           t.keepSession();
@@ -420,16 +424,12 @@
     // waits for the statement and the State write in flight, writes the State document, sends the
     // statements, terminated last, then goes to cmi5's returnURL. On pagehide nothing can wait, and a
     // State write sent now could reach the LRS after terminated: the State document stays in this
-    // browser (resume() takes it back) and the statements go as one keepalive batch. What the learner
-    // had is also left where the standalone adapter looks in this launch's room (standalone.js, one
-    // record a room, overwritten): a cmi5 launch reloaded once ended (or a TinCan one whose LRS is out
-    // of reach) starts from it, not from nothing.
+    // browser (resume() takes it back) and the statements go as one keepalive batch.
     terminate() {
-      var t = this, c = t.client, d = t.doc, url = t.returnURL, write = () => t.writing ? t.writing.then(write) : t.persist();
+      var t = this, c = t.client, url = t.returnURL, write = () => t.writing ? t.writing.then(write) : t.persist();
       if (t.ended || !t.connected) return;
       c.closed = 1;  // failed and terminated wait for flush(), together: neither overtakes the other
       t.persist(1);
-      if (CF.localKey) store('localStorage', CF.localKey(t.course), { location: d.location, data: d.data, completed: !!d.completed });
       if (t.failed) t.emit('failed', null, t.failed[0], t.failed[1]);
       t.emit('terminated', null, { duration: dur(Date.now() - t.session.start) });
       t.ended = t.session.done = true;

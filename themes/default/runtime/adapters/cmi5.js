@@ -28,6 +28,9 @@
     // What this browser keeps for the launch (the standalone adapter's progress once the launch has
     // ended, quiz.js's backup) is this registration's and this AU's (its activityId, C5-L5) alone.
     CF.room = ' ' + id;
+    // The key of the tracker's copy of its State document (xapi.js Client and persist), where the
+    // standalone adapter starts from should this launch not start (reloaded once ended).
+    CF.kept = 'courseforge:xapi:' + id + ':state';
     var actor = JSON.parse(p.actor), where = { activityId: p.activityId, agent: actor, registration: p.registration }, page = p.page && t.page(p.page);
     // The player shows this page alone (player.js), also when this launch has ended (a reload).
     t.scope = page ? page.id : null;

@@ -4,15 +4,16 @@
  * adapter finds its LMS, or when one that found its launch cannot start (a cmi5 launch reloaded after
  * its session ended): that adapter names the launch in Courseforge.room (player.js), and the key ends
  * with it, so one registration's or one AU's progress never shows in another's. A course opened from
- * file:// has no room: its key stays what it always was. An xAPI launch leaves its last state under
- * that key as it ends (xapi.js terminate), so that this adapter starts from where the learner was.
+ * file:// has no room: its key stays what it always was. With no record of its own, it starts from
+ * what the launch that could not start kept of its last session (Courseforge.kept, the key of the xAPI
+ * tracker's copy of its State document), so the learner is where they were, not on a fresh course.
  */
 (function (win) {
   'use strict';
 
   var CF = win.Courseforge = win.Courseforge || {};
 
-  // The key of a course's record in this launch's room (xapi.js writes there too).
+  // The key of a course's record in this launch's room (xapi.js removes it once a session starts).
   var key = CF.localKey = course => 'courseforge:' + course.id + '@' + course.version + (CF.room || '');
 
   // What a stored field holds: a text, else nothing.
@@ -43,10 +44,15 @@
       return { connected: false, persistent: !!this.store };
     }
 
+    // JSON stored under key k, or null (none, no storage, or not JSON).
+    read(k) {
+      try { return JSON.parse(this.store.getItem(k)); } catch (e) { return null; }
+    }
+
     // No storage, nothing stored, or not our record: a fresh start.
     loadState() {
-      var saved = null;
-      try { saved = JSON.parse(this.store.getItem(this.key)); } catch (e) { /* a fresh start */ }
+      var saved = this.read(this.key);
+      if (!(saved instanceof Object) && CF.kept) saved = this.read(CF.kept);
       if (!(saved instanceof Object)) return { location: null, data: null, resumed: false };
       this.record.completed = !!saved.completed;
       this.record.score = saved.score || null;

@@ -57,6 +57,9 @@
       // Keyed by the learner too: without a registration two learners of one browser shared the queue
       // and the State copy (the next one resumed the last one's progress, sent their statements).
       t.client = new CF.xapi.Client(p.endpoint, p.auth, (p.registration || '') + ' ' + root, actor);
+      // The tracker's copy of its State document: where the standalone adapter starts from should the
+      // LRS not answer now.
+      CF.kept = t.client.key + ':state';
       t.where = { stateId: 'courseforge.resume', activityId: root, agent: actor, registration: p.registration };
       return t.client.get('activities/state', t.where);
     }).then(saved => t.resume(saved));
