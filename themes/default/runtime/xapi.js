@@ -224,7 +224,7 @@
         // Should a launch of this room not start later (cmi5: reloaded once ended; TinCan: the LRS out of
         // reach), the standalone adapter starts from this session's copy of the State document (CF.kept),
         // not from a record of its own made before this session, which this session's state supersedes.
-        try { win.localStorage.removeItem(CF.localKey(t.course)); } catch (e) { /* no storage, no record */ }
+        try { win.localStorage.removeItem(CF.localKey(t.course)); } catch (e) { /* no storage (or no fallback): no record */ }
         if (!t.session.init) {
           t.session.init = true;
           t.keepSession();
