@@ -370,3 +370,28 @@ def render_page(self, parsed, resolve) -> str:
             line = token.map[0] + 1 if token.map else 1
             self._resolve_links(token.children, line, resolve)
     return self.md.renderer.render(parsed.tokens, self.md.options, {})
+
+
+# check/housekeeping.py: the raw-html rule as it was first written (read at check time: the page's blocks,
+# then its file's lines), with the review's two reads given as its arguments
+from courseforge.check.findings import finding  # noqa: E402
+
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def raw_html(text: PageText, source: Path, source_lines: list[str]) -> list:
+    lines, found, seen = None, [], set()
+    for block in (*text.blocks, *text.questions):
+        if "<" not in block.text:  # most blocks: no line is read again
+            continue
+        lines = lines if lines is not None else source_lines
+        for number in range(block.line, min(block.line + block.text.count("\n"), len(lines)) + 1):
+            tag = HTML_TAG.search(CODE_SPAN.sub("", lines[number - 1]))
+            if tag and number not in seen:
+                seen.add(number)
+                shown = tag.group(0) if len(tag.group(0)) <= 40 else tag.group(0)[:38] + "…>"
+                found.append(finding("raw-html", source, number, f"HTML shows to the learner as text: {shown}",
+                                     "write it in Markdown (a blank line between paragraphs, **bold**, "
+                                     "[text](address) for a link, an image file for a picture), or remove it"))
+    return found

@@ -30,7 +30,7 @@ FLAWS = f"""#### Too deep
 |---|---|
 | cue | meaning |
 
-For the policy [click here](../files/p.pdf). Press the green button.
+For the policy [click here](../files/p.pdf). Press the green button.<br>
 
 <!-- check: ignore link-text -->
 Or [here](../files/p.pdf).
@@ -118,8 +118,8 @@ def counted(monkeypatch):
 
 def test_the_rules_split_into_per_page_and_course_wide():
     assert set(PAGE_RULES) == {"readability", "long-sentence", "passive-voice", "image-alt", "heading-skip",
-                               "table-header", "link-text", "colour-only", "empty-callout", "time-claim",
-                               "key-length", "all-none-of-the-above", "stem-echo", "glossary-variant"}
+                               "table-header", "link-text", "colour-only", "empty-callout", "raw-html",
+                               "time-claim", "key-length", "all-none-of-the-above", "stem-echo", "glossary-variant"}
     assert set(PAGE_RULES) | set(COURSE_RULES) == set(RULE_IDS)
 
 
@@ -166,6 +166,30 @@ def test_a_warm_review_runs_no_page_rule_and_reads_no_heavy_text_of_an_unchanged
     warm = said(check_course(loaded))
     assert set(counted) == {(rule, "01-part-1.md") for rule in PAGE_RULES} and set(counted.values()) == {1}
     assert warm == unkept(folder)
+
+
+@pytest.mark.parametrize("processes", [2, 1])
+def test_raw_html_is_found_without_the_words_of_a_page_read_by_a_worker_or_served_from_the_cache(tmp_path,
+                                                                                                  processes):
+    """The tags were found when the page was read and kept with its marks: the rule reads no heavy text
+    (which a page read by a worker or served from the page cache decodes only when asked), and finds
+    what it finds on a page read here afresh."""
+    from courseforge.check.housekeeping import raw_html
+    from courseforge.check.review import Review
+
+    folder = flawed_course(tmp_path)
+    fresh = load(folder, cache=False, processes=1)
+    expected = [str(f) for page in fresh.pages for f in raw_html(Review(fresh), page)]
+    assert [line.split(": ", 1)[1] for line in expected] == ["HTML shows to the learner as text: <br> — write it in "
+                                                              "Markdown (a blank line between paragraphs, **bold**, "
+                                                              "[text](address) for a link, an image file for a "
+                                                              "picture), or remove it [raw-html]"]
+    assert expected[0].startswith(str(fresh.pages[1].source) + ":19: ")
+    for state in ("read", "served"):  # read afresh (by workers with 2 processes), then from the page cache
+        loaded = load(folder, processes=processes)
+        for page in loaded.pages:
+            page.page_text = Guarded(page.page_text)
+        assert [str(f) for page in loaded.pages for f in raw_html(Review(loaded), page)] == expected, state
 
 
 def test_changed_check_settings_review_every_page_again(tmp_path, counted):

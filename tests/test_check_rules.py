@@ -387,6 +387,40 @@ def test_an_empty_callout(tmp_path):
     assert where([found]) == ["01-part-1.md:11"]
 
 
+def test_raw_html_that_shows_as_text_is_found_once_a_line_outside_code(tmp_path):
+    body = ("Line one<br>Line two, <u>underlined</u>, and `<br>` as code.\n\n"
+            "<iframe src=\"https://www.example.com/embed/abc\" width=\"560\" height=\"315\"></iframe>\n\n"
+            "```\n<div>shown as code</div>\n```\n\n"
+            "Write to <help@example.com> or see <https://example.com>; a < b > c.\n\n"
+            "| a | b |\n|---|---|\n| <b>x</b> | <i>y</i> |\n")
+    found = findings(course(tmp_path, {"lessons/01-part-1.md": lesson_text(body=body)}), "raw-html")
+    assert [(f.location.line, f.problem) for f in found] == [
+        (11, "HTML shows to the learner as text: <br>"),
+        (13, 'HTML shows to the learner as text: <iframe src="https://www.example.com/e…>'),
+        (23, "HTML shows to the learner as text: <b>")]
+    assert found[0].hint.startswith("write it in Markdown")
+
+
+def test_raw_html_leaves_indented_code_and_the_checks_own_comments_alone(tmp_path):
+    body = ("Some code:\n\n    <div>indented code</div>\n\n<!-- check: ignore link-text -->\n"
+            "See [the policy](https://example.com/policy).\n\nA `` <b>`x` `` span, ``<i>`` too.\n")
+    assert findings(course(tmp_path, {"lessons/01-part-1.md": lesson_text(body=body)}), "raw-html") == []
+
+
+def test_raw_html_in_a_question_its_options_and_its_feedback(tmp_path):
+    question = ("::: question q1 single\nWhich one is <b>first</b>?\n- [x] Listen<br>first\n"
+                "  feedback: Listening <em>comes</em> first.\n- [ ] Type\n:::\n\n")
+    found = findings(course(tmp_path, {"assessments/01-final.md": quiz(question)}), "raw-html")
+    assert [(f.location.path.name, f.location.line, f.problem[len("HTML shows to the learner as text: "):])
+            for f in found] == [("01-final.md", 9, "<b>"), ("01-final.md", 10, "<br>"), ("01-final.md", 11, "<em>")]
+
+
+def test_raw_html_is_switched_off_by_its_comment(tmp_path):
+    body = "<!-- check: ignore raw-html -->\nLine one<br>line two.\n\nLine three<br>line four.\n"
+    found = findings(course(tmp_path, {"lessons/01-part-1.md": lesson_text(body=body)}), "raw-html")
+    assert [f.location.line for f in found] == [14]
+
+
 def test_options_of_different_results_sharing_a_consequence(tmp_path):
     shared = SCENARIO.replace("{second_result}", "neutral").replace("{second_next}", "fixed")
     [found] = findings(course(tmp_path, {"scenarios/01-call.yml": shared}), "shared-consequence")

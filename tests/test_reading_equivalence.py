@@ -470,3 +470,41 @@ def test_lower_keeps_every_character_but_one_where_it_is():
     # character one, but for İ (a page holding it has each block asked).
     longer = [chr(code) for code in range(0x110000) if len(chr(code).lower()) != 1]
     assert longer == ["\u0130"]
+
+
+def test_raw_html_found_when_the_page_is_read_is_what_the_rule_found_reading_it_at_check_time(tmp_path):
+    # The raw-html rule read each page's blocks and file when the review ran; now the reader finds the
+    # tags (textmarks.raw_html_lines) and the rule turns its marks into findings. Pages full of what
+    # could tell them apart: tags among code spans, fences, indented code, autolinks, comparisons,
+    # comments, tables, questions, tags across lines, and line breaks of every reader.
+    from types import SimpleNamespace
+
+    from courseforge.check.housekeeping import raw_html
+    from courseforge.markdown import LessonMarkdown
+    from courseforge.sourcetext import read_source, source_lines
+    from courseforge.textmarks import page_marks
+
+    markdown, path = LessonMarkdown(), tmp_path / "page.md"
+    pieces = ["<br>", "</u>", "<u>", "<B>", "<br/>", "<br />", "<a-b>", "<1>", "<_x>", "< b>", "<b >", "<b\n>",
+              '<iframe src="https://www.example.com/embed/abc" width="560" height="315">', '<div\nclass="x">',
+              "<a@b.c>", "<https://example.com>", "a < b", "a > b", "<", ">", "<<b>>", "\\<b>", "&lt;b>", "`", "``",
+              "`<b>`", "`` <i>`x` ``", "<!-- check: ignore raw-html -->", "<!-- check: ignore link-text -->",
+              "<!-- c -->", "<!--", "-->", "\n", "\n", "\n\n", "\n\n", "    ", "```\n", "~~~\n", "- ", "> ", "# ",
+              "1. ", "| a | b |\n|---|---|\n| <b>x</b> | c |\n", "::: tip T\n", ":::\n", "::: question q1 single\n",
+              "- [x] A<br>\n", "- [ ] B\n", "  feedback: <i>y</i>\n", "explanation: <em>z</em>\n", "= <b>\n", "text",
+              "Word. Next", "*em*", "[l](u)", "[<b>](u)", "![i](p.png)", "![<i>](p.png)", "\t", "é", "\r\n", "\r",
+              "\u2028", "\x0c", "  \n"]
+    rng = random.Random(31)
+    tried = found = 0
+    for _ in range(3000):
+        head = rng.choice(["", "---\ntitle: T <b>\n---\n\n"])
+        path.write_text(head + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))), newline="")
+        source = read_source(path)
+        text = pagetext.page_text(markdown.parse(source), None)
+        before_found = before.raw_html(text, path, source_lines(path))
+        marks = page_marks(text, source)
+        page = SimpleNamespace(source=path)
+        assert raw_html(SimpleNamespace(page_marks=lambda _: marks), page) == before_found, repr(source)
+        tried += "<" in source
+        found += bool(before_found)
+    assert tried > 2800 and found > 2000  # the pages hold tags, and many of them are found

@@ -147,7 +147,7 @@ SCHEMA = {
                 "passive": (Sentence,), "long": (Sentence,)},
     Sentence: {"line": I, "words": I, "passive": B, "opening": S},
     TextMarks: {"spellings": (Row(I, S),), "us_terms": (Row(I, S),), "currencies": (Row(I, S),),
-                "colour_cues": (Row(I, S),), "ignores": (Row(I, Items(S)),)},
+                "colour_cues": (Row(I, S),), "ignores": (Row(I, Items(S)),), "raw_html": (Row(I, S),)},
 }
 # A text block's kind is one of a few words: one copy of each, not one a block (4 MB at 5 000 lessons).
 SHARED = {Block: 2}

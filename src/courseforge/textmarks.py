@@ -1,11 +1,12 @@
 """What the review's text-scanning rules look for in a page, found once when the page is read.
 
-Spelling variants, American terms, currency marks, colour-only cues and `check: ignore` comments
-depend on the page's own text alone, so, like its prose measures (prosestats.py), they are found in
-the page reader (in worker processes for a large course) and kept in the page cache: reviewing an
-unchanged page scans none of its text again. The rules (check/consistency.py, check/access.py,
-check/__init__.py) judge what was found against the course as a whole; scenario lines, which are
-not pages, are scanned the same way when the review runs.
+Spelling variants, American terms, currency marks, colour-only cues, raw HTML tags and `check: ignore`
+comments depend on the page's own text alone, so, like its prose measures (prosestats.py), they are
+found in the page reader (in worker processes for a large course) and kept in the page cache (the hot
+part of its entry): reviewing an unchanged page scans none of its text again, nor decodes its words.
+The rules (check/consistency.py, check/access.py, check/housekeeping.py, check/__init__.py) judge what
+was found against the course as a whole; scenario lines, which are not pages, are scanned the same
+way when the review runs.
 """
 from __future__ import annotations
 
@@ -61,6 +62,12 @@ COLOUR_CUE = re.compile(rf"\b(?:the|in|marked|highlighted|shown|coloured|colored
 NOUNS = re.compile(r"\b(one|ones|option|options|button|buttons|box|boxes|text|item|items|answer|answers|icon|icons|"
                    r"line|lines|area|areas|word|words|column|row|cells?|parts?)$", re.IGNORECASE)
 POINTING = ("in", "marked", "highlighted", "shown", "coloured", "colored")
+# An HTML tag as authors paste them (<br>, </u>, <iframe src="…">); not an autolink (<https://…>, <a@b.c>),
+# a comparison ("a < b") nor a comment (<!-- check: ignore … -->). Code spans are taken out first: HTML
+# shown as code is meant. Markdown escapes raw HTML (README, "Raw HTML and files"): the learner sees it.
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+CODE_SPAN = re.compile(r"(`+).*?\1")
+SHOWN_TAG = 40  # characters of a tag a finding shows; a longer one is cut to 38 and "…>"
 # Names or none: a comment naming none is kept too, so the review says so at its line (check/ignores.py).
 IGNORE_COMMENT = re.compile(r"check:\s*ignore(?![A-Za-z0-9_])([A-Za-z0-9_, -]*)")
 
@@ -74,6 +81,7 @@ class TextMarks:
     currencies: tuple[tuple[int, str], ...] = ()  # currency symbols, codes as their symbol
     colour_cues: tuple[tuple[int, str], ...] = ()  # words that point by colour alone
     ignores: tuple[tuple[int, tuple[str, ...]], ...] = ()  # lines of the source naming rules to ignore
+    raw_html: tuple[tuple[int, str], ...] = ()  # the first HTML tag of a line, as a finding shows it
 
 
 NO_MARKS = TextMarks()  # what most pages hold: one made once (frozen, so shared)
@@ -112,8 +120,8 @@ def _letter_runs(text: str) -> list[str]:
     return text.encode("ascii", "replace").translate(LETTER_RUNS).decode("ascii").split()
 
 
-def scan(blocks, ignores: tuple = ()) -> TextMarks:
-    """The marks of `blocks` (model.Block, in reading order)."""
+def scan(blocks, ignores: tuple = (), raw_html: tuple = ()) -> TextMarks:
+    """The marks of `blocks` (model.Block, in reading order); `ignores` and `raw_html` are kept as given."""
     us, gb, listed, _ = _spellings()
     blocks = list(blocks)
     # Most pages name no colour, currency or variant word at all: one test of the whole page settles
@@ -140,7 +148,7 @@ def scan(blocks, ignores: tuple = ()) -> TextMarks:
              "$" in whole or not CODE_WORDS.isdisjoint(runs) or (not plain and any(s in whole for s in SYMBOLS)),
              caseless or not COLOUR_WORDS.isdisjoint(runs))
     if not any(scans):
-        return TextMarks(ignores=ignores) if ignores else NO_MARKS
+        return TextMarks(ignores=ignores, raw_html=raw_html) if ignores or raw_html else NO_MARKS
     found: tuple[list, list, list, list] = ([], [], [], [])
     if caseless:  # lower() may make a character two, and the blocks' tests find more: each block asked
         asked = [(scanner, into, range(len(blocks))) for scanner, wanted, into in zip(SCANNERS, scans, found) if wanted]
@@ -159,7 +167,7 @@ def scan(blocks, ignores: tuple = ()) -> TextMarks:
         for scanner, into, holding in asked:
             if number in holding:
                 into += scanner(block, us, gb, hits)
-    return TextMarks(*map(tuple, found), ignores)
+    return TextMarks(*map(tuple, found), ignores, raw_html)
 
 
 def _holding(text: str, starts: list[int], words) -> set[int]:
@@ -223,7 +231,27 @@ SCANNERS = (_spellings_in, _terms_in, _currencies_in, _colours_in)
 def page_marks(text: PageText, source: str) -> TextMarks:
     """A page's marks; `source` is its text as read (sourcetext.read_source)."""
     named = "check:" in source and IGNORE_COMMENT.search(source)  # the plain test first: most pages have none
-    return scan((*text.blocks, *text.questions), ignore_lines(source) if named else ())
+    blocks = (*text.blocks, *text.questions)
+    tags = raw_html_lines(blocks, source) if "<" in source else ()  # most pages hold no "<" at all
+    return scan(blocks, ignore_lines(source) if named else (), tags)
+
+
+def raw_html_lines(blocks, source: str) -> tuple[tuple[int, str], ...]:
+    """(line, tag as shown) for each line of the blocks' source holding an HTML tag outside code spans,
+    at its first, once a line; a line is read only if its block's text holds a "<" (fenced and indented
+    code is no block). `source` is the page as read, numbered as its blocks are."""
+    lines, found, seen = None, [], set()
+    for block in blocks:
+        if "<" not in block.text:
+            continue
+        lines = lines if lines is not None else source.split("\n")
+        for number in range(block.line, min(block.line + block.text.count("\n"), len(lines)) + 1):
+            tag = HTML_TAG.search(CODE_SPAN.sub("", lines[number - 1])) if number not in seen else None
+            if tag:
+                seen.add(number)
+                shown = tag.group(0)
+                found.append((number, shown if len(shown) <= SHOWN_TAG else shown[:SHOWN_TAG - 2] + "…>"))
+    return tuple(found)
 
 
 def ignore_lines(source: str) -> tuple[tuple[int, tuple[str, ...]], ...]:

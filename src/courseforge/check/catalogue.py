@@ -15,7 +15,7 @@ FAMILIES = {
     "consistency": ("spelling-variant", "currency-mixed", "glossary-variant"),
     "accessibility": ("image-alt", "heading-skip", "table-header", "link-text", "colour-only"),
     "originality": ("shared-text",),
-    "housekeeping": ("unused-file", "duplicate-stem", "empty-callout", "shared-consequence"),
+    "housekeeping": ("unused-file", "duplicate-stem", "empty-callout", "raw-html", "shared-consequence"),
 }
 FAMILY_OF = {rule: family for family, rules in FAMILIES.items() for rule in rules}
 RULE_IDS = tuple(FAMILY_OF)

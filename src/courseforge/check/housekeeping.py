@@ -1,5 +1,5 @@
-"""Housekeeping: files nothing uses, questions asked twice, empty callouts, and scenario options of
-different results that play the same consequence."""
+"""Housekeeping: files nothing uses, questions asked twice, empty callouts, HTML that shows as text,
+and scenario options of different results that play the same consequence."""
 from __future__ import annotations
 
 import html
@@ -67,6 +67,16 @@ def empty_callouts(review: Review, page) -> list[Finding]:
             for line, kind, empty in review.page(page).callouts if empty]
 
 
+def raw_html(review: Review, page) -> list[Finding]:
+    """Raw HTML is escaped (README, "Raw HTML and files"): a pasted <br> or embed code shows to the
+    learner as its tags. Said once a line, at the first tag. The tags were found when the page was read
+    (textmarks.raw_html_lines), and are kept with its marks: the page's words are not read here."""
+    return [finding("raw-html", page.source, line, f"HTML shows to the learner as text: {shown}",
+                    "write it in Markdown (a blank line between paragraphs, **bold**, [text](address) for a link, "
+                    "an image file for a picture), or remove it")
+            for line, shown in review.page_marks(page).raw_html]
+
+
 def shared_consequences(review: Review) -> list[Finding]:
     found = []
     for scenario in review.course.scenarios:
@@ -87,4 +97,4 @@ def shared_consequences(review: Review) -> list[Finding]:
 
 
 RULES = {"unused-file": unused_files, "duplicate-stem": duplicate_stems, "shared-consequence": shared_consequences}
-PAGE_RULES = {"empty-callout": empty_callouts}
+PAGE_RULES = {"empty-callout": empty_callouts, "raw-html": raw_html}
