@@ -485,6 +485,24 @@ def test_a_tab_taking_a_scorm_course_over_has_what_the_other_kept_as_its_course_
     assert location.inner_text() == "listening"
 
 
+def test_a_tab_taking_a_scorm_course_over_waits_for_the_other_s_course_to_end(preview, page):
+    """The tab taking the course launched at once: its SCORM session started from the learner's data as
+    it was before the other tab's course ended (slow to end on a busy machine), its time lost."""
+    running, _ = preview
+    # The first tab hears the other's launch a second late (a busy machine), and so ends its course late.
+    page.add_init_script("""(() => { const add = BroadcastChannel.prototype.addEventListener;
+        BroadcastChannel.prototype.addEventListener = function (type, heard, ...more) {
+          return add.call(this, type, event => setTimeout(() => heard(event), 1000), ...more); }; })()""")
+    on_the_second_page(running, page)
+    other = page.context.new_page()
+    other.goto(running.url)
+    other.wait_for_function(FRAME_READY)
+    total = other.locator("#pv-model tr", has_text="cmi.core.total_time").locator("td").nth(1)
+    assert total.inner_text() != "0000:00:00.00", "the first tab's session time was lost"
+    assert other.locator("#pv-model tr", has_text="cmi.core.lesson_location").locator("td").nth(1).inner_text() \
+        == "listening"
+
+
 def test_a_tab_standing_aside_hears_that_the_tab_with_the_course_was_closed(preview, page):
     running, _ = preview
     page.goto(running.url)

@@ -264,6 +264,35 @@
     });
   }
 
+  // The tab running the course holds a lock of the browser's (Web Locks) until its course has ended:
+  // a tab taking the course over launches once it is given the lock, so its SCORM session starts from
+  // the data the other's kept as its course ended, not from before (its session time lost), and a
+  // cmi5 launch follows the other's end. Not waited for longer than HANDOVER_MS (a tab that hangs);
+  // no lock where the browser has none (an http page opened at another address than 127.0.0.1).
+  var LOCK = 'courseforge-preview-course', HANDOVER_MS = 3000, release = null, asking = null;
+
+  function hold() {
+    var locks = win.navigator.locks;
+    if (!locks || release) return Promise.resolve();
+    return new Promise(function (granted) {
+      var stop = new win.AbortController(), timer = win.setTimeout(function () { stop.abort(); granted(); }, HANDOVER_MS);
+      asking = stop;
+      locks.request(LOCK, { signal: stop.signal }, function () {
+        win.clearTimeout(timer);
+        asking = null;
+        granted();
+        if (aside) return null;  // stood aside meanwhile: the lock goes to the tab that took the course
+        return new Promise(function (done) { release = done; });
+      }).catch(function () { /* waited long enough (or stood aside): launched without it */ });
+    });
+  }
+
+  function letGo() {
+    if (asking) asking.abort();
+    if (release) release();
+    asking = release = null;
+  }
+
   // `other`: the launch that took the course, its tab's id.
   function standAside(other) {
     var old = lms;
@@ -276,6 +305,7 @@
       // Its data was kept as the course ended (the other tab reads it as its session starts); unless
       // this tab took the course back meanwhile, its LMS writes no more.
       if (!aside || lms !== old) return;
+      letGo();
       if (old) old.detached = true;
       lms = null;
     });
@@ -323,7 +353,9 @@
     // A SCORM course's session ends in this page (its pagehide calls finish before the next page's
     // scripts run): it is navigated straight to the next launch, which spares a save's reload the
     // unload's round (about 25 ms).
-    return (scorm && !leaving ? Promise.resolve() : unload()).then(function () {
+    return hold().then(function () {
+      return id === launches ? scorm && !leaving ? null : unload() : null;
+    }).then(function () {
       if (id !== launches) return null;  // launched again meanwhile
       if (resume) continueWhenReady(id, frame.contentDocument, place);
       if (scorm) return launchSCORM(id, fresh, key, base, how, leaving);
