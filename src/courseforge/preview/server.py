@@ -9,6 +9,7 @@ standard as the last good build has it, live events, and the in-memory LRS for x
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -72,10 +73,8 @@ class PreviewServer(ThreadingHTTPServer):
         with self.connections_lock:
             open_ = list(self.connections)
         for request in open_:
-            try:
+            with contextlib.suppress(OSError):  # closed by its thread meanwhile
                 request.shutdown(socket.SHUT_RDWR)
-            except OSError:  # closed by its thread meanwhile
-                pass
 
     def names(self) -> frozenset[str] | None:
         """The Host values this server answers to: its address, --host as typed and, on a loopback

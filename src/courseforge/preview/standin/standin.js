@@ -269,14 +269,15 @@
   // the data the other's kept as its course ended, not from before (its session time lost), and a
   // cmi5 launch follows the other's end. Not waited for longer than HANDOVER_MS (a tab that hangs);
   // no lock where the browser has none (an http page opened at another address than 127.0.0.1).
-  var LOCK = 'courseforge-preview-course', HANDOVER_MS = 3000, release = null, asking = null;
+  // `held`: the lock asked for or given (one request, whatever the launches meanwhile).
+  var LOCK = 'courseforge-preview-course', HANDOVER_MS = 3000, held = null, release = null, asking = null;
 
   function hold() {
     var locks = win.navigator.locks;
-    if (!locks || release) return Promise.resolve();
-    return new Promise(function (granted) {
-      var stop = new win.AbortController(), timer = win.setTimeout(function () { stop.abort(); granted(); }, HANDOVER_MS);
-      asking = stop;
+    if (!locks) return Promise.resolve();
+    held = held || new Promise(function (granted) {
+      var stop = asking = new win.AbortController();
+      var timer = win.setTimeout(function () { stop.abort(); granted(); }, HANDOVER_MS);
       locks.request(LOCK, { signal: stop.signal }, function () {
         win.clearTimeout(timer);
         asking = null;
@@ -285,12 +286,13 @@
         return new Promise(function (done) { release = done; });
       }).catch(function () { /* waited long enough (or stood aside): launched without it */ });
     });
+    return held;
   }
 
   function letGo() {
     if (asking) asking.abort();
     if (release) release();
-    asking = release = null;
+    asking = release = held = null;
   }
 
   // `other`: the launch that took the course, its tab's id.
