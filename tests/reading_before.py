@@ -373,10 +373,11 @@ def render_page(self, parsed, resolve) -> str:
 
 
 # check/housekeeping.py: the raw-html rule as it was first written (read at check time: the page's blocks,
-# then its file's lines), with the review's two reads given as its arguments
+# then its file's lines), with the review's two reads given as its arguments; since then, a tag whose "<"
+# the author escaped (\<b>, meant to show) is no finding, here as in textmarks.HTML_TAG.
 from courseforge.check.findings import finding  # noqa: E402
 
-HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+HTML_TAG = re.compile(r"(?<!\\)</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 CODE_SPAN = re.compile(r"(`+).*?\1")
 
 

@@ -401,6 +401,12 @@ def test_raw_html_that_shows_as_text_is_found_once_a_line_outside_code(tmp_path)
     assert found[0].hint.startswith("write it in Markdown")
 
 
+def test_raw_html_leaves_a_tag_the_author_escaped_to_show_it(tmp_path):
+    body = "Type \\<br> where the form wants a line break, then \\</p>.\n\nBut this<br>one shows by mistake.\n"
+    found = findings(course(tmp_path, {"lessons/01-part-1.md": lesson_text(body=body)}), "raw-html")
+    assert [(f.location.line, f.problem) for f in found] == [(13, "HTML shows to the learner as text: <br>")]
+
+
 def test_raw_html_leaves_indented_code_and_the_checks_own_comments_alone(tmp_path):
     body = ("Some code:\n\n    <div>indented code</div>\n\n<!-- check: ignore link-text -->\n"
             "See [the policy](https://example.com/policy).\n\nA `` <b>`x` `` span, ``<i>`` too.\n")

@@ -64,8 +64,9 @@ NOUNS = re.compile(r"\b(one|ones|option|options|button|buttons|box|boxes|text|it
 POINTING = ("in", "marked", "highlighted", "shown", "coloured", "colored")
 # An HTML tag as authors paste them (<br>, </u>, <iframe src="…">); not an autolink (<https://…>, <a@b.c>),
 # a comparison ("a < b") nor a comment (<!-- check: ignore … -->). Code spans are taken out first: HTML
-# shown as code is meant. Markdown escapes raw HTML (README, "Raw HTML and files"): the learner sees it.
-HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+# shown as code is meant, and so is a tag whose "<" the author escaped (\<b>, shown as <b>). Markdown
+# escapes raw HTML (README, "Raw HTML and files"): the learner sees it.
+HTML_TAG = re.compile(r"(?<!\\)</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 CODE_SPAN = re.compile(r"(`+).*?\1")
 SHOWN_TAG = 40  # characters of a tag a finding shows; a longer one is cut to 38 and "…>"
 # Names or none: a comment naming none is kept too, so the review says so at its line (check/ignores.py).
