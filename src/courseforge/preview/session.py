@@ -192,12 +192,12 @@ class Session:
         with self.lock:
             course = self.prepared.course if self.prepared else None
             return {
-                # This process's own: a page that reconnects to a preview started again relaunches, its
-                # course's LMS data (the LRS's sessions above all) being the old process's.
+                # `run`, this process's own: a page that reconnects to a preview started again relaunches,
+                # its course's LMS data (the LRS's sessions above all) being the old process's.
+                "run": self.nonce, "build": self.number,
                 # The first of the errors and warnings, as the terminal shows them (errors.SHOWN_…),
                 # each list then counted whole and its rest said in one line: a course of 5 000 bad
                 # pages sent 5 000 lines to each open page at every save, to make a list of them.
-                "run": self.nonce, "build": self.number,
                 "errors": self.errors[:SHOWN_ERRORS], "errorCount": len(self.errors),
                 "moreErrors": more_problems(len(self.errors) - SHOWN_ERRORS, "save again")
                 if len(self.errors) > SHOWN_ERRORS else None,
