@@ -11,6 +11,7 @@ import pytest
 from conftest import node_json
 
 XAPI_JS = Path(__file__).resolve().parent.parent / "themes" / "default" / "runtime" / "xapi.js"
+PLAYER_JS = XAPI_JS.parent / "player.js"
 
 SCRIPT = r"""
 const nodeCrypto = require('crypto');
@@ -23,7 +24,8 @@ const COURSE = {title: 'The course', lessons: [{id: 'part-1', kind: 'lesson', ti
   scenarios: {cake: {title: 'The birthday cake', scenes: {'no-cake': {title: 'The party is at four'}}}}};
 const window = {
   crypto: {randomUUID: () => nodeCrypto.randomUUID(), getRandomValues: a => nodeCrypto.getRandomValues(a)},
-  localStorage: {getItem: k => (k in store ? store[k] : null), setItem: (k, v) => { store[k] = String(v); }},
+  localStorage: {getItem: k => (k in store ? store[k] : null), setItem: (k, v) => { store[k] = String(v); },
+                 removeItem: k => { delete store[k]; }, key: i => Object.keys(store)[i], get length() { return Object.keys(store).length; }},
   console: {warn: m => warnings.push(m)},
   setTimeout: (fn, ms) => { timers.push({fn, ms}); return timers.length; },
   clearTimeout: id => { if (id && timers[id - 1]) timers[id - 1].fn = null; },
@@ -40,12 +42,14 @@ const window = {
 };
 global.window = window;
 global.document = {documentElement: {lang: 'en-GB'}, addEventListener() {}};
-require(process.argv[1]);
+process.argv.slice(1).forEach(file => require(file));  // player.js (Courseforge.keep), xapi.js
 const X = window.Courseforge.xapi;
 const tick = () => new Promise(r => setImmediate(r));
 const dispatch = type => (listeners[type] || []).forEach(fn => fn({type}));
 const fire = async () => { const t = timers.filter(t => t.fn); timers.length = 0; t.forEach(t => t.fn()); await tick(); };
 const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
+// The statements a queue's record holds; none (null) once all are delivered: the record is removed.
+const stored = k => (k in store ? JSON.parse(store[k]).length : null);
 
 (async () => {
   const out = {};
@@ -59,7 +63,7 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
   const client = new X.Client('https://lrs.example.com/xAPI///', 'Basic dG9rZW4=', 'reg act');
   answers = [503];
   client.send(statement('a')); await tick();
-  out.afterFailure = {queued: client.queue.length, tries: client.queue[0].n, stored: JSON.parse(store['courseforge:xapi:reg act']).length,
+  out.afterFailure = {queued: client.queue.length, tries: client.queue[0].n, stored: stored('courseforge:xapi:reg act'),
                       timer: timers.filter(t => t.fn).map(t => t.ms)};
   answers = [409];
   await fire();
@@ -89,7 +93,7 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
   const before401 = calls.length, warned401 = warnings.length;
   answers = [401];
   refused.send(statement('r')); await tick();
-  out.after401 = {queued: refused.queue.length, stored: JSON.parse(store['courseforge:xapi:refused']).length,
+  out.after401 = {queued: refused.queue.length, stored: stored('courseforge:xapi:refused'),
                   calls: calls.length - before401, delay: refused.delay, waiting: !!refused.timer,
                   warned: warnings.length - warned401};
   answers = [401];
@@ -99,7 +103,7 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
   answers = [200];
   await fire();
   out.after401Good = {calls: calls.length - before401, queued: refused.queue.length,
-                      stored: JSON.parse(store['courseforge:xapi:refused']).length};
+                      stored: stored('courseforge:xapi:refused')};
 
   // On pagehide: everything, the statement in flight too, as one keepalive batch, given up once sent;
   // nothing after it.
@@ -135,7 +139,7 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
   next.send(statement('new')); await tick(); await tick(); await tick(); await tick();
   const wire = c => [c.method, c.url.split('/xAPI/')[1], c.body && c.body.n];
   out.downNext = {calls: calls.slice(from).map(wire), ids: calls.slice(from + 1, from + 3).map(c => c.body && c.body.id),
-                  kept: ids.slice(0, 2), left: next.queue.length, stored: JSON.parse(store['courseforge:xapi:down']).length};
+                  kept: ids.slice(0, 2), left: next.queue.length, stored: stored('courseforge:xapi:down')};
   // The LRS up when the tab closed (the usual end): the batch arrived; the next launch finds its last
   // statement and sends none of it again.
   const up = new X.Client('https://lrs.example.com/xAPI/', 'Basic x', 'up');
@@ -332,7 +336,7 @@ const statement = n => ({id: X.uuid(), verb: {id: 'v/' + n}, n});
 
 @pytest.fixture(scope="module")
 def out() -> dict:
-    return node_json(SCRIPT, XAPI_JS)
+    return node_json(SCRIPT, PLAYER_JS, XAPI_JS)
 
 
 TINCAN_JS = XAPI_JS.parent / "adapters" / "tincan.js"
@@ -346,7 +350,8 @@ const store = {}, calls = [], listeners = {};
 let down = false;
 const window = {
   crypto: {randomUUID: () => nodeCrypto.randomUUID()},
-  localStorage: {getItem: k => (k in store ? store[k] : null), setItem: (k, v) => { store[k] = String(v); }},
+  localStorage: {getItem: k => (k in store ? store[k] : null), setItem: (k, v) => { store[k] = String(v); },
+                 removeItem: k => { delete store[k]; }, key: i => Object.keys(store)[i], get length() { return Object.keys(store).length; }},
   console: {warn() {}}, setTimeout: () => 0, clearTimeout() {},
   addEventListener(type, fn) { (listeners[type] = listeners[type] || []).push(fn); },
   location: {search: ''},
@@ -358,13 +363,15 @@ const window = {
 };
 global.window = window;
 global.document = {documentElement: {lang: 'en'}, addEventListener() {}};
-require(process.argv[1]);
-require(process.argv[2]);
+require(process.argv[1]);  // player.js: Courseforge.keep; the adapters registered come here instead
+const adapters = [];
+window.Courseforge.registerAdapter = d => adapters.push(d);
+process.argv.slice(2).forEach(file => require(file));
 const tick = () => new Promise(r => setImmediate(r));
 const dispatch = type => (listeners[type] || []).forEach(fn => fn({type}));
 const course = {title: 'C', lessons: [{id: 'p1', kind: 'lesson', title: 'P1'}, {id: 'p2', kind: 'lesson', title: 'P2'}],
   questions: {}, quizzes: {}};
-const tincan = window.Courseforge.pendingAdapters[0];
+const tincan = adapters[0];
 const launch = (who, endpoint) => { window.location.search = '?' + new URLSearchParams({endpoint: endpoint || 'https://lrs.example.com/xAPI/',
   auth: 'Basic x', actor: JSON.stringify({name: who, mbox: 'mailto:' + who + '@example.com'}), activity_id: 'https://example.com/c'}); };
 const who = c => [].concat(c.body).map(s => s.verb.id.split('/').pop() + ' by ' + s.actor.name);
@@ -399,7 +406,7 @@ const who = c => [].concat(c.body).map(s => s.verb.id.split('/').pop() + ' by ' 
 
 @pytest.fixture(scope="module")
 def shared() -> dict:
-    return node_json(SHARED, XAPI_JS, TINCAN_JS)
+    return node_json(SHARED, PLAYER_JS, XAPI_JS, TINCAN_JS)
 
 
 def test_the_next_learner_on_a_shared_browser_gets_nothing_of_the_last_one(shared):
@@ -442,7 +449,7 @@ def test_other_client_errors_are_dropped_and_never_retried(out):
 def test_a_401_keeps_the_statement_and_tries_again_after_the_backoff(out):
     assert out["after401"] == {"queued": 1, "stored": 1, "calls": 1, "delay": 1000, "waiting": True, "warned": 1}
     assert out["after401Again"] == {"calls": 2, "delay": 2000, "queued": 1}
-    assert out["after401Good"] == {"calls": 3, "queued": 0, "stored": 0}
+    assert out["after401Good"] == {"calls": 3, "queued": 0, "stored": None}  # delivered: no `[]` kept
 
 
 def test_a_new_statement_retries_at_once_and_order_is_kept(out):
@@ -480,7 +487,7 @@ def test_a_keepalive_batch_that_failed_is_sent_again_at_the_next_launch(out):
                                     ["POST", "statements", "o1"], ["POST", "statements", "o2"],
                                     ["POST", "statements", "new"]]
     assert next_launch["ids"] == next_launch["kept"]  # the same statements, never a copy with a new id
-    assert next_launch["left"] == 0 and next_launch["stored"] == 0  # o2's 409 on a resend: delivered
+    assert next_launch["left"] == 0 and next_launch["stored"] is None  # o2's 409 on a resend: delivered
 
 
 def test_a_keepalive_batch_that_arrived_is_never_sent_again(out):

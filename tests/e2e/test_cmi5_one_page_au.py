@@ -397,10 +397,10 @@ def reloaded(page, au: str) -> dict:
 
 def progress(page) -> dict:
     """The player's progress (the pages viewed, each quiz attempt's score by page index, null while not
-    submitted) and the keys this browser keeps it under."""
+    submitted) and the keys this browser keeps it under (not the index of when each was used)."""
     return page.evaluate("""() => { const p = Courseforge.player, s = p.state;
         return {viewed: s.viewed, quizzes: Object.fromEntries(Object.entries(s.quizzes).map(([k, q]) => [k, q.score])),
-                key: p.adapter.key, keys: Object.keys(localStorage).filter(k => /^courseforge:(?!xapi:)/.test(k)).sort()}; }""")
+                key: p.adapter.key, keys: Object.keys(localStorage).filter(k => /^courseforge:(?!xapi:|used$)/.test(k)).sort()}; }""")
 
 
 def course_key(page) -> str:

@@ -62,9 +62,11 @@ def test_offline_progress_survives_reload(file_context, shipped_package):
     assert progress_text(page).startswith(f"3 of {len(ids)} pages done")
     assert page.is_disabled("#cf-prev") is False
     # The key is made from the course id and version, so a new version starts afresh; a course from
-    # file:// is no launch of an LMS, so nothing else is in it (nor in the quiz backup's key).
+    # file:// is no launch of an LMS, so nothing else is in it (nor in the quiz backup's key). Beside
+    # it, only when it was last used (Courseforge.keep's index, player.js).
     key = course_key()
-    assert page.evaluate("Object.keys(localStorage)") == [key]
+    assert sorted(page.evaluate("Object.keys(localStorage)")) == sorted([key, "courseforge:used"])
+    assert list(page.evaluate("JSON.parse(localStorage.getItem('courseforge:used'))")) == [key]
     assert page.evaluate("[Courseforge.player.adapter.key, Courseforge.player.quiz.key()]") == [
         key, key.replace("courseforge:", "courseforge-backup:", 1)]
     watch.assert_clean()

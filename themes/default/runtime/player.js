@@ -14,7 +14,8 @@
  * any state is read): what this browser keeps for the launch (the standalone adapter's progress when the
  * launch cannot start, quiz.js's backup of graded texts) is keyed with it, so that one registration's,
  * AU's or learner's record never shows in another. No room (a course opened from file://, an LMS that
- * names no learner): the keys are those of the course alone, as they always were.
+ * names no learner): the keys are those of the course alone, as they always were. Every such record
+ * is read and written through Courseforge.keep (below), which makes room for it in a full origin.
  *
  * Written small, as every runtime file: packages ship them minified but not renamed, and each byte
  * counts against the theme's budget (tests/test_theme_size.py). Hence classes, arrow callbacks and
@@ -47,6 +48,70 @@
       Object.prototype.hasOwnProperty.call(values, key) ? values[key] : all);
   }
   CF.format = format;
+
+  // What this browser keeps for a launch in localStorage (xapi.js's statement queue and State copy,
+  // quiz.js's backup, the standalone adapter's progress) goes through keep: keep(key) reads a record
+  // (JSON, else null), keep(key, value) writes it (null removes it) and says whether it is stored.
+  // The courses of an LMS usually share one origin and its quota (Chromium: some 5 million characters)
+  // and records outlive their launch, so `courseforge:used` holds when a page first wrote each (not a
+  // queue: one holding statements is never removed, an empty one is garbage), and a write that does
+  // not fit removes records of other launches until it fits: empty queues first, then the least
+  // recently written (an older player's records have no time: the oldest), backups of graded texts
+  // last. Never removed: what this page read or wrote (its launch's), a queue holding statements
+  // (they are never dropped), the preview's records (courseforge:preview:…), other keys of the origin.
+  var USED = 'courseforge:used', mine = {};
+  CF.keep = (key, value) => {
+    var s, u, list, gone, ok, stamp;
+    var used = () => {
+      if (!u) {
+        try { u = JSON.parse(s.getItem(USED)); } catch (e) { /* garbage: no times */ }
+        u = u && u.constructor == Object ? u : {};
+      }
+      return u;
+    };
+    // The records a write may make room with, the first to go first: [rank, time, key].
+    var others = () => {
+      var l = [], i, k, v;
+      used();
+      for (i = 0; i < s.length; i++) {
+        v = s.getItem(k = s.key(i));
+        if (/^courseforge(-backup)?:(?!preview:|used$)/.test(k) && !mine[k] && (v[0] != '[' || v == '[]')) {
+          l.push([v == '[]' ? 0 : /^courseforge-/.test(k) ? 2 : 1, +u[k] || 0, k]);
+        }
+      }
+      return l.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    };
+    var put = (k, v) => {
+      for (;;) {
+        try {
+          v == null ? s.removeItem(k) : s.setItem(k, v);
+          return true;
+        } catch (e) {
+          if (!(list = list || others())[0]) return false;
+          s.removeItem(gone = list.shift()[2]);
+          delete u[gone];
+        }
+      }
+    };
+    try {
+      s = win.localStorage;
+      mine[key] = mine[key] || 1;
+      if (value === undefined) return JSON.parse(s.getItem(key));
+      ok = put(key, value == null ? null : JSON.stringify(value));
+      stamp = ok && value != null && !value.map && mine[key] != 2;
+      // A record removed is stamped again once written again: the index forgets what is gone.
+      mine[key] = value == null ? 1 : stamp ? 2 : mine[key];
+      if (stamp || gone) {
+        used();
+        if (stamp) u[key] = Date.now();
+        for (var k in u) if (s.getItem(k) == null) delete u[k];
+        put(USED, JSON.stringify(u));
+      }
+      return ok;
+    } catch (e) {
+      return value === undefined ? null : false;
+    }
+  };
 
   // Adapter choice: every adapter that detects its environment, standard ones before the fallback.
   // `narrow` hears the page a launch covers as soon as the adapter knows it (from its launch URL),

@@ -301,7 +301,7 @@
     // Graded texts in progress that do not fit the adapter's limit (state.fit) stay in this browser, under
     // a key of this launch's own (Courseforge.room, player.js): another AU or registration keeps its own.
     readBackup() {
-      try { return JSON.parse(win.localStorage.getItem(this.key()) || '{}') || {}; } catch (e) { return {}; }
+      return CF.keep(this.key()) || {};
     }
 
     key() { var c = this.course; return 'courseforge-backup:' + c.id + '@' + c.version + (CF.room || ''); }
@@ -309,10 +309,7 @@
     backup(texts) {
       var state = this.player.state.quizzes, kept = {}, pages = Object.keys(texts || {}), notice = doc.getElementById('cf-notice');
       pages.forEach(p => { kept[p] = { a: state[p].attempt, s: state[p].seed, t: texts[p] }; });
-      try {
-        if (pages.length) win.localStorage.setItem(this.key(), JSON.stringify(kept));
-        else win.localStorage.removeItem(this.key());
-      } catch (e) { /* no storage: the notice below is all there is */ }
+      CF.keep(this.key(), pages.length ? kept : null);  // no storage: the notice below is all there is
       if (pages.length && notice) {
         notice.textContent = this.S.overflow;
         notice.hidden = false;

@@ -35,8 +35,9 @@
     return 'PT' + (h ? h + 'H' : '') + (m ? m + 'M' : '') + (s || !(h || m) ? s + 'S' : '');
   }
 
-  // JSON in win.localStorage/sessionStorage: store(name, key) reads, store(name, key, value) writes.
-  // Storage may be missing or refuse (sandboxed frames, quota): then null, and memory only.
+  // JSON in win.sessionStorage (cmi5.js's session; what outlives the tab goes through Courseforge.keep,
+  // player.js): store(name, key) reads, store(name, key, value) writes. Storage may be missing or
+  // refuse (sandboxed frames, quota): then null, and memory only.
   function store(name, key, value) {
     try {
       var s = win[name];
@@ -74,7 +75,7 @@
       t.key = 'courseforge:xapi:' + key + (actor ? ' ' + hash(JSON.stringify([t.base, a.mbox, a.mbox_sha1sum, a.openid, ac.homePage, ac.name])) : '');
       // An earlier session's terminated is never sent from this one: the LMS refuses every request of a
       // session after its terminated (cmi5 §9.3.8), and has closed that one (abandoned) by now.
-      t.queue = [].concat(store('localStorage', t.key) || []).filter(it => !/\/terminated$/.test(it.s.verb.id));
+      t.queue = [].concat(CF.keep(t.key) || []).filter(it => !/\/terminated$/.test(it.s.verb.id));
     }
 
     // Never rejects: {status, ok, text}, the body read whole; no answer at all is status 0.
@@ -96,7 +97,8 @@
 
     post(body, ka) { return this.request('POST', 'statements', 0, body, ka); }
 
-    save() { var t = this; store('localStorage', t.key, t.queue); }
+    // A queue all delivered is removed, not kept as `[]`: none is read as an empty queue.
+    save() { var t = this; CF.keep(t.key, t.queue[0] ? t.queue : null); }
 
     drop(it) {
       var t = this;
@@ -224,7 +226,7 @@
         // Should a launch of this room not start later (cmi5: reloaded once ended; TinCan: the LRS out of
         // reach), the standalone adapter starts from this session's copy of the State document (CF.kept),
         // not from a record of its own made before this session, which this session's state supersedes.
-        try { win.localStorage.removeItem(CF.localKey(t.course)); } catch (e) { /* no storage (or no fallback): no record */ }
+        if (CF.localKey) CF.keep(CF.localKey(t.course), null);  // no fallback: no record
         if (!t.session.init) {
           t.session.init = true;
           t.keepSession();
@@ -243,7 +245,7 @@
     // page wrote itself (`w`, its id; a write whose answer never came). A document written from another
     // device since is newer whatever the count: it wins. (A copy kept before `b` was: the count alone.)
     resume(saved) {
-      var t = this, mine = store('localStorage', t.client.key + ':state'), n;
+      var t = this, mine = CF.keep(t.client.key + ':state'), n;
       saved = saved instanceof Object ? saved : {};
       n = saved.n || 0;
       t.doc = mine instanceof Object && mine.n > n && (mine.b == null || mine.b == n || mine.w == saved.w) ? mine : saved;
@@ -262,7 +264,7 @@
       var t = this, d = t.doc;
       d.time = t.spent();
       d.n = (d.n || 0) + 1;
-      store('localStorage', t.client.key + ':state', d);
+      CF.keep(t.client.key + ':state', d);
       if (mine) return;
       if (t.writing) return (t.dirty = true);
       t.dirty = false;

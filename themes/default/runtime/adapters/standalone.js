@@ -19,40 +19,30 @@
   // What a stored field holds: a text, else nothing.
   function text(value) { return typeof value === 'string' ? value : null; }
 
-  function storage() {
-    try {
-      var s = win.localStorage, probe = 'courseforge:probe';
-      s.setItem(probe, '1');
-      s.removeItem(probe);
-      return s;
-    } catch (e) {
-      return null;
-    }
-  }
-
   class StandaloneAdapter {
     constructor(course) {
       this.name = 'standalone';
       this.key = key(course);
       this.maxDataLength = 65536;
-      this.store = null;
       this.record = { location: null, data: null, completed: false };
     }
 
     init() {
-      this.store = storage();
-      return { connected: false, persistent: !!this.store };
+      // Whether this browser keeps records at all (Courseforge.keep, player.js, makes room in a full
+      // one); an array, which keep stamps no time for: the probe is gone at once.
+      var probe = 'courseforge:probe';
+      return { connected: false, persistent: CF.keep(probe, []) && CF.keep(probe, null) };
     }
 
     // JSON stored under key k, or null (none, no storage, or not JSON).
-    read(k) {
-      try { return JSON.parse(this.store.getItem(k)); } catch (e) { return null; }
-    }
+    read(k) { return CF.keep(k); }
 
-    // No storage, nothing stored, or not our record: a fresh start.
+    // No storage, nothing stored, or not our record: a fresh start. The launch's copy (CF.kept) is read
+    // even when the record is there: what a page reads is its launch's, never removed to make room
+    // (Courseforge.keep, player.js), and the launch's next session resumes from it.
     loadState() {
-      var saved = this.read(this.key);
-      if (!(saved instanceof Object) && CF.kept) saved = this.read(CF.kept);
+      var saved = this.read(this.key), kept = CF.kept && this.read(CF.kept);
+      if (!(saved instanceof Object)) saved = kept;
       if (!(saved instanceof Object)) return { location: null, data: null, resumed: false };
       this.record.completed = !!saved.completed;
       this.record.score = saved.score || null;
@@ -60,14 +50,7 @@
     }
 
     // Whether the record is stored (no storage, or full: it is not).
-    write() {
-      try {
-        this.store.setItem(this.key, JSON.stringify(this.record));
-        return true;
-      } catch (e) {
-        return false;
-      }
-    }
+    write() { return CF.keep(this.key, this.record); }
 
     saveState(snapshot) {
       var s = snapshot || {};
