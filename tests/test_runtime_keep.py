@@ -163,6 +163,54 @@ const out = {};
   out.none = [CF.keep('courseforge:a'), CF.keep('courseforge:a', {x: 1}), CF.keep('courseforge:a', null)];
 }
 
+// Thousands of random origins and writes (seeded): whatever the records, their times and sizes, a
+// write removes a prefix of the order (rank, then time, an unstamped record first), never a record
+// it must not, and fails only when every record it may remove is gone.
+{
+  let seed = 12345;
+  const rnd = n => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor(seed / 2147483648 * n); };
+  const problems = [];
+  let wrote = 0, refused = 0, removals = 0;
+  for (let round = 0; round < 3000 && problems.length < 5; round++) {
+    const quota = 500 + rnd(4000), s = storage(quota), stamps = {}, kinds = {};
+    const kinds_ = ['foreign', 'preview', 'undelivered', 'delivered', 'record', 'copy', 'backup', 'own'];
+    for (let i = 0, n = rnd(12); i < n; i++) {
+      const kind = kinds_[rnd(kinds_.length)], size = rnd(400);
+      const key = {foreign: 'app:' + i, preview: 'courseforge:preview:c' + i, undelivered: 'courseforge:xapi:u' + i,
+                   delivered: 'courseforge:xapi:d' + i, record: 'courseforge:https://c.example/' + i + '@1 r',
+                   copy: 'courseforge:xapi:c' + i + ':state', backup: 'courseforge-backup:https://c.example/' + i + '@1 r',
+                   own: 'courseforge:xapi:o' + i + ':state'}[kind];
+      const value = kind == 'undelivered' ? JSON.stringify([{s: {id: pad(size)}, n: 1}]) : kind == 'delivered' ? '[]'
+        : JSON.stringify({data: pad(size)});
+      try { s.setItem(key, value); } catch (e) { continue; }
+      kinds[key] = kind;
+      if (rnd(3)) stamps[key] = rnd(5) * 100;  // ties too
+    }
+    try { s.setItem('courseforge:used', JSON.stringify(stamps)); } catch (e) { /* no room for it: no stamps */ }
+    const stamped = JSON.parse(s.getItem('courseforge:used') || '{}');
+    const CF = page(s);
+    Object.keys(kinds).filter(k => kinds[k] == 'own').forEach(k => CF.keep(k));  // this page's, read
+    const before = s.dump(), rank = k => (before[k] == '[]' ? 0 : /^courseforge-/.test(k) ? 2 : 1);
+    const may = Object.keys(before).filter(k => ['delivered', 'record', 'copy', 'backup'].includes(kinds[k]))
+      .sort((a, b) => rank(a) - rank(b) || (stamped[a] || 0) - (stamped[b] || 0));
+    removed.length = 0;
+    clock = 100000 + round;
+    const key = 'courseforge:xapi:mine' + rnd(2) + (rnd(2) ? ':state' : ''), value = rnd(4) ? {data: pad(rnd(1500))} : [{s: {id: 'x'}, n: 0}];
+    const ok = CF.keep(key, value), gone = removed.filter(k => k in before), after = s.dump();
+    const say = text => problems.push({round, text, quota, before: Object.keys(before), gone, key});
+    ok ? wrote++ : refused++;
+    removals += gone.length;
+    if (ok !== (after[key] === JSON.stringify(value))) say('says ' + ok);
+    if (gone.some(k => !may.includes(k))) say('removed one it must not');
+    // Ties (same rank and time) may go in either order: compare the ranks and times of the sequence.
+    const at = k => [rank(k), stamped[k] || 0].join();
+    if (gone.map(at).join('|') != may.slice(0, gone.length).map(at).join('|')) say('out of order');
+    if (!ok && gone.length != may.length) say('failed with records left to remove');
+    for (const k in before) if (!gone.includes(k) && k != 'courseforge:used' && after[k] !== before[k] && k != key) say('changed ' + k);
+  }
+  out.random = {problems, wrote, refused, removals};
+}
+
 // A broken index (another program's, a half write): no stamps, and written afresh.
 out.brokenIndex = ['{', '5', 'null', '[1]', '"text"'].map(text => {
   const s = storage(1e5);
@@ -250,3 +298,10 @@ def test_the_fallback_s_launch_copy_is_the_launch_s_too(out):
     # Resumed from its own record, the copy unstamped (an older player's): another launch's record goes.
     assert out["fallback"] == {"init": {"connected": False, "persistent": True}, "resumes": "p3", "write": True,
                                "gone": ["courseforge:https://c.example/x@1 other"]}
+
+
+def test_random_origins_and_writes_keep_every_rule(out):
+    random = out["random"]
+    assert random["problems"] == []
+    # The cases cover writes that fit at once, after removals, and not at all.
+    assert random["wrote"] > 1000 and random["refused"] > 100 and random["removals"] > 1000, random
