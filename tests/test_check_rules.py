@@ -427,6 +427,98 @@ def test_raw_html_is_switched_off_by_its_comment(tmp_path):
     assert [f.location.line for f in found] == [14]
 
 
+SHOWN_SCRIPT = """\
+title: A <b>short</b> call  # a comment may say <br>
+description: >-
+  Sam calls twice.
+  <i>Listen</i> for the cue.
+characters:
+  sam: {name: <u>Sam</u>, role: "Customer<br>", voice: {name: en-gb}}
+scenes:
+  start:
+    title: The <em>first</em> call
+    lines:
+      - sam: My order is late again.<br>Really.
+        mood: upset
+      - narrator: |
+          The line goes quiet.
+          <hr>
+    decision:
+      prompt: What now?<br/>
+      options:
+        - say: That is the <b>second</b> time. Let me fix it now.
+          result: correct
+          empathy: <strong>Cognitive.</strong>
+          felt: Understood.
+          feedback: You named what mattered.
+          next: fixed
+        - do: Put her <i>on hold</i>.
+          result: wrong
+          empathy: None shown.
+          felt: Ignored.
+          feedback: "The cue went <s>unanswered</s>."
+          next: end
+  fixed:
+    lines:
+      - sam: Thank you.
+"""
+
+
+def test_raw_html_in_a_scenario_script_at_each_texts_line(tmp_path):
+    """Every text of a script the learner sees is drawn into the clip or put on the page escaped: a tag
+    there shows as text, found at its line as in a page (comments, keys and settings are no text)."""
+    found = findings(course(tmp_path, {"scenarios/01-call.yml": SHOWN_SCRIPT}), "raw-html")
+    shown = "HTML shows to the learner as text: "
+    assert [(f.location.path.name, f.location.line, f.problem[len(shown):]) for f in found] == [
+        ("01-call.yml", 1, "<b>"), ("01-call.yml", 4, "<i>"), ("01-call.yml", 6, "<u>"),
+        ("01-call.yml", 9, "<em>"), ("01-call.yml", 11, "<br>"), ("01-call.yml", 15, "<hr>"),
+        ("01-call.yml", 17, "<br/>"), ("01-call.yml", 19, "<b>"), ("01-call.yml", 21, "<strong>"),
+        ("01-call.yml", 25, "<i>"), ("01-call.yml", 29, "<s>")]
+    assert {f.problem[:len(shown)] for f in found} == {shown}
+    assert {f.hint for f in found} == {
+        "write the words without it: a scenario's text is plain, neither HTML nor Markdown"}
+
+
+def test_raw_html_in_a_scenario_leaves_code_spans_escapes_and_comments_alone(tmp_path):
+    script = SCENARIO.replace("{second_result}", "wrong").replace("{second_next}", "end").replace(
+        "My order is late again.", "Type `<br>` and \\<p> where the form asks.  # not <b>shown</b>").replace(
+        "Please hold.", "Please hold. `<b>` is code.  # <i>hold</i>").replace(
+        "You named what mattered.", "You named what <b>mattered</b>.")
+    found = findings(course(tmp_path, {"scenarios/01-call.yml": script}), "raw-html")
+    assert [(f.location.line, f.problem) for f in found] == [(14, "HTML shows to the learner as text: <b>")]
+
+
+def test_raw_html_in_a_scenario_split_by_a_line_end_or_written_with_escapes(tmp_path):
+    """A tag cut in two by a line end of the script, or made by a quoted text's escapes, shows as one:
+    said at the first line of its text, unless a line of it holds a whole tag (as in a page)."""
+    script = SCENARIO.replace("{second_result}", "wrong").replace("{second_next}", "end").replace(
+        "My order is late again.", "My order is <a\n          href='x'>late again.").replace(
+        "Please hold.", '"Please \\x3Cb>hold\\x3C/b>."').replace(
+        "The cue went unanswered.", "The cue went <i\n            >unanswered</i>.")
+    found = findings(course(tmp_path, {"scenarios/01-call.yml": script}), "raw-html")
+    assert [(f.location.line, f.problem[len("HTML shows to the learner as text: "):]) for f in found] == [
+        (7, "<a href='x'>"), (17, "<b>"), (22, "</i>")]
+    escaped = SCENARIO.replace("{second_result}", "wrong").replace("{second_next}", "end").replace(
+        "Please hold.", '"Please \\x3Cb>hold\\x3C/b>."')  # the only "<" of the script
+    found = findings(course(tmp_path, {"scenarios/01-call.yml": escaped}, "escaped"), "raw-html")
+    assert [(f.location.line, f.problem) for f in found] == [(16, "HTML shows to the learner as text: <b>")]
+
+
+def test_raw_html_in_a_scenario_is_switched_off_by_its_comment(tmp_path):
+    """`# check: ignore raw-html` on the line or the line before, as everywhere in YAML; the words
+    inside a quoted text are the text, no comment."""
+    script = SCENARIO.replace("{second_result}", "wrong").replace("{second_next}", "end").replace(
+        "      - sam: My order is late again.\n",
+        "      # check: ignore raw-html\n      - sam: My order is <b>late</b> again.\n"
+        "      - sam: \"Late <i>again</i>. # check: ignore raw-html\"\n").replace(
+        "Please hold.", "Please <b>hold</b>.  # check: ignore housekeeping")
+    found = findings(course(tmp_path, {"scenarios/01-call.yml": script}), "raw-html")
+    assert [(f.location.line, f.problem) for f in found] == [(9, "HTML shows to the learner as text: <i>")]
+    off = course(tmp_path, {"scenarios/01-call.yml": script,
+                            "course.yml": COURSE_YML + "check:\n  ignore: [raw-html]\n"}, "off")
+    assert findings(off, "raw-html") == []
+
+
 def test_options_of_different_results_sharing_a_consequence(tmp_path):
     shared = SCENARIO.replace("{second_result}", "neutral").replace("{second_next}", "fixed")
     [found] = findings(course(tmp_path, {"scenarios/01-call.yml": shared}), "shared-consequence")

@@ -67,6 +67,10 @@ SCENARIO_KEYS = ("id", "title", "description", "characters", "start", "scenes")
 SCENE_KEYS = ("title", "lines", "decision", "next")
 DECISION_KEYS = ("prompt", "options")
 OPTION_KEYS = ("say", "do", "result", "empathy", "felt", "feedback", "next")
+# The texts of a script the learner sees: put on the scenario's page, escaped, and titles, names and
+# lines drawn into the clips' frames (a line is spoken too), so a tag in one shows as text (shown_scalars()).
+SHOWN_KEYS = {"scenario": ("title", "description"), "character": ("name", "role"), "scene": ("title",),
+              "decision": ("prompt",), "option": ("say", "do", "empathy", "felt", "feedback")}
 
 
 def load_scenarios(course_dir: Path, problems: Problems) -> list[Scenario]:
@@ -318,3 +322,34 @@ class ScriptReader(CastReader):
             self.error(line, f'{what} has no "say" or "do"',
                        "add `say: what the learner says` or `do: what the learner does`")
         return None
+
+
+def shown_scalars(root: Node | None) -> list[yaml.ScalarNode]:
+    """The scalar nodes of a script (one its reader took) whose text the learner sees (SHOWN_KEYS and
+    what each line says), in file order: the review looks for tags in them (check/housekeeping.py)."""
+    found: list[yaml.ScalarNode] = []
+
+    def pairs(node) -> list:
+        return node.value if isinstance(node, yaml.MappingNode) else []
+
+    def shown(node, kind: str) -> dict:
+        """The mapping's values by key, its shown texts put in `found`."""
+        values = {key.value: value for key, value in pairs(node) if isinstance(key, yaml.ScalarNode)}
+        found.extend(values[key] for key in SHOWN_KEYS[kind] if isinstance(values.get(key), yaml.ScalarNode))
+        return values
+
+    top = shown(root, "scenario")
+    for _, character in pairs(top.get("characters")):
+        shown(character, "character")
+    for _, scene in pairs(top.get("scenes")):
+        parts = shown(scene, "scene")
+        said = parts.get("lines")
+        for line in said.value if isinstance(said, yaml.SequenceNode) else ():
+            found.extend(text for speaker, text in pairs(line)
+                         if speaker.value != MOOD_KEY and isinstance(text, yaml.ScalarNode))
+        options = shown(parts.get("decision"), "decision").get("options")
+        for option in options.value if isinstance(options, yaml.SequenceNode) else ():
+            shown(option, "option")
+    # An alias repeats its anchor's node; a flow mapping puts several texts on one line.
+    unique = {id(node): node for node in found}.values()
+    return sorted(unique, key=lambda node: (node.start_mark.line, node.start_mark.column))

@@ -255,6 +255,45 @@ def raw_html_lines(blocks, source: str) -> tuple[tuple[int, str], ...]:
     return tuple(found)
 
 
+def scalar_raw_html(nodes, lines: list[str]) -> tuple[tuple[int, str], ...]:
+    """raw_html_lines() of a YAML file's texts: (line, tag as shown) for each line holding an HTML tag
+    outside code spans in one of `nodes` (scalar nodes in file order), at its first, once a line.
+    `lines`: the file's lines, as its nodes number them. A text holds a tag as the learner sees it (its
+    lines joined by spaces, as the script's reader joins them); a tag is placed on the line of the text
+    where it is written, or, cut in two by a line end (or written with a quoted text's escapes), on the
+    text's first line."""
+    found, seen = [], set()
+    for node in nodes:
+        if "<" not in node.value:
+            continue
+        first = HTML_TAG.search(CODE_SPAN.sub("", " ".join(node.value.split())))
+        if first is None:
+            continue
+        start, end = node.start_mark, node.end_mark
+        # A block scalar's text starts on the line after its `|` or `>` (where a comment may follow).
+        top = start.line + 1 if node.style in ("|", ">") else start.line
+        placed = False
+        for index in range(top, min(end.line + 1, len(lines))):
+            text = lines[index]
+            if index == end.line:
+                text = text[:end.column]  # not the comment after a quoted or plain text
+            if index == start.line:
+                text = text[start.column:]  # not the key before it
+            tag = HTML_TAG.search(CODE_SPAN.sub("", text))
+            if tag:
+                placed = True
+                _add_tag(found, seen, index + 1, tag.group(0))
+        if not placed:
+            _add_tag(found, seen, min(top, end.line) + 1, first.group(0))
+    return tuple(sorted(found, key=lambda item: item[0]))
+
+
+def _add_tag(found: list, seen: set, number: int, shown: str) -> None:
+    if number not in seen:
+        seen.add(number)
+        found.append((number, shown if len(shown) <= SHOWN_TAG else shown[:SHOWN_TAG - 2] + "…>"))
+
+
 def ignore_lines(source: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
     """(line, rules) for each line of `source` (a page as read: LF lines only) with a `check: ignore`
     comment, numbered as its blocks are and as an editor shows them. The file read again and split

@@ -1,5 +1,6 @@
-"""Housekeeping: files nothing uses, questions asked twice, empty callouts, HTML that shows as text,
-and scenario options of different results that play the same consequence."""
+"""Housekeeping: files nothing uses, questions asked twice, empty callouts, HTML that shows as text
+(in pages and scenario scripts), and scenario options of different results that play the same
+consequence."""
 from __future__ import annotations
 
 import html
@@ -9,6 +10,9 @@ from pathlib import Path
 from courseforge.check.findings import Finding, finding
 from courseforge.check.review import Review
 from courseforge.coursefolder import walk_files
+from courseforge.scenario import shown_scalars
+from courseforge.textmarks import scalar_raw_html
+from courseforge.yamltext import YamlSyntaxError, compose
 
 # Files a lesson would link to; course sources (.md, .yml) and build output (.zip) are not among them.
 ASSET_TYPES = frozenset(".png .jpg .jpeg .gif .svg .webp .avif .mp3 .mp4 .webm .ogg .wav .vtt .pdf .docx .xlsx "
@@ -71,10 +75,38 @@ def raw_html(review: Review, page) -> list[Finding]:
     """Raw HTML is escaped (README, "Raw HTML and files"): a pasted <br> or embed code shows to the
     learner as its tags. Said once a line, at the first tag. The tags were found when the page was read
     (textmarks.raw_html_lines), and are kept with its marks: the page's words are not read here."""
-    return [finding("raw-html", page.source, line, f"HTML shows to the learner as text: {shown}",
-                    "write it in Markdown (a blank line between paragraphs, **bold**, [text](address) for a link, "
+    return [_raw_html(page.source, line, shown, MARKDOWN_INSTEAD) for line, shown in review.page_marks(page).raw_html]
+
+
+def raw_html_in_scenarios(review: Review) -> list[Finding]:
+    """A script's texts are plain too: the scenario's page, transcript and captions escape a tag, and a
+    clip draws one of a title, a name or a line into its frames (and speaks a line's: espeak-ng says
+    "b … slash b"). Said as in a page, at the line of the script holding the tag (textmarks.scalar_raw_html),
+    where a `# check: ignore raw-html` comment switches it off; the script is read again only when it
+    holds a "<" or an escape."""
+    found = []
+    for scenario in review.course.scenarios:
+        lines = review.lines(scenario.source)  # read for its `check: ignore` comments already
+        text = "\n".join(lines)
+        # Most scripts hold no "<", nor a quoted text's escape that makes one ("\x3C").
+        if "<" not in text and "\\" not in text:
+            continue
+        try:
+            root = compose(text)
+        except YamlSyntaxError:  # changed since it was loaded: the next build says what is wrong with it
+            continue
+        found += [_raw_html(scenario.source, line, shown, PLAIN_INSTEAD)
+                  for line, shown in scalar_raw_html(shown_scalars(root), lines)]
+    return found
+
+
+MARKDOWN_INSTEAD = ("write it in Markdown (a blank line between paragraphs, **bold**, [text](address) for a link, "
                     "an image file for a picture), or remove it")
-            for line, shown in review.page_marks(page).raw_html]
+PLAIN_INSTEAD = "write the words without it: a scenario's text is plain, neither HTML nor Markdown"
+
+
+def _raw_html(path: Path, line: int, shown: str, hint: str) -> Finding:
+    return finding("raw-html", path, line, f"HTML shows to the learner as text: {shown}", hint)
 
 
 def shared_consequences(review: Review) -> list[Finding]:
@@ -96,5 +128,6 @@ def shared_consequences(review: Review) -> list[Finding]:
     return found
 
 
-RULES = {"unused-file": unused_files, "duplicate-stem": duplicate_stems, "shared-consequence": shared_consequences}
+RULES = {"unused-file": unused_files, "duplicate-stem": duplicate_stems, "shared-consequence": shared_consequences,
+         "raw-html": raw_html_in_scenarios}
 PAGE_RULES = {"empty-callout": empty_callouts, "raw-html": raw_html}
