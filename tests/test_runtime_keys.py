@@ -66,6 +66,21 @@ const tincan = more => `?endpoint=${LRS}&auth=Basic%20x&actor=${actor}` + more;
       out[`${edition} ${learner}`] = await keys(edition, '');
       delete window[name];
     }
+    // The LMS refuses to start the session (the frame reloaded after LMSFinish or Terminate), nor names
+    // the learner: the room this tab kept of its launch, else one of the tab's own (or, with no
+    // sessionStorage, of the page's own), never the course's keys.
+    const no = () => 'false', none = () => '';
+    window[name] = {Initialize: no, LMSInitialize: no, GetLastError: () => '104', LMSGetLastError: () => '101',
+      GetErrorString: none, LMSGetErrorString: none, GetDiagnostic: none, LMSGetDiagnostic: none};
+    const tab = window.sessionStorage;  // the cmi5 launches' above: put back below
+    window.sessionStorage = memory();
+    const fresh = [await keys(edition, ''), await keys(edition, '')];
+    window.sessionStorage.setItem('courseforge:room:empathy@2.0.0', ' learner-a');
+    const kept = await keys(edition, '');
+    window.sessionStorage = {getItem() { throw Error('denied'); }, setItem() { throw Error('denied'); }};
+    out[`${edition} refused`] = {fresh, kept, denied: [await keys(edition, ''), await keys(edition, '')]};
+    window.sessionStorage = tab;
+    delete window[name];
   }
   // Where the standalone adapter starts once the launch in the address did not: its own record in the
   // launch's room, else the copy the launch's xAPI tracker kept of its State document (CF.kept).
@@ -138,6 +153,21 @@ def test_a_scorm_launch_keeps_its_learner_s_keys(keys, edition):
         assert keys[f"{edition} {learner}"] == [f"courseforge:empathy@2.0.0 {learner}",
                                                f"courseforge-backup:empathy@2.0.0 {learner}"]
     assert keys[f"{edition} "] == keys["file"]
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_a_scorm_launch_the_lms_refuses_keeps_the_tab_s_room(keys, edition):
+    """A frame reloaded after LMSFinish or Terminate: the learner its launch named (sessionStorage), or,
+    in a tab that kept none, a room of the tab's own, the same at each reload; never the course's keys.
+    In Chromium under scorm-again: tests/e2e/test_shared_browser.py."""
+    refused = keys[f"{edition} refused"]
+    assert refused["kept"] == ["courseforge:empathy@2.0.0 learner-a", "courseforge-backup:empathy@2.0.0 learner-a"]
+    first, again = refused["fresh"]
+    assert first == again and first[0].startswith("courseforge:empathy@2.0.0 tab ") and first != keys["file"]
+    assert first[1] == "courseforge-backup:empathy@2.0.0" + first[0][len("courseforge:empathy@2.0.0"):]
+    # No sessionStorage: each page a room of its own.
+    one, other = refused["denied"]
+    assert one != other and keys["file"][0] not in (one[0], other[0])
 
 
 def test_a_launch_that_does_not_start_falls_back_to_where_the_learner_was(keys):

@@ -2,12 +2,14 @@
 (scorm-again, 1.2 and 2004): what the browser keeps for a launch, quiz.js's backup of graded texts that
 do not fit the LMS's limit, is the launch's learner's (Courseforge.room from cmi.core.student_id or
 cmi.learner_id, player.js). Another learner's launch never shows it, never overwrites or removes it; the
-learner's own next launch gets it back. Node, no browser: tests/test_runtime_keys.py."""
+learner's own next launch gets it back. So with the standalone adapter's progress in a frame reloaded
+after the session ended, which the LMS no longer tells the learner: the tab kept its launch's room.
+Node, no browser: tests/test_runtime_keys.py."""
 from __future__ import annotations
 
 import pytest
 
-from .e2e_support import Package, calls, launch, lesson_ids, unzip
+from .e2e_support import READY, Package, begin, calls, launch, lesson_ids, unzip
 
 COURSE = {
     "course.yml": 'title: Shared browser\nidentifier: shared-browser\nversion: "1.0.0"\nlanguage: en\n'
@@ -18,6 +20,7 @@ COURSE = {
 }
 # The package of each SCORM edition: the edition lms.html runs, the call that ends the session.
 EDITIONS = {"scorm12": ("1.2", "LMSFinish"), "scorm2004": ("2004", "Terminate")}
+STARTS = {"scorm12": "LMSInitialize", "scorm2004": "Initialize"}
 TEXTS = {"learner-a": "listen to them first " * 8, "learner-b": "ask what they need " * 8}
 
 
@@ -126,4 +129,54 @@ def test_learners_in_turn_each_get_their_own_kept_texts_back(lms_context, server
         page, sco = session(context, server, packages, standard, saved)
         assert typed(sco) == TEXTS[name], f"{name}'s own text is not back"
         leave(page, finish, first[name])
+    watch.assert_clean()
+
+
+def reloaded(page, sco, standard: str):
+    """The SCO's frame reloads: pagehide ended the session, and the LMS refuses to start it again (nor
+    answers the learner id any more). The course carries on with the standalone adapter."""
+    start = STARTS[standard]
+    sco.evaluate("location.reload()")
+    page.wait_for_function("fn => cfLMS.calls.filter(c => c.fn === fn).length === 2", arg=start)
+    assert page.evaluate("fn => cfLMS.calls.filter(c => c.fn === fn).pop().result", start) == "false"
+    sco = page.wait_for_selector("#sco").content_frame()
+    sco.wait_for_function(READY)
+    assert sco.evaluate("Courseforge.player.adapter.name") == "standalone"
+    return sco
+
+
+def kept_keys(sco) -> list[str]:
+    return sco.evaluate("[Courseforge.player.adapter.key, Courseforge.player.quiz.key()]")
+
+
+@pytest.mark.parametrize("standard", list(EDITIONS))
+def test_a_frame_reloaded_after_the_session_ended_keeps_the_launch_s_room(lms_context, server, packages, standard):
+    """A's frame reloads after LMSFinish (Terminate): what A does next is kept in A's room, the one the
+    tab kept of A's launch, never under the course's own keys; B's reload on the same browser finds none
+    of it, and A's next reload finds it again."""
+    context, watch = lms_context
+    edition, finish = EDITIONS[standard]
+    course = "shared-browser@1.0.0"
+
+    page, sco = session(context, server, packages, standard, learner(edition, "learner-a"))
+    sco = reloaded(page, sco, standard)
+    assert kept_keys(sco) == [f"courseforge:{course} learner-a", f"courseforge-backup:{course} learner-a"]
+    begin(sco)
+    sco.click("#cf-next")
+    sco.wait_for_function("() => Courseforge.player.state.viewed.length === 2")
+    page.close()
+
+    page, sco = session(context, server, packages, standard, learner(edition, "learner-b"))  # another tab
+    sco = reloaded(page, sco, standard)
+    assert kept_keys(sco) == [f"courseforge:{course} learner-b", f"courseforge-backup:{course} learner-b"]
+    assert sco.evaluate("Courseforge.player.state.viewed") == [], "another learner's progress shows"
+    stored = sco.evaluate("prefix => Object.keys(localStorage).filter(k => k.startsWith(prefix)).sort()",
+                          f"courseforge:{course}")
+    assert stored == [f"courseforge:{course} learner-a"], "a record under the course's own key"
+    page.close()
+
+    page, sco = session(context, server, packages, standard, learner(edition, "learner-a"))
+    sco = reloaded(page, sco, standard)
+    assert sco.evaluate("Courseforge.player.state.viewed") == [0, 1], "A's own progress is not back"
+    page.close()
     watch.assert_clean()

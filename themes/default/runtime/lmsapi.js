@@ -186,5 +186,31 @@
     proto.active = function () {
       return this.initialized && !this.terminated;
     };
+
+    // The launch's room (player.js) is its learner's, whom the LMS names only in a session it starts
+    // (no learner id: the course's own keys, as always). It is kept for the tab, in sessionStorage,
+    // which a reload of this tab finds and no other tab does: the frame reloaded after LMSFinish or
+    // Terminate, which the LMS refuses to start again, carries on in its launch's room. A tab that kept
+    // none (no launch started in it, no sessionStorage) gets a room of its own, never the course's keys:
+    // there one learner's leftovers would show to the next on a shared browser.
+    proto.inRoom = function (learner) {
+      CF.room = learner ? ' ' + learner : '';
+      try { win.sessionStorage.setItem(roomKey(this.course), CF.room); } catch (e) { /* no sessionStorage */ }
+    };
+
+    proto.refused = function () {
+      var key = roomKey(this.course), room = ' tab ' + Math.random().toString(36).slice(2);
+      try {
+        var kept = win.sessionStorage.getItem(key);
+        if (kept === null) win.sessionStorage.setItem(key, room);
+        else room = kept;
+      } catch (e) { /* no sessionStorage: this page's own room */ }
+      CF.room = room;
+      return { connected: false };
+    };
   };
+
+  function roomKey(course) {
+    return 'courseforge:room:' + course.id + '@' + course.version;
+  }
 })(window);

@@ -74,18 +74,18 @@
   proto.init = function () {
     if (!this.api) return { connected: false };
     if (!this.call('LMSInitialize')) {
-      // S12-E1: discover again once (the LMS may have replaced its API object), then give up.
+      // S12-E1: discover again once (the LMS may have replaced its API object), then give up (in the
+      // room this tab kept of its launch: a reload after LMSFinish, runtime/lmsapi.js).
       var again = findAPI();
-      if (!again || again === this.api) return { connected: false };
+      if (!again || again === this.api) return this.refused();
       this.api = again;
-      if (!this.call('LMSInitialize')) return { connected: false };
+      if (!this.call('LMSInitialize')) return this.refused();
     }
     this.initialized = true;
     this.startedAt = Date.now();
     // What this browser keeps for the launch (quiz.js's backup, player.js) is this learner's: on a shared
-    // browser the next learner's launch neither shows nor removes it. No learner id: the course's keys.
-    var learner = this.get('cmi.core.student_id');
-    if (learner) CF.room = ' ' + learner;
+    // browser the next learner's launch neither shows nor removes it. Kept for a reload (runtime/lmsapi.js).
+    this.inRoom(this.get('cmi.core.student_id'));
     this.mode = this.get('cmi.core.lesson_mode') || 'normal';
     var status = this.get('cmi.core.lesson_status');
     this.initialStatus = status;

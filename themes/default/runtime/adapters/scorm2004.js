@@ -111,18 +111,18 @@
   proto.init = function () {
     if (!this.api) return { connected: false };
     if (!this.call('Initialize')) {
-      // Discover again once (the LMS may have replaced its API object), then give up.
+      // Discover again once (the LMS may have replaced its API object), then give up (in the room
+      // this tab kept of its launch: a reload after Terminate, runtime/lmsapi.js).
       var again = findAPI();
-      if (!again || again === this.api) return { connected: false };
+      if (!again || again === this.api) return this.refused();
       this.api = again;
-      if (!this.call('Initialize')) return { connected: false };
+      if (!this.call('Initialize')) return this.refused();
     }
     this.initialized = true;
     this.startedAt = Date.now();
     // What this browser keeps for the launch (quiz.js's backup, player.js) is this learner's: on a shared
-    // browser the next learner's launch neither shows nor removes it. No learner id: the course's keys.
-    var learner = this.get('cmi.learner_id');
-    if (learner) CF.room = ' ' + learner;
+    // browser the next learner's launch neither shows nor removes it. Kept for a reload (runtime/lmsapi.js).
+    this.inRoom(this.get('cmi.learner_id'));
     this.mode = this.get('cmi.mode') || 'normal';
     this.initialSuccess = this.get('cmi.success_status');
     var passing = this.scored ? this.get('cmi.scaled_passing_score') : '';
