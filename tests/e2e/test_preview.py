@@ -503,6 +503,41 @@ def test_a_tab_taking_a_scorm_course_over_waits_for_the_other_s_course_to_end(pr
         == "listening"
 
 
+def test_a_tab_that_gave_up_waiting_for_the_course_holds_it_once_given_and_a_later_taker_waits(preview, page):
+    """A tab that hangs holds the course's lock: the next tab launches without it after HANDOVER_MS, yet
+    still asks for it, and holds it once given (without launching again). A third tab taking the course
+    over from it then waits for its course to end, as from any tab: its SCORM session starts from the
+    data that course kept as it ended, its time counted."""
+    running, _ = preview
+    hung = page.context.new_page()
+    hung.goto(running.url + "preview/state")  # the preview's origin, without a stand-in that launches
+    hung.evaluate("""() => new Promise(held => navigator.locks.request('courseforge-preview-course',
+        () => { held(); return new Promise(done => { window.letGo = done; }); }))""")
+    # The giving-up tab hears the third's launch a second late (a busy machine), and so ends its course late.
+    page.add_init_script("""(() => { const add = BroadcastChannel.prototype.addEventListener;
+        BroadcastChannel.prototype.addEventListener = function (type, heard, ...more) {
+          return add.call(this, type, event => setTimeout(() => heard(event), 1000), ...more); }; })()""")
+    on_the_second_page(running, page)  # launched once it gave up waiting
+    launched = page.evaluate("() => document.getElementById('pv-frame').contentDocument.URL")
+    hung.evaluate("() => window.letGo()")  # the hung tab lets go at last
+    # Held by another (the giving-up tab) once this one let go: a request that takes it only if free fails.
+    taken = """async () => { for (let tries = 0; tries < 50; tries++) {
+        if (await navigator.locks.request('courseforge-preview-course', { ifAvailable: true }, lock => !lock)) return true;
+        await new Promise(later => setTimeout(later, 100)); } return false; }"""
+    assert hung.evaluate(taken), "the tab that gave up waiting never took the lock once it was free"
+    assert page.evaluate("() => document.getElementById('pv-frame').contentDocument.URL") == launched
+    hung.close()
+
+    other = page.context.new_page()
+    other.goto(running.url)
+    other.wait_for_function(FRAME_READY)
+    page.get_by_role("heading", name="The course is open in another tab of this preview").wait_for()
+    total = other.locator("#pv-model tr", has_text="cmi.core.total_time").locator("td").nth(1)
+    assert total.inner_text() != "0000:00:00.00", "the giving-up tab's session time was lost"
+    assert other.locator("#pv-model tr", has_text="cmi.core.lesson_location").locator("td").nth(1).inner_text() \
+        == "listening"
+
+
 def test_a_tab_standing_aside_hears_that_the_tab_with_the_course_was_closed(preview, page):
     running, _ = preview
     page.goto(running.url)

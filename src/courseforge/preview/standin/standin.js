@@ -267,8 +267,10 @@
   // The tab running the course holds a lock of the browser's (Web Locks) until its course has ended:
   // a tab taking the course over launches once it is given the lock, so its SCORM session starts from
   // the data the other's kept as its course ended, not from before (its session time lost), and a
-  // cmi5 launch follows the other's end. Not waited for longer than HANDOVER_MS (a tab that hangs);
-  // no lock where the browser has none (an http page opened at another address than 127.0.0.1).
+  // cmi5 launch follows the other's end. Not waited for longer than HANDOVER_MS (a tab that hangs):
+  // the course launches without it, but the request stands, and the lock given later is held from
+  // then on (no launch again), so that a tab taking the course over from this one waits for its end
+  // too. No lock where the browser has none (an http page opened at another address than 127.0.0.1).
   // `held`: the lock asked for or given (one request, whatever the launches meanwhile).
   var LOCK = 'courseforge-preview-course', HANDOVER_MS = 3000, held = null, release = null, asking = null;
 
@@ -276,15 +278,14 @@
     var locks = win.navigator.locks;
     if (!locks) return Promise.resolve();
     held = held || new Promise(function (granted) {
-      var stop = asking = new win.AbortController();
-      var timer = win.setTimeout(function () { stop.abort(); granted(); }, HANDOVER_MS);
-      locks.request(LOCK, { signal: stop.signal }, function () {
+      var timer = win.setTimeout(granted, HANDOVER_MS);
+      locks.request(LOCK, { signal: (asking = new win.AbortController()).signal }, function () {
         win.clearTimeout(timer);
         asking = null;
         granted();
         if (aside) return null;  // stood aside meanwhile: the lock goes to the tab that took the course
         return new Promise(function (done) { release = done; });
-      }).catch(function () { /* waited long enough (or stood aside): launched without it */ });
+      }).catch(function () { /* stood aside before it was given */ });
     });
     return held;
   }
