@@ -161,13 +161,14 @@
     }
 
     // The summary's status: what the course still needs, or that it is complete; in a launch of one
-    // page, whether that page is (`complete`, update()).
+    // page, whether that page is (`complete`, update()). Complete as the header and the LMS have it
+    // (player.js complete()): a pass with pages still unvisited is not yet.
     status(states, complete) {
       var t = this, p = t.p, S = t.S, outcome = p.outcome(), open = t.openSurveys(states), one = states[p.only];
       if (one) return complete ? S.partDone : one.done ? S.completeFailed : S.partOpen;
       if (p.complete() && open.length) return S.completeDone + ' ' + CF.format(S.surveyOpen, { page: open[0].title });
       if (!p.experienced()) return S.completeScenarios;
-      if (outcome) return outcome.passed ? S.completeDone : outcome.done ? S.completeFailed : S.completePending;
+      if (outcome && !outcome.passed) return outcome.done ? S.completeFailed : S.completePending;
       return p.viewedCount() === p.lessons.length ? S.completeDone : S.completeOpen;
     }
 
