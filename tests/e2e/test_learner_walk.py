@@ -1,6 +1,9 @@
 """What a learner walking the course met (the walk audit), each kept fixed here: the course summary
-must not call a course complete that the header, and the LMS, do not."""
+must not call a course complete that the header, and the LMS, do not; and Shift+Tab on a phone must
+not leave the focus ring under the sticky header."""
 from __future__ import annotations
+
+import pytest
 
 from .e2e_support import launch, open_lms, progress_text
 
@@ -39,4 +42,34 @@ def test_a_pass_with_pages_unvisited_is_not_called_complete(lms_context, server,
     sco.click("#cf-next")
     assert "Course complete." in progress_text(sco)
     assert sco.inner_text("#cf-complete-text") == "This course is complete."
+    watch.assert_clean()
+
+
+# Every control Shift+Tab reached whose focus ring (3px outline, 2px offset) is partly under the sticky header.
+UNDER_HEADER = """() => { const a = document.activeElement, head = document.querySelector('.cf-header');
+  const top = a.getBoundingClientRect().top - 5, bottom = head.getBoundingClientRect().bottom;
+  return a.closest('.lesson') && top < bottom - 0.5 ? `${a.id || a.className}: ring at ${top}, header to ${bottom}` : null; }"""
+
+
+@pytest.mark.parametrize("width,height", [(320, 640), (390, 844)])
+def test_shift_tab_never_leaves_the_focus_under_the_header(lms_context, server, shipped_package, width, height):
+    """Keyboard only on a phone, backwards through a lesson of knowledge checks: the browser scrolls
+    each control into view below the sticky header, whose two rows at 320 px are taller than the
+    room the page kept for them (7rem): the focus ring, and a select's top edge, were hidden."""
+    context, watch = lms_context
+    page = open_lms(context, server)
+    page.set_viewport_size({"width": width, "height": height})
+    sco = launch(page, shipped_package)
+    sco.click("#cf-menu-toggle")
+    sco.click('a[href="#lesson-three-kinds-of-empathy"]')
+    sco.focus("#cf-prev")  # the pager, right after the lesson
+    hidden = []
+    for _ in range(60):
+        page.keyboard.press("Shift+Tab")
+        if sco.evaluate("document.activeElement.id") == "lesson-three-kinds-of-empathy-title" or \
+                not sco.evaluate("!!document.activeElement.closest('.lesson')"):
+            break
+        hidden.append(sco.evaluate(UNDER_HEADER))
+    assert len(hidden) > 10, "Shift+Tab should pass the lesson's questions"
+    assert not [h for h in hidden if h], [h for h in hidden if h]
     watch.assert_clean()
