@@ -1,11 +1,13 @@
 """What a learner walking the course met (the walk audit), each kept fixed here: the course summary
 must not call a course complete that the header, and the LMS, do not; and Shift+Tab on a phone must
-not leave the focus ring under the sticky header."""
+not leave the focus ring under the sticky header; and a pass with pages still to visit must not end
+the SCORM attempt."""
 from __future__ import annotations
 
 import pytest
 
-from .e2e_support import launch, open_lms, progress_text
+from .e2e_support import (Package, last_set, launch, lesson_ids, open_lms, progress_text, unzip, visible_lesson,
+                          wait_for_call)
 
 FINAL = """---
 id: final
@@ -72,4 +74,63 @@ def test_shift_tab_never_leaves_the_focus_under_the_header(lms_context, server, 
         hidden.append(sco.evaluate(UNDER_HEADER))
     assert len(hidden) > 10, "Shift+Tab should pass the lesson's questions"
     assert not [h for h in hidden if h], [h for h in hidden if h]
+    watch.assert_clean()
+
+
+def served(server, make_course, tmp_path, standard: str) -> Package:
+    """The tiny graded course (3 lessons, FINAL) as `standard`'s package, unzipped and served."""
+    from courseforge.build import build
+
+    source = make_course({"assessments/01-final.md": FINAL})
+    [zip_path] = [p for p in build(source, tmp_path / f"out-{standard}", [standard]) if p.suffix == ".zip"]
+    folder = unzip(zip_path, tmp_path / f"unzipped-{standard}")
+    prefix = server.mount(f"walk-{standard}-{tmp_path.name}", folder)
+    return Package(zip_path, folder, prefix + "index.html", lesson_ids(folder))
+
+
+@pytest.mark.parametrize("edition", ["1.2", "2004"])
+def test_a_pass_with_pages_unvisited_keeps_the_attempt(lms_context, server, make_course, tmp_path, edition):
+    """The assessment passed first, two lessons not yet opened, the learner leaves: the attempt is
+    suspended, not ended (S04-R4, S12-R5: suspend while unfinished), so that the next launch resumes
+    where they were, the pass and their pages kept, and visiting the rest completes the course. An
+    ended attempt (exit normal, or '' in 1.2) made the LMS start the next one blank: the assessment
+    to take again, and in SCORM 2004 completion_status left incomplete for ever."""
+    context, watch = lms_context
+    package = served(server, make_course, tmp_path, "scorm2004" if edition == "2004" else "scorm12")
+    exit_element = "cmi.exit" if edition == "2004" else "cmi.core.exit"
+    finish = "Terminate" if edition == "2004" else "LMSFinish"
+    page = context.new_page()
+    page.goto(server.origin + "/lms/lms.html" + ("?edition=2004" if edition == "2004" else ""))
+    sco = launch(page, package)
+    sco.click('a[href="#lesson-final"]')
+    sco.check("#q-q-pick-0")
+    sco.click("#lesson-final .quiz-submit")
+    assert "you passed" in sco.inner_text("#lesson-final .quiz-status")
+    page.evaluate("cfLMS.unload()")
+    wait_for_call(page, finish)
+    assert last_set(page, exit_element) == "suspend", "pages to visit: the attempt goes on"
+    cmi = page.evaluate("cfLMS.cmi()")
+    if edition == "2004":
+        assert (cmi["success_status"], cmi["completion_status"]) == ("passed", "incomplete")
+    else:
+        assert cmi["core"]["lesson_status"] == "passed"
+
+    again = context.new_page()
+    again.goto(page.url)
+    sco = launch(again, package, preload=page.evaluate("cfLMS.nextLaunch()"), cover=True)
+    assert sco.inner_text("#cf-start") == "Continue"
+    sco.click("#cf-start")
+    assert visible_lesson(sco) == "final"
+    assert sco.inner_text("#lesson-final .quiz-result-verdict") == "Passed"
+    for lesson in ("part-2", "part-3"):
+        sco.click(f'a[href="#lesson-{lesson}"]')
+    assert "Course complete." in progress_text(sco)
+    again.evaluate("cfLMS.unload()")
+    wait_for_call(again, finish)
+    assert last_set(again, exit_element) == ("normal" if edition == "2004" else ""), "complete: the attempt is over"
+    cmi = again.evaluate("cfLMS.cmi()")
+    if edition == "2004":
+        assert (cmi["success_status"], cmi["completion_status"]) == ("passed", "completed")
+    else:
+        assert cmi["core"]["lesson_status"] == "passed"
     watch.assert_clean()

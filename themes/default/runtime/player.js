@@ -386,11 +386,11 @@
       return !t.scenarios || t.scenarios.done();
     }
 
-    // Finished: every page viewed; with a graded quiz, passed or out of attempts instead; and
-    // with requireScenarios, every scenario experienced.
+    // Finished, the attempt over: complete (below), or a graded quiz out of attempts; a pass with pages
+    // still to visit is not, else the LMS would start the next launch blank (SCORM's exit, S04-R4).
     finished() {
       var t = this, outcome = t.outcome();
-      return (outcome ? outcome.done : t.viewedCount() === t.lessons.length) && t.experienced();
+      return t.complete() || !!outcome && outcome.done && !outcome.passed && t.experienced();
     }
 
     // The graded result goes to the adapter only once every required scenario was experienced:

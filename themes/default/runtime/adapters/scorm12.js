@@ -89,6 +89,7 @@
     this.mode = this.get('cmi.core.lesson_mode') || 'normal';
     var status = this.get('cmi.core.lesson_status');
     this.initialStatus = status;
+    this.passed = status === 'passed';
     var mastery = this.scored ? this.get('cmi.student_data.mastery_score') : '';
     if (mastery !== '' && !isNaN(+mastery)) this.mastery = this.passMark = +mastery;
     if (this.mode !== 'review' && (status === 'not attempted' || status === '' || (status === 'browsed' && this.mode === 'normal'))) {
@@ -139,12 +140,16 @@
     // SCORM 1.2 has no progress measure; status and suspend_data carry it.
   };
 
+  // A scored course: every page viewed finishes the attempt once passed (exit '', S12-R5), and
+  // sets no status (S12-R3).
   proto.complete = function () {
-    if (!this.active() || this.finished || this.scored) return;
+    if (!this.active() || this.finished) return;
+    this.completed = true;
+    if (this.scored && !this.passed) return;
     this.finished = true;
     if (this.mode === 'review') return;
     // S12-R2: completed; never overwrite a passed/failed result from an earlier attempt (S12-R3).
-    if (this.mode === 'normal' && this.initialStatus !== 'passed' && this.initialStatus !== 'failed') {
+    if (this.mode === 'normal' && !this.scored && this.initialStatus !== 'passed' && this.initialStatus !== 'failed') {
       this.set('cmi.core.lesson_status', 'completed');
     }
     this.stamp(true);
@@ -214,7 +219,8 @@
     this.set('cmi.core.score.min', '0');
     this.set('cmi.core.score.max', '100');
     if (this.mode === 'normal') this.set('cmi.core.lesson_status', passed ? 'passed' : 'failed');
-    this.finished = this.finished || passed;
+    this.passed = this.passed || passed;
+    this.finished = this.finished || passed && !!this.completed;  // pages still to visit: suspend
   };
 
   // Q2: on pagehide nothing may need a synchronous request (Chromium refuses synchronous XHR during

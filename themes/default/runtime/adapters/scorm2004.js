@@ -125,6 +125,7 @@
     this.inRoom(this.get('cmi.learner_id'));
     this.mode = this.get('cmi.mode') || 'normal';
     this.initialSuccess = this.get('cmi.success_status');
+    this.passed = this.initialSuccess === 'passed';
     var passing = this.scored ? this.get('cmi.scaled_passing_score') : '';
     if (passing !== '' && !isNaN(+passing)) this.passMark = Math.round((this.passing = +passing) * 1e4) / 100;
     var completion = this.get('cmi.completion_status');
@@ -173,10 +174,12 @@
     this.set('cmi.progress_measure', String(Math.round(Math.min(1, p.viewed / p.total) * 10000) / 10000));
   };
 
-  // S04-R1: completed once every page is viewed; success is the assessment's business alone.
+  // S04-R1: completed once every page is viewed; success is the assessment's business alone. The
+  // attempt is finished (exit normal) once completed and, with a graded quiz, passed too.
   proto.complete = function () {
     if (!this.active()) return;
-    if (!this.scored) this.finished = true;
+    this.completed = true;
+    if (!this.scored || this.passed) this.finished = true;
     if (this.mode !== 'normal') return;
     this.set('cmi.completion_status', 'completed');
     if (this.finished) this.set('cmi.exit', 'normal');
@@ -244,7 +247,8 @@
     this.set('cmi.score.min', '0');
     this.set('cmi.score.max', '100');
     this.set('cmi.success_status', passed ? 'passed' : 'failed');
-    this.finished = this.finished || passed;
+    this.passed = this.passed || passed;
+    this.finished = this.finished || passed && !!this.completed;  // pages still to visit: suspend
   };
 
   // Scenario clips: as in SCORM 1.2, their position and progress live in suspend_data (CHECKLIST V8).
