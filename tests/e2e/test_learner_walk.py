@@ -1,7 +1,7 @@
 """What a learner walking the course met (the walk audit), each kept fixed here: the course summary
 must not call a course complete that the header, and the LMS, do not; and Shift+Tab on a phone must
 not leave the focus ring under the sticky header; and a pass with pages still to visit must not end
-the SCORM attempt."""
+the SCORM attempt; nor may the pager squeeze Previous below its word on a phone."""
 from __future__ import annotations
 
 import pytest
@@ -133,4 +133,22 @@ def test_a_pass_with_pages_unvisited_keeps_the_attempt(lms_context, server, make
         assert (cmi["success_status"], cmi["completion_status"]) == ("passed", "completed")
     else:
         assert cmi["core"]["lesson_status"] == "passed"
+    watch.assert_clean()
+
+
+# Visible buttons whose text is wider than the inside of their box.
+CRAMPED = """() => [...document.querySelectorAll('button')].filter(b => b.getClientRects().length && b.scrollWidth > b.clientWidth)
+  .map(b => `${b.id || b.className} "${b.textContent.trim()}": text ${b.scrollWidth} px in ${b.clientWidth} px`)"""
+
+
+def test_previous_keeps_its_word_inside_on_a_phone(lms_context, server, shipped_package):
+    """At 320 px the pager's Next (a long page title) squeezed Previous below its own word: the text
+    ran over its padding into the border. Every button on a lesson page holds its text."""
+    context, watch = lms_context
+    page = open_lms(context, server)
+    page.set_viewport_size({"width": 320, "height": 640})
+    sco = launch(page, shipped_package)
+    sco.click("#cf-next")
+    assert sco.is_visible("#cf-prev") and sco.is_enabled("#cf-prev")
+    assert sco.evaluate(CRAMPED) == []
     watch.assert_clean()
