@@ -1,7 +1,8 @@
 """What a learner walking the course met (the walk audit), each kept fixed here: the course summary
 must not call a course complete that the header, and the LMS, do not; and Shift+Tab on a phone must
 not leave the focus ring under the sticky header; and a pass with pages still to visit must not end
-the SCORM attempt; nor may the pager squeeze Previous below its word on a phone."""
+the SCORM attempt; nor may the pager squeeze Previous below its word on a phone, nor forced colours
+hide the menu icon and the progress bar."""
 from __future__ import annotations
 
 import pytest
@@ -151,4 +152,27 @@ def test_previous_keeps_its_word_inside_on_a_phone(lms_context, server, shipped_
     sco.click("#cf-next")
     assert sco.is_visible("#cf-prev") and sco.is_enabled("#cf-prev")
     assert sco.evaluate(CRAMPED) == []
+    watch.assert_clean()
+
+
+# The colours a forced-colours screen paints the menu icon's bars and the progress fill in, and what is under them.
+PAINTED = """() => { const bg = n => getComputedStyle(n).backgroundColor, icon = document.querySelector('.cf-menu-icon');
+  return {bar: bg(icon), button: bg(document.getElementById('cf-menu-toggle')),
+          fill: bg(document.getElementById('cf-progress-fill')), track: bg(document.querySelector('.cf-progress-bar')),
+          fillWidth: document.getElementById('cf-progress-fill').getBoundingClientRect().width}; }"""
+
+
+def test_forced_colours_keep_the_menu_icon_and_the_progress_bar(lms_context, server, shipped_package):
+    """Windows High Contrast (forced-colors: active) on a phone: the menu icon's three bars and the
+    progress bar's fill are backgrounds, which forced colours paint as the page's: both vanished."""
+    context, watch = lms_context
+    page = open_lms(context, server)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.emulate_media(forced_colors="active")
+    sco = launch(page, shipped_package)
+    sco.click("#cf-next")
+    painted = sco.evaluate(PAINTED)
+    assert painted["fillWidth"] > 0
+    assert painted["bar"] != painted["button"], painted
+    assert painted["fill"] != painted["track"], painted
     watch.assert_clean()
