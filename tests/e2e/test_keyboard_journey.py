@@ -67,3 +67,33 @@ def test_keyboard_only_from_cover_to_exit(lms_context, server, shipped_package):
     assert last_set(page, "cmi.core.exit") == "suspend", "not passed yet: the attempt is kept"
     assert_api_clean(page)
     watch.assert_clean()
+
+
+def test_enter_in_a_knowledge_check_s_text_field_checks_it_and_never_submits_an_assessment(lms_context, server,
+                                                                                          shipped_package):
+    """A typed answer is checked with Enter, as a form's field is, where Tab to "Check answer" was the only
+    way; in the graded assessment Enter submits nothing (it is submitted as a whole, by its button)."""
+    context, watch = lms_context
+    page = open_lms(context, server)
+    sco = launch(page, shipped_package)
+    keyboard = page.keyboard
+
+    sco.click('a[href="#lesson-interaction-checklist"]')
+    field = "#q-kc-checklist-skipped-text"
+    sco.focus(field)
+    keyboard.type("Prepare")
+    keyboard.press("Enter")
+    feedback = "fieldset[data-question-id='kc-checklist-skipped'] .question-feedback"
+    sco.wait_for_function("s => document.querySelector(s).textContent.trim() !== ''", arg=feedback)
+    assert sco.evaluate("document.activeElement.id") == field[1:], "the focus stays where the learner typed"
+    assert "kc-checklist-skipped" in last_set(page, "cmi.interactions.0.id")
+
+    sco.click('a[href="#lesson-final-assessment"]')
+    status = sco.inner_text("#lesson-final-assessment .quiz-status")
+    sco.focus("#q-fa-rushed-stage-text")
+    keyboard.type("Connect")
+    keyboard.press("Enter")
+    state = "Object.values(Courseforge.player.state.quizzes).find(r => r && r.graded)"
+    assert sco.evaluate(f"!({state} || {{}}).submitted"), "Enter submitted the assessment"
+    assert sco.inner_text("#lesson-final-assessment .quiz-status") == status
+    watch.assert_clean()

@@ -54,6 +54,16 @@
       main.addEventListener('change', e => { t.changed(e, true); });
       main.addEventListener('input', e => { t.changed(e, false); });
       main.addEventListener('click', e => { t.clicked(e); });
+      // Enter in a knowledge check's text field checks it, as a form's field would; not in an
+      // assessment, which is submitted as a whole, by its button.
+      main.addEventListener('keydown', e => {
+        var node = e.key == 'Enter' && e.target.type == 'text' && e.target.closest('fieldset.question');
+        var q = node && t.byId[node.getAttribute('data-question-id')];
+        if (q && !t.pages[q.page] && !q.button.disabled) {
+          e.preventDefault();
+          q.button.click();
+        }
+      });
       CF.ordering.bind(main);
     }
 
