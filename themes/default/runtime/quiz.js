@@ -54,6 +54,12 @@
       main.addEventListener('change', e => { t.changed(e, true); });
       main.addEventListener('input', e => { t.changed(e, false); });
       main.addEventListener('click', e => { t.clicked(e); });
+      // A field whose label is above it (a matching item's text on a phone, "Your answer"): the browser
+      // scrolls only the field into view, and Shift+Tab left the label under the sticky header.
+      main.addEventListener('focusin', e => {
+        var named = e.target.closest && e.target.closest('.question-pair, .question-text');
+        if (named) named.scrollIntoView({ block: 'nearest' });
+      });
       // Enter in a knowledge check's text field checks it, as a form's field would; not in an
       // assessment, which is submitted as a whole, by its button.
       main.addEventListener('keydown', e => {
