@@ -249,9 +249,7 @@ def raw_html_lines(blocks, source: str) -> tuple[tuple[int, str], ...]:
         for number in range(block.line, min(block.line + block.text.count("\n"), len(lines)) + 1):
             tag = HTML_TAG.search(CODE_SPAN.sub("", lines[number - 1])) if number not in seen else None
             if tag:
-                seen.add(number)
-                shown = tag.group(0)
-                found.append((number, shown if len(shown) <= SHOWN_TAG else shown[:SHOWN_TAG - 2] + "…>"))
+                _add_tag(found, seen, number, tag.group(0))
     return tuple(found)
 
 
@@ -289,6 +287,7 @@ def scalar_raw_html(nodes, lines: list[str]) -> tuple[tuple[int, str], ...]:
 
 
 def _add_tag(found: list, seen: set, number: int, shown: str) -> None:
+    """(line, tag as shown, cut to SHOWN_TAG) once a line."""
     if number not in seen:
         seen.add(number)
         found.append((number, shown if len(shown) <= SHOWN_TAG else shown[:SHOWN_TAG - 2] + "…>"))

@@ -36,11 +36,11 @@
   }
 
   // JSON in win.sessionStorage (cmi5.js's session; what outlives the tab goes through Courseforge.keep,
-  // player.js): store(name, key) reads, store(name, key, value) writes. Storage may be missing or
-  // refuse (sandboxed frames, quota): then null, and memory only.
-  function store(name, key, value) {
+  // player.js): store(key) reads, store(key, value) writes. Storage may be missing or refuse
+  // (sandboxed frames, quota): then null, and memory only.
+  function store(key, value) {
     try {
-      var s = win[name];
+      var s = win.sessionStorage;
       return value === undefined ? JSON.parse(s.getItem(key)) : s.setItem(key, JSON.stringify(value));
     } catch (e) { return null; }
   }

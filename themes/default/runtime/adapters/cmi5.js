@@ -34,8 +34,8 @@
     var actor = JSON.parse(p.actor), where = { activityId: p.activityId, agent: actor, registration: p.registration }, page = p.page && t.page(p.page);
     // The player shows this page alone (player.js), also when this launch has ended (a reload).
     t.scope = page ? page.id : null;
-    t.session = X.store('sessionStorage', key) || { start: Date.now() };
-    t.keepSession = () => X.store('sessionStorage', key, t.session);
+    t.session = X.store(key) || { start: Date.now() };
+    t.keepSession = () => X.store(key, t.session);
     if (t.session.done) return Promise.reject(Error('this launch has ended; start the course again from the LMS'));
     t.where = Object.assign({ stateId: 'courseforge.resume' }, where);
     return (t.session.token ? Promise.resolve(t.session.token) : token(p.fetch)).then(value => {
