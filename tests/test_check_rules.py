@@ -498,6 +498,10 @@ def test_raw_html_in_a_scenario_split_by_a_line_end_or_written_with_escapes(tmp_
     found = findings(course(tmp_path, {"scenarios/01-call.yml": script}), "raw-html")
     assert [(f.location.line, f.problem[len("HTML shows to the learner as text: "):]) for f in found] == [
         (7, "<a href='x'>"), (17, "<b>"), (22, "</i>")]
+    quoted = SCENARIO.replace("{second_result}", "wrong").replace("{second_next}", "end").replace(
+        "Please hold.", "'Please <a title=''hold''>hold</a>.'")  # a single-quoted text's '' is one quote
+    found = findings(course(tmp_path, {"scenarios/01-call.yml": quoted}, "quoted"), "raw-html")
+    assert [(f.location.line, f.problem) for f in found] == [(16, "HTML shows to the learner as text: <a title='hold'>")]
     escaped = SCENARIO.replace("{second_result}", "wrong").replace("{second_next}", "end").replace(
         "Please hold.", '"Please \\x3Cb>hold\\x3C/b>."')  # the only "<" of the script
     found = findings(course(tmp_path, {"scenarios/01-call.yml": escaped}, "escaped"), "raw-html")

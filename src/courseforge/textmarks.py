@@ -277,6 +277,8 @@ def scalar_raw_html(nodes, lines: list[str]) -> tuple[tuple[int, str], ...]:
                 text = text[:end.column]  # not the comment after a quoted or plain text
             if index == start.line:
                 text = text[start.column:]  # not the key before it
+            if node.style == "'":
+                text = text.replace("''", "'")  # a single-quoted text's one escape: shown as the learner sees it
             tag = HTML_TAG.search(CODE_SPAN.sub("", text))
             if tag:
                 placed = True
