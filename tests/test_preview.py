@@ -3,6 +3,7 @@ offers, the in-memory LRS and the command line. tests/e2e/test_preview.py drives
 import json
 import re
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -316,6 +317,33 @@ def test_a_relaunch_waits_for_the_old_session_s_terminated_before_launched():
     assert verbs(lrs.statements) == [("launched", first), ("initialized", first), ("terminated", first),
                                      ("launched", second)]
     assert sent(lrs, auth, first, "completed") == 403  # nothing of a session after its terminated
+
+
+def test_statements_are_told_in_the_order_they_are_stored():
+    """The panel lists statements as it is told of them: a `terminated` whose request thread was held up
+    between storing and telling was told after the next launch's `launched` (seen in e2e on a busy machine)."""
+    heard, release = [], threading.Event()
+
+    def hear(statement):
+        if statement["verb"]["id"].endswith("/terminated"):
+            release.wait(5)  # the thread that stored it, held up before it tells
+        heard.append(statement["id"])
+    lrs = MemoryLRS(hear)
+    params, auth, first = session(lrs)
+    assert sent(lrs, auth, first, "initialized") == 200
+    ending = threading.Thread(target=lambda: sent(lrs, auth, first, "terminated"))
+    ending.start()
+    while len(lrs.statements) < 3:  # stored; its telling held up
+        time.sleep(0.01)
+    closing = threading.Thread(target=lambda: lrs.launch("cmi5", {"iri": "https://example.invalid/c"},
+                                                         "http://127.0.0.1:1", False, AU, within=60))
+    closing.start()
+    closing.join(0.5)  # time for the next launch to store and tell its `launched`, if it can
+    release.set()
+    ending.join(60)
+    closing.join(60)
+    assert [verb for verb, _ in verbs(lrs.statements)] == ["launched", "initialized", "terminated", "launched"]
+    assert heard == [statement["id"] for statement in lrs.statements]
 
 
 def test_a_statement_naming_another_session_is_refused_and_ends_nothing():

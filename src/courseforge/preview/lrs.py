@@ -223,7 +223,9 @@ class MemoryLRS:
                 if verb == TERMINATED and session.end is None:
                     session.end = TERMINATED
                     self.ended.notify_all()
-        self.on_statement(statement)
+            # Told in the order stored: told after the lock, a `terminated` whose thread was held up came
+            # after the next launch's `launched`, and the panel listed the old session ending in the new one.
+            self.on_statement(statement)
         return True
 
     def _document(self, method: str, params: dict, body: bytes) -> tuple[int, bytes]:
