@@ -9,7 +9,8 @@
 - A launch that cannot start again (cmi5: reloaded once its session ended; TinCan: the LRS out of
   reach) falls back to the standalone adapter in the launch's room (Courseforge.room): it starts from
   what the learner had when the launch ended, not from a fresh course; another registration's or
-  learner's launch finds nothing of it.
+  learner's launch finds nothing of it. (What the learner does there reaches the LMS at the launch's next
+  session: test_xapi_carry.py.)
 """
 from __future__ import annotations
 

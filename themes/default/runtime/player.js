@@ -150,6 +150,12 @@
     return next();
   }
 
+  // The notice of a launch that did not start (or has ended), given the fallback's init() result `r`: a
+  // launch that keeps a copy for the fallback (Courseforge.kept, xapi.js) carries what the learner does
+  // now on to its next session (noticeCarried), when this browser keeps records; else nothing of it is
+  // ever sent (noticeEnded).
+  var ended = (strings, r) => strings[CF.kept && (r || 0).persistent !== false ? 'noticeCarried' : 'noticeEnded'];
+
   class Player {
     constructor(course, strings) {
       var t = this;
@@ -221,7 +227,7 @@
           if (link.result && link.result.persistent === false && t.strings.noticeNoStorage) {
             t.ui.notice.textContent = t.strings.noticeNoStorage;
           }
-          if (CF.refused) t.ui.notice.textContent = t.strings.noticeEnded;
+          if (CF.refused) t.ui.notice.textContent = ended(t.strings, link.result);
           t.ui.notice.hidden = false;
         }
         return t.adapter ? t.adapter.loadState() : null;
@@ -528,15 +534,15 @@
       win.addEventListener('pagehide', () => { t.finish(); });
       // Back from the back/forward cache: an LMS session, ended on pagehide, stays ended. As after a
       // reload, the learner carries on with the fallback adapter (in the launch's room: what they do
-      // now is kept in this browser, where it went nowhere), and the notice says so.
+      // now is kept in this browser, for an xAPI launch's next session to carry on), and the notice says so.
       win.addEventListener('pageshow', event => {
         if (!event.persisted) return;
         if (t.connected) {
           t.connected = false;
           t.adapter = adapters.filter(a => a.fallback)[0].create(t.course);
-          t.adapter.init();
+          var r = t.adapter.init();
           if (ui.notice) {
-            ui.notice.textContent = t.strings.noticeEnded;
+            ui.notice.textContent = ended(t.strings, r);
             ui.notice.hidden = false;
           }
         }

@@ -220,18 +220,21 @@
     init() {
       var t = this, retry = () => t.client.retry();
       return t.connect().then(() => {
+        var k = CF.localKey && CF.localKey(t.course), r = k && CF.keep(k);
         t.sid = uuid();  // V4: the video session-id, one per page session
         t.started = Date.now();
         t.connected = true;
-        // Should a launch of this room not start later (cmi5: reloaded once ended; TinCan: the LRS out of
-        // reach), the standalone adapter starts from this session's copy of the State document (CF.kept),
-        // not from a record of its own made before this session, which this session's state supersedes.
-        if (CF.localKey) CF.keep(CF.localKey(t.course), null);  // no fallback: no record
         if (!t.session.init) {
           t.session.init = true;
           t.keepSession();
           t.emit('initialized');  // C5-S4: the first statement of the session
         }
+        // The room's fallback record (the standalone adapter's, kept while no launch started: cmi5 reloaded
+        // once ended, TinCan with the LRS out of reach) continues the document resumed: carried on. Then,
+        // or when it does not (a session written since, maybe from another device, wins), it goes: should
+        // a launch not start later, the fallback starts from this session's copy (CF.kept) instead.
+        if (r && t.tracking && r.k + '' == t.from) t.carry(r);
+        if (k) CF.keep(k, null);
         // Back online, or the page hidden (maybe for good) or shown again: waiting statements go now.
         win.addEventListener('online', retry);
         doc.addEventListener('visibilitychange', retry);
@@ -244,14 +247,43 @@
     // them) on the LRS's very document, the one the copy's page started from (`b`, its `n`) or one that
     // page wrote itself (`w`, its id; a write whose answer never came). A document written from another
     // device since is newer whatever the count: it wins. (A copy kept before `b` was: the count alone.)
+    // `from`: the document's count and writer, which tell it apart from any other (see carry).
     resume(saved) {
       var t = this, mine = CF.keep(t.client.key + ':state'), n;
       saved = saved instanceof Object ? saved : {};
       n = saved.n || 0;
       t.doc = mine instanceof Object && mine.n > n && (mine.b == null || mine.b == n || mine.w == saved.w) ? mine : saved;
+      t.from = [t.doc.n, t.doc.w] + '';
       t.doc.b = n;
       t.doc.w = uuid();
       t.before = +t.doc.time || 0;
+    }
+
+    // The fallback's record `r` (standalone.js) started from this very document (its `k`, the `from`
+    // of the copy it started from): what the learner did there is this session's, as if done in it.
+    // The document takes its place and progress, and is saved; the pages viewed there alone send their
+    // `experienced` now (their time unknown: the statement's is now), since a report of the registration
+    // reads which pages a learner experienced from them, and one that says progressed or completed must
+    // not lack pages; then progressed and completed as the player's save() makes them of the pages viewed
+    // (the record's `completed` is the player's complete()), and its graded result as the player reports
+    // one: score() sends passed once per registration (failed at terminate, once, in this session alone:
+    // the record is gone after it). A large course's page whose part has not come yet has no id: no
+    // statement names it.
+    carry(r) {
+      var t = this, d = t.doc, L = t.course.lessons, s = r.score, v = data => CF.state.decode(data, L.length).viewed, was = v(d.data), now = v(r.data);
+      d.location = r.location;
+      if (r.data != null) d.data = r.data;
+      now.forEach(i => {
+        var id = L[i].id;
+        if (id && !was.includes(i)) {
+          t.seen[id] = true;
+          t.emit('experienced', t.obj(id), null, { parent: t.root });
+        }
+      });
+      t.progress({ viewed: now.length, total: L.length });
+      if (r.completed) t.complete();
+      if (s) t.score({ raw: s.raw, min: 0, max: 100, passed: s.passed });
+      t.persist();
     }
 
     page(id) { return (this.course.lessons || []).filter(p => p.id === id)[0]; }

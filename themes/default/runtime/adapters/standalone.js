@@ -6,14 +6,16 @@
  * with it, so one registration's or one AU's progress never shows in another's. A course opened from
  * file:// has no room: its key stays what it always was. With no record of its own, it starts from
  * what the launch that could not start kept of its last session (Courseforge.kept, the key of the xAPI
- * tracker's copy of its State document), so the learner is where they were, not on a fresh course.
+ * tracker's copy of its State document), so the learner is where they were, not on a fresh course. The
+ * record then names that copy (`k`: its write count and writer, xapi.js resume()): the launch's next
+ * session carries the record on when the LRS's document is still the one it continues (xapi.js carry()).
  */
 (function (win) {
   'use strict';
 
   var CF = win.Courseforge = win.Courseforge || {};
 
-  // The key of a course's record in this launch's room (xapi.js removes it once a session starts).
+  // The key of a course's record in this launch's room (xapi.js carries it on or drops it once a session starts).
   var key = CF.localKey = course => 'courseforge:' + course.id + '@' + course.version + (CF.room || '');
 
   // What a stored field holds: a text, else nothing.
@@ -21,10 +23,12 @@
 
   class StandaloneAdapter {
     constructor(course) {
+      var kept = CF.kept && CF.keep(CF.kept) || 0;
       this.name = 'standalone';
       this.key = key(course);
       this.maxDataLength = 65536;
-      this.record = { location: null, data: null, completed: false };
+      // `k` only where a launch keeps a copy (the record is what it was elsewhere): the copy it starts from.
+      this.record = { location: null, data: null, completed: false, k: CF.kept && [kept.n, kept.w] };
     }
 
     init() {
@@ -42,7 +46,9 @@
     // (Courseforge.keep, player.js), and the launch's next session resumes from it.
     loadState() {
       var saved = this.read(this.key), kept = CF.kept && this.read(CF.kept);
-      if (!(saved instanceof Object)) saved = kept;
+      // A record of its own continues the copy that record started from.
+      if (saved instanceof Object) this.record.k = saved.k;
+      else saved = kept;
       if (!(saved instanceof Object)) return { location: null, data: null, resumed: false };
       this.record.completed = !!saved.completed;
       this.record.score = saved.score || null;

@@ -1,0 +1,210 @@
+"""What a learner does while the LMS has no session (the fallback: cmi5 reloaded once its session ended,
+TinCan with the LRS out of reach) reaches the LMS at the launch's next session in that browser, under
+Ralph and the strict LMS stand-in (lrs.py), in Chromium: the session resumes from the fallback's record
+when it continues the very State document the LRS returns, saves it as its State document and reports
+it the normal way (`experienced` for the pages viewed only in the fallback, `progressed`/`completed`,
+the assessment's `passed` once, with its score). A document written since from another device wins:
+the fallback's record never overwrites it. These tests failed before: the next session deleted the
+record and resumed from the LRS's document, and the learner's work in the fallback was gone.
+"""
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest_xapi import (QUIZ_COURSE, READY, VERB, adapter_name, close_page, lesson_ids, open_au, settle,
+                            stored, verbs, visible_lesson, walk, xapi_context)
+from .lrs import SESSION_ID
+from .test_cmi5_lrs import MASTERY, au_statements, check_cmi5, expected_failures
+from .test_quiz_scorm12 import QuizPackage, answer_page, go_to, submit
+from .test_tincan_lrs import check_tincan
+
+FINAL = "final"  # QUIZ_COURSE's graded assessment, after its three lessons
+
+
+@pytest.fixture(scope="module")
+def carry(tmp_path_factory) -> tuple[dict[str, Path], QuizPackage]:
+    """QUIZ_COURSE (three lessons, a graded assessment, mastery 80) as cmi5 and TinCan packages, and its
+    answer key for test_quiz_scorm12's helpers."""
+    from courseforge.build import build
+    root = tmp_path_factory.mktemp("carry")
+    for name, text in QUIZ_COURSE.items():
+        (root / "src" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "src" / name).write_text(text, encoding="utf-8")
+    folders = {}
+    for path in build(root / "src", root / "out", ["cmi5", "tincan"], answer_key=True):
+        if path.suffix == ".zip":
+            folders[path.stem.rsplit("-", 1)[1]] = root / path.stem
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(root / path.stem)
+    answers = json.loads((root / "out" / "answers.json").read_text(encoding="utf-8"))
+    html = (folders["cmi5"] / "index.html").read_text(encoding="utf-8")
+    course = json.loads(re.search(r'<script type="application/json" id="cf-course">(.*?)</script>', html, re.S)[1])
+    return folders, QuizPackage(None, answers, course)
+
+
+def fallen_back(page) -> None:
+    """The page once the player runs on the standalone adapter, saying the progress made now reaches the LMS later."""
+    page.wait_for_function(READY)
+    assert adapter_name(page) == "standalone" and page.is_visible("#cf-notice")
+    notice = page.inner_text("#cf-notice")
+    assert "is kept in this browser" in notice and "not sent" not in notice, notice
+
+
+def pass_final_in_fallback(page, quiz: QuizPackage, ids: list[str]) -> None:
+    """From the fallback's cover (Continue at the second lesson): the third lesson, then the assessment, passed."""
+    page.click("#cf-start")
+    assert visible_lesson(page) == ids[1]
+    page.click("#cf-next")
+    assert visible_lesson(page) == ids[2]
+    go_to(page, FINAL)
+    answer_page(page, quiz, FINAL, right=True)
+    assert "you passed" in submit(page, FINAL)
+    page.evaluate("Courseforge.player.queue")
+
+
+def session_of(found: list[dict], session) -> list[dict]:
+    return [s for s in au_statements(found) if s["context"]["extensions"][SESSION_ID] == session.session_id]
+
+
+def test_a_cmi5_fallback_reaches_the_lms_at_the_next_launch(lms, ralph, carry, xapi_page):
+    page, watch = xapi_page
+    folders, quiz = carry
+    folder = folders["cmi5"]
+    ids = lesson_ids(folder)
+    assert ids[-1] == FINAL and len(ids) == 4, ids
+    first = lms.launch_cmi5("carry-cmi5", folder)
+    open_au(page, first.url)
+    walk(page, ids, stop=2)
+    page.reload()  # pagehide ends the session: the reloaded launch cannot start, the fallback runs
+    fallen_back(page)
+    pass_final_in_fallback(page, quiz, ids)
+    close_page(page)
+    stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
+
+    second = lms.launch_cmi5("carry-cmi5", folder, actor=first.actor, registration=first.registration)
+    open_au(page, second.url)
+    assert adapter_name(page) == "cmi5"
+    assert visible_lesson(page) == FINAL, "the session resumes on the fallback's last page"
+    settle(page)
+    assert page.evaluate("Courseforge.keep(Courseforge.localKey(Courseforge.player.course))") is None
+    saved = lms.state(second, "courseforge.resume")
+    assert saved["location"] == FINAL and saved["completed"] is True and saved["passed"] is True, saved
+    close_page(page)
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=first.registration)
+    check_cmi5(found, [first, second], mastery=0.8)
+    assert verbs(session_of(found, first)) == ["initialized", "experienced", "progressed", "experienced",
+                                               "progressed", "terminated"]
+    # The pages viewed only in the fallback, then what the player's save() makes of the pages viewed:
+    # all viewed, so completed (no progressed at 100); the assessment passed in the fallback, with its score.
+    mine = session_of(found, second)
+    assert verbs(mine) == ["initialized", "experienced", "experienced", "completed", "passed", "terminated"]
+    assert [s["object"]["id"].rsplit("/", 1)[1] for s in mine[1:3]] == [ids[2], FINAL]
+    passed = mine[4]
+    assert passed["result"]["score"] == {"scaled": 1, "raw": 100, "min": 0, "max": 100}
+    assert passed["context"]["extensions"][MASTERY] == 0.8
+    assert lms.violations == [], lms.violations
+    assert watch.unexpected(expected_failures) == []
+
+    # The launch after that: nothing more of the fallback (completed and passed went once).
+    third = lms.launch_cmi5("carry-cmi5", folder, actor=first.actor, registration=first.registration)
+    open_au(page, third.url)
+    assert visible_lesson(page) == FINAL
+    settle(page)
+    close_page(page)
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 3, registration=first.registration)
+    check_cmi5(found, [first, second, third], mastery=0.8)
+    assert verbs(session_of(found, third)) == ["initialized", "experienced", "terminated"]
+    assert lms.violations == [], lms.violations
+
+
+def test_a_cmi5_fallback_never_overwrites_a_later_session_from_another_device(lms, ralph, carry, browser,
+                                                                              xapi_page):
+    page, watch = xapi_page
+    folders, quiz = carry
+    folder = folders["cmi5"]
+    ids = lesson_ids(folder)
+    first = lms.launch_cmi5("carry-cmi5", folder)
+    open_au(page, first.url)
+    walk(page, ids, stop=2)
+    page.reload()
+    fallen_back(page)
+    pass_final_in_fallback(page, quiz, ids)
+    close_page(page)
+    stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
+
+    # Another device (a browser context of its own: its own storage) launches the registration, goes back
+    # to the first lesson and leaves: its session saved the State document.
+    context, other, _ = xapi_context(browser, lms)
+    try:
+        between = lms.launch_cmi5("carry-cmi5", folder, actor=first.actor, registration=first.registration)
+        open_au(other, between.url)
+        assert visible_lesson(other) == ids[1]
+        go_to(other, ids[0])
+        settle(other)
+        close_page(other)
+    finally:
+        context.close()
+    stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=first.registration)
+    written = lms.state(between, "courseforge.resume")
+    assert written["location"] == ids[0] and not written.get("completed")
+
+    # Back on the first browser: the other device's session wins; the fallback's record is dropped.
+    third = lms.launch_cmi5("carry-cmi5", folder, actor=first.actor, registration=first.registration)
+    open_au(page, third.url)
+    assert visible_lesson(page) == ids[0]
+    settle(page)
+    assert page.evaluate("Courseforge.keep(Courseforge.localKey(Courseforge.player.course))") is None
+    saved = lms.state(third, "courseforge.resume")
+    assert saved["location"] == ids[0] and not saved.get("completed") and not saved.get("passed"), saved
+    close_page(page)
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 3, registration=first.registration)
+    check_cmi5(found, [first, between, third], mastery=0.8)
+    assert verbs(session_of(found, third)) == ["initialized", "experienced", "terminated"]
+    assert "completed" not in verbs(found) and "passed" not in verbs(found)
+    assert lms.violations == [], lms.violations
+    assert watch.unexpected(expected_failures) == []
+
+
+def test_a_tincan_fallback_reaches_the_lrs_at_the_next_launch(lms, ralph, carry, xapi_page):
+    page, watch = xapi_page
+    folders, quiz = carry
+    folder = folders["tincan"]
+    ids = lesson_ids(folder)
+    alice = lms.launch_tincan("carry-tincan", folder, actor=lms.learner("alice"))
+    open_au(page, alice.url)
+    assert adapter_name(page) == "tincan"
+    walk(page, ids, stop=2)
+    close_page(page)
+    stored(ralph, lambda f: "terminated" in verbs(f), registration=alice.registration)
+
+    # The LRS out of reach at launch: no State document, no session; the fallback in the launch's room.
+    page.route("**/xAPI/activities/state**", lambda route: route.abort())
+    again = lms.launch_tincan("carry-tincan", folder, actor=alice.actor, registration=alice.registration)
+    page.goto(again.url)
+    fallen_back(page)
+    pass_final_in_fallback(page, quiz, ids)
+    close_page(page)
+    page.unroute("**/xAPI/activities/state**")
+
+    back = lms.launch_tincan("carry-tincan", folder, actor=alice.actor, registration=alice.registration)
+    open_au(page, back.url)
+    assert adapter_name(page) == "tincan" and visible_lesson(page) == FINAL
+    settle(page)
+    saved = lms.state(back, "courseforge.resume")
+    assert saved["location"] == FINAL and saved["completed"] is True and saved["passed"] is True, saved
+    close_page(page)
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=alice.registration)
+    check_tincan(found, back, alice.actor)
+    names = verbs(found)
+    assert names.count("completed") == 1 and names.count("passed") == 1 and "failed" not in names, names
+    assert names[names.index("terminated") + 1:] == ["initialized", "experienced", "experienced", "completed",
+                                                     "passed", "terminated"], names
+    assert [s for s in found if s["verb"]["id"] == VERB + "passed"][0]["result"]["score"]["raw"] == 100
+    assert lms.violations == [], lms.violations
+    # The fallback's launch: its State GETs aborted by the test (no response, so no failed one to allow).
+    assert watch.unexpected(expected_failures) == []
