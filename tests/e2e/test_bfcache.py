@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest_xapi import READY, adapter_name, lesson_ids, open_au, stored, verbs, visible_lesson, walk, xapi_context
+from .conftest_xapi import (READY, adapter_name, lesson_ids, open_au, settle, stored, verbs, visible_lesson, walk,
+                            xapi_context)
 from .e2e_support import CHROMIUM, CHROMIUM_ARGS, StaticFiles, calls, launch, watched_context
-from .test_cmi5_lrs import check_cmi5, expected_failures
+from .lrs import SESSION_ID
+from .test_cmi5_lrs import au_statements, check_cmi5, expected_failures
 
 # The SCO in the test LMS's frame (Playwright loses the frames of a page the cache gives back).
 SCO = "document.getElementById('sco').contentWindow"
@@ -51,6 +53,7 @@ def test_an_ended_cmi5_launch_back_from_the_cache_carries_on_in_the_browser(lms,
         walk(page, ids, stop=3)
         away_and_back(page, f"{lms.origin}/return?registration={session.registration}")
         assert adapter_name(page) == "standalone" and page.is_visible("#cf-notice")
+        assert "is kept in this browser" in page.inner_text("#cf-notice")  # and reaches the LMS later
         assert visible_lesson(page) == ids[2]
         page.click("#cf-next")
         assert visible_lesson(page) == ids[3]
@@ -63,6 +66,18 @@ def test_an_ended_cmi5_launch_back_from_the_cache_carries_on_in_the_browser(lms,
         found = stored(ralph, lambda f: "terminated" in verbs(f), registration=session.registration)
         check_cmi5(found, [session])  # terminated last
         assert len(lms.posted) == sent and session.fetches == ["POST"]
+        # The launch's next session in this browser carries on what the learner did since (test_xapi_carry.py):
+        # on that page, its `experienced` and the progress made.
+        again = lms.launch_cmi5("shipped-cmi5", folder, actor=session.actor, registration=session.registration)
+        open_au(page, again.url)
+        assert adapter_name(page) == "cmi5" and visible_lesson(page) == ids[3]
+        settle(page)
+        page.goto("about:blank")
+        found = stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=session.registration)
+        check_cmi5(found, [session, again])
+        mine = [s for s in au_statements(found) if s["context"]["extensions"][SESSION_ID] == again.session_id]
+        assert verbs(mine) == ["initialized", "experienced", "progressed", "terminated"]
+        assert mine[1]["object"]["id"].endswith("/" + ids[3])
         assert lms.violations == [], lms.violations
         assert watch.unexpected(expected_failures) == []
     finally:
