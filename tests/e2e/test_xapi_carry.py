@@ -28,20 +28,23 @@ FINAL = "final"  # QUIZ_COURSE's graded assessment, after its three lessons
 
 @pytest.fixture(scope="module")
 def carry(tmp_path_factory) -> tuple[dict[str, Path], QuizPackage]:
-    """QUIZ_COURSE (three lessons, a graded assessment, mastery 80) as cmi5 and TinCan packages, and its
-    answer key for test_quiz_scorm12's helpers."""
+    """QUIZ_COURSE (three lessons, a graded assessment, mastery 80) as cmi5 and TinCan packages, and as a
+    cmi5 package of one AU per page ("per-page"), and its answer key for test_quiz_scorm12's helpers."""
     from courseforge.build import build
     root = tmp_path_factory.mktemp("carry")
-    for name, text in QUIZ_COURSE.items():
-        (root / "src" / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / "src" / name).write_text(text, encoding="utf-8")
     folders = {}
-    for path in build(root / "src", root / "out", ["cmi5", "tincan"], answer_key=True):
-        if path.suffix == ".zip":
-            folders[path.stem.rsplit("-", 1)[1]] = root / path.stem
-            with zipfile.ZipFile(path) as archive:
-                archive.extractall(root / path.stem)
-    answers = json.loads((root / "out" / "answers.json").read_text(encoding="utf-8"))
+    for kind, more, standards in (("", "", ["cmi5", "tincan"]), ("per-page", "cmi5_au_per_lesson: true\n", ["cmi5"])):
+        source = root / (kind or "src")
+        for name, text in QUIZ_COURSE.items():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            (source / name).write_text(text + (more if name == "course.yml" else ""), encoding="utf-8")
+        for path in build(source, root / f"out-{kind}", standards, answer_key=True):
+            if path.suffix == ".zip":
+                folder = root / f"{kind}-{path.stem}"
+                folders[kind or path.stem.rsplit("-", 1)[1]] = folder
+                with zipfile.ZipFile(path) as archive:
+                    archive.extractall(folder)
+    answers = json.loads((root / "out-" / "answers.json").read_text(encoding="utf-8"))
     html = (folders["cmi5"] / "index.html").read_text(encoding="utf-8")
     course = json.loads(re.search(r'<script type="application/json" id="cf-course">(.*?)</script>', html, re.S)[1])
     return folders, QuizPackage(None, answers, course)
@@ -207,4 +210,38 @@ def test_a_tincan_fallback_reaches_the_lrs_at_the_next_launch(lms, ralph, carry,
     assert [s for s in found if s["verb"]["id"] == VERB + "passed"][0]["result"]["score"]["raw"] == 100
     assert lms.violations == [], lms.violations
     # The fallback's launch: its State GETs aborted by the test (no response, so no failed one to allow).
+    assert watch.unexpected(expected_failures) == []
+
+
+def test_an_assessment_au_passed_in_its_fallback_passes_at_its_next_launch(lms, ralph, carry, xapi_page):
+    """One AU per page: the assessment's AU, reloaded once its session ended, shows that page alone in the
+    fallback, where the learner passes it; the AU's next launch sends passed, then, showing the page (its
+    summary now says done), its experienced and completed."""
+    page, watch = xapi_page
+    folders, quiz = carry
+    folder = folders["per-page"]
+    first = lms.launch_cmi5("carry-per-page", folder, au=3)
+    assert first.au_id.endswith("/au/final") and first.launch_data["moveOn"] == "CompletedAndPassed"
+    open_au(page, first.url)
+    assert visible_lesson(page) == FINAL
+    settle(page)
+    page.reload()
+    fallen_back(page)
+    assert visible_lesson(page) == FINAL
+    answer_page(page, quiz, FINAL, right=True)
+    assert "you passed" in submit(page, FINAL)
+    page.evaluate("Courseforge.player.queue")
+    close_page(page)
+    stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
+
+    second = lms.launch_cmi5("carry-per-page", folder, au=3, actor=first.actor, registration=first.registration)
+    open_au(page, second.url)
+    assert adapter_name(page) == "cmi5" and visible_lesson(page) == FINAL
+    settle(page)
+    close_page(page)
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=first.registration)
+    check_cmi5(found, [first, second], mastery=0.8)
+    assert verbs(session_of(found, first)) == ["initialized", "experienced", "terminated"]
+    assert verbs(session_of(found, second)) == ["initialized", "passed", "experienced", "completed", "terminated"]
+    assert lms.violations == [], lms.violations
     assert watch.unexpected(expected_failures) == []
