@@ -245,3 +245,44 @@ def test_an_assessment_au_passed_in_its_fallback_passes_at_its_next_launch(lms, 
     assert verbs(session_of(found, second)) == ["initialized", "passed", "experienced", "completed", "terminated"]
     assert lms.violations == [], lms.violations
     assert watch.unexpected(expected_failures) == []
+
+
+def test_a_browse_launch_reloaded_carries_nothing_to_a_later_normal_launch(lms, ralph, carry, xapi_page):
+    """A Browse launch reports nothing but initialized and terminated (cmi5 §10.2.2, C5-D3): reloaded once its
+    session ended, its fallback says that nothing of it is sent, and what the learner does there (the last
+    lesson, the assessment passed) is not reported by the registration's next Normal launch either."""
+    page, watch = xapi_page
+    folders, quiz = carry
+    folder = folders["cmi5"]
+    ids = lesson_ids(folder)
+    first = lms.launch_cmi5("carry-browse", folder)
+    open_au(page, first.url)
+    walk(page, ids, stop=2)
+    close_page(page)
+    stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
+
+    browse = lms.launch_cmi5("carry-browse", folder, mode="Browse", actor=first.actor,
+                             registration=first.registration)
+    open_au(page, browse.url)
+    assert adapter_name(page) == "cmi5" and visible_lesson(page) == ids[1]
+    settle(page)
+    page.reload()
+    page.wait_for_function(READY)
+    assert adapter_name(page) == "standalone" and page.is_visible("#cf-notice")
+    assert "not sent" in page.inner_text("#cf-notice")
+    pass_final_in_fallback(page, quiz, ids)
+    close_page(page)
+    stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=first.registration)
+
+    normal = lms.launch_cmi5("carry-browse", folder, actor=first.actor, registration=first.registration)
+    open_au(page, normal.url)
+    assert visible_lesson(page) == ids[1], "the Normal launch resumes where the Browse session left the LMS"
+    settle(page)
+    close_page(page)
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 3, registration=first.registration)
+    check_cmi5(found, [first, browse, normal], mastery=0.8)
+    assert verbs(session_of(found, browse)) == ["initialized", "terminated"]
+    assert verbs(session_of(found, normal)) == ["initialized", "experienced", "terminated"]
+    assert "passed" not in verbs(found) and "completed" not in verbs(found)
+    assert lms.violations == [], lms.violations
+    assert watch.unexpected(expected_failures) == []
