@@ -152,9 +152,9 @@
 
   // The notice of a launch that did not start (or has ended), given the fallback's init() result `r`: a
   // launch that keeps a copy for the fallback (Courseforge.kept, xapi.js) carries what the learner does
-  // now on to its next session (noticeCarried), when this browser keeps records; else nothing of it is
-  // ever sent (noticeEnded).
-  var ended = (strings, r) => strings[CF.kept && (r || 0).persistent !== false ? 'noticeCarried' : 'noticeEnded'];
+  // now on to its next session (noticeCarried), when this browser keeps records and the launch reports
+  // at all (not cmi5's Browse/Review: Courseforge.review); else nothing of it is ever sent (noticeEnded).
+  var ended = (strings, r) => strings[CF.kept && !CF.review && (r || 0).persistent !== false ? 'noticeCarried' : 'noticeEnded'];
 
   class Player {
     constructor(course, strings) {

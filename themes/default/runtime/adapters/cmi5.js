@@ -36,6 +36,8 @@
     t.scope = page ? page.id : null;
     t.session = X.store(key) || { start: Date.now() };
     t.keepSession = () => X.store(key, t.session);
+    // A Browse/Review launch reports nothing (C5-D3): neither does its fallback, later (standalone.js, player.js).
+    CF.review = t.session.r;
     if (t.session.done) return Promise.reject(Error('this launch has ended; start the course again from the LMS'));
     t.where = Object.assign({ stateId: 'courseforge.resume' }, where);
     return (t.session.token ? Promise.resolve(t.session.token) : token(p.fetch)).then(value => {
@@ -55,6 +57,7 @@
       t.root = t.base = p.activityId;  // C5-L5: the launch activityId, never the au id of cmi5.xml
       t.template = data.contextTemplate;
       t.tracking = (data.launchMode || 'Normal') == 'Normal';  // C5-D3: Browse/Review: no cmi5-defined statement but the two
+      CF.review = t.session.r = !t.tracking;  // kept with the session (init()) for its reload
       t.mastery = mastery >= 0 && mastery <= 1 ? mastery : null;  // C5-D4, the player's pass mark too
       t.passMark = t.mastery == null ? null : Math.round(mastery * 1e4) / 100;
       t.returnURL = data.returnURL || null;  // C5-D5

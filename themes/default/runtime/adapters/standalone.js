@@ -27,8 +27,9 @@
       this.name = 'standalone';
       this.key = key(course);
       this.maxDataLength = 65536;
-      // `k` only where a launch keeps a copy (the record is what it was elsewhere): the copy it starts from.
-      this.record = { location: null, data: null, completed: false, k: CF.kept && [kept.n, kept.w] };
+      // `k` only where a launch keeps a copy (the record is what it was elsewhere): the copy it starts from;
+      // none for a Browse/Review launch (CF.review, cmi5.js), which reports nothing, now or later.
+      this.record = { location: null, data: null, completed: false, k: CF.kept && !CF.review && [kept.n, kept.w] };
     }
 
     init() {
