@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from .conftest_xapi import (QUIZ_COURSE, READY, VERB, adapter_name, close_page, lesson_ids, open_au, settle,
+from .conftest_xapi import (QUIZ_COURSE, READY, VERB, _build, adapter_name, close_page, lesson_ids, open_au, settle,
                             stored, verbs, visible_lesson, walk, xapi_context)
 from .lrs import SESSION_ID
 from .test_cmi5_lrs import MASTERY, au_statements, check_cmi5, expected_failures
+from .test_large_course import course_json, large_course, show  # noqa: F401 (large_course: a fixture)
+from .test_large_course import ids as part_ids
 from .test_quiz_scorm12 import QuizPackage, answer_page, go_to, submit
 from .test_tincan_lrs import check_tincan
 
@@ -284,5 +287,52 @@ def test_a_browse_launch_reloaded_carries_nothing_to_a_later_normal_launch(lms, 
     assert verbs(session_of(found, browse)) == ["initialized", "terminated"]
     assert verbs(session_of(found, normal)) == ["initialized", "experienced", "terminated"]
     assert "passed" not in verbs(found) and "completed" not in verbs(found)
+    assert lms.violations == [], lms.violations
+    assert watch.unexpected(expected_failures) == []
+
+
+def test_pages_of_a_large_course_viewed_in_the_fallback_are_experienced_at_the_next_launch(lms, ralph, xapi_page,
+                                                                                           large_course, tmp_path):
+    """A course too large for one launch page (pageparts.py): its lessons come in parts, whose pages have no id
+    before the part arrives. The next session still sends `experienced` for each page viewed only in the
+    fallback (it asks for their parts), not only for the page it resumes on."""
+    page, watch = xapi_page
+    folder = _build(large_course, tmp_path / "out", "cmi5")
+    names = part_ids(folder)
+    assert all("part" in entry for entry in course_json(folder)["lessons"][:2])  # no lesson id on the launch page
+    first = lms.launch_cmi5("carry-large", folder)
+    open_au(page, first.url)
+    show(page, names[0])
+    page.click("#cf-next")
+    show(page, names[1])
+    settle(page)
+    page.reload()
+    fallen_back(page)
+    page.click("#cf-start")
+    show(page, names[1])
+    for name in names[2:30]:  # across parts
+        page.click("#cf-next")
+        show(page, name)
+    page.evaluate("Courseforge.player.queue")
+    close_page(page)
+    stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
+
+    second = lms.launch_cmi5("carry-large", folder, actor=first.actor, registration=first.registration)
+    open_au(page, second.url)
+    show(page, names[29])
+    # Their parts come a moment later: up to 10 s for their pages to be experienced (seen), then on.
+    deadline = time.monotonic() + 10
+    while page.evaluate("Object.keys(Courseforge.player.adapter.seen).length") < 28 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    settle(page)
+    close_page(page)
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=first.registration)
+    check_cmi5(found, [first, second])
+    mine = session_of(found, second)
+    experienced = [s["object"]["id"].rsplit("/", 1)[1] for s in mine if s["verb"]["id"] == VERB + "experienced"]
+    assert sorted(experienced, key=names.index) == names[2:30], experienced
+    assert len(set(experienced)) == len(experienced)
+    assert all(s["object"]["definition"]["name"]["en"].startswith("Lesson number") for s in mine
+               if s["verb"]["id"] == VERB + "experienced")
     assert lms.violations == [], lms.violations
     assert watch.unexpected(expected_failures) == []
