@@ -267,19 +267,14 @@
     // not lack pages; then progressed and completed as the player's save() makes them of the pages viewed
     // (the record's `completed` is the player's complete()), and its graded result as the player reports
     // one: score() sends passed once per registration (failed at terminate, once, in this session alone:
-    // the record is gone after it). A large course's page whose part has not come yet has no id: no
-    // statement names it.
+    // the record is gone after it). A large course's page whose part has not come yet has no id: the
+    // player (CF.player.load) brings its part, and its `experienced` follows then, should the session
+    // still be on.
     carry(r) {
       var t = this, d = t.doc, L = t.course.lessons, s = r.score, v = data => CF.state.decode(data, L.length).viewed, was = v(d.data), now = v(r.data);
       d.location = r.location;
       if (r.data != null) d.data = r.data;
-      now.forEach(i => {
-        var id = L[i].id;
-        if (id && !was.includes(i)) {
-          t.seen[id] = true;
-          t.emit('experienced', t.obj(id), null, { parent: t.root });
-        }
-      });
+      now.forEach(i => was.includes(i) || (L[i].id ? t.saw(L[i].id) : CF.player && CF.player.load(i).then(() => t.saw(L[i].id), Object)));
       t.progress({ viewed: now.length, total: L.length });
       if (r.completed) t.complete();
       if (s) t.score({ raw: s.raw, min: 0, max: 100, passed: s.passed });
@@ -361,14 +356,20 @@
       t.persist(final);
     }
 
+    // Page `id` experienced, once a session, while it tracks.
+    saw(id) {
+      var t = this;
+      if (t.tracking && id && !t.seen[id]) {
+        t.seen[id] = true;
+        t.emit('experienced', t.obj(id), null, { parent: t.root });
+      }
+    }
+
     // `tracking` is false in cmi5 Browse/Review and once the session has ended.
     progress(info) {
       var t = this, d = t.doc, id = t.location, ext = {}, n;
       if (!t.tracking || !info) return;
-      if (id && !t.seen[id]) {
-        t.seen[id] = true;
-        t.emit('experienced', t.obj(id), null, { parent: t.root });
-      }
+      t.saw(id);
       // One AU per page: completed once the player counts its page done (a lesson shown, a survey sent…).
       if (t.scope) return id == t.scope && info.done && t.complete(1);
       n = Math.floor(100 * info.viewed / info.total) || 0;
