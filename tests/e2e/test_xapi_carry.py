@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
 import zipfile
 from pathlib import Path
@@ -23,7 +24,7 @@ from .lrs import SESSION_ID
 from .test_cmi5_lrs import MASTERY, au_statements, check_cmi5, expected_failures
 from .test_large_course import course_json, large_course, show  # noqa: F401 (large_course: a fixture)
 from .test_large_course import ids as part_ids
-from .test_quiz_scorm12 import QuizPackage, answer_page, go_to, submit
+from .test_quiz_scorm12 import QuizPackage, answer_page, apply, go_to, plan, submit
 from .test_tincan_lrs import check_tincan
 
 FINAL = "final"  # QUIZ_COURSE's graded assessment, after its three lessons
@@ -334,5 +335,46 @@ def test_pages_of_a_large_course_viewed_in_the_fallback_are_experienced_at_the_n
     assert len(set(experienced)) == len(experienced)
     assert all(s["object"]["definition"]["name"]["en"].startswith("Lesson number") for s in mine
                if s["verb"]["id"] == VERB + "experienced")
+    assert lms.violations == [], lms.violations
+    assert watch.unexpected(expected_failures) == []
+
+
+def test_a_cmi5_fallback_judges_the_assessment_by_the_lms_mastery_score(lms, ralph, carry, xapi_page, tmp_path):
+    """The LMS's masteryScore (0.9 here, the course's own pass mark 80) decides what the next session reports
+    of an assessment taken in the fallback (C5-D4, C5-S8): the fallback's page judges by it too, so that it
+    never says "you passed" where the LMS records failed, and offers the retry the LMS's pass mark leaves."""
+    page, watch = xapi_page
+    folders, quiz = carry
+    folder = tmp_path / "stricter"
+    shutil.copytree(folders["cmi5"], folder)
+    xml = (folder / "cmi5.xml").read_text(encoding="utf-8")
+    assert 'masteryScore="0.8"' in xml
+    (folder / "cmi5.xml").write_text(xml.replace('masteryScore="0.8"', 'masteryScore="0.9"'), encoding="utf-8")
+    ids = lesson_ids(folder)
+    first = lms.launch_cmi5("carry-stricter", folder)
+    assert first.launch_data["masteryScore"] == 0.9
+    open_au(page, first.url)
+    walk(page, ids, stop=2)
+    page.reload()
+    fallen_back(page)
+    page.click("#cf-start")
+    go_to(page, FINAL)
+    answer_page(page, quiz, FINAL, right=True)
+    apply(page, "q-pick", plan(page, "q-pick", quiz.answers.get("q-pick"), right=False))  # 4 of 5: 80
+    status = submit(page, FINAL)
+    assert "80%" in status and "you passed" not in status and "90%" in status, status
+    page.evaluate("Courseforge.player.queue")
+    close_page(page)
+    stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
+
+    second = lms.launch_cmi5("carry-stricter", folder, actor=first.actor, registration=first.registration)
+    open_au(page, second.url)
+    settle(page)
+    close_page(page)
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=first.registration)
+    check_cmi5(found, [first, second], mastery=0.9)
+    mine = session_of(found, second)
+    assert "passed" not in verbs(mine) and verbs(mine)[-2:] == ["failed", "terminated"], verbs(mine)
+    assert mine[-2]["result"]["score"]["raw"] == 80
     assert lms.violations == [], lms.violations
     assert watch.unexpected(expected_failures) == []
