@@ -36,8 +36,11 @@
     t.scope = page ? page.id : null;
     t.session = X.store(key) || { start: Date.now() };
     t.keepSession = () => X.store(key, t.session);
-    // A Browse/Review launch reports nothing (C5-D3): neither does its fallback, later (standalone.js, player.js).
+    // What the launch's fallback (standalone.js, player.js) keeps of it once it cannot start: a Browse/Review
+    // launch reports nothing (C5-D3), neither does its fallback later; and the LMS's pass mark, which judges
+    // the assessment the fallback reports at the next session (xapi.js carry()), judges it on its page too.
     CF.review = t.session.r;
+    CF.mark = t.session.m;
     if (t.session.done) return Promise.reject(Error('this launch has ended; start the course again from the LMS'));
     t.where = Object.assign({ stateId: 'courseforge.resume' }, where);
     return (t.session.token ? Promise.resolve(t.session.token) : token(p.fetch)).then(value => {
@@ -59,7 +62,7 @@
       t.tracking = (data.launchMode || 'Normal') == 'Normal';  // C5-D3: Browse/Review: no cmi5-defined statement but the two
       CF.review = t.session.r = !t.tracking;  // kept with the session (init()) for its reload
       t.mastery = mastery >= 0 && mastery <= 1 ? mastery : null;  // C5-D4, the player's pass mark too
-      t.passMark = t.mastery == null ? null : Math.round(mastery * 1e4) / 100;
+      CF.mark = t.session.m = t.passMark = t.mastery == null ? null : Math.round(mastery * 1e4) / 100;
       t.returnURL = data.returnURL || null;  // C5-D5
       t.resume(got[1]);
       // C5-S8: the AU of a page other than a graded assessment scores nothing, whatever it is told (its

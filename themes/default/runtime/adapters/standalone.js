@@ -27,6 +27,7 @@
       this.name = 'standalone';
       this.key = key(course);
       this.maxDataLength = 65536;
+      this.passMark = CF.mark;  // a cmi5 launch's, that judges what this reports later (cmi5.js); else none
       // `k` only where a launch keeps a copy (the record is what it was elsewhere): the copy it starts from;
       // none for a Browse/Review launch (CF.review, cmi5.js), which reports nothing, now or later.
       this.record = { location: null, data: null, completed: false, k: CF.kept && !CF.review && [kept.n, kept.w] };
