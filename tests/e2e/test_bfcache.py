@@ -100,6 +100,9 @@ def test_an_ended_scorm_session_back_from_the_cache_carries_on_in_the_browser(se
         shown = page.evaluate(f"""(w => ({{adapter: w.Courseforge.player.adapter.name,
             notice: !w.document.getElementById('cf-notice').hidden}}))({SCO})""")
         assert shown == {"adapter": "standalone", "notice": True}
+        # No later SCORM session carries it on (xAPI's noticeCarried): the notice says it is not sent.
+        notice = page.evaluate(f"{SCO}.document.getElementById('cf-notice').textContent")
+        assert "not sent" in notice and "is kept in this browser" not in notice, notice
         page.evaluate(f"{SCO}.document.getElementById('cf-next').click()")
         page.wait_for_function(f"id => !{SCO}.document.getElementById('lesson-' + id).hidden", arg=ids[3])
         assert calls(page) == log, "an API call after LMSFinish"

@@ -97,6 +97,8 @@ def test_a_reload_in_a_scorm_lms_says_the_session_ended(lms_context, server, shi
     assert page.evaluate("cfLMS.calls.filter(c => c.fn === 'LMSInitialize').pop().result") == "false"
     notice = sco.inner_text("#cf-notice")
     assert sco.is_visible("#cf-notice") and ENDED in notice and NO_LMS not in notice
+    # SCORM has no later session to carry the browser's progress on to (xAPI's noticeCarried): not sent.
+    assert "not sent" in notice and "is kept in this browser" not in notice, notice
     violations = axe_violations(sco)
     assert not violations, format_violations(violations)
     watch.assert_clean()
