@@ -146,6 +146,30 @@ const first = async reg => { const a = await start(reg); show(a, [0]); show(a, [
   await tick();
   out.twice = {resumes: a.resumes.location, sent: sent(r, from)};
 
+  // Two tabs: a fallback still open (A) while the launch's next session runs in another (B), which carries
+  // A's record on and goes further. A writes its record again afterwards; B's tab then reloads, its session
+  // over: that fallback starts where B's session left the learner (the copy), not from A's stale record,
+  // and the session after it carries on what it does.
+  r = 'two-tabs';
+  await first(r);
+  const tabA = await fallback(r);
+  show(tabA, [0, 1, 2]);
+  a = await start(r);
+  await tick();
+  show(a, [0, 1, 2, 3]);
+  await tick();
+  await leave(a);
+  show(tabA, [0, 1, 2]);  // tab A, still open, writes its record again
+  f = await fallback(r);
+  out.twoTabs = {starts: f.resumes.location};
+  pass(f, 100);
+  show(f, [0, 1, 2, 3]);
+  from = count(r);
+  a = await start(r);
+  await tick();
+  out.twoTabs.resumes = a.resumes.location;
+  out.twoTabs.sent = sent(r, from);
+
   // Another device's session wrote the State document since: it wins, the record goes.
   r = 'elsewhere';
   await first(r);
@@ -284,6 +308,10 @@ def test_a_fallback_reloaded_keeps_continuing_the_same_copy(out):
     assert out["twiceStarts"] == "p3"
     assert out["twice"] == {"resumes": "final", "sent": ["initialized", "experienced p3", "experienced final",
                                                          "completed"]}
+
+
+def test_a_fallback_tab_left_open_never_sets_a_later_fallback_back(out):
+    assert out["twoTabs"] == {"starts": "final", "resumes": "final", "sent": ["initialized", "passed 100"]}
 
 
 def test_a_document_written_since_from_another_device_wins(out):
