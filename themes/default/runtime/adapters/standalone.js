@@ -47,9 +47,10 @@
     // even when the record is there: what a page reads is its launch's, never removed to make room
     // (Courseforge.keep, player.js), and the launch's next session resumes from it.
     loadState() {
-      var saved = this.read(this.key), kept = CF.kept && this.read(CF.kept);
-      // A record of its own continues the copy that record started from.
-      if (saved instanceof Object) this.record.k = saved.k;
+      var saved = this.read(this.key), kept = CF.kept && this.read(CF.kept), k = this.record.k;
+      // A record of its own continues the copy that record started from, unless a session has written that
+      // copy since (a fallback tab left open while the launch's next session ran): stale, the copy is newer.
+      if (saved instanceof Object && (saved.k === undefined || !(kept instanceof Object) || saved.k + '' == k + '')) this.record.k = saved.k;
       else saved = kept;
       if (!(saved instanceof Object)) return { location: null, data: null, resumed: false };
       this.record.completed = !!saved.completed;
