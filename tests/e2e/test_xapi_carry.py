@@ -378,3 +378,47 @@ def test_a_cmi5_fallback_judges_the_assessment_by_the_lms_mastery_score(lms, ral
     assert mine[-2]["result"]["score"]["raw"] == 80
     assert lms.violations == [], lms.violations
     assert watch.unexpected(expected_failures) == []
+
+
+def test_a_browse_session_leaves_the_registration_s_state_as_it_found_it(lms, ralph, carry, xapi_page):
+    """Browse and Review give no credit (cmi5 §10.2.2, C5-D3), yet a connected Browse session wrote the State
+    document: an assessment passed there showed passed (no retry) at the registration's next Normal launch,
+    whose LMS had never heard `passed`. A Browse session now reads the document and writes nothing."""
+    page, watch = xapi_page
+    folders, quiz = carry
+    folder = folders["cmi5"]
+    ids = lesson_ids(folder)
+    first = lms.launch_cmi5("browse-state", folder)
+    open_au(page, first.url)
+    walk(page, ids, stop=2)
+    close_page(page)
+    stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
+    before = lms.state(first, "courseforge.resume")
+
+    browse = lms.launch_cmi5("browse-state", folder, mode="Browse", actor=first.actor,
+                             registration=first.registration)
+    open_au(page, browse.url)
+    assert adapter_name(page) == "cmi5" and visible_lesson(page) == ids[1]
+    go_to(page, FINAL)
+    answer_page(page, quiz, FINAL, right=True)
+    assert "you passed" in submit(page, FINAL)
+    settle(page)
+    close_page(page)
+    stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=first.registration)
+    assert lms.state(browse, "courseforge.resume") == before
+
+    normal = lms.launch_cmi5("browse-state", folder, actor=first.actor, registration=first.registration)
+    open_au(page, normal.url)
+    assert visible_lesson(page) == ids[1]
+    go_to(page, FINAL)
+    assert page.is_visible(f"#lesson-{FINAL} .quiz-submit"), "the assessment is still to take"
+    answer_page(page, quiz, FINAL, right=True)
+    assert "you passed" in submit(page, FINAL)
+    settle(page)
+    close_page(page)
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 3, registration=first.registration)
+    check_cmi5(found, [first, browse, normal], mastery=0.8)
+    assert verbs(session_of(found, browse)) == ["initialized", "terminated"]
+    assert verbs(session_of(found, normal)).count("passed") == 1
+    assert lms.violations == [], lms.violations
+    assert watch.unexpected(expected_failures) == []

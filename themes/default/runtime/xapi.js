@@ -286,9 +286,12 @@
     spent() { var t = this; return t.before + Date.now() - t.started; }
 
     // Our State document (X10), written whole, one write at a time, and copied to localStorage; after
-    // a failed write the next change writes again. `mine`: the copy only.
+    // a failed write the next change writes again. `mine`: the copy only. Neither in a session that gives
+    // no credit (cmi5 Browse/Review, `session.r`): what is done there (an assessment passed, a page reached)
+    // would come back as the registration's own at its next Normal launch.
     persist(mine) {
       var t = this, d = t.doc;
+      if (t.session.r) return;
       d.time = t.spent();
       d.n = (d.n || 0) + 1;
       CF.keep(t.client.key + ':state', d);
