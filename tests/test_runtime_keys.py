@@ -113,6 +113,9 @@ const tincan = more => `?endpoint=${LRS}&auth=Basic%20x&actor=${actor}` + more;
   window.fetch = () => Promise.reject(new TypeError('Failed to fetch'));
   out.tincanKept = await starts('tincan', search);
   out.tincanOther = await starts('tincan', tincan('&registration=r4&activity_id=urn%3Acourse'));
+  // The same registration, activity and learner under another LRS: nothing of the first LRS's launch.
+  ls.setItem(room, JSON.stringify({location: 'final', data: 'the first LRS'}));
+  out.tincanOtherLrs = await starts('tincan', search.replace(LRS, encodeURIComponent('https://other.example.com/xAPI/')));
   console.log(JSON.stringify(out));
 })();
 """
@@ -137,12 +140,14 @@ def test_an_ended_cmi5_launch_keeps_its_own_registration_s_and_au_s_keys(keys):
                                             "courseforge-backup:empathy@2.0.0" + room]
 
 
-def test_a_tincan_launch_keeps_its_own_registration_s_activity_s_and_learner_s_keys(keys):
+def test_a_tincan_launch_keeps_its_own_registration_s_activity_s_learner_s_and_lrs_s_keys(keys):
     actor = '{"objectType":"Agent","account":{"homePage":"https://lms.example.com","name":"jo"}}'
-    assert keys["tincan"] == [f"courseforge:empathy@2.0.0 r3,urn:course,{actor}",
-                              f"courseforge-backup:empathy@2.0.0 r3,urn:course,{actor}"]
+    lrs = "https://lrs.example.com/xAPI/"
+    assert keys["tincan"] == [f"courseforge:empathy@2.0.0 r3,urn:course,{actor},{lrs}",
+                              f"courseforge-backup:empathy@2.0.0 r3,urn:course,{actor},{lrs}"]
     # No registration, no activity_id (tincan.xml names it): still the launch's learner's, never the course's.
-    assert keys["tincanBare"] == [f"courseforge:empathy@2.0.0 ,,{actor}", f"courseforge-backup:empathy@2.0.0 ,,{actor}"]
+    assert keys["tincanBare"] == [f"courseforge:empathy@2.0.0 ,,{actor},{lrs}",
+                                  f"courseforge-backup:empathy@2.0.0 ,,{actor},{lrs}"]
 
 
 @pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
@@ -184,3 +189,4 @@ def test_a_session_that_starts_supersedes_the_fallback_s_record(keys):
     assert keys["tincanRecord"] is None
     assert keys["tincanKept"] == {"location": "final", "data": "session", "resumed": True}
     assert keys["tincanOther"] == {"location": None, "data": None, "resumed": False}
+    assert keys["tincanOtherLrs"] == {"location": None, "data": None, "resumed": False}

@@ -42,8 +42,8 @@
   function connect() {
     var t = this, p = launch(), actor;
     // What this browser keeps for the launch (quiz.js's backup; the standalone adapter's progress when
-    // the LRS cannot be reached) is this registration's, activity's and learner's alone.
-    CF.room = ' ' + [p.registration, p.activity, p.actor];
+    // the LRS cannot be reached) is this registration's, activity's, learner's and LRS's alone.
+    CF.room = ' ' + [p.registration, p.activity, p.actor, p.endpoint];
     actor = agent(p.actor);
     return (p.activity ? Promise.resolve(p.activity) : packageId()).then(root => {
       t.session = { start: Date.now() };
