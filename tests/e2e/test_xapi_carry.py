@@ -251,6 +251,22 @@ def test_an_assessment_au_passed_in_its_fallback_passes_at_its_next_launch(lms, 
     assert watch.unexpected(expected_failures) == []
 
 
+def normal_then_browse(lms, ralph, page, folder: Path, name: str):
+    """A Normal launch of `name` that views two pages and is closed, then the registration's Browse launch,
+    open on the second page: (the first session, the Browse one, the State document the first left)."""
+    ids = lesson_ids(folder)
+    first = lms.launch_cmi5(name, folder)
+    open_au(page, first.url)
+    walk(page, ids, stop=2)
+    close_page(page)
+    stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
+    left = lms.state(first, "courseforge.resume")
+    browse = lms.launch_cmi5(name, folder, mode="Browse", actor=first.actor, registration=first.registration)
+    open_au(page, browse.url)
+    assert adapter_name(page) == "cmi5" and visible_lesson(page) == ids[1]
+    return first, browse, left
+
+
 def test_a_browse_launch_reloaded_carries_nothing_to_a_later_normal_launch(lms, ralph, carry, xapi_page):
     """A Browse launch reports nothing but initialized and terminated (cmi5 §10.2.2, C5-D3): reloaded once its
     session ended, its fallback says that nothing of it is sent, and what the learner does there (the last
@@ -259,16 +275,7 @@ def test_a_browse_launch_reloaded_carries_nothing_to_a_later_normal_launch(lms, 
     folders, quiz = carry
     folder = folders["cmi5"]
     ids = lesson_ids(folder)
-    first = lms.launch_cmi5("carry-browse", folder)
-    open_au(page, first.url)
-    walk(page, ids, stop=2)
-    close_page(page)
-    stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
-
-    browse = lms.launch_cmi5("carry-browse", folder, mode="Browse", actor=first.actor,
-                             registration=first.registration)
-    open_au(page, browse.url)
-    assert adapter_name(page) == "cmi5" and visible_lesson(page) == ids[1]
+    first, browse, _ = normal_then_browse(lms, ralph, page, folder, "carry-browse")
     settle(page)
     page.reload()
     page.wait_for_function(READY)
@@ -388,17 +395,7 @@ def test_a_browse_session_leaves_the_registration_s_state_as_it_found_it(lms, ra
     folders, quiz = carry
     folder = folders["cmi5"]
     ids = lesson_ids(folder)
-    first = lms.launch_cmi5("browse-state", folder)
-    open_au(page, first.url)
-    walk(page, ids, stop=2)
-    close_page(page)
-    stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
-    before = lms.state(first, "courseforge.resume")
-
-    browse = lms.launch_cmi5("browse-state", folder, mode="Browse", actor=first.actor,
-                             registration=first.registration)
-    open_au(page, browse.url)
-    assert adapter_name(page) == "cmi5" and visible_lesson(page) == ids[1]
+    first, browse, before = normal_then_browse(lms, ralph, page, folder, "browse-state")
     go_to(page, FINAL)
     answer_page(page, quiz, FINAL, right=True)
     assert "you passed" in submit(page, FINAL)
