@@ -1,0 +1,56 @@
+"""What a screen-reader user hears, in the shipped SCORM 1.2 package under scorm-again: every message
+the player shows in answer to the learner (feedback, a score, a notice, an error) reaches them once,
+through a live region or a move of focus, never through both; and an error says where it is
+(WCAG 2.1 4.1.3 status messages, 3.3.1 error identification).
+
+A recorder in the SCO stands in for the screen reader: it logs the text a live region (aria-live
+other than "off", role status or alert) holds after each change while it is shown, and the text of
+each element that receives focus."""
+from __future__ import annotations
+
+from .e2e_support import launch, open_lms
+
+RECORD = """() => {
+  const said = window.cfSaid = [], text = n => n.textContent.replace(/\\s+/g, ' ').trim();
+  const region = n => {
+    const r = (n.nodeType === 1 ? n : n.parentElement).closest('[aria-live], [role=status], [role=alert]');
+    return r && r.getAttribute('aria-live') !== 'off' ? r : null;
+  };
+  new MutationObserver(changes => {
+    new Set(changes.map(c => region(c.target)).filter(Boolean)).forEach(r => {
+      if (r.getClientRects().length && text(r)) said.push('live: ' + text(r));
+    });
+  }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  document.addEventListener('focusin', e => { said.push('focus: ' + text(e.target)); });
+}"""
+
+
+def record(sco) -> None:
+    sco.evaluate(RECORD)
+
+
+def said(sco, words: str) -> list[str]:
+    """What the recorder heard since record() that holds `words` (case ignored)."""
+    return [s for s in sco.evaluate("window.cfSaid") if words.lower() in s.lower()]
+
+
+def go_to(sco, page_id: str) -> None:
+    sco.click(f'a[href="#lesson-{page_id}"]')
+    sco.wait_for_function("id => !document.getElementById('lesson-' + id).hidden", arg=page_id)
+
+
+def test_a_scenario_choice_s_feedback_is_heard_once(lms_context, server, shipped_package):
+    """The feedback takes the focus; it was also a live region, so it was read a second time."""
+    context, watch = lms_context
+    sco = launch(open_lms(context, server), shipped_package)
+    go_to(sco, "wedding-shoes")
+    section = "#lesson-wedding-shoes"
+    sco.click(f"{section} .scene:not([hidden]) .scene-skip")
+    record(sco)
+    sco.click(f"{section} .scene:not([hidden]) .scene-option >> nth=0")
+    feedback = f"{section} .scenario-feedback"
+    sco.wait_for_function("s => document.activeElement === document.querySelector(s)", arg=feedback)
+    verdict = sco.inner_text(f"{feedback} .scene-verdict")
+    assert len(said(sco, verdict)) == 1, sco.evaluate("window.cfSaid")
+    watch.assert_clean()
+
