@@ -2,7 +2,7 @@
  * courseforge scenarios (classic script; markup: templates/scenario.html). A scenario page shows one
  * scene at a time; its decision appears once the clip ended, or at once on "Skip to the decision"
  * (and for a scene without a clip). A choice is recorded as an ungraded `choice` interaction, shows
- * its feedback (copied from the scene's hidden store into the live region) and plays its
+ * its feedback (copied from the scene's hidden store; the focus goes there) and plays its
  * consequence scene. Clip events go to the adapter as `media` ({event: played|paused|seeked|
  * completed, scenario, scene, video, time, timeFrom, timeTo, progress, playedSegments, length,
  * lang}). player.state.scenarios[page index] = {done, scene, time, progress, seed, path} (state.js):
