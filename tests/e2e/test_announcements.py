@@ -54,3 +54,23 @@ def test_a_scenario_choice_s_feedback_is_heard_once(lms_context, server, shipped
     assert len(said(sco, verdict)) == 1, sco.evaluate("window.cfSaid")
     watch.assert_clean()
 
+
+def test_an_assessment_s_result_is_heard_once(lms_context, server, shipped_package):
+    """Submit moves the focus to the result card; the status line under the questions, a live region,
+    said the score and pass mark again."""
+    context, watch = lms_context
+    sco = launch(open_lms(context, server), shipped_package)
+    go_to(sco, "final-assessment")
+    section = "#lesson-final-assessment"
+    sco.click(f"{section} .quiz-submit")  # nothing answered: asked to confirm
+    record(sco)
+    sco.click(f"{section} .quiz-submit")
+    card = f"{section} .quiz-result"
+    sco.wait_for_function("s => document.activeElement === document.querySelector(s)", arg=card)
+    assert len(said(sco, "pass mark")) == 1, sco.evaluate("window.cfSaid")
+    # Retry opens the next attempt: the status line is live again and says so.
+    record(sco)
+    sco.click(f"{card} .quiz-retry")
+    sco.wait_for_function("() => window.cfSaid.some(s => s.includes('Attempt 2 of 3.'))")
+    watch.assert_clean()
+
