@@ -285,6 +285,8 @@
         if (!final) text += ' ' + (x.left === Infinity ? S.retryAny : format(S.retryLeft, { n: x.left }));
         else if (d.graded && !x.passed) text += ' ' + S.noAttempts;
       }
+      // Submitted, the focus goes to the result card, which says it all: read here too, it was heard twice.
+      page.status.setAttribute('aria-live', r.submitted ? 'off' : 'polite');
       page.status.textContent = text;
     }
 
