@@ -74,3 +74,26 @@ def test_an_assessment_s_result_is_heard_once(lms_context, server, shipped_packa
     sco.wait_for_function("() => window.cfSaid.some(s => s.includes('Attempt 2 of 3.'))")
     watch.assert_clean()
 
+
+def test_the_questions_left_unanswered_at_submit_are_marked(lms_context, server, shipped_package):
+    """"Questions not answered yet: 23" said how many, not which: each question left says so, in the
+    question, until it is answered."""
+    context, watch = lms_context
+    sco = launch(open_lms(context, server), shipped_package)
+    go_to(sco, "final-assessment")
+    section = "#lesson-final-assessment"
+    shown = f"{section} fieldset.question:not([hidden])"
+    choices = f"{shown}[data-type=single]"
+    sco.check(f"{choices} >> nth=0 >> input >> nth=0")
+    sco.click(f"{section} .quiz-submit")
+    assert "Questions not answered yet: 23." in sco.inner_text(f"{section} .quiz-status")
+    marks = sco.evaluate(f"""() => [...document.querySelectorAll('{shown}')]
+        .filter(q => q.classList.contains('is-unanswered'))
+        .map(q => q.querySelector('.question-feedback').textContent)""")
+    assert marks == ["Not answered."] * 23, marks
+    assert sco.inner_text(f"{choices} >> nth=0 >> .question-feedback") == ""
+    sco.check(f"{choices} >> nth=1 >> input >> nth=0")
+    assert sco.inner_text(f"{choices} >> nth=1 >> .question-feedback") == ""
+    assert "is-unanswered" not in sco.get_attribute(f"{choices} >> nth=1", "class")
+    watch.assert_clean()
+
