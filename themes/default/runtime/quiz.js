@@ -174,6 +174,7 @@
       }
       var r = t.record(page);
       if (r.submitted) return;
+      q.clear();
       r.answers[page.questions.indexOf(q)] = q.read();
       page.confirm = false;
       // Typing saves after a pause (and on leaving the field); the player saves what is pending on exit.
@@ -209,10 +210,12 @@
       var t = this, r = t.record(page), player = t.player, graded = page.d.graded, earned = 0, possible = 0;
       if (r.submitted) return;
       var answers = page.questions.map(q => page.order.indexOf(q) < 0 ? null : q.read());
-      var missing = page.order.filter(q => !answers[page.questions.indexOf(q)]).length;
-      if (missing && !page.confirm) {
+      var missing = page.order.filter(q => !answers[page.questions.indexOf(q)]);
+      if (missing.length && !page.confirm) {
         page.confirm = true;
-        page.status.textContent = format(t.S.confirm, { n: missing });
+        // Each question left says so ("Not answered."), until it is answered (changed): the status says how many.
+        missing.forEach(q => { q.show(null, 0, t.S); });
+        page.status.textContent = format(t.S.confirm, { n: missing.length });
         return;
       }
       page.order.forEach(q => {
