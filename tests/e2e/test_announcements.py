@@ -97,3 +97,18 @@ def test_the_questions_left_unanswered_at_submit_are_marked(lms_context, server,
     assert "is-unanswered" not in sco.get_attribute(f"{choices} >> nth=1", "class")
     watch.assert_clean()
 
+
+def test_a_wrong_fill_in_keeps_its_hint_when_the_learner_clicks_check_again(lms_context, server, shipped_package):
+    """Enter checked a wrong answer ("try again"); leaving the field for the Check button cleared the hint
+    (its `change`), the button moved up under the pointer and the click missed it: nothing was checked."""
+    context, watch = lms_context
+    sco = launch(open_lms(context, server), shipped_package)
+    go_to(sco, "interaction-checklist")
+    field, question = "#q-kc-checklist-skipped-text", "#q-kc-checklist-skipped"
+    sco.fill(field, "Listen")
+    sco.press(field, "Enter")
+    assert sco.inner_text(f"{question} .question-feedback") == "Not quite — try again."
+    sco.click(f"{question} .question-check")
+    assert "Accepted answer: Prepare" in sco.inner_text(f"{question} .question-feedback")
+    watch.assert_clean()
+
