@@ -169,6 +169,9 @@
       if (count) count.textContent = format(t.S.count, { n: q.field.value.length, max: q.field.maxLength });
       var page = t.pages[q.page];
       if (!page) {
+        // A text field's change (on leaving it) repeats its inputs: it took away the feedback of an answer
+        // just checked with Enter, and Check answer moved up under the pointer, out of the click.
+        if (now && q.field) return;
         q.button.disabled = !q.read();
         return q.clear();
       }
