@@ -112,3 +112,19 @@ def test_a_wrong_fill_in_keeps_its_hint_when_the_learner_clicks_check_again(lms_
     assert "Accepted answer: Prepare" in sco.inner_text(f"{question} .question-feedback")
     watch.assert_clean()
 
+
+def test_answers_too_long_for_the_lms_are_announced_once(lms_context, server, shipped_package):
+    """The notice that a typed answer stays in this browser (it does not fit SCORM 1.2's suspend_data)
+    appears while the learner types: it is announced, and not again at each save."""
+    context, watch = lms_context
+    sco = launch(open_lms(context, server), shipped_package)
+    go_to(sco, "final-assessment")
+    record(sco)
+    field = "#q-fa-rushed-stage-text"
+    sco.fill(field, "x" * 5000)
+    sco.dispatch_event(field, "change")
+    sco.wait_for_selector("#cf-notice", state="visible")
+    sco.fill(field, "y" * 5000)
+    sco.dispatch_event(field, "change")  # saved again: the same notice stands
+    assert len(said(sco, "too long to be saved")) == 1, sco.evaluate("window.cfSaid")
+    watch.assert_clean()
