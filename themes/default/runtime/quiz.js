@@ -334,7 +334,8 @@
       var state = this.player.state.quizzes, kept = {}, pages = Object.keys(texts || {}), notice = doc.getElementById('cf-notice');
       pages.forEach(p => { kept[p] = { a: state[p].attempt, s: state[p].seed, t: texts[p] }; });
       CF.keep(this.key(), pages.length ? kept : null);  // no storage: the notice below is all there is
-      if (pages.length && notice) {
+      // Each save says it again: the same words set again would be announced again.
+      if (pages.length && notice && notice.textContent != this.S.overflow) {
         notice.textContent = this.S.overflow;
         notice.hidden = false;
       }
