@@ -9,6 +9,8 @@ each element that receives focus."""
 from __future__ import annotations
 
 from .e2e_support import launch, open_lms
+from .test_assessment_views import open_page, serve_rendered
+from .test_quiz_scorm12 import FINAL
 
 RECORD = """() => {
   const said = window.cfSaid = [], text = n => n.textContent.replace(/\\s+/g, ' ').trim();
@@ -21,7 +23,11 @@ RECORD = """() => {
       if (r.getClientRects().length && text(r)) said.push('live: ' + text(r));
     });
   }).observe(document.body, { subtree: true, childList: true, characterData: true });
-  document.addEventListener('focusin', e => { said.push('focus: ' + text(e.target)); });
+  // A field is heard with its group's legend (as a screen reader enters the group) and its label.
+  document.addEventListener('focusin', e => {
+    const n = e.target, group = n.closest('fieldset'), legend = group && n !== group && group.querySelector('legend');
+    said.push('focus: ' + [legend, ...(n.labels || []), n].map(x => x ? text(x) : '').join(' ').trim());
+  });
 }"""
 
 
@@ -127,4 +133,22 @@ def test_answers_too_long_for_the_lms_are_announced_once(lms_context, server, sh
     sco.fill(field, "y" * 5000)
     sco.dispatch_event(field, "change")  # saved again: the same notice stands
     assert len(said(sco, "too long to be saved")) == 1, sco.evaluate("window.cfSaid")
+    watch.assert_clean()
+
+
+def test_one_question_per_screen_says_the_question_s_number_once(lms_context, server, tmp_path_factory):
+    """Next question moves the focus into the next question, whose legend starts "Question 2 of 25";
+    the stepper's line, aria-live, said it again, and the status line "Attempt 1 of 3." at each step."""
+    context, watch = lms_context
+    url, _ = serve_rendered(tmp_path_factory, server, "stepped-speech", one_per_screen=True)
+    page = open_page(context, url)
+    go_to(page, FINAL)
+    section = f"#lesson-{FINAL}"
+    record(page)
+    page.click(f"{section} [data-step='1']")
+    page.wait_for_function("() => document.activeElement.closest('fieldset.question')")
+    assert len(said(page, "Question 2 of")) == 1, page.evaluate("window.cfSaid")
+    page.click(f"{section} [data-step='-1']")
+    assert len(said(page, "Question 1 of")) == 1, page.evaluate("window.cfSaid")
+    assert not said(page, "Attempt 1 of 3."), page.evaluate("window.cfSaid")
     watch.assert_clean()
