@@ -75,9 +75,8 @@
 
   function stepper(quizzes, page) {
     var S = quizzes.S, bar = el('div', 'quiz-steps'), buttons = el('div', 'quiz-steps-buttons');
-    var text = el('p', 'quiz-steps-text');
-    text.setAttribute('aria-live', 'polite');
-    bar.appendChild(text);
+    // No live region: a step moves the focus into its question, whose legend says "Question n of total".
+    bar.appendChild(el('p', 'quiz-steps-text'));
     bar.appendChild(el('div', 'cf-progress-bar')).appendChild(el('div', 'cf-progress-fill quiz-steps-fill'));
     bar.lastChild.setAttribute('aria-hidden', 'true');
     [[-1, S.previousQuestion], [1, S.nextQuestion]].forEach(b => {

@@ -292,8 +292,9 @@
         else if (d.graded && !x.passed) text += ' ' + S.noAttempts;
       }
       // Submitted, the focus goes to the result card, which says it all: read here too, it was heard twice.
+      // Each step of one question per screen renders again: the same words set again are heard again.
       page.status.setAttribute('aria-live', r.submitted ? 'off' : 'polite');
-      page.status.textContent = text;
+      if (page.status.textContent != text) page.status.textContent = text;
     }
 
     // A quiz page's state for the menu and progress (screens.js): null before it is submitted.
