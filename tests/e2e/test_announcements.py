@@ -11,6 +11,7 @@ from __future__ import annotations
 from .e2e_support import launch, open_lms
 from .test_assessment_views import open_page, serve_rendered
 from .test_quiz_scorm12 import FINAL
+from .test_scenario_scorm12 import PAGE, open_scenario, scenario_package  # noqa: F401 - a fixture
 
 RECORD = """() => {
   const said = window.cfSaid = [], text = n => n.textContent.replace(/\\s+/g, ' ').trim();
@@ -151,4 +152,23 @@ def test_one_question_per_screen_says_the_question_s_number_once(lms_context, se
     page.click(f"{section} [data-step='-1']")
     assert len(said(page, "Question 1 of")) == 1, page.evaluate("window.cfSaid")
     assert not said(page, "Attempt 1 of 3."), page.evaluate("window.cfSaid")
+    watch.assert_clean()
+
+
+def test_a_finished_scenario_says_it_is_complete_once(lms_context, server, scenario_package):
+    """"Scenario complete." (role status) was set again at every scene shown after the ending, "Try
+    again" included, and a screen reader announced it again each time."""
+    context, watch = lms_context
+    sco = launch(open_lms(context, server), scenario_package)
+    open_scenario(sco)
+    sco.click(f"{PAGE} .scene:not([hidden]) .scene-skip")
+    record(sco)
+    sco.click(f"{PAGE} [data-choice=c]")  # "Please hold.": the scenario ends at once
+    sco.wait_for_function("s => document.activeElement === document.querySelector(s)", arg=f"{PAGE} .scenario-feedback")
+    assert len(said(sco, "Scenario complete.")) == 1, sco.evaluate("window.cfSaid")
+    sco.click(f"{PAGE} .scenario-retry")
+    sco.click(f"{PAGE} .scene:not([hidden]) .scene-skip")
+    sco.click(f"{PAGE} [data-choice=a]")
+    assert sco.inner_text(f"{PAGE} .scenario-status") == "Scenario complete."
+    assert len(said(sco, "Scenario complete.")) == 1, sco.evaluate("window.cfSaid")
     watch.assert_clean()
