@@ -76,7 +76,9 @@
       t0 = Date.now();
       if (!c || d.scenes[c].ending && !v) s.done = true;
       if ((k = q(node(), '.scene-end'))) k.hidden = !!s.done;
-      q(box, '.scenario-status').textContent = s.done ? p.strings.scenarioDone : '';
+      // A role=status line: the same words set again at each scene were announced again.
+      n = s.done ? p.strings.scenarioDone : '';
+      if ((k = q(box, '.scenario-status')).textContent != n) k.textContent = n;
       q(box, '.scenario-retry').hidden = c === d.start;
       if (quiet) return;
       s.scene = c || '';
