@@ -21,7 +21,7 @@
       return;
     }
     var graded = page.order.filter(q => q.d.graded);
-    missed = graded.filter(q => judge(q, r.answers[page.questions.indexOf(q)]) !== 'correct');
+    missed = graded.filter(q => judge(q, r.answers[q.at]) !== 'correct');
     box.appendChild(el('p', 'quiz-result-verdict', x.passed ? S.resultPassed : S.resultFailed));
     box.appendChild(el('p', 'quiz-result-score', CF.format(S.resultScore, { score: r.score })));
     facts = el('ul', 'quiz-result-facts');

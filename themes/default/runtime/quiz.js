@@ -80,6 +80,7 @@
       var nodes = all(lesson.section, 'fieldset.question').filter(n => questions[n.getAttribute('data-question-id')]);
       var list = nodes.map((node, n) => {
         var q = new Question(node, questions[node.getAttribute('data-question-id')], lesson.id);
+        q.at = n;  // its place in page.questions, and so in a quiz record's answers
         if (!quiz) {
           q.check = lesson.check + n;
           t.checks[q.check] = q;
@@ -178,7 +179,7 @@
       var r = t.record(page);
       if (r.submitted) return;
       q.clear();
-      r.answers[page.questions.indexOf(q)] = q.read();
+      r.answers[q.at] = q.read();
       page.confirm = false;
       // Typing saves after a pause (and on leaving the field); the player saves what is pending on exit.
       win.clearTimeout(t.timer);
@@ -213,7 +214,7 @@
       var t = this, r = t.record(page), player = t.player, graded = page.d.graded, earned = 0, possible = 0;
       if (r.submitted) return;
       var answers = page.questions.map(q => page.order.indexOf(q) < 0 ? null : q.read());
-      var missing = page.order.filter(q => !answers[page.questions.indexOf(q)]);
+      var missing = page.order.filter(q => !answers[q.at]);
       if (missing.length && !page.confirm) {
         page.confirm = true;
         // Each question left says so ("Not answered."), until it is answered (changed): the status says how many.
@@ -222,7 +223,7 @@
         return;
       }
       page.order.forEach(q => {
-        var a = answers[page.questions.indexOf(q)];
+        var a = answers[q.at];
         if (graded && q.d.graded) {
           possible += q.d.points;
           if (a && judge(q.d, a) === 'correct') earned += q.d.points;
@@ -286,7 +287,7 @@
       CF.assessment.card(t, page, r, x, (q, a) => a ? judge(q.d, a) : 'unanswered');
       CF.assessment.steps(t, page, r);
       if (r.submitted) {
-        page.order.forEach(q => { q.show(r.answers[page.questions.indexOf(q)], d.showAnswers && final, S); });
+        page.order.forEach(q => { q.show(r.answers[q.at], d.showAnswers && final, S); });
         text = !d.graded ? S.surveyDone : format(x.passed ? S.passed : S.failed, { score: r.score, pass: x.mark });
         if (!final) text += ' ' + (x.left === Infinity ? S.retryAny : format(S.retryLeft, { n: x.left }));
         else if (d.graded && !x.passed) text += ' ' + S.noAttempts;
