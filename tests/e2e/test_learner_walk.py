@@ -170,6 +170,13 @@ PAINTED = """() => { const bg = n => getComputedStyle(n).backgroundColor, icon =
           fillWidth: document.getElementById('cf-progress-fill').getBoundingClientRect().width}; }"""
 
 
+# The menu's current page: its fill against the page's (what shows through the other pages' links), and
+# the colours of its text, mark and focus ring.
+CURRENT_LINK = """() => { const style = n => getComputedStyle(n), now = document.querySelector('.cf-menu-link[aria-current="page"]');
+  return {fill: style(now).backgroundColor, canvas: style(document.body).backgroundColor, ink: style(document.body).color, text: style(now).color,
+          mark: style(now.querySelector('.cf-mark')).color, ring: style(now).outlineColor}; }"""
+
+
 def test_forced_colours_keep_the_menu_icon_and_the_progress_bar(lms_context, server, shipped_package):
     """Windows High Contrast (forced-colors: active) on a phone: the menu icon's three bars and the
     progress bar's fill are backgrounds, which forced colours paint as the page's: both vanished."""
@@ -183,4 +190,10 @@ def test_forced_colours_keep_the_menu_icon_and_the_progress_bar(lms_context, ser
     assert painted["fillWidth"] > 0
     assert painted["bar"] != painted["button"], painted
     assert painted["fill"] != painted["track"], painted
+    # The menu's current page is shown by its fill, a background too: it was left only its bold text.
+    sco.click("#cf-menu-toggle")
+    current = sco.evaluate(CURRENT_LINK)
+    assert current["fill"] not in (current["canvas"], "rgba(0, 0, 0, 0)"), current
+    assert current["text"] != current["fill"] and current["mark"] != current["fill"], current
+    assert current["ring"] == current["ink"], current  # its focus ring, on the page around it: the page's text colour
     watch.assert_clean()
