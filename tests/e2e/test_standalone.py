@@ -6,6 +6,7 @@ import json
 import re
 
 import yaml
+from playwright.sync_api import expect
 
 from .e2e_support import CONTENT, READY, begin, progress_text, viewed_ids, visible_lesson
 
@@ -30,6 +31,7 @@ def test_offline_progress_survives_reload(file_context, shipped_package):
     # A first visit: the cover with Start, no resume prompt, nothing viewed yet.
     assert page.is_visible("#cf-cover") and not page.is_visible("#cf-resume")
     assert page.inner_text("#cf-start") == "Start" and not page.is_visible("#cf-restart")
+    expect(page.locator("#cf-start")).to_have_accessible_description("")
     assert page.evaluate("document.querySelector('section.lesson:not([hidden])')") is None
     assert progress_text(page).startswith(f"0 of {len(ids)} pages done")
     begin(page)
@@ -46,6 +48,8 @@ def test_offline_progress_survives_reload(file_context, shipped_package):
     title = page.inner_text(f"#lesson-{ids[2]}-title")
     assert page.inner_text("#cf-resume") == f"Welcome back — continue at “{title}”."
     assert page.inner_text("#cf-start") == "Continue" and page.is_visible("#cf-restart")
+    # "Continue" alone does not say where to: the button is described by the prompt above it.
+    expect(page.locator("#cf-start")).to_have_accessible_description(f"Welcome back — continue at “{title}”.")
     begin(page)
     assert page.is_visible("#cf-notice")
     assert visible_lesson(page) == ids[2]

@@ -40,7 +40,8 @@
       t.hidePages();
       t.coverNode.hidden = false;
       resume.hidden = !returning;
-      resume.textContent = CF.format(t.S.resume, { page: lesson ? t.name(lesson) : '' });
+      // It describes Start ("Continue" says not where to), hidden or not: empty for a first visit.
+      resume.textContent = returning ? CF.format(t.S.resume, { page: lesson ? t.name(lesson) : '' }) : '';
       button.textContent = returning ? t.S['continue'] : t.S.start;
       $('cf-restart').hidden = !returning || start === 0;
       t.coverNode.querySelector('.cf-cover-actions').hidden = false;
