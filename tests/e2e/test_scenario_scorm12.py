@@ -377,6 +377,58 @@ def test_experienced_and_clip_position_survive_a_relaunch(lms_context, server, s
     watch.assert_clean()
 
 
+def rounded_state(length: float) -> tuple[int, int]:
+    """(time in tenths of a second, progress in percent) a state saves for a clip of `length` s watched
+    from its start to a pause whose rounding loses the most: the time rounded up, the progress down."""
+    def lost(at: float) -> float:
+        return (round(at * 10) / 10 - at) / length + (at / length - round(at / length * 100) / 100)
+    at = max((n / 1000 for n in range(1000, int(length * 500))), key=lost)
+    assert lost(at) > 0.004, (length, at)
+    return round(at * 10), round(at / length * 100)
+
+
+def test_a_clip_watched_over_two_sessions_completes_whatever_the_saved_state_rounds(lms_context, server,
+                                                                                   scenario_package):
+    """The state keeps a clip's time in tenths of a second and its progress in percent. Paused where the
+    time rounds up and the progress down, the learner resumes past a bit never watched: watching on to
+    the end, the clip was still all watched, within what the state can tell."""
+    context, watch = lms_context
+    page = open_lms_spying(context, server)
+    sco = launch(page, scenario_package)
+    open_scenario(sco)
+    video = f"{START} video"
+    sco.evaluate("s => { const v = document.querySelector(s); v.muted = true; return v.play(); }", video)
+    sco.wait_for_function("s => document.querySelector(s).currentTime > 0.5", arg=video, timeout=15_000)
+    sco.evaluate("s => document.querySelector(s).pause()", video)
+    length = sco.evaluate("s => document.querySelector(s).duration", video)
+    finish(page)
+    saved = page.evaluate("cfLMS.nextLaunch()")
+    # As if the pause had come where rounding loses the most.
+    tenths, percent = rounded_state(length)
+    suspend = saved["suspend_data"]
+    place = re.search(r"(\.s1~~start~)[0-9a-z]+~[0-9a-z]+~", suspend)
+    assert place, suspend
+    fields = f"{place.group(1)}{to_base36(tenths)}~{to_base36(percent)}~"
+    saved["suspend_data"] = suspend[:place.start()] + fields + suspend[place.end():]
+
+    page.close()
+    page = open_lms(context, server)
+    sco = launch(page, scenario_package, preload=saved)
+    sco.wait_for_function("([s, t]) => { const v = document.querySelector(s);"
+                          " return v.readyState > 0 && !v.seeking && Math.abs(v.currentTime - t) < 0.01; }",
+                          arg=[video, tenths / 10])
+    sco.evaluate("s => { const v = document.querySelector(s); v.muted = true; return v.play(); }", video)
+    sco.wait_for_function("s => document.querySelector(s).ended", arg=video, timeout=15_000)
+    resumed = media_events(sco)
+    assert [e["event"] for e in resumed] == ["played", "completed"] and resumed[-1]["progress"] == 1, resumed
+    watch.assert_clean()
+
+
+def to_base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    return digits[number] if number < 36 else to_base36(number // 36) + digits[number % 36]
+
+
 def test_no_wcag_violations_on_the_scenario_page(lms_context, server, scenario_package):
     context, watch = lms_context
     page = open_lms_spying(context, server)

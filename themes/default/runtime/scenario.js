@@ -162,8 +162,9 @@
         });
         // base: what was watched before a reload, up to where it resumed (this session's segments start there).
         got = len && Math.min(1, r(got / len + base));
-        // A clip skipped to its end was not watched: completed means all of it (the profile's threshold, 1).
-        if (got < 1 && e == 'completed') e = 'paused';
+        // A clip skipped to its end was not watched: completed means all of it (the profile's threshold, 1),
+        // less what a reload's saved state rounds away (its time to tenths of a second, progress to percent).
+        if (e == 'completed') got < 1 - (base && len && .006 + .05 / len) ? e = 'paused' : got = 1;
         if (g.c === c) {
           s.time = v.currentTime;
           s.progress = got;
