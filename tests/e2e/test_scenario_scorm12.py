@@ -304,16 +304,31 @@ def test_decisions_by_keyboard_are_recorded_and_complete_the_course(lms_context,
     watch.assert_clean()
 
 
-def test_experienced_and_clip_position_survive_a_relaunch(lms_context, server, scenario_package):
+def scenario_on_screen(lms_context, server, package: Package):
+    """(the LMS's page, the SCO, the Watch) with the scenario of `package` open under the spying LMS."""
     context, watch = lms_context
     page = open_lms_spying(context, server)
-    sco = launch(page, scenario_package)
+    sco = launch(page, package)
     open_scenario(sco)
+    return page, sco, watch
+
+
+def play_muted(sco, video: str) -> None:
+    sco.evaluate("s => { const v = document.querySelector(s); v.muted = true; return v.play(); }", video)
+
+
+def watch_until(sco, video: str, seconds: float) -> None:
+    """The clip played (muted) past `seconds`, then paused there, as a learner stopping it."""
+    play_muted(sco, video)
+    sco.wait_for_function("([s, t]) => document.querySelector(s).currentTime > t", arg=[video, seconds], timeout=15_000)
+    sco.evaluate("s => document.querySelector(s).pause()", video)
+
+
+def test_experienced_and_clip_position_survive_a_relaunch(lms_context, server, scenario_package):
+    page, sco, watch = scenario_on_screen(lms_context, server, scenario_package)
     video = f"{START} video"
     # Part of the first clip watched, then a choice made and the ending reached: experienced.
-    sco.evaluate("s => { const v = document.querySelector(s); v.muted = true; return v.play(); }", video)
-    sco.wait_for_function("s => document.querySelector(s).currentTime > 1", arg=video, timeout=15_000)
-    sco.evaluate("s => document.querySelector(s).pause()", video)
+    watch_until(sco, video, 1)
     sco.wait_for_function("() => cfMedia.some(e => e.event === 'paused')")
     saved_at = media_events(sco)[-1]["time"]
     state = sco.evaluate("Courseforge.player.state.scenarios[1]")
@@ -327,7 +342,7 @@ def test_experienced_and_clip_position_survive_a_relaunch(lms_context, server, s
 
     # Relaunch 1: back on the scenario page, the clip where it was paused.
     page.close()
-    page = open_lms(context, server)
+    page = open_lms(page.context, server)
     sco = launch(page, scenario_package, preload=saved)
     assert visible_lesson(sco) == ID
     sco.wait_for_function("([s, t]) => { const v = document.querySelector(s);"
@@ -336,7 +351,7 @@ def test_experienced_and_clip_position_survive_a_relaunch(lms_context, server, s
     assert sco.inner_text(f"{PAGE} .scenario-status") == ""
     assert media_events(sco) == [], "the restoring seek is not the learner's: no event"
     # Watched on to its end from where it was paused: all of the clip over two sessions, so completed.
-    sco.evaluate("s => { const v = document.querySelector(s); v.muted = true; return v.play(); }", video)
+    play_muted(sco, video)
     sco.wait_for_function("s => document.querySelector(s).ended", arg=video, timeout=15_000)
     resumed = media_events(sco)
     assert [e["event"] for e in resumed] == ["played", "completed"] and resumed[-1]["progress"] == 1, resumed
@@ -362,7 +377,7 @@ def test_experienced_and_clip_position_survive_a_relaunch(lms_context, server, s
     saved["core"]["entry"] = "resume"
 
     page.close()
-    page = open_lms(context, server)
+    page = open_lms(page.context, server)
     sco = launch(page, scenario_package, preload=saved)
     assert visible_lesson(sco) == ID
     assert sco.is_visible(ENDING) and not sco.is_visible(START)
@@ -392,14 +407,9 @@ def test_a_clip_watched_over_two_sessions_completes_whatever_the_saved_state_rou
     """The state keeps a clip's time in tenths of a second and its progress in percent. Paused where the
     time rounds up and the progress down, the learner resumes past a bit never watched: watching on to
     the end, the clip was still all watched, within what the state can tell."""
-    context, watch = lms_context
-    page = open_lms_spying(context, server)
-    sco = launch(page, scenario_package)
-    open_scenario(sco)
+    page, sco, watch = scenario_on_screen(lms_context, server, scenario_package)
     video = f"{START} video"
-    sco.evaluate("s => { const v = document.querySelector(s); v.muted = true; return v.play(); }", video)
-    sco.wait_for_function("s => document.querySelector(s).currentTime > 0.5", arg=video, timeout=15_000)
-    sco.evaluate("s => document.querySelector(s).pause()", video)
+    watch_until(sco, video, 0.5)
     length = sco.evaluate("s => document.querySelector(s).duration", video)
     finish(page)
     saved = page.evaluate("cfLMS.nextLaunch()")
@@ -412,12 +422,12 @@ def test_a_clip_watched_over_two_sessions_completes_whatever_the_saved_state_rou
     saved["suspend_data"] = suspend[:place.start()] + fields + suspend[place.end():]
 
     page.close()
-    page = open_lms(context, server)
+    page = open_lms(page.context, server)
     sco = launch(page, scenario_package, preload=saved)
     sco.wait_for_function("([s, t]) => { const v = document.querySelector(s);"
                           " return v.readyState > 0 && !v.seeking && Math.abs(v.currentTime - t) < 0.01; }",
                           arg=[video, tenths / 10])
-    sco.evaluate("s => { const v = document.querySelector(s); v.muted = true; return v.play(); }", video)
+    play_muted(sco, video)
     sco.wait_for_function("s => document.querySelector(s).ended", arg=video, timeout=15_000)
     resumed = media_events(sco)
     assert [e["event"] for e in resumed] == ["played", "completed"] and resumed[-1]["progress"] == 1, resumed
@@ -430,10 +440,7 @@ def to_base36(number: int) -> str:
 
 
 def test_no_wcag_violations_on_the_scenario_page(lms_context, server, scenario_package):
-    context, watch = lms_context
-    page = open_lms_spying(context, server)
-    sco = launch(page, scenario_package)
-    open_scenario(sco)
+    page, sco, watch = scenario_on_screen(lms_context, server, scenario_package)
     found = {"before playing": axe_violations(sco)}
     sco.click(f"{START} .scene-skip")
     found["decision shown"] = axe_violations(sco)
