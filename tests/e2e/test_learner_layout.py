@@ -2,7 +2,8 @@
 320x640, 390x844 and 1366x768, every screen visited (cover, each page with its scenario choices
 revealed, the open menu, the course summary). Nothing scrolls sideways, no visible control is under
 44x44 px on the phone sizes, text is at least 16 px, likert choices sit in one row, and axe-core is
-clean on the new screens in the light and the dark scheme."""
+clean on the new screens in the light and the dark scheme. With text spaced out as WCAG 1.4.12 asks,
+nothing scrolls sideways and no text is clipped."""
 from __future__ import annotations
 
 import re
@@ -219,4 +220,30 @@ def test_side_menu_meets_the_top_of_the_window_when_scrolled(lms_context, server
     assert place["bottom"] <= place["height"] + 1, place  # its foot is on screen: it scrolls inside itself
     if height < 400:
         assert place["header"] == 0, place
+    watch.assert_clean()
+
+
+# WCAG 2.1 1.4.12: a learner's own style sheet spacing text out this much loses no content.
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }"""
+# Visible elements that hide what overflows them (overflow hidden or clip) and hold text that does:
+# clipped words. An element a pixel wide is the visually hidden kind, read by screen readers only.
+CLIPPED = """() => [...document.querySelectorAll('body *')].filter(el => {
+    const s = getComputedStyle(el), hides = v => v === 'hidden' || v === 'clip';
+    if (!el.getClientRects().length || el.clientWidth <= 1 || !el.textContent.trim()) return false;
+    return (hides(s.overflowX) && el.scrollWidth > el.clientWidth + 1) || (hides(s.overflowY) && el.scrollHeight > el.clientHeight + 1);
+  }).map(el => `${el.tagName.toLowerCase()}.${el.className}: ${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight}`)"""
+
+
+@pytest.mark.parametrize("width,height", [SIZES[0], SIZES[-1]], ids=["320x640", "1366x768"])
+def test_text_spaced_out_by_the_learner_loses_nothing(lms_context, server, shipped_package, width, height):
+    context, watch = lms_context
+    page = open_course(context, server.origin + shipped_package.url, width, height)
+    page.add_style_tag(content=TEXT_SPACING)
+    problems = []
+    for screen in screens(page, shipped_package.lesson_ids):
+        if page.evaluate(OVERFLOW) > 0:
+            problems.append(f"{screen}: scrolls sideways by {page.evaluate(OVERFLOW)} px")
+        problems += [f"{screen}: clipped {what}" for what in page.evaluate(CLIPPED)]
+    assert not problems, "\n".join(problems)
     watch.assert_clean()
