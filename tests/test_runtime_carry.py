@@ -91,6 +91,8 @@ const sent = (reg, from) => lrs.statements.filter(s => s.context.registration ==
 const count = reg => lrs.statements.filter(s => s.context.registration == reg).length;
 // A session that views the first two pages and closes its tab (its last State write stays in the browser).
 const first = async reg => { const a = await start(reg); show(a, [0]); show(a, [0, 1]); await tick(); await leave(a); return a; };
+// A session of the launch, settled: [its tracker, what it has sent since it started (asked again: since then too)].
+const session = async (reg, browse) => { const from = count(reg), a = await start(reg, browse); await tick(); return [a, () => sent(reg, from)]; };
 
 (async () => {
   const out = {};
@@ -101,37 +103,29 @@ const first = async reg => { const a = await start(reg); show(a, [0]); show(a, [
   let f = await fallback(r);
   out.fallbackStarts = f.resumes.location;
   show(f, [0, 1, 2]); show(f, [0, 1, 2, 3]); pass(f, 100);
-  let from = count(r);
-  let a = await start(r);
-  await tick();
-  out.carried = {resumes: a.resumes.location, viewed: viewed(a.resumes.data), sent: sent(r, from),
+  let [a, since] = await session(r);
+  out.carried = {resumes: a.resumes.location, viewed: viewed(a.resumes.data), sent: since(),
                  lrs: (d => [d.location, viewed(d.data), d.completed, d.passed])(doc(r)), record: record(r)};
   show(a, [0, 1, 2, 3]);  // the learner goes on to the page: nothing twice
   await tick();
   await leave(a);
-  out.carried.after = sent(r, from);
-  from = count(r);
-  a = await start(r);
-  await tick();
+  out.carried.after = since();
+  [a, since] = await session(r);
   await leave(a);
-  out.carried.next = sent(r, from);
+  out.carried.next = since();
 
   // The fallback views the third page alone: progressed; its failed goes with terminated, once.
   r = 'partial';
   await first(r);
   f = await fallback(r);
   show(f, [0, 1, 2]); pass(f, 40);
-  from = count(r);
-  a = await start(r);
-  await tick();
-  out.partial = {sent: sent(r, from)};
+  [a, since] = await session(r);
+  out.partial = {sent: since()};
   await leave(a);
-  out.partial.ended = sent(r, from);
-  from = count(r);
-  a = await start(r);
-  await tick();
+  out.partial.ended = since();
+  [a, since] = await session(r);
   await leave(a);
-  out.partial.next = sent(r, from);
+  out.partial.next = since();
 
   // Reloaded again in the fallback: its own record, still the same copy's continuation.
   r = 'twice';
@@ -141,10 +135,8 @@ const first = async reg => { const a = await start(reg); show(a, [0]); show(a, [
   f = await fallback(r);
   out.twiceStarts = f.resumes.location;
   show(f, [0, 1, 2, 3]);
-  from = count(r);
-  a = await start(r);
-  await tick();
-  out.twice = {resumes: a.resumes.location, sent: sent(r, from)};
+  [a, since] = await session(r);
+  out.twice = {resumes: a.resumes.location, sent: since()};
 
   // Two tabs: a fallback still open (A) while the launch's next session runs in another (B), which carries
   // A's record on and goes further. A writes its record again afterwards; B's tab then reloads, its session
@@ -164,11 +156,9 @@ const first = async reg => { const a = await start(reg); show(a, [0]); show(a, [
   out.twoTabs = {starts: f.resumes.location};
   pass(f, 100);
   show(f, [0, 1, 2, 3]);
-  from = count(r);
-  a = await start(r);
-  await tick();
+  [a, since] = await session(r);
   out.twoTabs.resumes = a.resumes.location;
-  out.twoTabs.sent = sent(r, from);
+  out.twoTabs.sent = since();
 
   // Another device's session wrote the State document since: it wins, the record goes.
   r = 'elsewhere';
@@ -177,20 +167,16 @@ const first = async reg => { const a = await start(reg); show(a, [0]); show(a, [
   show(f, [0, 1, 2]); show(f, [0, 1, 2, 3]); pass(f, 100);
   const other = doc(r);
   lrs.state[r] = JSON.stringify(Object.assign(other, {n: other.n + 1, w: 'another-device', location: 'p1'}));
-  from = count(r);
-  a = await start(r);
-  await tick();
-  out.elsewhere = {resumes: a.resumes.location, sent: sent(r, from), record: record(r), lrs: doc(r).location};
+  [a, since] = await session(r);
+  out.elsewhere = {resumes: a.resumes.location, sent: since(), record: record(r), lrs: doc(r).location};
   // ... also when the other device's count is lower than this browser's copy (its writes never arrived).
   r = 'elsewhere-lower';
   await first(r);
   f = await fallback(r);
   show(f, [0, 1, 2]);
   lrs.state[r] = JSON.stringify(Object.assign(doc(r), {n: 1, w: 'another-device', b: 0, location: 'p1'}));
-  from = count(r);
-  a = await start(r);
-  await tick();
-  out.elsewhereLower = {resumes: a.resumes.location, sent: sent(r, from)};
+  [a, since] = await session(r);
+  out.elsewhereLower = {resumes: a.resumes.location, sent: since()};
 
   // A record an earlier player made (no `k`): today's behaviour, dropped.
   r = 'older';
@@ -201,10 +187,8 @@ const first = async reg => { const a = await start(reg); show(a, [0]); show(a, [
   const old = CF.keep(CF.localKey(course));
   delete old.k;
   CF.keep(CF.localKey(course), old);
-  from = count(r);
-  a = await start(r);
-  await tick();
-  out.older = {resumes: a.resumes.location, sent: sent(r, from), record: record(r)};
+  [a, since] = await session(r);
+  out.older = {resumes: a.resumes.location, sent: since(), record: record(r)};
 
   // A launch that never started before (no copy, no State document): the fallback from nothing continues
   // nothing; with a document from another device, it does not.
@@ -212,28 +196,22 @@ const first = async reg => { const a = await start(reg); show(a, [0]); show(a, [
   f = await fallback(r);
   out.freshStarts = f.resumes.resumed;
   show(f, [0]); show(f, [0, 1]);
-  from = count(r);
-  a = await start(r);
-  await tick();
-  out.fresh = {resumes: a.resumes.location, sent: sent(r, from)};
+  [a, since] = await session(r);
+  out.fresh = {resumes: a.resumes.location, sent: since()};
   r = 'fresh-elsewhere';
   f = await fallback(r);
   show(f, [0]); show(f, [0, 1]);
   lrs.state[r] = JSON.stringify({location: 'p3', n: 1, w: 'another-device', b: 0});
-  from = count(r);
-  a = await start(r);
-  await tick();
-  out.freshElsewhere = {resumes: a.resumes.location, sent: sent(r, from)};
+  [a, since] = await session(r);
+  out.freshElsewhere = {resumes: a.resumes.location, sent: since()};
 
   // A session that tracks nothing (cmi5 Browse/Review): today's behaviour, dropped.
   r = 'browse';
   await first(r);
   f = await fallback(r);
   show(f, [0, 1, 2]);
-  from = count(r);
-  a = await start(r, true);
-  await tick();
-  out.browse = {resumes: a.resumes.location, sent: sent(r, from), record: record(r)};
+  [a, since] = await session(r, true);
+  out.browse = {resumes: a.resumes.location, sent: since(), record: record(r)};
 
   // Back from the back/forward cache (player.js: a fallback made without loadState, the player's state
   // in memory): its record continues the copy the session kept on pagehide.
@@ -244,10 +222,8 @@ const first = async reg => { const a = await start(reg); show(a, [0]); show(a, [
   await leave(a);
   f = await fallback(r, false);
   show(f, [0, 1, 2]);
-  from = count(r);
-  a = await start(r);
-  await tick();
-  out.bfcache = {resumes: a.resumes.location, sent: sent(r, from)};
+  [a, since] = await session(r);
+  out.bfcache = {resumes: a.resumes.location, sent: since()};
 
   // Garbage in the record: never a crash, never a statement of it.
   const garbage = [null, 5, 'text', [], {k: 'x'}, {k: [1, 2, 3]}, {location: 5, data: 7, score: 'x', completed: 'yes'}];
@@ -257,10 +233,8 @@ const first = async reg => { const a = await start(reg); show(a, [0]); show(a, [
     await first(r);
     launch(r);
     CF.keep(CF.localKey(course), g);
-    from = count(r);
-    a = await start(r);
-    await tick();
-    out.garbage.push({resumes: a.resumes.location, sent: sent(r, from), record: record(r)});
+    [a, since] = await session(r);
+    out.garbage.push({resumes: a.resumes.location, sent: since(), record: record(r)});
   }
   // ... and a record continuing the copy whose fields are garbage: the tracker copes.
   r = 'garbage-fields';
@@ -268,10 +242,8 @@ const first = async reg => { const a = await start(reg); show(a, [0]); show(a, [
   f = await fallback(r);
   launch(r);
   CF.keep(CF.localKey(course), Object.assign({location: 5, data: 7, score: {raw: 'x'}, completed: false}, {k: f.record.k}));
-  from = count(r);
-  a = await start(r);
-  await tick();
-  out.garbageFields = {resumes: a.resumes, sent: sent(r, from)};
+  [a, since] = await session(r);
+  out.garbageFields = {resumes: a.resumes, sent: since()};
 
   console.log(JSON.stringify(out));
 })().catch(e => { console.error(e); process.exit(1); });

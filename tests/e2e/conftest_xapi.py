@@ -269,6 +269,23 @@ def ends_with_terminated(found: list[dict]) -> bool:
     return bool(found) and found[-1]["verb"]["id"] == VERB + "terminated"
 
 
+def tincan_launch_with_the_lrs_out_of_reach(lms, ralph: Ralph, page, name: str, folder: Path, stop: int):
+    """(the first launch, the next) of a TinCan registration of `name` for Alice: the first walked to page
+    `stop` and closed, its `terminated` stored; the next opened in `page` with the LRS's State API out of
+    reach, so it never starts a session (the player falls back in the launch's room)."""
+    ids = lesson_ids(folder)
+    first = lms.launch_tincan(name, folder, actor=lms.learner("alice"))
+    open_au(page, first.url)
+    assert adapter_name(page) == "tincan"
+    walk(page, ids, stop=stop)
+    close_page(page)
+    stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
+    page.route("**/xAPI/activities/state**", lambda route: route.abort())
+    again = lms.launch_tincan(name, folder, actor=first.actor, registration=first.registration)
+    page.goto(again.url)
+    return first, again
+
+
 def verbs(found: list[dict]) -> list[str]:
     return [s["verb"]["id"].rsplit("/", 1)[1] for s in found]
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from .conftest_xapi import (QUIZ_COURSE, READY, VERB, _build, adapter_name, close_page, lesson_ids, open_au, settle,
-                            stored, verbs, visible_lesson, walk, xapi_context)
+                            stored, tincan_launch_with_the_lrs_out_of_reach, verbs, visible_lesson,
+                            walk, xapi_context)
 from .lrs import SESSION_ID
 from .test_cmi5_lrs import MASTERY, au_statements, check_cmi5, expected_failures
 from .test_large_course import course_json, large_course, show  # noqa: F401 (large_course: a fixture)
@@ -185,17 +186,8 @@ def test_a_tincan_fallback_reaches_the_lrs_at_the_next_launch(lms, ralph, carry,
     folders, quiz = carry
     folder = folders["tincan"]
     ids = lesson_ids(folder)
-    alice = lms.launch_tincan("carry-tincan", folder, actor=lms.learner("alice"))
-    open_au(page, alice.url)
-    assert adapter_name(page) == "tincan"
-    walk(page, ids, stop=2)
-    close_page(page)
-    stored(ralph, lambda f: "terminated" in verbs(f), registration=alice.registration)
-
-    # The LRS out of reach at launch: no State document, no session; the fallback in the launch's room.
-    page.route("**/xAPI/activities/state**", lambda route: route.abort())
-    again = lms.launch_tincan("carry-tincan", folder, actor=alice.actor, registration=alice.registration)
-    page.goto(again.url)
+    # The LRS out of reach at the second launch: no State document, no session; the fallback in the launch's room.
+    alice, again = tincan_launch_with_the_lrs_out_of_reach(lms, ralph, page, "carry-tincan", folder, stop=2)
     fallen_back(page)
     pass_final_in_fallback(page, quiz, ids)
     close_page(page)

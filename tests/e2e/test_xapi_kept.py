@@ -18,8 +18,8 @@ import json
 import time
 from collections import Counter
 
-from .conftest_xapi import (READY, adapter_name, close_page, lesson_ids, open_au, settle, stored, verbs,
-                            visible_lesson, walk)
+from .conftest_xapi import (READY, adapter_name, close_page, lesson_ids, open_au, settle, stored,
+                            tincan_launch_with_the_lrs_out_of_reach, verbs, visible_lesson, walk)
 from .lrs import SESSION_ID
 from .test_cmi5_lrs import au_statements, check_cmi5, expected_failures, launch_and_open
 from .test_tincan_lrs import check_tincan
@@ -171,17 +171,8 @@ def test_a_tincan_launch_with_the_lrs_out_of_reach_starts_where_the_learner_was(
     page, watch = xapi_page
     folder = xapi_packages["shipped-tincan"]
     ids = lesson_ids(folder)
-    alice = lms.launch_tincan("shipped-tincan", folder, actor=lms.learner("alice"))
-    open_au(page, alice.url)
-    assert adapter_name(page) == "tincan"
-    walk(page, ids, stop=3)
-    close_page(page)
-    stored(ralph, lambda f: "terminated" in verbs(f), registration=alice.registration)
-
-    # The LRS out of reach: no State document, so no launch; the fallback in the launch's room.
-    page.route("**/xAPI/activities/state**", lambda route: route.abort())
-    again = lms.launch_tincan("shipped-tincan", folder, actor=alice.actor, registration=alice.registration)
-    page.goto(again.url)
+    # The LRS out of reach at the second launch: no State document, so no session; the fallback in the launch's room.
+    alice, again = tincan_launch_with_the_lrs_out_of_reach(lms, ralph, page, "shipped-tincan", folder, stop=3)
     got = fallen_back(page)
     assert got["start"] == "Continue" and got["viewed"] == [0, 1, 2], got
     page.click("#cf-start")
