@@ -14,7 +14,9 @@ from conftest import node_json
 
 RUNTIME = Path(__file__).resolve().parent.parent / "themes" / "default" / "runtime"
 
-SCRIPT = r"""
+# The scripted LRS, the runtime and the player's calls by hand (test_runtime_carry_answers.py runs its own
+# scenarios after it).
+PRELUDE = r"""
 const memory = () => { const m = {};
   return {getItem: k => (k in m ? m[k] : null), setItem: (k, v) => { m[k] = String(v); }, removeItem: k => { delete m[k]; },
           key: i => Object.keys(m)[i], get length() { return Object.keys(m).length; }}; };
@@ -93,7 +95,9 @@ const count = reg => lrs.statements.filter(s => s.context.registration == reg).l
 const first = async reg => { const a = await start(reg); show(a, [0]); show(a, [0, 1]); await tick(); await leave(a); return a; };
 // A session of the launch, settled: [its tracker, what it has sent since it started (asked again: since then too)].
 const session = async (reg, browse) => { const from = count(reg), a = await start(reg, browse); await tick(); return [a, () => sent(reg, from)]; };
+"""
 
+SCRIPT = PRELUDE + r"""
 (async () => {
   const out = {};
 

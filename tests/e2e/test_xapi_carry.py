@@ -3,7 +3,8 @@ TinCan with the LRS out of reach) reaches the LMS at the launch's next session i
 Ralph and the strict LMS stand-in (lrs.py), in Chromium: the session resumes from the fallback's record
 when it continues the very State document the LRS returns, saves it as its State document and reports
 it the normal way (`experienced` for the pages viewed only in the fallback, `progressed`/`completed`,
-the assessment's `passed` once, with its score). A document written since from another device wins:
+the answers given there as `answered` and the clips played there as video statements, the assessment's
+`passed` once, after its answers, with its score). A document written since from another device wins:
 the fallback's record never overwrites it. These tests failed before: the next session deleted the
 record and resumed from the LRS's document, and the learner's work in the fallback was gone.
 """
@@ -21,14 +22,19 @@ import pytest
 from .conftest_xapi import (QUIZ_COURSE, READY, VERB, _build, adapter_name, close_page, lesson_ids, open_au, settle,
                             stored, tincan_launch_with_the_lrs_out_of_reach, verbs, visible_lesson,
                             walk, xapi_context)
-from .lrs import SESSION_ID
+from .lrs import SESSION_ID, TINCAN_NS
+from .quiz_support import XapiQuiz, answered, build_quiz_packages
 from .test_cmi5_lrs import MASTERY, au_statements, check_cmi5, expected_failures
 from .test_large_course import course_json, large_course, show  # noqa: F401 (large_course: a fixture)
 from .test_large_course import ids as part_ids
-from .test_quiz_scorm12 import QuizPackage, answer_page, apply, go_to, plan, submit
-from .test_tincan_lrs import check_tincan
+from .test_quiz_scorm12 import FINAL as SHIPPED_FINAL
+from .test_quiz_scorm12 import FINAL_QUESTIONS, FIRST_CHECK_PAGE, QuizPackage, answer_page, apply, go_to, plan, submit
+from .test_quiz_xapi import CHECK, check_answers, expect
+from .test_tincan_lrs import check_tincan, descriptor
+from .test_video_xapi import check_decision, check_video, decide, watch_clip
 
 FINAL = "final"  # QUIZ_COURSE's graded assessment, after its three lessons
+OTHER_CHECK = "kc-why-back-office"  # the shipped course's knowledge check after CHECK, on FIRST_CHECK_PAGE
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +69,29 @@ def fallen_back(page) -> None:
     assert "is kept in this browser" in notice and "not sent" not in notice, notice
 
 
-def pass_final_in_fallback(page, quiz: QuizPackage, ids: list[str]) -> None:
-    """From the fallback's cover (Continue at the second lesson): the third lesson, then the assessment, passed."""
+def pass_final_in_fallback(page, quiz: QuizPackage, ids: list[str]) -> dict:
+    """From the fallback's cover (Continue at the second lesson): the third lesson, then the assessment, passed;
+    the answers given (test_quiz_scorm12.answer_page)."""
     page.click("#cf-start")
     assert visible_lesson(page) == ids[1]
     page.click("#cf-next")
     assert visible_lesson(page) == ids[2]
     go_to(page, FINAL)
-    answer_page(page, quiz, FINAL, right=True)
+    given = answer_page(page, quiz, FINAL, right=True)
     assert "you passed" in submit(page, FINAL)
     page.evaluate("Courseforge.player.queue")
+    return given
+
+
+def answered_in_order(statements: list[dict], given: dict) -> None:
+    """One `answered` per question of `given` (QUIZ_COURSE's assessment, all right), in the order answered:
+    right (the likert question neutral: no success), then passed."""
+    names = verbs(statements)
+    answers = [s for s in statements if s["verb"]["id"] == VERB + "answered"]
+    assert [s["object"]["id"].rsplit("/question/", 1)[1] for s in answers] == list(given)
+    assert all(s["object"]["id"].endswith(f"/test/{FINAL}/question/{qid}") for s, qid in zip(answers, given))
+    assert [s["result"].get("success") for s in answers] == [None if qid == "q-like" else True for qid in given]
+    assert names.index("passed") == max(i for i, n in enumerate(names) if n == "answered") + 1, names
 
 
 def session_of(found: list[dict], session) -> list[dict]:
@@ -90,7 +109,7 @@ def test_a_cmi5_fallback_reaches_the_lms_at_the_next_launch(lms, ralph, carry, x
     walk(page, ids, stop=2)
     page.reload()  # pagehide ends the session: the reloaded launch cannot start, the fallback runs
     fallen_back(page)
-    pass_final_in_fallback(page, quiz, ids)
+    given = pass_final_in_fallback(page, quiz, ids)
     close_page(page)
     stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
 
@@ -108,11 +127,14 @@ def test_a_cmi5_fallback_reaches_the_lms_at_the_next_launch(lms, ralph, carry, x
     assert verbs(session_of(found, first)) == ["initialized", "experienced", "progressed", "experienced",
                                                "progressed", "terminated"]
     # The pages viewed only in the fallback, then what the player's save() makes of the pages viewed:
-    # all viewed, so completed (no progressed at 100); the assessment passed in the fallback, with its score.
+    # all viewed, so completed (no progressed at 100); the assessment taken in the fallback: its answers,
+    # then passed, with its score.
     mine = session_of(found, second)
-    assert verbs(mine) == ["initialized", "experienced", "experienced", "completed", "passed", "terminated"]
+    assert verbs(mine) == ["initialized", "experienced", "experienced", "completed", *["answered"] * len(given),
+                           "passed", "terminated"]
     assert [s["object"]["id"].rsplit("/", 1)[1] for s in mine[1:3]] == [ids[2], FINAL]
-    passed = mine[4]
+    answered_in_order(mine, given)
+    passed = mine[-2]
     assert passed["result"]["score"] == {"scaled": 1, "raw": 100, "min": 0, "max": 100}
     assert passed["context"]["extensions"][MASTERY] == 0.8
     assert lms.violations == [], lms.violations
@@ -189,7 +211,7 @@ def test_a_tincan_fallback_reaches_the_lrs_at_the_next_launch(lms, ralph, carry,
     # The LRS out of reach at the second launch: no State document, no session; the fallback in the launch's room.
     alice, again = tincan_launch_with_the_lrs_out_of_reach(lms, ralph, page, "carry-tincan", folder, stop=2)
     fallen_back(page)
-    pass_final_in_fallback(page, quiz, ids)
+    given = pass_final_in_fallback(page, quiz, ids)
     close_page(page)
     page.unroute("**/xAPI/activities/state**")
 
@@ -205,7 +227,8 @@ def test_a_tincan_fallback_reaches_the_lrs_at_the_next_launch(lms, ralph, carry,
     names = verbs(found)
     assert names.count("completed") == 1 and names.count("passed") == 1 and "failed" not in names, names
     assert names[names.index("terminated") + 1:] == ["initialized", "experienced", "experienced", "completed",
-                                                     "passed", "terminated"], names
+                                                     *["answered"] * len(given), "passed", "terminated"], names
+    answered_in_order(found[names.index("terminated") + 1:], given)
     assert [s for s in found if s["verb"]["id"] == VERB + "passed"][0]["result"]["score"]["raw"] == 100
     assert lms.violations == [], lms.violations
     # The fallback's launch: its State GETs aborted by the test (no response, so no failed one to allow).
@@ -227,7 +250,7 @@ def test_an_assessment_au_passed_in_its_fallback_passes_at_its_next_launch(lms, 
     page.reload()
     fallen_back(page)
     assert visible_lesson(page) == FINAL
-    answer_page(page, quiz, FINAL, right=True)
+    given = answer_page(page, quiz, FINAL, right=True)
     assert "you passed" in submit(page, FINAL)
     page.evaluate("Courseforge.player.queue")
     close_page(page)
@@ -241,7 +264,9 @@ def test_an_assessment_au_passed_in_its_fallback_passes_at_its_next_launch(lms, 
     found = stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=first.registration)
     check_cmi5(found, [first, second], mastery=0.8)
     assert verbs(session_of(found, first)) == ["initialized", "experienced", "terminated"]
-    assert verbs(session_of(found, second)) == ["initialized", "passed", "experienced", "completed", "terminated"]
+    mine = session_of(found, second)
+    assert verbs(mine) == ["initialized", *["answered"] * len(given), "passed", "experienced", "completed", "terminated"]
+    answered_in_order(mine, given)
     assert lms.violations == [], lms.violations
     assert watch.unexpected(expected_failures) == []
 
@@ -412,5 +437,122 @@ def test_a_browse_session_leaves_the_registration_s_state_as_it_found_it(lms, ra
     check_cmi5(found, [first, browse, normal], mastery=0.8)
     assert verbs(session_of(found, browse)) == ["initialized", "terminated"]
     assert verbs(session_of(found, normal)).count("passed") == 1
+    assert lms.violations == [], lms.violations
+    assert watch.unexpected(expected_failures) == []
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory) -> XapiQuiz:
+    """The shipped course (knowledge checks, scenarios, a 25-question assessment) as cmi5 and TinCan packages,
+    with its answer key (quiz_support.py)."""
+    return build_quiz_packages(tmp_path_factory.mktemp("carry-shipped"))
+
+
+def check_twice(page, xq: XapiQuiz, qid: str) -> list[tuple[str, str, bool]]:
+    """Knowledge check `qid` (on FIRST_CHECK_PAGE, shown) checked wrong, then right: each check is an answer."""
+    expected = []
+    for right, said in ((False, "Not quite — try again."), (True, "Correct.")):
+        inputs = plan(page, qid, xq.quiz.answers[qid], right=right)
+        apply(page, qid, inputs)
+        page.click(f"#q-{qid} .question-check")
+        assert page.inner_text(f"#q-{qid} .question-result") == said
+        expected += expect(page, xq, {qid: inputs}, right)
+    return expected
+
+
+def test_answers_and_clips_of_a_cmi5_fallback_reach_the_lms_as_a_session_sends_them(lms, ralph, shipped, xapi_page):
+    """A knowledge check answered live, then (the AU reloaded once its session ended) another checked twice, a
+    clip watched, a scenario's decision made and the graded assessment passed in the fallback: the next session
+    sends an `answered` for each answer given in the fallback, the statement a live session sends (object,
+    definition, response, success, parent), in the order given and before `passed`, and the clip's video
+    statements; none for the check answered live (sent then), none twice, and a third launch sends none."""
+    page, watch = xapi_page
+    folder = shipped.folders["cmi5"]
+    first = lms.launch_cmi5("carry-answers", folder)
+    open_au(page, first.url)
+    go_to(page, FIRST_CHECK_PAGE)
+    inputs = plan(page, CHECK, shipped.quiz.answers[CHECK], right=True)
+    apply(page, CHECK, inputs)
+    page.click(f"#q-{CHECK} .question-check")
+    live = expect(page, shipped, {CHECK: inputs}, True)
+    settle(page)
+    page.reload()
+    fallen_back(page)
+    page.click("#cf-start")
+    assert visible_lesson(page) == FIRST_CHECK_PAGE
+    expected = check_twice(page, shipped, OTHER_CHECK)
+    scenario, _ = watch_clip(page, folder)
+    decision, choice = decide(page, folder)
+    go_to(page, SHIPPED_FINAL)
+    given = answer_page(page, shipped.quiz, SHIPPED_FINAL, right=True)
+    assert len(given) == FINAL_QUESTIONS and "you passed" in submit(page, SHIPPED_FINAL)
+    expected += expect(page, shipped, given, True)
+    page.evaluate("Courseforge.player.queue")
+    close_page(page)
+    stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
+
+    second = lms.launch_cmi5("carry-answers", folder, actor=first.actor, registration=first.registration)
+    open_au(page, second.url)
+    assert adapter_name(page) == "cmi5"
+    settle(page)
+    close_page(page)
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=first.registration)
+    check_cmi5(found, [first, second], mastery=0.8)
+    check_answers(session_of(found, first), shipped, first.activity_id, live)
+    mine = session_of(found, second)
+    questions = [s for s in mine if "/question/" in s["object"]["id"] and not s["object"]["id"].endswith(decision)]
+    check_answers(questions, shipped, second.activity_id, expected)
+    check_decision([s for s in mine if s["object"]["id"].endswith("/question/" + decision)], second.activity_id,
+                   scenario, decision, choice)
+    check_video(mine, folder, second.activity_id)
+    names = verbs(mine)
+    assert names.count("answered") == len(expected) + 1 and names.count("passed") == 1, names
+    assert names.index("passed") > max(i for i, n in enumerate(names) if n == "answered"), names
+    assert len({s["id"] for s in found}) == len(found), "no statement twice"
+    assert lms.violations == [], lms.violations  # not one statement refused (C5-S12)
+    assert watch.unexpected(expected_failures) == []
+
+    third = lms.launch_cmi5("carry-answers", folder, actor=first.actor, registration=first.registration)
+    open_au(page, third.url)
+    settle(page)
+    close_page(page)
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 3, registration=first.registration)
+    check_cmi5(found, [first, second, third], mastery=0.8)
+    assert verbs(session_of(found, third)) == ["initialized", "experienced", "terminated"]
+    assert lms.violations == [], lms.violations
+
+
+def test_answers_of_a_tincan_fallback_reach_the_lrs(lms, ralph, shipped, xapi_page):
+    """TinCan, the LRS out of reach at launch: a knowledge check checked twice in the fallback is answered twice
+    at the next launch, with the definitions tincan.xml lists for it."""
+    page, watch = xapi_page
+    folder = shipped.folders["tincan"]
+    ids = lesson_ids(folder)
+    alice, again = tincan_launch_with_the_lrs_out_of_reach(lms, ralph, page, "carry-answers-tincan", folder,
+                                                           stop=ids.index(FIRST_CHECK_PAGE) + 1)
+    fallen_back(page)
+    page.click("#cf-start")
+    assert visible_lesson(page) == FIRST_CHECK_PAGE
+    expected = check_twice(page, shipped, OTHER_CHECK)
+    page.evaluate("Courseforge.player.queue")
+    close_page(page)
+    page.unroute("**/xAPI/activities/state**")
+
+    back = lms.launch_tincan("carry-answers-tincan", folder, actor=alice.actor, registration=alice.registration)
+    open_au(page, back.url)
+    assert adapter_name(page) == "tincan"
+    settle(page)
+    close_page(page)
+    found = stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=alice.registration)
+    check_tincan(found, back, alice.actor)
+    names = verbs(found)
+    # The answers, then the page the session resumes on, shown.
+    assert names[names.index("terminated") + 1:] == ["initialized", "answered", "answered", "experienced",
+                                                     "terminated"], names
+    check_answers(found, shipped, back.activity_id, expected)
+    known = descriptor(folder)
+    for statement in answered(found):
+        listed = known[statement["object"]["id"]]
+        assert statement["object"]["definition"]["interactionType"] == listed.findtext("t:interactionType", None, TINCAN_NS)
     assert lms.violations == [], lms.violations
     assert watch.unexpected(expected_failures) == []

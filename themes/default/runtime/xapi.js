@@ -270,13 +270,31 @@
     // the record is gone after it). A large course's page whose part has not come yet has no id: the
     // player (CF.player.load) brings its part, and its `experienced` follows then, should the session
     // still be on.
+    // Then what the player handed the fallback to report (standalone.js later()): the answers given
+    // there and the clips' events, each the very statement this session's answer() or media() makes of
+    // it, in the order given and before the graded result, as a session sends an assessment's answers
+    // before its passed. "Answered in the fallback" is that list, which starts empty with the fallback:
+    // an answer of the session before (it was sent then) is not in it, whether or not the state still
+    // holds it. A comparison of the record's state with this document would do worse: the state keeps
+    // a question's last answer alone, so it would miss a check tried twice and an attempt retried (a
+    // session sends each answer) and take an answer given again unchanged for none, and it lacks what
+    // the statements need (a decision's options, an answer's latency, a clip's events). Never twice:
+    // the record goes once carried (init), the statements wait in the queue with their ids. Sent now,
+    // although the record keeps when (as text, which emit takes for no time): a statement of this session
+    // belongs between its initialized and terminated (C5-S11), and the order of timestamps is the order
+    // of sending (emit). The clips with a video session-id of their own (V4): they played in another
+    // page than this one.
     carry(r) {
-      var t = this, d = t.doc, L = t.course.lessons, s = r.score, v = data => CF.state.decode(data, L.length).viewed, was = v(d.data), now = v(r.data);
+      var t = this, d = t.doc, L = t.course.lessons, s = r.score, v = data => CF.state.decode(data, L.length).viewed, was = v(d.data), now = v(r.data), sid = t.sid;
       d.location = r.location;
       if (r.data != null) d.data = r.data;
       now.forEach(i => was.includes(i) || (L[i].id ? t.saw(L[i].id) : CF.player && CF.player.load(i).then(() => t.saw(L[i].id), Object)));
       t.progress({ viewed: now.length, total: L.length });
       if (r.completed) t.complete();
+      t.sid = uuid();
+      // Only answer() or media(); garbage (a record written by hand) throws before a statement is made.
+      [].concat(r.e || []).forEach(e => { try { t[e[0] == 'media' ? 'media' : 'answer'](e[1]); } catch (x) {} });
+      t.sid = sid;
       if (s) t.score({ raw: s.raw, min: 0, max: 100, passed: s.passed });
       t.persist();
     }
@@ -338,8 +356,9 @@
       if (Object.keys(x)[0]) c.extensions = x;
       if (Object.keys(c)[0]) s.context = c;
       if (res && Object.keys(res)[0]) s.result = res;
-      // X4: UTC with milliseconds, strictly increasing, so that their order is the order of sending.
-      last = Math.max(when ? +when : Date.now(), last + 1);
+      // X4: UTC with milliseconds, strictly increasing, so that their order is the order of sending. A time
+      // that is no Date (none; an answer's, made text in the fallback's record: see carry) is now.
+      last = Math.max(+when || Date.now(), last + 1);
       s.timestamp = new Date(last).toISOString();
       t.client.send(s);
     }
@@ -417,7 +436,7 @@
       var t = this, page, made, q, res = {};
       if (!t.tracking || !i || !i.id) return;
       page = t.obj(i.page || t.location).id;
-      made = interaction(i, (t.course.questions || {})[i.id] || {});
+      made = interaction(i, i.q || (t.course.questions || {})[i.id] || {});  // i.q: standalone.js answer()
       q = act(page + '/question/' + i.id);
       q.definition = made.definition;
       if (made.response != null) res.response = made.response;

@@ -7,8 +7,9 @@
  * file:// has no room: its key stays what it always was. With no record of its own, it starts from
  * what the launch that could not start kept of its last session (Courseforge.kept, the key of the xAPI
  * tracker's copy of its State document), so the learner is where they were, not on a fresh course. The
- * record then names that copy (`k`: its write count and writer, xapi.js resume()): the launch's next
- * session carries the record on when the LRS's document is still the one it continues (xapi.js carry()).
+ * record then names that copy (`k`: its write count and writer, xapi.js resume()), and keeps the answers
+ * and clip events the player hands it (`e`): the launch's next session carries the record on, and sends
+ * them, when the LRS's document is still the one it continues (xapi.js carry()).
  */
 (function (win) {
   'use strict';
@@ -25,6 +26,7 @@
     constructor(course) {
       var kept = CF.kept && CF.keep(CF.kept) || 0;
       this.name = 'standalone';
+      this.course = course;
       this.key = key(course);
       this.maxDataLength = 65536;
       this.passMark = CF.mark;  // a cmi5 launch's, that judges what this reports later (cmi5.js); else none
@@ -50,8 +52,10 @@
       var saved = this.read(this.key), kept = CF.kept && this.read(CF.kept), k = this.record.k;
       // A record of its own continues the copy that record started from, unless a session has written that
       // copy since (a fallback tab left open while the launch's next session ran): stale, the copy is newer.
-      if (saved instanceof Object && (saved.k === undefined || !(kept instanceof Object) || saved.k + '' == k + '')) this.record.k = saved.k;
-      else saved = kept;
+      if (saved instanceof Object && (saved.k === undefined || !(kept instanceof Object) || saved.k + '' == k + '')) {
+        this.record.k = saved.k;
+        this.record.e = saved.e;  // and what it keeps to send (see later)
+      } else saved = kept;
       if (!(saved instanceof Object)) return { location: null, data: null, resumed: false };
       this.record.completed = !!saved.completed;
       this.record.score = saved.score || null;
@@ -73,8 +77,26 @@
       this.write();
     }
 
-    // Answers stay in the player's state (no `answer`: the player skips what an adapter lacks); the
-    // last graded result is kept beside it.
+    // The answers given and the clips' events (the player's answer and media calls), in order, where the
+    // record continues a launch's copy (`k`): the launch's next session sends them as it would have then
+    // (xapi.js carry()). Elsewhere nothing will ever send them: the answers stay in the player's state.
+    later(m, a) {
+      var r = this.record;
+      if (r.k) {
+        (r.e = r.e || []).push([m, a]);
+        this.write();
+      }
+    }
+
+    // With its question's data: a large course's next session may not have the part that brings it yet.
+    answer(i) {
+      i.q = (this.course.questions || {})[i.id];
+      this.later('answer', i);
+    }
+
+    media(m) { this.later('media', m); }
+
+    // The last graded result is kept beside the player's state.
     score(result) {
       this.record.score = result ? { raw: result.raw, passed: !!result.passed } : null;
       this.write();
