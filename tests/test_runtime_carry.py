@@ -220,10 +220,7 @@ SCRIPT = PRELUDE + r"""
   // Back from the back/forward cache (player.js: a fallback made without loadState, the player's state
   // in memory): its record continues the copy the session kept on pagehide.
   r = 'bfcache';
-  a = await start(r);
-  show(a, [0]); show(a, [0, 1]);
-  await tick();
-  await leave(a);
+  await first(r);
   f = await fallback(r, false);
   show(f, [0, 1, 2]);
   [a, since] = await session(r);
@@ -254,10 +251,15 @@ SCRIPT = PRELUDE + r"""
 """
 
 
+def run_carry(script: str) -> dict:
+    """What `script` (PRELUDE and its scenarios) prints, run over the runtime files a carried session needs."""
+    files = ["player.js", "state.js", "xapi.js", "adapters/tincan.js", "adapters/standalone.js"]
+    return node_json(script, *(RUNTIME / f for f in files))
+
+
 @pytest.fixture(scope="module")
 def out() -> dict:
-    files = ["player.js", "state.js", "xapi.js", "adapters/tincan.js", "adapters/standalone.js"]
-    return node_json(SCRIPT, *(RUNTIME / f for f in files))
+    return run_carry(SCRIPT)
 
 
 def test_the_next_session_carries_the_fallback_on(out):

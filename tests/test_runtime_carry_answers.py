@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import node_json
-from test_runtime_carry import PRELUDE, RUNTIME
+from test_runtime_carry import PRELUDE, run_carry
 
 SCRIPT = PRELUDE + r"""
 // The LRS's statements resource failing (503), its State resource up: a session starts, its statements wait.
@@ -95,10 +94,7 @@ let sent2;
 
   // Back from the back/forward cache (a fallback made without loadState): its answers go too.
   r = 'bfcache';
-  a = await start(r);
-  show(a, [0]); show(a, [0, 1]);
-  await tick();
-  await leave(a);
+  await first(r);
   f = await fallback(r, false);
   show(f, [0, 1, 2]);
   give(f, ask('k3', 'p3', 'a'));
@@ -189,8 +185,7 @@ let sent2;
 
 @pytest.fixture(scope="module")
 def out() -> dict:
-    files = ["player.js", "state.js", "xapi.js", "adapters/tincan.js", "adapters/standalone.js"]
-    return node_json(SCRIPT, *(RUNTIME / f for f in files))
+    return run_carry(SCRIPT)
 
 
 def test_each_answer_given_in_the_fallback_is_answered_before_passed(out):

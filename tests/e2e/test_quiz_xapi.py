@@ -29,17 +29,26 @@ def expect(page, xq: XapiQuiz, given: dict, right: bool) -> list[tuple[str, str,
     return [(qid, xapi_response(xq, qid, inputs, labels(page, qid)), right) for qid, inputs in given.items()]
 
 
-def check_knowledge(page, xq: XapiQuiz) -> list[tuple[str, str, bool]]:
-    """"Check answer" on a knowledge check, wrong (try again), wrong and then right: each check is an answer."""
-    go_to(page, FIRST_CHECK_PAGE)
+TRY_AGAIN, WRONG, RIGHT = (False, "Not quite — try again."), (False, "Incorrect."), (True, "Correct.")
+
+
+def check_in_turn(page, xq: XapiQuiz, qid: str, tries) -> list[tuple[str, str, bool]]:
+    """"Check answer" on knowledge check `qid` (its page shown) once a try of `tries`, each (right, what
+    the check says then): each check is an answer."""
     expected = []
-    for right, said in ((False, "Not quite — try again."), (False, "Incorrect."), (True, "Correct.")):
-        inputs = plan(page, CHECK, xq.quiz.answers[CHECK], right=right)
-        apply(page, CHECK, inputs)
-        page.click(f"#q-{CHECK} .question-check")
-        assert page.inner_text(f"#q-{CHECK} .question-result") == said
-        expected += expect(page, xq, {CHECK: inputs}, right)
+    for right, said in tries:
+        inputs = plan(page, qid, xq.quiz.answers[qid], right=right)
+        apply(page, qid, inputs)
+        page.click(f"#q-{qid} .question-check")
+        assert page.inner_text(f"#q-{qid} .question-result") == said
+        expected += expect(page, xq, {qid: inputs}, right)
     return expected
+
+
+def check_knowledge(page, xq: XapiQuiz) -> list[tuple[str, str, bool]]:
+    """A knowledge check wrong (try again), wrong and then right."""
+    go_to(page, FIRST_CHECK_PAGE)
+    return check_in_turn(page, xq, CHECK, (TRY_AGAIN, WRONG, RIGHT))
 
 
 def walk_every_page(page, folder) -> None:

@@ -29,7 +29,7 @@ from .test_large_course import course_json, large_course, show  # noqa: F401 (la
 from .test_large_course import ids as part_ids
 from .test_quiz_scorm12 import FINAL as SHIPPED_FINAL
 from .test_quiz_scorm12 import FINAL_QUESTIONS, FIRST_CHECK_PAGE, QuizPackage, answer_page, apply, go_to, plan, submit
-from .test_quiz_xapi import CHECK, check_answers, expect
+from .test_quiz_xapi import CHECK, RIGHT, TRY_AGAIN, check_answers, check_in_turn, expect
 from .test_tincan_lrs import check_tincan, descriptor
 from .test_video_xapi import check_decision, check_video, decide, watch_clip
 
@@ -448,16 +448,20 @@ def shipped(tmp_path_factory) -> XapiQuiz:
     return build_quiz_packages(tmp_path_factory.mktemp("carry-shipped"))
 
 
+def one_session(page, ralph, launch, registration: str, sessions: int, adapter: str | None = None) -> list[dict]:
+    """Open `launch` (its session started by `adapter`, if named), let it settle and close it: the
+    registration's statements once `sessions` sessions have ended."""
+    open_au(page, launch.url)
+    if adapter is not None:
+        assert adapter_name(page) == adapter
+    settle(page)
+    close_page(page)
+    return stored(ralph, lambda f: verbs(f).count("terminated") == sessions, registration=registration)
+
+
 def check_twice(page, xq: XapiQuiz, qid: str) -> list[tuple[str, str, bool]]:
     """Knowledge check `qid` (on FIRST_CHECK_PAGE, shown) checked wrong, then right: each check is an answer."""
-    expected = []
-    for right, said in ((False, "Not quite — try again."), (True, "Correct.")):
-        inputs = plan(page, qid, xq.quiz.answers[qid], right=right)
-        apply(page, qid, inputs)
-        page.click(f"#q-{qid} .question-check")
-        assert page.inner_text(f"#q-{qid} .question-result") == said
-        expected += expect(page, xq, {qid: inputs}, right)
-    return expected
+    return check_in_turn(page, xq, qid, (TRY_AGAIN, RIGHT))
 
 
 def test_answers_and_clips_of_a_cmi5_fallback_reach_the_lms_as_a_session_sends_them(lms, ralph, shipped, xapi_page):
@@ -471,10 +475,7 @@ def test_answers_and_clips_of_a_cmi5_fallback_reach_the_lms_as_a_session_sends_t
     first = lms.launch_cmi5("carry-answers", folder)
     open_au(page, first.url)
     go_to(page, FIRST_CHECK_PAGE)
-    inputs = plan(page, CHECK, shipped.quiz.answers[CHECK], right=True)
-    apply(page, CHECK, inputs)
-    page.click(f"#q-{CHECK} .question-check")
-    live = expect(page, shipped, {CHECK: inputs}, True)
+    live = check_in_turn(page, shipped, CHECK, (RIGHT,))
     settle(page)
     page.reload()
     fallen_back(page)
@@ -492,11 +493,7 @@ def test_answers_and_clips_of_a_cmi5_fallback_reach_the_lms_as_a_session_sends_t
     stored(ralph, lambda f: "terminated" in verbs(f), registration=first.registration)
 
     second = lms.launch_cmi5("carry-answers", folder, actor=first.actor, registration=first.registration)
-    open_au(page, second.url)
-    assert adapter_name(page) == "cmi5"
-    settle(page)
-    close_page(page)
-    found = stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=first.registration)
+    found = one_session(page, ralph, second, first.registration, 2, adapter="cmi5")
     check_cmi5(found, [first, second], mastery=0.8)
     check_answers(session_of(found, first), shipped, first.activity_id, live)
     mine = session_of(found, second)
@@ -513,10 +510,7 @@ def test_answers_and_clips_of_a_cmi5_fallback_reach_the_lms_as_a_session_sends_t
     assert watch.unexpected(expected_failures) == []
 
     third = lms.launch_cmi5("carry-answers", folder, actor=first.actor, registration=first.registration)
-    open_au(page, third.url)
-    settle(page)
-    close_page(page)
-    found = stored(ralph, lambda f: verbs(f).count("terminated") == 3, registration=first.registration)
+    found = one_session(page, ralph, third, first.registration, 3)
     check_cmi5(found, [first, second, third], mastery=0.8)
     assert verbs(session_of(found, third)) == ["initialized", "experienced", "terminated"]
     assert lms.violations == [], lms.violations
@@ -539,11 +533,7 @@ def test_answers_of_a_tincan_fallback_reach_the_lrs(lms, ralph, shipped, xapi_pa
     page.unroute("**/xAPI/activities/state**")
 
     back = lms.launch_tincan("carry-answers-tincan", folder, actor=alice.actor, registration=alice.registration)
-    open_au(page, back.url)
-    assert adapter_name(page) == "tincan"
-    settle(page)
-    close_page(page)
-    found = stored(ralph, lambda f: verbs(f).count("terminated") == 2, registration=alice.registration)
+    found = one_session(page, ralph, back, alice.registration, 2, adapter="tincan")
     check_tincan(found, back, alice.actor)
     names = verbs(found)
     # The answers, then the page the session resumes on, shown.
