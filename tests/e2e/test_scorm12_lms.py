@@ -237,6 +237,26 @@ def test_popup_walk_completes(lms_context, server, shipped_package):
     watch.assert_clean()
 
 
+def test_a_finish_beacon_that_leaves_late_is_awaited(lms_context, server, shipped_package):
+    """The LMS gets LMSFinish's commit as a beacon, which the browser may send well after the call
+    returned (on a busy machine it did, and the wait for it ran out). Held back here for a second on
+    purpose, it must still be waited for and hold the final state."""
+    context, watch = lms_context
+    page = open_lms(context, server)
+    sco = launch(page, shipped_package)
+    sco.click("#cf-next")
+    page.evaluate("""() => {
+        const send = navigator.sendBeacon.bind(navigator);
+        navigator.sendBeacon = (url, data) => { setTimeout(() => send(url, data), 1000); return true; };
+    }""")
+    page.evaluate("cfLMS.unload()")
+    wait_for_call(page, "LMSFinish")
+    assert not [body for body in Server.commits if body.get("finish")], "the beacon was to be held back"
+    assert_api_clean(page)
+    assert committed_state(final_commit(page))["lesson_location"] == shipped_package.lesson_ids[1]
+    watch.assert_clean()
+
+
 @pytest.mark.parametrize("mode", ["review", "browse"])
 def test_lesson_modes(lms_context, server, shipped_package, mode):
     """S12-R6: browse sets `browsed`, review writes nothing but location and session time."""
