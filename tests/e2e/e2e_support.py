@@ -10,6 +10,7 @@ import re
 import shutil
 import sys
 import threading
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -320,3 +321,16 @@ def progress_text(sco) -> str:
 
 def wait_for_call(page, fn: str) -> None:
     page.wait_for_function("fn => cfLMS.calls.some(c => c.fn === fn)", arg=fn)
+
+
+def wait_for_commits(page, until, timeout: float) -> list[dict]:
+    """Server.commits once `until(commits)` is true, or as they are when `timeout` seconds ran out.
+
+    Waits with page.wait_for_timeout, never time.sleep: watched_context routes every request through
+    Python, and Playwright hands a request to its route only while the test is inside a Playwright
+    call. A beacon the browser sends after the test's last call (scorm-again's LMSFinish or Terminate
+    commit, late on a busy machine) would wait in its route for as long as the test slept."""
+    deadline = time.monotonic() + timeout
+    while not until(Server.commits) and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    return list(Server.commits)

@@ -5,12 +5,10 @@ next session resumes the attempt, the learner retakes it, and the same records a
 CHECKLIST S04-D table, S04-I3, S12-D4, S12-R3."""
 from __future__ import annotations
 
-import time
-
 import pytest
 from lxml import etree
 
-from .e2e_support import READY, Package, Server, begin, calls, lesson_ids, unzip
+from .e2e_support import READY, Package, Server, begin, calls, lesson_ids, unzip, wait_for_commits
 from .test_quiz_scorm12 import go_to, submit
 
 ASSESSMENT = """---
@@ -96,13 +94,12 @@ def expected(standard: str, ident: str, raw: int) -> tuple:
             *((f"{raw / 100:g}", "completed") if standard == "scorm2004" else ()))
 
 
-def committed(before: int) -> dict:
+def committed(page, before: int) -> dict:
     """The cmi of the last body scorm-again POSTed since `before` (the Terminate beacon is async)."""
-    deadline = time.monotonic() + 20  # a loaded CI machine; a test that passes waits only as long as it must
-    while len(Server.commits) <= before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(Server.commits) > before, "nothing reached /lms/commit"
-    return Server.commits[-1]["cmi"]
+    # a loaded CI machine; a test that passes waits only as long as it must
+    posted = wait_for_commits(page, lambda commits: len(commits) > before, 20)
+    assert len(posted) > before, "nothing reached /lms/commit"
+    return posted[-1]["cmi"]
 
 
 def leave(page) -> None:
@@ -126,7 +123,7 @@ def test_objective_results_reach_the_lms_and_a_retake_updates_them(lms_context, 
     cmi = page.evaluate("cfLMS.cmi()")
     assert [summary(r, standard) for r in objectives(cmi)] == [expected(standard, one, 100),
                                                               expected(standard, two, 0)]
-    posted = committed(before)
+    posted = committed(page, before)
     assert [summary(r, standard) for r in objectives(posted)] == [expected(standard, one, 100),
                                                                   expected(standard, two, 0)]
     if standard == "scorm2004":
@@ -150,7 +147,7 @@ def test_objective_results_reach_the_lms_and_a_retake_updates_them(lms_context, 
                and c["args"][0].startswith("cmi.objectives.")]
     assert written and not [name for name in written if name.endswith(".id")], "found by id, never added again"
     leave(page)
-    posted = committed(before)
+    posted = committed(page, before)
     assert [summary(r, standard) for r in objectives(posted)] == [expected(standard, one, 100),
                                                                   expected(standard, two, 100)]
     assert [summary(r, standard) for r in objectives(page.evaluate("cfLMS.cmi()"))] == [

@@ -4,14 +4,12 @@ suspend-and-resume round trip ("Exit course": test_exit.py). CHECKLIST S12-A1..A
 Q1, Q2, Q8."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from courseforge.validate import validate_zip
 
 from .e2e_support import (SESSION_TIME, TRACKED, Server, begin, calls, last_set, launch, open_lms, progress_text,
-                          viewed_ids, visible_lesson, wait_for_call)
+                          viewed_ids, visible_lesson, wait_for_call, wait_for_commits)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -107,12 +105,12 @@ def committed_state(body: dict) -> dict:
 def final_commit(page) -> dict:
     """The body of LMSFinish's own commit (lms.html marks it `finish`; scorm-again sends it as a
     beacon, so it may arrive a moment later) holding the final state."""
-    want, deadline, found = final_state(page), time.monotonic() + 15, []
-    while time.monotonic() < deadline:
-        found = [body for body in Server.commits if body.get("finish")]
-        if found and committed_state(found[-1]) == want:
-            return found[-1]
-        time.sleep(0.05)
+    want = final_state(page)
+
+    def finishes(commits: list[dict]) -> list[dict]:
+        return [body for body in commits if body.get("finish")]
+
+    found = finishes(wait_for_commits(page, lambda c: finishes(c) and committed_state(finishes(c)[-1]) == want, 15))
     assert found, "LMSFinish's data never reached the LMS's commit URL"
     assert committed_state(found[-1]) == want, "the LMS's commit URL did not get the final state"
     return found[-1]

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from dataclasses import dataclass
 
 import pytest
 
 from .e2e_support import (CONTENT, READY, Package, Server, axe_violations, begin, calls, format_violations, last_set,
-                          lesson_ids, unzip, visible_lesson)
+                          lesson_ids, unzip, visible_lesson, wait_for_commits)
 from .test_quiz_scorm12 import (FINAL_QUESTIONS, STRUCTURE, QuizPackage, answer_page, apply, go_to, norm, plan,
                                 shown_questions, submit)
 from .test_scorm12_lms import walk
@@ -125,12 +124,10 @@ def assert_api_clean(page, dismissed: bool = True) -> list[dict]:
     return log
 
 
-def commits_since(before: int, count: int) -> list[dict]:
+def commits_since(page, before: int, count: int) -> list[dict]:
     """What reached /lms/commit after the first `before`, once `count` arrived (the beacon is async)."""
-    deadline = time.monotonic() + 20  # a loaded CI machine; a test that passes waits only as long as it must
-    while len(Server.commits) < before + count and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return Server.commits[before:]
+    # a loaded CI machine; a test that passes waits only as long as it must
+    return wait_for_commits(page, lambda commits: len(commits) >= before + count, 20)[before:]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,7 +216,7 @@ def test_walk_completes_but_does_not_pass(lms_context, server, course):
     assert progress == sorted(progress) and progress[0] == pytest.approx(1 / len(ids), abs=1e-4)
     # The LMS side: every Commit and the Terminate beacon reached /lms/commit; the last one has the exit.
     expected = [c["fn"] for c in log].count("Commit") + 1
-    posted = commits_since(before, expected)
+    posted = commits_since(page, before, expected)
     assert len(posted) == expected, len(posted)
     assert posted[-1]["cmi"]["exit"] == "suspend" and posted[-1]["cmi"]["completion_status"] == "completed"
     assert not found, "axe-core found WCAG violations:\n" + format_violations(found)
