@@ -12,7 +12,8 @@ import pytest
 
 from .e2e_support import (AXE, CHROMIUM, CHROMIUM_ARGS, CONTENT, REPO, SCORM_AGAIN, Package, Server,
                          build_package, lesson_ids, require, unzip, watched_context)
-from .conftest_xapi import lms, ralph, xapi_packages, xapi_page  # noqa: F401 - cmi5/TinCan fixtures
+from .conftest_xapi import (  # noqa: F401 - cmi5/TinCan fixtures
+    lms, ralph, ralph_store_per_test, xapi_packages, xapi_page)
 
 
 @pytest.fixture(scope="session")

@@ -90,6 +90,14 @@ def ralph(tmp_path_factory):
     lrs.stop()
 
 
+@pytest.fixture(autouse=True)
+def ralph_store_per_test(request):
+    """Each test that uses Ralph starts it on an empty store (Ralph.fresh_store): every test launches its
+    own registrations, and reads back only those."""
+    if "ralph" in request.fixturenames:
+        request.getfixturevalue("ralph").fresh_store()
+
+
 @pytest.fixture(scope="session")
 def lms(ralph):
     stand_in = StandIn(ralph)

@@ -67,12 +67,17 @@ class RalphError(RuntimeError):
 # downgrade ours): the same ASGI app under uvicorn. One fix: Ralph 5.1's file-system LRS backend writes
 # with the data backend's default operation, CREATE, so every POST after the first fails with 500
 # ("fs_lrs.jsonl already exists and overwrite is not allowed"); APPEND is what a file store needs.
+# And one cut: the file backends' download history (for `ralph fetch`, which no LRS uses) took an entry
+# for every read and write and rewrote the whole list to history.json each time, so every request of a
+# session cost more than the one before it.
 RALPH_SERVER = """
 import sys
 import uvicorn
 from ralph.backends.data.base import BaseOperationType
+from ralph.backends.data.fs import FSDataBackend
 from ralph.backends.lrs.fs import FSLRSBackend
 FSLRSBackend.default_operation_type = BaseOperationType.APPEND
+FSDataBackend.append_to_history = lambda self, event: None
 uvicorn.run("ralph.api:app", host=sys.argv[1], port=int(sys.argv[2]), log_level="warning", access_log=False)
 """
 
@@ -93,6 +98,7 @@ class Ralph:
         self.process: subprocess.Popen | None = None
         self.log = root / "ralph.log"
         self.starts = 0
+        self.set_aside = 0
         self._write_auth_file()
 
     def _write_auth_file(self) -> None:
@@ -139,6 +145,16 @@ class Ralph:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+    def fresh_store(self) -> None:
+        """Set aside what Ralph stored so far (a file it no longer reads, kept for a failure's post-mortem):
+        its file-system store reads every statement it holds for each POST (the id check) and each GET,
+        so over a whole e2e run, thousands of statements, a POST came to take 0.2-0.4 s on a busy machine
+        and a whole walk's statements no longer reached it within the tests' waits."""
+        store = self.data / "fs_lrs.jsonl"  # the backend's DEFAULT_LRS_FILE, the only file it reads
+        if store.exists():
+            self.set_aside += 1
+            store.rename(self.data / f"earlier-{self.set_aside:04d}.jsonl")
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
         """(status, body bytes) of a request to Ralph; raises OSError when Ralph is down."""
