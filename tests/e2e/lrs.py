@@ -207,6 +207,7 @@ class Session:
     launched_id: str | None = None
     terminating: bool = False  # a `terminated` was sent: a State write now may arrive after it
     terminated: bool = False  # its `terminated` is stored: every later request is refused
+    posted: list[list[str]] = field(default_factory=list)  # statement ids per POST with its credentials
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -531,6 +532,7 @@ class StandIn:
         with self.lock:
             if method == "POST":
                 self.posted.append((ids, status))
+                session.posted.append(ids)
             if method in ("POST", "PUT") and 200 <= status < 300 and VERBS + "terminated" in verbs:
                 session.terminated = True
         # A statement the AU sends refused. (A GET of one the LRS does not hold answers 404 by the xAPI:
@@ -547,6 +549,10 @@ class StandIn:
             data = self.states.get(key)
         return json.loads(data) if data else None
 
-    def attempted_ids(self) -> set[str]:
+    def attempted_ids(self, session: Session | None = None) -> set[str]:
+        """Every statement id POSTed since reset(), or ever with `session`'s credentials: a page the test
+        before closed may still be sending its last batch after this test's reset()."""
         with self.lock:
+            if session is not None:
+                return {i for ids in session.posted for i in ids}
             return {i for ids, _ in self.posted for i in ids}

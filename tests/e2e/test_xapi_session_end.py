@@ -94,7 +94,7 @@ def check_session(found: list[dict], lms, session, standard: str) -> list[str]:
     names = verbs(au_statements(found))
     assert names.count("terminated") == 1 and names[-1] == "terminated", names
     counted = Counter(s["id"] for s in au_statements(found))
-    lost = lms.attempted_ids() - set(counted)
+    lost = lms.attempted_ids(session) - set(counted)
     assert not lost, f"statements the AU sent never reached the LRS: {lost} {lms.posted}"
     assert max(counted.values()) == 1, "a statement was stored twice"
     return names
