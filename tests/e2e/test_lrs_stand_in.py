@@ -1,7 +1,7 @@
 """The LRS behind the cmi5/TinCan stand-in (Ralph, lrs.py) answers each test as fast as the first: a
 test starts on an empty store, and Ralph keeps no growing record of its reads. Its file-system store
-reads every statement it holds for each POST and GET, so over a whole e2e run on a busy machine a POST
-had come to take 0.2-0.4 s, and a whole walk's statements no longer reached it within the tests' waits
+reads every statement it holds for each POST and GET, so a POST's cost grew over a whole e2e run, and on
+a busy machine a whole walk's statements no longer reached it within the tests' waits
 (test_xapi_session_end.py)."""
 from __future__ import annotations
 
