@@ -5,7 +5,9 @@ reading workers are reported apart: "workers MB"). Cold: no page cache. Warm: th
 previous build, one lesson edited (what an author's save costs). The reference, measured in the same
 run on the same files, is the floor a tool reaches when it renders nothing at build time: read every
 .md file and zip it unchanged (what a tool that renders Markdown in the browser does). Also timed:
-`courseforge --version` against a bare `python -c pass`.
+`courseforge --version` against a bare `python -c pass`. Under each row, where its seconds went: imports,
+load (sources read, pages parsed or served from the cache), review (`courseforge check`'s rules),
+render (sections, launch page), package (descriptor, zip, validation), other (media, output).
 Targets (2 cores): 5 000 lessons cold < 2.0 s, warm < 0.5 s, memory < 200 MB, --version < 0.1 s.
 
     python benchmarks/build_scale.py [--sizes 10 100 1000 5000] [--repeat 3]
@@ -37,9 +39,28 @@ CHILD = textwrap.dedent("""
     from pathlib import Path
     mode, source, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     started = time.perf_counter()
+    phases = {}
     if mode == "courseforge":
+        from courseforge import build as pipeline
         from courseforge.build import build
         imported = time.perf_counter()
+
+        def timed(owner, name, phase):
+            run = getattr(owner, name)
+            def wrapper(*args, **kwargs):
+                begun = time.perf_counter()
+                try:
+                    return run(*args, **kwargs)
+                finally:
+                    phases[phase] = phases.get(phase, 0.0) + time.perf_counter() - begun
+            setattr(owner, name, wrapper)
+
+        # Where the time goes, one wrapper a stage of build.py (a few calls a build: no cost to speak of).
+        for name, phase in (("load", "load"), ("check_course", "review"), ("render_pages", "render"),
+                            ("site", "render")):
+            timed(pipeline, name, phase)
+        exporter = pipeline.EXPORTERS["scorm12"]
+        timed(exporter, "export", "package")
         build(source, out, ["scorm12"])
     else:
         from courseforge.package import write_zip
@@ -50,7 +71,7 @@ CHILD = textwrap.dedent("""
     startup = imported - started if mode == "courseforge" else 0.0
     me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime
-    print(json.dumps({"seconds": ended - started, "startup": startup, "cpu": cpu,
+    print(json.dumps({"seconds": ended - started, "startup": startup, "cpu": cpu, "phases": phases,
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """)
@@ -104,6 +125,14 @@ def measure(mode: str, source: Path, out: Path, repeat: int, warm: bool = False)
     return min(runs, key=lambda r: r["seconds"])
 
 
+def where_it_goes(run: dict) -> str:
+    """The run's seconds by stage of build.py: what to work on next is where most of them go."""
+    phases = run["phases"]
+    stages = {"imports": run["startup"], **phases}
+    stages["other"] = run["seconds"] - sum(stages.values())
+    return "where it goes (s): " + " · ".join(f"{name} {seconds:.3f}" for name, seconds in stages.items())
+
+
 def command_seconds(command: list[str], repeat: int) -> float:
     best = float("inf")
     for _ in range(max(repeat, 5)):
@@ -134,6 +163,7 @@ def main() -> None:
                       f"{ours['seconds'] / size * 1000:>8.3f}ms "
                       f"{ours['peak_mb']:>8.1f} {ours['workers_mb']:>10.1f} {floor['seconds']:>12.3f} "
                       f"{ours['seconds'] / floor['seconds']:>6.2f}")
+                print(f"{'':>15}{where_it_goes(ours)}")
     print(f"load average while measuring: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} cores")
     bare = command_seconds([sys.executable, "-c", "pass"], args.repeat)
