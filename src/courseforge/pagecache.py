@@ -67,6 +67,10 @@ class PageCache:
     def add(self, key: str, line: str) -> None:
         self.new[key] = line
 
+    def holds(self, key: str) -> bool:
+        """Whether an entry is kept under `key`, not served yet (one may still turn out damaged when it is)."""
+        return bool(self._shard(key[:self.SHARD]).get(key))
+
     def serve(self, key: str):
         """The entry kept under `key`, or None; either way the key is used by this build. The store
         lets go of its copy: the caller holds it now (save() rereads the few shards it rewrites)."""

@@ -18,6 +18,7 @@ from courseforge.gcpause import collector_paused
 from courseforge.heap import give_back
 from courseforge.pagecache import PageStore, code_fingerprint, page_key
 from courseforge.ownentry import decode_own
+from courseforge.pageahead import SERVED_FROM, Ahead, can_fork
 from courseforge.pageentry import encode
 from courseforge.sourcetext import MAX_SOURCE_BYTES, read_at_most
 
@@ -74,6 +75,7 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
     links = _Links(setting, collector)
     reads: list[Read | None] = []
     todo: list[Job] = []
+    ahead = None
     with _Readers(setting, processes, len(pages)) as readers:
         if cache.empty():  # nothing to look up: no source is hashed here, each reader keys what it reads
             todo = [Job(path, kind, number, None) for number, (path, kind) in enumerate(pages, start=1)]
@@ -81,14 +83,23 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
             for job in todo:
                 readers.add(job)
         else:
+            jobs = []
             for number, (path, kind) in enumerate(pages, start=1):
                 name = str(path)  # once: os.open and the key would each ask the Path for it (Python-level calls)
-                job = Job(path, kind, number, page_key(fingerprint, kind, name, _bytes(name), setting.mastery_score))
-                reads.append(links.cached(cache.get(job.key, path, functools.partial(_read_again, setting, job)), job))
+                jobs.append(Job(path, kind, number, page_key(fingerprint, kind, name, _bytes(name), setting.mastery_score)))
+            ahead = _ahead(setting, [job for job in jobs if not cache.holds(job.key)], len(jobs), processes)
+            for job in jobs:
+                if ahead is not None and job.number in ahead.numbers:
+                    reads.append(None)
+                    continue
+                reads.append(links.cached(cache.get(job.key, job.path, functools.partial(_read_again, setting, job)), job))
                 if reads[-1] is None:
                     todo.append(job)
                     readers.add(job)
         fresh = iter(readers.finish())
+        if ahead is not None:
+            todo = sorted(todo + ahead.jobs, key=lambda job: job.number)
+            fresh = iter(_in_order(ahead, todo, fresh))
     reads = [read or next(fresh) for read in reads]
     for read in reads:
         if read.links:  # a page served from the cache replayed its links when it was served
@@ -104,6 +115,29 @@ def read_pages(setting: Setting, pages: list[tuple[Path, str]], collector: Asset
     del cache, fresh, readers  # the workers' results and the cache's lines: garbage now
     give_back()
     return reads
+
+
+class _Forked(NamedTuple):
+    jobs: list[Job]
+    numbers: frozenset[int]
+    child: Ahead
+
+
+def _ahead(setting: Setting, lacking: list[Job], pages: int, processes: int | None) -> _Forked | None:
+    """The pages the cache lacks, being read in a forked child (pageahead.py) when they are few (more go
+    to the readers' workers), the cache serves many, and this process has no parser made yet."""
+    if not lacking or len(lacking) >= MIN_CHUNK or pages - len(lacking) < SERVED_FROM \
+            or processes is not None and processes < 2 or _markdown.cache_info().currsize or not can_fork():
+        return None
+    return _Forked(lacking, frozenset(job.number for job in lacking),
+                   Ahead(functools.partial(_read_jobs_with, setting, lacking), functools.partial(read_chunk, setting, lacking)))
+
+
+def _in_order(ahead: _Forked, todo: list[Job], fresh):
+    """The reads of `todo` (page order): the child's where it read them, the others' as they come."""
+    theirs = iter(ahead.child.result())
+    for job in todo:
+        yield _unpack(next(theirs), job) if job.number in ahead.numbers else next(fresh)
 
 
 def digest(key: str, links: list[tuple]) -> str:
@@ -239,7 +273,11 @@ def _read_jobs(jobs: list[Job]) -> list[Read]:
     """In a worker: a clean page comes back as its cache entry alone, which must travel anyway. The
     parent decodes it (_unpack) in less time than pickling the page here and unpickling it there took,
     and holds one copy of the page's text, not two."""
-    reads = read_chunk(_worker_setting, jobs)
+    return _read_jobs_with(_worker_setting, jobs)
+
+
+def _read_jobs_with(setting: Setting, jobs: list[Job]) -> list[Read]:
+    reads = read_chunk(setting, jobs)
     for read in reads:
         if read.entry is not None:
             read.page, read.links = None, []
