@@ -236,3 +236,17 @@ def test_scenarios_are_listed_with_their_decisions_and_videos(make_course, tmp_p
     assert decision.findtext("t:interactionType", namespaces=ns) == "choice"
     assert [p.text for p in decision.iterfind("t:correctResponsePatterns/t:correctResponsePattern", ns)] == ["a"]
     assert [c.findtext("t:id", namespaces=ns) for c in decision.iterfind("t:choices/t:component", ns)] == ["a", "b"]
+
+
+def test_a_build_without_tincan_never_imports_lxmls_html_parser(make_course, tmp_path):
+    """Every build imports the exporters; lxml.html (5 ms of a rebuild) is for TinCan's plain-text names
+    (plain(), tested above)."""
+    import subprocess
+    import sys
+
+    folder = make_course()
+    script = ("import sys; from pathlib import Path; from courseforge.build import build; "
+              f"build(Path({str(folder)!r}), Path({str(tmp_path / 'out')!r}), ['scorm12']); "
+              "print('lxml.html' in sys.modules)")
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "False"
