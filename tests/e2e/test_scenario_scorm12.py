@@ -55,6 +55,10 @@ scenes:
     lines:
       - ana: Done. It arrives tomorrow, and the delivery is on us.
 """
+# Option a leads through a scene that goes on by itself (`next:`): its Continue button ("Skip to the
+# decision" of a scene without one) shows the next scene.
+WITH_CONTINUE = SCENARIO.replace("          next: sorted\n", "          next: on-it\n", 1) + (
+    "  on-it:\n    title: On it\n    lines:\n      - ana: Let me look that up.\n    next: sorted\n")
 ID = "short-call"
 PAGE = f"#lesson-{ID}"
 START, ENDING = f"{PAGE}-start", f"{PAGE}-sorted"
@@ -104,6 +108,13 @@ def graded_package(tmp_path_factory, server) -> Package:
     quiz = ("---\ntitle: Final check\n---\n\nOne question.\n\n::: question final-q single\nWhich detail matters most?\n"
             "- [x] Her narrow feet\n- [ ] The colour of her outfit\n:::\n")
     return build_served(tmp_path_factory.mktemp("graded"), server, "graded", {"assessments/01-final.md": quiz})
+
+
+@pytest.fixture(scope="module")
+def continue_package(tmp_path_factory, server) -> Package:
+    """The scenario with a scene that goes on by itself between option a and the ending, all with clips."""
+    return build_served(tmp_path_factory.mktemp("continue"), server, "continue",
+                        {"scenarios/01-short-call.yml": WITH_CONTINUE})
 
 
 def open_lms_spying(context, server):
@@ -324,6 +335,74 @@ def watch_until(sco, video: str, seconds: float) -> None:
     sco.evaluate("s => document.querySelector(s).pause()", video)
 
 
+def press_play(sco, keyboard, video: str) -> None:
+    """Tab to the clip and press Space, as a keyboard learner starts it (its native controls' key)."""
+    tab_to(sco, keyboard, video)
+    keyboard.press("Space")
+    sco.wait_for_function("s => !document.querySelector(s).paused", arg=video)
+
+
+def waits_at_its_start(sco, video: str) -> bool:
+    """The clip shows its poster, paused at 0, once its metadata is read (the page asks for it as the
+    scene shows): a play() started with the scene would have sent its `play` event by then."""
+    sco.wait_for_function("s => document.querySelector(s).readyState > 0", arg=video)
+    return sco.evaluate("s => { const v = document.querySelector(s); return v.paused && v.currentTime === 0; }", video)
+
+
+def scenes_played(sco) -> list[str]:
+    return [e["scene"] for e in media_events(sco) if e["event"] == "played"]
+
+
+def test_a_consequence_clip_starts_only_when_the_learner_plays_it(lms_context, server, scenario_package):
+    """WCAG 1.4.2 / 2.2.2: a choice made by keyboard moves the focus to its feedback, which a screen
+    reader then reads; the consequence clip waits at its start instead of talking over it, and sends
+    no `played` until the learner presses play on it."""
+    page, sco, watch = scenario_on_screen(lms_context, server, scenario_package)
+    keyboard = page.keyboard
+    video = f"{ENDING} video"
+    choose_by_keyboard(sco, keyboard, "b")
+    assert sco.is_visible(ENDING) and not sco.is_visible(START)
+    assert waits_at_its_start(sco, video), "the consequence clip started by itself"
+    assert sco.evaluate("s => document.activeElement === document.querySelector(s)", f"{PAGE} .scenario-feedback")
+    assert scenes_played(sco) == []
+    # Not an ending reached yet: the ending scene completes the scenario once its clip has ended.
+    assert sco.inner_text(f"{PAGE} .scenario-status") == "" and sco.is_visible(f"{ENDING} .scene-end")
+    press_play(sco, keyboard, video)
+    sco.wait_for_function("() => cfMedia.some(e => e.event === 'played')")
+    [played] = [e for e in media_events(sco) if e["event"] == "played"]
+    check_media(played, "played", "sorted")
+    assert played["time"] < 0.5, "from its start"
+    keyboard.press("Space")
+    sco.wait_for_function("s => document.querySelector(s).paused", arg=video)
+    finish(page)
+    watch.assert_clean()
+
+
+def test_continue_shows_the_next_scene_with_its_clip_waiting(lms_context, server, continue_package):
+    """"Skip to the decision" of a scene without a decision (its Continue button) shows the next scene;
+    its clip, too, waits for the learner."""
+    page, sco, watch = scenario_on_screen(lms_context, server, continue_package)
+    keyboard = page.keyboard
+    on_it = f"{PAGE}-on-it"
+    choose_by_keyboard(sco, keyboard, "a")
+    assert sco.is_visible(on_it) and waits_at_its_start(sco, f"{on_it} video")
+    assert sco.inner_text(f"{on_it} .scene-skip") == "Continue"
+    tab_to(sco, keyboard, f"{on_it} .scene-skip")
+    keyboard.press("Enter")
+    assert sco.is_visible(ENDING) and not sco.is_visible(on_it)
+    assert sco.evaluate("document.activeElement.id") == f"{ENDING[1:]}-title", "focus goes to the scene"
+    video = f"{ENDING} video"
+    assert waits_at_its_start(sco, video), "the next scene's clip started by itself"
+    assert scenes_played(sco) == []
+    press_play(sco, keyboard, video)
+    sco.wait_for_function("() => cfMedia.some(e => e.event === 'played')")
+    assert scenes_played(sco) == ["sorted"]
+    keyboard.press("Space")
+    sco.wait_for_function("s => document.querySelector(s).paused", arg=video)
+    finish(page)
+    watch.assert_clean()
+
+
 def test_experienced_and_clip_position_survive_a_relaunch(lms_context, server, scenario_package):
     page, sco, watch = scenario_on_screen(lms_context, server, scenario_package)
     video = f"{START} video"
@@ -468,9 +547,7 @@ def test_scene_without_a_clip_shows_transcript_and_decision(file_context, tmp_pa
     from courseforge.theme import Theme
 
     files = default_files(1)
-    # Option a now leads through a scene that goes on by itself (`next:`): a Continue button.
-    files["scenarios/01-short-call.yml"] = SCENARIO.replace("          next: sorted\n", "          next: on-it\n", 1) + (
-        "  on-it:\n    title: On it\n    lines:\n      - ana: Let me look that up.\n    next: sorted\n")
+    files["scenarios/01-short-call.yml"] = WITH_CONTINUE
     course = load(write_course(tmp_path / "course", files))
     site = render(course, Theme.for_course(course), "scorm12")
     out = tmp_path / "site"
