@@ -287,11 +287,11 @@ def test_decisions_by_keyboard_are_recorded_and_complete_the_course(lms_context,
     assert not sco.is_visible(f"{START} .scene-decision"), "the decision waits for the clip again"
     text = choose_by_keyboard(sco, keyboard, "b")
     assert text.startswith("Not wrong, but not the best response.") and "Patient, still waiting." in text
-    # The consequence scene is shown and starts playing (a click is a user gesture).
+    # The consequence scene is shown; the learner plays its clip, and pauses it.
     assert sco.is_visible(ENDING) and not sco.is_visible(START)
-    sco.wait_for_function("s => { const v = document.querySelector(s); return !v.paused || v.ended; }",
-                          arg=f"{ENDING} video")
-    sco.evaluate(f"document.querySelector('{ENDING} video').pause()")
+    press_play(sco, keyboard, f"{ENDING} video")
+    keyboard.press("Space")
+    sco.wait_for_function("s => document.querySelector(s).paused", arg=f"{ENDING} video")
     tab_to(sco, keyboard, f"{PAGE} .scenario-retry")
     keyboard.press("Enter")
     assert choose_by_keyboard(sco, keyboard, "a").startswith("A strong response.")
@@ -436,9 +436,10 @@ def test_experienced_and_clip_position_survive_a_relaunch(lms_context, server, s
     assert [e["event"] for e in resumed] == ["played", "completed"] and resumed[-1]["progress"] == 1, resumed
     sco.click(f'{START} .scene-option[data-choice="b"]')
     assert sco.is_visible(ENDING)
+    press_play(sco, page.keyboard, f"{ENDING} video")
     sco.wait_for_function("n => cfMedia.length > n", arg=len(resumed))
     assert [(e["event"], e["scene"]) for e in media_events(sco)[len(resumed):]] == [("played", "sorted")], \
-        "the consequence plays"
+        "the consequence plays once the learner plays it"
     # Not complete before the ending clip: it ends, or the learner skips to the end.
     assert sco.inner_text(f"{PAGE} .scenario-status") == ""
     assert not sco.evaluate("Courseforge.player.state.scenarios[1]")["done"]
@@ -524,7 +525,6 @@ def test_no_wcag_violations_on_the_scenario_page(lms_context, server, scenario_p
     sco.click(f"{START} .scene-skip")
     found["decision shown"] = axe_violations(sco)
     sco.click(f'{START} .scene-option[data-choice="b"]')
-    sco.evaluate(f"document.querySelector('{ENDING} video').pause()")
     assert sco.inner_text(f"{PAGE} .scenario-feedback")
     found["after a decision, feedback shown"] = axe_violations(sco)
     sco.click(f"{ENDING} .scene-toggle")

@@ -2,14 +2,16 @@
  * courseforge scenarios (classic script; markup: templates/scenario.html). A scenario page shows one
  * scene at a time; its decision appears once the clip ended, or at once on "Skip to the decision"
  * (and for a scene without a clip). A choice is recorded as an ungraded `choice` interaction, shows
- * its feedback (copied from the scene's hidden store; the focus goes there) and plays its
- * consequence scene. Clip events go to the adapter as `media` ({event: played|paused|seeked|
- * completed, scenario, scene, video, time, timeFrom, timeTo, progress, playedSegments, length,
- * lang}). player.state.scenarios[page index] = {done, scene, time, progress, seed, path} (state.js):
- * the current scene and its clip's position and progress, for resume (CHECKLIST V8), and the seed
- * that orders every decision's options for this attempt (a new one on "Try again"). An ending scene
- * with a clip completes the scenario once its clip has ended (or on "Skip to the end"). The path so
- * far (each decision and the choice made) stays listed above the scene, and comes back after a reload.
+ * its feedback (copied from the scene's hidden store; the focus goes there) and its consequence
+ * scene. A clip starts only when the learner starts it (its play control, or Replay): one started by
+ * itself would talk over the screen reader reading the feedback (WCAG 1.4.2). Clip events go to the
+ * adapter as `media` ({event: played|paused|seeked|completed, scenario, scene, video, time, timeFrom,
+ * timeTo, progress, playedSegments, length, lang}). player.state.scenarios[page index] = {done,
+ * scene, time, progress, seed, path} (state.js): the current scene and its clip's position and
+ * progress, for resume (CHECKLIST V8), and the seed that orders every decision's options for this
+ * attempt (a new one on "Try again"). An ending scene with a clip completes the scenario once its
+ * clip has ended (or on "Skip to the end"). The path so far (each decision and the choice made)
+ * stays listed above the scene, and comes back after a reload.
  * The minifier keeps names, so they are short: g page, s its state record, d its course JSON,
  * v a video, c a scene id, n a scene element.
  */
@@ -21,7 +23,6 @@
   var all = CF.Question.all;
   function q(n, k) { return n && n.querySelector(k); }
   function r(x) { return Math.round(x * 1e3) / 1e3; }
-  function play(v) { if (v) v.play().catch(() => { /* blocked: the learner presses play */ }); }
   var seed = CF.seed;
 
   function Page(p, id, index, box) {
@@ -60,7 +61,7 @@
     }
 
     // Shows scene c ('': a choice ended the scenario), its decision hidden while it has a clip to
-    // watch; focuses its heading and returns its video. quiet (start-up): nothing saved or focused.
+    // watch; focuses its heading. quiet (start-up): nothing saved or focused.
     function go(c, quiet) {
       var was = p.experienced(), n, v, k;
       g.c = c;
@@ -87,7 +88,6 @@
       p.save();
       p.updateProgress();
       if ((n = node())) q(n, 'h2').focus();
-      return v;
     }
 
     function reveal(f) {
@@ -106,7 +106,7 @@
         b.setAttribute('aria-expanded', o.hidden);
         o.hidden = !o.hidden;
       }
-      if (a === 'skip') c.decision ? reveal(1) : play(go(c.next));
+      if (a === 'skip') c.decision ? reveal(1) : go(c.next);
       if (a === 'end') {
         q(node(), 'video').pause();
         b.hidden = true;
@@ -117,7 +117,7 @@
         o = q(node(), 'video');
         o.currentTime = 0;
         if (c.decision) q(node(), '.scene-decision').hidden = true;
-        play(o);
+        o.play().catch(() => { /* blocked: the learner presses play */ });
       }
       if (a === 'retry') {
         fb.textContent = '';
@@ -141,7 +141,7 @@
         fb.textContent = '';
         fb.appendChild(q(node(), '[data-for="' + a.choice + '"]').cloneNode(true));
         step(b, g.c);
-        play(go(a.next));
+        go(a.next);
         fb.focus();
       }
     });
