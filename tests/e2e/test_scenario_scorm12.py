@@ -403,6 +403,52 @@ def test_continue_shows_the_next_scene_with_its_clip_waiting(lms_context, server
     watch.assert_clean()
 
 
+def luminance(rgb: str) -> float:
+    """WCAG relative luminance of a computed colour, "rgb(r, g, b)"."""
+    channels = [int(x) / 255 for x in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+RING = """s => { const v = document.querySelector(s), c = getComputedStyle(v), r = v.getBoundingClientRect(),
+  reach = parseFloat(c.outlineOffset) + parseFloat(c.outlineWidth), cut = [];
+  // A box that clips what overflows it must hold the whole ring.
+  for (let e = v.parentElement; e; e = e.parentElement) {
+    const o = getComputedStyle(e), b = e.getBoundingClientRect();
+    if ((o.overflowX !== 'visible' || o.overflowY !== 'visible') && e !== document.documentElement && e !== document.body
+        && (b.left > r.left - reach || b.right < r.right + reach)) cut.push(e.tagName + '.' + e.className);
+  }
+  return {focused: document.activeElement === v, visible: v.matches(':focus-visible'), style: c.outlineStyle,
+          width: parseFloat(c.outlineWidth), offset: parseFloat(c.outlineOffset), color: c.outlineColor,
+          page: getComputedStyle(document.body).backgroundColor, frame: c.backgroundColor, cut}; }"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_clip_shows_the_keyboard_focus(lms_context, server, scenario_package, scheme):
+    """Tabbed to at 320 px, the clip draws the theme's focus ring (every control's :focus-visible rule):
+    solid, at least 2 px, 3:1 or more against the page it turns from, outside the frame so the black
+    picture never lies under it (or 3:1 against black too), and not cut off by a box around it."""
+    page, sco, watch = scenario_on_screen(lms_context, server, scenario_package)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.emulate_media(color_scheme=scheme)
+    video = f"{START} video"
+    tab_to(sco, page.keyboard, video)
+    ring = sco.evaluate(RING, video)
+    assert ring["focused"] and ring["visible"], ring
+    assert ring["style"] == "solid" and ring["width"] >= 2, ring
+    assert ring["frame"] == "rgb(0, 0, 0)", ring
+    assert contrast(ring["color"], ring["page"]) >= 3, ring
+    assert ring["offset"] >= 2 or contrast(ring["color"], ring["frame"]) >= 3, ring
+    assert ring["cut"] == [], ring
+    assert sco.evaluate("document.documentElement.scrollWidth") <= 320, "nothing scrolls sideways"
+    watch.assert_clean()
+
+
 def test_experienced_and_clip_position_survive_a_relaunch(lms_context, server, scenario_package):
     page, sco, watch = scenario_on_screen(lms_context, server, scenario_package)
     video = f"{START} video"
