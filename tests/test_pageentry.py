@@ -361,3 +361,85 @@ def test_links_that_are_not_a_list_of_links_are_a_miss(folder, links):
     for lazily in (None, lambda: pytest.fail("read again")):
         with pytest.raises(pageentry.MISS):
             pageentry.decode("\t".join((forged, html, bulk)), page.source, lazily)
+
+
+def _variants(pages) -> list:
+    """The pages, and pages whose hot parts hold what theirs do not: no front matter or text marks,
+    blank ones, sentences, duplicate keys, a grade of None."""
+    from courseforge.model import PageStats, Sentence
+    from courseforge.textmarks import TextMarks
+    from courseforge.yamltext import Mapping
+
+    front = Mapping({"id": "x", "objectives": ["a", "b"]}, {"id": 2, "objectives": 3}, {"objectives": [4, 5], "no": []},
+                    1, [("id", 6), ("id", 7)])
+    stats = PageStats(120, None, None, 3, (Sentence(4, 9, True, "It was done"),),
+                      (Sentence(5, 40, False, "A long one"), Sentence(8, 31, True, "Another")))
+    marks = TextMarks(spellings=((3, "color"),), ignores=((2, ("colour-only", "all")), (4, ())),
+                      raw_html=((5, "<br>"),))
+    made = []
+    for page in pages:
+        made.append(page)
+        for text in (replace(page.page_text, front=None, marks=None), replace(page.page_text, marks=TextMarks()),
+                     replace(page.page_text, front=front, stats=stats, marks=marks)):
+            made.append(replace(page, page_text=text, **{"minutes": None} if isinstance(page, Lesson) else {"draw": 3}))
+    return made
+
+
+def _decoded(entry, source, lazily, makers):
+    """What decode() gives of an entry with the given makers of pages: the page field by field, with
+    what it shares (its source, the blank text marks), or the class of the miss it raises."""
+    from courseforge.textmarks import TextMarks
+
+    saved = pageentry.MAKERS, pageentry.LAZY_MAKERS
+    pageentry.MAKERS, pageentry.LAZY_MAKERS = makers
+    try:
+        page, id_line, links = pageentry.decode(entry, source, *lazily)
+    except Exception as error:  # noqa: BLE001 - both must fail alike, and only with a miss
+        assert isinstance(error, pageentry.MISS), error
+        return type(error)
+    finally:
+        pageentry.MAKERS, pageentry.LAZY_MAKERS = saved
+    marks = page.page_text.marks
+    sources = [getattr(question, "source", None) is source for question in page.questions]  # a question may be null
+    shared = (page.source is source, sources,
+              marks is pageentry._blank(TextMarks)[1] if marks == TextMarks() else marks)
+    return type(page), type(page.page_text), _fields(page), _fields(page.page_text), shared, id_line, links
+
+
+def _damaged(value):
+    """Values to put in a place of an entry: of each JSON type, and the place's own, one item short or long."""
+    yield from (None, True, False, 0, 7, 1.5, "x", "", [], [[]], [None], {}, {"a": 1}, [[[[[[]]]]]] * 2, [0] * 6)
+    if isinstance(value, list) and value:
+        yield value[:-1]
+        yield [*value, value[-1]]
+        yield [*value, None]
+
+
+def test_the_hand_written_makers_make_what_the_generic_ones_do(folder):
+    """decode() makes a hot part's classes by hand (speed); the generic makers, led by SCHEMA, are the
+    reference: for good entries and for entries damaged at every place of their hot part, both give
+    the same page, type by type, or miss with the same error."""
+    from courseforge.pagecold import ColdPart
+
+    pages = _variants(load(folder, cache=False).pages)
+    checked = pageentry.CHECKED_MAKERS, pageentry.CHECKED_LAZY_MAKERS
+    fast = pageentry.MAKERS, pageentry.LAZY_MAKERS
+    assert fast[0]["lesson"] is not checked[0]["lesson"] and fast[1]["quiz"] is not checked[1]["quiz"]
+    compared = misses = 0
+    for page in pages:
+        head, html, bulk = pageentry.encode(page, 2, [("a.svg", 3, True, "assets/a.svg")]).split("\t")
+        good = json.loads(head)
+        places = [["page", *place] for place in _places(good["page"])] + [["page"], ["id_line"], ["links"]]
+        for place in [None, *places]:
+            holder = good
+            for key in (place or [None])[:-1]:
+                holder = holder[key]
+            for value in [None] if place is None else _damaged(holder[place[-1]]):
+                forged = json.dumps(good if place is None else _replaced(good, place, value))
+                for lazily in ((), (lambda: pytest.fail("read again"), lambda: f"{html}\t{bulk}")):
+                    ours = _decoded(f"{forged}\t{html}\t{bulk}", page.source, lazily, fast)
+                    assert ours == _decoded(f"{forged}\t{html}\t{bulk}", page.source, lazily, checked), (place, value)
+                    compared += 1
+                    misses += isinstance(ours, type)
+    assert compared > 10_000 and 0.5 < misses / compared < 1
+    assert ColdPart  # the lazy decodes above read their cold part through it, when _fields reads the html
