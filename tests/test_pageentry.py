@@ -408,7 +408,10 @@ def _decoded(entry, source, lazily, makers):
 
 def _damaged(value):
     """Values to put in a place of an entry: of each JSON type, and the place's own, one item short or long."""
-    yield from (None, True, False, 0, 7, 1.5, "x", "", [], [[]], [None], {}, {"a": 1}, [[[[[[]]]]]] * 2, [0] * 6)
+    nested = []
+    for _ in range(300):  # as deep as _fields can walk it
+        nested = [nested]
+    yield from (None, True, False, 0, 7, 1.5, "x", "", [], [[]], [None], {}, {"a": 1}, [[[[[[]]]]]] * 2, [0] * 6, nested)
     if isinstance(value, list) and value:
         yield value[:-1]
         yield [*value, value[-1]]

@@ -495,8 +495,8 @@ def _stats(data):
             or type(first_line) is not int and first_line is not None or type(count) is not int
             or type(passive) is not list or type(long) is not list):
         raise ValueError("not a PageStats")
-    passive = tuple([_sentence(item) for item in passive]) if passive else ()
-    long = tuple([_sentence(item) for item in long]) if long else ()
+    passive = tuple(map(_sentence, passive)) if passive else ()
+    long = tuple(map(_sentence, long)) if long else ()
     stats = _new(PageStats)
     _SET_READING_WORDS(stats, words)
     _SET_GRADE(stats, grade)
