@@ -411,7 +411,8 @@ def _damaged(value):
     nested = []
     for _ in range(300):  # as deep as _fields can walk it
         nested = [nested]
-    yield from (None, True, False, 0, 7, 1.5, "x", "", [], [[]], [None], {}, {"a": 1}, [[[[[[]]]]]] * 2, [0] * 6, nested)
+    yield from (None, True, False, 0, 7, 1.5, "x", "", [], [[]], [None], {}, {"a": 1}, [[[[[[]]]]]] * 2, [0] * 6,
+                nested)
     if isinstance(value, list) and value:
         yield value[:-1]
         yield [*value, value[-1]]
