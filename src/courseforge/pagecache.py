@@ -29,7 +29,7 @@ TAKEN = ""  # an entry already decoded this build: its text is not kept twice
 # pagecold.py too: its LIGHT and BULK lay out an entry's parts.
 READERS = ("pages.py", "markdown.py", "markdownrules.py", "blockshape.py", "quiz.py", "fields.py", "yamltext.py",
            "assets.py", "model.py", "pagecache.py", "pageentry.py", "pagecold.py", "cacheseal.py", "pagetext.py",
-           "prosestats.py", "sourcetext.py", "svg.py", "textmarks.py")
+           "prosestats.py", "sourcetext.py", "svg.py", "textmarks.py", "hotmakers.py")
 
 
 def code_fingerprint() -> str:
