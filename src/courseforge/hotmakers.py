@@ -139,18 +139,8 @@ def _mapping(data):
     for lines in item_lines.values():
         if type(lines) is not list or not _INT.issuperset(map(type, lines)):
             _fail(lines)
-    return Mapping(values, key_lines, item_lines, first_line, [_duplicate(row) for row in duplicates] if duplicates
+    return Mapping(values, key_lines, item_lines, first_line, [_pair(row, str, int) for row in duplicates] if duplicates
                    else [])
-
-
-def _duplicate(data) -> tuple:
-    """Row(S, I): a key written twice, and its line."""
-    if type(data) is not list or len(data) != 2:
-        _fail(data)
-    key, line = data
-    if type(key) is not str or type(line) is not int:
-        _fail(data)
-    return key, line
 
 
 _written_for(PageStats, reading_words=I, grade=(float, N), first_line=(I, N), sentence_count=I, passive=(Sentence,),
@@ -219,17 +209,17 @@ def _marks(data):
 
 
 def _marked(rows: list) -> tuple:
-    return tuple([_mark(row) for row in rows]) if rows else ()
+    return tuple([_pair(row, int, str) for row in rows]) if rows else ()
 
 
-def _mark(data) -> tuple:
-    """Row(I, S): a line and the text marked on it."""
+def _pair(data, first: type, second: type) -> tuple:
+    """Row(first, second) of JSON values: a key written twice and its line, a line and its marked text."""
     if type(data) is not list or len(data) != 2:
         _fail(data)
-    line, text = data
-    if type(line) is not int or type(text) is not str:
+    one, two = data
+    if type(one) is not first or type(two) is not second:
         _fail(data)
-    return line, text
+    return one, two
 
 
 def _ignore(data) -> tuple:
