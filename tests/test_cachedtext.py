@@ -49,7 +49,7 @@ def entries(course, store: str) -> list[tuple[str, str]]:
 
 def forge_words(course, words: dict[str, str]) -> list:
     """Replace the words of the pages keyed in `words` in the store of cold parts (their html stays)."""
-    shards = sorted((course / CACHE_DIR / "pages-text").glob("?"))
+    shards = sorted((course / CACHE_DIR / "pages-text").glob("??"))
     for shard in shards:
         lines = []
         for line in cache_text(shard).splitlines():

@@ -102,7 +102,9 @@ def test_cache_files_that_are_links_are_neither_read_nor_written_through(course,
 def test_shards_of_a_store_sharded_otherwise_before_are_removed(course, tmp_path):
     packages(course, tmp_path / "clean")
     cache = course / CACHE_DIR
-    old = [cache / store / name for store in ("pages", "sections", "findings") for name in ("00", "ff", "7c")]
+    old = [cache / store / name for store in ("pages", "findings") for name in ("00", "ff", "7c")]
+    # The stores of 64 shards ("00", "04" … "fc"): those of 16 or 256 go.
+    old += [cache / store / name for store in ("sections", "pages-text") for name in ("0", "f", "ff", "7d")]
     for path in old:
         path.write_bytes(b"a shard of an older courseforge")
     edited = sorted((course / "lessons").glob("*.md"))[0]

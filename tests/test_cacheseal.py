@@ -51,7 +51,7 @@ def test_someone_elses_page_cache_cannot_put_script_into_a_package(own_key, make
 
     def poison():
         clean = launch_page(folder, tmp_path / "theirs")
-        for shard in (folder / CACHE_DIR / "pages-text").glob("?"):  # where a lesson's html is kept
+        for shard in (folder / CACHE_DIR / "pages-text").glob("??"):  # where a lesson's html is kept
             text = cacheseal.opened(shard.read_bytes()).decode()
             shard.write_bytes(cacheseal.seal(text.replace("Plain text.", "<script>alert(1)</script>").encode()))
         shutil.rmtree(folder / CACHE_DIR / "sections")  # the section kept from the clean page would hide it

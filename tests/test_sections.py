@@ -199,7 +199,7 @@ def test_a_page_without_a_digest_is_always_rendered(course):
 
 
 def shards(folder) -> list:
-    return sorted((folder / CACHE_DIR / "sections").glob("?"))
+    return sorted((folder / CACHE_DIR / "sections").glob("??"))
 
 
 def forged(folder) -> dict:

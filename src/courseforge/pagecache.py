@@ -25,6 +25,11 @@ from courseforge.pageentry import MISS, decode
 FOLDER = "pages"
 TEXT_FOLDER = "pages-text"
 TAKEN = ""  # an entry already decoded this build: its text is not kept twice
+# A store of 64 shards names each by its keys' first two hex digits, the last two bits cleared ("00",
+# "04" … "fc"): a shard of a large store is then small enough for a rebuild to rewrite (a sixteenth
+# of the cold parts was 1.5 MB at 5 000 lessons, read and written again for one edited page), and
+# few enough for a first build to create (256 files cost it more than 64 of the same bytes).
+QUARTERS = {"%02x" % n: "%02x" % (n & ~3) for n in range(256)}
 # The modules whose code decides what a page becomes: editing one invalidates every entry.
 # pagecold.py too: its LIGHT and BULK lay out an entry's parts.
 READERS = ("pages.py", "markdown.py", "markdownrules.py", "blockshape.py", "quiz.py", "fields.py", "yamltext.py",
@@ -49,12 +54,14 @@ def page_key(fingerprint: str, kind: str, path: str | Path, text: bytes, mastery
 
 
 class PageCache:
-    """Entries live in shard files named by the key's first SHARD hex digits (256 or 16), one entry a
+    """Entries live in shard files named by the key's first SHARD hex digits (256 or 16; or 64,
+    GROUPED), one entry a
     line: `<key> <entry>`. Few files keep a cold build from spending its time creating them; a rebuild
     rewrites only the shards whose entries changed. (A store of other results kept per page, by their
     own keys, may subclass it: the same shards, bookkeeping and seals.)"""
 
     SHARD = 2  # hex digits of a key that name its shard
+    GROUPED = False  # True: 64 shards, four two-digit prefixes each (QUARTERS)
 
     def __init__(self, folder: Path | None, name: str = FOLDER):
         """`name`: the store's subfolder; other results kept per page (by their own keys) use the same shards.
@@ -69,13 +76,13 @@ class PageCache:
 
     def holds(self, key: str) -> bool:
         """Whether an entry is kept under `key`, not served yet (one may still turn out damaged when it is)."""
-        return bool(self._shard(key[:self.SHARD]).get(key))
+        return bool(self._shard(self.shard_of(key)).get(key))
 
     def serve(self, key: str):
         """The entry kept under `key`, or None; either way the key is used by this build. The store
         lets go of its copy: the caller holds it now (save() rereads the few shards it rewrites)."""
         self.used.add(key)
-        shard = self._shard(key[:self.SHARD])
+        shard = self._shard(self.shard_of(key))
         line = shard.get(key)
         if not line:
             return None
@@ -90,14 +97,8 @@ class PageCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         used: dict[str, list[str]] = {}
         for key in self.used:
-            used.setdefault(key[:self.SHARD], []).append(key)
-        names = set()
-        for path in self.folder.iterdir():
-            if len(path.name) == self.SHARD:
-                names.add(path.name)
-            elif len(path.name) <= 2 and path.name.isalnum():  # a shard of a store sharded otherwise before
-                path.unlink(missing_ok=True)
-        for name in sorted(names | used.keys()):
+            used.setdefault(self.shard_of(key), []).append(key)
+        for name in sorted(self.shard_files() | used.keys()):
             old, keys = self._shard(name), used.get(name, [])
             if keys and len(keys) == len(old) and self.new.keys().isdisjoint(keys) and all(map(old.__contains__, keys)):
                 continue  # what it holds, this build used: most shards of a rebuild
@@ -113,9 +114,23 @@ class PageCache:
     def forget(self, key: str) -> None:
         """Drop an entry from its shard file: one found damaged after this build had served it."""
         if self.folder is not None:
-            entries = self._read(key[:self.SHARD])
+            entries = self._read(self.shard_of(key))
             if entries.pop(key, None) is not None:
-                self._write(key[:self.SHARD], entries)
+                self._write(self.shard_of(key), entries)
+
+    def shard_of(self, key: str) -> str:
+        return QUARTERS[key[:2]] if self.GROUPED else key[:self.SHARD]
+
+    def shard_files(self) -> set[str]:
+        """The names of the store's shard files; a shard of a store sharded otherwise before is deleted."""
+        names = set()
+        for path in self.folder.iterdir():
+            name = path.name
+            if len(name) == self.SHARD and (not self.GROUPED or QUARTERS.get(name) == name):
+                names.add(name)
+            elif len(name) <= 2 and name.isalnum():
+                path.unlink(missing_ok=True)
+        return names
 
     def _shard(self, name: str) -> dict[str, str]:
         if name not in self.shards:
@@ -197,10 +212,10 @@ class PageStore(PageCache):
 
 
 class TextStore(PageCache):
-    """The cold parts of the page cache's entries, in 16 shards: the first build creates fewer files,
-    and a rebuild after one lesson's edit rewrites a sixteenth of it."""
+    """The cold parts of the page cache's entries (24 MB at 5 000 lessons), in 64 shards (QUARTERS):
+    a rebuild after one lesson's edit reads and rewrites 400 KB of it."""
 
-    SHARD = 1
+    GROUPED = True
 
     def __init__(self, folder: Path | None):
         super().__init__(folder, TEXT_FOLDER)
@@ -208,7 +223,7 @@ class TextStore(PageCache):
     def take(self, key: str) -> str | None:
         """A page's cold part, its shard read on the first ask (by any thread: a shard read twice at
         once is the same shard)."""
-        return self._shard(key[:self.SHARD]).pop(key, None)
+        return self._shard(self.shard_of(key)).pop(key, None)
 
     def save(self, used: set[str]) -> None:
         """Rewrite the shards that gain an entry, keeping the `used` ones; the others are not even read.
@@ -217,11 +232,12 @@ class TextStore(PageCache):
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        names = {key[:self.SHARD] for key in self.new}
+        self.shard_files()  # drops the shards of the store's layout before
+        names = {self.shard_of(key) for key in self.new}
         kept: dict[str, list[str]] = {name: [] for name in names}
         for key in used:
-            if key[:self.SHARD] in kept:
-                kept[key[:self.SHARD]].append(key)
+            if (name := self.shard_of(key)) in kept:
+                kept[name].append(key)
         for name in sorted(names):
             old = self._read(name)
             keep = {key: self.new.get(key) or old[key] for key in sorted(kept[name]) if key in self.new or key in old}

@@ -20,11 +20,12 @@ the markup's length in characters (what pageparts sizes parts by) and its JSON s
 carries it. Lines stay bytes from file to part: at 5 000 lessons that is 15 MB that a rebuild would
 otherwise decode and encode again (a tenth of a second).
 
-A lesson's shard is named by its place in the course (the first hex digit of its key: one sixteenth
-of the lessons each), and every kept section's length is in one small sealed index, `lengths`: a
+A lesson's shard is named by its place in the course (the first two hex digits of its key, as
+pagecache.QUARTERS names 64 shards: one 64th of the lessons each), and every kept section's length is in one small sealed index, `lengths`: a
 rebuild lays out its parts from the index and reads a lesson's piece only when its part is put
 together (a part unchanged since the last build comes whole from the deflate cache, zipwriter.py),
-so a rebuild after one lesson's edit reads the shard or two of that lesson's part, not 17 MB.
+so a rebuild after one lesson's edit reads the shards of that lesson's part, not 17 MB, and rewrites
+the one that lesson is in (300 KB at 5 000 lessons; a sixteenth was 1.1 MB).
 """
 from __future__ import annotations
 
@@ -80,10 +81,9 @@ def theme_key(theme: Theme, strings: dict[str, str], lessons: int) -> str | None
 
 class SectionStore(PageCache):
     """The section cache of one build: PageCache's shards and bookkeeping, its lines kept as bytes. In
-    16 shards: a first build creates 16 files, not 256, and a rebuild opens as few; one lesson's edit
-    rewrites a sixteenth of the store (1 MB at 5 000 lessons)."""
+    64 shards: a first build creates 64 files, not 256; one lesson's edit rewrites a 64th of the store."""
 
-    SHARD = 1
+    GROUPED = True
 
     def __init__(self, folder: Path, theme: str, digests: dict[Path, str], lessons: int = 1):
         super().__init__(folder, FOLDER)
@@ -108,8 +108,8 @@ class SectionStore(PageCache):
         if digest is None:
             return None
         kind = "lesson" if isinstance(page, Lesson) else "quiz"
-        region = min(15, max(0, page.number - 1) * 16 // self.lessons)  # names its shard: lessons near it share it
-        return "%x" % region + hashlib.sha256(f"{self.theme}\0{digest}\0{kind}\0{page.number}".encode()).hexdigest()[1:]
+        region = min(63, max(0, page.number - 1) * 64 // self.lessons)  # names its shard: lessons near it share it
+        return "%02x" % (region * 4) + hashlib.sha256(f"{self.theme}\0{digest}\0{kind}\0{page.number}".encode()).hexdigest()[2:]
 
     def sections(self, pages: list, deferrable: bool, render: Callable[[list], list[str]]) -> list[Section]:
         """`pages`' sections in order: kept ones from the store (a lesson's piece read when first
@@ -136,12 +136,10 @@ class SectionStore(PageCache):
             return
         with contextlib.suppress(OSError):  # a read-only project still builds, rendering every page
             self.folder.mkdir(parents=True, exist_ok=True)
-            for path in self.folder.iterdir():
-                if len(path.name) == 2 and path.name.isalnum():  # a shard of a store sharded otherwise before
-                    path.unlink(missing_ok=True)
-            used: dict[str, list[str]] = {name: [] for name in {key[:self.SHARD] for key in self.new}}
+            self.shard_files()  # drops the shards of the store's layout before
+            used: dict[str, list[str]] = {name: [] for name in {self.shard_of(key) for key in self.new}}
             for key in sorted(self.used):
-                used.get(key[:self.SHARD], []).append(key)
+                used.get(self.shard_of(key), []).append(key)
             for name, keys in sorted(used.items()):
                 old = self._read(name)
                 self._write(name, {key: self.new.get(key) or old[key] for key in keys if key in self.new or key in old})

@@ -117,4 +117,4 @@ class _Store(PageCache):
 
     def line(self, key: str) -> str | None:
         self.used.add(key)
-        return self._shard(key[:self.SHARD]).get(key)
+        return self._shard(self.shard_of(key)).get(key)
