@@ -95,9 +95,7 @@ class PageCache:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        used: dict[str, list[str]] = {}
-        for key in self.used:
-            used.setdefault(self.shard_of(key), []).append(key)
+        used = self.by_shard(self.used)
         for name in sorted(self.shard_files() | used.keys()):
             old, keys = self._shard(name), used.get(name, [])
             if keys and len(keys) == len(old) and self.new.keys().isdisjoint(keys) and all(map(old.__contains__, keys)):
@@ -120,6 +118,18 @@ class PageCache:
 
     def shard_of(self, key: str) -> str:
         return QUARTERS[key[:2]] if self.GROUPED else key[:self.SHARD]
+
+    def by_shard(self, keys) -> dict[str, list[str]]:
+        """`keys` by the name of their shard, in one loop: a rebuild's save sorts out every key it used."""
+        groups: dict[str, list[str]] = {}
+        if self.GROUPED:
+            for key in keys:
+                groups.setdefault(QUARTERS[key[:2]], []).append(key)
+        else:
+            width = self.SHARD
+            for key in keys:
+                groups.setdefault(key[:width], []).append(key)
+        return groups
 
     def shard_files(self) -> set[str]:
         """The names of the store's shard files; a shard of a store sharded otherwise before is deleted."""
@@ -233,13 +243,9 @@ class TextStore(PageCache):
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         self.shard_files()  # drops the shards of the store's layout before
-        names = {self.shard_of(key) for key in self.new}
-        kept: dict[str, list[str]] = {name: [] for name in names}
-        for key in used:
-            if (name := self.shard_of(key)) in kept:
-                kept[name].append(key)
-        for name in sorted(names):
+        kept = self.by_shard(used)
+        for name in sorted(self.by_shard(self.new)):
             old = self._read(name)
-            keep = {key: self.new.get(key) or old[key] for key in sorted(kept[name]) if key in self.new or key in old}
+            keep = {key: self.new.get(key) or old[key] for key in sorted(kept.get(name, ())) if key in self.new or key in old}
             if keep != old:
                 self._write(name, keep)

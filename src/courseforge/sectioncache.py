@@ -137,11 +137,9 @@ class SectionStore(PageCache):
         with contextlib.suppress(OSError):  # a read-only project still builds, rendering every page
             self.folder.mkdir(parents=True, exist_ok=True)
             self.shard_files()  # drops the shards of the store's layout before
-            used: dict[str, list[str]] = {name: [] for name in {self.shard_of(key) for key in self.new}}
-            for key in sorted(self.used):
-                used.get(self.shard_of(key), []).append(key)
-            for name, keys in sorted(used.items()):
-                old = self._read(name)
+            used = self.by_shard(sorted(self.used))
+            for name in sorted(self.by_shard(self.new)):
+                old, keys = self._read(name), used.get(name, [])
                 self._write(name, {key: self.new.get(key) or old[key] for key in keys if key in self.new or key in old})
             if self.kept != self.lengths:
                 write_sealed(self.folder / LENGTHS, "".join(f"{key} {length}\n" for key, length
