@@ -183,30 +183,31 @@ def _cores() -> int:
 
 
 class _PieceCache:
-    """Deflated pieces by the SHA-1 of their bytes (whole streams by _stream_key), in one file sealed
+    """Deflated pieces by the SHA-1 of their bytes (whole streams by _stream_key), in files sealed
     with this user's key (a piece from someone else's cache could unpack to anything): the FORMAT
     line, then [20-byte key][4-byte length][data]…; and
     Keyed entries by their key, in another: the FORMAT line, then [32-byte key][CRC][size][number of
-    pieces][their keys]… An entry whose pieces are not all here is a miss."""
+    pieces][their keys]… An entry whose pieces are not all here is a miss.
+
+    The pieces are in two files: `path` holds those of some build, its journal (`path`'s name with
+    "-new") those made since that this build still uses. A rebuild after one lesson's edit rewrites
+    the journal (its part's pieces: tens of KB), not every piece of the course (2.6 MB at 5 000
+    lessons). The journal is folded into `path`, which then keeps what this build used and nothing
+    older, once it passes an eighth of `path`'s bytes, or once a quarter of `path`'s bytes are pieces
+    this build did not use: on disk, the pieces are never more than 1.5 times what a build uses. A
+    piece's key is the hash of its bytes: any two files of any builds read together agree."""
 
     RECORD = struct.Struct("<20sL")
     ENTRY = struct.Struct("<32sLLH")
+    JOURNAL_SHARE = 8  # the journal is folded in past 1/8 of the file's bytes
+    UNUSED_SHARE = 4  # … or when 1/4 of the file's bytes were not used by this build
 
     def __init__(self, path: Path, entries_path: Path):
-        self.path, self.entries_path, self.pieces, self.used = path, entries_path, {}, set()
-        with contextlib.suppress(struct.error):
-            blob = read_sealed(path, MAX_PIECES) or b""
-            # Pieces deflated otherwise (another level, another zlib) would mix into this build's zips:
-            # the same source would then zip to other bytes warm than cold.
-            at = len(FORMAT) if blob.startswith(FORMAT) else len(blob)
-            while at < len(blob):
-                key, size = self.RECORD.unpack_from(blob, at)
-                at += self.RECORD.size
-                if at + size > len(blob):  # cut short: trust none of it
-                    self.pieces.clear()
-                    break
-                self.pieces[key] = blob[at:at + size]
-                at += size
+        self.path, self.entries_path, self.used = path, entries_path, set()
+        self.journal = path.with_name(path.stem + "-new" + path.suffix)
+        self.folded = self._read_pieces(path)  # as the file holds them
+        self.pieces = {**self.folded, **self._read_pieces(self.journal)}
+        self.journaled = self.pieces.keys() - self.folded.keys()  # as the journal holds them
         self.entries: dict[bytes, tuple[int, int, tuple[bytes, ...]]] = self._read_entries()
         self.kept: dict[bytes, tuple[int, int, tuple[bytes, ...]]] = {}  # what this build used or made
 
@@ -228,14 +229,46 @@ class _PieceCache:
         self.used.update(keys)
 
     def save(self) -> None:
-        """Keep what this build used, nothing older."""
+        """Keep what this build used: its new pieces in the journal, or all of them in the file (see
+        the class)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_sealed(self.path, itertools.chain((FORMAT,), (part for key in sorted(self.used) for part in
-                                                           (self.RECORD.pack(key, len(self.pieces[key])), self.pieces[key]))))
+        new = sorted(self.used - self.folded.keys())
+        folded = sum(map(len, self.folded.values()))
+        unused = sum(len(piece) for key, piece in self.folded.items() if key not in self.used)
+        if folded and sum(len(self.pieces[key]) for key in new) * self.JOURNAL_SHARE <= folded and \
+                unused * self.UNUSED_SHARE < folded:
+            if set(new) != self.journaled:
+                if new:
+                    self._write_pieces(self.journal, new)
+                else:
+                    self.journal.unlink(missing_ok=True)
+        else:
+            self._write_pieces(self.path, sorted(self.used))
+            self.journal.unlink(missing_ok=True)  # what it held is in the file now
         if self.kept != self.entries:
             write_sealed(self.entries_path, FORMAT + b"".join(
                 self.ENTRY.pack(key, crc, size, len(pieces)) + b"".join(pieces)
                 for key, (crc, size, pieces) in sorted(self.kept.items())))
+
+    def _read_pieces(self, path: Path) -> dict[bytes, bytes]:
+        pieces: dict[bytes, bytes] = {}
+        with contextlib.suppress(struct.error):
+            blob = read_sealed(path, MAX_PIECES) or b""
+            # Pieces deflated otherwise (another level, another zlib) would mix into this build's zips:
+            # the same source would then zip to other bytes warm than cold.
+            at = len(FORMAT) if blob.startswith(FORMAT) else len(blob)
+            while at < len(blob):
+                key, size = self.RECORD.unpack_from(blob, at)
+                at += self.RECORD.size
+                if at + size > len(blob):  # cut short: trust none of it
+                    return {}
+                pieces[key] = blob[at:at + size]
+                at += size
+        return pieces
+
+    def _write_pieces(self, path: Path, keys: list[bytes]) -> None:
+        write_sealed(path, itertools.chain((FORMAT,), (part for key in keys for part in
+                                                      (self.RECORD.pack(key, len(self.pieces[key])), self.pieces[key]))))
 
     def _read_entries(self) -> dict[bytes, tuple[int, int, tuple[bytes, ...]]]:
         blob, entries = read_sealed(self.entries_path) or b"", {}
