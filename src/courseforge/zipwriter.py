@@ -29,6 +29,7 @@ from pathlib import Path
 
 import deflate as libdeflate
 
+from courseforge.cachejournal import folds, journal_of
 from courseforge.cacheseal import read_sealed, store_folder, write_sealed
 
 LEVEL = 6
@@ -189,22 +190,17 @@ class _PieceCache:
     Keyed entries by their key, in another: the FORMAT line, then [32-byte key][CRC][size][number of
     pieces][their keys]… An entry whose pieces are not all here is a miss.
 
-    The pieces are in two files: `path` holds those of some build, its journal (`path`'s name with
-    "-new") those made since that this build still uses. A rebuild after one lesson's edit rewrites
-    the journal (its part's pieces: tens of KB), not every piece of the course (2.6 MB at 5 000
-    lessons). The journal is folded into `path`, which then keeps what this build used and nothing
-    older, once it passes an eighth of `path`'s bytes, or once a quarter of `path`'s bytes are pieces
-    this build did not use: on disk, the pieces are never more than 1.5 times what a build uses. A
-    piece's key is the hash of its bytes: any two files of any builds read together agree."""
+    The pieces are in two files: `path` holds those of some build, its journal (cachejournal.py)
+    those made since that this build still uses. A rebuild after one lesson's edit rewrites the
+    journal (its part's pieces: tens of KB), not every piece of the course (2.6 MB at 5 000 lessons).
+    A piece's key is the hash of its bytes."""
 
     RECORD = struct.Struct("<20sL")
     ENTRY = struct.Struct("<32sLLH")
-    JOURNAL_SHARE = 8  # the journal is folded in past 1/8 of the file's bytes
-    UNUSED_SHARE = 4  # … or when 1/4 of the file's bytes were not used by this build
 
     def __init__(self, path: Path, entries_path: Path):
         self.path, self.entries_path, self.used = path, entries_path, set()
-        self.journal = path.with_name(path.stem + "-new" + path.suffix)
+        self.journal = journal_of(path)
         self.folded = self._read_pieces(path)  # as the file holds them
         self.pieces = {**self.folded, **self._read_pieces(self.journal)}
         self.journaled = self.pieces.keys() - self.folded.keys()  # as the journal holds them
@@ -229,14 +225,12 @@ class _PieceCache:
         self.used.update(keys)
 
     def save(self) -> None:
-        """Keep what this build used: its new pieces in the journal, or all of them in the file (see
-        the class)."""
+        """Keep what this build used: its new pieces in the journal, or all of them in the file
+        (cachejournal.folds)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         new = sorted(self.used - self.folded.keys())
-        folded = sum(map(len, self.folded.values()))
         unused = sum(len(piece) for key, piece in self.folded.items() if key not in self.used)
-        if folded and sum(len(self.pieces[key]) for key in new) * self.JOURNAL_SHARE <= folded and \
-                unused * self.UNUSED_SHARE < folded:
+        if not folds(sum(map(len, self.folded.values())), sum(len(self.pieces[key]) for key in new), unused):
             if set(new) != self.journaled:
                 if new:
                     self._write_pieces(self.journal, new)
