@@ -16,7 +16,8 @@ from courseforge.loader import CACHE_DIR
 
 FORMATS = ["scorm12", "cmi5"]
 STORES = ("pages", "sections", "findings")
-KEPT_FILES = ("deflate.bin", "entries.bin", "sections/lengths")  # sealed files beside the stores' shards
+# Sealed files beside the stores' shards, journals too (cachejournal.py).
+KEPT_FILES = ("deflate.bin", "deflate-new.bin", "entries.bin", "sections/lengths", "sections/lengths-new")
 
 
 @pytest.fixture

@@ -131,6 +131,14 @@ class PageCache:
                 groups.setdefault(key[:width], []).append(key)
         return groups
 
+    def keys_in(self, names: set[str], keys) -> list[str]:
+        """Those of `keys` in the shards `names`, sorted: a rebuild rewrites a shard or two, and sorting
+        out every key it used cost more than writing them."""
+        if not self.GROUPED:
+            return sorted(key for key in keys if key[:self.SHARD] in names)
+        prefixes = {prefix for prefix, name in QUARTERS.items() if name in names}
+        return sorted(key for key in keys if key[:2] in prefixes)
+
     def shard_files(self) -> set[str]:
         """The names of the store's shard files; a shard of a store sharded otherwise before is deleted."""
         names = set()
@@ -243,9 +251,10 @@ class TextStore(PageCache):
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         self.shard_files()  # drops the shards of the store's layout before
-        kept = self.by_shard(used)
-        for name in sorted(self.by_shard(self.new)):
+        names = set(self.by_shard(self.new))
+        kept = self.by_shard(self.keys_in(names, used))
+        for name in sorted(names):
             old = self._read(name)
-            keep = {key: self.new.get(key) or old[key] for key in sorted(kept.get(name, ())) if key in self.new or key in old}
+            keep = {key: self.new.get(key) or old[key] for key in kept.get(name, ()) if key in self.new or key in old}
             if keep != old:
                 self._write(name, keep)

@@ -21,11 +21,13 @@ carries it. Lines stay bytes from file to part: at 5 000 lessons that is 15 MB t
 otherwise decode and encode again (a tenth of a second).
 
 A lesson's shard is named by its place in the course (the first two hex digits of its key, as
-pagecache.QUARTERS names 64 shards: one 64th of the lessons each), and every kept section's length is in one small sealed index, `lengths`: a
-rebuild lays out its parts from the index and reads a lesson's piece only when its part is put
-together (a part unchanged since the last build comes whole from the deflate cache, zipwriter.py),
-so a rebuild after one lesson's edit reads the shards of that lesson's part, not 17 MB, and rewrites
-the one that lesson is in (300 KB at 5 000 lessons; a sixteenth was 1.1 MB).
+pagecache.QUARTERS names 64 shards: one 64th of the lessons each), and every kept section's length
+is in one small sealed index, `lengths`: a rebuild lays out its parts from the index and reads a
+lesson's piece only when its part is put together (a part unchanged since the last build comes whole
+from the deflate cache, zipwriter.py), so a rebuild after one lesson's edit reads the shards of that
+lesson's part, not 17 MB, and rewrites the one that lesson is in (300 KB at 5 000 lessons; a
+sixteenth was 1.1 MB). The lengths a build adds go to the index's journal (cachejournal.py), not
+into the index of 5 000 lines.
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ from pathlib import Path
 
 
 from courseforge import __version__, distributions
+from courseforge.cachejournal import folds, journal_of
 from courseforge.cacheseal import read_sealed, write_sealed
 from courseforge.loader import CACHE_DIR
 from courseforge.model import Course, Lesson
@@ -88,7 +91,9 @@ class SectionStore(PageCache):
     def __init__(self, folder: Path, theme: str, digests: dict[Path, str], lessons: int = 1):
         super().__init__(folder, FOLDER)
         self.theme, self.digests, self.lessons = theme, digests, max(1, lessons)
-        self.lengths = self._read_lengths()  # key → length, as the last build kept them
+        self.indexed = self._read_lengths(LENGTHS)  # key → length, as the index holds them
+        self.journaled = self._read_lengths(journal_of(Path(LENGTHS)).name)  # … and its journal
+        self.lengths = {**self.indexed, **self.journaled}  # as the last build kept them
         self.kept: dict[str, int] = {}  # the same, of the sections this build keeps
 
     @classmethod
@@ -109,7 +114,8 @@ class SectionStore(PageCache):
             return None
         kind = "lesson" if isinstance(page, Lesson) else "quiz"
         region = min(63, max(0, page.number - 1) * 64 // self.lessons)  # names its shard: lessons near it share it
-        return "%02x" % (region * 4) + hashlib.sha256(f"{self.theme}\0{digest}\0{kind}\0{page.number}".encode()).hexdigest()[2:]
+        key = hashlib.sha256(f"{self.theme}\0{digest}\0{kind}\0{page.number}".encode()).hexdigest()
+        return "%02x" % (region * 4) + key[2:]
 
     def sections(self, pages: list, deferrable: bool, render: Callable[[list], list[str]]) -> list[Section]:
         """`pages`' sections in order: kept ones from the store (a lesson's piece read when first
@@ -137,13 +143,13 @@ class SectionStore(PageCache):
         with contextlib.suppress(OSError):  # a read-only project still builds, rendering every page
             self.folder.mkdir(parents=True, exist_ok=True)
             self.shard_files()  # drops the shards of the store's layout before
-            used = self.by_shard(sorted(self.used))
-            for name in sorted(self.by_shard(self.new)):
+            names = set(self.by_shard(self.new))
+            used = self.by_shard(self.keys_in(names, self.used))
+            for name in sorted(names):
                 old, keys = self._read(name), used.get(name, [])
                 self._write(name, {key: self.new.get(key) or old[key] for key in keys if key in self.new or key in old})
             if self.kept != self.lengths:
-                write_sealed(self.folder / LENGTHS, "".join(f"{key} {length}\n" for key, length
-                                                            in sorted(self.kept.items())).encode("ascii"))
+                self._save_lengths()
             self.new, self.lengths = {}, dict(self.kept)  # saved: a section healed later saves itself alone
 
     def _lazy(self, key: str, page, deferrable: bool, render: Callable[[list], list[str]]) -> Section | None:
@@ -178,10 +184,30 @@ class SectionStore(PageCache):
         self.kept[key] = int(length)
         return Section(page_id, deferrable, piece=piece, length=int(length), key=key)
 
-    def _read_lengths(self) -> dict[str, int]:
+    def _save_lengths(self) -> None:
+        """The lengths this build kept that the index lacks, in its journal; or all of them in the
+        index (cachejournal.folds)."""
+        added = {key: length for key, length in self.kept.items() if self.indexed.get(key) != length}
+        journal = self.folder / journal_of(Path(LENGTHS)).name
+        if folds(len(self.indexed), len(added), len(self.indexed.keys() - self.kept.keys())):
+            self._write_lengths(LENGTHS, self.kept)
+            journal.unlink(missing_ok=True)
+            self.indexed, added = dict(self.kept), {}
+        elif added != self.journaled:
+            if added:
+                self._write_lengths(journal.name, added)
+            else:
+                journal.unlink(missing_ok=True)
+        self.journaled = added
+
+    def _write_lengths(self, name: str, lengths: dict[str, int]) -> None:
+        write_sealed(self.folder / name, "".join(f"{key} {length}\n" for key, length
+                                                 in sorted(lengths.items())).encode("ascii"))
+
+    def _read_lengths(self, name: str) -> dict[str, int]:
         lengths = {}
         if self.folder is not None:
-            for line in (read_sealed(self.folder / LENGTHS) or b"").split(b"\n"):
+            for line in (read_sealed(self.folder / name) or b"").split(b"\n"):
                 key, _, length = line.partition(b" ")
                 if len(key) == 64 and length.isdigit():
                     lengths[key.decode("latin-1")] = int(length)  # a key not hex never matches

@@ -202,8 +202,9 @@ class _PieceCache:
         self.path, self.entries_path, self.used = path, entries_path, set()
         self.journal = journal_of(path)
         self.folded = self._read_pieces(path)  # as the file holds them
-        self.pieces = {**self.folded, **self._read_pieces(self.journal)}
-        self.journaled = self.pieces.keys() - self.folded.keys()  # as the journal holds them
+        journal = self._read_pieces(self.journal)
+        self.pieces = {**self.folded, **journal}
+        self.journaled = journal.keys() - self.folded.keys()  # as the journal holds them
         self.entries: dict[bytes, tuple[int, int, tuple[bytes, ...]]] = self._read_entries()
         self.kept: dict[bytes, tuple[int, int, tuple[bytes, ...]]] = {}  # what this build used or made
 
