@@ -13,6 +13,7 @@ import pytest
 from conftest import lesson, uncached, zips
 from courseforge import cachejournal, sectioncache, zipwriter
 from courseforge.loader import CACHE_DIR
+from courseforge.pagecache import PageCache
 
 WORDS = " ".join(f"wörd{n} <i>{n}</i>" for n in range(300))  # ~10 KB a lesson in its part
 LESSONS = 100
@@ -62,7 +63,8 @@ def test_a_one_lesson_rebuild_writes_a_shard_of_each_store_and_the_journals(cour
     by_store: dict[str, list[str]] = {}
     for name in written:
         by_store.setdefault(name.rpartition("/")[0], []).append(name)
-    # Hot parts and findings: the shard gaining the new entry, and the one dropping the old entry.
+    # Hot parts and findings: the shard gaining the new entry, and the one holding the old entry if
+    # that leaves a quarter of it unused (a shard of 100 pages' entries holds a few).
     assert len(by_store.get("pages", [])) <= 2 and len(by_store.get("findings", [])) <= 2
     assert len(by_store["pages-text"]) == 1  # the edited page's cold part; the old one goes later
     # The edited lesson's shard, named by its place in the course (lesson 37 of 100: the 24th of 64).
@@ -170,3 +172,28 @@ def test_section_lengths_no_build_uses_go_once_they_are_a_quarter_of_the_index(t
     store = build(keys[:30] + added, [])  # a quarter of the index unused: written whole
     assert set(store.indexed) == set(keys[:30]) | set(added) and not store.journaled
     assert not cachejournal.journal_of(index).exists()
+
+
+def test_page_entries_no_build_uses_go_once_they_are_a_quarter_of_their_shard(tmp_path, own_key, landed):
+    """The rule (PageCache.UNUSED_SHARE): a shard that gains nothing is rewritten, with only what this
+    build used, once a quarter of its entries went unused; a shard holding nothing used goes."""
+    keys = ["a0" + secrets.token_hex(31) for _ in range(8)]
+    shard = tmp_path / "pages" / "a0"
+
+    def build(used: list[str], made: list[str]) -> None:
+        store = PageCache(tmp_path)
+        for key in used:
+            assert store.serve(key) == f"entry {key[:6]}"
+        for key in made:
+            store.used.add(key)
+            store.add(key, f"entry {key[:6]}")
+        landed.clear()
+        store.save()
+
+    build([], keys)
+    build(keys[:7], [])  # an eighth unused: the shard stays as it is
+    assert landed == [] and PageCache(tmp_path).holds(keys[7])
+    build(keys[:6], [])  # a quarter unused: rewritten with what was used
+    assert landed == [shard] and sorted(PageCache(tmp_path)._read("a0")) == sorted(keys[:6])
+    build([], [])
+    assert not shard.exists()

@@ -55,13 +55,17 @@ def page_key(fingerprint: str, kind: str, path: str | Path, text: bytes, mastery
 
 class PageCache:
     """Entries live in shard files named by the key's first SHARD hex digits (256 or 16; or 64,
-    GROUPED), one entry a
-    line: `<key> <entry>`. Few files keep a cold build from spending its time creating them; a rebuild
-    rewrites only the shards whose entries changed. (A store of other results kept per page, by their
-    own keys, may subclass it: the same shards, bookkeeping and seals.)"""
+    GROUPED), one entry a line: `<key> <entry>`. Few files keep a cold build from spending its time
+    creating them; a rebuild rewrites only the shards that gain an entry or hold too many this build
+    did not use (UNUSED_SHARE). (A store of other results kept per page, by their own keys, may
+    subclass it: the same shards, bookkeeping and seals.)"""
 
     SHARD = 2  # hex digits of a key that name its shard
     GROUPED = False  # True: 64 shards, four two-digit prefixes each (QUARTERS)
+    # A shard is rewritten with only what this build used once this share of its entries went unused:
+    # an edited page's old entry alone would rewrite a second shard at every rebuild, and no shard
+    # holds more than 4/3 of what a build uses.
+    UNUSED_SHARE = 4
 
     def __init__(self, folder: Path | None, name: str = FOLDER):
         """`name`: the store's subfolder; other results kept per page (by their own keys) use the same shards.
@@ -90,16 +94,17 @@ class PageCache:
         return line
 
     def save(self) -> None:
-        """Write the shards whose entries changed; keep only what this build used (a shard file holding
-        nothing it used goes, even one that decodes to nothing)."""
+        """Write the shards that gain an entry, or hold a quarter that this build did not use, with only
+        what it used (a shard file holding nothing it used goes, even one that decodes to nothing)."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         used = self.by_shard(self.used)
         for name in sorted(self.shard_files() | used.keys()):
             old, keys = self._shard(name), used.get(name, [])
-            if keys and len(keys) == len(old) and self.new.keys().isdisjoint(keys) and all(map(old.__contains__, keys)):
-                continue  # what it holds, this build used: most shards of a rebuild
+            if keys and (len(old) - len(keys)) * self.UNUSED_SHARE < len(old) and self.new.keys().isdisjoint(keys) \
+                    and all(map(old.__contains__, keys)):
+                continue  # nothing to add, little unused: most shards of a rebuild
             keys.sort()
             keep = {key: self.new.get(key) or old[key] for key in keys if key in self.new or key in old}
             if keep.keys() != old.keys() or not keep:
