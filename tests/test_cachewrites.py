@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import lesson, uncached, zips
-from courseforge import cachejournal, sectioncache, zipwriter
+from conftest import as_someone_else, lesson, uncached, zips
+from courseforge import cacheseal, cachejournal, sectioncache, zipwriter
 from courseforge.loader import CACHE_DIR
 from courseforge.pagecache import PageCache
 
@@ -104,6 +104,25 @@ def test_journals_are_folded_in_and_the_zips_stay_the_same_bytes(course, tmp_pat
         journal = sum(map(len, pieces.pieces.values())) - sum(map(len, pieces.folded.values()))
         assert journal * cachejournal.JOURNAL_SHARE <= sum(map(len, pieces.folded.values()))
     assert seen == {"folded", "journal"}
+
+
+@pytest.mark.parametrize("how", ["unsealed", "someone else's key"])
+def test_a_forged_journal_of_deflated_pieces_is_not_read(course, tmp_path, monkeypatch, how):
+    zips(course, tmp_path / "cold")
+    edit(course, 50)
+    clean = zips(course, tmp_path / "clean")
+    journal = course / CACHE_DIR / "deflate-new.bin"
+    records = cacheseal.opened(journal.read_bytes())
+    assert records.startswith(zipwriter.FORMAT)
+    records = records[len(zipwriter.FORMAT):]
+    key, size = records[:20], int.from_bytes(records[20:24], "little")
+    forged = zipwriter._deflate_stream(b"<script>alert(1)</script>")  # the piece of the edited lesson's part
+    payload = zipwriter.FORMAT + key + len(forged).to_bytes(4, "little") + forged + records[24 + size:]
+    if how == "unsealed":
+        journal.write_bytes(bytes(cacheseal.TAG) + payload)
+    else:
+        as_someone_else(monkeypatch, tmp_path, lambda: journal.write_bytes(cacheseal.seal(payload)))
+    assert zips(course, tmp_path / "again") == clean
 
 
 def pieces(n: int) -> dict[bytes, bytes]:

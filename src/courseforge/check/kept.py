@@ -111,7 +111,7 @@ def _decode(entry: str, source: Path) -> list[Finding] | None:
 class _Store(PageCache):
     """The page cache's sealed shards, holding lines of text of its own. Findings are small (2.5 MB for
     5 000 pages) and a cold build pays more for creating 256 files than for writing them: 16 shards,
-    of which a rebuild still rewrites a sixteenth at most."""
+    of which a rebuild after one page's edit rewrites the one gaining its findings."""
 
     SHARD = 1
 
