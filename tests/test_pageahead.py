@@ -1,13 +1,44 @@
 """A rebuild reads the few pages the cache lacks in a forked child while it serves the others: the same
-zips, problems and cache as reading them here, whatever becomes of the child."""
-import os
+zips, problems and cache as reading them here, whatever becomes of the child.
+
+Each build under test runs in a process of its own, as `courseforge build` does: the test session runs
+servers in threads, and a process with threads rightly never forks (pageahead.can_fork)."""
+import hashlib
+import json
+import subprocess
+import sys
 
 import pytest
 
 from conftest import lesson, uncached, zips
-from courseforge import pageahead, pagereading
 from courseforge.errors import ContentErrors
-from courseforge.loader import CACHE_DIR
+
+# The build in a fresh process: every fork it makes counted, with a head start worth taking from one
+# page served (a real one wants hundreds), after `setup`; it prints the forks and the zips' digests or
+# the errors.
+BUILD = """if True:
+    import hashlib, json, os, sys
+    from pathlib import Path
+    from courseforge import pageahead, pagereading
+    from courseforge.build import build
+    from courseforge.errors import ContentErrors
+
+    forks, real_fork = [], os.fork
+
+    def fork():
+        forks.append(1)
+        return real_fork()
+
+    os.fork = fork
+    pagereading.SERVED_FROM = 1
+    {setup}
+    try:
+        made = build(Path(sys.argv[1]), Path(sys.argv[2]), processes={processes})
+        found = {{"zips": {{path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in made}}}}
+    except ContentErrors as stopped:
+        found = {{"errors": [str(error) for error in stopped.errors]}}
+    print(json.dumps({{"forks": len(forks), **found}}))
+"""
 
 
 def course_files(count: int = 12) -> dict:
@@ -16,24 +47,6 @@ def course_files(count: int = 12) -> dict:
         body = f"Text {n} with ![a picture](../images/pic.svg).\n\n::: tip\nListen first.\n:::\n"
         files[f"lessons/{n:02d}-part-{n}.md"] = lesson(f"part-{n}", f"Part {n}", body)
     return files
-
-
-@pytest.fixture
-def forks(monkeypatch):
-    """The forks a build makes, counted, in a process as a fresh `courseforge build` is at that point (no
-    page parser made yet), with a head start worth taking from one page served (a real one wants hundreds)."""
-    made = []
-    real = os.fork
-
-    def fork():
-        made.append(1)
-        return real()
-
-    monkeypatch.setattr(pageahead.os, "fork", fork)
-    monkeypatch.setattr(pagereading, "SERVED_FROM", 1)
-    pagereading._markdown.cache_clear()
-    yield made
-    pagereading._markdown.cache_clear()
 
 
 @pytest.fixture
@@ -47,77 +60,69 @@ def built(make_course, tmp_path):
     return folder
 
 
-def refuse_reading(monkeypatch):
-    monkeypatch.setattr(pagereading, "read_chunk",
-                        lambda setting, jobs: [] if not jobs else pytest.fail(f"read {jobs} again"))
+def build_apart(folder, out, setup: str = "", processes=None) -> dict:
+    done = subprocess.run([sys.executable, "-c", BUILD.format(setup=setup, processes=processes), str(folder), str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
 
 
-def test_the_pages_the_cache_lacks_are_read_in_a_child_and_the_zips_are_the_same(built, tmp_path, forks,
-                                                                                 monkeypatch):
-    ahead = zips(built, tmp_path / "ahead")
-    assert forks == [1]
-    assert ahead == uncached(built, tmp_path / "uncached")
-    refuse_reading(monkeypatch)  # what the child read is in the cache now
-    assert zips(built, tmp_path / "again") == ahead
+def digests(folder, out) -> dict:
+    """The zips of a build of `folder` without any cache, as build_apart() reports them."""
+    return {name: hashlib.sha256(data).hexdigest() for name, data in uncached(folder, out).items()}
 
 
-def test_a_page_with_a_problem_read_in_the_child_is_reported_as_one_read_here(built, tmp_path, forks,
-                                                                                 monkeypatch):
+def test_the_pages_the_cache_lacks_are_read_in_a_child_and_the_zips_are_the_same(built, tmp_path):
+    ahead = build_apart(built, tmp_path / "ahead")
+    assert ahead == {"forks": 1, "zips": digests(built, tmp_path / "uncached")}
+    refused = "pagereading.read_chunk = lambda setting, jobs: [] if not jobs else sys.exit(f'read {jobs} again')"
+    assert build_apart(built, tmp_path / "again", refused) == {"forks": 0, "zips": ahead["zips"]}  # kept
+
+
+def test_a_page_with_a_problem_read_in_the_child_is_reported_as_one_read_here(built, tmp_path):
     broken = built / "lessons" / "09-part-9.md"
     broken.write_text(broken.read_text().replace("::: tip", "::: hint"))
-    with pytest.raises(ContentErrors) as there:
-        zips(built, tmp_path / "ahead")
-    assert forks == [1]
-    monkeypatch.setattr(pagereading, "SERVED_FROM", 10_000)
+    there = build_apart(built, tmp_path / "ahead")
     with pytest.raises(ContentErrors) as here:
-        zips(built, tmp_path / "here")
-    assert forks == [1]
-    assert [str(error) for error in there.value.errors] == [str(error) for error in here.value.errors]
-    assert 'unknown callout "::: hint"' in str(there.value.errors[0])
+        zips(built, tmp_path / "here", processes=1)
+    assert there == {"forks": 1, "errors": [str(error) for error in here.value.errors]}
+    assert 'unknown callout "::: hint"' in there["errors"][0]
 
 
-@pytest.mark.parametrize("child", ["raises", "dies", "sends garbage"])
-def test_whatever_becomes_of_the_child_the_pages_are_read_here(built, tmp_path, forks, monkeypatch, child):
-    def there(setting, jobs):
-        if child == "dies":
-            os._exit(0)  # before sending a byte
-        raise MemoryError
-
-    if child == "sends garbage":
-        monkeypatch.setattr(pageahead.pickle, "dumps", lambda value, protocol: b"not a pickle")
-    else:
-        monkeypatch.setattr(pagereading, "_read_jobs_with", there)
-    assert zips(built, tmp_path / "ahead") == uncached(built, tmp_path / "uncached")
-    assert forks == [1]
-
-
-def test_a_fork_refused_reads_the_pages_here(built, tmp_path, forks, monkeypatch):
-    def refused():
-        forks.append(1)
-        raise BlockingIOError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(pageahead.os, "fork", refused)
-    assert zips(built, tmp_path / "ahead") == uncached(built, tmp_path / "uncached")
-    assert forks == [1]
+@pytest.mark.parametrize("child", ["raises", "dies", "sends garbage", "cannot be forked"])
+def test_whatever_becomes_of_the_child_the_pages_are_read_here(built, tmp_path, child):
+    setup = {
+        "raises": "pagereading._read_jobs_with = lambda setting, jobs: 1 / 0",
+        "dies": "pagereading._read_jobs_with = lambda setting, jobs: os._exit(0)",  # before sending a byte
+        "sends garbage": "pageahead.pickle.dumps = lambda value, protocol: b'not a pickle'",
+        "cannot be forked": "os.fork = lambda: forks.append(1) or (_ for _ in ()).throw(BlockingIOError(11, 'no'))",
+    }[child]
+    assert build_apart(built, tmp_path / "ahead", setup) == {"forks": 1, "zips": digests(built, tmp_path / "uncached")}
 
 
 @pytest.mark.parametrize("reason", ["one process asked for", "a parser made already", "too many to read",
                                     "too few served", "threads running", "nothing to read"])
-def test_no_child_is_forked_where_it_cannot_pay_or_must_not(built, tmp_path, forks, monkeypatch, reason):
-    options = {}
-    if reason == "one process asked for":
-        options["processes"] = 1
-    elif reason == "a parser made already":
-        pagereading._markdown()
-    elif reason == "too many to read":
-        monkeypatch.setattr(pagereading, "MIN_CHUNK", 2)
-    elif reason == "too few served":
-        monkeypatch.setattr(pagereading, "SERVED_FROM", 11)
-    elif reason == "threads running":
-        monkeypatch.setattr(pageahead.threading, "active_count", lambda: 2)
-    else:
+def test_no_child_is_forked_where_it_cannot_pay_or_must_not(built, tmp_path, reason):
+    setup, processes = {
+        "one process asked for": ("", 1),
+        "a parser made already": ("pagereading._markdown()", None),
+        "too many to read": ("pagereading.MIN_CHUNK = 2", None),
+        "too few served": ("pagereading.SERVED_FROM = 11", None),
+        "threads running": ("pageahead.threading.active_count = lambda: 2", None),
+        "nothing to read": ("", None),
+    }[reason]
+    if reason == "nothing to read":
         zips(built, tmp_path / "first-again")
-        forks.clear()
-    assert zips(built, tmp_path / "here", **options) == uncached(built, tmp_path / "uncached")
-    assert forks == []
-    assert (built / CACHE_DIR).is_dir()
+    expected = digests(built, tmp_path / "uncached")
+    assert build_apart(built, tmp_path / "here", setup, processes) == {"forks": 0, "zips": expected}
+
+
+def test_a_process_with_threads_never_forks(monkeypatch):
+    from courseforge import pageahead
+
+    monkeypatch.setattr(pageahead.threading, "active_count", lambda: 3)
+    assert not pageahead.can_fork()
+    monkeypatch.setattr(pageahead.threading, "active_count", lambda: 1)
+    assert pageahead.can_fork()
+    monkeypatch.delattr(pageahead.os, "fork")
+    assert not pageahead.can_fork()
