@@ -65,6 +65,14 @@ def make_course(tmp_path):
 
 
 @pytest.fixture
+def small_parts(own_key, monkeypatch):
+    """A large course's parts (pages/*.js) of ~40 KB, kept in the deflate cache from 16 KB on: a course
+    of tens of lessons has several. Under a cache key of this test's own."""
+    monkeypatch.setattr("courseforge.render.LAUNCH_LIMIT", 20_000)
+    monkeypatch.setattr("courseforge.pageparts.PART_SIZE", 40_000)
+
+
+@pytest.fixture
 def own_key(tmp_path, monkeypatch):
     """This test's user: a cache key (and compiled templates) under a cache home of its own."""
     from courseforge import cacheseal

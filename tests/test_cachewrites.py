@@ -19,11 +19,7 @@ WORDS = " ".join(f"wörd{n} <i>{n}</i>" for n in range(300))  # ~10 KB a lesson 
 LESSONS = 100
 
 
-@pytest.fixture(autouse=True)
-def small_parts(own_key, monkeypatch):
-    """Parts of ~40 KB (kept from 16 KB on), under a cache key of this test's own."""
-    monkeypatch.setattr("courseforge.render.LAUNCH_LIMIT", 20_000)
-    monkeypatch.setattr("courseforge.pageparts.PART_SIZE", 40_000)
+pytestmark = pytest.mark.usefixtures("small_parts")
 
 
 @pytest.fixture

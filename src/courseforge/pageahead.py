@@ -17,6 +17,7 @@ are read here instead, as they would have been.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import threading
@@ -65,9 +66,8 @@ class Ahead:
                 data = source.read()
         finally:
             _, status = os.waitpid(self.pid, 0)
-        if status == 0:
-            try:
-                return pickle.loads(data)  # noqa: S301 (our own child's, through our own pipe)
-            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
-                pass
-        return self.here()
+        if status == 0:  # and what it sent unpickles (our own child's, through our own pipe)
+            with contextlib.suppress(pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError,
+                                     TypeError):
+                return pickle.loads(data)  # noqa: S301
+        return self.here()  # the child died, or sent what it should not have
