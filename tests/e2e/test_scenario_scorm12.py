@@ -219,7 +219,7 @@ def test_scenario_plays_with_captions_and_transcript(lms_context, server, scenar
     sco.wait_for_selector(f"{START} .scene-decision", state="visible")
     assert not sco.is_visible(f"{START} .scene-skip")
     events = media_events(sco)
-    # Replay scene: from the start again, the decision waits for the clip once more.
+    # Play from the start: from the start again, the decision waits for the clip once more.
     sco.click(f"{START} .scene-replay")
     assert not sco.is_visible(f"{START} .scene-decision")
     sco.wait_for_function("s => { const v = document.querySelector(s); return !v.paused && v.currentTime < 1.5; }",
@@ -365,6 +365,8 @@ def test_a_consequence_clip_starts_only_when_the_learner_plays_it(lms_context, s
     assert waits_at_its_start(sco, video), "the consequence clip started by itself"
     assert sco.evaluate("s => document.activeElement === document.querySelector(s)", f"{PAGE} .scenario-feedback")
     assert scenes_played(sco) == []
+    # Its one button that plays says so: "Replay" named a clip never played yet.
+    assert sco.inner_text(f"{ENDING} .scene-replay") == "Play from the start"
     # Not an ending reached yet: the ending scene completes the scenario once its clip has ended.
     assert sco.inner_text(f"{PAGE} .scenario-status") == "" and sco.is_visible(f"{ENDING} .scene-end")
     press_play(sco, keyboard, video)

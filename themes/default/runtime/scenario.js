@@ -3,7 +3,7 @@
  * scene at a time; its decision appears once the clip ended, or at once on "Skip to the decision"
  * (and for a scene without a clip). A choice is recorded as an ungraded `choice` interaction, shows
  * its feedback (copied from the scene's hidden store; the focus goes there) and its consequence
- * scene. A clip starts only when the learner starts it (its play control, or Replay): one started by
+ * scene. A clip starts only when the learner starts it (its play control, or "Play from the start"): one started by
  * itself would talk over the screen reader reading the feedback (WCAG 1.4.2). Clip events go to the
  * adapter as `media` ({event: played|paused|seeked|completed, scenario, scene, video, time, timeFrom,
  * timeTo, progress, playedSegments, length, lang}). player.state.scenarios[page index] = {done,
