@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core.block import block as core_block
 from markdown_it.rules_core.normalize import NEWLINES_RE, NULL_RE
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from courseforge import blockshape
+from courseforge import blockshape, simpleblocks
 from courseforge.markdownrules import (BARE_TAGS, MOST_PARSERS, LessonRenderer, plain_inline, render_bare_tag,
                                       unused_rules)
 
@@ -165,6 +166,17 @@ def _normalize(state) -> None:
         state.src = NULL_RE.sub("\ufffd", state.src)
 
 
+def _blocks(state) -> None:
+    """markdown-it's core rule "block", the tokens of a page of simple shapes made by simpleblocks.py."""
+    md = state.md
+    if not state.inlineMode and simpleblocks.rules_known(md.block.ruler.get_active_rules(), md.options):
+        tokens = simpleblocks.block_tokens(state.src)
+        if tokens is not None:
+            state.tokens += tokens
+            return
+    core_block(state)
+
+
 def create() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True}, renderer_cls=LessonRenderer)
     md.enable(["table", "replacements", "smartquotes"])
@@ -172,6 +184,7 @@ def create() -> MarkdownIt:
     # (markdown-it: "html" is a shorthand for enabling them): 7 % of a parse spent on nothing.
     md.disable(["html_block", "html_inline"])
     md.core.ruler.at("normalize", _normalize)
+    md.core.ruler.at("block", _blocks)
     md.core.ruler.after("normalize", "end_last_quote_line", _end_last_quote_line)
     md.use(front_matter_plugin)
     md.core.ruler.before("inline", "check_comments", _drop_check_comments)
