@@ -154,3 +154,24 @@ def test_spans_no_inline_rule_acts_in_are_parsed_as_markdown_its_own_inline_rule
         assert ours.render(new, lambda *a: None) == theirs.render(old, lambda *a: None), repr(text)
         shortcut_taken += any(t.type == "inline" and t.content and not set(t.content) & set(marks) for t in new.tokens)
     assert shortcut_taken > 1000
+
+
+def test_typographic_replacements_are_tried_only_where_their_marks_are_and_give_markdown_its():
+    # markdown.py runs markdown-it's "replacements" only on pages whose spans hold one of its marks:
+    # the same tokens as running it on every page, for each mark and its near misses.
+    from markdown_it.rules_core.replacements import replace
+
+    from courseforge.markdown import REPLACED_MARKS, create
+
+    ours, theirs = create(), create()
+    theirs.core.ruler.at("replacements", replace)
+    pieces = ["(c)", "(C)", "(tm)", "(TM)", "(r)", "(x)", "(", ")", "+-", "+", "-", "..", ".", "...", "?...",
+              "!....", "???", "????", "!!!", "!!!!", ",", ",,", ",,,", "--", "---", "----", " -- ", "a--b", "word",
+              " ", "\n", "\n\n", "<http://x--y.z>", "`--`", "*--*", "\\--", "# h", "- item", "| a |", "\u0000"]
+    rng = random.Random(5)
+    marked = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        marked += any(mark in text for mark in REPLACED_MARKS)
+        assert [t.as_dict() for t in ours.parse(text)] == [t.as_dict() for t in theirs.parse(text)], repr(text)
+    assert 1000 < marked < 2900  # pages with marks and pages without
