@@ -156,6 +156,39 @@ def test_spans_no_inline_rule_acts_in_are_parsed_as_markdown_its_own_inline_rule
     assert shortcut_taken > 1000
 
 
+def test_spans_of_stars_alone_get_markdown_its_own_tokens():
+    # markdownrules.starred() makes the tokens of a span whose only marks are stars: runs of one to four
+    # between letters, spaces, ASCII and other punctuation, no-break and other spaces, at the ends of a
+    # span and not, opening, closing, both or neither; the same tokens and html as markdown-it's own
+    # inline rule, and starred() takes many of them.
+    from markdown_it.rules_core.inline import inline as markdown_its_inline
+
+    from courseforge.markdown import LessonMarkdown
+    from courseforge.markdownrules import starred
+
+    ours, theirs = LessonMarkdown(), LessonMarkdown()
+    made = theirs._parser
+
+    def without_shortcut(text):
+        md = made(text)
+        md.core.ruler.at("inline", markdown_its_inline)
+        return md
+
+    theirs._parser = without_shortcut
+    pieces = ["*", "*", "**", "**", "***", "****", "a", "word", "two words", " ", " ", ".", ",", "(", ")", "-", "'",
+              "é", "\u00a0", "\u2003", "—", "…", "1", "_", "\n", "*em*", "**strong**", "*a **b** c*", "x*y*z"]
+    rng = random.Random(31)
+    taken = 0
+    for _ in range(6000):
+        span = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
+        text = rng.choice(["", "# ", "- ", "| a |\n|---|\n| ", "::: tip T\n"]) + span + "\n"
+        new, old = ours.parse(text), theirs.parse(text)
+        assert [t.as_dict() for t in new.tokens] == [t.as_dict() for t in old.tokens], repr(text)
+        assert ours.render(new, lambda *a: None) == theirs.render(old, lambda *a: None), repr(text)
+        taken += "_" not in span and "\n" not in span and starred(span.strip()) is not None
+    assert taken > 1000
+
+
 def test_typographic_replacements_are_tried_only_where_their_marks_are_and_give_markdown_its():
     # markdown.py runs markdown-it's "replacements" only on pages whose spans hold one of its marks:
     # the same tokens as running it on every page, for each mark and its near misses.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from markdown_it.common.utils import escapeHtml
+from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
@@ -209,7 +209,8 @@ LONE_TEXT_KEPT_BY = frozenset({"balance_pairs", "strikethrough", "emphasis", "fr
 def plain_inline(md):
     """A core rule for `md` in place of markdown-it's "inline": a span that no inline rule but text
     may act in gets its one text token at once, without an inline parser's state, rule tries and
-    passes (4 % of reading a page of plain prose); every other span is parsed by markdown-it."""
+    passes (4 % of reading a page of plain prose); a span whose only marks are `*x*` and `**x**` gets
+    starred()'s tokens; every other span is parsed by markdown-it."""
     marks_of: dict[tuple, tuple[str, ...] | None] = {}
 
     def marks() -> tuple[str, ...] | None:
@@ -227,6 +228,9 @@ def plain_inline(md):
 
     def inline(state) -> None:
         found = marks()
+        # Emphasis is the one rule that starts at "*": a span of no other rule's marks is starred()'s.
+        stars = found is not None and "*" in found and "emphasis" in md.inline.ruler.get_active_rules()
+        others = tuple(mark for mark in found if mark != "*") if stars else ()
         parse, env = md.inline.parse, state.env
         for token in state.tokens:
             if token.type == "inline":
@@ -237,6 +241,68 @@ def plain_inline(md):
                     text = Token("text", "", 0)
                     text.content = content
                     token.children.append(text)
+                elif stars and not any(map(content.__contains__, others)) and \
+                        (children := starred(content)) is not None:
+                    token.children += children
                 else:
                     parse(content, md, env, token.children)
     return inline
+
+
+_STARS = re.compile(r"\*+")
+
+
+def starred(content: str) -> list[Token] | None:
+    """markdown-it's inline tokens for a span whose only marks are runs of one or two "*" that open and
+    close in turn (each opening run can only open, each closing one only close, as long as the one it
+    closes), or None. markdown-it makes a text token of each star, pairs the runs and turns a pair of
+    one into em, of two into strong (the other star of each run left as an empty text token), then
+    joins neighbouring text tokens and sets each token's level: the same steps, without its state."""
+    made: list[Token] = []
+    at, size = 0, 0  # where the text not yet in a token starts; the open run's size, if one is open
+    for run in _STARS.finditer(content):
+        start, end = run.span()
+        width = end - start
+        opens, closes = _flanks(content[start - 1] if start else " ", content[end] if end < len(content) else " ")
+        if width > 2 or opens == closes or (opens if size else closes) or size and width != size:
+            return None
+        if start > at:
+            made.append(_text(content[at:start]))
+        at = end
+        if not size:
+            made += [_text(""), Token("strong_open", "strong", 1, markup="**")] if width == 2 else \
+                [Token("em_open", "em", 1, markup="*")]
+        else:
+            made += [Token("strong_close", "strong", -1, markup="**"), _text("")] if width == 2 else \
+                [Token("em_close", "em", -1, markup="*")]
+        size = 0 if size else width
+    if size:
+        return None  # a run left open
+    if at < len(content):
+        made.append(_text(content[at:]))
+    joined: list[Token] = []
+    level = 0
+    for token in made:  # markdown-it's fragments_join
+        if token.nesting < 0:
+            level -= 1
+        token.level = level
+        level += token.nesting > 0
+        if joined and token.type == "text" and joined[-1].type == "text":
+            token.content = joined.pop().content + token.content
+        joined.append(token)
+    return joined
+
+
+def _text(content: str) -> Token:
+    return Token("text", "", 0, content=content)
+
+
+def _flanks(before: str, after: str) -> tuple[bool, bool]:
+    """Whether a run of "*" between these two characters may open emphasis, and may close it
+    (markdown-it's StateInline.scanDelims, for a marker that can split a word)."""
+    last_punct = isMdAsciiPunct(ord(before)) or isPunctChar(before)
+    next_punct = isMdAsciiPunct(ord(after)) or isPunctChar(after)
+    last_space, next_space = isWhiteSpace(ord(before)), isWhiteSpace(ord(after))
+    left = not (next_space or (next_punct and not (last_space or last_punct)))
+    right = not (last_space or (last_punct and not (next_space or next_punct)))
+    return left, right
