@@ -396,3 +396,82 @@ def test_the_building_process_reads_the_chunks_no_worker_has_started(make_course
     assert [(page.id, page.number, page.page_text) for page in both.pages] == [
         (page.id, page.number, page.page_text) for page in alone.pages]
     assert [lesson.html for lesson in both.lessons] == [lesson.html for lesson in alone.lessons]
+
+
+@pytest.fixture
+def own_tmp(tmp_path, monkeypatch):
+    """The temporary folder this process's tempfile makes its folders in, empty to start with."""
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_workers_hand_their_reads_back_in_files_of_a_private_folder_that_goes_with_the_build(make_course, own_tmp,
+                                                                                              monkeypatch):
+    folder = make_course(course_files(40), lessons=0)
+    real_load, real_mkdtemp, opened, made = pagereading.pickle.load, pagereading.tempfile.mkdtemp, [], []
+    monkeypatch.setattr(pagereading.pickle, "load", lambda file: opened.append(file.name) or real_load(file))
+    monkeypatch.setattr(pagereading.tempfile, "mkdtemp", lambda **kw: made.append(real_mkdtemp(**kw)) or made[-1])
+    both = load(folder, processes=2)
+    assert opened and all(name.startswith(made[0]) for name in opened)
+    monkeypatch.undo()
+    assert not list(own_tmp.iterdir())  # each file taken back, and the folder gone
+    alone = load(folder, cache=False, processes=1)
+    assert [(page.id, page.number, page.page_text) for page in both.pages] == [
+        (page.id, page.number, page.page_text) for page in alone.pages]
+    assert [lesson.html for lesson in both.lessons] == [lesson.html for lesson in alone.lessons]
+
+
+def test_the_folder_is_private(make_course, own_tmp, monkeypatch):
+    import os
+    import stat
+
+    folder = make_course(course_files(40), lessons=0)
+    real_mkdtemp, modes = pagereading.tempfile.mkdtemp, []
+
+    def mkdtemp(**kw):
+        made = real_mkdtemp(**kw)
+        modes.append(stat.S_IMODE(os.stat(made).st_mode))
+        return made
+
+    monkeypatch.setattr(pagereading.tempfile, "mkdtemp", mkdtemp)
+    load(folder, cache=False, processes=2)
+    assert modes == [0o700]
+
+
+@pytest.mark.parametrize("trouble", ["no folder", "folder gone"])
+def test_without_a_folder_to_write_in_the_reads_come_back_through_the_pool(make_course, own_tmp, monkeypatch, trouble):
+    folder = make_course(course_files(40), lessons=0)
+    alone = load(folder, cache=False, processes=1)
+
+    def mkdtemp(**kw):
+        if trouble == "no folder":
+            raise OSError(28, "No space left on device")
+        return str(own_tmp / "never-made")  # each worker fails to make its file there
+
+    monkeypatch.setattr(pagereading.tempfile, "mkdtemp", mkdtemp)
+    opened = []
+    real_load = pagereading.pickle.load
+    monkeypatch.setattr(pagereading.pickle, "load", lambda file: opened.append(file) or real_load(file))
+    both = load(folder, processes=2)
+    assert not opened
+    assert [(page.id, page.page_text) for page in both.pages] == [(page.id, page.page_text) for page in alone.pages]
+    assert not list(own_tmp.iterdir())
+
+
+def test_a_build_stopped_while_workers_read_leaves_no_file_behind(make_course, own_tmp, monkeypatch):
+    folder = make_course(course_files(40), lessons=0)
+    real = pagereading._unpack
+
+    def unpack(read, job):
+        if job.number > 3:
+            raise KeyboardInterrupt  # the author stops the build
+        return real(read, job)
+
+    monkeypatch.setattr(pagereading, "_unpack", unpack)
+    with pytest.raises(KeyboardInterrupt):
+        load(folder, cache=False, processes=2)
+    assert not list(own_tmp.iterdir())
