@@ -120,16 +120,12 @@ def test_bare_tags_render_as_markdown_its_own_renderer_renders_them():
                 plain.md.renderer.renderToken(tokens, 0, plain.md.options, {})
 
 
-def test_spans_no_inline_rule_acts_in_are_parsed_as_markdown_its_own_inline_rule_parses_them():
-    # markdownrules.plain_inline gives a span without any enabled inline rule's character its one text
-    # token: the same tokens and html as markdown-it's own "inline" core rule, with every ruleset a page
-    # may be parsed with (so with the rules whose characters it lacks off), on text of each character
-    # an inline rule starts at, those of none (`-`, `:`, `#`, `.`, quotes for the typographer after it),
-    # no-break spaces, escapes and line ends.
+def _with_and_without_our_inline_rule():
+    """Two LessonMarkdowns, the second parsing each page with markdown-it's own "inline" core rule in
+    place of markdownrules.plain_inline; each keeps a parser for every ruleset a page may need."""
     from markdown_it.rules_core.inline import inline as markdown_its_inline
 
     from courseforge.markdown import LessonMarkdown
-    from courseforge.markdownrules import INLINE_MARKS
 
     ours, theirs = LessonMarkdown(), LessonMarkdown()
     ours.most_parsers = theirs.most_parsers = 10 ** 6
@@ -141,6 +137,18 @@ def test_spans_no_inline_rule_acts_in_are_parsed_as_markdown_its_own_inline_rule
         return md
 
     theirs._parser = without_shortcut
+    return ours, theirs
+
+
+def test_spans_no_inline_rule_acts_in_are_parsed_as_markdown_its_own_inline_rule_parses_them():
+    # markdownrules.plain_inline gives a span without any enabled inline rule's character its one text
+    # token: the same tokens and html as markdown-it's own "inline" core rule, with every ruleset a page
+    # may be parsed with (so with the rules whose characters it lacks off), on text of each character
+    # an inline rule starts at, those of none (`-`, `:`, `#`, `.`, quotes for the typographer after it),
+    # no-break spaces, escapes and line ends.
+    from courseforge.markdownrules import INLINE_MARKS
+
+    ours, theirs = _with_and_without_our_inline_rule()
     marks = "".join(INLINE_MARKS.values())
     pieces = [*marks, "word", "Two words.", " ", "  ", "-", "--", ":", "#", "|", "'", '"', "(c)", "...", "\u00a0", "é",
               "*em*", "__s__", "`c`", "[l](u)", "![i](p.png)", "<http://x>", "&amp;", "\\*", "~~s~~", "a\nb",
@@ -161,20 +169,9 @@ def test_spans_of_stars_alone_get_markdown_its_own_tokens():
     # between letters, spaces, ASCII and other punctuation, no-break and other spaces, at the ends of a
     # span and not, opening, closing, both or neither; the same tokens and html as markdown-it's own
     # inline rule, and starred() takes many of them.
-    from markdown_it.rules_core.inline import inline as markdown_its_inline
-
-    from courseforge.markdown import LessonMarkdown
     from courseforge.markdownrules import starred
 
-    ours, theirs = LessonMarkdown(), LessonMarkdown()
-    made = theirs._parser
-
-    def without_shortcut(text):
-        md = made(text)
-        md.core.ruler.at("inline", markdown_its_inline)
-        return md
-
-    theirs._parser = without_shortcut
+    ours, theirs = _with_and_without_our_inline_rule()
     pieces = ["*", "*", "**", "**", "***", "****", "a", "word", "two words", " ", " ", ".", ",", "(", ")", "-", "'",
               "é", "\u00a0", "\u2003", "—", "…", "1", "_", "\n", "*em*", "**strong**", "*a **b** c*", "x*y*z"]
     rng = random.Random(31)
