@@ -475,3 +475,43 @@ def test_a_build_stopped_while_workers_read_leaves_no_file_behind(make_course, o
     with pytest.raises(KeyboardInterrupt):
         load(folder, cache=False, processes=2)
     assert not list(own_tmp.iterdir())
+
+
+def test_every_module_that_shapes_a_read_page_keys_the_page_cache(tmp_path):
+    """A page's cache key covers the code that made its entry (pagecache.READERS): a module imported by
+    reading pages is there, or is one of those that shape no entry. In a process of its own, to see
+    what reading imports."""
+    import subprocess
+    import sys
+
+    from courseforge import pagecache
+
+    shaping_nothing = {
+        "pagereading.py": "hands pages to readers and back",
+        "pageahead.py": "a forked child reading the same way",
+        "ownentry.py": "decodes a worker's entry in the parent",
+        "errors.py": "problems, which keep a page out of the cache",
+        "gcpause.py": "when the collector runs",
+        "heap.py": "gives memory back",
+        "distributions.py": "reads library versions, which the key holds",
+    }
+    course = tmp_path / "course"
+    (course / "lessons").mkdir(parents=True)
+    page = course / "lessons" / "01-a.md"
+    page.write_text(lesson("a", "A", "Text with *em*.\n\n| a |\n|---|\n| b |\n\n::: tip T\nA tip.\n:::\n\n"
+                                     "::: question q single\nPick.\n- [x] Yes\n  feedback: Right.\n- [ ] No\n:::\n"))
+    script = """if True:
+        import sys
+        from pathlib import Path
+        from courseforge.pagereading import Job, Setting, read_chunk
+        course, page = Path(sys.argv[1]), Path(sys.argv[2])
+        reads = read_chunk(Setting(course, frozenset([page]), 80, course / ".cache"), [Job(page, "lesson", 1, "k")])
+        assert reads[0].entry, reads[0].errors
+        print(" ".join(name.split(".")[1] + ".py" for name in sys.modules
+                       if name.startswith("courseforge.") and name.count(".") == 1))
+    """
+    done = subprocess.run([sys.executable, "-c", script, str(course), str(page)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    imported = set(done.stdout.split())
+    assert "simpleblocks.py" in imported and "markdown.py" in imported
+    assert imported - set(pagecache.READERS) - set(shaping_nothing) == set()

@@ -34,7 +34,7 @@ QUARTERS = {"%02x" % n: "%02x" % (n & ~3) for n in range(256)}
 # pagecold.py too: its LIGHT and BULK lay out an entry's parts.
 READERS = ("pages.py", "markdown.py", "markdownrules.py", "blockshape.py", "quiz.py", "fields.py", "yamltext.py",
            "assets.py", "model.py", "pagecache.py", "pageentry.py", "pagecold.py", "cacheseal.py", "pagetext.py",
-           "prosestats.py", "sourcetext.py", "svg.py", "textmarks.py", "hotmakers.py")
+           "prosestats.py", "sourcetext.py", "svg.py", "textmarks.py", "hotmakers.py", "simpleblocks.py")
 
 
 def code_fingerprint() -> str:
