@@ -8,7 +8,10 @@ nesting, attributes, map, level, content, markup, info, hidden: tests/test_simpl
 on pages built to break it). Anything else — an indented or tabbed line, a quote, a fence, a rule or a
 setext underline, a reference definition, an empty list item, a table where this reader is not sure of
 markdown-it's reading — and the page goes to markdown-it whole (`None`): a page is never read half one
-way, half the other.
+way, half the other. One exception to "the very tokens": a `::: question` block is its opening and
+closing tokens alone. LessonMarkdown lifts such a block out whole, keeping its lines for quiz.py, and
+drops the tokens markdown-it made of its inside (indented feedback lines, a quoted situation), so
+they are not made here; its parse and html are the same (tests/test_simpleblocks.py again).
 
 The tokens are those of markdown.create()'s rule set in full. A parser LessonMarkdown made without the
 rules whose marks a page lacks reads that page the same (markdownrules.py), so they are its tokens too.
@@ -25,7 +28,7 @@ KNOWN_RULES = frozenset({"front_matter", "table", "code", "container_callout", "
 NEEDED_RULES = frozenset({"front_matter", "list", "paragraph"})  # without them, these shapes read otherwise
 
 # A line's kind, for the reader. Lines markdown-it might read as something else than these raise _Unsure.
-BLANK, HEADING, BULLET, NUMBERED, OPEN, CLOSE, PIPES, DASHES, TABLE, PLAIN = range(10)
+BLANK, HEADING, BULLET, NUMBERED, OPEN, CLOSE, PIPES, DASHES, TABLE, PLAIN, QUESTION, INSIDE = range(12)
 DIGITS = "0123456789"
 
 
@@ -48,7 +51,7 @@ def block_tokens(src: str) -> list[Token] | None:
     if not lines[-1].strip(" "):  # markdown-it gives a last line of spaces alone, or the empty one after
         lines.pop()               # the last line break, no line of its own
     try:
-        return _Reader(lines).read()
+        return _Reader(lines, "question" in src).read()
     except _Unsure:
         return None
 
@@ -99,8 +102,8 @@ def _kind(line: str) -> int:
 
 
 class _Reader:
-    def __init__(self, lines: list[str]):
-        self.lines = lines
+    def __init__(self, lines: list[str], questions: bool):
+        self.lines, self.questions = lines, questions  # questions: the page may hold a question block
         self.kinds: list[int] = []
         self.tokens: list[Token] = []
         self.level = 0
@@ -124,7 +127,11 @@ class _Reader:
         start = 0
         if lines and lines[0].startswith("---"):
             start = self.front_matter()
-        kinds = self.kinds = [BLANK] * start + [_kind(line) for line in lines[start:]]
+        kinds = self.kinds = [BLANK] * start
+        if self.questions:
+            self.classify_around_questions(start)
+        else:
+            kinds += [_kind(line) for line in lines[start:]]
         for index in range(start, len(lines)):
             if kinds[index] == PIPES:  # a table's header row when the delimiter row follows
                 if index + 1 < len(lines) and kinds[index + 1] == DASHES:
@@ -133,6 +140,28 @@ class _Reader:
                 raise _Unsure  # a row of dashes and pipes another rule or a table's body may take
         self.blocks(start, len(lines), True)
         return self.tokens
+
+    def classify_around_questions(self, start: int) -> None:
+        """Each line's kind from `start`, but for the inside of a `::: question` block: LessonMarkdown
+        lifts such a block out whole (markdown.py, its lines kept for quiz.py), so its inside is not
+        read. markdown-it ends the block at its first line of colons alone, whatever is above it."""
+        lines, kinds = self.lines, self.kinds
+        at = start
+        while at < len(lines):
+            kind = _kind(lines[at])
+            at += 1
+            if kind != OPEN or lines[at - 1][3:].strip().partition(" ")[0] != "question":  # markdown.py's kind
+                kinds.append(kind)
+                continue
+            for close in range(at, len(lines)):
+                if lines[close].lstrip(" ").startswith(":::"):
+                    if lines[close] != ":::":
+                        raise _Unsure  # a block opened inside, a close indented or with more: markdown-it's
+                    break
+            else:
+                raise _Unsure  # left open
+            kinds += [QUESTION] + [INSIDE] * (close - at) + [CLOSE]
+            at = close + 1
 
     def front_matter(self) -> int:
         """The front matter plugin's token; the line after its closing `---`."""
@@ -162,6 +191,8 @@ class _Reader:
                 at = self.items(at, end)
             elif kind == OPEN and top:
                 at = self.callout(at, end)
+            elif kind == QUESTION and top:
+                at = self.question(at)
             elif kind == TABLE:
                 at = self.table(at, end)
             else:
@@ -246,11 +277,20 @@ class _Reader:
         kinds = self.kinds
         close = at + 1
         while close < end and kinds[close] != CLOSE:
+            if kinds[close] == QUESTION:
+                raise _Unsure  # the question's `:::` would end the callout
             close += 1
         if close >= end:
             raise _Unsure  # left open: it ends where markdown-it's container rule says
         self.open("container_callout_open", "div", [at, close], ":::", self.lines[at][3:])
         self.blocks(at + 1, close, False)
+        self.close("container_callout_close", "div", ":::")
+        return close + 1
+
+    def question(self, at: int) -> int:
+        """A question block as its opening and closing tokens, without the tokens of its inside."""
+        close = self.kinds.index(CLOSE, at)
+        self.open("container_callout_open", "div", [at, close], ":::", self.lines[at][3:])
         self.close("container_callout_close", "div", ":::")
         return close + 1
 
