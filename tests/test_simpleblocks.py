@@ -237,3 +237,31 @@ def test_a_parser_with_rules_it_does_not_know_reads_with_markdown_it():
     assert not rules_known(["front_matter", "list", "paragraph", "html_block"], {})
     assert not rules_known(["front_matter", "paragraph"], {})
     assert not rules_known(["front_matter", "list", "paragraph"], {"tasklists": True})
+
+
+def test_the_commonmark_spec_examples_read_here_give_markdown_its_tokens(markdown_it):
+    # Each of the spec's 652 examples (tests/fixtures/commonmark/PROVENANCE.md) that simpleblocks reads
+    # gives markdown-it's tokens, and each span of stars alone that starred() takes, markdown-it's.
+    import json
+
+    from markdown_it.rules_core.normalize import NEWLINES_RE, NULL_RE
+
+    from courseforge.markdown import create
+    from courseforge.markdownrules import starred
+    from courseforge.simpleblocks import block_tokens
+
+    md = create()
+    examples = json.loads((ROOT / "tests" / "fixtures" / "commonmark" / "spec-examples.json").read_text("utf-8"))
+    read = spans = 0
+    for example in examples:
+        text = NULL_RE.sub("\ufffd", NEWLINES_RE.sub("\n", example["markdown"]))  # as markdown.py normalizes
+        tokens = block_tokens(text)
+        if tokens is not None:
+            read += 1
+            assert list(map(_fields, tokens)) == list(map(_fields, markdown_it(text))), example["example"]
+        for token in md.block.parse(text, md, {}, []) or []:
+            made = starred(token.content) if token.type == "inline" else None
+            if made is not None and not any(mark in token.content for mark in "\n_\\`[!<&~:"):
+                spans += 1
+                assert [t.as_dict() for t in made] == [t.as_dict() for t in md.inline.parse(token.content, md, {}, [])]
+    assert len(examples) == 652 and read > 300 and spans > 5
