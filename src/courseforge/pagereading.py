@@ -247,11 +247,11 @@ class _Readers:
 
     def _unpacked(self, index: int) -> list[Read]:
         chunk, jobs = self.chunks[index]
-        reads = chunk.result()
-        if isinstance(reads, str):  # the file a worker wrote them to, in this process's own folder
-            with open(reads, "rb") as file:
-                left, reads = reads, pickle.load(file)
-            os.unlink(left)
+        reads = result = chunk.result()
+        if isinstance(result, str):  # the file a worker wrote them to, in this process's own folder
+            with open(result, "rb") as file:
+                reads = pickle.load(file)
+            os.unlink(result)
         return list(map(_unpack, reads, jobs))
 
     def _submit(self) -> None:

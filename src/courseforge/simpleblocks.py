@@ -109,15 +109,15 @@ class _Reader:
         self.level = 0
 
     def open(self, kind: str, tag: str, where: list[int] | None, markup: str = "", info: str = "",
-             hidden: bool = False, attrs: dict | None = None) -> Token:
-        token = Token(kind, tag, 1, attrs or {}, where, self.level, None, "", markup, info, {}, True, hidden)
+             attrs: dict | None = None) -> Token:
+        token = Token(kind, tag, 1, attrs or {}, where, self.level, None, "", markup, info, {}, True, False)
         self.level += 1
         self.tokens.append(token)
         return token
 
-    def close(self, kind: str, tag: str, markup: str = "", hidden: bool = False) -> None:
+    def close(self, kind: str, tag: str, markup: str = "") -> None:
         self.level -= 1
-        self.tokens.append(Token(kind, tag, -1, {}, None, self.level, None, "", markup, "", {}, True, hidden))
+        self.tokens.append(Token(kind, tag, -1, {}, None, self.level, None, "", markup, "", {}, True, False))
 
     def inline(self, content: str, start: int, end: int) -> None:
         self.tokens.append(Token("inline", "", 0, {}, [start, end], self.level, [], content, "", "", {}, True, False))
@@ -184,7 +184,7 @@ class _Reader:
             if kind == BLANK:
                 at += 1
             elif kind == PLAIN or kind == PIPES:
-                at = self.paragraph(at, end, lines[at], False, False)
+                at = self.paragraph(at, end, lines[at], False)
             elif kind == HEADING:
                 at = self.heading(at)
             elif kind == BULLET or kind == NUMBERED:
@@ -198,7 +198,7 @@ class _Reader:
             else:
                 raise _Unsure  # a callout inside one, or a `:::` that closes nothing
 
-    def paragraph(self, at: int, end: int, first: str, hidden: bool, in_item: bool) -> int:
+    def paragraph(self, at: int, end: int, first: str, in_item: bool) -> int:
         """A paragraph from line `at` (its text `first`: an item's, after its marker) to a blank line,
         the end, or the line of a block that interrupts one."""
         kinds = self.kinds
@@ -214,9 +214,9 @@ class _Reader:
             else:
                 break
         content = first if stop == at + 1 else "\n".join([first, *self.lines[at + 1:stop]])
-        self.open("paragraph_open", "p", [at, stop], hidden=hidden)
+        self.open("paragraph_open", "p", [at, stop])
         self.inline(content.strip(MD_TRIM_CHARS), at, stop)
-        self.close("paragraph_close", "p", hidden=hidden)
+        self.close("paragraph_close", "p")
         return stop
 
     def heading(self, at: int) -> int:
@@ -251,7 +251,7 @@ class _Reader:
             if gap:  # a blank line between two items: the list is loose
                 tight = False
             item = self.open("list_item_open", "li", [at, 0], markup, lines[at][:width - 1] if numbered else "")
-            stop = self.paragraph(at, end, content, False, True)
+            stop = self.paragraph(at, end, content, True)
             after = stop
             while after < end and kinds[after] == BLANK:
                 after += 1
